@@ -1,0 +1,465 @@
+/*
+ * kpiscan.h - public interface of libkpiscan, a resume KPI scanner.
+ *
+ * libkpiscan reads a resume (plain text in UTF-8, UTF-16 with BOM or stray
+ * Windows-1252 bytes; DOCX and ODT where built with them), finds KPI phrases
+ * and the experience-level indicators of a pattern pack, works out years of
+ * experience and returns a junior / mid / senior estimate together with every
+ * piece of evidence that produced it.  The estimate supports a recruiter's
+ * judgement; it does not replace it.
+ *
+ * Lifecycle
+ * ---------
+ *   1. Build a pack once: kpiscan_pack_load_default(), or a builder that
+ *      stacks the default pack, pack files and buffers and disables rules.
+ *      A built pack is immutable; share it between threads freely.
+ *   2. Optionally make an options object (as-of date, limits).  NULL means
+ *      defaults everywhere.
+ *   3. Scan: kpiscan_scan_file() or kpiscan_scan_buffer() gives a result.
+ *      Scans are independent; run as many at once as you like on one pack.
+ *   4. Read the result through accessors or as JSON, then free it.
+ *   5. Free the options and the pack.
+ *
+ * Every function that can fail returns a status (KPISCAN_OK, 0, or a
+ * negative kpiscan_status) and, when the caller passes a kpiscan_error, fills
+ * it with a detail message (file, line, column, rule id where they apply).
+ * The library never prints, never exits and keeps no global state.
+ *
+ * Example
+ * -------
+ *   kpiscan_error *err = kpiscan_error_new();
+ *   kpiscan_pack *pack = NULL;
+ *   kpiscan_result *res = NULL;
+ *   if (kpiscan_pack_load_default(&pack, err) != KPISCAN_OK ||
+ *       kpiscan_scan_file(pack, NULL, "cv.txt", &res, err) != KPISCAN_OK) {
+ *       fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+ *   } else {
+ *       printf("%s (confidence %.2f)\n",
+ *              kpiscan_level_name(kpiscan_result_level(res)),
+ *              kpiscan_result_confidence(res));
+ *       for (size_t i = 0; i < kpiscan_result_evidence_count(res); i++) {
+ *           const kpiscan_evidence *ev = kpiscan_result_evidence(res, i);
+ *           printf("%zu:%zu %s\n", kpiscan_evidence_line(ev),
+ *                  kpiscan_evidence_column(ev), kpiscan_evidence_rule_id(ev));
+ *       }
+ *   }
+ *   kpiscan_result_free(res);
+ *   kpiscan_pack_free(pack);
+ *   kpiscan_error_free(err);
+ *
+ * Thread safety
+ * -------------
+ * Functions taking a const pointer only read it and may run concurrently on
+ * the same object.  Functions taking a non-const pointer need exclusive use
+ * of that object for the duration of the call.  A kpiscan_error must not be
+ * shared by threads that fail at the same time: give each thread its own.
+ */
+#ifndef KPISCAN_H
+#define KPISCAN_H
+
+#include <stddef.h>
+
+#include "kpiscan_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(KPISCAN_BUILDING_DLL)
+#define KPISCAN_API __declspec(dllexport)
+#elif defined(_WIN32) && !defined(KPISCAN_STATIC)
+#define KPISCAN_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#define KPISCAN_API __attribute__((visibility("default")))
+#else
+#define KPISCAN_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Status codes                                                        */
+/* ------------------------------------------------------------------ */
+
+/* 0 is success; every error is negative and distinct.  New codes may be
+ * added at the end; existing values never change. */
+typedef enum kpiscan_status {
+    KPISCAN_OK = 0,
+    KPISCAN_ERR_NOMEM = -1,              /* out of memory */
+    KPISCAN_ERR_ARGUMENT = -2,           /* invalid argument (NULL, bad value) */
+    KPISCAN_ERR_IO = -3,                 /* file could not be opened or read */
+    KPISCAN_ERR_PACK_SYNTAX = -4,        /* pack file is not well-formed YAML */
+    KPISCAN_ERR_PACK_INVALID = -5,       /* pack structure or field invalid */
+    KPISCAN_ERR_PACK_REGEX = -6,         /* a rule's regex does not compile */
+    KPISCAN_ERR_NOT_TEXT = -7,           /* binary data, not a text document */
+    KPISCAN_ERR_UNSUPPORTED_FORMAT = -8, /* recognised format we cannot read */
+    KPISCAN_ERR_EMPTY = -9,              /* document holds no text */
+    KPISCAN_ERR_CORRUPT = -10,           /* damaged document (zip, XML) */
+    KPISCAN_ERR_LIMIT = -11,             /* a configured size limit exceeded */
+    KPISCAN_ERR_MATCH_LIMIT = -12,       /* a rule hit the PCRE2 match limit */
+    KPISCAN_ERR_INTERNAL = -13,          /* unexpected failure in a dependency */
+    KPISCAN_ERR_NOT_FOUND = -14,         /* named rule or item does not exist */
+    KPISCAN_ERR_ENCRYPTED = -15          /* legacy or encrypted Office file */
+} kpiscan_status;
+
+/* Static, English text for a status code.  Never NULL; unknown codes give
+ * "unknown error".  Thread-safe. */
+KPISCAN_API const char *kpiscan_strerror(int status);
+
+/* Stable symbolic name of a status for machine-readable output, e.g.
+ * "not_text", "unsupported_format"; "ok" for KPISCAN_OK; "unknown" for an
+ * unknown code.  Static; thread-safe. */
+KPISCAN_API const char *kpiscan_status_name(int status);
+
+/* ------------------------------------------------------------------ */
+/* Version                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Library version as "MAJOR.MINOR.PATCH" (static string).  Compare with
+ * KPISCAN_VERSION_STRING to detect a header/library mismatch. */
+KPISCAN_API const char *kpiscan_version(void);
+
+/* Library version as MAJOR * 10000 + MINOR * 100 + PATCH. */
+KPISCAN_API int kpiscan_version_number(void);
+
+/* ------------------------------------------------------------------ */
+/* Error detail                                                        */
+/* ------------------------------------------------------------------ */
+
+/* An error object receives the detail of the last failure of the calls it
+ * is passed to.  Allocate one per thread.  Every function accepts NULL in
+ * its place when the caller needs only the status code. */
+typedef struct kpiscan_error kpiscan_error;
+
+/* Allocate an empty error object (status KPISCAN_OK).  Returns NULL when
+ * out of memory.  Free with kpiscan_error_free(). */
+KPISCAN_API kpiscan_error *kpiscan_error_new(void);
+
+/* Free an error object.  NULL is a no-op. */
+KPISCAN_API void kpiscan_error_free(kpiscan_error *err);
+
+/* Reset to KPISCAN_OK with empty detail. */
+KPISCAN_API void kpiscan_error_clear(kpiscan_error *err);
+
+/* Status of the last failure recorded (KPISCAN_OK when none). */
+KPISCAN_API int kpiscan_error_status(const kpiscan_error *err);
+
+/* Complete human-readable message, e.g.
+ *   "mypack.yaml:12:10: rule 'term.kpi': regex error at offset 4: missing )"
+ *   "cv.pdf: unsupported format: PDF document".
+ * Owned by the error object; valid until its next use.  Never NULL. */
+KPISCAN_API const char *kpiscan_error_message(const kpiscan_error *err);
+
+/* Parts of the detail; empty string / 0 when they do not apply.  Owned by
+ * the error object. */
+KPISCAN_API const char *kpiscan_error_file(const kpiscan_error *err);
+KPISCAN_API size_t kpiscan_error_line(const kpiscan_error *err);
+KPISCAN_API size_t kpiscan_error_column(const kpiscan_error *err);
+KPISCAN_API const char *kpiscan_error_rule_id(const kpiscan_error *err);
+/* The reason alone, without file and position prefix. */
+KPISCAN_API const char *kpiscan_error_reason(const kpiscan_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Levels and categories                                               */
+/* ------------------------------------------------------------------ */
+
+typedef enum kpiscan_level {
+    KPISCAN_LEVEL_NONE = 0,
+    KPISCAN_LEVEL_JUNIOR = 1,
+    KPISCAN_LEVEL_MID = 2,
+    KPISCAN_LEVEL_SENIOR = 3
+} kpiscan_level;
+
+typedef enum kpiscan_category {
+    KPISCAN_CATEGORY_TERM = 0,        /* the KPI term or a synonym */
+    KPISCAN_CATEGORY_ACHIEVEMENT = 1, /* a resume line built on KPIs */
+    KPISCAN_CATEGORY_INDICATOR = 2,   /* an experience-level indicator */
+    KPISCAN_CATEGORY_TITLE = 3,       /* a related job title */
+    KPISCAN_CATEGORY_RED_FLAG = 4,    /* a phrase that is a warning sign */
+    KPISCAN_CATEGORY_QUANTIFIED = 5   /* a number tied to a KPI verb */
+} kpiscan_category;
+
+/* "none", "junior", "mid", "senior"; NULL for an invalid value. */
+KPISCAN_API const char *kpiscan_level_name(int level);
+/* Parse a level name (case-insensitive).  Returns the level or -1. */
+KPISCAN_API int kpiscan_level_from_name(const char *name);
+/* "term", "achievement", "indicator", "title", "red-flag", "quantified";
+ * NULL for an invalid value. */
+KPISCAN_API const char *kpiscan_category_name(int category);
+
+/* ------------------------------------------------------------------ */
+/* Pattern packs                                                       */
+/* ------------------------------------------------------------------ */
+
+/* A compiled, immutable set of rules.  Thread-safe to share once built. */
+typedef struct kpiscan_pack kpiscan_pack;
+
+/* A builder stacks pack sources in order: a later rule with the id of an
+ * earlier one replaces it. */
+typedef struct kpiscan_pack_builder kpiscan_pack_builder;
+
+/* Allocate an empty builder.  NULL when out of memory. */
+KPISCAN_API kpiscan_pack_builder *kpiscan_pack_builder_new(void);
+
+/* Free a builder.  NULL is a no-op. */
+KPISCAN_API void kpiscan_pack_builder_free(kpiscan_pack_builder *b);
+
+/* Layer the default KPI pack that is embedded in the library. */
+KPISCAN_API int kpiscan_pack_builder_add_default(kpiscan_pack_builder *b,
+                                                 kpiscan_error *err);
+
+/* Layer a pack read from a file.  Errors: KPISCAN_ERR_IO, _PACK_SYNTAX,
+ * _PACK_INVALID, _PACK_REGEX, each with file:line:column in the detail. */
+KPISCAN_API int kpiscan_pack_builder_add_file(kpiscan_pack_builder *b,
+                                              const char *path,
+                                              kpiscan_error *err);
+
+/* Layer a pack held in memory.  name labels messages (may be NULL).  The
+ * buffer is copied as needed; the caller keeps ownership. */
+KPISCAN_API int kpiscan_pack_builder_add_buffer(kpiscan_pack_builder *b,
+                                                const char *data, size_t len,
+                                                const char *name,
+                                                kpiscan_error *err);
+
+/* Switch off the rule with this id in the built pack.  A rule added later
+ * with the same id is switched off too.  Unknown ids are reported by
+ * kpiscan_pack_builder_build() as KPISCAN_ERR_NOT_FOUND. */
+KPISCAN_API int kpiscan_pack_builder_disable_rule(kpiscan_pack_builder *b,
+                                                  const char *rule_id,
+                                                  kpiscan_error *err);
+
+/* Compile (and JIT-compile) the stacked rules into a new pack.  The builder
+ * stays usable.  On success *out owns a pack to free with
+ * kpiscan_pack_free(). */
+KPISCAN_API int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
+                                           kpiscan_pack **out,
+                                           kpiscan_error *err);
+
+/* Shorthands: the embedded default pack alone, or one file / buffer alone. */
+KPISCAN_API int kpiscan_pack_load_default(kpiscan_pack **out,
+                                          kpiscan_error *err);
+KPISCAN_API int kpiscan_pack_load_file(const char *path, kpiscan_pack **out,
+                                       kpiscan_error *err);
+KPISCAN_API int kpiscan_pack_load_buffer(const char *data, size_t len,
+                                         const char *name, kpiscan_pack **out,
+                                         kpiscan_error *err);
+
+/* Free a pack.  NULL is a no-op.  No scan may be using it. */
+KPISCAN_API void kpiscan_pack_free(kpiscan_pack *pack);
+
+/* The embedded default pack source (YAML, NUL-terminated, static). */
+KPISCAN_API const char *kpiscan_default_pack_source(size_t *len);
+
+/* Pack identity: names and versions of the stacked sources joined with
+ * "+", and a hex SHA-256 of the effective rules, so a log shows exactly
+ * which rules judged.  Owned by the pack. */
+KPISCAN_API const char *kpiscan_pack_name(const kpiscan_pack *pack);
+KPISCAN_API const char *kpiscan_pack_version(const kpiscan_pack *pack);
+KPISCAN_API const char *kpiscan_pack_hash(const kpiscan_pack *pack);
+
+/* Effective (enabled) rules, in pack order. */
+KPISCAN_API size_t kpiscan_pack_rule_count(const kpiscan_pack *pack);
+KPISCAN_API const char *kpiscan_pack_rule_id(const kpiscan_pack *pack,
+                                             size_t i);
+KPISCAN_API int kpiscan_pack_rule_category(const kpiscan_pack *pack,
+                                           size_t i);
+KPISCAN_API int kpiscan_pack_rule_level(const kpiscan_pack *pack, size_t i);
+KPISCAN_API double kpiscan_pack_rule_weight(const kpiscan_pack *pack,
+                                            size_t i);
+KPISCAN_API const char *kpiscan_pack_rule_regex(const kpiscan_pack *pack,
+                                                size_t i);
+KPISCAN_API const char *kpiscan_pack_rule_description(const kpiscan_pack *pack,
+                                                      size_t i);
+/* "file:line" where the rule was defined. */
+KPISCAN_API const char *kpiscan_pack_rule_source(const kpiscan_pack *pack,
+                                                 size_t i);
+
+/* Check every rule against the example phrases the pack gives it
+ * (examples.match must match, examples.reject must not).  Returns
+ * KPISCAN_OK, or KPISCAN_ERR_PACK_INVALID naming the first rule and phrase
+ * that fail. */
+KPISCAN_API int kpiscan_pack_check_examples(const kpiscan_pack *pack,
+                                            kpiscan_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Tunables for a scan.  NULL in place of an options object means the
+ * defaults below.  An options object may be shared read-only by threads. */
+typedef struct kpiscan_options kpiscan_options;
+
+KPISCAN_API kpiscan_options *kpiscan_options_new(void);
+KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
+
+/* Date that "Present", "Current" and "to date" resolve to.  Default: the
+ * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for an invalid
+ * calendar date or a year outside 1900..2200. */
+KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
+                                          int month, int day);
+
+/* Largest input accepted, in bytes (default 64 MiB); larger inputs fail
+ * with KPISCAN_ERR_LIMIT. */
+KPISCAN_API int kpiscan_options_set_max_input_bytes(kpiscan_options *opts,
+                                                    size_t bytes);
+
+/* PCRE2 match limit per rule and match attempt (default 1,000,000).  A
+ * rule that reaches it ends the scan with KPISCAN_ERR_MATCH_LIMIT. */
+KPISCAN_API int kpiscan_options_set_match_limit(kpiscan_options *opts,
+                                                unsigned long limit);
+
+/* Keep (1, default) or drop (0) the matched text of evidence in JSON, so
+ * logs can carry rule ids and positions without the resume's words.  The
+ * accessors always give the text. */
+KPISCAN_API int kpiscan_options_set_excerpts(kpiscan_options *opts, int on);
+
+/* ------------------------------------------------------------------ */
+/* Scanning                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct kpiscan_result kpiscan_result;
+typedef struct kpiscan_evidence kpiscan_evidence;
+
+/* Scan a document held in memory.  name is used in messages and results
+ * only (may be NULL: "<buffer>").  The format is sniffed from the bytes.
+ * On success *out owns a result to free with kpiscan_result_free().
+ * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _LIMIT,
+ * _MATCH_LIMIT, _NOMEM, _ARGUMENT; the detail names the file and reason. */
+KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
+                                    const kpiscan_options *opts,
+                                    const void *data, size_t len,
+                                    const char *name, kpiscan_result **out,
+                                    kpiscan_error *err);
+
+/* Read a file (path "-" is not special here) and scan it as
+ * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO. */
+KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
+                                  const kpiscan_options *opts,
+                                  const char *path, kpiscan_result **out,
+                                  kpiscan_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Results                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Free a result.  NULL is a no-op.  Evidence pointers die with it. */
+KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
+
+/* The name given to the scan ("<buffer>" when none).  Owned. */
+KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
+
+/* Detected format: "text", "docx", "odt". */
+KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
+
+/* The estimate: a kpiscan_level. */
+KPISCAN_API int kpiscan_result_level(const kpiscan_result *res);
+
+/* Confidence in [0, 1] that the evidence supports this level rather than a
+ * neighbouring one; see docs/scoring.md for its exact meaning. */
+KPISCAN_API double kpiscan_result_confidence(const kpiscan_result *res);
+
+/* Score of one level (KPISCAN_LEVEL_JUNIOR..SENIOR): the sum of the
+ * contributions of the evidence items to that level. */
+KPISCAN_API double kpiscan_result_score(const kpiscan_result *res, int level);
+
+/* Years of experience, or a negative value when the resume gives neither
+ * dates nor a statement. */
+KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
+
+/* The as-of date used for "Present", as YYYYMMDD. */
+KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
+
+/* One-line reason for the level, e.g. "indicators say senior (score 6.5);
+ * years say senior (8.0 y); agree".  Owned. */
+KPISCAN_API const char *kpiscan_result_reason(const kpiscan_result *res);
+
+/* The decoded document text all positions refer to: valid UTF-8, line ends
+ * LF.  *len receives its length in bytes (may be NULL).  Owned. */
+KPISCAN_API const char *kpiscan_result_text(const kpiscan_result *res,
+                                            size_t *len);
+
+/* Evidence items, in order of position in the text. */
+KPISCAN_API size_t kpiscan_result_evidence_count(const kpiscan_result *res);
+KPISCAN_API const kpiscan_evidence *
+kpiscan_result_evidence(const kpiscan_result *res, size_t i);
+
+/* Evidence accessors.  Strings are owned by the result. */
+KPISCAN_API const char *kpiscan_evidence_rule_id(const kpiscan_evidence *ev);
+KPISCAN_API int kpiscan_evidence_category(const kpiscan_evidence *ev);
+KPISCAN_API int kpiscan_evidence_level(const kpiscan_evidence *ev);
+/* The rule's weight in the pack. */
+KPISCAN_API double kpiscan_evidence_weight(const kpiscan_evidence *ev);
+/* What this item added to its level's score after dampening and section
+ * discounts (0 for items that count for no level). */
+KPISCAN_API double kpiscan_evidence_contribution(const kpiscan_evidence *ev);
+/* The matched text, as it stands in kpiscan_result_text(). */
+KPISCAN_API const char *kpiscan_evidence_text(const kpiscan_evidence *ev);
+/* Byte offset and length in kpiscan_result_text(). */
+KPISCAN_API size_t kpiscan_evidence_offset(const kpiscan_evidence *ev);
+KPISCAN_API size_t kpiscan_evidence_length(const kpiscan_evidence *ev);
+/* 1-based line; 1-based column counted in Unicode code points. */
+KPISCAN_API size_t kpiscan_evidence_line(const kpiscan_evidence *ev);
+KPISCAN_API size_t kpiscan_evidence_column(const kpiscan_evidence *ev);
+/* Section the item stands in: "summary", "experience", "education",
+ * "skills", "certifications", "projects", or "" when none was found. */
+KPISCAN_API const char *kpiscan_evidence_section(const kpiscan_evidence *ev);
+
+/* 1 when the item stands in text hidden from a reader (DOCX/ODT vanish,
+ * white or tiny text).  Hidden items never count toward a level; they are
+ * listed under the "hidden text" red flag. */
+KPISCAN_API int kpiscan_evidence_hidden(const kpiscan_evidence *ev);
+/* For DOCX/ODT: the part ("word/document.xml") and the 1-based paragraph
+ * index in it; "" and 0 for plain text. */
+KPISCAN_API const char *kpiscan_evidence_part(const kpiscan_evidence *ev);
+KPISCAN_API size_t kpiscan_evidence_paragraph(const kpiscan_evidence *ev);
+
+/* Number of hidden evidence items (0 when no hidden text matched a rule). */
+KPISCAN_API size_t kpiscan_result_hidden_count(const kpiscan_result *res);
+
+/* Experience spans found in the text: employment date ranges and explicit
+ * statements ("7+ years of experience"), in text order. */
+typedef struct kpiscan_span kpiscan_span;
+KPISCAN_API size_t kpiscan_result_span_count(const kpiscan_result *res);
+KPISCAN_API const kpiscan_span *kpiscan_result_span(const kpiscan_result *res,
+                                                    size_t i);
+/* 1 for a statement, 0 for a date range. */
+KPISCAN_API int kpiscan_span_is_statement(const kpiscan_span *sp);
+/* Range start and end as YYYYMM (end resolved against the as-of date when
+ * open); 0 for statements. */
+KPISCAN_API long kpiscan_span_start(const kpiscan_span *sp);
+KPISCAN_API long kpiscan_span_end(const kpiscan_span *sp);
+KPISCAN_API double kpiscan_span_years(const kpiscan_span *sp);
+/* 1 when the span counts toward the years (not under education etc.). */
+KPISCAN_API int kpiscan_span_counted(const kpiscan_span *sp);
+KPISCAN_API const char *kpiscan_span_text(const kpiscan_span *sp);
+KPISCAN_API size_t kpiscan_span_line(const kpiscan_span *sp);
+KPISCAN_API size_t kpiscan_span_column(const kpiscan_span *sp);
+
+/* Years from the date ranges (merged) and from statements; negative when
+ * absent.  kpiscan_result_years() picks between them (docs/scoring.md). */
+KPISCAN_API double kpiscan_result_dated_years(const kpiscan_result *res);
+KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
+
+/* Serialise a result as one JSON object (no trailing newline).  flags: 0
+ * or KPISCAN_JSON_PRETTY.  Returns a string to free with kpiscan_free(), or
+ * NULL when out of memory. */
+#define KPISCAN_JSON_PRETTY 1u
+KPISCAN_API char *kpiscan_result_to_json(const kpiscan_result *res,
+                                         const kpiscan_options *opts,
+                                         unsigned flags);
+
+/* JSON for a file that could not be scanned: the same schema with status
+ * "error", null level and years, and the error's code and message. */
+KPISCAN_API char *kpiscan_error_to_json(const char *name,
+                                        const kpiscan_error *err,
+                                        unsigned flags);
+
+/* Version of the JSON output schema, carried as "schema" in every object. */
+#define KPISCAN_JSON_SCHEMA_VERSION 1
+
+/* Free memory the library returned as a plain string.  NULL is a no-op. */
+KPISCAN_API void kpiscan_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KPISCAN_H */

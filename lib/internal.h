@@ -1,0 +1,427 @@
+/*
+ * internal.h - types and helpers shared by the modules of libkpiscan.
+ * Never installed; the CLI must not include it.
+ */
+#ifndef KPISCAN_INTERNAL_H
+#define KPISCAN_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpiscan.h"
+
+#if defined(__GNUC__)
+#define KPS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define KPS_PRINTF(f, a)
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Errors (error.c)                                                    */
+/* ------------------------------------------------------------------ */
+
+struct kpiscan_error {
+    int status;
+    size_t line;
+    size_t column;
+    char file[512];
+    char rule_id[128];
+    char reason[1024];
+    char message[2048]; /* file:line:column: [rule 'id': ]reason */
+};
+
+/* Record a failure in err (which may be NULL) and return status, so callers
+ * can write `return kps_fail(err, ...)`.  file may be NULL. */
+int kps_fail(kpiscan_error *err, int status, const char *file, const char *fmt,
+             ...) KPS_PRINTF(4, 5);
+
+/* As kps_fail() with a position and rule id (line/column 0 = unknown,
+ * rule_id NULL = none). */
+int kps_fail_at(kpiscan_error *err, int status, const char *file, size_t line,
+                size_t column, const char *rule_id, const char *fmt, ...)
+    KPS_PRINTF(7, 8);
+
+/* ------------------------------------------------------------------ */
+/* Growable byte buffer (util.c)                                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct kps_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} kps_buf;
+
+/* All return 0 on success, -1 when out of memory.  data stays
+ * NUL-terminated after every successful call. */
+int kps_buf_reserve(kps_buf *b, size_t extra);
+int kps_buf_append(kps_buf *b, const void *p, size_t n);
+int kps_buf_putc(kps_buf *b, char c);
+/* Append code point cp (must be a valid scalar value) as UTF-8. */
+int kps_buf_put_utf8(kps_buf *b, uint32_t cp);
+void kps_buf_free(kps_buf *b);
+
+/* ------------------------------------------------------------------ */
+/* Limits (options.c)                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct kps_limits {
+    size_t max_input_bytes;      /* whole input */
+    size_t max_text_bytes;       /* extracted text */
+    size_t max_zip_entries;      /* archive entries */
+    size_t max_part_bytes;       /* one uncompressed part */
+    size_t max_total_bytes;      /* all uncompressed parts read */
+    unsigned max_ratio;          /* uncompressed:compressed, past ratio_floor */
+    size_t ratio_floor;          /* bytes below which the ratio is not checked */
+    unsigned max_xml_depth;      /* element nesting */
+    unsigned long match_limit;   /* PCRE2 match limit */
+} kps_limits;
+
+void kps_limits_default(kps_limits *lim);
+
+/* ------------------------------------------------------------------ */
+/* Documents (sniff.c, textdecode.c, docx.c, odt.c)                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum kps_format {
+    KPS_FORMAT_UNKNOWN = 0,
+    KPS_FORMAT_TEXT,
+    KPS_FORMAT_DOCX,
+    KPS_FORMAT_ODT,
+    KPS_FORMAT_ZIP,     /* a zip that is neither DOCX nor ODT */
+    KPS_FORMAT_PDF,
+    KPS_FORMAT_RTF,
+    KPS_FORMAT_OLE,     /* legacy .doc/.xls or encrypted OOXML */
+    KPS_FORMAT_BINARY   /* images, executables, NUL-laden data */
+} kps_format;
+
+/* Byte range [start, end) of the document text that came from one
+ * paragraph of one part (DOCX/ODT).  Plain text has none. */
+typedef struct kps_segment {
+    size_t start, end;
+    unsigned part;      /* index into kps_doc.parts */
+    unsigned paragraph; /* 0-based paragraph index within the part */
+} kps_segment;
+
+/* Byte range [start, end) of the document text that is hidden from a
+ * reader (vanish, white or tiny text). */
+typedef struct kps_range {
+    size_t start, end;
+} kps_range;
+
+/* A document as extracted: the text every position refers to. */
+typedef struct kps_doc {
+    kps_format format;
+    char *text;   /* valid UTF-8, NUL-terminated, LF line ends; malloc'd */
+    size_t len;
+    char **parts; /* part names ("word/document.xml"), malloc'd */
+    size_t nparts;
+    kps_segment *segments; /* sorted by start, malloc'd */
+    size_t nsegments;
+    kps_range *hidden; /* sorted by start, malloc'd */
+    size_t nhidden;
+    /* docProps/core.xml dcterms:modified, 0 when absent */
+    int modified_year, modified_month, modified_day;
+} kps_doc;
+
+void kps_doc_free(kps_doc *doc); /* frees members, not doc itself */
+
+/* Recognise the format from the first bytes (never the file name). */
+kps_format kps_sniff(const unsigned char *data, size_t len);
+const char *kps_format_name(kps_format f);
+/* For messages: "PDF document", "RTF document", ... */
+const char *kps_format_description(kps_format f);
+
+/* Decode plain text: UTF-8 (BOM skipped), UTF-16LE/BE with BOM; in UTF-8
+ * text each invalid byte is read as Windows-1252; CRLF and CR become LF.
+ * Fails with KPISCAN_ERR_NOT_TEXT on NUL bytes in UTF-8 text,
+ * KPISCAN_ERR_EMPTY when nothing but whitespace remains.  name is for
+ * messages. */
+int kps_text_decode(const unsigned char *data, size_t len, const char *name,
+                    const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
+
+/* Extract a DOCX / ODT document into doc. */
+int kps_docx_extract(const unsigned char *data, size_t len, const char *name,
+                     const kps_limits *lim, int include_comments, kps_doc *doc,
+                     kpiscan_error *err);
+int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
+                    const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Normalisation (normalize.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/* A checkpoint of the offset map: from norm_off on, normalised bytes map
+ * to source bytes at src_off + (pos - norm_off) until the next checkpoint. */
+typedef struct kps_map_point {
+    size_t norm_off;
+    size_t src_off;
+} kps_map_point;
+
+/* Text prepared for matching: ligatures expanded (U+FB01 -> "fi"), curly
+ * quotes straightened, dashes and minus signs to '-', NBSP and other
+ * spaces to ' ', soft hyphens and zero-width characters removed.  Always
+ * valid UTF-8. */
+typedef struct kps_norm {
+    char *text; /* NUL-terminated, malloc'd */
+    size_t len;
+    kps_map_point *map; /* sorted by norm_off; map[0] = {0, 0} */
+    size_t nmap;
+    size_t src_len;
+} kps_norm;
+
+/* src must be valid UTF-8.  Returns KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+int kps_normalize(const char *src, size_t len, kps_norm *out);
+/* Map a normalised offset to the source offset.  An offset inside a
+ * replacement maps to the start of the replaced source sequence; an end
+ * offset should be mapped with kps_norm_to_src_end(). */
+size_t kps_norm_to_src(const kps_norm *n, size_t norm_off);
+/* Map an exclusive end offset: the end of the source sequence that produced
+ * the byte before norm_end. */
+size_t kps_norm_to_src_end(const kps_norm *n, size_t norm_end);
+void kps_norm_free(kps_norm *n);
+
+/* ------------------------------------------------------------------ */
+/* Sections and timeline (sections.c, timeline.c)                      */
+/* ------------------------------------------------------------------ */
+
+typedef enum kps_section {
+    KPS_SECTION_NONE = 0,
+    KPS_SECTION_SUMMARY,
+    KPS_SECTION_EXPERIENCE,
+    KPS_SECTION_EDUCATION,
+    KPS_SECTION_SKILLS,
+    KPS_SECTION_CERTIFICATIONS,
+    KPS_SECTION_PROJECTS,
+    KPS_SECTION_OTHER /* a heading we recognise as a heading, e.g. hobbies */
+} kps_section;
+
+const char *kps_section_name(kps_section s); /* "" for NONE */
+
+typedef struct kps_heading {
+    size_t offset; /* start of the heading line */
+    size_t length; /* of the heading line, without LF */
+    kps_section section;
+} kps_heading;
+
+typedef struct kps_sections {
+    kps_heading *headings; /* sorted by offset */
+    size_t n;
+} kps_sections;
+
+/* Find section headings in text (normalised, valid UTF-8, LF lines). */
+int kps_sections_detect(const char *text, size_t len, kps_sections *out);
+/* Section that contains offset (the last heading at or before it). */
+kps_section kps_section_at(const kps_sections *s, size_t offset);
+void kps_sections_free(kps_sections *s);
+
+typedef struct kps_ym {
+    int year;
+    int month; /* 1..12 */
+} kps_ym;
+
+typedef enum kps_span_kind {
+    KPS_SPAN_RANGE = 0,    /* start to end (end may be "present") */
+    KPS_SPAN_STATEMENT = 1 /* "7+ years of experience" */
+} kps_span_kind;
+
+typedef struct kps_span {
+    kps_span_kind kind;
+    kps_ym start, end;  /* RANGE: months inclusive; end = as-of if open */
+    int open_ended;     /* RANGE ended with Present/Current/to date */
+    double years;       /* RANGE: its own length; STATEMENT: stated */
+    size_t offset;      /* in the text given to kps_timeline_extract */
+    size_t length;
+    kps_section section;
+    int counted;        /* 1 when it counts toward the total */
+} kps_span;
+
+typedef struct kps_timeline {
+    kps_span *spans; /* in text order */
+    size_t n;
+    double range_years;  /* merged union of counted ranges, -1 if none */
+    double stated_years; /* largest counted statement, -1 if none */
+} kps_timeline;
+
+/* Find employment date ranges and experience statements.  Ranges under
+ * education or certification headings are kept but not counted.  as_of
+ * resolves open ranges; ranges ending after as_of are clipped to it. */
+int kps_timeline_extract(const char *text, size_t len,
+                         const kps_sections *sections, kps_ym as_of,
+                         kps_timeline *out);
+void kps_timeline_free(kps_timeline *t);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers (util.c)                                              */
+/* ------------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 prefix of s[0..len). */
+size_t kps_utf8_valid_prefix(const unsigned char *s, size_t len);
+/* Length of the valid UTF-8 sequence starting at s, or 0 when invalid. */
+size_t kps_utf8_seq_len(const unsigned char *s, size_t len);
+/* Decode one UTF-8 sequence at s (valid input assumed); returns its length
+ * and stores the code point. */
+size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+char *kps_strdup(const char *s);
+char *kps_strndup(const char *s, size_t n);
+
+
+/* ------------------------------------------------------------------ */
+/* Options (options.c)                                                 */
+/* ------------------------------------------------------------------ */
+
+struct kpiscan_options {
+    int as_of_set;
+    int as_of_year, as_of_month, as_of_day;
+    int excerpts;
+    int include_comments;
+    kps_limits limits;
+};
+
+/* Effective settings for a scan: opts may be NULL. */
+void kps_options_resolve(const kpiscan_options *opts, kpiscan_options *out);
+/* Today's date (UTC) as year, month, day. */
+void kps_today(int *year, int *month, int *day);
+
+/* ------------------------------------------------------------------ */
+/* Packs (pack.c)                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct kps_rule {
+    char *id;
+    int category; /* kpiscan_category */
+    int level;    /* kpiscan_level */
+    double weight;
+    char *regex;
+    char *description;
+    char *source; /* "file:line" */
+    char **match_examples;
+    size_t nmatch;
+    char **reject_examples;
+    size_t nreject;
+    void *code; /* pcre2_code *, JIT-compiled; NULL in builder layers */
+} kps_rule;
+
+typedef struct kps_question {
+    int level;
+    char *question;
+    char *answer; /* may be NULL */
+} kps_question;
+
+struct kpiscan_pack {
+    kps_rule *rules;
+    size_t nrules;
+    kps_question *questions;
+    size_t nquestions;
+    char *name;
+    char *version;
+    char hash[65];
+};
+
+/* Compute SHA-256 of data as 64 lowercase hex digits plus NUL. */
+typedef struct kps_sha256 {
+    uint32_t state[8];
+    uint64_t bits;
+    unsigned char block[64];
+    size_t used;
+} kps_sha256;
+void kps_sha256_init(kps_sha256 *h);
+void kps_sha256_update(kps_sha256 *h, const void *data, size_t len);
+void kps_sha256_hex(kps_sha256 *h, char out[65]);
+
+/* ------------------------------------------------------------------ */
+/* Matching (match.c)                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct kps_hit {
+    size_t rule;  /* index into pack->rules */
+    size_t start; /* byte offsets in the normalised text */
+    size_t end;
+} kps_hit;
+
+typedef struct kps_hits {
+    kps_hit *v;
+    size_t n, cap;
+} kps_hits;
+
+/* Run every rule of pack over text (valid UTF-8), appending hits sorted
+ * by (start, rule).  Fails with KPISCAN_ERR_MATCH_LIMIT naming the rule. */
+int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
+                  unsigned long match_limit, const char *name, kps_hits *out,
+                  kpiscan_error *err);
+void kps_hits_free(kps_hits *h);
+
+
+/* ------------------------------------------------------------------ */
+/* Results (scan.c, score.c, result.c)                                 */
+/* ------------------------------------------------------------------ */
+
+struct kpiscan_evidence {
+    const char *rule_id; /* owned by the result (rule_ids arena) */
+    size_t rule;         /* index into the pack's rules at scan time */
+    int category;
+    int level;
+    double weight;
+    double contribution;
+    double section_factor; /* discount for the section (skills: 0.5) */
+    double repeat_factor;  /* dampening for the n-th hit of one rule */
+    unsigned repeat;       /* 1 for the first hit of its rule, 2, ... */
+    char *text;            /* matched document text, malloc'd */
+    size_t offset, length; /* in the document text */
+    size_t line, column;
+    kps_section section;
+    int hidden;
+    const char *part; /* owned by the result (parts) */
+    size_t paragraph; /* 1-based, 0 for plain text */
+};
+
+struct kpiscan_span {
+    int statement;
+    long start, end; /* YYYYMM, 0 for statements */
+    int open_ended;
+    double years;
+    int counted;
+    char *text;
+    size_t offset, length, line, column;
+    kps_section section;
+};
+
+struct kpiscan_result {
+    char *name;
+    const char *format; /* static */
+    char *text;
+    size_t len;
+    char **parts;
+    size_t nparts;
+
+    int level;
+    double confidence;
+    double scores[4]; /* indexed by kpiscan_level; [0] unused */
+    double kpi_score; /* sum of contributions of KPI-category evidence */
+    double years, dated_years, stated_years;
+    int years_level;     /* band of the chosen years, -1 when none */
+    int indicator_level; /* band of the indicator scores, -1 when none */
+    int indicator_clear;
+    char reason[512];
+    long as_of; /* YYYYMMDD */
+
+    kpiscan_evidence *ev;
+    size_t nev;
+    size_t nhidden;
+    kpiscan_span *spans;
+    size_t nspans;
+
+    char **rule_ids; /* distinct rule ids referenced by evidence */
+    size_t nrule_ids;
+    kps_question *questions; /* copies: for the level and the one above */
+    size_t nquestions;
+
+    char *pack_name, *pack_version;
+    char pack_hash[65];
+};
+
+/* Fill contributions, scores, level, confidence and reason from res->ev
+ * and the years fields.  Pure arithmetic; cannot fail. */
+void kps_score(kpiscan_result *res);
+
+#endif /* KPISCAN_INTERNAL_H */

@@ -1,0 +1,102 @@
+/* options.c - scan options and their defaults. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+void kps_limits_default(kps_limits *lim)
+{
+    lim->max_input_bytes = (size_t)64 << 20;
+    lim->max_text_bytes = (size_t)16 << 20;
+    lim->max_zip_entries = 10000;
+    lim->max_part_bytes = (size_t)64 << 20;
+    lim->max_total_bytes = (size_t)256 << 20;
+    /* Apache POI refuses inflate ratios below 0.01 past 100 KiB; text XML
+     * compresses ~10:1, so 100:1 past 1 MiB leaves real documents alone. */
+    lim->max_ratio = 100;
+    lim->ratio_floor = (size_t)1 << 20;
+    lim->max_xml_depth = 256;
+    lim->match_limit = 1000000;
+}
+
+static void options_default(kpiscan_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->excerpts = 1;
+    kps_limits_default(&o->limits);
+}
+
+kpiscan_options *kpiscan_options_new(void)
+{
+    kpiscan_options *o = malloc(sizeof *o);
+    if (o)
+        options_default(o);
+    return o;
+}
+
+void kpiscan_options_free(kpiscan_options *opts) { free(opts); }
+
+void kps_today(int *year, int *month, int *day)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    *year = tm.tm_year + 1900;
+    *month = tm.tm_mon + 1;
+    *day = tm.tm_mday;
+}
+
+void kps_options_resolve(const kpiscan_options *opts, kpiscan_options *out)
+{
+    if (opts)
+        *out = *opts;
+    else
+        options_default(out);
+    if (!out->as_of_set)
+        kps_today(&out->as_of_year, &out->as_of_month, &out->as_of_day);
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+int kpiscan_options_set_as_of(kpiscan_options *opts, int year, int month,
+                              int day)
+{
+    if (!opts || year < 1900 || year > 2200 || month < 1 || month > 12 ||
+        day < 1 || day > days_in_month(year, month))
+        return KPISCAN_ERR_ARGUMENT;
+    opts->as_of_set = 1;
+    opts->as_of_year = year;
+    opts->as_of_month = month;
+    opts->as_of_day = day;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_input_bytes(kpiscan_options *opts, size_t bytes)
+{
+    if (!opts || bytes == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_input_bytes = bytes;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_match_limit(kpiscan_options *opts, unsigned long limit)
+{
+    if (!opts || limit == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.match_limit = limit;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_excerpts(kpiscan_options *opts, int on)
+{
+    if (!opts)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->excerpts = on ? 1 : 0;
+    return KPISCAN_OK;
+}

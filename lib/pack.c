@@ -1,0 +1,1125 @@
+/* pack.c - pattern packs: YAML loading and validation, stacking, compiling.
+ *
+ * A pack file is read with libyaml's document loader (packs are small, and
+ * the node marks give every error a line and column).  Sources are stacked
+ * in a builder; kpiscan_pack_builder_build() compiles the effective rules
+ * into an immutable pack that threads share. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+extern const char kps_default_pack_yaml[];
+extern const size_t kps_default_pack_yaml_len;
+
+#define PACK_FORMAT 1
+#define DEFAULT_PACK_NAME "default-pack"
+#define PCRE2_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP)
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *const level_names[] = {"none", "junior", "mid", "senior"};
+static const char *const category_names[] = {
+    "term", "achievement", "indicator", "title",
+    "red-flag", "quantified"};
+
+const char *kpiscan_level_name(int level)
+{
+    if (level < 0 || level > KPISCAN_LEVEL_SENIOR)
+        return NULL;
+    return level_names[level];
+}
+
+int kpiscan_level_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i <= KPISCAN_LEVEL_SENIOR; i++)
+        if (strcasecmp(name, level_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *kpiscan_category_name(int category)
+{
+    if (category < 0 || category > KPISCAN_CATEGORY_QUANTIFIED)
+        return NULL;
+    return category_names[category];
+}
+
+static int category_from_name(const char *name)
+{
+    for (int i = 0; i <= KPISCAN_CATEGORY_QUANTIFIED; i++)
+        if (strcmp(name, category_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rules and questions                                                 */
+/* ------------------------------------------------------------------ */
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void rule_free(kps_rule *r)
+{
+    free(r->id);
+    free(r->regex);
+    free(r->description);
+    free(r->source);
+    strv_free(r->match_examples, r->nmatch);
+    strv_free(r->reject_examples, r->nreject);
+    if (r->code)
+        pcre2_code_free(r->code);
+    memset(r, 0, sizeof *r);
+}
+
+static char **strv_copy(char *const *v, size_t n)
+{
+    if (!n)
+        return NULL;
+    char **out = calloc(n, sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = kps_strdup(v[i]);
+        if (!out[i]) {
+            strv_free(out, n);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* Deep copy without the compiled code. */
+static int rule_copy(kps_rule *dst, const kps_rule *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->category = src->category;
+    dst->level = src->level;
+    dst->weight = src->weight;
+    dst->id = kps_strdup(src->id);
+    dst->regex = kps_strdup(src->regex);
+    dst->description = kps_strdup(src->description);
+    dst->source = kps_strdup(src->source);
+    dst->match_examples = strv_copy(src->match_examples, src->nmatch);
+    dst->nmatch = dst->match_examples ? src->nmatch : 0;
+    dst->reject_examples = strv_copy(src->reject_examples, src->nreject);
+    dst->nreject = dst->reject_examples ? src->nreject : 0;
+    if (!dst->id || !dst->regex || !dst->description || !dst->source ||
+        dst->nmatch != src->nmatch || dst->nreject != src->nreject) {
+        rule_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
+static void question_free(kps_question *q)
+{
+    free(q->question);
+    free(q->answer);
+    memset(q, 0, sizeof *q);
+}
+
+static int question_copy(kps_question *dst, const kps_question *src)
+{
+    dst->level = src->level;
+    dst->question = kps_strdup(src->question);
+    dst->answer = src->answer ? kps_strdup(src->answer) : NULL;
+    if (!dst->question || (src->answer && !dst->answer)) {
+        question_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
+/* A parsed pack source before stacking. */
+typedef struct parsed_pack {
+    char *name;
+    char *version;
+    kps_rule *rules;
+    size_t nrules, caprules;
+    kps_question *questions;
+    size_t nquestions, capquestions;
+} parsed_pack;
+
+static void parsed_free(parsed_pack *p)
+{
+    free(p->name);
+    free(p->version);
+    for (size_t i = 0; i < p->nrules; i++)
+        rule_free(&p->rules[i]);
+    free(p->rules);
+    for (size_t i = 0; i < p->nquestions; i++)
+        question_free(&p->questions[i]);
+    free(p->questions);
+    memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------------------ */
+/* YAML walking                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct loader {
+    yaml_document_t *doc;
+    const char *file;
+    unsigned char *seen; /* per node: visited once already (alias check) */
+    size_t nnodes;
+    kpiscan_error *err;
+} loader;
+
+static size_t node_index(loader *L, yaml_node_t *n)
+{
+    return (size_t)(n - L->doc->nodes.start);
+}
+
+static int fail_node(loader *L, yaml_node_t *n, int status, const char *rule,
+                     const char *fmt, ...) KPS_PRINTF(5, 6);
+
+static int fail_node(loader *L, yaml_node_t *n, int status, const char *rule,
+                     const char *fmt, ...)
+{
+    char reason[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    return kps_fail_at(L->err, status, L->file, n ? n->start_mark.line + 1 : 0,
+                       n ? n->start_mark.column + 1 : 0, rule, "%s", reason);
+}
+
+/* Fetch a node and refuse aliases: a node reached twice is an alias, which
+ * a pack never needs and which could multiply work (YAML billion laughs). */
+static yaml_node_t *get_node(loader *L, int id, yaml_node_t *parent)
+{
+    yaml_node_t *n = yaml_document_get_node(L->doc, id);
+    if (!n)
+        return NULL;
+    size_t i = node_index(L, n);
+    if (i < L->nnodes) {
+        if (L->seen[i]) {
+            fail_node(L, parent, KPISCAN_ERR_PACK_INVALID, NULL,
+                      "YAML aliases are not allowed in packs");
+            return NULL;
+        }
+        L->seen[i] = 1;
+    }
+    return n;
+}
+
+static int want_scalar(loader *L, yaml_node_t *n, const char *key,
+                       const char *rule, const char **out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
+                         "'%s' must be a single value", key);
+    /* Scalars from libyaml are NUL-terminated; an embedded NUL would cut
+     * the value silently, so refuse it. */
+    if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
+                         "'%s' contains a NUL character", key);
+    *out = (const char *)n->data.scalar.value;
+    return KPISCAN_OK;
+}
+
+static int want_string(loader *L, yaml_node_t *n, const char *key,
+                       const char *rule, char **out)
+{
+    const char *s;
+    int rc = want_scalar(L, n, key, rule, &s);
+    if (rc)
+        return rc;
+    if (!*s)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
+                         "'%s' must not be empty", key);
+    free(*out);
+    *out = kps_strdup(s);
+    return *out ? KPISCAN_OK
+                : kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file, "out of memory");
+}
+
+static int valid_id(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
+            return 0;
+    return n > 0 && n < 100;
+}
+
+static int want_strings(loader *L, yaml_node_t *n, const char *key,
+                        const char *rule, char ***out, size_t *nout)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
+                         "'%s' must be a list of phrases", key);
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    char **v = count ? calloc(count, sizeof *v) : NULL;
+    if (count && !v)
+        return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file, "out of memory");
+    size_t i = 0;
+    for (yaml_node_item_t *it = n->data.sequence.items.start;
+         it < n->data.sequence.items.top; it++, i++) {
+        yaml_node_t *item = get_node(L, *it, n);
+        int rc = item ? want_string(L, item, key, rule, &v[i])
+                      : kpiscan_error_status(L->err);
+        if (rc) {
+            strv_free(v, count);
+            return rc ? rc : KPISCAN_ERR_PACK_INVALID;
+        }
+    }
+    *out = v;
+    *nout = count;
+    return KPISCAN_OK;
+}
+
+static int compile_rule(const kps_rule *r, pcre2_code **out, int *errcode,
+                        PCRE2_SIZE *erroffset)
+{
+    *out = pcre2_compile((PCRE2_SPTR)r->regex, PCRE2_ZERO_TERMINATED,
+                         PCRE2_FLAGS, errcode, erroffset, NULL);
+    return *out ? 0 : -1;
+}
+
+static int parse_examples(loader *L, yaml_node_t *n, kps_rule *r)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, r->id,
+                         "'examples' must be a mapping with match/reject%s",
+                         "");
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = get_node(L, p->key, n);
+        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
+        if (!v)
+            return kpiscan_error_status(L->err);
+        const char *key;
+        int rc = want_scalar(L, k, "key", r->id, &key);
+        if (rc)
+            return rc;
+        if (strcmp(key, "match") == 0 && !r->match_examples)
+            rc = want_strings(L, v, "match", r->id, &r->match_examples,
+                              &r->nmatch);
+        else if (strcmp(key, "reject") == 0 && !r->reject_examples)
+            rc = want_strings(L, v, "reject", r->id, &r->reject_examples,
+                              &r->nreject);
+        else
+            rc = fail_node(L, k, KPISCAN_ERR_PACK_INVALID, r->id,
+                           "unknown or repeated key '%s' in examples", key);
+        if (rc)
+            return rc;
+    }
+    return KPISCAN_OK;
+}
+
+static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "a rule must be a mapping");
+    yaml_node_t *regex_node = NULL;
+    int have_category = 0, have_level = 0, have_weight = 0;
+
+    /* The id first, so every later message can name the rule. */
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(L->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(L->doc, p->value);
+        if (k && v && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, "id") == 0 &&
+            v->type == YAML_SCALAR_NODE) {
+            const char *id = (const char *)v->data.scalar.value;
+            if (!valid_id(id))
+                return fail_node(L, v, KPISCAN_ERR_PACK_INVALID, NULL,
+                                 "invalid rule id '%s' (use letters, digits, "
+                                 "'.', '_', '-')",
+                                 id);
+            r->id = kps_strdup(id);
+            if (!r->id)
+                return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file,
+                                "out of memory");
+        }
+    }
+
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = get_node(L, p->key, n);
+        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
+        if (!v)
+            return kpiscan_error_status(L->err);
+        const char *key, *val;
+        int rc = want_scalar(L, k, "key", r->id, &key);
+        if (rc)
+            return rc;
+        if (strcmp(key, "id") == 0) {
+            rc = want_scalar(L, v, "id", NULL, &val);
+        } else if (strcmp(key, "category") == 0 && !have_category) {
+            rc = want_scalar(L, v, key, r->id, &val);
+            if (!rc && (r->category = category_from_name(val)) < 0)
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
+                               "unknown category '%s' (term, achievement, "
+                               "indicator, title, red-flag, quantified)",
+                               val);
+            have_category = 1;
+        } else if (strcmp(key, "level") == 0 && !have_level) {
+            rc = want_scalar(L, v, key, r->id, &val);
+            if (!rc && (r->level = kpiscan_level_from_name(val)) < 0)
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
+                               "unknown level '%s' (none, junior, mid, "
+                               "senior)",
+                               val);
+            have_level = 1;
+        } else if (strcmp(key, "weight") == 0 && !have_weight) {
+            rc = want_scalar(L, v, key, r->id, &val);
+            if (!rc) {
+                char *end;
+                errno = 0;
+                double w = strtod(val, &end);
+                if (errno || end == val || *end || !isfinite(w) || w <= 0 ||
+                    w > 100)
+                    rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
+                                   "weight '%s' must be a number above 0 and "
+                                   "at most 100",
+                                   val);
+                r->weight = w;
+            }
+            have_weight = 1;
+        } else if (strcmp(key, "regex") == 0 && !r->regex) {
+            rc = want_string(L, v, key, r->id, &r->regex);
+            regex_node = v;
+        } else if (strcmp(key, "description") == 0 && !r->description) {
+            rc = want_string(L, v, key, r->id, &r->description);
+        } else if (strcmp(key, "examples") == 0 && !r->match_examples &&
+                   !r->reject_examples) {
+            rc = parse_examples(L, v, r);
+        } else {
+            rc = fail_node(L, k, KPISCAN_ERR_PACK_INVALID, r->id,
+                           "unknown or repeated key '%s' in rule", key);
+        }
+        if (rc)
+            return rc;
+    }
+
+    const char *missing = !r->id            ? "id"
+                          : !have_category  ? "category"
+                          : !have_level     ? "level"
+                          : !have_weight    ? "weight"
+                          : !r->regex       ? "regex"
+                          : !r->description ? "description"
+                                            : NULL;
+    if (missing)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, r->id,
+                         "missing required field '%s'", missing);
+
+    char src[600];
+    snprintf(src, sizeof src, "%s:%lu", L->file,
+             (unsigned long)n->start_mark.line + 1);
+    r->source = kps_strdup(src);
+    if (!r->source)
+        return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file, "out of memory");
+
+    /* Compile now so a bad regex is reported where it is written. */
+    pcre2_code *code;
+    int errcode;
+    PCRE2_SIZE erroffset;
+    if (compile_rule(r, &code, &errcode, &erroffset) != 0) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof msg);
+        return kps_fail_at(L->err, KPISCAN_ERR_PACK_REGEX, L->file,
+                           regex_node->start_mark.line + 1,
+                           regex_node->start_mark.column + 1, r->id,
+                           "regex error at offset %lu: %s",
+                           (unsigned long)erroffset, (const char *)msg);
+    }
+    uint32_t minlength = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlength);
+    pcre2_code_free(code);
+    if (minlength == 0)
+        return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
+                         "regex can match an empty string");
+    return KPISCAN_OK;
+}
+
+static int parse_question(loader *L, yaml_node_t *n, kps_question *q)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "a question must be a mapping");
+    int have_level = 0;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = get_node(L, p->key, n);
+        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
+        if (!v)
+            return kpiscan_error_status(L->err);
+        const char *key, *val;
+        int rc = want_scalar(L, k, "key", NULL, &key);
+        if (rc)
+            return rc;
+        if (strcmp(key, "level") == 0 && !have_level) {
+            rc = want_scalar(L, v, key, NULL, &val);
+            if (!rc && ((q->level = kpiscan_level_from_name(val)) <= 0))
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, NULL,
+                               "question level '%s' must be junior, mid or "
+                               "senior",
+                               val);
+            have_level = 1;
+        } else if (strcmp(key, "question") == 0 && !q->question) {
+            rc = want_string(L, v, key, NULL, &q->question);
+        } else if (strcmp(key, "answer") == 0 && !q->answer) {
+            rc = want_string(L, v, key, NULL, &q->answer);
+        } else {
+            rc = fail_node(L, k, KPISCAN_ERR_PACK_INVALID, NULL,
+                           "unknown or repeated key '%s' in question", key);
+        }
+        if (rc)
+            return rc;
+    }
+    if (!have_level || !q->question)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "missing required field '%s' in question",
+                         have_level ? "question" : "level");
+    return KPISCAN_OK;
+}
+
+static int parse_rules(loader *L, yaml_node_t *n, parsed_pack *out)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "'rules' must be a list");
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    if (count) {
+        out->rules = calloc(count, sizeof *out->rules);
+        if (!out->rules)
+            return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file,
+                            "out of memory");
+    }
+    for (yaml_node_item_t *it = n->data.sequence.items.start;
+         it < n->data.sequence.items.top; it++) {
+        yaml_node_t *item = get_node(L, *it, n);
+        if (!item)
+            return kpiscan_error_status(L->err);
+        kps_rule *r = &out->rules[out->nrules++];
+        int rc = parse_rule(L, item, r);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j + 1 < out->nrules; j++)
+            if (strcmp(out->rules[j].id, r->id) == 0)
+                return fail_node(L, item, KPISCAN_ERR_PACK_INVALID, r->id,
+                                 "duplicate rule id (first defined at %s)",
+                                 out->rules[j].source);
+    }
+    return KPISCAN_OK;
+}
+
+static int parse_questions(loader *L, yaml_node_t *n, parsed_pack *out)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "'questions' must be a list");
+    size_t count = (size_t)(n->data.sequence.items.top -
+                            n->data.sequence.items.start);
+    if (count) {
+        out->questions = calloc(count, sizeof *out->questions);
+        if (!out->questions)
+            return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file,
+                            "out of memory");
+    }
+    for (yaml_node_item_t *it = n->data.sequence.items.start;
+         it < n->data.sequence.items.top; it++) {
+        yaml_node_t *item = get_node(L, *it, n);
+        if (!item)
+            return kpiscan_error_status(L->err);
+        int rc = parse_question(L, item, &out->questions[out->nquestions++]);
+        if (rc)
+            return rc;
+    }
+    return KPISCAN_OK;
+}
+
+static int parse_root(loader *L, yaml_node_t *root, parsed_pack *out)
+{
+    if (root->type != YAML_MAPPING_NODE)
+        return fail_node(L, root, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "a pack must be a mapping with format, name, "
+                         "version and rules%s",
+                         "");
+    int have_format = 0, have_rules = 0, have_description = 0,
+        have_questions = 0;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+         p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = get_node(L, p->key, root);
+        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
+        if (!v)
+            return kpiscan_error_status(L->err);
+        const char *key, *val;
+        int rc = want_scalar(L, k, "key", NULL, &key);
+        if (rc)
+            return rc;
+        if (strcmp(key, "format") == 0 && !have_format) {
+            rc = want_scalar(L, v, key, NULL, &val);
+            if (!rc && strcmp(val, "1") != 0) {
+                char *end;
+                long f = strtol(val, &end, 10);
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, NULL,
+                               (*end || end == val || f < 1)
+                                   ? "format '%s' is not a format number"
+                                   : "pack format %s is newer than this "
+                                     "library reads (format 1)",
+                               val);
+            }
+            have_format = 1;
+        } else if (strcmp(key, "name") == 0 && !out->name) {
+            rc = want_string(L, v, key, NULL, &out->name);
+            if (!rc && !valid_id(out->name))
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, NULL,
+                               "invalid pack name '%s' (use letters, digits, "
+                               "'.', '_', '-')",
+                               out->name);
+        } else if (strcmp(key, "version") == 0 && !out->version) {
+            rc = want_string(L, v, key, NULL, &out->version);
+        } else if (strcmp(key, "description") == 0 && !have_description) {
+            rc = want_scalar(L, v, key, NULL, &val);
+            have_description = 1;
+        } else if (strcmp(key, "rules") == 0 && !have_rules) {
+            rc = parse_rules(L, v, out);
+            have_rules = 1;
+        } else if (strcmp(key, "questions") == 0 && !have_questions) {
+            rc = parse_questions(L, v, out);
+            have_questions = 1;
+        } else {
+            rc = fail_node(L, k, KPISCAN_ERR_PACK_INVALID, NULL,
+                           "unknown or repeated key '%s' at the top level",
+                           key);
+        }
+        if (rc)
+            return rc;
+    }
+    const char *missing = !have_format   ? "format"
+                          : !out->name    ? "name"
+                          : !out->version ? "version"
+                          : !have_rules   ? "rules"
+                                          : NULL;
+    if (missing)
+        return fail_node(L, root, KPISCAN_ERR_PACK_INVALID, NULL,
+                         "missing required field '%s'", missing);
+    return KPISCAN_OK;
+}
+
+static int parse_pack(const char *data, size_t len, const char *file,
+                      parsed_pack *out, kpiscan_error *err)
+{
+    memset(out, 0, sizeof *out);
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&parser))
+        return kps_fail(err, KPISCAN_ERR_NOMEM, file, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        int status = parser.error == YAML_MEMORY_ERROR ? KPISCAN_ERR_NOMEM
+                                                       : KPISCAN_ERR_PACK_SYNTAX;
+        yaml_mark_t m = parser.problem ? parser.problem_mark
+                                       : parser.context_mark;
+        kps_fail_at(err, status, file, m.line + 1, m.column + 1, NULL,
+                    "YAML syntax error: %s%s%s",
+                    parser.problem ? parser.problem : "unknown problem",
+                    parser.context ? " " : "",
+                    parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return status;
+    }
+    yaml_parser_delete(&parser);
+
+    int rc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    loader L = {&doc, file, NULL, 0, err};
+    if (!root) {
+        rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, file, 1, 1, NULL,
+                         "empty pack");
+    } else {
+        L.nnodes = (size_t)(doc.nodes.top - doc.nodes.start);
+        L.seen = calloc(L.nnodes ? L.nnodes : 1, 1);
+        if (!L.seen) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, file, "out of memory");
+        } else {
+            L.seen[node_index(&L, root)] = 1;
+            rc = parse_root(&L, root, out);
+        }
+    }
+    free(L.seen);
+    yaml_document_delete(&doc);
+    if (rc)
+        parsed_free(out);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Builder                                                             */
+/* ------------------------------------------------------------------ */
+
+struct kpiscan_pack_builder {
+    kps_rule *rules;
+    size_t nrules, caprules;
+    kps_question *questions;
+    size_t nquestions, capquestions;
+    char **disabled;
+    size_t ndisabled;
+    kps_buf names;    /* "kpi+extra" */
+    kps_buf versions; /* "1.0.0+0.2" */
+};
+
+kpiscan_pack_builder *kpiscan_pack_builder_new(void)
+{
+    return calloc(1, sizeof(kpiscan_pack_builder));
+}
+
+void kpiscan_pack_builder_free(kpiscan_pack_builder *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->nrules; i++)
+        rule_free(&b->rules[i]);
+    free(b->rules);
+    for (size_t i = 0; i < b->nquestions; i++)
+        question_free(&b->questions[i]);
+    free(b->questions);
+    strv_free(b->disabled, b->ndisabled);
+    kps_buf_free(&b->names);
+    kps_buf_free(&b->versions);
+    free(b);
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*v, n * size);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
+/* Move a parsed source into the builder: same id replaces in place. */
+static int builder_merge(kpiscan_pack_builder *b, parsed_pack *p,
+                         kpiscan_error *err)
+{
+    if (grow((void **)&b->rules, &b->caprules, b->nrules + p->nrules,
+             sizeof *b->rules) ||
+        grow((void **)&b->questions, &b->capquestions,
+             b->nquestions + p->nquestions, sizeof *b->questions) ||
+        (b->names.len && kps_buf_putc(&b->names, '+')) ||
+        kps_buf_append(&b->names, p->name, strlen(p->name)) ||
+        (b->versions.len && kps_buf_putc(&b->versions, '+')) ||
+        kps_buf_append(&b->versions, p->version, strlen(p->version)))
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < p->nrules; i++) {
+        size_t j = 0;
+        while (j < b->nrules && strcmp(b->rules[j].id, p->rules[i].id) != 0)
+            j++;
+        if (j < b->nrules)
+            rule_free(&b->rules[j]);
+        else
+            b->nrules++;
+        b->rules[j] = p->rules[i];
+        memset(&p->rules[i], 0, sizeof p->rules[i]);
+    }
+    for (size_t i = 0; i < p->nquestions; i++) {
+        b->questions[b->nquestions++] = p->questions[i];
+        memset(&p->questions[i], 0, sizeof p->questions[i]);
+    }
+    return KPISCAN_OK;
+}
+
+int kpiscan_pack_builder_add_buffer(kpiscan_pack_builder *b, const char *data,
+                                    size_t len, const char *name,
+                                    kpiscan_error *err)
+{
+    if (!b || (!data && len))
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "no builder or no data");
+    parsed_pack p;
+    int rc = parse_pack(data ? data : "", len, name ? name : "<buffer>", &p,
+                        err);
+    if (rc)
+        return rc;
+    rc = builder_merge(b, &p, err);
+    parsed_free(&p);
+    return rc;
+}
+
+int kpiscan_pack_builder_add_default(kpiscan_pack_builder *b,
+                                     kpiscan_error *err)
+{
+    return kpiscan_pack_builder_add_buffer(b, kps_default_pack_yaml,
+                                           kps_default_pack_yaml_len,
+                                           DEFAULT_PACK_NAME, err);
+}
+
+const char *kpiscan_default_pack_source(size_t *len)
+{
+    if (len)
+        *len = kps_default_pack_yaml_len;
+    return kps_default_pack_yaml;
+}
+
+/* Packs are small: 4 MiB is far beyond any real one and keeps a mistaken
+ * path (a resume, a disk image) from being read whole. */
+#define MAX_PACK_BYTES ((size_t)4 << 20)
+
+int kpiscan_pack_builder_add_file(kpiscan_pack_builder *b, const char *path,
+                                  kpiscan_error *err)
+{
+    if (!b || !path)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no builder or path");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open pack: %s",
+                        strerror(errno));
+    kps_buf buf = {0};
+    char chunk[65536];
+    size_t n;
+    int rc = KPISCAN_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf.len + n > MAX_PACK_BYTES) {
+            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
+                          "pack larger than %zu bytes", MAX_PACK_BYTES);
+            break;
+        }
+        if (kps_buf_append(&buf, chunk, n)) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+    }
+    if (!rc && ferror(f))
+        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read pack: %s",
+                      strerror(errno));
+    fclose(f);
+    if (!rc)
+        rc = kpiscan_pack_builder_add_buffer(b, buf.data ? buf.data : "",
+                                             buf.len, path, err);
+    kps_buf_free(&buf);
+    return rc;
+}
+
+int kpiscan_pack_builder_disable_rule(kpiscan_pack_builder *b,
+                                      const char *rule_id, kpiscan_error *err)
+{
+    if (!b || !rule_id || !*rule_id)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL, "no rule id given");
+    char **v = realloc(b->disabled, (b->ndisabled + 1) * sizeof *v);
+    if (!v)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    b->disabled = v;
+    if (!(v[b->ndisabled] = kps_strdup(rule_id)))
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    b->ndisabled++;
+    return KPISCAN_OK;
+}
+
+static int is_disabled(const kpiscan_pack_builder *b, const char *id)
+{
+    for (size_t i = 0; i < b->ndisabled; i++)
+        if (strcmp(b->disabled[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static void hash_field(kps_sha256 *h, const char *s)
+{
+    kps_sha256_update(h, s, strlen(s) + 1);
+}
+
+static void pack_hash(kpiscan_pack *p)
+{
+    kps_sha256 h;
+    char num[64];
+    kps_sha256_init(&h);
+    for (size_t i = 0; i < p->nrules; i++) {
+        const kps_rule *r = &p->rules[i];
+        hash_field(&h, r->id);
+        hash_field(&h, category_names[r->category]);
+        hash_field(&h, level_names[r->level]);
+        snprintf(num, sizeof num, "%.17g", r->weight);
+        hash_field(&h, num);
+        hash_field(&h, r->regex);
+    }
+    for (size_t i = 0; i < p->nquestions; i++) {
+        hash_field(&h, level_names[p->questions[i].level]);
+        hash_field(&h, p->questions[i].question);
+    }
+    kps_sha256_hex(&h, p->hash);
+}
+
+int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
+                               kpiscan_pack **out, kpiscan_error *err)
+{
+    if (!b || !out)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL, "no builder or output");
+    *out = NULL;
+    for (size_t i = 0; i < b->ndisabled; i++) {
+        size_t j = 0;
+        while (j < b->nrules && strcmp(b->rules[j].id, b->disabled[i]) != 0)
+            j++;
+        if (j == b->nrules)
+            return kps_fail_at(err, KPISCAN_ERR_NOT_FOUND, NULL, 0, 0,
+                               b->disabled[i],
+                               "cannot disable: no rule with this id");
+    }
+    kpiscan_pack *p = calloc(1, sizeof *p);
+    if (!p)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    p->name = kps_strdup(b->names.len ? b->names.data : "empty");
+    p->version = kps_strdup(b->versions.len ? b->versions.data : "0");
+    p->rules = b->nrules ? calloc(b->nrules, sizeof *p->rules) : NULL;
+    p->questions =
+        b->nquestions ? calloc(b->nquestions, sizeof *p->questions) : NULL;
+    if (!p->name || !p->version || (b->nrules && !p->rules) ||
+        (b->nquestions && !p->questions)) {
+        kpiscan_pack_free(p);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < b->nrules; i++) {
+        const kps_rule *src = &b->rules[i];
+        if (is_disabled(b, src->id))
+            continue;
+        kps_rule *r = &p->rules[p->nrules];
+        if (rule_copy(r, src) != 0) {
+            kpiscan_pack_free(p);
+            return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+        }
+        p->nrules++;
+        pcre2_code *code;
+        int errcode;
+        PCRE2_SIZE erroffset;
+        if (compile_rule(r, &code, &errcode, &erroffset) != 0) {
+            kpiscan_pack_free(p);
+            return kps_fail_at(err, KPISCAN_ERR_PACK_REGEX, src->source, 0, 0,
+                               src->id, "regex does not compile");
+        }
+        r->code = code;
+        /* JIT before sharing: pcre2_jit_compile is not safe to run while
+         * other threads match with the same code.  A JIT failure (e.g. no
+         * executable memory) leaves the interpreter, which still works. */
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    }
+    for (size_t i = 0; i < b->nquestions; i++) {
+        if (question_copy(&p->questions[p->nquestions], &b->questions[i])) {
+            kpiscan_pack_free(p);
+            return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+        }
+        p->nquestions++;
+    }
+    pack_hash(p);
+    *out = p;
+    return KPISCAN_OK;
+}
+
+static int load_with(int (*add)(kpiscan_pack_builder *, const char *, size_t,
+                                const char *, kpiscan_error *),
+                     const char *data, size_t len, const char *name,
+                     kpiscan_pack **out, kpiscan_error *err)
+{
+    if (!out)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no output pointer");
+    *out = NULL;
+    kpiscan_pack_builder *b = kpiscan_pack_builder_new();
+    if (!b)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    int rc = add(b, data, len, name, err);
+    if (!rc)
+        rc = kpiscan_pack_builder_build(b, out, err);
+    kpiscan_pack_builder_free(b);
+    return rc;
+}
+
+static int add_file_adapter(kpiscan_pack_builder *b, const char *data,
+                            size_t len, const char *name, kpiscan_error *err)
+{
+    (void)data;
+    (void)len;
+    return kpiscan_pack_builder_add_file(b, name, err);
+}
+
+int kpiscan_pack_load_default(kpiscan_pack **out, kpiscan_error *err)
+{
+    return load_with(kpiscan_pack_builder_add_buffer, kps_default_pack_yaml,
+                     kps_default_pack_yaml_len, DEFAULT_PACK_NAME, out, err);
+}
+
+int kpiscan_pack_load_file(const char *path, kpiscan_pack **out,
+                           kpiscan_error *err)
+{
+    if (!path)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL, "no path given");
+    return load_with(add_file_adapter, NULL, 0, path, out, err);
+}
+
+int kpiscan_pack_load_buffer(const char *data, size_t len, const char *name,
+                             kpiscan_pack **out, kpiscan_error *err)
+{
+    return load_with(kpiscan_pack_builder_add_buffer, data, len, name, out,
+                     err);
+}
+
+void kpiscan_pack_free(kpiscan_pack *pack)
+{
+    if (!pack)
+        return;
+    for (size_t i = 0; i < pack->nrules; i++)
+        rule_free(&pack->rules[i]);
+    free(pack->rules);
+    for (size_t i = 0; i < pack->nquestions; i++)
+        question_free(&pack->questions[i]);
+    free(pack->questions);
+    free(pack->name);
+    free(pack->version);
+    free(pack);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+/* ------------------------------------------------------------------ */
+
+const char *kpiscan_pack_name(const kpiscan_pack *pack)
+{
+    return pack ? pack->name : NULL;
+}
+
+const char *kpiscan_pack_version(const kpiscan_pack *pack)
+{
+    return pack ? pack->version : NULL;
+}
+
+const char *kpiscan_pack_hash(const kpiscan_pack *pack)
+{
+    return pack ? pack->hash : NULL;
+}
+
+size_t kpiscan_pack_rule_count(const kpiscan_pack *pack)
+{
+    return pack ? pack->nrules : 0;
+}
+
+static const kps_rule *rule_at(const kpiscan_pack *pack, size_t i)
+{
+    return pack && i < pack->nrules ? &pack->rules[i] : NULL;
+}
+
+const char *kpiscan_pack_rule_id(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->id : NULL;
+}
+
+int kpiscan_pack_rule_category(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->category : -1;
+}
+
+int kpiscan_pack_rule_level(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->level : -1;
+}
+
+double kpiscan_pack_rule_weight(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->weight : 0.0;
+}
+
+const char *kpiscan_pack_rule_regex(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->regex : NULL;
+}
+
+const char *kpiscan_pack_rule_description(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->description : NULL;
+}
+
+const char *kpiscan_pack_rule_source(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    return r ? r->source : NULL;
+}
+
+/* 1 when the rule matches anywhere in the normalised phrase, 0 when not,
+ * negative on a match error. */
+static int rule_matches_phrase(const kps_rule *r, const char *phrase,
+                               pcre2_match_data *md)
+{
+    kps_norm norm;
+    size_t len = strlen(phrase);
+    if (kps_utf8_valid_prefix((const unsigned char *)phrase, len) != len)
+        return -2;
+    if (kps_normalize(phrase, len, &norm) != KPISCAN_OK)
+        return -1;
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)norm.text, norm.len, 0, 0, md,
+                         NULL);
+    kps_norm_free(&norm);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    return rc >= 0 ? 1 : -1;
+}
+
+int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
+{
+    if (!pack)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL, "no pack");
+    pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+    if (!md)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    int rc = KPISCAN_OK;
+    for (size_t i = 0; i < pack->nrules && !rc; i++) {
+        const kps_rule *r = &pack->rules[i];
+        for (size_t j = 0; j < r->nmatch && !rc; j++) {
+            int m = rule_matches_phrase(r, r->match_examples[j], md);
+            if (m != 1)
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0,
+                                 0, r->id,
+                                 m < 0 ? "cannot test example \"%s\""
+                                       : "example \"%s\" must match but "
+                                         "does not",
+                                 r->match_examples[j]);
+        }
+        for (size_t j = 0; j < r->nreject && !rc; j++) {
+            int m = rule_matches_phrase(r, r->reject_examples[j], md);
+            if (m != 0)
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0,
+                                 0, r->id,
+                                 m < 0 ? "cannot test example \"%s\""
+                                       : "example \"%s\" must not match but "
+                                         "does",
+                                 r->reject_examples[j]);
+        }
+    }
+    pcre2_match_data_free(md);
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* util.c - growable buffers, UTF-8 helpers, string copies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int kps_buf_reserve(kps_buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - b->len - 1)
+        return -1;
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int kps_buf_append(kps_buf *b, const void *p, size_t n)
+{
+    if (kps_buf_reserve(b, n) != 0)
+        return -1;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int kps_buf_putc(kps_buf *b, char c) { return kps_buf_append(b, &c, 1); }
+
+int kps_buf_put_utf8(kps_buf *b, uint32_t cp)
+{
+    unsigned char s[4];
+    size_t n;
+    if (cp < 0x80) {
+        s[0] = (unsigned char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        s[0] = (unsigned char)(0xC0 | (cp >> 6));
+        s[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        s[0] = (unsigned char)(0xE0 | (cp >> 12));
+        s[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        s[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        s[0] = (unsigned char)(0xF0 | (cp >> 18));
+        s[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        s[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        s[3] = (unsigned char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return kps_buf_append(b, s, n);
+}
+
+void kps_buf_free(kps_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Length of the valid UTF-8 sequence at s, 0 if invalid (overlongs,
+ * surrogates and code points past U+10FFFF are invalid). */
+static size_t utf8_seq_len(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (len >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0;
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0;
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+size_t kps_utf8_valid_prefix(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_seq_len(s + i, len - i);
+        if (!n)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+size_t kps_utf8_seq_len(const unsigned char *s, size_t len)
+{
+    return utf8_seq_len(s, len);
+}
+
+size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80 || len < 2) {
+        *cp = c;
+        return 1;
+    }
+    if (c < 0xE0) {
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (c < 0xF0 || len < 4) {
+        if (len < 3) {
+            *cp = c;
+            return 1;
+        }
+        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+          ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    return 4;
+}
+
+char *kps_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *kps_strdup(const char *s) { return kps_strndup(s, strlen(s)); }
+
+void kps_doc_free(kps_doc *doc)
+{
+    if (!doc)
+        return;
+    free(doc->text);
+    for (size_t i = 0; i < doc->nparts; i++)
+        free(doc->parts[i]);
+    free(doc->parts);
+    free(doc->segments);
+    free(doc->hidden);
+    memset(doc, 0, sizeof *doc);
+}

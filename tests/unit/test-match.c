@@ -1,0 +1,120 @@
+/* test-match.c - running compiled rules over text. */
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_pack *pack_of(const char *rules_yaml)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "format: 1\nname: m\nversion: '1'\nrules:\n%s",
+             rules_yaml);
+    kpiscan_pack *p = NULL;
+    kpiscan_error *err = kpiscan_error_new();
+    int rc = kpiscan_pack_load_buffer(buf, strlen(buf), "m.yaml", &p, err);
+    ck_assert_msg(rc == KPISCAN_OK, "%s", kpiscan_error_message(err));
+    kpiscan_error_free(err);
+    return p;
+}
+
+#define RULE(id, re)                                                           \
+    "  - {id: " id ", category: term, level: none, weight: 1, regex: '" re     \
+    "', description: d}\n"
+
+START_TEST(test_hits_sorted)
+{
+    kpiscan_pack *p = pack_of(RULE("b", "\\bmetrics\\b") RULE("a", "\\bKPIs?\\b"));
+    const char *text = "KPIs and metrics; more KPI. SKPI no. kpi";
+    kps_hits hits = {0};
+    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
+                                   NULL),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 4);
+    ck_assert_uint_eq(hits.v[0].start, 0);
+    ck_assert_uint_eq(hits.v[0].end, 4);
+    ck_assert_uint_eq(hits.v[0].rule, 1);
+    ck_assert_uint_eq(hits.v[1].start, 9);
+    ck_assert_uint_eq(hits.v[1].rule, 0);
+    ck_assert_uint_eq(hits.v[2].start, 23);
+    ck_assert_uint_eq(hits.v[3].start, 37); /* caseless */
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* UCP: \b knows that é is a letter, so "café" does not end at "caf". */
+START_TEST(test_ucp_word_boundary)
+{
+    kpiscan_pack *p = pack_of(RULE("a", "\\bcaf\\b"));
+    const char *text = "caf\xc3\xa9 caf";
+    kps_hits hits = {0};
+    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
+                                   NULL),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 1);
+    ck_assert_uint_eq(hits.v[0].start, 6);
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* A catastrophic-backtracking rule ends with a match-limit error naming
+ * the rule, not a hang. */
+START_TEST(test_match_limit)
+{
+    kpiscan_pack *p = pack_of(RULE("slow.rule", "(a+)+$"));
+    char text[64];
+    memset(text, 'a', 40);
+    text[40] = 'b';
+    text[41] = '\0';
+    kps_hits hits = {0};
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 10000, "t", &hits,
+                                   err),
+                     KPISCAN_ERR_MATCH_LIMIT);
+    ck_assert_str_eq(kpiscan_error_rule_id(err), "slow.rule");
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "match limit"));
+    kps_hits_free(&hits);
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* A rule that can end on an empty match through \K or lookaround must not
+ * loop forever. */
+START_TEST(test_lookahead_advances)
+{
+    kpiscan_pack *p = pack_of(RULE("a", "x(?=y)|y"));
+    const char *text = "xyxyxy";
+    kps_hits hits = {0};
+    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
+                                   NULL),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 6);
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+START_TEST(test_empty_text)
+{
+    kpiscan_pack *p = pack_of(RULE("a", "x"));
+    kps_hits hits = {0};
+    ck_assert_int_eq(kps_match_all(p, "", 0, 100000, "t", &hits, NULL),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 0);
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("match");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_hits_sorted);
+    tcase_add_test(tc, test_ucp_word_boundary);
+    tcase_add_test(tc, test_match_limit);
+    tcase_add_test(tc, test_lookahead_advances);
+    tcase_add_test(tc, test_empty_text);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

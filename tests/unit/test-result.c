@@ -1,0 +1,131 @@
+/* test-result.c - result accessors and JSON output. */
+#include <jansson.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_result *scan(const char *text, kpiscan_options *o)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, text, strlen(text), "cv \"1\".txt",
+                                         &r, NULL),
+                     KPISCAN_OK);
+    kpiscan_pack_free(p);
+    return r;
+}
+
+static const char *CV =
+    "Summary\n7+ years of experience in operations.\n"
+    "Experience\nSenior Operations Manager, Jan 2016 - Present\n"
+    "Aligned KPIs with corporate strategy and presented to the executive "
+    "team.\n";
+
+START_TEST(test_json_fields)
+{
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    kpiscan_result *r = scan(CV, o);
+    char *s = kpiscan_result_to_json(r, o, 0);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(strchr(s, '\n')); /* compact: one line */
+    json_error_t jerr;
+    json_t *j = json_loads(s, 0, &jerr);
+    ck_assert_msg(j != NULL, "invalid JSON: %s", jerr.text);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "schema")),
+                     KPISCAN_JSON_SCHEMA_VERSION);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "file")),
+                     "cv \"1\".txt");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "ok");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "as_of")),
+                     "2026-06-01");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "level")),
+                     kpiscan_level_name(kpiscan_result_level(r)));
+    ck_assert(json_is_number(json_object_get(j, "years")));
+    json_t *pack = json_object_get(j, "pack");
+    ck_assert_str_eq(json_string_value(json_object_get(pack, "name")), "kpi");
+    ck_assert_uint_eq(strlen(json_string_value(json_object_get(pack, "hash"))),
+                      64);
+    json_t *ev = json_object_get(j, "evidence");
+    ck_assert_uint_eq(json_array_size(ev), kpiscan_result_evidence_count(r));
+    json_t *first = json_array_get(ev, 0);
+    ck_assert_ptr_nonnull(json_object_get(first, "text"));
+    ck_assert_ptr_nonnull(json_object_get(first, "rule"));
+    ck_assert_ptr_nonnull(json_object_get(first, "contribution"));
+    ck_assert(json_array_size(json_object_get(j, "timeline")) >= 2);
+    ck_assert(json_array_size(json_object_get(j, "questions")) >= 2);
+    json_decref(j);
+    kpiscan_free(s);
+
+    /* Pretty output parses to the same document. */
+    s = kpiscan_result_to_json(r, o, KPISCAN_JSON_PRETTY);
+    ck_assert_ptr_nonnull(strchr(s, '\n'));
+    j = json_loads(s, 0, &jerr);
+    ck_assert_ptr_nonnull(j);
+    json_decref(j);
+    kpiscan_free(s);
+
+    /* Without excerpts no resume text appears anywhere. */
+    kpiscan_options_set_excerpts(o, 0);
+    s = kpiscan_result_to_json(r, o, 0);
+    ck_assert_ptr_null(strstr(s, "corporate"));
+    ck_assert_ptr_null(strstr(s, "\"text\":"));
+    kpiscan_free(s);
+    kpiscan_free(NULL);
+    ck_assert_ptr_null(kpiscan_result_to_json(NULL, NULL, 0));
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+}
+END_TEST
+
+START_TEST(test_error_json)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    kps_fail(err, KPISCAN_ERR_NOT_TEXT, "a.bin", "not a text document");
+    char *s = kpiscan_error_to_json("a.bin", err, 0);
+    json_t *j = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "error");
+    ck_assert(json_is_null(json_object_get(j, "level")));
+    ck_assert(json_is_null(json_object_get(j, "years")));
+    json_t *e = json_object_get(j, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "not_text");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "message")),
+                     "a.bin: not a text document");
+    json_decref(j);
+    kpiscan_free(s);
+    kpiscan_error_free(err);
+}
+END_TEST
+
+START_TEST(test_accessors_null_safe)
+{
+    ck_assert_int_eq(kpiscan_result_level(NULL), KPISCAN_LEVEL_NONE);
+    ck_assert_uint_eq(kpiscan_result_evidence_count(NULL), 0);
+    ck_assert_ptr_null(kpiscan_result_evidence(NULL, 0));
+    ck_assert_ptr_null(kpiscan_evidence_rule_id(NULL));
+    ck_assert_ptr_null(kpiscan_level_name(7));
+    ck_assert_int_eq(kpiscan_level_from_name("SENIOR"), KPISCAN_LEVEL_SENIOR);
+    ck_assert_int_eq(kpiscan_level_from_name("lead"), -1);
+    ck_assert_str_eq(kpiscan_category_name(KPISCAN_CATEGORY_RED_FLAG),
+                     "red-flag");
+    kpiscan_result *r = scan(CV, NULL);
+    ck_assert_ptr_null(kpiscan_result_evidence(r, 100000));
+    ck_assert_double_eq(kpiscan_result_score(r, 0), 0.0);
+    ck_assert_double_eq(kpiscan_result_score(r, 9), 0.0);
+    ck_assert_double_ge(kpiscan_result_stated_years(r), 7.0);
+    kpiscan_result_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("result");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_json_fields);
+    tcase_add_test(tc, test_error_json);
+    tcase_add_test(tc, test_accessors_null_safe);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

@@ -1,0 +1,334 @@
+/* test-scan.c - the whole pipeline through the public API. */
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_pack *default_pack(void)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    return p;
+}
+
+static kpiscan_options *pinned(void)
+{
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2026, 6, 1), KPISCAN_OK);
+    return o;
+}
+
+static const kpiscan_evidence *find_rule(const kpiscan_result *r,
+                                         const char *prefix)
+{
+    for (size_t i = 0; i < kpiscan_result_evidence_count(r); i++) {
+        const kpiscan_evidence *ev = kpiscan_result_evidence(r, i);
+        if (strncmp(kpiscan_evidence_rule_id(ev), prefix, strlen(prefix)) == 0)
+            return ev;
+    }
+    return NULL;
+}
+
+static int scan_text(const kpiscan_pack *p, const kpiscan_options *o,
+                     const char *text, kpiscan_result **res, kpiscan_error *err)
+{
+    return kpiscan_scan_buffer(p, o, text, strlen(text), "t.txt", res, err);
+}
+
+/* The card's own resume lines are KPI evidence with exact positions. */
+START_TEST(test_card_lines)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    const char *text =
+        "Jane Roe\n"
+        "Experience\n"
+        "Developed and tracked KPIs that improved team performance by 25%\n"
+        "Created monthly KPI dashboards for executive leadership team\n";
+    ck_assert_int_eq(scan_text(p, o, text, &r, err), KPISCAN_OK);
+    ck_assert_int_ne(kpiscan_result_level(r), KPISCAN_LEVEL_NONE);
+    const kpiscan_evidence *ev = find_rule(r, "term.");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_eq(kpiscan_evidence_line(ev), 3);
+    ck_assert_uint_eq(kpiscan_evidence_column(ev), 23);
+    ck_assert_str_eq(kpiscan_evidence_text(ev), "KPIs");
+    ck_assert_uint_eq(kpiscan_evidence_offset(ev),
+                      (size_t)(strstr(text, "KPIs") - text));
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "experience");
+    ck_assert_str_eq(kpiscan_result_format(r), "text");
+    ck_assert_str_eq(kpiscan_result_name(r), "t.txt");
+    ck_assert_int_eq(kpiscan_result_as_of(r), 20260601);
+    /* Every point of score is an evidence item's contribution. */
+    double sum[4] = {0};
+    for (size_t i = 0; i < kpiscan_result_evidence_count(r); i++) {
+        const kpiscan_evidence *e = kpiscan_result_evidence(r, i);
+        int lvl = kpiscan_evidence_level(e);
+        if (lvl > 0 && kpiscan_evidence_category(e) != KPISCAN_CATEGORY_RED_FLAG)
+            sum[lvl] += kpiscan_evidence_contribution(e);
+    }
+    for (int l = 1; l <= 3; l++)
+        ck_assert_double_eq_tol(sum[l], kpiscan_result_score(r, l), 1e-9);
+    kpiscan_result_free(r);
+    kpiscan_result_free(NULL);
+    kpiscan_options_free(o);
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* Columns count code points; offsets point into the decoded document text
+ * even where normalisation changed the bytes (ligature, curly quote). */
+START_TEST(test_positions_through_normalisation)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    /* "ﬁ" (3 bytes) and "’" (3 bytes) before the KPI on line 2. */
+    const char *text = "Summary\n\xef\xac\x81rm\xe2\x80\x99s \xc3\xa9 KPIs\n";
+    ck_assert_int_eq(scan_text(p, NULL, text, &r, err), KPISCAN_OK);
+    const kpiscan_evidence *ev = find_rule(r, "term.");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_eq(kpiscan_evidence_line(ev), 2);
+    ck_assert_uint_eq(kpiscan_evidence_column(ev), 9);
+    ck_assert_uint_eq(kpiscan_evidence_offset(ev),
+                      (size_t)(strstr(text, "KPIs") - text));
+    ck_assert_str_eq(kpiscan_evidence_text(ev), "KPIs");
+    size_t len;
+    const char *doc = kpiscan_result_text(r, &len);
+    ck_assert_str_eq(doc, text);
+    ck_assert_uint_eq(len, strlen(text));
+    kpiscan_result_free(r);
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* CRLF and Windows-1252 bytes: the document text is decoded, positions
+ * refer to it. */
+START_TEST(test_messy_bytes)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_result *r = NULL;
+    const char *text = "Skills\r\nManager\x92s KPIs \x96 metrics\r\n";
+    ck_assert_int_eq(scan_text(p, NULL, text, &r, NULL), KPISCAN_OK);
+    size_t len;
+    const char *doc = kpiscan_result_text(r, &len);
+    ck_assert_str_eq(doc, "Skills\nManager\xe2\x80\x99s KPIs \xe2\x80\x93 "
+                          "metrics\n");
+    const kpiscan_evidence *ev = find_rule(r, "term.");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_eq(kpiscan_evidence_line(ev), 2);
+    ck_assert_uint_eq(kpiscan_evidence_column(ev), 11);
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "skills");
+    kpiscan_result_free(r);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+static void expect_error(const kpiscan_pack *p, const void *data, size_t len,
+                         int status, const char *needle)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = (kpiscan_result *)1;
+    int rc = kpiscan_scan_buffer(p, NULL, data, len, "bad.bin", &r, err);
+    ck_assert_msg(rc == status, "status %d want %d: %s", rc, status,
+                  kpiscan_error_message(err));
+    ck_assert_ptr_null(r);
+    ck_assert_msg(strstr(kpiscan_error_message(err), needle),
+                  "'%s' not in '%s'", needle, kpiscan_error_message(err));
+    ck_assert_msg(strncmp(kpiscan_error_message(err), "bad.bin: ", 9) == 0,
+                  "file not named: %s", kpiscan_error_message(err));
+    kpiscan_error_free(err);
+}
+
+START_TEST(test_input_errors)
+{
+    kpiscan_pack *p = default_pack();
+    expect_error(p, "", 0, KPISCAN_ERR_EMPTY, "empty document");
+    expect_error(p, " \n\t\n", 4, KPISCAN_ERR_EMPTY, "empty document");
+    expect_error(p, "KPI\0\0\0binary", 12, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document");
+    expect_error(p, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document");
+    expect_error(p, "%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", 22,
+                 KPISCAN_ERR_UNSUPPORTED_FORMAT, "PDF");
+    expect_error(p, "{\\rtf1\\ansi KPI}", 16, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+                 "RTF");
+    expect_error(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0", 12,
+                 KPISCAN_ERR_ENCRYPTED, "legacy or encrypted Word document");
+    /* An empty zip archive: not a DOCX. */
+    expect_error(p,
+                 "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
+                 KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a DOCX");
+
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_max_input_bytes(o, 10);
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, "KPIs and more KPIs", 18, "big",
+                                         &r, err),
+                     KPISCAN_ERR_LIMIT);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "max input"));
+    ck_assert_int_eq(kpiscan_scan_buffer(NULL, o, "x", 1, "n", &r, err),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, "x", 1, "n", NULL, err),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_error_free(err);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+START_TEST(test_scan_file_errors)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/nonexistent/cv.txt", &r, err),
+                     KPISCAN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "/nonexistent/cv.txt: cannot open"));
+    ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/", &r, err), KPISCAN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "directory"));
+    ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/dev/null", &r, err),
+                     KPISCAN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "not a regular file"));
+    ck_assert_int_eq(kpiscan_scan_file(p, NULL,
+                                       src_path("examples/senior-1.txt"), &r,
+                                       err),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_result_level(r), KPISCAN_LEVEL_SENIOR);
+    kpiscan_result_free(r);
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* "Present" resolves against the as-of date, so years move with it. */
+START_TEST(test_as_of)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = kpiscan_options_new();
+    const char *text = "Experience\nAnalyst, Jan 2020 - Present\nTracked KPIs\n";
+    kpiscan_result *r = NULL;
+    kpiscan_options_set_as_of(o, 2021, 1, 15);
+    ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
+    double y1 = kpiscan_result_years(r);
+    ck_assert_uint_ge(kpiscan_result_span_count(r), 1);
+    const kpiscan_span *sp = kpiscan_result_span(r, 0);
+    ck_assert_int_eq(kpiscan_span_is_statement(sp), 0);
+    ck_assert_int_eq(kpiscan_span_start(sp), 202001);
+    ck_assert_int_eq(kpiscan_span_end(sp), 202101);
+    ck_assert_uint_eq(kpiscan_span_line(sp), 2);
+    kpiscan_result_free(r);
+    kpiscan_options_set_as_of(o, 2026, 1, 15);
+    ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
+    ck_assert_double_gt(kpiscan_result_years(r), y1 + 4.5);
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* One pack, many threads: every scan gives the single-threaded answer. */
+typedef struct job {
+    const kpiscan_pack *pack;
+    const char *path;
+    int level;
+    size_t nev;
+    int failures;
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    kpiscan_options *o = pinned();
+    kpiscan_error *err = kpiscan_error_new();
+    for (int i = 0; i < 40; i++) {
+        kpiscan_result *r = NULL;
+        if (kpiscan_scan_file(j->pack, o, j->path, &r, err) != KPISCAN_OK ||
+            kpiscan_result_level(r) != j->level ||
+            kpiscan_result_evidence_count(r) != j->nev)
+            j->failures++;
+        kpiscan_result_free(r);
+    }
+    kpiscan_error_free(err);
+    kpiscan_options_free(o);
+    return NULL;
+}
+
+START_TEST(test_threads_share_pack)
+{
+    static const char *files[] = {"examples/junior-1.txt", "examples/mid-1.txt",
+                                  "examples/senior-2.txt", "examples/messy.txt"};
+    enum { N = 8 };
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    job jobs[N];
+    char paths[N][4096];
+    for (int i = 0; i < N; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s", src_path(files[i % 4]));
+        kpiscan_result *r = NULL;
+        ck_assert_int_eq(kpiscan_scan_file(p, o, paths[i], &r, NULL),
+                         KPISCAN_OK);
+        jobs[i] = (job){p, paths[i], kpiscan_result_level(r),
+                        kpiscan_result_evidence_count(r), 0};
+        kpiscan_result_free(r);
+    }
+    pthread_t t[N];
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker, &jobs[i]), 0);
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(jobs[i].failures, 0);
+    }
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* A catastrophic user rule ends the scan with a match-limit error. */
+START_TEST(test_match_limit_scan)
+{
+    const char *yaml = "format: 1\nname: slow\nversion: '1'\nrules:\n"
+                       "  - {id: slow, category: term, level: none, weight: 1,"
+                       " regex: '(\\w+\\s?)+$', description: d}\n";
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_buffer(yaml, strlen(yaml), "slow.yaml",
+                                              &p, NULL),
+                     KPISCAN_OK);
+    char text[200];
+    memset(text, 'a', sizeof text);
+    memcpy(text + 150, "  !", 3);
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_buffer(p, NULL, text, sizeof text, "x.txt",
+                                         &r, err),
+                     KPISCAN_ERR_MATCH_LIMIT);
+    ck_assert_str_eq(kpiscan_error_rule_id(err), "slow");
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("scan");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_card_lines);
+    tcase_add_test(tc, test_positions_through_normalisation);
+    tcase_add_test(tc, test_messy_bytes);
+    tcase_add_test(tc, test_input_errors);
+    tcase_add_test(tc, test_scan_file_errors);
+    tcase_add_test(tc, test_as_of);
+    tcase_add_test(tc, test_threads_share_pack);
+    tcase_add_test(tc, test_match_limit_scan);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

@@ -1,0 +1,155 @@
+/* test-score.c - the estimate's arithmetic on hand-made evidence. */
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_evidence ev_store[32];
+
+static kpiscan_result make(double dated, double stated)
+{
+    kpiscan_result r;
+    memset(&r, 0, sizeof r);
+    memset(ev_store, 0, sizeof ev_store);
+    r.ev = ev_store;
+    r.dated_years = dated;
+    r.stated_years = stated;
+    return r;
+}
+
+static void add(kpiscan_result *r, size_t rule, int category, int level,
+                double weight, kps_section section, int hidden)
+{
+    kpiscan_evidence *e = &r->ev[r->nev++];
+    e->rule = rule;
+    e->category = category;
+    e->level = level;
+    e->weight = weight;
+    e->section = section;
+    e->hidden = hidden;
+}
+
+START_TEST(test_none_without_kpi_evidence)
+{
+    kpiscan_result r = make(10, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TITLE, KPISCAN_LEVEL_SENIOR, 2, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+    ck_assert_double_eq_tol(r.confidence, 0.6, 1e-9);
+    r = make(-1, -1);
+    kps_score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+    ck_assert_double_eq_tol(r.confidence, 0.9, 1e-9);
+}
+END_TEST
+
+START_TEST(test_repeat_dampening)
+{
+    kpiscan_result r = make(-1, -1);
+    for (int i = 0; i < 4; i++)
+        add(&r, 7, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
+    kps_score(&r);
+    ck_assert_double_eq_tol(r.ev[0].contribution, 2.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[1].contribution, 1.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[2].contribution, 0.5, 1e-9);
+    ck_assert_double_eq_tol(r.ev[3].contribution, 0.25, 1e-9);
+    ck_assert_uint_eq(r.ev[3].repeat, 4);
+    ck_assert_double_eq_tol(r.scores[KPISCAN_LEVEL_MID], 3.75, 1e-9);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+}
+END_TEST
+
+START_TEST(test_skills_discount_and_hidden)
+{
+    kpiscan_result r = make(-1, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, KPS_SECTION_SKILLS,
+        0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 5,
+        KPS_SECTION_EXPERIENCE, 1);
+    kps_score(&r);
+    ck_assert_double_eq_tol(r.ev[0].contribution, 0.5, 1e-9);
+    ck_assert_double_eq_tol(r.ev[0].section_factor, 0.5, 1e-9);
+    /* Hidden text never counts. */
+    ck_assert_double_eq_tol(r.ev[1].contribution, 0.0, 1e-9);
+    ck_assert_double_eq_tol(r.scores[KPISCAN_LEVEL_SENIOR], 0.0, 1e-9);
+    /* KPI term only: the lowest level, low confidence. */
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_JUNIOR);
+    ck_assert_double_lt(r.confidence, 0.3);
+}
+END_TEST
+
+START_TEST(test_combination_rules)
+{
+    /* Agree. */
+    kpiscan_result r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_double_gt(r.confidence, 0.9);
+
+    /* Two levels apart: the middle one. */
+    r = make(0.5, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+
+    /* One apart, clear indicators win. */
+    r = make(3, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.indicator_clear, 1);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+
+    /* One apart, indicators not clear: years win. */
+    r = make(3, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 1.5, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1.2, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_int_eq(r.indicator_clear, 0);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_ptr_nonnull(strstr(r.reason, "years win"));
+
+    /* Years only (KPI term plus dates). */
+    r = make(6, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    kps_score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_ptr_nonnull(strstr(r.reason, "years only"));
+}
+END_TEST
+
+START_TEST(test_years_choice)
+{
+    kpiscan_result r = make(3.0, 7.0);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    kps_score(&r);
+    ck_assert_double_eq_tol(r.years, 7.0, 1e-9);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_SENIOR);
+    r = make(6.0, 2.0);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    kps_score(&r);
+    ck_assert_double_eq_tol(r.years, 6.0, 1e-9);
+    /* Band edges from the card: 2 is mid, 5 is senior. */
+    r = make(1.99, -1);
+    kps_score(&r);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_JUNIOR);
+    r = make(2.0, -1);
+    kps_score(&r);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_MID);
+    r = make(5.0, -1);
+    kps_score(&r);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_SENIOR);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("score");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_none_without_kpi_evidence);
+    tcase_add_test(tc, test_repeat_dampening);
+    tcase_add_test(tc, test_skills_discount_and_hidden);
+    tcase_add_test(tc, test_combination_rules);
+    tcase_add_test(tc, test_years_choice);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
