@@ -1,0 +1,282 @@
+/*
+ * normalize.c - typographic variants folded to the ASCII a pattern expects.
+ *
+ * Word and PDF exports write "“KPI”", "year‑over‑year" (U+2011), "ﬁnance"
+ * (U+FB01) and "co\u00ADoperate"; pattern authors write ASCII.  Folding
+ * here once keeps every pattern simple.  Case is left alone: the matcher
+ * decides about case.
+ *
+ * Decisions:
+ *  - Bullets (U+2022 U+2023 U+2043 U+25AA U+25CF, and U+F0B7, the
+ *    Symbol-font bullet Word leaves in private use) become '*', so list
+ *    items look the same whatever the editor, and later stages need to
+ *    know only ASCII list markers.
+ *  - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR become LF: the
+ *    rest of the pipeline counts lines by LF.
+ *
+ * The offset map
+ * --------------
+ * Evidence is found in the normalised text but reported in the source
+ * text, so every replacement is recorded.  Checkpoints (kps_map_point)
+ * cut the normalised text into segments of three kinds; a segment runs
+ * from one checkpoint to the next (the last one to {len, src_len}):
+ *
+ *  - copy: normalised length == source length, byte-for-byte identical;
+ *  - replacement byte: one normalised byte standing for (part of) one
+ *    source character.  A replacement of m bytes for the source character
+ *    [s, s+k) gets m checkpoints {o, s}, {o+1, s}, ... {o+m-1, s} and is
+ *    closed by {o+m, s+k}.  So its last byte's segment has normalised
+ *    length 1 and source length k >= 2, the others source length 0:
+ *    neither can be mistaken for a copy segment, even when m == k
+ *    ("ffi" for U+FB03, "..." for U+2026);
+ *  - removal: the source character [s, s+k) produced nothing at
+ *    normalised offset o: checkpoints {o, s} and {o, s+k}, a segment of
+ *    normalised length 0.
+ *
+ * kps_norm_to_src(x) takes the last checkpoint at or before x, so
+ *  - inside a replacement it gives the start of the source character;
+ *  - at a removal it gives the offset after the removed character (a
+ *    span starting there does not begin with an invisible soft hyphen).
+ * kps_norm_to_src_end(e) gives the end of the source character that
+ * produced byte e - 1, so
+ *  - a span ending inside or at the end of a replacement covers the whole
+ *    source character;
+ *  - a span ending just before a removal stops before the removed
+ *    character;
+ *  - a removal inside a span is covered: "cooperate" matched in
+ *    "co<SHY>operate" maps to the whole source, soft hyphen included.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Replacement for code point cp: NULL to keep it, "" to remove it. */
+static const char *replacement_for(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00A0: return " ";
+    case 0x00AB:
+    case 0x00BB: return "\"";
+    case 0x00AD: return "";
+    case 0x02BC: return "'";
+    case 0x200B:
+    case 0x200C:
+    case 0x200D: return "";
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2015: return "-";
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B: return "'";
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F: return "\"";
+    case 0x2022:
+    case 0x2023: return "*";
+    case 0x2026: return "...";
+    case 0x2028:
+    case 0x2029: return "\n";
+    case 0x202F: return " ";
+    case 0x2032: return "'";
+    case 0x2033: return "\"";
+    case 0x2043: return "*";
+    case 0x205F: return " ";
+    case 0x2060: return "";
+    case 0x2212: return "-";
+    case 0x25AA:
+    case 0x25CF: return "*";
+    case 0x3000: return " ";
+    case 0xF0B7: return "*";
+    case 0xFB00: return "ff";
+    case 0xFB01: return "fi";
+    case 0xFB02: return "fl";
+    case 0xFB03: return "ffi";
+    case 0xFB04: return "ffl";
+    case 0xFB05:
+    case 0xFB06: return "st";
+    case 0xFE58:
+    case 0xFE63: return "-";
+    case 0xFEFF: return "";
+    case 0xFF0D: return "-";
+    default: return (cp >= 0x2000 && cp <= 0x200A) ? " " : NULL;
+    }
+}
+
+/* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
+ * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
+ * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx).  Text without them,
+ * most English resumes, is copied in one go. */
+static const unsigned char candidate_lead[256] = {
+    [0xC2] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+/* Offset of the next candidate lead byte at or after from, or len.  All
+ * candidates are >= 0x80, so ASCII is skipped eight bytes at a time. */
+static size_t next_candidate(const unsigned char *s, size_t from, size_t len)
+{
+    for (;;) {
+        while (len - from >= 8) {
+            uint64_t w;
+            memcpy(&w, s + from, sizeof w);
+            if (w & (uint64_t)0x8080808080808080ULL)
+                break;
+            from += 8;
+        }
+        size_t stop = len - from > 8 ? from + 8 : len;
+        while (from < stop && !candidate_lead[s[from]])
+            from++;
+        if (from == len || candidate_lead[s[from]])
+            return from;
+    }
+}
+
+typedef struct map_builder {
+    kps_map_point *points;
+    size_t n, cap;
+} map_builder;
+
+static int add_point(map_builder *m, size_t norm_off, size_t src_off)
+{
+    if (m->n && m->points[m->n - 1].norm_off == norm_off &&
+        m->points[m->n - 1].src_off == src_off)
+        return 0;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        kps_map_point *p = realloc(m->points, cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->points = p;
+        m->cap = cap;
+    }
+    m->points[m->n].norm_off = norm_off;
+    m->points[m->n].src_off = src_off;
+    m->n++;
+    return 0;
+}
+
+int kps_normalize(const char *src, size_t len, kps_norm *out)
+{
+    memset(out, 0, sizeof *out);
+    const unsigned char *s = (const unsigned char *)src;
+    /* No replacement lengthens its source character ("ffi" and "..." are
+     * as long as theirs), so the output never outgrows the input. */
+    char *text = malloc(len + 1);
+    map_builder m = {NULL, 0, 0};
+    if (!text || add_point(&m, 0, 0) != 0)
+        goto nomem;
+
+    size_t o = 0;    /* normalised bytes written */
+    size_t done = 0; /* source bytes consumed */
+    size_t i = next_candidate(s, 0, len);
+    while (i < len) {
+        uint32_t cp;
+        size_t k = kps_utf8_decode(s + i, len - i, &cp);
+        const char *rep = replacement_for(cp);
+        if (!rep) {
+            i = next_candidate(s, i + k, len);
+            continue;
+        }
+        /* Copy the unchanged run, then close it with a checkpoint. */
+        memcpy(text + o, s + done, i - done);
+        o += i - done;
+        if (add_point(&m, o, i) != 0)
+            goto nomem;
+        size_t r = strlen(rep);
+        for (size_t j = 0; j < r; j++) {
+            if (add_point(&m, o + j, i) != 0)
+                goto nomem;
+            text[o + j] = rep[j];
+        }
+        o += r;
+        done = i + k;
+        if (add_point(&m, o, done) != 0)
+            goto nomem;
+        i = next_candidate(s, done, len);
+    }
+    if (len > done) /* src may be NULL when len is 0 */
+        memcpy(text + o, s + done, len - done);
+    o += len - done;
+    text[o] = '\0';
+
+    out->text = text;
+    out->len = o;
+    out->map = m.points;
+    out->nmap = m.n;
+    out->src_len = len;
+    return KPISCAN_OK;
+
+nomem:
+    free(text);
+    free(m.points);
+    return KPISCAN_ERR_NOMEM;
+}
+
+/* Index of the last checkpoint with norm_off <= off (map[0] is {0, 0}). */
+static size_t find_point(const kps_norm *n, size_t off)
+{
+    size_t lo = 0, hi = n->nmap; /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->map[mid].norm_off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static kps_map_point point_after(const kps_norm *n, size_t i)
+{
+    if (i + 1 < n->nmap)
+        return n->map[i + 1];
+    kps_map_point end = {n->len, n->src_len};
+    return end;
+}
+
+size_t kps_norm_to_src(const kps_norm *n, size_t norm_off)
+{
+    if (!n || !n->map || n->nmap == 0)
+        return norm_off;
+    if (norm_off >= n->len)
+        return n->src_len;
+    const kps_map_point *p = &n->map[find_point(n, norm_off)];
+    /* In a replacement segment norm_off == p->norm_off, so this is its
+     * source start; in a copy segment it is the matching byte. */
+    return p->src_off + (norm_off - p->norm_off);
+}
+
+size_t kps_norm_to_src_end(const kps_norm *n, size_t norm_end)
+{
+    if (!n || !n->map || n->nmap == 0)
+        return norm_end;
+    if (norm_end == 0)
+        return 0;
+    if (norm_end > n->len)
+        norm_end = n->len;
+    size_t last = norm_end - 1;
+    size_t i = find_point(n, last);
+    kps_map_point p = n->map[i];
+    kps_map_point next = point_after(n, i);
+    if (next.norm_off - p.norm_off == next.src_off - p.src_off)
+        return p.src_off + (last - p.norm_off) + 1; /* copy segment */
+    /* A replacement byte: its source character ends at the first later
+     * checkpoint with a different source offset, the one closing it. */
+    while (next.src_off == p.src_off && i + 1 < n->nmap)
+        next = point_after(n, ++i);
+    return next.src_off;
+}
+
+void kps_norm_free(kps_norm *n)
+{
+    if (!n)
+        return;
+    free(n->text);
+    free(n->map);
+    memset(n, 0, sizeof *n);
+}

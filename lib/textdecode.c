@@ -1,0 +1,355 @@
+/*
+ * textdecode.c - plain-text resumes to clean UTF-8.
+ *
+ * Resumes come from every editor there is: UTF-8 with and without BOM,
+ * UTF-16 from Notepad (with and without BOM), Windows-1252 from old Word
+ * exports, and UTF-8 files with a few stray cp1252 bytes pasted in.  The
+ * output is always valid UTF-8 with LF line ends and no control
+ * characters other than TAB and LF, because every later stage (PCRE2 with
+ * PCRE2_NO_UTF_CHECK, line/column counting, JSON output) relies on that.
+ *
+ * Decisions:
+ *  - A byte that is not part of a valid UTF-8 sequence is read as
+ *    Windows-1252, one byte at a time, so a single stray byte costs one
+ *    character and never the rest of the document.  The five bytes cp1252
+ *    leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD: they are
+ *    corruption, and a C1 control would only be replaced again below.
+ *  - CRLF and lone CR become LF; FF (page break) becomes LF, since it
+ *    separates lines in practice.
+ *  - Every other C0 control, DEL and the C1 controls U+0080..U+009F
+ *    become a space: they carry no text, but removing them outright could
+ *    glue two words together.
+ *  - NUL is refused: in 8-bit text it means the input is not text at all
+ *    (or is UTF-16/32 we failed to recognise), and decoding it would
+ *    produce garbage that then gets scored.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Declared in internal.h once it carries it (see the module report);
+ * defined in sniff.c so that sniffing and decoding agree on what counts
+ * as BOM-less UTF-16. */
+#define KPS_UTF16_NONE 0
+#define KPS_UTF16_LE 1
+#define KPS_UTF16_BE 2
+int kps_utf16_guess(const unsigned char *data, size_t len);
+
+#define REPLACEMENT_CHAR 0xFFFDu
+
+/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+static uint32_t cp1252_to_unicode(unsigned char c)
+{
+    if (c < 0x80 || c >= 0xA0)
+        return c; /* ASCII and Latin-1 coincide with Unicode */
+    uint32_t cp = cp1252_high[c - 0x80];
+    return cp ? cp : REPLACEMENT_CHAR;
+}
+
+/* Bytes the fast path may copy as they are: printable ASCII, TAB, LF and
+ * the bytes >= 0x80 (checked separately as UTF-8). */
+static const unsigned char plain_ascii[256] = {
+    ['\t'] = 1, ['\n'] = 1, [0x20] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          1,          [0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          1,          [0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          1,          [0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          1,          [0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          1,          [0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1,          0,
+};
+
+#define WORD_ONES ((uint64_t)0x0101010101010101ULL)
+#define WORD_HIGHS ((uint64_t)0x8080808080808080ULL)
+
+/* True when none of the 8 bytes in w is < 0x20, >= 0x7F (so the word is
+ * printable ASCII).  Standard SWAR tests, see "Bit Twiddling Hacks". */
+static int word_is_printable(uint64_t w)
+{
+    uint64_t below_space = (w - WORD_ONES * 0x20) & ~w & WORD_HIGHS;
+    uint64_t high_or_del = (w | ((w + WORD_ONES * 0x01) & WORD_HIGHS)) &
+                           WORD_HIGHS; /* bit 7 set, or 0x7F + 1 carries */
+    return (below_space | high_or_del) == 0;
+}
+
+/* Length of the prefix of s that can be copied unchanged: valid UTF-8
+ * with no control characters except TAB and LF.  This runs over every
+ * resume, so printable ASCII is skipped eight bytes at a time. */
+static size_t clean_prefix(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (!word_is_printable(w))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (!plain_ascii[c])
+                break;
+            i++;
+            continue;
+        }
+        size_t n = kps_utf8_seq_len(s + i, len - i);
+        /* Invalid, or a C1 control (U+0080..U+009F = C2 80..C2 9F). */
+        if (n == 0 || (c == 0xC2 && s[i + 1] < 0xA0))
+            break;
+        i += n;
+    }
+    return i;
+}
+
+typedef struct decoder {
+    kps_buf out;
+    size_t max_bytes;
+    const char *name;
+    kpiscan_error *err;
+} decoder;
+
+static int limit_exceeded(decoder *d)
+{
+    return kps_fail(d->err, KPISCAN_ERR_LIMIT, d->name,
+                    "text is larger than the limit of %zu bytes "
+                    "(max_text_bytes)",
+                    d->max_bytes);
+}
+
+static int nomem(decoder *d)
+{
+    return kps_fail(d->err, KPISCAN_ERR_NOMEM, d->name, "out of memory");
+}
+
+static int put_bytes(decoder *d, const void *p, size_t n)
+{
+    if (n > d->max_bytes - d->out.len)
+        return limit_exceeded(d);
+    if (kps_buf_append(&d->out, p, n) != 0)
+        return nomem(d);
+    return KPISCAN_OK;
+}
+
+/* Append one code point after the control-character policy above.  The
+ * caller has already turned CR and CRLF into LF. */
+static int put_char(decoder *d, uint32_t cp)
+{
+    if (cp == '\f')
+        cp = '\n';
+    else if ((cp < 0x20 && cp != '\t' && cp != '\n') ||
+             (cp >= 0x7F && cp < 0xA0))
+        cp = ' ';
+    if (cp < 0x80) {
+        char c = (char)cp;
+        return put_bytes(d, &c, 1);
+    }
+    size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (n > d->max_bytes - d->out.len)
+        return limit_exceeded(d);
+    if (kps_buf_put_utf8(&d->out, cp) != 0)
+        return nomem(d);
+    return KPISCAN_OK;
+}
+
+static int not_text(decoder *d, const char *what, size_t offset)
+{
+    return kps_fail(d->err, KPISCAN_ERR_NOT_TEXT, d->name,
+                    "not a text document (NUL %s at offset %zu)", what, offset);
+}
+
+/* UTF-8 with stray bytes.  base is the offset of s in the caller's input
+ * (the BOM), so the NUL message names the offset in the file. */
+static int decode_utf8(decoder *d, const unsigned char *s, size_t len,
+                       size_t base)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t run = clean_prefix(s + i, len - i);
+        int rc = put_bytes(d, s + i, run);
+        if (rc != KPISCAN_OK)
+            return rc;
+        i += run;
+        if (i >= len)
+            break;
+        unsigned char c = s[i];
+        if (c == 0)
+            return not_text(d, "byte", base + i);
+        if (c == '\r') {
+            rc = put_char(d, '\n');
+            i += (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+        } else if (c < 0x80) {
+            rc = put_char(d, c);
+            i++;
+        } else {
+            size_t n = kps_utf8_seq_len(s + i, len - i);
+            if (n == 2) { /* only C1 controls stop clean_prefix here */
+                uint32_t cp;
+                kps_utf8_decode(s + i, len - i, &cp);
+                rc = put_char(d, cp);
+                i += 2;
+            } else {
+                rc = put_char(d, cp1252_to_unicode(c));
+                i++;
+            }
+        }
+        if (rc != KPISCAN_OK)
+            return rc;
+    }
+    return KPISCAN_OK;
+}
+
+/* UTF-16 (unit 2) or UTF-32 (unit 4), either byte order.  s starts after
+ * the BOM, if there was one; base is its offset in the input. */
+static int decode_wide(decoder *d, const unsigned char *s, size_t len,
+                       size_t base, size_t unit, int big_endian)
+{
+    size_t n = len / unit;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *u = s + i * unit;
+        uint32_t cp;
+        if (unit == 2)
+            cp = big_endian ? ((uint32_t)u[0] << 8 | u[1])
+                            : ((uint32_t)u[1] << 8 | u[0]);
+        else
+            cp = big_endian ? ((uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+                               (uint32_t)u[2] << 8 | u[3])
+                            : ((uint32_t)u[3] << 24 | (uint32_t)u[2] << 16 |
+                               (uint32_t)u[1] << 8 | u[0]);
+        if (cp == 0)
+            return not_text(d, "character", base + i * unit);
+        if (unit == 2 && cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n) {
+            const unsigned char *v = u + 2;
+            uint32_t low = big_endian ? ((uint32_t)v[0] << 8 | v[1])
+                                      : ((uint32_t)v[1] << 8 | v[0]);
+            if (low >= 0xDC00 && low <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                i++;
+            }
+        }
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            cp = REPLACEMENT_CHAR; /* unpaired surrogate, or not Unicode */
+        if (cp == '\r') {
+            cp = '\n';
+            if (i + 1 < n) {
+                const unsigned char *v = u + unit;
+                int next_is_lf =
+                    unit == 2
+                        ? (big_endian ? (v[0] == 0 && v[1] == '\n')
+                                      : (v[0] == '\n' && v[1] == 0))
+                        : (big_endian
+                               ? (v[3] == '\n' && !v[0] && !v[1] && !v[2])
+                               : (v[0] == '\n' && !v[1] && !v[2] && !v[3]));
+                if (next_is_lf)
+                    i++;
+            }
+        }
+        int rc = put_char(d, cp);
+        if (rc != KPISCAN_OK)
+            return rc;
+    }
+    if (len % unit != 0) /* a truncated last unit */
+        return put_char(d, REPLACEMENT_CHAR);
+    return KPISCAN_OK;
+}
+
+/* Whitespace that shows nothing: ASCII blanks plus the Unicode spaces and
+ * invisible characters the normaliser maps to a space or removes. */
+static int blank_char(uint32_t cp)
+{
+    switch (cp) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0x00A0:
+    case 0x00AD:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x2060:
+    case 0x3000:
+    case 0xFEFF: return 1;
+    default: return cp >= 0x2000 && cp <= 0x200D;
+    }
+}
+
+/* Real documents fail on the first byte, so this is cheap in practice. */
+static int only_blank(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += kps_utf8_decode(s + i, len - i, &cp);
+        if (!blank_char(cp))
+            return 0;
+    }
+    return 1;
+}
+
+int kps_text_decode(const unsigned char *data, size_t len, const char *name,
+                    const kps_limits *lim, kps_doc *doc, kpiscan_error *err)
+{
+    if (!doc || (!data && len))
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "kps_text_decode: invalid argument");
+    memset(doc, 0, sizeof *doc);
+    decoder d = {{NULL, 0, 0}, lim ? lim->max_text_bytes : SIZE_MAX, name, err};
+    int rc;
+
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        rc = decode_utf8(&d, data + 3, len - 3, 3);
+    } else if (len >= 4 && memcmp(data, "\xFF\xFE\x00\x00", 4) == 0) {
+        rc = decode_wide(&d, data + 4, len - 4, 4, 4, 0);
+    } else if (len >= 4 && memcmp(data, "\x00\x00\xFE\xFF", 4) == 0) {
+        rc = decode_wide(&d, data + 4, len - 4, 4, 4, 1);
+    } else if (len >= 2 && memcmp(data, "\xFF\xFE", 2) == 0) {
+        rc = decode_wide(&d, data + 2, len - 2, 2, 2, 0);
+    } else if (len >= 2 && memcmp(data, "\xFE\xFF", 2) == 0) {
+        rc = decode_wide(&d, data + 2, len - 2, 2, 2, 1);
+    } else {
+        size_t clean = clean_prefix(data, len);
+        const unsigned char *nul =
+            clean < len ? memchr(data + clean, 0, len - clean) : NULL;
+        if (clean == len) {
+            /* The common case: one copy and done. */
+            rc = put_bytes(&d, data, len);
+        } else if (nul) {
+            int guess = kps_utf16_guess(data, len);
+            if (guess == KPS_UTF16_NONE)
+                rc = not_text(&d, "byte", (size_t)(nul - data));
+            else
+                rc = decode_wide(&d, data, len, 0, 2, guess == KPS_UTF16_BE);
+        } else {
+            rc = put_bytes(&d, data, clean);
+            if (rc == KPISCAN_OK)
+                rc = decode_utf8(&d, data + clean, len - clean, clean);
+        }
+    }
+    if (rc != KPISCAN_OK) {
+        kps_buf_free(&d.out);
+        return rc;
+    }
+    if (only_blank(d.out.data, d.out.len)) {
+        kps_buf_free(&d.out);
+        return kps_fail(err, KPISCAN_ERR_EMPTY, name, "empty document");
+    }
+    doc->format = KPS_FORMAT_TEXT;
+    doc->text = d.out.data;
+    doc->len = d.out.len;
+    return KPISCAN_OK;
+}
