@@ -1,0 +1,576 @@
+/*
+ * sections.c - find the section headings of a resume.
+ *
+ * Input is normalised text (valid UTF-8, LF line ends, ASCII dashes and
+ * quotes).  A line is a heading when, stripped of bullets, decoration and a
+ * trailing ':', it is one of the phrases in the table below (compared
+ * case-insensitively, runs of spaces collapsed, '&' read as "and").  The
+ * table was built from the headings that occur in real resumes (the
+ * resumes-txt corpus): a heading is a fixed phrase, so an exact lookup is
+ * both conservative and fast.
+ *
+ * Rules that keep sentences and list items from being taken as headings:
+ *   - at most 60 bytes and 6 words (after trimming);
+ *   - the first letter must be upper case: PDF text wraps long lines, and
+ *     a lone "experience" or "projects" line is the tail of a sentence;
+ *   - a few single words that are far more often an item of a skills list
+ *     than a heading ("Training", "Presentations", "Leadership") are not in
+ *     the table at all; "Qualifications" is mapped to skills because that is
+ *     what follows it in real resumes.
+ * "Skills: Excel, SQL" (known phrase, ':' and content on the same line)
+ * also starts a section; there the length limit applies to the phrase only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAX_HEADING_BYTES 60
+#define MAX_HEADING_WORDS 6
+/* A resume has a dozen headings.  Past this many the detector stops (the
+ * rest of the text belongs to the last one), which bounds memory on
+ * hostile input such as a million "Skills" lines. */
+#define MAX_HEADINGS 10000
+
+typedef struct heading_phrase {
+    const char *phrase; /* lower case, single spaces, "and" for '&' */
+    kps_section section;
+} heading_phrase;
+
+static const heading_phrase PHRASES[] = {
+    /* summary */
+    {"summary", KPS_SECTION_SUMMARY},
+    {"professional summary", KPS_SECTION_SUMMARY},
+    {"executive summary", KPS_SECTION_SUMMARY},
+    {"career summary", KPS_SECTION_SUMMARY},
+    {"summary of qualifications", KPS_SECTION_SUMMARY},
+    {"qualifications summary", KPS_SECTION_SUMMARY},
+    {"qualification summary", KPS_SECTION_SUMMARY},
+    {"summary of experience", KPS_SECTION_SUMMARY},
+    {"experience summary", KPS_SECTION_SUMMARY},
+    {"profile", KPS_SECTION_SUMMARY},
+    {"professional profile", KPS_SECTION_SUMMARY},
+    {"executive profile", KPS_SECTION_SUMMARY},
+    {"career profile", KPS_SECTION_SUMMARY},
+    {"personal profile", KPS_SECTION_SUMMARY},
+    {"profile summary", KPS_SECTION_SUMMARY},
+    {"objective", KPS_SECTION_SUMMARY},
+    {"career objective", KPS_SECTION_SUMMARY},
+    {"professional objective", KPS_SECTION_SUMMARY},
+    {"job objective", KPS_SECTION_SUMMARY},
+    {"objectives", KPS_SECTION_SUMMARY},
+    {"about me", KPS_SECTION_SUMMARY},
+    {"career overview", KPS_SECTION_SUMMARY},
+    {"professional overview", KPS_SECTION_SUMMARY},
+    {"overview", KPS_SECTION_SUMMARY},
+    {"career focus", KPS_SECTION_SUMMARY},
+    {"introduction", KPS_SECTION_SUMMARY},
+
+    /* experience */
+    {"experience", KPS_SECTION_EXPERIENCE},
+    {"work experience", KPS_SECTION_EXPERIENCE},
+    {"professional experience", KPS_SECTION_EXPERIENCE},
+    {"relevant experience", KPS_SECTION_EXPERIENCE},
+    {"related experience", KPS_SECTION_EXPERIENCE},
+    {"employment", KPS_SECTION_EXPERIENCE},
+    {"employment history", KPS_SECTION_EXPERIENCE},
+    {"employment experience", KPS_SECTION_EXPERIENCE},
+    {"work history", KPS_SECTION_EXPERIENCE},
+    {"career history", KPS_SECTION_EXPERIENCE},
+    {"professional history", KPS_SECTION_EXPERIENCE},
+    {"experience history", KPS_SECTION_EXPERIENCE},
+    {"experience and accomplishments", KPS_SECTION_EXPERIENCE},
+    {"professional experience and accomplishments", KPS_SECTION_EXPERIENCE},
+    {"relevant work experience", KPS_SECTION_EXPERIENCE},
+    {"relevant professional experience", KPS_SECTION_EXPERIENCE},
+    {"military experience", KPS_SECTION_EXPERIENCE},
+    {"military service", KPS_SECTION_EXPERIENCE},
+    {"teaching experience", KPS_SECTION_EXPERIENCE},
+    {"management experience", KPS_SECTION_EXPERIENCE},
+    {"leadership experience", KPS_SECTION_EXPERIENCE},
+    {"industry experience", KPS_SECTION_EXPERIENCE},
+    {"consulting experience", KPS_SECTION_EXPERIENCE},
+    {"internship experience", KPS_SECTION_EXPERIENCE},
+    {"internships", KPS_SECTION_EXPERIENCE},
+    {"additional experience", KPS_SECTION_EXPERIENCE},
+    {"other experience", KPS_SECTION_EXPERIENCE},
+    {"previous experience", KPS_SECTION_EXPERIENCE},
+    {"work experiences", KPS_SECTION_EXPERIENCE},
+    {"experiences", KPS_SECTION_EXPERIENCE},
+
+    /* education */
+    {"education", KPS_SECTION_EDUCATION},
+    {"education and training", KPS_SECTION_EDUCATION},
+    {"education and certifications", KPS_SECTION_EDUCATION},
+    {"education and certification", KPS_SECTION_EDUCATION},
+    {"education and qualifications", KPS_SECTION_EDUCATION},
+    {"education and professional development", KPS_SECTION_EDUCATION},
+    {"education and credentials", KPS_SECTION_EDUCATION},
+    {"educational background", KPS_SECTION_EDUCATION},
+    {"educational qualifications", KPS_SECTION_EDUCATION},
+    {"educational qualification", KPS_SECTION_EDUCATION},
+    {"educational details", KPS_SECTION_EDUCATION},
+    {"academic background", KPS_SECTION_EDUCATION},
+    {"academic qualifications", KPS_SECTION_EDUCATION},
+    {"academic qualification", KPS_SECTION_EDUCATION},
+    {"academic details", KPS_SECTION_EDUCATION},
+    {"academics", KPS_SECTION_EDUCATION},
+    {"academic profile", KPS_SECTION_EDUCATION},
+    {"academic history", KPS_SECTION_EDUCATION},
+    {"education history", KPS_SECTION_EDUCATION},
+    {"education details", KPS_SECTION_EDUCATION},
+    {"education background", KPS_SECTION_EDUCATION},
+    {"training and education", KPS_SECTION_EDUCATION},
+    {"coursework", KPS_SECTION_EDUCATION},
+    {"relevant coursework", KPS_SECTION_EDUCATION},
+
+    /* skills */
+    {"skills", KPS_SECTION_SKILLS},
+    {"skill", KPS_SECTION_SKILLS},
+    {"technical skills", KPS_SECTION_SKILLS},
+    {"key skills", KPS_SECTION_SKILLS},
+    {"core skills", KPS_SECTION_SKILLS},
+    {"professional skills", KPS_SECTION_SKILLS},
+    {"computer skills", KPS_SECTION_SKILLS},
+    {"relevant skills", KPS_SECTION_SKILLS},
+    {"skills summary", KPS_SECTION_SKILLS},
+    {"summary of skills", KPS_SECTION_SKILLS},
+    {"skill highlights", KPS_SECTION_SKILLS},
+    {"skills highlights", KPS_SECTION_SKILLS},
+    {"skills and abilities", KPS_SECTION_SKILLS},
+    {"skills and qualifications", KPS_SECTION_SKILLS},
+    {"skills and expertise", KPS_SECTION_SKILLS},
+    {"skills and competencies", KPS_SECTION_SKILLS},
+    {"skill set", KPS_SECTION_SKILLS},
+    {"skillset", KPS_SECTION_SKILLS},
+    {"technical skills and qualifications", KPS_SECTION_SKILLS},
+    {"technical proficiencies", KPS_SECTION_SKILLS},
+    {"technical expertise", KPS_SECTION_SKILLS},
+    {"technical summary", KPS_SECTION_SKILLS},
+    {"it skills", KPS_SECTION_SKILLS},
+    {"highlights", KPS_SECTION_SKILLS},
+    {"core qualifications", KPS_SECTION_SKILLS},
+    {"qualifications", KPS_SECTION_SKILLS},
+    {"core competencies", KPS_SECTION_SKILLS},
+    {"key competencies", KPS_SECTION_SKILLS},
+    {"competencies", KPS_SECTION_SKILLS},
+    {"core strengths", KPS_SECTION_SKILLS},
+    {"strengths", KPS_SECTION_SKILLS},
+    {"areas of expertise", KPS_SECTION_SKILLS},
+    {"area of expertise", KPS_SECTION_SKILLS},
+    {"expertise", KPS_SECTION_SKILLS},
+    {"tools", KPS_SECTION_SKILLS},
+    {"tools and technologies", KPS_SECTION_SKILLS},
+    {"technologies", KPS_SECTION_SKILLS},
+    {"software", KPS_SECTION_SKILLS},
+
+    /* certifications */
+    {"certifications", KPS_SECTION_CERTIFICATIONS},
+    {"certification", KPS_SECTION_CERTIFICATIONS},
+    {"certificates", KPS_SECTION_CERTIFICATIONS},
+    {"certificate", KPS_SECTION_CERTIFICATIONS},
+    {"professional certifications", KPS_SECTION_CERTIFICATIONS},
+    {"licenses", KPS_SECTION_CERTIFICATIONS},
+    {"license", KPS_SECTION_CERTIFICATIONS},
+    {"licenses and certifications", KPS_SECTION_CERTIFICATIONS},
+    {"licenses and certificates", KPS_SECTION_CERTIFICATIONS},
+    {"certifications and licenses", KPS_SECTION_CERTIFICATIONS},
+    {"certifications and training", KPS_SECTION_CERTIFICATIONS},
+    {"training and certifications", KPS_SECTION_CERTIFICATIONS},
+    {"training and certification", KPS_SECTION_CERTIFICATIONS},
+    {"licensure", KPS_SECTION_CERTIFICATIONS},
+    {"credentials", KPS_SECTION_CERTIFICATIONS},
+
+    /* projects */
+    {"projects", KPS_SECTION_PROJECTS},
+    {"key projects", KPS_SECTION_PROJECTS},
+    {"academic projects", KPS_SECTION_PROJECTS},
+    {"personal projects", KPS_SECTION_PROJECTS},
+    {"selected projects", KPS_SECTION_PROJECTS},
+    {"project experience", KPS_SECTION_PROJECTS},
+    {"projects undertaken", KPS_SECTION_PROJECTS},
+    {"project details", KPS_SECTION_PROJECTS},
+
+    /* headings that end a section without being one we score */
+    {"interests", KPS_SECTION_OTHER},
+    {"hobbies", KPS_SECTION_OTHER},
+    {"hobbies and interests", KPS_SECTION_OTHER},
+    {"personal interests", KPS_SECTION_OTHER},
+    {"references", KPS_SECTION_OTHER},
+    {"languages", KPS_SECTION_OTHER},
+    {"language skills", KPS_SECTION_OTHER},
+    {"awards", KPS_SECTION_OTHER},
+    {"honors", KPS_SECTION_OTHER},
+    {"honors and awards", KPS_SECTION_OTHER},
+    {"awards and honors", KPS_SECTION_OTHER},
+    {"awards and recognition", KPS_SECTION_OTHER},
+    {"activities and honors", KPS_SECTION_OTHER},
+    {"activities", KPS_SECTION_OTHER},
+    {"extracurricular activities", KPS_SECTION_OTHER},
+    {"accomplishments", KPS_SECTION_OTHER},
+    {"core accomplishments", KPS_SECTION_OTHER},
+    {"key accomplishments", KPS_SECTION_OTHER},
+    {"achievements", KPS_SECTION_OTHER},
+    {"key achievements", KPS_SECTION_OTHER},
+    {"volunteer", KPS_SECTION_OTHER},
+    {"volunteer experience", KPS_SECTION_OTHER},
+    {"volunteer work", KPS_SECTION_OTHER},
+    {"volunteering", KPS_SECTION_OTHER},
+    {"community service", KPS_SECTION_OTHER},
+    {"community involvement", KPS_SECTION_OTHER},
+    {"publications", KPS_SECTION_OTHER},
+    {"presentations and publications", KPS_SECTION_OTHER},
+    {"publications and presentations", KPS_SECTION_OTHER},
+    {"additional information", KPS_SECTION_OTHER},
+    {"additional skills", KPS_SECTION_SKILLS},
+    {"personal information", KPS_SECTION_OTHER},
+    {"personal details", KPS_SECTION_OTHER},
+    {"personal data", KPS_SECTION_OTHER},
+    {"contact", KPS_SECTION_OTHER},
+    {"contact information", KPS_SECTION_OTHER},
+    {"affiliations", KPS_SECTION_OTHER},
+    {"professional affiliations", KPS_SECTION_OTHER},
+    {"memberships", KPS_SECTION_OTHER},
+    {"professional memberships", KPS_SECTION_OTHER},
+    {"associations", KPS_SECTION_OTHER},
+    {"professional associations", KPS_SECTION_OTHER},
+    {"professional development", KPS_SECTION_OTHER},
+    {"research experience", KPS_SECTION_EXPERIENCE},
+};
+
+const char *kps_section_name(kps_section s)
+{
+    switch (s) {
+    case KPS_SECTION_SUMMARY: return "summary";
+    case KPS_SECTION_EXPERIENCE: return "experience";
+    case KPS_SECTION_EDUCATION: return "education";
+    case KPS_SECTION_SKILLS: return "skills";
+    case KPS_SECTION_CERTIFICATIONS: return "certifications";
+    case KPS_SECTION_PROJECTS: return "projects";
+    case KPS_SECTION_OTHER: return "other";
+    case KPS_SECTION_NONE:
+    default: return "";
+    }
+}
+
+static int is_ascii_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Length of a bullet or decoration character at s (ASCII punctuation used
+ * as ornament, or a Unicode bullet, arrow, box or check mark), 0 if s
+ * starts with something else.  ':' is handled by the caller. */
+static size_t decoration_len(const unsigned char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    switch (s[0]) {
+    case '-':
+    case '*':
+    case '=':
+    case '_':
+    case '~':
+    case '#':
+    case '|':
+    case '>':
+    case '<':
+    case '+':
+    case '.':
+    case ' ':
+    case '\t':
+    case '\f':
+    case '\v':
+    case '\r': return 1;
+    default: break;
+    }
+    if (s[0] < 0x80)
+        return 0;
+    size_t n = kps_utf8_seq_len(s, len);
+    if (n == 0)
+        return 0;
+    uint32_t cp;
+    kps_utf8_decode(s, n, &cp);
+    if (cp == 0xB7 ||                     /* middle dot */
+        (cp >= 0x2022 && cp <= 0x2027) || /* bullets, leaders, ellipsis */
+        cp == 0x2043 ||                   /* hyphen bullet */
+        (cp >= 0x2190 && cp <= 0x21FF) || /* arrows */
+        (cp >= 0x2500 && cp <= 0x27BF) || /* boxes, shapes, dingbats */
+        (cp >= 0xF000 && cp <= 0xF0FF) || /* Symbol/Wingdings private use */
+        cp == 0xFFFD)
+        return n;
+    return 0;
+}
+
+/* Length of a decoration character ending at s[len - 1], 0 if none. */
+static size_t decoration_len_back(const unsigned char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (s[len - 1] < 0x80)
+        return decoration_len(s + len - 1, 1);
+    /* Step back over continuation bytes to the lead byte. */
+    size_t i = len - 1;
+    size_t back = 0;
+    while (i > 0 && (s[i] & 0xC0) == 0x80 && back < 3) {
+        i--;
+        back++;
+    }
+    size_t n = decoration_len(s + i, len - i);
+    return n == len - i ? n : 0;
+}
+
+/*
+ * Normalise a candidate heading s[0..len) into out (capacity cap): ASCII
+ * lower case, '&' and '/' read as " and ", runs of spaces as one, spaced
+ * capitals "E X P E R I E N C E" joined.  Returns 0 when the text has
+ * something a heading cannot have (digits, non-ASCII letters, sentence
+ * punctuation) or is too long; otherwise the length written.  *words gets
+ * the number of words.
+ */
+static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
+                                  size_t cap, size_t *words)
+{
+    size_t n = 0;
+    size_t nwords = 0;
+    size_t single_letter_words = 0;
+    int in_word = 0;
+    size_t word_len = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        const char *add = NULL;
+        if (is_ascii_alpha(c) || c == '\'' || c == '-') {
+            if (!in_word) {
+                if (n > 0) {
+                    if (n + 1 >= cap)
+                        return 0;
+                    out[n++] = ' ';
+                }
+                in_word = 1;
+                word_len = 0;
+                nwords++;
+            }
+            if (n + 1 >= cap)
+                return 0;
+            out[n++] = (char)ascii_lower(c);
+            word_len++;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == ',') {
+            /* ',' only as in "Skills, Tools": treated as a separator. */
+            if (in_word && word_len == 1)
+                single_letter_words++;
+            in_word = 0;
+            continue;
+        }
+        if (c == '&' || c == '/')
+            add = "and";
+        else
+            return 0; /* digits, '.', '(', non-ASCII: not a heading */
+        if (in_word && word_len == 1)
+            single_letter_words++;
+        in_word = 0;
+        size_t alen = strlen(add);
+        if (n + alen + 2 >= cap)
+            return 0;
+        if (n > 0)
+            out[n++] = ' ';
+        memcpy(out + n, add, alen);
+        n += alen;
+        nwords++;
+    }
+    if (in_word && word_len == 1)
+        single_letter_words++;
+    out[n] = '\0';
+
+    /* "E X P E R I E N C E": every word one letter. */
+    if (nwords >= 4 && single_letter_words == nwords) {
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (out[i] != ' ')
+                out[j++] = out[i];
+        out[j] = '\0';
+        n = j;
+        nwords = 1;
+    }
+    *words = nwords;
+    return n;
+}
+
+static kps_section lookup_phrase(const char *norm)
+{
+    for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
+        if (strcmp(PHRASES[i].phrase, norm) == 0)
+            return PHRASES[i].section;
+    return KPS_SECTION_NONE;
+}
+
+/* Trim bullets, decoration and spaces from both ends of [*b, *e). */
+static void trim_decoration(const unsigned char *text, size_t *b, size_t *e)
+{
+    for (;;) {
+        size_t n = decoration_len(text + *b, *e - *b);
+        if (n == 0)
+            break;
+        *b += n;
+    }
+    for (;;) {
+        size_t n = decoration_len_back(text + *b, *e - *b);
+        if (n == 0)
+            break;
+        *e -= n;
+    }
+}
+
+/* First ASCII letter of [b, e) is upper case (and there is one). */
+static int starts_upper(const unsigned char *text, size_t b, size_t e)
+{
+    for (size_t i = b; i < e; i++) {
+        if (is_ascii_alpha(text[i]))
+            return text[i] >= 'A' && text[i] <= 'Z';
+    }
+    return 0;
+}
+
+/* Classify the phrase text[b..e) (already trimmed); NONE if not a heading. */
+static kps_section classify(const unsigned char *text, size_t b, size_t e)
+{
+    char norm[MAX_HEADING_BYTES + 16];
+    size_t words = 0;
+    if (e <= b || e - b > MAX_HEADING_BYTES)
+        return KPS_SECTION_NONE;
+    if (!starts_upper(text, b, e))
+        return KPS_SECTION_NONE;
+    size_t n = normalise_candidate(text + b, e - b, norm, sizeof norm, &words);
+    if (n == 0 || words == 0 || words > MAX_HEADING_WORDS)
+        return KPS_SECTION_NONE;
+    return lookup_phrase(norm);
+}
+
+/* Singular words that head an entry, not a section, when content follows
+ * on the line: "Certificate : Six Sigma, 2014" is a line of an education
+ * list (the PDF template writes "Degree : Field"). */
+static int inline_denied(const unsigned char *text, size_t b, size_t e)
+{
+    static const char *const DENY[] = {"certificate", "certification",
+                                       "license",     "skill",
+                                       "software",    "project"};
+    for (size_t i = 0; i < sizeof DENY / sizeof DENY[0]; i++) {
+        size_t n = strlen(DENY[i]);
+        if (e - b != n)
+            continue;
+        size_t k = 0;
+        while (k < n && ascii_lower(text[b + k]) == (unsigned char)DENY[i][k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Decide whether line [b, e) is a heading. */
+static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
+{
+    size_t tb = b, te = e;
+    trim_decoration(text, &tb, &te);
+    if (te <= tb)
+        return KPS_SECTION_NONE;
+
+    /* Whole line: "Experience", "WORK HISTORY:", "== Skills ==". */
+    if (te - tb <= MAX_HEADING_BYTES) {
+        size_t pe = te;
+        while (pe > tb && text[pe - 1] == ':')
+            pe--;
+        size_t pb = tb;
+        trim_decoration(text, &pb, &pe);
+        kps_section s = classify(text, pb, pe);
+        if (s != KPS_SECTION_NONE)
+            return s;
+    }
+
+    /* "Skills: Excel, SQL": a known phrase, ':' and content.  Look only at
+     * the first ':' within the heading length limit. */
+    size_t limit = tb + MAX_HEADING_BYTES + 1;
+    if (limit > te)
+        limit = te;
+    for (size_t i = tb; i < limit; i++) {
+        if (text[i] == ':') {
+            size_t pb = tb, pe = i;
+            trim_decoration(text, &pb, &pe);
+            if (inline_denied(text, pb, pe))
+                return KPS_SECTION_NONE;
+            return classify(text, pb, pe);
+        }
+    }
+    return KPS_SECTION_NONE;
+}
+
+int kps_sections_detect(const char *text, size_t len, kps_sections *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    kps_heading *list = NULL;
+    size_t n = 0, cap = 0;
+
+    out->headings = NULL;
+    out->n = 0;
+    if (!text)
+        return KPISCAN_OK;
+
+    size_t pos = 0;
+    while (pos < len && n < MAX_HEADINGS) {
+        const void *nl = memchr(t + pos, '\n', len - pos);
+        size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
+        kps_section s = classify_line(t, pos, eol);
+        if (s != KPS_SECTION_NONE) {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                kps_heading *p = realloc(list, ncap * sizeof *p);
+                if (!p) {
+                    free(list);
+                    return KPISCAN_ERR_NOMEM;
+                }
+                list = p;
+                cap = ncap;
+            }
+            list[n].offset = pos;
+            list[n].length = eol - pos;
+            list[n].section = s;
+            n++;
+        }
+        pos = eol + 1;
+    }
+    out->headings = list;
+    out->n = n;
+    return KPISCAN_OK;
+}
+
+kps_section kps_section_at(const kps_sections *s, size_t offset)
+{
+    if (!s || s->n == 0 || offset < s->headings[0].offset)
+        return KPS_SECTION_NONE;
+    /* Last heading with heading.offset <= offset. */
+    size_t lo = 0, hi = s->n; /* answer in [lo, hi) */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->headings[mid].offset <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return s->headings[lo].section;
+}
+
+void kps_sections_free(kps_sections *s)
+{
+    if (!s)
+        return;
+    free(s->headings);
+    s->headings = NULL;
+    s->n = 0;
+}

@@ -1,0 +1,1054 @@
+/*
+ * timeline.c - employment date ranges and experience statements.
+ *
+ * A hand-written scanner rather than regular expressions: the forms are
+ * few, each needs a little arithmetic (two-digit years, day/month order)
+ * and a scanner visits every byte a bounded number of times, so 100 MB of
+ * digits and dashes costs linear time.  Every look-ahead is bounded and
+ * checked against len; nothing is global.
+ *
+ * Rules (also in docs/ by whoever documents the scorer):
+ *
+ *   Ranges.  "START <connector> END" where the connector is one or more
+ *   '-', "to", "till", "until", "through", "thru", "~", with any spaces or
+ *   line breaks around it (pdftotext often puts "to" on its own line).
+ *   START / END is one of: "January 2014", "Jan 2015", "Jan. 2015",
+ *   "Sept 2015", "Aug'07", "03/2018", "3/2018", "03/18" ('/' only),
+ *   "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018", "2012",
+ *   "'19".  END may also be Present / Current / Currently / Now / Today /
+ *   Date / Ongoing ("to date", "till date").  "Since 2017" is an open
+ *   range; "May 2019 Present" (no connector) too, when the word ends the
+ *   text on that line.  "June - August 2015" takes the start year from the
+ *   end.  A lone date ("May 2019") is not a range and records nothing.
+ *
+ *   Months.  A range counts its months inclusively: Jan 2015 - Dec 2015 is
+ *   12 months = 1.0 year; Jan 2014 - Jan 2016 is 25 months.  "Present" is
+ *   the as-of month.
+ *
+ *   Year-only endpoints.  A year without a month is read as the middle of
+ *   that year: a start as July, an end as June, so 2012 - 2015 is
+ *   Jul 2012 .. Jun 2015 = 36 months = 3.0 years, the usual reading, and
+ *   2019 - Present is counted from July 2019.  When the other endpoint lies
+ *   in the same year the missing month is taken as the far edge of that
+ *   year instead (2015 - Mar 2015 starts in January; Sep 2015 - 2015 ends in
+ *   December), and a range with both endpoints the same bare year
+ *   (2015 - 2015) is Apr .. Sep, six months.
+ *
+ *   Ambiguous full dates.  "12/03/2018" may be day/month or month/day: the
+ *   month is used only when certain (one field > 12, or both fields equal);
+ *   otherwise the date counts as year-only.  ISO "2018-03-15" is certain.
+ *
+ *   Terms.  "Fall 2015", "Spring 2003" are read as months: Winter = Jan,
+ *   Spring = Mar, Summer = Jun, Fall / Autumn = Sep.
+ *
+ *   Product versions.  A bare-year range right after a product name
+ *   ("Windows Server 2003-2008", "Office 2003-2011") is not a range.
+ *
+ *   Two-digit years ('07, 03/18) are 20yy when yy <= as_of.year % 100,
+ *   else 19yy.
+ *
+ *   Plausibility.  Both years must lie in 1950 .. as_of.year.  A range whose
+ *   start is after its end, or after as_of, is ignored; an end after as_of
+ *   is clipped to as_of.
+ *
+ *   Statements.  NUMBER [+ | plus] [-] (years | year | yrs | yr)['|'s],
+ *   then "experience" / "exp" within four words on (a line break allowed,
+ *   no sentence punctuation), e.g. "7+ years of experience", "over 10
+ *   years' experience", "8 yrs exp", "five years of experience"; also
+ *   "experience of 5 years" / "experience: 5 years".  NUMBER is 1..60 in
+ *   digits (one decimal allowed) or words (one .. twenty, thirty, forty,
+ *   fifty, "twenty-five").  "10-15 years" and "5 to 7 years" take the lower
+ *   bound; "7+" is 7.  Not after "within" or "next".
+ *
+ *   Sections.  A range under an education or certifications heading is
+ *   kept with counted = 0; a statement under education is kept with
+ *   counted = 0.  Everything else counts.
+ *
+ *   Limit.  At most MAX_SPANS (10,000) spans are recorded; the scan stops
+ *   there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MIN_YEAR 1950
+#define MAX_STATED_YEARS 60
+/* Whitespace (including line breaks) allowed around a range connector. */
+#define MAX_GAP 16
+/* A resume has tens of dates; a document with thousands is not a resume
+ * (or is hostile).  Past this many spans the scan stops, which bounds the
+ * memory to about 640 KB whatever the input size. */
+#define MAX_SPANS 10000
+
+/* ------------------------------------------------------------------ */
+/* Character helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alpha(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+
+static int is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/* Case-insensitive: does t[pos..len) start with word w (lower case)?
+ * Returns strlen(w) or 0.  Says nothing about what follows. */
+static size_t starts_with_ci(const unsigned char *t, size_t len, size_t pos,
+                             const char *w)
+{
+    size_t n = strlen(w);
+    if (pos > len || len - pos < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower(t[pos + i]) != (unsigned char)w[i])
+            return 0;
+    return n;
+}
+
+/* As starts_with_ci() and the word ends there (no letter follows). */
+static size_t word_ci(const unsigned char *t, size_t len, size_t pos,
+                      const char *w)
+{
+    size_t n = starts_with_ci(t, len, pos, w);
+    if (n == 0)
+        return 0;
+    if (pos + n < len && is_alpha(t[pos + n]))
+        return 0;
+    return n;
+}
+
+/* Skip at most max bytes of whitespace; returns the new position. */
+static size_t skip_space(const unsigned char *t, size_t len, size_t pos,
+                         size_t max)
+{
+    size_t end = (len - pos > max) ? pos + max : len;
+    while (pos < end && is_space(t[pos]))
+        pos++;
+    return pos;
+}
+
+/* Skip spaces and tabs only (stay on the line). */
+static size_t skip_blank(const unsigned char *t, size_t len, size_t pos,
+                         size_t max)
+{
+    size_t end = (len - pos > max) ? pos + max : len;
+    while (pos < end && (t[pos] == ' ' || t[pos] == '\t'))
+        pos++;
+    return pos;
+}
+
+/* Length of the ASCII letter run at pos, counting at most max + 1. */
+static size_t alpha_run(const unsigned char *t, size_t len, size_t pos,
+                        size_t max)
+{
+    size_t n = 0;
+    while (pos + n < len && n <= max && is_alpha(t[pos + n]))
+        n++;
+    return n;
+}
+
+/* Read 1..maxd digits at pos into *value; returns the count, 0 when there
+ * are none or more than maxd in a row. */
+static size_t read_digits(const unsigned char *t, size_t len, size_t pos,
+                          size_t maxd, int *value)
+{
+    size_t n = 0;
+    int v = 0;
+    while (pos + n < len && is_digit(t[pos + n])) {
+        if (n == maxd)
+            return 0;
+        v = v * 10 + (t[pos + n] - '0');
+        n++;
+    }
+    *value = v;
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct endpoint {
+    int year;  /* as written, full; 0 for "June" in "June - August 2015" */
+    int month; /* 1..12, 0 when unknown */
+    size_t begin, end;
+} endpoint;
+
+static int two_digit_year(int yy, kps_ym as_of)
+{
+    return yy <= as_of.year % 100 ? 2000 + yy : 1900 + yy;
+}
+
+static const struct {
+    const char *name;
+    int month;
+} MONTHS[] = {
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"may", 5},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
+    {"jan", 1},
+    {"feb", 2},
+    {"mar", 3},
+    {"apr", 4},
+    {"jun", 6},
+    {"jul", 7},
+    {"aug", 8},
+    {"sep", 9},
+    {"sept", 9},
+    {"oct", 10},
+    {"nov", 11},
+    {"dec", 12},
+    /* terms of the academic year, read as their first month */
+    {"winter", 1},
+    {"spring", 3},
+    {"summer", 6},
+    {"fall", 9},
+    {"autumn", 9},
+};
+
+/* Month named by the letter run t[pos..pos+n), 0 if none. */
+static int month_name(const unsigned char *t, size_t pos, size_t n)
+{
+    if (n < 3 || n > 9)
+        return 0;
+    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++) {
+        const char *m = MONTHS[i].name;
+        if (strlen(m) != n)
+            continue;
+        size_t k = 0;
+        while (k < n && lower(t[pos + k]) == (unsigned char)m[k])
+            k++;
+        if (k == n)
+            return MONTHS[i].month;
+    }
+    return 0;
+}
+
+/* A year after a month name: "2015", "'07", "' 07". */
+static int parse_month_year(const unsigned char *t, size_t len, size_t pos,
+                            kps_ym as_of, int *year, size_t *end)
+{
+    int v;
+    size_t n;
+    if (pos < len && t[pos] == '\'') {
+        size_t p = skip_blank(t, len, pos + 1, 1);
+        n = read_digits(t, len, p, 2, &v);
+        if (n != 2)
+            return 0;
+        *year = two_digit_year(v, as_of);
+        *end = p + 2;
+        return 1;
+    }
+    n = read_digits(t, len, pos, 4, &v);
+    if (n != 4)
+        return 0;
+    *year = v;
+    *end = pos + 4;
+    return 1;
+}
+
+/*
+ * Parse a date endpoint starting at pos (the caller checks the boundary
+ * before it).  Returns 1 and fills ep, or 0.  With allow_bare_month, a
+ * month name with no year is accepted (year 0).
+ */
+static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
+                          kps_ym as_of, int allow_bare_month, endpoint *ep)
+{
+    if (pos >= len)
+        return 0;
+    ep->begin = pos;
+    ep->month = 0;
+    ep->year = 0;
+    unsigned char c = t[pos];
+
+    if (is_alpha(c)) {
+        size_t n = alpha_run(t, len, pos, 9);
+        int m = month_name(t, pos, n);
+        if (!m)
+            return 0;
+        size_t p = pos + n;
+        size_t name_end = p;
+        if (p < len && t[p] == '.')
+            p++;
+        if (p < len && (t[p] == ',' || t[p] == '-'))
+            p++;
+        p = skip_blank(t, len, p, 3);
+        int y;
+        size_t e;
+        if (parse_month_year(t, len, p, as_of, &y, &e) &&
+            !(e < len && is_alnum(t[e]))) {
+            ep->year = y;
+            ep->month = m;
+            ep->end = e;
+            return 1;
+        }
+        if (allow_bare_month) {
+            ep->month = m;
+            ep->end = name_end;
+            return 1;
+        }
+        return 0;
+    }
+
+    if (c == '\'') {
+        int v;
+        size_t n = read_digits(t, len, pos + 1, 2, &v);
+        if (n != 2 || (pos + 3 < len && is_alnum(t[pos + 3])))
+            return 0;
+        ep->year = two_digit_year(v, as_of);
+        ep->end = pos + 3;
+        return 1;
+    }
+
+    if (!is_digit(c))
+        return 0;
+    int a;
+    size_t na = read_digits(t, len, pos, 4, &a);
+    if (na == 0)
+        return 0;
+    size_t p = pos + na;
+    unsigned char sep = p < len ? t[p] : 0;
+    int b, d;
+    size_t nb, nd;
+
+    if (na == 4) {
+        /* yyyy, yyyy-mm, yyyy/mm, yyyy-mm-dd */
+        ep->year = a;
+        ep->end = p;
+        if ((sep == '-' || sep == '/' || sep == '.') &&
+            (nb = read_digits(t, len, p + 1, 2, &b)) == 2 && b >= 1 &&
+            b <= 12) {
+            size_t q = p + 1 + nb;
+            if (q < len && t[q] == sep &&
+                (nd = read_digits(t, len, q + 1, 2, &d)) >= 1 && d >= 1 &&
+                d <= 31) {
+                q += 1 + nd;
+            }
+            if (!(q < len && is_alnum(t[q]))) {
+                ep->month = b;
+                ep->end = q;
+            }
+        }
+        if (ep->end < len && is_alnum(t[ep->end]))
+            return 0;
+        return 1;
+    }
+
+    if (na > 2 || !(sep == '/' || sep == '.' || sep == '-'))
+        return 0;
+    nb = read_digits(t, len, p + 1, 4, &b);
+    if (nb == 0)
+        return 0;
+    size_t q = p + 1 + nb;
+
+    if (nb == 4) {
+        /* mm/yyyy */
+        if (a < 1 || a > 12 || (q < len && is_alnum(t[q])))
+            return 0;
+        ep->year = b;
+        ep->month = a;
+        ep->end = q;
+        return 1;
+    }
+    if (nb > 2)
+        return 0;
+    /* a/b/yyyy or a/b/yy: a full date with day and month in either order */
+    if (q < len && t[q] == sep) {
+        int y;
+        size_t ny = read_digits(t, len, q + 1, 4, &y);
+        if (ny != 4 && ny != 2)
+            return 0;
+        size_t e = q + 1 + ny;
+        if (e < len && is_alnum(t[e]))
+            return 0;
+        if (a < 1 || b < 1 || a > 31 || b > 31 || (a > 12 && b > 12))
+            return 0;
+        ep->year = ny == 4 ? y : two_digit_year(y, as_of);
+        if (a == b || b > 12)
+            ep->month = a; /* month first: 03/25/2018, or 05/05/2018 */
+        else if (a > 12)
+            ep->month = b; /* day first: 25/03/2018 */
+        else
+            ep->month = 0; /* 12/03/2018: keep only the year */
+        ep->end = e;
+        return 1;
+    }
+    /* mm/yy: '/' only; "3-18" and "3.18" are too often not dates */
+    if (sep != '/' || nb != 2 || a < 1 || a > 12 ||
+        (q < len && (is_alnum(t[q]) || t[q] == '/')))
+        return 0;
+    ep->year = two_digit_year(b, as_of);
+    ep->month = a;
+    ep->end = q;
+    return 1;
+}
+
+/* A word meaning "up to now" at pos; returns its length or 0. */
+static size_t present_word(const unsigned char *t, size_t len, size_t pos)
+{
+    static const char *const WORDS[] = {"present", "current", "now",
+                                        "today",   "date",    "ongoing"};
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
+        size_t n = starts_with_ci(t, len, pos, WORDS[i]);
+        if (n == 0)
+            continue;
+        size_t e = pos + n;
+        /* "Currently", "Presently" */
+        if (i < 2 && starts_with_ci(t, len, e, "ly"))
+            e += 2;
+        /* "CurrentBrookdale" (pdftotext glue) is fine, "nowhere" is not. */
+        if (e < len && is_lower(t[e]))
+            continue;
+        if (e < len && is_alpha(t[e]) && is_alpha(t[e - 1]) &&
+            !is_lower(t[e - 1]))
+            continue; /* "NOWHERE" */
+        return e - pos;
+    }
+    return 0;
+}
+
+/* A range connector at pos; returns its length or 0. */
+static size_t connector(const unsigned char *t, size_t len, size_t pos)
+{
+    if (pos >= len)
+        return 0;
+    if (t[pos] == '-') {
+        size_t n = 0;
+        while (pos + n < len && t[pos + n] == '-' && n < 3)
+            n++;
+        return n;
+    }
+    if (t[pos] == '~')
+        return 1;
+    static const char *const WORDS[] = {"to",      "till", "until",
+                                        "through", "thru", "til"};
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
+        size_t n = word_ci(t, len, pos, WORDS[i]);
+        if (n)
+            return n;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the timeline                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct span_list {
+    kps_span *v;
+    size_t n, cap;
+} span_list;
+
+static int push_span(span_list *l, const kps_span *s)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 16;
+        if (ncap > SIZE_MAX / sizeof *l->v)
+            return -1;
+        kps_span *p = realloc(l->v, ncap * sizeof *p);
+        if (!p)
+            return -1;
+        l->v = p;
+        l->cap = ncap;
+    }
+    l->v[l->n++] = *s;
+    return 0;
+}
+
+static long month_index(int year, int month)
+{
+    return (long)year * 12 + (month - 1);
+}
+
+/*
+ * Turn two endpoints into a span following the rules at the top.  end is
+ * NULL for an open range.  Returns 1 and fills span when plausible.
+ */
+static int make_range(const endpoint *start, const endpoint *end, kps_ym as_of,
+                      kps_span *span)
+{
+    int sy = start->year;
+    int ey = end ? end->year : as_of.year;
+    if (sy < MIN_YEAR || sy > as_of.year || ey < MIN_YEAR || ey > as_of.year)
+        return 0;
+
+    int sm = start->month;
+    int em = end ? end->month : as_of.month;
+    if (sm == 0 && em == 0 && sy == ey) {
+        sm = 4; /* same bare year: Apr .. Sep */
+        em = 9;
+    } else {
+        if (sm == 0)
+            sm = (sy == ey) ? 1 : 7;
+        if (em == 0)
+            em = (sy == ey) ? 12 : 6;
+    }
+
+    long s = month_index(sy, sm);
+    long e = month_index(ey, em);
+    long limit = month_index(as_of.year, as_of.month);
+    if (s > limit || s > e)
+        return 0;
+    if (e > limit)
+        e = limit;
+
+    memset(span, 0, sizeof *span);
+    span->kind = KPS_SPAN_RANGE;
+    span->start.year = sy;
+    span->start.month = sm;
+    span->end.year = (int)(e / 12);
+    span->end.month = (int)(e % 12) + 1;
+    span->open_ended = end == NULL;
+    span->years = (double)(e - s + 1) / 12.0;
+    return 1;
+}
+
+/* Products whose versions are years: "Windows Server 2003-2008" and
+ * "Office 2003-2011" are not jobs.  Checked only before a bare year. */
+static int after_product_name(const unsigned char *t, size_t pos)
+{
+    static const char *const PRODUCTS[] = {
+        "windows",    "server",  "office",     "exchange", "sql",     "studio",
+        "visio",      "access",  "word",       "excel",    "outlook", "project",
+        "sharepoint", "autocad", "quickbooks", "dynamics", "xp",      "vista"};
+    size_t e = pos;
+    while (e > 0 && pos - e < 3 && t[e - 1] == ' ')
+        e--;
+    if (e == pos)
+        return 0;
+    size_t b = e;
+    while (b > 0 && e - b < 12 && is_alpha(t[b - 1]))
+        b--;
+    if (b == e || (b > 0 && is_alpha(t[b - 1])))
+        return 0;
+    for (size_t i = 0; i < sizeof PRODUCTS / sizeof PRODUCTS[0]; i++) {
+        size_t n = strlen(PRODUCTS[i]);
+        if (e - b == n && starts_with_ci(t, e, b, PRODUCTS[i]) == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Character before pos allows a date to start here. */
+static int date_boundary(const unsigned char *t, size_t pos)
+{
+    if (pos == 0)
+        return 1;
+    unsigned char p = t[pos - 1];
+    if (is_alnum(p))
+        return 0;
+    /* "555-1999-2001", "1.2015", "$2015", "#2015": part of something else */
+    if (is_digit(t[pos]) || t[pos] == '\'')
+        return !(p == '-' || p == '/' || p == '.' || p == '$' || p == '#' ||
+                 p == '+' || p == ',' || p == ':' || p == '\'');
+    return 1;
+}
+
+/*
+ * Try a range whose first endpoint starts at pos.  On success fills span
+ * (offset/length set) and returns 1.  When a date stands at pos (range or
+ * not), *date_end receives its end, so that the caller does not read the
+ * year of "Aug 2020" again as a date of its own.
+ */
+static int try_range(const unsigned char *t, size_t len, size_t pos,
+                     kps_ym as_of, kps_span *span, size_t *date_end)
+{
+    endpoint a, b;
+    if (!parse_endpoint(t, len, pos, as_of, 1, &a))
+        return 0;
+    *date_end = a.end;
+    int bare_month = (a.year == 0);
+    if (a.month == 0 && after_product_name(t, pos))
+        return 0;
+
+    size_t p = skip_space(t, len, a.end, MAX_GAP);
+    size_t cn = connector(t, len, p);
+    if (cn == 0) {
+        /* "May 2019 Present": no connector, the word ends the line. */
+        if (bare_month || p == a.end)
+            return 0;
+        size_t w = present_word(t, len, p);
+        if (w == 0 || !(starts_with_ci(t, len, p, "present") ||
+                        starts_with_ci(t, len, p, "current")))
+            return 0;
+        size_t after = skip_blank(t, len, p + w, 8);
+        if (after < len && t[after] != '\n' && t[after] != ')' &&
+            t[after] != ',' && t[after] != '|')
+            return 0;
+        if (!make_range(&a, NULL, as_of, span))
+            return 0;
+        span->offset = a.begin;
+        span->length = p + w - a.begin;
+        return 1;
+    }
+    p = skip_space(t, len, p + cn, MAX_GAP);
+
+    size_t w = present_word(t, len, p);
+    if (w && !bare_month) {
+        if (!make_range(&a, NULL, as_of, span))
+            return 0;
+        span->offset = a.begin;
+        span->length = p + w - a.begin;
+        return 1;
+    }
+    if (!parse_endpoint(t, len, p, as_of, 0, &b))
+        return 0;
+    if (bare_month) {
+        /* "June - August 2015": the start takes the end's year. */
+        if (b.month == 0)
+            return 0;
+        a.year = a.month > b.month ? b.year - 1 : b.year;
+    }
+    if (!make_range(&a, &b, as_of, span))
+        return 0;
+    span->offset = a.begin;
+    span->length = b.end - a.begin;
+    return 1;
+}
+
+/* "Since 2017", "since March 2015": an open range. */
+static int try_since(const unsigned char *t, size_t len, size_t pos,
+                     kps_ym as_of, kps_span *span)
+{
+    size_t n = word_ci(t, len, pos, "since");
+    if (n == 0)
+        return 0;
+    size_t p = skip_blank(t, len, pos + n, 3);
+    endpoint a;
+    if (p == pos + n || !parse_endpoint(t, len, p, as_of, 0, &a))
+        return 0;
+    if (!make_range(&a, NULL, as_of, span))
+        return 0;
+    span->offset = pos;
+    span->length = a.end - pos;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+static const struct {
+    const char *word;
+    int value;
+} NUMBER_WORDS[] = {
+    {"one", 1},        {"two", 2},       {"three", 3},     {"four", 4},
+    {"five", 5},       {"six", 6},       {"seven", 7},     {"eight", 8},
+    {"nine", 9},       {"ten", 10},      {"eleven", 11},   {"twelve", 12},
+    {"thirteen", 13},  {"fourteen", 14}, {"fifteen", 15},  {"sixteen", 16},
+    {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20},
+    {"thirty", 30},    {"forty", 40},    {"fifty", 50},
+};
+
+/* A number at pos, in digits ("7", "2.5") or words ("five",
+ * "twenty-five").  Returns 1, the value in tenths and the end. */
+static int parse_number(const unsigned char *t, size_t len, size_t pos,
+                        int *tenths, size_t *end)
+{
+    if (pos >= len)
+        return 0;
+    if (is_digit(t[pos])) {
+        int v;
+        size_t n = read_digits(t, len, pos, 2, &v);
+        if (n == 0)
+            return 0;
+        size_t e = pos + n;
+        int frac = 0;
+        if (e + 1 < len && t[e] == '.' && is_digit(t[e + 1]) &&
+            !(e + 2 < len && is_digit(t[e + 2]))) {
+            frac = t[e + 1] - '0';
+            e += 2;
+        }
+        /* "8yrs" and "5years" are glued but fine; "5th", "1,000" are not */
+        if (e < len && is_alpha(t[e]) && !starts_with_ci(t, len, e, "yr") &&
+            !starts_with_ci(t, len, e, "year"))
+            return 0;
+        if (e < len && (t[e] == ',' || t[e] == '/' ||
+                        (t[e] == '.' && e + 1 < len && is_digit(t[e + 1]))))
+            return 0;
+        *tenths = v * 10 + frac;
+        *end = e;
+        return 1;
+    }
+    size_t n = alpha_run(t, len, pos, 9);
+    for (size_t i = 0; i < sizeof NUMBER_WORDS / sizeof NUMBER_WORDS[0]; i++) {
+        const char *w = NUMBER_WORDS[i].word;
+        if (strlen(w) != n || starts_with_ci(t, len, pos, w) != n)
+            continue;
+        int v = NUMBER_WORDS[i].value;
+        size_t e = pos + n;
+        if (v >= 20 && e < len && (t[e] == '-' || t[e] == ' ')) {
+            /* "twenty-five", "twenty five" */
+            size_t un = alpha_run(t, len, e + 1, 9);
+            for (size_t k = 0; k < 9; k++) {
+                const char *u = NUMBER_WORDS[k].word;
+                if (strlen(u) == un && starts_with_ci(t, len, e + 1, u)) {
+                    v += NUMBER_WORDS[k].value;
+                    e += 1 + un;
+                    break;
+                }
+            }
+        }
+        *tenths = v * 10;
+        *end = e;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * NUMBER [(-|to) NUMBER] [+|plus] [-] years-word at pos.  Returns 1 with
+ * the first number (tenths) and the end of the years word.
+ */
+static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
+                              int *tenths, size_t *end)
+{
+    size_t p;
+    if (!parse_number(t, len, pos, tenths, &p))
+        return 0;
+    /* "10-15 years", "5 to 7 years": keep the lower bound */
+    size_t q = skip_blank(t, len, p, 2);
+    size_t cn = 0;
+    if (q < len && t[q] == '-')
+        cn = 1;
+    else
+        cn = word_ci(t, len, q, "to");
+    if (cn) {
+        int hi;
+        size_t r = skip_blank(t, len, q + cn, 2);
+        size_t e2;
+        if (parse_number(t, len, r, &hi, &e2) && hi >= *tenths)
+            p = e2;
+    }
+    p = skip_blank(t, len, p, 2);
+    if (p < len && t[p] == '+') {
+        p = skip_blank(t, len, p + 1, 2);
+    } else {
+        size_t n = word_ci(t, len, p, "plus");
+        if (n)
+            p = skip_blank(t, len, p + n, 2);
+    }
+    if (p < len && t[p] == '-')
+        p++;
+    size_t n = 0;
+    static const char *const YEARS[] = {"years", "year", "yrs", "yr"};
+    for (size_t i = 0; i < 4 && n == 0; i++)
+        n = word_ci(t, len, p, YEARS[i]);
+    if (n == 0)
+        return 0;
+    p += n;
+    if (p < len && t[p] == '\'') {
+        p++;
+        if (p < len && lower(t[p]) == 's' &&
+            !(p + 1 < len && is_alpha(t[p + 1])))
+            p++;
+    }
+    *end = p;
+    return 1;
+}
+
+/* Word at pos is "experience" (or a form of it) or "exp"; returns the
+ * length of the word or 0. */
+static size_t experience_word(const unsigned char *t, size_t len, size_t pos)
+{
+    size_t n = starts_with_ci(t, len, pos, "experience");
+    if (n) {
+        while (pos + n < len && is_alpha(t[pos + n]))
+            n++; /* "experienced" */
+        return n;
+    }
+    n = word_ci(t, len, pos, "exp");
+    return n;
+}
+
+/* After the years word: "experience" within four words?  Returns the end
+ * of the experience word or 0. */
+static size_t experience_after(const unsigned char *t, size_t len, size_t pos)
+{
+    size_t p = pos;
+    int newlines = 0;
+    for (int word = 0; word < 5; word++) {
+        size_t q = p;
+        while (q < len && q - p < 4 && is_space(t[q])) {
+            if (t[q] == '\n' && ++newlines > 1)
+                return 0;
+            q++;
+        }
+        if (q == p && word > 0)
+            return 0;
+        p = q;
+        size_t n = experience_word(t, len, p);
+        if (n)
+            return p + n;
+        /* any other word: letters, '-', '/', '\'' ("hands-on", "IT/Ops") */
+        size_t w = 0;
+        while (p + w < len && w < 24 &&
+               (is_alpha(t[p + w]) || t[p + w] == '-' || t[p + w] == '/' ||
+                t[p + w] == '\''))
+            w++;
+        if (w == 0 || w == 24)
+            return 0;
+        p += w;
+    }
+    return 0;
+}
+
+/* Previous word (ASCII letters) before pos equals w. */
+static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
+{
+    size_t p = pos;
+    size_t gap = 0;
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && gap < 3) {
+        p--;
+        gap++;
+    }
+    size_t n = strlen(w);
+    if (gap == 0 || p < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower(t[p - n + i]) != (unsigned char)w[i])
+            return 0;
+    return p == n || !is_alpha(t[p - n - 1]);
+}
+
+static int valid_stated(int tenths)
+{
+    return tenths >= 10 && tenths <= MAX_STATED_YEARS * 10;
+}
+
+static void make_statement(int tenths, size_t b, size_t e, kps_span *span)
+{
+    memset(span, 0, sizeof *span);
+    span->kind = KPS_SPAN_STATEMENT;
+    span->years = tenths / 10.0;
+    span->offset = b;
+    span->length = e - b;
+}
+
+/* "7+ years of experience" starting at pos. */
+static int try_statement(const unsigned char *t, size_t len, size_t pos,
+                         kps_span *span)
+{
+    int tenths;
+    size_t p;
+    if (!parse_number_years(t, len, pos, &tenths, &p) || !valid_stated(tenths))
+        return 0;
+    if (previous_word_is(t, pos, "within") || previous_word_is(t, pos, "next"))
+        return 0;
+    size_t e = experience_after(t, len, p);
+    if (e == 0)
+        return 0;
+    make_statement(tenths, pos, e, span);
+    return 1;
+}
+
+/* "experience of 5 years", "Experience: over 10 years" starting at pos. */
+static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
+                             kps_span *span)
+{
+    size_t n = experience_word(t, len, pos);
+    if (n == 0)
+        return 0;
+    size_t p = skip_blank(t, len, pos + n, 3);
+    size_t k;
+    if (p < len && (t[p] == ':' || t[p] == '-'))
+        p++;
+    else if ((k = word_ci(t, len, p, "of")) != 0)
+        p += k;
+    else
+        return 0;
+    p = skip_blank(t, len, p, 3);
+    static const char *const QUALIFIERS[] = {
+        "over",   "more than",     "nearly",   "almost",  "about",
+        "around", "approximately", "at least", "close to"};
+    for (size_t i = 0; i < sizeof QUALIFIERS / sizeof QUALIFIERS[0]; i++) {
+        if ((k = word_ci(t, len, p, QUALIFIERS[i])) != 0) {
+            p = skip_blank(t, len, p + k, 3);
+            break;
+        }
+    }
+    int tenths;
+    size_t e;
+    if (!parse_number_years(t, len, p, &tenths, &e) || !valid_stated(tenths))
+        return 0;
+    make_statement(tenths, pos, e, span);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Driver                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct interval {
+    long s, e;
+} interval;
+
+static int cmp_interval(const void *a, const void *b)
+{
+    const interval *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return (x->e > y->e) - (x->e < y->e);
+}
+
+/* Union of the counted ranges, in months. */
+static int merged_years(const kps_span *v, size_t n, double *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == KPS_SPAN_RANGE && v[i].counted)
+            m++;
+    if (m == 0) {
+        *out = -1.0;
+        return 0;
+    }
+    interval *iv = malloc(m * sizeof *iv);
+    if (!iv)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].kind != KPS_SPAN_RANGE || !v[i].counted)
+            continue;
+        iv[k].s = month_index(v[i].start.year, v[i].start.month);
+        iv[k].e = month_index(v[i].end.year, v[i].end.month);
+        k++;
+    }
+    qsort(iv, m, sizeof *iv, cmp_interval);
+    long total = 0;
+    long cs = iv[0].s, ce = iv[0].e;
+    for (size_t i = 1; i < m; i++) {
+        if (iv[i].s <= ce + 1) {
+            if (iv[i].e > ce)
+                ce = iv[i].e;
+        } else {
+            total += ce - cs + 1;
+            cs = iv[i].s;
+            ce = iv[i].e;
+        }
+    }
+    total += ce - cs + 1;
+    free(iv);
+    *out = (double)total / 12.0;
+    return 0;
+}
+
+int kps_timeline_extract(const char *text, size_t len,
+                         const kps_sections *sections, kps_ym as_of,
+                         kps_timeline *out)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    span_list list = {NULL, 0, 0};
+
+    out->spans = NULL;
+    out->n = 0;
+    out->range_years = -1.0;
+    out->stated_years = -1.0;
+    if (!text || len == 0)
+        return KPISCAN_OK;
+    if (as_of.month < 1 || as_of.month > 12 || as_of.year < MIN_YEAR)
+        return KPISCAN_ERR_ARGUMENT;
+
+    size_t pos = 0;
+    while (pos < len && list.n < MAX_SPANS) {
+        unsigned char c = t[pos];
+        if (!(is_alnum(c) || c == '\'') || !date_boundary(t, pos)) {
+            pos++;
+            continue;
+        }
+        kps_span span;
+        size_t date_end = pos;
+        int found = try_range(t, len, pos, as_of, &span, &date_end) ||
+                    try_since(t, len, pos, as_of, &span);
+        if (found) {
+            kps_section sec = kps_section_at(sections, span.offset);
+            span.section = sec;
+            span.counted = !(sec == KPS_SECTION_EDUCATION ||
+                             sec == KPS_SECTION_CERTIFICATIONS);
+        } else if (try_statement(t, len, pos, &span) ||
+                   try_experience_of(t, len, pos, &span)) {
+            found = 1;
+            kps_section sec = kps_section_at(sections, span.offset);
+            span.section = sec;
+            span.counted = sec != KPS_SECTION_EDUCATION;
+        }
+        if (found) {
+            if (push_span(&list, &span) != 0) {
+                free(list.v);
+                return KPISCAN_ERR_NOMEM;
+            }
+            pos = span.offset + span.length;
+            continue;
+        }
+        /* Skip the date, or the rest of this word or number: nothing can
+         * start inside it, and skipping keeps the scan linear. */
+        if (date_end > pos)
+            pos = date_end;
+        else if (c == '\'')
+            pos++;
+        while (pos < len && is_alnum(t[pos]))
+            pos++;
+    }
+
+    double range_years;
+    if (merged_years(list.v, list.n, &range_years) != 0) {
+        free(list.v);
+        return KPISCAN_ERR_NOMEM;
+    }
+    double stated = -1.0;
+    for (size_t i = 0; i < list.n; i++)
+        if (list.v[i].kind == KPS_SPAN_STATEMENT && list.v[i].counted &&
+            list.v[i].years > stated)
+            stated = list.v[i].years;
+
+    out->spans = list.v;
+    out->n = list.n;
+    out->range_years = range_years;
+    out->stated_years = stated;
+    return KPISCAN_OK;
+}
+
+void kps_timeline_free(kps_timeline *t)
+{
+    if (!t)
+        return;
+    free(t->spans);
+    t->spans = NULL;
+    t->n = 0;
+    t->range_years = -1.0;
+    t->stated_years = -1.0;
+}

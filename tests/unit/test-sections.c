@@ -1,0 +1,259 @@
+/* test-sections.c - section heading detection (lib/sections.c). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static void detect(const char *text, kps_sections *s)
+{
+    ck_assert_int_eq(kps_sections_detect(text, strlen(text), s), KPISCAN_OK);
+}
+
+/* Section of the line `line` as classified on its own (NONE if it is not a
+ * heading). */
+static kps_section line_section(const char *line)
+{
+    kps_sections s;
+    detect(line, &s);
+    kps_section r = KPS_SECTION_NONE;
+    if (s.n == 1) {
+        ck_assert_uint_eq(s.headings[0].offset, 0);
+        r = s.headings[0].section;
+    } else {
+        ck_assert_uint_eq(s.n, 0);
+    }
+    kps_sections_free(&s);
+    return r;
+}
+
+START_TEST(test_basic_resume)
+{
+    const char *text = "JANE DOE\n"
+                       "Summary\n"
+                       "Analyst with a passion for numbers.\n"
+                       "Experience\n"
+                       "Company Name January 2014 to January 2016 Analyst\n"
+                       "Education\n"
+                       "B.S. Finance, 2012\n"
+                       "Skills\n"
+                       "Excel, SQL";
+    kps_sections s;
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 4);
+    ck_assert_int_eq(s.headings[0].section, KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(s.headings[1].section, KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(s.headings[2].section, KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(s.headings[3].section, KPS_SECTION_SKILLS);
+    /* offsets and lengths point at the heading lines */
+    ck_assert_uint_eq(s.headings[0].offset, strlen("JANE DOE\n"));
+    ck_assert_uint_eq(s.headings[0].length, strlen("Summary"));
+    size_t exp = (size_t)(strstr(text, "Experience") - text);
+    ck_assert_uint_eq(s.headings[1].offset, exp);
+    ck_assert_uint_eq(s.headings[1].length, strlen("Experience"));
+    /* the last heading has no LF after its content */
+    size_t sk = (size_t)(strstr(text, "Skills") - text);
+    ck_assert_uint_eq(s.headings[3].offset, sk);
+
+    ck_assert_int_eq(kps_section_at(&s, 0), KPS_SECTION_NONE);
+    ck_assert_int_eq(kps_section_at(&s, s.headings[0].offset),
+                     KPS_SECTION_SUMMARY);
+    size_t job = (size_t)(strstr(text, "January 2014") - text);
+    ck_assert_int_eq(kps_section_at(&s, job), KPS_SECTION_EXPERIENCE);
+    size_t deg = (size_t)(strstr(text, "B.S.") - text);
+    ck_assert_int_eq(kps_section_at(&s, deg), KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(kps_section_at(&s, strlen(text)), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(kps_section_at(&s, exp - 1), KPS_SECTION_SUMMARY);
+    kps_sections_free(&s);
+    ck_assert_ptr_null(s.headings);
+    ck_assert_uint_eq(s.n, 0);
+}
+END_TEST
+
+START_TEST(test_variants)
+{
+    ck_assert_int_eq(line_section("PROFESSIONAL EXPERIENCE"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("Professional Experience"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("Work History:"), KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("  Employment History :  "),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("\xE2\x80\xA2 EDUCATION \xE2\x80\xA2"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("== Skills =="), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("---- Certifications ----"),
+                     KPS_SECTION_CERTIFICATIONS);
+    ck_assert_int_eq(line_section("E X P E R I E N C E"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("Education & Training"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Education and Training"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Licenses and Certifications"),
+                     KPS_SECTION_CERTIFICATIONS);
+    ck_assert_int_eq(line_section("Core   Competencies"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("Skill Highlights"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("Highlights"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("Qualifications"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("Career Objective"), KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(line_section("Executive Profile"), KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(line_section("About Me"), KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(line_section("Key Projects"), KPS_SECTION_PROJECTS);
+    ck_assert_int_eq(line_section("Projects"), KPS_SECTION_PROJECTS);
+    ck_assert_int_eq(line_section("Interests"), KPS_SECTION_OTHER);
+    ck_assert_int_eq(line_section("Additional Information"), KPS_SECTION_OTHER);
+    ck_assert_int_eq(line_section("Professional Affiliations"),
+                     KPS_SECTION_OTHER);
+    ck_assert_int_eq(line_section("References"), KPS_SECTION_OTHER);
+    ck_assert_int_eq(line_section("Accomplishments"), KPS_SECTION_OTHER);
+}
+END_TEST
+
+START_TEST(test_inline_heading)
+{
+    const char *text = "Skills: Excel, SQL, Tableau\n"
+                       "Experience: 5 years in retail analytics\n";
+    kps_sections s;
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 2);
+    ck_assert_int_eq(s.headings[0].section, KPS_SECTION_SKILLS);
+    ck_assert_uint_eq(s.headings[0].offset, 0);
+    ck_assert_uint_eq(s.headings[0].length,
+                      strlen("Skills: Excel, SQL, Tableau"));
+    ck_assert_int_eq(s.headings[1].section, KPS_SECTION_EXPERIENCE);
+    kps_sections_free(&s);
+
+    /* a long list after the colon is fine: the limit is on the phrase */
+    ck_assert_int_eq(
+        line_section("Technical Skills: Excel, SQL, Tableau, Power BI, Python, "
+                     "R, SAS, SPSS, Looker, dbt, Airflow, Snowflake"),
+        KPS_SECTION_SKILLS);
+    /* "Certificate : Six Sigma" is an entry of an education list */
+    ck_assert_int_eq(
+        line_section("Certificate : Six Sigma Villanova University"),
+        KPS_SECTION_NONE);
+    /* an unknown label is not a heading */
+    ck_assert_int_eq(line_section("Note: references on request"),
+                     KPS_SECTION_NONE);
+}
+END_TEST
+
+START_TEST(test_not_headings)
+{
+    /* sentences and phrases that merely contain heading words */
+    ck_assert_int_eq(line_section("I have experience in sales."),
+                     KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Experience managing budgets"),
+                     KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Skills and experience gained at the firm "
+                                  "include budgeting"),
+                     KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Summary of the quarterly results was "
+                                  "presented to the board."),
+                     KPS_SECTION_NONE);
+    /* a word wrapped onto its own line by PDF conversion */
+    ck_assert_int_eq(line_section("experience"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("projects"), KPS_SECTION_NONE);
+    /* frequent items of a skills list */
+    ck_assert_int_eq(line_section("Training"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Research"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Customer Service"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Project Management"), KPS_SECTION_NONE);
+    /* digits: a job line, not a heading */
+    ck_assert_int_eq(line_section("Experience 2015"), KPS_SECTION_NONE);
+    /* length is judged after trimming: padding does not hide a heading */
+    char longline[200];
+    memset(longline, ' ', sizeof longline);
+    memcpy(longline, "Skills", 6);
+    longline[sizeof longline - 1] = '\0';
+    ck_assert_int_eq(line_section(longline), KPS_SECTION_SKILLS);
+    memset(longline, ' ', sizeof longline);
+    memcpy(longline + 100, "Skills", 6);
+    longline[sizeof longline - 1] = '\0';
+    ck_assert_int_eq(line_section(longline), KPS_SECTION_SKILLS);
+    /* more than six words */
+    ck_assert_int_eq(line_section("Skills Skills Skills Skills Skills Skills "
+                                  "Skills"),
+                     KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section(""), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("\xE2\x80\xA2"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section(":"), KPS_SECTION_NONE);
+}
+END_TEST
+
+START_TEST(test_names_and_edges)
+{
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_NONE), "");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_SUMMARY), "summary");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_EXPERIENCE), "experience");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_EDUCATION), "education");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_SKILLS), "skills");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_CERTIFICATIONS),
+                     "certifications");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_PROJECTS), "projects");
+    ck_assert_str_eq(kps_section_name(KPS_SECTION_OTHER), "other");
+    ck_assert_str_eq(kps_section_name((kps_section)99), "");
+
+    kps_sections s;
+    ck_assert_int_eq(kps_sections_detect("", 0, &s), KPISCAN_OK);
+    ck_assert_uint_eq(s.n, 0);
+    ck_assert_int_eq(kps_section_at(&s, 0), KPS_SECTION_NONE);
+    kps_sections_free(&s);
+    ck_assert_int_eq(kps_section_at(NULL, 10), KPS_SECTION_NONE);
+    kps_sections_free(NULL); /* no-op */
+
+    /* len is honoured: the heading past len is not seen */
+    const char *text = "Summary\nSkills\n";
+    ck_assert_int_eq(kps_sections_detect(text, 8, &s), KPISCAN_OK);
+    ck_assert_uint_eq(s.n, 1);
+    kps_sections_free(&s);
+    /* a prefix cut inside a word is no heading */
+    ck_assert_int_eq(kps_sections_detect(text, 3, &s), KPISCAN_OK);
+    ck_assert_uint_eq(s.n, 0);
+    kps_sections_free(&s);
+}
+END_TEST
+
+START_TEST(test_many_headings)
+{
+    /* Hostile: a very long run of headings stays bounded. */
+    size_t reps = 50000;
+    const char *unit = "Skills\n";
+    size_t ul = strlen(unit);
+    char *text = malloc(reps * ul + 1);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * ul, unit, ul);
+    text[reps * ul] = '\0';
+    kps_sections s;
+    ck_assert_int_eq(kps_sections_detect(text, reps * ul, &s), KPISCAN_OK);
+    ck_assert_uint_gt(s.n, 0);
+    ck_assert_uint_le(s.n, 10000);
+    for (size_t i = 1; i < s.n; i++)
+        ck_assert_uint_gt(s.headings[i].offset, s.headings[i - 1].offset);
+    ck_assert_int_eq(kps_section_at(&s, reps * ul - 1), KPS_SECTION_SKILLS);
+    kps_sections_free(&s);
+    free(text);
+}
+END_TEST
+
+static Suite *sections_suite(void)
+{
+    Suite *s = suite_create("sections");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_basic_resume);
+    tcase_add_test(tc, test_variants);
+    tcase_add_test(tc, test_inline_heading);
+    tcase_add_test(tc, test_not_headings);
+    tcase_add_test(tc, test_names_and_edges);
+    tcase_add_test(tc, test_many_headings);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return run_suite(sections_suite());
+}

@@ -1,0 +1,538 @@
+/* test-timeline.c - date ranges and experience statements (lib/timeline.c). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static const kps_ym AS_OF = {2020, 6};
+
+/* Detect sections, then extract the timeline of text. */
+static void extract(const char *text, kps_ym as_of, kps_timeline *tl)
+{
+    kps_sections s;
+    ck_assert_int_eq(kps_sections_detect(text, strlen(text), &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_timeline_extract(text, strlen(text), &s, as_of, tl),
+                     KPISCAN_OK);
+    kps_sections_free(&s);
+}
+
+#define ck_assert_years(x, y) ck_assert_double_eq_tol((x), (y), 1e-9)
+
+/* ------------------------------------------------------------------ */
+/* Range forms                                                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct range_case {
+    const char *text;
+    const char *match; /* the text the span must cover */
+    int sy, sm, ey, em;
+    int open;
+    int months;
+} range_case;
+
+/* as of June 2020 */
+static const range_case RANGES[] = {
+    {"Company Name January 2014 to January 2016 Analyst",
+     "January 2014 to January 2016", 2014, 1, 2016, 1, 0, 25},
+    {"Jan 2015 - Dec 2015", "Jan 2015 - Dec 2015", 2015, 1, 2015, 12, 0, 12},
+    {"Jan 2015 - Present", "Jan 2015 - Present", 2015, 1, 2020, 6, 1, 66},
+    {"Jan. 2015 - Present", "Jan. 2015 - Present", 2015, 1, 2020, 6, 1, 66},
+    {"Sept 2015 - Dec 2015", "Sept 2015 - Dec 2015", 2015, 9, 2015, 12, 0, 4},
+    {"SEPTEMBER 2015 TO CURRENT", "SEPTEMBER 2015 TO CURRENT", 2015, 9, 2020, 6,
+     1, 58},
+    {"03/2018 - 06/2020", "03/2018 - 06/2020", 2018, 3, 2020, 6, 0, 28},
+    {"3/2018-6/2020", "3/2018-6/2020", 2018, 3, 2020, 6, 0, 28},
+    {"2018-03 - 2020-06", "2018-03 - 2020-06", 2018, 3, 2020, 6, 0, 28},
+    {"2018/03 - 2020/06", "2018/03 - 2020/06", 2018, 3, 2020, 6, 0, 28},
+    {"03.2018 - 06.2020", "03.2018 - 06.2020", 2018, 3, 2020, 6, 0, 28},
+    {"03/18 - 06/20", "03/18 - 06/20", 2018, 3, 2020, 6, 0, 28},
+    {"2012-2015", "2012-2015", 2012, 7, 2015, 6, 0, 36},
+    {"2012 - 2015", "2012 - 2015", 2012, 7, 2015, 6, 0, 36},
+    {"2012 -- 2015", "2012 -- 2015", 2012, 7, 2015, 6, 0, 36},
+    {"2012 to 2015", "2012 to 2015", 2012, 7, 2015, 6, 0, 36},
+    {"2012 through 2015", "2012 through 2015", 2012, 7, 2015, 6, 0, 36},
+    {"from 2010 to 2012", "2010 to 2012", 2010, 7, 2012, 6, 0, 24},
+    {"Analyst (2010-2012)", "2010-2012", 2010, 7, 2012, 6, 0, 24},
+    {"2019 - current", "2019 - current", 2019, 7, 2020, 6, 1, 12},
+    {"'17 - '19", "'17 - '19", 2017, 7, 2019, 6, 0, 24},
+    {"Aug'07- Dec'08", "Aug'07- Dec'08", 2007, 8, 2008, 12, 0, 17},
+    {"Since 2017", "Since 2017", 2017, 7, 2020, 6, 1, 36},
+    {"working here since March 2019.", "since March 2019", 2019, 3, 2020, 6, 1,
+     16},
+    {"2017 to date", "2017 to date", 2017, 7, 2020, 6, 1, 36},
+    {"2015 - Now", "2015 - Now", 2015, 7, 2020, 6, 1, 60},
+    {"2016 Till date", "2016 Till date", 2016, 7, 2020, 6, 1, 48},
+    {"2016 until present", "2016 until present", 2016, 7, 2020, 6, 1, 48},
+    {"12/2015 to Current", "12/2015 to Current", 2015, 12, 2020, 6, 1, 55},
+    {"12/2015 to CurrentBrookdale", "12/2015 to Current", 2015, 12, 2020, 6, 1,
+     55},
+    {"Jan 2019 - currently", "Jan 2019 - currently", 2019, 1, 2020, 6, 1, 18},
+    {"October 2011\nto\nAugust 2015\nCompany Name",
+     "October 2011\nto\nAugust 2015", 2011, 10, 2015, 8, 0, 47},
+    {"June - August 2015", "June - August 2015", 2015, 6, 2015, 8, 0, 3},
+    {"Nov - Feb 2016", "Nov - Feb 2016", 2015, 11, 2016, 2, 0, 4},
+    {"Fall 2015 - Present", "Fall 2015 - Present", 2015, 9, 2020, 6, 1, 58},
+    {"Company Name May 2019 Present\nAnalyst", "May 2019 Present", 2019, 5,
+     2020, 6, 1, 14},
+    {"May 2019 - Present", "May 2019 - Present", 2019, 5, 2020, 6, 1, 14},
+    /* year-only endpoints in one year */
+    {"2015 - 2015", "2015 - 2015", 2015, 4, 2015, 9, 0, 6},
+    {"2015 - Mar 2015", "2015 - Mar 2015", 2015, 1, 2015, 3, 0, 3},
+    {"Sep 2015 - 2015", "Sep 2015 - 2015", 2015, 9, 2015, 12, 0, 4},
+    {"2012 - Mar 2015", "2012 - Mar 2015", 2012, 7, 2015, 3, 0, 33},
+    {"2020 - Present", "2020 - Present", 2020, 1, 2020, 6, 1, 6},
+    /* full dates: month only when certain */
+    {"12/03/2018 - 05/06/2020", "12/03/2018 - 05/06/2020", 2018, 7, 2020, 6, 0,
+     24},
+    {"25/03/2018 - 13/06/2020", "25/03/2018 - 13/06/2020", 2018, 3, 2020, 6, 0,
+     28},
+    {"03/25/2018 - 06/13/2020", "03/25/2018 - 06/13/2020", 2018, 3, 2020, 6, 0,
+     28},
+    {"05/05/2018 - 06/06/2020", "05/05/2018 - 06/06/2020", 2018, 5, 2020, 6, 0,
+     26},
+    {"2018-03-15 - 2020-06-01", "2018-03-15 - 2020-06-01", 2018, 3, 2020, 6, 0,
+     28},
+    /* clipping: the end lies after the as-of month */
+    {"Jan 2020 - Dec 2020", "Jan 2020 - Dec 2020", 2020, 1, 2020, 6, 0, 6},
+    /* two-digit years before as_of % 100 are 20yy, after it 19yy */
+    {"'95 - '99", "'95 - '99", 1995, 7, 1999, 6, 0, 48},
+};
+
+START_TEST(test_range_forms)
+{
+    const range_case *c = &RANGES[_i];
+    kps_timeline tl;
+    extract(c->text, AS_OF, &tl);
+    ck_assert_msg(tl.n == 1, "'%s': %zu spans", c->text, tl.n);
+    const kps_span *sp = &tl.spans[0];
+    ck_assert_int_eq(sp->kind, KPS_SPAN_RANGE);
+    ck_assert_msg(sp->start.year == c->sy && sp->start.month == c->sm &&
+                      sp->end.year == c->ey && sp->end.month == c->em,
+                  "'%s': %d-%02d..%d-%02d", c->text, sp->start.year,
+                  sp->start.month, sp->end.year, sp->end.month);
+    ck_assert_int_eq(sp->open_ended, c->open);
+    ck_assert_years(sp->years, c->months / 12.0);
+    const char *m = strstr(c->text, c->match);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(sp->offset, (size_t)(m - c->text));
+    ck_assert_uint_eq(sp->length, strlen(c->match));
+    ck_assert_int_eq(sp->counted, 1);
+    ck_assert_int_eq(sp->section, KPS_SECTION_NONE);
+    ck_assert_years(tl.range_years, c->months / 12.0);
+    ck_assert_years(tl.stated_years, -1.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* Text in which no range may be found. */
+static const char *const NOT_RANGES[] = {
+    "May 2019", /* a lone date is not a range */
+    "Graduated 2015 with honours",
+    "May 2019 Present value of the portfolio rose", /* not at line end */
+    "1900 - 1910",                                  /* before 1950 */
+    "2030 - 2035 strategic plan",                   /* after as_of */
+    "Sold 2000-3000 units a month",
+    "2019 - 2015", /* start after end */
+    "Jan 2016 - Jan 2015",
+    "Aug 2020 - Dec 2020",      /* starts after as_of (June 2020) */
+    "Windows Server 2003-2008", /* product versions */
+    "Office 2003-2011",
+    "Call 555-1999-2001", /* phone number */
+    "Meeting on 3/18 about budget",
+    "3-18 - 6-20", /* '-' with two-digit years: no */
+    "Price $2015-2017",
+    "ID 4471999-2001",
+    "Mar - Present",     /* a month alone starts nothing */
+    "2018-13 - 2019-14", /* no month 13 */
+    "13/2018 - 14/2019",
+    "32/13/2018 - 05/06/2019", /* not a date at all */
+    "20155-20166",
+    "Mayor 2015 - 2016x",
+    "",
+};
+
+START_TEST(test_not_ranges)
+{
+    kps_timeline tl;
+    extract(NOT_RANGES[_i], AS_OF, &tl);
+    for (size_t i = 0; i < tl.n; i++)
+        ck_assert_msg(tl.spans[i].kind != KPS_SPAN_RANGE,
+                      "'%s': range found at %zu", NOT_RANGES[_i],
+                      tl.spans[i].offset);
+    ck_assert_years(tl.range_years, -1.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Totals                                                              */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_overlaps_merged)
+{
+    kps_timeline tl;
+    kps_ym as_of = {2024, 6};
+    extract("Experience\nAnalyst 2015-2019\nManager 2017-2021\n", as_of, &tl);
+    ck_assert_uint_eq(tl.n, 2);
+    ck_assert_years(tl.spans[0].years, 4.0);
+    ck_assert_years(tl.spans[1].years, 4.0);
+    ck_assert_years(tl.range_years, 6.0);
+    kps_timeline_free(&tl);
+
+    /* a range inside another counts once; adjacent ranges add up */
+    extract("Jan 2010 - Dec 2015\nMar 2012 - Apr 2013\nJan 2016 - Dec 2016\n"
+            "Jan 2010 - Dec 2015\n",
+            as_of, &tl);
+    ck_assert_uint_eq(tl.n, 4);
+    ck_assert_years(tl.range_years, 7.0);
+    kps_timeline_free(&tl);
+
+    /* disjoint ranges: the gap is not counted */
+    extract("Jan 2010 - Dec 2010\nJan 2014 - Jun 2014\n", as_of, &tl);
+    ck_assert_years(tl.range_years, 1.5);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_present_pinned)
+{
+    kps_timeline tl;
+    extract("Jan 2015 - Present", (kps_ym){2015, 12}, &tl);
+    ck_assert_years(tl.range_years, 1.0);
+    kps_timeline_free(&tl);
+    extract("Jan 2015 - Present", (kps_ym){2025, 1}, &tl);
+    ck_assert_years(tl.range_years, 10.0 + 1.0 / 12.0);
+    ck_assert_int_eq(tl.spans[0].end.year, 2025);
+    ck_assert_int_eq(tl.spans[0].end.month, 1);
+    kps_timeline_free(&tl);
+    /* the same text read earlier: 2021 is now in the future */
+    extract("Jan 2015 - Dec 2021", (kps_ym){2020, 6}, &tl);
+    ck_assert_uint_eq(tl.n, 0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_sections_counted)
+{
+    const char *text = "Summary\n"
+                       "Analyst with 7+ years of experience in reporting.\n"
+                       "Experience\n"
+                       "Company Name Jan 2018 - Dec 2019 Analyst\n"
+                       "Education\n"
+                       "B.S. Finance 2010 - 2014\n"
+                       "Gained ten years of experience through coursework?\n"
+                       "Certifications\n"
+                       "PMP training Jan 2016 - Mar 2016\n"
+                       "20 years of experience with Excel\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 6);
+
+    ck_assert_int_eq(tl.spans[0].kind, KPS_SPAN_STATEMENT);
+    ck_assert_int_eq(tl.spans[0].section, KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    ck_assert_years(tl.spans[0].years, 7.0);
+
+    ck_assert_int_eq(tl.spans[1].kind, KPS_SPAN_RANGE);
+    ck_assert_int_eq(tl.spans[1].section, KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(tl.spans[1].counted, 1);
+
+    ck_assert_int_eq(tl.spans[2].kind, KPS_SPAN_RANGE);
+    ck_assert_int_eq(tl.spans[2].section, KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(tl.spans[2].counted, 0);
+    ck_assert_years(tl.spans[2].years, 4.0);
+
+    /* statements under education do not count */
+    ck_assert_int_eq(tl.spans[3].kind, KPS_SPAN_STATEMENT);
+    ck_assert_int_eq(tl.spans[3].section, KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(tl.spans[3].counted, 0);
+
+    ck_assert_int_eq(tl.spans[4].kind, KPS_SPAN_RANGE);
+    ck_assert_int_eq(tl.spans[4].section, KPS_SECTION_CERTIFICATIONS);
+    ck_assert_int_eq(tl.spans[4].counted, 0);
+
+    /* statements count under certifications */
+    ck_assert_int_eq(tl.spans[5].kind, KPS_SPAN_STATEMENT);
+    ck_assert_int_eq(tl.spans[5].section, KPS_SECTION_CERTIFICATIONS);
+    ck_assert_int_eq(tl.spans[5].counted, 1);
+
+    /* only Jan 2018 - Dec 2019; the largest counted statement is 20, the
+     * uncounted 10 under education does not matter */
+    ck_assert_years(tl.range_years, 2.0);
+    ck_assert_years(tl.stated_years, 20.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_statement_under_certifications_counts)
+{
+    kps_timeline tl;
+    extract("Certifications\nPMP, 12 years of experience\n", AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 1);
+    ck_assert_int_eq(tl.spans[0].section, KPS_SECTION_CERTIFICATIONS);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    ck_assert_years(tl.stated_years, 12.0);
+    ck_assert_years(tl.range_years, -1.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_no_sections_given)
+{
+    kps_timeline tl;
+    const char *text = "Education\n2010 - 2014\n";
+    ck_assert_int_eq(kps_timeline_extract(text, strlen(text), NULL, AS_OF, &tl),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(tl.n, 1);
+    ck_assert_int_eq(tl.spans[0].section, KPS_SECTION_NONE);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Statements                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct statement_case {
+    const char *text;
+    const char *match;
+    double years;
+} statement_case;
+
+static const statement_case STATEMENTS[] = {
+    {"Analyst with 7+ years of experience.", "7+ years of experience", 7},
+    {"over 10 years' experience in audit", "10 years' experience", 10},
+    {"10 years of experience in retail", "10 years of experience", 10},
+    {"Five years of experience", "Five years of experience", 5},
+    {"more than 8 years of experience", "8 years of experience", 8},
+    {"8 yrs exp in finance", "8 yrs exp", 8},
+    {"8yrs experience", "8yrs experience", 8},
+    {"with 3 years experience", "3 years experience", 3},
+    {"2.5 years of experience", "2.5 years of experience", 2.5},
+    {"twenty-five years of experience", "twenty-five years of experience", 25},
+    {"Twenty years experience", "Twenty years experience", 20},
+    {"10-15 years of experience", "10-15 years of experience", 10},
+    {"5 to 7 years of experience", "5 to 7 years of experience", 5},
+    {"12 plus years of progressive leadership experience",
+     "12 plus years of progressive leadership experience", 12},
+    {"15 years of hands-on experience", "15 years of hands-on experience", 15},
+    {"over 10 years of\nexperience in sales", "10 years of\nexperience", 10},
+    {"one year of experience", "one year of experience", 1},
+    {"experience of 6 years", "experience of 6 years", 6},
+    {"Total experience: over 9 years", "experience: over 9 years", 9},
+    {"a 10-year experienced manager", "10-year experienced", 10},
+};
+
+START_TEST(test_statements)
+{
+    const statement_case *c = &STATEMENTS[_i];
+    kps_timeline tl;
+    extract(c->text, AS_OF, &tl);
+    ck_assert_msg(tl.n == 1, "'%s': %zu spans", c->text, tl.n);
+    const kps_span *sp = &tl.spans[0];
+    ck_assert_int_eq(sp->kind, KPS_SPAN_STATEMENT);
+    ck_assert_years(sp->years, c->years);
+    const char *m = strstr(c->text, c->match);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_uint_eq(sp->offset, (size_t)(m - c->text));
+    ck_assert_uint_eq(sp->length, strlen(c->match));
+    ck_assert_int_eq(sp->counted, 1);
+    ck_assert_years(tl.stated_years, c->years);
+    ck_assert_years(tl.range_years, -1.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+static const char *const NOT_STATEMENTS[] = {
+    "My son is 3 years old",
+    "Delivered a 5-year plan",
+    "Includes 2 years warranty",
+    "Paid back within 2 years",
+    "to be completed within 2 years of experience gathering", /* "within" */
+    "over the next 3 years experience will grow",
+    "5 years",
+    "I have years of experience", /* no number */
+    "several years of experience",
+    "100 years of experience", /* more than two digits */
+    "0 years of experience",
+    "99 years of experience",      /* more than 60 */
+    "5 years. Experience matters", /* sentence ends first */
+    "5 years in sales and marketing with no formal training at all experience",
+    "5th year experience",
+    "1,5 years of experience",
+};
+
+START_TEST(test_not_statements)
+{
+    kps_timeline tl;
+    extract(NOT_STATEMENTS[_i], AS_OF, &tl);
+    ck_assert_msg(tl.n == 0, "'%s': %zu spans", NOT_STATEMENTS[_i], tl.n);
+    ck_assert_years(tl.stated_years, -1.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_largest_statement)
+{
+    kps_timeline tl;
+    extract("Summary\n5 years of experience in sales, 12 years of experience "
+            "overall, 3 years of management experience.\n",
+            AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    ck_assert_years(tl.stated_years, 12.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Edges                                                               */
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_arguments)
+{
+    kps_timeline tl;
+    ck_assert_int_eq(
+        kps_timeline_extract("2010-2012", 9, NULL, (kps_ym){2020, 13}, &tl),
+        KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(
+        kps_timeline_extract("2010-2012", 9, NULL, (kps_ym){2020, 0}, &tl),
+        KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kps_timeline_extract("", 0, NULL, AS_OF, &tl), KPISCAN_OK);
+    ck_assert_uint_eq(tl.n, 0);
+    ck_assert_ptr_null(tl.spans);
+    ck_assert_years(tl.range_years, -1.0);
+    ck_assert_years(tl.stated_years, -1.0);
+    kps_timeline_free(&tl);
+    kps_timeline_free(NULL); /* no-op */
+
+    /* len is honoured: "2010-2012" cut to "2010-20" finds nothing and the
+     * bytes after len are never read */
+    char buf[16];
+    memcpy(buf, "2010-2012", 9);
+    ck_assert_int_eq(kps_timeline_extract(buf, 7, NULL, AS_OF, &tl),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(tl.n, 0);
+    kps_timeline_free(&tl);
+    /* a range that ends exactly at len */
+    ck_assert_int_eq(kps_timeline_extract(buf, 9, NULL, AS_OF, &tl),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(tl.n, 1);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_text_order_and_offsets)
+{
+    const char *text = "Experience\n"
+                       "Acme Jan 2015 - Present Lead\n"
+                       "Beta 2012 - 2014 Analyst, 3 years of experience\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    for (size_t i = 1; i < tl.n; i++)
+        ck_assert_uint_gt(tl.spans[i].offset, tl.spans[i - 1].offset);
+    for (size_t i = 0; i < tl.n; i++)
+        ck_assert_uint_le(tl.spans[i].offset + tl.spans[i].length,
+                          strlen(text));
+    ck_assert_int_eq(strncmp(text + tl.spans[1].offset, "2012 - 2014", 11), 0);
+    ck_assert_uint_eq(tl.spans[1].length, 11);
+    /* Jan 2015 .. Jun 2020 joined with Jul 2012 .. Jun 2014 */
+    ck_assert_years(tl.range_years, (66 + 24) / 12.0);
+    ck_assert_years(tl.stated_years, 3.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* Build n bytes repeating pattern. */
+static char *repeat(const char *pattern, size_t n)
+{
+    size_t pl = strlen(pattern);
+    char *t = malloc(n + 1);
+    ck_assert_ptr_nonnull(t);
+    for (size_t i = 0; i < n; i++)
+        t[i] = pattern[i % pl];
+    t[n] = '\0';
+    return t;
+}
+
+static const char *const HOSTILE[] = {
+    "0123456789-",
+    "2015-",
+    "1-",
+    "2015 - 2016 - ",
+    "12/12/",
+    "Jan 2015 to ",
+    "'1",
+    "-",
+    "7 years ",
+    "9",
+    "twenty-five years of ",
+    "experience of ",
+    "Since ",
+    "\n",
+};
+
+START_TEST(test_hostile_input)
+{
+    /* 4 MB each: finishes (linear scan), stays in bounds under ASan, and
+     * the number of spans is capped. */
+    size_t n = 4u << 20;
+    char *t = repeat(HOSTILE[_i], n);
+    kps_sections s;
+    kps_timeline tl;
+    ck_assert_int_eq(kps_sections_detect(t, n, &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_timeline_extract(t, n, &s, AS_OF, &tl), KPISCAN_OK);
+    ck_assert_uint_le(tl.n, 10000);
+    for (size_t i = 0; i < tl.n; i++)
+        ck_assert_uint_le(tl.spans[i].offset + tl.spans[i].length, n);
+    kps_timeline_free(&tl);
+    kps_sections_free(&s);
+    free(t);
+}
+END_TEST
+
+static Suite *timeline_suite(void)
+{
+    Suite *s = suite_create("timeline");
+    TCase *tc = tcase_create("ranges");
+    tcase_add_loop_test(tc, test_range_forms, 0,
+                        (int)(sizeof RANGES / sizeof RANGES[0]));
+    tcase_add_loop_test(tc, test_not_ranges, 0,
+                        (int)(sizeof NOT_RANGES / sizeof NOT_RANGES[0]));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("totals");
+    tcase_add_test(tc, test_overlaps_merged);
+    tcase_add_test(tc, test_present_pinned);
+    tcase_add_test(tc, test_sections_counted);
+    tcase_add_test(tc, test_statement_under_certifications_counts);
+    tcase_add_test(tc, test_no_sections_given);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("statements");
+    tcase_add_loop_test(tc, test_statements, 0,
+                        (int)(sizeof STATEMENTS / sizeof STATEMENTS[0]));
+    tcase_add_loop_test(
+        tc, test_not_statements, 0,
+        (int)(sizeof NOT_STATEMENTS / sizeof NOT_STATEMENTS[0]));
+    tcase_add_test(tc, test_largest_statement);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("edges");
+    tcase_add_test(tc, test_arguments);
+    tcase_add_test(tc, test_text_order_and_offsets);
+    tcase_add_loop_test(tc, test_hostile_input, 0,
+                        (int)(sizeof HOSTILE / sizeof HOSTILE[0]));
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return run_suite(timeline_suite());
+}
