@@ -1,0 +1,1127 @@
+/*
+ * odt.c - text of an ODT (OpenDocument text) document.
+ *
+ * content.xml gives the body (paragraphs, headings, lists, tables, frames
+ * and text boxes, notes); styles.xml gives the common styles and the
+ * headers and footers of the master pages; meta.xml the modification date.
+ * Every part is streamed through xmlread.c (libxml2 SAX2).
+ *
+ * Order of the text: the body, then headers and footers, then the bodies
+ * of footnotes and endnotes (which ODF keeps inline at their citation; they
+ * are moved so a sentence is not cut in two by its note).  Annotations
+ * (comments) and tracked deletions are left out.
+ *
+ * White space follows ODF 1.2 part 1, 6.1.2: in paragraph content, runs
+ * of space, tab and line-feed characters count as one space, and leading
+ * white space is dropped; text:s, text:tab and text:line-break give
+ * literal spaces, tabs and line breaks.
+ *
+ * Hidden text, "where the format expresses it": text:display="none" on a
+ * style's text properties or on a section, text:hidden-text and
+ * text:hidden-paragraph fields marked hidden, near-white fo:color on what
+ * looks like a white page, and fo:font-size of 2 pt or less.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmlread.h"
+#include "zipread.h"
+
+#define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+#define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+#define TABLE_NS "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+#define DRAW_NS "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+#define STYLE_NS "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+#define FO_NS "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+#define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+
+typedef enum ns_id {
+    NS_OTHER = 0,
+    NS_OFFICE,
+    NS_TEXT,
+    NS_TABLE,
+    NS_DRAW,
+    NS_STYLE,
+    NS_SVG,
+    NS_DC
+} ns_id;
+
+/* libxml2 hands out namespace URIs from its dictionary: one pointer per
+ * namespace for a whole part, so a tiny cache answers most lookups. */
+typedef struct ns_cache {
+    const char *uri[4];
+    ns_id id[4];
+    unsigned next;
+} ns_cache;
+
+static ns_id ns_of(ns_cache *c, const char *uri)
+{
+    static const struct {
+        const char *uri;
+        ns_id id;
+    } known[] = {{OFFICE_NS, NS_OFFICE}, {TEXT_NS, NS_TEXT},
+                 {TABLE_NS, NS_TABLE},   {DRAW_NS, NS_DRAW},
+                 {STYLE_NS, NS_STYLE},   {SVG_NS, NS_SVG},
+                 {DC_NS, NS_DC}};
+    if (!uri)
+        return NS_OTHER;
+    for (unsigned i = 0; i < 4; i++)
+        if (c->uri[i] == uri)
+            return c->id[i];
+    ns_id id = NS_OTHER;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(uri, known[i].uri) == 0)
+            id = known[i].id;
+    c->uri[c->next] = uri;
+    c->id[c->next] = id;
+    c->next = (c->next + 1) % 4;
+    return id;
+}
+
+#define ATTR(a, ns, local, len) kps_xml_attr((a), (local), (ns), (ns), (len))
+
+/* ------------------------------------------------------------------ */
+/* Property values                                                     */
+/* ------------------------------------------------------------------ */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* "#rrggbb": 1 near white (each channel >= 0xF0), 0 another colour, -1
+ * not a colour ("transparent"). */
+static int color_near_white(const char *v, size_t n)
+{
+    if (!v || n != 7 || v[0] != '#')
+        return -1;
+    for (size_t i = 1; i < 7; i++)
+        if (hexval(v[i]) < 0)
+            return -1;
+    for (size_t i = 1; i < 7; i += 2)
+        if (hexval(v[i]) * 16 + hexval(v[i + 1]) < 0xF0)
+            return 0;
+    return 1;
+}
+
+/* A length in points, -1 when unreadable (percentages included). */
+static double length_pt(const char *v, size_t n)
+{
+    char buf[32];
+    if (!v || n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    char *end;
+    double x = strtod(buf, &end);
+    if (end == buf || x < 0)
+        return -1;
+    if (strcmp(end, "pt") == 0)
+        return x;
+    if (strcmp(end, "pc") == 0)
+        return x * 12;
+    if (strcmp(end, "in") == 0)
+        return x * 72;
+    if (strcmp(end, "cm") == 0)
+        return x * 72 / 2.54;
+    if (strcmp(end, "mm") == 0)
+        return x * 72 / 25.4;
+    if (strcmp(end, "px") == 0)
+        return x * 0.75;
+    return -1;
+}
+
+/* Properties that decide visibility: -1 = not set here. */
+typedef struct props {
+    signed char hidden; /* text:display="none" */
+    signed char white;  /* fo:color near white */
+    signed char tiny;   /* fo:font-size <= 2pt */
+    signed char shaded; /* a non-white background behind the text */
+} props;
+
+static const props PROPS_UNSET = {-1, -1, -1, -1};
+
+static void props_over(props *base, const props *over)
+{
+    if (over->hidden >= 0)
+        base->hidden = over->hidden;
+    if (over->white >= 0)
+        base->white = over->white;
+    if (over->tiny >= 0)
+        base->tiny = over->tiny;
+    if (over->shaded >= 0)
+        base->shaded = over->shaded;
+}
+
+/* fo:background-color (or draw:fill-color with draw:fill="solid"): does it
+ * paint something other than white? */
+static int background_colored(const char *v, size_t n)
+{
+    return v && color_near_white(v, n) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Styles                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct ostyle {
+    char *name;
+    char *parent;
+    char family; /* 'p' paragraph, 't' text, 'c' table-cell, 'g' graphic,
+                    's' section, 'o' other */
+    props text;  /* style:text-properties (+ background of the family) */
+} ostyle;
+
+typedef struct style_set {
+    ostyle *v;
+    size_t n, cap;
+    int sorted;
+    props defaults_p; /* style:default-style family paragraph */
+} style_set;
+
+static void style_set_free(style_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].name);
+        free(s->v[i].parent);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static int ostyle_cmp(const void *a, const void *b)
+{
+    const ostyle *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family - y->family;
+    return strcmp(x->name, y->name);
+}
+
+static const ostyle *style_get(style_set *s, char family, const char *name,
+                               size_t n)
+{
+    if (!name || !s->n)
+        return NULL;
+    if (!s->sorted) {
+        qsort(s->v, s->n, sizeof *s->v, ostyle_cmp);
+        s->sorted = 1;
+    }
+    char key[256];
+    if (n >= sizeof key)
+        return NULL;
+    memcpy(key, name, n);
+    key[n] = '\0';
+    ostyle probe = {.name = key, .family = family};
+    return bsearch(&probe, s->v, s->n, sizeof *s->v, ostyle_cmp);
+}
+
+static char family_of(const char *v, size_t n)
+{
+    if (kps_xml_value_eq(v, n, "paragraph"))
+        return 'p';
+    if (kps_xml_value_eq(v, n, "text"))
+        return 't';
+    if (kps_xml_value_eq(v, n, "table-cell"))
+        return 'c';
+    if (kps_xml_value_eq(v, n, "graphic"))
+        return 'g';
+    if (kps_xml_value_eq(v, n, "section"))
+        return 's';
+    return 'o';
+}
+
+/* The styles of a document: automatic ones of the part being read, and
+ * the common ones of styles.xml that they may inherit from. */
+typedef struct styles {
+    style_set common;
+    style_set auto_styles; /* of styles.xml */
+    style_set content_auto;
+} styles;
+
+/* Resolve the chain of a style (family, name): automatic styles first,
+ * then common ones; parents are common styles.  Cycles and runaway
+ * chains stop after 32 steps. */
+static props style_props(styles *st, style_set *automatic, char family,
+                         const char *name, size_t n)
+{
+    const ostyle *chain[32];
+    size_t depth = 0;
+    const ostyle *s = automatic ? style_get(automatic, family, name, n) : NULL;
+    if (!s)
+        s = style_get(&st->common, family, name, n);
+    while (s && depth < 32) {
+        chain[depth++] = s;
+        if (!s->parent)
+            break;
+        s = style_get(&st->common, family, s->parent, strlen(s->parent));
+    }
+    props p = PROPS_UNSET;
+    while (depth)
+        props_over(&p, &chain[--depth]->text);
+    return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* The walker                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct opara {
+    props p;      /* paragraph style's text properties */
+    int hidden;   /* text:hidden-paragraph */
+    int at_start; /* no text yet: leading white space is dropped */
+    int pending;  /* a collapsed space waits for the next text */
+    kps_vis pending_vis;
+    kps_textbuild *tb; /* the builder the paragraph writes to */
+} opara;
+
+typedef struct span {
+    unsigned depth;
+    props p;
+} span;
+
+typedef enum part_kind { PART_CONTENT, PART_STYLES } part_kind;
+
+typedef struct owalk {
+    kpiscan_error *err;
+    const char *name;
+    const char *part;
+    part_kind kind;
+    styles *st;
+    style_set *automatic;    /* the automatic styles of this part */
+    kps_textbuild *main_tb;  /* body or headers */
+    kps_textbuild *notes_tb; /* note bodies */
+    kps_textbuild *tb;       /* where text goes now */
+    int *background_art;
+    ns_cache nsc;
+    int root_seen;
+    unsigned skip_depth;
+    /* style definitions */
+    ostyle *cur_style; /* inside style:style */
+    unsigned cur_style_depth;
+    props *cur_default; /* inside style:default-style (paragraph) */
+    unsigned cur_default_depth;
+    /* where text is read: office:text (content) or a header/footer */
+    unsigned text_depth;
+    unsigned note_body_depth;
+    /* nesting */
+    opara *paras;
+    size_t npara, paracap;
+    span *spans;
+    size_t nspans, spancap;
+    unsigned *cells; /* depths of open cells whose style shades them */
+    size_t ncells, cellcap;
+    unsigned *boxes; /* depths of open frames with a coloured fill */
+    size_t nboxes, boxcap;
+    unsigned *hidden_sections; /* depths of hidden sections / fields */
+    size_t nhidden, hiddencap;
+    int found_text_body; /* office:body has office:text */
+    int other_body;      /* office:body has a spreadsheet, drawing, ... */
+} owalk;
+
+static int nomem(owalk *w)
+{
+    return kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory");
+}
+
+/* Double the capacity of the array whose pointer is at array_ptr
+ * (elements of size sz); the pointer is read and written with memcpy so
+ * no T** is accessed as a void**. */
+static int grow_array(void *array_ptr, size_t *cap, size_t sz)
+{
+    size_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap > SIZE_MAX / sz)
+        return -1;
+    void *old;
+    memcpy(&old, array_ptr, sizeof old);
+    void *p = realloc(old, ncap * sz);
+    if (!p)
+        return -1;
+    memcpy(array_ptr, &p, sizeof p);
+    *cap = ncap;
+    return 0;
+}
+
+#define PUSH(arr, n, cap)                                                      \
+    ((n) < (cap) ? 0 : grow_array(&(arr), &(cap), sizeof *(arr)))
+
+static int push_depth(owalk *w, unsigned **arr, size_t *n, size_t *cap,
+                      unsigned d)
+{
+    if (*n == *cap && grow_array(arr, cap, sizeof **arr))
+        return nomem(w);
+    (*arr)[(*n)++] = d;
+    return KPISCAN_OK;
+}
+
+static void pop_depth(unsigned *arr, size_t *n, unsigned d)
+{
+    if (*n && arr[*n - 1] == d)
+        (*n)--;
+}
+
+/* ---- style definitions -------------------------------------------------- */
+
+static int style_start(owalk *w, unsigned d, const char *local,
+                       const kps_xml_attrs *a, int is_default)
+{
+    size_t fn, nn, pn;
+    const char *fam = ATTR(a, STYLE_NS, "family", &fn);
+    char family = fam ? family_of(fam, fn) : 'o';
+    (void)local;
+    if (w->cur_style || w->cur_default) {
+        /* styles do not nest; a nested one would also move the array
+         * cur_style points into */
+        w->skip_depth = d;
+        return KPISCAN_OK;
+    }
+    if (is_default) {
+        if (family == 'p') {
+            w->cur_default = &w->automatic->defaults_p;
+            w->cur_default_depth = d;
+        }
+        return KPISCAN_OK;
+    }
+    const char *name = ATTR(a, STYLE_NS, "name", &nn);
+    if (!name)
+        return KPISCAN_OK;
+    style_set *set = w->automatic;
+    if (set->n == set->cap && grow_array(&set->v, &set->cap, sizeof *set->v))
+        return nomem(w);
+    ostyle *s = &set->v[set->n];
+    memset(s, 0, sizeof *s);
+    s->family = family;
+    s->text = PROPS_UNSET;
+    s->name = kps_strndup(name, nn);
+    const char *parent = ATTR(a, STYLE_NS, "parent-style-name", &pn);
+    if (parent)
+        s->parent = kps_strndup(parent, pn);
+    if (!s->name || (parent && !s->parent)) {
+        free(s->name);
+        free(s->parent);
+        return nomem(w);
+    }
+    set->n++;
+    set->sorted = 0;
+    w->cur_style = s;
+    w->cur_style_depth = d;
+    return KPISCAN_OK;
+}
+
+/* style:*-properties of the style being defined. */
+static void style_properties(owalk *w, const char *local,
+                             const kps_xml_attrs *a)
+{
+    size_t n;
+    const char *v;
+    if (strcmp(local, "page-layout-properties") == 0) {
+        /* a coloured page: white text may well be visible on it */
+        if ((v = ATTR(a, FO_NS, "background-color", &n)) &&
+            background_colored(v, n))
+            *w->background_art = 1;
+        return;
+    }
+    props *p = w->cur_style ? &w->cur_style->text : w->cur_default;
+    if (!p)
+        return;
+    if (strcmp(local, "text-properties") == 0) {
+        if ((v = ATTR(a, TEXT_NS, "display", &n)))
+            p->hidden = (signed char)kps_xml_value_eq(v, n, "none");
+        if ((v = ATTR(a, FO_NS, "color", &n)))
+            p->white = (signed char)(color_near_white(v, n) == 1);
+        if ((v = ATTR(a, STYLE_NS, "use-window-font-color", &n)) &&
+            kps_xml_value_eq(v, n, "true"))
+            p->white = 0;
+        if ((v = ATTR(a, FO_NS, "font-size", &n))) {
+            double pt = length_pt(v, n);
+            if (pt >= 0)
+                p->tiny = (signed char)(pt <= 2.0);
+        }
+        if ((v = ATTR(a, FO_NS, "background-color", &n)))
+            p->shaded = (signed char)background_colored(v, n);
+    } else if (strcmp(local, "paragraph-properties") == 0 ||
+               strcmp(local, "table-cell-properties") == 0) {
+        if ((v = ATTR(a, FO_NS, "background-color", &n)))
+            p->shaded = (signed char)background_colored(v, n);
+    } else if (strcmp(local, "graphic-properties") == 0) {
+        size_t fn;
+        const char *fill = ATTR(a, DRAW_NS, "fill", &fn);
+        const char *fc = ATTR(a, DRAW_NS, "fill-color", &n);
+        if (fill && kps_xml_value_eq(fill, fn, "solid") && fc)
+            p->shaded = (signed char)background_colored(fc, n);
+        else if (fill && (kps_xml_value_eq(fill, fn, "gradient") ||
+                          kps_xml_value_eq(fill, fn, "bitmap") ||
+                          kps_xml_value_eq(fill, fn, "hatch")))
+            p->shaded = 1;
+        else if ((v = ATTR(a, FO_NS, "background-color", &n)))
+            p->shaded = (signed char)background_colored(v, n);
+    }
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static opara *cur_para(owalk *w)
+{
+    return w->npara ? &w->paras[w->npara - 1] : NULL;
+}
+
+static kps_vis visibility(owalk *w)
+{
+    opara *pa = cur_para(w);
+    props e = w->st->common.defaults_p; /* style:default-style */
+    if (pa)
+        props_over(&e, &pa->p);
+    for (size_t i = 0; i < w->nspans; i++)
+        props_over(&e, &w->spans[i].p);
+    if (e.hidden == 1 || e.tiny == 1 || w->nhidden || (pa && pa->hidden))
+        return KPS_HIDDEN;
+    if (e.white == 1 && e.shaded != 1 && !w->ncells && !w->nboxes)
+        return KPS_HIDDEN_WHITE;
+    return KPS_VISIBLE;
+}
+
+static int flush_pending(owalk *w, opara *pa)
+{
+    if (!pa || !pa->pending)
+        return KPISCAN_OK;
+    pa->pending = 0;
+    return kps_tb_text(w->tb, " ", 1, pa->pending_vis);
+}
+
+/* Character data of a paragraph, with ODF's white-space collapsing. */
+static int para_text(owalk *w, const char *s, size_t n)
+{
+    opara *pa = cur_para(w);
+    kps_vis vis = visibility(w);
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+            if (!pa->at_start && !pa->pending) {
+                pa->pending = 1;
+                pa->pending_vis = vis;
+            }
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' &&
+               s[j] != '\r')
+            j++;
+        int rc = flush_pending(w, pa);
+        if (rc == KPISCAN_OK)
+            rc = kps_tb_text(w->tb, s + i, j - i, vis);
+        if (rc != KPISCAN_OK)
+            return rc;
+        pa->at_start = 0;
+        i = j;
+    }
+    return KPISCAN_OK;
+}
+
+/* text:s, text:tab, text:line-break: literal white space. */
+static int literal(owalk *w, const char *s, size_t n, size_t count,
+                   int starts_line)
+{
+    opara *pa = cur_para(w);
+    if (!pa)
+        return KPISCAN_OK;
+    kps_vis vis = visibility(w);
+    int rc = flush_pending(w, pa);
+    if (n == 1 && count > 1) {
+        /* runs of spaces in slices, so a huge text:c meets the text limit
+         * after a few calls */
+        char slice[64];
+        memset(slice, s[0], sizeof slice);
+        while (rc == KPISCAN_OK && count) {
+            size_t k = count < sizeof slice ? count : sizeof slice;
+            rc = kps_tb_text(w->tb, slice, k, vis);
+            count -= k;
+        }
+    } else {
+        while (rc == KPISCAN_OK && count--)
+            rc = kps_tb_text(w->tb, s, n, vis);
+    }
+    pa->at_start = starts_line;
+    return rc;
+}
+
+static int para_start(owalk *w, const kps_xml_attrs *a)
+{
+    opara *outer = cur_para(w);
+    if (outer && outer->tb == w->tb) {
+        /* a paragraph inside one (text box): the outer one resumes on a
+         * line of its own, where leading white space is dropped.  (A note
+         * body goes elsewhere, so its paragraph leaves the line alone.) */
+        outer->pending = 0;
+        outer->at_start = 1;
+    }
+    if (PUSH(w->paras, w->npara, w->paracap))
+        return nomem(w);
+    opara *pa = &w->paras[w->npara++];
+    memset(pa, 0, sizeof *pa);
+    pa->at_start = 1;
+    pa->tb = w->tb;
+    size_t n;
+    const char *sn = ATTR(a, TEXT_NS, "style-name", &n);
+    pa->p = sn ? style_props(w->st, w->automatic, 'p', sn, n) : PROPS_UNSET;
+    return kps_tb_para_start(w->tb);
+}
+
+static int para_end(owalk *w)
+{
+    if (!w->npara)
+        return KPISCAN_OK;
+    w->npara--; /* a pending space at the end of a paragraph is dropped */
+    return kps_tb_para_end(w->tb, 0);
+}
+
+/* Is this an element whose whole subtree carries no text of ours? */
+static int skipped_subtree(ns_id ns, const char *local)
+{
+    switch (ns) {
+    case NS_OFFICE:
+        return strcmp(local, "annotation") == 0 ||
+               strcmp(local, "annotation-end") == 0 ||
+               strcmp(local, "forms") == 0 ||
+               strcmp(local, "event-listeners") == 0;
+    case NS_TEXT:
+        return strcmp(local, "tracked-changes") == 0 ||
+               strcmp(local, "note-citation") == 0 ||
+               strcmp(local, "sequence-decls") == 0 ||
+               strcmp(local, "variable-decls") == 0 ||
+               strcmp(local, "user-field-decls") == 0 ||
+               strcmp(local, "dde-connection-decls") == 0 ||
+               strcmp(local, "table-of-content-source") == 0 ||
+               strcmp(local, "alphabetical-index-source") == 0 ||
+               strcmp(local, "illustration-index-source") == 0 ||
+               strcmp(local, "table-index-source") == 0 ||
+               strcmp(local, "object-index-source") == 0 ||
+               strcmp(local, "user-index-source") == 0 ||
+               strcmp(local, "bibliography-source") == 0 ||
+               strcmp(local, "number") == 0;
+    case NS_SVG:
+        return strcmp(local, "title") == 0 || strcmp(local, "desc") == 0;
+    case NS_DRAW:
+        return strcmp(local, "object") == 0 || strcmp(local, "object-ole") == 0;
+    default: return 0;
+    }
+}
+
+static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
+                      const kps_xml_attrs *a)
+{
+    size_t n;
+    const char *v;
+    if (skipped_subtree(ns, local)) {
+        w->skip_depth = d;
+        return KPISCAN_OK;
+    }
+    if (ns == NS_TEXT) {
+        if (strcmp(local, "p") == 0 || strcmp(local, "h") == 0)
+            return para_start(w, a);
+        if (strcmp(local, "span") == 0) {
+            if (PUSH(w->spans, w->nspans, w->spancap))
+                return nomem(w);
+            span *sp = &w->spans[w->nspans++];
+            sp->depth = d;
+            v = ATTR(a, TEXT_NS, "style-name", &n);
+            sp->p =
+                v ? style_props(w->st, w->automatic, 't', v, n) : PROPS_UNSET;
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "s") == 0) {
+            v = ATTR(a, TEXT_NS, "c", &n);
+            size_t count = 1;
+            if (v) {
+                count = 0;
+                for (size_t i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
+                    /* the text limit stops absurd counts; keep it bounded */
+                    if (count > w->tb->max_text)
+                        break;
+                    count = count * 10 + (size_t)(v[i] - '0');
+                }
+            }
+            if (count > w->tb->max_text)
+                count = w->tb->max_text + 1;
+            return literal(w, " ", 1, count, 0);
+        }
+        if (strcmp(local, "tab") == 0)
+            return literal(w, "\t", 1, 1, 0);
+        if (strcmp(local, "line-break") == 0)
+            return literal(w, "\n", 1, 1, 1);
+        if (strcmp(local, "note-body") == 0 && !w->note_body_depth) {
+            /* note bodies go after the body: a sentence stays whole */
+            w->note_body_depth = d;
+            w->tb = w->notes_tb;
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "section") == 0) {
+            v = ATTR(a, TEXT_NS, "display", &n);
+            if (v && kps_xml_value_eq(v, n, "none"))
+                return push_depth(w, &w->hidden_sections, &w->nhidden,
+                                  &w->hiddencap, d);
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "hidden-text") == 0) {
+            v = ATTR(a, TEXT_NS, "is-hidden", &n);
+            if (v && kps_xml_value_eq(v, n, "true"))
+                return push_depth(w, &w->hidden_sections, &w->nhidden,
+                                  &w->hiddencap, d);
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "hidden-paragraph") == 0) {
+            v = ATTR(a, TEXT_NS, "is-hidden", &n);
+            if (v && kps_xml_value_eq(v, n, "true") && cur_para(w))
+                cur_para(w)->hidden = 1;
+            return KPISCAN_OK;
+        }
+        return KPISCAN_OK;
+    }
+    if (ns == NS_TABLE) {
+        if (strcmp(local, "table-cell") == 0 ||
+            strcmp(local, "covered-table-cell") == 0) {
+            v = ATTR(a, TABLE_NS, "style-name", &n);
+            props p =
+                v ? style_props(w->st, w->automatic, 'c', v, n) : PROPS_UNSET;
+            if (p.shaded == 1)
+                return push_depth(w, &w->cells, &w->ncells, &w->cellcap, d);
+        }
+        return KPISCAN_OK;
+    }
+    if (ns == NS_DRAW) {
+        if (strcmp(local, "frame") == 0 || strcmp(local, "custom-shape") == 0 ||
+            strcmp(local, "rect") == 0) {
+            v = ATTR(a, DRAW_NS, "style-name", &n);
+            props p =
+                v ? style_props(w->st, w->automatic, 'g', v, n) : PROPS_UNSET;
+            if (p.shaded == 1)
+                return push_depth(w, &w->boxes, &w->nboxes, &w->boxcap, d);
+        }
+        return KPISCAN_OK;
+    }
+    return KPISCAN_OK;
+}
+
+static int text_end(owalk *w, unsigned d, ns_id ns, const char *local)
+{
+    if (ns == NS_TEXT) {
+        if (strcmp(local, "p") == 0 || strcmp(local, "h") == 0)
+            return para_end(w);
+        if (strcmp(local, "span") == 0) {
+            if (w->nspans && w->spans[w->nspans - 1].depth == d)
+                w->nspans--;
+        } else if (strcmp(local, "note-body") == 0 && w->note_body_depth == d) {
+            w->note_body_depth = 0;
+            w->tb = w->main_tb;
+        } else {
+            pop_depth(w->hidden_sections, &w->nhidden, d);
+        }
+        return KPISCAN_OK;
+    }
+    if (ns == NS_TABLE) {
+        if (strcmp(local, "table-cell") == 0 ||
+            strcmp(local, "covered-table-cell") == 0) {
+            pop_depth(w->cells, &w->ncells, d);
+            return kps_tb_cell_end(w->tb);
+        }
+        if (strcmp(local, "table-row") == 0)
+            return kps_tb_row_end(w->tb);
+        return KPISCAN_OK;
+    }
+    if (ns == NS_DRAW)
+        pop_depth(w->boxes, &w->nboxes, d);
+    return KPISCAN_OK;
+}
+
+/* ---- SAX callbacks --------------------------------------------------------
+ */
+
+static int is_header_footer(const char *local)
+{
+    return strcmp(local, "header") == 0 || strcmp(local, "header-left") == 0 ||
+           strcmp(local, "header-first") == 0 || strcmp(local, "footer") == 0 ||
+           strcmp(local, "footer-left") == 0 ||
+           strcmp(local, "footer-first") == 0;
+}
+
+static int on_start(void *user, kps_xml *x, const char *local, const char *uri,
+                    const kps_xml_attrs *a)
+{
+    owalk *w = user;
+    if (w->skip_depth)
+        return KPISCAN_OK;
+    unsigned d = kps_xml_depth(x);
+    ns_id ns = ns_of(&w->nsc, uri);
+    if (!w->root_seen) {
+        w->root_seen = 1;
+        const char *want =
+            w->kind == PART_CONTENT ? "document-content" : "document-styles";
+        if (ns != NS_OFFICE || strcmp(local, want) != 0) {
+            if (w->kind == PART_CONTENT)
+                return kps_fail(w->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, w->name,
+                                "not an ODT document");
+            w->skip_depth = d; /* a strange styles.xml: ignore it */
+        }
+        return KPISCAN_OK;
+    }
+    if (w->text_depth)
+        return text_start(w, d, ns, local, a);
+
+    if (ns == NS_OFFICE && d == 2 && strcmp(local, "body") == 0)
+        return KPISCAN_OK;
+    if (ns == NS_OFFICE && d == 3 && w->kind == PART_CONTENT) {
+        if (strcmp(local, "text") == 0) {
+            w->found_text_body = 1;
+            w->text_depth = d;
+        } else {
+            w->other_body = 1;
+            w->skip_depth = d;
+        }
+        return KPISCAN_OK;
+    }
+    if (ns == NS_STYLE) {
+        if (strcmp(local, "style") == 0)
+            return style_start(w, d, local, a, 0);
+        if (strcmp(local, "default-style") == 0)
+            return style_start(w, d, local, a, 1);
+        if (strcmp(local, "text-properties") == 0 ||
+            strcmp(local, "paragraph-properties") == 0 ||
+            strcmp(local, "table-cell-properties") == 0 ||
+            strcmp(local, "graphic-properties") == 0 ||
+            strcmp(local, "page-layout-properties") == 0) {
+            style_properties(w, local, a);
+            return KPISCAN_OK;
+        }
+        if (w->kind == PART_STYLES && is_header_footer(local)) {
+            size_t n;
+            const char *disp = ATTR(a, STYLE_NS, "display", &n);
+            if ((disp && kps_xml_value_eq(disp, n, "false")) || w->cur_style ||
+                w->cur_default) {
+                w->skip_depth = d; /* switched off, or misplaced */
+                return KPISCAN_OK;
+            }
+            w->text_depth = d;
+            return KPISCAN_OK;
+        }
+        return KPISCAN_OK;
+    }
+    if (ns == NS_OFFICE && w->kind == PART_STYLES && d == 2) {
+        /* office:styles holds the common styles; every other style of
+         * styles.xml is automatic (or a master page) */
+        w->automatic =
+            strcmp(local, "styles") == 0 ? &w->st->common : &w->st->auto_styles;
+    }
+    return KPISCAN_OK;
+}
+
+static int on_end(void *user, kps_xml *x, const char *local, const char *uri)
+{
+    owalk *w = user;
+    unsigned d = kps_xml_depth(x);
+    if (w->skip_depth) {
+        if (d == w->skip_depth)
+            w->skip_depth = 0;
+        return KPISCAN_OK;
+    }
+    ns_id ns = ns_of(&w->nsc, uri);
+    if (w->text_depth) {
+        if (d == w->text_depth) {
+            w->text_depth = 0;
+            return kps_tb_end_line(w->tb);
+        }
+        return text_end(w, d, ns, local);
+    }
+    if (d == w->cur_style_depth) {
+        w->cur_style = NULL;
+        w->cur_style_depth = 0;
+    } else if (d == w->cur_default_depth) {
+        w->cur_default = NULL;
+        w->cur_default_depth = 0;
+    }
+    return KPISCAN_OK;
+}
+
+static int on_text(void *user, kps_xml *x, const char *s, size_t n)
+{
+    (void)x;
+    owalk *w = user;
+    if (w->skip_depth || !w->text_depth || !w->npara)
+        return KPISCAN_OK;
+    return para_text(w, s, n);
+}
+
+static void owalk_free(owalk *w)
+{
+    free(w->paras);
+    free(w->spans);
+    free(w->cells);
+    free(w->boxes);
+    free(w->hidden_sections);
+}
+
+/* ------------------------------------------------------------------ */
+/* meta.xml                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct meta_parse {
+    ns_cache nsc;
+    int in_date;
+    char value[64];
+    size_t len;
+} meta_parse;
+
+static int meta_start(void *user, kps_xml *x, const char *local,
+                      const char *uri, const kps_xml_attrs *a)
+{
+    (void)x;
+    (void)a;
+    meta_parse *m = user;
+    if (ns_of(&m->nsc, uri) == NS_DC && strcmp(local, "date") == 0) {
+        m->in_date = 1;
+        m->len = 0;
+    }
+    return KPISCAN_OK;
+}
+
+static int meta_end(void *user, kps_xml *x, const char *local, const char *uri)
+{
+    (void)x;
+    (void)local;
+    (void)uri;
+    ((meta_parse *)user)->in_date = 0;
+    return KPISCAN_OK;
+}
+
+static int meta_text(void *user, kps_xml *x, const char *s, size_t n)
+{
+    (void)x;
+    meta_parse *m = user;
+    if (!m->in_date)
+        return KPISCAN_OK;
+    size_t room = sizeof m->value - 1 - m->len;
+    if (n > room)
+        n = room;
+    memcpy(m->value + m->len, s, n);
+    m->len += n;
+    m->value[m->len] = '\0';
+    return KPISCAN_OK;
+}
+
+static void set_modified(kps_doc *doc, const char *v)
+{
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+        v++;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (v[i] != '-')
+                return;
+        } else if (v[i] < '0' || v[i] > '9') {
+            return;
+        }
+    }
+    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
+            (v[3] - '0');
+    int m = (v[5] - '0') * 10 + (v[6] - '0');
+    int d = (v[8] - '0') * 10 + (v[9] - '0');
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+        return;
+    doc->modified_year = y;
+    doc->modified_month = m;
+    doc->modified_day = d;
+}
+
+/* ------------------------------------------------------------------ */
+/* The package                                                         */
+/* ------------------------------------------------------------------ */
+
+static int is_text_mimetype(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r' ||
+                 s[n - 1] == '\t'))
+        n--;
+    return kps_xml_value_eq(s, n, "application/vnd.oasis.opendocument.text") ||
+           kps_xml_value_eq(
+               s, n, "application/vnd.oasis.opendocument.text-template") ||
+           kps_xml_value_eq(s, n,
+                            "application/vnd.oasis.opendocument.text-master");
+}
+
+/* Read and walk one part.  Returns NOT_FOUND quietly when absent. */
+static int walk_part(kps_zip *zip, const char *part, part_kind kind,
+                     const char *name, const kps_limits *lim, styles *st,
+                     kps_textbuild *main_tb, kps_textbuild *notes_tb,
+                     int *background_art, int *found_text_body,
+                     kpiscan_error *err)
+{
+    char *xml;
+    size_t len;
+    int rc = kps_zip_read(zip, part, &xml, &len, err);
+    if (rc != KPISCAN_OK)
+        return rc;
+    owalk w;
+    memset(&w, 0, sizeof w);
+    w.err = err;
+    w.name = name;
+    w.part = part;
+    w.kind = kind;
+    w.st = st;
+    w.automatic = kind == PART_CONTENT ? &st->content_auto : &st->auto_styles;
+    w.main_tb = main_tb;
+    w.notes_tb = notes_tb;
+    w.tb = main_tb;
+    w.background_art = background_art;
+    main_tb->part = part;
+    notes_tb->part = part;
+    static const kps_xml_handler h = {on_start, on_end, on_text};
+    rc = kps_xml_parse(xml, len, name, part, lim, &h, &w, err);
+    if (rc == KPISCAN_OK)
+        rc = kps_tb_end_line(main_tb);
+    if (rc == KPISCAN_OK)
+        rc = kps_tb_end_line(notes_tb);
+    if (found_text_body)
+        *found_text_body = w.found_text_body && !w.other_body;
+    owalk_free(&w);
+    free(xml);
+    return rc;
+}
+
+static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
+                   kps_doc *doc, kpiscan_error *err)
+{
+    styles st;
+    memset(&st, 0, sizeof st);
+    st.common.defaults_p = st.auto_styles.defaults_p =
+        st.content_auto.defaults_p = PROPS_UNSET;
+    size_t total = 0;
+    unsigned next_para = 0;
+    int background_art = 0;
+    kps_textbuild body, headers, notes, notes_h;
+    kps_tb_init(&body, name, lim->max_text_bytes, &total, &next_para, err);
+    kps_tb_init(&headers, name, lim->max_text_bytes, &total, &next_para, err);
+    kps_tb_init(&notes, name, lim->max_text_bytes, &total, &next_para, err);
+    kps_tb_init(&notes_h, name, lim->max_text_bytes, &total, &next_para, err);
+    char *mime = NULL;
+    int rc;
+
+    /* The mimetype, when present, must say "text". */
+    size_t mlen;
+    rc = kps_zip_read(zip, "mimetype", &mime, &mlen, err);
+    if (rc == KPISCAN_OK && !is_text_mimetype(mime, mlen))
+        rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                      "not an ODT document");
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        rc = KPISCAN_OK;
+    if (rc != KPISCAN_OK)
+        goto done;
+    if (!kps_zip_has(zip, "content.xml")) {
+        rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                      "not an ODT document");
+        goto done;
+    }
+
+    /* styles.xml first: content's automatic styles inherit from its common
+     * styles.  Its header and footer text is kept aside for later. */
+    doc->parts = calloc(2, sizeof *doc->parts);
+    if (!doc->parts) {
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        goto done;
+    }
+    headers.part_index = notes_h.part_index = 1;
+    rc = walk_part(zip, "styles.xml", PART_STYLES, name, lim, &st, &headers,
+                   &notes_h, &background_art, NULL, err);
+    int have_styles = rc == KPISCAN_OK;
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        rc = KPISCAN_OK;
+    if (rc != KPISCAN_OK)
+        goto done;
+
+    next_para = 0;
+    int text_body = 0;
+    body.part_index = notes.part_index = 0;
+    rc = walk_part(zip, "content.xml", PART_CONTENT, name, lim, &st, &body,
+                   &notes, &background_art, &text_body, err);
+    if (rc != KPISCAN_OK)
+        goto done;
+    if (!text_body) {
+        rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                      "not an ODT document");
+        goto done;
+    }
+    if ((rc = kps_tb_append(&body, &headers)) != KPISCAN_OK ||
+        (rc = kps_tb_append(&body, &notes_h)) != KPISCAN_OK ||
+        (rc = kps_tb_append(&body, &notes)) != KPISCAN_OK)
+        goto done;
+
+    char *meta;
+    size_t meta_len;
+    rc = kps_zip_read(zip, "meta.xml", &meta, &meta_len, err);
+    if (rc == KPISCAN_OK) {
+        meta_parse mp;
+        memset(&mp, 0, sizeof mp);
+        static const kps_xml_handler mh = {meta_start, meta_end, meta_text};
+        rc =
+            kps_xml_parse(meta, meta_len, name, "meta.xml", lim, &mh, &mp, err);
+        free(meta);
+        if (rc == KPISCAN_OK && mp.value[0])
+            set_modified(doc, mp.value);
+    }
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        rc = KPISCAN_OK;
+    if (rc != KPISCAN_OK)
+        goto done;
+
+    if (!kps_tb_has_content(&body)) {
+        rc = kps_fail(err, KPISCAN_ERR_EMPTY, name, "empty document");
+        goto done;
+    }
+    doc->parts[0] = kps_strdup("content.xml");
+    doc->nparts = 1;
+    if (have_styles) {
+        doc->parts[1] = kps_strdup("styles.xml");
+        doc->nparts = 2;
+    }
+    if (!doc->parts[0] || (have_styles && !doc->parts[1])) {
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        goto done;
+    }
+    rc = kps_tb_finish(&body, !background_art, doc);
+
+done:
+    kps_tb_free(&body);
+    kps_tb_free(&headers);
+    kps_tb_free(&notes);
+    kps_tb_free(&notes_h);
+    style_set_free(&st.common);
+    style_set_free(&st.auto_styles);
+    style_set_free(&st.content_auto);
+    free(mime);
+    return rc;
+}
+
+int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
+                    const kps_limits *lim, kps_doc *doc, kpiscan_error *err)
+{
+    if (!data || !lim || !doc)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "invalid argument");
+    memset(doc, 0, sizeof *doc);
+    doc->format = KPS_FORMAT_ODT;
+    kps_zip *zip = NULL;
+    /* ODF entry names are case-sensitive */
+    int rc = kps_zip_open(data, len, name, "ODT", 0, lim, &zip, err);
+    if (rc == KPISCAN_OK)
+        rc = odt_run(zip, name, lim, doc, err);
+    kps_zip_close(zip);
+    if (rc != KPISCAN_OK) {
+        kps_doc_free(doc);
+        doc->format = KPS_FORMAT_ODT;
+    }
+    return rc;
+}

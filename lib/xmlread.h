@@ -1,0 +1,164 @@
+/*
+ * xmlread.h - a hardened, streaming XML reader over libxml2's SAX2
+ * interface, shared by the DOCX and ODT extractors.  Internal.
+ *
+ * What it guarantees, whatever the input:
+ *   - no network, no DTD loading, no entity substitution; any DOCTYPE is
+ *     refused (KPISCAN_ERR_CORRUPT "DOCTYPE not allowed in <part>"), which
+ *     rules out entity expansion (billion laughs) and external entities;
+ *   - element nesting deeper than lim->max_xml_depth stops the parse with
+ *     KPISCAN_ERR_LIMIT;
+ *   - libxml2 errors go to a handler owned by this parse (the SAX2
+ *     structured-error slot of its own handler table), never to stderr and
+ *     never through libxml2's global or thread-global error handlers;
+ *   - malformed XML is KPISCAN_ERR_CORRUPT "malformed XML in <part>: <msg>"
+ *     with the line and column in the error detail.
+ * Text reaches the handler as UTF-8 (libxml2 converts UTF-16 parts and
+ * skips a byte-order mark).
+ */
+#ifndef KPS_XMLREAD_H
+#define KPS_XMLREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+typedef struct kps_xml kps_xml;
+
+/* The attributes of one element as libxml2's SAX2 reports them: five
+ * pointers per attribute (local name, prefix, namespace URI, value start,
+ * value end).  The value is not NUL-terminated. */
+typedef struct kps_xml_attrs {
+    size_t n;
+    const char *const *v;
+} kps_xml_attrs;
+
+#define KPS_XML_ATTR_LOCAL(a, i) ((a)->v[(i)*5])
+#define KPS_XML_ATTR_URI(a, i) ((a)->v[(i)*5 + 2])
+#define KPS_XML_ATTR_VALUE(a, i) ((a)->v[(i)*5 + 3])
+#define KPS_XML_ATTR_LEN(a, i) ((size_t)((a)->v[(i)*5 + 4] - (a)->v[(i)*5 + 3]))
+
+/* Callbacks.  Each returns KPISCAN_OK to go on, or a status (after
+ * recording the failure in the err it holds) to stop the parse; that status
+ * is what kps_xml_parse() returns.  uri is NULL for elements in no
+ * namespace.  Any callback may be NULL. */
+typedef struct kps_xml_handler {
+    int (*start)(void *user, kps_xml *x, const char *local, const char *uri,
+                 const kps_xml_attrs *attrs);
+    int (*end)(void *user, kps_xml *x, const char *local, const char *uri);
+    int (*text)(void *user, kps_xml *x, const char *s, size_t n);
+} kps_xml_handler;
+
+/*
+ * Parse data[0..len), a part of a document.  name is the document name
+ * (the err "file"), part the part name for messages.
+ */
+int kps_xml_parse(const char *data, size_t len, const char *name,
+                  const char *part, const kps_limits *lim,
+                  const kps_xml_handler *h, void *user, kpiscan_error *err);
+
+/* Inside a callback: the namespace URI bound to prefix[0..n) where the
+ * parser stands, or NULL when the prefix is not declared. */
+const char *kps_xml_ns_lookup(const kps_xml *x, const char *prefix, size_t n);
+
+/* Inside a callback: the current line (1-based) and element depth (the
+ * root element is depth 1). */
+size_t kps_xml_line(const kps_xml *x);
+unsigned kps_xml_depth(const kps_xml *x);
+
+/* Attribute helpers.  kps_xml_attr() finds the attribute called local whose
+ * namespace URI is uri1 or uri2 (NULL for "no namespace"; pass the same
+ * value twice to accept one); it returns its value and stores its length,
+ * or returns NULL.  kps_xml_attr_eq() compares a value with a C string. */
+const char *kps_xml_attr(const kps_xml_attrs *a, const char *local,
+                         const char *uri1, const char *uri2, size_t *len);
+int kps_xml_value_eq(const char *v, size_t n, const char *s);
+
+/* ------------------------------------------------------------------ */
+/* Document text builder, shared by the DOCX and ODT extractors         */
+/* ------------------------------------------------------------------ */
+
+/* A growable list of byte ranges, kept sorted by construction. */
+typedef struct kps_ranges {
+    kps_range *v;
+    size_t n, cap;
+} kps_ranges;
+
+/* How a piece of text is shown to a reader. */
+typedef enum kps_vis {
+    KPS_VISIBLE = 0,
+    KPS_HIDDEN = 1,      /* vanish, tiny: hidden for certain */
+    KPS_HIDDEN_WHITE = 2 /* white on what looks like a white page: hidden
+                            unless the extractor later learns otherwise */
+} kps_vis;
+
+/* Paragraph bookkeeping: paragraphs can nest (a text box inside a
+ * paragraph), so open paragraphs form a stack. */
+typedef struct kps_tb_para {
+    size_t start;   /* where the current piece of this paragraph began */
+    unsigned index; /* paragraph index within its part */
+} kps_tb_para;
+
+typedef struct kps_textbuild {
+    kps_buf text;
+    kps_segment *segs;
+    size_t nsegs, segcap;
+    kps_ranges hidden;
+    kps_ranges white;
+    kps_tb_para *paras;
+    size_t npara, paracap;
+    /* limit: all builders of one document share *total */
+    size_t *total;
+    size_t max_text;
+    const char *name; /* document name, for messages */
+    const char *part; /* current part name, for messages */
+    unsigned part_index;
+    unsigned *next_para; /* paragraph counter of the current part */
+    /* positions just after the last paragraph break / cell tab, so a cell
+     * end can replace the break and a row end the tab */
+    size_t after_para, after_cell;
+    kpiscan_error *err;
+} kps_textbuild;
+
+/* Set up an empty builder.  total and next_para may be shared between
+ * builders of one document; failures are recorded in err. */
+void kps_tb_init(kps_textbuild *tb, const char *name, size_t max_text,
+                 size_t *total, unsigned *next_para, kpiscan_error *err);
+void kps_tb_free(kps_textbuild *tb);
+
+/* Append n bytes of text (valid UTF-8) shown as vis.  Errors:
+ * KPISCAN_ERR_LIMIT "<part>: extracted text exceeds max_text_bytes (N)",
+ * _NOMEM. */
+int kps_tb_text(kps_textbuild *tb, const char *s, size_t n, kps_vis vis);
+/* Append one visible separator character ('\t', '\n', '-'). */
+int kps_tb_char(kps_textbuild *tb, char c);
+/* Append code point cp as UTF-8, shown as vis. */
+int kps_tb_codepoint(kps_textbuild *tb, uint32_t cp, kps_vis vis);
+
+/* A paragraph opens / closes.  A nested paragraph starts on a line of its
+ * own.  join: the paragraph mark was deleted (tracked change accepted), so
+ * no line break follows. */
+int kps_tb_para_start(kps_textbuild *tb);
+int kps_tb_para_end(kps_textbuild *tb, int join);
+/* Table cell and row ends: cell -> '\t' (replacing the break of the cell's
+ * last paragraph), row -> '\n' (replacing the tab of the row's last
+ * cell). */
+int kps_tb_cell_end(kps_textbuild *tb);
+int kps_tb_row_end(kps_textbuild *tb);
+/* Make sure the text ends a line (between parts). */
+int kps_tb_end_line(kps_textbuild *tb);
+
+/* Move src's text, segments and ranges to the end of dst (src is left
+ * empty).  Both must share the same total counter. */
+int kps_tb_append(kps_textbuild *dst, kps_textbuild *src);
+
+/* 1 when the text holds something other than white space. */
+int kps_tb_has_content(const kps_textbuild *tb);
+
+/* Hand the text, segments and hidden ranges to doc (parts are the
+ * caller's business).  white_is_hidden: count the KPS_HIDDEN_WHITE ranges
+ * as hidden.  The builder is left empty. */
+int kps_tb_finish(kps_textbuild *tb, int white_is_hidden, kps_doc *doc);
+
+#endif /* KPS_XMLREAD_H */

@@ -1,0 +1,342 @@
+/* zipread.c - zip archives read from memory with limits (see zipread.h). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zip.h>
+
+#include "zipread.h"
+
+/* Smallest possible zip: an end-of-central-directory record alone. */
+#define ZIP_MIN_BYTES 22
+
+/* Inflate in slices of this size so the ratio is checked as bytes come. */
+#define READ_SLICE ((uint64_t)256 * 1024)
+
+struct kps_zip {
+    zip_t *za;
+    const char *name;
+    const char *kind;
+    int fold_case;
+    const kps_limits *lim;
+    size_t total_read; /* uncompressed bytes of all entries read so far */
+};
+
+/* ---- error texts -------------------------------------------------- */
+
+/* A short, lower-case reason for a libzip error code. */
+static const char *zip_reason(int code, char *scratch, size_t n)
+{
+    switch (code) {
+    case ZIP_ER_NOZIP: return "not a zip archive (or truncated)";
+    case ZIP_ER_INCONS: return "inconsistent zip archive";
+    case ZIP_ER_CRC: return "CRC error";
+    case ZIP_ER_ZLIB:
+    case ZIP_ER_COMPRESSED_DATA: return "invalid compressed data";
+    case ZIP_ER_EOF: return "premature end of archive";
+    case ZIP_ER_MULTIDISK: return "multi-disk archives are not supported";
+    case ZIP_ER_COMPNOTSUPP: return "unsupported compression method";
+    case ZIP_ER_READ:
+    case ZIP_ER_SEEK: return "read error (truncated archive?)";
+    default: {
+        zip_error_t e;
+        zip_error_init_with_code(&e, code);
+        snprintf(scratch, n, "%s", zip_error_strerror(&e));
+        zip_error_fini(&e);
+        return scratch;
+    }
+    }
+}
+
+static int fail_zip_code(const kps_zip *z, const char *part, int code,
+                         kpiscan_error *err)
+{
+    char scratch[128];
+    if (code == ZIP_ER_MEMORY)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, z->name, "out of memory");
+    if (code == ZIP_ER_NOPASSWD || code == ZIP_ER_WRONGPASSWD ||
+        code == ZIP_ER_ENCRNOTSUPP)
+        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, z->name,
+                        "%s part %s is encrypted", z->kind, part);
+    return kps_fail(err, KPISCAN_ERR_CORRUPT, z->name, "corrupt %s: %s: %s",
+                    z->kind, part, zip_reason(code, scratch, sizeof scratch));
+}
+
+/* ---- names ---------------------------------------------------------- */
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca = (unsigned char)(ca - 'A' + 'a');
+        if (cb >= 'A' && cb <= 'Z')
+            cb = (unsigned char)(cb - 'A' + 'a');
+        if (ca != cb || !ca)
+            return (int)ca - (int)cb;
+    }
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_name_fold(const void *a, const void *b)
+{
+    return ascii_casecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Two entries with one name would let two readers see two different
+ * documents in one file; refuse them.  Sorting the names once is
+ * O(n log n) for any entry count the limit allows. */
+static int check_duplicates(kps_zip *z, zip_int64_t n, kpiscan_error *err)
+{
+    if (n < 2)
+        return KPISCAN_OK;
+    const char **names = malloc((size_t)n * sizeof *names);
+    if (!names)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, z->name, "out of memory");
+    for (zip_int64_t i = 0; i < n; i++) {
+        names[i] = zip_get_name(z->za, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+        if (!names[i]) {
+            free(names);
+            return kps_fail(err, KPISCAN_ERR_CORRUPT, z->name,
+                            "corrupt %s: unreadable entry name", z->kind);
+        }
+    }
+    int (*cmp)(const void *, const void *) =
+        z->fold_case ? cmp_name_fold : cmp_name;
+    qsort(names, (size_t)n, sizeof *names, cmp);
+    int rc = KPISCAN_OK;
+    for (zip_int64_t i = 1; i < n; i++) {
+        if (cmp(&names[i - 1], &names[i]) == 0) {
+            rc = kps_fail(err, KPISCAN_ERR_CORRUPT, z->name,
+                          "corrupt %s: duplicate entry name '%.200s'", z->kind,
+                          names[i]);
+            break;
+        }
+    }
+    free(names);
+    return rc;
+}
+
+static zip_int64_t locate(const kps_zip *z, const char *entry)
+{
+    zip_int64_t idx = zip_name_locate(z->za, entry, 0);
+    if (idx < 0 && z->fold_case)
+        idx = zip_name_locate(z->za, entry, ZIP_FL_NOCASE);
+    return idx;
+}
+
+/* ---- open / close --------------------------------------------------- */
+
+int kps_zip_open(const unsigned char *data, size_t len, const char *name,
+                 const char *kind, int fold_case, const kps_limits *lim,
+                 kps_zip **out, kpiscan_error *err)
+{
+    *out = NULL;
+    if (len > lim->max_input_bytes)
+        return kps_fail(err, KPISCAN_ERR_LIMIT, name,
+                        "%s input exceeds max_input_bytes (%zu)", kind,
+                        lim->max_input_bytes);
+    /* libzip opens an empty source as a new, empty archive. */
+    if (len < ZIP_MIN_BYTES)
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                        "corrupt %s: not a zip archive (or truncated)", kind);
+    kps_zip *z = calloc(1, sizeof *z);
+    if (!z)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    z->name = name;
+    z->kind = kind;
+    z->fold_case = fold_case;
+    z->lim = lim;
+
+    zip_error_t zerr;
+    zip_error_init(&zerr);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &zerr);
+    if (!src) {
+        zip_error_fini(&zerr);
+        free(z);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    }
+    z->za = zip_open_from_source(src, ZIP_RDONLY, &zerr);
+    if (!z->za) {
+        int code = zip_error_code_zip(&zerr);
+        char scratch[128];
+        zip_error_fini(&zerr);
+        zip_source_free(src);
+        free(z);
+        if (code == ZIP_ER_MEMORY)
+            return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, name, "corrupt %s: %s", kind,
+                        zip_reason(code, scratch, sizeof scratch));
+    }
+    zip_error_fini(&zerr);
+
+    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    int rc = KPISCAN_OK;
+    if (n < 0)
+        rc = kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                      "corrupt %s: unreadable central directory", kind);
+    else if ((zip_uint64_t)n > lim->max_zip_entries)
+        rc = kps_fail(err, KPISCAN_ERR_LIMIT, name,
+                      "%s archive has %lld entries; max_zip_entries is %zu",
+                      kind, (long long)n, lim->max_zip_entries);
+    else
+        rc = check_duplicates(z, n, err);
+    if (rc != KPISCAN_OK) {
+        kps_zip_close(z);
+        return rc;
+    }
+    *out = z;
+    return KPISCAN_OK;
+}
+
+void kps_zip_close(kps_zip *z)
+{
+    if (!z)
+        return;
+    if (z->za)
+        zip_discard(z->za); /* read-only: nothing to write back */
+    free(z);
+}
+
+int kps_zip_has(const kps_zip *z, const char *entry)
+{
+    return locate(z, entry) >= 0;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* out > comp * ratio, without overflow. */
+static int ratio_exceeded(uint64_t out, uint64_t comp, unsigned ratio)
+{
+    if (comp == 0)
+        return out > 0;
+    if (comp > UINT64_MAX / ratio)
+        return 0;
+    return out > comp * ratio;
+}
+
+static int fail_ratio(const kps_zip *z, const char *part, kpiscan_error *err)
+{
+    return kps_fail(err, KPISCAN_ERR_LIMIT, z->name,
+                    "%s part %s: compression ratio exceeds max_ratio (%u:1)",
+                    z->kind, part, z->lim->max_ratio);
+}
+
+static int fail_part_size(const kps_zip *z, const char *part,
+                          kpiscan_error *err)
+{
+    return kps_fail(
+        err, KPISCAN_ERR_LIMIT, z->name,
+        "%s part %s: uncompressed size exceeds max_part_bytes (%zu)", z->kind,
+        part, z->lim->max_part_bytes);
+}
+
+static int fail_total_size(const kps_zip *z, const char *part,
+                           kpiscan_error *err)
+{
+    return kps_fail(err, KPISCAN_ERR_LIMIT, z->name,
+                    "%s part %s: total uncompressed size exceeds "
+                    "max_total_bytes (%zu)",
+                    z->kind, part, z->lim->max_total_bytes);
+}
+
+int kps_zip_read(kps_zip *z, const char *entry, char **data, size_t *len,
+                 kpiscan_error *err)
+{
+    const kps_limits *lim = z->lim;
+    *data = NULL;
+    *len = 0;
+    zip_int64_t idx = locate(z, entry);
+    if (idx < 0)
+        return KPISCAN_ERR_NOT_FOUND;
+
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) != 0 ||
+        !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, z->name,
+                        "corrupt %s: %s: unreadable entry header", z->kind,
+                        entry);
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+        st.encryption_method != ZIP_EM_NONE)
+        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, z->name,
+                        "%s part %s is encrypted", z->kind, entry);
+
+    /* The declared sizes first: a bomb is refused before any inflating. */
+    uint64_t declared = st.size, comp = st.comp_size;
+    if (declared > lim->ratio_floor &&
+        ratio_exceeded(declared, comp, lim->max_ratio))
+        return fail_ratio(z, entry, err);
+    if (declared > lim->max_part_bytes)
+        return fail_part_size(z, entry, err);
+    if (declared > lim->max_total_bytes - z->total_read ||
+        z->total_read > lim->max_total_bytes)
+        return fail_total_size(z, entry, err);
+
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
+    if (!zf) {
+        int code = zip_error_code_zip(zip_get_error(z->za));
+        return fail_zip_code(z, entry, code, err);
+    }
+    /* One byte more than declared, so an entry that inflates to more than
+     * it claims is caught, and the NUL fits once the size is confirmed. */
+    char *buf = malloc((size_t)declared + 1);
+    if (!buf) {
+        zip_fclose(zf);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, z->name, "out of memory");
+    }
+    uint64_t got = 0;
+    int rc = KPISCAN_OK;
+    for (;;) {
+        uint64_t room = declared + 1 - got;
+        uint64_t want = room < READ_SLICE ? room : READ_SLICE;
+        /* Reading on to the end (a 0 return) is what makes libzip compare
+         * the CRC; a CRC error surfaces as a failed read here. */
+        zip_int64_t n = zip_fread(zf, buf + got, want);
+        if (n < 0) {
+            rc = fail_zip_code(z, entry,
+                               zip_error_code_zip(zip_file_get_error(zf)), err);
+            break;
+        }
+        if (n == 0)
+            break;
+        got += (uint64_t)n;
+        /* Do not trust the declared sizes alone: check what inflates. */
+        if (got > lim->ratio_floor &&
+            ratio_exceeded(got, comp, lim->max_ratio)) {
+            rc = fail_ratio(z, entry, err);
+            break;
+        }
+        if (got > lim->max_part_bytes) {
+            rc = fail_part_size(z, entry, err);
+            break;
+        }
+        if (got > declared) {
+            rc = kps_fail(err, KPISCAN_ERR_CORRUPT, z->name,
+                          "corrupt %s: %s: more data than its declared size",
+                          z->kind, entry);
+            break;
+        }
+    }
+    if (rc == KPISCAN_OK && got != declared)
+        rc = kps_fail(err, KPISCAN_ERR_CORRUPT, z->name,
+                      "corrupt %s: %s: less data than its declared size",
+                      z->kind, entry);
+    int close_code = zip_fclose(zf);
+    if (rc == KPISCAN_OK && close_code != 0)
+        rc = fail_zip_code(z, entry, close_code, err);
+    if (rc != KPISCAN_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[got] = '\0';
+    z->total_read += (size_t)got;
+    *data = buf;
+    *len = (size_t)got;
+    return KPISCAN_OK;
+}

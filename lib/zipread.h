@@ -1,0 +1,55 @@
+/*
+ * zipread.h - zip archives read from memory with limits, for the
+ * zip-based document formats (DOCX, ODT).  Internal to libkpiscan.
+ *
+ * The archive is read through libzip straight from the caller's buffer;
+ * nothing touches the filesystem.  Every entry is read to its end so libzip
+ * checks its CRC, and every limit of kps_limits that concerns archives is
+ * enforced here: entry count, per-part and total uncompressed size, and the
+ * compression ratio (checked on the declared sizes before inflating and
+ * again on the bytes actually produced).
+ */
+#ifndef KPS_ZIPREAD_H
+#define KPS_ZIPREAD_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+typedef struct kps_zip kps_zip;
+
+/*
+ * Open the archive in data[0..len).  The buffer is not copied: it must
+ * outlive the kps_zip.  name labels messages (the err "file"); kind ("DOCX",
+ * "ODT") goes into their text.  With fold_case, entry names are compared
+ * ignoring ASCII case, as OPC (DOCX) part names are.
+ *
+ * Errors: KPISCAN_ERR_CORRUPT "corrupt <kind>: <reason>" (not a zip,
+ * truncated, inconsistent, duplicate entry names); KPISCAN_ERR_LIMIT when
+ * len exceeds lim->max_input_bytes or the archive has more than
+ * lim->max_zip_entries entries; _NOMEM.
+ */
+int kps_zip_open(const unsigned char *data, size_t len, const char *name,
+                 const char *kind, int fold_case, const kps_limits *lim,
+                 kps_zip **out, kpiscan_error *err);
+
+/* Close the archive.  NULL is a no-op. */
+void kps_zip_close(kps_zip *z);
+
+/* 1 when the archive has an entry called entry, else 0. */
+int kps_zip_has(const kps_zip *z, const char *entry);
+
+/*
+ * Read one entry whole into a malloc'd, NUL-terminated buffer (*data,
+ * *len; free with free()).  The bytes read count toward max_total_bytes.
+ *
+ * Returns KPISCAN_OK; KPISCAN_ERR_NOT_FOUND when there is no such entry
+ * (err untouched, so callers can treat optional parts quietly);
+ * KPISCAN_ERR_LIMIT (part size, total size, compression ratio);
+ * KPISCAN_ERR_CORRUPT (CRC error, bad compressed data, size differing from
+ * the declared one); KPISCAN_ERR_ENCRYPTED; _NOMEM.
+ */
+int kps_zip_read(kps_zip *z, const char *entry, char **data, size_t *len,
+                 kpiscan_error *err);
+
+#endif /* KPS_ZIPREAD_H */

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Turn the example resumes (examples/*.txt) into DOCX files.
+
+Writes examples/docx/<name>.docx for every examples/<name>.txt: a minimal,
+valid WordprocessingML package ([Content_Types].xml, _rels/.rels,
+word/document.xml, word/_rels/document.xml.rels, docProps/core.xml) with
+one paragraph per line of the text.  It also writes
+examples/docx/hidden-keywords.docx: a junior-looking resume with senior KPI
+keywords stuffed in white (FFFFFF) text, the trick libkpiscan must flag
+and must not score.
+
+The output is reproducible: fixed timestamps, fixed order, so re-running
+the script changes nothing unless an example changed.
+
+Standard library only.  Usage:
+    scripts/make-docx-examples.py [--examples DIR] [--out DIR]
+"""
+
+import argparse
+import codecs
+import pathlib
+import re
+import sys
+import zipfile
+from xml.sax.saxutils import escape
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_TYPE = R_NS
+CORE_TYPE = PKG_REL_NS + "/metadata/core-properties"
+
+# zip entries get this date, so the bytes do not depend on when we ran
+FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+MODIFIED = "2026-01-15T09:00:00Z"
+
+# Characters XML 1.0 cannot carry at all.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+HIDDEN_KEYWORDS = ("KPI strategic KPI alignment executive communication "
+                   "change management balanced scorecard board reporting")
+
+JUNIOR_RESUME = """\
+SAM TAYLOR
+Junior Operations Assistant
+Bristol, UK | sam.taylor@example.com | +44 7700 900456
+
+PROFILE
+Friendly and organised graduate with one year of experience supporting a small
+operations team. Happy with spreadsheets and keen to learn how a business runs.
+
+EXPERIENCE
+
+Operations Assistant | Brightwell Garden Centres
+Sep 2025 – Present
+- Updated the weekly stock spreadsheet for the store manager.
+- Answered supplier emails and booked deliveries.
+- Helped prepare the Monday sales summary under supervision.
+
+Retail Assistant (part-time) | Corner Books
+Jun 2023 – Aug 2025
+- Served customers, handled the till and restocked shelves.
+- Kept the returns log up to date.
+
+EDUCATION
+
+BA Business Studies, University of the West of England
+Sep 2022 – Jun 2025
+
+SKILLS
+- Microsoft Excel (basic formulas), Word, Outlook
+- Customer service, teamwork, time management
+"""
+
+
+def _cp1252_byte(err):
+    """Decode error handler: each invalid byte read as Windows-1252."""
+    out = []
+    for b in err.object[err.start:err.end]:
+        try:
+            out.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D
+            out.append(chr(b))
+    return "".join(out), err.end
+
+
+codecs.register_error("kpiscan-cp1252-byte", _cp1252_byte)
+
+
+def read_text(path):
+    """Text of an example as libkpiscan reads plain text: UTF-8, each
+    invalid byte taken as Windows-1252, CRLF and CR made LF."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    text = data.decode("utf-8", errors="kpiscan-cp1252-byte")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run(text, props=""):
+    """One w:r; tabs become w:tab, everything else is literal text."""
+    text = _XML_INVALID.sub("", text)
+    parts = text.split("\t")
+    out = ["<w:r>"]
+    if props:
+        out.append("<w:rPr>%s</w:rPr>" % props)
+    for i, part in enumerate(parts):
+        if i:
+            out.append("<w:tab/>")
+        if part:
+            out.append('<w:t xml:space="preserve">%s</w:t>' % escape(part))
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def paragraph(*runs):
+    return "<w:p>%s</w:p>" % "".join(runs)
+
+
+def document_xml(paragraphs):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<w:document xmlns:w="%s" xmlns:r="%s"><w:body>%s'
+            '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" '
+            'w:right="1440" w:bottom="1440" w:left="1440" w:header="708" '
+            'w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>'
+            % (W_NS, R_NS, "".join(paragraphs)))
+
+
+def styles_xml():
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<w:styles xmlns:w="%s"><w:docDefaults><w:rPrDefault><w:rPr>'
+            '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:sz w:val="22"/>'
+            '</w:rPr></w:rPrDefault></w:docDefaults>'
+            '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+            '<w:name w:val="Normal"/></w:style></w:styles>' % W_NS)
+
+
+def core_xml(title):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+            'package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            '<dc:title>%s</dc:title><dc:creator>libkpiscan examples</dc:creator>'
+            '<dcterms:created xsi:type="dcterms:W3CDTF">%s</dcterms:created>'
+            '<dcterms:modified xsi:type="dcterms:W3CDTF">%s</dcterms:modified>'
+            '</cp:coreProperties>' % (escape(title), MODIFIED, MODIFIED))
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/><Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/><Override PartName="/word/'
+    'styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.styles+xml"/><Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"'
+    '/></Types>')
+
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/'
+    'officeDocument" Target="word/document.xml"/><Relationship Id="rId2" '
+    'Type="%s" Target="docProps/core.xml"/></Relationships>'
+    % (PKG_REL_NS, REL_TYPE, CORE_TYPE))
+
+DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="%s"><Relationship Id="rId1" Type="%s/styles" '
+    'Target="styles.xml"/></Relationships>' % (PKG_REL_NS, REL_TYPE))
+
+
+def write_docx(path, paragraphs, title):
+    entries = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", PACKAGE_RELS),
+        ("word/document.xml", document_xml(paragraphs)),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+        ("word/styles.xml", styles_xml()),
+        ("docProps/core.xml", core_xml(title)),
+    ]
+    tmp = path.with_suffix(".docx.tmp")
+    with zipfile.ZipFile(tmp, "w") as z:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, content.encode("utf-8"))
+    tmp.replace(path)
+
+
+def text_paragraphs(text):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [paragraph(run(line)) if line else "<w:p/>" for line in lines]
+
+
+def hidden_keywords_paragraphs():
+    """The junior resume, with the keywords in white after the skills."""
+    paragraphs = text_paragraphs(JUNIOR_RESUME)
+    white = '<w:color w:val="FFFFFF"/>'
+    # stuffed once at the end of the profile and once after the skills,
+    # as keyword stuffers do
+    profile_end = next(i for i, p in enumerate(paragraphs)
+                       if "keen to learn" in p)
+    paragraphs[profile_end] = paragraphs[profile_end].replace(
+        "</w:p>", run(" " + HIDDEN_KEYWORDS, white) + "</w:p>")
+    paragraphs.append(paragraph(run(HIDDEN_KEYWORDS, white)))
+    return paragraphs
+
+
+def main(argv):
+    root = pathlib.Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--examples", type=pathlib.Path, default=root / "examples",
+                    help="folder with the .txt examples (default: %(default)s)")
+    ap.add_argument("--out", type=pathlib.Path, default=None,
+                    help="output folder (default: EXAMPLES/docx)")
+    args = ap.parse_args(argv)
+    out = args.out or args.examples / "docx"
+    out.mkdir(parents=True, exist_ok=True)
+
+    written = 0
+    for txt in sorted(args.examples.glob("*.txt")):
+        target = out / (txt.stem + ".docx")
+        write_docx(target, text_paragraphs(read_text(txt)), txt.stem)
+        print("wrote", target)
+        written += 1
+    target = out / "hidden-keywords.docx"
+    write_docx(target, hidden_keywords_paragraphs(), "hidden-keywords")
+    print("wrote", target)
+    written += 1
+    print("%d DOCX files in %s" % (written, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

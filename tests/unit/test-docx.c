@@ -1,0 +1,1365 @@
+/*
+ * test-docx.c - the DOCX extractor (lib/docx.c, lib/zipread.c,
+ * lib/xmlread.c), one case per rule, on documents built from snippets by
+ * fixture.c.  Hostile archives are built here too.
+ */
+#define _POSIX_C_SOURCE 200809L /* dup, dup2 */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "internal.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void test_limits(kps_limits *lim)
+{
+    lim->max_input_bytes = 64u << 20;
+    lim->max_text_bytes = 16u << 20;
+    lim->max_zip_entries = 10000;
+    lim->max_part_bytes = 64u << 20;
+    lim->max_total_bytes = 256u << 20;
+    lim->max_ratio = 100;
+    lim->ratio_floor = 1u << 20;
+    lim->max_xml_depth = 256;
+    lim->match_limit = 1000000;
+}
+
+/* Extract an archive (freed here) with the test limits. */
+static int extract_with(unsigned char *zip, size_t len, const kps_limits *lim,
+                        int comments, kps_doc *doc, kpiscan_error *err)
+{
+    int rc = kps_docx_extract(zip, len, "cv.docx", lim, comments, doc, err);
+    free(zip);
+    return rc;
+}
+
+static int extract(unsigned char *zip, size_t len, int comments, kps_doc *doc,
+                   kpiscan_error *err)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    return extract_with(zip, len, &lim, comments, doc, err);
+}
+
+/* Extract and insist on success. */
+static void extract_ok(unsigned char *zip, size_t len, int comments,
+                       kps_doc *doc)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    int rc = extract(zip, len, comments, doc, err);
+    ck_assert_msg(rc == KPISCAN_OK, "extract failed (%d): %s", rc,
+                  kpiscan_error_message(err));
+    ck_assert_ptr_nonnull(doc->text);
+    ck_assert_uint_eq(strlen(doc->text), doc->len);
+    ck_assert_uint_eq(
+        kps_utf8_valid_prefix((const unsigned char *)doc->text, doc->len),
+        doc->len);
+    kpiscan_error_free(err);
+}
+
+/* The text of a body snippet. */
+static void body_is(const char *body, const char *expected)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(body, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, expected);
+    kps_doc_free(&doc);
+}
+
+/* Extraction fails with status; the reason contains fragment. */
+static void fails_with(unsigned char *zip, size_t len, const kps_limits *lim,
+                       int status, const char *fragment)
+{
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    kps_limits dflt;
+    test_limits(&dflt);
+    int rc = extract_with(zip, len, lim ? lim : &dflt, 0, &doc, err);
+    ck_assert_msg(rc == status, "status %d, expected %d: %s", rc, status,
+                  kpiscan_error_message(err));
+    ck_assert_int_eq(kpiscan_error_status(err), status);
+    ck_assert_msg(strstr(kpiscan_error_reason(err), fragment) != NULL,
+                  "reason '%s' lacks '%s'", kpiscan_error_reason(err),
+                  fragment);
+    ck_assert_str_eq(kpiscan_error_file(err), "cv.docx");
+    ck_assert_ptr_null(doc.text);
+    ck_assert_uint_eq(doc.nparts, 0);
+    kpiscan_error_free(err);
+}
+
+/* Is every byte of the first occurrence of phrase inside hidden ranges? */
+static int phrase_hidden(const kps_doc *doc, const char *phrase)
+{
+    const char *at = strstr(doc->text, phrase);
+    ck_assert_msg(at != NULL, "'%s' not in text", phrase);
+    size_t start = (size_t)(at - doc->text), end = start + strlen(phrase);
+    for (size_t i = 0; i < doc->nhidden; i++)
+        if (doc->hidden[i].start <= start && doc->hidden[i].end >= end)
+            return 1;
+    return 0;
+}
+
+/* Any byte of phrase hidden? */
+static int phrase_touches_hidden(const kps_doc *doc, const char *phrase)
+{
+    const char *at = strstr(doc->text, phrase);
+    ck_assert_msg(at != NULL, "'%s' not in text", phrase);
+    size_t start = (size_t)(at - doc->text), end = start + strlen(phrase);
+    for (size_t i = 0; i < doc->nhidden; i++)
+        if (doc->hidden[i].start < end && doc->hidden[i].end > start)
+            return 1;
+    return 0;
+}
+
+/* A two-run paragraph: a visible run and a run with rpr properties. */
+static void hidden_case(const char *styles, const char *ppr, const char *rpr,
+                        int expect_hidden)
+{
+    char body[2048];
+    snprintf(body, sizeof body,
+             "<w:p>%s<w:r><w:t xml:space=\"preserve\">Visible words </w:t>"
+             "</w:r><w:r>%s<w:t>KPI strategic alignment</w:t></w:r></w:p>",
+             ppr ? ppr : "", rpr ? rpr : "");
+    size_t len;
+    unsigned char *zip = styles ? fixture_docx_styled(styles, body, &len)
+                                : fixture_docx_body(body, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Visible words KPI strategic alignment\n");
+    ck_assert_msg(phrase_hidden(&doc, "KPI strategic alignment") ==
+                      expect_hidden,
+                  "rPr %s: expected %s", rpr ? rpr : "-",
+                  expect_hidden ? "hidden" : "visible");
+    /* paragraph properties apply to the first run too */
+    if (!ppr)
+        ck_assert(!phrase_touches_hidden(&doc, "Visible words"));
+    kps_doc_free(&doc);
+}
+
+/* ---- item 2: which text ------------------------------------------------- */
+
+START_TEST(test_plain_paragraphs)
+{
+    body_is("<w:p><w:r><w:t>Hello</w:t></w:r></w:p><w:p><w:r><w:t>World</w:t>"
+            "</w:r></w:p>",
+            "Hello\nWorld\n");
+}
+END_TEST
+
+START_TEST(test_main_part_from_package_rels)
+{
+    fixture_docx_spec spec = {0};
+    spec.main_name = "word/document2.xml";
+    spec.body = "<w:p><w:r><w:t>Alternate path</w:t></w:r></w:p>";
+    spec.headers[0] = "<w:p><w:r><w:t>Head</w:t></w:r></w:p>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Alternate path\nHead\n");
+    ck_assert_uint_eq(doc.nparts, 2);
+    ck_assert_str_eq(doc.parts[0], "word/document2.xml");
+    ck_assert_str_eq(doc.parts[1], "word/header1.xml");
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_fallback_without_package_rels)
+{
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:t>No rels</w:t></w:r></w:p>";
+    spec.no_package_rels = 1;
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "No rels\n");
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_strict_namespaces)
+{
+    fixture_docx_spec spec = {0};
+    spec.strict = 1;
+    spec.main_name = "word/main.xml";
+    spec.body = "<w:p><w:r><w:t>Strict text</w:t></w:r></w:p><w:p><w:r><w:rPr>"
+                "<w:vanish/></w:rPr><w:t>gone</w:t></w:r></w:p>";
+    spec.footers[0] = "<w:p><w:r><w:t>Strict footer</w:t></w:r></w:p>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Strict text\ngone\nStrict footer\n");
+    ck_assert(phrase_hidden(&doc, "gone"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_utf8_bom)
+{
+    fixture_docx_spec spec = {0};
+    spec.bom = 1;
+    spec.body =
+        "<w:p><w:r><w:t>After a BOM \xC3\xA9t\xC3\xA9</w:t></w:r></w:p>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "After a BOM \xC3\xA9t\xC3\xA9\n");
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_parts_order_and_segments)
+{
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:t>Body one</w:t></w:r></w:p><w:p><w:r><w:t>"
+                "Body two</w:t></w:r></w:p>";
+    spec.headers[0] = "<w:p><w:r><w:t>Header default</w:t></w:r></w:p>";
+    spec.headers[1] = "<w:p><w:r><w:t>Header first</w:t></w:r></w:p>";
+    spec.footers[0] = "<w:p><w:r><w:t>Footer even</w:t></w:r></w:p>";
+    spec.footnotes =
+        "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r>"
+        "<w:separator/></w:r></w:p></w:footnote>"
+        "<w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:r>"
+        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+        "<w:footnote w:id=\"1\"><w:p><w:r><w:t>Footnote text</w:t></w:r>"
+        "</w:p></w:footnote>";
+    spec.endnotes =
+        "<w:endnote w:id=\"1\"><w:p><w:r><w:t>Endnote text</w:t></w:r>"
+        "</w:p></w:endnote>";
+    spec.comments =
+        "<w:comment w:id=\"0\"><w:p><w:r><w:t>Comment text</w:t></w:r>"
+        "</w:p></w:comment>";
+    spec.modified = "2023-05-17T10:20:30Z";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Body one\nBody two\nHeader default\nHeader "
+                               "first\nFooter even\nFootnote text\nEndnote "
+                               "text\n");
+    ck_assert_uint_eq(doc.nparts, 6);
+    ck_assert_str_eq(doc.parts[0], "word/document.xml");
+    ck_assert_str_eq(doc.parts[1], "word/header1.xml");
+    ck_assert_str_eq(doc.parts[2], "word/header2.xml");
+    ck_assert_str_eq(doc.parts[3], "word/footer1.xml");
+    ck_assert_str_eq(doc.parts[4], "word/footnotes.xml");
+    ck_assert_str_eq(doc.parts[5], "word/endnotes.xml");
+    ck_assert_uint_eq(doc.nsegments, 7);
+    /* segment 1: "Body two", part 0, paragraph 1 */
+    ck_assert_uint_eq(doc.segments[1].start, 9);
+    ck_assert_uint_eq(doc.segments[1].end, 17);
+    ck_assert_uint_eq(doc.segments[1].part, 0);
+    ck_assert_uint_eq(doc.segments[1].paragraph, 1);
+    /* the real footnote is the third paragraph of its part */
+    ck_assert_uint_eq(doc.segments[5].part, 4);
+    ck_assert_uint_eq(doc.segments[5].paragraph, 0);
+    for (size_t i = 0; i < doc.nsegments; i++) {
+        ck_assert_uint_lt(doc.segments[i].start, doc.segments[i].end);
+        if (i)
+            ck_assert_uint_ge(doc.segments[i].start, doc.segments[i - 1].end);
+    }
+    ck_assert_int_eq(doc.modified_year, 2023);
+    ck_assert_int_eq(doc.modified_month, 5);
+    ck_assert_int_eq(doc.modified_day, 17);
+    ck_assert_ptr_null(strstr(doc.text, "Comment"));
+    kps_doc_free(&doc);
+
+    /* comments come last when asked for */
+    zip = fixture_docx(&spec, &len);
+    extract_ok(zip, len, 1, &doc);
+    ck_assert_uint_eq(doc.nparts, 7);
+    ck_assert_str_eq(doc.parts[6], "word/comments.xml");
+    const char *c = strstr(doc.text, "Comment text\n");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq((size_t)(c - doc.text) + strlen("Comment text\n"),
+                      doc.len);
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_text_box_read_once)
+{
+    /* Word writes a text box twice: DrawingML in mc:Choice, VML in
+     * mc:Fallback. */
+    body_is("<w:p><w:r><w:t xml:space=\"preserve\">Name </w:t></w:r><w:r>"
+            "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing>"
+            "<wp:anchor behindDoc=\"0\"><a:graphic><a:graphicData><wps:wsp>"
+            "<wps:spPr><a:noFill/></wps:spPr><wps:txbx><w:txbxContent><w:p>"
+            "<w:r><w:t>Skills box</w:t></w:r></w:p></w:txbxContent></wps:txbx>"
+            "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+            "</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+            "<w:txbxContent><w:p><w:r><w:t>Skills box</w:t></w:r></w:p>"
+            "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r><w:r><w:t xml:space=\"preserve\">"
+            " tail</w:t></w:r></w:p>",
+            "Name \nSkills box\n tail\n");
+}
+END_TEST
+
+START_TEST(test_alternate_content_unknown_requires)
+{
+    body_is("<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"x\">"
+            "<w:t>choice</w:t></mc:Choice><mc:Fallback><w:t>fallback</w:t>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>",
+            "fallback\n");
+    /* an undeclared prefix is not understood either */
+    body_is("<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"nope\">"
+            "<w:t>choice</w:t></mc:Choice><mc:Fallback><w:t>fallback</w:t>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>",
+            "fallback\n");
+    /* an understood one wins over the fallback */
+    body_is("<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"w14\">"
+            "<w:t>choice</w:t></mc:Choice><mc:Fallback><w:t>fallback</w:t>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>",
+            "choice\n");
+}
+END_TEST
+
+START_TEST(test_tracked_changes_accepted)
+{
+    body_is("<w:p><w:r><w:t xml:space=\"preserve\">Kept </w:t></w:r>"
+            "<w:ins w:id=\"1\"><w:r><w:t xml:space=\"preserve\">inserted </w:t>"
+            "</w:r></w:ins><w:del w:id=\"2\"><w:r><w:delText>"
+            "deleted </w:delText></w:r></w:del><w:moveFrom w:id=\"3\"><w:r>"
+            "<w:t xml:space=\"preserve\">moved-away </w:t></w:r></w:moveFrom>"
+            "<w:moveTo w:id=\"4\"><w:r><w:t xml:space=\"preserve\">"
+            "moved-here</w:t></w:r></w:moveTo></w:p>",
+            "Kept inserted moved-here\n");
+}
+END_TEST
+
+START_TEST(test_deleted_paragraph_mark_joins)
+{
+    body_is("<w:p><w:pPr><w:rPr><w:del w:id=\"1\"/></w:rPr></w:pPr><w:r>"
+            "<w:t xml:space=\"preserve\">split</w:t></w:r></w:p><w:p><w:r><w:t>"
+            "Paragraph.</w:t></w:r></w:p>",
+            "splitParagraph.\n");
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+    body_is("<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r>"
+            "<w:instrText xml:space=\"preserve\">"
+            " HYPERLINK \"http://example.com\" </w:instrText></w:r><w:r>"
+            "<w:fldChar w:fldCharType=\"separate\"/></w:r><w:r>"
+            "<w:t xml:space=\"preserve\">result text</w:t></w:r><w:r>"
+            "<w:fldChar w:fldCharType=\"end\"/></w:r>"
+            "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t xml:space=\"preserve\">"
+            " 7</w:t></w:r></w:fldSimple></w:p>",
+            "result text 7\n");
+}
+END_TEST
+
+START_TEST(test_containers_walked)
+{
+    body_is("<w:sdt><w:sdtPr><w:alias w:val=\"alias text\"/><w:placeholder>"
+            "<w:docPart w:val=\"x\"/></w:placeholder></w:sdtPr><w:sdtContent>"
+            "<w:p><w:smartTag w:uri=\"u\" w:element=\"place\"><w:r>"
+            "<w:t xml:space=\"preserve\">Tel Aviv</w:t></w:r></w:smartTag><w:r>"
+            "<w:t xml:space=\"preserve\">, </w:t></w:r>"
+            "<w:hyperlink r:id=\"rId9\"><w:r><w:t xml:space=\"preserve\">"
+            "linked</w:t></w:r></w:hyperlink><w:customXml w:element=\"c\"><w:r>"
+            "<w:t xml:space=\"preserve\"> custom</w:t></w:r></w:customXml>"
+            "</w:p></w:sdtContent></w:sdt>",
+            "Tel Aviv, linked custom\n");
+}
+END_TEST
+
+START_TEST(test_special_characters)
+{
+    body_is("<w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t>"
+            "<w:cr/><w:t>d</w:t><w:ptab w:relativeTo=\"margin\" "
+            "w:alignment=\"right\" w:leader=\"none\"/><w:t>e</w:t>"
+            "<w:noBreakHyphen/><w:t>f</w:t><w:softHyphen/><w:t>g</w:t>"
+            "</w:r></w:p>",
+            "a\tb\nc\nd\te-fg\n");
+    /* tab stops in the paragraph properties are not tabs */
+    body_is("<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs>"
+            "</w:pPr><w:r><w:t xml:space=\"preserve\">x</w:t></w:r></w:p>",
+            "x\n");
+    /* line breaks inside w:t are white space */
+    body_is("<w:p><w:r><w:t>two\nlines</w:t></w:r></w:p>", "two lines\n");
+}
+END_TEST
+
+START_TEST(test_symbols)
+{
+    body_is("<w:p><w:r><w:sym w:font=\"Symbol\" w:char=\"F0B7\"/>"
+            "<w:sym w:font=\"Wingdings\" w:char=\"F0A7\"/>"
+            "<w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/>"
+            "<w:sym w:font=\"Wingdings\" w:char=\"F028\"/>"
+            "<w:sym w:font=\"Symbol\" w:char=\"F061\"/>"
+            "<w:sym w:font=\"Symbol\" w:char=\"F0DA\"/>"
+            "<w:sym w:font=\"Arial\" w:char=\"2713\"/>"
+            "<w:sym w:font=\"Arial\" w:char=\"E001\"/>"
+            "<w:sym w:font=\"Arial\" w:char=\"zz\"/><w:r>"
+            "<w:t xml:space=\"preserve\"> done</w:t></w:r></w:r></w:p>",
+            "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xCE\xB1\xE2\x88\xA8"
+            "\xE2\x9C\x93 done\n");
+    /* private-use glyph codes typed in a Symbol-font run */
+    body_is("<w:p><w:r><w:rPr><w:rFonts w:ascii=\"Symbol\" "
+            "w:hAnsi=\"Symbol\"/></w:rPr><w:t>\xEF\x80\xA8\xEF\x81\xA1"
+            "</w:t></w:r></w:p>",
+            "(\xCE\xB1\n");
+}
+END_TEST
+
+START_TEST(test_tables)
+{
+    body_is("<w:p><w:r><w:t>Above</w:t></w:r></w:p><w:tbl><w:tblPr>"
+            "<w:tblStyle w:val=\"Grid\"/></w:tblPr><w:tblGrid>"
+            "<w:gridCol w:w=\"100\"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/>"
+            "</w:trPr><w:tc><w:tcPr><w:tcW w:w=\"100\"/></w:tcPr><w:p><w:r>"
+            "<w:t>Top left</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>"
+            "Top right</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r>"
+            "<w:t>Two</w:t></w:r></w:p><w:p><w:r><w:t>paragraphs</w:t></w:r>"
+            "</w:p></w:tc><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>Last</w:t>"
+            "</w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:r><w:t>Below</w:t></w:r>"
+            "</w:p>",
+            "Above\nTop left\tTop right\nTwo\nparagraphs\t\tLast\nBelow\n");
+}
+END_TEST
+
+START_TEST(test_drop_cap_joins)
+{
+    body_is("<w:p><w:pPr><w:framePr w:dropCap=\"drop\" w:lines=\"3\"/></w:pPr>"
+            "<w:r><w:t xml:space=\"preserve\">D</w:t></w:r></w:p><w:p><w:r>"
+            "<w:t>rop cap.</w:t></w:r></w:p>",
+            "Drop cap.\n");
+}
+END_TEST
+
+START_TEST(test_math_text)
+{
+    body_is("<w:p><w:r><w:t xml:space=\"preserve\">Area </w:t></w:r><m:oMath>"
+            "<m:r><m:t>x=2</m:t></m:r></m:oMath></w:p>",
+            "Area x=2\n");
+}
+END_TEST
+
+/* ---- item 3: hidden text ---------------------------------------------- */
+
+START_TEST(test_hidden_direct)
+{
+    hidden_case(NULL, NULL, "<w:rPr><w:vanish/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"true\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"0\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"false\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"ffffff\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"F2F0FE\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"EFFFFF\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"auto\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"1F3864\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"4\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"2\"/></w:rPr>", 1);
+    hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"5\"/></w:rPr>", 0);
+    hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"22\"/></w:rPr>", 0);
+    /* changed properties are history, not formatting */
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:rPrChange w:id=\"1\"><w:rPr><w:vanish/></w:rPr>"
+                "</w:rPrChange></w:rPr>",
+                0);
+}
+END_TEST
+
+START_TEST(test_white_on_a_background_is_visible)
+{
+    const char *white = "<w:color w:val=\"FFFFFF\"/>";
+    char rpr[256];
+    snprintf(rpr, sizeof rpr,
+             "<w:rPr>%s<w:shd w:val=\"clear\" w:color=\"auto\" "
+             "w:fill=\"1F3864\"/></w:rPr>",
+             white);
+    hidden_case(NULL, NULL, rpr, 0);
+    snprintf(rpr, sizeof rpr,
+             "<w:rPr>%s<w:shd w:val=\"clear\" w:color=\"auto\" "
+             "w:fill=\"FFFFFF\"/></w:rPr>",
+             white);
+    hidden_case(NULL, NULL, rpr, 1);
+    snprintf(rpr, sizeof rpr, "<w:rPr>%s<w:highlight w:val=\"black\"/></w:rPr>",
+             white);
+    hidden_case(NULL, NULL, rpr, 0);
+    snprintf(rpr, sizeof rpr, "<w:rPr>%s</w:rPr>", white);
+    hidden_case(NULL,
+                "<w:pPr><w:shd w:val=\"clear\" w:fill=\"000000\"/></w:pPr>",
+                rpr, 0);
+    /* vanish stays hidden on any background */
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:vanish/><w:shd w:val=\"clear\" w:fill=\"000000\"/>"
+                "</w:rPr>",
+                1);
+}
+END_TEST
+
+START_TEST(test_white_in_shaded_cell_is_visible)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" w:fill=\"2E74B5\"/>"
+        "</w:tcPr><w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>"
+        "Banner</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+        "<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>Stuffed"
+        "</w:t></w:r></w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_white_in_filled_text_box_is_visible)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:drawing><wp:anchor behindDoc=\"0\"><a:graphic>"
+        "<a:graphicData><wps:wsp><wps:spPr><a:solidFill><a:srgbClr "
+        "val=\"1F3864\"/></a:solidFill><a:ln><a:solidFill><a:srgbClr "
+        "val=\"FFFFFF\"/></a:solidFill></a:ln></wps:spPr><wps:txbx>"
+        "<w:txbxContent><w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr>"
+        "<w:t>Sidebar</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:drawing><wp:anchor behindDoc=\"0\"><a:graphic>"
+        "<a:graphicData><wps:wsp><wps:spPr><a:noFill/></wps:spPr><wps:txbx>"
+        "<w:txbxContent><w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr>"
+        "<w:t>Invisible</w:t></w:r></w:p></w:txbxContent></wps:txbx>"
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+        "</w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(!phrase_touches_hidden(&doc, "Sidebar"));
+    ck_assert(phrase_hidden(&doc, "Invisible"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_white_over_background_art_is_not_flagged)
+{
+    /* A dark shape drawn behind the text (a PDF-converted template): white
+     * text may stand on it, so white alone no longer counts as hidden;
+     * vanish and tiny text still do. */
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:pict><v:group style=\"position:absolute;"
+        "z-index:-100\"><v:rect style=\"width:100;height:800\" "
+        "fillcolor=\"#376d8b\" stroked=\"f\"/></v:group></w:pict></w:r></w:p>"
+        "<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>Contact"
+        "</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>Secret</w:t></w:r>"
+        "</w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(!phrase_touches_hidden(&doc, "Contact"));
+    ck_assert(phrase_hidden(&doc, "Secret"));
+    kps_doc_free(&doc);
+
+    /* a picture behind the text, in a header */
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr>"
+                "<w:t>Contact</w:t></w:r></w:p>";
+    spec.headers[0] =
+        "<w:p><w:r><w:drawing><wp:anchor behindDoc=\"1\"><a:graphic>"
+        "<a:graphicData><pic:pic/></a:graphicData></a:graphic></wp:anchor>"
+        "</w:drawing></w:r></w:p>";
+    zip = fixture_docx(&spec, &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(!phrase_touches_hidden(&doc, "Contact"));
+    kps_doc_free(&doc);
+
+    /* a coloured page */
+    zip = fixture_docx_body("<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/>"
+                            "</w:rPr><w:t>Contact</w:t></w:r></w:p>",
+                            &len);
+    free(zip);
+    spec = (fixture_docx_spec){0};
+    spec.document_xml =
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas."
+        "openxmlformats.org/wordprocessingml/2006/main\"><w:background "
+        "w:color=\"000000\"/><w:body><w:p><w:r><w:rPr><w:color "
+        "w:val=\"FFFFFF\"/></w:rPr><w:t>Contact</w:t></w:r></w:p></w:body>"
+        "</w:document>";
+    zip = fixture_docx(&spec, &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_uint_eq(doc.nhidden, 0);
+    kps_doc_free(&doc);
+}
+END_TEST
+
+static const char *const hiding_styles =
+    "<w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"22\"/></w:rPr>"
+    "</w:rPrDefault></w:docDefaults>"
+    "<w:latentStyles><w:lsdException w:name=\"Normal\"/></w:latentStyles>"
+    "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+    "<w:name w:val=\"Normal\"/></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"HiddenPara\"><w:basedOn "
+    "w:val=\"Normal\"/><w:rPr><w:vanish/></w:rPr></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"HiddenChild\"><w:basedOn "
+    "w:val=\"HiddenPara\"/></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"ShadedPara\"><w:pPr><w:shd "
+    "w:val=\"clear\" w:fill=\"000000\"/></w:pPr></w:style>"
+    "<w:style w:type=\"character\" w:styleId=\"WhiteChar\"><w:rPr><w:color "
+    "w:val=\"FFFFFF\"/></w:rPr></w:style>"
+    "<w:style w:type=\"character\" w:styleId=\"TinyChar\"><w:rPr><w:sz "
+    "w:val=\"3\"/></w:rPr></w:style>"
+    "<w:style w:type=\"character\" w:styleId=\"LoopA\"><w:basedOn "
+    "w:val=\"LoopB\"/></w:style>"
+    "<w:style w:type=\"character\" w:styleId=\"LoopB\"><w:basedOn "
+    "w:val=\"LoopA\"/><w:rPr><w:vanish/></w:rPr></w:style>"
+    "<w:style w:type=\"table\" w:styleId=\"DarkList\"><w:rPr><w:color "
+    "w:val=\"FFFFFF\"/></w:rPr></w:style>";
+
+START_TEST(test_hidden_through_styles)
+{
+    hidden_case(hiding_styles,
+                "<w:pPr><w:pStyle w:val=\"HiddenPara\"/></w:pPr>", NULL, 1);
+    hidden_case(hiding_styles,
+                "<w:pPr><w:pStyle w:val=\"HiddenChild\"/></w:pPr>", NULL, 1);
+    hidden_case(hiding_styles,
+                "<w:pPr><w:pStyle w:val=\"HiddenChild\"/></w:pPr>",
+                "<w:rPr><w:vanish w:val=\"0\"/></w:rPr>", 0);
+    hidden_case(hiding_styles, NULL,
+                "<w:rPr><w:rStyle w:val=\"WhiteChar\"/></w:rPr>", 1);
+    hidden_case(hiding_styles,
+                "<w:pPr><w:pStyle w:val=\"ShadedPara\"/></w:pPr>",
+                "<w:rPr><w:rStyle w:val=\"WhiteChar\"/></w:rPr>", 0);
+    hidden_case(hiding_styles, NULL,
+                "<w:rPr><w:rStyle w:val=\"TinyChar\"/></w:rPr>", 1);
+    hidden_case(hiding_styles, NULL,
+                "<w:rPr><w:rStyle w:val=\"TinyChar\"/><w:sz w:val=\"20\"/>"
+                "</w:rPr>",
+                0);
+    /* a basedOn loop ends; the loop's own properties still count */
+    hidden_case(hiding_styles, NULL,
+                "<w:rPr><w:rStyle w:val=\"LoopB\"/></w:rPr>", 1);
+    hidden_case(hiding_styles, NULL,
+                "<w:rPr><w:rStyle w:val=\"NoSuchStyle\"/></w:rPr>", 0);
+}
+END_TEST
+
+START_TEST(test_hidden_through_defaults)
+{
+    /* the document defaults and the default paragraph style apply to
+     * every run: hide everything, show one run directly */
+    const char *styles =
+        "<w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr>"
+        "</w:rPrDefault></w:docDefaults>";
+    size_t len;
+    unsigned char *zip = fixture_docx_styled(
+        styles,
+        "<w:p><w:r><w:t xml:space=\"preserve\">Hidden by default </w:t>"
+        "</w:r><w:r><w:rPr><w:vanish w:val=\"false\"/></w:rPr><w:t>"
+        "shown</w:t></w:r></w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "Hidden by default"));
+    ck_assert(!phrase_touches_hidden(&doc, "shown"));
+    kps_doc_free(&doc);
+
+    zip = fixture_docx_styled(
+        "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\">"
+        "<w:rPr><w:sz w:val=\"1\"/></w:rPr></w:style>",
+        "<w:p><w:r><w:t>tiny everywhere</w:t></w:r></w:p>", &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "tiny everywhere"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_table_styles_do_not_hide)
+{
+    /* Word's built-in dark table styles carry white text; they are not
+     * applied here, so they must not hide anything. */
+    hidden_case("<w:style w:type=\"table\" w:styleId=\"DarkList\"><w:rPr>"
+                "<w:color w:val=\"FFFFFF\"/><w:vanish/></w:rPr></w:style>",
+                NULL, NULL, 0);
+}
+END_TEST
+
+START_TEST(test_hidden_ranges_merge_and_sort)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>one </w:t></w:r>"
+        "<w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>two</w:t></w:r>"
+        "<w:r><w:t xml:space=\"preserve\"> seen </w:t></w:r>"
+        "<w:r><w:rPr><w:sz w:val=\"3\"/></w:rPr><w:t>three</w:t></w:r></w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "one two seen three\n");
+    ck_assert_uint_eq(doc.nhidden, 2);
+    ck_assert_uint_eq(doc.hidden[0].start, 0);
+    ck_assert_uint_eq(doc.hidden[0].end, 7);
+    ck_assert_uint_eq(doc.hidden[1].start, 13);
+    ck_assert_uint_eq(doc.hidden[1].end, 18);
+    kps_doc_free(&doc);
+}
+END_TEST
+
+/* ---- item 5: limits ------------------------------------------------------ */
+
+START_TEST(test_limit_zip_entries)
+{
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_zip_entries = 3;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "max_zip_entries is 3");
+}
+END_TEST
+
+START_TEST(test_limit_input_bytes)
+{
+    size_t len;
+    unsigned char *zip =
+        fixture_docx_body("<w:p><w:r><w:t>x</w:t></w:r></w:p>", &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_input_bytes = len - 1;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "max_input_bytes");
+}
+END_TEST
+
+START_TEST(test_limit_part_bytes)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:t>a paragraph long enough</w:t></w:r></w:p>", &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_part_bytes = 100;
+    fails_with(
+        zip, len, &lim, KPISCAN_ERR_LIMIT,
+        "part _rels/.rels: uncompressed size exceeds max_part_bytes (100)");
+    zip = fixture_docx_body(
+        "<w:p><w:r><w:t>a paragraph long enough</w:t></w:r></w:p>", &len);
+    lim.max_part_bytes = 900;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/document.xml: uncompressed size exceeds max_part_bytes");
+}
+END_TEST
+
+START_TEST(test_limit_total_bytes)
+{
+    size_t len;
+    unsigned char *zip =
+        fixture_docx_body("<w:p><w:r><w:t>text</w:t></w:r></w:p>", &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_total_bytes = 1000;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "max_total_bytes (1000)");
+}
+END_TEST
+
+START_TEST(test_limit_text_bytes)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:t>0123456789</w:t></w:r></w:p><w:p><w:r><w:t>"
+        "0123456789</w:t></w:r></w:p>",
+        &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_text_bytes = 15;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/document.xml: extracted text exceeds max_text_bytes (15)");
+}
+END_TEST
+
+START_TEST(test_limit_huge_text_node)
+{
+    /* One 17 MiB text node, stored uncompressed so the ratio check stays
+     * out of the way: the text limit (16 MiB) must end it. */
+    const char *head = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://"
+                       "schemas.openxmlformats.org/wordprocessingml/2006/main"
+                       "\"><w:body><w:p><w:r><w:t>";
+    const char *tail = "</w:t></w:r></w:p></w:body></w:document>";
+    size_t n = 17u << 20, hl = strlen(head), tl = strlen(tail);
+    char *xml = malloc(hl + n + tl);
+    ck_assert_ptr_nonnull(xml);
+    memcpy(xml, head, hl);
+    for (size_t i = 0; i < n; i++)
+        xml[hl + i] = (char)('a' + i % 26);
+    memcpy(xml + hl + n, tail, tl);
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_stored(z, "word/document.xml", xml, hl + n + tl);
+    free(xml);
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "extracted text exceeds max_text_bytes");
+}
+END_TEST
+
+START_TEST(test_limit_deep_nesting)
+{
+    size_t depth = 10000;
+    size_t cap = depth * 16 + 256;
+    char *body = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    size_t o = 0;
+    o += (size_t)sprintf(body + o, "<w:p>");
+    for (size_t i = 0; i < depth; i++)
+        o += (size_t)sprintf(body + o, "<w:sdt>");
+    for (size_t i = 0; i < depth; i++)
+        o += (size_t)sprintf(body + o, "</w:sdt>");
+    sprintf(body + o, "</w:p>");
+    size_t len;
+    unsigned char *zip = fixture_docx_body(body, &len);
+    free(body);
+    fails_with(
+        zip, len, NULL, KPISCAN_ERR_LIMIT,
+        "word/document.xml: XML nesting deeper than max_xml_depth (256)");
+
+    /* and a lower configured depth is honoured */
+    zip = fixture_docx_body("<w:p><w:r><w:t>shallow</w:t></w:r></w:p>", &len);
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_xml_depth = 4;
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "max_xml_depth (4)");
+}
+END_TEST
+
+START_TEST(test_zip_bomb)
+{
+    /* 200 MB of spaces deflate ~1000:1.  Refused from the declared sizes,
+     * before anything is inflated. */
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(z, "word/document.xml.tmp", "x");
+    fixture_zip_add_repeat(z, "word/document.xml",
+                           "<?xml version=\"1.0\"?><w:document xmlns:w=\"http:"
+                           "//schemas.openxmlformats.org/wordprocessingml/"
+                           "2006/main\"><w:body><w:p><w:r><w:t>",
+                           ' ', 200u * 1000 * 1000,
+                           "</w:t></w:r></w:p></w:body></w:document>");
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    ck_assert_uint_lt(len, 1u << 20);
+    unsigned char *copy = malloc(len);
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, zip, len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "word/document.xml: compression ratio exceeds max_ratio "
+               "(100:1)");
+
+    /* The same bomb lying about its size (1 KiB declared): inflating stops
+     * at the declared size, long before 200 MB. */
+    ck_assert_uint_eq(
+        fixture_set_declared_size(copy, len, "word/document.xml", 1024), 2);
+    fails_with(copy, len, NULL, KPISCAN_ERR_CORRUPT,
+               "word/document.xml: more data than its declared size");
+}
+END_TEST
+
+START_TEST(test_ratio_floor)
+{
+    /* Small parts compress well too; below ratio_floor that is no bomb. */
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_repeat(z, "word/document.xml",
+                           "<?xml version=\"1.0\"?><w:document xmlns:w=\"http:"
+                           "//schemas.openxmlformats.org/wordprocessingml/"
+                           "2006/main\"><w:body><w:p><w:r><w:t>x",
+                           ' ', 500000,
+                           "</w:t></w:r></w:p></w:body></w:document>");
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_uint_eq(doc.len, 500002);
+    kps_doc_free(&doc);
+}
+END_TEST
+
+START_TEST(test_quadratic_shapes_refused)
+{
+    /* libxml2 2.9 needs quadratic time for these; they are refused before
+     * it sees them */
+    size_t cap = 32768;
+    char *body = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    size_t o = (size_t)sprintf(body, "<w:p");
+    for (int i = 0; i < 300; i++)
+        o += (size_t)sprintf(body + o, " a%d=\"1\"", i);
+    sprintf(body + o, "/>");
+    size_t len;
+    unsigned char *zip = fixture_docx_body(body, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "word/document.xml: an element has more than 256 attributes");
+
+    /* 3 x 200 namespaces in scope at once */
+    o = 0;
+    for (int level = 0; level < 3; level++) {
+        o += (size_t)sprintf(body + o, "<w:sdt");
+        for (int i = 0; i < 200; i++)
+            o += (size_t)sprintf(body + o, " xmlns:n%d_%d=\"u\"", level, i);
+        o += (size_t)sprintf(body + o, ">");
+    }
+    strcpy(body + o, "</w:sdt></w:sdt></w:sdt>");
+    zip = fixture_docx_body(body, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "more than 512 namespace declarations in scope");
+
+    /* the same declarations one after the other are fine: scopes close */
+    o = 0;
+    for (int level = 0; level < 3; level++) {
+        o += (size_t)sprintf(body + o, "<w:p");
+        for (int i = 0; i < 200; i++)
+            o += (size_t)sprintf(body + o, " xmlns:n%d_%d=\"u\"", level, i);
+        o += (size_t)sprintf(body + o, "><w:r><w:t>ok</w:t></w:r></w:p>");
+    }
+    zip = fixture_docx_body(body, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "ok\nok\nok\n");
+    kps_doc_free(&doc);
+    free(body);
+}
+END_TEST
+
+/* ---- item 6: errors and hostile input --------------------------------- */
+
+START_TEST(test_not_a_docx)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(z, "hello.txt", "hello");
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "not a DOCX document");
+
+    /* an empty archive */
+    z = fixture_zip_new();
+    zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "not a DOCX document");
+
+    /* an XLSX-like package: officeDocument, but no w:document */
+    z = fixture_zip_new();
+    fixture_zip_add_str(
+        z, "_rels/.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas"
+        ".openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+        "\" Target=\"xl/workbook.xml\"/></Relationships>");
+    fixture_zip_add_str(z, "xl/workbook.xml",
+                        "<workbook xmlns=\"http://schemas.openxmlformats.org/"
+                        "spreadsheetml/2006/main\"/>");
+    zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "not a DOCX document");
+}
+END_TEST
+
+START_TEST(test_empty_document)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body("<w:p/><w:p><w:r><w:t xml:space="
+                                           "\"preserve\">   </w:t></w:r></w:p>",
+                                           &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
+}
+END_TEST
+
+START_TEST(test_truncated_archive)
+{
+    size_t len;
+    unsigned char *zip =
+        fixture_docx_body("<w:p><w:r><w:t>Some text</w:t></w:r></w:p>", &len);
+    fails_with(zip, len / 2, NULL, KPISCAN_ERR_CORRUPT, "corrupt DOCX: ");
+    zip = fixture_docx_body("<w:p><w:r><w:t>Some text</w:t></w:r></w:p>", &len);
+    fails_with(zip, 10, NULL, KPISCAN_ERR_CORRUPT, "corrupt DOCX: ");
+}
+END_TEST
+
+START_TEST(test_duplicate_entry_names)
+{
+    /* libzip refuses to write duplicates: write a look-alike name and
+     * patch it in the local header and the central directory. */
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:t>real</w:t></w:r></w:p>";
+    spec.extra_name = "word/documenX.xml";
+    spec.extra_data = "<w:document xmlns:w=\"http://schemas.openxmlformats."
+                      "org/wordprocessingml/2006/main\"><w:body><w:p><w:r>"
+                      "<w:t>shadow</w:t></w:r></w:p></w:body></w:document>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    ck_assert_uint_eq(
+        fixture_replace(zip, len, "word/documenX.xml", "word/document.xml"), 2);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "duplicate entry name 'word/document.xml'");
+
+    /* part names are case-insensitive in OPC */
+    zip = fixture_docx(&spec, &len);
+    ck_assert_uint_eq(
+        fixture_replace(zip, len, "word/documenX.xml", "WORD/Document.xml"), 2);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT, "duplicate entry name");
+}
+END_TEST
+
+START_TEST(test_crc_error)
+{
+    fixture_zip *z = fixture_zip_new();
+    const char *xml = "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+                      "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>"
+                      "Checksummed text</w:t></w:r></w:p></w:body>"
+                      "</w:document>";
+    fixture_zip_add_stored(z, "word/document.xml", xml, strlen(xml));
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    size_t at = fixture_find(zip, len, "Checksummed");
+    ck_assert_uint_ne(at, (size_t)-1);
+    zip[at] = 'c'; /* still well-formed XML: only the CRC can tell */
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "corrupt DOCX: word/document.xml: CRC error");
+}
+END_TEST
+
+START_TEST(test_billion_laughs)
+{
+    fixture_docx_spec spec = {0};
+    spec.document_xml =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n"
+        "<!ENTITY lol \"lol\">\n"
+        "<!ENTITY lol1 "
+        "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        "<!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+        "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        "<!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        "<!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+        "<!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+        "<!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+        "<!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+        "<!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+        "]>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>&lol9;</w:t>"
+        "</w:r></w:p></w:body></w:document>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "DOCTYPE not allowed in word/document.xml");
+}
+END_TEST
+
+START_TEST(test_external_entity)
+{
+    fixture_docx_spec spec = {0};
+    spec.document_xml =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE w:document [\n"
+        "<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>&xxe;</w:t>"
+        "</w:r></w:p></w:body></w:document>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(extract(zip, len, 0, &doc, err), KPISCAN_ERR_CORRUPT);
+    ck_assert_ptr_null(doc.text);
+    ck_assert_ptr_null(strstr(kpiscan_error_message(err), "root:"));
+    ck_assert_str_eq(kpiscan_error_reason(err),
+                     "DOCTYPE not allowed in word/document.xml");
+    kpiscan_error_free(err);
+
+    /* a DOCTYPE in any other part is refused as well */
+    spec = (fixture_docx_spec){0};
+    spec.body = "<w:p><w:r><w:t>fine</w:t></w:r></w:p>";
+    spec.styles_xml = "<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM "
+                      "\"http://example.com/x.dtd\"><w:styles xmlns:w=\"http:"
+                      "//schemas.openxmlformats.org/wordprocessingml/2006/"
+                      "main\"><w:style w:styleId=\"a\"><w:rPr><w:vanish/>"
+                      "</w:rPr></w:style></w:styles>";
+    zip = fixture_docx(&spec, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "DOCTYPE not allowed in word/styles.xml");
+    /* even when nothing in it could hide text */
+    spec.styles_xml = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]>"
+                      "<w:styles xmlns:w=\"http://schemas.openxmlformats.org/"
+                      "wordprocessingml/2006/main\"/>";
+    zip = fixture_docx(&spec, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "DOCTYPE not allowed in word/styles.xml");
+
+    /* and an entity reference without a declaration is malformed XML */
+    zip = fixture_docx_body("<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>", &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "malformed XML in word/document.xml");
+}
+END_TEST
+
+START_TEST(test_malformed_xml_has_position)
+{
+    fixture_docx_spec spec = {0};
+    spec.document_xml =
+        "<?xml version=\"1.0\"?>\n<w:document xmlns:w=\"http://schemas."
+        "openxmlformats.org/wordprocessingml/2006/main\">\n<w:body>\n"
+        "<w:p><w:r><w:t>Hi</w:r></w:p>\n</w:body></w:document>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(extract(zip, len, 0, &doc, err), KPISCAN_ERR_CORRUPT);
+    ck_assert_msg(strncmp(kpiscan_error_reason(err),
+                          "malformed XML in word/document.xml: ", 36) == 0,
+                  "%s", kpiscan_error_reason(err));
+    ck_assert_uint_eq(kpiscan_error_line(err), 4);
+    ck_assert_uint_gt(kpiscan_error_column(err), 0);
+    ck_assert_str_eq(kpiscan_error_file(err), "cv.docx");
+    kpiscan_error_free(err);
+
+    /* invalid UTF-8 in a part declared UTF-8 */
+    zip = fixture_docx_body("<w:p><w:r><w:t>bad \xC3\x28 byte</w:t></w:r>"
+                            "</w:p>",
+                            &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT, "malformed XML in");
+}
+END_TEST
+
+/* A part in another encoding, built by hand. */
+static unsigned char *docx_with_part_bytes(const char *bytes, size_t n,
+                                           size_t *len)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add(z, "word/document.xml", bytes, n);
+    return fixture_zip_finish(z, len);
+}
+
+/* UTF-16LE of an ASCII/Latin-1 string, with a byte-order mark. */
+static char *utf16le(const char *s, size_t *n)
+{
+    size_t k = strlen(s);
+    char *out = malloc(2 * k + 2);
+    ck_assert_ptr_nonnull(out);
+    out[0] = (char)0xFF;
+    out[1] = (char)0xFE;
+    for (size_t i = 0; i < k; i++) {
+        out[2 + 2 * i] = s[i];
+        out[3 + 2 * i] = 0;
+    }
+    *n = 2 * k + 2;
+    return out;
+}
+
+#define DOC_OPEN                                                               \
+    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"                 \
+    "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>"
+#define DOC_CLOSE "</w:t></w:r></w:p></w:body></w:document>"
+
+START_TEST(test_encodings)
+{
+    size_t n, len;
+    kps_doc doc;
+    char *u16 = utf16le("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" DOC_OPEN
+                        "sixteen" DOC_CLOSE,
+                        &n);
+    unsigned char *zip = docx_with_part_bytes(u16, n, &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "sixteen\n");
+    kps_doc_free(&doc);
+
+    /* a lone surrogate is not UTF-16 */
+    size_t at = n - 2 * strlen("n" DOC_CLOSE);
+    u16[at] = 0x00;
+    u16[at + 1] = (char)0xD8;
+    zip = docx_with_part_bytes(u16, n, &len);
+    free(u16);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT, "invalid UTF-16");
+
+    const char *latin1 =
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" DOC_OPEN
+        "caf\xE9" DOC_CLOSE;
+    zip = docx_with_part_bytes(latin1, strlen(latin1), &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "caf\xC3\xA9\n");
+    kps_doc_free(&doc);
+
+    const char *cp1252 =
+        "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" DOC_OPEN
+        "\x93quoted\x94 \x80" DOC_CLOSE;
+    zip = docx_with_part_bytes(cp1252, strlen(cp1252), &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "\xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x82\xAC\n");
+    kps_doc_free(&doc);
+
+    const char *sjis = "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>" DOC_OPEN
+                       "\x82\xA0\xFF\xFF\x81" DOC_CLOSE;
+    zip = docx_with_part_bytes(sjis, strlen(sjis), &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "unsupported encoding 'Shift_JIS'");
+
+    const char *ebcdic = "\x4C\x6F\xA7\x94\x93";
+    zip = docx_with_part_bytes(ebcdic, strlen(ebcdic), &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT, "not XML text");
+}
+END_TEST
+
+/* libxml2 must never write to stderr, whatever the input: run hostile
+ * parts with stderr sent to a file and look at the file. */
+START_TEST(test_nothing_printed)
+{
+#define BYTES(s)                                                               \
+    {                                                                          \
+        s, sizeof s - 1                                                        \
+    }
+    static const struct {
+        const char *s;
+        size_t n;
+    } parts[] = {
+        BYTES("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>" DOC_OPEN
+              "\x82\xA0\xFF\xFF\x81" DOC_CLOSE),
+        BYTES("<?xml version=\"1.0\" encoding=\"UTF-16\"?>" DOC_OPEN
+              "x" DOC_CLOSE),
+        BYTES("<?xml version=\"1.0\"?>" DOC_OPEN "bad \xC3\x28 utf8" DOC_CLOSE),
+        BYTES("<?xml version=\"1.0\"?>" DOC_OPEN "&undefined;" DOC_CLOSE),
+        BYTES("<?xml version=\"1.0\"?>" DOC_OPEN "unclosed"),
+        BYTES("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"e\">]>" DOC_OPEN
+              "&e;" DOC_CLOSE),
+        BYTES("<?xml version=\"1.1\"?>" DOC_OPEN "&#x1;" DOC_CLOSE),
+        BYTES("<?xml version=\"1.0\" encoding=\"bogus\"?>" DOC_OPEN DOC_CLOSE),
+        /* byte patterns libxml2 would take for UCS-4 or EBCDIC */
+        BYTES("<\0\0\0\xE7\x8C\x9A\xE6"),
+        BYTES("\0\0\0<\0\0\0a"),
+        BYTES("\xEF\xBB\xBF<\0\0\0\xE7\x8C\x9A\xE6"),
+        BYTES("\xFF\xFE<\0\0\0\0\0"),
+        BYTES("\x4C\x6F\xA7\x94\x93"),
+    };
+#undef BYTES
+    FILE *sink = tmpfile();
+    ck_assert_ptr_nonnull(sink);
+    fflush(stderr);
+    int saved = dup(fileno(stderr));
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(dup2(fileno(sink), fileno(stderr)), 0);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t len;
+        unsigned char *zip = docx_with_part_bytes(parts[i].s, parts[i].n, &len);
+        kps_doc doc;
+        kpiscan_error *err = kpiscan_error_new();
+        int rc = extract(zip, len, 0, &doc, err);
+        if (rc == KPISCAN_OK)
+            kps_doc_free(&doc);
+        kpiscan_error_free(err);
+    }
+    fflush(stderr);
+    dup2(saved, fileno(stderr));
+    close(saved);
+    fseek(sink, 0, SEEK_END);
+    long printed = ftell(sink);
+    fclose(sink);
+    ck_assert_int_eq(printed, 0);
+}
+END_TEST
+
+START_TEST(test_null_arguments)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    kps_doc doc;
+    ck_assert_int_eq(kps_docx_extract(NULL, 0, "x", &lim, 0, &doc, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+}
+END_TEST
+
+START_TEST(test_error_object_optional)
+{
+    size_t len;
+    unsigned char *zip =
+        fixture_docx_body("<w:p><w:r><w:t>ok</w:t></w:r></w:p>", &len);
+    kps_limits lim;
+    test_limits(&lim);
+    kps_doc doc;
+    ck_assert_int_eq(kps_docx_extract(zip, len / 2, "x", &lim, 0, &doc, NULL),
+                     KPISCAN_ERR_CORRUPT);
+    free(zip);
+}
+END_TEST
+
+/* ---- the suite ---------------------------------------------------------- */
+
+int main(void)
+{
+    Suite *s = suite_create("docx");
+
+    TCase *text = tcase_create("text");
+    tcase_add_test(text, test_plain_paragraphs);
+    tcase_add_test(text, test_main_part_from_package_rels);
+    tcase_add_test(text, test_fallback_without_package_rels);
+    tcase_add_test(text, test_strict_namespaces);
+    tcase_add_test(text, test_utf8_bom);
+    tcase_add_test(text, test_parts_order_and_segments);
+    tcase_add_test(text, test_text_box_read_once);
+    tcase_add_test(text, test_alternate_content_unknown_requires);
+    tcase_add_test(text, test_tracked_changes_accepted);
+    tcase_add_test(text, test_deleted_paragraph_mark_joins);
+    tcase_add_test(text, test_fields);
+    tcase_add_test(text, test_containers_walked);
+    tcase_add_test(text, test_special_characters);
+    tcase_add_test(text, test_symbols);
+    tcase_add_test(text, test_tables);
+    tcase_add_test(text, test_drop_cap_joins);
+    tcase_add_test(text, test_math_text);
+    suite_add_tcase(s, text);
+
+    TCase *hidden = tcase_create("hidden");
+    tcase_add_test(hidden, test_hidden_direct);
+    tcase_add_test(hidden, test_white_on_a_background_is_visible);
+    tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
+    tcase_add_test(hidden, test_white_in_filled_text_box_is_visible);
+    tcase_add_test(hidden, test_white_over_background_art_is_not_flagged);
+    tcase_add_test(hidden, test_hidden_through_styles);
+    tcase_add_test(hidden, test_hidden_through_defaults);
+    tcase_add_test(hidden, test_table_styles_do_not_hide);
+    tcase_add_test(hidden, test_hidden_ranges_merge_and_sort);
+    suite_add_tcase(s, hidden);
+
+    TCase *limits = tcase_create("limits");
+    tcase_set_timeout(limits, 120);
+    tcase_add_test(limits, test_limit_zip_entries);
+    tcase_add_test(limits, test_limit_input_bytes);
+    tcase_add_test(limits, test_limit_part_bytes);
+    tcase_add_test(limits, test_limit_total_bytes);
+    tcase_add_test(limits, test_limit_text_bytes);
+    tcase_add_test(limits, test_limit_huge_text_node);
+    tcase_add_test(limits, test_limit_deep_nesting);
+    tcase_add_test(limits, test_zip_bomb);
+    tcase_add_test(limits, test_ratio_floor);
+    tcase_add_test(limits, test_quadratic_shapes_refused);
+    suite_add_tcase(s, limits);
+
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, test_not_a_docx);
+    tcase_add_test(errors, test_empty_document);
+    tcase_add_test(errors, test_truncated_archive);
+    tcase_add_test(errors, test_duplicate_entry_names);
+    tcase_add_test(errors, test_crc_error);
+    tcase_add_test(errors, test_billion_laughs);
+    tcase_add_test(errors, test_external_entity);
+    tcase_add_test(errors, test_malformed_xml_has_position);
+    tcase_add_test(errors, test_encodings);
+    tcase_add_test(errors, test_nothing_printed);
+    tcase_add_test(errors, test_null_arguments);
+    tcase_add_test(errors, test_error_object_optional);
+    suite_add_tcase(s, errors);
+
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
