@@ -3,7 +3,21 @@
  * The text is validated as UTF-8 once by the caller, so every match runs
  * with PCRE2_NO_UTF_CHECK (re-validating on each of dozens of passes costs
  * several times the match itself).  Match data, match context and JIT stack
- * belong to the scan, never to the shared pack. */
+ * belong to the scan, never to the shared pack.
+ *
+ * kps_match_all() first runs the pack's literal prefilter (prefilter.c):
+ * one automaton pass tells which rules can match at all, and for most
+ * rules the few offsets where a match can start (every match begins with
+ * one of the rule's "lead" literals).  A rule is then searched only from
+ * those offsets, with a copy compiled with PCRE2_USE_OFFSET_LIMIT so that
+ * a search tries start positions in [from, limit] and no further, still
+ * under JIT.  The subject is always the whole text (lookbehind, \b and
+ * lookahead see what they would see), positions that are not candidates
+ * cannot start a match, and each search resumes where the previous match
+ * ended, so the hits are exactly those of running every rule over the
+ * whole text: kps_match_all_bruteforce(), kept as the reference.  The one
+ * difference: PCRE2's match limit counts per call, so a rule that hits the
+ * limit over the whole text may not hit it on the shorter searches. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -13,7 +27,10 @@
 
 /* JIT stack for one scan: 32 KiB grows to 1 MiB, enough for every
  * reasonable rule; a rule that needs more fails with a match-limit error
- * instead of crashing or hanging. */
+ * instead of crashing or hanging.  It is made only when a match needs
+ * more than the 32 KiB PCRE2 uses by default (on the machine stack), and
+ * that match is then run again: mapping 1 MiB for every document cost
+ * more than matching a short one. */
 #define JIT_STACK_START (32 * 1024)
 #define JIT_STACK_MAX (1024 * 1024)
 
@@ -56,73 +73,178 @@ static size_t char_len(const char *text, size_t len, size_t i)
     return n;
 }
 
+/* Per-scan matching state: one of each, reused by every rule. */
+typedef struct matcher {
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *stack;
+    const char *text;
+    size_t len;
+    const char *name;
+    kpiscan_error *err;
+    kps_hits *out;
+} matcher;
+
+static int matcher_init(matcher *M, unsigned long match_limit)
+{
+    M->md = pcre2_match_data_create(1, NULL);
+    M->mctx = pcre2_match_context_create(NULL);
+    if (!M->md || !M->mctx)
+        return kps_fail(M->err, KPISCAN_ERR_NOMEM, M->name, "out of memory");
+    pcre2_set_match_limit(
+        M->mctx,
+        (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit));
+    /* The interpreter (used when JIT is unavailable) honours these; JIT
+     * ignores them and is bounded by the match limit and its stack. */
+    pcre2_set_depth_limit(M->mctx, 10000);
+    pcre2_set_heap_limit(M->mctx, 20000); /* KiB */
+    return KPISCAN_OK;
+}
+
+static void matcher_free(matcher *M)
+{
+    pcre2_jit_stack_free(M->stack);
+    pcre2_match_context_free(M->mctx);
+    pcre2_match_data_free(M->md);
+}
+
+static int match_error(matcher *M, const kps_rule *rule, int m)
+{
+    int limit = m == PCRE2_ERROR_MATCHLIMIT ||
+                m == PCRE2_ERROR_JIT_STACKLIMIT ||
+                m == PCRE2_ERROR_DEPTHLIMIT || m == PCRE2_ERROR_HEAPLIMIT;
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(m, msg, sizeof msg);
+    return kps_fail_at(
+        M->err, limit ? KPISCAN_ERR_MATCH_LIMIT : KPISCAN_ERR_INTERNAL, M->name,
+        0, 0, rule->id, "%s%s",
+        limit ? "pattern match limit exceeded: " : "match error: ",
+        (const char *)msg);
+}
+
+/* Matches of rule r whose start lies in [*start, limit] (limit SIZE_MAX:
+ * anywhere), in order, each search resuming where the previous match
+ * ended: exactly the matches a search over the whole text finds there.
+ * *start is advanced past them.  code must be compiled with
+ * PCRE2_USE_OFFSET_LIMIT when limit is not SIZE_MAX. */
+static int match_span(matcher *M, const pcre2_code *code, size_t r,
+                      const kps_rule *rule, size_t *start, size_t limit)
+{
+    pcre2_set_offset_limit(M->mctx, limit == SIZE_MAX ? PCRE2_UNSET : limit);
+    while (*start <= M->len && *start <= limit) {
+        int m = pcre2_match(code, (PCRE2_SPTR)M->text, M->len, *start,
+                            PCRE2_NO_UTF_CHECK, M->md, M->mctx);
+        if (m == PCRE2_ERROR_JIT_STACKLIMIT && !M->stack) {
+            /* The same search with the full stack: what it would have
+             * returned had the stack been there from the start. */
+            M->stack =
+                pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
+            if (!M->stack)
+                return kps_fail(M->err, KPISCAN_ERR_NOMEM, M->name,
+                                "out of memory");
+            pcre2_jit_stack_assign(M->mctx, NULL, M->stack);
+            continue;
+        }
+        if (m == PCRE2_ERROR_NOMATCH)
+            return KPISCAN_OK;
+        if (m < 0)
+            return match_error(M, rule, m);
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(M->md);
+        size_t s = ov[0], e = ov[1];
+        if (e <= s) {
+            /* Empty (or \K-reversed) match: step one character on so the
+             * loop always advances. */
+            size_t at = s > e ? s : e;
+            if (at >= M->len) {
+                *start = M->len + 1;
+                return KPISCAN_OK;
+            }
+            *start = at + char_len(M->text, M->len, at);
+            continue;
+        }
+        if (hits_push(M->out, r, s, e))
+            return kps_fail(M->err, KPISCAN_ERR_NOMEM, M->name,
+                            "out of memory");
+        *start = e;
+    }
+    return KPISCAN_OK;
+}
+
+/* With more candidates than one per this many bytes, one search over the
+ * whole text might be cheaper than a search per candidate (the result is
+ * the same).  Measured on the corpus: a whole-text search of a rule runs
+ * at a few hundred MB/s, a candidate costs ~0.1 us, so this is rare. */
+#define DENSE_BYTES_PER_CANDIDATE 32
+
+/* Rule r, tried only at the offsets where a match can start: each is a
+ * search confined to that one start (offset limit = start offset).
+ * Grouping near candidates into one wider search was measured slower: the
+ * positions in between are expensive to reject for rules that begin with
+ * a lookbehind. */
+static int match_candidates(matcher *M, const pcre2_code *wcode, size_t r,
+                            const kps_rule *rule, const size_t *cand,
+                            size_t ncand)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        if (cand[i] < start)
+            continue; /* inside the previous match */
+        start = cand[i];
+        int rc = match_span(M, wcode, r, rule, &start, cand[i]);
+        if (rc)
+            return rc;
+    }
+    return KPISCAN_OK;
+}
+
+/* Run the pack over the text: every rule over the whole text when pf is
+ * NULL (brute force), else only the rules the prefilter lets through,
+ * each from its candidate starts when it has them. */
+static int match_rules(const kpiscan_pack *pack, const kps_prefilter *pf,
+                       const char *text, size_t len, unsigned long match_limit,
+                       const char *name, kps_hits *out, kpiscan_error *err)
+{
+    matcher M = {
+        .text = text, .len = len, .name = name, .err = err, .out = out};
+    kps_pf_scan st = {0};
+    int rc = matcher_init(&M, match_limit);
+    if (!rc && pf && kps_prefilter_scan(pf, text, len, &st))
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    for (size_t r = 0; r < pack->nrules && !rc; r++) {
+        const kps_rule *rule = &pack->rules[r];
+        if (pf && !st.active[r])
+            continue;
+        const size_t *cand;
+        size_t ncand, start = 0;
+        int windowed =
+            pf ? kps_prefilter_candidates(pf, &st, r, &cand, &ncand) : 0;
+        if (windowed < 0)
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        else if (windowed && ncand * DENSE_BYTES_PER_CANDIDATE < len)
+            rc = match_candidates(&M, kps_prefilter_window_code(pf, r), r, rule,
+                                  cand, ncand);
+        else
+            rc = match_span(&M, rule->code, r, rule, &start, SIZE_MAX);
+    }
+    if (!rc && out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, hit_cmp);
+    kps_pf_scan_free(&st);
+    matcher_free(&M);
+    return rc;
+}
+
+int kps_match_all_bruteforce(const kpiscan_pack *pack, const char *text,
+                             size_t len, unsigned long match_limit,
+                             const char *name, kps_hits *out,
+                             kpiscan_error *err)
+{
+    return match_rules(pack, NULL, text, len, match_limit, name, out, err);
+}
+
 int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
                   unsigned long match_limit, const char *name, kps_hits *out,
                   kpiscan_error *err)
 {
-    int rc = KPISCAN_OK;
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    pcre2_match_context *mctx = pcre2_match_context_create(NULL);
-    pcre2_jit_stack *stack =
-        pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
-    if (!md || !mctx || !stack) {
-        rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
-        goto done;
-    }
-    pcre2_set_match_limit(mctx, (uint32_t)(match_limit > UINT32_MAX
-                                               ? UINT32_MAX
-                                               : match_limit));
-    /* The interpreter (used when JIT is unavailable) honours these; JIT
-     * ignores them and is bounded by the match limit and its stack. */
-    pcre2_set_depth_limit(mctx, 10000);
-    pcre2_set_heap_limit(mctx, 20000); /* KiB */
-    pcre2_jit_stack_assign(mctx, NULL, stack);
-
-    for (size_t r = 0; r < pack->nrules && !rc; r++) {
-        const pcre2_code *code = pack->rules[r].code;
-        size_t start = 0;
-        while (start <= len) {
-            int m = pcre2_match(code, (PCRE2_SPTR)text, len, start,
-                                PCRE2_NO_UTF_CHECK, md, mctx);
-            if (m == PCRE2_ERROR_NOMATCH)
-                break;
-            if (m < 0) {
-                int limit = m == PCRE2_ERROR_MATCHLIMIT ||
-                            m == PCRE2_ERROR_JIT_STACKLIMIT ||
-                            m == PCRE2_ERROR_DEPTHLIMIT ||
-                            m == PCRE2_ERROR_HEAPLIMIT;
-                PCRE2_UCHAR msg[256];
-                pcre2_get_error_message(m, msg, sizeof msg);
-                rc = kps_fail_at(
-                    err, limit ? KPISCAN_ERR_MATCH_LIMIT : KPISCAN_ERR_INTERNAL,
-                    name, 0, 0, pack->rules[r].id, "%s%s",
-                    limit ? "pattern match limit exceeded: " : "match error: ",
-                    (const char *)msg);
-                break;
-            }
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-            size_t s = ov[0], e = ov[1];
-            if (e <= s) {
-                /* Empty (or \K-reversed) match: step one character on so
-                 * the loop always advances. */
-                size_t at = s > e ? s : e;
-                if (at >= len)
-                    break;
-                start = at + char_len(text, len, at);
-                continue;
-            }
-            if (hits_push(out, r, s, e)) {
-                rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
-                break;
-            }
-            start = e;
-        }
-    }
-    if (!rc && out->n > 1)
-        qsort(out->v, out->n, sizeof *out->v, hit_cmp);
-done:
-    pcre2_jit_stack_free(stack);
-    pcre2_match_context_free(mctx);
-    pcre2_match_data_free(md);
-    return rc;
+    return match_rules(pack, pack->prefilter, text, len, match_limit, name, out,
+                       err);
 }
