@@ -1,0 +1,596 @@
+"""kpiscan - Python binding of libkpiscan, the resume KPI scanner.
+
+Pure standard library (ctypes): no build step, no third-party packages.
+Load a pack once, then scan paths or bytes; every result is plain Python
+objects.  Errors of the library are raised as KpiscanError carrying the
+library's own message.
+
+    import datetime, kpiscan
+    pack = kpiscan.Pack()                         # the default KPI pack
+    result = pack.scan_path("cv.txt", as_of=datetime.date(2026, 6, 1))
+    print(result.level, result.confidence, result.years)
+    for ev in result.evidence:
+        print(ev.line, ev.column, ev.rule_id, ev.text)
+
+The shared library is found through the KPISCAN_LIBRARY environment
+variable (a path), else ctypes.util.find_library("kpiscan"), else the
+soname libkpiscan.so.0 on the loader's default path.
+
+Threads: a Pack and an Options object may be shared by any number of
+threads; ctypes releases the GIL while the library scans, so scans on
+several threads really run at once.  A Result is immutable.
+"""
+
+import ctypes
+import ctypes.util
+import datetime
+import json
+import os
+import threading
+import weakref
+from dataclasses import dataclass
+from typing import List, Optional
+
+__all__ = [
+    "KpiscanError", "Pack", "Options", "Result", "Evidence", "Span", "Rule",
+    "LEVELS", "library_version",
+]
+
+LEVELS = ("none", "junior", "mid", "senior")
+_SONAME = "libkpiscan.so.0"
+
+_c_void_p = ctypes.c_void_p
+_c_char_p = ctypes.c_char_p
+_c_size_t = ctypes.c_size_t
+_c_int = ctypes.c_int
+_c_uint = ctypes.c_uint
+_c_ulong = ctypes.c_ulong
+_c_long = ctypes.c_long
+_c_double = ctypes.c_double
+_P = ctypes.POINTER
+
+# name: (restype, argtypes).  Every function used is declared, so ctypes
+# never guesses int for a pointer or size_t (which truncates on 64-bit).
+_PROTOTYPES = {
+    "kpiscan_version": (_c_char_p, []),
+    "kpiscan_version_number": (_c_int, []),
+    "kpiscan_strerror": (_c_char_p, [_c_int]),
+    "kpiscan_status_name": (_c_char_p, [_c_int]),
+    "kpiscan_free": (None, [_c_void_p]),
+    "kpiscan_error_new": (_c_void_p, []),
+    "kpiscan_error_free": (None, [_c_void_p]),
+    "kpiscan_error_status": (_c_int, [_c_void_p]),
+    "kpiscan_error_message": (_c_char_p, [_c_void_p]),
+    "kpiscan_error_file": (_c_char_p, [_c_void_p]),
+    "kpiscan_error_line": (_c_size_t, [_c_void_p]),
+    "kpiscan_error_column": (_c_size_t, [_c_void_p]),
+    "kpiscan_error_rule_id": (_c_char_p, [_c_void_p]),
+    "kpiscan_error_reason": (_c_char_p, [_c_void_p]),
+    "kpiscan_level_name": (_c_char_p, [_c_int]),
+    "kpiscan_category_name": (_c_char_p, [_c_int]),
+    "kpiscan_pack_builder_new": (_c_void_p, []),
+    "kpiscan_pack_builder_free": (None, [_c_void_p]),
+    "kpiscan_pack_builder_add_default": (_c_int, [_c_void_p, _c_void_p]),
+    "kpiscan_pack_builder_add_file": (_c_int, [_c_void_p, _c_char_p, _c_void_p]),
+    "kpiscan_pack_builder_add_buffer": (
+        _c_int, [_c_void_p, _c_char_p, _c_size_t, _c_char_p, _c_void_p]),
+    "kpiscan_pack_builder_disable_rule": (
+        _c_int, [_c_void_p, _c_char_p, _c_void_p]),
+    "kpiscan_pack_builder_build": (_c_int, [_c_void_p, _P(_c_void_p), _c_void_p]),
+    "kpiscan_pack_free": (None, [_c_void_p]),
+    "kpiscan_pack_name": (_c_char_p, [_c_void_p]),
+    "kpiscan_pack_version": (_c_char_p, [_c_void_p]),
+    "kpiscan_pack_hash": (_c_char_p, [_c_void_p]),
+    "kpiscan_pack_rule_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_pack_rule_id": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_category": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_level": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_weight": (_c_double, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_regex": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_description": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_rule_source": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_pack_check_examples": (_c_int, [_c_void_p, _c_void_p]),
+    "kpiscan_options_new": (_c_void_p, []),
+    "kpiscan_options_free": (None, [_c_void_p]),
+    "kpiscan_options_set_as_of": (_c_int, [_c_void_p, _c_int, _c_int, _c_int]),
+    "kpiscan_options_set_max_input_bytes": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_match_limit": (_c_int, [_c_void_p, _c_ulong]),
+    "kpiscan_options_set_excerpts": (_c_int, [_c_void_p, _c_int]),
+    "kpiscan_options_set_max_text_bytes": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_max_zip_entries": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_max_part_bytes": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_max_total_bytes": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_max_ratio": (_c_int, [_c_void_p, _c_uint]),
+    "kpiscan_options_set_max_xml_depth": (_c_int, [_c_void_p, _c_uint]),
+    "kpiscan_options_set_format_hint": (_c_int, [_c_void_p, _c_char_p]),
+    "kpiscan_scan_buffer": (_c_int, [_c_void_p, _c_void_p, _c_char_p, _c_size_t,
+                                     _c_char_p, _P(_c_void_p), _c_void_p]),
+    "kpiscan_scan_file": (_c_int, [_c_void_p, _c_void_p, _c_char_p,
+                                   _P(_c_void_p), _c_void_p]),
+    "kpiscan_result_free": (None, [_c_void_p]),
+    "kpiscan_result_name": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_format": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_level": (_c_int, [_c_void_p]),
+    "kpiscan_result_confidence": (_c_double, [_c_void_p]),
+    "kpiscan_result_score": (_c_double, [_c_void_p, _c_int]),
+    "kpiscan_result_years": (_c_double, [_c_void_p]),
+    "kpiscan_result_dated_years": (_c_double, [_c_void_p]),
+    "kpiscan_result_stated_years": (_c_double, [_c_void_p]),
+    "kpiscan_result_as_of": (_c_long, [_c_void_p]),
+    "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_text": (_c_void_p, [_c_void_p, _P(_c_size_t)]),
+    "kpiscan_result_hidden_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_evidence_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_evidence": (_c_void_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_span_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_span": (_c_void_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_to_json": (_c_void_p, [_c_void_p, _c_void_p, _c_uint]),
+    "kpiscan_evidence_rule_id": (_c_char_p, [_c_void_p]),
+    "kpiscan_evidence_category": (_c_int, [_c_void_p]),
+    "kpiscan_evidence_level": (_c_int, [_c_void_p]),
+    "kpiscan_evidence_weight": (_c_double, [_c_void_p]),
+    "kpiscan_evidence_contribution": (_c_double, [_c_void_p]),
+    "kpiscan_evidence_text": (_c_char_p, [_c_void_p]),
+    "kpiscan_evidence_offset": (_c_size_t, [_c_void_p]),
+    "kpiscan_evidence_length": (_c_size_t, [_c_void_p]),
+    "kpiscan_evidence_line": (_c_size_t, [_c_void_p]),
+    "kpiscan_evidence_column": (_c_size_t, [_c_void_p]),
+    "kpiscan_evidence_section": (_c_char_p, [_c_void_p]),
+    "kpiscan_evidence_hidden": (_c_int, [_c_void_p]),
+    "kpiscan_evidence_part": (_c_char_p, [_c_void_p]),
+    "kpiscan_evidence_paragraph": (_c_size_t, [_c_void_p]),
+    "kpiscan_span_is_statement": (_c_int, [_c_void_p]),
+    "kpiscan_span_start": (_c_long, [_c_void_p]),
+    "kpiscan_span_end": (_c_long, [_c_void_p]),
+    "kpiscan_span_years": (_c_double, [_c_void_p]),
+    "kpiscan_span_counted": (_c_int, [_c_void_p]),
+    "kpiscan_span_text": (_c_char_p, [_c_void_p]),
+    "kpiscan_span_line": (_c_size_t, [_c_void_p]),
+    "kpiscan_span_column": (_c_size_t, [_c_void_p]),
+}
+
+_KPISCAN_OK = 0
+_KPISCAN_ERR_NOMEM = -1
+_KPISCAN_ERR_ARGUMENT = -2
+_JSON_PRETTY = 1
+
+_lib = None
+_lib_lock = threading.Lock()
+
+
+def _library():
+    """The loaded library, loaded on first use (so KPISCAN_LIBRARY may be set
+    after import)."""
+    global _lib
+    with _lib_lock:
+        if _lib is None:
+            path = (os.environ.get("KPISCAN_LIBRARY")
+                    or ctypes.util.find_library("kpiscan") or _SONAME)
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError as e:
+                raise OSError(
+                    f"kpiscan: cannot load libkpiscan ({path}): {e}; install "
+                    f"it or set KPISCAN_LIBRARY to its path") from e
+            for name, (restype, argtypes) in _PROTOTYPES.items():
+                fn = getattr(lib, name)
+                fn.restype = restype
+                fn.argtypes = argtypes
+            _lib = lib
+        return _lib
+
+
+def _str(raw):
+    """A const char * of the library as str (None stays None)."""
+    return None if raw is None else raw.decode("utf-8", "replace")
+
+
+def library_version():
+    """The version of the loaded library, e.g. "0.1.0"."""
+    return _str(_library().kpiscan_version())
+
+
+class KpiscanError(Exception):
+    """A failure reported by libkpiscan.
+
+    str(e) is the library's complete message, e.g.
+    "cv.pdf: unsupported format: PDF document".  Attributes: status (the
+    negative kpiscan_status), code (its stable name, e.g. "not_text"), and
+    the parts of the detail: file, line, column, rule_id, reason (empty or 0
+    where they do not apply).
+    """
+
+    def __init__(self, status, message, code=None, file="", line=0, column=0,
+                 rule_id="", reason=""):
+        super().__init__(message)
+        self.status = status
+        self.code = code or _str(_library().kpiscan_status_name(status))
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.rule_id = rule_id
+        self.reason = reason or message
+
+    @classmethod
+    def _from_status(cls, status, what):
+        lib = _library()
+        return cls(status, f"{what}: {_str(lib.kpiscan_strerror(status))}")
+
+
+class _ErrorBox:
+    """A kpiscan_error for one call: each call has its own, so concurrent
+    calls never share one (the library's rule)."""
+
+    def __enter__(self):
+        self.lib = _library()
+        self.ptr = self.lib.kpiscan_error_new()
+        if not self.ptr:
+            raise MemoryError("kpiscan: out of memory")
+        return self
+
+    def __exit__(self, *exc):
+        self.lib.kpiscan_error_free(self.ptr)
+        return False
+
+    def check(self, status):
+        if status == _KPISCAN_OK:
+            return
+        if status == _KPISCAN_ERR_NOMEM:
+            raise MemoryError(_str(self.lib.kpiscan_error_message(self.ptr)))
+        lib, p = self.lib, self.ptr
+        message = _str(lib.kpiscan_error_message(p)) or \
+            _str(lib.kpiscan_strerror(status))
+        raise KpiscanError(status, message,
+                           file=_str(lib.kpiscan_error_file(p)),
+                           line=lib.kpiscan_error_line(p),
+                           column=lib.kpiscan_error_column(p),
+                           rule_id=_str(lib.kpiscan_error_rule_id(p)),
+                           reason=_str(lib.kpiscan_error_reason(p)))
+
+
+class Options:
+    """Settings for scans; every argument is optional (None = default).
+
+    as_of: datetime.date (or "YYYY-MM-DD") that "Present" means; default
+        today.  Pin it for reproducible results.
+    format_hint: "text", "docx" or "odt"; the content still decides (see
+        kpiscan_options_set_format_hint in kpiscan.h).
+    excerpts: False leaves the matched text out of to_json().
+    max_input_bytes, max_text_bytes, max_zip_entries, max_part_bytes,
+    max_total_bytes, max_ratio, max_xml_depth, match_limit: limits; a
+        document past one raises KpiscanError with code "limit" (or
+        "match_limit").
+
+    An Options object is immutable once made and may be shared by threads.
+    """
+
+    _LIMITS = ("max_input_bytes", "max_text_bytes", "max_zip_entries",
+               "max_part_bytes", "max_total_bytes", "max_ratio",
+               "max_xml_depth", "match_limit")
+
+    def __init__(self, as_of=None, format_hint=None, excerpts=None, **limits):
+        unknown = set(limits) - set(self._LIMITS)
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        lib = _library()
+        self._ptr = lib.kpiscan_options_new()
+        if not self._ptr:
+            raise MemoryError("kpiscan: out of memory")
+        self._finalizer = weakref.finalize(self, lib.kpiscan_options_free,
+                                           self._ptr)
+        if as_of is not None:
+            if isinstance(as_of, str):
+                as_of = datetime.date.fromisoformat(as_of)
+            self._set("as_of", lib.kpiscan_options_set_as_of(
+                self._ptr, as_of.year, as_of.month, as_of.day), as_of)
+        if format_hint is not None:
+            self._set("format_hint", lib.kpiscan_options_set_format_hint(
+                self._ptr, format_hint.encode()), format_hint)
+        if excerpts is not None:
+            lib.kpiscan_options_set_excerpts(self._ptr, 1 if excerpts else 0)
+        for name, value in limits.items():
+            if value is None:
+                continue
+            if not isinstance(value, int) or value <= 0:
+                raise KpiscanError(_KPISCAN_ERR_ARGUMENT,
+                                   f"{name}: must be a positive integer, "
+                                   f"not {value!r}")
+            setter = getattr(lib, "kpiscan_options_set_" + name)
+            self._set(name, setter(self._ptr, value), value)
+        self.settings = {"as_of": as_of, "format_hint": format_hint,
+                         "excerpts": excerpts, **limits}
+
+    def _set(self, name, status, value):
+        if status != _KPISCAN_OK:
+            lib = _library()
+            raise KpiscanError(status, f"{name} {value!r}: "
+                               f"{_str(lib.kpiscan_strerror(status))}")
+
+    def __repr__(self):
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.settings.items()
+                          if v is not None)
+        return f"Options({shown})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    level: str
+    weight: float
+    regex: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence.  offset and length are in bytes of
+    result.text encoded as UTF-8; line is 1-based and column counts
+    Unicode characters from 1."""
+    rule_id: str
+    category: str
+    level: str
+    weight: float
+    contribution: float
+    text: str
+    offset: int
+    length: int
+    line: int
+    column: int
+    section: str
+    hidden: bool
+    part: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """An employment date range (start and end as YYYYMM) or a statement
+    such as "7+ years of experience" (start and end None)."""
+    statement: bool
+    start: Optional[int]
+    end: Optional[int]
+    years: float
+    counted: bool
+    text: str
+    line: int
+    column: int
+
+
+def _years(value):
+    return None if value < 0 else value
+
+
+class Result:
+    """The outcome of one scan, read into Python objects.
+
+    level ("none", "junior", "mid", "senior"), confidence (0..1), years
+    (None when the resume gives no dates or statement), dated_years,
+    stated_years, scores ({"junior": ..., "mid": ..., "senior": ...}),
+    reason, format ("text", "docx", "odt"), name, as_of (datetime.date),
+    text (the decoded document), evidence (list of Evidence), spans (list
+    of Span), hidden_count.  to_json() gives the library's JSON.
+    """
+
+    def __init__(self, ptr, options):
+        lib = _library()
+        self._ptr = ptr
+        self._options = options  # to_json honours its excerpts setting
+        self._finalizer = weakref.finalize(self, lib.kpiscan_result_free, ptr)
+        self.name = _str(lib.kpiscan_result_name(ptr))
+        self.format = _str(lib.kpiscan_result_format(ptr))
+        self.level = _str(lib.kpiscan_level_name(lib.kpiscan_result_level(ptr)))
+        self.confidence = lib.kpiscan_result_confidence(ptr)
+        self.years = _years(lib.kpiscan_result_years(ptr))
+        self.dated_years = _years(lib.kpiscan_result_dated_years(ptr))
+        self.stated_years = _years(lib.kpiscan_result_stated_years(ptr))
+        self.scores = {LEVELS[i]: lib.kpiscan_result_score(ptr, i)
+                       for i in (1, 2, 3)}
+        self.reason = _str(lib.kpiscan_result_reason(ptr))
+        as_of = lib.kpiscan_result_as_of(ptr)
+        self.as_of = datetime.date(as_of // 10000, as_of // 100 % 100,
+                                   as_of % 100)
+        length = _c_size_t(0)
+        text = lib.kpiscan_result_text(ptr, ctypes.byref(length))
+        self.text = ctypes.string_at(text, length.value).decode("utf-8")
+        self.hidden_count = lib.kpiscan_result_hidden_count(ptr)
+        self.evidence: List[Evidence] = [
+            self._evidence(lib, lib.kpiscan_result_evidence(ptr, i))
+            for i in range(lib.kpiscan_result_evidence_count(ptr))]
+        self.spans: List[Span] = [
+            self._span(lib, lib.kpiscan_result_span(ptr, i))
+            for i in range(lib.kpiscan_result_span_count(ptr))]
+
+    @staticmethod
+    def _evidence(lib, ev):
+        return Evidence(
+            rule_id=_str(lib.kpiscan_evidence_rule_id(ev)),
+            category=_str(lib.kpiscan_category_name(
+                lib.kpiscan_evidence_category(ev))),
+            level=_str(lib.kpiscan_level_name(lib.kpiscan_evidence_level(ev))),
+            weight=lib.kpiscan_evidence_weight(ev),
+            contribution=lib.kpiscan_evidence_contribution(ev),
+            text=_str(lib.kpiscan_evidence_text(ev)),
+            offset=lib.kpiscan_evidence_offset(ev),
+            length=lib.kpiscan_evidence_length(ev),
+            line=lib.kpiscan_evidence_line(ev),
+            column=lib.kpiscan_evidence_column(ev),
+            section=_str(lib.kpiscan_evidence_section(ev)),
+            hidden=bool(lib.kpiscan_evidence_hidden(ev)),
+            part=_str(lib.kpiscan_evidence_part(ev)),
+            paragraph=lib.kpiscan_evidence_paragraph(ev))
+
+    @staticmethod
+    def _span(lib, sp):
+        statement = bool(lib.kpiscan_span_is_statement(sp))
+        return Span(
+            statement=statement,
+            start=None if statement else lib.kpiscan_span_start(sp),
+            end=None if statement else lib.kpiscan_span_end(sp),
+            years=lib.kpiscan_span_years(sp),
+            counted=bool(lib.kpiscan_span_counted(sp)),
+            text=_str(lib.kpiscan_span_text(sp)),
+            line=lib.kpiscan_span_line(sp),
+            column=lib.kpiscan_span_column(sp))
+
+    def to_json(self, pretty=False):
+        """The library's JSON object for this result, as a str."""
+        if not self._finalizer.alive:
+            raise ValueError("kpiscan: result is closed")
+        lib = _library()
+        options = self._options._ptr if self._options else None
+        raw = lib.kpiscan_result_to_json(self._ptr, options,
+                                         _JSON_PRETTY if pretty else 0)
+        if not raw:
+            raise MemoryError("kpiscan: out of memory")
+        try:
+            return ctypes.string_at(raw).decode("utf-8")
+        finally:
+            lib.kpiscan_free(raw)
+
+    def to_dict(self):
+        """to_json() parsed: the full schema as dicts and lists."""
+        return json.loads(self.to_json())
+
+    def close(self):
+        """Free the library's copy now (the Python attributes stay)."""
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        years = "unknown" if self.years is None else f"{self.years:.1f}"
+        return (f"<kpiscan.Result {self.name}: {self.level} "
+                f"(confidence {self.confidence:.2f}, years {years}, "
+                f"{len(self.evidence)} evidence items)>")
+
+
+class Pack:
+    """A compiled, immutable set of rules; build once, share by threads.
+
+    Pack()                            the default KPI pack
+    Pack(files=["mine.yaml"])         default pack with a pack file on top
+    Pack(default=False, files=[...])  only the given files
+    Pack(disable=["term.kpi"])        with rules switched off
+    Pack.from_string(yaml, name=...)  default=False and one pack in memory
+
+    Raises KpiscanError with the library's message (file:line:column and
+    rule) when a pack does not load.
+    """
+
+    def __init__(self, files=(), default=True, disable=(), sources=()):
+        lib = _library()
+        builder = lib.kpiscan_pack_builder_new()
+        if not builder:
+            raise MemoryError("kpiscan: out of memory")
+        try:
+            with _ErrorBox() as err:
+                if default:
+                    err.check(lib.kpiscan_pack_builder_add_default(
+                        builder, err.ptr))
+                for path in files:
+                    err.check(lib.kpiscan_pack_builder_add_file(
+                        builder, os.fsencode(path), err.ptr))
+                for text, name in sources:
+                    data = text.encode("utf-8") if isinstance(text, str) \
+                        else bytes(text)
+                    err.check(lib.kpiscan_pack_builder_add_buffer(
+                        builder, data, len(data),
+                        name.encode() if name else None, err.ptr))
+                for rule_id in disable:
+                    err.check(lib.kpiscan_pack_builder_disable_rule(
+                        builder, rule_id.encode(), err.ptr))
+                pack = _c_void_p()
+                err.check(lib.kpiscan_pack_builder_build(
+                    builder, ctypes.byref(pack), err.ptr))
+        finally:
+            lib.kpiscan_pack_builder_free(builder)
+        self._ptr = pack.value
+        self._finalizer = weakref.finalize(self, lib.kpiscan_pack_free,
+                                           self._ptr)
+        self.name = _str(lib.kpiscan_pack_name(self._ptr))
+        self.version = _str(lib.kpiscan_pack_version(self._ptr))
+        self.hash = _str(lib.kpiscan_pack_hash(self._ptr))
+
+    @classmethod
+    def from_string(cls, text, name=None):
+        """A pack from YAML text (str or bytes) alone."""
+        return cls(default=False, sources=[(text, name)])
+
+    @property
+    def rules(self) -> List[Rule]:
+        lib, p = _library(), self._live()
+        return [Rule(id=_str(lib.kpiscan_pack_rule_id(p, i)),
+                     category=_str(lib.kpiscan_category_name(
+                         lib.kpiscan_pack_rule_category(p, i))),
+                     level=_str(lib.kpiscan_level_name(
+                         lib.kpiscan_pack_rule_level(p, i))),
+                     weight=lib.kpiscan_pack_rule_weight(p, i),
+                     regex=_str(lib.kpiscan_pack_rule_regex(p, i)),
+                     description=_str(lib.kpiscan_pack_rule_description(p, i)),
+                     source=_str(lib.kpiscan_pack_rule_source(p, i)))
+                for i in range(lib.kpiscan_pack_rule_count(p))]
+
+    def check_examples(self):
+        """Check every rule against its example phrases; raise on failure."""
+        with _ErrorBox() as err:
+            err.check(_library().kpiscan_pack_check_examples(self._live(),
+                                                             err.ptr))
+
+    def _live(self):
+        if not self._finalizer.alive:
+            raise ValueError("kpiscan: pack is closed")
+        return self._ptr
+
+    @staticmethod
+    def _options(options, settings):
+        if options is not None and settings:
+            raise TypeError("give either options= or keyword settings")
+        return options if options is not None else \
+            (Options(**settings) if settings else None)
+
+    def scan_bytes(self, data, name=None, options=None, **settings):
+        """Scan a document held in memory (bytes, bytearray, memoryview).
+        name is used in messages and results only.  Keyword settings are
+        those of Options.  Raises KpiscanError when the library refuses the
+        document (binary data, PDF, a limit, ...)."""
+        opts = self._options(options, settings)
+        data = bytes(data)
+        out = _c_void_p()
+        with _ErrorBox() as err:
+            err.check(_library().kpiscan_scan_buffer(
+                self._live(), opts._ptr if opts else None, data, len(data),
+                os.fsencode(name) if name is not None else None,
+                ctypes.byref(out), err.ptr))
+        return Result(out.value, opts)
+
+    def scan_path(self, path, options=None, **settings):
+        """Read a file and scan it, as scan_bytes() does."""
+        opts = self._options(options, settings)
+        out = _c_void_p()
+        with _ErrorBox() as err:
+            err.check(_library().kpiscan_scan_file(
+                self._live(), opts._ptr if opts else None, os.fsencode(path),
+                ctypes.byref(out), err.ptr))
+        return Result(out.value, opts)
+
+    def close(self):
+        """Free the pack now; no scan may be running on it."""
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __repr__(self):
+        return f"<kpiscan.Pack {self.name} {self.version} sha256:{self.hash[:12]}>"

@@ -1,0 +1,241 @@
+"""Tests of the Python binding (unittest, standard library only).
+
+Run from the build with the library named explicitly, as meson test does:
+    KPISCAN_LIBRARY=build/lib/libkpiscan.so python3 -m unittest \
+        discover -s bindings/python
+KPISCAN_SOURCE_ROOT names the source tree (default: two levels up).
+"""
+import concurrent.futures
+import datetime
+import gc
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpiscan  # noqa: E402
+
+ROOT = os.environ.get("KPISCAN_SOURCE_ROOT") or os.path.normpath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+EXAMPLES = os.path.join(ROOT, "examples")
+AS_OF = datetime.date(2026, 6, 1)  # the date examples/manifest.tsv holds for
+
+
+def manifest():
+    levels = {}
+    with open(os.path.join(EXAMPLES, "manifest.tsv"), encoding="utf-8") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) >= 2 and not line.startswith("#"):
+                levels[fields[0]] = fields[1]
+    return levels
+
+
+class PackTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pack = kpiscan.Pack()
+
+    def test_identity(self):
+        self.assertEqual(self.pack.name, "kpi")
+        self.assertRegex(self.pack.hash, r"^[0-9a-f]{64}$")
+        self.assertEqual(kpiscan.library_version().count("."), 2)
+
+    def test_rules_are_python_objects(self):
+        rules = self.pack.rules
+        self.assertGreater(len(rules), 10)
+        ids = {r.id for r in rules}
+        self.assertIn("term.kpi", ids)
+        for r in rules:
+            self.assertIn(r.level, kpiscan.LEVELS)
+            self.assertIsInstance(r.weight, float)
+        self.pack.check_examples()
+
+    def test_disable_rule(self):
+        pack = kpiscan.Pack(disable=["term.kpi"])
+        self.assertNotIn("term.kpi", {r.id for r in pack.rules})
+        self.assertNotEqual(pack.hash, self.pack.hash)
+
+    def test_unknown_rule_raises_with_library_message(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Pack(disable=["no.such.rule"])
+        self.assertEqual(cm.exception.code, "not_found")
+        self.assertIn("no.such.rule", str(cm.exception))
+
+    def test_bad_pack_raises_with_position(self):
+        bad = ("format: 1\nname: bad\nversion: '1'\nrules:\n"
+               "  - id: broken.regex\n    category: term\n    level: none\n"
+               "    weight: 1\n    regex: 'KPI(s'\n"
+               "    description: A regex that does not compile.\n")
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Pack.from_string(bad, name="bad.yaml")
+        e = cm.exception
+        self.assertEqual(e.code, "pack_regex")
+        self.assertEqual(e.status, -6)
+        self.assertEqual(e.rule_id, "broken.regex")
+        self.assertEqual(e.line, 9)
+        self.assertTrue(str(e).startswith("bad.yaml:9:"), str(e))
+
+    def test_missing_pack_file(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Pack(files=[os.path.join(ROOT, "no-such-pack.yaml")])
+        self.assertEqual(cm.exception.code, "io")
+
+    def test_closed_pack_refuses_scans(self):
+        pack = kpiscan.Pack()
+        pack.close()
+        with self.assertRaises(ValueError):
+            pack.scan_bytes(b"KPI dashboards")
+
+
+class ScanTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pack = kpiscan.Pack()
+        cls.options = kpiscan.Options(as_of=AS_OF)
+
+    def test_every_example_gets_its_manifest_level(self):
+        levels = manifest()
+        self.assertGreater(len(levels), 3)
+        for name, level in levels.items():
+            with self.subTest(name=name):
+                res = self.pack.scan_path(os.path.join(EXAMPLES, name),
+                                          options=self.options)
+                self.assertEqual(res.level, level)
+
+    def test_result_fields(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "senior-1.txt"),
+                                  as_of="2026-06-01")
+        self.assertEqual(res.level, "senior")
+        self.assertEqual(res.format, "text")
+        self.assertEqual(res.as_of, AS_OF)
+        self.assertTrue(0.0 <= res.confidence <= 1.0)
+        self.assertIsInstance(res.years, float)
+        self.assertGreater(res.years, 5)
+        self.assertEqual(set(res.scores), {"junior", "mid", "senior"})
+        self.assertGreater(res.scores["senior"], res.scores["junior"])
+        self.assertTrue(res.evidence)
+        self.assertTrue(res.spans)
+        raw = res.text.encode("utf-8")
+        for ev in res.evidence:
+            self.assertIsInstance(ev, kpiscan.Evidence)
+            # Offsets are bytes of the UTF-8 text and give back the match.
+            self.assertEqual(raw[ev.offset:ev.offset + ev.length].decode(),
+                             ev.text)
+            self.assertGreaterEqual(ev.line, 1)
+            self.assertGreaterEqual(ev.column, 1)
+            self.assertIn(ev.level, kpiscan.LEVELS)
+
+    def test_bytes_and_path_agree(self):
+        path = os.path.join(EXAMPLES, "mid-1.txt")
+        with open(path, "rb") as f:
+            data = f.read()
+        a = self.pack.scan_path(path, options=self.options)
+        b = self.pack.scan_bytes(bytearray(data), name="upload.txt",
+                                 options=self.options)
+        self.assertEqual(b.name, "upload.txt")
+        self.assertEqual((a.level, a.confidence, a.years),
+                         (b.level, b.confidence, b.years))
+        self.assertEqual([e.rule_id for e in a.evidence],
+                         [e.rule_id for e in b.evidence])
+
+    def test_years_none_without_dates(self):
+        res = self.pack.scan_bytes(b"Tracked weekly KPIs for the team.\n")
+        self.assertIsNone(res.years)
+        self.assertEqual(res.spans, [])
+
+    def test_json_matches_accessors(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "junior-1.txt"),
+                                  options=self.options)
+        line = res.to_json()
+        self.assertNotIn("\n", line)
+        obj = json.loads(line)
+        self.assertEqual(obj["schema"], 1)
+        self.assertEqual(obj["level"], res.level)
+        self.assertEqual(len(obj["evidence"]), len(res.evidence))
+        self.assertEqual(res.to_dict(), obj)
+        self.assertIn("\n", res.to_json(pretty=True))
+
+    def test_no_excerpts_leaves_words_out_of_json(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "junior-1.txt"),
+                                  as_of=AS_OF, excerpts=False)
+        text = res.to_json()
+        for ev in res.evidence:
+            self.assertNotIn(json.dumps(ev.text), text)
+        self.assertTrue(res.evidence[0].text)  # accessors keep the text
+
+    def test_binary_raises_not_text(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(b"\x7fELF\x02\x01\x01" + b"\x00" * 64,
+                                 name="a.out")
+        e = cm.exception
+        self.assertEqual(e.code, "not_text")
+        self.assertEqual(e.file, "a.out")
+        self.assertIn("not a text document", str(e))
+
+    def test_empty_and_missing(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(b"")
+        self.assertEqual(cm.exception.code, "empty")
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_path(os.path.join(EXAMPLES, "no-such-file.txt"))
+        self.assertEqual(cm.exception.code, "io")
+
+    def test_limit_raises_limit(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_path(os.path.join(EXAMPLES, "senior-1.txt"),
+                                max_input_bytes=100)
+        self.assertEqual(cm.exception.code, "limit")
+        self.assertIn("100", str(cm.exception))
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_path(os.path.join(EXAMPLES, "senior-1.txt"),
+                                max_text_bytes=64)
+        self.assertEqual(cm.exception.code, "limit")
+
+    def test_format_hint_never_overrides_content(self):
+        path = os.path.join(EXAMPLES, "mid-2.txt")
+        res = self.pack.scan_path(path, as_of=AS_OF, format_hint="docx")
+        self.assertEqual(res.format, "text")
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(b"%PDF-1.7\n" + b"x" * 200,
+                                 format_hint="text")
+        self.assertEqual(cm.exception.code, "unsupported_format")
+
+    def test_invalid_options(self):
+        for bad in ({"format_hint": "pdf"}, {"as_of": "2026-02-30"},
+                    {"max_input_bytes": 0}, {"max_ratio": -1},
+                    {"as_of": datetime.date(1800, 1, 1)}):
+            with self.subTest(bad=bad):
+                with self.assertRaises((kpiscan.KpiscanError, ValueError)):
+                    kpiscan.Options(**bad)
+        with self.assertRaises(TypeError):
+            kpiscan.Options(max_bogus=3)
+        with self.assertRaises(TypeError):
+            self.pack.scan_bytes(b"x", options=self.options, as_of=AS_OF)
+
+    def test_threads_share_one_pack(self):
+        paths = [os.path.join(EXAMPLES, n) for n in sorted(manifest())] * 8
+        expected = {p: self.pack.scan_path(p, options=self.options).level
+                    for p in set(paths)}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            levels = list(pool.map(
+                lambda p: self.pack.scan_path(p, options=self.options).level,
+                paths))
+        self.assertEqual(levels, [expected[p] for p in paths])
+
+    def test_results_outlive_their_pack(self):
+        pack = kpiscan.Pack()
+        res = pack.scan_path(os.path.join(EXAMPLES, "mid-1.txt"),
+                             options=self.options)
+        del pack
+        gc.collect()
+        self.assertEqual(json.loads(res.to_json())["level"], res.level)
+        res.close()
+        with self.assertRaises(ValueError):
+            res.to_json()
+        self.assertEqual(res.level, "mid")  # Python attributes stay
+
+
+if __name__ == "__main__":
+    unittest.main()

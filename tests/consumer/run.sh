@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Consumer test: install the built tree into a temporary prefix with
+# `meson install --destdir`, then build examples/embed/main.c against that
+# prefix the way an outside program does, with nothing but
+#   pkg-config --cflags --libs libkpiscan
+# (dynamic linking), and run it on the example resumes.  Catches a broken
+# .pc file, a header that is not installed or needs a private one, a
+# library that is not installed or not found at run time, and missing man
+# pages.
+#
+# usage: run.sh BUILD_DIR SOURCE_ROOT SANITIZE   (SANITIZE: meson's b_sanitize)
+set -u
+build=${1:?usage: run.sh BUILD_DIR SOURCE_ROOT SANITIZE}
+root=${2:?}
+sanitize=${3:-none}
+fail() { echo "FAIL $*"; exit 1; }
+
+for tool in meson pkg-config cc; do
+    command -v "$tool" >/dev/null || fail "$tool not found"
+done
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+meson install -C "$build" --destdir "$stage" --no-rebuild --quiet \
+    > "$stage/install.log" 2>&1 || fail "meson install: $(tail -5 "$stage/install.log")"
+
+pc=$(find "$stage" -name libkpiscan.pc | head -1)
+[ -n "$pc" ] || fail "libkpiscan.pc was not installed"
+for f in include/kpiscan.h include/kpiscan_version.h \
+         share/man/man1/kpiscan.1 share/man/man3/libkpiscan.3; do
+    [ -n "$(find "$stage" -path "*/$f")" ] || fail "$f was not installed"
+done
+
+# The staged .pc file names the final prefix (/usr/local/...); the sysroot
+# variable makes pkg-config point into the stage instead.
+export PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_SYSROOT_DIR=$stage
+cflags=$(pkg-config --cflags libkpiscan) || fail "pkg-config --cflags"
+libs=$(pkg-config --libs libkpiscan) || fail "pkg-config --libs"
+echo "pkg-config --cflags --libs libkpiscan: $cflags $libs"
+libdir=$(pkg-config --variable=libdir libkpiscan)
+libdir=$stage${libdir#"$stage"}
+[ -e "$libdir/libkpiscan.so" ] || fail "no libkpiscan.so in $libdir"
+
+# A sanitized library needs its runtime loaded by the program first.
+extra=()
+[ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
+# shellcheck disable=SC2086 # pkg-config output is a word list by design
+cc -std=c11 -Wall -Wextra -Werror -O2 -pthread "${extra[@]}" $cflags \
+    -o "$stage/kpiscan-embed" "$root/examples/embed/main.c" $libs \
+    2> "$stage/cc.log" || fail "compiling examples/embed/main.c: $(cat "$stage/cc.log")"
+
+export LD_LIBRARY_PATH=$libdir
+loaded=$(ldd "$stage/kpiscan-embed" | awk '/libkpiscan/ {print $3}')
+case "$loaded" in
+    "$stage"/*) echo "runs against $loaded" ;;
+    *) fail "the program would load libkpiscan from '$loaded', not the stage" ;;
+esac
+
+inputs=("$root"/examples/*.txt)
+"$stage/kpiscan-embed" -j 3 --as-of 2026-06-01 "${inputs[@]}" \
+    > "$stage/out.jsonl" 2> "$stage/err.log"
+status=$?
+[ "$status" = 0 ] || fail "kpiscan-embed exited $status: $(cat "$stage/err.log")"
+
+# One JSON line per input, in input order, each with the manifest's level.
+python3 - "$stage/out.jsonl" "$root/examples/manifest.tsv" "${inputs[@]}" <<'PY' || exit 1
+import json, os, sys
+out, manifest, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+expected = {}
+for line in open(manifest, encoding="utf-8"):
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) >= 2 and not line.startswith("#"):
+        expected[fields[0]] = fields[1]
+lines = open(out, encoding="utf-8").read().splitlines()
+if len(lines) != len(inputs):
+    sys.exit(f"FAIL {len(lines)} JSON lines for {len(inputs)} inputs")
+for path, line in zip(inputs, lines):
+    obj = json.loads(line)
+    name = os.path.basename(path)
+    if obj.get("file") != path or obj.get("status") != "ok":
+        sys.exit(f"FAIL line for {name}: {line[:200]}")
+    if name in expected and obj["level"] != expected[name]:
+        sys.exit(f"FAIL {name}: level {obj['level']}, manifest says {expected[name]}")
+print(f"ok   {len(lines)} JSON lines, one per input, levels as in the manifest")
+PY
