@@ -8,12 +8,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <kpiscan.h>
 
+#define EXIT_GATE_FAILED 1
 #define EXIT_INPUT_ERROR 2
 
-enum output_format { OUT_TEXT, OUT_JSON };
+enum output_format {
+    OUT_TEXT,
+    OUT_JSON,
+    OUT_JSONL,
+    OUT_CSV,
+    OUT_JUNIT,
+    OUT_GITHUB
+};
 
 typedef struct cli {
     enum output_format format;
@@ -25,21 +36,57 @@ typedef struct cli {
     int list_rules;
     const char *check_pack;
     kpiscan_options *opts;
+    unsigned jobs; /* 0: online CPUs */
+    int unordered;
+    const char *files_from;
+    int null_separated;
+    unsigned walk_flags;
+    int summary, timing, quiet, verbose;
+    int explain;
+    int inputs_complete; /* every input queued: the total is final */
+    kpiscan_gate *gate;
+    int gated;              /* any gate option given */
+    const char **manifests; /* --expect-file, in order */
+    size_t nmanifests;
+    const char *junit_file; /* --junit FILE */
 } cli;
 
 static void usage(FILE *out)
 {
     fputs(
         "Usage: kpiscan [OPTIONS] FILE...\n"
-        "Scan resumes for KPI competence and estimate the level (none, junior,\n"
+        "Scan resumes for KPI competence and estimate the level (none, "
+        "junior,\n"
         "mid, senior) with the evidence behind it.  FILE '-' reads standard\n"
         "input.  The estimate supports a recruiter's judgement; it does not\n"
         "replace it.\n"
         "\n"
+        "Inputs:\n"
+        "  FILE or DIR            a directory is walked recursively; in a "
+        "walk,\n"
+        "                         files that are not documents are skipped\n"
+        "      --files-from LIST  read input paths from LIST ('-' = stdin), "
+        "one\n"
+        "                         per line\n"
+        "  -0, --null             paths in LIST are NUL-separated (find "
+        "-print0)\n"
+        "      --follow           follow symbolic links in walks (loops "
+        "detected)\n"
+        "      --hidden           include hidden files and folders in walks\n"
+        "  -j, --jobs N           worker threads (default: online CPUs)\n"
+        "\n"
         "Output:\n"
-        "  -f, --format FORMAT    text (default) or json\n"
-        "      --no-excerpts      leave the resume's own words out of JSON\n"
-        "                         (rule ids and positions only)\n"
+        "  -f, --format FORMAT    text (default), json, jsonl, csv, junit or\n"
+        "                         github\n"
+        "      --unordered        write each record as it finishes (default:\n"
+        "                         input order)\n"
+        "      --no-excerpts      leave the resume's own words out of JSON "
+        "and\n"
+        "                         CSV (rule ids and positions only)\n"
+        "      --summary          end JSONL output with a summary record\n"
+        "      --timing           add durations and rates to the summary\n"
+        "  -q, --quiet            no summary or progress line on stderr\n"
+        "  -v, --verbose          list skipped files on stderr\n"
         "\n"
         "Patterns:\n"
         "  -p, --pack FILE        layer a pack file over the default pack\n"
@@ -51,12 +98,38 @@ static void usage(FILE *out)
         "\n"
         "Estimate:\n"
         "      --as-of YYYY-MM-DD date that \"Present\" means (default today)\n"
+        "      --explain          text output shows the arithmetic behind "
+        "each\n"
+        "                         estimate (evidence weights, years, the "
+        "rule)\n"
+        "      --gaps             report gaps between jobs as facts (they "
+        "never\n"
+        "                         change the estimate)\n"
+        "\n"
+        "Gates (for CI):\n"
+        "      --fail-under LEVEL fail when a resume is below LEVEL\n"
+        "                         (none < junior < mid < senior)\n"
+        "      --expect LEVEL     fail unless every resume is exactly LEVEL\n"
+        "      --expect-file MANIFEST\n"
+        "                         lines 'path<TAB>level' (paths relative to "
+        "the\n"
+        "                         manifest); the listed files are scanned and\n"
+        "                         each must have its level\n"
+        "      --strict           with --expect-file, fail on a scanned file "
+        "the\n"
+        "                         manifest does not list\n"
+        "      --fail-on-hidden   fail when a resume hides KPI text from "
+        "readers\n"
+        "      --junit FILE       also write JUnit XML to FILE\n"
         "\n"
         "  -h, --help             show this help and exit\n"
         "  -V, --version          show the version and exit\n"
         "\n"
-        "Exit status: 0 every file was scanned; 2 usage error, a bad pack, or\n"
-        "any file that could not be scanned (the others are still reported).\n",
+        "Exit status: 0 every input was scanned and every gate passed; 1 a "
+        "gate\n"
+        "failed; 2 usage error, a bad pack or manifest, or any input that "
+        "could\n"
+        "not be scanned (the others are still reported); 2 takes precedence.\n",
         out);
 }
 
@@ -209,48 +282,334 @@ static void print_text(const kpiscan_result *res)
     }
 }
 
-/* Scan one input and print its record.  Returns 0 or the library status. */
-static int scan_one(const cli *c, const kpiscan_pack *pack, const char *path,
-                    int first, kpiscan_error *err)
+/* Output state shared with the record callback (which the library runs
+ * one record at a time). */
+typedef struct sink {
+    const cli *c;
+    kpiscan_batch *batch;
+    int json_array; /* --format json with several inputs */
+    size_t written; /* records written to stdout */
+    int verbose;
+    int progress;   /* draw a progress line on stderr */
+    double started; /* seconds */
+    double last_draw;
+    kpiscan_junit *junit;
+    size_t gate_failures;
+} sink;
+
+static double now_seconds(void)
 {
-    kpiscan_result *res = NULL;
-    int rc;
-    const char *name = path;
-    if (strcmp(path, "-") == 0) {
-        char *data = NULL;
-        size_t len = 0;
-        name = "<stdin>";
-        if (read_stdin(&data, &len) != 0) {
-            kpiscan_error_clear(err);
-            rc = KPISCAN_ERR_IO;
-            fprintf(stderr, "kpiscan: <stdin>: cannot read: %s\n",
-                    strerror(errno));
-        } else {
-            rc = kpiscan_scan_buffer(pack, c->opts, data, len, name, &res,
-                                     err);
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void erase_progress(sink *k)
+{
+    if (k->progress && k->last_draw > 0) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
+static void draw_progress(sink *k, int force)
+{
+    double t = now_seconds();
+    if (!k->progress || (!force && t - k->last_draw < 0.1))
+        return;
+    size_t done = kpiscan_batch_count(k->batch, KPISCAN_COUNT_DELIVERED);
+    size_t total = kpiscan_batch_count(k->batch, KPISCAN_COUNT_QUEUED);
+    double rate = t > k->started ? (double)done / (t - k->started) : 0.0;
+    fprintf(stderr, "\r\033[K%zu/%zu files  %.0f files/s", done, total, rate);
+    if (rate > 0 && total > done && k->c->inputs_complete)
+        fprintf(stderr, "  ETA %.0fs", (double)(total - done) / rate);
+    fflush(stderr);
+    k->last_draw = t;
+}
+
+static void on_record(const kpiscan_record *rec, void *user)
+{
+    sink *k = user;
+    const cli *c = k->c;
+    int status = kpiscan_record_status(rec);
+    const kpiscan_error *err = kpiscan_record_error(rec);
+
+    if (kpiscan_record_skipped(rec)) {
+        if (k->verbose) {
+            erase_progress(k);
+            fprintf(stderr, "kpiscan: skipped %s\n",
+                    kpiscan_error_message(err));
         }
-        free(data);
+        draw_progress(k, 0);
+        return;
+    }
+    erase_progress(k);
+    if (status != KPISCAN_OK)
+        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+    char *failure = NULL;
+    if (kpiscan_gate_check(c->gate, rec, c->opts, &failure))
+        k->gate_failures++;
+    if (k->junit)
+        kpiscan_junit_add(k->junit, rec, failure);
+
+    char *out = NULL;
+    switch (c->format) {
+    case OUT_TEXT:
+        if (status != KPISCAN_OK)
+            printf("%s: error: %s\n", kpiscan_record_name(rec),
+                   kpiscan_error_reason(err));
+        else if (c->explain) {
+            out = kpiscan_result_explain(kpiscan_record_result(rec), c->opts);
+            fputs(out ? out : "", stdout);
+            putchar('\n');
+        } else
+            print_text(kpiscan_record_result(rec));
+        if (failure) {
+            fputs("  GATE FAILED: ", stdout);
+            for (const char *q = failure; *q; q++) {
+                putchar(*q);
+                if (*q == '\n')
+                    fputs("    ", stdout);
+            }
+            putchar('\n');
+        }
+        break;
+    case OUT_JUNIT: break; /* written whole at the end */
+    case OUT_GITHUB:
+        out = kpiscan_record_to_github(rec, failure);
+        fputs(out ? out : "", stdout);
+        break;
+    case OUT_JSON:
+        out = kpiscan_record_to_json(rec, c->opts, KPISCAN_JSON_PRETTY);
+        if (k->json_array)
+            fputs(k->written ? ",\n" : "[\n", stdout);
+        fputs(out ? out : "null", stdout);
+        if (!k->json_array)
+            fputc('\n', stdout);
+        break;
+    case OUT_JSONL:
+        out = kpiscan_record_to_json(rec, c->opts, 0);
+        printf("%s\n", out ? out : "null");
+        break;
+    case OUT_CSV:
+        out = kpiscan_record_to_csv(rec, c->opts);
+        fputs(out ? out : "", stdout);
+        break;
+    }
+    kpiscan_free(out);
+    kpiscan_free(failure);
+    k->written++;
+    if (c->unordered)
+        fflush(stdout);
+    draw_progress(k, 0);
+}
+
+static void print_summary(const sink *k, const kpiscan_pack *pack,
+                          double seconds)
+{
+    const cli *c = k->c;
+    kpiscan_batch *b = k->batch;
+    size_t n[KPISCAN_COUNT_BYTES + 1];
+    for (int i = 0; i <= KPISCAN_COUNT_BYTES; i++)
+        n[i] = kpiscan_batch_count(b, i);
+    if (c->format == OUT_JSONL) {
+        if (!c->summary)
+            return;
+        printf("{\"schema\":1,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
+               "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
+               "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
+               "\"hidden_text\":%zu",
+               n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
+               n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
+               n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
+               n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
+               n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
+        if (c->timing)
+            printf(",\"timing\":{\"seconds\":%.3f,\"files_per_second\":%.1f,"
+                   "\"mb_per_second\":%.2f}",
+                   seconds,
+                   seconds > 0 ? (double)n[KPISCAN_COUNT_DELIVERED] / seconds
+                               : 0.0,
+                   seconds > 0 ? (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds
+                               : 0.0);
+        printf("},\"pack\":{\"name\":\"%s\",\"version\":\"%s\","
+               "\"hash\":\"%s\"}}\n",
+               kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+               kpiscan_pack_hash(pack));
+        return;
+    }
+    if (c->format == OUT_JSON || c->format == OUT_JUNIT ||
+        c->format == OUT_GITHUB || c->quiet)
+        return;
+    size_t records = n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS];
+    if (records + n[KPISCAN_COUNT_SKIPPED] < 2 && !c->timing)
+        return;
+    fprintf(stderr,
+            "\nkpiscan summary: %zu file(s): %zu scanned, %zu error(s), %zu "
+            "skipped\n"
+            "  level   none %zu | junior %zu | mid %zu | senior %zu\n"
+            "  hidden-text red flags %zu\n"
+            "  pack    %s %s sha256:%.16s\n",
+            records, n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
+            n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
+            n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
+            n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT],
+            kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+            kpiscan_pack_hash(pack));
+    if (c->gated)
+        fprintf(stderr, "  gates   %zu failed\n", k->gate_failures);
+    if (c->timing && seconds > 0)
+        fprintf(stderr, "  time    %.3f s, %.1f files/s, %.2f MB/s\n", seconds,
+                (double)n[KPISCAN_COUNT_DELIVERED] / seconds,
+                (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds);
+}
+
+/* Queue the paths listed in a file (or standard input for "-"), one per
+ * line, or NUL-separated with -0. */
+static int add_list(cli *c, kpiscan_batch *b, const char *list,
+                    kpiscan_error *err)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!f) {
+        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", list,
+                strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    while (!rc && (n = getdelim(&line, &cap, c->null_separated ? '\0' : '\n',
+                                f)) > 0) {
+        if (!c->null_separated && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (!c->null_separated && n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        /* A listed path is named explicitly: one record even if missing. */
+        rc = kpiscan_batch_add_path(b, line, c->walk_flags, err);
+    }
+    if (!rc && ferror(f)) {
+        fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n", list,
+                strerror(errno));
+        rc = -1;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int add_stdin(kpiscan_batch *b, kpiscan_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (read_stdin(&data, &len) != 0) {
+        char reason[256];
+        snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
+        return kpiscan_batch_add_failure(b, "<stdin>", KPISCAN_ERR_IO, reason,
+                                         err);
+    }
+    int rc = kpiscan_batch_add_buffer(b, data, len, "<stdin>", err);
+    free(data);
+    return rc;
+}
+
+/* Run the batch over every input; returns the exit status. */
+/* Write the JUnit document to path ("-" = standard output). */
+static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
+                       const char *path)
+{
+    char *xml = kpiscan_junit_xml(j, pack);
+    if (!xml) {
+        fputs("kpiscan: out of memory writing JUnit XML\n", stderr);
+        return -1;
+    }
+    int rc = 0;
+    if (strcmp(path, "-") == 0) {
+        fputs(xml, stdout);
     } else {
-        rc = kpiscan_scan_file(pack, c->opts, path, &res, err);
+        FILE *f = fopen(path, "w");
+        if (!f || fputs(xml, f) == EOF || fclose(f) != 0) {
+            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n", path,
+                    strerror(errno));
+            rc = -1;
+        }
+    }
+    kpiscan_free(xml);
+    return rc;
+}
+
+static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
+               kpiscan_error *err)
+{
+    sink k = {.c = c, .verbose = c->verbose};
+    struct stat st;
+    size_t nlisted = kpiscan_gate_manifest_count(c->gate);
+    int several = ninputs + (int)nlisted > 1 || c->files_from;
+    for (int i = 0; !several && i < ninputs; i++)
+        if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 &&
+            S_ISDIR(st.st_mode))
+            several = 1;
+    k.json_array = c->format == OUT_JSON && several;
+    k.progress = several && !c->quiet && isatty(STDERR_FILENO);
+    k.started = now_seconds();
+    if (c->format == OUT_JUNIT || c->junit_file) {
+        k.junit = kpiscan_junit_new("kpiscan");
+        if (!k.junit) {
+            fputs("kpiscan: out of memory\n", stderr);
+            return EXIT_INPUT_ERROR;
+        }
     }
 
-    if (c->format == OUT_JSON) {
-        char *json = rc ? kpiscan_error_to_json(name, err, KPISCAN_JSON_PRETTY)
-                        : kpiscan_result_to_json(res, c->opts,
-                                                 KPISCAN_JSON_PRETTY);
-        if (!first)
-            fputs(",\n", stdout);
-        fputs(json ? json : "null", stdout);
-        kpiscan_free(json);
-    } else if (rc) {
-        printf("%s: error: %s\n", name, kpiscan_error_reason(err));
-    } else {
-        print_text(res);
-    }
-    if (rc)
+    kpiscan_batch *b = NULL;
+    if (kpiscan_batch_new(pack, c->opts, c->jobs,
+                          c->unordered ? KPISCAN_BATCH_UNORDERED : 0, on_record,
+                          &k, &b, err) != KPISCAN_OK) {
         fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
-    kpiscan_result_free(res);
-    return rc;
+        kpiscan_junit_free(k.junit);
+        return EXIT_INPUT_ERROR;
+    }
+    k.batch = b;
+    if (c->format == OUT_CSV)
+        fputs(kpiscan_csv_header(), stdout);
+    int failed = 0;
+    /* Files a manifest lists are inputs: a missing one is an input error
+     * like any other. */
+    for (size_t i = 0; !failed && i < nlisted; i++)
+        failed =
+            kpiscan_batch_add_path(b, kpiscan_gate_manifest_path(c->gate, i),
+                                   c->walk_flags, err) != KPISCAN_OK;
+    for (int i = 0; !failed && i < ninputs; i++) {
+        if (strcmp(inputs[i], "-") == 0)
+            failed = add_stdin(b, err) != KPISCAN_OK;
+        else
+            failed = kpiscan_batch_add_path(b, inputs[i], c->walk_flags, err) !=
+                     KPISCAN_OK;
+    }
+    if (!failed && c->files_from)
+        failed = add_list(c, b, c->files_from, err) != 0;
+    c->inputs_complete = 1;
+    kpiscan_batch_finish(b);
+    erase_progress(&k);
+    if (k.json_array)
+        fputs(k.written ? "\n]\n" : "[]\n", stdout);
+    print_summary(&k, pack, now_seconds() - k.started);
+    if (c->format == OUT_JUNIT && write_junit(k.junit, pack, "-"))
+        failed = 1;
+    if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
+        failed = 1;
+
+    /* As diff and grep: 2 (trouble) takes precedence over 1 (a gate). */
+    int status = EXIT_SUCCESS;
+    if (k.gate_failures)
+        status = EXIT_GATE_FAILED;
+    if (failed || kpiscan_batch_count(b, KPISCAN_COUNT_ERRORS) > 0)
+        status = EXIT_INPUT_ERROR;
+    kpiscan_batch_free(b);
+    kpiscan_junit_free(k.junit);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -261,7 +620,21 @@ int main(int argc, char **argv)
         OPT_LIST,
         OPT_CHECK,
         OPT_AS_OF,
-        OPT_NO_EXCERPTS
+        OPT_NO_EXCERPTS,
+        OPT_UNORDERED,
+        OPT_FILES_FROM,
+        OPT_FOLLOW,
+        OPT_HIDDEN,
+        OPT_SUMMARY,
+        OPT_TIMING,
+        OPT_FAIL_UNDER,
+        OPT_EXPECT,
+        OPT_EXPECT_FILE,
+        OPT_STRICT,
+        OPT_FAIL_ON_HIDDEN,
+        OPT_JUNIT,
+        OPT_EXPLAIN,
+        OPT_GAPS
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -272,64 +645,124 @@ int main(int argc, char **argv)
         {"check-pack", required_argument, NULL, OPT_CHECK},
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"no-excerpts", no_argument, NULL, OPT_NO_EXCERPTS},
+        {"jobs", required_argument, NULL, 'j'},
+        {"unordered", no_argument, NULL, OPT_UNORDERED},
+        {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"null", no_argument, NULL, '0'},
+        {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"hidden", no_argument, NULL, OPT_HIDDEN},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"timing", no_argument, NULL, OPT_TIMING},
+        {"fail-under", required_argument, NULL, OPT_FAIL_UNDER},
+        {"expect", required_argument, NULL, OPT_EXPECT},
+        {"expect-file", required_argument, NULL, OPT_EXPECT_FILE},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"fail-on-hidden", no_argument, NULL, OPT_FAIL_ON_HIDDEN},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"gaps", no_argument, NULL, OPT_GAPS},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
 
     cli c = {.format = OUT_TEXT, .use_default_pack = 1};
     c.opts = kpiscan_options_new();
+    c.gate = kpiscan_gate_new();
     kpiscan_error *err = kpiscan_error_new();
-    if (!c.opts || !err) {
+    if (!c.opts || !c.gate || !err) {
         fputs("kpiscan: out of memory\n", stderr);
         return EXIT_INPUT_ERROR;
     }
     int status = EXIT_SUCCESS, opt, y, m, d;
-    while ((opt = getopt_long(argc, argv, "f:p:hV", longopts, NULL)) != -1) {
+    char *end;
+    while ((opt = getopt_long(argc, argv, "f:p:j:0qvhV", longopts, NULL)) !=
+           -1) {
         switch (opt) {
         case 'f':
             if (strcmp(optarg, "text") == 0)
                 c.format = OUT_TEXT;
             else if (strcmp(optarg, "json") == 0)
                 c.format = OUT_JSON;
+            else if (strcmp(optarg, "jsonl") == 0)
+                c.format = OUT_JSONL;
+            else if (strcmp(optarg, "csv") == 0)
+                c.format = OUT_CSV;
+            else if (strcmp(optarg, "junit") == 0)
+                c.format = OUT_JUNIT;
+            else if (strcmp(optarg, "github") == 0)
+                c.format = OUT_GITHUB;
             else
-                status = usage_error("unknown format '%s' (text, json)",
+                status = usage_error("unknown format '%s' (text, json, jsonl, "
+                                     "csv, junit, github)",
                                      optarg);
             break;
         case 'p':
             if (push(&c.packs, &c.npacks, optarg))
                 status = usage_error("out of memory");
             break;
-        case OPT_NO_DEFAULT:
-            c.use_default_pack = 0;
-            break;
+        case OPT_NO_DEFAULT: c.use_default_pack = 0; break;
         case OPT_DISABLE:
             if (push(&c.disabled, &c.ndisabled, optarg))
                 status = usage_error("out of memory");
             break;
-        case OPT_LIST:
-            c.list_rules = 1;
-            break;
-        case OPT_CHECK:
-            c.check_pack = optarg;
-            break;
+        case OPT_LIST: c.list_rules = 1; break;
+        case OPT_CHECK: c.check_pack = optarg; break;
         case OPT_AS_OF:
             if (!parse_date(optarg, &y, &m, &d) ||
                 kpiscan_options_set_as_of(c.opts, y, m, d) != KPISCAN_OK)
                 status = usage_error("invalid --as-of date '%s' (YYYY-MM-DD)",
                                      optarg);
             break;
-        case OPT_NO_EXCERPTS:
-            kpiscan_options_set_excerpts(c.opts, 0);
+        case OPT_NO_EXCERPTS: kpiscan_options_set_excerpts(c.opts, 0); break;
+        case 'j': {
+            errno = 0;
+            unsigned long jobs = strtoul(optarg, &end, 10);
+            if (errno || *end || end == optarg || jobs < 1 || jobs > 256)
+                status = usage_error("invalid --jobs '%s' (1 to 256)", optarg);
+            c.jobs = (unsigned)jobs;
             break;
-        case 'h':
-            usage(stdout);
-            goto out;
-        case 'V':
-            printf("kpiscan %s\n", kpiscan_version());
-            goto out;
-        default:
-            status = usage_error("invalid option");
+        }
+        case OPT_UNORDERED: c.unordered = 1; break;
+        case OPT_FILES_FROM: c.files_from = optarg; break;
+        case '0': c.null_separated = 1; break;
+        case OPT_FOLLOW: c.walk_flags |= KPISCAN_WALK_FOLLOW; break;
+        case OPT_HIDDEN: c.walk_flags |= KPISCAN_WALK_HIDDEN; break;
+        case OPT_SUMMARY: c.summary = 1; break;
+        case OPT_TIMING: c.timing = 1; break;
+        case OPT_FAIL_UNDER:
+        case OPT_EXPECT: {
+            int level = kpiscan_level_from_name(optarg);
+            if (level < 0)
+                status = usage_error("unknown level '%s' (none, junior, mid, "
+                                     "senior)",
+                                     optarg);
+            else if (opt == OPT_FAIL_UNDER)
+                kpiscan_gate_set_fail_under(c.gate, level);
+            else
+                kpiscan_gate_set_expect(c.gate, level);
+            c.gated = 1;
             break;
+        }
+        case OPT_EXPECT_FILE:
+            if (push(&c.manifests, &c.nmanifests, optarg))
+                status = usage_error("out of memory");
+            c.gated = 1;
+            break;
+        case OPT_STRICT: kpiscan_gate_set_strict(c.gate, 1); break;
+        case OPT_FAIL_ON_HIDDEN:
+            kpiscan_gate_set_fail_on_hidden(c.gate, 1);
+            c.gated = 1;
+            break;
+        case OPT_JUNIT: c.junit_file = optarg; break;
+        case OPT_EXPLAIN: c.explain = 1; break;
+        case OPT_GAPS: kpiscan_options_set_gaps(c.opts, 1); break;
+        case 'q': c.quiet = 1; break;
+        case 'v': c.verbose = 1; break;
+        case 'h': usage(stdout); goto out;
+        case 'V': printf("kpiscan %s\n", kpiscan_version()); goto out;
+        default: status = usage_error("invalid option"); break;
         }
         if (status)
             goto out;
@@ -339,39 +772,48 @@ int main(int argc, char **argv)
         status = check_pack(c.check_pack);
         goto out;
     }
+    for (size_t i = 0; i < c.nmanifests; i++)
+        if (kpiscan_gate_load_manifest(c.gate, c.manifests[i], err) !=
+            KPISCAN_OK) {
+            status = usage_error("%s", kpiscan_error_message(err));
+            goto out;
+        }
+    if (!c.list_rules && optind >= argc && !c.files_from &&
+        kpiscan_gate_manifest_count(c.gate) == 0) {
+        status = usage_error("no input files (use '-' for standard input)");
+        goto out;
+    }
+    if (c.files_from && strcmp(c.files_from, "-") == 0)
+        for (int i = optind; i < argc; i++)
+            if (strcmp(argv[i], "-") == 0) {
+                status = usage_error("standard input cannot be both a file "
+                                     "list and an input");
+                goto out;
+            }
 
     kpiscan_pack *pack = NULL;
     int rc = build_pack(&c, &pack, err);
     if (rc) {
-        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err)[0]
-                                             ? kpiscan_error_message(err)
-                                             : kpiscan_strerror(rc));
+        fprintf(stderr, "kpiscan: %s\n",
+                kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
+                                              : kpiscan_strerror(rc));
         status = EXIT_INPUT_ERROR;
         goto out;
     }
-    if (c.list_rules) {
+    if (c.list_rules)
         list_rules(pack);
-    } else if (optind >= argc) {
-        status = usage_error("no input files (use '-' for standard input)");
-    } else {
-        int nfiles = argc - optind;
-        if (c.format == OUT_JSON && nfiles > 1)
-            fputs("[\n", stdout);
-        for (int i = optind; i < argc; i++)
-            if (scan_one(&c, pack, argv[i], i == optind, err))
-                status = EXIT_INPUT_ERROR;
-        if (c.format == OUT_JSON)
-            fputs(nfiles > 1 ? "\n]\n" : "\n", stdout);
-    }
+    else
+        status = run(&c, pack, argv + optind, argc - optind, err);
     kpiscan_pack_free(pack);
 out:
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "kpiscan: error writing output: %s\n",
-                strerror(errno));
+        fprintf(stderr, "kpiscan: error writing output: %s\n", strerror(errno));
         status = EXIT_INPUT_ERROR;
     }
     free(c.packs);
     free(c.disabled);
+    free(c.manifests);
+    kpiscan_gate_free(c.gate);
     kpiscan_options_free(c.opts);
     kpiscan_error_free(err);
     return status;

@@ -53,6 +53,15 @@
  * the same object.  Functions taking a non-const pointer need exclusive use
  * of that object for the duration of the call.  A kpiscan_error must not be
  * shared by threads that fail at the same time: give each thread its own.
+ * Every function states its rule in one of two words:
+ *   Thread-safe    any number of threads may make the call at once, on the
+ *                  same objects too, alongside any other call that only
+ *                  reads them.
+ *   Exclusive: X   the call writes or frees X: nothing else may use X
+ *                  until it returns.  Different objects are independent.
+ * The kpiscan_error passed to a call is always the caller's alone; that is
+ * not repeated below.  There is no global state to initialise or protect:
+ * no init function, no signal handlers, no output on stdout or stderr.
  */
 #ifndef KPISCAN_H
 #define KPISCAN_H
@@ -83,21 +92,22 @@ extern "C" {
  * added at the end; existing values never change. */
 typedef enum kpiscan_status {
     KPISCAN_OK = 0,
-    KPISCAN_ERR_NOMEM = -1,              /* out of memory */
-    KPISCAN_ERR_ARGUMENT = -2,           /* invalid argument (NULL, bad value) */
-    KPISCAN_ERR_IO = -3,                 /* file could not be opened or read */
-    KPISCAN_ERR_PACK_SYNTAX = -4,        /* pack file is not well-formed YAML */
-    KPISCAN_ERR_PACK_INVALID = -5,       /* pack structure or field invalid */
-    KPISCAN_ERR_PACK_REGEX = -6,         /* a rule's regex does not compile */
-    KPISCAN_ERR_NOT_TEXT = -7,           /* binary data, not a text document */
+    KPISCAN_ERR_NOMEM = -1,        /* out of memory */
+    KPISCAN_ERR_ARGUMENT = -2,     /* invalid argument (NULL, bad value) */
+    KPISCAN_ERR_IO = -3,           /* file could not be opened or read */
+    KPISCAN_ERR_PACK_SYNTAX = -4,  /* pack file is not well-formed YAML */
+    KPISCAN_ERR_PACK_INVALID = -5, /* pack structure or field invalid */
+    KPISCAN_ERR_PACK_REGEX = -6,   /* a rule's regex does not compile */
+    KPISCAN_ERR_NOT_TEXT = -7,     /* binary data, not a text document */
     KPISCAN_ERR_UNSUPPORTED_FORMAT = -8, /* recognised format we cannot read */
     KPISCAN_ERR_EMPTY = -9,              /* document holds no text */
     KPISCAN_ERR_CORRUPT = -10,           /* damaged document (zip, XML) */
     KPISCAN_ERR_LIMIT = -11,             /* a configured size limit exceeded */
     KPISCAN_ERR_MATCH_LIMIT = -12,       /* a rule hit the PCRE2 match limit */
-    KPISCAN_ERR_INTERNAL = -13,          /* unexpected failure in a dependency */
-    KPISCAN_ERR_NOT_FOUND = -14,         /* named rule or item does not exist */
-    KPISCAN_ERR_ENCRYPTED = -15          /* legacy or encrypted Office file */
+    KPISCAN_ERR_INTERNAL = -13,  /* unexpected failure in a dependency */
+    KPISCAN_ERR_NOT_FOUND = -14, /* named rule or item does not exist */
+    KPISCAN_ERR_ENCRYPTED = -15, /* legacy or encrypted Office file */
+    KPISCAN_ERR_MANIFEST = -16   /* malformed expectation manifest */
 } kpiscan_status;
 
 /* Static, English text for a status code.  Never NULL; unknown codes give
@@ -114,10 +124,11 @@ KPISCAN_API const char *kpiscan_status_name(int status);
 /* ------------------------------------------------------------------ */
 
 /* Library version as "MAJOR.MINOR.PATCH" (static string).  Compare with
- * KPISCAN_VERSION_STRING to detect a header/library mismatch. */
+ * KPISCAN_VERSION_STRING to detect a header/library mismatch.
+ * Thread-safe. */
 KPISCAN_API const char *kpiscan_version(void);
 
-/* Library version as MAJOR * 10000 + MINOR * 100 + PATCH. */
+/* Library version as MAJOR * 10000 + MINOR * 100 + PATCH.  Thread-safe. */
 KPISCAN_API int kpiscan_version_number(void);
 
 /* ------------------------------------------------------------------ */
@@ -130,31 +141,33 @@ KPISCAN_API int kpiscan_version_number(void);
 typedef struct kpiscan_error kpiscan_error;
 
 /* Allocate an empty error object (status KPISCAN_OK).  Returns NULL when
- * out of memory.  Free with kpiscan_error_free(). */
+ * out of memory.  Free with kpiscan_error_free().  Thread-safe. */
 KPISCAN_API kpiscan_error *kpiscan_error_new(void);
 
-/* Free an error object.  NULL is a no-op. */
+/* Free an error object.  NULL is a no-op.  Exclusive: err. */
 KPISCAN_API void kpiscan_error_free(kpiscan_error *err);
 
-/* Reset to KPISCAN_OK with empty detail. */
+/* Reset to KPISCAN_OK with empty detail.  Exclusive: err. */
 KPISCAN_API void kpiscan_error_clear(kpiscan_error *err);
 
-/* Status of the last failure recorded (KPISCAN_OK when none). */
+/* Status of the last failure recorded (KPISCAN_OK when none).
+ * Thread-safe. */
 KPISCAN_API int kpiscan_error_status(const kpiscan_error *err);
 
 /* Complete human-readable message, e.g.
  *   "mypack.yaml:12:10: rule 'term.kpi': regex error at offset 4: missing )"
  *   "cv.pdf: unsupported format: PDF document".
- * Owned by the error object; valid until its next use.  Never NULL. */
+ * Owned by the error object; valid until its next use.  Never NULL.
+ * Thread-safe. */
 KPISCAN_API const char *kpiscan_error_message(const kpiscan_error *err);
 
 /* Parts of the detail; empty string / 0 when they do not apply.  Owned by
- * the error object. */
+ * the error object.  Each is thread-safe. */
 KPISCAN_API const char *kpiscan_error_file(const kpiscan_error *err);
 KPISCAN_API size_t kpiscan_error_line(const kpiscan_error *err);
 KPISCAN_API size_t kpiscan_error_column(const kpiscan_error *err);
 KPISCAN_API const char *kpiscan_error_rule_id(const kpiscan_error *err);
-/* The reason alone, without file and position prefix. */
+/* The reason alone, without file and position prefix.  Thread-safe. */
 KPISCAN_API const char *kpiscan_error_reason(const kpiscan_error *err);
 
 /* ------------------------------------------------------------------ */
@@ -177,12 +190,14 @@ typedef enum kpiscan_category {
     KPISCAN_CATEGORY_QUANTIFIED = 5   /* a number tied to a KPI verb */
 } kpiscan_category;
 
-/* "none", "junior", "mid", "senior"; NULL for an invalid value. */
+/* "none", "junior", "mid", "senior"; NULL for an invalid value.
+ * Thread-safe. */
 KPISCAN_API const char *kpiscan_level_name(int level);
-/* Parse a level name (case-insensitive).  Returns the level or -1. */
+/* Parse a level name (case-insensitive).  Returns the level or -1.
+ * Thread-safe. */
 KPISCAN_API int kpiscan_level_from_name(const char *name);
 /* "term", "achievement", "indicator", "title", "red-flag", "quantified";
- * NULL for an invalid value. */
+ * NULL for an invalid value.  Thread-safe. */
 KPISCAN_API const char *kpiscan_category_name(int category);
 
 /* ------------------------------------------------------------------ */
@@ -196,24 +211,26 @@ typedef struct kpiscan_pack kpiscan_pack;
  * earlier one replaces it. */
 typedef struct kpiscan_pack_builder kpiscan_pack_builder;
 
-/* Allocate an empty builder.  NULL when out of memory. */
+/* Allocate an empty builder.  NULL when out of memory.  Thread-safe. */
 KPISCAN_API kpiscan_pack_builder *kpiscan_pack_builder_new(void);
 
-/* Free a builder.  NULL is a no-op. */
+/* Free a builder.  NULL is a no-op.  Exclusive: b. */
 KPISCAN_API void kpiscan_pack_builder_free(kpiscan_pack_builder *b);
 
-/* Layer the default KPI pack that is embedded in the library. */
+/* Layer the default KPI pack that is embedded in the library.
+ * Exclusive: b. */
 KPISCAN_API int kpiscan_pack_builder_add_default(kpiscan_pack_builder *b,
                                                  kpiscan_error *err);
 
 /* Layer a pack read from a file.  Errors: KPISCAN_ERR_IO, _PACK_SYNTAX,
- * _PACK_INVALID, _PACK_REGEX, each with file:line:column in the detail. */
+ * _PACK_INVALID, _PACK_REGEX, each with file:line:column in the detail.
+ * Exclusive: b. */
 KPISCAN_API int kpiscan_pack_builder_add_file(kpiscan_pack_builder *b,
                                               const char *path,
                                               kpiscan_error *err);
 
 /* Layer a pack held in memory.  name labels messages (may be NULL).  The
- * buffer is copied as needed; the caller keeps ownership. */
+ * buffer is copied as needed; the caller keeps ownership.  Exclusive: b. */
 KPISCAN_API int kpiscan_pack_builder_add_buffer(kpiscan_pack_builder *b,
                                                 const char *data, size_t len,
                                                 const char *name,
@@ -221,19 +238,20 @@ KPISCAN_API int kpiscan_pack_builder_add_buffer(kpiscan_pack_builder *b,
 
 /* Switch off the rule with this id in the built pack.  A rule added later
  * with the same id is switched off too.  Unknown ids are reported by
- * kpiscan_pack_builder_build() as KPISCAN_ERR_NOT_FOUND. */
+ * kpiscan_pack_builder_build() as KPISCAN_ERR_NOT_FOUND.  Exclusive: b. */
 KPISCAN_API int kpiscan_pack_builder_disable_rule(kpiscan_pack_builder *b,
                                                   const char *rule_id,
                                                   kpiscan_error *err);
 
 /* Compile (and JIT-compile) the stacked rules into a new pack.  The builder
  * stays usable.  On success *out owns a pack to free with
- * kpiscan_pack_free(). */
+ * kpiscan_pack_free().  Thread-safe: b is only read. */
 KPISCAN_API int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
                                            kpiscan_pack **out,
                                            kpiscan_error *err);
 
-/* Shorthands: the embedded default pack alone, or one file / buffer alone. */
+/* Shorthands: the embedded default pack alone, or one file / buffer alone.
+ * Each is thread-safe. */
 KPISCAN_API int kpiscan_pack_load_default(kpiscan_pack **out,
                                           kpiscan_error *err);
 KPISCAN_API int kpiscan_pack_load_file(const char *path, kpiscan_pack **out,
@@ -242,40 +260,40 @@ KPISCAN_API int kpiscan_pack_load_buffer(const char *data, size_t len,
                                          const char *name, kpiscan_pack **out,
                                          kpiscan_error *err);
 
-/* Free a pack.  NULL is a no-op.  No scan may be using it. */
+/* Free a pack.  NULL is a no-op.  No scan may be using it.
+ * Exclusive: pack. */
 KPISCAN_API void kpiscan_pack_free(kpiscan_pack *pack);
 
-/* The embedded default pack source (YAML, NUL-terminated, static). */
+/* The embedded default pack source (YAML, NUL-terminated, static).
+ * Thread-safe. */
 KPISCAN_API const char *kpiscan_default_pack_source(size_t *len);
 
 /* Pack identity: names and versions of the stacked sources joined with
  * "+", and a hex SHA-256 of the effective rules, so a log shows exactly
- * which rules judged.  Owned by the pack. */
+ * which rules judged.  Owned by the pack.  Each is thread-safe. */
 KPISCAN_API const char *kpiscan_pack_name(const kpiscan_pack *pack);
 KPISCAN_API const char *kpiscan_pack_version(const kpiscan_pack *pack);
 KPISCAN_API const char *kpiscan_pack_hash(const kpiscan_pack *pack);
 
-/* Effective (enabled) rules, in pack order. */
+/* Effective (enabled) rules, in pack order.  Each is thread-safe. */
 KPISCAN_API size_t kpiscan_pack_rule_count(const kpiscan_pack *pack);
 KPISCAN_API const char *kpiscan_pack_rule_id(const kpiscan_pack *pack,
                                              size_t i);
-KPISCAN_API int kpiscan_pack_rule_category(const kpiscan_pack *pack,
-                                           size_t i);
+KPISCAN_API int kpiscan_pack_rule_category(const kpiscan_pack *pack, size_t i);
 KPISCAN_API int kpiscan_pack_rule_level(const kpiscan_pack *pack, size_t i);
-KPISCAN_API double kpiscan_pack_rule_weight(const kpiscan_pack *pack,
-                                            size_t i);
+KPISCAN_API double kpiscan_pack_rule_weight(const kpiscan_pack *pack, size_t i);
 KPISCAN_API const char *kpiscan_pack_rule_regex(const kpiscan_pack *pack,
                                                 size_t i);
 KPISCAN_API const char *kpiscan_pack_rule_description(const kpiscan_pack *pack,
                                                       size_t i);
-/* "file:line" where the rule was defined. */
+/* "file:line" where the rule was defined.  Thread-safe. */
 KPISCAN_API const char *kpiscan_pack_rule_source(const kpiscan_pack *pack,
                                                  size_t i);
 
 /* Check every rule against the example phrases the pack gives it
  * (examples.match must match, examples.reject must not).  Returns
  * KPISCAN_OK, or KPISCAN_ERR_PACK_INVALID naming the first rule and phrase
- * that fail. */
+ * that fail.  Thread-safe. */
 KPISCAN_API int kpiscan_pack_check_examples(const kpiscan_pack *pack,
                                             kpiscan_error *err);
 
@@ -287,29 +305,94 @@ KPISCAN_API int kpiscan_pack_check_examples(const kpiscan_pack *pack,
  * defaults below.  An options object may be shared read-only by threads. */
 typedef struct kpiscan_options kpiscan_options;
 
+/* Allocate an options object holding the defaults.  NULL when out of
+ * memory.  Thread-safe. */
 KPISCAN_API kpiscan_options *kpiscan_options_new(void);
+/* Free an options object.  NULL is a no-op.  No scan may be using it.
+ * Exclusive: opts. */
 KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
+
+/* The setters below return KPISCAN_OK, or KPISCAN_ERR_ARGUMENT (opts
+ * unchanged) for a NULL opts or an invalid value; zero is invalid for
+ * every limit.  Each setter is exclusive on opts: set everything before
+ * sharing the object with scans. */
 
 /* Date that "Present", "Current" and "to date" resolve to.  Default: the
  * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for an invalid
- * calendar date or a year outside 1900..2200. */
+ * calendar date or a year outside 1900..2200.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
                                           int month, int day);
 
 /* Largest input accepted, in bytes (default 64 MiB); larger inputs fail
- * with KPISCAN_ERR_LIMIT. */
+ * with KPISCAN_ERR_LIMIT.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_max_input_bytes(kpiscan_options *opts,
                                                     size_t bytes);
 
 /* PCRE2 match limit per rule and match attempt (default 1,000,000).  A
- * rule that reaches it ends the scan with KPISCAN_ERR_MATCH_LIMIT. */
+ * rule that reaches it ends the scan with KPISCAN_ERR_MATCH_LIMIT.
+ * Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_match_limit(kpiscan_options *opts,
                                                 unsigned long limit);
 
 /* Keep (1, default) or drop (0) the matched text of evidence in JSON, so
  * logs can carry rule ids and positions without the resume's words.  The
- * accessors always give the text. */
+ * accessors always give the text.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_excerpts(kpiscan_options *opts, int on);
+
+/* Report gaps between stretches of employment as facts (JSON "gaps" and
+ * the explanation).  Off by default.  Gaps never change the estimate: they
+ * often stand for parental leave or illness, and screening on them is
+ * unfair.  Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_gaps(kpiscan_options *opts, int on);
+
+/* Limits on what one document may cost.  A document that goes past one
+ * fails with KPISCAN_ERR_LIMIT and a message naming the limit
+ * ("max_part_bytes", ...).  The defaults leave real resumes far inside
+ * them; lower them for a service that must bound memory per scan.  Each
+ * is exclusive on opts. */
+
+/* Largest document text after decoding or extraction, in bytes (default
+ * 16 MiB). */
+KPISCAN_API int kpiscan_options_set_max_text_bytes(kpiscan_options *opts,
+                                                   size_t bytes);
+
+/* DOCX / ODT: most entries the archive may list (default 10,000). */
+KPISCAN_API int kpiscan_options_set_max_zip_entries(kpiscan_options *opts,
+                                                    size_t entries);
+
+/* DOCX / ODT: largest uncompressed size of one part read (default
+ * 64 MiB). */
+KPISCAN_API int kpiscan_options_set_max_part_bytes(kpiscan_options *opts,
+                                                   size_t bytes);
+
+/* DOCX / ODT: uncompressed bytes of all parts read, together (default
+ * 256 MiB). */
+KPISCAN_API int kpiscan_options_set_max_total_bytes(kpiscan_options *opts,
+                                                    size_t bytes);
+
+/* DOCX / ODT: highest uncompressed:compressed ratio of a part past 1 MiB
+ * uncompressed (default 100, i.e. 100:1), the mark of a zip bomb. */
+KPISCAN_API int kpiscan_options_set_max_ratio(kpiscan_options *opts,
+                                              unsigned ratio);
+
+/* DOCX / ODT: deepest XML element nesting (default 256). */
+KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
+                                                  unsigned depth);
+
+/* Format of the input when the caller believes it knows it: "text",
+ * "docx" or "odt"; NULL or "" (the default) leaves it to the content.
+ * The content still decides: the bytes are sniffed on every scan and a
+ * hint never makes the library read them as something they are not, so a
+ * hint taken from an untrusted file name is safe.  It only settles what
+ * the bytes leave open: a ZIP archive in which the sniffer finds no Word
+ * or ODT marker is read as the hinted "docx" or "odt", and that extractor
+ * checks it in full (limits included).  A hint the content contradicts is
+ * ignored: DOCX bytes hinted "text" are read as DOCX, binary data is
+ * refused whatever the hint.  kpiscan_result_format() tells what was
+ * read.  Errors: KPISCAN_ERR_ARGUMENT for any other name.
+ * Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_format_hint(kpiscan_options *opts,
+                                                const char *format);
 
 /* ------------------------------------------------------------------ */
 /* Scanning                                                            */
@@ -322,7 +405,9 @@ typedef struct kpiscan_evidence kpiscan_evidence;
  * only (may be NULL: "<buffer>").  The format is sniffed from the bytes.
  * On success *out owns a result to free with kpiscan_result_free().
  * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _LIMIT,
- * _MATCH_LIMIT, _NOMEM, _ARGUMENT; the detail names the file and reason. */
+ * _MATCH_LIMIT, _NOMEM, _ARGUMENT; the detail names the file and reason.
+ * Thread-safe: pack and opts are only read, so any number of scans may
+ * share them; each scan allocates its own matching state. */
 KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
                                     const kpiscan_options *opts,
                                     const void *data, size_t len,
@@ -330,18 +415,23 @@ KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
                                     kpiscan_error *err);
 
 /* Read a file (path "-" is not special here) and scan it as
- * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO. */
+ * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO.  Thread-safe, as
+ * kpiscan_scan_buffer(). */
 KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
-                                  const kpiscan_options *opts,
-                                  const char *path, kpiscan_result **out,
-                                  kpiscan_error *err);
+                                  const kpiscan_options *opts, const char *path,
+                                  kpiscan_result **out, kpiscan_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Results                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Free a result.  NULL is a no-op.  Evidence pointers die with it. */
+/* Free a result.  NULL is a no-op.  Evidence pointers die with it.
+ * Exclusive: res. */
 KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
+
+/* Every accessor of a result, its evidence and its spans below only
+ * reads: each is thread-safe, so one result may be read by several
+ * threads at once. */
 
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
@@ -438,16 +528,28 @@ KPISCAN_API size_t kpiscan_span_column(const kpiscan_span *sp);
 KPISCAN_API double kpiscan_result_dated_years(const kpiscan_result *res);
 KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
 
+/* The estimate's arithmetic as readable text: every evidence item with
+ * weight x section factor x repeat factor = contribution, the per-level
+ * sums, the years (each range, the merged stretches, the statement and
+ * which one was used), the rule that combined them, the parts of the
+ * confidence, red flags and interview questions.  opts decides excerpts
+ * (NULL: with).  Free with kpiscan_free(); NULL when out of memory.
+ * Thread-safe. */
+KPISCAN_API char *kpiscan_result_explain(const kpiscan_result *res,
+                                         const kpiscan_options *opts);
+
 /* Serialise a result as one JSON object (no trailing newline).  flags: 0
- * or KPISCAN_JSON_PRETTY.  Returns a string to free with kpiscan_free(), or
- * NULL when out of memory. */
+ * (one line, fit for JSONL) or KPISCAN_JSON_PRETTY.  opts (may be NULL)
+ * decides whether excerpts are included.  Returns a string to free with
+ * kpiscan_free(), or NULL when out of memory.  Thread-safe. */
 #define KPISCAN_JSON_PRETTY 1u
 KPISCAN_API char *kpiscan_result_to_json(const kpiscan_result *res,
                                          const kpiscan_options *opts,
                                          unsigned flags);
 
 /* JSON for a file that could not be scanned: the same schema with status
- * "error", null level and years, and the error's code and message. */
+ * "error", null level and years, and the error's code and message.
+ * Thread-safe (err is only read). */
 KPISCAN_API char *kpiscan_error_to_json(const char *name,
                                         const kpiscan_error *err,
                                         unsigned flags);
@@ -455,7 +557,207 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
 /* Version of the JSON output schema, carried as "schema" in every object. */
 #define KPISCAN_JSON_SCHEMA_VERSION 1
 
-/* Free memory the library returned as a plain string.  NULL is a no-op. */
+/* ------------------------------------------------------------------ */
+/* Batches                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A batch scans many inputs on a pool of worker threads sharing one pack,
+ * and hands each outcome, as a record, to a callback: exactly one record
+ * per input file.  Records are delivered in input order (or as they finish
+ * with KPISCAN_BATCH_UNORDERED), one at a time: the callback never runs
+ * concurrently with itself, so it may write to a stream without locking.
+ * Memory stays flat: at most a small window of inputs is in flight, and
+ * kpiscan_batch_add_*() wait while the window is full.
+ *
+ * Directory walks (kpiscan_batch_add_path on a directory) visit entries in
+ * name order.  Regular files are read and sniffed: documents give a record
+ * (an error record when they cannot be read, e.g. PDF); binary data (images,
+ * executables) gives a "skipped" record.  FIFOs, sockets and devices met
+ * in a walk are skipped without being opened; hidden names (".x") are
+ * skipped unless KPISCAN_WALK_HIDDEN; symbolic links are not followed
+ * unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
+ * skipped.  A path given directly is never skipped: a FIFO is read to its
+ * end like standard input. */
+typedef struct kpiscan_batch kpiscan_batch;
+typedef struct kpiscan_record kpiscan_record;
+
+/* Called once per input with its record.  rec and everything reached
+ * through it are valid only during the call. */
+typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
+
+#define KPISCAN_BATCH_UNORDERED 1u /* deliver records as they finish */
+#define KPISCAN_WALK_FOLLOW 1u     /* follow symbolic links in walks */
+#define KPISCAN_WALK_HIDDEN 2u     /* include hidden files and folders */
+
+/* Start a batch with jobs worker threads (0 = number of online CPUs).  The
+ * pack and options must outlive the batch.  Errors: KPISCAN_ERR_ARGUMENT,
+ * _NOMEM, _INTERNAL (threads could not start).  Thread-safe. */
+KPISCAN_API int kpiscan_batch_new(const kpiscan_pack *pack,
+                                  const kpiscan_options *opts, unsigned jobs,
+                                  unsigned flags, kpiscan_record_fn fn,
+                                  void *user, kpiscan_batch **out,
+                                  kpiscan_error *err);
+
+/* Queue a file, or every file under a directory (walk_flags above).  The
+ * record callback may run before this returns.  Problems with the inputs
+ * themselves (missing, unreadable) become error records, not failures of
+ * this call, which fails only on KPISCAN_ERR_NOMEM / _ARGUMENT.
+ * Exclusive: b against other adds and finish (the workers run alongside). */
+KPISCAN_API int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
+                                       unsigned walk_flags, kpiscan_error *err);
+
+/* Queue a document held in memory (copied).  name is for records.
+ * Exclusive: b against other adds and finish. */
+KPISCAN_API int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data,
+                                         size_t len, const char *name,
+                                         kpiscan_error *err);
+
+/* Queue an error record (status < 0, reason text) for an input the caller
+ * could not obtain, e.g. standard input failed to read, so it is reported
+ * in order with the others.  Exclusive: b against other adds and finish. */
+KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
+                                          int status, const char *reason,
+                                          kpiscan_error *err);
+
+/* Wait until every queued input has been delivered, then stop the
+ * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  Must not
+ * be called from the record callback.  Exclusive: b. */
+KPISCAN_API int kpiscan_batch_finish(kpiscan_batch *b);
+
+/* Finish (if not yet done) and free the batch.  NULL is a no-op.
+ * Exclusive: b. */
+KPISCAN_API void kpiscan_batch_free(kpiscan_batch *b);
+
+/* Counters, safe to read from any thread at any time, the record callback
+ * included. */
+typedef enum kpiscan_count {
+    KPISCAN_COUNT_QUEUED = 0, /* inputs queued so far (records to come) */
+    KPISCAN_COUNT_DELIVERED,  /* records delivered so far */
+    KPISCAN_COUNT_SCANNED,    /* records with a result */
+    KPISCAN_COUNT_ERRORS,     /* error records */
+    KPISCAN_COUNT_SKIPPED,    /* skipped records (walks only) */
+    KPISCAN_COUNT_NONE,       /* results per level ... */
+    KPISCAN_COUNT_JUNIOR,
+    KPISCAN_COUNT_MID,
+    KPISCAN_COUNT_SENIOR,
+    KPISCAN_COUNT_HIDDEN_TEXT, /* results carrying the hidden-text flag */
+    KPISCAN_COUNT_BYTES        /* input bytes scanned */
+} kpiscan_count;
+KPISCAN_API size_t kpiscan_batch_count(const kpiscan_batch *b, int what);
+
+/* Record accessors.  A record is one of: a result (status KPISCAN_OK), an
+ * error (status < 0, detail in kpiscan_record_error), or skipped (a walk
+ * met something that is not a document; the reason is in the error).
+ * Thread-safe (a record only lives during its callback). */
+KPISCAN_API size_t kpiscan_record_index(const kpiscan_record *rec);
+KPISCAN_API const char *kpiscan_record_name(const kpiscan_record *rec);
+KPISCAN_API int kpiscan_record_status(const kpiscan_record *rec);
+KPISCAN_API int kpiscan_record_skipped(const kpiscan_record *rec);
+KPISCAN_API size_t kpiscan_record_bytes(const kpiscan_record *rec);
+KPISCAN_API const kpiscan_result *
+kpiscan_record_result(const kpiscan_record *rec);
+KPISCAN_API const kpiscan_error *
+kpiscan_record_error(const kpiscan_record *rec);
+
+/* One JSON object for the record: the result JSON, or the error JSON
+ * (status "error" or "skipped").  Free with kpiscan_free().  Thread-safe. */
+KPISCAN_API char *kpiscan_record_to_json(const kpiscan_record *rec,
+                                         const kpiscan_options *opts,
+                                         unsigned flags);
+
+/* CSV (RFC 4180, CRLF line ends).  The header row and one row per record,
+ * each ending in CRLF; columns: file, status, level, confidence, years,
+ * evidence_count, top_evidence, hidden_text, error, pack.  Rows free with
+ * kpiscan_free(); the header is static.  Thread-safe. */
+KPISCAN_API const char *kpiscan_csv_header(void);
+KPISCAN_API char *kpiscan_record_to_csv(const kpiscan_record *rec,
+                                        const kpiscan_options *opts);
+
+/* ------------------------------------------------------------------ */
+/* Gates for CI                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A gate judges each record against expectations: a minimum level, an
+ * exact level, a manifest of expected levels per file, and the hidden-text
+ * red flag.  Set it up from one thread, then kpiscan_gate_check() is
+ * thread-safe.  Levels order none < junior < mid < senior. */
+typedef struct kpiscan_gate kpiscan_gate;
+
+/* A gate with no expectations (everything passes).  NULL when out of
+ * memory.  Thread-safe. */
+KPISCAN_API kpiscan_gate *kpiscan_gate_new(void);
+/* NULL is a no-op.  Exclusive: g. */
+KPISCAN_API void kpiscan_gate_free(kpiscan_gate *g);
+
+/* Fail a resume whose level is below level (a kpiscan_level).
+ * KPISCAN_ERR_ARGUMENT for an invalid level.  Exclusive: g. */
+KPISCAN_API int kpiscan_gate_set_fail_under(kpiscan_gate *g, int level);
+/* Fail a resume whose level is not exactly level.  Exclusive: g. */
+KPISCAN_API int kpiscan_gate_set_expect(kpiscan_gate *g, int level);
+/* Fail a resume that carries the hidden-text red flag.  Exclusive: g. */
+KPISCAN_API int kpiscan_gate_set_fail_on_hidden(kpiscan_gate *g, int on);
+/* With a manifest, fail a scanned file the manifest does not list.
+ * Exclusive: g. */
+KPISCAN_API int kpiscan_gate_set_strict(kpiscan_gate *g, int on);
+
+/* Read a manifest: lines "path<TAB>level", blank lines and '#' comments
+ * allowed, paths relative to the manifest's folder.  A malformed line is
+ * KPISCAN_ERR_MANIFEST naming the file and line; an unreadable manifest is
+ * KPISCAN_ERR_IO.  May be called more than once.  Exclusive: g. */
+KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
+                                           kpiscan_error *err);
+
+/* The files the manifests list, resolved against their folders, in
+ * manifest order: the inputs a CI run scans.  Owned by the gate.
+ * Thread-safe. */
+KPISCAN_API size_t kpiscan_gate_manifest_count(const kpiscan_gate *g);
+KPISCAN_API const char *kpiscan_gate_manifest_path(const kpiscan_gate *g,
+                                                   size_t i);
+
+/* Judge one record.  Returns 0 when every gate passes (error and skipped
+ * records pass: input errors are reported by their status, not by gates),
+ * 1 when a gate fails.  When message is not NULL it receives, on failure,
+ * a text such as "expected mid, got junior" followed by the top evidence
+ * lines (free with kpiscan_free()), else NULL.  opts decides whether
+ * evidence text appears (excerpts).  Thread-safe. */
+KPISCAN_API int kpiscan_gate_check(const kpiscan_gate *g,
+                                   const kpiscan_record *rec,
+                                   const kpiscan_options *opts, char **message);
+
+/* JUnit XML for CI test views (GitLab, Jenkins, GitHub reporters): one
+ * testsuite, one testcase per record (classname from the folder, name from
+ * the file), a <failure> for a failed gate and an <error> for an input that
+ * could not be scanned.  Written with libxml2's xmlTextWriter.  The XML is
+ * produced at the end because the suite's counts come first.  No
+ * timestamps or durations, so output is reproducible. */
+typedef struct kpiscan_junit kpiscan_junit;
+
+/* suite_name labels the testsuite ("kpiscan" when NULL).  NULL when out of
+ * memory.  Thread-safe. */
+KPISCAN_API kpiscan_junit *kpiscan_junit_new(const char *suite_name);
+/* NULL is a no-op.  Exclusive: j. */
+KPISCAN_API void kpiscan_junit_free(kpiscan_junit *j);
+
+/* Add the record's testcase; failure is the gate's message (NULL: the case
+ * passed).  Skipped records are ignored.  Exclusive: j. */
+KPISCAN_API int kpiscan_junit_add(kpiscan_junit *j, const kpiscan_record *rec,
+                                  const char *failure);
+
+/* The complete document (UTF-8, ending in a newline), to free with
+ * kpiscan_free(); NULL when out of memory.  pack may be NULL; when given,
+ * its name, version and hash are suite properties.  Thread-safe. */
+KPISCAN_API char *kpiscan_junit_xml(const kpiscan_junit *j,
+                                    const kpiscan_pack *pack);
+
+/* GitHub Actions workflow commands for a record: an "::error" line for a
+ * failed gate (failure != NULL) or an input error, a "::warning" line for
+ * the hidden-text flag; "" when there is nothing to say.  Escaped as
+ * GitHub requires.  Free with kpiscan_free().  Thread-safe. */
+KPISCAN_API char *kpiscan_record_to_github(const kpiscan_record *rec,
+                                           const char *failure);
+
+/* Free memory the library returned as a plain string.  NULL is a no-op.
+ * Exclusive: p. */
 KPISCAN_API void kpiscan_free(void *p);
 
 #ifdef __cplusplus

@@ -24,6 +24,7 @@ const char *kpiscan_strerror(int status)
     case KPISCAN_ERR_INTERNAL: return "internal error";
     case KPISCAN_ERR_NOT_FOUND: return "not found";
     case KPISCAN_ERR_ENCRYPTED: return "legacy or encrypted document";
+    case KPISCAN_ERR_MANIFEST: return "malformed expectation manifest";
     default: return "unknown error";
     }
 }
@@ -47,13 +48,20 @@ const char *kpiscan_status_name(int status)
     case KPISCAN_ERR_INTERNAL: return "internal";
     case KPISCAN_ERR_NOT_FOUND: return "not_found";
     case KPISCAN_ERR_ENCRYPTED: return "encrypted";
+    case KPISCAN_ERR_MANIFEST: return "manifest";
     default: return "unknown";
     }
 }
 
-const char *kpiscan_version(void) { return KPISCAN_VERSION_STRING; }
+const char *kpiscan_version(void)
+{
+    return KPISCAN_VERSION_STRING;
+}
 
-int kpiscan_version_number(void) { return KPISCAN_VERSION_NUMBER; }
+int kpiscan_version_number(void)
+{
+    return KPISCAN_VERSION_NUMBER;
+}
 
 kpiscan_error *kpiscan_error_new(void)
 {
@@ -61,7 +69,10 @@ kpiscan_error *kpiscan_error_new(void)
     return err;
 }
 
-void kpiscan_error_free(kpiscan_error *err) { free(err); }
+void kpiscan_error_free(kpiscan_error *err)
+{
+    free(err);
+}
 
 void kpiscan_error_clear(kpiscan_error *err)
 {

@@ -66,15 +66,15 @@ void kps_buf_free(kps_buf *b);
 /* ------------------------------------------------------------------ */
 
 typedef struct kps_limits {
-    size_t max_input_bytes;      /* whole input */
-    size_t max_text_bytes;       /* extracted text */
-    size_t max_zip_entries;      /* archive entries */
-    size_t max_part_bytes;       /* one uncompressed part */
-    size_t max_total_bytes;      /* all uncompressed parts read */
-    unsigned max_ratio;          /* uncompressed:compressed, past ratio_floor */
-    size_t ratio_floor;          /* bytes below which the ratio is not checked */
-    unsigned max_xml_depth;      /* element nesting */
-    unsigned long match_limit;   /* PCRE2 match limit */
+    size_t max_input_bytes;    /* whole input */
+    size_t max_text_bytes;     /* extracted text */
+    size_t max_zip_entries;    /* archive entries */
+    size_t max_part_bytes;     /* one uncompressed part */
+    size_t max_total_bytes;    /* all uncompressed parts read */
+    unsigned max_ratio;        /* uncompressed:compressed, past ratio_floor */
+    size_t ratio_floor;        /* bytes below which the ratio is not checked */
+    unsigned max_xml_depth;    /* element nesting */
+    unsigned long match_limit; /* PCRE2 match limit */
 } kps_limits;
 
 void kps_limits_default(kps_limits *lim);
@@ -88,11 +88,11 @@ typedef enum kps_format {
     KPS_FORMAT_TEXT,
     KPS_FORMAT_DOCX,
     KPS_FORMAT_ODT,
-    KPS_FORMAT_ZIP,     /* a zip that is neither DOCX nor ODT */
+    KPS_FORMAT_ZIP, /* a zip that is neither DOCX nor ODT */
     KPS_FORMAT_PDF,
     KPS_FORMAT_RTF,
-    KPS_FORMAT_OLE,     /* legacy .doc/.xls or encrypted OOXML */
-    KPS_FORMAT_BINARY   /* images, executables, NUL-laden data */
+    KPS_FORMAT_OLE,   /* legacy .doc/.xls or encrypted OOXML */
+    KPS_FORMAT_BINARY /* images, executables, NUL-laden data */
 } kps_format;
 
 /* Byte range [start, end) of the document text that came from one
@@ -112,7 +112,7 @@ typedef struct kps_range {
 /* A document as extracted: the text every position refers to. */
 typedef struct kps_doc {
     kps_format format;
-    char *text;   /* valid UTF-8, NUL-terminated, LF line ends; malloc'd */
+    char *text; /* valid UTF-8, NUL-terminated, LF line ends; malloc'd */
     size_t len;
     char **parts; /* part names ("word/document.xml"), malloc'd */
     size_t nparts;
@@ -129,10 +129,17 @@ void kps_doc_free(kps_doc *doc); /* frees members, not doc itself */
 /* Recognise the format from the first bytes (never the file name). */
 kps_format kps_sniff(const unsigned char *data, size_t len);
 const char *kps_format_name(kps_format f);
+/* BOM-less UTF-16 detection shared by the sniffer and the decoder, so both
+ * agree: KPS_UTF16_LE / _BE when the bytes look like UTF-16 text. */
+#define KPS_UTF16_NONE 0
+#define KPS_UTF16_LE 1
+#define KPS_UTF16_BE 2
+int kps_utf16_guess(const unsigned char *data, size_t len);
 /* For messages: "PDF document", "RTF document", ... */
 const char *kps_format_description(kps_format f);
 
-/* Decode plain text: UTF-8 (BOM skipped), UTF-16LE/BE with BOM; in UTF-8
+/* Decode plain text: UTF-8 (BOM skipped), UTF-16LE/BE and UTF-32 with BOM,
+ * BOM-less UTF-16 recognised by kps_utf16_guess(); in UTF-8
  * text each invalid byte is read as Windows-1252; CRLF and CR become LF.
  * Fails with KPISCAN_ERR_NOT_TEXT on NUL bytes in UTF-8 text,
  * KPISCAN_ERR_EMPTY when nothing but whitespace remains.  name is for
@@ -227,13 +234,13 @@ typedef enum kps_span_kind {
 
 typedef struct kps_span {
     kps_span_kind kind;
-    kps_ym start, end;  /* RANGE: months inclusive; end = as-of if open */
-    int open_ended;     /* RANGE ended with Present/Current/to date */
-    double years;       /* RANGE: its own length; STATEMENT: stated */
-    size_t offset;      /* in the text given to kps_timeline_extract */
+    kps_ym start, end; /* RANGE: months inclusive; end = as-of if open */
+    int open_ended;    /* RANGE ended with Present/Current/to date */
+    double years;      /* RANGE: its own length; STATEMENT: stated */
+    size_t offset;     /* in the text given to kps_timeline_extract */
     size_t length;
     kps_section section;
-    int counted;        /* 1 when it counts toward the total */
+    int counted; /* 1 when it counts toward the total */
 } kps_span;
 
 typedef struct kps_timeline {
@@ -263,8 +270,9 @@ size_t kps_utf8_seq_len(const unsigned char *s, size_t len);
  * and stores the code point. */
 size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 char *kps_strdup(const char *s);
+/* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
+double kps_parse_decimal(const char *s, char **end);
 char *kps_strndup(const char *s, size_t n);
-
 
 /* ------------------------------------------------------------------ */
 /* Options (options.c)                                                 */
@@ -275,7 +283,9 @@ struct kpiscan_options {
     int as_of_year, as_of_month, as_of_day;
     int excerpts;
     int include_comments;
+    int gaps;
     kps_limits limits;
+    kps_format format_hint; /* KPS_FORMAT_UNKNOWN: no hint, sniff only */
 };
 
 /* Effective settings for a scan: opts may be NULL. */
@@ -316,6 +326,9 @@ struct kpiscan_pack {
     char *name;
     char *version;
     char hash[65];
+    /* Literal prefilter over the rules (prefilter.c); NULL runs every
+     * rule.  Built with the pack, immutable, shared like the rules. */
+    struct kps_prefilter *prefilter;
 };
 
 /* Compute SHA-256 of data as 64 lowercase hex digits plus NUL. */
@@ -350,7 +363,75 @@ int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
                   unsigned long match_limit, const char *name, kps_hits *out,
                   kpiscan_error *err);
 void kps_hits_free(kps_hits *h);
+/* As kps_match_all() but without the prefilter: every rule runs over the
+ * whole text.  The reference the prefiltered path must equal, hit for hit
+ * (tests, benchmarks). */
+int kps_match_all_bruteforce(const kpiscan_pack *pack, const char *text,
+                             size_t len, unsigned long match_limit,
+                             const char *name, kps_hits *out,
+                             kpiscan_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Literal prefilter (prefilter.c)                                     */
+/* ------------------------------------------------------------------ */
+
+/* Aho-Corasick automaton over byte strings, ASCII-caseless (atoms are
+ * given in lower case).  Immutable once built. */
+typedef struct kps_ac kps_ac;
+/* NULL when out of memory.  atoms are NUL-terminated and non-empty. */
+kps_ac *kps_ac_build(const char *const *atoms, size_t natoms);
+void kps_ac_free(kps_ac *ac);
+size_t kps_ac_state_count(const kps_ac *ac);
+/* found[i] := 1 when atoms[i] occurs in text, else 0. */
+void kps_ac_scan(const kps_ac *ac, const char *text, size_t len,
+                 unsigned char *found);
+
+typedef struct kps_prefilter kps_prefilter;
+/* Derive each rule's literal requirement and lead (what every match
+ * starts with), compile the windowed variants, build the automaton.
+ * KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+int kps_prefilter_build(const kps_rule *rules, size_t nrules,
+                        kps_prefilter **out);
+void kps_prefilter_free(kps_prefilter *pf);
+
+/* Per-scan state of the prefilter; zero-initialise, reuse across rules
+ * (and scans), free with kps_pf_scan_free(). */
+typedef struct kps_pf_scan {
+    unsigned char *active; /* per rule: 1 when the rule may match */
+    size_t nactive;
+    int run_all; /* every rule runs over the whole text */
+    /* Private to prefilter.c: buffers reused across rules. */
+    uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
+    size_t *cand;
+    uint64_t *bits;
+    size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,
+        cap_cand, cap_bits;
+} kps_pf_scan;
+void kps_pf_scan_free(kps_pf_scan *st);
+/* One automaton pass over text: which rules may match, where atoms are.
+ * KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
+                       kps_pf_scan *st);
+/* For an active rule with a lead: the sorted, distinct offsets where one
+ * of its matches can start (every match starts at one), in *cand (valid
+ * until the next call); returns 1.  Returns 0 when the rule must be
+ * searched over the whole text, -1 when out of memory. */
+int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
+                             size_t rule, const size_t **cand, size_t *ncand);
+/* The rule compiled with PCRE2_USE_OFFSET_LIMIT (a pcre2_code *), for
+ * searches confined to candidate starts; NULL when the rule has no lead. */
+const void *kps_prefilter_window_code(const kps_prefilter *pf, size_t rule);
+/* Rules without a usable requirement (they run on every document), and
+ * rules with a lead. */
+size_t kps_prefilter_always_count(const kps_prefilter *pf);
+size_t kps_prefilter_lead_count(const kps_prefilter *pf);
+/* The requirement as text, malloc'd: "*" for always run, else OR-sets
+ * joined by " & ", atoms by "|" (e.g. "kpi & developed|tracked"). */
+char *kps_prefilter_describe_regex(const char *regex);
+/* The lead as text, malloc'd: "*" for none, else atoms joined by "|". */
+char *kps_prefilter_describe_lead(const char *regex);
+/* A pack rule's requirement and lead: "REQUIREMENT @ LEAD". */
+char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule);
 
 /* ------------------------------------------------------------------ */
 /* Results (scan.c, score.c, result.c)                                 */
@@ -371,9 +452,27 @@ struct kpiscan_evidence {
     size_t line, column;
     kps_section section;
     int hidden;
-    const char *part; /* owned by the result (parts) */
-    size_t paragraph; /* 1-based, 0 for plain text */
+    const char *part;   /* owned by the result (parts) */
+    size_t paragraph;   /* 1-based, 0 for plain text */
+    int title_position; /* titles: the hit stands where a job title does */
+    int keyword_list;   /* on a line that is mostly rule words: a list */
+    const char *note;   /* static: why the contribution is what it is */
 };
+
+/* A red flag found by the scorer (hidden text, stuffing, no outcome...). */
+typedef struct kps_flag {
+    const char *id; /* static */
+    char message[256];
+    const char *rule_id; /* owned by the result, may be NULL */
+    size_t line;         /* 0 when the flag is an absence */
+    size_t count;
+} kps_flag;
+
+/* A merged stretch of employment, or a gap between two (months, YYYYMM). */
+typedef struct kps_interval {
+    long start, end; /* inclusive YYYYMM */
+    int months;
+} kps_interval;
 
 struct kpiscan_span {
     int statement;
@@ -384,6 +483,7 @@ struct kpiscan_span {
     char *text;
     size_t offset, length, line, column;
     kps_section section;
+    int kpi_job; /* counted range whose job shows KPI work */
 };
 
 struct kpiscan_result {
@@ -418,10 +518,45 @@ struct kpiscan_result {
 
     char *pack_name, *pack_version;
     char pack_hash[65];
+
+    kps_flag *flags; /* red flags found by the scorer */
+    size_t nflags;
+    kps_interval *merged; /* counted ranges, merged, in time order */
+    size_t nmerged;
+    double kpi_years; /* merged ranges of jobs showing KPI work, -1 none */
+    double conf_indicators, conf_years; /* the two parts of confidence */
+    const char *years_rule;             /* static: how years were chosen */
+    int gaps; /* report gaps (kpiscan_options_set_gaps) */
 };
 
-/* Fill contributions, scores, level, confidence and reason from res->ev
- * and the years fields.  Pure arithmetic; cannot fail. */
-void kps_score(kpiscan_result *res);
+/* Fill contributions, scores, level, confidence, reason and red flags from
+ * res->ev and the years fields.  Returns KPISCAN_OK or KPISCAN_ERR_NOMEM
+ * (for the flags array). */
+int kps_score(kpiscan_result *res);
+
+/* The gap between merged stretch i-1 and i, if any (1) or none (0).  Gaps
+ * are facts shown on request; they never change the score. */
+int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap);
+
+/* ------------------------------------------------------------------ */
+/* Batches and records (batch.c, record.c)                             */
+/* ------------------------------------------------------------------ */
+
+struct kpiscan_record {
+    size_t index;
+    char *name;
+    int status;  /* KPISCAN_OK or an error */
+    int skipped; /* a walk met a non-document; reason in error */
+    size_t bytes;
+    kpiscan_result *result;
+    kpiscan_error error;
+    const kpiscan_pack *pack;
+};
+
+/* JSON for a record without a result: status word "error" or "skipped";
+ * pack may be NULL. */
+char *kps_failure_json(const char *name, const kpiscan_error *err,
+                       const kpiscan_pack *pack, const char *status_word,
+                       unsigned flags);
 
 #endif /* KPISCAN_INTERNAL_H */

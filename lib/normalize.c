@@ -51,61 +51,66 @@
 
 #include "internal.h"
 
+/* Code points [first, last] and what replaces each of them ("" removes
+ * it).  Sorted by first, so replacement_for() can search it.  No
+ * replacement may be longer than its character's UTF-8 form: the output
+ * buffer is sized by the input. */
+typedef struct fold_range {
+    uint32_t first, last;
+    const char *to;
+} fold_range;
+
+static const fold_range folds[] = {
+    {0x00A0, 0x00A0, " "},   /* no-break space */
+    {0x00AB, 0x00AB, "\""},  /* left guillemet */
+    {0x00AD, 0x00AD, ""},    /* soft hyphen */
+    {0x00BB, 0x00BB, "\""},  /* right guillemet */
+    {0x02BC, 0x02BC, "'"},   /* modifier letter apostrophe */
+    {0x2000, 0x200A, " "},   /* en quad .. hair space */
+    {0x200B, 0x200D, ""},    /* zero-width space, non-joiner, joiner */
+    {0x2010, 0x2015, "-"},   /* hyphen .. horizontal bar */
+    {0x2018, 0x201B, "'"},   /* single quotation marks */
+    {0x201C, 0x201F, "\""},  /* double quotation marks */
+    {0x2022, 0x2023, "*"},   /* bullet, triangular bullet */
+    {0x2026, 0x2026, "..."}, /* horizontal ellipsis */
+    {0x2028, 0x2029, "\n"},  /* line and paragraph separators */
+    {0x202F, 0x202F, " "},   /* narrow no-break space */
+    {0x2032, 0x2032, "'"},   /* prime */
+    {0x2033, 0x2033, "\""},  /* double prime */
+    {0x2043, 0x2043, "*"},   /* hyphen bullet */
+    {0x205F, 0x205F, " "},   /* medium mathematical space */
+    {0x2060, 0x2060, ""},    /* word joiner */
+    {0x2212, 0x2212, "-"},   /* minus sign */
+    {0x25AA, 0x25AA, "*"},   /* small black square */
+    {0x25CF, 0x25CF, "*"},   /* black circle */
+    {0x3000, 0x3000, " "},   /* ideographic space */
+    {0xF0B7, 0xF0B7, "*"},   /* Symbol-font bullet from Word */
+    {0xFB00, 0xFB00, "ff"},  /* ligature ff */
+    {0xFB01, 0xFB01, "fi"},  /* ligature fi */
+    {0xFB02, 0xFB02, "fl"},  /* ligature fl */
+    {0xFB03, 0xFB03, "ffi"}, /* ligature ffi */
+    {0xFB04, 0xFB04, "ffl"}, /* ligature ffl */
+    {0xFB05, 0xFB06, "st"},  /* ligatures long s + t, s + t */
+    {0xFE58, 0xFE58, "-"},   /* small em dash */
+    {0xFE63, 0xFE63, "-"},   /* small hyphen-minus */
+    {0xFEFF, 0xFEFF, ""},    /* zero-width no-break space (BOM) */
+    {0xFF0D, 0xFF0D, "-"},   /* fullwidth hyphen-minus */
+};
+
 /* Replacement for code point cp: NULL to keep it, "" to remove it. */
 static const char *replacement_for(uint32_t cp)
 {
-    switch (cp) {
-    case 0x00A0: return " ";
-    case 0x00AB:
-    case 0x00BB: return "\"";
-    case 0x00AD: return "";
-    case 0x02BC: return "'";
-    case 0x200B:
-    case 0x200C:
-    case 0x200D: return "";
-    case 0x2010:
-    case 0x2011:
-    case 0x2012:
-    case 0x2013:
-    case 0x2014:
-    case 0x2015: return "-";
-    case 0x2018:
-    case 0x2019:
-    case 0x201A:
-    case 0x201B: return "'";
-    case 0x201C:
-    case 0x201D:
-    case 0x201E:
-    case 0x201F: return "\"";
-    case 0x2022:
-    case 0x2023: return "*";
-    case 0x2026: return "...";
-    case 0x2028:
-    case 0x2029: return "\n";
-    case 0x202F: return " ";
-    case 0x2032: return "'";
-    case 0x2033: return "\"";
-    case 0x2043: return "*";
-    case 0x205F: return " ";
-    case 0x2060: return "";
-    case 0x2212: return "-";
-    case 0x25AA:
-    case 0x25CF: return "*";
-    case 0x3000: return " ";
-    case 0xF0B7: return "*";
-    case 0xFB00: return "ff";
-    case 0xFB01: return "fi";
-    case 0xFB02: return "fl";
-    case 0xFB03: return "ffi";
-    case 0xFB04: return "ffl";
-    case 0xFB05:
-    case 0xFB06: return "st";
-    case 0xFE58:
-    case 0xFE63: return "-";
-    case 0xFEFF: return "";
-    case 0xFF0D: return "-";
-    default: return (cp >= 0x2000 && cp <= 0x200A) ? " " : NULL;
+    size_t lo = 0, hi = sizeof folds / sizeof folds[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < folds[mid].first)
+            hi = mid;
+        else if (cp > folds[mid].last)
+            lo = mid + 1;
+        else
+            return folds[mid].to;
     }
+    return NULL;
 }
 
 /* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
@@ -255,10 +260,10 @@ size_t kps_norm_to_src_end(const kps_norm *n, size_t norm_end)
 {
     if (!n || !n->map || n->nmap == 0)
         return norm_end;
-    if (norm_end == 0)
-        return 0;
     if (norm_end > n->len)
         norm_end = n->len;
+    if (norm_end == 0)
+        return 0;
     size_t last = norm_end - 1;
     size_t i = find_point(n, last);
     kps_map_point p = n->map[i];

@@ -35,7 +35,10 @@ kpiscan_options *kpiscan_options_new(void)
     return o;
 }
 
-void kpiscan_options_free(kpiscan_options *opts) { free(opts); }
+void kpiscan_options_free(kpiscan_options *opts)
+{
+    free(opts);
+}
 
 void kps_today(int *year, int *month, int *day)
 {
@@ -98,5 +101,86 @@ int kpiscan_options_set_excerpts(kpiscan_options *opts, int on)
     if (!opts)
         return KPISCAN_ERR_ARGUMENT;
     opts->excerpts = on ? 1 : 0;
+    return KPISCAN_OK;
+}
+
+/* Limits: zero would refuse every document (or, for the ratio, every
+ * compressed part), which is never what a caller means, so it is refused
+ * here rather than at the first scan. */
+
+int kpiscan_options_set_max_text_bytes(kpiscan_options *opts, size_t bytes)
+{
+    if (!opts || bytes == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_text_bytes = bytes;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_zip_entries(kpiscan_options *opts, size_t entries)
+{
+    if (!opts || entries == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_zip_entries = entries;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_part_bytes(kpiscan_options *opts, size_t bytes)
+{
+    if (!opts || bytes == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_part_bytes = bytes;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_total_bytes(kpiscan_options *opts, size_t bytes)
+{
+    if (!opts || bytes == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_total_bytes = bytes;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_ratio(kpiscan_options *opts, unsigned ratio)
+{
+    if (!opts || ratio == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_ratio = ratio;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_xml_depth(kpiscan_options *opts, unsigned depth)
+{
+    if (!opts || depth == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_xml_depth = depth;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_format_hint(kpiscan_options *opts, const char *format)
+{
+    if (!opts)
+        return KPISCAN_ERR_ARGUMENT;
+    /* Only the formats the library can read are hints; "pdf" and the like
+     * would promise something no scan can keep. */
+    kps_format hint;
+    if (!format || !*format)
+        hint = KPS_FORMAT_UNKNOWN;
+    else if (strcmp(format, "text") == 0)
+        hint = KPS_FORMAT_TEXT;
+    else if (strcmp(format, "docx") == 0)
+        hint = KPS_FORMAT_DOCX;
+    else if (strcmp(format, "odt") == 0)
+        hint = KPS_FORMAT_ODT;
+    else
+        return KPISCAN_ERR_ARGUMENT;
+    opts->format_hint = hint;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_gaps(kpiscan_options *opts, int on)
+{
+    if (!opts)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->gaps = on ? 1 : 0;
     return KPISCAN_OK;
 }

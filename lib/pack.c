@@ -31,8 +31,7 @@ extern const size_t kps_default_pack_yaml_len;
 
 static const char *const level_names[] = {"none", "junior", "mid", "senior"};
 static const char *const category_names[] = {
-    "term", "achievement", "indicator", "title",
-    "red-flag", "quantified"};
+    "term", "achievement", "indicator", "title", "red-flag", "quantified"};
 
 const char *kpiscan_level_name(int level)
 {
@@ -269,8 +268,8 @@ static int want_strings(loader *L, yaml_node_t *n, const char *key,
     if (n->type != YAML_SEQUENCE_NODE)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
                          "'%s' must be a list of phrases", key);
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     char **v = count ? calloc(count, sizeof *v) : NULL;
     if (count && !v)
         return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file, "out of memory");
@@ -390,10 +389,8 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
             rc = want_scalar(L, v, key, r->id, &val);
             if (!rc) {
                 char *end;
-                errno = 0;
-                double w = strtod(val, &end);
-                if (errno || end == val || *end || !isfinite(w) || w <= 0 ||
-                    w > 100)
+                double w = kps_parse_decimal(val, &end);
+                if (end == val || *end || !isfinite(w) || w <= 0 || w > 100)
                     rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
                                    "weight '%s' must be a number above 0 and "
                                    "at most 100",
@@ -504,8 +501,8 @@ static int parse_rules(loader *L, yaml_node_t *n, parsed_pack *out)
     if (n->type != YAML_SEQUENCE_NODE)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
                          "'rules' must be a list");
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (count) {
         out->rules = calloc(count, sizeof *out->rules);
         if (!out->rules)
@@ -535,8 +532,8 @@ static int parse_questions(loader *L, yaml_node_t *n, parsed_pack *out)
     if (n->type != YAML_SEQUENCE_NODE)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
                          "'questions' must be a list");
-    size_t count = (size_t)(n->data.sequence.items.top -
-                            n->data.sequence.items.start);
+    size_t count =
+        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (count) {
         out->questions = calloc(count, sizeof *out->questions);
         if (!out->questions)
@@ -606,14 +603,14 @@ static int parse_root(loader *L, yaml_node_t *root, parsed_pack *out)
             rc = parse_questions(L, v, out);
             have_questions = 1;
         } else {
-            rc = fail_node(L, k, KPISCAN_ERR_PACK_INVALID, NULL,
-                           "unknown or repeated key '%s' at the top level",
-                           key);
+            rc =
+                fail_node(L, k, KPISCAN_ERR_PACK_INVALID, NULL,
+                          "unknown or repeated key '%s' at the top level", key);
         }
         if (rc)
             return rc;
     }
-    const char *missing = !have_format   ? "format"
+    const char *missing = !have_format    ? "format"
                           : !out->name    ? "name"
                           : !out->version ? "version"
                           : !have_rules   ? "rules"
@@ -634,10 +631,11 @@ static int parse_pack(const char *data, size_t len, const char *file,
         return kps_fail(err, KPISCAN_ERR_NOMEM, file, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        int status = parser.error == YAML_MEMORY_ERROR ? KPISCAN_ERR_NOMEM
-                                                       : KPISCAN_ERR_PACK_SYNTAX;
-        yaml_mark_t m = parser.problem ? parser.problem_mark
-                                       : parser.context_mark;
+        int status = parser.error == YAML_MEMORY_ERROR
+                         ? KPISCAN_ERR_NOMEM
+                         : KPISCAN_ERR_PACK_SYNTAX;
+        yaml_mark_t m =
+            parser.problem ? parser.problem_mark : parser.context_mark;
         kps_fail_at(err, status, file, m.line + 1, m.column + 1, NULL,
                     "YAML syntax error: %s%s%s",
                     parser.problem ? parser.problem : "unknown problem",
@@ -761,8 +759,8 @@ int kpiscan_pack_builder_add_buffer(kpiscan_pack_builder *b, const char *data,
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
                         "no builder or no data");
     parsed_pack p;
-    int rc = parse_pack(data ? data : "", len, name ? name : "<buffer>", &p,
-                        err);
+    int rc =
+        parse_pack(data ? data : "", len, name ? name : "<buffer>", &p, err);
     if (rc)
         return rc;
     rc = builder_merge(b, &p, err);
@@ -877,7 +875,8 @@ int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
                                kpiscan_pack **out, kpiscan_error *err)
 {
     if (!b || !out)
-        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL, "no builder or output");
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "no builder or output");
     *out = NULL;
     for (size_t i = 0; i < b->ndisabled; i++) {
         size_t j = 0;
@@ -924,6 +923,11 @@ int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
          * other threads match with the same code.  A JIT failure (e.g. no
          * executable memory) leaves the interpreter, which still works. */
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    }
+    /* The literal prefilter decides per document which rules can match. */
+    if (kps_prefilter_build(p->rules, p->nrules, &p->prefilter) != KPISCAN_OK) {
+        kpiscan_pack_free(p);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
     }
     for (size_t i = 0; i < b->nquestions; i++) {
         if (question_copy(&p->questions[p->nquestions], &b->questions[i])) {
@@ -996,6 +1000,7 @@ void kpiscan_pack_free(kpiscan_pack *pack)
     free(pack->questions);
     free(pack->name);
     free(pack->version);
+    kps_prefilter_free(pack->prefilter);
     free(pack);
 }
 
@@ -1081,8 +1086,8 @@ static int rule_matches_phrase(const kps_rule *r, const char *phrase,
         return -2;
     if (kps_normalize(phrase, len, &norm) != KPISCAN_OK)
         return -1;
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)norm.text, norm.len, 0, 0, md,
-                         NULL);
+    int rc =
+        pcre2_match(r->code, (PCRE2_SPTR)norm.text, norm.len, 0, 0, md, NULL);
     kps_norm_free(&norm);
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
@@ -1102,8 +1107,8 @@ int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
         for (size_t j = 0; j < r->nmatch && !rc; j++) {
             int m = rule_matches_phrase(r, r->match_examples[j], md);
             if (m != 1)
-                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0,
-                                 0, r->id,
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0, 0,
+                                 r->id,
                                  m < 0 ? "cannot test example \"%s\""
                                        : "example \"%s\" must match but "
                                          "does not",
@@ -1112,8 +1117,8 @@ int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
         for (size_t j = 0; j < r->nreject && !rc; j++) {
             int m = rule_matches_phrase(r, r->reject_examples[j], md);
             if (m != 0)
-                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0,
-                                 0, r->id,
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0, 0,
+                                 r->id,
                                  m < 0 ? "cannot test example \"%s\""
                                        : "example \"%s\" must not match but "
                                          "does",

@@ -31,12 +31,17 @@ void kpiscan_result_free(kpiscan_result *res)
         free(res->questions[i].answer);
     }
     free(res->questions);
+    free(res->flags);
+    free(res->merged);
     free(res->pack_name);
     free(res->pack_version);
     free(res);
 }
 
-void kpiscan_free(void *p) { free(p); }
+void kpiscan_free(void *p)
+{
+    free(p);
+}
 
 const char *kpiscan_result_name(const kpiscan_result *res)
 {
@@ -198,9 +203,15 @@ int kpiscan_span_is_statement(const kpiscan_span *sp)
     return sp ? sp->statement : 0;
 }
 
-long kpiscan_span_start(const kpiscan_span *sp) { return sp ? sp->start : 0; }
+long kpiscan_span_start(const kpiscan_span *sp)
+{
+    return sp ? sp->start : 0;
+}
 
-long kpiscan_span_end(const kpiscan_span *sp) { return sp ? sp->end : 0; }
+long kpiscan_span_end(const kpiscan_span *sp)
+{
+    return sp ? sp->end : 0;
+}
 
 double kpiscan_span_years(const kpiscan_span *sp)
 {
@@ -217,11 +228,29 @@ const char *kpiscan_span_text(const kpiscan_span *sp)
     return sp ? sp->text : NULL;
 }
 
-size_t kpiscan_span_line(const kpiscan_span *sp) { return sp ? sp->line : 0; }
+size_t kpiscan_span_line(const kpiscan_span *sp)
+{
+    return sp ? sp->line : 0;
+}
 
 size_t kpiscan_span_column(const kpiscan_span *sp)
 {
     return sp ? sp->column : 0;
+}
+
+int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
+{
+    if (i == 0 || i >= res->nmerged)
+        return 0;
+    long a = res->merged[i - 1].end, b = res->merged[i].start;
+    long after = (a / 100) * 12 + a % 100;      /* month index after a */
+    long before = (b / 100) * 12 + b % 100 - 2; /* month index before b */
+    if (before < after)
+        return 0;
+    gap->start = (after / 12) * 100 + after % 12 + 1;
+    gap->end = (before / 12) * 100 + before % 12 + 1;
+    gap->months = (int)(before - after + 1);
+    return 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -285,15 +314,21 @@ static json_t *evidence_json(const kpiscan_evidence *ev, int excerpts)
     set(o, "column", json_integer((json_int_t)ev->column));
     set(o, "offset", json_integer((json_int_t)ev->offset));
     set(o, "length", json_integer((json_int_t)ev->length));
-    set(o, "section", ev->section ? str(kps_section_name(ev->section))
-                                  : json_null());
+    set(o, "section",
+        ev->section ? str(kps_section_name(ev->section)) : json_null());
     if (ev->part && ev->part[0]) {
         set(o, "part", str(ev->part));
         set(o, "paragraph", json_integer((json_int_t)ev->paragraph));
     }
     set(o, "weight", num(ev->weight, 3));
+    set(o, "section_factor", num(ev->section_factor, 3));
+    set(o, "repeat", json_integer((json_int_t)ev->repeat));
+    set(o, "repeat_factor", num(ev->repeat_factor, 4));
     set(o, "contribution", num(ev->contribution, 3));
     set(o, "hidden", json_boolean(ev->hidden));
+    set(o, "keyword_list", json_boolean(ev->keyword_list));
+    if (ev->note)
+        set(o, "note", str(ev->note));
     if (excerpts)
         set(o, "text", str(ev->text));
     return o;
@@ -314,8 +349,10 @@ static json_t *span_json(const kpiscan_span *sp, int excerpts)
     }
     set(o, "years", num(sp->years, 2));
     set(o, "counted", json_boolean(sp->counted));
-    set(o, "section", sp->section ? str(kps_section_name(sp->section))
-                                  : json_null());
+    if (!sp->statement)
+        set(o, "kpi_job", json_boolean(sp->kpi_job));
+    set(o, "section",
+        sp->section ? str(kps_section_name(sp->section)) : json_null());
     if (excerpts)
         set(o, "text", str(sp->text));
     return o;
@@ -361,16 +398,21 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
 
     json_t *basis = json_object();
     set(basis, "kpi_score", num(res->kpi_score, 3));
-    set(basis, "indicator_level", res->indicator_level > 0
-                                      ? str(kpiscan_level_name(
-                                            res->indicator_level))
-                                      : json_null());
+    set(basis, "indicator_level",
+        res->indicator_level > 0 ? str(kpiscan_level_name(res->indicator_level))
+                                 : json_null());
     set(basis, "indicator_clear", json_boolean(res->indicator_clear));
     set(basis, "years_level",
         res->years_level > 0 ? str(kpiscan_level_name(res->years_level))
                              : json_null());
     set(basis, "dated_years", years_or_null(res->dated_years));
     set(basis, "stated_years", years_or_null(res->stated_years));
+    set(basis, "kpi_years", years_or_null(res->kpi_years));
+    set(basis, "years_rule", str(res->years_rule));
+    json_t *conf = json_object();
+    set(conf, "indicators", num(res->conf_indicators, 3));
+    set(conf, "years", num(res->conf_years, 3));
+    set(basis, "confidence_parts", conf);
     set(basis, "reason", str(res->reason));
     set(root, "basis", basis);
 
@@ -383,31 +425,63 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     for (size_t i = 0; spans && i < res->nspans; i++)
         json_array_append_new(spans, span_json(&res->spans[i], excerpts));
     set(root, "timeline", spans);
+    json_t *merged = json_array();
+    for (size_t i = 0; merged && i < res->nmerged; i++) {
+        json_t *m = json_object();
+        set(m, "start", ym_string(res->merged[i].start));
+        set(m, "end", ym_string(res->merged[i].end));
+        set(m, "months", json_integer(res->merged[i].months));
+        json_array_append_new(merged, m);
+    }
+    set(root, "employment", merged);
+    if (res->gaps) {
+        /* Facts only, on request: gaps never change the score. */
+        json_t *gaps = json_array();
+        for (size_t i = 1; gaps && i < res->nmerged; i++) {
+            kps_interval g;
+            if (!kps_gap_before(res, i, &g))
+                continue;
+            json_t *o = json_object();
+            set(o, "start", ym_string(g.start));
+            set(o, "end", ym_string(g.end));
+            set(o, "months", json_integer(g.months));
+            json_array_append_new(gaps, o);
+        }
+        set(root, "gaps", gaps);
+    }
 
     json_t *flags_arr = json_array();
-    if (flags_arr && res->nhidden) {
+    for (size_t i = 0; flags_arr && i < res->nflags; i++) {
+        const kps_flag *fl = &res->flags[i];
         json_t *flag = json_object();
-        set(flag, "id", str("hidden-text"));
-        set(flag, "message",
-            str("text hidden from a reader (white, tiny or vanished) "
-                "matches KPI rules; it is not scored"));
-        json_t *items = json_array();
-        for (size_t i = 0; items && i < res->nev; i++) {
-            const kpiscan_evidence *e = &res->ev[i];
-            if (!e->hidden)
-                continue;
-            json_t *it = json_object();
-            set(it, "rule", str(e->rule_id));
-            set(it, "line", json_integer((json_int_t)e->line));
-            if (e->part && e->part[0]) {
-                set(it, "part", str(e->part));
-                set(it, "paragraph", json_integer((json_int_t)e->paragraph));
+        set(flag, "id", str(fl->id));
+        set(flag, "message", str(fl->message));
+        if (fl->rule_id)
+            set(flag, "rule", str(fl->rule_id));
+        if (fl->line)
+            set(flag, "line", json_integer((json_int_t)fl->line));
+        if (fl->count)
+            set(flag, "count", json_integer((json_int_t)fl->count));
+        if (strcmp(fl->id, "hidden-text") == 0) {
+            json_t *items = json_array();
+            for (size_t k = 0; items && k < res->nev; k++) {
+                const kpiscan_evidence *e = &res->ev[k];
+                if (!e->hidden)
+                    continue;
+                json_t *it = json_object();
+                set(it, "rule", str(e->rule_id));
+                set(it, "line", json_integer((json_int_t)e->line));
+                if (e->part && e->part[0]) {
+                    set(it, "part", str(e->part));
+                    set(it, "paragraph",
+                        json_integer((json_int_t)e->paragraph));
+                }
+                if (excerpts)
+                    set(it, "text", str(e->text));
+                json_array_append_new(items, it);
             }
-            if (excerpts)
-                set(it, "text", str(e->text));
-            json_array_append_new(items, it);
+            set(flag, "evidence", items);
         }
-        set(flag, "evidence", items);
         json_array_append_new(flags_arr, flag);
     }
     for (size_t i = 0; flags_arr && i < res->nev; i++) {
@@ -416,6 +490,8 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
             continue;
         json_t *flag = json_object();
         set(flag, "id", str(e->rule_id));
+        set(flag, "message", str("red-flag phrase of the pack"));
+        set(flag, "rule", str(e->rule_id));
         set(flag, "line", json_integer((json_int_t)e->line));
         if (excerpts)
             set(flag, "text", str(e->text));
@@ -436,22 +512,37 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     return dump(root, flags);
 }
 
-char *kpiscan_error_to_json(const char *name, const kpiscan_error *err,
-                            unsigned flags)
+char *kps_failure_json(const char *name, const kpiscan_error *err,
+                       const kpiscan_pack *pack, const char *status_word,
+                       unsigned flags)
 {
     json_t *root = json_object();
     if (!root)
         return NULL;
     set(root, "schema", json_integer(KPISCAN_JSON_SCHEMA_VERSION));
     set(root, "file", str(name ? name : "<buffer>"));
-    set(root, "status", str("error"));
+    set(root, "status", str(status_word));
+    if (pack) {
+        json_t *p = json_object();
+        set(p, "name", str(pack->name));
+        set(p, "version", str(pack->version));
+        set(p, "hash", str(pack->hash));
+        set(root, "pack", p);
+    }
     set(root, "level", json_null());
     set(root, "years", json_null());
     json_t *e = json_object();
     int status = err ? err->status : KPISCAN_ERR_INTERNAL;
     set(e, "code", str(kpiscan_status_name(status)));
     set(e, "number", json_integer(status));
-    set(e, "message", str(err ? err->message : kpiscan_strerror(status)));
+    set(e, "message",
+        str(err && err->message[0] ? err->message : kpiscan_strerror(status)));
     set(root, "error", e);
     return dump(root, flags);
+}
+
+char *kpiscan_error_to_json(const char *name, const kpiscan_error *err,
+                            unsigned flags)
+{
+    return kps_failure_json(name, err, NULL, "error", flags);
 }

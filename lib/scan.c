@@ -13,10 +13,17 @@
 
 #include "internal.h"
 
-/* Line starts of the document text, for offset -> line/column. */
+/* Line starts of the document text, for offset -> line/column.  Offsets
+ * are mostly asked for in increasing order, so the last answer is kept
+ * (cur): counting a column on from it rather than from the line start
+ * keeps a document that is one huge line linear, not quadratic. */
+typedef struct line_cursor {
+    size_t line, off, col;
+} line_cursor;
 typedef struct line_index {
     size_t *starts;
     size_t n;
+    line_cursor *cur; /* per scan; NULL: always count from the line start */
 } line_index;
 
 static int line_index_build(const char *text, size_t len, line_index *li)
@@ -48,10 +55,20 @@ static void line_col(const line_index *li, const char *text, size_t off,
         else
             hi = mid;
     }
-    size_t c = 1;
-    for (size_t i = li->starts[lo]; i < off; i++)
+    size_t from = li->starts[lo], c = 1;
+    if (li->cur && li->cur->line == lo && li->cur->off >= from &&
+        li->cur->off <= off) {
+        from = li->cur->off;
+        c = li->cur->col;
+    }
+    for (size_t i = from; i < off; i++)
         if (((unsigned char)text[i] & 0xC0) != 0x80)
             c++;
+    if (li->cur) {
+        li->cur->line = lo;
+        li->cur->off = off;
+        li->cur->col = c;
+    }
     *line = lo + 1;
     *col = c;
 }
@@ -90,6 +107,12 @@ static int extract(const unsigned char *data, size_t len, const char *name,
     if (len == 0)
         return kps_fail(err, KPISCAN_ERR_EMPTY, name, "empty document");
     kps_format f = kps_sniff(data, len);
+    /* The content decides; a hint (often a file name's extension, which
+     * nobody vouches for) only names what a ZIP archive without a Word or
+     * ODT marker is, and that extractor still checks it in full. */
+    if (f == KPS_FORMAT_ZIP &&
+        (o->format_hint == KPS_FORMAT_DOCX || o->format_hint == KPS_FORMAT_ODT))
+        f = o->format_hint;
     switch (f) {
     case KPS_FORMAT_TEXT:
         return kps_text_decode(data, len, name, &o->limits, doc, err);
@@ -125,6 +148,48 @@ static int extract(const unsigned char *data, size_t len, const char *name,
     }
 }
 
+/* A title word counts only where a job title stands: at the start of a
+ * line, after a separator ("Acme | Senior Analyst", "worked as ..."), on a
+ * short line, or on a line that carries a date range.  "Presented to
+ * senior management" and "lead the rollout" are sentences, not titles. */
+static int in_title_position(const char *t, size_t len, size_t start,
+                             size_t end, const kps_timeline *tl)
+{
+    size_t ls = start, le = end;
+    while (ls > 0 && t[ls - 1] != '\n')
+        ls--;
+    while (le < len && t[le] != '\n')
+        le++;
+    size_t i = ls;
+    while (i < start && (t[i] == ' ' || t[i] == '\t' || t[i] == '*' ||
+                         t[i] == '-' || t[i] == '>' || t[i] == '.'))
+        i++;
+    if (i == start)
+        return 1;
+    size_t p = start;
+    while (p > ls && t[p - 1] == ' ')
+        p--;
+    if (p > ls && strchr("|,-/:(\t", t[p - 1]))
+        return 1;
+    size_t ws = p; /* the word before: "worked as Senior Analyst" */
+    while (ws > ls && t[ws - 1] != ' ' && t[ws - 1] != '\t')
+        ws--;
+    if (p - ws == 2 && (t[ws] | 0x20) == 'a' && (t[ws + 1] | 0x20) == 's')
+        return 1;
+    size_t words = 0;
+    for (size_t k = ls; k < le; k++)
+        if (t[k] != ' ' && t[k] != '\t' &&
+            (k == ls || t[k - 1] == ' ' || t[k - 1] == '\t'))
+            words++;
+    if (words <= 8)
+        return 1;
+    for (size_t k = 0; k < tl->n; k++)
+        if (tl->spans[k].kind == KPS_SPAN_RANGE && tl->spans[k].offset >= ls &&
+            tl->spans[k].offset < le)
+            return 1;
+    return 0;
+}
+
 static int store_rule_id(kpiscan_result *res, const char *id, const char **out)
 {
     for (size_t i = 0; i < res->nrule_ids; i++)
@@ -145,7 +210,7 @@ static int store_rule_id(kpiscan_result *res, const char *id, const char **out)
 static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
                           const kps_doc *doc, const kps_norm *norm,
                           const kps_sections *sections, const kps_hits *hits,
-                          const line_index *li)
+                          const kps_timeline *tl, const line_index *li)
 {
     if (!hits->n)
         return 0;
@@ -168,6 +233,9 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
             return -1;
         line_col(li, doc->text, ev->offset, &ev->line, &ev->column);
         ev->section = kps_section_at(sections, h->start);
+        ev->title_position =
+            rule->category == KPISCAN_CATEGORY_TITLE &&
+            in_title_position(norm->text, norm->len, h->start, h->end, tl);
         ev->hidden = doc->nhidden && in_hidden(doc, ev->offset, end);
         if (ev->hidden)
             res->nhidden++;
@@ -182,7 +250,53 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
     return 0;
 }
 
-static long ym(kps_ym d) { return d.year * 100L + d.month; }
+/* Lines that are mostly rule words ("KPIs, key performance indicators,
+ * strategic KPI alignment, balanced scorecard") are keyword lists, not
+ * accounts of work: mark their evidence.  Only short rule words count
+ * toward the cover (terms, indicators, titles); a long achievement match
+ * over a whole sentence is what real writing looks like. */
+static void mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
+                               const kps_hits *hits, const kpiscan_pack *pack)
+{
+    const char *t = norm->text;
+    size_t i = 0;
+    while (i < hits->n) {
+        size_t ls = hits->v[i].start, le = hits->v[i].start;
+        while (ls > 0 && t[ls - 1] != '\n')
+            ls--;
+        while (le < norm->len && t[le] != '\n')
+            le++;
+        size_t j = i, words = 0, covered = 0, cover_end = ls;
+        for (; j < hits->n && hits->v[j].start < le; j++) {
+            int cat = pack->rules[hits->v[j].rule].category;
+            if (cat != KPISCAN_CATEGORY_TERM &&
+                cat != KPISCAN_CATEGORY_INDICATOR &&
+                cat != KPISCAN_CATEGORY_TITLE)
+                continue;
+            words++;
+            size_t s = hits->v[j].start > cover_end ? hits->v[j].start
+                                                    : cover_end;
+            size_t e = hits->v[j].end < le ? hits->v[j].end : le;
+            if (e > s)
+                covered += e - s;
+            if (e > cover_end)
+                cover_end = e;
+        }
+        size_t letters = 0;
+        for (size_t k = ls; k < le; k++)
+            letters += t[k] != ' ' && t[k] != ',' && t[k] != '\t' &&
+                       t[k] != '.' && t[k] != ';' && t[k] != '|';
+        if (words >= 2 && covered * 10 >= letters * 6)
+            for (size_t k = i; k < j; k++)
+                res->ev[k].keyword_list = 1;
+        i = j;
+    }
+}
+
+static long ym(kps_ym d)
+{
+    return d.year * 100L + d.month;
+}
 
 static int build_spans(kpiscan_result *res, const kps_doc *doc,
                        const kps_norm *norm, const kps_timeline *tl,
@@ -211,6 +325,204 @@ static int build_spans(kpiscan_result *res, const kps_doc *doc,
             return -1;
         line_col(li, doc->text, sp->offset, &sp->line, &sp->column);
     }
+    return 0;
+}
+
+/* Evidence that a job involved KPI work: the KPI words themselves, a KPI
+ * achievement, or a mid or senior indicator.  Junior indicators
+ * (spreadsheets, data collection) and a bare percentage ("reduced flash
+ * footprint by 18%") are everyday work in many trades and do not make a
+ * job a KPI job on their own. */
+static int shows_kpi_work(const kpiscan_evidence *e)
+{
+    if (e->hidden || e->section == KPS_SECTION_SKILLS || e->keyword_list)
+        return 0;
+    switch (e->category) {
+    case KPISCAN_CATEGORY_TERM:
+    case KPISCAN_CATEGORY_ACHIEVEMENT: return 1;
+    case KPISCAN_CATEGORY_INDICATOR: return e->level >= KPISCAN_LEVEL_MID;
+    default: return 0;
+    }
+}
+
+/* A range heads a job when its line is a header, not a sentence: it does
+ * not start with a bullet and has at most 14 words.  "Head of Year 9 from
+ * 2019 to 2024" in a bullet is part of the job above it. */
+static int heads_job(const char *text, size_t len, const line_index *li,
+                     size_t line)
+{
+    size_t b = li->starts[line - 1], e = b;
+    while (e < len && text[e] != '\n')
+        e++;
+    size_t i = b;
+    while (i < e && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (i < e && (text[i] == '-' || text[i] == '*' ||
+                  (unsigned char)text[i] == 0xE2 /* a bullet character */))
+        return 0;
+    size_t words = 0;
+    for (size_t k = i; k < e; k++)
+        words += text[k] != ' ' && text[k] != '\t' &&
+                 (k == i || text[k - 1] == ' ' || text[k - 1] == '\t');
+    return words <= 14;
+}
+
+/* A counted date range that heads a job covers the lines from it to the
+ * next job header on a later line, or to the next section heading.  The
+ * job shows KPI work when such evidence stands in it; a range inside a
+ * job's text shares the job's answer.  The years of KPI jobs are the years
+ * of KPI experience. */
+static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
+                         const kps_sections *sections, const line_index *li)
+{
+    /* Heading positions in document offsets, ascending like the headings. */
+    size_t *heads = sections->n ? malloc(sections->n * sizeof *heads) : NULL;
+    unsigned char *header = res->nspans ? calloc(res->nspans, 1) : NULL;
+    if ((sections->n && !heads) || (res->nspans && !header)) {
+        free(heads);
+        free(header);
+        return -1;
+    }
+    for (size_t h = 0; h < sections->n; h++)
+        heads[h] = kps_norm_to_src(norm, sections->headings[h].offset);
+    for (size_t i = 0; i < res->nspans; i++)
+        header[i] = !res->spans[i].statement &&
+                    heads_job(res->text, res->len, li, res->spans[i].line);
+
+    size_t next = 0; /* the next job header on a later line */
+    int enclosing = -1; /* kpi_job of the last job header, -1 none yet */
+    for (size_t i = 0; i < res->nspans; i++) {
+        kpiscan_span *sp = &res->spans[i];
+        if (sp->statement)
+            continue;
+        if (!header[i]) {
+            if (sp->counted && enclosing >= 0) {
+                sp->kpi_job = enclosing;
+                continue;
+            }
+            if (!sp->counted)
+                continue;
+        }
+        size_t start = li->starts[sp->line - 1], end = res->len;
+        if (next <= i)
+            next = i + 1;
+        while (next < res->nspans &&
+               (!header[next] || res->spans[next].line <= sp->line))
+            next++;
+        if (next < res->nspans)
+            end = li->starts[res->spans[next].line - 1];
+        size_t lo = 0, hi = sections->n; /* first heading after the range */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (heads[mid] <= sp->offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < sections->n && heads[lo] < end)
+            end = heads[lo];
+        lo = 0, hi = res->nev; /* first evidence item at or after start */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (res->ev[mid].offset < start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int kpi = 0;
+        for (size_t k = lo; k < res->nev && res->ev[k].offset < end && !kpi;
+             k++)
+            kpi = shows_kpi_work(&res->ev[k]);
+        if (sp->counted)
+            sp->kpi_job = kpi;
+        if (header[i])
+            enclosing = sp->counted ? kpi : -1;
+    }
+    free(header);
+    free(heads);
+    return 0;
+}
+
+static long month_index(long yyyymm)
+{
+    return (yyyymm / 100) * 12 + yyyymm % 100 - 1;
+}
+
+static long index_month(long idx)
+{
+    return (idx / 12) * 100 + idx % 12 + 1;
+}
+
+static int cmp_interval(const void *a, const void *b)
+{
+    const kps_interval *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Counted ranges merged into stretches of employment: what the dated years
+ * add up, shown in --explain, and what gaps are measured between. */
+/* Merge the counted ranges (only those of KPI jobs when kpi_only) into
+ * stretches in time order.  Returns the number of stretches, or -1 when
+ * out of memory; *out is malloc'd (NULL when there are none). */
+static long merge_ranges(const kpiscan_result *res, int kpi_only,
+                         kps_interval **out)
+{
+    *out = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < res->nspans; i++)
+        n += !res->spans[i].statement && res->spans[i].counted &&
+             (!kpi_only || res->spans[i].kpi_job);
+    if (!n)
+        return 0;
+    kps_interval *v = calloc(n, sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < res->nspans; i++) {
+        const kpiscan_span *sp = &res->spans[i];
+        if (sp->statement || !sp->counted || (kpi_only && !sp->kpi_job))
+            continue;
+        v[k].start = month_index(sp->start);
+        v[k].end = month_index(sp->end);
+        k++;
+    }
+    qsort(v, k, sizeof *v, cmp_interval);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (m && v[i].start <= v[m - 1].end + 1) {
+            if (v[i].end > v[m - 1].end)
+                v[m - 1].end = v[i].end;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        v[i].months = (int)(v[i].end - v[i].start + 1);
+        v[i].start = index_month(v[i].start);
+        v[i].end = index_month(v[i].end);
+    }
+    *out = v;
+    return (long)m;
+}
+
+static int employment(kpiscan_result *res)
+{
+    long m = merge_ranges(res, 0, &res->merged);
+    if (m < 0)
+        return -1;
+    res->nmerged = (size_t)m;
+    kps_interval *kpi = NULL;
+    long mk = merge_ranges(res, 1, &kpi);
+    if (mk < 0)
+        return -1;
+    res->kpi_years = -1.0;
+    if (mk > 0) {
+        int months = 0;
+        for (long i = 0; i < mk; i++)
+            months += kpi[i].months;
+        res->kpi_years = months / 12.0;
+    }
+    free(kpi);
     return 0;
 }
 
@@ -265,7 +577,9 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     kps_sections sections = {0};
     kps_timeline tl = {0};
     kps_hits hits = {0};
+    line_cursor cursor = {SIZE_MAX, 0, 1};
     line_index li = {0};
+    li.cur = &cursor;
     kpiscan_result *res = NULL;
 
     int rc = extract(data, len, name, &o, &doc, err);
@@ -309,22 +623,25 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     res->dated_years = tl.range_years;
     res->stated_years = tl.stated_years;
     if (!res->name || !res->pack_name || !res->pack_version ||
-        build_evidence(res, pack, &(kps_doc){.text = res->text,
-                                             .len = res->len,
-                                             .parts = res->parts,
-                                             .nparts = res->nparts,
-                                             .segments = doc.segments,
-                                             .nsegments = doc.nsegments,
-                                             .hidden = doc.hidden,
-                                             .nhidden = doc.nhidden},
-                       &norm, &sections, &hits, &li) ||
+        build_evidence(res, pack,
+                       &(kps_doc){.text = res->text,
+                                  .len = res->len,
+                                  .parts = res->parts,
+                                  .nparts = res->nparts,
+                                  .segments = doc.segments,
+                                  .nsegments = doc.nsegments,
+                                  .hidden = doc.hidden,
+                                  .nhidden = doc.nhidden},
+                       &norm, &sections, &hits, &tl, &li) ||
         build_spans(res, &(kps_doc){.text = res->text, .len = res->len}, &norm,
                     &tl, &li)) {
         rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
         goto done;
     }
-    kps_score(res);
-    if (copy_questions(res, pack)) {
+    res->gaps = o.gaps;
+    mark_keyword_lists(res, &norm, &hits, pack);
+    if (mark_kpi_jobs(res, &norm, &sections, &li) || employment(res) ||
+        kps_score(res) || copy_questions(res, pack)) {
         rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
         goto done;
     }

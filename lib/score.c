@@ -1,16 +1,25 @@
-/* score.c - the estimate: per-level scores, level, confidence, reason.
+/* score.c - the estimate: per-level scores, level, confidence, reason and
+ * the card's red flags.
  *
  * The model is documented in docs/scoring.md; the constants below are the
  * ones it names.  Every point of a level's score is the contribution of an
- * evidence item, so a reader can check the arithmetic item by item. */
+ * evidence item, and every item says (in its note) why its contribution is
+ * what it is, so a reader can check the arithmetic item by item. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* A KPI word in a skills list is the weakest kind of evidence. */
+/* A KPI word in a skills list is the weakest kind of evidence ... */
 #define SKILLS_FACTOR 0.5
+/* A summary or objective describes the candidate in their own words: a
+ * claim, weaker than work shown under experience. */
+#define SUMMARY_FACTOR 0.5
+/* ... and a line that is mostly rule words is a keyword list, whatever its
+ * section ("KPI KPIs key performance indicators strategic KPI alignment"). */
+#define LIST_FACTOR 0.25
 /* The n-th hit of one rule counts REPEAT_BASE^(n-1) of its weight, so one
  * rule can never add more than twice its weight however often it repeats. */
 #define REPEAT_BASE 0.5
@@ -23,6 +32,14 @@
 /* Years bands, from the card: junior 0-2, mid 2-5, senior 5+. */
 #define MID_YEARS 2.0
 #define SENIOR_YEARS 5.0
+/* Quantified results without any KPI word or indicator count as KPI
+ * evidence only from this total on (two results at the default weight). */
+#define QUANTIFIED_MIN 1.0
+/* Buzzword stuffing: one rule matching this often in all, or this often
+ * within STUFFING_WINDOW bytes (a list of keywords, not sentences). */
+#define STUFFING_TOTAL 12
+#define STUFFING_DENSE 4
+#define STUFFING_WINDOW 160
 
 static int is_kpi_category(int category)
 {
@@ -50,63 +67,232 @@ static void contributions(kpiscan_result *res)
     for (size_t i = 0; i < res->nev; i++) {
         kpiscan_evidence *ev = &res->ev[i];
         ev->section_factor =
-            ev->section == KPS_SECTION_SKILLS ? SKILLS_FACTOR : 1.0;
+            (ev->section == KPS_SECTION_SKILLS    ? SKILLS_FACTOR
+             : ev->section == KPS_SECTION_SUMMARY ? SUMMARY_FACTOR
+                                                  : 1.0) *
+            (ev->keyword_list ? LIST_FACTOR : 1.0);
         ev->repeat = 1;
         ev->repeat_factor = 0.0;
         ev->contribution = 0.0;
-        if (ev->hidden || ev->category == KPISCAN_CATEGORY_RED_FLAG)
+        ev->note = NULL;
+        if (ev->hidden) {
+            ev->note = "hidden from a reader: reported, not scored";
             continue;
-        for (size_t j = 0; j < i; j++)
-            if (res->ev[j].rule == ev->rule && !res->ev[j].hidden)
+        }
+        if (ev->category == KPISCAN_CATEGORY_RED_FLAG) {
+            ev->note = "red-flag phrase: reported, not scored";
+            continue;
+        }
+        if (ev->category == KPISCAN_CATEGORY_TITLE && !ev->title_position) {
+            ev->note = "title words inside a sentence, not a job title: not "
+                       "scored";
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            const kpiscan_evidence *p = &res->ev[j];
+            if (p->rule == ev->rule && p->repeat_factor > 0)
                 ev->repeat++;
+        }
         ev->repeat_factor = pow(REPEAT_BASE, (double)(ev->repeat - 1));
         ev->contribution = ev->weight * ev->section_factor * ev->repeat_factor;
+        if (ev->keyword_list)
+            ev->note = ev->repeat > 1 ? "a line of keywords, not of work, and "
+                                        "a repeat: discounted"
+                                      : "a line of keywords, not of work: "
+                                        "quarter weight";
+        else if (ev->section == KPS_SECTION_SKILLS && ev->repeat > 1)
+            ev->note = "skills list and a repeat of its rule: discounted";
+        else if (ev->section == KPS_SECTION_SKILLS)
+            ev->note = "skills list: half weight";
+        else if (ev->section == KPS_SECTION_SUMMARY && ev->repeat > 1)
+            ev->note = "a claim in the summary and a repeat: discounted";
+        else if (ev->section == KPS_SECTION_SUMMARY)
+            ev->note = "a claim in the summary: half weight";
+        else if (ev->repeat > 1)
+            ev->note = "repeat of its rule: diminishing weight";
     }
 }
 
-void kps_score(kpiscan_result *res)
+static kps_flag *add_flag(kpiscan_result *res, const char *id)
+{
+    kps_flag *v = realloc(res->flags, (res->nflags + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    res->flags = v;
+    kps_flag *f = &v[res->nflags++];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    return f;
+}
+
+/* The card's red flags that evidence (or its absence) can show. */
+static int red_flags(kpiscan_result *res)
+{
+    size_t terms = 0, outcomes = 0, work = 0;
+    for (size_t i = 0; i < res->nev; i++) {
+        const kpiscan_evidence *e = &res->ev[i];
+        if (e->hidden)
+            continue;
+        terms += e->category == KPISCAN_CATEGORY_TERM;
+        outcomes += e->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
+                    e->category == KPISCAN_CATEGORY_QUANTIFIED;
+        work += e->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
+                e->category == KPISCAN_CATEGORY_QUANTIFIED ||
+                e->category == KPISCAN_CATEGORY_INDICATOR;
+    }
+    kps_flag *f;
+    if (res->nhidden) {
+        const kpiscan_evidence *first = NULL;
+        for (size_t i = 0; i < res->nev && !first; i++)
+            if (res->ev[i].hidden)
+                first = &res->ev[i];
+        if (!(f = add_flag(res, "hidden-text")))
+            return -1;
+        f->count = res->nhidden;
+        f->line = first->line;
+        f->rule_id = first->rule_id;
+        snprintf(f->message, sizeof f->message,
+                 "text hidden from a reader (white, tiny or vanished) matches "
+                 "%zu KPI rule(s); it is not scored",
+                 res->nhidden);
+    }
+    if (terms && !outcomes) {
+        if (!(f = add_flag(res, "kpi-without-outcome")))
+            return -1;
+        f->count = terms;
+        snprintf(f->message, sizeof f->message,
+                 "KPI terms appear %zu time(s) but are never tied to a "
+                 "business goal or outcome (no KPI achievement or quantified "
+                 "result)",
+                 terms);
+    }
+    if (terms && !work) {
+        if (!(f = add_flag(res, "no-analysis-or-reporting")))
+            return -1;
+        f->count = 0;
+        snprintf(f->message, sizeof f->message,
+                 "no evidence of data analysis or reporting: KPI words only");
+    }
+    /* Stuffing: one KPI term matching far more often than real writing
+     * does, overall or packed into a short stretch of text (a skills list
+     * of tools is normal; the same buzzword over and over is not).  Dampening
+     * already keeps it from moving the level; the flag tells the recruiter why
+     * so many hits add so little. */
+    for (size_t i = 0; i < res->nev; i++) {
+        const kpiscan_evidence *e = &res->ev[i];
+        if (e->hidden || e->repeat != 1 || e->category != KPISCAN_CATEGORY_TERM)
+            continue;
+        /* Two pointers over this rule's hits (evidence is in text order):
+         * the most hits inside any window of STUFFING_WINDOW bytes. */
+        size_t total = 0, dense = 0, lo = i;
+        for (size_t j = i; j < res->nev; j++) {
+            const kpiscan_evidence *x = &res->ev[j];
+            if (x->rule != e->rule || x->hidden)
+                continue;
+            total++;
+            while (res->ev[lo].offset + STUFFING_WINDOW < x->offset ||
+                   res->ev[lo].rule != e->rule || res->ev[lo].hidden)
+                lo++;
+            size_t in_window = 0;
+            for (size_t k = lo; k <= j; k++)
+                in_window += res->ev[k].rule == e->rule && !res->ev[k].hidden;
+            if (in_window > dense)
+                dense = in_window;
+        }
+        if (total < STUFFING_TOTAL && dense < STUFFING_DENSE)
+            continue;
+        if (!(f = add_flag(res, "buzzword-stuffing")))
+            return -1;
+        f->count = total;
+        f->rule_id = e->rule_id;
+        f->line = e->line;
+        snprintf(f->message, sizeof f->message,
+                 "rule '%s' matches %zu times%s: abnormal repetition of the "
+                 "same term",
+                 e->rule_id, total,
+                 dense >= STUFFING_DENSE ? ", packed close together" : "");
+    }
+    return 0;
+}
+
+int kps_score(kpiscan_result *res)
 {
     contributions(res);
 
     memset(res->scores, 0, sizeof res->scores);
     res->kpi_score = 0.0;
     int kpi_items = 0, any_items = 0;
+    int shown[4] = {0}; /* a level has evidence in the account of work */
+    double quantified = 0.0;
     for (size_t i = 0; i < res->nev; i++) {
         const kpiscan_evidence *ev = &res->ev[i];
         if (ev->hidden)
             continue;
         any_items = 1;
-        if (ev->level > KPISCAN_LEVEL_NONE &&
-            ev->category != KPISCAN_CATEGORY_RED_FLAG)
+        if (ev->level > KPISCAN_LEVEL_NONE)
             res->scores[ev->level] += ev->contribution;
+        if (ev->level > KPISCAN_LEVEL_NONE && ev->contribution > 0 &&
+            !ev->keyword_list && ev->section != KPS_SECTION_SKILLS &&
+            ev->section != KPS_SECTION_SUMMARY)
+            shown[ev->level] = 1;
         if (is_kpi_category(ev->category)) {
             res->kpi_score += ev->contribution;
-            kpi_items = 1;
+            if (ev->category == KPISCAN_CATEGORY_QUANTIFIED)
+                quantified += ev->contribution;
+            else
+                kpi_items = 1;
         }
     }
 
-    /* Years: the dated total unless a statement says more.  Resumes often
-     * list only recent jobs, so a larger stated figure is usually the
-     * fuller one; both stay visible in the result. */
-    res->years = res->dated_years;
-    if (res->stated_years > res->years)
+    /* Numbers alone are KPI evidence only in some quantity: one "reduced
+     * the footprint by 18%" in an engineer's resume is not KPI work. */
+    if (quantified >= QUANTIFIED_MIN)
+        kpi_items = 1;
+
+    /* Years of KPI experience: the merged dates of the jobs that show KPI
+     * work; when no job does (KPI words only in a summary or skills list),
+     * all dated jobs.  Dates a reader can check win over a statement; the
+     * statement counts only when there are no dates.  Every figure stays
+     * visible in the result. */
+    if (res->kpi_years >= 0) {
+        res->years = res->kpi_years;
+        res->years_rule = "from the jobs that show KPI work, merged";
+    } else if (res->dated_years >= 0) {
+        res->years = res->dated_years;
+        res->years_rule = "from all dated jobs, merged (no job shows KPI work)";
+    } else if (res->stated_years >= 0) {
         res->years = res->stated_years;
+        res->years_rule = "from the statement (no dated jobs)";
+    } else {
+        res->years = -1.0;
+        res->years_rule = "no years found";
+    }
     res->years_level = years_band(res->years);
 
-    /* Indicator band: the level with the highest score (ties go to the
-     * lower level: claim no more than the evidence shows). */
-    int top = -1;
-    double top_score = 0.0, second = 0.0;
-    for (int l = KPISCAN_LEVEL_JUNIOR; l <= KPISCAN_LEVEL_SENIOR; l++) {
-        if (res->scores[l] > top_score) {
-            second = top_score;
-            top_score = res->scores[l];
-            top = l;
-        } else if (res->scores[l] > second) {
-            second = res->scores[l];
+    /* Indicator band: the level with the highest score among the levels
+     * the resume shows in its work (evidence outside summaries, skills
+     * lists and keyword lists); a level only claimed is never the band.
+     * Ties go to the lower level: claim no more than the evidence shows.
+     * "Clear" compares with the best other level, claims included. */
+    int top = -1, claimed_only = 0;
+    double top_score = 0.0;
+    for (int pass = 0; pass < 2 && top < 0; pass++) {
+        for (int l = KPISCAN_LEVEL_JUNIOR; l <= KPISCAN_LEVEL_SENIOR; l++) {
+            if (pass == 0 && !shown[l])
+                continue;
+            if (res->scores[l] > top_score) {
+                top_score = res->scores[l];
+                top = l;
+            }
         }
+        claimed_only = pass == 1;
     }
-    res->indicator_level = top_score >= BAND_MIN_SCORE ? top : -1;
+    double second = 0.0;
+    for (int l = KPISCAN_LEVEL_JUNIOR; l <= KPISCAN_LEVEL_SENIOR; l++)
+        if (l != top && res->scores[l] > second)
+            second = res->scores[l];
+    res->indicator_level =
+        top_score >= BAND_MIN_SCORE && !claimed_only ? top : -1;
     res->indicator_clear = res->indicator_level > 0 &&
                            top_score >= CLEAR_MIN_SCORE &&
                            top_score >= CLEAR_LEAD * second;
@@ -122,6 +308,11 @@ void kps_score(kpiscan_result *res)
         snprintf(ind_text, sizeof ind_text, "indicators say %s (score %.2f%s)",
                  kpiscan_level_name(il), top_score,
                  res->indicator_clear ? ", clear" : "");
+    else if (claimed_only && top > 0)
+        snprintf(ind_text, sizeof ind_text,
+                 "indicators set no level (%s %.2f is only claimed in a "
+                 "summary, skills or keyword list, never shown in work)",
+                 kpiscan_level_name(top), top_score);
     else
         snprintf(ind_text, sizeof ind_text,
                  "indicators set no level (top score %.2f < %.1f)", top_score,
@@ -164,24 +355,26 @@ void kps_score(kpiscan_result *res)
      * as "at least one holds": indicators (their share of all level score
      * that points at this level, times how much of it there is) and years
      * (1 when their band is this level, 0.4 one level off). */
+    res->conf_indicators = res->conf_years = 0.0;
     if (res->level == KPISCAN_LEVEL_NONE) {
         res->confidence = any_items ? 0.6 : 0.9;
-        return;
+    } else {
+        double total = res->scores[1] + res->scores[2] + res->scores[3];
+        double s = res->scores[res->level];
+        res->conf_indicators =
+            total > 0 ? (s / total) * (1.0 - exp(-s / 2.0)) : 0.0;
+        if (yl > 0) {
+            int diff = yl > res->level ? yl - res->level : res->level - yl;
+            double y = diff == 0 ? 1.0 : diff == 1 ? 0.4 : 0.0;
+            /* A bare statement is weaker than dates a reader can check. */
+            if (res->dated_years < 0)
+                y *= 0.8;
+            res->conf_years = y * 0.9;
+        }
+        double c = 1.0 - (1.0 - res->conf_indicators) * (1.0 - res->conf_years);
+        if (c > 0.99)
+            c = 0.99;
+        res->confidence = floor(c * 100.0 + 0.5) / 100.0;
     }
-    double total = res->scores[1] + res->scores[2] + res->scores[3];
-    double s = res->scores[res->level];
-    double ind_support = total > 0 ? (s / total) * (1.0 - exp(-s / 2.0)) : 0.0;
-    double years_support = 0.0;
-    if (yl > 0) {
-        int diff = yl > res->level ? yl - res->level : res->level - yl;
-        years_support = diff == 0 ? 1.0 : diff == 1 ? 0.4 : 0.0;
-        /* A bare statement is weaker than dates a reader can check. */
-        if (res->dated_years < 0)
-            years_support *= 0.8;
-        years_support *= 0.9;
-    }
-    double c = 1.0 - (1.0 - ind_support) * (1.0 - years_support);
-    if (c > 0.99)
-        c = 0.99;
-    res->confidence = floor(c * 100.0 + 0.5) / 100.0;
+    return red_flags(res) ? KPISCAN_ERR_NOMEM : KPISCAN_OK;
 }

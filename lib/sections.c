@@ -236,6 +236,27 @@ static const heading_phrase PHRASES[] = {
     {"professional associations", KPS_SECTION_OTHER},
     {"professional development", KPS_SECTION_OTHER},
     {"research experience", KPS_SECTION_EXPERIENCE},
+    {"responsibilities", KPS_SECTION_EXPERIENCE},
+    {"key responsibilities", KPS_SECTION_EXPERIENCE},
+    {"responsibilities and achievements", KPS_SECTION_EXPERIENCE},
+    {"key responsibilities and achievements", KPS_SECTION_EXPERIENCE},
+    {"duties and responsibilities", KPS_SECTION_EXPERIENCE},
+};
+
+/* Words that head a section only when written as a heading is, in
+ * capitals or with a trailing colon ("TRAINING", "Work:"): in running text
+ * and skills lists they are ordinary words. */
+static const heading_phrase EMPHASISED_PHRASES[] = {
+    {"training", KPS_SECTION_EDUCATION},
+    {"studies", KPS_SECTION_EDUCATION},
+    {"study", KPS_SECTION_EDUCATION},
+    {"work", KPS_SECTION_EXPERIENCE},
+    {"jobs", KPS_SECTION_EXPERIENCE},
+    {"positions", KPS_SECTION_EXPERIENCE},
+    {"keywords", KPS_SECTION_SKILLS},
+    {"key words", KPS_SECTION_SKILLS},
+    {"tools", KPS_SECTION_SKILLS},
+    {"career break", KPS_SECTION_OTHER},
 };
 
 const char *kps_section_name(kps_section s)
@@ -403,12 +424,27 @@ static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
     return n;
 }
 
-static kps_section lookup_phrase(const char *norm)
+static kps_section lookup_phrase(const char *norm, int emphasised)
 {
     for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
         if (strcmp(PHRASES[i].phrase, norm) == 0)
             return PHRASES[i].section;
+    if (emphasised)
+        for (size_t i = 0; i < sizeof EMPHASISED_PHRASES /
+                                   sizeof EMPHASISED_PHRASES[0];
+             i++)
+            if (strcmp(EMPHASISED_PHRASES[i].phrase, norm) == 0)
+                return EMPHASISED_PHRASES[i].section;
     return KPS_SECTION_NONE;
+}
+
+/* No lower-case ASCII letter in [b, e). */
+static int all_caps(const unsigned char *text, size_t b, size_t e)
+{
+    for (size_t i = b; i < e; i++)
+        if (text[i] >= 'a' && text[i] <= 'z')
+            return 0;
+    return 1;
 }
 
 /* Trim bullets, decoration and spaces from both ends of [*b, *e). */
@@ -438,8 +474,10 @@ static int starts_upper(const unsigned char *text, size_t b, size_t e)
     return 0;
 }
 
-/* Classify the phrase text[b..e) (already trimmed); NONE if not a heading. */
-static kps_section classify(const unsigned char *text, size_t b, size_t e)
+/* Classify the phrase text[b..e) (already trimmed); NONE if not a heading.
+ * colon: the phrase ended in ':' on its line. */
+static kps_section classify(const unsigned char *text, size_t b, size_t e,
+                            int colon)
 {
     char norm[MAX_HEADING_BYTES + 16];
     size_t words = 0;
@@ -448,9 +486,25 @@ static kps_section classify(const unsigned char *text, size_t b, size_t e)
     if (!starts_upper(text, b, e))
         return KPS_SECTION_NONE;
     size_t n = normalise_candidate(text + b, e - b, norm, sizeof norm, &words);
-    if (n == 0 || words == 0 || words > MAX_HEADING_WORDS)
-        return KPS_SECTION_NONE;
-    return lookup_phrase(norm);
+    kps_section s = KPS_SECTION_NONE;
+    if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS)
+        s = lookup_phrase(norm, colon || all_caps(text, b, e));
+    if (s != KPS_SECTION_NONE)
+        return s;
+    /* Bilingual or doubled headings: "BERUFSERFAHRUNG / EXPERIENCE",
+     * "Skills | Tools".  The first part we know decides. */
+    for (size_t i = b; i < e; i++) {
+        if (text[i] != '/' && text[i] != '|')
+            continue;
+        size_t lb = b, le = i, rb = i + 1, re = e;
+        trim_decoration(text, &lb, &le);
+        trim_decoration(text, &rb, &re);
+        s = le > lb ? classify(text, lb, le, colon) : KPS_SECTION_NONE;
+        if (s == KPS_SECTION_NONE && re > rb)
+            s = classify(text, rb, re, colon);
+        return s;
+    }
+    return KPS_SECTION_NONE;
 }
 
 /* Singular words that head an entry, not a section, when content follows
@@ -487,9 +541,10 @@ static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
         size_t pe = te;
         while (pe > tb && text[pe - 1] == ':')
             pe--;
+        int colon = pe < te;
         size_t pb = tb;
         trim_decoration(text, &pb, &pe);
-        kps_section s = classify(text, pb, pe);
+        kps_section s = classify(text, pb, pe, colon);
         if (s != KPS_SECTION_NONE)
             return s;
     }
@@ -505,7 +560,7 @@ static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
             trim_decoration(text, &pb, &pe);
             if (inline_denied(text, pb, pe))
                 return KPS_SECTION_NONE;
-            return classify(text, pb, pe);
+            return classify(text, pb, pe, 1);
         }
     }
     return KPS_SECTION_NONE;

@@ -10,12 +10,6 @@
 
 #include "internal.h"
 
-/* Declared in internal.h once it carries it (see the module report). */
-#define KPS_UTF16_NONE 0
-#define KPS_UTF16_LE 1
-#define KPS_UTF16_BE 2
-int kps_utf16_guess(const unsigned char *data, size_t len);
-
 /* Binary and text checks look no further than this: enough to judge, and
  * it keeps sniffing a 60 MB file as cheap as sniffing a 6 KB one. */
 #define SNIFF_WINDOW (64u * 1024u)
@@ -340,10 +334,9 @@ typedef struct magic {
     size_t len;
 } magic;
 
-#define MAGIC(off, s)                                                          \
-    {                                                                          \
-        (off), (s), sizeof(s) - 1                                              \
-    }
+/* clang-format off */
+#define MAGIC(off, s) {(off), (s), sizeof(s) - 1}
+/* clang-format on */
 
 /* Formats we do not read and that have unambiguous signatures.  Weaker
  * two-byte ones ("MZ" of Windows executables, "BM" of bitmaps) are left to
@@ -354,11 +347,9 @@ static const magic binary_magics[] = {
     MAGIC(0, "\xFF\xD8\xFF"), /* JPEG */
     MAGIC(0, "GIF87a"),
     MAGIC(0, "GIF89a"),
-    MAGIC(0, "\x7F"
-             "ELF"),
-    MAGIC(0, "\x1F\x8B"), /* gzip */
-    MAGIC(0, "\xFD"
-             "7zXZ\x00"), /* xz */
+    MAGIC(0, "\177ELF"),
+    MAGIC(0, "\x1F\x8B"),   /* gzip */
+    MAGIC(0, "\3757zXZ\0"), /* xz */
     MAGIC(0, "7z\xBC\xAF\x27\x1C"),
     MAGIC(0, "Rar!\x1A\x07"),
     MAGIC(0, "\x28\xB5\x2F\xFD"), /* zstd */
@@ -373,9 +364,8 @@ static const magic binary_magics[] = {
     MAGIC(0, "OggS"),
     MAGIC(0, "fLaC"),
     MAGIC(0, "\x00\x00\x01\x00"), /* Windows icon */
-    MAGIC(0, "\x00"
-             "asm"),  /* WebAssembly */
-    MAGIC(4, "ftyp"), /* MP4, MOV, HEIC */
+    MAGIC(0, "\0asm"),            /* WebAssembly */
+    MAGIC(4, "ftyp"),             /* MP4, MOV, HEIC */
 };
 
 /* "BZh1".."BZh9" alone could begin a sentence; the block magic (the BCD

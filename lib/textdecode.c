@@ -28,14 +28,6 @@
 
 #include "internal.h"
 
-/* Declared in internal.h once it carries it (see the module report);
- * defined in sniff.c so that sniffing and decoding agree on what counts
- * as BOM-less UTF-16. */
-#define KPS_UTF16_NONE 0
-#define KPS_UTF16_LE 1
-#define KPS_UTF16_BE 2
-int kps_utf16_guess(const unsigned char *data, size_t len);
-
 #define REPLACEMENT_CHAR 0xFFFDu
 
 /* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
@@ -54,17 +46,11 @@ static uint32_t cp1252_to_unicode(unsigned char c)
     return cp ? cp : REPLACEMENT_CHAR;
 }
 
-/* Bytes the fast path may copy as they are: printable ASCII, TAB, LF and
- * the bytes >= 0x80 (checked separately as UTF-8). */
-static const unsigned char plain_ascii[256] = {
-    ['\t'] = 1, ['\n'] = 1, [0x20] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          1,          [0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          1,          [0x40] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          1,          [0x50] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          1,          [0x60] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          1,          [0x70] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1,          0,
-};
+/* ASCII bytes the fast path may copy as they are: printable, TAB, LF. */
+static int plain_ascii(unsigned char c)
+{
+    return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n';
+}
 
 #define WORD_ONES ((uint64_t)0x0101010101010101ULL)
 #define WORD_HIGHS ((uint64_t)0x8080808080808080ULL)
@@ -97,7 +83,7 @@ static size_t clean_prefix(const unsigned char *s, size_t len)
             break;
         unsigned char c = s[i];
         if (c < 0x80) {
-            if (!plain_ascii[c])
+            if (!plain_ascii(c))
                 break;
             i++;
             continue;
@@ -266,25 +252,16 @@ static int decode_wide(decoder *d, const unsigned char *s, size_t len,
  * invisible characters the normaliser maps to a space or removes. */
 static int blank_char(uint32_t cp)
 {
-    switch (cp) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case 0x00A0:
-    case 0x00AD:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x2060:
-    case 0x3000:
-    case 0xFEFF: return 1;
-    default: return cp >= 0x2000 && cp <= 0x200D;
-    }
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    if (cp >= 0x2000 && cp <= 0x200D) /* spaces and zero-width characters */
+        return 1;
+    static const uint32_t blanks[] = {0x00A0, 0x00AD, 0x1680, 0x2028, 0x2029,
+                                      0x202F, 0x205F, 0x2060, 0x3000, 0xFEFF};
+    for (size_t i = 0; i < sizeof blanks / sizeof blanks[0]; i++)
+        if (cp == blanks[i])
+            return 1;
+    return 0;
 }
 
 /* Real documents fail on the first byte, so this is cheap in practice. */

@@ -7,7 +7,7 @@
  * digits and dashes costs linear time.  Every look-ahead is bounded and
  * checked against len; nothing is global.
  *
- * Rules (also in docs/ by whoever documents the scorer):
+ * Rules:
  *
  *   Ranges.  "START <connector> END" where the connector is one or more
  *   '-', "to", "till", "until", "through", "thru", "~", with any spaces or
@@ -47,9 +47,11 @@
  *   Two-digit years ('07, 03/18) are 20yy when yy <= as_of.year % 100,
  *   else 19yy.
  *
- *   Plausibility.  Both years must lie in 1950 .. as_of.year.  A range whose
- *   start is after its end, or after as_of, is ignored; an end after as_of
- *   is clipped to as_of.
+ *   Plausibility.  Both years must lie in 1950 .. as_of.year, so a range
+ *   ending in a later year ("2030") is dropped as implausible, not clipped.
+ *   A range whose start is after its end, or after as_of, is ignored; an
+ *   end later in the as-of year (Dec 2020 when as_of is June 2020) is
+ *   clipped to as_of.
  *
  *   Statements.  NUMBER [+ | plus] [-] (years | year | yrs | yr)['|'s],
  *   then "experience" / "exp" within four words on (a line break allowed,
@@ -617,6 +619,13 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
         return 1;
     }
     p = skip_space(t, len, p + cn, MAX_GAP);
+    /* "05/2020 - to date", "2019 - till date": a dash and a word both. */
+    size_t cn2 = p < len && t[p] != '-' ? connector(t, len, p) : 0;
+    if (cn2) {
+        size_t q = skip_space(t, len, p + cn2, MAX_GAP);
+        if (present_word(t, len, q))
+            p = q;
+    }
 
     size_t w = present_word(t, len, p);
     if (w && !bare_month) {
@@ -967,6 +976,28 @@ static int merged_years(const kps_span *v, size_t n, double *out)
     return 0;
 }
 
+/* The line holding pos names a break from work, not a job: "Career
+ * break", "Sabbatical", "Parental leave", full-time study. */
+static int line_names_break(const unsigned char *t, size_t len, size_t pos)
+{
+    static const char *const WORDS[] = {
+        "career break", "sabbatical",    "parental leave", "maternity leave",
+        "paternity leave", "full-time study", "full time study",
+        "travelling",   "traveling",     "gap year",       "bootcamp"};
+    /* Within 160 bytes on either side: enough for a job line, and it
+     * keeps a hostile megabyte-long line with many dates linear. */
+    size_t ls = pos, le = pos;
+    while (ls > 0 && pos - ls < 160 && t[ls - 1] != '\n')
+        ls--;
+    while (le < len && le - pos < 160 && t[le] != '\n')
+        le++;
+    for (size_t i = ls; i < le; i++)
+        for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
+            if (starts_with_ci(t, le, i, WORDS[w]))
+                return 1;
+    return 0;
+}
+
 int kps_timeline_extract(const char *text, size_t len,
                          const kps_sections *sections, kps_ym as_of,
                          kps_timeline *out)
@@ -997,8 +1028,16 @@ int kps_timeline_extract(const char *text, size_t len,
         if (found) {
             kps_section sec = kps_section_at(sections, span.offset);
             span.section = sec;
-            span.counted = !(sec == KPS_SECTION_EDUCATION ||
-                             sec == KPS_SECTION_CERTIFICATIONS);
+            /* Employment is what stands under an experience heading (or
+             * before any heading, or under projects or the summary).
+             * Education, certifications and the "other" sections
+             * (activities, volunteering, affiliations) hold dates that are
+             * not jobs; so does a line that names a break. */
+            span.counted = (sec == KPS_SECTION_NONE ||
+                            sec == KPS_SECTION_EXPERIENCE ||
+                            sec == KPS_SECTION_PROJECTS ||
+                            sec == KPS_SECTION_SUMMARY) &&
+                           !line_names_break(t, len, span.offset);
         } else if (try_statement(t, len, pos, &span) ||
                    try_experience_of(t, len, pos, &span)) {
             found = 1;

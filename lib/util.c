@@ -19,6 +19,7 @@ int kps_buf_reserve(kps_buf *b, size_t extra)
         return -1;
     b->data = p;
     b->cap = cap;
+    b->data[b->len] = '\0'; /* a reserved, still empty buffer is "" */
     return 0;
 }
 
@@ -33,7 +34,10 @@ int kps_buf_append(kps_buf *b, const void *p, size_t n)
     return 0;
 }
 
-int kps_buf_putc(kps_buf *b, char c) { return kps_buf_append(b, &c, 1); }
+int kps_buf_putc(kps_buf *b, char c)
+{
+    return kps_buf_append(b, &c, 1);
+}
 
 int kps_buf_put_utf8(kps_buf *b, uint32_t cp)
 {
@@ -155,7 +159,10 @@ char *kps_strndup(const char *s, size_t n)
     return p;
 }
 
-char *kps_strdup(const char *s) { return kps_strndup(s, strlen(s)); }
+char *kps_strdup(const char *s)
+{
+    return kps_strndup(s, strlen(s));
+}
 
 void kps_doc_free(kps_doc *doc)
 {
@@ -168,4 +175,38 @@ void kps_doc_free(kps_doc *doc)
     free(doc->segments);
     free(doc->hidden);
     memset(doc, 0, sizeof *doc);
+}
+
+/* strtod() follows LC_NUMERIC, so in a host program running a comma-decimal
+ * locale "1.5" would read as 1.  Packs and XML attributes always use '.',
+ * so parse plain decimals ourselves: [+-]digits[.digits]. */
+double kps_parse_decimal(const char *s, char **end)
+{
+    const char *p = s;
+    double sign = 1.0, value = 0.0;
+    if (*p == '+' || *p == '-') {
+        sign = *p == '-' ? -1.0 : 1.0;
+        p++;
+    }
+    const char *digits = p;
+    while (*p >= '0' && *p <= '9')
+        value = value * 10.0 + (*p++ - '0');
+    int have = p > digits;
+    if (*p == '.') {
+        const char *frac = ++p;
+        double scale = 0.1;
+        while (*p >= '0' && *p <= '9') {
+            value += (*p++ - '0') * scale;
+            scale /= 10.0;
+        }
+        have = have || p > frac;
+    }
+    if (!have) {
+        if (end)
+            *end = (char *)s;
+        return 0.0;
+    }
+    if (end)
+        *end = (char *)p;
+    return sign * value;
 }

@@ -8,7 +8,8 @@ packages=(
     meson ninja-build pkg-config gcc libc6-dev
     libpcre2-dev libxml2-dev libzip-dev libyaml-dev libjansson-dev
     check libsubunit-dev
-    python3 zip
+    python3 python3-jsonschema python3-yaml zip
+    g++ abigail-tools groff-base
 )
 
 missing=()

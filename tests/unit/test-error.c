@@ -19,7 +19,8 @@ START_TEST(test_strerror_distinct)
                          KPISCAN_ERR_MATCH_LIMIT,
                          KPISCAN_ERR_INTERNAL,
                          KPISCAN_ERR_NOT_FOUND,
-                         KPISCAN_ERR_ENCRYPTED};
+                         KPISCAN_ERR_ENCRYPTED,
+                         KPISCAN_ERR_MANIFEST};
     size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {
         ck_assert(codes[i] <= 0);
@@ -122,11 +123,30 @@ START_TEST(test_sha256)
     ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
                           "b00361a396177a9cb410ff61f20015ad");
     kps_sha256_init(&h);
-    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    const char *two =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     kps_sha256_update(&h, two, strlen(two));
     kps_sha256_hex(&h, hex);
     ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039"
                           "a33ce45964ff2167f6ecedd419db06c1");
+}
+END_TEST
+
+/* Numbers in packs and XML are read the same whatever the host locale. */
+START_TEST(test_parse_decimal)
+{
+    char *end;
+    ck_assert_double_eq_tol(kps_parse_decimal("2.5", &end), 2.5, 1e-12);
+    ck_assert_str_eq(end, "");
+    ck_assert_double_eq_tol(kps_parse_decimal("-0.25x", &end), -0.25, 1e-12);
+    ck_assert_str_eq(end, "x");
+    ck_assert_double_eq_tol(kps_parse_decimal(".5", &end), 0.5, 1e-12);
+    ck_assert_double_eq_tol(kps_parse_decimal("12", &end), 12.0, 1e-12);
+    const char *bad = "abc";
+    kps_parse_decimal(bad, &end);
+    ck_assert_ptr_eq(end, bad);
+    kps_parse_decimal("1,5", &end);
+    ck_assert_str_eq(end, ",5");
 }
 END_TEST
 
@@ -139,6 +159,7 @@ int main(void)
     tcase_add_test(tc, test_version);
     tcase_add_test(tc, test_options);
     tcase_add_test(tc, test_sha256);
+    tcase_add_test(tc, test_parse_decimal);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

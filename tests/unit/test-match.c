@@ -21,12 +21,13 @@ static kpiscan_pack *pack_of(const char *rules_yaml)
 
 START_TEST(test_hits_sorted)
 {
-    kpiscan_pack *p = pack_of(RULE("b", "\\bmetrics\\b") RULE("a", "\\bKPIs?\\b"));
+    kpiscan_pack *p =
+        pack_of(RULE("b", "\\bmetrics\\b") RULE("a", "\\bKPIs?\\b"));
     const char *text = "KPIs and metrics; more KPI. SKPI no. kpi";
     kps_hits hits = {0};
-    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
-                                   NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 100000, "t", &hits, NULL),
+        KPISCAN_OK);
     ck_assert_uint_eq(hits.n, 4);
     ck_assert_uint_eq(hits.v[0].start, 0);
     ck_assert_uint_eq(hits.v[0].end, 4);
@@ -46,9 +47,9 @@ START_TEST(test_ucp_word_boundary)
     kpiscan_pack *p = pack_of(RULE("a", "\\bcaf\\b"));
     const char *text = "caf\xc3\xa9 caf";
     kps_hits hits = {0};
-    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
-                                   NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 100000, "t", &hits, NULL),
+        KPISCAN_OK);
     ck_assert_uint_eq(hits.n, 1);
     ck_assert_uint_eq(hits.v[0].start, 6);
     kps_hits_free(&hits);
@@ -67,9 +68,9 @@ START_TEST(test_match_limit)
     text[41] = '\0';
     kps_hits hits = {0};
     kpiscan_error *err = kpiscan_error_new();
-    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 10000, "t", &hits,
-                                   err),
-                     KPISCAN_ERR_MATCH_LIMIT);
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 10000, "t", &hits, err),
+        KPISCAN_ERR_MATCH_LIMIT);
     ck_assert_str_eq(kpiscan_error_rule_id(err), "slow.rule");
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "match limit"));
     kps_hits_free(&hits);
@@ -85,9 +86,9 @@ START_TEST(test_lookahead_advances)
     kpiscan_pack *p = pack_of(RULE("a", "x(?=y)|y"));
     const char *text = "xyxyxy";
     kps_hits hits = {0};
-    ck_assert_int_eq(kps_match_all(p, text, strlen(text), 100000, "t", &hits,
-                                   NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 100000, "t", &hits, NULL),
+        KPISCAN_OK);
     ck_assert_uint_eq(hits.n, 6);
     kps_hits_free(&hits);
     kpiscan_pack_free(p);

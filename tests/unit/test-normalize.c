@@ -102,6 +102,8 @@ START_TEST(empty_input)
     ck_assert_str_eq(n.text, "");
     ck_assert_uint_eq(kps_norm_to_src(&n, 0), 0);
     ck_assert_uint_eq(kps_norm_to_src_end(&n, 0), 0);
+    ck_assert_uint_eq(kps_norm_to_src(&n, 5), 0);
+    ck_assert_uint_eq(kps_norm_to_src_end(&n, 5), 0);
     kps_norm_free(&n);
     ck_assert_int_eq(kps_normalize(NULL, 0, &n), KPISCAN_OK);
     ck_assert_str_eq(n.text, "");
@@ -313,6 +315,8 @@ START_TEST(removals_at_edges_and_in_runs)
     n = norm_of("\xC2\xAD\xE2\x80\x8B");
     ck_assert_uint_eq(n.len, 0);
     ck_assert_uint_eq(kps_norm_to_src_end(&n, 0), 0);
+    ck_assert_uint_eq(kps_norm_to_src_end(&n, 1), 0);
+    ck_assert_uint_eq(kps_norm_to_src(&n, 0), 5); /* after the removals */
     kps_norm_free(&n);
 }
 END_TEST

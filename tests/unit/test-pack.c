@@ -4,14 +4,13 @@
 
 #define HEAD "format: 1\nname: t\nversion: \"1\"\n"
 
-static const char *RULE_OK =
-    HEAD "rules:\n"
-         "  - id: a.b\n"
-         "    category: term\n"
-         "    level: none\n"
-         "    weight: 1\n"
-         "    regex: '\\bKPIs?\\b'\n"
-         "    description: d\n";
+static const char *RULE_OK = HEAD "rules:\n"
+                                  "  - id: a.b\n"
+                                  "    category: term\n"
+                                  "    level: none\n"
+                                  "    weight: 1\n"
+                                  "    regex: '\\bKPIs?\\b'\n"
+                                  "    description: d\n";
 
 /* Load a pack from text; returns the status and leaves the error in err. */
 static int load(const char *yaml, kpiscan_pack **pack, kpiscan_error *err)
@@ -34,8 +33,8 @@ static void expect_fail(const char *yaml, int status, size_t line,
         ck_assert_msg(kpiscan_error_line(err) == line, "line %zu, want %zu: %s",
                       kpiscan_error_line(err), line,
                       kpiscan_error_message(err));
-    ck_assert_msg(strstr(kpiscan_error_message(err), needle), "'%s' not in '%s'",
-                  needle, kpiscan_error_message(err));
+    ck_assert_msg(strstr(kpiscan_error_message(err), needle),
+                  "'%s' not in '%s'", needle, kpiscan_error_message(err));
     ck_assert_msg(strncmp(kpiscan_error_message(err), "t.yaml:", 7) == 0,
                   "message does not name the file: %s",
                   kpiscan_error_message(err));
@@ -84,8 +83,9 @@ START_TEST(test_errors)
     expect_fail(HEAD "rules:\n  - id: a\n    category: nope\n    level: none\n"
                      "    weight: 1\n    regex: x\n    description: d\n",
                 KPISCAN_ERR_PACK_INVALID, 6, "unknown category 'nope'");
-    expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: expert\n"
-                     "    weight: 1\n    regex: x\n    description: d\n",
+    expect_fail(HEAD
+                "rules:\n  - id: a\n    category: term\n    level: expert\n"
+                "    weight: 1\n    regex: x\n    description: d\n",
                 KPISCAN_ERR_PACK_INVALID, 7, "unknown level 'expert'");
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: -2\n    regex: x\n    description: d\n",
@@ -93,7 +93,8 @@ START_TEST(test_errors)
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: 1\n    regex: x\n    description: d\n"
                      "    colour: red\n",
-                KPISCAN_ERR_PACK_INVALID, 11, "unknown or repeated key 'colour'");
+                KPISCAN_ERR_PACK_INVALID, 11,
+                "unknown or repeated key 'colour'");
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: 1\n    regex: 'KPI(s'\n    description: d\n",
                 KPISCAN_ERR_PACK_REGEX, 9, "regex error at offset 5");
@@ -108,14 +109,16 @@ START_TEST(test_errors)
                 KPISCAN_ERR_PACK_INVALID, 6, "duplicate rule id");
     expect_fail(HEAD "rules:\n  - id: 'bad id'\n", KPISCAN_ERR_PACK_INVALID, 5,
                 "invalid rule id");
-    expect_fail(HEAD "rules: &x []\nquestions: *x\n", KPISCAN_ERR_PACK_INVALID, 0,
-                "aliases are not allowed");
-    expect_fail(HEAD "rules: []\nquestions:\n  - level: none\n    question: q\n",
+    expect_fail(HEAD "rules: &x []\nquestions: *x\n", KPISCAN_ERR_PACK_INVALID,
+                0, "aliases are not allowed");
+    expect_fail(HEAD
+                "rules: []\nquestions:\n  - level: none\n    question: q\n",
                 KPISCAN_ERR_PACK_INVALID, 6, "must be junior, mid or senior");
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: 1\n    regex: x\n    description: d\n"
                      "    examples: {match: [a], other: [b]}\n",
-                KPISCAN_ERR_PACK_INVALID, 11, "unknown or repeated key 'other'");
+                KPISCAN_ERR_PACK_INVALID, 11,
+                "unknown or repeated key 'other'");
 }
 END_TEST
 
@@ -145,9 +148,8 @@ START_TEST(test_stacking)
         "regex: 'balanced scorecard', description: replaced}\n"
         "  - {id: c.d, category: term, level: none, weight: 1, regex: 'OKRs?', "
         "description: new}\n";
-    ck_assert_int_eq(kpiscan_pack_builder_add_buffer(b, RULE_OK,
-                                                     strlen(RULE_OK), "base",
-                                                     err),
+    ck_assert_int_eq(kpiscan_pack_builder_add_buffer(
+                         b, RULE_OK, strlen(RULE_OK), "base", err),
                      KPISCAN_OK);
     ck_assert_int_eq(
         kpiscan_pack_builder_add_buffer(b, over, strlen(over), "over", err),
@@ -251,12 +253,12 @@ END_TEST
 START_TEST(test_hash_stable)
 {
     kpiscan_pack *a = NULL, *b = NULL;
-    ck_assert_int_eq(kpiscan_pack_load_buffer(RULE_OK, strlen(RULE_OK), "x",
-                                              &a, NULL),
-                     KPISCAN_OK);
-    ck_assert_int_eq(kpiscan_pack_load_buffer(RULE_OK, strlen(RULE_OK), "y",
-                                              &b, NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(RULE_OK, strlen(RULE_OK), "x", &a, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(RULE_OK, strlen(RULE_OK), "y", &b, NULL),
+        KPISCAN_OK);
     ck_assert_str_eq(kpiscan_pack_hash(a), kpiscan_pack_hash(b));
     kpiscan_pack_free(a);
     kpiscan_pack_free(b);

@@ -9,9 +9,9 @@ static kpiscan_result *scan(const char *text, kpiscan_options *o)
     kpiscan_pack *p = NULL;
     ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
     kpiscan_result *r = NULL;
-    ck_assert_int_eq(kpiscan_scan_buffer(p, o, text, strlen(text), "cv \"1\".txt",
-                                         &r, NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, o, text, strlen(text), "cv \"1\".txt", &r, NULL),
+        KPISCAN_OK);
     kpiscan_pack_free(p);
     return r;
 }

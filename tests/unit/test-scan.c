@@ -67,7 +67,8 @@ START_TEST(test_card_lines)
     for (size_t i = 0; i < kpiscan_result_evidence_count(r); i++) {
         const kpiscan_evidence *e = kpiscan_result_evidence(r, i);
         int lvl = kpiscan_evidence_level(e);
-        if (lvl > 0 && kpiscan_evidence_category(e) != KPISCAN_CATEGORY_RED_FLAG)
+        if (lvl > 0 &&
+            kpiscan_evidence_category(e) != KPISCAN_CATEGORY_RED_FLAG)
             sum[lvl] += kpiscan_evidence_contribution(e);
     }
     for (int l = 1; l <= 3; l++)
@@ -161,17 +162,16 @@ START_TEST(test_input_errors)
     expect_error(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0", 12,
                  KPISCAN_ERR_ENCRYPTED, "legacy or encrypted Word document");
     /* An empty zip archive: not a DOCX. */
-    expect_error(p,
-                 "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
+    expect_error(p, "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
                  KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a DOCX");
 
     kpiscan_options *o = kpiscan_options_new();
     kpiscan_options_set_max_input_bytes(o, 10);
     kpiscan_error *err = kpiscan_error_new();
     kpiscan_result *r = NULL;
-    ck_assert_int_eq(kpiscan_scan_buffer(p, o, "KPIs and more KPIs", 18, "big",
-                                         &r, err),
-                     KPISCAN_ERR_LIMIT);
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, o, "KPIs and more KPIs", 18, "big", &r, err),
+        KPISCAN_ERR_LIMIT);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "max input"));
     ck_assert_int_eq(kpiscan_scan_buffer(NULL, o, "x", 1, "n", &r, err),
                      KPISCAN_ERR_ARGUMENT);
@@ -190,18 +190,17 @@ START_TEST(test_scan_file_errors)
     kpiscan_result *r = NULL;
     ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/nonexistent/cv.txt", &r, err),
                      KPISCAN_ERR_IO);
-    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
-                                 "/nonexistent/cv.txt: cannot open"));
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "/nonexistent/cv.txt: cannot open"));
     ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/", &r, err), KPISCAN_ERR_IO);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "directory"));
     ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/dev/null", &r, err),
                      KPISCAN_ERR_IO);
-    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
-                                 "not a regular file"));
-    ck_assert_int_eq(kpiscan_scan_file(p, NULL,
-                                       src_path("examples/senior-1.txt"), &r,
-                                       err),
-                     KPISCAN_OK);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "not a regular file"));
+    ck_assert_int_eq(
+        kpiscan_scan_file(p, NULL, src_path("examples/senior-1.txt"), &r, err),
+        KPISCAN_OK);
     ck_assert_int_eq(kpiscan_result_level(r), KPISCAN_LEVEL_SENIOR);
     kpiscan_result_free(r);
     kpiscan_error_free(err);
@@ -214,7 +213,8 @@ START_TEST(test_as_of)
 {
     kpiscan_pack *p = default_pack();
     kpiscan_options *o = kpiscan_options_new();
-    const char *text = "Experience\nAnalyst, Jan 2020 - Present\nTracked KPIs\n";
+    const char *text =
+        "Experience\nAnalyst, Jan 2020 - Present\nTracked KPIs\n";
     kpiscan_result *r = NULL;
     kpiscan_options_set_as_of(o, 2021, 1, 15);
     ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
@@ -265,7 +265,8 @@ static void *worker(void *arg)
 START_TEST(test_threads_share_pack)
 {
     static const char *files[] = {"examples/junior-1.txt", "examples/mid-1.txt",
-                                  "examples/senior-2.txt", "examples/messy.txt"};
+                                  "examples/senior-2.txt",
+                                  "examples/messy.txt"};
     enum { N = 8 };
     kpiscan_pack *p = default_pack();
     kpiscan_options *o = pinned();
@@ -299,17 +300,17 @@ START_TEST(test_match_limit_scan)
                        "  - {id: slow, category: term, level: none, weight: 1,"
                        " regex: '(\\w+\\s?)+$', description: d}\n";
     kpiscan_pack *p = NULL;
-    ck_assert_int_eq(kpiscan_pack_load_buffer(yaml, strlen(yaml), "slow.yaml",
-                                              &p, NULL),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(yaml, strlen(yaml), "slow.yaml", &p, NULL),
+        KPISCAN_OK);
     char text[200];
     memset(text, 'a', sizeof text);
     memcpy(text + 150, "  !", 3);
     kpiscan_error *err = kpiscan_error_new();
     kpiscan_result *r = NULL;
-    ck_assert_int_eq(kpiscan_scan_buffer(p, NULL, text, sizeof text, "x.txt",
-                                         &r, err),
-                     KPISCAN_ERR_MATCH_LIMIT);
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, NULL, text, sizeof text, "x.txt", &r, err),
+        KPISCAN_ERR_MATCH_LIMIT);
     ck_assert_str_eq(kpiscan_error_rule_id(err), "slow");
     kpiscan_error_free(err);
     kpiscan_pack_free(p);

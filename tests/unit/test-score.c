@@ -4,6 +4,15 @@
 
 static kpiscan_evidence ev_store[32];
 
+/* Score, then drop the red flags (tests of flags keep them). */
+static void score(kpiscan_result *r)
+{
+    ck_assert_int_eq(kps_score(r), KPISCAN_OK);
+    free(r->flags);
+    r->flags = NULL;
+    r->nflags = 0;
+}
+
 static kpiscan_result make(double dated, double stated)
 {
     kpiscan_result r;
@@ -12,6 +21,7 @@ static kpiscan_result make(double dated, double stated)
     r.ev = ev_store;
     r.dated_years = dated;
     r.stated_years = stated;
+    r.kpi_years = -1.0;
     return r;
 }
 
@@ -25,17 +35,20 @@ static void add(kpiscan_result *r, size_t rule, int category, int level,
     e->weight = weight;
     e->section = section;
     e->hidden = hidden;
+    e->title_position = 1;
+    e->rule_id = "rule";
+    e->line = r->nev;
 }
 
 START_TEST(test_none_without_kpi_evidence)
 {
     kpiscan_result r = make(10, -1);
     add(&r, 0, KPISCAN_CATEGORY_TITLE, KPISCAN_LEVEL_SENIOR, 2, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
     ck_assert_double_eq_tol(r.confidence, 0.6, 1e-9);
     r = make(-1, -1);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
     ck_assert_double_eq_tol(r.confidence, 0.9, 1e-9);
 }
@@ -46,7 +59,7 @@ START_TEST(test_repeat_dampening)
     kpiscan_result r = make(-1, -1);
     for (int i = 0; i < 4; i++)
         add(&r, 7, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_double_eq_tol(r.ev[0].contribution, 2.0, 1e-9);
     ck_assert_double_eq_tol(r.ev[1].contribution, 1.0, 1e-9);
     ck_assert_double_eq_tol(r.ev[2].contribution, 0.5, 1e-9);
@@ -64,7 +77,7 @@ START_TEST(test_skills_discount_and_hidden)
         0);
     add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 5,
         KPS_SECTION_EXPERIENCE, 1);
-    kps_score(&r);
+    score(&r);
     ck_assert_double_eq_tol(r.ev[0].contribution, 0.5, 1e-9);
     ck_assert_double_eq_tol(r.ev[0].section_factor, 0.5, 1e-9);
     /* Hidden text never counts. */
@@ -81,20 +94,20 @@ START_TEST(test_combination_rules)
     /* Agree. */
     kpiscan_result r = make(8, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
     ck_assert_double_gt(r.confidence, 0.9);
 
     /* Two levels apart: the middle one. */
     r = make(0.5, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
 
     /* One apart, clear indicators win. */
     r = make(3, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.indicator_clear, 1);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
 
@@ -102,7 +115,7 @@ START_TEST(test_combination_rules)
     r = make(3, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 1.5, 0, 0);
     add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1.2, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_SENIOR);
     ck_assert_int_eq(r.indicator_clear, 0);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
@@ -111,7 +124,7 @@ START_TEST(test_combination_rules)
     /* Years only (KPI term plus dates). */
     r = make(6, -1);
     add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
     ck_assert_ptr_nonnull(strstr(r.reason, "years only"));
 }
@@ -119,25 +132,115 @@ END_TEST
 
 START_TEST(test_years_choice)
 {
+    /* Dates a reader can check win over a statement. */
     kpiscan_result r = make(3.0, 7.0);
     add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
-    kps_score(&r);
-    ck_assert_double_eq_tol(r.years, 7.0, 1e-9);
-    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_SENIOR);
-    r = make(6.0, 2.0);
+    score(&r);
+    ck_assert_double_eq_tol(r.years, 3.0, 1e-9);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_MID);
+    /* A statement counts when there are no dates. */
+    r = make(-1, 7.0);
     add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
-    kps_score(&r);
-    ck_assert_double_eq_tol(r.years, 6.0, 1e-9);
+    score(&r);
+    ck_assert_double_eq_tol(r.years, 7.0, 1e-9);
+    ck_assert_ptr_nonnull(strstr(r.years_rule, "statement"));
+    /* Years of the jobs that show KPI work come first: a teacher of ten
+     * years who became an analyst 1.5 years ago has 1.5 years of it. */
+    r = make(11.5, -1);
+    r.kpi_years = 1.5;
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    score(&r);
+    ck_assert_double_eq_tol(r.years, 1.5, 1e-9);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_JUNIOR);
     /* Band edges from the card: 2 is mid, 5 is senior. */
     r = make(1.99, -1);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_JUNIOR);
     r = make(2.0, -1);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_MID);
     r = make(5.0, -1);
-    kps_score(&r);
+    score(&r);
     ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_SENIOR);
+}
+END_TEST
+
+static int has_flag(const kpiscan_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->nflags; i++)
+        if (strcmp(r->flags[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
+/* The card's red flags, from evidence or its absence. */
+START_TEST(test_red_flags)
+{
+    kpiscan_result r = make(3, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    ck_assert_int_eq(kps_score(&r), KPISCAN_OK);
+    ck_assert(has_flag(&r, "kpi-without-outcome"));
+    ck_assert(has_flag(&r, "no-analysis-or-reporting"));
+    ck_assert(!has_flag(&r, "buzzword-stuffing"));
+    free(r.flags);
+
+    /* Seven mentions spread over a resume are normal writing. */
+    r = make(3, -1);
+    for (int i = 0; i < 7; i++) {
+        add(&r, 4, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+        r.ev[r.nev - 1].offset = (size_t)i * 400;
+    }
+    add(&r, 5, KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 2, 0, 0);
+    ck_assert_int_eq(kps_score(&r), KPISCAN_OK);
+    ck_assert(!has_flag(&r, "buzzword-stuffing"));
+    free(r.flags);
+
+    /* Five in one short stretch are a keyword list. */
+    r = make(3, -1);
+    for (int i = 0; i < 5; i++) {
+        add(&r, 4, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+        r.ev[r.nev - 1].offset = 100 + (size_t)i * 12;
+    }
+    add(&r, 5, KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 2, 0, 0);
+    add(&r, 6, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 1);
+    r.nhidden = 1;
+    ck_assert_int_eq(kps_score(&r), KPISCAN_OK);
+    ck_assert(has_flag(&r, "buzzword-stuffing"));
+    ck_assert(has_flag(&r, "hidden-text"));
+    ck_assert(!has_flag(&r, "kpi-without-outcome"));
+    ck_assert(!has_flag(&r, "no-analysis-or-reporting"));
+    /* Seven repeats of one term add less than twice its weight. */
+    ck_assert_double_lt(r.kpi_score, 2.0 + 2.0);
+    free(r.flags);
+}
+END_TEST
+
+/* A title word inside a sentence is evidence, not a job title. */
+/* A line of keywords counts a quarter, on top of the skills discount. */
+START_TEST(test_keyword_list)
+{
+    kpiscan_result r = make(-1, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 4, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 4,
+        KPS_SECTION_SKILLS, 0);
+    r.ev[0].keyword_list = r.ev[1].keyword_list = 1;
+    score(&r);
+    ck_assert_double_eq_tol(r.ev[0].contribution, 1.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[1].contribution, 0.5, 1e-9);
+    ck_assert_ptr_nonnull(strstr(r.ev[0].note, "keywords"));
+}
+END_TEST
+
+START_TEST(test_title_position)
+{
+    kpiscan_result r = make(-1, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TITLE, KPISCAN_LEVEL_SENIOR, 2, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    r.ev[0].title_position = 0;
+    score(&r);
+    ck_assert_double_eq(r.ev[0].contribution, 0.0);
+    ck_assert_ptr_nonnull(strstr(r.ev[0].note, "not a job title"));
+    ck_assert_double_eq(r.scores[KPISCAN_LEVEL_SENIOR], 0.0);
 }
 END_TEST
 
@@ -150,6 +253,9 @@ int main(void)
     tcase_add_test(tc, test_skills_discount_and_hidden);
     tcase_add_test(tc, test_combination_rules);
     tcase_add_test(tc, test_years_choice);
+    tcase_add_test(tc, test_red_flags);
+    tcase_add_test(tc, test_title_position);
+    tcase_add_test(tc, test_keyword_list);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

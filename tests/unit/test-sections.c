@@ -239,6 +239,25 @@ START_TEST(test_many_headings)
 }
 END_TEST
 
+/* Words that head a section only when emphasised, and bilingual or
+ * doubled headings. */
+START_TEST(test_emphasised_and_bilingual)
+{
+    ck_assert_int_eq(line_section("TRAINING"), KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Training:"), KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Training"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("WORK"), KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("Work"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("KEYWORDS"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("BERUFSERFAHRUNG / EXPERIENCE"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("AUSBILDUNG | EDUCATION"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Skills / Tools"), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(line_section("Sales / Marketing"), KPS_SECTION_NONE);
+}
+END_TEST
+
 static Suite *sections_suite(void)
 {
     Suite *s = suite_create("sections");
@@ -249,6 +268,7 @@ static Suite *sections_suite(void)
     tcase_add_test(tc, test_not_headings);
     tcase_add_test(tc, test_names_and_edges);
     tcase_add_test(tc, test_many_headings);
+    tcase_add_test(tc, test_emphasised_and_bilingual);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -6,10 +6,6 @@
 #include "internal.h"
 
 /* Until internal.h declares it (see lib/sniff.c). */
-#define KPS_UTF16_NONE 0
-#define KPS_UTF16_LE 1
-#define KPS_UTF16_BE 2
-int kps_utf16_guess(const unsigned char *data, size_t len);
 
 static kps_format sniff_bytes(const char *s, size_t n)
 {
@@ -318,24 +314,21 @@ typedef struct binary_sample {
     size_t len;
 } binary_sample;
 
-#define SAMPLE(s)                                                              \
-    {                                                                          \
-        (s), sizeof(s) - 1                                                     \
-    }
+/* clang-format off */
+#define SAMPLE(s) {(s), sizeof(s) - 1}
+/* clang-format on */
 
 START_TEST(binary_magics)
 {
-    /* Each followed by text and no NUL, so the magic alone decides. */
+    /* Mostly followed by text without NUL, so the magic alone decides. */
     static const binary_sample samples[] = {
         SAMPLE("\x89PNG\r\n\x1a\nIHDR image data"),
         SAMPLE("\xFF\xD8\xFF\xE0JFIF image data"),
         SAMPLE("GIF87a image data"),
         SAMPLE("GIF89a image data"),
-        SAMPLE("\x7F"
-               "ELF\x02\x01\x01 program"),
+        SAMPLE("\177ELF\x02\x01\x01 program"),
         SAMPLE("\x1F\x8B\x08 compressed"),
-        SAMPLE("\xFD"
-               "7zXZ\0 compressed"),
+        SAMPLE("\3757zXZ\0 compressed"),
         SAMPLE("7z\xBC\xAF\x27\x1C archive"),
         SAMPLE("Rar!\x1A\x07\x01 archive"),
         SAMPLE("\x28\xB5\x2F\xFD compressed"),

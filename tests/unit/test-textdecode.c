@@ -85,10 +85,7 @@ START_TEST(plain_utf8_is_copied)
     /* The largest scalar value and the last BMP characters are valid. */
     EXPECT("x\xF4\x8F\xBF\xBF\xEF\xBF\xBF", "x\xF4\x8F\xBF\xBF\xEF\xBF\xBF");
     /* U+00A0 is not a C1 control. */
-    EXPECT("a\xC2\xA0"
-           "b",
-           "a\xC2\xA0"
-           "b");
+    EXPECT("a\xC2\xA0z", "a\xC2\xA0z");
 }
 END_TEST
 
@@ -124,10 +121,7 @@ START_TEST(utf8_bom_is_skipped)
     EXPECT("\xEF\xBB\xBFHello", "Hello");
     EXPECT("\xEF\xBB\xBFHi\r\nthere\x93", "Hi\nthere\xE2\x80\x9C");
     /* Only a leading BOM is a BOM; later U+FEFF is text for normalise. */
-    EXPECT("a\xEF\xBB\xBF"
-           "b",
-           "a\xEF\xBB\xBF"
-           "b");
+    EXPECT("a\xEF\xBB\xBFz", "a\xEF\xBB\xBFz");
 }
 END_TEST
 
@@ -139,9 +133,8 @@ START_TEST(utf16_with_bom)
     EXPECT("\xFE\xFF\0H\0\xE9\xD8\x3D\xDE\x00\0\r\0\n\0x",
            "H\xC3\xA9\xF0\x9F\x98\x80\nx");
     /* Lone CR, CR CR LF, FF, TAB, other controls, C1 controls, U+FEFF. */
-    EXPECT("\xFF\xFE"
-           "a\0\r\0b\0\r\0\r\0\n\0c\0\f\0\t\0\x01\0\x85\0\xFF\xFE",
-           "a\nb\n\nc\n\t  \xEF\xBB\xBF");
+    EXPECT("\xFF\xFEq\0\r\0b\0\r\0\r\0\n\0c\0\f\0\t\0\x01\0\x85\0\xFF\xFE",
+           "q\nb\n\nc\n\t  \xEF\xBB\xBF");
     /* Non-Latin text needs its BOM and gets it decoded. */
     EXPECT("\xFE\xFF\x04\x16\x04\x30", "\xD0\x96\xD0\xB0");
 }
@@ -150,41 +143,27 @@ END_TEST
 START_TEST(utf16_surrogates)
 {
     /* High surrogate followed by a letter. */
-    EXPECT("\xFF\xFE\x3D\xD8"
-           "A\0",
-           "\xEF\xBF\xBD"
-           "A");
+    EXPECT("\xFF\xFE\x3D\xD8Q\0", "\xEF\xBF\xBDQ");
     /* Lone low surrogate. */
-    EXPECT("\xFF\xFE"
-           "A\0\x00\xDE"
-           "B\0",
-           "A\xEF\xBF\xBD"
-           "B");
+    EXPECT("\xFF\xFEQ\0\x00\xDEZ\0", "Q\xEF\xBF\xBDZ");
     /* High surrogate as the last unit. */
-    EXPECT("\xFF\xFE"
-           "A\0\x3D\xD8",
-           "A\xEF\xBF\xBD");
+    EXPECT("\xFF\xFEQ\0\x3D\xD8", "Q\xEF\xBF\xBD");
     /* Two high surrogates then a low one: the second pair is good. */
     EXPECT("\xFF\xFE\x3D\xD8\x3D\xD8\x00\xDE", "\xEF\xBF\xBD\xF0\x9F\x98\x80");
     /* Big-endian lone surrogate. */
-    EXPECT("\xFE\xFF\xDC\x00\0A", "\xEF\xBF\xBD"
-                                  "A");
+    EXPECT("\xFE\xFF\xDC\x00\0Q", "\xEF\xBF\xBDQ");
 }
 END_TEST
 
 START_TEST(utf16_odd_length)
 {
-    EXPECT("\xFF\xFE"
-           "A\0B",
-           "A\xEF\xBF\xBD");
+    EXPECT("\xFF\xFEQ\0B", "Q\xEF\xBF\xBD");
 }
 END_TEST
 
 START_TEST(utf16_nul_character)
 {
-    EXPECT_FAIL("\xFF\xFE"
-                "A\0\0\0B\0",
-                KPISCAN_ERR_NOT_TEXT,
+    EXPECT_FAIL("\xFF\xFEQ\0\0\0B\0", KPISCAN_ERR_NOT_TEXT,
                 "cv.txt: not a text document (NUL character at offset 4)");
 }
 END_TEST
@@ -195,10 +174,8 @@ START_TEST(utf32_with_bom)
            "H\xF0\x9F\x98\x80\n");
     EXPECT("\0\0\xFE\xFF\0\0\0H\0\x01\xF6\x00\0\0\0\r", "H\xF0\x9F\x98\x80\n");
     /* Beyond U+10FFFF and surrogates are replaced; a cut unit too. */
-    EXPECT("\xFF\xFE\0\0\0\0\x11\0\x00\xD8\0\0"
-           "A\0\0\0B",
-           "\xEF\xBF\xBD\xEF\xBF\xBD"
-           "A\xEF\xBF\xBD");
+    EXPECT("\xFF\xFE\0\0\0\0\x11\0\x00\xD8\0\0Q\0\0\0B",
+           "\xEF\xBF\xBD\xEF\xBF\xBDQ\xEF\xBF\xBD");
     EXPECT_FAIL("\0\0\xFE\xFF\0\0\0\0", KPISCAN_ERR_NOT_TEXT,
                 "cv.txt: not a text document (NUL character at offset 4)");
 }
@@ -234,35 +211,17 @@ START_TEST(invalid_utf8_read_as_cp1252)
 {
     static const invalid_case cases[] = {
         /* lone continuation bytes */
-        {"a\x80"
-         "b",
-         "a\xE2\x82\xAC"
-         "b"},
-        {"a\xBF"
-         "b",
-         "a\xC2\xBF"
-         "b"},
+        {"a\x80z", "a\xE2\x82\xACz"},
+        {"a\xBFz", "a\xC2\xBFz"},
         /* overlong two-byte leads C0, C1 */
-        {"a\xC0\x80"
-         "b",
-         "a\xC3\x80\xE2\x82\xAC"
-         "b"},
-        {"a\xC1\xBF"
-         "b",
-         "a\xC3\x81\xC2\xBF"
-         "b"},
+        {"a\xC0\x80z", "a\xC3\x80\xE2\x82\xACz"},
+        {"a\xC1\xBFz", "a\xC3\x81\xC2\xBFz"},
         /* overlong three-byte E0 80 80 */
-        {"a\xE0\x80\x80"
-         "b",
-         "a\xC3\xA0\xE2\x82\xAC\xE2\x82\xAC"
-         "b"},
+        {"a\xE0\x80\x80z", "a\xC3\xA0\xE2\x82\xAC\xE2\x82\xACz"},
         /* overlong four-byte F0 80 80 80 */
         {"\xF0\x80\x80\x80", "\xC3\xB0\xE2\x82\xAC\xE2\x82\xAC\xE2\x82\xAC"},
         /* UTF-16 surrogate encoded in UTF-8: ED A0 80 */
-        {"a\xED\xA0\x80"
-         "b",
-         "a\xC3\xAD\xC2\xA0\xE2\x82\xAC"
-         "b"},
+        {"a\xED\xA0\x80z", "a\xC3\xAD\xC2\xA0\xE2\x82\xACz"},
         /* beyond U+10FFFF: F4 90 80 80 (0x90 is undefined in cp1252) */
         {"\xF4\x90\x80\x80", "\xC3\xB4\xEF\xBF\xBD\xE2\x82\xAC\xE2\x82\xAC"},
         /* sequences truncated by the end of input */
@@ -270,10 +229,7 @@ START_TEST(invalid_utf8_read_as_cp1252)
         {"a\xC3", "a\xC3\x83"},
         {"a\xF0\x9F\x98", "a\xC3\xB0\xC5\xB8\xCB\x9C"},
         /* truncated by the next character */
-        {"\xE2\x82"
-         "b",
-         "\xC3\xA2\xE2\x80\x9A"
-         "b"},
+        {"\xE2\x82z", "\xC3\xA2\xE2\x80\x9Az"},
         {"\xC3 b", "\xC3\x83 b"},
         /* bytes that never occur in UTF-8 */
         {"\xF5\xF8\xFE\xFF", "\xC3\xB5\xC3\xB8\xC3\xBE\xC3\xBF"},
@@ -326,16 +282,40 @@ START_TEST(line_ends_and_controls)
     EXPECT("page\fbreak", "page\nbreak");
     EXPECT("tab\tkept", "tab\tkept");
     EXPECT("v\vt", "v t");
-    EXPECT("a\x01\x08\x0E\x1B\x1F\x7F"
-           "b",
-           "a      b");
+    EXPECT("a\x01\x08\x0E\x1B\x1F\x7Fz", "a      z");
     /* C1 controls encoded as valid UTF-8 (NEL, U+0080, U+009F). */
-    EXPECT("a\xC2\x85"
-           "b\xC2\x80\xC2\x9F"
-           "c",
-           "a b  c");
+    EXPECT("a\xC2\x85z\xC2\x80\xC2\x9Fw", "a z  w");
     /* A CR right after a stray byte, and a stray byte after CR. */
     EXPECT("\x93\r\nx\r\x94", "\xE2\x80\x9C\nx\n\xE2\x80\x9D");
+}
+END_TEST
+
+START_TEST(special_byte_found_at_every_position)
+{
+    /* The fast path checks eight bytes at a time: a byte that needs work
+     * must be caught in any lane of the word. */
+    static const struct {
+        unsigned char byte;
+        const char *becomes;
+    } specials[] = {
+        {0x01, " "},        {0x1F, " "},  {0x7F, " "},
+        {'\r', "\n"},       {'\f', "\n"}, {0x93, "\xE2\x80\x9C"},
+        {0xFF, "\xC3\xBF"},
+    };
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        for (size_t pos = 0; pos < 24; pos++) {
+            char in[25], want[32];
+            memset(in, 'k', 24);
+            in[24] = '\0';
+            in[pos] = (char)specials[k].byte;
+            size_t blen = strlen(specials[k].becomes);
+            memset(want, 'k', pos);
+            memcpy(want + pos, specials[k].becomes, blen);
+            memset(want + pos + blen, 'k', 24 - pos - 1);
+            want[pos + blen + 24 - pos - 1] = '\0';
+            expect_decoded(in, 24, want);
+        }
+    }
 }
 END_TEST
 
@@ -346,9 +326,7 @@ START_TEST(nul_byte_is_not_text)
     EXPECT_FAIL("\0", KPISCAN_ERR_NOT_TEXT,
                 "cv.txt: not a text document (NUL byte at offset 0)");
     /* Offsets count the BOM. */
-    EXPECT_FAIL("\xEF\xBB\xBF"
-                "a\0",
-                KPISCAN_ERR_NOT_TEXT,
+    EXPECT_FAIL("\xEF\xBB\xBFq\0", KPISCAN_ERR_NOT_TEXT,
                 "cv.txt: not a text document (NUL byte at offset 4)");
     /* NUL after the slow path has started (a CR before it). */
     EXPECT_FAIL("a\r\nb\0", KPISCAN_ERR_NOT_TEXT,
@@ -405,9 +383,7 @@ START_TEST(text_limit)
                    "cv.txt: text is larger than the limit of 10 bytes "
                    "(max_text_bytes)");
     /* UTF-16: six characters, six bytes out, limit five. */
-    expect_failure("\xFF\xFE"
-                   "a\0b\0c\0d\0e\0f\0",
-                   14, 5, KPISCAN_ERR_LIMIT,
+    expect_failure("\xFF\xFEq\0b\0c\0d\0e\0f\0", 14, 5, KPISCAN_ERR_LIMIT,
                    "cv.txt: text is larger than the limit of 5 bytes "
                    "(max_text_bytes)");
     expect_failure("\xFF\xFE\xE9\0\xE9\0\xE9\0", 8, 5, KPISCAN_ERR_LIMIT,
@@ -490,6 +466,7 @@ static Suite *textdecode_suite(void)
     tcase_add_test(tc, invalid_utf8_read_as_cp1252);
     tcase_add_test(tc, cp1252_high_half_complete);
     tcase_add_test(tc, line_ends_and_controls);
+    tcase_add_test(tc, special_byte_found_at_every_position);
     tcase_add_test(tc, nul_byte_is_not_text);
     tcase_add_test(tc, empty_documents);
     tcase_add_test(tc, text_limit);

@@ -39,6 +39,9 @@ static const range_case RANGES[] = {
      "January 2014 to January 2016", 2014, 1, 2016, 1, 0, 25},
     {"Jan 2015 - Dec 2015", "Jan 2015 - Dec 2015", 2015, 1, 2015, 12, 0, 12},
     {"Jan 2015 - Present", "Jan 2015 - Present", 2015, 1, 2020, 6, 1, 66},
+    /* a dash and a word both, before the open end */
+    {"05/2018 - to date", "05/2018 - to date", 2018, 5, 2020, 6, 1, 26},
+    {"May 2018 - till date", "May 2018 - till date", 2018, 5, 2020, 6, 1, 26},
     {"Jan. 2015 - Present", "Jan. 2015 - Present", 2015, 1, 2020, 6, 1, 66},
     {"Sept 2015 - Dec 2015", "Sept 2015 - Dec 2015", 2015, 9, 2015, 12, 0, 4},
     {"SEPTEMBER 2015 TO CURRENT", "SEPTEMBER 2015 TO CURRENT", 2015, 9, 2020, 6,
@@ -263,6 +266,29 @@ START_TEST(test_sections_counted)
      * uncounted 10 under education does not matter */
     ck_assert_years(tl.range_years, 2.0);
     ck_assert_years(tl.stated_years, 20.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* Only employment counts: dates under "other" headings (activities,
+ * volunteering) and on lines that name a break are shown, not counted. */
+START_TEST(test_other_sections_and_breaks)
+{
+    const char *text = "Experience\n"
+                       "Analyst, Jan 2016 - Dec 2017\n"
+                       "Career break (parental leave), Jan 2018 - Dec 2018\n"
+                       "Analyst, Jan 2019 - Dec 2019\n"
+                       "Volunteering\n"
+                       "Treasurer, running club, 2010 - 2015\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 4);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    ck_assert_int_eq(tl.spans[1].counted, 0);
+    ck_assert_int_eq(tl.spans[2].counted, 1);
+    ck_assert_int_eq(tl.spans[3].section, KPS_SECTION_OTHER);
+    ck_assert_int_eq(tl.spans[3].counted, 0);
+    ck_assert_years(tl.range_years, 3.0);
     kps_timeline_free(&tl);
 }
 END_TEST
@@ -509,6 +535,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_overlaps_merged);
     tcase_add_test(tc, test_present_pinned);
     tcase_add_test(tc, test_sections_counted);
+    tcase_add_test(tc, test_other_sections_and_breaks);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
     suite_add_tcase(s, tc);

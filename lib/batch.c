@@ -1,0 +1,530 @@
+/* batch.c - scan many inputs on a worker pool, one record per input.
+ *
+ * Inputs go into a ring of WINDOW slots.  Workers take them in order,
+ * scan, and mark them done; records are delivered from the ring, in input
+ * order (the default) or as they finish.  A producer waits while the ring
+ * is full, so memory does not grow with the number of inputs.  The record
+ * callback runs under the batch lock: output is serialised for free. */
+#define _DEFAULT_SOURCE /* fts */
+#include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum slot_state { SLOT_EMPTY = 0, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
+
+enum input_kind {
+    INPUT_PATH_EXPLICIT, /* named by the caller: never skipped */
+    INPUT_PATH_WALKED,   /* found in a directory walk */
+    INPUT_BUFFER,        /* bytes given by the caller */
+    INPUT_PRESET         /* outcome known when queued (skip or error) */
+};
+
+typedef struct slot {
+    enum slot_state state;
+    enum input_kind kind;
+    unsigned char *data;
+    size_t len;
+    kpiscan_record rec;
+} slot;
+
+struct kpiscan_batch {
+    const kpiscan_pack *pack;
+    const kpiscan_options *opts;
+    kpiscan_options resolved;
+    unsigned flags;
+    kpiscan_record_fn fn;
+    void *user;
+
+    pthread_mutex_t mu;
+    pthread_cond_t work;  /* an input was queued, or closing */
+    pthread_cond_t space; /* a slot was freed */
+    pthread_t *threads;
+    unsigned nthreads;
+
+    slot *ring;
+    size_t window;
+    size_t next_seq;  /* sequence number of the next input queued */
+    size_t next_take; /* next input a worker takes */
+    size_t next_emit; /* next record delivered (ordered mode) */
+    int closing;
+    int finished;
+
+    /* Atomic, so kpiscan_batch_count() needs no lock and may be called
+     * from the record callback, which runs with the lock held. */
+    atomic_size_t counts[KPISCAN_COUNT_BYTES + 1];
+};
+
+static slot *slot_of(kpiscan_batch *b, size_t seq)
+{
+    return &b->ring[seq % b->window];
+}
+
+static void record_clear(kpiscan_record *rec)
+{
+    free(rec->name);
+    kpiscan_result_free(rec->result);
+    memset(rec, 0, sizeof *rec);
+}
+
+/* Called with the lock held. */
+static void deliver(kpiscan_batch *b, slot *s)
+{
+    kpiscan_record *rec = &s->rec;
+    if (rec->skipped) {
+        atomic_fetch_add(&b->counts[KPISCAN_COUNT_SKIPPED], 1);
+    } else if (rec->status != KPISCAN_OK) {
+        atomic_fetch_add(&b->counts[KPISCAN_COUNT_ERRORS], 1);
+    } else {
+        atomic_fetch_add(&b->counts[KPISCAN_COUNT_SCANNED], 1);
+        atomic_fetch_add(&b->counts[KPISCAN_COUNT_NONE + rec->result->level],
+                         1);
+        if (rec->result->nhidden)
+            atomic_fetch_add(&b->counts[KPISCAN_COUNT_HIDDEN_TEXT], 1);
+        atomic_fetch_add(&b->counts[KPISCAN_COUNT_BYTES], rec->bytes);
+    }
+    atomic_fetch_add(&b->counts[KPISCAN_COUNT_DELIVERED], 1);
+    if (b->fn)
+        b->fn(rec, b->user);
+    record_clear(rec);
+    free(s->data);
+    s->data = NULL;
+    s->state = SLOT_EMPTY;
+    pthread_cond_broadcast(&b->space);
+}
+
+/* Read a FIFO (or other stream) named explicitly to its end, like
+ * standard input, within the input limit. */
+static int read_stream(const char *path, size_t limit, unsigned char **data,
+                       size_t *len, kpiscan_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
+                        strerror(errno));
+    kps_buf buf = {0};
+    int rc = KPISCAN_OK;
+    for (;;) {
+        if (kps_buf_reserve(&buf, 65536)) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+        ssize_t n = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read: %s",
+                          strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        buf.len += (size_t)n;
+        if (buf.len > limit) {
+            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
+                          "input exceeds the limit of %zu bytes (max input "
+                          "bytes)",
+                          limit);
+            break;
+        }
+    }
+    close(fd);
+    if (rc) {
+        kps_buf_free(&buf);
+        return rc;
+    }
+    *data = (unsigned char *)buf.data;
+    *len = buf.len;
+    return KPISCAN_OK;
+}
+
+static void process(kpiscan_batch *b, slot *s)
+{
+    kpiscan_record *rec = &s->rec;
+    kpiscan_error *err = &rec->error;
+    switch (s->kind) {
+    case INPUT_PRESET: return;
+    case INPUT_BUFFER:
+        rec->bytes = s->len;
+        rec->status = kpiscan_scan_buffer(b->pack, b->opts, s->data, s->len,
+                                          rec->name, &rec->result, err);
+        return;
+    case INPUT_PATH_EXPLICIT: {
+        struct stat st;
+        if (stat(rec->name, &st) == 0 && S_ISFIFO(st.st_mode)) {
+            unsigned char *data = NULL;
+            size_t len = 0;
+            rec->status =
+                read_stream(rec->name, b->resolved.limits.max_input_bytes,
+                            &data, &len, err);
+            if (!rec->status) {
+                rec->bytes = len;
+                rec->status = kpiscan_scan_buffer(b->pack, b->opts, data, len,
+                                                  rec->name, &rec->result, err);
+            }
+            free(data);
+            return;
+        }
+        if (rec->status == KPISCAN_OK)
+            rec->bytes = S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+        rec->status =
+            kpiscan_scan_file(b->pack, b->opts, rec->name, &rec->result, err);
+        return;
+    }
+    case INPUT_PATH_WALKED:
+        rec->status =
+            kpiscan_scan_file(b->pack, b->opts, rec->name, &rec->result, err);
+        if (rec->status == KPISCAN_ERR_NOT_TEXT) {
+            /* A walk meets images and binaries beside resumes: they are
+             * not documents, so they are skipped, not errors. */
+            rec->skipped = 1;
+        } else if (rec->status == KPISCAN_OK) {
+            rec->bytes = rec->result->len;
+            struct stat st;
+            if (stat(rec->name, &st) == 0 && S_ISREG(st.st_mode))
+                rec->bytes = (size_t)st.st_size;
+        }
+        return;
+    }
+}
+
+static void *worker(void *arg)
+{
+    kpiscan_batch *b = arg;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->next_take == b->next_seq && !b->closing)
+            pthread_cond_wait(&b->work, &b->mu);
+        if (b->next_take == b->next_seq)
+            break; /* closing and nothing left */
+        slot *s = slot_of(b, b->next_take++);
+        s->state = SLOT_RUNNING;
+        pthread_mutex_unlock(&b->mu);
+
+        process(b, s);
+
+        pthread_mutex_lock(&b->mu);
+        s->state = SLOT_DONE;
+        if (b->flags & KPISCAN_BATCH_UNORDERED) {
+            deliver(b, s);
+        } else {
+            while (b->next_emit < b->next_seq &&
+                   slot_of(b, b->next_emit)->state == SLOT_DONE)
+                deliver(b, slot_of(b, b->next_emit++));
+        }
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+int kpiscan_batch_new(const kpiscan_pack *pack, const kpiscan_options *opts,
+                      unsigned jobs, unsigned flags, kpiscan_record_fn fn,
+                      void *user, kpiscan_batch **out, kpiscan_error *err)
+{
+    if (!out || !pack)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "batch needs a pack and an output pointer");
+    *out = NULL;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (unsigned)n : 1;
+    }
+    if (jobs > 256)
+        jobs = 256;
+    kpiscan_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    b->pack = pack;
+    b->opts = opts;
+    kps_options_resolve(opts, &b->resolved);
+    b->flags = flags;
+    b->fn = fn;
+    b->user = user;
+    /* A few inputs per worker keep every core busy while a slow file
+     * holds up ordered delivery; more would only hold memory. */
+    b->window = (size_t)jobs * 4 + 4;
+    b->ring = calloc(b->window, sizeof *b->ring);
+    b->threads = calloc(jobs, sizeof *b->threads);
+    if (!b->ring || !b->threads) {
+        free(b->ring);
+        free(b->threads);
+        free(b);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    }
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->work, NULL);
+    pthread_cond_init(&b->space, NULL);
+    for (unsigned i = 0; i < jobs; i++) {
+        if (pthread_create(&b->threads[i], NULL, worker, b) != 0)
+            break;
+        b->nthreads++;
+    }
+    if (b->nthreads == 0) {
+        kpiscan_batch_free(b);
+        return kps_fail(err, KPISCAN_ERR_INTERNAL, NULL,
+                        "cannot start worker threads");
+    }
+    *out = b;
+    return KPISCAN_OK;
+}
+
+/* Take the next free slot (waiting for one), fill it, and wake a worker.
+ * name is copied; data ownership passes to the batch. */
+static int enqueue(kpiscan_batch *b, enum input_kind kind, const char *name,
+                   unsigned char *data, size_t len, const kpiscan_error *preset,
+                   int skipped, kpiscan_error *err)
+{
+    char *copy = kps_strdup(name);
+    if (!copy) {
+        free(data);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    }
+    pthread_mutex_lock(&b->mu);
+    if (b->closing) {
+        pthread_mutex_unlock(&b->mu);
+        free(copy);
+        free(data);
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "batch already finished");
+    }
+    while (slot_of(b, b->next_seq)->state != SLOT_EMPTY)
+        pthread_cond_wait(&b->space, &b->mu);
+    slot *s = slot_of(b, b->next_seq);
+    memset(s, 0, sizeof *s);
+    s->state = SLOT_QUEUED;
+    s->kind = kind;
+    s->data = data;
+    s->len = len;
+    s->rec.index = b->next_seq;
+    s->rec.name = copy;
+    s->rec.pack = b->pack;
+    if (preset) {
+        s->rec.error = *preset;
+        s->rec.status = preset->status ? preset->status : KPISCAN_ERR_INTERNAL;
+        s->rec.skipped = skipped;
+    }
+    b->next_seq++;
+    atomic_fetch_add(&b->counts[KPISCAN_COUNT_QUEUED], 1);
+    pthread_cond_signal(&b->work);
+    pthread_mutex_unlock(&b->mu);
+    return KPISCAN_OK;
+}
+
+static int enqueue_preset(kpiscan_batch *b, const char *name, int status,
+                          int skipped, const char *reason, kpiscan_error *err)
+{
+    kpiscan_error e;
+    memset(&e, 0, sizeof e);
+    kps_fail(&e, status, name, "%s", reason);
+    return enqueue(b, INPUT_PRESET, name, NULL, 0, &e, skipped, err);
+}
+
+static int is_hidden_name(const char *name)
+{
+    return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static int by_name(const FTSENT **a, const FTSENT **b)
+{
+    return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
+                kpiscan_error *err)
+{
+    char *paths[] = {(char *)root, NULL};
+    int options =
+        FTS_NOCHDIR |
+        ((walk_flags & KPISCAN_WALK_FOLLOW) ? FTS_LOGICAL : FTS_PHYSICAL);
+    FTS *fts = fts_open(paths, options, by_name);
+    if (!fts)
+        return enqueue_preset(b, root, KPISCAN_ERR_IO, 0, strerror(errno), err);
+    int rc = KPISCAN_OK;
+    FTSENT *e;
+    char reason[256];
+    while (!rc && (e = fts_read(fts)) != NULL) {
+        int hidden = e->fts_level > 0 && is_hidden_name(e->fts_name) &&
+                     !(walk_flags & KPISCAN_WALK_HIDDEN);
+        switch (e->fts_info) {
+        case FTS_D:
+            if (hidden)
+                fts_set(fts, e, FTS_SKIP);
+            break;
+        case FTS_DP: break;
+        case FTS_F:
+            if (!hidden)
+                rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,
+                             0, err);
+            break;
+        case FTS_DC:
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                "directory loop (a symbolic link back to a "
+                                "parent), not followed",
+                                err);
+            break;
+        case FTS_SL:
+            if (!hidden)
+                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                    "symbolic link, not followed (use follow)",
+                                    err);
+            break;
+        case FTS_SLNONE:
+            if (!hidden)
+                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                    "dangling symbolic link", err);
+            break;
+        case FTS_DNR:
+        case FTS_ERR:
+        case FTS_NS:
+            snprintf(reason, sizeof reason, "cannot read: %s",
+                     strerror(e->fts_errno));
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 0, reason, err);
+            break;
+        default: /* FIFOs, sockets, devices: never opened */
+            if (!hidden)
+                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_NOT_TEXT, 1,
+                                    "not a regular file (FIFO, socket or "
+                                    "device), not opened",
+                                    err);
+            break;
+        }
+    }
+    fts_close(fts);
+    return rc;
+}
+
+int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
+                           unsigned walk_flags, kpiscan_error *err)
+{
+    if (!b || !path)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no batch or path");
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return walk(b, path, walk_flags, err);
+    /* Anything else named directly gets exactly one record; problems
+     * (missing, unreadable, a device) are found and reported by the scan. */
+    return enqueue(b, INPUT_PATH_EXPLICIT, path, NULL, 0, NULL, 0, err);
+}
+
+int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data, size_t len,
+                             const char *name, kpiscan_error *err)
+{
+    if (!b || (!data && len))
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no batch or data");
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    if (len)
+        memcpy(copy, data, len);
+    return enqueue(b, INPUT_BUFFER, name ? name : "<buffer>", copy, len, NULL,
+                   0, err);
+}
+
+int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name, int status,
+                              const char *reason, kpiscan_error *err)
+{
+    if (!b || !name || !reason || status >= 0)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "no batch, name, reason or error status");
+    return enqueue_preset(b, name, status, 0, reason, err);
+}
+
+int kpiscan_batch_finish(kpiscan_batch *b)
+{
+    if (!b)
+        return KPISCAN_ERR_ARGUMENT;
+    pthread_mutex_lock(&b->mu);
+    if (b->finished) {
+        pthread_mutex_unlock(&b->mu);
+        return KPISCAN_OK;
+    }
+    b->closing = 1;
+    pthread_cond_broadcast(&b->work);
+    pthread_mutex_unlock(&b->mu);
+    for (unsigned i = 0; i < b->nthreads; i++)
+        pthread_join(b->threads[i], NULL);
+    b->finished = 1;
+    return KPISCAN_OK;
+}
+
+void kpiscan_batch_free(kpiscan_batch *b)
+{
+    if (!b)
+        return;
+    kpiscan_batch_finish(b);
+    for (size_t i = 0; i < b->window; i++) {
+        record_clear(&b->ring[i].rec);
+        free(b->ring[i].data);
+    }
+    pthread_cond_destroy(&b->space);
+    pthread_cond_destroy(&b->work);
+    pthread_mutex_destroy(&b->mu);
+    free(b->threads);
+    free(b->ring);
+    free(b);
+}
+
+size_t kpiscan_batch_count(const kpiscan_batch *b, int what)
+{
+    if (!b || what < 0 || what > KPISCAN_COUNT_BYTES)
+        return 0;
+    return atomic_load(&b->counts[what]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
+/* ------------------------------------------------------------------ */
+
+size_t kpiscan_record_index(const kpiscan_record *rec)
+{
+    return rec ? rec->index : 0;
+}
+
+const char *kpiscan_record_name(const kpiscan_record *rec)
+{
+    return rec ? rec->name : NULL;
+}
+
+int kpiscan_record_status(const kpiscan_record *rec)
+{
+    return rec ? rec->status : KPISCAN_ERR_ARGUMENT;
+}
+
+int kpiscan_record_skipped(const kpiscan_record *rec)
+{
+    return rec ? rec->skipped : 0;
+}
+
+size_t kpiscan_record_bytes(const kpiscan_record *rec)
+{
+    return rec ? rec->bytes : 0;
+}
+
+const kpiscan_result *kpiscan_record_result(const kpiscan_record *rec)
+{
+    return rec ? rec->result : NULL;
+}
+
+const kpiscan_error *kpiscan_record_error(const kpiscan_record *rec)
+{
+    return rec ? &rec->error : NULL;
+}
+
+char *kpiscan_record_to_json(const kpiscan_record *rec,
+                             const kpiscan_options *opts, unsigned flags)
+{
+    if (!rec)
+        return NULL;
+    if (rec->result)
+        return kpiscan_result_to_json(rec->result, opts, flags);
+    return kps_failure_json(rec->name, &rec->error, rec->pack,
+                            rec->skipped ? "skipped" : "error", flags);
+}

@@ -1,0 +1,112 @@
+/* csv.c - CSV rows for batch records (RFC 4180: quoted where needed,
+ * quotes doubled, CRLF line ends), so a spreadsheet or Python's csv module
+ * reads them without surprises. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char HEADER[] = "file,status,level,confidence,years,"
+                             "evidence_count,top_evidence,hidden_text,error,"
+                             "pack\r\n";
+
+const char *kpiscan_csv_header(void)
+{
+    return HEADER;
+}
+
+/* Append one field, quoted when it holds a comma, quote, CR or LF.  Cells
+ * starting with = + - @ are prefixed with a quote inside the field so a
+ * spreadsheet does not run resume text as a formula (CSV injection). */
+static int field(kps_buf *b, const char *s, int first)
+{
+    if (!first && kps_buf_putc(b, ','))
+        return -1;
+    if (!s)
+        return 0;
+    int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
+                  !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote && kps_buf_putc(b, '"'))
+        return -1;
+    if (formula && kps_buf_putc(b, '\''))
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' && kps_buf_putc(b, '"'))
+            return -1;
+        if (kps_buf_putc(b, *p))
+            return -1;
+    }
+    return quote ? kps_buf_putc(b, '"') : 0;
+}
+
+/* The evidence item that added most to the estimated level (ties: the
+ * first in the text); any item when none counted. */
+static const kpiscan_evidence *top_evidence(const kpiscan_result *r)
+{
+    const kpiscan_evidence *best = NULL;
+    for (size_t i = 0; i < r->nev; i++) {
+        const kpiscan_evidence *e = &r->ev[i];
+        if (e->hidden)
+            continue;
+        if (!best || e->contribution > best->contribution ||
+            (e->level == r->level && best->level != r->level &&
+             e->contribution >= best->contribution))
+            best = e;
+    }
+    return best;
+}
+
+char *kpiscan_record_to_csv(const kpiscan_record *rec,
+                            const kpiscan_options *opts)
+{
+    if (!rec)
+        return NULL;
+    int excerpts = opts ? opts->excerpts : 1;
+    kps_buf b = {0};
+    char num[64], top[1024], pack[256];
+    const kpiscan_result *r = rec->result;
+    snprintf(
+        pack, sizeof pack, "%s %s sha256:%s", rec->pack ? rec->pack->name : "",
+        rec->pack ? rec->pack->version : "", rec->pack ? rec->pack->hash : "");
+    int bad = field(&b, rec->name, 1);
+    if (r) {
+        bad |= field(&b, "ok", 0);
+        bad |= field(&b, kpiscan_level_name(r->level), 0);
+        snprintf(num, sizeof num, "%.2f", r->confidence);
+        bad |= field(&b, num, 0);
+        if (r->years >= 0)
+            snprintf(num, sizeof num, "%.2f", r->years);
+        bad |= field(&b, r->years >= 0 ? num : "", 0);
+        snprintf(num, sizeof num, "%zu", r->nev);
+        bad |= field(&b, num, 0);
+        const kpiscan_evidence *t = top_evidence(r);
+        top[0] = '\0';
+        if (t && excerpts)
+            snprintf(top, sizeof top, "%s@%zu:%zu \"%.900s\"", t->rule_id,
+                     t->line, t->column, t->text);
+        else if (t)
+            snprintf(top, sizeof top, "%s@%zu:%zu", t->rule_id, t->line,
+                     t->column);
+        /* One line per cell reads better in a spreadsheet. */
+        for (char *p = top; *p; p++)
+            if (*p == '\n' || *p == '\r' || *p == '\t')
+                *p = ' ';
+        bad |= field(&b, top, 0);
+        bad |= field(&b, r->nhidden ? "yes" : "no", 0);
+        bad |= field(&b, "", 0);
+    } else {
+        bad |= field(&b, rec->skipped ? "skipped" : "error", 0);
+        for (int i = 0; i < 6; i++)
+            bad |= field(&b, "", 0);
+        bad |= field(&b, rec->error.message, 0);
+    }
+    bad |= field(&b, pack, 0);
+    bad |= kps_buf_append(&b, "\r\n", 2);
+    if (bad) {
+        kps_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}

@@ -1,0 +1,171 @@
+/* explain.c - the estimate's arithmetic as text a recruiter can follow. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct out {
+    kps_buf b;
+    int bad;
+} out;
+
+static void put(out *o, const char *fmt, ...) KPS_PRINTF(2, 3);
+
+static void put(out *o, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    o->bad |= kps_buf_append(&o->b, line, len) != 0;
+}
+
+/* Excerpt on one line, cut at 70 characters. */
+static void put_excerpt(out *o, const char *text)
+{
+    char s[80];
+    snprintf(s, sizeof s, "%.70s", text);
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    put(o, " \"%s%s\"", s, strlen(text) > 70 ? "..." : "");
+}
+
+static void ym(char *buf, size_t n, long v)
+{
+    snprintf(buf, n, "%04ld-%02ld", v / 100, v % 100);
+}
+
+char *kpiscan_result_explain(const kpiscan_result *res,
+                             const kpiscan_options *opts)
+{
+    if (!res)
+        return NULL;
+    int excerpts = opts ? opts->excerpts : 1;
+    out o = {{0}, 0};
+    char a[32], b[32];
+
+    put(&o, "%s: %s (confidence %.2f)\n", res->name,
+        kpiscan_level_name(res->level), res->confidence);
+    put(&o, "pack %s %s sha256:%s; as of %04ld-%02ld-%02ld\n\n", res->pack_name,
+        res->pack_version, res->pack_hash, res->as_of / 10000,
+        res->as_of / 100 % 100, res->as_of % 100);
+
+    put(&o, "Evidence: weight x section x repeat = contribution\n");
+    if (!res->nev)
+        put(&o, "  (no rule matched)\n");
+    for (size_t i = 0; i < res->nev; i++) {
+        const kpiscan_evidence *e = &res->ev[i];
+        put(&o, "  %4zu:%-3zu %-6s %-38s %5.2f x %.1f x %.3f = %5.2f", e->line,
+            e->column, kpiscan_level_name(e->level), e->rule_id, e->weight,
+            e->section_factor, e->repeat_factor, e->contribution);
+        if (e->section)
+            put(&o, "  [%s]", kps_section_name(e->section));
+        if (excerpts)
+            put_excerpt(&o, e->text);
+        if (e->note)
+            put(&o, "\n           -> %s", e->note);
+        put(&o, "\n");
+    }
+    put(&o,
+        "\nScores (sums of contributions): junior %.2f | mid %.2f | "
+        "senior %.2f; KPI evidence %.2f\n",
+        res->scores[1], res->scores[2], res->scores[3], res->kpi_score);
+
+    put(&o, "\nYears\n");
+    for (size_t i = 0; i < res->nspans; i++) {
+        const kpiscan_span *sp = &res->spans[i];
+        if (sp->statement) {
+            put(&o, "  line %-4zu statement  %5.1f y  %s", sp->line, sp->years,
+                sp->counted ? "counted" : "not counted");
+        } else {
+            ym(a, sizeof a, sp->start);
+            ym(b, sizeof b, sp->end);
+            put(&o, "  line %-4zu range %s..%s %5.2f y  %s", sp->line, a, b,
+                sp->years,
+                !sp->counted  ? "not counted (not a job)"
+                : sp->kpi_job ? "counted, KPI work"
+                              : "counted, no KPI work in it");
+        }
+        if (sp->section)
+            put(&o, "  [%s]", kps_section_name(sp->section));
+        if (excerpts)
+            put_excerpt(&o, sp->text);
+        put(&o, "\n");
+    }
+    if (res->nmerged) {
+        put(&o, "  merged employment (overlaps counted once):");
+        for (size_t i = 0; i < res->nmerged; i++) {
+            ym(a, sizeof a, res->merged[i].start);
+            ym(b, sizeof b, res->merged[i].end);
+            put(&o, "%s %s..%s (%d months)", i ? "," : "", a, b,
+                res->merged[i].months);
+        }
+        put(&o, "\n");
+    }
+    if (res->gaps) {
+        int any = 0;
+        for (size_t i = 1; i < res->nmerged; i++) {
+            kps_interval g;
+            if (!kps_gap_before(res, i, &g))
+                continue;
+            ym(a, sizeof a, g.start);
+            ym(b, sizeof b, g.end);
+            put(&o, "  gap %s..%s (%d months): a fact, not scored\n", a, b,
+                g.months);
+            any = 1;
+        }
+        if (!any)
+            put(&o, "  no gaps between stretches of employment\n");
+    }
+    if (res->dated_years >= 0)
+        put(&o, "  dated total %.2f y", res->dated_years);
+    else
+        put(&o, "  no dated employment");
+    if (res->kpi_years >= 0)
+        put(&o, "; jobs with KPI work %.2f y", res->kpi_years);
+    if (res->stated_years >= 0)
+        put(&o, "; stated %.1f y", res->stated_years);
+    if (res->years >= 0)
+        put(&o,
+            "; used %.2f y (%s) -> %s band (junior < 2 <= mid < 5 <= "
+            "senior)\n",
+            res->years, res->years_rule, kpiscan_level_name(res->years_level));
+    else
+        put(&o, "; no years band\n");
+
+    put(&o, "\nDecision: %s -> %s\n", res->reason,
+        kpiscan_level_name(res->level));
+    if (res->level != KPISCAN_LEVEL_NONE)
+        put(&o,
+            "Confidence %.2f = 1 - (1 - indicators %.3f) x (1 - years "
+            "%.3f), at most 0.99\n",
+            res->confidence, res->conf_indicators, res->conf_years);
+    else
+        put(&o, "Confidence %.2f: %s\n", res->confidence,
+            res->nev ? "no KPI evidence although other rules matched"
+                     : "no rule matched at all");
+
+    if (res->nflags) {
+        put(&o, "\nRed flags\n");
+        for (size_t i = 0; i < res->nflags; i++)
+            put(&o, "  %s: %s\n", res->flags[i].id, res->flags[i].message);
+    }
+    if (res->nquestions) {
+        put(&o, "\nInterview questions\n");
+        for (size_t i = 0; i < res->nquestions; i++)
+            put(&o, "  [%s] %s\n", kpiscan_level_name(res->questions[i].level),
+                res->questions[i].question);
+    }
+    if (o.bad) {
+        kps_buf_free(&o.b);
+        return NULL;
+    }
+    return o.b.data;
+}

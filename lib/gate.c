@@ -1,0 +1,618 @@
+/* gate.c - CI gates: expectations per record, manifests, JUnit XML (via
+ * libxml2's xmlTextWriter, never by hand) and GitHub annotations. */
+#define _DEFAULT_SOURCE /* realpath */
+#include <errno.h>
+#include <libxml/xmlwriter.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+typedef struct expectation {
+    char *path;     /* as resolved against the manifest's folder */
+    char *realpath; /* canonical, NULL when the file does not exist */
+    int level;
+} expectation;
+
+struct kpiscan_gate {
+    int fail_under; /* -1: off */
+    int expect;     /* -1: off */
+    int fail_on_hidden;
+    int strict;
+    expectation *manifest;
+    size_t nmanifest;
+};
+
+kpiscan_gate *kpiscan_gate_new(void)
+{
+    kpiscan_gate *g = calloc(1, sizeof *g);
+    if (g)
+        g->fail_under = g->expect = -1;
+    return g;
+}
+
+void kpiscan_gate_free(kpiscan_gate *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->nmanifest; i++) {
+        free(g->manifest[i].path);
+        free(g->manifest[i].realpath);
+    }
+    free(g->manifest);
+    free(g);
+}
+
+static int valid_level(int level)
+{
+    return level >= KPISCAN_LEVEL_NONE && level <= KPISCAN_LEVEL_SENIOR;
+}
+
+int kpiscan_gate_set_fail_under(kpiscan_gate *g, int level)
+{
+    if (!g || !valid_level(level))
+        return KPISCAN_ERR_ARGUMENT;
+    g->fail_under = level;
+    return KPISCAN_OK;
+}
+
+int kpiscan_gate_set_expect(kpiscan_gate *g, int level)
+{
+    if (!g || !valid_level(level))
+        return KPISCAN_ERR_ARGUMENT;
+    g->expect = level;
+    return KPISCAN_OK;
+}
+
+int kpiscan_gate_set_fail_on_hidden(kpiscan_gate *g, int on)
+{
+    if (!g)
+        return KPISCAN_ERR_ARGUMENT;
+    g->fail_on_hidden = on != 0;
+    return KPISCAN_OK;
+}
+
+int kpiscan_gate_set_strict(kpiscan_gate *g, int on)
+{
+    if (!g)
+        return KPISCAN_ERR_ARGUMENT;
+    g->strict = on != 0;
+    return KPISCAN_OK;
+}
+
+static char *canonical(const char *path)
+{
+    char buf[PATH_MAX];
+    return realpath(path, buf) ? kps_strdup(buf) : NULL;
+}
+
+/* Lexically normalise a path in place: drop "." segments and fold
+ * "dir/.." pairs, so "examples/ci/../cv.txt" reads "examples/cv.txt" in
+ * every output.  Leading ".." segments stay (they cannot be folded). */
+static void normalise_path(char *path)
+{
+    int absolute = path[0] == '/';
+    char *segs[512];
+    size_t n = 0;
+    for (char *tok = strtok(path + absolute, "/"); tok && n < 512;
+         tok = strtok(NULL, "/")) {
+        if (strcmp(tok, ".") == 0)
+            continue;
+        if (strcmp(tok, "..") == 0 && n > 0 && strcmp(segs[n - 1], "..") != 0) {
+            n--;
+            continue;
+        }
+        if (strcmp(tok, "..") == 0 && absolute)
+            continue;
+        segs[n++] = tok;
+    }
+    /* Rebuild left to right: every segment comes from at or after its
+     * write position, so memmove in place is safe. */
+    char *w = path + absolute;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(segs[i]);
+        memmove(w, segs[i], len);
+        w += len;
+        if (i + 1 < n)
+            *w++ = '/';
+    }
+    if (w == path)
+        *w++ = '.';
+    *w = '\0';
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
+                               kpiscan_error *err)
+{
+    if (!g || !path)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no gate or path");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
+                        strerror(errno));
+    /* Paths in a manifest are relative to its own folder, so a manifest
+     * works from any working directory. */
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    int rc = KPISCAN_OK;
+    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (n > 0 && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+            memmove(line, line + 3, strlen(line + 3) + 1);
+        char *t = trim(line);
+        if (!*t || *t == '#')
+            continue;
+        char *tab = strchr(t, '\t');
+        if (!tab) {
+            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
+                             "expected 'path<TAB>level', found no tab");
+            break;
+        }
+        *tab = '\0';
+        char *file = trim(t), *lvl = trim(tab + 1);
+        int level = kpiscan_level_from_name(lvl);
+        if (!*file) {
+            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
+                             "empty path");
+            break;
+        }
+        if (level < 0) {
+            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
+                             "unknown level '%s' (none, junior, mid, senior)",
+                             lvl);
+            break;
+        }
+        expectation *v =
+            realloc(g->manifest, (g->nmanifest + 1) * sizeof *g->manifest);
+        if (!v) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+        g->manifest = v;
+        expectation *e = &v[g->nmanifest];
+        size_t flen = strlen(file);
+        e->path = malloc(dirlen + flen + 1);
+        if (!e->path) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+        if (file[0] == '/') {
+            memcpy(e->path, file, flen + 1);
+        } else {
+            memcpy(e->path, path, dirlen);
+            memcpy(e->path + dirlen, file, flen + 1);
+        }
+        normalise_path(e->path);
+        e->realpath = canonical(e->path);
+        e->level = level;
+        g->nmanifest++;
+    }
+    if (!rc && ferror(f))
+        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+size_t kpiscan_gate_manifest_count(const kpiscan_gate *g)
+{
+    return g ? g->nmanifest : 0;
+}
+
+const char *kpiscan_gate_manifest_path(const kpiscan_gate *g, size_t i)
+{
+    return g && i < g->nmanifest ? g->manifest[i].path : NULL;
+}
+
+/* The manifest entry for a scanned file: by canonical path, else by the
+ * path as written. */
+static const expectation *lookup(const kpiscan_gate *g, const char *name)
+{
+    char *real = canonical(name);
+    const expectation *found = NULL;
+    for (size_t i = 0; i < g->nmanifest && !found; i++) {
+        const expectation *e = &g->manifest[i];
+        if ((real && e->realpath && strcmp(real, e->realpath) == 0) ||
+            strcmp(name, e->path) == 0)
+            found = e;
+    }
+    free(real);
+    return found;
+}
+
+/* Evidence items that added most, best first (at most n). */
+static size_t top_items(const kpiscan_result *r, const kpiscan_evidence **out,
+                        size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->nev; i++) {
+        const kpiscan_evidence *e = &r->ev[i];
+        if (e->hidden || e->contribution <= 0)
+            continue;
+        size_t j = k < n ? k++ : n;
+        if (j == n && e->contribution <= out[n - 1]->contribution)
+            continue;
+        if (j == n)
+            j = n - 1;
+        while (j > 0 && out[j - 1]->contribution < e->contribution) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = e;
+    }
+    return k;
+}
+
+static int append_evidence(kps_buf *b, const kpiscan_result *r, int excerpts)
+{
+    const kpiscan_evidence *top[3];
+    size_t n = top_items(r, top, 3);
+    char line[1200];
+    if (n == 0)
+        return kps_buf_append(b, "\nno level evidence found", 24);
+    if (kps_buf_append(b, "\ntop evidence:", 14))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const kpiscan_evidence *e = top[i];
+        int len = snprintf(line, sizeof line, "\n  %s:%zu:%zu %s %s", r->name,
+                           e->line, e->column, kpiscan_level_name(e->level),
+                           e->rule_id);
+        if (len < 0 || kps_buf_append(b, line, strlen(line)))
+            return -1;
+        if (excerpts) {
+            snprintf(line, sizeof line, " \"%.200s\"", e->text);
+            for (char *p = line; *p; p++)
+                if (*p == '\n' || *p == '\r' || *p == '\t')
+                    *p = ' ';
+            if (kps_buf_append(b, line, strlen(line)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
+                       const kpiscan_options *opts, char **message)
+{
+    if (message)
+        *message = NULL;
+    if (!g || !rec || !rec->result)
+        return 0;
+    const kpiscan_result *r = rec->result;
+    const char *got = kpiscan_level_name(r->level);
+    char why[600] = "";
+    size_t len = 0;
+#define WHY(...)                                                               \
+    do {                                                                       \
+        if (len < sizeof why) {                                                \
+            int w_ =                                                           \
+                snprintf(why + len, sizeof why - len, "%s", len ? "; " : "");  \
+            len += w_ > 0 ? (size_t)w_ : 0;                                    \
+        }                                                                      \
+        if (len < sizeof why) {                                                \
+            int w_ = snprintf(why + len, sizeof why - len, __VA_ARGS__);       \
+            len += w_ > 0 ? (size_t)w_ : 0;                                    \
+        }                                                                      \
+    } while (0)
+
+    if (g->expect >= 0 && r->level != g->expect)
+        WHY("expected %s, got %s", kpiscan_level_name(g->expect), got);
+    if (g->fail_under >= 0 && r->level < g->fail_under)
+        WHY("expected at least %s, got %s", kpiscan_level_name(g->fail_under),
+            got);
+    if (g->nmanifest) {
+        const expectation *e = lookup(g, rec->name);
+        if (e && e->level != r->level)
+            WHY("expected %s, got %s (manifest)", kpiscan_level_name(e->level),
+                got);
+        else if (!e && g->strict)
+            WHY("not listed in the manifest (strict), got %s", got);
+    }
+    if (g->fail_on_hidden && r->nhidden)
+        WHY("hidden text matches %zu KPI rule(s)", r->nhidden);
+#undef WHY
+    if (!len)
+        return 0;
+    if (message) {
+        kps_buf b = {0};
+        int excerpts = opts ? opts->excerpts : 1;
+        if (kps_buf_append(&b, why, strlen(why)) ||
+            append_evidence(&b, r, excerpts)) {
+            kps_buf_free(&b);
+        } else {
+            *message = b.data;
+        }
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* JUnit                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct junit_case {
+    char *classname;
+    char *name;
+    char *file;
+    char *failure; /* first line: message attribute; all: element text */
+    char *error;
+    char *level; /* got */
+} junit_case;
+
+struct kpiscan_junit {
+    char *suite;
+    junit_case *cases;
+    size_t n, cap;
+};
+
+kpiscan_junit *kpiscan_junit_new(const char *suite_name)
+{
+    kpiscan_junit *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->suite = kps_strdup(suite_name ? suite_name : "kpiscan");
+    if (!j->suite) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+static void case_free(junit_case *c)
+{
+    free(c->classname);
+    free(c->name);
+    free(c->file);
+    free(c->failure);
+    free(c->error);
+    free(c->level);
+}
+
+void kpiscan_junit_free(kpiscan_junit *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n; i++)
+        case_free(&j->cases[i]);
+    free(j->cases);
+    free(j->suite);
+    free(j);
+}
+
+int kpiscan_junit_add(kpiscan_junit *j, const kpiscan_record *rec,
+                      const char *failure)
+{
+    if (!j || !rec)
+        return KPISCAN_ERR_ARGUMENT;
+    if (rec->skipped)
+        return KPISCAN_OK;
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? j->cap * 2 : 32;
+        junit_case *v = realloc(j->cases, cap * sizeof *v);
+        if (!v)
+            return KPISCAN_ERR_NOMEM;
+        j->cases = v;
+        j->cap = cap;
+    }
+    junit_case c = {0};
+    /* classname from the folder, name from the file: CI views group the
+     * cases by folder. */
+    const char *slash = strrchr(rec->name, '/');
+    c.classname = slash ? kps_strndup(rec->name, (size_t)(slash - rec->name))
+                        : kps_strdup(".");
+    c.name = kps_strdup(slash ? slash + 1 : rec->name);
+    c.file = kps_strdup(rec->name);
+    if (rec->result)
+        c.level = kps_strdup(kpiscan_level_name(rec->result->level));
+    if (failure)
+        c.failure = kps_strdup(failure);
+    if (!rec->result && rec->status != KPISCAN_OK)
+        c.error = kps_strdup(rec->error.message);
+    if (!c.classname || !c.name || !c.file || (rec->result && !c.level) ||
+        (failure && !c.failure) ||
+        (!rec->result && rec->status != KPISCAN_OK && !c.error)) {
+        case_free(&c);
+        return KPISCAN_ERR_NOMEM;
+    }
+    j->cases[j->n++] = c;
+    return KPISCAN_OK;
+}
+
+/* The first line of a message, for the message attribute. */
+static char *first_line(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+    return kps_strndup(s, nl ? (size_t)(nl - s) : strlen(s));
+}
+
+char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
+{
+    if (!j)
+        return NULL;
+    size_t failures = 0, errors = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        failures += j->cases[i].failure != NULL;
+        errors += j->cases[i].error != NULL;
+    }
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf)
+        return NULL;
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+    if (!w) {
+        xmlBufferFree(buf);
+        return NULL;
+    }
+    char num[32];
+    int bad = 0;
+    bad |= xmlTextWriterSetIndent(w, 1) < 0;
+    bad |= xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0;
+    bad |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+    bad |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
+    bad |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
+    bad |=
+        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST j->suite) < 0;
+    snprintf(num, sizeof num, "%zu", j->n);
+    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+    snprintf(num, sizeof num, "%zu", failures);
+    bad |=
+        xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
+    snprintf(num, sizeof num, "%zu", errors);
+    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
+    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "skipped", BAD_CAST "0") < 0;
+    if (pack) {
+        bad |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
+        const char *props[][2] = {{"pack.name", pack->name},
+                                  {"pack.version", pack->version},
+                                  {"pack.sha256", pack->hash}};
+        for (size_t i = 0; i < 3; i++) {
+            bad |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
+            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+                                               BAD_CAST props[i][0]) < 0;
+            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
+                                               BAD_CAST props[i][1]) < 0;
+            bad |= xmlTextWriterEndElement(w) < 0;
+        }
+        bad |= xmlTextWriterEndElement(w) < 0;
+    }
+    for (size_t i = 0; i < j->n && !bad; i++) {
+        const junit_case *c = &j->cases[i];
+        bad |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
+        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+                                           BAD_CAST c->classname) < 0;
+        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+                                           BAD_CAST c->name) < 0;
+        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "file",
+                                           BAD_CAST c->file) < 0;
+        const char *body = c->failure ? c->failure : c->error;
+        if (body) {
+            char *msg = first_line(body);
+            bad |= !msg;
+            bad |= xmlTextWriterStartElement(
+                       w, BAD_CAST(c->failure ? "failure" : "error")) < 0;
+            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "message",
+                                               BAD_CAST(msg ? msg : "")) < 0;
+            bad |= xmlTextWriterWriteAttribute(
+                       w, BAD_CAST "type",
+                       BAD_CAST(c->failure ? "kpiscan.gate"
+                                           : "kpiscan.input")) < 0;
+            bad |= xmlTextWriterWriteString(w, BAD_CAST body) < 0;
+            bad |= xmlTextWriterEndElement(w) < 0;
+            free(msg);
+        } else if (c->level) {
+            char out[64];
+            snprintf(out, sizeof out, "level: %s", c->level);
+            bad |= xmlTextWriterWriteElement(w, BAD_CAST "system-out",
+                                             BAD_CAST out) < 0;
+        }
+        bad |= xmlTextWriterEndElement(w) < 0;
+    }
+    bad |= xmlTextWriterEndDocument(w) < 0;
+    xmlFreeTextWriter(w);
+    char *out = bad ? NULL
+                    : kps_strndup((const char *)xmlBufferContent(buf),
+                                  (size_t)xmlBufferLength(buf));
+    xmlBufferFree(buf);
+    return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* GitHub annotations                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Workflow-command escaping: data escapes %, CR, LF; properties also
+ * escape ':' and ','. */
+static int gh_escape(kps_buf *b, const char *s, int property)
+{
+    for (; *s; s++) {
+        const char *rep = NULL;
+        switch (*s) {
+        case '%': rep = "%25"; break;
+        case '\r': rep = "%0D"; break;
+        case '\n': rep = "%0A"; break;
+        case ':': rep = property ? "%3A" : NULL; break;
+        case ',': rep = property ? "%2C" : NULL; break;
+        default: break;
+        }
+        if (rep ? kps_buf_append(b, rep, 3) : kps_buf_putc(b, *s))
+            return -1;
+    }
+    return 0;
+}
+
+static int gh_line(kps_buf *b, const char *kind, const char *file, size_t line,
+                   const char *title, const char *msg)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%zu", line ? line : 1);
+    return kps_buf_append(b, "::", 2) ||
+           kps_buf_append(b, kind, strlen(kind)) ||
+           kps_buf_append(b, " file=", 6) || gh_escape(b, file, 1) ||
+           kps_buf_append(b, ",line=", 6) ||
+           kps_buf_append(b, num, strlen(num)) ||
+           kps_buf_append(b, ",title=", 7) || gh_escape(b, title, 1) ||
+           kps_buf_append(b, "::", 2) || gh_escape(b, msg, 0) ||
+           kps_buf_putc(b, '\n');
+}
+
+char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
+{
+    if (!rec)
+        return NULL;
+    kps_buf b = {0};
+    int bad = kps_buf_reserve(&b, 0);
+    if (!bad && rec->skipped) {
+        /* nothing to say */
+    } else if (!bad && !rec->result) {
+        bad = gh_line(&b, "error", rec->name, 1, "kpiscan: cannot scan",
+                      rec->error.message);
+    } else if (!bad) {
+        const kpiscan_result *r = rec->result;
+        if (failure) {
+            /* Point at the strongest evidence, so the annotation lands on
+             * the line a reviewer should read. */
+            const kpiscan_evidence *top[1];
+            size_t line = top_items(r, top, 1) ? top[0]->line : 1;
+            bad = gh_line(&b, "error", rec->name, line, "kpiscan gate failed",
+                          failure);
+        }
+        if (!bad && r->nhidden) {
+            char msg[160];
+            size_t line = 1;
+            for (size_t i = 0; i < r->nev; i++)
+                if (r->ev[i].hidden) {
+                    line = r->ev[i].line;
+                    break;
+                }
+            snprintf(msg, sizeof msg,
+                     "hidden text (white, tiny or vanished) matches %zu KPI "
+                     "rule(s); not scored",
+                     r->nhidden);
+            bad = gh_line(&b, "warning", rec->name, line,
+                          "kpiscan red flag: hidden text", msg);
+        }
+    }
+    if (bad) {
+        kps_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}

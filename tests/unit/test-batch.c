@@ -1,0 +1,282 @@
+/* test-batch.c - the worker pool: one record per input, order, walks,
+ * skips, errors, counters, CSV rows. */
+#define _DEFAULT_SOURCE
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+typedef struct seen {
+    size_t n;
+    char names[256][512];
+    int status[256];
+    int skipped[256];
+    size_t index[256];
+    kpiscan_batch *batch; /* when set, the callback reads the counters */
+} seen;
+
+static void collect(const kpiscan_record *rec, void *user)
+{
+    seen *s = user;
+    if (s->n >= 256)
+        return;
+    snprintf(s->names[s->n], sizeof s->names[s->n], "%s",
+             kpiscan_record_name(rec));
+    s->status[s->n] = kpiscan_record_status(rec);
+    s->skipped[s->n] = kpiscan_record_skipped(rec);
+    s->index[s->n] = kpiscan_record_index(rec);
+    /* Counters are readable from inside the callback (no self-deadlock,
+     * which a progress display depends on). */
+    if (s->batch)
+        ck_assert_uint_eq(
+            kpiscan_batch_count(s->batch, KPISCAN_COUNT_DELIVERED), s->n + 1);
+    /* The result is there exactly when the status is OK. */
+    ck_assert((kpiscan_record_result(rec) != NULL) ==
+              (kpiscan_record_status(rec) == KPISCAN_OK));
+    s->n++;
+}
+
+static const char *find(const seen *s, const char *suffix, int *status,
+                        int *skipped)
+{
+    size_t ls = strlen(suffix);
+    for (size_t i = 0; i < s->n; i++) {
+        size_t ln = strlen(s->names[i]);
+        if (ln >= ls && strcmp(s->names[i] + ln - ls, suffix) == 0) {
+            *status = s->status[i];
+            *skipped = s->skipped[i];
+            return s->names[i];
+        }
+    }
+    return NULL;
+}
+
+static void write_file(const char *dir, const char *name, const void *data,
+                       size_t len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static kpiscan_pack *pack_default(void)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    return p;
+}
+
+/* Files named directly are delivered in order, one record each, whatever
+ * their fate, with any number of workers. */
+START_TEST(test_ordered_explicit)
+{
+    kpiscan_pack *p = pack_default();
+    static const char *files[] = {
+        "examples/junior-1.txt", "examples/mid-1.txt",  "/nonexistent/a.txt",
+        "examples/senior-1.txt", "examples/no-kpi.txt", "/dev/null",
+        "examples/messy.txt"};
+    size_t nfiles = sizeof files / sizeof files[0];
+    for (unsigned jobs = 1; jobs <= 4; jobs += 3) {
+        seen s = {0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, jobs, 0, collect, &s, &b, NULL),
+            KPISCAN_OK);
+        s.batch = b;
+        for (int round = 0; round < 5; round++)
+            for (size_t i = 0; i < nfiles; i++) {
+                char path[4096];
+                snprintf(path, sizeof path, "%s",
+                         files[i][0] == '/' ? files[i] : src_path(files[i]));
+                ck_assert_int_eq(kpiscan_batch_add_path(b, path, 0, NULL),
+                                 KPISCAN_OK);
+            }
+        ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+        ck_assert_uint_eq(s.n, 5 * nfiles);
+        for (size_t i = 0; i < s.n; i++) {
+            ck_assert_uint_eq(s.index[i], i);
+            const char *want = files[i % nfiles];
+            size_t lw = strlen(want), ln = strlen(s.names[i]);
+            ck_assert_msg(ln >= lw && strcmp(s.names[i] + ln - lw, want) == 0,
+                          "record %zu is %s, want %s", i, s.names[i], want);
+            ck_assert_int_eq(s.skipped[i], 0);
+        }
+        ck_assert_int_eq(s.status[2], KPISCAN_ERR_IO);
+        ck_assert_int_eq(s.status[5], KPISCAN_ERR_IO);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_ERRORS), 10);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SCANNED), 25);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_NONE), 5);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_QUEUED), 35);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_DELIVERED), 35);
+        /* Finished batches refuse new inputs. */
+        ck_assert_int_eq(kpiscan_batch_add_path(b, "x", 0, NULL),
+                         KPISCAN_ERR_ARGUMENT);
+        kpiscan_batch_free(b);
+    }
+    kpiscan_batch_free(NULL);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+START_TEST(test_unordered_all_delivered)
+{
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, KPISCAN_BATCH_UNORDERED,
+                                       collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "buf-%d", i);
+        const char *text = i % 2 ? "Tracked KPIs weekly" : "";
+        ck_assert_int_eq(
+            kpiscan_batch_add_buffer(b, text, strlen(text), name, NULL),
+            KPISCAN_OK);
+    }
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, 40);
+    int seen_index[40] = {0};
+    for (size_t i = 0; i < s.n; i++) {
+        ck_assert_uint_lt(s.index[i], 40);
+        seen_index[s.index[i]]++;
+        ck_assert_int_eq(s.status[i],
+                         s.index[i] % 2 ? KPISCAN_OK : KPISCAN_ERR_EMPTY);
+    }
+    for (int i = 0; i < 40; i++)
+        ck_assert_int_eq(seen_index[i], 1);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* A folder of good and bad files: every document gives a record, the rest
+ * is skipped (special files never opened), hidden names left out. */
+START_TEST(test_walk_mixed_folder)
+{
+    char dir[] = "/tmp/kpiscan-batch-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char sub[1100], path[1200];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    write_file(dir, "a-good.txt", "Tracked KPIs and metrics\n", 25);
+    write_file(dir, "b-empty.txt", "", 0);
+    write_file(dir, "c.pdf", "%PDF-1.4\n", 9);
+    write_file(dir, "d.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    write_file(dir, ".hidden.txt", "KPIs\n", 5);
+    write_file(sub, "e-nested.txt", "Key performance indicators\n", 27);
+    snprintf(path, sizeof path, "%s/f-fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/g-loop", sub);
+    ck_assert_int_eq(symlink("..", path), 0);
+    snprintf(path, sizeof path, "%s/h-unreadable.txt", dir);
+    write_file(dir, "h-unreadable.txt", "KPIs\n", 5);
+    ck_assert_int_eq(chmod(path, 0), 0);
+    int as_root = access(path, R_OK) == 0;
+
+    kpiscan_pack *p = pack_default();
+    for (int follow = 0; follow <= 1; follow++) {
+        seen s = {0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+            KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_path(
+                             b, dir, follow ? KPISCAN_WALK_FOLLOW : 0, NULL),
+                         KPISCAN_OK);
+        kpiscan_batch_free(b);
+        int st, sk;
+        ck_assert_ptr_nonnull(find(&s, "/a-good.txt", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/b-empty.txt", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_ERR_EMPTY);
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(find(&s, "/c.pdf", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_ERR_UNSUPPORTED_FORMAT);
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(find(&s, "/d.png", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_null(find(&s, "/.hidden.txt", &st, &sk));
+        ck_assert_ptr_nonnull(find(&s, "/sub/e-nested.txt", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/f-fifo", &st, &sk));
+        ck_assert_int_eq(sk, 1); /* and the walk did not block on it */
+        ck_assert_ptr_nonnull(find(&s, "/h-unreadable.txt", &st, &sk));
+        ck_assert_int_eq(st, as_root ? KPISCAN_OK : KPISCAN_ERR_IO);
+        ck_assert_ptr_nonnull(find(&s, "/sub/g-loop", &st, &sk));
+        ck_assert_int_eq(sk, 1); /* a link not followed, or a loop found */
+        /* Walk order is by name, so records are reproducible. */
+        for (size_t i = 1; i < s.n; i++)
+            ck_assert_uint_eq(s.index[i], i);
+    }
+
+    /* Hidden files come in on request. */
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 1, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, KPISCAN_WALK_HIDDEN, NULL),
+                     KPISCAN_OK);
+    kpiscan_batch_free(b);
+    int st, sk;
+    ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
+    kpiscan_pack_free(p);
+
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(test_failure_and_csv)
+{
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 1, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_failure(b, "<stdin>", KPISCAN_ERR_IO,
+                                               "cannot read", NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_failure(b, "x", 0, "no", NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_int_eq(s.status[0], KPISCAN_ERR_IO);
+
+    /* CSV quoting: commas, quotes and formula-looking cells. */
+    kpiscan_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.name = "a,\"b\".txt";
+    rec.status = KPISCAN_ERR_IO;
+    rec.pack = p;
+    kps_fail(&rec.error, KPISCAN_ERR_IO, "=cmd", "cannot open");
+    char *row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(strncmp(row, "\"a,\"\"b\"\".txt\",error,,,,,,,=cmd", 29) != 0,
+                  "formula not neutralised: %s", row);
+    ck_assert_ptr_nonnull(strstr(row, "\"a,\"\"b\"\".txt\",error,"));
+    ck_assert_ptr_nonnull(strstr(row, "\"'=cmd: cannot open\""));
+    ck_assert_ptr_nonnull(strstr(row, "\r\n"));
+    kpiscan_free(row);
+    ck_assert_ptr_nonnull(strstr(kpiscan_csv_header(), "file,status,level"));
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("batch");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_ordered_explicit);
+    tcase_add_test(tc, test_unordered_all_delivered);
+    tcase_add_test(tc, test_walk_mixed_folder);
+    tcase_add_test(tc, test_failure_and_csv);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

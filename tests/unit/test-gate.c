@@ -1,0 +1,301 @@
+/* test-gate.c - CI gates, manifests, JUnit XML and GitHub annotations. */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_pack *pack;
+
+/* A record around a real scan of text. */
+static kpiscan_record make_record(const char *name, const char *text)
+{
+    kpiscan_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.name = (char *)name;
+    rec.pack = pack;
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    rec.status = kpiscan_scan_buffer(pack, o, text, strlen(text), name,
+                                     &rec.result, &rec.error);
+    kpiscan_options_free(o);
+    return rec;
+}
+
+static const char *SENIOR =
+    "Experience\nDirector of Operations, Jan 2012 - Present\n"
+    "Aligned KPIs with corporate strategy; led change management; presented "
+    "to the executive team and the board.\n";
+static const char *JUNIOR =
+    "Experience\nJunior Analyst, Jan 2026 - Present\n"
+    "Basic data collection and reporting in Excel; built simple dashboards.\n";
+
+static void setup(void)
+{
+    ck_assert_int_eq(kpiscan_pack_load_default(&pack, NULL), KPISCAN_OK);
+}
+
+static void teardown(void)
+{
+    kpiscan_pack_free(pack);
+}
+
+START_TEST(test_levels)
+{
+    kpiscan_record sen = make_record("cv/senior.txt", SENIOR);
+    kpiscan_record jun = make_record("cv/junior.txt", JUNIOR);
+    ck_assert_int_eq(sen.result->level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_int_eq(jun.result->level, KPISCAN_LEVEL_JUNIOR);
+
+    kpiscan_gate *g = kpiscan_gate_new();
+    char *msg = (char *)1;
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, &msg), 0);
+    ck_assert_ptr_null(msg);
+
+    ck_assert_int_eq(kpiscan_gate_set_fail_under(g, 9), KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_gate_set_fail_under(g, KPISCAN_LEVEL_MID),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_gate_check(g, &sen, NULL, &msg), 0);
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "expected at least mid, got junior"));
+    ck_assert_ptr_nonnull(strstr(msg, "top evidence:"));
+    ck_assert_ptr_nonnull(strstr(msg, "cv/junior.txt:3:"));
+    kpiscan_free(msg);
+
+    /* Without excerpts the message keeps rule ids and positions only. */
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_excerpts(o, 0);
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, o, &msg), 1);
+    ck_assert_ptr_null(strstr(msg, "Excel"));
+    kpiscan_free(msg);
+    kpiscan_options_free(o);
+
+    kpiscan_gate_free(g);
+    g = kpiscan_gate_new();
+    kpiscan_gate_set_expect(g, KPISCAN_LEVEL_SENIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &sen, NULL, NULL), 0);
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "expected senior, got junior"));
+    kpiscan_free(msg);
+
+    /* Input errors are not gate failures. */
+    kpiscan_record bad = make_record("cv/empty.txt", "");
+    ck_assert_int_eq(bad.status, KPISCAN_ERR_EMPTY);
+    ck_assert_int_eq(kpiscan_gate_check(g, &bad, NULL, NULL), 0);
+    kpiscan_gate_free(g);
+    kpiscan_gate_free(NULL);
+    kpiscan_result_free(sen.result);
+    kpiscan_result_free(jun.result);
+}
+END_TEST
+
+START_TEST(test_hidden_gate)
+{
+    kpiscan_record jun = make_record("cv/junior.txt", JUNIOR);
+    kpiscan_gate *g = kpiscan_gate_new();
+    kpiscan_gate_set_fail_on_hidden(g, 1);
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, NULL), 0);
+    jun.result->nhidden = 2; /* as a DOCX with white keywords would give */
+    char *msg = NULL;
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "hidden text matches 2 KPI rule(s)"));
+    kpiscan_free(msg);
+    char *gh = kpiscan_record_to_github(&jun, NULL);
+    ck_assert_ptr_nonnull(strstr(gh, "::warning file=cv/junior.txt,line=1,"));
+    kpiscan_free(gh);
+    kpiscan_gate_free(g);
+    kpiscan_result_free(jun.result);
+}
+END_TEST
+
+static char *write_temp(const char *content)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/kpiscan-manifest-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, content, strlen(content)),
+                     (ssize_t)strlen(content));
+    close(fd);
+    return path;
+}
+
+START_TEST(test_manifest)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_gate *g = kpiscan_gate_new();
+    char *path = write_temp("# comment\n\nsub/../a.txt\tjunior\n"
+                            "  /abs/b.txt \t SENIOR \r\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_gate_manifest_count(g), 2);
+    ck_assert_str_eq(kpiscan_gate_manifest_path(g, 0), "/tmp/a.txt");
+    ck_assert_str_eq(kpiscan_gate_manifest_path(g, 1), "/abs/b.txt");
+    ck_assert_ptr_null(kpiscan_gate_manifest_path(g, 2));
+    unlink(path);
+
+    /* The manifest's expectation applies to the file it names. */
+    kpiscan_record jun = make_record("/tmp/a.txt", JUNIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &jun, NULL, NULL), 0);
+    kpiscan_record other = make_record("/tmp/other.txt", JUNIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &other, NULL, NULL), 0);
+    kpiscan_gate_set_strict(g, 1);
+    char *msg = NULL;
+    ck_assert_int_eq(kpiscan_gate_check(g, &other, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "not listed in the manifest"));
+    kpiscan_free(msg);
+    kpiscan_record sen = make_record("/abs/b.txt", SENIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &sen, NULL, NULL), 0);
+    kpiscan_record wrong = make_record("/abs/b.txt", JUNIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &wrong, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "expected senior, got junior"));
+    kpiscan_free(msg);
+    kpiscan_gate_free(g);
+
+    /* Malformed lines are named by line number. */
+    g = kpiscan_gate_new();
+    path = write_temp("a.txt\tjunior\nb.txt junior\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_uint_eq(kpiscan_error_line(err), 2);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), ":2: expected"));
+    unlink(path);
+    path = write_temp("a.txt\texpert\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), ":1: unknown level 'expert'"));
+    unlink(path);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/nonexistent/m.tsv", err),
+                     KPISCAN_ERR_IO);
+    kpiscan_gate_free(g);
+    kpiscan_error_free(err);
+    kpiscan_result_free(jun.result);
+    kpiscan_result_free(other.result);
+    kpiscan_result_free(sen.result);
+    kpiscan_result_free(wrong.result);
+}
+END_TEST
+
+static size_t count_nodes(xmlNode *n, const char *name)
+{
+    size_t c = 0;
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)n->name, name) == 0)
+            c++;
+        c += count_nodes(n->children, name);
+    }
+    return c;
+}
+
+static xmlNode *first_node(xmlNode *n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)n->name, name) == 0)
+            return n;
+        xmlNode *f = first_node(n->children, name);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* The JUnit document parses and has the structure CI reporters read. */
+START_TEST(test_junit)
+{
+    kpiscan_record sen = make_record("cv/senior.txt", SENIOR);
+    kpiscan_record jun = make_record("cv/junior.txt", JUNIOR);
+    kpiscan_record bad = make_record("other/bin.dat", "");
+    kpiscan_record skip = make_record("cv/x.png", "");
+    skip.skipped = 1;
+    kpiscan_junit *j = kpiscan_junit_new(NULL);
+    ck_assert_int_eq(kpiscan_junit_add(j, &sen, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_junit_add(j, &jun,
+                                       "expected senior, got junior\ntop "
+                                       "evidence: <&>"),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_junit_add(j, &bad, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_junit_add(j, &skip, NULL), KPISCAN_OK);
+    char *xml = kpiscan_junit_xml(j, pack);
+    ck_assert_ptr_nonnull(xml);
+    xmlDoc *doc = xmlReadMemory(xml, (int)strlen(xml), "junit.xml", NULL,
+                                XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    ck_assert_str_eq((const char *)root->name, "testsuites");
+    ck_assert_uint_eq(count_nodes(root, "testsuite"), 1);
+    ck_assert_uint_eq(count_nodes(root, "testcase"), 3);
+    ck_assert_uint_eq(count_nodes(root, "failure"), 1);
+    ck_assert_uint_eq(count_nodes(root, "error"), 1);
+    xmlNode *suite = first_node(root, "testsuite");
+    xmlChar *v = xmlGetProp(suite, BAD_CAST "tests");
+    ck_assert_str_eq((const char *)v, "3");
+    xmlFree(v);
+    v = xmlGetProp(suite, BAD_CAST "failures");
+    ck_assert_str_eq((const char *)v, "1");
+    xmlFree(v);
+    v = xmlGetProp(suite, BAD_CAST "errors");
+    ck_assert_str_eq((const char *)v, "1");
+    xmlFree(v);
+    xmlNode *tc = first_node(root, "testcase");
+    v = xmlGetProp(tc, BAD_CAST "classname");
+    ck_assert_str_eq((const char *)v, "cv");
+    xmlFree(v);
+    v = xmlGetProp(tc, BAD_CAST "name");
+    ck_assert_str_eq((const char *)v, "senior.txt");
+    xmlFree(v);
+    xmlNode *f = first_node(root, "failure");
+    v = xmlGetProp(f, BAD_CAST "message");
+    ck_assert_str_eq((const char *)v, "expected senior, got junior");
+    xmlFree(v);
+    v = xmlNodeGetContent(f);
+    ck_assert_ptr_nonnull(strstr((const char *)v, "top evidence: <&>"));
+    xmlFree(v);
+    xmlNode *e = first_node(root, "error");
+    v = xmlGetProp(e, BAD_CAST "message");
+    ck_assert_str_eq((const char *)v, "other/bin.dat: empty document");
+    xmlFree(v);
+    ck_assert_ptr_null(strstr(xml, "timestamp"));
+    xmlFreeDoc(doc);
+    kpiscan_free(xml);
+    kpiscan_junit_free(j);
+    kpiscan_junit_free(NULL);
+    kpiscan_result_free(sen.result);
+    kpiscan_result_free(jun.result);
+}
+END_TEST
+
+START_TEST(test_github_escaping)
+{
+    kpiscan_record rec = make_record("dir,a:b%.txt", JUNIOR);
+    char *gh = kpiscan_record_to_github(&rec, "expected mid, got junior\n50%");
+    ck_assert_ptr_nonnull(gh);
+    ck_assert_ptr_nonnull(strstr(gh, "::error file=dir%2Ca%3Ab%25.txt,line="));
+    ck_assert_ptr_nonnull(strstr(gh, "::expected mid, got junior%0A50%25\n"));
+    kpiscan_free(gh);
+    gh = kpiscan_record_to_github(&rec, NULL);
+    ck_assert_str_eq(gh, "");
+    kpiscan_free(gh);
+    kpiscan_record bad = make_record("e.txt", "");
+    gh = kpiscan_record_to_github(&bad, NULL);
+    ck_assert_ptr_nonnull(strstr(gh, "::error file=e.txt,line=1,"));
+    kpiscan_free(gh);
+    kpiscan_result_free(rec.result);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("gate");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_levels);
+    tcase_add_test(tc, test_hidden_gate);
+    tcase_add_test(tc, test_manifest);
+    tcase_add_test(tc, test_junit);
+    tcase_add_test(tc, test_github_escaping);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
