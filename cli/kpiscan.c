@@ -43,6 +43,7 @@ typedef struct cli {
     unsigned walk_flags;
     int summary, timing, quiet, verbose;
     int explain;
+    int extract;
     int inputs_complete; /* every input queued: the total is final */
     kpiscan_gate *gate;
     int gated;              /* any gate option given */
@@ -87,6 +88,11 @@ static void usage(FILE *out)
         "      --timing           add durations and rates to the summary\n"
         "  -q, --quiet            no summary or progress line on stderr\n"
         "  -v, --verbose          list skipped files on stderr\n"
+        "      --extract          print the text as extracted and scanned\n"
+        "                         (DOCX, ODT, decoded text) instead of a "
+        "verdict\n"
+        "      --include-comments read DOCX comments too (a reviewer's words;\n"
+        "                         left out by default)\n"
         "\n"
         "Patterns:\n"
         "  -p, --pack FILE        layer a pack file over the default pack\n"
@@ -288,6 +294,7 @@ typedef struct sink {
     const cli *c;
     kpiscan_batch *batch;
     int json_array; /* --format json with several inputs */
+    int several;    /* more than one input, or a folder */
     size_t written; /* records written to stdout */
     int verbose;
     int progress;   /* draw a progress line on stderr */
@@ -358,7 +365,16 @@ static void on_record(const kpiscan_record *rec, void *user)
         if (status != KPISCAN_OK)
             printf("%s: error: %s\n", kpiscan_record_name(rec),
                    kpiscan_error_reason(err));
-        else if (c->explain) {
+        else if (c->extract) {
+            size_t len = 0;
+            const char *text =
+                kpiscan_result_text(kpiscan_record_result(rec), &len);
+            if (k->several)
+                printf("==> %s <==\n", kpiscan_record_name(rec));
+            fwrite(text, 1, len, stdout);
+            if (len && text[len - 1] != '\n')
+                putchar('\n');
+        } else if (c->explain) {
             out = kpiscan_result_explain(kpiscan_record_result(rec), c->opts);
             fputs(out ? out : "", stdout);
             putchar('\n');
@@ -553,6 +569,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             S_ISDIR(st.st_mode))
             several = 1;
     k.json_array = c->format == OUT_JSON && several;
+    k.several = several;
     k.progress = several && !c->quiet && isatty(STDERR_FILENO);
     k.started = now_seconds();
     if (c->format == OUT_JUNIT || c->junit_file) {
@@ -634,7 +651,9 @@ int main(int argc, char **argv)
         OPT_FAIL_ON_HIDDEN,
         OPT_JUNIT,
         OPT_EXPLAIN,
-        OPT_GAPS
+        OPT_GAPS,
+        OPT_EXTRACT,
+        OPT_INCLUDE_COMMENTS
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -661,6 +680,8 @@ int main(int argc, char **argv)
         {"junit", required_argument, NULL, OPT_JUNIT},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"gaps", no_argument, NULL, OPT_GAPS},
+        {"extract", no_argument, NULL, OPT_EXTRACT},
+        {"include-comments", no_argument, NULL, OPT_INCLUDE_COMMENTS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -758,6 +779,10 @@ int main(int argc, char **argv)
         case OPT_JUNIT: c.junit_file = optarg; break;
         case OPT_EXPLAIN: c.explain = 1; break;
         case OPT_GAPS: kpiscan_options_set_gaps(c.opts, 1); break;
+        case OPT_EXTRACT: c.extract = 1; break;
+        case OPT_INCLUDE_COMMENTS:
+            kpiscan_options_set_include_comments(c.opts, 1);
+            break;
         case 'q': c.quiet = 1; break;
         case 'v': c.verbose = 1; break;
         case 'h': usage(stdout); goto out;

@@ -345,6 +345,11 @@ KPISCAN_API int kpiscan_options_set_excerpts(kpiscan_options *opts, int on);
  * unfair.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_gaps(kpiscan_options *opts, int on);
 
+/* Include the comments of a DOCX (a reviewer's words, not the candidate's)
+ * in the document text.  Off by default.  Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_include_comments(kpiscan_options *opts,
+                                                     int on);
+
 /* Limits on what one document may cost.  A document that goes past one
  * fails with KPISCAN_ERR_LIMIT and a message naming the limit
  * ("max_part_bytes", ...).  The defaults leave real resumes far inside

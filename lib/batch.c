@@ -159,7 +159,8 @@ static void process(kpiscan_batch *b, slot *s)
         return;
     case INPUT_PATH_EXPLICIT: {
         struct stat st;
-        if (stat(rec->name, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        int have_st = stat(rec->name, &st) == 0; /* st is unset if not */
+        if (have_st && S_ISFIFO(st.st_mode)) {
             unsigned char *data = NULL;
             size_t len = 0;
             rec->status =
@@ -174,7 +175,8 @@ static void process(kpiscan_batch *b, slot *s)
             return;
         }
         if (rec->status == KPISCAN_OK)
-            rec->bytes = S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+            rec->bytes =
+                have_st && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
         rec->status =
             kpiscan_scan_file(b->pack, b->opts, rec->name, &rec->result, err);
         return;

@@ -53,9 +53,9 @@ char *kpiscan_result_explain(const kpiscan_result *res,
 
     put(&o, "%s: %s (confidence %.2f)\n", res->name,
         kpiscan_level_name(res->level), res->confidence);
-    put(&o, "pack %s %s sha256:%s; as of %04ld-%02ld-%02ld\n\n", res->pack_name,
-        res->pack_version, res->pack_hash, res->as_of / 10000,
-        res->as_of / 100 % 100, res->as_of % 100);
+    put(&o, "pack %s %s sha256:%s; as of %04ld-%02ld-%02ld (%s)\n\n",
+        res->pack_name, res->pack_version, res->pack_hash, res->as_of / 10000,
+        res->as_of / 100 % 100, res->as_of % 100, res->as_of_source);
 
     put(&o, "Evidence: weight x section x repeat = contribution\n");
     if (!res->nev)

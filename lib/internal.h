@@ -503,7 +503,8 @@ struct kpiscan_result {
     int indicator_level; /* band of the indicator scores, -1 when none */
     int indicator_clear;
     char reason[512];
-    long as_of; /* YYYYMMDD */
+    long as_of;               /* YYYYMMDD */
+    const char *as_of_source; /* static: "option", "today", ... */
 
     kpiscan_evidence *ev;
     size_t nev;

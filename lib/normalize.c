@@ -51,6 +51,8 @@
 
 #include "internal.h"
 
+#define KPS_SUBJECT_PAD 16
+
 /* Code points [first, last] and what replaces each of them ("" removes
  * it).  Sorted by first, so replacement_for() can search it.  No
  * replacement may be longer than its character's UTF-8 form: the output
@@ -170,8 +172,11 @@ int kps_normalize(const char *src, size_t len, kps_norm *out)
     memset(out, 0, sizeof *out);
     const unsigned char *s = (const unsigned char *)src;
     /* No replacement lengthens its source character ("ffi" and "..." are
-     * as long as theirs), so the output never outgrows the input. */
-    char *text = malloc(len + 1);
+     * as long as theirs), so the output never outgrows the input.  The text
+     * is PCRE2's subject: its JIT reads the subject in 16-byte SIMD loads
+     * that may reach up to 15 bytes past the end, so a zeroed pad keeps
+     * those reads inside this block and on defined bytes (valgrind). */
+    char *text = malloc(len + 1 + KPS_SUBJECT_PAD);
     map_builder m = {NULL, 0, 0};
     if (!text || add_point(&m, 0, 0) != 0)
         goto nomem;
@@ -207,7 +212,7 @@ int kps_normalize(const char *src, size_t len, kps_norm *out)
     if (len > done) /* src may be NULL when len is 0 */
         memcpy(text + o, s + done, len - done);
     o += len - done;
-    text[o] = '\0';
+    memset(text + o, 0, len + 1 + KPS_SUBJECT_PAD - o);
 
     out->text = text;
     out->len = o;

@@ -184,3 +184,11 @@ int kpiscan_options_set_gaps(kpiscan_options *opts, int on)
     opts->gaps = on ? 1 : 0;
     return KPISCAN_OK;
 }
+
+int kpiscan_options_set_include_comments(kpiscan_options *opts, int on)
+{
+    if (!opts)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->include_comments = on ? 1 : 0;
+    return KPISCAN_OK;
+}

@@ -386,6 +386,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     set(root, "format", str(res->format));
     set(root, "pack", pack_json(res));
     set(root, "as_of", str(as_of));
+    set(root, "as_of_source", str(res->as_of_source));
     set(root, "level", str(kpiscan_level_name(res->level)));
     set(root, "confidence", num(res->confidence, 2));
     set(root, "years", years_or_null(res->years));

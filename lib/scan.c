@@ -274,8 +274,8 @@ static void mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                 cat != KPISCAN_CATEGORY_TITLE)
                 continue;
             words++;
-            size_t s = hits->v[j].start > cover_end ? hits->v[j].start
-                                                    : cover_end;
+            size_t s =
+                hits->v[j].start > cover_end ? hits->v[j].start : cover_end;
             size_t e = hits->v[j].end < le ? hits->v[j].end : le;
             if (e > s)
                 covered += e - s;
@@ -389,7 +389,7 @@ static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
         header[i] = !res->spans[i].statement &&
                     heads_job(res->text, res->len, li, res->spans[i].line);
 
-    size_t next = 0; /* the next job header on a later line */
+    size_t next = 0;    /* the next job header on a later line */
     int enclosing = -1; /* kpi_job of the last job header, -1 none yet */
     for (size_t i = 0; i < res->nspans; i++) {
         kpiscan_span *sp = &res->spans[i];
@@ -590,6 +590,23 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
         kps_fail(err, rc, name, "%s", kpiscan_strerror(rc));
         goto done;
     }
+    /* "Present" in a saved document means when it was last saved: a DOCX
+     * uses the earlier of today and its modified date.  A modified date
+     * in the future is ignored, since the candidate controls it. */
+    const char *as_of_source = o.as_of_set ? "option" : "today";
+    if (!o.as_of_set && doc.modified_year >= 1990 && doc.modified_month >= 1 &&
+        doc.modified_month <= 12 && doc.modified_day >= 1 &&
+        doc.modified_day <= 31) {
+        long modified = doc.modified_year * 10000L + doc.modified_month * 100L +
+                        doc.modified_day;
+        long today = o.as_of_year * 10000L + o.as_of_month * 100L + o.as_of_day;
+        if (modified < today) {
+            o.as_of_year = doc.modified_year;
+            o.as_of_month = doc.modified_month;
+            o.as_of_day = doc.modified_day;
+            as_of_source = "document modified date";
+        }
+    }
     kps_ym as_of = {o.as_of_year, o.as_of_month};
     if ((rc = kps_timeline_extract(norm.text, norm.len, &sections, as_of,
                                    &tl))) {
@@ -609,6 +626,7 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     res->name = kps_strdup(name);
     res->format = kps_format_name(doc.format);
     res->as_of = o.as_of_year * 10000L + o.as_of_month * 100L + o.as_of_day;
+    res->as_of_source = as_of_source;
     res->pack_name = kps_strdup(pack->name);
     res->pack_version = kps_strdup(pack->version);
     memcpy(res->pack_hash, pack->hash, sizeof res->pack_hash);

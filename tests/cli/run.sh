@@ -262,5 +262,16 @@ if grep -q 'merged employment (overlaps counted once): 2022-07..2026-06 (48 mont
     report "explain arithmetic" 1 ""
 else report "explain arithmetic" 0 "$(head -5 "$tmp/explain")"; fi
 
+# --extract shows the text exactly as scanned, DOCX included; without
+# --as-of a DOCX's "Present" is its last-saved date when that is earlier.
+"$bin" --extract examples/docx/mid-1.docx > "$tmp/x.txt"
+if head -1 "$tmp/x.txt" | grep -qx 'Sofia Lindqvist' && ! grep -q '<w:' "$tmp/x.txt"; then
+    report "extract docx text" 1 ""
+else report "extract docx text" 0 "$(head -3 "$tmp/x.txt")"; fi
+"$bin" --format json examples/docx/junior-1.docx > "$tmp/asof.json"
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["as_of_source"]=="document modified date" and r["as_of"]=="2026-01-15", r["as_of"]' "$tmp/asof.json"; then
+    report "docx as-of from modified date" 1 ""
+else report "docx as-of from modified date" 0 "$(grep as_of "$tmp/asof.json")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

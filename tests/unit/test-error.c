@@ -100,11 +100,16 @@ START_TEST(test_options)
     ck_assert_int_eq(kpiscan_options_set_match_limit(o, 0),
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_excerpts(o, 0), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_gaps(o, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_include_comments(o, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_gaps(NULL, 1), KPISCAN_ERR_ARGUMENT);
 
     kpiscan_options r;
     kps_options_resolve(o, &r);
     ck_assert_int_eq(r.as_of_year, 2024);
     ck_assert_int_eq(r.excerpts, 0);
+    ck_assert_int_eq(r.gaps, 1);
+    ck_assert_int_eq(r.include_comments, 1);
     kps_options_resolve(NULL, &r);
     ck_assert_int_eq(r.excerpts, 1);
     ck_assert_int_ge(r.as_of_year, 2024); /* today */
