@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the example resumes (examples/*.txt) into DOCX files.
+"""Turn the example resumes (examples/*.txt) into DOCX and ODT files.
 
 Writes examples/docx/<name>.docx for every examples/<name>.txt: a minimal,
 valid WordprocessingML package ([Content_Types].xml, _rels/.rels,
@@ -7,7 +7,9 @@ word/document.xml, word/_rels/document.xml.rels, docProps/core.xml) with
 one paragraph per line of the text.  It also writes
 examples/docx/hidden-keywords.docx: a junior-looking resume with senior KPI
 keywords stuffed in white (FFFFFF) text, the trick libkpiscan must flag
-and must not score.
+and must not score.  The same for ODT: examples/odt/<name>.odt (content.xml
+with one text:p per line) and examples/odt/hidden-keywords.odt, whose
+keywords carry an automatic style with white text.
 
 The output is reproducible: fixed timestamps, fixed order, so re-running
 the script changes nothing unless an example changed.
@@ -214,6 +216,84 @@ def hidden_keywords_paragraphs():
     return paragraphs
 
 
+ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
+OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+FO_NS = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+META_NS = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+def odt_paragraph(text, hidden_tail=""):
+    body = escape(_XML_INVALID.sub("", text))
+    if hidden_tail:
+        body += '<text:span text:style-name="Hidden">%s</text:span>' % escape(
+            hidden_tail)
+    return "<text:p>%s</text:p>" % body
+
+
+def odt_content(paragraphs):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document-content xmlns:office="%s" xmlns:text="%s" '
+            'xmlns:style="%s" xmlns:fo="%s" office:version="1.3">'
+            '<office:automatic-styles><style:style style:name="Hidden" '
+            'style:family="text"><style:text-properties fo:color="#ffffff"/>'
+            '</style:style></office:automatic-styles>'
+            '<office:body><office:text>%s</office:text></office:body>'
+            '</office:document-content>'
+            % (OFFICE_NS, TEXT_NS, STYLE_NS, FO_NS, "".join(paragraphs)))
+
+
+def write_odt(path, paragraphs, title):
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                'opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="%s"/><manifest:file-entry '
+                'manifest:full-path="content.xml" manifest:media-type='
+                '"text/xml"/><manifest:file-entry manifest:full-path='
+                '"meta.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>' % ODT_MIMETYPE)
+    meta = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document-meta xmlns:office="%s" xmlns:meta="%s" '
+            'xmlns:dc="%s" office:version="1.3"><office:meta><dc:title>%s'
+            '</dc:title><dc:date>%s</dc:date></office:meta>'
+            '</office:document-meta>'
+            % (OFFICE_NS, META_NS, DC_NS, escape(title), MODIFIED))
+    tmp = path.with_suffix(".odt.tmp")
+    with zipfile.ZipFile(tmp, "w") as z:
+        # The mimetype entry comes first and is stored: that is how
+        # readers (and libkpiscan's sniffer) recognise an ODT.
+        info = zipfile.ZipInfo("mimetype", date_time=FIXED_DATE)
+        info.compress_type = zipfile.ZIP_STORED
+        z.writestr(info, ODT_MIMETYPE.encode("ascii"))
+        for name, content in (("META-INF/manifest.xml", manifest),
+                              ("meta.xml", meta),
+                              ("content.xml", odt_content(paragraphs))):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, content.encode("utf-8"))
+    tmp.replace(path)
+
+
+def odt_text_paragraphs(text):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [odt_paragraph(line) for line in lines]
+
+
+def odt_hidden_keywords_paragraphs():
+    paragraphs = []
+    for line in JUNIOR_RESUME.rstrip("\n").split("\n"):
+        tail = " " + HIDDEN_KEYWORDS if "keen to learn" in line else ""
+        paragraphs.append(odt_paragraph(line, tail))
+    paragraphs.append(odt_paragraph("", HIDDEN_KEYWORDS))
+    return paragraphs
+
+
 def main(argv):
     root = pathlib.Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -236,6 +316,16 @@ def main(argv):
     print("wrote", target)
     written += 1
     print("%d DOCX files in %s" % (written, out))
+
+    odt_out = out.parent / "odt"
+    odt_out.mkdir(parents=True, exist_ok=True)
+    for txt in sorted(args.examples.glob("*.txt")):
+        target = odt_out / (txt.stem + ".odt")
+        write_odt(target, odt_text_paragraphs(read_text(txt)), txt.stem)
+        print("wrote", target)
+    target = odt_out / "hidden-keywords.odt"
+    write_odt(target, odt_hidden_keywords_paragraphs(), "hidden-keywords")
+    print("wrote", target)
     return 0
 
 

@@ -10,4 +10,5 @@ cd "$root"
 scripts/setup.sh
 scripts/build.sh build
 shopt -s nullglob
-exec build/cli/kpiscan --as-of 2026-06-01 "$@" examples/*.txt examples/docx/*.docx
+exec build/cli/kpiscan --as-of 2026-06-01 "$@" examples/*.txt examples/docx/*.docx \
+    examples/odt/*.odt

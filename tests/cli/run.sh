@@ -273,5 +273,21 @@ if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["as_of_
     report "docx as-of from modified date" 1 ""
 else report "docx as-of from modified date" 0 "$(grep as_of "$tmp/asof.json")"; fi
 
+# Records stream: peak memory does not grow with the number of files.
+# Peak RSS over 2,000 files stays within a generous 16 MiB of 200 files.
+mkdir -p "$tmp/few" "$tmp/many"
+for i in $(seq 1 200); do cp examples/mid-1.txt "$tmp/few/$i.txt"; done
+for i in $(seq 1 2000); do cp examples/mid-1.txt "$tmp/many/$i.txt"; done
+peak() { # folder -> peak RSS in KiB of one kpiscan run
+    python3 -c 'import resource, subprocess, sys
+subprocess.run([sys.argv[1], "--format", "jsonl", "-j", "2", "-q", sys.argv[2]],
+               stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$bin" "$1"
+}
+few=$(peak "$tmp/few") && many=$(peak "$tmp/many")
+if [ -n "$few" ] && [ -n "$many" ] && [ "$many" -le $((few + 16384)) ]; then
+    report "memory flat over 2,000 files ($few -> $many KiB)" 1 ""
+else report "memory flat over 2,000 files" 0 "$few KiB for 200 files, $many KiB for 2,000"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
