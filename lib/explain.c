@@ -97,6 +97,8 @@ char *kpiscan_result_explain(const kpiscan_result *res,
             put(&o, "  [%s]", kps_section_name(sp->section));
         if (excerpts)
             put_excerpt(&o, sp->text);
+        if (excerpts && sp->job)
+            put(&o, "\n           job: %.100s", sp->job);
         put(&o, "\n");
     }
     if (res->nmerged) {

@@ -484,6 +484,7 @@ struct kpiscan_span {
     size_t offset, length, line, column;
     kps_section section;
     int kpi_job; /* counted range whose job shows KPI work */
+    char *job;   /* the job line a range heads (dates left out), or NULL */
 };
 
 struct kpiscan_result {

@@ -20,8 +20,10 @@ void kpiscan_result_free(kpiscan_result *res)
     for (size_t i = 0; i < res->nev; i++)
         free(res->ev[i].text);
     free(res->ev);
-    for (size_t i = 0; i < res->nspans; i++)
+    for (size_t i = 0; i < res->nspans; i++) {
         free(res->spans[i].text);
+        free(res->spans[i].job);
+    }
     free(res->spans);
     for (size_t i = 0; i < res->nrule_ids; i++)
         free(res->rule_ids[i]);
@@ -351,6 +353,8 @@ static json_t *span_json(const kpiscan_span *sp, int excerpts)
     set(o, "counted", json_boolean(sp->counted));
     if (!sp->statement)
         set(o, "kpi_job", json_boolean(sp->kpi_job));
+    if (sp->job && excerpts)
+        set(o, "job", str(sp->job));
     set(o, "section",
         sp->section ? str(kps_section_name(sp->section)) : json_null());
     if (excerpts)

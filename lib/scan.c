@@ -367,6 +367,53 @@ static int heads_job(const char *text, size_t len, const line_index *li,
     return words <= 14;
 }
 
+/* Attach a range to the job it heads: its line without the dates and
+ * separators, or the line above when the dates stand alone ("Operations
+ * Analyst | Northgate" then "Jan 2023 to date").  Returns -1 when out of
+ * memory. */
+static int job_title(kpiscan_result *res, const line_index *li,
+                     kpiscan_span *sp)
+{
+    const char *t = res->text;
+    kps_buf b = {0};
+    for (size_t line = sp->line; line >= 1 && line + 1 >= sp->line; line--) {
+        size_t s = li->starts[line - 1], e = s;
+        while (e < res->len && t[e] != '\n')
+            e++;
+        for (size_t i = s; i < e; i++) {
+            if (line == sp->line && i >= sp->offset &&
+                i < sp->offset + sp->length)
+                continue; /* the dates themselves */
+            char c = t[i];
+            /* A dash joins words ("part-time") unless it stands alone. */
+            int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
+                            (i + 1 >= e || t[i + 1] == ' ');
+            int sep = c == '|' || c == '\t' || c == ' ' || c == ',' ||
+                      c == '(' || c == ')' || lone_dash;
+            if (sep && (b.len == 0 || b.data[b.len - 1] == ' '))
+                continue;
+            if (kps_buf_putc(&b, sep ? ' ' : c)) {
+                kps_buf_free(&b);
+                return -1;
+            }
+        }
+        while (b.len && b.data[b.len - 1] == ' ')
+            b.data[--b.len] = '\0';
+        /* A job line names something: more than a couple of letters. */
+        if (b.len >= 3 || line == 1)
+            break;
+        b.len = 0;
+        if (b.data)
+            b.data[0] = '\0';
+    }
+    if (b.len >= 3 && b.len <= 160) {
+        sp->job = b.data;
+        return 0;
+    }
+    kps_buf_free(&b);
+    return 0;
+}
+
 /* A counted date range that heads a job covers the lines from it to the
  * next job header on a later line, or to the next section heading.  The
  * job shows KPI work when such evidence stands in it; a range inside a
@@ -385,9 +432,15 @@ static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
     }
     for (size_t h = 0; h < sections->n; h++)
         heads[h] = kps_norm_to_src(norm, sections->headings[h].offset);
-    for (size_t i = 0; i < res->nspans; i++)
+    for (size_t i = 0; i < res->nspans; i++) {
         header[i] = !res->spans[i].statement &&
                     heads_job(res->text, res->len, li, res->spans[i].line);
+        if (header[i] && job_title(res, li, &res->spans[i])) {
+            free(heads);
+            free(header);
+            return -1;
+        }
+    }
 
     size_t next = 0;    /* the next job header on a later line */
     int enclosing = -1; /* kpi_job of the last job header, -1 none yet */

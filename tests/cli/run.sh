@@ -257,6 +257,7 @@ PY
 if grep -q 'merged employment (overlaps counted once): 2022-07..2026-06 (48 months)' "$tmp/explain" &&
    grep -q 'term.kpi .* 1.00 x 0.5 x 1.000 =  0.50  \[skills\]' "$tmp/explain" &&
    grep -q 'skills list: half weight' "$tmp/explain" &&
+   grep -q '^           job: Reporting Consultant part-time freelance Pennine Community Transport$' "$tmp/explain" &&
    grep -q '^Decision: .*they agree -> mid$' "$tmp/explain" &&
    grep -q '^Confidence 0.98 = 1 - (1 - indicators' "$tmp/explain"; then
     report "explain arithmetic" 1 ""
