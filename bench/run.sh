@@ -100,8 +100,11 @@ median_ms() {
     fi
     median[$name]=$ms
     median[$name.cpu]=$cpu
-    printf '| %-10s | %9.1f | %8.1f | %8.1f | `%s` |\n' "$name" "$ms" "$cpu" \
-        "$(awk -v b="$bytes" -v ms="$ms" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')" "$*"
+    local rate=-
+    if [ "$rate_bytes" -gt 0 ]; then
+        rate=$(awk -v b="$rate_bytes" -v ms="$ms" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')
+    fi
+    printf '| %-10s | %9.1f | %8.1f | %8s | `%s` |\n' "$name" "$ms" "$cpu" "$rate" "$*"
 }
 
 # Commands run through a shell where they need a pipe.
@@ -127,6 +130,7 @@ echo "kpiscan: \`$kpiscan_cmd\`"
 echo
 echo '| what | wall ms | CPU ms | MB/s (wall) | command |'
 echo '|---|---:|---:|---:|---|'
+rate_bytes=$bytes
 median_ms read bash -c read_floor
 median_ms kpiscan bash -c kpiscan_all
 median_ms pcre2grep pcre2grep -r -i -c -f "$tmp/rules.txt" "$corpus"
@@ -144,6 +148,7 @@ echo
 small=$root/examples/junior-1.txt
 echo '| what | wall ms | CPU ms | MB/s (wall) | command |'
 echo '|---|---:|---:|---:|---|'
+rate_bytes=0
 median_ms one-file "$kpiscan" --format json --as-of $as_of "$small"
 median_ms version "$kpiscan" --version
 echo
@@ -163,7 +168,7 @@ if [ $callgrind = 1 ] && command -v valgrind >/dev/null; then
         printf '| %s | %s |\n' "$mode" "$(awk -v ir="$ir" -v b="$bytes" 'BEGIN { printf "%.0f", ir / 2 / (b / 1000) }')"
     done
     echo
-    echo "Top functions (norm+match, inclusive of callees not shown):"
+    echo "Top functions of norm+match by their own instructions (callgrind_annotate):"
     echo
     echo '```'
     callgrind_annotate "$tmp/cg.norm+match" 2>/dev/null | sed -n '/^ *Ir/,$p' | head -25

@@ -394,6 +394,9 @@ int kps_prefilter_build(const kps_rule *rules, size_t nrules,
                         kps_prefilter **out);
 void kps_prefilter_free(kps_prefilter *pf);
 
+/* Bytes of text the automaton runs over between two appends of its
+ * events (prefilter.c). */
+#define KPS_PF_CHUNK 1024
 /* Per-scan state of the prefilter; zero-initialise, reuse across rules
  * (and scans), free with kps_pf_scan_free(). */
 typedef struct kps_pf_scan {
@@ -402,10 +405,11 @@ typedef struct kps_pf_scan {
     int run_all; /* every rule runs over the whole text */
     /* Private to prefilter.c: buffers reused across rules. */
     uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
+    uint32_t *chunk_pos, *chunk_state;
     size_t *cand;
     uint64_t *bits;
     size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,
-        cap_cand, cap_bits;
+        cap_cand, cap_bits, cap_chunk, cap_chunk_state;
 } kps_pf_scan;
 void kps_pf_scan_free(kps_pf_scan *st);
 /* One automaton pass over text: which rules may match, where atoms are.

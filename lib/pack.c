@@ -345,6 +345,9 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
             strcmp((const char *)k->data.scalar.value, "id") == 0 &&
             v->type == YAML_SCALAR_NODE) {
             const char *id = (const char *)v->data.scalar.value;
+            if (r->id) /* a second id would leak the first (fuzz-pack) */
+                return fail_node(L, k, KPISCAN_ERR_PACK_INVALID, r->id,
+                                 "unknown or repeated key 'id' in rule");
             if (!valid_id(id))
                 return fail_node(L, v, KPISCAN_ERR_PACK_INVALID, NULL,
                                  "invalid rule id '%s' (use letters, digits, "

@@ -119,6 +119,24 @@ static int strset_add(strset *s, const char *str, size_t len)
     return 0;
 }
 
+/* Append a copy of str without looking for it first: for copies of sets
+ * whose members are already distinct.  0 or -1. */
+static int strset_push(strset *s, const char *str)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n] = kps_strdup(str)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
 static size_t strset_min_len(const strset *s)
 {
     size_t m = (size_t)-1;
@@ -207,7 +225,7 @@ static int lead_from_set(const strset *set, lead *out)
     for (size_t i = 0; i < set->n; i++) {
         if (!set->v[i][0])
             out->empty = 1;
-        else if (strset_add(&out->s, set->v[i], strlen(set->v[i])))
+        else if (strset_push(&out->s, set->v[i]))
             return -1;
     }
     return 0;
@@ -318,7 +336,7 @@ static void lead_get(parser *P, const info *x, lead *out)
     out->empty = x->ld.empty;
     out->complete = x->ld.complete;
     for (size_t i = 0; i < x->ld.s.n && out->complete; i++)
-        if (strset_add(&out->s, x->ld.s.v[i], strlen(x->ld.s.v[i])))
+        if (strset_push(&out->s, x->ld.s.v[i]))
             P->oom = 1;
 }
 
@@ -857,6 +875,34 @@ static void seq_lead_add(parser *P, lead *seq, const info *x)
     lead_free(&l);
 }
 
+/* A literal character outside a class that stands for itself. */
+static int is_plain(unsigned char c)
+{
+    return c && c < 0x80 && !strchr("\\^$.|?*+()[{", c);
+}
+
+static unsigned char ascii_fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Append lit[0..k) to every string of the exact node run (distinct
+ * strings stay distinct). */
+static void run_append(parser *P, info *run, const char *lit, size_t k)
+{
+    for (size_t i = 0; i < run->set.n; i++) {
+        size_t l = strlen(run->set.v[i]);
+        char *grown = realloc(run->set.v[i], l + k + 1);
+        if (!grown) {
+            P->oom = 1;
+            return;
+        }
+        memcpy(grown + l, lit, k);
+        grown[l + k] = '\0';
+        run->set.v[i] = grown;
+    }
+}
+
 /* A sequence, up to '|' or ')' or the end.  Runs of exact items are
  * concatenated into `run` (so "\s+KPIs" still yields the atom "kpi");
  * everything else, and runs too long to expand, go into the conjunction
@@ -870,6 +916,28 @@ static void parse_seq(parser *P, info *out)
     info_empty(P, &run);
     while (P->p < P->end && *P->p != '|' && *P->p != ')' && !P->unsupported &&
            !P->oom) {
+        /* Plain literal characters, the bulk of a pattern, go straight
+         * onto the run (the last one before a quantifier is an item of
+         * its own). */
+        char lit[MAX_ATOM_LEN];
+        size_t k = 0;
+        while (P->p < P->end && k < sizeof lit && is_plain(*P->p) &&
+               !(P->p + 1 < P->end && strchr("?*+{", P->p[1])))
+            lit[k++] = (char)ascii_fold(*P->p++);
+        if (k) {
+            if (max_len(&run.set) + k <= MAX_ATOM_LEN) {
+                run_append(P, &run, lit, k);
+            } else {
+                exact = 0;
+                seq_lead_add(P, &seq, &run);
+                info_require_all(P, out, &run);
+                memset(&run, 0, sizeof run);
+                run.exact = 1;
+                if (strset_add(&run.set, lit, k))
+                    P->oom = 1;
+            }
+            continue;
+        }
         info item;
         parse_item(P, &item);
         if (item.exact) {
@@ -1084,11 +1152,6 @@ size_t kps_ac_state_count(const kps_ac *ac)
     return ac ? ac->nstates : 0;
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
 kps_ac *kps_ac_build(const char *const *atoms, size_t natoms)
 {
     kps_ac *ac = calloc(1, sizeof *ac);
@@ -1106,7 +1169,7 @@ kps_ac *kps_ac_build(const char *const *atoms, size_t natoms)
             goto fail; /* would make the root an output state */
         for (const unsigned char *p = (const unsigned char *)atoms[i]; *p;
              p++) {
-            used[ascii_lower(*p)] = 1;
+            used[ascii_fold(*p)] = 1;
             total++;
         }
     }
@@ -1309,19 +1372,9 @@ static uint32_t atom_id(const kps_prefilter *pf, const char *atom)
 /* Append copies of the strings of s to v (duplicates allowed). */
 static int strv_add_all(strset *v, const strset *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        if (v->n == v->cap) {
-            size_t cap = v->cap ? v->cap * 2 : 64;
-            char **grown = realloc(v->v, cap * sizeof *grown);
-            if (!grown)
-                return -1;
-            v->v = grown;
-            v->cap = cap;
-        }
-        if (!(v->v[v->n] = kps_strdup(s->v[i])))
+    for (size_t i = 0; i < s->n; i++)
+        if (strset_push(v, s->v[i]))
             return -1;
-        v->n++;
-    }
     return 0;
 }
 
@@ -1479,6 +1532,8 @@ const void *kps_prefilter_window_code(const kps_prefilter *pf, size_t rule)
 void kps_pf_scan_free(kps_pf_scan *st)
 {
     free(st->active);
+    free(st->chunk_pos);
+    free(st->chunk_state);
     free(st->ev_pos);
     free(st->ev_state);
     free(st->atom_first);
@@ -1504,6 +1559,50 @@ static int grow_to(void **v, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+/* One chunk of the automaton over s[base..end): the end position and
+ * state of every step go to pos/state, but only steps into a state with
+ * output are counted (and so kept); returns how many.  restrict: the
+ * tables and the text are never written here, which lets the compiler
+ * keep them in registers. */
+static size_t run_chunk16(const uint16_t *restrict delta,
+                          const unsigned char *restrict cls,
+                          const unsigned char *restrict s, size_t base,
+                          size_t end, uint32_t *row_io, uint32_t out_min,
+                          unsigned shift, uint32_t *restrict pos,
+                          uint32_t *restrict state)
+{
+    uint32_t row = *row_io;
+    size_t c = 0;
+    for (size_t i = base; i < end; i++) {
+        row = delta[row + cls[s[i]]];
+        pos[c] = (uint32_t)(i + 1);
+        state[c] = row >> shift;
+        c += row >= out_min;
+    }
+    *row_io = row;
+    return c;
+}
+
+/* The same with 32-bit transitions (large automata). */
+static size_t run_chunk32(const uint32_t *restrict delta,
+                          const unsigned char *restrict cls,
+                          const unsigned char *restrict s, size_t base,
+                          size_t end, uint32_t *row_io, uint32_t out_min,
+                          unsigned shift, uint32_t *restrict pos,
+                          uint32_t *restrict state)
+{
+    uint32_t row = *row_io;
+    size_t c = 0;
+    for (size_t i = base; i < end; i++) {
+        row = delta[row + cls[s[i]]];
+        pos[c] = (uint32_t)(i + 1);
+        state[c] = row >> shift;
+        c += row >= out_min;
+    }
+    *row_io = row;
+    return c;
+}
+
 /* One automaton pass that records every position where some atom ends,
  * then groups the end positions by atom (counting sort). */
 static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
@@ -1517,32 +1616,33 @@ static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
     const unsigned shift = ac->shift;
     size_t natoms = pf->natoms;
     size_t n = 0;
-    /* Room for an event at every byte, so the loop records without a
-     * branch: each step stores unconditionally and counts the event only
-     * when the state has output (a data dependency, not a jump that
-     * mispredicts at every tenth byte of English text). */
-    if (grow_to((void **)&st->ev_pos, &st->cap_ev, len + 1,
-                sizeof *st->ev_pos) ||
-        grow_to((void **)&st->ev_state, &st->cap_ev_state, len + 1,
-                sizeof *st->ev_state))
+    /* The loop records without a branch: each step stores into a chunk
+     * buffer with room for an event at every byte, and counts the event
+     * only when the state has output (a data dependency, not a jump that
+     * mispredicts at every tenth byte of English text).  The real events
+     * of each chunk are then appended, so memory follows the events, not
+     * the text. */
+    if (grow_to((void **)&st->chunk_pos, &st->cap_chunk, KPS_PF_CHUNK,
+                sizeof *st->chunk_pos) ||
+        grow_to((void **)&st->chunk_state, &st->cap_chunk_state, KPS_PF_CHUNK,
+                sizeof *st->chunk_state))
         return -1;
-    uint32_t *ev_pos = st->ev_pos, *ev_state = st->ev_state;
+    uint32_t *cpos = st->chunk_pos, *cstate = st->chunk_state;
     uint32_t row = 0;
-    if (ac->delta16) {
-        const uint16_t *d16 = ac->delta16;
-        for (size_t i = 0; i < len; i++) {
-            row = d16[row + cls[s[i]]];
-            ev_pos[n] = (uint32_t)(i + 1);
-            ev_state[n] = row >> shift;
-            n += row >= out_min;
-        }
-    } else {
-        for (size_t i = 0; i < len; i++) {
-            row = delta[row + cls[s[i]]];
-            ev_pos[n] = (uint32_t)(i + 1);
-            ev_state[n] = row >> shift;
-            n += row >= out_min;
-        }
+    for (size_t base = 0; base < len; base += KPS_PF_CHUNK) {
+        size_t end = len - base < KPS_PF_CHUNK ? len : base + KPS_PF_CHUNK;
+        size_t c = ac->delta16 ? run_chunk16(ac->delta16, cls, s, base, end,
+                                             &row, out_min, shift, cpos, cstate)
+                               : run_chunk32(delta, cls, s, base, end, &row,
+                                             out_min, shift, cpos, cstate);
+        if (grow_to((void **)&st->ev_pos, &st->cap_ev, n + c + 1,
+                    sizeof *st->ev_pos) ||
+            grow_to((void **)&st->ev_state, &st->cap_ev_state, n + c + 1,
+                    sizeof *st->ev_state))
+            return -1;
+        memcpy(st->ev_pos + n, cpos, c * sizeof *cpos);
+        memcpy(st->ev_state + n, cstate, c * sizeof *cstate);
+        n += c;
     }
     if (grow_to((void **)&st->atom_first, &st->cap_atom_first, natoms + 1,
                 sizeof *st->atom_first))

@@ -282,6 +282,8 @@ static void mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
             if (e > cover_end)
                 cover_end = e;
         }
+        if (j == i) /* the hit starts on the LF itself: never loop on it */
+            j = i + 1;
         size_t letters = 0;
         for (size_t k = ls; k < le; k++)
             letters += t[k] != ' ' && t[k] != ',' && t[k] != '\t' &&

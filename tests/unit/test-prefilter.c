@@ -678,6 +678,21 @@ START_TEST(test_select)
     ck_assert_uint_eq(ncand, 2);
     ck_assert_uint_eq(cand[0], 8);
     ck_assert_uint_eq(cand[1], 18);
+    /* An atom across the automaton's chunk boundary. */
+    char *long_text = malloc(KPS_PF_CHUNK + 64);
+    ck_assert_ptr_nonnull(long_text);
+    memset(long_text, ' ', KPS_PF_CHUNK - 2);
+    strcpy(long_text + KPS_PF_CHUNK - 2, "KPIs tracked");
+    ck_assert_int_eq(kps_prefilter_scan(pf, long_text, strlen(long_text), &st),
+                     KPISCAN_OK);
+    ck_assert(st.active[term_kpi]);
+    ck_assert_int_eq(kps_prefilter_candidates(pf, &st, term_kpi, &cand, &ncand),
+                     1);
+    ck_assert_uint_eq(ncand, 1);
+    ck_assert_uint_eq(cand[0], KPS_PF_CHUNK - 2);
+    ck_assert_uint_eq(compare_paths(p, long_text, strlen(long_text), "chunk"),
+                      1);
+    free(long_text);
     const char *folded = "Planted ro\xc5\xbf"
                          "es";
     ck_assert_int_eq(kps_prefilter_scan(pf, folded, strlen(folded), &st),
