@@ -10,6 +10,7 @@ packages=(
     check libsubunit-dev
     python3 python3-jsonschema python3-yaml zip
     g++ abigail-tools groff-base
+    valgrind
 )
 
 missing=()

@@ -1,0 +1,511 @@
+#!/usr/bin/env python3
+"""Generate the hostile corpus of libkpiscan (docs/robustness.md).
+
+    tests/hostile/make-hostile.py OUTDIR [fast|slow|lines]
+
+Writes one file per hostile case of a suite into OUTDIR.  fast (default):
+zip bombs, broken archives, XML attacks, legacy and encrypted Office files,
+text in every broken encoding, a pack with a catastrophic rule.  slow: the
+large cases (100 MB and 20 MB one-line texts, a DOCX with a 50 MB text
+node, a pack of 10,000 rules).  lines: 4 MB one-line texts dense with
+evidence, under every limit.  Nothing here is committed: every case is
+made at test time.
+Special files (FIFOs, device nodes, symbolic-link loops, unreadable and
+vanishing files) cannot live in a repository and are made by
+tests/hostile/run-hostile.py.
+
+The expected outcome of every case is written once, in the table of
+docs/robustness.md, which run-hostile.py reads.  Output is reproducible:
+fixed zip timestamps, seeded randomness.  Standard library only.
+"""
+
+import io
+import os
+import random
+import struct
+import sys
+import zipfile
+import zlib
+
+DATE = (1980, 1, 1, 0, 0, 0)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+
+RESUME = ("Senior Business Analyst\nEXPERIENCE\nAcme Ltd | Jan 2015 - Present\n"
+          "Developed and tracked KPIs that improved team performance by 25%.\n")
+
+# The local file the XXE case tries to read; its content must never show.
+XXE_SECRET = "XXE-SECRET-7f3a9c"
+
+
+def _zip(entries, compress=zipfile.ZIP_DEFLATED):
+    """entries: (name, bytes-or-str[, compress_type])."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for e in entries:
+            name, data = e[0], e[1]
+            info = zipfile.ZipInfo(name, DATE)
+            info.compress_type = e[2] if len(e) > 2 else compress
+            z.writestr(info, data.encode() if isinstance(data, str) else data)
+    return buf.getvalue()
+
+
+def _docx_entries(document_xml, main="word/document.xml"):
+    return [
+        ("[Content_Types].xml",
+         '<?xml version="1.0" encoding="UTF-8"?>'
+         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         f'<Override PartName="/{main}" ContentType="application/vnd.openxmlformats-'
+         'officedocument.wordprocessingml.document.main+xml"/></Types>'),
+        ("_rels/.rels",
+         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PR}">'
+         f'<Relationship Id="rId1" Type="{R}/officeDocument" Target="{main}"/>'
+         '</Relationships>'),
+        (main, document_xml),
+    ]
+
+
+def _document(body, prolog=""):
+    return (XML_DECL + prolog + f'<w:document xmlns:w="{W}"><w:body>{body}'
+            '</w:body></w:document>')
+
+
+def _paras(text):
+    return "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>"
+                   for line in text.splitlines())
+
+
+def docx(body, extra=(), prolog=""):
+    return _zip(_docx_entries(_document(body, prolog)) + list(extra))
+
+
+def odt(content_xml):
+    return _zip([
+        ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
+        ("META-INF/manifest.xml",
+         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+         '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+         '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+         '"application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+         'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+         '</manifest:manifest>'),
+        ("content.xml", content_xml),
+    ])
+
+
+def _odt_content(body, prolog=""):
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + prolog +
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+            'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:'
+            'text:1.0" office:version="1.3"><office:body><office:text>' + body +
+            '</office:text></office:body></office:document-content>')
+
+
+# ---- zip archives ------------------------------------------------------
+
+def zip_bomb_ratio():
+    """20 MB of one character in a text run: ~20 KB compressed, 1000:1."""
+    return docx("<w:p><w:r><w:t>" + "K" * (20 << 20) + "</w:t></w:r></w:p>")
+
+
+def zip_bomb_nested():
+    """A valid resume carrying a 42.zip-style nest in word/embeddings/:
+    inner archives of inner archives, 16 x 16 x 8 MiB of zeros in all.
+    Extraction never opens embedded packages, so it must not matter."""
+    leaf = _zip([(f"zeros{i}.bin", bytes(8 << 20)) for i in range(2)])
+    mid = _zip([(f"leaf{i}.zip", leaf) for i in range(16)])
+    top = _zip([(f"mid{i}.zip", mid) for i in range(16)])
+    return docx(_paras(RESUME), extra=[("word/embeddings/package.zip", top)])
+
+
+def _local_header(name, data, crc=None, flags=0, method=0, comp=None):
+    name = name.encode()
+    comp = data if comp is None else comp
+    crc = zlib.crc32(data) if crc is None else crc
+    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21,
+                       crc, len(comp), len(data), len(name), 0) + name + comp
+
+
+def _central(name, data, offset, crc=None, flags=0, method=0, comp=None):
+    name = name.encode()
+    comp = data if comp is None else comp
+    crc = zlib.crc32(data) if crc is None else crc
+    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, method,
+                       0, 0x21, crc, len(comp), len(data), len(name), 0, 0, 0,
+                       0, 0, offset) + name
+
+
+def _raw_zip(entries):
+    """entries: (name, data, local_offset_or_None, kwargs).  A None offset
+    writes a local header; an int points the central entry at an earlier
+    local header (overlapping entries)."""
+    body = b""
+    central = b""
+    offsets = {}
+    for name, data, at, kw in entries:
+        if at is None:
+            offsets[name] = len(body)
+            body += _local_header(name, data, **kw)
+            at = offsets[name]
+        central += _central(name, data, at, **kw)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries),
+                      len(central), len(body), 0)
+    return body + central + end
+
+
+def _docx_raw_entries():
+    return [(n, d.encode(), None, {}) for n, d in _docx_entries(_document(_paras(RESUME)))]
+
+
+def zip_overlap():
+    """Fifield's overlap: the central entry of word/styles.xml (which the
+    document's relationships name, so it is read) points at the local
+    header and data of word/document.xml."""
+    e = _docx_raw_entries()
+    e.append(("word/_rels/document.xml.rels",
+              (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PR}">'
+               f'<Relationship Id="rId1" Type="{R}/styles" Target="styles.xml"/>'
+               '</Relationships>').encode(), None, {}))
+    off = 0
+    for name, data, at, kw in e:
+        if name == "word/document.xml":
+            doc = data
+            break
+        off += len(_local_header(name, data))
+    e.append(("word/styles.xml", doc, off, {}))
+    return _raw_zip(e)
+
+
+def zip_duplicate_names():
+    e = _docx_raw_entries()
+    e.append(("word/document.xml",
+              _document(_paras("Second copy with other KPI text")).encode(), None, {}))
+    return _raw_zip(e)
+
+
+def zip_truncated():
+    """A download cut short: every local header is there, the end of the
+    central directory is not."""
+    data = docx(_paras(RESUME * 20))
+    return data[: len(data) - 60]
+
+
+def zip_truncated_half():
+    """Cut in half: word/document.xml's data is cut too; nothing left
+    says DOCX but the first entry's name."""
+    data = docx(_paras(RESUME * 20))
+    return data[: len(data) // 2]
+
+
+def zip_bad_crc():
+    e = _docx_raw_entries()
+    e = [(n, d, at, {"crc": zlib.crc32(d) ^ 0x5A5A5A5A} if n == "word/document.xml" else kw)
+         for n, d, at, kw in e]
+    return _raw_zip(e)
+
+
+def zip_encrypted_entry():
+    """word/document.xml flagged as PKWARE-encrypted (general purpose bit 0)."""
+    e = _docx_raw_entries()
+    e = [(n, d, at, {"flags": 1} if n == "word/document.xml" else kw)
+         for n, d, at, kw in e]
+    return _raw_zip(e)
+
+
+def zip_many_entries():
+    """20,000 empty entries: past max_zip_entries (10,000)."""
+    entries = _docx_entries(_document(_paras(RESUME)))
+    entries += [(f"customXml/item{i}.xml", "") for i in range(20000)]
+    return _zip(entries, compress=zipfile.ZIP_STORED)
+
+
+# ---- XML ----------------------------------------------------------------
+
+def _laughs():
+    ents = ['<!ENTITY lol "lol">']
+    for i in range(1, 10):
+        prev = f"&lol{i - 1};" if i > 1 else "&lol;"
+        ents.append(f'<!ENTITY lol{i} "{prev * 10}">')
+    return "<!DOCTYPE w:document [" + "".join(ents) + "]>"
+
+
+def billion_laughs():
+    return docx("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", prolog=_laughs())
+
+
+def billion_laughs_odt():
+    return odt(_odt_content("<text:p>&lol9;</text:p>",
+                            prolog=_laughs().replace("w:document", "office:document-content")))
+
+
+def xxe(secret_path):
+    prolog = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret_path}">]>'
+    return docx("<w:p><w:r><w:t>KPI owner &xxe;</w:t></w:r></w:p>", prolog=prolog)
+
+
+def doctype():
+    return docx(_paras(RESUME), prolog="<!DOCTYPE w:document>")
+
+
+def deep_nesting():
+    depth = 10000
+    return docx("<w:p>" + "<w:r>" * depth + "<w:t>KPI</w:t>" + "</w:r>" * depth + "</w:p>")
+
+
+def many_attributes():
+    """One element with 10,000 attributes (libxml2 checks duplicates in
+    quadratic time)."""
+    attrs = " ".join(f'a{i}="x"' for i in range(10000))
+    return docx(f"<w:p><w:r {attrs}><w:t>KPI</w:t></w:r></w:p>")
+
+
+def namespace_flood():
+    """1,000 namespace declarations in scope at once: 100 on each of ten
+    nested elements (libxml2 looks prefixes up in a linear list)."""
+    open_tags = "".join(
+        "<w:sdt " + " ".join(f'xmlns:n{d}x{i}="urn:x:{d}:{i}"' for i in range(100)) +
+        "><w:sdtContent>" for d in range(10))
+    return docx("<w:p>" + open_tags + "<w:r><w:t>KPI</w:t></w:r>" +
+                "</w:sdtContent></w:sdt>" * 10 + "</w:p>")
+
+
+def odt_space_bomb():
+    """<text:s text:c="1000000000"/>: a billion spaces from 30 bytes."""
+    return odt(_odt_content('<text:p>KPI<text:s text:c="1000000000"/>owner</text:p>'))
+
+
+def zip_bomb_odt():
+    return odt(_odt_content("<text:p>" + "K" * (20 << 20) + "</text:p>"))
+
+
+# ---- OLE compound files -------------------------------------------------
+
+def _cfb(streams):
+    """A minimal, well-formed compound file (v3, 512-byte sectors): one FAT
+    sector, one directory sector, each stream padded to >= 4096 bytes so it
+    lives in regular sectors (no mini stream)."""
+    ss = 512
+    free, endchain, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    data_sectors = []
+    fat = [fatsect, endchain]  # sector 0: FAT, sector 1: directory
+    starts = []
+    for name, payload in streams:
+        payload = payload.ljust(max(4096, len(payload)), b"\0")
+        n = (len(payload) + ss - 1) // ss
+        start = len(fat)
+        starts.append((start, len(payload)))
+        fat += [start + i + 1 for i in range(n - 1)] + [endchain]
+        data_sectors.append(payload.ljust(n * ss, b"\0"))
+    assert len(fat) <= ss // 4
+    fat += [free] * (ss // 4 - len(fat))
+
+    def entry(name, typ, start, size, child=0xFFFFFFFF, left=0xFFFFFFFF, right=0xFFFFFFFF):
+        n = (name + "\0").encode("utf-16-le") if name else b""
+        return (n.ljust(64, b"\0") + struct.pack("<HBB", len(n), typ, 1) +
+                struct.pack("<III", left, right, child) + bytes(16) + bytes(4) +
+                bytes(16) + struct.pack("<IQ", start, size))
+
+    dirs = [entry("Root Entry", 5, endchain, 0, child=1)]
+    for i, ((name, _), (start, size)) in enumerate(zip(streams, starts)):
+        right = i + 2 if i + 2 <= len(streams) else 0xFFFFFFFF
+        dirs.append(entry(name, 2, start, size, right=right))
+    dirsect = b"".join(dirs).ljust(ss, b"\0")
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16) +
+              struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6) +
+              struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, endchain, 0, endchain, 0))
+    difat = struct.pack("<I", 0) + struct.pack("<I", free) * 108
+    header = (header + difat).ljust(ss, b"\0")
+    return header + struct.pack(f"<{ss // 4}I", *fat) + dirsect + b"".join(data_sectors)
+
+
+def ole_legacy_doc():
+    word = b"\xec\xa5" + bytes(30) + RESUME.encode("cp1252")
+    return _cfb([("WordDocument", word), ("1Table", bytes(512))])
+
+
+def encrypted_ooxml():
+    info = struct.pack("<HHI", 4, 4, 0x40) + b"<?xml version=\"1.0\"?><encryption/>"
+    package = struct.pack("<Q", 4096) + bytes(range(256)) * 16
+    return _cfb([("EncryptionInfo", info), ("EncryptedPackage", package)])
+
+
+# ---- text ---------------------------------------------------------------
+
+def nul_text():
+    return (RESUME + "\0\0\0 binary tail \0").encode() * 4
+
+
+def _with(bad):
+    return b"Tracked KPIs for the team " + bad + b" and defined KPI targets.\n"
+
+
+UTF8_CLASSES = {
+    "utf8-stray-continuation.txt": b"\x80\xbf",
+    "utf8-lone-lead.txt": b"\xc3 \xe2\x82 \xf0\x9f\x98",
+    "utf8-truncated-end.txt": None,  # handled below
+    "utf8-overlong-2.txt": b"\xc0\xaf\xc1\xbf",
+    "utf8-overlong-3.txt": b"\xe0\x80\xaf\xe0\x9f\xbf",
+    "utf8-overlong-4.txt": b"\xf0\x80\x80\xaf\xf0\x8f\xbf\xbf",
+    "utf8-surrogate.txt": b"\xed\xa0\x80\xed\xbf\xbf",
+    "utf8-above-max.txt": b"\xf4\x90\x80\x80\xf7\xbf\xbf\xbf",
+    "utf8-never-valid.txt": b"\xf5\xf8\xfc\xfe\xff",
+    "utf8-five-six-byte.txt": b"\xf8\x88\x80\x80\x80\xfc\x84\x80\x80\x80\x80",
+}
+
+
+def utf8_case(name):
+    if name == "utf8-truncated-end.txt":
+        return b"Tracked KPIs for the team and defined KPI targets \xe2\x82"
+    return _with(UTF8_CLASSES[name])
+
+
+def utf16_no_bom(be=False):
+    return (RESUME * 3).encode("utf-16-be" if be else "utf-16-le")
+
+
+# ---- packs --------------------------------------------------------------
+
+def catastrophic_pack():
+    # (a|aa)+$ against a long run of a's that ends in 'b' is exponential;
+    # the literal 'zzqx' keeps the rule from running on other documents.
+    return ("format: 1\nname: catastrophic\nversion: \"1\"\nrules:\n"
+            "  - id: hostile.backtrack\n    category: term\n    level: none\n"
+            "    weight: 1\n    regex: 'zzqx(?:a|aa)+$'\n"
+            "    description: Exponential backtracking on 'zzqx' + a run of a's.\n")
+
+
+def catastrophic_trigger():
+    return ("Summary line with KPIs\nzzqx" + "a" * 64 + "b\n").encode()
+
+
+def many_rules_probe():
+    """Words that only the first and the last of the 10,000 rules match."""
+    return (RESUME + "Known for kpiword00000 and kpiword09999.\n").encode()
+
+
+def valid_docx():
+    """A plain, valid resume: the control that shows DOCX is read at all."""
+    return docx(_paras(RESUME))
+
+
+def many_rules_pack(n=10000):
+    out = ["format: 1\nname: many\nversion: \"1\"\nrules:\n"]
+    for i in range(n):
+        out.append(f"  - id: many.r{i:05d}\n    category: term\n    level: none\n"
+                   f"    weight: 1\n    regex: '\\bkpiword{i:05d}\\b'\n"
+                   f"    description: Rule {i} of {n}.\n")
+    return "".join(out)
+
+
+# ---- large (slow suite) -------------------------------------------------
+
+def write_one_line_text(path, size=100 * 1000 * 1000):
+    chunk = b"Tracked KPIs and improved team performance by 25% " * 20000
+    with open(path, "wb") as f:
+        left = size
+        while left > 0:
+            f.write(chunk[:left])
+            left -= min(left, len(chunk))
+
+
+def write_dense_line(path, unit, size=4 << 20):
+    """One line of size bytes made of unit over and over: under every
+    limit, so it must be scanned, in time linear in its length."""
+    with open(path, "wb") as f:
+        f.write(unit * (size // len(unit)))
+
+
+LONG_LINES = {
+    "one-line-kpi-4mb.txt": b"Tracked KPIs and improved team performance by 25% ",
+    "one-line-titles-4mb.txt": b"Senior Analyst | Head of Analytics | KPI Lead | ",
+    "one-line-dates-4mb.txt": b"KPI owner Jan 2019 - Mar 2020, 2015-2018; since 2012 ; ",
+}
+
+
+def huge_text_node(size=50 << 20):
+    """One <w:t> of 50 MB of random letters: compresses ~1.7:1, so no ratio
+    limit stops it; the text limits must."""
+    rnd = random.Random(8)
+    raw = rnd.randbytes(size)
+    table = bytes((b"abcdefghijklmnopqrstuvwxyz KPI"[i % 30]) for i in range(256))
+    text = raw.translate(table)
+    head = _document("<w:p><w:r><w:t>").split("<w:t>")[0].encode()
+    xml = head + b"<w:t>" + text + b"</w:t></w:r></w:p></w:body></w:document>"
+    return _zip(_docx_entries("")[:2] + [("word/document.xml", xml)])
+
+
+# ---- the catalogue ------------------------------------------------------
+
+def build(out, suite="fast"):
+    """Write the cases of one suite (fast, slow or lines) into out; returns
+    their names."""
+    os.makedirs(out, exist_ok=True)
+    secret = os.path.join(os.path.abspath(out), "xxe-secret.txt")
+    if suite == "lines":
+        for name, unit in LONG_LINES.items():
+            write_dense_line(os.path.join(out, name), unit)
+        return sorted(LONG_LINES)
+    if suite == "slow":
+        cases = {
+            "huge-text-node.docx": huge_text_node,
+            "many-rules.yaml": lambda: many_rules_pack().encode(),
+            "many-rules-probe.txt": many_rules_probe,
+        }
+    else:
+        cases = {
+            "resume.txt": lambda: RESUME.encode(),
+            "docx-valid.docx": valid_docx,
+            "zip-bomb-ratio.docx": zip_bomb_ratio,
+            "zip-bomb-ratio.odt": zip_bomb_odt,
+            "zip-bomb-nested.docx": zip_bomb_nested,
+            "zip-overlap.docx": zip_overlap,
+            "zip-duplicate-names.docx": zip_duplicate_names,
+            "zip-truncated.docx": zip_truncated,
+            "zip-truncated-half.docx": zip_truncated_half,
+            "zip-bad-crc.docx": zip_bad_crc,
+            "zip-encrypted-entry.docx": zip_encrypted_entry,
+            "zip-many-entries.docx": zip_many_entries,
+            "billion-laughs.docx": billion_laughs,
+            "billion-laughs.odt": billion_laughs_odt,
+            "xxe.docx": lambda: xxe(secret),
+            "doctype.docx": doctype,
+            "deep-nesting.docx": deep_nesting,
+            "many-attributes.docx": many_attributes,
+            "namespace-flood.docx": namespace_flood,
+            "odt-space-bomb.odt": odt_space_bomb,
+            "ole-legacy.doc": ole_legacy_doc,
+            "encrypted.docx": encrypted_ooxml,
+            "empty.txt": lambda: b"",
+            "empty.docx": lambda: b"",
+            "nul-laden.txt": nul_text,
+            "utf16le-no-bom.txt": utf16_no_bom,
+            "utf16be-no-bom.txt": lambda: utf16_no_bom(be=True),
+            "catastrophic.yaml": lambda: catastrophic_pack().encode(),
+            "catastrophic-trigger.txt": catastrophic_trigger,
+        }
+        for name in UTF8_CLASSES:
+            cases[name] = (lambda n: lambda: utf8_case(n))(name)
+        with open(secret, "w") as f:
+            f.write(XXE_SECRET + "\n")
+    for name, make in cases.items():
+        data = make()
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+    names = sorted(cases)
+    if suite == "slow":
+        write_one_line_text(os.path.join(out, "one-line-100mb.txt"))
+        write_one_line_text(os.path.join(out, "one-line-20mb.txt"), 20 * 1000 * 1000)
+        names += ["one-line-100mb.txt", "one-line-20mb.txt"]
+    return names
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1] not in ("fast", "slow", "lines")):
+        sys.exit("usage: make-hostile.py OUTDIR [fast|slow|lines]")
+    for name in build(args[0], args[1] if len(args) == 2 else "fast"):
+        print(name)
