@@ -247,16 +247,11 @@ static const heading_phrase PHRASES[] = {
  * capitals or with a trailing colon ("TRAINING", "Work:"): in running text
  * and skills lists they are ordinary words. */
 static const heading_phrase EMPHASISED_PHRASES[] = {
-    {"training", KPS_SECTION_EDUCATION},
-    {"studies", KPS_SECTION_EDUCATION},
-    {"study", KPS_SECTION_EDUCATION},
-    {"work", KPS_SECTION_EXPERIENCE},
-    {"jobs", KPS_SECTION_EXPERIENCE},
-    {"positions", KPS_SECTION_EXPERIENCE},
-    {"keywords", KPS_SECTION_SKILLS},
-    {"key words", KPS_SECTION_SKILLS},
-    {"tools", KPS_SECTION_SKILLS},
-    {"career break", KPS_SECTION_OTHER},
+    {"training", KPS_SECTION_EDUCATION}, {"studies", KPS_SECTION_EDUCATION},
+    {"study", KPS_SECTION_EDUCATION},    {"work", KPS_SECTION_EXPERIENCE},
+    {"jobs", KPS_SECTION_EXPERIENCE},    {"positions", KPS_SECTION_EXPERIENCE},
+    {"keywords", KPS_SECTION_SKILLS},    {"key words", KPS_SECTION_SKILLS},
+    {"tools", KPS_SECTION_SKILLS},       {"career break", KPS_SECTION_OTHER},
 };
 
 const char *kps_section_name(kps_section s)
@@ -430,9 +425,8 @@ static kps_section lookup_phrase(const char *norm, int emphasised)
         if (strcmp(PHRASES[i].phrase, norm) == 0)
             return PHRASES[i].section;
     if (emphasised)
-        for (size_t i = 0; i < sizeof EMPHASISED_PHRASES /
-                                   sizeof EMPHASISED_PHRASES[0];
-             i++)
+        for (size_t i = 0;
+             i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
             if (strcmp(EMPHASISED_PHRASES[i].phrase, norm) == 0)
                 return EMPHASISED_PHRASES[i].section;
     return KPS_SECTION_NONE;

@@ -981,9 +981,10 @@ static int merged_years(const kps_span *v, size_t n, double *out)
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
     static const char *const WORDS[] = {
-        "career break", "sabbatical",    "parental leave", "maternity leave",
-        "paternity leave", "full-time study", "full time study",
-        "travelling",   "traveling",     "gap year",       "bootcamp"};
+        "career break",    "sabbatical",      "parental leave",
+        "maternity leave", "paternity leave", "full-time study",
+        "full time study", "travelling",      "traveling",
+        "gap year",        "bootcamp"};
     /* Within 160 bytes on either side: enough for a job line, and it
      * keeps a hostile megabyte-long line with many dates linear. */
     size_t ls = pos, le = pos;
@@ -1033,11 +1034,10 @@ int kps_timeline_extract(const char *text, size_t len,
              * Education, certifications and the "other" sections
              * (activities, volunteering, affiliations) hold dates that are
              * not jobs; so does a line that names a break. */
-            span.counted = (sec == KPS_SECTION_NONE ||
-                            sec == KPS_SECTION_EXPERIENCE ||
-                            sec == KPS_SECTION_PROJECTS ||
-                            sec == KPS_SECTION_SUMMARY) &&
-                           !line_names_break(t, len, span.offset);
+            span.counted =
+                (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
+                 sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
+                !line_names_break(t, len, span.offset);
         } else if (try_statement(t, len, pos, &span) ||
                    try_experience_of(t, len, pos, &span)) {
             found = 1;

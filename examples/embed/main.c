@@ -108,8 +108,8 @@ static void scan_job(const service *svc, job *j, kpiscan_error *err)
         return;
     }
     kpiscan_result *res = NULL;
-    int rc = kpiscan_scan_buffer(svc->pack, svc->opts, data, len, j->path,
-                                 &res, err);
+    int rc = kpiscan_scan_buffer(svc->pack, svc->opts, data, len, j->path, &res,
+                                 err);
     free(data); /* the result keeps what it needs */
     if (rc == KPISCAN_OK) {
         j->json_line = kpiscan_result_to_json(res, svc->opts, 0);
@@ -226,7 +226,8 @@ int main(int argc, char **argv)
         kpiscan_error_free(workers[t].err);
     }
     if (started > 0) {
-        fprintf(stderr, "kpiscan-embed: %zu documents, %zu failed, %d threads\n",
+        fprintf(stderr,
+                "kpiscan-embed: %zu documents, %zu failed, %d threads\n",
                 svc.njobs, svc.failures, started);
         status = svc.failures ? 1 : 0;
     }

@@ -96,17 +96,17 @@ static int zip_stored(kps_buf *out, const entry *e, size_t n)
     for (size_t i = 0; i < n; i++) {
         size_t nl = strlen(e[i].name);
         rc |= put32(out, 0x02014B50u) | put16(out, 20) | put16(out, 20) |
-              put16(out, 0) | put16(out, 0) | put16(out, 0) |
-              put16(out, 0x21) | put32(out, crcs[i]) |
-              put32(out, (uint32_t)e[i].len) | put32(out, (uint32_t)e[i].len) |
-              put16(out, (unsigned)nl) | put16(out, 0) | put16(out, 0) |
-              put16(out, 0) | put16(out, 0) | put32(out, 0) |
-              put32(out, offsets[i]) | kps_buf_append(out, e[i].name, nl);
+              put16(out, 0) | put16(out, 0) | put16(out, 0) | put16(out, 0x21) |
+              put32(out, crcs[i]) | put32(out, (uint32_t)e[i].len) |
+              put32(out, (uint32_t)e[i].len) | put16(out, (unsigned)nl) |
+              put16(out, 0) | put16(out, 0) | put16(out, 0) | put16(out, 0) |
+              put32(out, 0) | put32(out, offsets[i]) |
+              kps_buf_append(out, e[i].name, nl);
     }
     uint32_t cd_len = (uint32_t)out->len - cd;
     rc |= put32(out, 0x06054B50u) | put16(out, 0) | put16(out, 0) |
-          put16(out, (unsigned)n) | put16(out, (unsigned)n) | put32(out, cd_len) |
-          put32(out, cd) | put16(out, 0);
+          put16(out, (unsigned)n) | put16(out, (unsigned)n) |
+          put32(out, cd_len) | put32(out, cd) | put16(out, 0);
     return rc ? -1 : 0;
 }
 

@@ -23,18 +23,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A broken invariant is a finding like a crash: report and abort, so
  * libFuzzer saves the input and the replay test fails. */
-#define FUZZ_CHECK(cond)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,      \
-                    __LINE__, #cond);                                       \
-            abort();                                                        \
-        }                                                                   \
+#define FUZZ_CHECK(cond)                                                       \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,         \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 /* Limits inside harnesses: far above any real resume, far below what
  * would let one input run for seconds. */
-#define FUZZ_MAX_DOC_INPUT ((size_t)1 << 20)   /* documents: 1 MiB */
+#define FUZZ_MAX_DOC_INPUT ((size_t)1 << 20)    /* documents: 1 MiB */
 #define FUZZ_MAX_TEXT_INPUT ((size_t)256 << 10) /* normaliser: 256 KiB */
 #define FUZZ_MAX_PACK_INPUT ((size_t)64 << 10)  /* packs: 64 KiB */
 #define FUZZ_MATCH_LIMIT 100000UL               /* PCRE2, per match call */
