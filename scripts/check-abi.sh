@@ -48,8 +48,10 @@ fi
 lib=$build/lib/libkpiscan.so
 [ -e "$lib" ] || { echo "check-abi: $lib was not built" >&2; exit 1; }
 # Without DWARF, abidw sees symbols but no types, and the check would be
-# hollow.
-if ! readelf -S "$lib" | grep -q '\.debug_info'; then
+# hollow.  The section list is read whole first: with pipefail, 'grep -q'
+# quitting early can kill readelf with SIGPIPE and fail the pipeline.
+sections=$(readelf -S "$lib") || { echo "check-abi: readelf failed on $lib" >&2; exit 1; }
+if [[ $sections != *.debug_info* ]]; then
     echo "check-abi: $lib has no debug information; build with -g" \
          "(buildtype debug or debugoptimized)" >&2
     exit 1
