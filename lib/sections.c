@@ -419,15 +419,19 @@ static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
     return n;
 }
 
+/* Most short capitalised lines are not headings; comparing the first
+ * letter before calling strcmp() keeps this lookup cheap for them. */
 static kps_section lookup_phrase(const char *norm, int emphasised)
 {
     for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
-        if (strcmp(PHRASES[i].phrase, norm) == 0)
+        if (PHRASES[i].phrase[0] == norm[0] &&
+            strcmp(PHRASES[i].phrase, norm) == 0)
             return PHRASES[i].section;
     if (emphasised)
         for (size_t i = 0;
              i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
-            if (strcmp(EMPHASISED_PHRASES[i].phrase, norm) == 0)
+            if (EMPHASISED_PHRASES[i].phrase[0] == norm[0] &&
+                strcmp(EMPHASISED_PHRASES[i].phrase, norm) == 0)
                 return EMPHASISED_PHRASES[i].section;
     return KPS_SECTION_NONE;
 }

@@ -69,8 +69,12 @@
  *   Limit.  At most MAX_SPANS (10,000) spans are recorded; the scan stops
  *   there.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(KPS_TIMELINE_SCALAR)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -118,23 +122,33 @@ static int is_space(unsigned char c)
            c == '\v';
 }
 
+/* A keyword with its length, so that no hot loop calls strlen (the scan
+ * tries the month and number tables at most word starts of a resume). */
+typedef struct kw {
+    const char *s; /* lower case */
+    size_t n;
+} kw;
+#define KW(lit)                                                                \
+    {                                                                          \
+        lit, sizeof lit - 1                                                    \
+    }
+#define LIT(lit) ((kw)KW(lit))
+
 /* Case-insensitive: does t[pos..len) start with word w (lower case)?
- * Returns strlen(w) or 0.  Says nothing about what follows. */
+ * Returns w.n or 0.  Says nothing about what follows. */
 static size_t starts_with_ci(const unsigned char *t, size_t len, size_t pos,
-                             const char *w)
+                             kw w)
 {
-    size_t n = strlen(w);
-    if (pos > len || len - pos < n)
+    if (pos > len || len - pos < w.n)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lower(t[pos + i]) != (unsigned char)w[i])
+    for (size_t i = 0; i < w.n; i++)
+        if (lower(t[pos + i]) != (unsigned char)w.s[i])
             return 0;
-    return n;
+    return w.n;
 }
 
 /* As starts_with_ci() and the word ends there (no letter follows). */
-static size_t word_ci(const unsigned char *t, size_t len, size_t pos,
-                      const char *w)
+static size_t word_ci(const unsigned char *t, size_t len, size_t pos, kw w)
 {
     size_t n = starts_with_ci(t, len, pos, w);
     if (n == 0)
@@ -207,39 +221,39 @@ static int two_digit_year(int yy, kps_ym as_of)
 }
 
 static const struct {
-    const char *name;
+    kw name;
     int month;
 } MONTHS[] = {
-    {"january", 1},
-    {"february", 2},
-    {"march", 3},
-    {"april", 4},
-    {"may", 5},
-    {"june", 6},
-    {"july", 7},
-    {"august", 8},
-    {"september", 9},
-    {"october", 10},
-    {"november", 11},
-    {"december", 12},
-    {"jan", 1},
-    {"feb", 2},
-    {"mar", 3},
-    {"apr", 4},
-    {"jun", 6},
-    {"jul", 7},
-    {"aug", 8},
-    {"sep", 9},
-    {"sept", 9},
-    {"oct", 10},
-    {"nov", 11},
-    {"dec", 12},
+    {KW("january"), 1},
+    {KW("february"), 2},
+    {KW("march"), 3},
+    {KW("april"), 4},
+    {KW("may"), 5},
+    {KW("june"), 6},
+    {KW("july"), 7},
+    {KW("august"), 8},
+    {KW("september"), 9},
+    {KW("october"), 10},
+    {KW("november"), 11},
+    {KW("december"), 12},
+    {KW("jan"), 1},
+    {KW("feb"), 2},
+    {KW("mar"), 3},
+    {KW("apr"), 4},
+    {KW("jun"), 6},
+    {KW("jul"), 7},
+    {KW("aug"), 8},
+    {KW("sep"), 9},
+    {KW("sept"), 9},
+    {KW("oct"), 10},
+    {KW("nov"), 11},
+    {KW("dec"), 12},
     /* terms of the academic year, read as their first month */
-    {"winter", 1},
-    {"spring", 3},
-    {"summer", 6},
-    {"fall", 9},
-    {"autumn", 9},
+    {KW("winter"), 1},
+    {KW("spring"), 3},
+    {KW("summer"), 6},
+    {KW("fall"), 9},
+    {KW("autumn"), 9},
 };
 
 /* Month named by the letter run t[pos..pos+n), 0 if none. */
@@ -248,13 +262,8 @@ static int month_name(const unsigned char *t, size_t pos, size_t n)
     if (n < 3 || n > 9)
         return 0;
     for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++) {
-        const char *m = MONTHS[i].name;
-        if (strlen(m) != n)
-            continue;
-        size_t k = 0;
-        while (k < n && lower(t[pos + k]) == (unsigned char)m[k])
-            k++;
-        if (k == n)
+        if (MONTHS[i].name.n == n &&
+            starts_with_ci(t, pos + n, pos, MONTHS[i].name))
             return MONTHS[i].month;
     }
     return 0;
@@ -423,15 +432,15 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
 /* A word meaning "up to now" at pos; returns its length or 0. */
 static size_t present_word(const unsigned char *t, size_t len, size_t pos)
 {
-    static const char *const WORDS[] = {"present", "current", "now",
-                                        "today",   "date",    "ongoing"};
+    static const kw WORDS[] = {KW("present"), KW("current"), KW("now"),
+                               KW("today"),   KW("date"),    KW("ongoing")};
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
         size_t n = starts_with_ci(t, len, pos, WORDS[i]);
         if (n == 0)
             continue;
         size_t e = pos + n;
         /* "Currently", "Presently" */
-        if (i < 2 && starts_with_ci(t, len, e, "ly"))
+        if (i < 2 && starts_with_ci(t, len, e, LIT("ly")))
             e += 2;
         /* "CurrentBrookdale" (pdftotext glue) is fine, "nowhere" is not. */
         if (e < len && is_lower(t[e]))
@@ -457,8 +466,8 @@ static size_t connector(const unsigned char *t, size_t len, size_t pos)
     }
     if (t[pos] == '~')
         return 1;
-    static const char *const WORDS[] = {"to",      "till", "until",
-                                        "through", "thru", "til"};
+    static const kw WORDS[] = {KW("to"),      KW("till"), KW("until"),
+                               KW("through"), KW("thru"), KW("til")};
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
         size_t n = word_ci(t, len, pos, WORDS[i]);
         if (n)
@@ -544,10 +553,13 @@ static int make_range(const endpoint *start, const endpoint *end, kps_ym as_of,
  * "Office 2003-2011" are not jobs.  Checked only before a bare year. */
 static int after_product_name(const unsigned char *t, size_t pos)
 {
-    static const char *const PRODUCTS[] = {
-        "windows",    "server",  "office",     "exchange", "sql",     "studio",
-        "visio",      "access",  "word",       "excel",    "outlook", "project",
-        "sharepoint", "autocad", "quickbooks", "dynamics", "xp",      "vista"};
+    static const kw PRODUCTS[] = {
+        KW("windows"),    KW("server"),  KW("office"),     KW("exchange"),
+        KW("sql"),        KW("studio"),  KW("visio"),      KW("access"),
+        KW("word"),       KW("excel"),   KW("outlook"),    KW("project"),
+        KW("sharepoint"), KW("autocad"), KW("quickbooks"), KW("dynamics"),
+        KW("xp"),         KW("vista"),
+    };
     size_t e = pos;
     while (e > 0 && pos - e < 3 && t[e - 1] == ' ')
         e--;
@@ -559,8 +571,7 @@ static int after_product_name(const unsigned char *t, size_t pos)
     if (b == e || (b > 0 && is_alpha(t[b - 1])))
         return 0;
     for (size_t i = 0; i < sizeof PRODUCTS / sizeof PRODUCTS[0]; i++) {
-        size_t n = strlen(PRODUCTS[i]);
-        if (e - b == n && starts_with_ci(t, e, b, PRODUCTS[i]) == n)
+        if (e - b == PRODUCTS[i].n && starts_with_ci(t, e, b, PRODUCTS[i]))
             return 1;
     }
     return 0;
@@ -605,8 +616,8 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
         if (bare_month || p == a.end)
             return 0;
         size_t w = present_word(t, len, p);
-        if (w == 0 || !(starts_with_ci(t, len, p, "present") ||
-                        starts_with_ci(t, len, p, "current")))
+        if (w == 0 || !(starts_with_ci(t, len, p, LIT("present")) ||
+                        starts_with_ci(t, len, p, LIT("current"))))
             return 0;
         size_t after = skip_blank(t, len, p + w, 8);
         if (after < len && t[after] != '\n' && t[after] != ')' &&
@@ -654,7 +665,7 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 static int try_since(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span)
 {
-    size_t n = word_ci(t, len, pos, "since");
+    size_t n = word_ci(t, len, pos, LIT("since"));
     if (n == 0)
         return 0;
     size_t p = skip_blank(t, len, pos + n, 3);
@@ -673,15 +684,17 @@ static int try_since(const unsigned char *t, size_t len, size_t pos,
 /* ------------------------------------------------------------------ */
 
 static const struct {
-    const char *word;
+    kw word;
     int value;
 } NUMBER_WORDS[] = {
-    {"one", 1},        {"two", 2},       {"three", 3},     {"four", 4},
-    {"five", 5},       {"six", 6},       {"seven", 7},     {"eight", 8},
-    {"nine", 9},       {"ten", 10},      {"eleven", 11},   {"twelve", 12},
-    {"thirteen", 13},  {"fourteen", 14}, {"fifteen", 15},  {"sixteen", 16},
-    {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19}, {"twenty", 20},
-    {"thirty", 30},    {"forty", 40},    {"fifty", 50},
+    {KW("one"), 1},       {KW("two"), 2},        {KW("three"), 3},
+    {KW("four"), 4},      {KW("five"), 5},       {KW("six"), 6},
+    {KW("seven"), 7},     {KW("eight"), 8},      {KW("nine"), 9},
+    {KW("ten"), 10},      {KW("eleven"), 11},    {KW("twelve"), 12},
+    {KW("thirteen"), 13}, {KW("fourteen"), 14},  {KW("fifteen"), 15},
+    {KW("sixteen"), 16},  {KW("seventeen"), 17}, {KW("eighteen"), 18},
+    {KW("nineteen"), 19}, {KW("twenty"), 20},    {KW("thirty"), 30},
+    {KW("forty"), 40},    {KW("fifty"), 50},
 };
 
 /* A number at pos, in digits ("7", "2.5") or words ("five",
@@ -704,8 +717,9 @@ static int parse_number(const unsigned char *t, size_t len, size_t pos,
             e += 2;
         }
         /* "8yrs" and "5years" are glued but fine; "5th", "1,000" are not */
-        if (e < len && is_alpha(t[e]) && !starts_with_ci(t, len, e, "yr") &&
-            !starts_with_ci(t, len, e, "year"))
+        if (e < len && is_alpha(t[e]) &&
+            !starts_with_ci(t, len, e, LIT("yr")) &&
+            !starts_with_ci(t, len, e, LIT("year")))
             return 0;
         if (e < len && (t[e] == ',' || t[e] == '/' ||
                         (t[e] == '.' && e + 1 < len && is_digit(t[e + 1]))))
@@ -716,8 +730,8 @@ static int parse_number(const unsigned char *t, size_t len, size_t pos,
     }
     size_t n = alpha_run(t, len, pos, 9);
     for (size_t i = 0; i < sizeof NUMBER_WORDS / sizeof NUMBER_WORDS[0]; i++) {
-        const char *w = NUMBER_WORDS[i].word;
-        if (strlen(w) != n || starts_with_ci(t, len, pos, w) != n)
+        if (NUMBER_WORDS[i].word.n != n ||
+            !starts_with_ci(t, len, pos, NUMBER_WORDS[i].word))
             continue;
         int v = NUMBER_WORDS[i].value;
         size_t e = pos + n;
@@ -725,8 +739,8 @@ static int parse_number(const unsigned char *t, size_t len, size_t pos,
             /* "twenty-five", "twenty five" */
             size_t un = alpha_run(t, len, e + 1, 9);
             for (size_t k = 0; k < 9; k++) {
-                const char *u = NUMBER_WORDS[k].word;
-                if (strlen(u) == un && starts_with_ci(t, len, e + 1, u)) {
+                kw u = NUMBER_WORDS[k].word;
+                if (u.n == un && starts_with_ci(t, len, e + 1, u)) {
                     v += NUMBER_WORDS[k].value;
                     e += 1 + un;
                     break;
@@ -756,7 +770,7 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
     if (q < len && t[q] == '-')
         cn = 1;
     else
-        cn = word_ci(t, len, q, "to");
+        cn = word_ci(t, len, q, LIT("to"));
     if (cn) {
         int hi;
         size_t r = skip_blank(t, len, q + cn, 2);
@@ -768,14 +782,14 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
     if (p < len && t[p] == '+') {
         p = skip_blank(t, len, p + 1, 2);
     } else {
-        size_t n = word_ci(t, len, p, "plus");
+        size_t n = word_ci(t, len, p, LIT("plus"));
         if (n)
             p = skip_blank(t, len, p + n, 2);
     }
     if (p < len && t[p] == '-')
         p++;
     size_t n = 0;
-    static const char *const YEARS[] = {"years", "year", "yrs", "yr"};
+    static const kw YEARS[] = {KW("years"), KW("year"), KW("yrs"), KW("yr")};
     for (size_t i = 0; i < 4 && n == 0; i++)
         n = word_ci(t, len, p, YEARS[i]);
     if (n == 0)
@@ -795,13 +809,13 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
  * length of the word or 0. */
 static size_t experience_word(const unsigned char *t, size_t len, size_t pos)
 {
-    size_t n = starts_with_ci(t, len, pos, "experience");
+    size_t n = starts_with_ci(t, len, pos, LIT("experience"));
     if (n) {
         while (pos + n < len && is_alpha(t[pos + n]))
             n++; /* "experienced" */
         return n;
     }
-    n = word_ci(t, len, pos, "exp");
+    n = word_ci(t, len, pos, LIT("exp"));
     return n;
 }
 
@@ -897,14 +911,16 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
     size_t k;
     if (p < len && (t[p] == ':' || t[p] == '-'))
         p++;
-    else if ((k = word_ci(t, len, p, "of")) != 0)
+    else if ((k = word_ci(t, len, p, LIT("of"))) != 0)
         p += k;
     else
         return 0;
     p = skip_blank(t, len, p, 3);
-    static const char *const QUALIFIERS[] = {
-        "over",   "more than",     "nearly",   "almost",  "about",
-        "around", "approximately", "at least", "close to"};
+    static const kw QUALIFIERS[] = {
+        KW("over"),          KW("more than"), KW("nearly"),
+        KW("almost"),        KW("about"),     KW("around"),
+        KW("approximately"), KW("at least"),  KW("close to"),
+    };
     for (size_t i = 0; i < sizeof QUALIFIERS / sizeof QUALIFIERS[0]; i++) {
         if ((k = word_ci(t, len, p, QUALIFIERS[i])) != 0) {
             p = skip_blank(t, len, p + k, 3);
@@ -980,11 +996,12 @@ static int merged_years(const kps_span *v, size_t n, double *out)
  * break", "Sabbatical", "Parental leave", full-time study. */
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
-    static const char *const WORDS[] = {
-        "career break",    "sabbatical",      "parental leave",
-        "maternity leave", "paternity leave", "full-time study",
-        "full time study", "travelling",      "traveling",
-        "gap year",        "bootcamp"};
+    static const kw WORDS[] = {
+        KW("career break"),    KW("sabbatical"),      KW("parental leave"),
+        KW("maternity leave"), KW("paternity leave"), KW("full-time study"),
+        KW("full time study"), KW("travelling"),      KW("traveling"),
+        KW("gap year"),        KW("bootcamp"),
+    };
     /* Within 160 bytes on either side: enough for a job line, and it
      * keeps a hostile megabyte-long line with many dates linear. */
     size_t ls = pos, le = pos;
@@ -997,6 +1014,151 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
             if (starts_with_ci(t, le, i, WORDS[w]))
                 return 1;
     return 0;
+}
+
+/*
+ * Which letter words can start a span: a month or term (a range), "since",
+ * a number word (a statement) or "experience"/"exp" ("experience of N
+ * years").  Every other word is skipped after one table look instead of
+ * being tried by each parser, which keeps the timeline a small part of a
+ * scan.  The table holds, for each pair of first letters, a bit per word
+ * length (10 standing for "10 or more") of those keywords; it is made from
+ * the keyword tables themselves on each call (a few dozen stores), so it
+ * cannot fall out of step with them and needs no global state.  A
+ * necessary test only: the parsers still decide.
+ */
+typedef struct word_gate {
+    uint16_t len_mask[26][26];
+} word_gate;
+
+static void gate_add(word_gate *g, kw w)
+{
+    unsigned bit = w.n >= 10 ? 10u : (unsigned)w.n;
+    g->len_mask[w.s[0] - 'a'][w.s[1] - 'a'] |= (uint16_t)(1u << bit);
+}
+
+static void gate_init(word_gate *g)
+{
+    memset(g, 0, sizeof *g);
+    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++)
+        gate_add(g, MONTHS[i].name);
+    for (size_t i = 0; i < sizeof NUMBER_WORDS / sizeof NUMBER_WORDS[0]; i++)
+        gate_add(g, NUMBER_WORDS[i].word);
+    gate_add(g, LIT("since"));
+    gate_add(g, LIT("exp"));
+    gate_add(g, LIT("experience"));
+}
+
+static int word_may_start_span(const word_gate *g, const unsigned char *t,
+                               size_t len, size_t pos)
+{
+    if (pos + 1 >= len || !is_alpha(t[pos + 1]))
+        return 0; /* every keyword has three letters or more */
+    unsigned mask = g->len_mask[lower(t[pos]) - 'a'][lower(t[pos + 1]) - 'a'];
+    if (mask == 0)
+        return 0;
+    size_t n = alpha_run(t, len, pos, 10);
+    return (mask >> (n >= 10 ? 10 : n)) & 1u;
+}
+
+/* Bit i of *alnum: b[i] is an ASCII letter or digit; of *apos: b[i] is an
+ * apostrophe; for i < n <= 64 (higher bits clear). */
+#if defined(__SSE2__) && !defined(KPS_TIMELINE_SCALAR)
+static __m128i in_range(__m128i v, unsigned char lo, unsigned char hi)
+{
+    /* Unsigned lo <= v <= hi with SSE2's signed compare: shift the range
+     * to start at -128. */
+    __m128i x = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - lo)));
+    return _mm_cmplt_epi8(x, _mm_set1_epi8((char)(0x80 + (hi - lo + 1))));
+}
+
+static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
+                          uint64_t *apos)
+{
+    unsigned char tmp[64];
+    if (n < 64) {
+        memset(tmp, 0, sizeof tmp);
+        memcpy(tmp, b, n);
+        b = tmp;
+    }
+    uint64_t a = 0, q = 0;
+    for (unsigned k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + k));
+        __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i an =
+            _mm_or_si128(in_range(folded, 'a', 'z'), in_range(v, '0', '9'));
+        __m128i ap = _mm_cmpeq_epi8(v, _mm_set1_epi8('\''));
+        a |= (uint64_t)(unsigned)_mm_movemask_epi8(an) << k;
+        q |= (uint64_t)(unsigned)_mm_movemask_epi8(ap) << k;
+    }
+    *alnum = a;
+    *apos = q;
+}
+#else
+static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
+                          uint64_t *apos)
+{
+    uint64_t a = 0, q = 0;
+    for (size_t k = 0; k < n; k++) {
+        a |= (uint64_t)is_alnum(b[k]) << k;
+        q |= (uint64_t)(b[k] == '\'') << k;
+    }
+    *alnum = a;
+    *apos = q;
+}
+#endif
+
+/* Try every kind of span at pos, a possible start (see the driver).
+ * Records what is found and returns where the scan goes on: past the span,
+ * past the date that stands at pos (and the word glued to it), past the
+ * word after an apostrophe, or past pos (nothing can start inside a word,
+ * and skipping keeps the scan linear).  (size_t)-1
+ * when out of memory. */
+static size_t try_at(const unsigned char *t, size_t len, size_t pos,
+                     const kps_sections *sections, kps_ym as_of,
+                     const word_gate *gate, span_list *list)
+{
+    unsigned char c = t[pos];
+    /* No possible start lies inside a word, so pos + 1 skips it. */
+    if (is_alpha(c) && !word_may_start_span(gate, t, len, pos))
+        return pos + 1;
+    kps_span span;
+    size_t date_end = pos;
+    int found = try_range(t, len, pos, as_of, &span, &date_end) ||
+                try_since(t, len, pos, as_of, &span);
+    if (found) {
+        kps_section sec = kps_section_at(sections, span.offset);
+        span.section = sec;
+        /* Employment is what stands under an experience heading (or
+         * before any heading, or under projects or the summary).
+         * Education, certifications and the "other" sections
+         * (activities, volunteering, affiliations) hold dates that are
+         * not jobs; so does a line that names a break. */
+        span.counted =
+            (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
+             sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
+            !line_names_break(t, len, span.offset);
+    } else if (try_statement(t, len, pos, &span) ||
+               try_experience_of(t, len, pos, &span)) {
+        found = 1;
+        kps_section sec = kps_section_at(sections, span.offset);
+        span.section = sec;
+        span.counted = sec != KPS_SECTION_EDUCATION;
+    }
+    if (found) {
+        if (push_span(list, &span) != 0)
+            return (size_t)-1;
+        return span.offset + span.length;
+    }
+    if (date_end > pos)
+        pos = date_end;
+    else if (c == '\'')
+        pos++;
+    else
+        return pos + 1;
+    while (pos < len && is_alnum(t[pos]))
+        pos++;
+    return pos;
 }
 
 int kps_timeline_extract(const char *text, size_t len,
@@ -1015,52 +1177,31 @@ int kps_timeline_extract(const char *text, size_t len,
     if (as_of.month < 1 || as_of.month > 12 || as_of.year < MIN_YEAR)
         return KPISCAN_ERR_ARGUMENT;
 
-    size_t pos = 0;
-    while (pos < len && list.n < MAX_SPANS) {
-        unsigned char c = t[pos];
-        if (!(is_alnum(c) || c == '\'') || !date_boundary(t, pos)) {
-            pos++;
-            continue;
-        }
-        kps_span span;
-        size_t date_end = pos;
-        int found = try_range(t, len, pos, as_of, &span, &date_end) ||
-                    try_since(t, len, pos, as_of, &span);
-        if (found) {
-            kps_section sec = kps_section_at(sections, span.offset);
-            span.section = sec;
-            /* Employment is what stands under an experience heading (or
-             * before any heading, or under projects or the summary).
-             * Education, certifications and the "other" sections
-             * (activities, volunteering, affiliations) hold dates that are
-             * not jobs; so does a line that names a break. */
-            span.counted =
-                (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
-                 sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
-                !line_names_break(t, len, span.offset);
-        } else if (try_statement(t, len, pos, &span) ||
-                   try_experience_of(t, len, pos, &span)) {
-            found = 1;
-            kps_section sec = kps_section_at(sections, span.offset);
-            span.section = sec;
-            span.counted = sec != KPS_SECTION_EDUCATION;
-        }
-        if (found) {
-            if (push_span(&list, &span) != 0) {
+    word_gate gate;
+    gate_init(&gate);
+    /* Only a letter, digit or apostrophe after a non-alphanumeric byte can
+     * start a span.  They are found 64 bytes at a time as a bit mask (no
+     * branch per word boundary) and tried in order, unless an earlier
+     * attempt already consumed them (next). */
+    size_t next = 0;
+    uint64_t prev_alnum = 0; /* byte before the block is alphanumeric */
+    for (size_t base = 0; base < len && list.n < MAX_SPANS; base += 64) {
+        size_t n = len - base < 64 ? len - base : 64;
+        uint64_t alnum, apos;
+        block_classes(t + base, n, &alnum, &apos);
+        uint64_t starts = (alnum | apos) & ~((alnum << 1) | prev_alnum);
+        prev_alnum = alnum >> 63;
+        while (starts && list.n < MAX_SPANS) {
+            size_t pos = base + (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            if (pos < next || !date_boundary(t, pos))
+                continue;
+            next = try_at(t, len, pos, sections, as_of, &gate, &list);
+            if (next == (size_t)-1) {
                 free(list.v);
                 return KPISCAN_ERR_NOMEM;
             }
-            pos = span.offset + span.length;
-            continue;
         }
-        /* Skip the date, or the rest of this word or number: nothing can
-         * start inside it, and skipping keeps the scan linear. */
-        if (date_end > pos)
-            pos = date_end;
-        else if (c == '\'')
-            pos++;
-        while (pos < len && is_alnum(t[pos]))
-            pos++;
     }
 
     double range_years;

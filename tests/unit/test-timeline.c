@@ -521,6 +521,46 @@ START_TEST(test_hostile_input)
 }
 END_TEST
 
+/* The scan looks for possible starts 64 bytes at a time; what it finds
+ * must not depend on where the 64-byte blocks fall.  Each text is shifted
+ * by 0..200 bytes of padding and must give the same spans, at shifted
+ * offsets.  The texts put starts right after letters, digits and
+ * apostrophes, so a start wrongly taken or missed at a block edge shows. */
+static const char *const SHIFTED[] = {
+    "x2019 Jan 2015 - Dec 2015 '19-'20 5 years of experience 'ab Since 2017",
+    "Analyst\nMarch 2016 to Present\nexperience of 7 years\n2012-2015",
+    "abcJan 2015 - Dec 2015 x'19 - '20 y5 years of experience",
+};
+
+START_TEST(test_block_edges)
+{
+    const char *body = SHIFTED[_i];
+    size_t blen = strlen(body);
+    kps_timeline ref;
+    extract(body, AS_OF, &ref);
+    ck_assert_uint_gt(ref.n, 0);
+    for (size_t shift = 1; shift <= 200; shift++) {
+        char *t = malloc(shift + blen + 1);
+        ck_assert_ptr_nonnull(t);
+        for (size_t i = 0; i < shift; i++)
+            t[i] = (i % 7 == 6) ? '\n' : ' ';
+        memcpy(t + shift, body, blen + 1);
+        kps_timeline tl;
+        extract(t, AS_OF, &tl);
+        ck_assert_uint_eq(tl.n, ref.n);
+        for (size_t k = 0; k < tl.n; k++) {
+            ck_assert_int_eq(tl.spans[k].kind, ref.spans[k].kind);
+            ck_assert_uint_eq(tl.spans[k].offset, ref.spans[k].offset + shift);
+            ck_assert_uint_eq(tl.spans[k].length, ref.spans[k].length);
+            ck_assert_years(tl.spans[k].years, ref.spans[k].years);
+        }
+        kps_timeline_free(&tl);
+        free(t);
+    }
+    kps_timeline_free(&ref);
+}
+END_TEST
+
 static Suite *timeline_suite(void)
 {
     Suite *s = suite_create("timeline");
@@ -552,6 +592,8 @@ static Suite *timeline_suite(void)
     tc = tcase_create("edges");
     tcase_add_test(tc, test_arguments);
     tcase_add_test(tc, test_text_order_and_offsets);
+    tcase_add_loop_test(tc, test_block_edges, 0,
+                        (int)(sizeof SHIFTED / sizeof SHIFTED[0]));
     tcase_add_loop_test(tc, test_hostile_input, 0,
                         (int)(sizeof HOSTILE / sizeof HOSTILE[0]));
     tcase_set_timeout(tc, 60);
