@@ -262,6 +262,36 @@ void kps_timeline_free(kps_timeline *t);
 /* Small helpers (util.c)                                              */
 /* ------------------------------------------------------------------ */
 
+/* Tests on eight bytes at once (SWAR), for the loops that pass over every
+ * byte of a document.  Text has a line feed every few dozen bytes, so the
+ * tests let LF through: a word holding one need not be looked at byte by
+ * byte. */
+#define KPS_SWAR_ONES ((uint64_t)0x0101010101010101ULL)
+#define KPS_SWAR_HIGHS ((uint64_t)0x8080808080808080ULL)
+
+/* Some byte of w is a C0 control (0x00..0x1F) other than LF.  LF is XORed
+ * to 0, which moves every other control to 0x01..0x1F; then the classic
+ * "a byte strictly between m and n" test with m = 0, n = 0x20 (bytes with
+ * the high bit set do not count; no carry crosses a byte). */
+static inline int kps_swar_control_not_lf(uint64_t w)
+{
+    uint64_t x = w ^ (KPS_SWAR_ONES * 0x0A);
+    uint64_t low = x & (KPS_SWAR_ONES * 0x7F);
+    return (((KPS_SWAR_ONES * (127 + 0x20) - low) & ~x &
+             (low + KPS_SWAR_ONES * 127)) &
+            KPS_SWAR_HIGHS) != 0;
+}
+
+/* Every byte of w is printable ASCII (0x20..0x7E) or LF. */
+static inline int kps_swar_printable_or_lf(uint64_t w)
+{
+    if (w & KPS_SWAR_HIGHS)
+        return 0;
+    /* no high bit anywhere, so +1 carries into bit 7 only from 0x7F */
+    return !((w + KPS_SWAR_ONES) & KPS_SWAR_HIGHS) &&
+           !kps_swar_control_not_lf(w);
+}
+
 /* Length of the valid UTF-8 prefix of s[0..len). */
 size_t kps_utf8_valid_prefix(const unsigned char *s, size_t len);
 /* Length of the valid UTF-8 sequence starting at s, or 0 when invalid. */
@@ -406,10 +436,13 @@ typedef struct kps_pf_scan {
     /* Private to prefilter.c: buffers reused across rules. */
     uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
     uint32_t *chunk_pos, *chunk_state;
+    /* the second half's run (record_halves) */
+    uint32_t *ev2_pos, *ev2_state, *chunk2_pos, *chunk2_state;
     size_t *cand;
     uint64_t *bits;
     size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,
-        cap_cand, cap_bits, cap_chunk, cap_chunk_state;
+        cap_cand, cap_bits, cap_chunk, cap_chunk_state, cap_ev2, cap_ev2_state,
+        cap_chunk2, cap_chunk2_state;
 } kps_pf_scan;
 void kps_pf_scan_free(kps_pf_scan *st);
 /* One automaton pass over text: which rules may match, where atoms are.

@@ -52,22 +52,9 @@ static int plain_ascii(unsigned char c)
     return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n';
 }
 
-#define WORD_ONES ((uint64_t)0x0101010101010101ULL)
-#define WORD_HIGHS ((uint64_t)0x8080808080808080ULL)
-
-/* True when none of the 8 bytes in w is < 0x20, >= 0x7F (so the word is
- * printable ASCII).  Standard SWAR tests, see "Bit Twiddling Hacks". */
-static int word_is_printable(uint64_t w)
-{
-    uint64_t below_space = (w - WORD_ONES * 0x20) & ~w & WORD_HIGHS;
-    uint64_t high_or_del = (w | ((w + WORD_ONES * 0x01) & WORD_HIGHS)) &
-                           WORD_HIGHS; /* bit 7 set, or 0x7F + 1 carries */
-    return (below_space | high_or_del) == 0;
-}
-
 /* Length of the prefix of s that can be copied unchanged: valid UTF-8
  * with no control characters except TAB and LF.  This runs over every
- * resume, so printable ASCII is skipped eight bytes at a time. */
+ * resume, so printable ASCII and LF are skipped eight bytes at a time. */
 static size_t clean_prefix(const unsigned char *s, size_t len)
 {
     size_t i = 0;
@@ -75,7 +62,7 @@ static size_t clean_prefix(const unsigned char *s, size_t len)
         while (len - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, sizeof w);
-            if (!word_is_printable(w))
+            if (!kps_swar_printable_or_lf(w))
                 break;
             i += 8;
         }

@@ -418,6 +418,52 @@ START_TEST(null_limits_and_error)
 }
 END_TEST
 
+/* The eight-byte tests of internal.h against a byte-by-byte reading: every
+ * byte value at every position, among fillers of each kind (plain, LF,
+ * high bytes, space, DEL, NUL), and two odd bytes in one word. */
+static int ref_control_not_lf(const unsigned char *b)
+{
+    for (int i = 0; i < 8; i++)
+        if (b[i] < 0x20 && b[i] != '\n')
+            return 1;
+    return 0;
+}
+
+static int ref_printable_or_lf(const unsigned char *b)
+{
+    for (int i = 0; i < 8; i++)
+        if (!((b[i] >= 0x20 && b[i] < 0x7F) || b[i] == '\n'))
+            return 0;
+    return 1;
+}
+
+static void check_word(const unsigned char *b)
+{
+    uint64_t w;
+    memcpy(&w, b, sizeof w);
+    ck_assert_int_eq(kps_swar_control_not_lf(w), ref_control_not_lf(b));
+    ck_assert_int_eq(kps_swar_printable_or_lf(w), ref_printable_or_lf(b));
+}
+
+START_TEST(swar_tests_match_bytewise)
+{
+    static const unsigned char fillers[] = {'a',  '\n', 0x80, 0xFF, ' ',
+                                            0x7F, 0x00, 0x1F, 0xC3};
+    unsigned char b[8];
+    for (size_t f = 0; f < sizeof fillers; f++)
+        for (int pos = 0; pos < 8; pos++)
+            for (int v = 0; v < 256; v++) {
+                memset(b, fillers[f], sizeof b);
+                b[pos] = (unsigned char)v;
+                check_word(b);
+                for (int v2 = 0; v2 < 256; v2 += 7) {
+                    b[(pos + 3) % 8] = (unsigned char)v2;
+                    check_word(b);
+                }
+            }
+}
+END_TEST
+
 START_TEST(random_bytes_give_clean_utf8)
 {
     /* Whatever comes in (without NUL), what comes out is valid UTF-8
@@ -472,6 +518,7 @@ static Suite *textdecode_suite(void)
     tcase_add_test(tc, text_limit);
     tcase_add_test(tc, null_limits_and_error);
     tcase_add_test(tc, random_bytes_give_clean_utf8);
+    tcase_add_test(tc, swar_tests_match_bytewise);
     suite_add_tcase(s, tc);
     return s;
 }
