@@ -20,6 +20,7 @@
  * "Skills: Excel, SQL" (known phrase, ':' and content on the same line)
  * also starts a section; there the length limit applies to the phrase only.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,224 +35,235 @@
 
 typedef struct heading_phrase {
     const char *phrase; /* lower case, single spaces, "and" for '&' */
+    size_t len;         /* strlen(phrase), so most entries cost one compare */
     kps_section section;
 } heading_phrase;
+#define PHRASE(s, section)                                                     \
+    {                                                                          \
+        s, sizeof s - 1, section                                               \
+    }
 
 static const heading_phrase PHRASES[] = {
     /* summary */
-    {"summary", KPS_SECTION_SUMMARY},
-    {"professional summary", KPS_SECTION_SUMMARY},
-    {"executive summary", KPS_SECTION_SUMMARY},
-    {"career summary", KPS_SECTION_SUMMARY},
-    {"summary of qualifications", KPS_SECTION_SUMMARY},
-    {"qualifications summary", KPS_SECTION_SUMMARY},
-    {"qualification summary", KPS_SECTION_SUMMARY},
-    {"summary of experience", KPS_SECTION_SUMMARY},
-    {"experience summary", KPS_SECTION_SUMMARY},
-    {"profile", KPS_SECTION_SUMMARY},
-    {"professional profile", KPS_SECTION_SUMMARY},
-    {"executive profile", KPS_SECTION_SUMMARY},
-    {"career profile", KPS_SECTION_SUMMARY},
-    {"personal profile", KPS_SECTION_SUMMARY},
-    {"profile summary", KPS_SECTION_SUMMARY},
-    {"objective", KPS_SECTION_SUMMARY},
-    {"career objective", KPS_SECTION_SUMMARY},
-    {"professional objective", KPS_SECTION_SUMMARY},
-    {"job objective", KPS_SECTION_SUMMARY},
-    {"objectives", KPS_SECTION_SUMMARY},
-    {"about me", KPS_SECTION_SUMMARY},
-    {"career overview", KPS_SECTION_SUMMARY},
-    {"professional overview", KPS_SECTION_SUMMARY},
-    {"overview", KPS_SECTION_SUMMARY},
-    {"career focus", KPS_SECTION_SUMMARY},
-    {"introduction", KPS_SECTION_SUMMARY},
+    PHRASE("summary", KPS_SECTION_SUMMARY),
+    PHRASE("professional summary", KPS_SECTION_SUMMARY),
+    PHRASE("executive summary", KPS_SECTION_SUMMARY),
+    PHRASE("career summary", KPS_SECTION_SUMMARY),
+    PHRASE("summary of qualifications", KPS_SECTION_SUMMARY),
+    PHRASE("qualifications summary", KPS_SECTION_SUMMARY),
+    PHRASE("qualification summary", KPS_SECTION_SUMMARY),
+    PHRASE("summary of experience", KPS_SECTION_SUMMARY),
+    PHRASE("experience summary", KPS_SECTION_SUMMARY),
+    PHRASE("profile", KPS_SECTION_SUMMARY),
+    PHRASE("professional profile", KPS_SECTION_SUMMARY),
+    PHRASE("executive profile", KPS_SECTION_SUMMARY),
+    PHRASE("career profile", KPS_SECTION_SUMMARY),
+    PHRASE("personal profile", KPS_SECTION_SUMMARY),
+    PHRASE("profile summary", KPS_SECTION_SUMMARY),
+    PHRASE("objective", KPS_SECTION_SUMMARY),
+    PHRASE("career objective", KPS_SECTION_SUMMARY),
+    PHRASE("professional objective", KPS_SECTION_SUMMARY),
+    PHRASE("job objective", KPS_SECTION_SUMMARY),
+    PHRASE("objectives", KPS_SECTION_SUMMARY),
+    PHRASE("about me", KPS_SECTION_SUMMARY),
+    PHRASE("career overview", KPS_SECTION_SUMMARY),
+    PHRASE("professional overview", KPS_SECTION_SUMMARY),
+    PHRASE("overview", KPS_SECTION_SUMMARY),
+    PHRASE("career focus", KPS_SECTION_SUMMARY),
+    PHRASE("introduction", KPS_SECTION_SUMMARY),
 
     /* experience */
-    {"experience", KPS_SECTION_EXPERIENCE},
-    {"work experience", KPS_SECTION_EXPERIENCE},
-    {"professional experience", KPS_SECTION_EXPERIENCE},
-    {"relevant experience", KPS_SECTION_EXPERIENCE},
-    {"related experience", KPS_SECTION_EXPERIENCE},
-    {"employment", KPS_SECTION_EXPERIENCE},
-    {"employment history", KPS_SECTION_EXPERIENCE},
-    {"employment experience", KPS_SECTION_EXPERIENCE},
-    {"work history", KPS_SECTION_EXPERIENCE},
-    {"career history", KPS_SECTION_EXPERIENCE},
-    {"professional history", KPS_SECTION_EXPERIENCE},
-    {"experience history", KPS_SECTION_EXPERIENCE},
-    {"experience and accomplishments", KPS_SECTION_EXPERIENCE},
-    {"professional experience and accomplishments", KPS_SECTION_EXPERIENCE},
-    {"relevant work experience", KPS_SECTION_EXPERIENCE},
-    {"relevant professional experience", KPS_SECTION_EXPERIENCE},
-    {"military experience", KPS_SECTION_EXPERIENCE},
-    {"military service", KPS_SECTION_EXPERIENCE},
-    {"teaching experience", KPS_SECTION_EXPERIENCE},
-    {"management experience", KPS_SECTION_EXPERIENCE},
-    {"leadership experience", KPS_SECTION_EXPERIENCE},
-    {"industry experience", KPS_SECTION_EXPERIENCE},
-    {"consulting experience", KPS_SECTION_EXPERIENCE},
-    {"internship experience", KPS_SECTION_EXPERIENCE},
-    {"internships", KPS_SECTION_EXPERIENCE},
-    {"additional experience", KPS_SECTION_EXPERIENCE},
-    {"other experience", KPS_SECTION_EXPERIENCE},
-    {"previous experience", KPS_SECTION_EXPERIENCE},
-    {"work experiences", KPS_SECTION_EXPERIENCE},
-    {"experiences", KPS_SECTION_EXPERIENCE},
+    PHRASE("experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("work experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("professional experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("relevant experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("related experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("employment", KPS_SECTION_EXPERIENCE),
+    PHRASE("employment history", KPS_SECTION_EXPERIENCE),
+    PHRASE("employment experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("work history", KPS_SECTION_EXPERIENCE),
+    PHRASE("career history", KPS_SECTION_EXPERIENCE),
+    PHRASE("professional history", KPS_SECTION_EXPERIENCE),
+    PHRASE("experience history", KPS_SECTION_EXPERIENCE),
+    PHRASE("experience and accomplishments", KPS_SECTION_EXPERIENCE),
+    PHRASE("professional experience and accomplishments",
+           KPS_SECTION_EXPERIENCE),
+    PHRASE("relevant work experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("relevant professional experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("military experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("military service", KPS_SECTION_EXPERIENCE),
+    PHRASE("teaching experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("management experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("leadership experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("industry experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("consulting experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("internship experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("internships", KPS_SECTION_EXPERIENCE),
+    PHRASE("additional experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("other experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("previous experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("work experiences", KPS_SECTION_EXPERIENCE),
+    PHRASE("experiences", KPS_SECTION_EXPERIENCE),
 
     /* education */
-    {"education", KPS_SECTION_EDUCATION},
-    {"education and training", KPS_SECTION_EDUCATION},
-    {"education and certifications", KPS_SECTION_EDUCATION},
-    {"education and certification", KPS_SECTION_EDUCATION},
-    {"education and qualifications", KPS_SECTION_EDUCATION},
-    {"education and professional development", KPS_SECTION_EDUCATION},
-    {"education and credentials", KPS_SECTION_EDUCATION},
-    {"educational background", KPS_SECTION_EDUCATION},
-    {"educational qualifications", KPS_SECTION_EDUCATION},
-    {"educational qualification", KPS_SECTION_EDUCATION},
-    {"educational details", KPS_SECTION_EDUCATION},
-    {"academic background", KPS_SECTION_EDUCATION},
-    {"academic qualifications", KPS_SECTION_EDUCATION},
-    {"academic qualification", KPS_SECTION_EDUCATION},
-    {"academic details", KPS_SECTION_EDUCATION},
-    {"academics", KPS_SECTION_EDUCATION},
-    {"academic profile", KPS_SECTION_EDUCATION},
-    {"academic history", KPS_SECTION_EDUCATION},
-    {"education history", KPS_SECTION_EDUCATION},
-    {"education details", KPS_SECTION_EDUCATION},
-    {"education background", KPS_SECTION_EDUCATION},
-    {"training and education", KPS_SECTION_EDUCATION},
-    {"coursework", KPS_SECTION_EDUCATION},
-    {"relevant coursework", KPS_SECTION_EDUCATION},
+    PHRASE("education", KPS_SECTION_EDUCATION),
+    PHRASE("education and training", KPS_SECTION_EDUCATION),
+    PHRASE("education and certifications", KPS_SECTION_EDUCATION),
+    PHRASE("education and certification", KPS_SECTION_EDUCATION),
+    PHRASE("education and qualifications", KPS_SECTION_EDUCATION),
+    PHRASE("education and professional development", KPS_SECTION_EDUCATION),
+    PHRASE("education and credentials", KPS_SECTION_EDUCATION),
+    PHRASE("educational background", KPS_SECTION_EDUCATION),
+    PHRASE("educational qualifications", KPS_SECTION_EDUCATION),
+    PHRASE("educational qualification", KPS_SECTION_EDUCATION),
+    PHRASE("educational details", KPS_SECTION_EDUCATION),
+    PHRASE("academic background", KPS_SECTION_EDUCATION),
+    PHRASE("academic qualifications", KPS_SECTION_EDUCATION),
+    PHRASE("academic qualification", KPS_SECTION_EDUCATION),
+    PHRASE("academic details", KPS_SECTION_EDUCATION),
+    PHRASE("academics", KPS_SECTION_EDUCATION),
+    PHRASE("academic profile", KPS_SECTION_EDUCATION),
+    PHRASE("academic history", KPS_SECTION_EDUCATION),
+    PHRASE("education history", KPS_SECTION_EDUCATION),
+    PHRASE("education details", KPS_SECTION_EDUCATION),
+    PHRASE("education background", KPS_SECTION_EDUCATION),
+    PHRASE("training and education", KPS_SECTION_EDUCATION),
+    PHRASE("coursework", KPS_SECTION_EDUCATION),
+    PHRASE("relevant coursework", KPS_SECTION_EDUCATION),
 
     /* skills */
-    {"skills", KPS_SECTION_SKILLS},
-    {"skill", KPS_SECTION_SKILLS},
-    {"technical skills", KPS_SECTION_SKILLS},
-    {"key skills", KPS_SECTION_SKILLS},
-    {"core skills", KPS_SECTION_SKILLS},
-    {"professional skills", KPS_SECTION_SKILLS},
-    {"computer skills", KPS_SECTION_SKILLS},
-    {"relevant skills", KPS_SECTION_SKILLS},
-    {"skills summary", KPS_SECTION_SKILLS},
-    {"summary of skills", KPS_SECTION_SKILLS},
-    {"skill highlights", KPS_SECTION_SKILLS},
-    {"skills highlights", KPS_SECTION_SKILLS},
-    {"skills and abilities", KPS_SECTION_SKILLS},
-    {"skills and qualifications", KPS_SECTION_SKILLS},
-    {"skills and expertise", KPS_SECTION_SKILLS},
-    {"skills and competencies", KPS_SECTION_SKILLS},
-    {"skill set", KPS_SECTION_SKILLS},
-    {"skillset", KPS_SECTION_SKILLS},
-    {"technical skills and qualifications", KPS_SECTION_SKILLS},
-    {"technical proficiencies", KPS_SECTION_SKILLS},
-    {"technical expertise", KPS_SECTION_SKILLS},
-    {"technical summary", KPS_SECTION_SKILLS},
-    {"it skills", KPS_SECTION_SKILLS},
-    {"highlights", KPS_SECTION_SKILLS},
-    {"core qualifications", KPS_SECTION_SKILLS},
-    {"qualifications", KPS_SECTION_SKILLS},
-    {"core competencies", KPS_SECTION_SKILLS},
-    {"key competencies", KPS_SECTION_SKILLS},
-    {"competencies", KPS_SECTION_SKILLS},
-    {"core strengths", KPS_SECTION_SKILLS},
-    {"strengths", KPS_SECTION_SKILLS},
-    {"areas of expertise", KPS_SECTION_SKILLS},
-    {"area of expertise", KPS_SECTION_SKILLS},
-    {"expertise", KPS_SECTION_SKILLS},
-    {"tools", KPS_SECTION_SKILLS},
-    {"tools and technologies", KPS_SECTION_SKILLS},
-    {"technologies", KPS_SECTION_SKILLS},
-    {"software", KPS_SECTION_SKILLS},
+    PHRASE("skills", KPS_SECTION_SKILLS),
+    PHRASE("skill", KPS_SECTION_SKILLS),
+    PHRASE("technical skills", KPS_SECTION_SKILLS),
+    PHRASE("key skills", KPS_SECTION_SKILLS),
+    PHRASE("core skills", KPS_SECTION_SKILLS),
+    PHRASE("professional skills", KPS_SECTION_SKILLS),
+    PHRASE("computer skills", KPS_SECTION_SKILLS),
+    PHRASE("relevant skills", KPS_SECTION_SKILLS),
+    PHRASE("skills summary", KPS_SECTION_SKILLS),
+    PHRASE("summary of skills", KPS_SECTION_SKILLS),
+    PHRASE("skill highlights", KPS_SECTION_SKILLS),
+    PHRASE("skills highlights", KPS_SECTION_SKILLS),
+    PHRASE("skills and abilities", KPS_SECTION_SKILLS),
+    PHRASE("skills and qualifications", KPS_SECTION_SKILLS),
+    PHRASE("skills and expertise", KPS_SECTION_SKILLS),
+    PHRASE("skills and competencies", KPS_SECTION_SKILLS),
+    PHRASE("skill set", KPS_SECTION_SKILLS),
+    PHRASE("skillset", KPS_SECTION_SKILLS),
+    PHRASE("technical skills and qualifications", KPS_SECTION_SKILLS),
+    PHRASE("technical proficiencies", KPS_SECTION_SKILLS),
+    PHRASE("technical expertise", KPS_SECTION_SKILLS),
+    PHRASE("technical summary", KPS_SECTION_SKILLS),
+    PHRASE("it skills", KPS_SECTION_SKILLS),
+    PHRASE("highlights", KPS_SECTION_SKILLS),
+    PHRASE("core qualifications", KPS_SECTION_SKILLS),
+    PHRASE("qualifications", KPS_SECTION_SKILLS),
+    PHRASE("core competencies", KPS_SECTION_SKILLS),
+    PHRASE("key competencies", KPS_SECTION_SKILLS),
+    PHRASE("competencies", KPS_SECTION_SKILLS),
+    PHRASE("core strengths", KPS_SECTION_SKILLS),
+    PHRASE("strengths", KPS_SECTION_SKILLS),
+    PHRASE("areas of expertise", KPS_SECTION_SKILLS),
+    PHRASE("area of expertise", KPS_SECTION_SKILLS),
+    PHRASE("expertise", KPS_SECTION_SKILLS),
+    PHRASE("tools", KPS_SECTION_SKILLS),
+    PHRASE("tools and technologies", KPS_SECTION_SKILLS),
+    PHRASE("technologies", KPS_SECTION_SKILLS),
+    PHRASE("software", KPS_SECTION_SKILLS),
 
     /* certifications */
-    {"certifications", KPS_SECTION_CERTIFICATIONS},
-    {"certification", KPS_SECTION_CERTIFICATIONS},
-    {"certificates", KPS_SECTION_CERTIFICATIONS},
-    {"certificate", KPS_SECTION_CERTIFICATIONS},
-    {"professional certifications", KPS_SECTION_CERTIFICATIONS},
-    {"licenses", KPS_SECTION_CERTIFICATIONS},
-    {"license", KPS_SECTION_CERTIFICATIONS},
-    {"licenses and certifications", KPS_SECTION_CERTIFICATIONS},
-    {"licenses and certificates", KPS_SECTION_CERTIFICATIONS},
-    {"certifications and licenses", KPS_SECTION_CERTIFICATIONS},
-    {"certifications and training", KPS_SECTION_CERTIFICATIONS},
-    {"training and certifications", KPS_SECTION_CERTIFICATIONS},
-    {"training and certification", KPS_SECTION_CERTIFICATIONS},
-    {"licensure", KPS_SECTION_CERTIFICATIONS},
-    {"credentials", KPS_SECTION_CERTIFICATIONS},
+    PHRASE("certifications", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("certification", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("certificates", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("certificate", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("professional certifications", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("licenses", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("license", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("licenses and certifications", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("licenses and certificates", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("certifications and licenses", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("certifications and training", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("training and certifications", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("training and certification", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("licensure", KPS_SECTION_CERTIFICATIONS),
+    PHRASE("credentials", KPS_SECTION_CERTIFICATIONS),
 
     /* projects */
-    {"projects", KPS_SECTION_PROJECTS},
-    {"key projects", KPS_SECTION_PROJECTS},
-    {"academic projects", KPS_SECTION_PROJECTS},
-    {"personal projects", KPS_SECTION_PROJECTS},
-    {"selected projects", KPS_SECTION_PROJECTS},
-    {"project experience", KPS_SECTION_PROJECTS},
-    {"projects undertaken", KPS_SECTION_PROJECTS},
-    {"project details", KPS_SECTION_PROJECTS},
+    PHRASE("projects", KPS_SECTION_PROJECTS),
+    PHRASE("key projects", KPS_SECTION_PROJECTS),
+    PHRASE("academic projects", KPS_SECTION_PROJECTS),
+    PHRASE("personal projects", KPS_SECTION_PROJECTS),
+    PHRASE("selected projects", KPS_SECTION_PROJECTS),
+    PHRASE("project experience", KPS_SECTION_PROJECTS),
+    PHRASE("projects undertaken", KPS_SECTION_PROJECTS),
+    PHRASE("project details", KPS_SECTION_PROJECTS),
 
     /* headings that end a section without being one we score */
-    {"interests", KPS_SECTION_OTHER},
-    {"hobbies", KPS_SECTION_OTHER},
-    {"hobbies and interests", KPS_SECTION_OTHER},
-    {"personal interests", KPS_SECTION_OTHER},
-    {"references", KPS_SECTION_OTHER},
-    {"languages", KPS_SECTION_OTHER},
-    {"language skills", KPS_SECTION_OTHER},
-    {"awards", KPS_SECTION_OTHER},
-    {"honors", KPS_SECTION_OTHER},
-    {"honors and awards", KPS_SECTION_OTHER},
-    {"awards and honors", KPS_SECTION_OTHER},
-    {"awards and recognition", KPS_SECTION_OTHER},
-    {"activities and honors", KPS_SECTION_OTHER},
-    {"activities", KPS_SECTION_OTHER},
-    {"extracurricular activities", KPS_SECTION_OTHER},
-    {"accomplishments", KPS_SECTION_OTHER},
-    {"core accomplishments", KPS_SECTION_OTHER},
-    {"key accomplishments", KPS_SECTION_OTHER},
-    {"achievements", KPS_SECTION_OTHER},
-    {"key achievements", KPS_SECTION_OTHER},
-    {"volunteer", KPS_SECTION_OTHER},
-    {"volunteer experience", KPS_SECTION_OTHER},
-    {"volunteer work", KPS_SECTION_OTHER},
-    {"volunteering", KPS_SECTION_OTHER},
-    {"community service", KPS_SECTION_OTHER},
-    {"community involvement", KPS_SECTION_OTHER},
-    {"publications", KPS_SECTION_OTHER},
-    {"presentations and publications", KPS_SECTION_OTHER},
-    {"publications and presentations", KPS_SECTION_OTHER},
-    {"additional information", KPS_SECTION_OTHER},
-    {"additional skills", KPS_SECTION_SKILLS},
-    {"personal information", KPS_SECTION_OTHER},
-    {"personal details", KPS_SECTION_OTHER},
-    {"personal data", KPS_SECTION_OTHER},
-    {"contact", KPS_SECTION_OTHER},
-    {"contact information", KPS_SECTION_OTHER},
-    {"affiliations", KPS_SECTION_OTHER},
-    {"professional affiliations", KPS_SECTION_OTHER},
-    {"memberships", KPS_SECTION_OTHER},
-    {"professional memberships", KPS_SECTION_OTHER},
-    {"associations", KPS_SECTION_OTHER},
-    {"professional associations", KPS_SECTION_OTHER},
-    {"professional development", KPS_SECTION_OTHER},
-    {"research experience", KPS_SECTION_EXPERIENCE},
-    {"responsibilities", KPS_SECTION_EXPERIENCE},
-    {"key responsibilities", KPS_SECTION_EXPERIENCE},
-    {"responsibilities and achievements", KPS_SECTION_EXPERIENCE},
-    {"key responsibilities and achievements", KPS_SECTION_EXPERIENCE},
-    {"duties and responsibilities", KPS_SECTION_EXPERIENCE},
+    PHRASE("interests", KPS_SECTION_OTHER),
+    PHRASE("hobbies", KPS_SECTION_OTHER),
+    PHRASE("hobbies and interests", KPS_SECTION_OTHER),
+    PHRASE("personal interests", KPS_SECTION_OTHER),
+    PHRASE("references", KPS_SECTION_OTHER),
+    PHRASE("languages", KPS_SECTION_OTHER),
+    PHRASE("language skills", KPS_SECTION_OTHER),
+    PHRASE("awards", KPS_SECTION_OTHER),
+    PHRASE("honors", KPS_SECTION_OTHER),
+    PHRASE("honors and awards", KPS_SECTION_OTHER),
+    PHRASE("awards and honors", KPS_SECTION_OTHER),
+    PHRASE("awards and recognition", KPS_SECTION_OTHER),
+    PHRASE("activities and honors", KPS_SECTION_OTHER),
+    PHRASE("activities", KPS_SECTION_OTHER),
+    PHRASE("extracurricular activities", KPS_SECTION_OTHER),
+    PHRASE("accomplishments", KPS_SECTION_OTHER),
+    PHRASE("core accomplishments", KPS_SECTION_OTHER),
+    PHRASE("key accomplishments", KPS_SECTION_OTHER),
+    PHRASE("achievements", KPS_SECTION_OTHER),
+    PHRASE("key achievements", KPS_SECTION_OTHER),
+    PHRASE("volunteer", KPS_SECTION_OTHER),
+    PHRASE("volunteer experience", KPS_SECTION_OTHER),
+    PHRASE("volunteer work", KPS_SECTION_OTHER),
+    PHRASE("volunteering", KPS_SECTION_OTHER),
+    PHRASE("community service", KPS_SECTION_OTHER),
+    PHRASE("community involvement", KPS_SECTION_OTHER),
+    PHRASE("publications", KPS_SECTION_OTHER),
+    PHRASE("presentations and publications", KPS_SECTION_OTHER),
+    PHRASE("publications and presentations", KPS_SECTION_OTHER),
+    PHRASE("additional information", KPS_SECTION_OTHER),
+    PHRASE("additional skills", KPS_SECTION_SKILLS),
+    PHRASE("personal information", KPS_SECTION_OTHER),
+    PHRASE("personal details", KPS_SECTION_OTHER),
+    PHRASE("personal data", KPS_SECTION_OTHER),
+    PHRASE("contact", KPS_SECTION_OTHER),
+    PHRASE("contact information", KPS_SECTION_OTHER),
+    PHRASE("affiliations", KPS_SECTION_OTHER),
+    PHRASE("professional affiliations", KPS_SECTION_OTHER),
+    PHRASE("memberships", KPS_SECTION_OTHER),
+    PHRASE("professional memberships", KPS_SECTION_OTHER),
+    PHRASE("associations", KPS_SECTION_OTHER),
+    PHRASE("professional associations", KPS_SECTION_OTHER),
+    PHRASE("professional development", KPS_SECTION_OTHER),
+    PHRASE("research experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("responsibilities", KPS_SECTION_EXPERIENCE),
+    PHRASE("key responsibilities", KPS_SECTION_EXPERIENCE),
+    PHRASE("responsibilities and achievements", KPS_SECTION_EXPERIENCE),
+    PHRASE("key responsibilities and achievements", KPS_SECTION_EXPERIENCE),
+    PHRASE("duties and responsibilities", KPS_SECTION_EXPERIENCE),
 };
 
 /* Words that head a section only when written as a heading is, in
  * capitals or with a trailing colon ("TRAINING", "Work:"): in running text
  * and skills lists they are ordinary words. */
 static const heading_phrase EMPHASISED_PHRASES[] = {
-    {"training", KPS_SECTION_EDUCATION}, {"studies", KPS_SECTION_EDUCATION},
-    {"study", KPS_SECTION_EDUCATION},    {"work", KPS_SECTION_EXPERIENCE},
-    {"jobs", KPS_SECTION_EXPERIENCE},    {"positions", KPS_SECTION_EXPERIENCE},
-    {"keywords", KPS_SECTION_SKILLS},    {"key words", KPS_SECTION_SKILLS},
-    {"tools", KPS_SECTION_SKILLS},       {"career break", KPS_SECTION_OTHER},
+    PHRASE("training", KPS_SECTION_EDUCATION),
+    PHRASE("studies", KPS_SECTION_EDUCATION),
+    PHRASE("study", KPS_SECTION_EDUCATION),
+    PHRASE("work", KPS_SECTION_EXPERIENCE),
+    PHRASE("jobs", KPS_SECTION_EXPERIENCE),
+    PHRASE("positions", KPS_SECTION_EXPERIENCE),
+    PHRASE("keywords", KPS_SECTION_SKILLS),
+    PHRASE("key words", KPS_SECTION_SKILLS),
+    PHRASE("tools", KPS_SECTION_SKILLS),
+    PHRASE("career break", KPS_SECTION_OTHER),
 };
 
 const char *kps_section_name(kps_section s)
@@ -419,19 +431,55 @@ static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
     return n;
 }
 
-/* Most short capitalised lines are not headings; comparing the first
- * letter before calling strcmp() keeps this lookup cheap for them. */
-static kps_section lookup_phrase(const char *norm, int emphasised)
+/*
+ * Most short capitalised lines are not headings.  A 1,024-bit filter keyed
+ * by a phrase's length and its first, second and last letters rejects
+ * nearly all of them before the tables are walked.  It is built from the
+ * tables on each kps_sections_detect() call (two hundred bits set), so it
+ * cannot fall out of step with them and needs no global state.
+ */
+typedef struct phrase_filter {
+    uint64_t bits[16];
+} phrase_filter;
+
+static unsigned phrase_key(const char *s, size_t n)
 {
+    return ((unsigned)n * 131u + (unsigned char)s[0] * 31u +
+            (unsigned char)s[n > 1] * 7u + (unsigned char)s[n - 1]) &
+           1023u;
+}
+
+static void filter_add(phrase_filter *f, const heading_phrase *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = phrase_key(v[i].phrase, v[i].len);
+        f->bits[k / 64] |= (uint64_t)1 << (k % 64);
+    }
+}
+
+static void filter_init(phrase_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    filter_add(f, PHRASES, sizeof PHRASES / sizeof PHRASES[0]);
+    filter_add(f, EMPHASISED_PHRASES,
+               sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]);
+}
+
+/* norm: n > 0 bytes. */
+static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
+                                 size_t n, int emphasised)
+{
+    unsigned k = phrase_key(norm, n);
+    if (!((f->bits[k / 64] >> (k % 64)) & 1u))
+        return KPS_SECTION_NONE;
     for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
-        if (PHRASES[i].phrase[0] == norm[0] &&
-            strcmp(PHRASES[i].phrase, norm) == 0)
+        if (PHRASES[i].len == n && memcmp(PHRASES[i].phrase, norm, n) == 0)
             return PHRASES[i].section;
     if (emphasised)
         for (size_t i = 0;
              i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
-            if (EMPHASISED_PHRASES[i].phrase[0] == norm[0] &&
-                strcmp(EMPHASISED_PHRASES[i].phrase, norm) == 0)
+            if (EMPHASISED_PHRASES[i].len == n &&
+                memcmp(EMPHASISED_PHRASES[i].phrase, norm, n) == 0)
                 return EMPHASISED_PHRASES[i].section;
     return KPS_SECTION_NONE;
 }
@@ -474,8 +522,8 @@ static int starts_upper(const unsigned char *text, size_t b, size_t e)
 
 /* Classify the phrase text[b..e) (already trimmed); NONE if not a heading.
  * colon: the phrase ended in ':' on its line. */
-static kps_section classify(const unsigned char *text, size_t b, size_t e,
-                            int colon)
+static kps_section classify(const phrase_filter *f, const unsigned char *text,
+                            size_t b, size_t e, int colon)
 {
     char norm[MAX_HEADING_BYTES + 16];
     size_t words = 0;
@@ -486,7 +534,7 @@ static kps_section classify(const unsigned char *text, size_t b, size_t e,
     size_t n = normalise_candidate(text + b, e - b, norm, sizeof norm, &words);
     kps_section s = KPS_SECTION_NONE;
     if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS)
-        s = lookup_phrase(norm, colon || all_caps(text, b, e));
+        s = lookup_phrase(f, norm, n, colon || all_caps(text, b, e));
     if (s != KPS_SECTION_NONE)
         return s;
     /* Bilingual or doubled headings: "BERUFSERFAHRUNG / EXPERIENCE",
@@ -497,9 +545,9 @@ static kps_section classify(const unsigned char *text, size_t b, size_t e,
         size_t lb = b, le = i, rb = i + 1, re = e;
         trim_decoration(text, &lb, &le);
         trim_decoration(text, &rb, &re);
-        s = le > lb ? classify(text, lb, le, colon) : KPS_SECTION_NONE;
+        s = le > lb ? classify(f, text, lb, le, colon) : KPS_SECTION_NONE;
         if (s == KPS_SECTION_NONE && re > rb)
-            s = classify(text, rb, re, colon);
+            s = classify(f, text, rb, re, colon);
         return s;
     }
     return KPS_SECTION_NONE;
@@ -527,7 +575,8 @@ static int inline_denied(const unsigned char *text, size_t b, size_t e)
 }
 
 /* Decide whether line [b, e) is a heading. */
-static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
+static kps_section classify_line(const phrase_filter *f,
+                                 const unsigned char *text, size_t b, size_t e)
 {
     size_t tb = b, te = e;
     trim_decoration(text, &tb, &te);
@@ -542,7 +591,7 @@ static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
         int colon = pe < te;
         size_t pb = tb;
         trim_decoration(text, &pb, &pe);
-        kps_section s = classify(text, pb, pe, colon);
+        kps_section s = classify(f, text, pb, pe, colon);
         if (s != KPS_SECTION_NONE)
             return s;
     }
@@ -552,14 +601,13 @@ static kps_section classify_line(const unsigned char *text, size_t b, size_t e)
     size_t limit = tb + MAX_HEADING_BYTES + 1;
     if (limit > te)
         limit = te;
-    for (size_t i = tb; i < limit; i++) {
-        if (text[i] == ':') {
-            size_t pb = tb, pe = i;
-            trim_decoration(text, &pb, &pe);
-            if (inline_denied(text, pb, pe))
-                return KPS_SECTION_NONE;
-            return classify(text, pb, pe, 1);
-        }
+    const unsigned char *colon = memchr(text + tb, ':', limit - tb);
+    if (colon) {
+        size_t pb = tb, pe = (size_t)(colon - text);
+        trim_decoration(text, &pb, &pe);
+        if (inline_denied(text, pb, pe))
+            return KPS_SECTION_NONE;
+        return classify(f, text, pb, pe, 1);
     }
     return KPS_SECTION_NONE;
 }
@@ -575,11 +623,13 @@ int kps_sections_detect(const char *text, size_t len, kps_sections *out)
     if (!text)
         return KPISCAN_OK;
 
+    phrase_filter filter;
+    filter_init(&filter);
     size_t pos = 0;
     while (pos < len && n < MAX_HEADINGS) {
         const void *nl = memchr(t + pos, '\n', len - pos);
         size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
-        kps_section s = classify_line(t, pos, eol);
+        kps_section s = classify_line(&filter, t, pos, eol);
         if (s != KPS_SECTION_NONE) {
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 16;
