@@ -1009,32 +1009,74 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         ls--;
     while (le < len && le - pos < 160 && t[le] != '\n')
         le++;
-    for (size_t i = ls; i < le; i++)
+    /* Letters that begin one of the words, to skip the others fast. */
+    uint32_t first = 0;
+    for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
+        first |= (uint32_t)1 << (WORDS[w].s[0] - 'a');
+    for (size_t i = ls; i < le; i++) {
+        unsigned char c = lower(t[i]);
+        if (c < 'a' || c > 'z' || !((first >> (c - 'a')) & 1u))
+            continue;
         for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
             if (starts_with_ci(t, le, i, WORDS[w]))
                 return 1;
+    }
     return 0;
 }
 
 /*
  * Which letter words can start a span: a month or term (a range), "since",
  * a number word (a statement) or "experience"/"exp" ("experience of N
- * years").  Every other word is skipped after one table look instead of
+ * years").  Every other word is skipped after one bit test instead of
  * being tried by each parser, which keeps the timeline a small part of a
- * scan.  The table holds, for each pair of first letters, a bit per word
- * length (10 standing for "10 or more") of those keywords; it is made from
- * the keyword tables themselves on each call (a few dozen stores), so it
- * cannot fall out of step with them and needs no global state.  A
- * necessary test only: the parsers still decide.
+ * scan.  A word of three letters must be one of the three-letter keywords
+ * ("jan", "six", "exp"); a longer word must begin with the first four
+ * letters of a longer keyword ("janu", "sinc", "forty" but not "for" or
+ * "form").  Three-letter words are kept exactly (26^3 bits); four-letter
+ * prefixes are hashed into 4,096 bits, where a false positive only costs
+ * a parse.  Both sets are made from the keyword tables on each call (a few
+ * KB cleared, a few dozen bits set), so they cannot fall out of step with
+ * the tables and need no global state.  A necessary test only: the
+ * parsers still decide.
  */
+#define GATE_HASH_BITS 4096u
+
 typedef struct word_gate {
-    uint16_t len_mask[26][26];
+    uint64_t three[(26 * 26 * 26 + 63) / 64];
+    uint64_t four[GATE_HASH_BITS / 64];
 } word_gate;
+
+static unsigned letters3(const unsigned char *w)
+{
+    return ((unsigned)(lower(w[0]) - 'a') * 26u +
+            (unsigned)(lower(w[1]) - 'a')) *
+               26u +
+           (unsigned)(lower(w[2]) - 'a');
+}
+
+static unsigned letters4_hash(const unsigned char *w)
+{
+    uint32_t k = (uint32_t)letters3(w) * 26u + (uint32_t)(lower(w[3]) - 'a');
+    return (unsigned)((k * 2654435761u) >> 20) % GATE_HASH_BITS;
+}
+
+static void set_bit(uint64_t *v, unsigned k)
+{
+    v[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
+static int test_bit(const uint64_t *v, unsigned k)
+{
+    return (int)((v[k / 64] >> (k % 64)) & 1u);
+}
 
 static void gate_add(word_gate *g, kw w)
 {
-    unsigned bit = w.n >= 10 ? 10u : (unsigned)w.n;
-    g->len_mask[w.s[0] - 'a'][w.s[1] - 'a'] |= (uint16_t)(1u << bit);
+    const unsigned char *s = (const unsigned char *)w.s;
+    if (w.n == 3)
+        set_bit(g->three, letters3(s));
+    else
+        set_bit(g->four, letters4_hash(s));
 }
 
 static void gate_init(word_gate *g)
@@ -1049,16 +1091,15 @@ static void gate_init(word_gate *g)
     gate_add(g, LIT("experience"));
 }
 
+/* t[pos] is a letter. */
 static int word_may_start_span(const word_gate *g, const unsigned char *t,
                                size_t len, size_t pos)
 {
-    if (pos + 1 >= len || !is_alpha(t[pos + 1]))
-        return 0; /* every keyword has three letters or more */
-    unsigned mask = g->len_mask[lower(t[pos]) - 'a'][lower(t[pos + 1]) - 'a'];
-    if (mask == 0)
+    if (len - pos < 3 || !is_alpha(t[pos + 1]) || !is_alpha(t[pos + 2]))
         return 0;
-    size_t n = alpha_run(t, len, pos, 10);
-    return (mask >> (n >= 10 ? 10 : n)) & 1u;
+    if (len - pos == 3 || !is_alpha(t[pos + 3]))
+        return test_bit(g->three, letters3(t + pos));
+    return test_bit(g->four, letters4_hash(t + pos));
 }
 
 /* Bit i of *alnum: b[i] is an ASCII letter or digit; of *apos: b[i] is an
