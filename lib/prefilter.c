@@ -1131,6 +1131,7 @@ struct kps_ac {
     uint32_t out_row_min; /* rows at or above this one have output */
     size_t natoms;
     uint32_t *atom_len;
+    size_t max_atom_len;
     uint32_t *out_start; /* per state: range in out_atoms (nstates + 1) */
     uint32_t *out_atoms;
 };
@@ -1203,6 +1204,8 @@ kps_ac *kps_ac_build(const char *const *atoms, size_t natoms)
     for (size_t i = 0; i < natoms; i++) {
         uint32_t st = 0;
         ac->atom_len[i] = (uint32_t)strlen(atoms[i]);
+        if (ac->atom_len[i] > ac->max_atom_len)
+            ac->max_atom_len = ac->atom_len[i];
         for (const unsigned char *p = (const unsigned char *)atoms[i]; *p;
              p++) {
             unsigned k = ac->cls[*p];
@@ -1534,8 +1537,12 @@ void kps_pf_scan_free(kps_pf_scan *st)
     free(st->active);
     free(st->chunk_pos);
     free(st->chunk_state);
+    free(st->chunk2_pos);
+    free(st->chunk2_state);
     free(st->ev_pos);
     free(st->ev_state);
+    free(st->ev2_pos);
+    free(st->ev2_state);
     free(st->atom_first);
     free(st->atom_pos);
     free(st->cand);
@@ -1603,6 +1610,109 @@ static size_t run_chunk32(const uint32_t *restrict delta,
     return c;
 }
 
+/*
+ * Two automaton runs interleaved in one loop, over s[a, a + n) and
+ * s[b, b + n).  A DFA step waits for the previous step's table load, so a
+ * single run is bound by load latency; two independent runs fill each
+ * other's wait and take little more time than one.  Events as in
+ * run_chunk16(), into two buffers.
+ */
+static void run_pair16(const uint16_t *restrict delta,
+                       const unsigned char *restrict cls,
+                       const unsigned char *restrict s, size_t a, size_t b,
+                       size_t n, uint32_t *row_a, uint32_t *row_b,
+                       uint32_t out_min, unsigned shift,
+                       uint32_t *restrict pos_a, uint32_t *restrict state_a,
+                       size_t *count_a, uint32_t *restrict pos_b,
+                       uint32_t *restrict state_b, size_t *count_b)
+{
+    uint32_t x = *row_a, y = *row_b;
+    size_t ca = 0, cb = 0;
+    for (size_t i = 0; i < n; i++) {
+        x = delta[x + cls[s[a + i]]];
+        y = delta[y + cls[s[b + i]]];
+        pos_a[ca] = (uint32_t)(a + i + 1);
+        state_a[ca] = x >> shift;
+        ca += x >= out_min;
+        pos_b[cb] = (uint32_t)(b + i + 1);
+        state_b[cb] = y >> shift;
+        cb += y >= out_min;
+    }
+    *row_a = x;
+    *row_b = y;
+    *count_a = ca;
+    *count_b = cb;
+}
+
+/* Append c events to the growing event arrays (*pos, *state) holding *n. */
+static int append_events(uint32_t **pos, size_t *cap_pos, uint32_t **state,
+                         size_t *cap_state, size_t *n, const uint32_t *cpos,
+                         const uint32_t *cstate, size_t c)
+{
+    if (grow_to((void **)pos, cap_pos, *n + c + 1, sizeof **pos) ||
+        grow_to((void **)state, cap_state, *n + c + 1, sizeof **state))
+        return -1;
+    memcpy(*pos + *n, cpos, c * sizeof *cpos);
+    memcpy(*state + *n, cstate, c * sizeof *cstate);
+    *n += c;
+    return 0;
+}
+
+/*
+ * The events of a text in two halves at once (delta16 automata, texts of
+ * a few KB and more).  The second run starts max_atom_len bytes before the
+ * middle from the root, without recording: an automaton state stands for
+ * at most that many trailing bytes, so at the middle it is in exactly the
+ * state a single run would be in, and every event after the middle is the
+ * same.  The second half's events are appended after the first's, so the
+ * event list is identical to a single run's, in the same order.
+ */
+static int record_halves(const kps_ac *ac, const unsigned char *s, size_t len,
+                         kps_pf_scan *st, size_t *nev)
+{
+    size_t mid = len / 2;
+    size_t n = 0, n2 = 0;
+    uint32_t ra = 0, rb = 0;
+    for (size_t i = mid - ac->max_atom_len; i < mid; i++)
+        rb = ac->delta16[rb + ac->cls[s[i]]];
+    size_t half_b = len - mid; /* half_b >= mid, by at most one byte */
+    for (size_t off = 0; off < half_b; off += KPS_PF_CHUNK) {
+        size_t step = half_b - off < KPS_PF_CHUNK ? half_b - off : KPS_PF_CHUNK;
+        size_t ca = 0, cb = 0;
+        if (off < mid) {
+            size_t both = mid - off < step ? mid - off : step;
+            run_pair16(ac->delta16, ac->cls, s, off, mid + off, both, &ra, &rb,
+                       ac->out_row_min, ac->shift, st->chunk_pos,
+                       st->chunk_state, &ca, st->chunk2_pos, st->chunk2_state,
+                       &cb);
+            if (append_events(&st->ev_pos, &st->cap_ev, &st->ev_state,
+                              &st->cap_ev_state, &n, st->chunk_pos,
+                              st->chunk_state, ca))
+                return -1;
+            if (both < step) {
+                size_t c = run_chunk16(
+                    ac->delta16, ac->cls, s, mid + off + both, mid + off + step,
+                    &rb, ac->out_row_min, ac->shift, st->chunk2_pos + cb,
+                    st->chunk2_state + cb);
+                cb += c;
+            }
+        } else {
+            cb = run_chunk16(ac->delta16, ac->cls, s, mid + off,
+                             mid + off + step, &rb, ac->out_row_min, ac->shift,
+                             st->chunk2_pos, st->chunk2_state);
+        }
+        if (append_events(&st->ev2_pos, &st->cap_ev2, &st->ev2_state,
+                          &st->cap_ev2_state, &n2, st->chunk2_pos,
+                          st->chunk2_state, cb))
+            return -1;
+    }
+    if (append_events(&st->ev_pos, &st->cap_ev, &st->ev_state,
+                      &st->cap_ev_state, &n, st->ev2_pos, st->ev2_state, n2))
+        return -1;
+    *nev = n;
+    return 0;
+}
+
 /* One automaton pass that records every position where some atom ends,
  * then groups the end positions by atom (counting sort). */
 static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
@@ -1629,20 +1739,25 @@ static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
         return -1;
     uint32_t *cpos = st->chunk_pos, *cstate = st->chunk_state;
     uint32_t row = 0;
-    for (size_t base = 0; base < len; base += KPS_PF_CHUNK) {
-        size_t end = len - base < KPS_PF_CHUNK ? len : base + KPS_PF_CHUNK;
-        size_t c = ac->delta16 ? run_chunk16(ac->delta16, cls, s, base, end,
-                                             &row, out_min, shift, cpos, cstate)
-                               : run_chunk32(delta, cls, s, base, end, &row,
-                                             out_min, shift, cpos, cstate);
-        if (grow_to((void **)&st->ev_pos, &st->cap_ev, n + c + 1,
-                    sizeof *st->ev_pos) ||
-            grow_to((void **)&st->ev_state, &st->cap_ev_state, n + c + 1,
-                    sizeof *st->ev_state))
+    if (ac->delta16 && len >= 4 * KPS_PF_CHUNK && len / 2 > ac->max_atom_len) {
+        if (grow_to((void **)&st->chunk2_pos, &st->cap_chunk2, KPS_PF_CHUNK,
+                    sizeof *st->chunk2_pos) ||
+            grow_to((void **)&st->chunk2_state, &st->cap_chunk2_state,
+                    KPS_PF_CHUNK, sizeof *st->chunk2_state) ||
+            record_halves(ac, s, len, st, &n))
             return -1;
-        memcpy(st->ev_pos + n, cpos, c * sizeof *cpos);
-        memcpy(st->ev_state + n, cstate, c * sizeof *cstate);
-        n += c;
+    } else {
+        for (size_t base = 0; base < len; base += KPS_PF_CHUNK) {
+            size_t end = len - base < KPS_PF_CHUNK ? len : base + KPS_PF_CHUNK;
+            size_t c = ac->delta16
+                           ? run_chunk16(ac->delta16, cls, s, base, end, &row,
+                                         out_min, shift, cpos, cstate)
+                           : run_chunk32(delta, cls, s, base, end, &row,
+                                         out_min, shift, cpos, cstate);
+            if (append_events(&st->ev_pos, &st->cap_ev, &st->ev_state,
+                              &st->cap_ev_state, &n, cpos, cstate, c))
+                return -1;
+        }
     }
     if (grow_to((void **)&st->atom_first, &st->cap_atom_first, natoms + 1,
                 sizeof *st->atom_first))

@@ -510,6 +510,39 @@ static size_t compare_raw(const kpiscan_pack *p, const char *text,
     return n;
 }
 
+/* Texts of a few KB run the automaton over their two halves at once, the
+ * second half starting from a warmed-up state (record_halves() in
+ * prefilter.c).  Every match example, repeated to fill texts whose lengths
+ * put the middle at different phases of the repetition, must still give
+ * exactly the brute-force hits: atoms that end just before, at and just
+ * after the middle. */
+START_TEST(test_equal_across_halves)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    static const size_t extra[] = {0, 1, 2, 3, 5, 8, 13};
+    for (size_t r = 0; r < p->nrules; r++) {
+        for (size_t i = 0; i < p->rules[r].nmatch; i++) {
+            const char *ex = p->rules[r].match_examples[i];
+            size_t exlen = strlen(ex);
+            for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+                size_t len = 4 * KPS_PF_CHUNK + extra[k] + exlen % 7;
+                /* zeroed slack: PCRE2's JIT reads past the subject */
+                char *text = calloc(1, len + 16);
+                ck_assert_ptr_nonnull(text);
+                for (size_t j = 0; j < len; j++) {
+                    size_t at = j % (exlen + 1);
+                    text[j] = at < exlen ? ex[at] : ' ';
+                }
+                compare_paths(p, text, len, ex);
+                free(text);
+            }
+        }
+    }
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* Every match example of the default pack, in hostile dress: upper case,
  * k and s spelt as KELVIN SIGN and LONG S (caseless equal under Unicode
  * folding, invisible to an ASCII automaton), surrounded by other scripts,
@@ -788,6 +821,7 @@ int main(void)
     tcase_add_test(tc, test_window_code_reuse);
     tcase_add_test(tc, test_equal_on_examples);
     tcase_add_test(tc, test_equal_adversarial);
+    tcase_add_test(tc, test_equal_across_halves);
     tcase_add_test(tc, test_fold_fallback_complete);
     tcase_add_test(tc, test_equal_on_corpus);
     tcase_add_test(tc, test_scan_same_without_prefilter);
