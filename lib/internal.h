@@ -259,6 +259,39 @@ int kps_timeline_extract(const char *text, size_t len,
 void kps_timeline_free(kps_timeline *t);
 
 /* ------------------------------------------------------------------ */
+/* Streaming JSON writer (jsonw.c)                                     */
+/* ------------------------------------------------------------------ */
+
+#define KPS_JW_MAX_DEPTH 16
+
+/* Writes one JSON value (usually an object) into a growing buffer; the
+ * format is described in jsonw.c.  key is the member name inside an
+ * object, NULL inside an array or at the top.  Errors are sticky and
+ * reported by kps_jw_finish(). */
+typedef struct kps_jw {
+    kps_buf buf;
+    int pretty;
+    int depth;
+    int failed;
+    size_t count[KPS_JW_MAX_DEPTH]; /* members written, per open container */
+} kps_jw;
+
+void kps_jw_init(kps_jw *w, int pretty);
+void kps_jw_object(kps_jw *w, const char *key);
+void kps_jw_object_end(kps_jw *w);
+void kps_jw_array(kps_jw *w, const char *key);
+void kps_jw_array_end(kps_jw *w);
+void kps_jw_string(kps_jw *w, const char *key, const char *s);
+void kps_jw_int(kps_jw *w, const char *key, long long v);
+void kps_jw_real(kps_jw *w, const char *key, double v);
+void kps_jw_bool(kps_jw *w, const char *key, int v);
+void kps_jw_null(kps_jw *w, const char *key);
+/* The text (malloc'd, caller frees), or NULL after an error or with a
+ * container still open; the writer is reset either way. */
+char *kps_jw_finish(kps_jw *w);
+void kps_jw_discard(kps_jw *w);
+
+/* ------------------------------------------------------------------ */
 /* Small helpers (util.c)                                              */
 /* ------------------------------------------------------------------ */
 

@@ -1,6 +1,5 @@
-/* result.c - result accessors and JSON output (via jansson, so escaping is
- * never done by hand). */
-#include <jansson.h>
+/* result.c - result accessors and JSON output (through the writer of
+ * jsonw.c, which does the escaping and the number format). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,114 +260,145 @@ int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 
 /* Numbers are rounded so that output is stable and readable; the exact
  * values stay available through the accessors. */
-static json_t *num(double v, int decimals)
+static void num(kps_jw *w, const char *key, double v, int decimals)
 {
     double scale = pow(10.0, decimals);
-    return json_real(floor(v * scale + 0.5) / scale);
+    kps_jw_real(w, key, floor(v * scale + 0.5) / scale);
 }
 
-static json_t *years_or_null(double v)
+static void years_or_null(kps_jw *w, const char *key, double v)
 {
-    return v < 0 ? json_null() : num(v, 2);
+    if (v < 0)
+        kps_jw_null(w, key);
+    else
+        num(w, key, v, 2);
 }
 
-static json_t *ym_string(long ymv)
+static void ym_string(kps_jw *w, const char *key, long ymv)
 {
     char s[48];
     snprintf(s, sizeof s, "%04ld-%02ld", ymv / 100, ymv % 100);
-    return json_string(s);
+    kps_jw_string(w, key, s);
 }
 
-/* json_string() refuses invalid UTF-8; our texts are valid by
- * construction, but fall back to an empty string rather than fail. */
-static json_t *str(const char *s)
+static void section_or_null(kps_jw *w, kps_section section)
 {
-    json_t *j = json_string(s ? s : "");
-    return j ? j : json_string("");
+    if (section)
+        kps_jw_string(w, "section", kps_section_name(section));
+    else
+        kps_jw_null(w, "section");
 }
 
-static int set(json_t *obj, const char *key, json_t *value)
+static void evidence_json(kps_jw *w, const kpiscan_evidence *ev, int excerpts)
 {
-    /* json_object_set_new steals value even on failure. */
-    return value ? json_object_set_new(obj, key, value) : -1;
-}
-
-static json_t *pack_json(const kpiscan_result *res)
-{
-    json_t *p = json_object();
-    if (!p)
-        return NULL;
-    set(p, "name", str(res->pack_name));
-    set(p, "version", str(res->pack_version));
-    set(p, "hash", str(res->pack_hash));
-    return p;
-}
-
-static json_t *evidence_json(const kpiscan_evidence *ev, int excerpts)
-{
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    set(o, "rule", str(ev->rule_id));
-    set(o, "category", str(kpiscan_category_name(ev->category)));
-    set(o, "level", str(kpiscan_level_name(ev->level)));
-    set(o, "line", json_integer((json_int_t)ev->line));
-    set(o, "column", json_integer((json_int_t)ev->column));
-    set(o, "offset", json_integer((json_int_t)ev->offset));
-    set(o, "length", json_integer((json_int_t)ev->length));
-    set(o, "section",
-        ev->section ? str(kps_section_name(ev->section)) : json_null());
+    kps_jw_object(w, NULL);
+    kps_jw_string(w, "rule", ev->rule_id);
+    kps_jw_string(w, "category", kpiscan_category_name(ev->category));
+    kps_jw_string(w, "level", kpiscan_level_name(ev->level));
+    kps_jw_int(w, "line", (long long)ev->line);
+    kps_jw_int(w, "column", (long long)ev->column);
+    kps_jw_int(w, "offset", (long long)ev->offset);
+    kps_jw_int(w, "length", (long long)ev->length);
+    section_or_null(w, ev->section);
     if (ev->part && ev->part[0]) {
-        set(o, "part", str(ev->part));
-        set(o, "paragraph", json_integer((json_int_t)ev->paragraph));
+        kps_jw_string(w, "part", ev->part);
+        kps_jw_int(w, "paragraph", (long long)ev->paragraph);
     }
-    set(o, "weight", num(ev->weight, 3));
-    set(o, "section_factor", num(ev->section_factor, 3));
-    set(o, "repeat", json_integer((json_int_t)ev->repeat));
-    set(o, "repeat_factor", num(ev->repeat_factor, 4));
-    set(o, "contribution", num(ev->contribution, 3));
-    set(o, "hidden", json_boolean(ev->hidden));
-    set(o, "keyword_list", json_boolean(ev->keyword_list));
+    num(w, "weight", ev->weight, 3);
+    num(w, "section_factor", ev->section_factor, 3);
+    kps_jw_int(w, "repeat", (long long)ev->repeat);
+    num(w, "repeat_factor", ev->repeat_factor, 4);
+    num(w, "contribution", ev->contribution, 3);
+    kps_jw_bool(w, "hidden", ev->hidden);
+    kps_jw_bool(w, "keyword_list", ev->keyword_list);
     if (ev->note)
-        set(o, "note", str(ev->note));
+        kps_jw_string(w, "note", ev->note);
     if (excerpts)
-        set(o, "text", str(ev->text));
-    return o;
+        kps_jw_string(w, "text", ev->text);
+    kps_jw_object_end(w);
 }
 
-static json_t *span_json(const kpiscan_span *sp, int excerpts)
+static void span_json(kps_jw *w, const kpiscan_span *sp, int excerpts)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    set(o, "kind", str(sp->statement ? "statement" : "range"));
-    set(o, "line", json_integer((json_int_t)sp->line));
-    set(o, "column", json_integer((json_int_t)sp->column));
+    kps_jw_object(w, NULL);
+    kps_jw_string(w, "kind", sp->statement ? "statement" : "range");
+    kps_jw_int(w, "line", (long long)sp->line);
+    kps_jw_int(w, "column", (long long)sp->column);
     if (!sp->statement) {
-        set(o, "start", ym_string(sp->start));
-        set(o, "end", ym_string(sp->end));
-        set(o, "open_ended", json_boolean(sp->open_ended));
+        ym_string(w, "start", sp->start);
+        ym_string(w, "end", sp->end);
+        kps_jw_bool(w, "open_ended", sp->open_ended);
     }
-    set(o, "years", num(sp->years, 2));
-    set(o, "counted", json_boolean(sp->counted));
+    num(w, "years", sp->years, 2);
+    kps_jw_bool(w, "counted", sp->counted);
     if (!sp->statement)
-        set(o, "kpi_job", json_boolean(sp->kpi_job));
+        kps_jw_bool(w, "kpi_job", sp->kpi_job);
     if (sp->job && excerpts)
-        set(o, "job", str(sp->job));
-    set(o, "section",
-        sp->section ? str(kps_section_name(sp->section)) : json_null());
+        kps_jw_string(w, "job", sp->job);
+    section_or_null(w, sp->section);
     if (excerpts)
-        set(o, "text", str(sp->text));
-    return o;
+        kps_jw_string(w, "text", sp->text);
+    kps_jw_object_end(w);
 }
 
-static char *dump(json_t *root, unsigned flags)
+static void month_interval(kps_jw *w, long start, long end, int months)
 {
-    size_t f = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
-    f |= (flags & KPISCAN_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT;
-    char *s = json_dumps(root, f);
-    json_decref(root);
-    return s;
+    kps_jw_object(w, NULL);
+    ym_string(w, "start", start);
+    ym_string(w, "end", end);
+    kps_jw_int(w, "months", months);
+    kps_jw_object_end(w);
+}
+
+static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
+{
+    kps_jw_array(w, "red_flags");
+    for (size_t i = 0; i < res->nflags; i++) {
+        const kps_flag *fl = &res->flags[i];
+        kps_jw_object(w, NULL);
+        kps_jw_string(w, "id", fl->id);
+        kps_jw_string(w, "message", fl->message);
+        if (fl->rule_id)
+            kps_jw_string(w, "rule", fl->rule_id);
+        if (fl->line)
+            kps_jw_int(w, "line", (long long)fl->line);
+        if (fl->count)
+            kps_jw_int(w, "count", (long long)fl->count);
+        if (strcmp(fl->id, "hidden-text") == 0) {
+            kps_jw_array(w, "evidence");
+            for (size_t k = 0; k < res->nev; k++) {
+                const kpiscan_evidence *e = &res->ev[k];
+                if (!e->hidden)
+                    continue;
+                kps_jw_object(w, NULL);
+                kps_jw_string(w, "rule", e->rule_id);
+                kps_jw_int(w, "line", (long long)e->line);
+                if (e->part && e->part[0]) {
+                    kps_jw_string(w, "part", e->part);
+                    kps_jw_int(w, "paragraph", (long long)e->paragraph);
+                }
+                if (excerpts)
+                    kps_jw_string(w, "text", e->text);
+                kps_jw_object_end(w);
+            }
+            kps_jw_array_end(w);
+        }
+        kps_jw_object_end(w);
+    }
+    for (size_t i = 0; i < res->nev; i++) {
+        const kpiscan_evidence *e = &res->ev[i];
+        if (e->category != KPISCAN_CATEGORY_RED_FLAG || e->hidden)
+            continue;
+        kps_jw_object(w, NULL);
+        kps_jw_string(w, "id", e->rule_id);
+        kps_jw_string(w, "message", "red-flag phrase of the pack");
+        kps_jw_string(w, "rule", e->rule_id);
+        kps_jw_int(w, "line", (long long)e->line);
+        if (excerpts)
+            kps_jw_string(w, "text", e->text);
+        kps_jw_object_end(w);
+    }
+    kps_jw_array_end(w);
 }
 
 char *kpiscan_result_to_json(const kpiscan_result *res,
@@ -377,173 +407,127 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     if (!res)
         return NULL;
     int excerpts = opts ? opts->excerpts : 1;
-    json_t *root = json_object();
-    if (!root)
-        return NULL;
+    kps_jw jw, *w = &jw;
+    kps_jw_init(w, (flags & KPISCAN_JSON_PRETTY) != 0);
     char as_of[64];
     snprintf(as_of, sizeof as_of, "%04ld-%02ld-%02ld", res->as_of / 10000,
              res->as_of / 100 % 100, res->as_of % 100);
 
-    set(root, "schema", json_integer(KPISCAN_JSON_SCHEMA_VERSION));
-    set(root, "file", str(res->name));
-    set(root, "status", str("ok"));
-    set(root, "format", str(res->format));
-    set(root, "pack", pack_json(res));
-    set(root, "as_of", str(as_of));
-    set(root, "as_of_source", str(res->as_of_source));
-    set(root, "level", str(kpiscan_level_name(res->level)));
-    set(root, "confidence", num(res->confidence, 2));
-    set(root, "years", years_or_null(res->years));
+    kps_jw_object(w, NULL);
+    kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
+    kps_jw_string(w, "file", res->name);
+    kps_jw_string(w, "status", "ok");
+    kps_jw_string(w, "format", res->format);
+    kps_jw_object(w, "pack");
+    kps_jw_string(w, "name", res->pack_name);
+    kps_jw_string(w, "version", res->pack_version);
+    kps_jw_string(w, "hash", res->pack_hash);
+    kps_jw_object_end(w);
+    kps_jw_string(w, "as_of", as_of);
+    kps_jw_string(w, "as_of_source", res->as_of_source);
+    kps_jw_string(w, "level", kpiscan_level_name(res->level));
+    num(w, "confidence", res->confidence, 2);
+    years_or_null(w, "years", res->years);
 
-    json_t *scores = json_object();
-    set(scores, "junior", num(res->scores[KPISCAN_LEVEL_JUNIOR], 3));
-    set(scores, "mid", num(res->scores[KPISCAN_LEVEL_MID], 3));
-    set(scores, "senior", num(res->scores[KPISCAN_LEVEL_SENIOR], 3));
-    set(root, "scores", scores);
+    kps_jw_object(w, "scores");
+    num(w, "junior", res->scores[KPISCAN_LEVEL_JUNIOR], 3);
+    num(w, "mid", res->scores[KPISCAN_LEVEL_MID], 3);
+    num(w, "senior", res->scores[KPISCAN_LEVEL_SENIOR], 3);
+    kps_jw_object_end(w);
 
-    json_t *basis = json_object();
-    set(basis, "kpi_score", num(res->kpi_score, 3));
-    set(basis, "indicator_level",
-        res->indicator_level > 0 ? str(kpiscan_level_name(res->indicator_level))
-                                 : json_null());
-    set(basis, "indicator_clear", json_boolean(res->indicator_clear));
-    set(basis, "years_level",
-        res->years_level > 0 ? str(kpiscan_level_name(res->years_level))
-                             : json_null());
-    set(basis, "dated_years", years_or_null(res->dated_years));
-    set(basis, "stated_years", years_or_null(res->stated_years));
-    set(basis, "kpi_years", years_or_null(res->kpi_years));
-    set(basis, "years_rule", str(res->years_rule));
-    json_t *conf = json_object();
-    set(conf, "indicators", num(res->conf_indicators, 3));
-    set(conf, "years", num(res->conf_years, 3));
-    set(basis, "confidence_parts", conf);
-    set(basis, "reason", str(res->reason));
-    set(root, "basis", basis);
+    kps_jw_object(w, "basis");
+    num(w, "kpi_score", res->kpi_score, 3);
+    if (res->indicator_level > 0)
+        kps_jw_string(w, "indicator_level",
+                      kpiscan_level_name(res->indicator_level));
+    else
+        kps_jw_null(w, "indicator_level");
+    kps_jw_bool(w, "indicator_clear", res->indicator_clear);
+    if (res->years_level > 0)
+        kps_jw_string(w, "years_level", kpiscan_level_name(res->years_level));
+    else
+        kps_jw_null(w, "years_level");
+    years_or_null(w, "dated_years", res->dated_years);
+    years_or_null(w, "stated_years", res->stated_years);
+    years_or_null(w, "kpi_years", res->kpi_years);
+    kps_jw_string(w, "years_rule", res->years_rule);
+    kps_jw_object(w, "confidence_parts");
+    num(w, "indicators", res->conf_indicators, 3);
+    num(w, "years", res->conf_years, 3);
+    kps_jw_object_end(w);
+    kps_jw_string(w, "reason", res->reason);
+    kps_jw_object_end(w);
 
-    json_t *ev = json_array();
-    for (size_t i = 0; ev && i < res->nev; i++)
-        json_array_append_new(ev, evidence_json(&res->ev[i], excerpts));
-    set(root, "evidence", ev);
+    kps_jw_array(w, "evidence");
+    for (size_t i = 0; i < res->nev; i++)
+        evidence_json(w, &res->ev[i], excerpts);
+    kps_jw_array_end(w);
 
-    json_t *spans = json_array();
-    for (size_t i = 0; spans && i < res->nspans; i++)
-        json_array_append_new(spans, span_json(&res->spans[i], excerpts));
-    set(root, "timeline", spans);
-    json_t *merged = json_array();
-    for (size_t i = 0; merged && i < res->nmerged; i++) {
-        json_t *m = json_object();
-        set(m, "start", ym_string(res->merged[i].start));
-        set(m, "end", ym_string(res->merged[i].end));
-        set(m, "months", json_integer(res->merged[i].months));
-        json_array_append_new(merged, m);
-    }
-    set(root, "employment", merged);
+    kps_jw_array(w, "timeline");
+    for (size_t i = 0; i < res->nspans; i++)
+        span_json(w, &res->spans[i], excerpts);
+    kps_jw_array_end(w);
+    kps_jw_array(w, "employment");
+    for (size_t i = 0; i < res->nmerged; i++)
+        month_interval(w, res->merged[i].start, res->merged[i].end,
+                       res->merged[i].months);
+    kps_jw_array_end(w);
     if (res->gaps) {
         /* Facts only, on request: gaps never change the score. */
-        json_t *gaps = json_array();
-        for (size_t i = 1; gaps && i < res->nmerged; i++) {
+        kps_jw_array(w, "gaps");
+        for (size_t i = 1; i < res->nmerged; i++) {
             kps_interval g;
-            if (!kps_gap_before(res, i, &g))
-                continue;
-            json_t *o = json_object();
-            set(o, "start", ym_string(g.start));
-            set(o, "end", ym_string(g.end));
-            set(o, "months", json_integer(g.months));
-            json_array_append_new(gaps, o);
+            if (kps_gap_before(res, i, &g))
+                month_interval(w, g.start, g.end, g.months);
         }
-        set(root, "gaps", gaps);
+        kps_jw_array_end(w);
     }
 
-    json_t *flags_arr = json_array();
-    for (size_t i = 0; flags_arr && i < res->nflags; i++) {
-        const kps_flag *fl = &res->flags[i];
-        json_t *flag = json_object();
-        set(flag, "id", str(fl->id));
-        set(flag, "message", str(fl->message));
-        if (fl->rule_id)
-            set(flag, "rule", str(fl->rule_id));
-        if (fl->line)
-            set(flag, "line", json_integer((json_int_t)fl->line));
-        if (fl->count)
-            set(flag, "count", json_integer((json_int_t)fl->count));
-        if (strcmp(fl->id, "hidden-text") == 0) {
-            json_t *items = json_array();
-            for (size_t k = 0; items && k < res->nev; k++) {
-                const kpiscan_evidence *e = &res->ev[k];
-                if (!e->hidden)
-                    continue;
-                json_t *it = json_object();
-                set(it, "rule", str(e->rule_id));
-                set(it, "line", json_integer((json_int_t)e->line));
-                if (e->part && e->part[0]) {
-                    set(it, "part", str(e->part));
-                    set(it, "paragraph",
-                        json_integer((json_int_t)e->paragraph));
-                }
-                if (excerpts)
-                    set(it, "text", str(e->text));
-                json_array_append_new(items, it);
-            }
-            set(flag, "evidence", items);
-        }
-        json_array_append_new(flags_arr, flag);
-    }
-    for (size_t i = 0; flags_arr && i < res->nev; i++) {
-        const kpiscan_evidence *e = &res->ev[i];
-        if (e->category != KPISCAN_CATEGORY_RED_FLAG || e->hidden)
-            continue;
-        json_t *flag = json_object();
-        set(flag, "id", str(e->rule_id));
-        set(flag, "message", str("red-flag phrase of the pack"));
-        set(flag, "rule", str(e->rule_id));
-        set(flag, "line", json_integer((json_int_t)e->line));
-        if (excerpts)
-            set(flag, "text", str(e->text));
-        json_array_append_new(flags_arr, flag);
-    }
-    set(root, "red_flags", flags_arr);
+    red_flags_json(w, res, excerpts);
 
-    json_t *qs = json_array();
-    for (size_t i = 0; qs && i < res->nquestions; i++) {
-        json_t *q = json_object();
-        set(q, "level", str(kpiscan_level_name(res->questions[i].level)));
-        set(q, "question", str(res->questions[i].question));
+    kps_jw_array(w, "questions");
+    for (size_t i = 0; i < res->nquestions; i++) {
+        kps_jw_object(w, NULL);
+        kps_jw_string(w, "level", kpiscan_level_name(res->questions[i].level));
+        kps_jw_string(w, "question", res->questions[i].question);
         if (res->questions[i].answer)
-            set(q, "expected_answer", str(res->questions[i].answer));
-        json_array_append_new(qs, q);
+            kps_jw_string(w, "expected_answer", res->questions[i].answer);
+        kps_jw_object_end(w);
     }
-    set(root, "questions", qs);
-    return dump(root, flags);
+    kps_jw_array_end(w);
+    kps_jw_object_end(w);
+    return kps_jw_finish(w);
 }
 
 char *kps_failure_json(const char *name, const kpiscan_error *err,
                        const kpiscan_pack *pack, const char *status_word,
                        unsigned flags)
 {
-    json_t *root = json_object();
-    if (!root)
-        return NULL;
-    set(root, "schema", json_integer(KPISCAN_JSON_SCHEMA_VERSION));
-    set(root, "file", str(name ? name : "<buffer>"));
-    set(root, "status", str(status_word));
+    kps_jw jw, *w = &jw;
+    kps_jw_init(w, (flags & KPISCAN_JSON_PRETTY) != 0);
+    kps_jw_object(w, NULL);
+    kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
+    kps_jw_string(w, "file", name ? name : "<buffer>");
+    kps_jw_string(w, "status", status_word);
     if (pack) {
-        json_t *p = json_object();
-        set(p, "name", str(pack->name));
-        set(p, "version", str(pack->version));
-        set(p, "hash", str(pack->hash));
-        set(root, "pack", p);
+        kps_jw_object(w, "pack");
+        kps_jw_string(w, "name", pack->name);
+        kps_jw_string(w, "version", pack->version);
+        kps_jw_string(w, "hash", pack->hash);
+        kps_jw_object_end(w);
     }
-    set(root, "level", json_null());
-    set(root, "years", json_null());
-    json_t *e = json_object();
+    kps_jw_null(w, "level");
+    kps_jw_null(w, "years");
     int status = err ? err->status : KPISCAN_ERR_INTERNAL;
-    set(e, "code", str(kpiscan_status_name(status)));
-    set(e, "number", json_integer(status));
-    set(e, "message",
-        str(err && err->message[0] ? err->message : kpiscan_strerror(status)));
-    set(root, "error", e);
-    return dump(root, flags);
+    kps_jw_object(w, "error");
+    kps_jw_string(w, "code", kpiscan_status_name(status));
+    kps_jw_int(w, "number", status);
+    kps_jw_string(w, "message",
+                  err && err->message[0] ? err->message
+                                         : kpiscan_strerror(status));
+    kps_jw_object_end(w);
+    kps_jw_object_end(w);
+    return kps_jw_finish(w);
 }
 
 char *kpiscan_error_to_json(const char *name, const kpiscan_error *err,

@@ -6,8 +6,9 @@ set -euo pipefail
 
 packages=(
     meson ninja-build pkg-config gcc libc6-dev
-    libpcre2-dev libxml2-dev libzip-dev libyaml-dev libjansson-dev
-    check libsubunit-dev
+    libpcre2-dev libxml2-dev libzip-dev libyaml-dev
+    # tests: Check, and jansson to read the JSON records back
+    check libsubunit-dev libjansson-dev
     python3 python3-jsonschema python3-yaml zip
     g++ abigail-tools groff-base
     valgrind
