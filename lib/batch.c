@@ -55,6 +55,7 @@ struct kpiscan_batch {
     size_t next_seq;  /* sequence number of the next input queued */
     size_t next_take; /* next input a worker takes */
     size_t next_emit; /* next record delivered (ordered mode) */
+    size_t nfree;     /* empty slots */
     int closing;
     int finished;
 
@@ -98,7 +99,11 @@ static void deliver(kpiscan_batch *b, slot *s)
     free(s->data);
     s->data = NULL;
     s->state = SLOT_EMPTY;
-    pthread_cond_broadcast(&b->space);
+    /* Wake a waiting producer only once half the ring is free: it then
+     * queues a run of inputs in one go, instead of waking (and switching
+     * threads twice) for every record. */
+    if (++b->nfree >= (b->window + 1) / 2)
+        pthread_cond_broadcast(&b->space);
 }
 
 /* Read a FIFO (or other stream) named explicitly to its end, like
@@ -254,6 +259,7 @@ int kpiscan_batch_new(const kpiscan_pack *pack, const kpiscan_options *opts,
      * holds up ordered delivery; more would only hold memory. */
     b->window = (size_t)jobs * 4 + 4;
     b->ring = calloc(b->window, sizeof *b->ring);
+    b->nfree = b->window;
     b->threads = calloc(jobs, sizeof *b->threads);
     if (!b->ring || !b->threads) {
         free(b->ring);
@@ -299,6 +305,7 @@ static int enqueue(kpiscan_batch *b, enum input_kind kind, const char *name,
     }
     while (slot_of(b, b->next_seq)->state != SLOT_EMPTY)
         pthread_cond_wait(&b->space, &b->mu);
+    b->nfree--;
     slot *s = slot_of(b, b->next_seq);
     memset(s, 0, sizeof *s);
     s->state = SLOT_QUEUED;
