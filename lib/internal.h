@@ -284,6 +284,9 @@ void kps_jw_array_end(kps_jw *w);
 void kps_jw_string(kps_jw *w, const char *key, const char *s);
 void kps_jw_int(kps_jw *w, const char *key, long long v);
 void kps_jw_real(kps_jw *w, const char *key, double v);
+/* v rounded to at most 4 decimals: written as kps_jw_real() would write
+ * it, without printf where it can (kps_jw_real otherwise). */
+void kps_jw_fixed(kps_jw *w, const char *key, double v, int decimals);
 void kps_jw_bool(kps_jw *w, const char *key, int v);
 void kps_jw_null(kps_jw *w, const char *key);
 /* The text (malloc'd, caller frees), or NULL after an error or with a

@@ -22,6 +22,7 @@
  * Errors (out of memory, nesting too deep) are sticky: later calls do
  * nothing and kps_jw_finish() returns NULL.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,12 +160,28 @@ void kps_jw_string(kps_jw *w, const char *key, const char *s)
     put_string(w, s);
 }
 
+/* Decimal digits of v, written backwards ending at end; returns the
+ * start.  Records hold thousands of numbers: no printf for them. */
+static char *digits(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 void kps_jw_int(kps_jw *w, const char *key, long long v)
 {
     char num[32];
-    int n = snprintf(num, sizeof num, "%lld", v);
+    char *end = num + sizeof num;
+    unsigned long long mag =
+        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char *p = digits(end, mag);
+    if (v < 0)
+        *--p = '-';
     begin_value(w, key);
-    put(w, num, (size_t)n);
+    put(w, p, (size_t)(end - p));
 }
 
 void kps_jw_real(kps_jw *w, const char *key, double v)
@@ -210,6 +227,50 @@ void kps_jw_real(kps_jw *w, const char *key, double v)
     }
     begin_value(w, key);
     put(w, out, o);
+}
+
+void kps_jw_fixed(kps_jw *w, const char *key, double v, int decimals)
+{
+    static const double scale[] = {1, 10, 100, 1000, 10000};
+    /* The fast path covers what a record holds (scores, weights, years):
+     * fewer than ten significant digits, where %.10g prints exactly the
+     * decimal digits of the rounded value without trailing zeros.
+     * Anything else goes through kps_jw_real(). */
+    if (decimals < 0 || decimals > 4 || !(v > -1e5 && v < 1e5)) {
+        kps_jw_real(w, key, v);
+        return;
+    }
+    double scaled = v * scale[decimals];
+    double r = scaled < 0 ? -scaled : scaled;
+    unsigned long long n = (unsigned long long)(r + 0.5);
+    if ((double)n - r > 1e-6 || r - (double)n > 1e-6) {
+        kps_jw_real(w, key, v); /* not rounded to that many decimals */
+        return;
+    }
+    unsigned long long unit = (unsigned long long)scale[decimals];
+    unsigned long long ip = n / unit, fp = n % unit;
+    char num[48];
+    char *end = num + sizeof num;
+    char *p = end;
+    int nd = decimals;
+    while (nd > 0 && fp % 10 == 0) { /* trailing zeros go, as in %g */
+        fp /= 10;
+        nd--;
+    }
+    if (nd == 0) {
+        *--p = '0';
+    } else {
+        for (int i = 0; i < nd; i++) {
+            *--p = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+    }
+    *--p = '.';
+    p = digits(p, ip);
+    if (signbit(v))
+        *--p = '-';
+    begin_value(w, key);
+    put(w, p, (size_t)(end - p));
 }
 
 void kps_jw_bool(kps_jw *w, const char *key, int v)

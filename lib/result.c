@@ -263,7 +263,7 @@ int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 static void num(kps_jw *w, const char *key, double v, int decimals)
 {
     double scale = pow(10.0, decimals);
-    kps_jw_real(w, key, floor(v * scale + 0.5) / scale);
+    kps_jw_fixed(w, key, floor(v * scale + 0.5) / scale, decimals);
 }
 
 static void years_or_null(kps_jw *w, const char *key, double v)

@@ -1,6 +1,7 @@
 /* test-jsonw.c - the streaming JSON writer (lib/jsonw.c). */
 #include <check.h>
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,7 @@ static const struct {
     {2.5e-5, "2.5e-5"},
     {1.0 / 3.0, "0.3333333333"},
     {123456.7891234, "123456.7891"},
+    {-0.0, "-0.0"},
 };
 
 START_TEST(test_reals)
@@ -148,6 +150,54 @@ START_TEST(test_reals_ignore_locale)
     /* two values back to back, no separator (not in a container) */
     ck_assert_str_eq(got, "1.52.5e-5");
     free(got);
+}
+END_TEST
+
+/* kps_jw_fixed() writes without printf what kps_jw_real() writes with it:
+ * compared on values rounded as result.c rounds them, across magnitudes,
+ * signs and every number of decimals, and on values it must hand over
+ * (too large, not rounded). */
+START_TEST(test_fixed_matches_real)
+{
+    unsigned seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int decimals = (int)(seed >> 8) % 5;
+        double mag = pow(10.0, (int)((seed >> 12) % 12) - 5);
+        seed = seed * 1103515245u + 12345u;
+        double x = (double)((seed >> 4) % 1000003) / 1000003.0 * mag;
+        if (seed & 1)
+            x = -x;
+        double scale = pow(10.0, decimals);
+        double v = floor(x * scale + 0.5) / scale;
+        if (i % 1000 == 0)
+            v = x; /* not rounded: the fallback */
+        kps_jw a, b;
+        kps_jw_init(&a, 0);
+        kps_jw_init(&b, 0);
+        kps_jw_fixed(&a, NULL, v, decimals);
+        kps_jw_real(&b, NULL, v);
+        char *fa = kps_jw_finish(&a), *fb = kps_jw_finish(&b);
+        ck_assert_ptr_nonnull(fa);
+        ck_assert_ptr_nonnull(fb);
+        ck_assert_msg(strcmp(fa, fb) == 0, "%.17g (%d decimals): %s vs %s", v,
+                      decimals, fa, fb);
+        free(fa);
+        free(fb);
+    }
+    static const double edge[] = {0.0, -0.0,   99999.9999, -99999.9999,
+                                  1e5, 0.0001, 5e-5};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        kps_jw a, b;
+        kps_jw_init(&a, 0);
+        kps_jw_init(&b, 0);
+        kps_jw_fixed(&a, NULL, edge[i], 4);
+        kps_jw_real(&b, NULL, edge[i]);
+        char *fa = kps_jw_finish(&a), *fb = kps_jw_finish(&b);
+        ck_assert_str_eq(fa, fb);
+        free(fa);
+        free(fb);
+    }
 }
 END_TEST
 
@@ -221,6 +271,7 @@ static Suite *jsonw_suite(void)
     tcase_add_loop_test(tc, test_reals, 0,
                         (int)(sizeof REALS / sizeof REALS[0]));
     tcase_add_test(tc, test_reals_ignore_locale);
+    tcase_add_test(tc, test_fixed_matches_real);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_long_string);
     suite_add_tcase(s, tc);
