@@ -384,6 +384,16 @@ KPISCAN_API int kpiscan_options_set_max_ratio(kpiscan_options *opts,
 KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
                                                   unsigned depth);
 
+/* Most evidence items kept for one document (default 10,000).  Unlike
+ * the limits above this one does not fail the scan: the matches in text
+ * order up to the limit are examined and scored, the rest are dropped, and
+ * the result carries the red flag "evidence-limit" with their number.  A
+ * real resume gives tens of items; a document with thousands was built to
+ * be matched, and this bounds what its scan costs (memory grows with the
+ * items, about 1 KB each with their excerpts).  Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
+                                                 size_t items);
+
 /* Format of the input when the caller believes it knows it: "text",
  * "docx" or "odt"; NULL or "" (the default) leaves it to the content.
  * The content still decides: the bytes are sniffed on every scan and a

@@ -75,6 +75,7 @@ typedef struct kps_limits {
     size_t ratio_floor;        /* bytes below which the ratio is not checked */
     unsigned max_xml_depth;    /* element nesting */
     unsigned long match_limit; /* PCRE2 match limit */
+    size_t max_evidence;       /* evidence items kept per document */
 } kps_limits;
 
 void kps_limits_default(kps_limits *lim);
@@ -583,6 +584,8 @@ struct kpiscan_result {
     kpiscan_evidence *ev;
     size_t nev;
     size_t nhidden;
+    size_t ev_dropped; /* matches past limits.max_evidence, not examined */
+    size_t max_evidence;
     kpiscan_span *spans;
     size_t nspans;
 

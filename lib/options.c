@@ -18,6 +18,9 @@ void kps_limits_default(kps_limits *lim)
     lim->ratio_floor = (size_t)1 << 20;
     lim->max_xml_depth = 256;
     lim->match_limit = 1000000;
+    /* A real resume gives tens of evidence items; ten thousand is a
+     * document built to be matched, whose memory this bounds. */
+    lim->max_evidence = 10000;
 }
 
 static void options_default(kpiscan_options *o)
@@ -153,6 +156,14 @@ int kpiscan_options_set_max_xml_depth(kpiscan_options *opts, unsigned depth)
     if (!opts || depth == 0)
         return KPISCAN_ERR_ARGUMENT;
     opts->limits.max_xml_depth = depth;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_evidence(kpiscan_options *opts, size_t items)
+{
+    if (!opts || items == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->limits.max_evidence = items;
     return KPISCAN_OK;
 }
 

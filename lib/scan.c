@@ -148,23 +148,75 @@ static int extract(const unsigned char *data, size_t len, const char *name,
     }
 }
 
-/* A title word counts only where a job title stands: at the start of a
- * line, after a separator ("Acme | Senior Analyst", "worked as ..."), on a
- * short line, or on a line that carries a date range.  "Presented to
- * senior management" and "lead the rollout" are sentences, not titles. */
-static int in_title_position(const char *t, size_t len, size_t start,
-                             size_t end, const kps_timeline *tl)
+/* What in_title_position() needs to know about the line of a hit.  Hits
+ * come in text order, so the line is worked out once and reused by the
+ * hits on it: a document that is one long line costs linear time, not
+ * hits x line length. */
+typedef struct title_line {
+    size_t ls, le;  /* the line [ls, le) in the normalised text */
+    size_t content; /* first byte after leading blanks and bullets */
+    size_t words;   /* blank-separated words */
+    int has_range;  /* a date range starts on it */
+    int valid;
+} title_line;
+
+/* The line of the hit [start, end) into c; a hit across a line break
+ * ("Business\nAssociate") takes both lines, and is not cached. */
+static void title_line_at(title_line *c, const char *t, size_t len,
+                          size_t start, size_t end, const kps_timeline *tl)
 {
+    int across = end > start && memchr(t + start, '\n', end - start);
+    if (!across) {
+        if (c->valid && start >= c->ls && start < c->le)
+            return;
+        end = start;
+    }
     size_t ls = start, le = end;
     while (ls > 0 && t[ls - 1] != '\n')
         ls--;
     while (le < len && t[le] != '\n')
         le++;
+    c->ls = ls;
+    c->le = le;
     size_t i = ls;
-    while (i < start && (t[i] == ' ' || t[i] == '\t' || t[i] == '*' ||
-                         t[i] == '-' || t[i] == '>' || t[i] == '.'))
+    while (i < le && (t[i] == ' ' || t[i] == '\t' || t[i] == '*' ||
+                      t[i] == '-' || t[i] == '>' || t[i] == '.'))
         i++;
-    if (i == start)
+    c->content = i;
+    c->words = 0;
+    for (size_t k = ls; k < le; k++)
+        if (t[k] != ' ' && t[k] != '\t' &&
+            (k == ls || t[k - 1] == ' ' || t[k - 1] == '\t'))
+            c->words++;
+    /* the first span at or after ls (spans are in text order) */
+    size_t lo = 0, hi = tl->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tl->spans[mid].offset < ls)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    c->has_range = 0;
+    for (size_t k = lo; k < tl->n && tl->spans[k].offset < le; k++)
+        if (tl->spans[k].kind == KPS_SPAN_RANGE) {
+            c->has_range = 1;
+            break;
+        }
+    c->valid = !across;
+}
+
+/* A title word counts only where a job title stands: at the start of a
+ * line, after a separator ("Acme | Senior Analyst", "worked as ..."), on a
+ * short line, or on a line that carries a date range.  "Presented to
+ * senior management" and "lead the rollout" are sentences, not titles. */
+static int in_title_position(const char *t, size_t len, size_t start,
+                             size_t end, const kps_timeline *tl,
+                             title_line *line)
+{
+    title_line_at(line, t, len, start, end, tl);
+    size_t ls = line->ls;
+    if (line->content >= start)
         return 1;
     size_t p = start;
     while (p > ls && t[p - 1] == ' ')
@@ -176,18 +228,7 @@ static int in_title_position(const char *t, size_t len, size_t start,
         ws--;
     if (p - ws == 2 && (t[ws] | 0x20) == 'a' && (t[ws + 1] | 0x20) == 's')
         return 1;
-    size_t words = 0;
-    for (size_t k = ls; k < le; k++)
-        if (t[k] != ' ' && t[k] != '\t' &&
-            (k == ls || t[k - 1] == ' ' || t[k - 1] == '\t'))
-            words++;
-    if (words <= 8)
-        return 1;
-    for (size_t k = 0; k < tl->n; k++)
-        if (tl->spans[k].kind == KPS_SPAN_RANGE && tl->spans[k].offset >= ls &&
-            tl->spans[k].offset < le)
-            return 1;
-    return 0;
+    return line->words <= 8 || line->has_range;
 }
 
 static int store_rule_id(kpiscan_result *res, const char *id, const char **out)
@@ -217,6 +258,7 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
     res->ev = calloc(hits->n, sizeof *res->ev);
     if (!res->ev)
         return -1;
+    title_line line = {0};
     for (size_t i = 0; i < hits->n; i++) {
         const kps_hit *h = &hits->v[i];
         const kps_rule *rule = &pack->rules[h->rule];
@@ -233,9 +275,9 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
             return -1;
         line_col(li, doc->text, ev->offset, &ev->line, &ev->column);
         ev->section = kps_section_at(sections, h->start);
-        ev->title_position =
-            rule->category == KPISCAN_CATEGORY_TITLE &&
-            in_title_position(norm->text, norm->len, h->start, h->end, tl);
+        ev->title_position = rule->category == KPISCAN_CATEGORY_TITLE &&
+                             in_title_position(norm->text, norm->len, h->start,
+                                               h->end, tl, &line);
         ev->hidden = doc->nhidden && in_hidden(doc, ev->offset, end);
         if (ev->hidden)
             res->nhidden++;
@@ -369,6 +411,11 @@ static int heads_job(const char *text, size_t len, const line_index *li,
     return words <= 14;
 }
 
+/* A job's line longer than this is not a job header (one is a few dozen
+ * bytes); the cap keeps a hostile one-line document with thousands of
+ * dates from costing dates x line length. */
+#define JOB_LINE_MAX 1024
+
 /* Attach a range to the job it heads: its line without the dates and
  * separators, or the line above when the dates stand alone ("Operations
  * Analyst | Northgate" then "Jan 2023 to date").  Returns -1 when out of
@@ -380,8 +427,10 @@ static int job_title(kpiscan_result *res, const line_index *li,
     kps_buf b = {0};
     for (size_t line = sp->line; line >= 1 && line + 1 >= sp->line; line--) {
         size_t s = li->starts[line - 1], e = s;
-        while (e < res->len && t[e] != '\n')
+        while (e < res->len && t[e] != '\n' && e - s <= JOB_LINE_MAX)
             e++;
+        if (e - s > JOB_LINE_MAX)
+            break; /* no title from an overlong line */
         for (size_t i = s; i < e; i++) {
             if (line == sp->line && i >= sp->offset &&
                 i < sp->offset + sp->length)
@@ -434,9 +483,18 @@ static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
     }
     for (size_t h = 0; h < sections->n; h++)
         heads[h] = kps_norm_to_src(norm, sections->headings[h].offset);
+    size_t cached_line = 0; /* spans come in text order: one look per line */
+    int cached_heads = 0;
     for (size_t i = 0; i < res->nspans; i++) {
-        header[i] = !res->spans[i].statement &&
-                    heads_job(res->text, res->len, li, res->spans[i].line);
+        if (res->spans[i].statement) {
+            header[i] = 0;
+            continue;
+        }
+        if (res->spans[i].line != cached_line) {
+            cached_line = res->spans[i].line;
+            cached_heads = heads_job(res->text, res->len, li, cached_line);
+        }
+        header[i] = (unsigned char)cached_heads;
         if (header[i] && job_title(res, li, &res->spans[i])) {
             free(heads);
             free(header);
@@ -695,6 +753,13 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     doc.nparts = 0;
     res->dated_years = tl.range_years;
     res->stated_years = tl.stated_years;
+    /* Matches past the evidence limit are dropped (hits are in text
+     * order): the result reports how many, in a red flag. */
+    res->max_evidence = o.limits.max_evidence;
+    if (hits.n > o.limits.max_evidence) {
+        res->ev_dropped = hits.n - o.limits.max_evidence;
+        hits.n = o.limits.max_evidence;
+    }
     if (!res->name || !res->pack_name || !res->pack_version ||
         build_evidence(res, pack,
                        &(kps_doc){.text = res->text,

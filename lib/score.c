@@ -60,10 +60,19 @@ static int years_band(double years)
     return KPISCAN_LEVEL_SENIOR;
 }
 
-static void contributions(kpiscan_result *res)
+static int contributions(kpiscan_result *res)
 {
     /* Repeat counts per rule: evidence is in text order, so the first hit
-     * of a rule in the text is the one counted in full. */
+     * of a rule in the text is the one counted in full.  scored[r] is the
+     * number of earlier hits of rule r that were scored (repeat factor
+     * above zero). */
+    size_t nrules = 0;
+    for (size_t i = 0; i < res->nev; i++)
+        if (res->ev[i].rule + 1 > nrules)
+            nrules = res->ev[i].rule + 1;
+    size_t *scored = nrules ? calloc(nrules, sizeof *scored) : NULL;
+    if (nrules && !scored)
+        return -1;
     for (size_t i = 0; i < res->nev; i++) {
         kpiscan_evidence *ev = &res->ev[i];
         ev->section_factor =
@@ -88,12 +97,12 @@ static void contributions(kpiscan_result *res)
                        "scored";
             continue;
         }
-        for (size_t j = 0; j < i; j++) {
-            const kpiscan_evidence *p = &res->ev[j];
-            if (p->rule == ev->rule && p->repeat_factor > 0)
-                ev->repeat++;
-        }
+        ev->repeat += scored[ev->rule];
         ev->repeat_factor = pow(REPEAT_BASE, (double)(ev->repeat - 1));
+        /* past about a thousand repeats the factor underflows to zero, and
+         * such a hit no longer counts as scored */
+        if (ev->repeat_factor > 0)
+            scored[ev->rule]++;
         ev->contribution = ev->weight * ev->section_factor * ev->repeat_factor;
         if (ev->keyword_list)
             ev->note = ev->repeat > 1 ? "a line of keywords, not of work, and "
@@ -111,6 +120,8 @@ static void contributions(kpiscan_result *res)
         else if (ev->repeat > 1)
             ev->note = "repeat of its rule: diminishing weight";
     }
+    free(scored);
+    return 0;
 }
 
 static kps_flag *add_flag(kpiscan_result *res, const char *id)
@@ -173,6 +184,16 @@ static int red_flags(kpiscan_result *res)
         snprintf(f->message, sizeof f->message,
                  "no evidence of data analysis or reporting: KPI words only");
     }
+    if (res->ev_dropped) {
+        if (!(f = add_flag(res, "evidence-limit")))
+            return -1;
+        f->count = res->ev_dropped;
+        snprintf(f->message, sizeof f->message,
+                 "%zu more matches past the limit of %zu evidence items "
+                 "(max_evidence) were not examined: a document built to be "
+                 "matched, not a resume",
+                 res->ev_dropped, res->max_evidence);
+    }
     /* Stuffing: one KPI term matching far more often than real writing
      * does, overall or packed into a short stretch of text (a skills list
      * of tools is normal; the same buzzword over and over is not).  Dampening
@@ -184,18 +205,18 @@ static int red_flags(kpiscan_result *res)
             continue;
         /* Two pointers over this rule's hits (evidence is in text order):
          * the most hits inside any window of STUFFING_WINDOW bytes. */
-        size_t total = 0, dense = 0, lo = i;
+        size_t total = 0, dense = 0, lo = i, in_window = 0;
         for (size_t j = i; j < res->nev; j++) {
             const kpiscan_evidence *x = &res->ev[j];
             if (x->rule != e->rule || x->hidden)
                 continue;
             total++;
+            in_window++; /* this rule's hits in [lo, j] */
             while (res->ev[lo].offset + STUFFING_WINDOW < x->offset ||
-                   res->ev[lo].rule != e->rule || res->ev[lo].hidden)
+                   res->ev[lo].rule != e->rule || res->ev[lo].hidden) {
+                in_window -= res->ev[lo].rule == e->rule && !res->ev[lo].hidden;
                 lo++;
-            size_t in_window = 0;
-            for (size_t k = lo; k <= j; k++)
-                in_window += res->ev[k].rule == e->rule && !res->ev[k].hidden;
+            }
             if (in_window > dense)
                 dense = in_window;
         }
@@ -217,7 +238,8 @@ static int red_flags(kpiscan_result *res)
 
 int kps_score(kpiscan_result *res)
 {
-    contributions(res);
+    if (contributions(res) != 0)
+        return -1;
 
     memset(res->scores, 0, sizeof res->scores);
     res->kpi_score = 0.0;

@@ -102,6 +102,7 @@ _PROTOTYPES = {
     "kpiscan_options_set_max_total_bytes": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_max_ratio": (_c_int, [_c_void_p, _c_uint]),
     "kpiscan_options_set_max_xml_depth": (_c_int, [_c_void_p, _c_uint]),
+    "kpiscan_options_set_max_evidence": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_format_hint": (_c_int, [_c_void_p, _c_char_p]),
     "kpiscan_scan_buffer": (_c_int, [_c_void_p, _c_void_p, _c_char_p, _c_size_t,
                                      _c_char_p, _P(_c_void_p), _c_void_p]),
@@ -261,13 +262,15 @@ class Options:
     max_total_bytes, max_ratio, max_xml_depth, match_limit: limits; a
         document past one raises KpiscanError with code "limit" (or
         "match_limit").
+    max_evidence: most evidence items kept; the rest are dropped and the
+        result carries the red flag "evidence-limit" (no error).
 
     An Options object is immutable once made and may be shared by threads.
     """
 
     _LIMITS = ("max_input_bytes", "max_text_bytes", "max_zip_entries",
                "max_part_bytes", "max_total_bytes", "max_ratio",
-               "max_xml_depth", "match_limit")
+               "max_xml_depth", "match_limit", "max_evidence")
 
     def __init__(self, as_of=None, format_hint=None, excerpts=None, **limits):
         unknown = set(limits) - set(self._LIMITS)

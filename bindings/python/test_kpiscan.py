@@ -193,6 +193,16 @@ class ScanTest(unittest.TestCase):
                                 max_text_bytes=64)
         self.assertEqual(cm.exception.code, "limit")
 
+    def test_evidence_limit_keeps_first_items_and_flags(self):
+        path = os.path.join(EXAMPLES, "senior-1.txt")
+        full = self.pack.scan_path(path, as_of=AS_OF)
+        cut = self.pack.scan_path(path, as_of=AS_OF, max_evidence=3)
+        self.assertGreater(len(full.evidence), 3)
+        self.assertEqual(len(cut.evidence), 3)
+        flags = {f["id"]: f for f in json.loads(cut.to_json())["red_flags"]}
+        self.assertEqual(flags["evidence-limit"]["count"],
+                         len(full.evidence) - 3)
+
     def test_format_hint_never_overrides_content(self):
         path = os.path.join(EXAMPLES, "mid-2.txt")
         res = self.pack.scan_path(path, as_of=AS_OF, format_hint="docx")

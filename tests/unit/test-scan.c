@@ -317,6 +317,70 @@ START_TEST(test_match_limit_scan)
 }
 END_TEST
 
+static const kps_flag *find_flag(const kpiscan_result *r, const char *id)
+{
+    for (size_t i = 0; i < r->nflags; i++)
+        if (strcmp(r->flags[i].id, id) == 0)
+            return &r->flags[i];
+    return NULL;
+}
+
+/* Past the evidence limit, matches are dropped (the first ones in text
+ * order are kept) and counted in a red flag; below it, nothing changes. */
+START_TEST(test_evidence_limit)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    static const char line[] = "Tracked KPIs and improved team performance "
+                               "by 25%.\n";
+    size_t reps = 40, n = reps * (sizeof line - 1);
+    char *text = malloc(n + 1);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(text + i * (sizeof line - 1), line, sizeof line - 1);
+    text[n] = '\0';
+
+    kpiscan_result *all = NULL, *cut = NULL;
+    ck_assert_int_eq(scan_text(p, o, text, &all, NULL), KPISCAN_OK);
+    size_t total = kpiscan_result_evidence_count(all);
+    ck_assert_uint_gt(total, 20);
+    ck_assert_ptr_null(find_flag(all, "evidence-limit"));
+
+    ck_assert_int_eq(kpiscan_options_set_max_evidence(o, 20), KPISCAN_OK);
+    ck_assert_int_eq(scan_text(p, o, text, &cut, NULL), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_result_evidence_count(cut), 20);
+    for (size_t i = 0; i < 20; i++)
+        ck_assert_uint_eq(
+            kpiscan_evidence_offset(kpiscan_result_evidence(cut, i)),
+            kpiscan_evidence_offset(kpiscan_result_evidence(all, i)));
+    const kps_flag *f = find_flag(cut, "evidence-limit");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(f->count, total - 20);
+    ck_assert_ptr_nonnull(strstr(f->message, "max_evidence"));
+    char *json = kpiscan_result_to_json(cut, o, 0);
+    ck_assert_ptr_nonnull(strstr(json, "\"id\":\"evidence-limit\""));
+    free(json);
+
+    /* exactly at the limit: nothing dropped, no flag */
+    kpiscan_result *exact = NULL;
+    ck_assert_int_eq(kpiscan_options_set_max_evidence(o, total), KPISCAN_OK);
+    ck_assert_int_eq(scan_text(p, o, text, &exact, NULL), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_result_evidence_count(exact), total);
+    ck_assert_ptr_null(find_flag(exact, "evidence-limit"));
+
+    ck_assert_int_eq(kpiscan_options_set_max_evidence(o, 0),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_options_set_max_evidence(NULL, 5),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_result_free(all);
+    kpiscan_result_free(cut);
+    kpiscan_result_free(exact);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -330,6 +394,7 @@ int main(void)
     tcase_add_test(tc, test_as_of);
     tcase_add_test(tc, test_threads_share_pack);
     tcase_add_test(tc, test_match_limit_scan);
+    tcase_add_test(tc, test_evidence_limit);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
