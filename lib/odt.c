@@ -122,7 +122,7 @@ static double length_pt(const char *v, size_t n)
     memcpy(buf, v, n);
     buf[n] = '\0';
     char *end;
-    double x = strtod(buf, &end);
+    double x = kps_parse_decimal(buf, &end); /* not strtod: LC_NUMERIC */
     if (end == buf || x < 0)
         return -1;
     if (strcmp(end, "pt") == 0)
