@@ -519,6 +519,42 @@ KPISCAN_API size_t kpiscan_evidence_paragraph(const kpiscan_evidence *ev);
 /* Number of hidden evidence items (0 when no hidden text matched a rule). */
 KPISCAN_API size_t kpiscan_result_hidden_count(const kpiscan_result *res);
 
+/* Red flags, in the order of the JSON "red_flags" array: the scorer's
+ * findings ("hidden-text", "kpi-without-outcome",
+ * "no-analysis-or-reporting", "buzzword-stuffing", "evidence-limit"; see
+ * docs/scoring.md), then each visible match of a pack rule of category
+ * "red-flag" (its id is the rule id).  Flags never change the level.  For
+ * i >= kpiscan_result_flag_count(): NULL and 0. */
+KPISCAN_API size_t kpiscan_result_flag_count(const kpiscan_result *res);
+/* The flag's id.  Owned. */
+KPISCAN_API const char *kpiscan_result_flag_id(const kpiscan_result *res,
+                                               size_t i);
+/* One sentence for a recruiter, e.g. "KPI terms appear 3 time(s) but are
+ * never tied to a business goal or outcome ...".  Owned. */
+KPISCAN_API const char *kpiscan_result_flag_message(const kpiscan_result *res,
+                                                    size_t i);
+/* 1-based line of the first item it points at; 0 for an absence. */
+KPISCAN_API size_t kpiscan_result_flag_line(const kpiscan_result *res,
+                                            size_t i);
+/* How many items it counts (hidden matches, repeats, dropped matches); 0
+ * when that means nothing for the flag. */
+KPISCAN_API size_t kpiscan_result_flag_items(const kpiscan_result *res,
+                                             size_t i);
+
+/* Interview questions from the pack for the estimated level and the one
+ * above (JSON "questions"), to verify the claim in an interview.  For
+ * i >= kpiscan_result_question_count(): NULL and -1. */
+KPISCAN_API size_t kpiscan_result_question_count(const kpiscan_result *res);
+/* The question.  Owned. */
+KPISCAN_API const char *kpiscan_result_question(const kpiscan_result *res,
+                                                size_t i);
+/* The kpiscan_level it probes. */
+KPISCAN_API int kpiscan_result_question_level(const kpiscan_result *res,
+                                              size_t i);
+/* What a good answer contains, or NULL when the pack gives none.  Owned. */
+KPISCAN_API const char *
+kpiscan_result_question_answer(const kpiscan_result *res, size_t i);
+
 /* Experience spans found in the text: employment date ranges and explicit
  * statements ("7+ years of experience"), in text order. */
 typedef struct kpiscan_span kpiscan_span;

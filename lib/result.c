@@ -7,6 +7,9 @@
 
 #include "internal.h"
 
+/* The message of a red-flag phrase match, in JSON and the accessors. */
+#define RED_FLAG_PHRASE_MESSAGE "red-flag phrase of the pack"
+
 void kpiscan_result_free(kpiscan_result *res)
 {
     if (!res)
@@ -117,6 +120,82 @@ const kpiscan_evidence *kpiscan_result_evidence(const kpiscan_result *res,
 size_t kpiscan_result_hidden_count(const kpiscan_result *res)
 {
     return res ? res->nhidden : 0;
+}
+
+/* Red flags: res->flags, then the visible red-flag phrase matches (as in
+ * red_flags_json() below).  The phrase entry for index i, or NULL. */
+static const kpiscan_evidence *phrase_flag(const kpiscan_result *res, size_t i)
+{
+    if (!res || i < res->nflags)
+        return NULL;
+    size_t k = i - res->nflags;
+    for (size_t e = 0; e < res->nev; e++) {
+        const kpiscan_evidence *ev = &res->ev[e];
+        if (ev->category != KPISCAN_CATEGORY_RED_FLAG || ev->hidden)
+            continue;
+        if (k-- == 0)
+            return ev;
+    }
+    return NULL;
+}
+
+size_t kpiscan_result_flag_count(const kpiscan_result *res)
+{
+    if (!res)
+        return 0;
+    size_t n = res->nflags;
+    for (size_t e = 0; e < res->nev; e++)
+        n += res->ev[e].category == KPISCAN_CATEGORY_RED_FLAG &&
+             !res->ev[e].hidden;
+    return n;
+}
+
+const char *kpiscan_result_flag_id(const kpiscan_result *res, size_t i)
+{
+    if (res && i < res->nflags)
+        return res->flags[i].id;
+    const kpiscan_evidence *ev = phrase_flag(res, i);
+    return ev ? ev->rule_id : NULL;
+}
+
+const char *kpiscan_result_flag_message(const kpiscan_result *res, size_t i)
+{
+    if (res && i < res->nflags)
+        return res->flags[i].message;
+    return phrase_flag(res, i) ? RED_FLAG_PHRASE_MESSAGE : NULL;
+}
+
+size_t kpiscan_result_flag_line(const kpiscan_result *res, size_t i)
+{
+    if (res && i < res->nflags)
+        return res->flags[i].line;
+    const kpiscan_evidence *ev = phrase_flag(res, i);
+    return ev ? ev->line : 0;
+}
+
+size_t kpiscan_result_flag_items(const kpiscan_result *res, size_t i)
+{
+    return res && i < res->nflags ? res->flags[i].count : 0;
+}
+
+size_t kpiscan_result_question_count(const kpiscan_result *res)
+{
+    return res ? res->nquestions : 0;
+}
+
+const char *kpiscan_result_question(const kpiscan_result *res, size_t i)
+{
+    return res && i < res->nquestions ? res->questions[i].question : NULL;
+}
+
+int kpiscan_result_question_level(const kpiscan_result *res, size_t i)
+{
+    return res && i < res->nquestions ? res->questions[i].level : -1;
+}
+
+const char *kpiscan_result_question_answer(const kpiscan_result *res, size_t i)
+{
+    return res && i < res->nquestions ? res->questions[i].answer : NULL;
 }
 
 const char *kpiscan_evidence_rule_id(const kpiscan_evidence *ev)
@@ -391,7 +470,7 @@ static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
             continue;
         kps_jw_object(w, NULL);
         kps_jw_string(w, "id", e->rule_id);
-        kps_jw_string(w, "message", "red-flag phrase of the pack");
+        kps_jw_string(w, "message", RED_FLAG_PHRASE_MESSAGE);
         kps_jw_string(w, "rule", e->rule_id);
         kps_jw_int(w, "line", (long long)e->line);
         if (excerpts)

@@ -33,6 +33,7 @@ from typing import List, Optional
 
 __all__ = [
     "KpiscanError", "Pack", "Options", "Result", "Evidence", "Span", "Rule",
+    "RedFlag", "Question",
     "LEVELS", "library_version",
 ]
 
@@ -121,6 +122,15 @@ _PROTOTYPES = {
     "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
     "kpiscan_result_text": (_c_void_p, [_c_void_p, _P(_c_size_t)]),
     "kpiscan_result_hidden_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_flag_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_flag_id": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_flag_message": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_flag_line": (_c_size_t, [_c_void_p, _c_size_t]),
+    "kpiscan_result_flag_items": (_c_size_t, [_c_void_p, _c_size_t]),
+    "kpiscan_result_question_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_question": (_c_char_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_question_level": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_result_question_answer": (_c_char_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_evidence_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_evidence": (_c_void_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_span_count": (_c_size_t, [_c_void_p]),
@@ -362,6 +372,28 @@ class Span:
     column: int
 
 
+@dataclass(frozen=True)
+class RedFlag:
+    """A red flag (docs/scoring.md): id ("hidden-text", "buzzword-stuffing",
+    a red-flag rule id, ...), a message for the recruiter, the 1-based line
+    it points at (0 for an absence) and the number of items it counts (0
+    when that means nothing for it).  Red flags never change the level."""
+    id: str
+    message: str
+    line: int
+    items: int
+
+
+@dataclass(frozen=True)
+class Question:
+    """An interview question from the pack for the level it probes;
+    answer is what a good answer contains (None when the pack gives
+    none)."""
+    level: str
+    question: str
+    answer: Optional[str]
+
+
 def _years(value):
     return None if value < 0 else value
 
@@ -374,7 +406,8 @@ class Result:
     stated_years, scores ({"junior": ..., "mid": ..., "senior": ...}),
     reason, format ("text", "docx", "odt"), name, as_of (datetime.date),
     text (the decoded document), evidence (list of Evidence), spans (list
-    of Span), hidden_count.  to_json() gives the library's JSON.
+    of Span), red_flags (list of RedFlag), questions (list of Question),
+    hidden_count.  to_json() gives the library's JSON.
     """
 
     def __init__(self, ptr, options):
@@ -405,6 +438,18 @@ class Result:
         self.spans: List[Span] = [
             self._span(lib, lib.kpiscan_result_span(ptr, i))
             for i in range(lib.kpiscan_result_span_count(ptr))]
+        self.red_flags: List[RedFlag] = [
+            RedFlag(id=_str(lib.kpiscan_result_flag_id(ptr, i)),
+                    message=_str(lib.kpiscan_result_flag_message(ptr, i)),
+                    line=lib.kpiscan_result_flag_line(ptr, i),
+                    items=lib.kpiscan_result_flag_items(ptr, i))
+            for i in range(lib.kpiscan_result_flag_count(ptr))]
+        self.questions: List[Question] = [
+            Question(level=_str(lib.kpiscan_level_name(
+                         lib.kpiscan_result_question_level(ptr, i))),
+                     question=_str(lib.kpiscan_result_question(ptr, i)),
+                     answer=_str(lib.kpiscan_result_question_answer(ptr, i)))
+            for i in range(lib.kpiscan_result_question_count(ptr))]
 
     @staticmethod
     def _evidence(lib, ev):

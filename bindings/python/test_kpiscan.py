@@ -202,6 +202,15 @@ class ScanTest(unittest.TestCase):
         flags = {f["id"]: f for f in json.loads(cut.to_json())["red_flags"]}
         self.assertEqual(flags["evidence-limit"]["count"],
                          len(full.evidence) - 3)
+        self.assertEqual(
+            [(f.id, f.message, f.line, f.items) for f in cut.red_flags],
+            [(f["id"], f["message"], f.get("line", 0), f.get("count", 0))
+             for f in json.loads(cut.to_json())["red_flags"]])
+        self.assertEqual(
+            [(q.level, q.question, q.answer) for q in full.questions],
+            [(q["level"], q["question"], q.get("expected_answer"))
+             for q in json.loads(full.to_json())["questions"]])
+        self.assertTrue(full.questions)
 
     def test_format_hint_never_overrides_content(self):
         path = os.path.join(EXAMPLES, "mid-2.txt")

@@ -99,6 +99,77 @@ START_TEST(test_error_json)
 }
 END_TEST
 
+/* The red-flag accessors give what JSON's "red_flags" array gives, in
+ * the same order: scorer flags first, then the red-flag phrase matches. */
+START_TEST(test_flag_accessors_match_json)
+{
+    static const char *text = "Experience\n"
+                              "Familiar with KPIs and dashboards.\n"
+                              "Responsible for KPIs.\n"
+                              "KPI KPI KPI KPI KPI KPI KPI KPI KPI KPI KPI KPI "
+                              "KPI KPI\n";
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    kpiscan_result *r = scan(text, o);
+    char *s = kpiscan_result_to_json(r, o, 0);
+    json_error_t jerr;
+    json_t *j = json_loads(s, 0, &jerr);
+    ck_assert_ptr_nonnull(j);
+    json_t *flags = json_object_get(j, "red_flags");
+    size_t n = kpiscan_result_flag_count(r);
+    ck_assert_uint_eq(n, json_array_size(flags));
+    int phrases = 0, scorer = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *f = json_array_get(flags, i);
+        ck_assert_str_eq(kpiscan_result_flag_id(r, i),
+                         json_string_value(json_object_get(f, "id")));
+        ck_assert_str_eq(kpiscan_result_flag_message(r, i),
+                         json_string_value(json_object_get(f, "message")));
+        json_t *line = json_object_get(f, "line");
+        ck_assert_uint_eq(kpiscan_result_flag_line(r, i),
+                          line ? (size_t)json_integer_value(line) : 0);
+        json_t *count = json_object_get(f, "count");
+        ck_assert_uint_eq(kpiscan_result_flag_items(r, i),
+                          count ? (size_t)json_integer_value(count) : 0);
+        if (strncmp(kpiscan_result_flag_id(r, i), "redflag.", 8) == 0)
+            phrases++;
+        else
+            scorer++;
+    }
+    json_t *qs = json_object_get(j, "questions");
+    ck_assert_uint_gt(json_array_size(qs), 0);
+    ck_assert_uint_eq(kpiscan_result_question_count(r), json_array_size(qs));
+    for (size_t i = 0; i < json_array_size(qs); i++) {
+        json_t *q = json_array_get(qs, i);
+        ck_assert_str_eq(kpiscan_result_question(r, i),
+                         json_string_value(json_object_get(q, "question")));
+        ck_assert_str_eq(
+            kpiscan_level_name(kpiscan_result_question_level(r, i)),
+            json_string_value(json_object_get(q, "level")));
+        json_t *a = json_object_get(q, "expected_answer");
+        if (a)
+            ck_assert_str_eq(kpiscan_result_question_answer(r, i),
+                             json_string_value(a));
+        else
+            ck_assert_ptr_null(kpiscan_result_question_answer(r, i));
+    }
+    ck_assert_ptr_null(kpiscan_result_question(r, 99));
+    ck_assert_int_eq(kpiscan_result_question_level(r, 99), -1);
+    ck_assert_int_ge(phrases, 2); /* both phrases */
+    ck_assert_int_ge(scorer, 1);  /* the repeated term: stuffing */
+    ck_assert_ptr_null(kpiscan_result_flag_id(r, n));
+    ck_assert_ptr_null(kpiscan_result_flag_message(r, n));
+    ck_assert_uint_eq(kpiscan_result_flag_line(r, n), 0);
+    ck_assert_uint_eq(kpiscan_result_flag_items(r, n), 0);
+    ck_assert_uint_eq(kpiscan_result_flag_count(NULL), 0);
+    ck_assert_ptr_null(kpiscan_result_flag_id(NULL, 0));
+    json_decref(j);
+    free(s);
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+}
+END_TEST
+
 START_TEST(test_accessors_null_safe)
 {
     ck_assert_int_eq(kpiscan_result_level(NULL), KPISCAN_LEVEL_NONE);
@@ -126,6 +197,7 @@ int main(void)
     tcase_add_test(tc, test_json_fields);
     tcase_add_test(tc, test_error_json);
     tcase_add_test(tc, test_accessors_null_safe);
+    tcase_add_test(tc, test_flag_accessors_match_json);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
