@@ -10,7 +10,8 @@
 # are traced (--trace-children with the system paths skipped).  A memcheck
 # error ends the program with status 99, which no test expects (kpiscan's
 # own 1 means "a gate failed", so 1 would be ambiguous).  The meson log is
-# BUILDDIR/meson-logs/testlog-valgrind.json, counted by .ci/run; each
+# BUILDDIR/meson-logs/testlog-valgrind-valgrind.json (meson adds the
+# wrapper's name), counted by .ci/run; each
 # program's valgrind report is kept in BUILDDIR/valgrind/.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
