@@ -346,6 +346,22 @@ static int by_name(const FTSENT **a, const FTSENT **b)
     return strcmp((*a)->fts_name, (*b)->fts_name);
 }
 
+/* Ask the kernel to start reading a walked file that was just queued.
+ * The walk runs up to a ring's worth of inputs ahead of the workers, so
+ * on a cold cache the disk works while they scan the files before it
+ * (measured in docs/benchmarks.md).  Only a regular file is touched, and
+ * only as the worker will touch it anyway; failure is harmless. */
+static void read_ahead(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+    close(fd);
+}
+
 static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                 kpiscan_error *err)
 {
@@ -369,9 +385,12 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             break;
         case FTS_DP: break;
         case FTS_F:
-            if (!hidden)
+            if (!hidden) {
                 rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,
                              0, err);
+                if (!rc)
+                    read_ahead(e->fts_path);
+            }
             break;
         case FTS_DC:
             rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
