@@ -825,74 +825,6 @@ static const char *rels_first(const rel_list *r, rel_kind kind)
 /* docProps/core.xml                                                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct core_parse {
-    ns_cache nsc;
-    int in_modified;
-    char value[64];
-    size_t len;
-} core_parse;
-
-static int core_start(void *user, kps_xml *x, const char *local,
-                      const char *uri, const kps_xml_attrs *a)
-{
-    (void)x;
-    (void)a;
-    core_parse *cp = user;
-    if (ns_of(&cp->nsc, uri) == NS_DCTERMS && strcmp(local, "modified") == 0) {
-        cp->in_modified = 1;
-        cp->len = 0;
-    }
-    return KPISCAN_OK;
-}
-
-static int core_end(void *user, kps_xml *x, const char *local, const char *uri)
-{
-    (void)x;
-    (void)local;
-    (void)uri;
-    ((core_parse *)user)->in_modified = 0;
-    return KPISCAN_OK;
-}
-
-static int core_text(void *user, kps_xml *x, const char *s, size_t n)
-{
-    (void)x;
-    core_parse *cp = user;
-    if (!cp->in_modified)
-        return KPISCAN_OK;
-    size_t room = sizeof cp->value - 1 - cp->len;
-    if (n > room)
-        n = room;
-    memcpy(cp->value + cp->len, s, n);
-    cp->len += n;
-    cp->value[cp->len] = '\0';
-    return KPISCAN_OK;
-}
-
-/* "YYYY-MM-DD..." into doc->modified_*; anything else leaves zeros. */
-static void set_modified(kps_doc *doc, const char *v)
-{
-    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-        v++;
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) {
-            if (v[i] != '-')
-                return;
-        } else if (v[i] < '0' || v[i] > '9') {
-            return;
-        }
-    }
-    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
-            (v[3] - '0');
-    int m = (v[5] - '0') * 10 + (v[6] - '0');
-    int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
-        return;
-    doc->modified_year = y;
-    doc->modified_month = m;
-    doc->modified_day = d;
-}
-
 /* ------------------------------------------------------------------ */
 /* The body walker                                                     */
 /* ------------------------------------------------------------------ */
@@ -1926,14 +1858,9 @@ static int load_core(docx *dx, const char *core_part, kps_doc *doc)
         return KPISCAN_OK;
     if (rc != KPISCAN_OK)
         return rc;
-    core_parse cp;
-    memset(&cp, 0, sizeof cp);
-    static const kps_xml_handler h = {core_start, core_end, core_text};
-    rc =
-        kps_xml_parse(xml, len, dx->name, core_part, dx->lim, &h, &cp, dx->err);
+    rc = kps_xml_modified_date(xml, len, dx->name, core_part, dx->lim,
+                               DCTERMS_NS, "modified", doc, dx->err);
     free(xml);
-    if (rc == KPISCAN_OK && cp.value[0])
-        set_modified(doc, cp.value);
     return rc;
 }
 

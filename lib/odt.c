@@ -871,73 +871,6 @@ static void owalk_free(owalk *w)
 /* meta.xml                                                            */
 /* ------------------------------------------------------------------ */
 
-typedef struct meta_parse {
-    ns_cache nsc;
-    int in_date;
-    char value[64];
-    size_t len;
-} meta_parse;
-
-static int meta_start(void *user, kps_xml *x, const char *local,
-                      const char *uri, const kps_xml_attrs *a)
-{
-    (void)x;
-    (void)a;
-    meta_parse *m = user;
-    if (ns_of(&m->nsc, uri) == NS_DC && strcmp(local, "date") == 0) {
-        m->in_date = 1;
-        m->len = 0;
-    }
-    return KPISCAN_OK;
-}
-
-static int meta_end(void *user, kps_xml *x, const char *local, const char *uri)
-{
-    (void)x;
-    (void)local;
-    (void)uri;
-    ((meta_parse *)user)->in_date = 0;
-    return KPISCAN_OK;
-}
-
-static int meta_text(void *user, kps_xml *x, const char *s, size_t n)
-{
-    (void)x;
-    meta_parse *m = user;
-    if (!m->in_date)
-        return KPISCAN_OK;
-    size_t room = sizeof m->value - 1 - m->len;
-    if (n > room)
-        n = room;
-    memcpy(m->value + m->len, s, n);
-    m->len += n;
-    m->value[m->len] = '\0';
-    return KPISCAN_OK;
-}
-
-static void set_modified(kps_doc *doc, const char *v)
-{
-    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
-        v++;
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) {
-            if (v[i] != '-')
-                return;
-        } else if (v[i] < '0' || v[i] > '9') {
-            return;
-        }
-    }
-    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
-            (v[3] - '0');
-    int m = (v[5] - '0') * 10 + (v[6] - '0');
-    int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
-        return;
-    doc->modified_year = y;
-    doc->modified_month = m;
-    doc->modified_day = d;
-}
-
 /* ------------------------------------------------------------------ */
 /* The package                                                         */
 /* ------------------------------------------------------------------ */
@@ -1064,14 +997,9 @@ static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
     size_t meta_len;
     rc = kps_zip_read(zip, "meta.xml", &meta, &meta_len, err);
     if (rc == KPISCAN_OK) {
-        meta_parse mp;
-        memset(&mp, 0, sizeof mp);
-        static const kps_xml_handler mh = {meta_start, meta_end, meta_text};
-        rc =
-            kps_xml_parse(meta, meta_len, name, "meta.xml", lim, &mh, &mp, err);
+        rc = kps_xml_modified_date(meta, meta_len, name, "meta.xml", lim, DC_NS,
+                                   "date", doc, err);
         free(meta);
-        if (rc == KPISCAN_OK && mp.value[0])
-            set_modified(doc, mp.value);
     }
     if (rc == KPISCAN_ERR_NOT_FOUND)
         rc = KPISCAN_OK;

@@ -926,3 +926,91 @@ int kps_tb_finish(kps_textbuild *tb, int white_is_hidden, kps_doc *doc)
     kps_tb_free(tb);
     return KPISCAN_OK;
 }
+
+/* ------------------------------------------------------------------ */
+/* Last-modified date of a document                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct date_parse {
+    const char *uri, *local;
+    int inside;
+    char value[64];
+    size_t len;
+} date_parse;
+
+static int date_start(void *user, kps_xml *x, const char *local,
+                      const char *uri, const kps_xml_attrs *a)
+{
+    (void)x;
+    (void)a;
+    date_parse *dp = user;
+    if (uri && strcmp(uri, dp->uri) == 0 && strcmp(local, dp->local) == 0) {
+        dp->inside = 1;
+        dp->len = 0;
+    }
+    return KPISCAN_OK;
+}
+
+static int date_end(void *user, kps_xml *x, const char *local, const char *uri)
+{
+    (void)x;
+    (void)local;
+    (void)uri;
+    ((date_parse *)user)->inside = 0;
+    return KPISCAN_OK;
+}
+
+static int date_text(void *user, kps_xml *x, const char *s, size_t n)
+{
+    (void)x;
+    date_parse *dp = user;
+    if (!dp->inside)
+        return KPISCAN_OK;
+    size_t room = sizeof dp->value - 1 - dp->len;
+    if (n > room)
+        n = room;
+    memcpy(dp->value + dp->len, s, n);
+    dp->len += n;
+    dp->value[dp->len] = '\0';
+    return KPISCAN_OK;
+}
+
+/* "YYYY-MM-DD..." into doc->modified_*; anything else leaves zeros. */
+static void set_modified(kps_doc *doc, const char *v)
+{
+    while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
+        v++;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (v[i] != '-')
+                return;
+        } else if (v[i] < '0' || v[i] > '9') {
+            return;
+        }
+    }
+    int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 +
+            (v[3] - '0');
+    int m = (v[5] - '0') * 10 + (v[6] - '0');
+    int d = (v[8] - '0') * 10 + (v[9] - '0');
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+        return;
+    doc->modified_year = y;
+    doc->modified_month = m;
+    doc->modified_day = d;
+}
+
+int kps_xml_modified_date(const char *data, size_t len, const char *name,
+                          const char *part, const kps_limits *lim,
+                          const char *uri, const char *local, kps_doc *doc,
+                          kpiscan_error *err)
+{
+    date_parse dp;
+    memset(&dp, 0, sizeof dp);
+    dp.uri = uri;
+    dp.local = local;
+    static const kps_xml_handler h = {date_start, date_end, date_text};
+    int rc = kps_xml_parse(data, len, name, part, lim, &h, &dp, err);
+    if (rc == KPISCAN_OK && dp.value[0])
+        set_modified(doc, dp.value);
+    return rc;
+}

@@ -75,6 +75,18 @@ const char *kps_xml_attr(const kps_xml_attrs *a, const char *local,
                          const char *uri1, const char *uri2, size_t *len);
 int kps_xml_value_eq(const char *v, size_t n, const char *s);
 
+/*
+ * The document's last-modified date from a metadata part (DOCX
+ * docProps/core.xml: dcterms:modified; ODT meta.xml: dc:date): the text of
+ * the element with namespace uri and local name (the last, if several), read as
+ * "YYYY-MM-DD..." into doc->modified_*.  A missing or unreadable date
+ * leaves them zero; a malformed part fails as any part does.
+ */
+int kps_xml_modified_date(const char *data, size_t len, const char *name,
+                          const char *part, const kps_limits *lim,
+                          const char *uri, const char *local, kps_doc *doc,
+                          kpiscan_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Document text builder, shared by the DOCX and ODT extractors         */
 /* ------------------------------------------------------------------ */
