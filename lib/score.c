@@ -244,6 +244,14 @@ int kps_score(kpiscan_result *res)
     memset(res->scores, 0, sizeof res->scores);
     res->kpi_score = 0.0;
     int kpi_items = 0, any_items = 0;
+    /* Evidence of KPI work itself: a KPI term or achievement, a mid or
+     * senior indicator, or enough quantified results.  Without it the
+     * resume has only the card's junior indicators (spreadsheets, basic
+     * data collection), which many trades use without any KPI work. */
+    int core_kpi = 0;
+    /* A junior indicator outside the skills list and the summary: basic
+     * data work in a job, even when written as a dense line. */
+    int junior_in_jobs = 0;
     int shown[4] = {0}; /* a level has evidence in the account of work */
     double quantified = 0.0;
     for (size_t i = 0; i < res->nev; i++) {
@@ -263,13 +271,23 @@ int kps_score(kpiscan_result *res)
                 quantified += ev->contribution;
             else
                 kpi_items = 1;
+            if (ev->category == KPISCAN_CATEGORY_TERM ||
+                ev->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
+                (ev->category == KPISCAN_CATEGORY_INDICATOR &&
+                 ev->level >= KPISCAN_LEVEL_MID))
+                core_kpi = 1;
+            if (ev->category == KPISCAN_CATEGORY_INDICATOR &&
+                ev->level == KPISCAN_LEVEL_JUNIOR &&
+                ev->section != KPS_SECTION_SKILLS &&
+                ev->section != KPS_SECTION_SUMMARY)
+                junior_in_jobs = 1;
         }
     }
 
     /* Numbers alone are KPI evidence only in some quantity: one "reduced
      * the footprint by 18%" in an engineer's resume is not KPI work. */
     if (quantified >= QUANTIFIED_MIN)
-        kpi_items = 1;
+        kpi_items = core_kpi = 1;
 
     /* Years of KPI experience: the merged dates of the jobs that show KPI
      * work; when no job does (KPI words only in a summary or skills list),
@@ -344,6 +362,18 @@ int kps_score(kpiscan_result *res)
     if (!kpi_items) {
         res->level = KPISCAN_LEVEL_NONE;
         rule = "no KPI evidence";
+    } else if (!core_kpi && !junior_in_jobs) {
+        /* "Excel" in a skills list, and nothing else. */
+        res->level = KPISCAN_LEVEL_NONE;
+        rule = "only basic data or spreadsheet skills in a skills list or "
+               "summary: no KPI work";
+    } else if (!core_kpi) {
+        /* Basic data and spreadsheet work shown, no KPI work beyond it:
+         * junior, however long the career (years measure the career, not
+         * the KPI work). */
+        res->level = KPISCAN_LEVEL_JUNIOR;
+        rule = "only junior indicators (basic data, spreadsheet and "
+               "reporting work): years do not raise the level";
     } else if (il > 0 && yl > 0) {
         int diff = il > yl ? il - yl : yl - il;
         if (diff == 0) {
@@ -391,6 +421,10 @@ int kps_score(kpiscan_result *res)
             /* A bare statement is weaker than dates a reader can check. */
             if (res->dated_years < 0)
                 y *= 0.8;
+            /* Years without indicator evidence shown in work say how long
+             * the career is, not that it involved KPI work. */
+            if (il <= 0)
+                y *= 0.5;
             res->conf_years = y * 0.9;
         }
         double c = 1.0 - (1.0 - res->conf_indicators) * (1.0 - res->conf_years);
