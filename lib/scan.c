@@ -28,18 +28,24 @@ typedef struct line_index {
 
 static int line_index_build(const char *text, size_t len, line_index *li)
 {
-    size_t n = 1;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p)));
-         p++)
-        n++;
-    li->starts = malloc(n * sizeof *li->starts);
+    /* One pass; a resume has a line every few dozen bytes. */
+    size_t cap = len / 32 + 16;
+    li->starts = malloc(cap * sizeof *li->starts);
     if (!li->starts)
         return -1;
     li->n = 0;
     li->starts[li->n++] = 0;
     for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p)));
-         p++)
+         p++) {
+        if (li->n == cap) {
+            size_t *v = realloc(li->starts, 2 * cap * sizeof *v);
+            if (!v)
+                return -1; /* the caller frees li->starts */
+            li->starts = v;
+            cap *= 2;
+        }
         li->starts[li->n++] = (size_t)(p - text) + 1;
+    }
     return 0;
 }
 
