@@ -4,8 +4,11 @@
  *
  * Options lower the limits (input 1 MiB, text 4 MiB, parts 8 MiB, PCRE2
  * match limit 100,000) so that no input is slow for a legal reason.
- * Every evidence item and span must point inside the result's text.
+ * Every evidence item and span must point inside the result's text, and
+ * the JSON the library writes (by hand, lib/jsonw.c) must parse with an
+ * independent parser (jansson) and agree with the accessors.
  */
+#include <jansson.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -48,6 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(err.status == rc && err.message[0] != '\0');
         char *json = kpiscan_error_to_json("fuzz", &err, 0);
         FUZZ_CHECK(json != NULL);
+        json_t *j = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
+        FUZZ_CHECK(j != NULL); /* the error message, escaped by hand */
+        json_decref(j);
         kpiscan_free(json);
         return 0;
     }
@@ -73,9 +79,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(kpiscan_span_line(sp) >= 1);
         FUZZ_CHECK(kpiscan_span_text(sp) != NULL);
     }
-    char *json = kpiscan_result_to_json(res, opts, KPISCAN_JSON_PRETTY);
-    FUZZ_CHECK(json != NULL);
-    kpiscan_free(json);
+    for (unsigned flags = 0; flags <= KPISCAN_JSON_PRETTY; flags++) {
+        char *json = kpiscan_result_to_json(res, opts, flags);
+        FUZZ_CHECK(json != NULL);
+        FUZZ_CHECK(flags || !strchr(json, '\n'));
+        json_error_t jerr;
+        json_t *j = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+        FUZZ_CHECK(j != NULL);
+        const char *jlevel = json_string_value(json_object_get(j, "level"));
+        FUZZ_CHECK(
+            jlevel &&
+            strcmp(jlevel, kpiscan_level_name(kpiscan_result_level(res))) == 0);
+        FUZZ_CHECK(json_array_size(json_object_get(j, "evidence")) ==
+                   kpiscan_result_evidence_count(res));
+        FUZZ_CHECK(json_array_size(json_object_get(j, "red_flags")) ==
+                   kpiscan_result_flag_count(res));
+        json_decref(j);
+        kpiscan_free(json);
+    }
     char *explain = kpiscan_result_explain(res, opts);
     FUZZ_CHECK(explain != NULL);
     kpiscan_free(explain);
