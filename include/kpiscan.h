@@ -389,8 +389,10 @@ KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
  * order up to the limit are examined and scored, the rest are dropped, and
  * the result carries the red flag "evidence-limit" with their number.  A
  * real resume gives tens of items; a document with thousands was built to
- * be matched, and this bounds what its scan costs (memory grows with the
- * items, about 1 KB each with their excerpts).  Exclusive: opts. */
+ * be matched.  It bounds the evidence and what is built from it (about
+ * 1 KB per item with its excerpt); matching still runs over the whole text
+ * and briefly holds every match (24 bytes each), within max_text_bytes.
+ * Zero is refused.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
                                                  size_t items);
 

@@ -200,7 +200,18 @@ static int onoff(const char *v, size_t n)
 static double half_points(const char *v, size_t n)
 {
     char buf[32];
-    if (!v || n == 0 || n >= sizeof buf)
+    if (!v)
+        return -1;
+    /* XML schema numbers may carry surrounding whitespace (" 4"), which
+     * strtod skipped and kps_parse_decimal does not. */
+    while (n && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
+                 v[n - 1] == '\r'))
+        n--;
+    if (n == 0 || n >= sizeof buf)
         return -1;
     memcpy(buf, v, n);
     buf[n] = '\0';

@@ -599,6 +599,8 @@ struct kpiscan_result {
 
     kps_flag *flags; /* red flags found by the scorer */
     size_t nflags;
+    size_t *phrase_flags; /* evidence indices of visible red-flag phrases */
+    size_t nphrase_flags;
     kps_interval *merged; /* counted ranges, merged, in time order */
     size_t nmerged;
     double kpi_years; /* merged ranges of jobs showing KPI work, -1 none */

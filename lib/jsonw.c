@@ -17,7 +17,8 @@
  *     whatever happens);
  *   - reals: 10 significant digits ("%.10g"), always with a '.' or an
  *     exponent (2 is written 2.0), exponent without '+' or leading zeros
- *     (1e-7), '.' whatever the locale.
+ *     (1e-7), '.' whatever the locale; NaN and infinities, which JSON
+ *     cannot express, as null.
  *
  * Errors (out of memory, nesting too deep) are sticky: later calls do
  * nothing and kps_jw_finish() returns NULL.
@@ -186,6 +187,10 @@ void kps_jw_int(kps_jw *w, const char *key, long long v)
 
 void kps_jw_real(kps_jw *w, const char *key, double v)
 {
+    if (!isfinite(v)) {
+        kps_jw_null(w, key);
+        return;
+    }
     char raw[64], out[64];
     snprintf(raw, sizeof raw, "%.10g", v);
     /* Rewrite: the locale's decimal point (any byte that is not part of a
@@ -195,29 +200,23 @@ void kps_jw_real(kps_jw *w, const char *key, double v)
     int has_point = 0, has_exp = 0;
     for (size_t i = 0; raw[i] && o < sizeof out - 3; i++) {
         char c = raw[i];
-        if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
+        if ((c >= '0' && c <= '9') || c == '-') {
             out[o++] = c;
-        } else if (c == 'e' || c == 'E' || c == 'n' || c == 'i' || c == 'a' ||
-                   c == 'f' || c == 'N' || c == 'I' || c == 'A' || c == 'F') {
-            if (c == 'e') {
-                has_exp = 1;
-                out[o++] = 'e';
-                if (raw[i + 1] == '+')
-                    i++;
-                if (raw[i + 1] == '-')
-                    out[o++] = raw[++i];
-                while (raw[i + 1] == '0' && raw[i + 2] >= '0' &&
-                       raw[i + 2] <= '9')
-                    i++;
-            } else {
-                out[o++] = c; /* inf, nan: not JSON, never produced */
-            }
+        } else if (c == 'e') {
+            has_exp = 1;
+            out[o++] = 'e';
+            if (raw[i + 1] == '+')
+                i++;
+            if (raw[i + 1] == '-')
+                out[o++] = raw[++i];
+            while (raw[i + 1] == '0' && raw[i + 2] >= '0' && raw[i + 2] <= '9')
+                i++;
         } else if (!has_point) {
             has_point = 1;
             out[o++] = '.';
             /* skip the rest of a multi-byte decimal point */
             while (raw[i + 1] && !(raw[i + 1] >= '0' && raw[i + 1] <= '9') &&
-                   raw[i + 1] != 'e' && raw[i + 1] != 'E')
+                   raw[i + 1] != 'e')
                 i++;
         }
     }

@@ -36,6 +36,7 @@ void kpiscan_result_free(kpiscan_result *res)
     }
     free(res->questions);
     free(res->flags);
+    free(res->phrase_flags);
     free(res->merged);
     free(res->pack_name);
     free(res->pack_version);
@@ -126,28 +127,14 @@ size_t kpiscan_result_hidden_count(const kpiscan_result *res)
  * red_flags_json() below).  The phrase entry for index i, or NULL. */
 static const kpiscan_evidence *phrase_flag(const kpiscan_result *res, size_t i)
 {
-    if (!res || i < res->nflags)
+    if (!res || i < res->nflags || i - res->nflags >= res->nphrase_flags)
         return NULL;
-    size_t k = i - res->nflags;
-    for (size_t e = 0; e < res->nev; e++) {
-        const kpiscan_evidence *ev = &res->ev[e];
-        if (ev->category != KPISCAN_CATEGORY_RED_FLAG || ev->hidden)
-            continue;
-        if (k-- == 0)
-            return ev;
-    }
-    return NULL;
+    return &res->ev[res->phrase_flags[i - res->nflags]];
 }
 
 size_t kpiscan_result_flag_count(const kpiscan_result *res)
 {
-    if (!res)
-        return 0;
-    size_t n = res->nflags;
-    for (size_t e = 0; e < res->nev; e++)
-        n += res->ev[e].category == KPISCAN_CATEGORY_RED_FLAG &&
-             !res->ev[e].hidden;
-    return n;
+    return res ? res->nflags + res->nphrase_flags : 0;
 }
 
 const char *kpiscan_result_flag_id(const kpiscan_result *res, size_t i)
@@ -464,10 +451,8 @@ static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
         }
         kps_jw_object_end(w);
     }
-    for (size_t i = 0; i < res->nev; i++) {
-        const kpiscan_evidence *e = &res->ev[i];
-        if (e->category != KPISCAN_CATEGORY_RED_FLAG || e->hidden)
-            continue;
+    for (size_t i = 0; i < res->nphrase_flags; i++) {
+        const kpiscan_evidence *e = &res->ev[res->phrase_flags[i]];
         kps_jw_object(w, NULL);
         kps_jw_string(w, "id", e->rule_id);
         kps_jw_string(w, "message", RED_FLAG_PHRASE_MESSAGE);

@@ -432,5 +432,22 @@ int kps_score(kpiscan_result *res)
             c = 0.99;
         res->confidence = floor(c * 100.0 + 0.5) / 100.0;
     }
-    return red_flags(res) ? KPISCAN_ERR_NOMEM : KPISCAN_OK;
+    if (red_flags(res))
+        return KPISCAN_ERR_NOMEM;
+    /* The red-flag phrases that follow the scorer's flags (JSON
+     * "red_flags", kpiscan_result_flag_*), indexed once. */
+    size_t n = 0;
+    for (size_t i = 0; i < res->nev; i++)
+        n += res->ev[i].category == KPISCAN_CATEGORY_RED_FLAG &&
+             !res->ev[i].hidden;
+    free(res->phrase_flags);
+    res->phrase_flags = n ? malloc(n * sizeof *res->phrase_flags) : NULL;
+    if (n && !res->phrase_flags)
+        return KPISCAN_ERR_NOMEM;
+    res->nphrase_flags = 0;
+    for (size_t i = 0; i < res->nev; i++)
+        if (res->ev[i].category == KPISCAN_CATEGORY_RED_FLAG &&
+            !res->ev[i].hidden)
+            res->phrase_flags[res->nphrase_flags++] = i;
+    return KPISCAN_OK;
 }

@@ -463,6 +463,8 @@ START_TEST(test_hidden_direct)
     hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"1F3864\"/></w:rPr>", 0);
     hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"4\"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"2\"/></w:rPr>", 1);
+    /* schema whitespace around the number */
+    hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\" 4 \"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"5\"/></w:rPr>", 0);
     hidden_case(NULL, NULL, "<w:rPr><w:sz w:val=\"22\"/></w:rPr>", 0);
     /* changed properties are history, not formatting */

@@ -133,6 +133,21 @@ END_TEST
 
 /* A host program may run in a locale with a decimal comma; JSON may not.
  * (Checks something only where one of these locales is installed.) */
+/* JSON has no NaN or infinity; the writer never produces invalid JSON. */
+START_TEST(test_non_finite_reals_are_null)
+{
+    kps_jw w;
+    kps_jw_init(&w, 0);
+    kps_jw_array(&w, NULL);
+    kps_jw_real(&w, NULL, NAN);
+    kps_jw_real(&w, NULL, INFINITY);
+    kps_jw_fixed(&w, NULL, -INFINITY, 2);
+    kps_jw_fixed(&w, NULL, NAN, 3);
+    kps_jw_array_end(&w);
+    expect(&w, "[null,null,null,null]");
+}
+END_TEST
+
 START_TEST(test_reals_ignore_locale)
 {
     const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
@@ -271,6 +286,7 @@ static Suite *jsonw_suite(void)
     tcase_add_loop_test(tc, test_reals, 0,
                         (int)(sizeof REALS / sizeof REALS[0]));
     tcase_add_test(tc, test_reals_ignore_locale);
+    tcase_add_test(tc, test_non_finite_reals_are_null);
     tcase_add_test(tc, test_fixed_matches_real);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_long_string);

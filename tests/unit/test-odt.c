@@ -280,6 +280,7 @@ START_TEST(test_hidden_white_and_tiny)
                            "fo:background-color=\"transparent\""),
                 NULL, NULL, 1);
     hidden_case(TEXT_STYLE("fo:font-size=\"2pt\""), NULL, NULL, 1);
+    hidden_case(TEXT_STYLE("fo:font-size=\" 2pt \""), NULL, NULL, 1);
     hidden_case(TEXT_STYLE("fo:font-size=\"0.5mm\""), NULL, NULL, 1);
     hidden_case(TEXT_STYLE("fo:font-size=\"2.5pt\""), NULL, NULL, 0);
     hidden_case(TEXT_STYLE("fo:font-size=\"50%\""), NULL, NULL, 0);
