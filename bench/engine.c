@@ -6,19 +6,29 @@
  *   scan         kpiscan_scan_buffer(): decode, normalise, sections,
  *                timeline, match (prefiltered), evidence, score
  *   scan-brute   the same with the prefilter switched off (every rule runs)
+ *   extract      the first step of scan alone: recognise the format from
+ *                the content, then extract a DOCX / ODT (body, headers,
+ *                footers, notes; no comments) or decode plain text, as
+ *                kpiscan_scan_buffer() does with default options
  *   norm+match   kps_normalize() + kps_match_all() on decoded text
  *   norm+brute   kps_normalize() + kps_match_all_bruteforce()
  *   normalise    kps_normalize() alone
  *   prefilter    the automaton and rule selection alone, normalised text
  *
- * MB/s always divide the input bytes read from disk by the time of a pass;
+ * MB/s always divide the input bytes read from disk (for DOCX / ODT, the
+ * compressed archive) by the time of a pass, files/s the number of files;
  * the median of --runs passes is reported, with thread CPU time beside wall
- * time ("per core").  Also: default pack load time, rules run per document
- * and a hit-for-hit check of prefiltered against brute force.
+ * time ("per core").  DOCX and ODT files are extracted once before timing,
+ * like text files are decoded, so the text modes see their text too.  Also:
+ * default pack load time, rules run per document, a hit-for-hit check of
+ * prefiltered against brute force, and how many files failed to scan or
+ * extract in the timed modes (a pass over errors would be no benchmark).
  *
  * usage: kpiscan-bench-engine [--runs N] [--only MODE] [--no-check] DIR...
  * (--no-check skips the brute-force comparison, e.g. under a profiler)
- * Not a test: run by bench/run.sh, results go to docs/benchmarks.md. */
+ * Not a test: run by bench/run.sh (text corpus) and bench/docx.sh (DOCX
+ * files per second, --only extract and --only scan); results go to
+ * docs/benchmarks.md. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,13 +149,38 @@ typedef struct bench {
     corpus *c;
     kpiscan_pack *pack;
     kpiscan_options *opts;
-    unsigned long match_limit;
+    kps_limits lim;
+    size_t failed; /* files that failed to scan / extract in the last pass */
 } bench;
 
-enum mode { SCAN, SCAN_BRUTE, NORM_MATCH, NORM_BRUTE, NORMALISE, PREFILTER };
+enum mode {
+    SCAN,
+    SCAN_BRUTE,
+    EXTRACT,
+    NORM_MATCH,
+    NORM_BRUTE,
+    NORMALISE,
+    PREFILTER
+};
 static const char *const mode_names[] = {
-    "scan", "scan-brute", "norm+match", "norm+brute", "normalise", "prefilter"};
+    "scan",       "scan-brute", "extract",  "norm+match",
+    "norm+brute", "normalise",  "prefilter"};
 #define NMODES (sizeof mode_names / sizeof mode_names[0])
+
+/* What kpiscan_scan_buffer() does first with default options: the content
+ * decides the format; DOCX and ODT are extracted, everything else goes to
+ * the text decoder (which refuses binary data). */
+static int extract_doc(const doc *d, const kps_limits *lim, kps_doc *out)
+{
+    const unsigned char *data = (const unsigned char *)d->raw;
+    switch (kps_sniff(data, d->raw_len)) {
+    case KPS_FORMAT_DOCX:
+        return kps_docx_extract(data, d->raw_len, d->path, lim, 0, out, NULL);
+    case KPS_FORMAT_ODT:
+        return kps_odt_extract(data, d->raw_len, d->path, lim, out, NULL);
+    default: return kps_text_decode(data, d->raw_len, d->path, lim, out, NULL);
+    }
+}
 
 /* Kept out of line so that valgrind --toggle-collect=one_pass counts the
  * passes and nothing else (bench/run.sh). */
@@ -159,13 +194,22 @@ one_pass(bench *B, enum mode m)
     if (m == SCAN_BRUTE)
         B->pack->prefilter = NULL;
     kps_pf_scan st = {0};
+    B->failed = 0;
     for (size_t i = 0; i < B->c->n; i++) {
         doc *d = &B->c->v[i];
         if (m == SCAN || m == SCAN_BRUTE) {
             kpiscan_result *res = NULL;
-            kpiscan_scan_buffer(B->pack, B->opts, d->raw, d->raw_len, d->path,
-                                &res, NULL);
+            if (kpiscan_scan_buffer(B->pack, B->opts, d->raw, d->raw_len,
+                                    d->path, &res, NULL) != KPISCAN_OK)
+                B->failed++;
             kpiscan_result_free(res);
+            continue;
+        }
+        if (m == EXTRACT) {
+            kps_doc kd = {0};
+            if (extract_doc(d, &B->lim, &kd) != KPISCAN_OK)
+                B->failed++;
+            kps_doc_free(&kd);
             continue;
         }
         if (!d->text)
@@ -181,11 +225,12 @@ one_pass(bench *B, enum mode m)
         if (m != NORMALISE) {
             kps_hits hits = {0};
             if (m == NORM_MATCH)
-                kps_match_all(B->pack, norm.text, norm.len, B->match_limit,
+                kps_match_all(B->pack, norm.text, norm.len, B->lim.match_limit,
                               d->path, &hits, NULL);
             else
                 kps_match_all_bruteforce(B->pack, norm.text, norm.len,
-                                         B->match_limit, d->path, &hits, NULL);
+                                         B->lim.match_limit, d->path, &hits,
+                                         NULL);
             kps_hits_free(&hits);
         }
         kps_norm_free(&norm);
@@ -207,10 +252,14 @@ static void time_mode(bench *B, enum mode m, int runs)
         wall[r] = now(CLOCK_MONOTONIC) - w0;
     }
     double mw = median(wall, (size_t)runs), mc = median(cpu, (size_t)runs);
-    double mb = (double)B->c->bytes / 1e6;
-    printf("%-12s %9.1f MB/s wall %9.1f MB/s cpu %9.2f ms/pass (median of "
-           "%d)\n",
-           mode_names[m], mb / mw, mb / mc, mw * 1e3, runs);
+    double mb = (double)B->c->bytes / 1e6, files = (double)B->c->n;
+    printf("%-12s %9.1f MB/s wall %9.1f MB/s cpu %9.2f ms/pass %9.1f files/s "
+           "wall %9.1f files/s cpu (median of %d)",
+           mode_names[m], mb / mw, mb / mc, mw * 1e3, files / mw, files / mc,
+           runs);
+    if ((m == SCAN || m == SCAN_BRUTE || m == EXTRACT) && B->failed)
+        printf(" [%zu of %zu files failed]", B->failed, B->c->n);
+    putchar('\n');
     fflush(stdout);
 }
 
@@ -255,8 +304,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.n; i++) {
         doc *d = &c.v[i];
         kps_doc kd = {0};
-        if (kps_text_decode((const unsigned char *)d->raw, d->raw_len, d->path,
-                            &lim, &kd, NULL) != KPISCAN_OK) {
+        if (extract_doc(d, &lim, &kd) != KPISCAN_OK) {
             kps_doc_free(&kd);
             continue;
         }
@@ -301,8 +349,8 @@ int main(int argc, char **argv)
     }
     kps_pf_scan_free(&st);
 
-    printf("documents    %zu (%zu decoded), %.2f MB\n", c.n, decoded,
-           (double)c.bytes / 1e6);
+    printf("documents    %zu (%zu decoded or extracted), %.2f MB\n", c.n,
+           decoded, (double)c.bytes / 1e6);
     printf("pack         %zu rules, %zu always run, %zu with a lead; load "
            "%.2f ms wall, %.2f ms cpu (median of 21)\n",
            pack->nrules, kps_prefilter_always_count(pack->prefilter),
@@ -321,7 +369,7 @@ int main(int argc, char **argv)
     kpiscan_options *opts = kpiscan_options_new();
     if (!opts || kpiscan_options_set_as_of(opts, 2026, 6, 1) != KPISCAN_OK)
         die("cannot make options");
-    bench B = {&c, pack, opts, lim.match_limit};
+    bench B = {&c, pack, opts, lim, 0};
     for (size_t m = 0; m < NMODES; m++)
         if (!only || strcmp(only, mode_names[m]) == 0)
             time_mode(&B, (enum mode)m, runs);

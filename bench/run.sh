@@ -14,9 +14,9 @@
 #   3. pack load: one small file scanned end to end, process start included
 #   4. instructions per KB from valgrind --tool=callgrind
 #
-# Needs: ripgrep, pcre2-utils, valgrind (Debian packages); hyperfine is
-# used when installed (and NO_HYPERFINE is unset), otherwise a loop timed
-# with bash's `time`.  Not a test:
+# Needs: ripgrep, pcre2-utils, valgrind (Debian packages: bench/setup.sh
+# installs them); hyperfine is used when installed (and NO_HYPERFINE is
+# unset), otherwise a loop timed with bash's `time`.  Not a test:
 # absolute times on a shared machine are noisy, so medians and ratios.
 set -euo pipefail
 
@@ -43,7 +43,7 @@ for f in "$kpiscan" "$engine"; do
     [ -x "$f" ] || { echo "run.sh: $f missing: build first (ninja -C $build)" >&2; exit 2; }
 done
 for tool in pcre2grep rg; do
-    command -v $tool >/dev/null || { echo "run.sh: $tool missing (apt-get install pcre2-utils ripgrep)" >&2; exit 2; }
+    command -v $tool >/dev/null || { echo "run.sh: $tool missing: install the benchmark tools with bench/setup.sh (as root)" >&2; exit 2; }
 done
 
 tmp=$(mktemp -d)
@@ -94,6 +94,7 @@ median_ms() {
             walls+=("$(awk '{ print $1 * 1000 }' <<<"$t")")
             cpus+=("$(awk '{ print ($2 + $3) * 1000 }' <<<"$t")")
         done
+        # shellcheck disable=SC2016 # an awk program, not a shell expansion
         local med='{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
         ms=$(printf '%s\n' "${walls[@]}" | sort -g | awk "$med")
         cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk "$med")
@@ -104,22 +105,30 @@ median_ms() {
     if [ "$rate_bytes" -gt 0 ]; then
         rate=$(awk -v b="$rate_bytes" -v ms="$ms" 'BEGIN { printf "%.1f", b / 1e6 / (ms / 1000) }')
     fi
+    # shellcheck disable=SC2016 # Markdown backquotes
     printf '| %-10s | %9.1f | %8.1f | %8s | `%s` |\n' "$name" "$ms" "$cpu" "$rate" "$*"
 }
+
+# Does this kpiscan have --jobs?  Its help is read whole first: `grep -q`
+# on a pipe may exit before kpiscan has written, which under pipefail
+# can make the check fail at random (SIGPIPE).
+help=$("$kpiscan" --help)
+has_jobs=0
+case $help in *--jobs*) has_jobs=1 ;; esac
 
 # Commands run through a shell where they need a pipe.
 read_floor() { xargs -0 cat < "$tmp/files0" > /dev/null; }
 kpiscan_all() {
-    if "$kpiscan" --help | grep -q -- '--jobs'; then
+    if [ "$has_jobs" = 1 ]; then
         "$kpiscan" --jobs 1 --format jsonl --as-of $as_of "$corpus"
     else
         xargs -0 "$kpiscan" --format json --as-of $as_of < "$tmp/files0"
     fi
 }
 export -f read_floor kpiscan_all
-export kpiscan corpus tmp as_of
+export kpiscan corpus tmp as_of has_jobs
 
-if "$kpiscan" --help | grep -q -- '--jobs'; then
+if [ "$has_jobs" = 1 ]; then
     kpiscan_cmd="kpiscan --jobs 1 --format jsonl --as-of $as_of DIR"
 else
     kpiscan_cmd="find DIR -type f | xargs kpiscan --format json --as-of $as_of"

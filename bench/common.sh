@@ -1,0 +1,142 @@
+# common.sh - helpers for bench/docx.sh and bench/batch.sh (sourced, not
+# run).  The sourcing script sets `prog` (its name, for messages) and `tmp`
+# (a scratch folder it removes on exit) before calling them.
+#
+# Timing: each command is run once as a warm-up, then RUNS times; the
+# report gives the median wall time and the median CPU time (user + system
+# of the command and every process it waited for, from bash's `time`, in
+# ms).  With measure --rss the command runs under GNU /usr/bin/time and the
+# median peak RSS (-f %M, KiB) is kept too.  hyperfine is not used here: it
+# reports only the mean CPU time and no peak RSS.
+# shellcheck shell=bash
+# m_wall, m_cpu, m_rss and m_rc are results read by the sourcing script:
+# shellcheck disable=SC2034
+
+bench_die() {
+    echo "${prog:-bench}: $*" >&2
+    exit 2
+}
+
+# need_tools TOOL...: every TOOL on PATH, or a message naming the missing
+# ones and the script that installs them.
+need_tools() {
+    local missing=() t
+    for t in "$@"; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        bench_die "missing: ${missing[*]}; install the benchmark tools with" \
+            "bench/setup.sh (as root, Debian 12)"
+    fi
+}
+
+# need_corpus DIR: the folder exists and holds files, or a message that
+# says where the shared corpus is expected.
+need_corpus() {
+    local dir=$1 any
+    if [ ! -d "$dir" ]; then
+        bench_die "corpus folder $dir not found: the third-party corpus lives" \
+            "in ../shared/corpus beside the project root (see its README);" \
+            "pass another folder as the last argument"
+    fi
+    any=$(find "$dir" -type f -print -quit)
+    [ -n "$any" ] || bench_die "corpus folder $dir holds no files"
+}
+
+# need_build BUILD BINARY...: the binaries exist; warn when ninja has work
+# to do (the numbers would be for an older build).
+need_build() {
+    local build=$1 f out
+    shift
+    for f in "$@"; do
+        [ -x "$f" ] || bench_die "$f missing: build first" \
+            "(meson setup $build -Dbuildtype=debugoptimized && ninja -C $build)"
+    done
+    if command -v ninja >/dev/null 2>&1; then
+        out=$(ninja -C "$build" -n 2>&1 || true)
+        case $out in
+            *"no work to do"*) ;;
+            *) echo "${prog:-bench}: warning: $build is not up to date (ninja -C $build)" >&2 ;;
+        esac
+    fi
+}
+
+loadavg() { cut -d ' ' -f 1-3 /proc/loadavg; }
+
+# machine_facts ROOT BUILD KPISCAN: Markdown bullets about the machine,
+# the build and the source it was built from.
+machine_facts() {
+    local root=$1 build=$2 kpiscan=$3 model version btype="?" commit="(not a git checkout)" dirty
+    # Whole outputs captured first: no reader that stops early on a pipe.
+    model=$(lscpu | awk -F ': *' '/^Model name:/ && !seen { print $2; seen = 1 }')
+    version=$("$kpiscan" --version)
+    version=${version%%$'\n'*}
+    # The source the build was configured from (it may be another checkout
+    # than the one the script is in), and its commit.
+    local src=$root info=$build/meson-info
+    if [ -f "$info/meson-info.json" ] && command -v jq >/dev/null 2>&1; then
+        src=$(jq -r '.directories.source' "$info/meson-info.json")
+        btype=$(jq -r '.[] | select(.name == "buildtype") | .value' "$info/intro-buildoptions.json")
+    fi
+    if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+        commit="commit $(git -C "$src" rev-parse --short HEAD)"
+        dirty=$(git -C "$src" status --porcelain -- lib cli include patterns)
+        [ -z "$dirty" ] || commit="$commit + uncommitted changes in lib/, cli/, include/ or patterns/"
+    fi
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) CPUs (nproc), ${model:-unknown model} (lscpu), $(uname -sr)"
+    echo "- build: $build (meson $btype), $version, from $src, $commit"
+}
+
+# median: the median of the numbers on standard input, one a line.
+median() {
+    sort -g | awk '{ v[NR] = $1 }
+        END { if (NR == 0) { print "nan"; exit }
+              printf "%.1f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure [--rss] RUNS COMMAND...: warm-up, then RUNS timed runs with the
+# output discarded.  Sets m_wall and m_cpu (median ms), m_rss (median peak
+# RSS in KiB, or - without --rss) and m_rc (the exit status).  Exit status
+# 1 (grep: no match) and 2 (kpiscan: an input could not be scanned) are
+# accepted as long as every run gives the same one; anything else stops
+# the benchmark, since a crash or a missing file would be timed instead.
+measure() {
+    local rss=0 runs t rc i
+    if [ "$1" = --rss ]; then
+        rss=1
+        shift
+    fi
+    runs=$1
+    shift
+    local wrap=("$@")
+    [ $rss = 0 ] || wrap=(/usr/bin/time -f %M -o "$tmp/rss" "$@")
+    local TIMEFORMAT='%3R %3U %3S' walls=() cpus=() rsses=()
+    for ((i = 0; i <= runs; i++)); do
+        if t=$( { time "${wrap[@]}" >/dev/null 2>"$tmp/stderr"; } 2>&1); then
+            rc=0
+        else
+            rc=$?
+        fi
+        if [ "$i" = 0 ]; then
+            m_rc=$rc
+            case $rc in
+                0 | 1 | 2) ;;
+                *)
+                    sed -n '1,5p' "$tmp/stderr" >&2
+                    bench_die "'$*' exited with status $rc"
+                    ;;
+            esac
+            continue # warm-up
+        fi
+        [ "$rc" = "$m_rc" ] || bench_die "'$*' exited with $rc, the warm-up with $m_rc"
+        walls+=("$(awk '{ print $1 * 1000 }' <<<"$t")")
+        cpus+=("$(awk '{ print ($2 + $3) * 1000 }' <<<"$t")")
+        # GNU time writes "Command exited with non-zero status N" first.
+        [ $rss = 0 ] || rsses+=("$(tail -n 1 "$tmp/rss")")
+    done
+    m_wall=$(printf '%s\n' "${walls[@]}" | median)
+    m_cpu=$(printf '%s\n' "${cpus[@]}" | median)
+    m_rss=-
+    [ $rss = 0 ] || m_rss=$(printf '%s\n' "${rsses[@]}" | median)
+}
