@@ -396,10 +396,12 @@ static int shows_kpi_work(const kpiscan_evidence *e)
 }
 
 /* A range heads a job when its line is a header, not a sentence: it does
- * not start with a bullet and has at most 14 words.  "Head of Year 9 from
- * 2019 to 2024" in a bullet is part of the job above it. */
+ * not start with a bullet and has at most 14 words, or it starts with the
+ * range itself ("2012 - 2021, Engineer. Responsible for ...").  "Head of
+ * Year 9 from 2019 to 2024" in a bullet is part of the job above it.
+ * range_offset: where the line's first range starts. */
 static int heads_job(const char *text, size_t len, const line_index *li,
-                     size_t line)
+                     size_t line, size_t range_offset)
 {
     size_t b = li->starts[line - 1], e = b;
     while (e < len && text[e] != '\n')
@@ -410,6 +412,8 @@ static int heads_job(const char *text, size_t len, const line_index *li,
     if (i < e && (text[i] == '-' || text[i] == '*' ||
                   (unsigned char)text[i] == 0xE2 /* a bullet character */))
         return 0;
+    if (i == range_offset)
+        return 1;
     size_t words = 0;
     for (size_t k = i; k < e; k++)
         words += text[k] != ' ' && text[k] != '\t' &&
@@ -498,7 +502,8 @@ static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
         }
         if (res->spans[i].line != cached_line) {
             cached_line = res->spans[i].line;
-            cached_heads = heads_job(res->text, res->len, li, cached_line);
+            cached_heads = heads_job(res->text, res->len, li, cached_line,
+                                     res->spans[i].offset);
         }
         header[i] = (unsigned char)cached_heads;
         if (header[i] && job_title(res, li, &res->spans[i])) {
@@ -538,6 +543,12 @@ static int mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
             else
                 hi = mid;
         }
+        /* A heading of the job's own kind ("Responsibilities:", "Duties"
+         * under a job) does not end it; one of another kind does. */
+        while (lo < sections->n &&
+               (sections->headings[lo].section == KPS_SECTION_EXPERIENCE ||
+                sections->headings[lo].section == sp->section))
+            lo++;
         if (lo < sections->n && heads[lo] < end)
             end = heads[lo];
         lo = 0, hi = res->nev; /* first evidence item at or after start */

@@ -381,6 +381,42 @@ START_TEST(test_evidence_limit)
 }
 END_TEST
 
+/* Which date ranges count as jobs that show KPI work: a sub-heading of the
+ * job's own kind ("Responsibilities:") does not end the job, and a long
+ * line that starts with its dates heads a job of its own. */
+START_TEST(test_kpi_jobs_layouts)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    static const struct {
+        const char *text;
+        int kpi_job[2];
+    } cases[] = {
+        {"EXPERIENCE\nOperations Analyst, Acme - Jan 2019 - Present\n"
+         "Responsibilities:\n- Tracked weekly KPIs for the warehouse team "
+         "and reported them to the manager.\nEDUCATION\nBSc, 2014 - 2018\n",
+         {1, 0}},
+        {"EXPERIENCE\n2021 - present, Developer.\nResponsibilities:\n"
+         "2012 - 2021, Engineer. Responsible for target KPI during cluster "
+         "acceptance. Troubleshooting. Scripts preparation and "
+         "implementation. BTS, BSC, RNC, eNodeB.\n",
+         {0, 1}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        kpiscan_result *r = NULL;
+        ck_assert_int_eq(scan_text(p, o, cases[c].text, &r, NULL), KPISCAN_OK);
+        ck_assert_uint_eq(r->nspans, 2);
+        for (size_t i = 0; i < 2; i++)
+            ck_assert_msg(r->spans[i].kpi_job == cases[c].kpi_job[i],
+                          "case %zu, range %zu (%s): kpi_job %d", c, i,
+                          r->spans[i].text, r->spans[i].kpi_job);
+        kpiscan_result_free(r);
+    }
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -395,6 +431,7 @@ int main(void)
     tcase_add_test(tc, test_threads_share_pack);
     tcase_add_test(tc, test_match_limit_scan);
     tcase_add_test(tc, test_evidence_limit);
+    tcase_add_test(tc, test_kpi_jobs_layouts);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
