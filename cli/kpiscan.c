@@ -397,18 +397,26 @@ static void on_record(const kpiscan_record *rec, void *user)
         out = kpiscan_record_to_github(rec, failure);
         fputs(out ? out : "", stdout);
         break;
-    case OUT_JSON:
-        out = kpiscan_record_to_json(rec, c->opts, KPISCAN_JSON_PRETTY);
+    case OUT_JSON: {
+        /* rendered by the workers (KPISCAN_BATCH_RENDER_JSON) */
+        const char *json = kpiscan_record_json(rec);
+        if (!json)
+            json = out =
+                kpiscan_record_to_json(rec, c->opts, KPISCAN_JSON_PRETTY);
         if (k->json_array)
             fputs(k->written ? ",\n" : "[\n", stdout);
-        fputs(out ? out : "null", stdout);
+        fputs(json ? json : "null", stdout);
         if (!k->json_array)
             fputc('\n', stdout);
         break;
-    case OUT_JSONL:
-        out = kpiscan_record_to_json(rec, c->opts, 0);
-        printf("%s\n", out ? out : "null");
+    }
+    case OUT_JSONL: {
+        const char *json = kpiscan_record_json(rec);
+        if (!json)
+            json = out = kpiscan_record_to_json(rec, c->opts, 0);
+        printf("%s\n", json ? json : "null");
         break;
+    }
     case OUT_CSV:
         out = kpiscan_record_to_csv(rec, c->opts);
         fputs(out ? out : "", stdout);
@@ -583,9 +591,13 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     }
 
     kpiscan_batch *b = NULL;
-    if (kpiscan_batch_new(pack, c->opts, c->jobs,
-                          c->unordered ? KPISCAN_BATCH_UNORDERED : 0, on_record,
-                          &k, &b, err) != KPISCAN_OK) {
+    unsigned batch_flags = c->unordered ? KPISCAN_BATCH_UNORDERED : 0;
+    if (c->format == OUT_JSONL)
+        batch_flags |= KPISCAN_BATCH_RENDER_JSON;
+    else if (c->format == OUT_JSON)
+        batch_flags |= KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY;
+    if (kpiscan_batch_new(pack, c->opts, c->jobs, batch_flags, on_record, &k,
+                          &b, err) != KPISCAN_OK) {
         fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
         kpiscan_junit_free(k.junit);
         return EXIT_INPUT_ERROR;

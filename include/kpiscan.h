@@ -639,8 +639,15 @@ typedef struct kpiscan_record kpiscan_record;
 typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
 
 #define KPISCAN_BATCH_UNORDERED 1u /* deliver records as they finish */
-#define KPISCAN_WALK_FOLLOW 1u     /* follow symbolic links in walks */
-#define KPISCAN_WALK_HIDDEN 2u     /* include hidden files and folders */
+/* Workers serialise each record (not skipped ones) as JSON with the
+ * batch's options, in parallel, before delivery: kpiscan_record_json()
+ * gives it to the callback, which otherwise would serialise one record at
+ * a time under the delivery order.  Compact, or indented with
+ * KPISCAN_BATCH_RENDER_PRETTY as well. */
+#define KPISCAN_BATCH_RENDER_JSON 2u
+#define KPISCAN_BATCH_RENDER_PRETTY 4u
+#define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links in walks */
+#define KPISCAN_WALK_HIDDEN 2u /* include hidden files and folders */
 
 /* Start a batch with jobs worker threads (0 = number of online CPUs).  The
  * pack and options must outlive the batch.  Errors: KPISCAN_ERR_ARGUMENT,
@@ -712,6 +719,10 @@ kpiscan_record_result(const kpiscan_record *rec);
 KPISCAN_API const kpiscan_error *
 kpiscan_record_error(const kpiscan_record *rec);
 
+/* The JSON the workers rendered (KPISCAN_BATCH_RENDER_JSON), owned by the
+ * record; NULL without that flag, for skipped records, or when rendering
+ * ran out of memory (kpiscan_record_to_json() then).  Thread-safe. */
+KPISCAN_API const char *kpiscan_record_json(const kpiscan_record *rec);
 /* One JSON object for the record: the result JSON, or the error JSON
  * (status "error" or "skipped").  Free with kpiscan_free().  Thread-safe. */
 KPISCAN_API char *kpiscan_record_to_json(const kpiscan_record *rec,

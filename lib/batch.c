@@ -72,6 +72,7 @@ static slot *slot_of(kpiscan_batch *b, size_t seq)
 static void record_clear(kpiscan_record *rec)
 {
     free(rec->name);
+    free(rec->json);
     kpiscan_result_free(rec->result);
     memset(rec, 0, sizeof *rec);
 }
@@ -217,6 +218,13 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         process(b, s);
+        /* Serialised here, in parallel, rather than by the record callback
+         * under the delivery lock, where it would run one at a time. */
+        if ((b->flags & KPISCAN_BATCH_RENDER_JSON) && !s->rec.skipped)
+            s->rec.json = kpiscan_record_to_json(
+                &s->rec, b->opts,
+                (b->flags & KPISCAN_BATCH_RENDER_PRETTY) ? KPISCAN_JSON_PRETTY
+                                                         : 0);
 
         pthread_mutex_lock(&b->mu);
         s->state = SLOT_DONE;
@@ -544,6 +552,11 @@ const kpiscan_result *kpiscan_record_result(const kpiscan_record *rec)
 const kpiscan_error *kpiscan_record_error(const kpiscan_record *rec)
 {
     return rec ? &rec->error : NULL;
+}
+
+const char *kpiscan_record_json(const kpiscan_record *rec)
+{
+    return rec ? rec->json : NULL;
 }
 
 char *kpiscan_record_to_json(const kpiscan_record *rec,

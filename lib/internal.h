@@ -631,6 +631,7 @@ struct kpiscan_record {
     kpiscan_result *result;
     kpiscan_error error;
     const kpiscan_pack *pack;
+    char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
 };
 
 /* JSON for a record without a result: status word "error" or "skipped";

@@ -154,6 +154,67 @@ START_TEST(test_unordered_all_delivered)
 }
 END_TEST
 
+/* With KPISCAN_BATCH_RENDER_JSON the workers hand each record its JSON,
+ * exactly what kpiscan_record_to_json() gives with the batch's options;
+ * without it, none. */
+typedef struct rendered {
+    unsigned flags;
+    const kpiscan_options *opts;
+    size_t n, with_json;
+} rendered;
+
+static void check_rendered(const kpiscan_record *rec, void *user)
+{
+    rendered *r = user;
+    const char *json = kpiscan_record_json(rec);
+    r->n++;
+    if (!(r->flags & KPISCAN_BATCH_RENDER_JSON)) {
+        ck_assert_ptr_null(json);
+        return;
+    }
+    ck_assert_ptr_nonnull(json);
+    r->with_json++;
+    char *want = kpiscan_record_to_json(
+        rec, r->opts,
+        (r->flags & KPISCAN_BATCH_RENDER_PRETTY) ? KPISCAN_JSON_PRETTY : 0);
+    ck_assert_str_eq(json, want);
+    kpiscan_free(want);
+}
+
+START_TEST(test_render_json)
+{
+    static const unsigned flags[] = {
+        0, KPISCAN_BATCH_RENDER_JSON,
+        KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY,
+        KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_UNORDERED};
+    kpiscan_pack *p = pack_default();
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2026, 6, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_excerpts(o, 0), KPISCAN_OK);
+    for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+        rendered r = {flags[f], o, 0, 0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, o, 2, flags[f], check_rendered, &r, &b, NULL),
+            KPISCAN_OK);
+        for (int i = 0; i < 12; i++) {
+            /* results and error records (empty documents) */
+            const char *text =
+                i % 3 ? "Tracked KPIs weekly, Jan 2020 - Present" : "";
+            ck_assert_int_eq(
+                kpiscan_batch_add_buffer(b, text, strlen(text), "t.txt", NULL),
+                KPISCAN_OK);
+        }
+        kpiscan_batch_free(b);
+        ck_assert_uint_eq(r.n, 12);
+        ck_assert_uint_eq(r.with_json,
+                          (flags[f] & KPISCAN_BATCH_RENDER_JSON) ? 12 : 0);
+    }
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* A folder of good and bad files: every document gives a record, the rest
  * is skipped (special files never opened), hidden names left out. */
 START_TEST(test_walk_mixed_folder)
@@ -277,6 +338,7 @@ int main(void)
     tcase_add_test(tc, test_unordered_all_delivered);
     tcase_add_test(tc, test_walk_mixed_folder);
     tcase_add_test(tc, test_failure_and_csv);
+    tcase_add_test(tc, test_render_json);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
