@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh - the matching benchmarks of docs/benchmarks.md, in one run.
 #
-#   bench/run.sh [-b BUILD_DIR] [-n RUNS] [--no-callgrind] [CORPUS_DIR]
+#   bench/run.sh [-b BUILD_DIR] [-n RUNS] [--no-callgrind] [--cold] [CORPUS_DIR]
 #
 # CORPUS_DIR defaults to ../shared/corpus/resumes-txt (the 1,236 real
 # resumes); BUILD_DIR to build (configured with meson, built with ninja).
@@ -11,6 +11,10 @@
 #   2. whole process, single-threaded, in the same run: reading the files
 #      (the floor), kpiscan, and the peers pcre2grep and rg with a regex
 #      list made from the default pack (bench/make-regex-list.sh)
+#   2b. with --cold (root only): reading and kpiscan again, the page cache
+#      dropped before each run (sync; echo 3 > /proc/sys/vm/drop_caches),
+#      i.e. reading the files from disk; this empties the cache of the
+#      whole machine, so it is opt-in
 #   3. pack load: one small file scanned end to end, process start included
 #   4. instructions per KB from valgrind --tool=callgrind
 #
@@ -25,12 +29,14 @@ root=$(cd "$here/.." && pwd)
 build=$root/build
 runs=7
 callgrind=1
+cold=0
 corpus=
 while [ $# -gt 0 ]; do
     case $1 in
         -b) build=$(cd "$2" && pwd); shift 2 ;;
         -n) runs=$2; shift 2 ;;
         --no-callgrind) callgrind=0; shift ;;
+        --cold) cold=1; shift ;;
         -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) corpus=$1; shift ;;
     esac
@@ -151,6 +157,39 @@ awk -v r="${median[read]}" -v k="${median[kpiscan]}" -v p="${median[pcre2grep]}"
     printf "- pcre2grep / kpiscan: %.2fx wall, %.2fx CPU; rg / kpiscan: %.2fx wall, %.2fx CPU (floor: above 1)\n", p / k, pc / kc, g / k, gc / kc
 }'
 echo
+
+if [ $cold = 1 ]; then
+    [ -w /proc/sys/vm/drop_caches ] ||
+        { echo "run.sh: --cold needs root (it writes /proc/sys/vm/drop_caches)" >&2; exit 2; }
+    # cold_ms NAME: median wall and CPU ms of a function run from a cold
+    # page cache, RUNS times.
+    cold_ms() {
+        local TIMEFORMAT='%R %U %S' walls=() cpus=() t
+        for _ in $(seq "$runs"); do
+            sync
+            echo 3 > /proc/sys/vm/drop_caches
+            t=$( { time bash -c "$1" >/dev/null 2>&1; } 2>&1 ) || true
+            walls+=("$(awk '{ print $1 * 1000 }' <<<"$t")")
+            cpus+=("$(awk '{ print ($2 + $3) * 1000 }' <<<"$t")")
+        done
+        # shellcheck disable=SC2016 # an awk program, not a shell expansion
+        local med='{ v[NR] = $1 } END { printf "%.1f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+        median[$1.cold]=$(printf '%s\n' "${walls[@]}" | sort -g | awk "$med")
+        median[$1.coldcpu]=$(printf '%s\n' "${cpus[@]}" | sort -g | awk "$med")
+    }
+    echo "## Whole process from a cold page cache"
+    echo
+    echo '| what | wall ms | CPU ms |'
+    echo '|---|---:|---:|'
+    for f in read_floor kpiscan_all; do
+        cold_ms $f
+        printf '| %s | %.1f | %.1f |\n' "$f" "${median[$f.cold]}" "${median[$f.coldcpu]}"
+    done
+    echo
+    awk -v r="${median[read_floor.cold]}" -v k="${median[kpiscan_all.cold]}" 'BEGIN {
+        printf "- kpiscan / read, cold: %.1fx wall (floor: within 2x)\n", k / r }'
+    echo
+fi
 
 echo "## Pack load"
 echo
