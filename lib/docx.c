@@ -199,39 +199,8 @@ static int onoff(const char *v, size_t n)
  * with a unit.  Returns -1 when unreadable. */
 static double half_points(const char *v, size_t n)
 {
-    char buf[32];
-    if (!v)
-        return -1;
-    /* XML schema numbers may carry surrounding whitespace (" 4"), which
-     * strtod skipped and kps_parse_decimal does not. */
-    while (n && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
-        v++;
-        n--;
-    }
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
-                 v[n - 1] == '\r'))
-        n--;
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    char *end;
-    double x = kps_parse_decimal(buf, &end); /* not strtod: LC_NUMERIC */
-    if (end == buf || x < 0)
-        return -1;
-    if (*end == '\0')
-        return x;
-    if (strcmp(end, "pt") == 0)
-        return x * 2;
-    if (strcmp(end, "pc") == 0 || strcmp(end, "pi") == 0)
-        return x * 24;
-    if (strcmp(end, "in") == 0)
-        return x * 144;
-    if (strcmp(end, "mm") == 0)
-        return x * 144 / 25.4;
-    if (strcmp(end, "cm") == 0)
-        return x * 144 / 2.54;
-    return -1;
+    double pt = kps_xml_length_pt(v, n, 0.5); /* a bare w:sz: half-points */
+    return pt < 0 ? -1 : pt * 2;
 }
 
 /* A w:shd element: does it paint a visible (non-white) background? */

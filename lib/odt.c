@@ -116,39 +116,7 @@ static int color_near_white(const char *v, size_t n)
 /* A length in points, -1 when unreadable (percentages included). */
 static double length_pt(const char *v, size_t n)
 {
-    char buf[32];
-    if (!v)
-        return -1;
-    /* XML schema numbers may carry surrounding whitespace (" 4"), which
-     * strtod skipped and kps_parse_decimal does not. */
-    while (n && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
-        v++;
-        n--;
-    }
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
-                 v[n - 1] == '\r'))
-        n--;
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    char *end;
-    double x = kps_parse_decimal(buf, &end); /* not strtod: LC_NUMERIC */
-    if (end == buf || x < 0)
-        return -1;
-    if (strcmp(end, "pt") == 0)
-        return x;
-    if (strcmp(end, "pc") == 0)
-        return x * 12;
-    if (strcmp(end, "in") == 0)
-        return x * 72;
-    if (strcmp(end, "cm") == 0)
-        return x * 72 / 2.54;
-    if (strcmp(end, "mm") == 0)
-        return x * 72 / 25.4;
-    if (strcmp(end, "px") == 0)
-        return x * 0.75;
-    return -1;
+    return kps_xml_length_pt(v, n, 0); /* ODF lengths carry their unit */
 }
 
 /* Properties that decide visibility: -1 = not set here. */

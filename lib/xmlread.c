@@ -927,6 +927,40 @@ int kps_tb_finish(kps_textbuild *tb, int white_is_hidden, kps_doc *doc)
     return KPISCAN_OK;
 }
 
+double kps_xml_length_pt(const char *v, size_t n, double bare_scale)
+{
+    static const struct {
+        const char *unit;
+        double pt;
+    } UNITS[] = {{"pt", 1.0},  {"pc", 12.0},        {"pi", 12.0},
+                 {"in", 72.0}, {"cm", 72.0 / 2.54}, {"mm", 72.0 / 25.4},
+                 {"px", 0.75}};
+    char buf[32];
+    if (!v)
+        return -1;
+    while (n && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\n' ||
+                 v[n - 1] == '\r'))
+        n--;
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    char *end;
+    double x = kps_parse_decimal(buf, &end);
+    if (end == buf || x < 0)
+        return -1;
+    if (*end == '\0')
+        return bare_scale > 0 ? x * bare_scale : -1;
+    for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++)
+        if (strcmp(end, UNITS[i].unit) == 0)
+            return x * UNITS[i].pt;
+    return -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Last-modified date of a document                                    */
 /* ------------------------------------------------------------------ */

@@ -75,6 +75,14 @@ const char *kps_xml_attr(const kps_xml_attrs *a, const char *local,
                          const char *uri1, const char *uri2, size_t *len);
 int kps_xml_value_eq(const char *v, size_t n, const char *s);
 
+/* A length in an attribute value v[0..n) ("11pt", " 4 ", "0.5mm"), in
+ * points, read without the locale (strtod follows LC_NUMERIC); the
+ * whitespace XML schema allows around a number is skipped.  Units pt, pc,
+ * pi, in, cm, mm, px; a bare number is bare_scale points (DOCX w:sz counts
+ * half-points: 0.5), or refused when bare_scale is 0.  -1 when unreadable,
+ * negative or in another unit (percentages, em). */
+double kps_xml_length_pt(const char *v, size_t n, double bare_scale);
+
 /*
  * The document's last-modified date from a metadata part (DOCX
  * docProps/core.xml: dcterms:modified; ODT meta.xml: dc:date): the text of
