@@ -40,8 +40,8 @@ typedef struct document {
     char *path;
     char *data;
     size_t len;
-    int level;            /* from the first scan */
-    size_t evidence;      /* from the first scan */
+    int level;       /* from the first scan */
+    size_t evidence; /* from the first scan */
 } document;
 
 typedef struct soak {
@@ -262,8 +262,8 @@ int main(int argc, char **argv)
         s.first_scan = (size_t)round * per_round;
         size_t started_threads = 0;
         for (; started_threads < threads; started_threads++) {
-            args[started_threads] = (thread_arg){
-                &s, started_threads * s.scans_per_thread};
+            args[started_threads] =
+                (thread_arg){&s, started_threads * s.scans_per_thread};
             if (pthread_create(&tid[started_threads], NULL, scan_share,
                                &args[started_threads]))
                 break;
@@ -276,8 +276,7 @@ int main(int argc, char **argv)
         }
         long rss = rss_bytes(), heap = heap_in_use();
         printf("soak: %7zu scans  RSS %7.2f MiB  heap in use %8.1f KiB\n",
-               (size_t)(round + 1) * per_round, rss / 1048576.0,
-               heap / 1024.0);
+               (size_t)(round + 1) * per_round, rss / 1048576.0, heap / 1024.0);
         fflush(stdout);
         if (round == 0) {
             rss_warm = rss;
@@ -297,8 +296,7 @@ int main(int argc, char **argv)
     }
     if (rss_warm < 0 || rss_max - rss_warm > RSS_GROWTH_BOUND) {
         printf("FAIL resident set grew %.2f MiB after warm-up (bound %.2f)\n",
-               (rss_max - rss_warm) / 1048576.0,
-               RSS_GROWTH_BOUND / 1048576.0);
+               (rss_max - rss_warm) / 1048576.0, RSS_GROWTH_BOUND / 1048576.0);
         status = 1;
     }
     if (heap_max - heap_warm > HEAP_GROWTH_BOUND) {

@@ -26,8 +26,7 @@ START_TEST(test_setters_validate)
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_max_total_bytes(o, 0),
                      KPISCAN_ERR_ARGUMENT);
-    ck_assert_int_eq(kpiscan_options_set_max_ratio(o, 0),
-                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_options_set_max_ratio(o, 0), KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_max_xml_depth(o, 0),
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(NULL, "text"),
@@ -98,15 +97,15 @@ START_TEST(test_text_limit_reaches_scan)
     memset(text, 'a', sizeof text - 1);
     text[sizeof text - 1] = '\0';
     memcpy(text, "Tracked KPIs ", 13);
-    ck_assert_int_eq(kpiscan_scan_buffer(p, o, text, strlen(text), "long.txt",
-                                         &r, err),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, o, text, strlen(text), "long.txt", &r, err),
+        KPISCAN_OK);
     kpiscan_result_free(r);
     r = NULL;
     ck_assert_int_eq(kpiscan_options_set_max_text_bytes(o, 1024), KPISCAN_OK);
-    ck_assert_int_eq(kpiscan_scan_buffer(p, o, text, strlen(text), "long.txt",
-                                         &r, err),
-                     KPISCAN_ERR_LIMIT);
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, o, text, strlen(text), "long.txt", &r, err),
+        KPISCAN_ERR_LIMIT);
     ck_assert_ptr_null(r);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "max_text_bytes"));
     kpiscan_error_free(err);
@@ -244,7 +243,8 @@ START_TEST(test_format_hint_rule)
     r = NULL;
 
     /* Binary data and PDF stay refused whatever the hint. */
-    static const unsigned char elf[] = "\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0";
+    static const unsigned char elf[] = "\x7F"
+                                       "ELF\x02\x01\x01\0\0\0\0\0\0\0";
     ck_assert_int_eq(scan_with_hint(p, "text", elf, sizeof elf, &r, err),
                      KPISCAN_ERR_NOT_TEXT);
     const char *pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
