@@ -154,6 +154,16 @@ static int extract(const unsigned char *data, size_t len, const char *name,
     }
 }
 
+/* Words of t[b, e) separated by spaces and tabs. */
+static size_t blank_separated_words(const char *t, size_t b, size_t e)
+{
+    size_t words = 0;
+    for (size_t k = b; k < e; k++)
+        words += t[k] != ' ' && t[k] != '\t' &&
+                 (k == b || t[k - 1] == ' ' || t[k - 1] == '\t');
+    return words;
+}
+
 /* What in_title_position() needs to know about the line of a hit.  Hits
  * come in text order, so the line is worked out once and reused by the
  * hits on it: a document that is one long line costs linear time, not
@@ -189,11 +199,7 @@ static void title_line_at(title_line *c, const char *t, size_t len,
                       t[i] == '-' || t[i] == '>' || t[i] == '.'))
         i++;
     c->content = i;
-    c->words = 0;
-    for (size_t k = ls; k < le; k++)
-        if (t[k] != ' ' && t[k] != '\t' &&
-            (k == ls || t[k - 1] == ' ' || t[k - 1] == '\t'))
-            c->words++;
+    c->words = blank_separated_words(t, ls, le);
     /* the first span at or after ls (spans are in text order) */
     size_t lo = 0, hi = tl->n;
     while (lo < hi) {
@@ -414,11 +420,7 @@ static int heads_job(const char *text, size_t len, const line_index *li,
         return 0;
     if (i == range_offset)
         return 1;
-    size_t words = 0;
-    for (size_t k = i; k < e; k++)
-        words += text[k] != ' ' && text[k] != '\t' &&
-                 (k == i || text[k - 1] == ' ' || text[k - 1] == '\t');
-    return words <= 14;
+    return blank_separated_words(text, i, e) <= 14;
 }
 
 /* A job's line longer than this is not a job header (one is a few dozen
