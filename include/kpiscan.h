@@ -580,6 +580,10 @@ KPISCAN_API size_t kpiscan_span_column(const kpiscan_span *sp);
  * absent.  kpiscan_result_years() picks between them (docs/scoring.md). */
 KPISCAN_API double kpiscan_result_dated_years(const kpiscan_result *res);
 KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
+/* Years of the jobs that show KPI work (their date ranges merged);
+ * negative when no dated job shows KPI work.  A fact beside the career
+ * years, never the years band of the estimate. */
+KPISCAN_API double kpiscan_result_kpi_years(const kpiscan_result *res);
 
 /* The estimate's arithmetic as readable text: every evidence item with
  * weight x section factor x repeat factor = contribution, the per-level

@@ -90,6 +90,11 @@ double kpiscan_result_stated_years(const kpiscan_result *res)
     return res ? res->stated_years : -1.0;
 }
 
+double kpiscan_result_kpi_years(const kpiscan_result *res)
+{
+    return res ? res->kpi_years : -1.0;
+}
+
 long kpiscan_result_as_of(const kpiscan_result *res)
 {
     return res ? res->as_of : 0;

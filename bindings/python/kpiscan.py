@@ -118,6 +118,7 @@ _PROTOTYPES = {
     "kpiscan_result_years": (_c_double, [_c_void_p]),
     "kpiscan_result_dated_years": (_c_double, [_c_void_p]),
     "kpiscan_result_stated_years": (_c_double, [_c_void_p]),
+    "kpiscan_result_kpi_years": (_c_double, [_c_void_p]),
     "kpiscan_result_as_of": (_c_long, [_c_void_p]),
     "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
     "kpiscan_result_text": (_c_void_p, [_c_void_p, _P(_c_size_t)]),
@@ -403,7 +404,7 @@ class Result:
 
     level ("none", "junior", "mid", "senior"), confidence (0..1), years
     (None when the resume gives no dates or statement), dated_years,
-    stated_years, scores ({"junior": ..., "mid": ..., "senior": ...}),
+    stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
     reason, format ("text", "docx", "odt"), name, as_of (datetime.date),
     text (the decoded document), evidence (list of Evidence), spans (list
     of Span), red_flags (list of RedFlag), questions (list of Question),
@@ -422,6 +423,7 @@ class Result:
         self.years = _years(lib.kpiscan_result_years(ptr))
         self.dated_years = _years(lib.kpiscan_result_dated_years(ptr))
         self.stated_years = _years(lib.kpiscan_result_stated_years(ptr))
+        self.kpi_years = _years(lib.kpiscan_result_kpi_years(ptr))
         self.scores = {LEVELS[i]: lib.kpiscan_result_score(ptr, i)
                        for i in (1, 2, 3)}
         self.reason = _str(lib.kpiscan_result_reason(ptr))

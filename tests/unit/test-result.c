@@ -187,6 +187,7 @@ START_TEST(test_accessors_null_safe)
     ck_assert_double_eq(kpiscan_result_score(r, 9), 0.0);
     ck_assert_double_ge(kpiscan_result_stated_years(r), 7.0);
     kpiscan_result_free(r);
+    ck_assert_double_lt(kpiscan_result_kpi_years(NULL), 0.0);
 }
 END_TEST
 
