@@ -441,10 +441,11 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
     if (c->format == OUT_JSONL) {
         if (!c->summary)
             return;
-        printf("{\"schema\":1,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
+        printf("{\"schema\":%d,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
                "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
                "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
                "\"hidden_text\":%zu",
+               KPISCAN_JSON_SCHEMA_VERSION,
                n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
                n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
                n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],

@@ -612,7 +612,7 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
                                         unsigned flags);
 
 /* Version of the JSON output schema, carried as "schema" in every object. */
-#define KPISCAN_JSON_SCHEMA_VERSION 1
+#define KPISCAN_JSON_SCHEMA_VERSION 2
 
 /* ------------------------------------------------------------------ */
 /* Batches                                                             */

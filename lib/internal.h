@@ -576,7 +576,9 @@ struct kpiscan_result {
     double years, dated_years, stated_years;
     int years_level;     /* band of the chosen years, -1 when none */
     int indicator_level; /* band of the indicator scores, -1 when none */
-    int indicator_clear;
+    int indicator_clear;    /* at least two distinct phrases of that level */
+    size_t indicator_phrases; /* distinct phrases of indicator_level in work */
+    int presence;             /* 0 none, 1 weak, 2 strong (RUBRIC.md) */
     char reason[512];
     long as_of;               /* YYYYMMDD */
     const char *as_of_source; /* static: "option", "today", ... */

@@ -122,6 +122,61 @@ static int match_error(matcher *M, const kps_rule *rule, int m)
         (const char *)msg);
 }
 
+/* Lines shorter than this that end a match's first part are items of a
+ * list ("Change Management" over "Leadership Development"), not the first
+ * half of a sentence wrapped by a PDF converter (those run to the margin). */
+#define WRAPPED_LINE_MIN 60
+
+static int is_lower_ascii(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static int is_alnum_ascii(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Whether a match over [s, e) stays inside one sentence of the resume.
+ * It may cross a line break only where the text goes on as one sentence:
+ * the next line starts with a lower-case letter, or the line before runs
+ * long and ends without punctuation (a line wrapped by PDF conversion).  A
+ * blank line, a bullet, or a short line ending an item are boundaries. */
+static int within_one_sentence(const char *text, size_t s, size_t e)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t line_start = s;
+    while (line_start > 0 && t[line_start - 1] != '\n')
+        line_start--;
+    for (size_t i = s; i < e; i++) {
+        if (t[i] != '\n')
+            continue;
+        size_t j = i + 1;
+        while (j < e && (t[j] == ' ' || t[j] == '\t'))
+            j++;
+        if (j >= e || t[j] == '\n')
+            return 0;
+        if (!is_lower_ascii(t[j])) {
+            size_t k = i;
+            while (k > line_start && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+                k--;
+            unsigned char last = k > line_start ? t[k - 1] : '\n';
+            if (!is_alnum_ascii(last) || i - line_start < WRAPPED_LINE_MIN)
+                return 0;
+        }
+        line_start = i + 1;
+    }
+    return 1;
+}
+
+/* "non-standard reports" holds no "standard reports": a match may not
+ * start right after a word and a hyphen. */
+static int starts_inside_word(const char *text, size_t s)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    return s >= 2 && t[s - 1] == '-' && is_alnum_ascii(t[s - 2]);
+}
+
 /* Matches of rule r whose start lies in [*start, limit] (limit SIZE_MAX:
  * anywhere), in order, each search resuming where the previous match
  * ended: exactly the matches a search over the whole text finds there.
@@ -160,6 +215,12 @@ static int match_span(matcher *M, const pcre2_code *code, size_t r,
                 return KPISCAN_OK;
             }
             *start = at + char_len(M->text, M->len, at);
+            continue;
+        }
+        if (!within_one_sentence(M->text, s, e) ||
+            starts_inside_word(M->text, s)) {
+            /* not a phrase of the resume: look for one further on */
+            *start = s + char_len(M->text, M->len, s);
             continue;
         }
         if (hits_push(M->out, r, s, e))

@@ -497,6 +497,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     kps_jw_string(w, "level", kpiscan_level_name(res->level));
     num(w, "confidence", res->confidence, 2);
     years_or_null(w, "years", res->years);
+    years_or_null(w, "kpi_years", res->kpi_years);
 
     kps_jw_object(w, "scores");
     num(w, "junior", res->scores[KPISCAN_LEVEL_JUNIOR], 3);
@@ -506,12 +507,17 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
 
     kps_jw_object(w, "basis");
     num(w, "kpi_score", res->kpi_score, 3);
+    kps_jw_string(w, "presence",
+                  res->presence == 2 ? "strong"
+                  : res->presence    ? "weak"
+                                     : "none");
     if (res->indicator_level > 0)
         kps_jw_string(w, "indicator_level",
                       kpiscan_level_name(res->indicator_level));
     else
         kps_jw_null(w, "indicator_level");
     kps_jw_bool(w, "indicator_clear", res->indicator_clear);
+    kps_jw_int(w, "indicator_phrases", (long long)res->indicator_phrases);
     if (res->years_level > 0)
         kps_jw_string(w, "years_level", kpiscan_level_name(res->years_level));
     else

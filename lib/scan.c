@@ -304,11 +304,25 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
     return 0;
 }
 
+/* Keywords are short: a match of more words than this is a phrase of a
+ * sentence ("aligned branch plans with corporate strategy"), which is what
+ * real writing looks like, however much of its line it covers. */
+#define KEYWORD_MAX_WORDS 3
+
+static int is_keyword_sized(const char *t, size_t s, size_t e)
+{
+    size_t gaps = 0;
+    for (size_t k = s + 1; k < e && gaps < KEYWORD_MAX_WORDS; k++)
+        gaps += (t[k] == ' ' || t[k] == '\n') && t[k - 1] != ' ' &&
+                t[k - 1] != '\n';
+    return gaps < KEYWORD_MAX_WORDS;
+}
+
 /* Lines that are mostly rule words ("KPIs, key performance indicators,
  * strategic KPI alignment, balanced scorecard") are keyword lists, not
  * accounts of work: mark their evidence.  Only short rule words count
- * toward the cover (terms, indicators, titles); a long achievement match
- * over a whole sentence is what real writing looks like. */
+ * toward the cover (terms, indicators, titles of at most three words); a
+ * long match over a whole sentence is what real writing looks like. */
 static void mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                                const kps_hits *hits, const kpiscan_pack *pack)
 {
@@ -323,9 +337,10 @@ static void mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
         size_t j = i, words = 0, covered = 0, cover_end = ls;
         for (; j < hits->n && hits->v[j].start < le; j++) {
             int cat = pack->rules[hits->v[j].rule].category;
-            if (cat != KPISCAN_CATEGORY_TERM &&
-                cat != KPISCAN_CATEGORY_INDICATOR &&
-                cat != KPISCAN_CATEGORY_TITLE)
+            if ((cat != KPISCAN_CATEGORY_TERM &&
+                 cat != KPISCAN_CATEGORY_INDICATOR &&
+                 cat != KPISCAN_CATEGORY_TITLE) ||
+                !is_keyword_sized(t, hits->v[j].start, hits->v[j].end))
                 continue;
             words++;
             size_t s =
@@ -621,7 +636,8 @@ static long merge_ranges(const kpiscan_result *res, int kpi_only,
     qsort(v, k, sizeof *v, cmp_interval);
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
-        if (m && v[i].start <= v[m - 1].end + 1) {
+        /* the same rule as the timeline's merged years: overlap only */
+        if (m && v[i].start < v[m - 1].end) {
             if (v[i].end > v[m - 1].end)
                 v[m - 1].end = v[i].end;
         } else {
@@ -629,7 +645,7 @@ static long merge_ranges(const kpiscan_result *res, int kpi_only,
         }
     }
     for (size_t i = 0; i < m; i++) {
-        v[i].months = (int)(v[i].end - v[i].start + 1);
+        v[i].months = (int)(v[i].end - v[i].start);
         v[i].start = index_month(v[i].start);
         v[i].end = index_month(v[i].end);
     }

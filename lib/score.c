@@ -236,24 +236,110 @@ static int red_flags(kpiscan_result *res)
     return 0;
 }
 
+/* A section where the resume tells of work (a dense line of keywords
+ * there still shows the kind of work, though no level). */
+static int in_work_section(const kpiscan_evidence *ev)
+{
+    return ev->section != KPS_SECTION_SKILLS &&
+           ev->section != KPS_SECTION_SUMMARY &&
+           ev->section != KPS_SECTION_EDUCATION &&
+           ev->section != KPS_SECTION_CERTIFICATIONS &&
+           ev->section != KPS_SECTION_OTHER;
+}
+
+/* Evidence a reader would count as work the candidate did: not hidden,
+ * scored, outside summaries, skills, education, certificates and the
+ * other non-work headings, and not on a line of keywords. */
+static int shown_in_work(const kpiscan_evidence *ev)
+{
+    return !ev->hidden && ev->contribution > 0 && !ev->keyword_list &&
+           in_work_section(ev);
+}
+
+/* Only the card's indicator phrases (and KPI achievements, which carry a
+ * level) set the indicator level; titles and numbers are evidence but
+ * never set it alone (RUBRIC.md). */
+static int sets_level(const kpiscan_evidence *ev)
+{
+    return ev->level > KPISCAN_LEVEL_NONE &&
+           (ev->category == KPISCAN_CATEGORY_INDICATOR ||
+            ev->category == KPISCAN_CATEGORY_ACHIEVEMENT);
+}
+
+/* Two evidence texts are the same phrase when they are equal but for
+ * letter case and runs of spaces: "a repeat does not count". */
+static int same_phrase(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ' && a[1] == ' ')
+            a++;
+        while (*b == ' ' && b[1] == ' ')
+            b++;
+        unsigned char ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca = (unsigned char)(ca - 'A' + 'a');
+        if (cb >= 'A' && cb <= 'Z')
+            cb = (unsigned char)(cb - 'A' + 'a');
+        if (ca != cb)
+            return 0;
+        if (!ca)
+            return 1;
+        a++;
+        b++;
+    }
+}
+
+/* Two evidence items show the same phrase: equal texts, or, where an item
+ * carries no text, the same rule. */
+static int same_evidence_phrase(const kpiscan_evidence *a,
+                                const kpiscan_evidence *b)
+{
+    if (a->text && b->text)
+        return same_phrase(a->text, b->text);
+    return a->rule == b->rule;
+}
+
+/* Distinct phrases are counted up to this many: the rule needs two, the
+ * explanation shows the count, and a cap keeps a document built from
+ * thousands of different matches linear. */
+#define MAX_DISTINCT_PHRASES 16
+
+/* Distinct phrases of one level shown in work (first occurrences only). */
+static size_t distinct_phrases(const kpiscan_result *res, int level)
+{
+    const kpiscan_evidence *seen[MAX_DISTINCT_PHRASES];
+    size_t n = 0;
+    for (size_t i = 0; i < res->nev && n < MAX_DISTINCT_PHRASES; i++) {
+        const kpiscan_evidence *ev = &res->ev[i];
+        if (ev->level != level || !sets_level(ev) || !shown_in_work(ev))
+            continue;
+        size_t j = 0;
+        while (j < n && !same_evidence_phrase(seen[j], ev))
+            j++;
+        if (j == n)
+            seen[n++] = ev;
+    }
+    return n;
+}
+
 int kps_score(kpiscan_result *res)
 {
     if (contributions(res) != 0)
-        return -1;
+        return KPISCAN_ERR_NOMEM;
 
     memset(res->scores, 0, sizeof res->scores);
     res->kpi_score = 0.0;
-    int kpi_items = 0, any_items = 0;
-    /* Evidence of KPI work itself: a KPI term or achievement, a mid or
-     * senior indicator, or enough quantified results.  Without it the
-     * resume has only the card's junior indicators (spreadsheets, basic
-     * data collection), which many trades use without any KPI work. */
-    int core_kpi = 0;
-    /* A junior indicator outside the skills list and the summary: basic
-     * data work in a job, even when written as a dense line. */
-    int junior_in_jobs = 0;
-    int shown[4] = {0}; /* a level has evidence in the account of work */
+    int any_items = 0;
+    /* Presence (RUBRIC.md "kpi"): strong is KPI work itself shown in work
+     * (a KPI term or achievement, a mid or senior indicator, enough
+     * quantified results); weak is the incidental kind (met targets,
+     * generic reporting, tracking, basic data work in a job, KPI words
+     * only in a skills list or summary).  Junior
+     * indicators only claimed in a skills list or summary ("Excel") are
+     * not KPI work: many trades list spreadsheets. */
+    int strong = 0, weak = 0;
     double quantified = 0.0;
+    int top = -1; /* highest level shown in work by a level-setting phrase */
     for (size_t i = 0; i < res->nev; i++) {
         const kpiscan_evidence *ev = &res->ev[i];
         if (ev->hidden)
@@ -261,45 +347,39 @@ int kps_score(kpiscan_result *res)
         any_items = 1;
         if (ev->level > KPISCAN_LEVEL_NONE)
             res->scores[ev->level] += ev->contribution;
-        if (ev->level > KPISCAN_LEVEL_NONE && ev->contribution > 0 &&
-            !ev->keyword_list && ev->section != KPS_SECTION_SKILLS &&
-            ev->section != KPS_SECTION_SUMMARY)
-            shown[ev->level] = 1;
-        if (is_kpi_category(ev->category)) {
-            res->kpi_score += ev->contribution;
-            if (ev->category == KPISCAN_CATEGORY_QUANTIFIED)
-                quantified += ev->contribution;
+        if (sets_level(ev) && shown_in_work(ev) && ev->level > top)
+            top = ev->level;
+        if (!is_kpi_category(ev->category) || ev->contribution <= 0)
+            continue;
+        res->kpi_score += ev->contribution;
+        if (ev->category == KPISCAN_CATEGORY_QUANTIFIED)
+            quantified += ev->contribution;
+        else if (ev->category == KPISCAN_CATEGORY_TERM ||
+                 ev->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
+                 (ev->category == KPISCAN_CATEGORY_INDICATOR &&
+                  ev->level >= KPISCAN_LEVEL_MID)) {
+            /* KPI words only in a skills list are the weak kind */
+            if (shown_in_work(ev))
+                strong = 1;
             else
-                kpi_items = 1;
-            if (ev->category == KPISCAN_CATEGORY_TERM ||
-                ev->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
-                (ev->category == KPISCAN_CATEGORY_INDICATOR &&
-                 ev->level >= KPISCAN_LEVEL_MID))
-                core_kpi = 1;
-            if (ev->category == KPISCAN_CATEGORY_INDICATOR &&
-                ev->level == KPISCAN_LEVEL_JUNIOR &&
-                ev->section != KPS_SECTION_SKILLS &&
-                ev->section != KPS_SECTION_SUMMARY)
-                junior_in_jobs = 1;
-        }
+                weak = 1;
+        } else if (in_work_section(ev))
+            weak = 1;
     }
-
     /* Numbers alone are KPI evidence only in some quantity: one "reduced
      * the footprint by 18%" in an engineer's resume is not KPI work. */
     if (quantified >= QUANTIFIED_MIN)
-        kpi_items = core_kpi = 1;
+        strong = 1;
+    res->presence = strong ? 2 : weak ? 1 : 0;
 
-    /* Years of KPI experience: the merged dates of the jobs that show KPI
-     * work; when no job does (KPI words only in a summary or skills list),
-     * all dated jobs.  Dates a reader can check win over a statement; the
-     * statement counts only when there are no dates.  Every figure stays
-     * visible in the result. */
-    if (res->kpi_years >= 0) {
-        res->years = res->kpi_years;
-        res->years_rule = "from the jobs that show KPI work, merged";
-    } else if (res->dated_years >= 0) {
+    /* Years (RUBRIC.md "years"): total merged paid employment, whether or
+     * not a job shows KPI work.  Dates a reader can check win over a
+     * statement; the statement counts only when there are no dates.  The
+     * years of the jobs that show KPI work stay a fact of their own
+     * (kpi_years). */
+    if (res->dated_years >= 0) {
         res->years = res->dated_years;
-        res->years_rule = "from all dated jobs, merged (no job shows KPI work)";
+        res->years_rule = "from all dated jobs, merged";
     } else if (res->stated_years >= 0) {
         res->years = res->stated_years;
         res->years_rule = "from the statement (no dated jobs)";
@@ -309,72 +389,46 @@ int kps_score(kpiscan_result *res)
     }
     res->years_level = years_band(res->years);
 
-    /* Indicator band: the level with the highest score among the levels
-     * the resume shows in its work (evidence outside summaries, skills
-     * lists and keyword lists); a level only claimed is never the band.
-     * Ties go to the lower level: claim no more than the evidence shows.
-     * "Clear" compares with the best other level, claims included. */
-    int top = -1, claimed_only = 0;
-    double top_score = 0.0;
-    for (int pass = 0; pass < 2 && top < 0; pass++) {
-        for (int l = KPISCAN_LEVEL_JUNIOR; l <= KPISCAN_LEVEL_SENIOR; l++) {
-            if (pass == 0 && !shown[l])
-                continue;
-            if (res->scores[l] > top_score) {
-                top_score = res->scores[l];
-                top = l;
-            }
-        }
-        claimed_only = pass == 1;
-    }
-    double second = 0.0;
-    for (int l = KPISCAN_LEVEL_JUNIOR; l <= KPISCAN_LEVEL_SENIOR; l++)
-        if (l != top && res->scores[l] > second)
-            second = res->scores[l];
+    /* Indicator level: the highest card level with a phrase shown in
+     * work.  KPI presence without any level phrase (met targets, generic
+     * reporting) is the card's junior kind of work. */
     res->indicator_level =
-        top_score >= BAND_MIN_SCORE && !claimed_only ? top : -1;
-    res->indicator_clear = res->indicator_level > 0 &&
-                           top_score >= CLEAR_MIN_SCORE &&
-                           top_score >= CLEAR_LEAD * second;
+        res->presence ? (top > 0 ? top : KPISCAN_LEVEL_JUNIOR) : -1;
+    res->indicator_phrases = res->indicator_level > 0
+                                 ? distinct_phrases(res, res->indicator_level)
+                                 : 0;
+    res->indicator_clear = res->indicator_phrases >= 2;
 
     const int yl = res->years_level, il = res->indicator_level;
-    char years_text[96], ind_text[128];
+    char years_text[96], ind_text[160];
     if (yl > 0)
         snprintf(years_text, sizeof years_text, "years say %s (%.1f y)",
                  kpiscan_level_name(yl), res->years);
     else
         snprintf(years_text, sizeof years_text, "no years found");
-    if (il > 0)
-        snprintf(ind_text, sizeof ind_text, "indicators say %s (score %.2f%s)",
-                 kpiscan_level_name(il), top_score,
-                 res->indicator_clear ? ", clear" : "");
-    else if (claimed_only && top > 0)
+    if (il > 0 && top > 0)
         snprintf(ind_text, sizeof ind_text,
-                 "indicators set no level (%s %.2f is only claimed in a "
-                 "summary, skills or keyword list, never shown in work)",
-                 kpiscan_level_name(top), top_score);
+                 "indicators say %s (%zu distinct phrase%s shown in work)",
+                 kpiscan_level_name(il), res->indicator_phrases,
+                 res->indicator_phrases == 1 ? "" : "s");
+    else if (il > 0)
+        snprintf(ind_text, sizeof ind_text,
+                 "indicators say junior (KPI evidence without a level "
+                 "phrase shown in work)");
     else
-        snprintf(ind_text, sizeof ind_text,
-                 "indicators set no level (top score %.2f < %.1f)", top_score,
-                 BAND_MIN_SCORE);
+        snprintf(ind_text, sizeof ind_text, "no KPI evidence shown");
 
     const char *rule;
-    if (!kpi_items) {
+    if (!res->presence) {
         res->level = KPISCAN_LEVEL_NONE;
-        rule = "no KPI evidence";
-    } else if (!core_kpi && !junior_in_jobs) {
-        /* "Excel" in a skills list, and nothing else. */
-        res->level = KPISCAN_LEVEL_NONE;
-        rule = "only basic data or spreadsheet skills in a skills list or "
-               "summary: no KPI work";
-    } else if (!core_kpi) {
-        /* Basic data and spreadsheet work shown, no KPI work beyond it:
-         * junior, however long the career (years measure the career, not
-         * the KPI work). */
-        res->level = KPISCAN_LEVEL_JUNIOR;
-        rule = "only junior indicators (basic data, spreadsheet and "
-               "reporting work): years do not raise the level";
-    } else if (il > 0 && yl > 0) {
+        rule = any_items ? "no KPI work shown (only spreadsheet or basic data "
+                           "skills claimed, or titles and words without KPI "
+                           "work)"
+                         : "no KPI evidence";
+    } else if (yl <= 0) {
+        res->level = il;
+        rule = "no years: the indicators";
+    } else {
         int diff = il > yl ? il - yl : yl - il;
         if (diff == 0) {
             res->level = il;
@@ -384,23 +438,19 @@ int kps_score(kpiscan_result *res)
             rule = "they differ by two levels: the middle one";
         } else if (res->indicator_clear) {
             res->level = il;
-            rule = "they differ by one level: clear indicators win";
+            rule = "they differ by one level: two or more distinct phrases, "
+                   "the indicators win";
         } else {
             res->level = yl;
-            rule = "they differ by one level: indicators not clear, years win";
+            rule = "they differ by one level: fewer than two distinct "
+                   "phrases, the years win";
         }
-    } else if (il > 0) {
-        res->level = il;
-        rule = "indicators only";
-    } else if (yl > 0) {
-        res->level = yl;
-        rule = "years only";
-    } else {
-        res->level = KPISCAN_LEVEL_JUNIOR;
-        rule = "KPI terms without level evidence: the lowest level";
     }
-    snprintf(res->reason, sizeof res->reason, "%s; %s; %s", ind_text,
-             years_text, rule);
+    snprintf(res->reason, sizeof res->reason, "KPI presence %s; %s; %s; %s",
+             res->presence == 2 ? "strong"
+             : res->presence    ? "weak"
+                                : "none",
+             ind_text, years_text, rule);
 
     /* Confidence: how strongly and how consistently the evidence backs the
      * chosen level (docs/scoring.md).  Two independent supports, combined
@@ -423,7 +473,7 @@ int kps_score(kpiscan_result *res)
                 y *= 0.8;
             /* Years without indicator evidence shown in work say how long
              * the career is, not that it involved KPI work. */
-            if (il <= 0)
+            if (top <= 0)
                 y *= 0.5;
             res->conf_years = y * 0.9;
         }

@@ -104,6 +104,10 @@ static const heading_phrase PHRASES[] = {
     PHRASE("previous experience", KPS_SECTION_EXPERIENCE),
     PHRASE("work experiences", KPS_SECTION_EXPERIENCE),
     PHRASE("experiences", KPS_SECTION_EXPERIENCE),
+    PHRASE("career", KPS_SECTION_EXPERIENCE),
+    PHRASE("career experience", KPS_SECTION_EXPERIENCE),
+    PHRASE("career highlights", KPS_SECTION_EXPERIENCE),
+    PHRASE("positions held", KPS_SECTION_EXPERIENCE),
 
     /* education */
     PHRASE("education", KPS_SECTION_EDUCATION),
@@ -214,11 +218,14 @@ static const heading_phrase PHRASES[] = {
     PHRASE("activities and honors", KPS_SECTION_OTHER),
     PHRASE("activities", KPS_SECTION_OTHER),
     PHRASE("extracurricular activities", KPS_SECTION_OTHER),
-    PHRASE("accomplishments", KPS_SECTION_OTHER),
-    PHRASE("core accomplishments", KPS_SECTION_OTHER),
-    PHRASE("key accomplishments", KPS_SECTION_OTHER),
-    PHRASE("achievements", KPS_SECTION_OTHER),
-    PHRASE("key achievements", KPS_SECTION_OTHER),
+    /* accomplishments are work done for an employer, and real resumes
+     * write whole jobs under such a heading (RUBRIC.md: evidence "in work
+     * (jobs, achievements, projects done for an employer)") */
+    PHRASE("accomplishments", KPS_SECTION_EXPERIENCE),
+    PHRASE("core accomplishments", KPS_SECTION_EXPERIENCE),
+    PHRASE("key accomplishments", KPS_SECTION_EXPERIENCE),
+    PHRASE("achievements", KPS_SECTION_EXPERIENCE),
+    PHRASE("key achievements", KPS_SECTION_EXPERIENCE),
     PHRASE("volunteer", KPS_SECTION_OTHER),
     PHRASE("volunteer experience", KPS_SECTION_OTHER),
     PHRASE("volunteer work", KPS_SECTION_OTHER),

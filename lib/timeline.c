@@ -21,18 +21,16 @@
  *   text on that line.  "June - August 2015" takes the start year from the
  *   end.  A lone date ("May 2019") is not a range and records nothing.
  *
- *   Months.  A range counts its months inclusively: Jan 2015 - Dec 2015 is
- *   12 months = 1.0 year; Jan 2014 - Jan 2016 is 25 months.  "Present" is
- *   the as-of month.
+ *   Months.  A range counts end month minus start month, as careful
+ *   readers do (../shared/corpus/labels/RUBRIC.md): Jan 2015 - Dec 2015
+ *   is 11 months = 0.92 years; Jan 2014 - Jan 2016 is 24 months.
+ *   "Present" is the as-of month.
  *
- *   Year-only endpoints.  A year without a month is read as the middle of
- *   that year: a start as July, an end as June, so 2012 - 2015 is
- *   Jul 2012 .. Jun 2015 = 36 months = 3.0 years, the usual reading, and
- *   2019 - Present is counted from July 2019.  When the other endpoint lies
- *   in the same year the missing month is taken as the far edge of that
- *   year instead (2015 - Mar 2015 starts in January; Sep 2015 - 2015 ends in
- *   December), and a range with both endpoints the same bare year
- *   (2015 - 2015) is Apr .. Sep, six months.
+ *   Year-only endpoints.  A year without a month is read as January of
+ *   that year, at either end: 2012 - 2015 is Jan 2012 .. Jan 2015 = 3.0
+ *   years, 2012 - Mar 2015 is 3.17 years, and 2019 - Present is counted
+ *   from January 2019.  A range within one bare year (2015 - 2015) is
+ *   0 months: a job of that year whose length is not given.
  *
  *   Ambiguous full dates.  "12/03/2018" may be day/month or month/day: the
  *   month is used only when certain (one field > 12, or both fields equal);
@@ -520,15 +518,14 @@ static int make_range(const endpoint *start, const endpoint *end, kps_ym as_of,
 
     int sm = start->month;
     int em = end ? end->month : as_of.month;
-    if (sm == 0 && em == 0 && sy == ey) {
-        sm = 4; /* same bare year: Apr .. Sep */
-        em = 9;
-    } else {
-        if (sm == 0)
-            sm = (sy == ey) ? 1 : 7;
-        if (em == 0)
-            em = (sy == ey) ? 12 : 6;
-    }
+    /* A bare year is January, at either end (RUBRIC.md); within one year
+     * the missing month is the far edge of that year instead, so
+     * "2015 - Mar 2015" starts in January and "Sep 2015 - 2015" ends in
+     * December, and "2015 - 2015" is 0 months. */
+    if (sm == 0)
+        sm = 1;
+    if (em == 0)
+        em = (sy == ey && start->month != 0) ? 12 : 1;
 
     long s = month_index(sy, sm);
     long e = month_index(ey, em);
@@ -545,7 +542,7 @@ static int make_range(const endpoint *start, const endpoint *end, kps_ym as_of,
     span->end.year = (int)(e / 12);
     span->end.month = (int)(e % 12) + 1;
     span->open_ended = end == NULL;
-    span->years = (double)(e - s + 1) / 12.0;
+    span->years = (double)(e - s) / 12.0;
     return 1;
 }
 
@@ -977,16 +974,19 @@ static int merged_years(const kps_span *v, size_t n, double *out)
     long total = 0;
     long cs = iv[0].s, ce = iv[0].e;
     for (size_t i = 1; i < m; i++) {
-        if (iv[i].s <= ce + 1) {
+        /* months run from the start month up to the end month: two
+         * ranges overlap (and merge) only when one starts before the
+         * other ends */
+        if (iv[i].s < ce) {
             if (iv[i].e > ce)
                 ce = iv[i].e;
         } else {
-            total += ce - cs + 1;
+            total += ce - cs;
             cs = iv[i].s;
             ce = iv[i].e;
         }
     }
-    total += ce - cs + 1;
+    total += ce - cs;
     free(iv);
     *out = (double)total / 12.0;
     return 0;

@@ -151,7 +151,7 @@ class ScanTest(unittest.TestCase):
         line = res.to_json()
         self.assertNotIn("\n", line)
         obj = json.loads(line)
-        self.assertEqual(obj["schema"], 1)
+        self.assertEqual(obj["schema"], 2)
         self.assertEqual(obj["level"], res.level)
         self.assertEqual(len(obj["evidence"]), len(res.evidence))
         self.assertEqual(res.to_dict(), obj)

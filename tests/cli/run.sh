@@ -62,7 +62,7 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 assert isinstance(doc, list) and len(doc) >= 8, doc
 for rec in doc:
-    assert rec["schema"] == 1 and rec["status"] == "ok", rec
+    assert rec["schema"] == 2 and rec["status"] == "ok", rec
     assert rec["level"] in ("none", "junior", "mid", "senior")
 PY
 fi
@@ -93,7 +93,7 @@ names = [r["file"].rsplit("/", 1)[1] for r in recs]
 assert names == ["empty.txt", "junior-1.txt", "scan.pdf", "senior-2.txt", "mid-1.txt"], names
 status = {r["file"].rsplit("/", 1)[1]: r["status"] for r in recs}
 assert status["scan.pdf"] == "error" and status["empty.txt"] == "error"
-assert all(r["schema"] == 1 and "pack" in r for r in recs)
+assert all(r["schema"] == 2 and "pack" in r for r in recs)
 PY
 then report "batch jsonl folder" 1 ""
 else report "batch jsonl folder" 0 "exit $got; $(head -c 300 "$tmp/b.err")"; fi
@@ -252,9 +252,11 @@ assert block == source[source.index("#include <kpiscan.h>"):]
 PY
 
 # --explain shows the arithmetic: merged years over an overlapping job and
-# a "to date" range, the discounted skills mention, and the decision.
+# a "to date" range (end month minus start month, so a job ending in
+# December and the next starting in January stay two stretches), the
+# discounted skills mention, and the decision.
 "$bin" --as-of 2026-06-01 --explain examples/overlap-to-date.txt > "$tmp/explain"
-if grep -q 'merged employment (overlaps counted once): 2022-07..2026-06 (48 months)' "$tmp/explain" &&
+if grep -q 'merged employment (overlaps counted once): 2022-07..2022-12 (5 months), 2023-01..2026-06 (41 months)' "$tmp/explain" &&
    grep -q 'term.kpi .* 1.00 x 0.5 x 1.000 =  0.50  \[skills\]' "$tmp/explain" &&
    grep -q 'skills list: half weight' "$tmp/explain" &&
    grep -q '^           job: Reporting Consultant part-time freelance Pennine Community Transport$' "$tmp/explain" &&

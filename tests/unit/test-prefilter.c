@@ -691,7 +691,7 @@ START_TEST(test_select)
     ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
     const kps_prefilter *pf = p->prefilter;
     kps_pf_scan st = {0};
-    const char *plain = "Gardener. Planted roses in the spring.";
+    const char *plain = "Gardener. Mowed lawns in the spring.";
     ck_assert_int_eq(kps_prefilter_scan(pf, plain, strlen(plain), &st),
                      KPISCAN_OK);
     ck_assert_uint_eq(st.nactive, 0);

@@ -83,9 +83,52 @@ START_TEST(test_skills_discount_and_hidden)
     /* Hidden text never counts. */
     ck_assert_double_eq_tol(r.ev[1].contribution, 0.0, 1e-9);
     ck_assert_double_eq_tol(r.scores[KPISCAN_LEVEL_SENIOR], 0.0, 1e-9);
-    /* KPI term only: the lowest level, low confidence. */
+    /* "KPI" only in a skills list is weak presence: junior, low
+     * confidence. */
+    ck_assert_int_eq(r.presence, 1);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_JUNIOR);
     ck_assert_double_lt(r.confidence, 0.3);
+}
+END_TEST
+
+/* Junior indicators only claimed in a skills list ("Excel") are no KPI
+ * work; shown in a job they are the weak band. */
+START_TEST(test_presence)
+{
+    kpiscan_result r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
+        KPS_SECTION_SKILLS, 0);
+    score(&r);
+    ck_assert_int_eq(r.presence, 0);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.presence, 1);
+    /* junior indicators against senior years: two apart, the middle */
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+
+    /* A KPI term in a job is strong presence; with no level phrase the
+     * indicators say junior. */
+    r = make(1, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.presence, 2);
+    ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_JUNIOR);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_JUNIOR);
+
+    /* Evidence under education is not work: it sets no level. */
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3,
+        KPS_SECTION_EDUCATION, 0);
+    add(&r, 1, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_JUNIOR);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
 }
 END_TEST
 
@@ -96,6 +139,7 @@ START_TEST(test_combination_rules)
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_ptr_nonnull(strstr(r.reason, "they agree"));
     ck_assert_double_gt(r.confidence, 0.9);
 
     /* Two levels apart: the middle one. */
@@ -104,29 +148,51 @@ START_TEST(test_combination_rules)
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
 
-    /* One apart, clear indicators win. */
+    /* One apart, two different phrases: the indicators win. */
     r = make(3, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
     score(&r);
+    ck_assert_uint_eq(r.indicator_phrases, 2);
     ck_assert_int_eq(r.indicator_clear, 1);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
 
-    /* One apart, indicators not clear: years win. */
+    /* One apart, one phrase however heavy or repeated: the years win. */
     r = make(3, -1);
-    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 1.5, 0, 0);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 9, 0, 0);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 9, 0, 0);
     add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1.2, 0, 0);
     score(&r);
     ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_uint_eq(r.indicator_phrases, 1);
     ck_assert_int_eq(r.indicator_clear, 0);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
-    ck_assert_ptr_nonnull(strstr(r.reason, "years win"));
+    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
 
-    /* Years only (KPI term plus dates). */
-    r = make(6, -1);
-    add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    /* The same words twice are one phrase, whatever the rule or case. */
+    r = make(3, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    r.ev[0].text = "Change Management";
+    r.ev[1].text = "change  management";
     score(&r);
-    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
-    ck_assert_ptr_nonnull(strstr(r.reason, "years only"));
+    ck_assert_uint_eq(r.indicator_phrases, 1);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+
+    /* Titles and numbers are evidence but set no indicator level. */
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_TITLE, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_JUNIOR);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+
+    /* No years: the indicators alone. */
+    r = make(-1, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_ptr_nonnull(strstr(r.reason, "no years"));
 }
 END_TEST
 
@@ -144,14 +210,16 @@ START_TEST(test_years_choice)
     score(&r);
     ck_assert_double_eq_tol(r.years, 7.0, 1e-9);
     ck_assert_ptr_nonnull(strstr(r.years_rule, "statement"));
-    /* Years of the jobs that show KPI work come first: a teacher of ten
-     * years who became an analyst 1.5 years ago has 1.5 years of it. */
+    /* Years are the whole career: a teacher of ten years who became an
+     * analyst 1.5 years ago has 11.5 years; the 1.5 stay a fact of their
+     * own. */
     r = make(11.5, -1);
     r.kpi_years = 1.5;
     add(&r, 0, KPISCAN_CATEGORY_TERM, KPISCAN_LEVEL_NONE, 1, 0, 0);
     score(&r);
-    ck_assert_double_eq_tol(r.years, 1.5, 1e-9);
-    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_JUNIOR);
+    ck_assert_double_eq_tol(r.years, 11.5, 1e-9);
+    ck_assert_double_eq_tol(r.kpi_years, 1.5, 1e-9);
+    ck_assert_int_eq(r.years_level, KPISCAN_LEVEL_SENIOR);
     /* Band edges from the card: 2 is mid, 5 is senior. */
     r = make(1.99, -1);
     score(&r);
@@ -251,6 +319,7 @@ int main(void)
     tcase_add_test(tc, test_none_without_kpi_evidence);
     tcase_add_test(tc, test_repeat_dampening);
     tcase_add_test(tc, test_skills_discount_and_hidden);
+    tcase_add_test(tc, test_presence);
     tcase_add_test(tc, test_combination_rules);
     tcase_add_test(tc, test_years_choice);
     tcase_add_test(tc, test_red_flags);

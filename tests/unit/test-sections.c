@@ -107,7 +107,7 @@ START_TEST(test_variants)
     ck_assert_int_eq(line_section("Professional Affiliations"),
                      KPS_SECTION_OTHER);
     ck_assert_int_eq(line_section("References"), KPS_SECTION_OTHER);
-    ck_assert_int_eq(line_section("Accomplishments"), KPS_SECTION_OTHER);
+    ck_assert_int_eq(line_section("Accomplishments"), KPS_SECTION_EXPERIENCE);
 }
 END_TEST
 
