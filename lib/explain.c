@@ -142,6 +142,33 @@ char *kpiscan_result_explain(const kpiscan_result *res,
     else
         put(&o, "; no years band\n");
 
+    /* The readers' rubric step by step (docs/scoring.md). */
+    put(&o, "\nRubric steps\n  1. KPI presence: %s\n",
+        res->presence == 2 ? "strong (KPI work shown in a job)"
+        : res->presence    ? "weak (incidental KPI work, or KPI words only "
+                             "in a skills list or summary)"
+                           : "none");
+    if (res->indicator_level > 0) {
+        put(&o, "  2. indicator level: %s, %zu distinct phrase%s shown in work",
+            kpiscan_level_name(res->indicator_level), res->indicator_phrases,
+            res->indicator_phrases == 1 ? "" : "s");
+        for (size_t i = 0; i < res->nev; i++) {
+            const kpiscan_evidence *e = &res->ev[i];
+            if (!e->distinct_phrase)
+                continue;
+            put(&o, "\n       line %zu %s", e->line, e->rule_id);
+            if (excerpts && e->text)
+                put_excerpt(&o, e->text);
+        }
+        put(&o, "\n");
+    } else {
+        put(&o, "  2. indicator level: none\n");
+    }
+    if (res->years_level > 0)
+        put(&o, "  3. years band: %s (%.2f y)\n",
+            kpiscan_level_name(res->years_level), res->years);
+    else
+        put(&o, "  3. years band: none (no dates and no statement)\n");
     put(&o, "\nDecision: %s -> %s\n", res->reason,
         kpiscan_level_name(res->level));
     if (res->level != KPISCAN_LEVEL_NONE)

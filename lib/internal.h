@@ -526,11 +526,12 @@ struct kpiscan_evidence {
     size_t line, column;
     kps_section section;
     int hidden;
-    const char *part;   /* owned by the result (parts) */
-    size_t paragraph;   /* 1-based, 0 for plain text */
-    int title_position; /* titles: the hit stands where a job title does */
-    int keyword_list;   /* on a line that is mostly rule words: a list */
-    const char *note;   /* static: why the contribution is what it is */
+    const char *part;    /* owned by the result (parts) */
+    size_t paragraph;    /* 1-based, 0 for plain text */
+    int title_position;  /* titles: the hit stands where a job title does */
+    int keyword_list;    /* on a line that is mostly rule words: a list */
+    int distinct_phrase; /* one of the indicator level's distinct phrases */
+    const char *note;    /* static: why the contribution is what it is */
 };
 
 /* A red flag found by the scorer (hidden text, stuffing, no outcome...). */
@@ -574,9 +575,9 @@ struct kpiscan_result {
     double scores[4]; /* indexed by kpiscan_level; [0] unused */
     double kpi_score; /* sum of contributions of KPI-category evidence */
     double years, dated_years, stated_years;
-    int years_level;     /* band of the chosen years, -1 when none */
-    int indicator_level; /* band of the indicator scores, -1 when none */
-    int indicator_clear;    /* at least two distinct phrases of that level */
+    int years_level;          /* band of the chosen years, -1 when none */
+    int indicator_level;      /* band of the indicator scores, -1 when none */
+    int indicator_clear;      /* at least two distinct phrases of that level */
     size_t indicator_phrases; /* distinct phrases of indicator_level in work */
     int presence;             /* 0 none, 1 weak, 2 strong (RUBRIC.md) */
     char reason[512];

@@ -305,12 +305,14 @@ static int same_evidence_phrase(const kpiscan_evidence *a,
 #define MAX_DISTINCT_PHRASES 16
 
 /* Distinct phrases of one level shown in work (first occurrences only). */
-static size_t distinct_phrases(const kpiscan_result *res, int level)
+static size_t distinct_phrases(kpiscan_result *res, int level)
 {
-    const kpiscan_evidence *seen[MAX_DISTINCT_PHRASES];
+    kpiscan_evidence *seen[MAX_DISTINCT_PHRASES];
     size_t n = 0;
+    for (size_t i = 0; i < res->nev; i++)
+        res->ev[i].distinct_phrase = 0;
     for (size_t i = 0; i < res->nev && n < MAX_DISTINCT_PHRASES; i++) {
-        const kpiscan_evidence *ev = &res->ev[i];
+        kpiscan_evidence *ev = &res->ev[i];
         if (ev->level != level || !sets_level(ev) || !shown_in_work(ev))
             continue;
         size_t j = 0;
@@ -319,6 +321,9 @@ static size_t distinct_phrases(const kpiscan_result *res, int level)
         if (j == n)
             seen[n++] = ev;
     }
+    /* the explanation lists them */
+    for (size_t j = 0; j < n; j++)
+        seen[j]->distinct_phrase = 1;
     return n;
 }
 

@@ -260,6 +260,10 @@ if grep -q 'merged employment (overlaps counted once): 2022-07..2022-12 (5 month
    grep -q 'term.kpi .* 1.00 x 0.5 x 1.000 =  0.50  \[skills\]' "$tmp/explain" &&
    grep -q 'skills list: half weight' "$tmp/explain" &&
    grep -q '^           job: Reporting Consultant part-time freelance Pennine Community Transport$' "$tmp/explain" &&
+   grep -q '^  1. KPI presence: strong' "$tmp/explain" &&
+   grep -q '^  2. indicator level: mid, 6 distinct phrases shown in work$' "$tmp/explain" &&
+   grep -q '^       line 20 indicator.mid.performance-analysis "Performance analysis"$' "$tmp/explain" &&
+   grep -q '^  3. years band: mid (3.83 y)$' "$tmp/explain" &&
    grep -q '^Decision: .*they agree -> mid$' "$tmp/explain" &&
    grep -q '^Confidence 0.98 = 1 - (1 - indicators' "$tmp/explain"; then
     report "explain arithmetic" 1 ""
