@@ -145,10 +145,16 @@ static int is_alnum_ascii(unsigned char c)
 static int within_one_sentence(const char *text, size_t s, size_t e)
 {
     const unsigned char *t = (const unsigned char *)text;
+    const unsigned char *nl = memchr(t + s, '\n', e - s);
+    if (!nl)
+        return 1; /* the common case: a match within one line */
+    /* Only whether the line before a break is long matters, so look back
+     * at most WRAPPED_LINE_MIN bytes: linear however long the line. */
     size_t line_start = s;
-    while (line_start > 0 && t[line_start - 1] != '\n')
+    while (line_start > 0 && s - line_start < WRAPPED_LINE_MIN &&
+           t[line_start - 1] != '\n')
         line_start--;
-    for (size_t i = s; i < e; i++) {
+    for (size_t i = (size_t)(nl - t); i < e; i++) {
         if (t[i] != '\n')
             continue;
         size_t j = i + 1;

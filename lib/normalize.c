@@ -117,11 +117,51 @@ static const char *replacement_for(uint32_t cp)
 
 /* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
  * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
- * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx).  Text without them,
+ * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2, the
+ * first of a mis-decoded punctuation mark, below).  Text without them,
  * most English resumes, is copied in one go. */
 static const unsigned char candidate_lead[256] = {
-    [0xC2] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+    [0xC2] = 1, [0xC3] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
+
+/* The byte that Windows-1252 decodes to cp, for the bytes 0x80..0xBF; 0
+ * when none does. */
+static unsigned cp1252_byte(uint32_t cp)
+{
+    static const uint16_t high[32] = {
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+    if (cp >= 0xA0 && cp <= 0xBF)
+        return (unsigned)cp;
+    for (unsigned b = 0; b < 32; b++)
+        if (high[b] == cp)
+            return 0x80 + b;
+    return 0;
+}
+
+/* A punctuation mark of U+2000..U+203F whose UTF-8 bytes (E2 80 xx) were
+ * read as Windows-1252 and stored again as UTF-8: "\u00E2\u20AC" and the
+ * character of the third byte ("\u00E2\u20AC\u201C" for an en dash).
+ * Real resumes carry thousands of them.  Returns the source length of the
+ * three characters and the mark in *cp, or 0. */
+static size_t mis_decoded_mark(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    uint32_t a, b, c;
+    size_t ka = kps_utf8_decode(s, len, &a);
+    if (a != 0xE2 || ka != 2)
+        return 0;
+    size_t kb = kps_utf8_decode(s + ka, len - ka, &b);
+    if (b != 0x20AC)
+        return 0;
+    size_t kc = kps_utf8_decode(s + ka + kb, len - ka - kb, &c);
+    unsigned byte = cp1252_byte(c);
+    if (!byte)
+        return 0;
+    *cp = 0x2000 + (byte - 0x80);
+    return ka + kb + kc;
+}
 
 /* Offset of the next candidate lead byte at or after from, or len.  All
  * candidates are >= 0x80, so ASCII is skipped eight bytes at a time. */
@@ -188,6 +228,23 @@ int kps_normalize(const char *src, size_t len, kps_norm *out)
         uint32_t cp;
         size_t k = kps_utf8_decode(s + i, len - i, &cp);
         const char *rep = replacement_for(cp);
+        char mark[4];
+        uint32_t fixed;
+        size_t km = s[i] == 0xC3 ? mis_decoded_mark(s + i, len - i, &fixed) : 0;
+        if (km) {
+            /* the mark as the writer meant it: folded like any other, or
+             * its own three UTF-8 bytes (shorter than the seven or eight
+             * of the mis-decoding, so the output still never grows) */
+            k = km;
+            rep = replacement_for(fixed);
+            if (!rep) {
+                mark[0] = (char)(0xE0 | (fixed >> 12));
+                mark[1] = (char)(0x80 | ((fixed >> 6) & 0x3F));
+                mark[2] = (char)(0x80 | (fixed & 0x3F));
+                mark[3] = '\0';
+                rep = mark;
+            }
+        }
         if (!rep) {
             i = next_candidate(s, i + k, len);
             continue;

@@ -581,10 +581,42 @@ static int inline_denied(const unsigned char *text, size_t b, size_t e)
     return 0;
 }
 
-/* Decide whether line [b, e) is a heading. */
-static kps_section classify_line(const phrase_filter *f,
-                                 const unsigned char *text, size_t b, size_t e)
+/* Labels a job carries inside itself ("Tools:", "Technologies:",
+ * "Environment:"): under experience they label the job's own lines and do
+ * not end the experience section. */
+static int in_job_label(const unsigned char *text, size_t b, size_t e)
 {
+    static const char *const LABELS[] = {
+        "tools",      "technologies",          "environment",
+        "tech stack", "technical environment", "technology",
+        "tools used", "technologies used",     "software"};
+    size_t pb = b, pe = e;
+    while (pe > pb && text[pe - 1] == ':')
+        pe--;
+    trim_decoration(text, &pb, &pe);
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
+        size_t n = strlen(LABELS[i]);
+        if (pe - pb != n)
+            continue;
+        size_t k = 0;
+        while (k < n &&
+               ascii_lower(text[pb + k]) == (unsigned char)LABELS[i][k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Decide whether line [b, e) is a heading.  *label is set when it is a
+ * label followed by content on the same line ("Skills: Excel, SQL") or
+ * an in-job label ("Tools:"), which under experience heads only its own
+ * line. */
+static kps_section classify_line(const phrase_filter *f,
+                                 const unsigned char *text, size_t b, size_t e,
+                                 int *label)
+{
+    *label = 0;
     size_t tb = b, te = e;
     trim_decoration(text, &tb, &te);
     if (te <= tb)
@@ -599,8 +631,10 @@ static kps_section classify_line(const phrase_filter *f,
         size_t pb = tb;
         trim_decoration(text, &pb, &pe);
         kps_section s = classify(f, text, pb, pe, colon);
-        if (s != KPS_SECTION_NONE)
+        if (s != KPS_SECTION_NONE) {
+            *label = colon && in_job_label(text, pb, pe);
             return s;
+        }
     }
 
     /* "Skills: Excel, SQL": a known phrase, ':' and content.  Look only at
@@ -614,6 +648,7 @@ static kps_section classify_line(const phrase_filter *f,
         trim_decoration(text, &pb, &pe);
         if (inline_denied(text, pb, pe))
             return KPS_SECTION_NONE;
+        *label = 1;
         return classify(f, text, pb, pe, 1);
     }
     return KPS_SECTION_NONE;
@@ -633,11 +668,24 @@ int kps_sections_detect(const char *text, size_t len, kps_sections *out)
     phrase_filter filter;
     filter_init(&filter);
     size_t pos = 0;
-    while (pos < len && n < MAX_HEADINGS) {
+    /* Under experience, a label line ("Technologies: React, Redux") heads
+     * only itself: the experience section resumes on the next line. */
+    int resume_experience = 0;
+    while (pos < len && n + 1 < MAX_HEADINGS) {
         const void *nl = memchr(t + pos, '\n', len - pos);
         size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
-        kps_section s = classify_line(&filter, t, pos, eol);
+        int label;
+        kps_section s = classify_line(&filter, t, pos, eol, &label);
+        if (s == KPS_SECTION_NONE && resume_experience) {
+            s = KPS_SECTION_EXPERIENCE;
+            label = 0;
+        }
+        resume_experience = 0;
         if (s != KPS_SECTION_NONE) {
+            kps_section current = n ? list[n - 1].section : KPS_SECTION_NONE;
+            if (label && s != KPS_SECTION_EXPERIENCE &&
+                current == KPS_SECTION_EXPERIENCE)
+                resume_experience = 1;
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 16;
                 kps_heading *p = realloc(list, ncap * sizeof *p);

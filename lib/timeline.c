@@ -319,6 +319,21 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
         p = skip_blank(t, len, p, 3);
         int y;
         size_t e;
+        /* "Aug. 11, 2003", "May 18th 2007": a day between month and year */
+        int day;
+        size_t nd = read_digits(t, len, p, 2, &day);
+        if (nd && day >= 1 && day <= 31) {
+            size_t q = p + nd;
+            if (q + 1 < len && is_alpha(t[q]) && is_alpha(t[q + 1]) &&
+                !(q + 2 < len && is_alpha(t[q + 2])))
+                q += 2; /* st, nd, rd, th */
+            if (q < len && t[q] == ',')
+                q++;
+            size_t r = skip_blank(t, len, q, 3);
+            if (r > q && parse_month_year(t, len, r, as_of, &y, &e) &&
+                !(e < len && is_alnum(t[e])))
+                p = r;
+        }
         if (parse_month_year(t, len, p, as_of, &y, &e) &&
             !(e < len && is_alnum(t[e]))) {
             ep->year = y;
@@ -589,16 +604,55 @@ static int date_boundary(const unsigned char *t, size_t pos)
     return 1;
 }
 
+/* Two or more blanks (spaces or tabs), and no line break, in [a, b). */
+static int spaced_apart(const unsigned char *t, size_t a, size_t b)
+{
+    if (b < a + 2)
+        return 0;
+    for (size_t i = a; i < b; i++)
+        if (t[i] != ' ' && t[i] != '\t')
+            return 0;
+    return 1;
+}
+
 /*
  * Try a range whose first endpoint starts at pos.  On success fills span
  * (offset/length set) and returns 1.  When a date stands at pos (range or
  * not), *date_end receives its end, so that the caller does not read the
  * year of "Aug 2020" again as a date of its own.
  */
+/* "20212021": two years glued together where conversion lost the dash
+ * (seen in DOCX files made from PDFs).  Both must be plausible and in
+ * order, so a phone number or an id rarely qualifies. */
+static int glued_years(const unsigned char *t, size_t len, size_t pos,
+                       kps_ym as_of, endpoint *a, endpoint *b)
+{
+    if (len - pos < 8 || (len - pos > 8 && is_alnum(t[pos + 8])))
+        return 0;
+    int v;
+    if (read_digits(t, len, pos, 8, &v) != 8)
+        return 0;
+    int y1 = v / 10000, y2 = v % 10000;
+    if (y1 < MIN_YEAR || y2 < y1 || y2 > as_of.year)
+        return 0;
+    *a = (endpoint){.year = y1, .month = 0, .begin = pos, .end = pos + 4};
+    *b = (endpoint){.year = y2, .month = 0, .begin = pos + 4, .end = pos + 8};
+    return 1;
+}
+
 static int try_range(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span, size_t *date_end)
 {
     endpoint a, b;
+    if (pos < len && is_digit(t[pos]) &&
+        glued_years(t, len, pos, as_of, &a, &b)) {
+        *date_end = b.end;
+        if (!make_range(&a, &b, as_of, span))
+            return 0;
+        span->offset = a.begin;
+        span->length = b.end - a.begin;
+        return 1;
+    }
     if (!parse_endpoint(t, len, pos, as_of, 1, &a))
         return 0;
     *date_end = a.end;
@@ -608,6 +662,23 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
     size_t p = skip_space(t, len, a.end, MAX_GAP);
     size_t cn = connector(t, len, p);
+    if (cn == 0 && !bare_month && spaced_apart(t, a.end, p)) {
+        /* "2008  2022", "4/2016  5/2022": the dash lost in conversion,
+         * two or more spaces left between two dates of the same form */
+        size_t w = present_word(t, len, p);
+        if (w && make_range(&a, NULL, as_of, span)) {
+            span->offset = a.begin;
+            span->length = p + w - a.begin;
+            return 1;
+        }
+        if (!w && parse_endpoint(t, len, p, as_of, 0, &b) &&
+            (b.month == 0) == (a.month == 0) &&
+            make_range(&a, &b, as_of, span)) {
+            span->offset = a.begin;
+            span->length = b.end - a.begin;
+            return 1;
+        }
+    }
     if (cn == 0) {
         /* "May 2019 Present": no connector, the word ends the line. */
         if (bare_month || p == a.end)
@@ -881,6 +952,27 @@ static void make_statement(int tenths, size_t b, size_t e, kps_span *span)
 }
 
 /* "7+ years of experience" starting at pos. */
+/* "Age: 35", "aged 35", "Age 35": the number is an age. */
+static int after_age_label(const unsigned char *t, size_t pos)
+{
+    size_t p = pos;
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && pos - p < 3)
+        p--;
+    if (p > 0 && t[p - 1] == ':') {
+        p--;
+        while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && pos - p < 6)
+            p--;
+    }
+    size_t e = p;
+    while (p > 0 && is_alpha(t[p - 1]) && e - p < 5)
+        p--;
+    if (p > 0 && is_alpha(t[p - 1]))
+        return 0;
+    size_t n = e - p;
+    return (n == 3 || n == 4) && lower(t[p]) == 'a' && lower(t[p + 1]) == 'g' &&
+           lower(t[p + 2]) == 'e' && (n == 3 || lower(t[p + 3]) == 'd');
+}
+
 static int try_statement(const unsigned char *t, size_t len, size_t pos,
                          kps_span *span)
 {
@@ -889,6 +981,10 @@ static int try_statement(const unsigned char *t, size_t len, size_t pos,
     if (!parse_number_years(t, len, pos, &tenths, &p) || !valid_stated(tenths))
         return 0;
     if (previous_word_is(t, pos, "within") || previous_word_is(t, pos, "next"))
+        return 0;
+    /* an age is never experience: "Age: 35 years old", "aged 35 years" */
+    size_t o = skip_blank(t, len, p, 2);
+    if (after_age_label(t, pos) || word_ci(t, len, o, LIT("old")))
         return 0;
     size_t e = experience_after(t, len, p);
     if (e == 0)
@@ -992,15 +1088,22 @@ static int merged_years(const kps_span *v, size_t n, double *out)
     return 0;
 }
 
-/* The line holding pos names a break from work, not a job: "Career
- * break", "Sabbatical", "Parental leave", full-time study. */
+/* A line no longer than this that starts with a range is a line of
+ * dates. */
+#define DATE_LINE_MAX 40
+
+/* The line holding pos names a break from work or unpaid work, not a
+ * job: "Career break", "Sabbatical", "Parental leave", full-time study, a
+ * role titled Volunteer (RUBRIC.md: unpaid). */
+
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
     static const kw WORDS[] = {
         KW("career break"),    KW("sabbatical"),      KW("parental leave"),
         KW("maternity leave"), KW("paternity leave"), KW("full-time study"),
         KW("full time study"), KW("travelling"),      KW("traveling"),
-        KW("gap year"),        KW("bootcamp"),
+        KW("gap year"),        KW("bootcamp"),        KW("volunteer"),
+        KW("unpaid"),
     };
     /* Within 160 bytes on either side: enough for a job line, and it
      * keeps a hostile megabyte-long line with many dates linear. */
@@ -1009,6 +1112,17 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         ls--;
     while (le < len && le - pos < 160 && t[le] != '\n')
         le++;
+    /* A short line that starts with its dates belongs to the title line
+     * above it ("Volunteer HR Assistant" over "2009 - 2015"). */
+    size_t lead = ls;
+    while (lead < pos && (t[lead] == ' ' || t[lead] == '\t'))
+        lead++;
+    if (lead == pos && le - ls < DATE_LINE_MAX && ls > 0) {
+        size_t above = ls - 1;
+        while (above > 0 && ls - above < 160 && t[above - 1] != '\n')
+            above--;
+        ls = above;
+    }
     /* Letters that begin one of the words, to skip the others fast. */
     uint32_t first = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)

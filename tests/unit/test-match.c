@@ -95,6 +95,42 @@ START_TEST(test_lookahead_advances)
 }
 END_TEST
 
+/* A match stays inside one sentence: never across a blank line, a bullet
+ * or the end of a short list item, but across a long line wrapped by PDF
+ * conversion; and never from inside a hyphenated word. */
+START_TEST(test_sentence_bounds)
+{
+    kpiscan_pack *p =
+        pack_of(RULE("cm", "\\bchange\\s+management\\s+leadership\\b")
+                    RULE("sr", "\\bstandard\\s+reports\\b")
+                        RULE("mt", "\\bachieving\\s+monthly\\s+targets\\b"));
+    const char *text =
+        "Change Management\nLeadership Development\n"
+        "Wrote non-standard reports and standard reports\n"
+        "Led the site through a difficult year of growth and change, "
+        "achieving\nmonthly targets throughout\n"
+        "Reporting\n\nachieving\nmonthly targets\n";
+    kps_hits hits = {0};
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 100000, "t", &hits, NULL),
+        KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 3);
+    /* "standard reports" once, not inside "non-standard" */
+    ck_assert_uint_eq(hits.v[0].rule, 1);
+    ck_assert_uint_eq(hits.v[0].start,
+                      (size_t)(strstr(text, "and standard") - text) + 4);
+    /* the wrapped sentence: one match across the line break */
+    ck_assert_uint_eq(hits.v[1].rule, 2);
+    ck_assert_uint_eq(hits.v[1].start,
+                      (size_t)(strstr(text, "achieving") - text));
+    /* "achieving\nmonthly" after a short line: the first line ("achieving")
+     * is short but goes on in lower case, so it is one sentence too */
+    ck_assert_uint_eq(hits.v[2].rule, 2);
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_empty_text)
 {
     kpiscan_pack *p = pack_of(RULE("a", "x"));
@@ -115,6 +151,7 @@ int main(void)
     tcase_add_test(tc, test_ucp_word_boundary);
     tcase_add_test(tc, test_match_limit);
     tcase_add_test(tc, test_lookahead_advances);
+    tcase_add_test(tc, test_sentence_bounds);
     tcase_add_test(tc, test_empty_text);
     suite_add_tcase(s, tc);
     return run_suite(s);

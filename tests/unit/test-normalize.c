@@ -336,6 +336,24 @@ START_TEST(curly_quote_spans)
 }
 END_TEST
 
+/* Punctuation whose UTF-8 bytes were read as Windows-1252 and stored
+ * again ("\u00E2\u20AC\u201C" for an en dash) is the mark it was. */
+START_TEST(mis_decoded_marks)
+{
+    const char *src = "2010 \xC3\xA2\xE2\x82\xAC\xE2\x80\x9C 2012 "
+                      "\xC3\xA2\xE2\x82\xAC\xC2\xA2 owner"
+                      "\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s "
+                      "\xC3\xA2\xE2\x82\xAC\xC2\xB0 caf\xC3\xA9";
+    kps_norm n = norm_of(src);
+    /* en dash, bullet, apostrophe; a per mille sign (U+2030, no fold)
+     * as itself; a lone e-acute untouched */
+    ck_assert_str_eq(n.text, "2010 - 2012 * owner's \xE2\x80\xB0 caf\xC3\xA9");
+    expect_span(&n, 5, 6, 5, 13); /* the dash and its eight source bytes */
+    check_map_properties(src, &n);
+    kps_norm_free(&n);
+}
+END_TEST
+
 START_TEST(adjacent_replacements)
 {
     /* Replacement, removal, replacement, with no byte in between. */
@@ -434,6 +452,7 @@ static Suite *normalize_suite(void)
     tcase_add_test(tc, soft_hyphen_spans);
     tcase_add_test(tc, removals_at_edges_and_in_runs);
     tcase_add_test(tc, curly_quote_spans);
+    tcase_add_test(tc, mis_decoded_marks);
     tcase_add_test(tc, adjacent_replacements);
     tcase_add_test(tc, out_of_range_offsets);
     tcase_add_test(tc, long_mixed_text);

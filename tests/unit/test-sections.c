@@ -140,6 +140,38 @@ START_TEST(test_inline_heading)
 }
 END_TEST
 
+/* In-job labels do not end the experience section: a "Label: content"
+ * line heads only itself, and so does a lone "Tools:" line. */
+START_TEST(test_in_job_labels)
+{
+    const char *text = "Experience\n"
+                       "Developer, Acme 2019 - 2020\n"
+                       "Technologies: React, Redux\n"
+                       "Built the booking page\n"
+                       "Tools:\n"
+                       "Analyst, Beta 2020 - 2022\n"
+                       "Skills\n"
+                       "Excel\n";
+    kps_sections s;
+    detect(text, &s);
+    size_t built = (size_t)(strstr(text, "Built") - text);
+    size_t analyst = (size_t)(strstr(text, "Analyst") - text);
+    size_t tech = (size_t)(strstr(text, "Technologies") - text);
+    size_t excel = (size_t)(strstr(text, "Excel") - text);
+    ck_assert_int_eq(kps_section_at(&s, tech), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(kps_section_at(&s, built), KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(kps_section_at(&s, analyst), KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(kps_section_at(&s, excel), KPS_SECTION_SKILLS);
+    kps_sections_free(&s);
+
+    /* outside experience a label is an ordinary heading */
+    text = "Skills: Excel, SQL\nPivot tables\n";
+    detect(text, &s);
+    ck_assert_int_eq(kps_section_at(&s, strlen(text) - 3), KPS_SECTION_SKILLS);
+    kps_sections_free(&s);
+}
+END_TEST
+
 START_TEST(test_not_headings)
 {
     /* sentences and phrases that merely contain heading words */
@@ -265,6 +297,7 @@ static Suite *sections_suite(void)
     tcase_add_test(tc, test_basic_resume);
     tcase_add_test(tc, test_variants);
     tcase_add_test(tc, test_inline_heading);
+    tcase_add_test(tc, test_in_job_labels);
     tcase_add_test(tc, test_not_headings);
     tcase_add_test(tc, test_names_and_edges);
     tcase_add_test(tc, test_many_headings);

@@ -100,6 +100,17 @@ static const range_case RANGES[] = {
      27},
     /* clipping: the end lies after the as-of month */
     {"Jan 2020 - Dec 2020", "Jan 2020 - Dec 2020", 2020, 1, 2020, 6, 0, 5},
+    /* forms real resumes lose their dash in: two or more spaces between
+     * dates of one form, two years glued together; a day between month
+     * and year, "thru" */
+    {"GPB 2008  2018 bank", "2008  2018", 2008, 1, 2018, 1, 0, 120},
+    {"4/2016  5/2019, LLC", "4/2016  5/2019", 2016, 4, 2019, 5, 0, 37},
+    {"2019  Present Frontend", "2019  Present", 2019, 1, 2020, 6, 1, 17},
+    {"20162018 Yandex", "20162018", 2016, 1, 2018, 1, 0, 24},
+    {"Aug. 11, 2003 thru May 18, 2007", "Aug. 11, 2003 thru May 18, 2007", 2003,
+     8, 2007, 5, 0, 45},
+    {"May 3rd 2015 - June 1st 2016", "May 3rd 2015 - June 1st 2016", 2015, 5,
+     2016, 6, 0, 13},
     /* two-digit years before as_of % 100 are 20yy, after it 19yy */
     {"'95 - '99", "'95 - '99", 1995, 1, 1999, 1, 0, 48},
 };
@@ -294,6 +305,26 @@ START_TEST(test_other_sections_and_breaks)
 }
 END_TEST
 
+/* A role titled Volunteer is unpaid (RUBRIC.md), on the dates' line or
+ * on the title line above a line of dates; so is "unpaid". */
+START_TEST(test_volunteer_roles)
+{
+    const char *text = "Experience\n"
+                       "Volunteer HR Assistant, Food Bank\n"
+                       "Jan 2009 - Dec 2015\n"
+                       "Cashier, Jan 2016 - Jan 2018\n"
+                       "Unpaid intern, Feb 2018 - Jun 2018\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    ck_assert_int_eq(tl.spans[0].counted, 0);
+    ck_assert_int_eq(tl.spans[1].counted, 1);
+    ck_assert_int_eq(tl.spans[2].counted, 0);
+    ck_assert_years(tl.range_years, 2.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
 START_TEST(test_statement_under_certifications_counts)
 {
     kps_timeline tl;
@@ -376,6 +407,9 @@ END_TEST
 
 static const char *const NOT_STATEMENTS[] = {
     "My son is 3 years old",
+    "Age: 35 years old", /* an age is never experience */
+    "Aged 41 years, experience in retail",
+    "Age 29 years of experience in life",
     "Delivered a 5-year plan",
     "Includes 2 years warranty",
     "Paid back within 2 years",
@@ -577,6 +611,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_present_pinned);
     tcase_add_test(tc, test_sections_counted);
     tcase_add_test(tc, test_other_sections_and_breaks);
+    tcase_add_test(tc, test_volunteer_roles);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
     suite_add_tcase(s, tc);
