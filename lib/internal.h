@@ -369,6 +369,7 @@ typedef struct kps_rule {
     int category; /* kpiscan_category */
     int level;    /* kpiscan_level */
     double weight;
+    int work_only; /* a tool or basic skill: KPI evidence only shown in work */
     char *regex;
     char *description;
     char *source; /* "file:line" */
@@ -531,6 +532,7 @@ struct kpiscan_evidence {
     int title_position;  /* titles: the hit stands where a job title does */
     int keyword_list;    /* on a line that is mostly rule words: a list */
     int distinct_phrase; /* one of the indicator level's distinct phrases */
+    int work_only;       /* the rule's work_only: no presence as a claim */
     const char *note;    /* static: why the contribution is what it is */
 };
 

@@ -119,6 +119,7 @@ static int rule_copy(kps_rule *dst, const kps_rule *src)
     dst->category = src->category;
     dst->level = src->level;
     dst->weight = src->weight;
+    dst->work_only = src->work_only;
     dst->id = kps_strdup(src->id);
     dst->regex = kps_strdup(src->regex);
     dst->description = kps_strdup(src->description);
@@ -340,7 +341,7 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
                          "a rule must be a mapping");
     yaml_node_t *regex_node = NULL;
-    int have_category = 0, have_level = 0, have_weight = 0;
+    int have_category = 0, have_level = 0, have_weight = 0, have_work_only = 0;
 
     /* The id first, so every later message can name the rule. */
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
@@ -407,6 +408,14 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
                 r->weight = w;
             }
             have_weight = 1;
+        } else if (strcmp(key, "work_only") == 0 && !have_work_only) {
+            rc = want_scalar(L, v, key, r->id, &val);
+            if (!rc && strcmp(val, "true") == 0)
+                r->work_only = 1;
+            else if (!rc && strcmp(val, "false") != 0)
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
+                               "work_only '%s' must be true or false", val);
+            have_work_only = 1;
         } else if (strcmp(key, "regex") == 0 && !r->regex) {
             rc = want_string(L, v, key, r->id, &r->regex);
             regex_node = v;
@@ -872,6 +881,9 @@ static void pack_hash(kpiscan_pack *p)
         snprintf(num, sizeof num, "%.17g", r->weight);
         hash_field(&h, num);
         hash_field(&h, r->regex);
+        /* only when set, so the hashes of packs without it do not move */
+        if (r->work_only)
+            hash_field(&h, "work_only");
     }
     for (size_t i = 0; i < p->nquestions; i++) {
         hash_field(&h, level_names[p->questions[i].level]);

@@ -279,6 +279,7 @@ static int build_evidence(kpiscan_result *res, const kpiscan_pack *pack,
         ev->category = rule->category;
         ev->level = rule->level;
         ev->weight = rule->weight;
+        ev->work_only = rule->work_only;
         ev->offset = kps_norm_to_src(norm, h->start);
         size_t end = kps_norm_to_src_end(norm, h->end);
         ev->length = end > ev->offset ? end - ev->offset : 0;

@@ -363,12 +363,16 @@ int kps_score(kpiscan_result *res)
                  ev->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
                  (ev->category == KPISCAN_CATEGORY_INDICATOR &&
                   ev->level >= KPISCAN_LEVEL_MID)) {
-            /* KPI words only in a skills list are the weak kind */
+            /* KPI words only in a skills list are the weak kind; a tool
+             * (a BI product) named there is no KPI work at all */
             if (shown_in_work(ev))
                 strong = 1;
-            else
+            else if (in_work_section(ev) || !ev->work_only)
                 weak = 1;
-        } else if (in_work_section(ev))
+        } else if (in_work_section(ev) || !ev->work_only)
+            /* met targets or performance management claimed in a summary
+             * or skills list is still the weak band; a tool or basic skill
+             * (spreadsheets) only when used in a job */
             weak = 1;
     }
     /* Numbers alone are KPI evidence only in some quantity: one "reduced

@@ -91,6 +91,10 @@ START_TEST(test_errors)
                      "    weight: -2\n    regex: x\n    description: d\n",
                 KPISCAN_ERR_PACK_INVALID, 8, "weight '-2'");
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
+                     "    weight: 1\n    work_only: yes\n    regex: x\n"
+                     "    description: d\n",
+                KPISCAN_ERR_PACK_INVALID, 9, "work_only 'yes' must be true");
+    expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: 1\n    regex: x\n    description: d\n"
                      "    colour: red\n",
                 KPISCAN_ERR_PACK_INVALID, 11,
@@ -262,6 +266,42 @@ START_TEST(test_hash_stable)
     ck_assert_str_eq(kpiscan_pack_hash(a), kpiscan_pack_hash(b));
     kpiscan_pack_free(a);
     kpiscan_pack_free(b);
+
+    /* work_only changes what a rule proves, so it changes the hash;
+     * "false" is the default and leaves it alone */
+    static const char *WORK_ONLY = HEAD "rules:\n"
+                                        "  - id: a.b\n"
+                                        "    category: term\n"
+                                        "    level: none\n"
+                                        "    weight: 1\n"
+                                        "    work_only: true\n"
+                                        "    regex: '\\bKPIs?\\b'\n"
+                                        "    description: d\n";
+    static const char *NOT_WORK_ONLY = HEAD "rules:\n"
+                                            "  - id: a.b\n"
+                                            "    category: term\n"
+                                            "    level: none\n"
+                                            "    weight: 1\n"
+                                            "    work_only: false\n"
+                                            "    regex: '\\bKPIs?\\b'\n"
+                                            "    description: d\n";
+    kpiscan_pack *c = NULL;
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(RULE_OK, strlen(RULE_OK), "x", &a, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(WORK_ONLY, strlen(WORK_ONLY), "y", &b, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_pack_load_buffer(
+                         NOT_WORK_ONLY, strlen(NOT_WORK_ONLY), "z", &c, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(b->rules[0].work_only, 1);
+    ck_assert_int_eq(c->rules[0].work_only, 0);
+    ck_assert_str_ne(kpiscan_pack_hash(a), kpiscan_pack_hash(b));
+    ck_assert_str_eq(kpiscan_pack_hash(a), kpiscan_pack_hash(c));
+    kpiscan_pack_free(a);
+    kpiscan_pack_free(b);
+    kpiscan_pack_free(c);
 }
 END_TEST
 

@@ -91,16 +91,27 @@ START_TEST(test_skills_discount_and_hidden)
 }
 END_TEST
 
-/* Junior indicators only claimed in a skills list ("Excel") are no KPI
- * work; shown in a job they are the weak band. */
+/* Tools and basic skills only claimed in a skills list ("Excel", rules
+ * marked work_only) are no KPI work; shown in a job they are the weak band,
+ * and so is any other junior phrase, claimed or shown. */
 START_TEST(test_presence)
 {
     kpiscan_result r = make(8, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
         KPS_SECTION_SKILLS, 0);
+    r.ev[0].work_only = 1;
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1,
+        KPS_SECTION_SKILLS, 0);
+    r.ev[1].work_only = 1;
     score(&r);
     ck_assert_int_eq(r.presence, 0);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
+        KPS_SECTION_SKILLS, 0);
+    score(&r);
+    ck_assert_int_eq(r.presence, 1);
 
     r = make(8, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
