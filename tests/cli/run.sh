@@ -251,6 +251,16 @@ source = open("examples/scan_one.c").read()
 assert block == source[source.index("#include <kpiscan.h>"):]
 PY
 
+# The README's sample run is what the tool prints today.
+"$bin" --as-of 2026-06-01 examples/junior-1.txt > "$tmp/readme-run" 2>/dev/null
+python3 - "$tmp/readme-run" <<'PY' && report "README sample run is real" 1 "" || report "README sample run is real" 0 "README's sample output differs from the tool's"
+import re, sys
+readme = open("README.md").read()
+block = re.search(r"examples/junior-1.txt`, first\nlines\):\n\n```\n(.*?)```", readme, re.S).group(1)
+got = open(sys.argv[1]).read()
+assert got.startswith(block), (block, got[:len(block)])
+PY
+
 # --explain shows the arithmetic: merged years over an overlapping job and
 # a "to date" range (end month minus start month, so a job ending in
 # December and the next starting in January stay two stretches), the
