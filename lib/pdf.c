@@ -635,8 +635,28 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
     posix_spawnattr_setsigdefault(&attr, &deflt);
     posix_spawnattr_setflags(&attr,
                              POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    /* The caller's environment minus LD_PRELOAD: a preload meant for the
+     * embedder (a sanitizer runtime, a profiler, an allocator) is not the
+     * helper's, and may not even start under its RLIMIT_AS. */
+    size_t nenv = 0;
+    while (environ && environ[nenv])
+        nenv++;
+    char **envp = malloc((nenv + 1) * sizeof *envp);
+    if (!envp) {
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&attr);
+        close(sv[0]);
+        close(sv[1]);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < nenv; i++)
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+            envp[k++] = environ[i];
+    envp[k] = NULL;
     pid_t pid;
-    int rc = posix_spawn(&pid, cfg->path, &fa, &attr, argv, environ);
+    int rc = posix_spawn(&pid, cfg->path, &fa, &attr, argv, envp);
+    free(envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     close(sv[1]);
@@ -832,10 +852,12 @@ int kps_pdf_extract(const unsigned char *data, size_t len, const char *name,
         h->pid = 0;
         h->fd = -1;
     }
+    /* The CPU limit travels with each request; the path and the memory
+     * limit are the process's own, so a change of either restarts it. */
     if (h->pid &&
-        (strcmp(h->path, cfg->path) != 0 || h->memory_mb != cfg->memory_mb ||
-         h->cpu_seconds != cfg->cpu_seconds))
+        (strcmp(h->path, cfg->path) != 0 || h->memory_mb != cfg->memory_mb))
         helper_stop(h);
+    h->cpu_seconds = cfg->cpu_seconds;
     for (int attempt = 0;; attempt++) {
         if (!h->pid) {
             int rc = helper_start(h, cfg, name, err);
