@@ -809,6 +809,7 @@ static int helper_run(helper *h, const kps_pdf_config *cfg,
             goto out;
         }
         got_any = 1;
+        h->used = 1; /* it answered: a later death is not this document's */
         rc = kps_pdf_reader_frame(&r, hdr[0], (unsigned char *)body.data,
                                   body.len, err);
         if (rc) {

@@ -817,6 +817,21 @@ START_TEST(test_real_helper_killed_and_stopped)
                      KPISCAN_OK);
     pid_t second = kps_pdf_helper_pid();
     ck_assert_int_ne(second, pid);
+    /* The same when a fresh helper's only document ended in a named error,
+     * which the helper survives. */
+    size_t elen;
+    unsigned char *enc = slurp(fixture("encrypted-user.pdf"), &elen);
+    ck_assert_int_eq(kill(second, SIGKILL), 0);
+    ck_assert_int_eq(scan_with(helper, 10000, (char *)enc, elen, err),
+                     KPISCAN_ERR_ENCRYPTED);
+    free(enc);
+    ck_assert_int_ne(kps_pdf_helper_pid(), second);
+    second = kps_pdf_helper_pid();
+    ck_assert_int_eq(kill(second, SIGKILL), 0);
+    ck_assert_int_eq(scan_with(helper, 10000, (char *)data, len, err),
+                     KPISCAN_OK);
+    ck_assert_int_ne(kps_pdf_helper_pid(), second);
+    second = kps_pdf_helper_pid();
     /* Stopped: the wall clock ends it, killed and restarted. */
     ck_assert_int_eq(kill(second, SIGSTOP), 0);
     ck_assert_int_eq(scan_with(helper, 400, (char *)data, len, err),
