@@ -305,10 +305,15 @@ public:
         g.paint[0] = to_byte(rgb.r);
         g.paint[1] = to_byte(rgb.g);
         g.paint[2] = to_byte(rgb.b);
+        // Clipped away only when no part of the glyph's box is inside the
+        // clip.  A line that wkhtmltopdf cuts at a page break is drawn on
+        // both pages, each copy clipped to a part of it: both are partly
+        // visible, as pdftotext prints both, and neither is hidden.
         double cx0, cy0, cx1, cy1;
         state->getClipBBox(&cx0, &cy0, &cx1, &cy1);
-        g.clipped = !(Rect{cx0, cy0, cx1, cy1}.contains(g.cx, g.cy) ||
-                      Rect{cx0, cy0, cx1, cy1}.contains(x1 + w / 2, y1));
+        double gx0 = std::min(x1, x1 + w), gx1 = std::max(x1, x1 + w);
+        double gy0 = y1 - fs, gy1 = y1 + fs / 4;
+        g.clipped = gx1 < cx0 || gx0 > cx1 || gy1 < cy0 || gy0 > cy1;
         // White paper unless something was painted beneath.
         g.bg[0] = g.bg[1] = g.bg[2] = 255;
         g.over_image = false;

@@ -10,6 +10,7 @@
    Glued words ("KPIsand") or split ones ("K PIs") lose tokens both ways.
 2. Records: `kpiscan` over the folder gives one record per PDF; all but
    the blank page BUSINESS-DEVELOPMENT/12632728.pdf are ok.
+   None of them carries a hidden-text red flag.
 3. Level: each PDF and its pdftotext text in CORPUS/resumes-txt, scanned
    with --as-of pinned, get the same level in >= 98 % of the files.
 
@@ -94,6 +95,14 @@ def main():
     if len(pdf_recs) != len(pdfs) or list(errors) != [BLANK] or \
             "no text in PDF" not in errors[BLANK]:
         failures.append("records differ from 299 ok + the blank page")
+    # One producer, honest resumes: nothing is hidden from a reader (a
+    # false hidden-text flag accuses a candidate of stuffing).
+    flagged = [os.path.relpath(r["file"], pdf_root) for r in pdf_recs
+               if any(f["id"] == "hidden-text"
+                      for f in r.get("red_flags") or [])]
+    print(f"hidden-text flags: {len(flagged)} {flagged[:5]}")
+    if flagged:
+        failures.append("hidden-text flagged on honest resumes")
     txts = [os.path.join(txt_root, p[:-4] + ".txt") for p in pdfs]
     txt_level = {os.path.relpath(r["file"], txt_root)[:-4]: r.get("level")
                  for r in records(txts)}

@@ -198,6 +198,10 @@ def fixtures():
     # The crop box ends at y=500: the stuffed line at y=100 is cut away.
     f["hidden-outside-crop.pdf"] = Pdf().build([
         resume_page() + text(72, 100, stuffed)], crop=(0, 400, 612, 792))
+    # Clipped away: the clip is a box at the top left, the text far from it.
+    f["hidden-clipped.pdf"] = Pdf().build([
+        resume_page() + "q 0 700 50 50 re W n\n" + text(72, 600, stuffed) +
+        "Q\n"])
     f["hidden-on-dark.pdf"] = Pdf().build([
         resume_page() + rect(60, 590, 400, 30, (0.1, 0.1, 0.3)) +
         text(72, 600, stuffed, rgb=(0.12, 0.12, 0.3))])
