@@ -107,7 +107,8 @@ typedef enum kpiscan_status {
     KPISCAN_ERR_INTERNAL = -13,  /* unexpected failure in a dependency */
     KPISCAN_ERR_NOT_FOUND = -14, /* named rule or item does not exist */
     KPISCAN_ERR_ENCRYPTED = -15, /* legacy or encrypted Office file */
-    KPISCAN_ERR_MANIFEST = -16   /* malformed expectation manifest */
+    KPISCAN_ERR_MANIFEST = -16,  /* malformed expectation manifest */
+    KPISCAN_ERR_HELPER = -17     /* PDF helper missing, crashed or timed out */
 } kpiscan_status;
 
 /* Static, English text for a status code.  Never NULL; unknown codes give
@@ -410,6 +411,42 @@ KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
  * Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_format_hint(kpiscan_options *opts,
                                                 const char *format);
+
+/* PDF documents are read by a separate program, kpiscan-pdf (GPL, since it
+ * links poppler; the library links no PDF engine), which the library
+ * starts with posix_spawn and talks to over a socket: one helper per
+ * thread, kept alive across documents and restarted after a failure or a
+ * fork().  A build without poppler (meson -Dpdf=disabled) fails PDFs with
+ * KPISCAN_ERR_UNSUPPORTED_FORMAT, "built without PDF support".  Helper
+ * failures are KPISCAN_ERR_HELPER records ("PDF helper missing", "...
+ * crashed", "... timed out"); the batch goes on.  See docs/pdf.md. */
+
+/* Path of the kpiscan-pdf program.  NULL or "" (the default) means the
+ * environment variable KPISCAN_PDF_HELPER when it is set and not empty,
+ * else the installed one (LIBEXECDIR/kpiscan-pdf).  The path is copied.
+ * Errors: KPISCAN_ERR_ARGUMENT for a path of 4096 bytes or more.
+ * Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_pdf_helper(kpiscan_options *opts,
+                                               const char *path);
+
+/* Wall-clock time one PDF may take in the helper, in milliseconds (default
+ * 30,000).  Past it the helper is killed and restarted and the document
+ * fails with KPISCAN_ERR_HELPER ("timed out").  The helper's CPU limit
+ * (RLIMIT_CPU) is the same time in whole seconds, at least 1.
+ * Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_pdf_timeout(kpiscan_options *opts,
+                                                unsigned long ms);
+
+/* Address-space limit of the helper (RLIMIT_AS), in bytes (default 1 GiB,
+ * at least 64 MiB).  A PDF that needs more fails with KPISCAN_ERR_LIMIT.
+ * Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_pdf_memory_limit(kpiscan_options *opts,
+                                                     size_t bytes);
+
+/* Most pages a PDF may have (default 50); a longer one fails with
+ * KPISCAN_ERR_LIMIT before any page is read.  Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_max_pdf_pages(kpiscan_options *opts,
+                                                  unsigned pages);
 
 /* ------------------------------------------------------------------ */
 /* Scanning                                                            */

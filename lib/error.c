@@ -25,6 +25,7 @@ const char *kpiscan_strerror(int status)
     case KPISCAN_ERR_NOT_FOUND: return "not found";
     case KPISCAN_ERR_ENCRYPTED: return "legacy or encrypted document";
     case KPISCAN_ERR_MANIFEST: return "malformed expectation manifest";
+    case KPISCAN_ERR_HELPER: return "PDF helper failed";
     default: return "unknown error";
     }
 }
@@ -49,6 +50,7 @@ const char *kpiscan_status_name(int status)
     case KPISCAN_ERR_NOT_FOUND: return "not_found";
     case KPISCAN_ERR_ENCRYPTED: return "encrypted";
     case KPISCAN_ERR_MANIFEST: return "manifest";
+    case KPISCAN_ERR_HELPER: return "helper";
     default: return "unknown";
     }
 }

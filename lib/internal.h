@@ -345,6 +345,8 @@ char *kps_strndup(const char *s, size_t n);
 /* Options (options.c)                                                 */
 /* ------------------------------------------------------------------ */
 
+#define KPS_PDF_PATH_MAX 4096
+
 struct kpiscan_options {
     int as_of_set;
     int as_of_year, as_of_month, as_of_day;
@@ -353,6 +355,11 @@ struct kpiscan_options {
     int gaps;
     kps_limits limits;
     kps_format format_hint; /* KPS_FORMAT_UNKNOWN: no hint, sniff only */
+    /* PDF helper (pdf.c): "" means the environment or the built-in path */
+    char pdf_helper[KPS_PDF_PATH_MAX];
+    unsigned long pdf_timeout_ms;
+    size_t pdf_memory_bytes;
+    unsigned pdf_max_pages;
 };
 
 /* Effective settings for a scan: opts may be NULL. */

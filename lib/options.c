@@ -1,4 +1,5 @@
 /* options.c - scan options and their defaults. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,9 @@ static void options_default(kpiscan_options *o)
     memset(o, 0, sizeof *o);
     o->excerpts = 1;
     kps_limits_default(&o->limits);
+    o->pdf_timeout_ms = 30000;
+    o->pdf_memory_bytes = (size_t)1 << 30;
+    o->pdf_max_pages = 50;
 }
 
 kpiscan_options *kpiscan_options_new(void)
@@ -201,5 +205,39 @@ int kpiscan_options_set_include_comments(kpiscan_options *opts, int on)
     if (!opts)
         return KPISCAN_ERR_ARGUMENT;
     opts->include_comments = on ? 1 : 0;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_pdf_helper(kpiscan_options *opts, const char *path)
+{
+    if (!opts || (path && strlen(path) >= sizeof opts->pdf_helper))
+        return KPISCAN_ERR_ARGUMENT;
+    snprintf(opts->pdf_helper, sizeof opts->pdf_helper, "%s", path ? path : "");
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_pdf_timeout(kpiscan_options *opts, unsigned long ms)
+{
+    if (!opts || ms == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->pdf_timeout_ms = ms;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_pdf_memory_limit(kpiscan_options *opts, size_t bytes)
+{
+    /* Below this poppler cannot even start: every PDF would fail, which no
+     * caller means. */
+    if (!opts || bytes < ((size_t)64 << 20))
+        return KPISCAN_ERR_ARGUMENT;
+    opts->pdf_memory_bytes = bytes;
+    return KPISCAN_OK;
+}
+
+int kpiscan_options_set_max_pdf_pages(kpiscan_options *opts, unsigned pages)
+{
+    if (!opts || pages == 0)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->pdf_max_pages = pages;
     return KPISCAN_OK;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pdf.h"
 
 /* Line starts of the document text, for offset -> line/column.  Offsets
  * are mostly asked for in increasing order, so the last answer is kept
@@ -107,6 +108,35 @@ static const kps_segment *segment_at(const kps_doc *doc, size_t off)
     return NULL;
 }
 
+/* PDF goes to the helper process (pdf.c); its path, limits and clock come
+ * from the options. */
+static int extract_pdf(const unsigned char *data, size_t len, const char *name,
+                       const kpiscan_options *o, kps_doc *doc,
+                       kpiscan_error *err)
+{
+#ifdef KPISCAN_HAVE_PDF
+    const char *env = getenv("KPISCAN_PDF_HELPER");
+    kps_pdf_config cfg = {
+        .path = o->pdf_helper[0] ? o->pdf_helper
+                : env && *env    ? env
+                                 : KPISCAN_PDF_HELPER_DEFAULT,
+        .timeout_ms = o->pdf_timeout_ms,
+        .cpu_seconds = o->pdf_timeout_ms >= 2000 ? o->pdf_timeout_ms / 1000 : 1,
+        .memory_mb = (unsigned long)(o->pdf_memory_bytes >> 20),
+        .max_pages = o->pdf_max_pages,
+    };
+    return kps_pdf_extract(data, len, name, &o->limits, &cfg, doc, err);
+#else
+    (void)data;
+    (void)len;
+    (void)o;
+    (void)doc;
+    return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                    "unsupported format: PDF document (built without PDF "
+                    "support)");
+#endif
+}
+
 static int extract(const unsigned char *data, size_t len, const char *name,
                    const kpiscan_options *o, kps_doc *doc, kpiscan_error *err)
 {
@@ -142,7 +172,7 @@ static int extract(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
                         "not a DOCX document (a ZIP archive without a Word "
                         "or ODT document in it)");
-    case KPS_FORMAT_PDF:
+    case KPS_FORMAT_PDF: return extract_pdf(data, len, name, o, doc, err);
     case KPS_FORMAT_RTF:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
                         "unsupported format: %s", kps_format_description(f));

@@ -12,6 +12,9 @@ packages=(
     python3 python3-jsonschema python3-yaml zip
     g++ abigail-tools groff-base
     valgrind
+    # PDF: the kpiscan-pdf helper (GPL) links poppler's private C++ API;
+    # pdftotext is the reference of the PDF conformance test
+    libpoppler-dev libpoppler-private-dev poppler-utils
 )
 
 missing=()

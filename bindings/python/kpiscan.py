@@ -105,6 +105,10 @@ _PROTOTYPES = {
     "kpiscan_options_set_max_xml_depth": (_c_int, [_c_void_p, _c_uint]),
     "kpiscan_options_set_max_evidence": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_format_hint": (_c_int, [_c_void_p, _c_char_p]),
+    "kpiscan_options_set_pdf_helper": (_c_int, [_c_void_p, _c_char_p]),
+    "kpiscan_options_set_pdf_timeout": (_c_int, [_c_void_p, _c_ulong]),
+    "kpiscan_options_set_pdf_memory_limit": (_c_int, [_c_void_p, _c_size_t]),
+    "kpiscan_options_set_max_pdf_pages": (_c_int, [_c_void_p, _c_uint]),
     "kpiscan_scan_buffer": (_c_int, [_c_void_p, _c_void_p, _c_char_p, _c_size_t,
                                      _c_char_p, _P(_c_void_p), _c_void_p]),
     "kpiscan_scan_file": (_c_int, [_c_void_p, _c_void_p, _c_char_p,
@@ -275,15 +279,23 @@ class Options:
         "match_limit").
     max_evidence: most evidence items kept; the rest are dropped and the
         result carries the red flag "evidence-limit" (no error).
+    pdf_helper: path of the kpiscan-pdf program that reads PDFs (default:
+        $KPISCAN_PDF_HELPER, else the installed one).
+    pdf_timeout (milliseconds, default 30000), pdf_memory_limit (bytes,
+        default 1 GiB), max_pdf_pages (default 50): what one PDF may cost
+        in the helper.  A helper that is missing, crashes or times out
+        raises KpiscanError with code "helper"; the next scan restarts it.
 
     An Options object is immutable once made and may be shared by threads.
     """
 
     _LIMITS = ("max_input_bytes", "max_text_bytes", "max_zip_entries",
                "max_part_bytes", "max_total_bytes", "max_ratio",
-               "max_xml_depth", "match_limit", "max_evidence")
+               "max_xml_depth", "match_limit", "max_evidence",
+               "pdf_timeout", "pdf_memory_limit", "max_pdf_pages")
 
-    def __init__(self, as_of=None, format_hint=None, excerpts=None, **limits):
+    def __init__(self, as_of=None, format_hint=None, excerpts=None,
+                 pdf_helper=None, **limits):
         unknown = set(limits) - set(self._LIMITS)
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
@@ -303,6 +315,9 @@ class Options:
                 self._ptr, format_hint.encode()), format_hint)
         if excerpts is not None:
             lib.kpiscan_options_set_excerpts(self._ptr, 1 if excerpts else 0)
+        if pdf_helper is not None:
+            self._set("pdf_helper", lib.kpiscan_options_set_pdf_helper(
+                self._ptr, os.fsencode(pdf_helper)), pdf_helper)
         for name, value in limits.items():
             if value is None:
                 continue
@@ -313,7 +328,8 @@ class Options:
             setter = getattr(lib, "kpiscan_options_set_" + name)
             self._set(name, setter(self._ptr, value), value)
         self.settings = {"as_of": as_of, "format_hint": format_hint,
-                         "excerpts": excerpts, **limits}
+                         "excerpts": excerpts, "pdf_helper": pdf_helper,
+                         **limits}
 
     def _set(self, name, status, value):
         if status != _KPISCAN_OK:

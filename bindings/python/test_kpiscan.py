@@ -219,7 +219,42 @@ class ScanTest(unittest.TestCase):
         with self.assertRaises(kpiscan.KpiscanError) as cm:
             self.pack.scan_bytes(b"%PDF-1.7\n" + b"x" * 200,
                                  format_hint="text")
-        self.assertEqual(cm.exception.code, "unsupported_format")
+        # Read as a PDF (no PDF structure in it), never as text.
+        self.assertIn(cm.exception.code, ("corrupt", "unsupported_format"))
+
+    @unittest.skipUnless(os.environ.get("KPISCAN_PDF_HELPER"),
+                         "built without PDF support")
+    def test_pdf(self):
+        import importlib.util
+        import tempfile
+        spec = importlib.util.spec_from_file_location(
+            "make_pdfs", os.path.join(ROOT, "tests", "pdf", "make-pdfs.py"))
+        make_pdfs = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(make_pdfs)
+        fx = make_pdfs.fixtures()
+        res = self.pack.scan_bytes(fx["hidden-white.pdf"], as_of=AS_OF)
+        self.assertEqual(res.format, "pdf")
+        self.assertIn("hidden-text", [f.id for f in res.red_flags])
+        hidden = [e for e in res.evidence if e.hidden]
+        self.assertTrue(hidden)
+        self.assertEqual(hidden[0].part, "page 1")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "cv.pdf")
+            with open(path, "wb") as f:
+                f.write(fx["plain.pdf"])
+            res = self.pack.scan_path(path, as_of=AS_OF)
+            self.assertIn("KPI dashboard", res.text)
+            self.assertEqual(res.hidden_count, 0)
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(fx["encrypted-user.pdf"])
+        self.assertEqual(cm.exception.code, "encrypted")
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(fx["plain.pdf"], pdf_helper="/nonexistent")
+        self.assertEqual(cm.exception.code, "helper")
+        self.assertIn("PDF helper missing", str(cm.exception))
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_bytes(fx["many-pages.pdf"], max_pdf_pages=10)
+        self.assertEqual(cm.exception.code, "limit")
 
     def test_invalid_options(self):
         for bad in ({"format_hint": "pdf"}, {"as_of": "2026-02-30"},

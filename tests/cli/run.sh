@@ -290,6 +290,36 @@ if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["as_of_
     report "docx as-of from modified date" 1 ""
 else report "docx as-of from modified date" 0 "$(grep as_of "$tmp/asof.json")"; fi
 
+# PDF (when built with the helper): --extract prints the text scanned;
+# a folder of PDFs gives one named record each and the batch goes on when
+# the helper is missing.
+if [ -n "${KPISCAN_PDF_HELPER:-}" ]; then
+    python3 tests/pdf/make-pdfs.py "$tmp/pdf"
+    "$bin" --extract "$tmp/pdf/two-pages.pdf" > "$tmp/pdf.txt"
+    if [ "$(sed -n 4p "$tmp/pdf.txt")" = "" ] &&
+        grep -qx 'Defined KPIs and built the KPI dashboard for the sales team.' "$tmp/pdf.txt"; then
+        report "extract pdf text" 1 ""
+    else report "extract pdf text" 0 "$(head -5 "$tmp/pdf.txt")"; fi
+    mkdir "$tmp/pdfs"
+    cp "$tmp/pdf/plain.pdf" "$tmp/pdf/encrypted-user.pdf" "$tmp/pdf/no-text.pdf" \
+        "$tmp/pdf/hidden-white.pdf" "$tmp/pdfs/"
+    "$bin" -q -f jsonl --as-of 2026-01-01 "$tmp/pdfs" > "$tmp/pdfs.jsonl"; rc=$?
+    if [ $rc = 2 ] && python3 -c 'import json, sys
+r = {json.loads(l)["file"].rsplit("/", 1)[1]: json.loads(l) for l in open(sys.argv[1])}
+assert r["plain.pdf"]["status"] == "ok" and r["plain.pdf"]["format"] == "pdf", r["plain.pdf"]
+assert "encrypted PDF: a password is needed" in r["encrypted-user.pdf"]["error"]["message"]
+assert r["no-text.pdf"]["error"]["code"] == "empty"
+h = [f for f in r["hidden-white.pdf"]["red_flags"] if f["id"] == "hidden-text"]
+assert h and h[0]["evidence"][0]["part"] == "page 1", h' "$tmp/pdfs.jsonl"; then
+        report "pdf folder records" 1 ""
+    else report "pdf folder records" 0 "exit $rc; $(cut -c1-200 "$tmp/pdfs.jsonl")"; fi
+    KPISCAN_PDF_HELPER=/nonexistent/kpiscan-pdf "$bin" -q -f jsonl "$tmp/pdfs" \
+        > "$tmp/nohelper.jsonl"; rc=$?
+    if [ $rc = 2 ] && [ "$(grep -c 'PDF helper missing' "$tmp/nohelper.jsonl")" = 4 ]; then
+        report "pdf helper missing" 1 ""
+    else report "pdf helper missing" 0 "exit $rc; $(head -c 300 "$tmp/nohelper.jsonl")"; fi
+fi
+
 # Records stream: peak memory does not grow with the number of files.
 # Peak RSS over 2,000 files stays within a generous 16 MiB of 200 files.
 mkdir -p "$tmp/few" "$tmp/many"

@@ -18,7 +18,7 @@ build=$(cd "${1:?usage: run-fuzzers.sh BUILDDIR [SECONDS [HARNESS...]]}" && pwd)
 seconds=${2:-1800}
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(extract scan normalize pack)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(extract scan normalize pack pdfproto)
 
 ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${harnesses[@]}") >/dev/null || exit 1
 
@@ -37,6 +37,8 @@ run_one() {
         seeds=("$root/patterns" "$root/tests/cli/data"
                "$root/tests/fuzz/corpus/pack")
         dict=pack.dict; max_len=65536 ;;
+    pdfproto)
+        seeds=("$root/tests/fuzz/corpus/pdfproto"); dict=pdfproto.dict; max_len=65536 ;;
     *) echo "run-fuzzers: unknown harness $h" >&2; return 1 ;;
     esac
     [ -d "$root/tests/fuzz/corpus/regressions/$h" ] &&

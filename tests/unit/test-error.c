@@ -20,7 +20,8 @@ START_TEST(test_strerror_distinct)
                          KPISCAN_ERR_INTERNAL,
                          KPISCAN_ERR_NOT_FOUND,
                          KPISCAN_ERR_ENCRYPTED,
-                         KPISCAN_ERR_MANIFEST};
+                         KPISCAN_ERR_MANIFEST,
+                         KPISCAN_ERR_HELPER};
     size_t n = sizeof codes / sizeof codes[0];
     for (size_t i = 0; i < n; i++) {
         ck_assert(codes[i] <= 0);

@@ -242,14 +242,20 @@ START_TEST(test_format_hint_rule)
     kpiscan_result_free(r);
     r = NULL;
 
-    /* Binary data and PDF stay refused whatever the hint. */
+    /* Binary data stays refused and a PDF is read as a PDF, whatever the
+     * hint. */
     static const unsigned char elf[] = "\x7F"
                                        "ELF\x02\x01\x01\0\0\0\0\0\0\0";
     ck_assert_int_eq(scan_with_hint(p, "text", elf, sizeof elf, &r, err),
                      KPISCAN_ERR_NOT_TEXT);
     const char *pdf = "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
+#ifdef KPISCAN_HAVE_PDF
+    ck_assert_int_eq(scan_with_hint(p, "text", pdf, strlen(pdf), &r, err),
+                     KPISCAN_ERR_CORRUPT);
+#else
     ck_assert_int_eq(scan_with_hint(p, "text", pdf, strlen(pdf), &r, err),
                      KPISCAN_ERR_UNSUPPORTED_FORMAT);
+#endif
     ck_assert_ptr_null(r);
 
     kpiscan_error_free(err);
