@@ -42,6 +42,20 @@ libdir=$(pkg-config --variable=libdir libkpiscan)
 libdir=$stage${libdir#"$stage"}
 [ -e "$libdir/libkpiscan.so" ] || fail "no libkpiscan.so in $libdir"
 
+# Installed outside /usr, the CLI finds its library through a run path
+# (cli/meson.build), so a prefix install needs no LD_LIBRARY_PATH.
+final_libdir=${libdir#"$stage"}
+case "$final_libdir" in
+    /usr/lib*) ;;
+    *)
+        kpiscan_bin=$(find "$stage" -path '*/bin/kpiscan' | head -1)
+        runpath=$(readelf -d "$kpiscan_bin" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')
+        [ "$runpath" = "$final_libdir" ] ||
+            fail "installed kpiscan has run path '$runpath', want '$final_libdir'"
+        echo "installed kpiscan runs with run path $runpath"
+        ;;
+esac
+
 # A sanitized library needs its runtime loaded by the program first.
 extra=()
 [ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
