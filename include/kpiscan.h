@@ -650,6 +650,11 @@ typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
  * KPISCAN_BATCH_RENDER_PRETTY as well. */
 #define KPISCAN_BATCH_RENDER_JSON 2u
 #define KPISCAN_BATCH_RENDER_PRETTY 4u
+/* Scan each regular file once: a file queued again through another path
+ * or a walk (the same device and inode, e.g. a manifest's file inside a
+ * walked folder) gives no second record.  Without it every path added
+ * gives a record, the same file named twice included. */
+#define KPISCAN_BATCH_UNIQUE 8u
 #define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links in walks */
 #define KPISCAN_WALK_HIDDEN 2u /* include hidden files and folders */
 
