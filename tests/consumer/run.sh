@@ -71,6 +71,31 @@ case "$loaded" in
     *) fail "the program would load libkpiscan from '$loaded', not the stage" ;;
 esac
 
+# meson install puts the Python binding where the prefix's Debian Python
+# looks (bindings/python/meson.build): import it from the stage and scan.
+init=$(find "$stage" -path '*/kpiscan/__init__.py' | head -1)
+[ -n "$init" ] || fail "the Python binding was not installed"
+pydir=$(dirname "$(dirname "$init")")
+final_pydir=${pydir#"$stage"}
+echo "Python binding installed into $final_pydir"
+if [ "$sanitize" = none ] && [ -x /usr/bin/python3 ]; then
+    PYTHONPATH=$pydir KPISCAN_LIBRARY=$libdir/libkpiscan.so.0 /usr/bin/python3 - \
+        "$pydir" "$final_pydir" "$root/examples/senior-1.txt" <<'PY' || fail "importing the installed binding"
+import os, subprocess, sys
+import kpiscan
+pydir, final_pydir, example = sys.argv[1:]
+assert os.path.dirname(os.path.dirname(kpiscan.__file__)) == pydir, kpiscan.__file__
+assert kpiscan.Pack().scan_path(example).level in kpiscan.LEVELS
+# Where it lands is on the interpreter's own path for /usr and /usr/local
+# (a real install then needs no PYTHONPATH).
+if final_pydir.startswith(("/usr/lib/", "/usr/local/lib/")):
+    path = subprocess.run([sys.executable, "-c", "import sys; print(sys.path)"],
+                          env={}, capture_output=True, text=True, check=True).stdout
+    assert repr(final_pydir) in path, (final_pydir, path)
+PY
+    echo "ok   installed Python binding imports and scans"
+fi
+
 inputs=("$root"/examples/*.txt)
 "$stage/kpiscan-embed" -j 3 --as-of 2026-06-01 "${inputs[@]}" \
     > "$stage/out.jsonl" 2> "$stage/err.log"
