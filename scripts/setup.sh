@@ -21,6 +21,8 @@ test_packages=(
     valgrind
     # the Python binding as a package: a venv, setuptools as the backend
     python3-venv python3-setuptools python3-pip
+    # the Debian packages (scripts/check-debian.sh)
+    debhelper dh-python dpkg-dev lintian
 )
 
 case "${1:-}" in

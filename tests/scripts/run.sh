@@ -38,7 +38,7 @@ asked() { # args... -> the packages setup.sh asked about, one a line
     rm -f "$tmp/asked"
     return $rc
 }
-test_only="check libjansson-dev valgrind abigail-tools g++ python3-venv"
+test_only="check libjansson-dev valgrind abigail-tools g++ python3-venv debhelper lintian"
 build_deps="meson ninja-build pkg-config gcc libpcre2-dev libxml2-dev libzip-dev libyaml-dev"
 
 plain=$(asked) || report "setup.sh runs" 0 "$(cat "$tmp/setup.out")"
