@@ -89,5 +89,21 @@ rc=$?
     report "scan-examples.sh: '--' without paths" 1 "" ||
     report "scan-examples.sh: '--' without paths" 0 "exit $rc"
 
+# scripts/count-tests.py: a skip counts as such, but fails when CI=true.
+printf '%s\n' '{"name": "a", "result": "OK"}' '{"name": "b", "result": "SKIP"}' > "$tmp/log.json"
+out=$(env -u CI python3 "$root/scripts/count-tests.py" "$tmp/log.json" 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "1 passed, 0 failed, 1 skipped" ] &&
+    report "count-tests: skip outside CI" 1 "" || report "count-tests: skip outside CI" 0 "exit $rc: $out"
+out=$(CI=true python3 "$root/scripts/count-tests.py" "$tmp/log.json" 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "skipped in CI.*: b (" <<< "$out" &&
+    report "count-tests: skip fails in CI" 1 "" || report "count-tests: skip fails in CI" 0 "exit $rc: $out"
+printf '%s\n' '{"name": "a", "result": "OK"}' '{"name": "c", "result": "FAIL"}' > "$tmp/log2.json"
+out=$(env -u CI python3 "$root/scripts/count-tests.py" "$tmp/log2.json" "$tmp/missing.json" 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "^1 passed, 2 failed, 0 skipped" <<< "$out" &&
+    report "count-tests: failure and missing log" 1 "" || report "count-tests: failure and missing log" 0 "exit $rc: $out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
