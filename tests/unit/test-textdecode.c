@@ -500,6 +500,9 @@ static Suite *textdecode_suite(void)
 {
     Suite *s = suite_create("textdecode");
     TCase *tc = tcase_create("core");
+    /* exhaustive checks take seconds, more under ASan on a loaded machine:
+     * Check's 4 s wall-clock default is too short */
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, plain_utf8_is_copied);
     tcase_add_test(tc, large_clean_text_is_identity);
     tcase_add_test(tc, utf8_bom_is_skipped);
