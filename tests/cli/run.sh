@@ -258,7 +258,10 @@ done
 # stderr as well when standard output goes elsewhere.
 python3 - "$bin" <<'PY' && report "error once on a terminal" 1 "" || report "error once on a terminal" 0 "see above"
 import os, pty, subprocess, sys
-master, slave = pty.openpty()
+try:
+    master, slave = pty.openpty()
+except OSError as e:  # a chroot without devpts, say: fail, never skip
+    sys.exit(f"no pseudo-terminal for the test ({e}; is /dev/pts mounted?)")
 p = subprocess.run([sys.argv[1], "/nonexistent/cv.txt"], stdin=subprocess.DEVNULL,
                    stdout=slave, stderr=slave)
 os.close(slave)
