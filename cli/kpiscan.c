@@ -84,9 +84,14 @@ static void usage(FILE *out)
         "      --no-excerpts      leave the resume's own words out of JSON "
         "and\n"
         "                         CSV (rule ids and positions only)\n"
-        "      --summary          end JSONL output with a summary record\n"
+        "      --summary          end the output with the run's summary (text\n"
+        "                         block, JSONL record, JSON array element, "
+        "GitHub\n"
+        "                         notice; not with csv or junit)\n"
         "      --timing           add durations and rates to the summary\n"
-        "  -q, --quiet            no summary or progress line on stderr\n"
+        "  -q, --quiet            no summary or progress line on stderr (a "
+        "failed\n"
+        "                         gate is still named there)\n"
         "  -v, --verbose          list skipped files on stderr\n"
         "      --extract          print the text as extracted and scanned\n"
         "                         (DOCX, ODT, PDF, decoded text) instead "
@@ -155,6 +160,30 @@ static int usage_error(const char *fmt, ...)
     va_end(ap);
     fputs("\nTry 'kpiscan --help' for more information.\n", stderr);
     return EXIT_INPUT_ERROR;
+}
+
+/* The message for an option getopt_long() refused (opterr is 0): kind is
+ * ':' (a missing argument) or '?' (unknown, ambiguous, or an argument
+ * given to an option that takes none); arg is the argv element. */
+static int bad_option(int kind, const char *arg, const struct option *opts)
+{
+    if (strncmp(arg, "--", 2) != 0) /* a short option, maybe in a cluster */
+        return optopt && kind == ':'
+                   ? usage_error("option '-%c' requires an argument", optopt)
+                   : usage_error("invalid option '-%c'", optopt ? optopt : '?');
+    size_t len = strcspn(arg + 2, "=");
+    if (kind == ':')
+        return usage_error("option '%.*s' requires an argument", (int)len + 2,
+                           arg);
+    size_t matches = 0;
+    for (const struct option *o = opts; o->name; o++) {
+        if (strlen(o->name) == len && strncmp(o->name, arg + 2, len) == 0)
+            return usage_error("option '--%s' takes no argument", o->name);
+        matches += strncmp(o->name, arg + 2, len) == 0;
+    }
+    if (matches > 1)
+        return usage_error("ambiguous option '%.*s'", (int)len + 2, arg);
+    return usage_error("unrecognized option '%.*s'", (int)len + 2, arg);
 }
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -306,6 +335,9 @@ typedef struct sink {
     double last_draw;
     kpiscan_junit *junit;
     size_t gate_failures;
+    /* stdout and stderr are the same terminal: an input's error is in its
+     * record already, so it is not repeated on stderr */
+    int same_terminal;
 } sink;
 
 static double now_seconds(void)
@@ -355,11 +387,18 @@ static void on_record(const kpiscan_record *rec, void *user)
         return;
     }
     erase_progress(k);
-    if (status != KPISCAN_OK)
+    if (status != KPISCAN_OK && !k->same_terminal)
         fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
     char *failure = NULL;
-    if (kpiscan_gate_check(c->gate, rec, c->opts, &failure))
+    if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
         k->gate_failures++;
+        /* Named on stderr always (--quiet too): a CI log shows which file
+         * failed without reading the records.  The first line is the
+         * verdict; the rest (top evidence) is in the record. */
+        size_t n = strcspn(failure, "\n");
+        fprintf(stderr, "kpiscan: gate failed: %s: %.*s\n",
+                kpiscan_record_name(rec), (int)n, failure);
+    }
     if (k->junit)
         kpiscan_junit_add(k->junit, rec, failure);
 
@@ -432,6 +471,67 @@ static void on_record(const kpiscan_record *rec, void *user)
     draw_progress(k, 0);
 }
 
+/* The run's counts as one JSON object (the JSONL summary record, also
+ * the last element of a JSON array). */
+static void print_summary_json(const sink *k, const kpiscan_pack *pack,
+                               const size_t *n, double seconds)
+{
+    const cli *c = k->c;
+    printf("{\"schema\":%d,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
+           "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
+           "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
+           "\"hidden_text\":%zu",
+           KPISCAN_JSON_SCHEMA_VERSION,
+           n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
+           n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
+           n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
+           n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
+           n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
+    if (c->timing)
+        printf(",\"timing\":{\"seconds\":%.3f,\"files_per_second\":%.1f,"
+               "\"mb_per_second\":%.2f}",
+               seconds,
+               seconds > 0 ? (double)n[KPISCAN_COUNT_DELIVERED] / seconds : 0.0,
+               seconds > 0 ? (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds
+                           : 0.0);
+    printf("},\"pack\":{\"name\":\"%s\",\"version\":\"%s\","
+           "\"hash\":\"%s\"}}",
+           kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+           kpiscan_pack_hash(pack));
+}
+
+/* The summary block of text output: on stdout with --summary, else on
+ * stderr for text and CSV when there were several files (not --quiet). */
+static void print_summary_text(FILE *out, const sink *k,
+                               const kpiscan_pack *pack, const size_t *n,
+                               double seconds)
+{
+    const cli *c = k->c;
+    size_t records = n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS];
+    fprintf(out,
+            "%skpiscan summary: %zu file(s): %zu scanned, %zu error(s), %zu "
+            "skipped\n"
+            "  level   none %zu | junior %zu | mid %zu | senior %zu\n"
+            "  hidden-text red flags %zu\n"
+            "  pack    %s %s sha256:%.16s\n",
+            k->written ? "\n" : "", records, n[KPISCAN_COUNT_SCANNED],
+            n[KPISCAN_COUNT_ERRORS], n[KPISCAN_COUNT_SKIPPED],
+            n[KPISCAN_COUNT_NONE], n[KPISCAN_COUNT_JUNIOR],
+            n[KPISCAN_COUNT_MID], n[KPISCAN_COUNT_SENIOR],
+            n[KPISCAN_COUNT_HIDDEN_TEXT], kpiscan_pack_name(pack),
+            kpiscan_pack_version(pack), kpiscan_pack_hash(pack));
+    if (c->gated)
+        fprintf(out, "  gates   %zu failed\n", k->gate_failures);
+    if (c->timing && seconds > 0)
+        fprintf(out, "  time    %.3f s, %.1f files/s, %.2f MB/s\n", seconds,
+                (double)n[KPISCAN_COUNT_DELIVERED] / seconds,
+                (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds);
+}
+
+/* --summary puts the summary at the end of standard output in the
+ * output's own form: the text block (text), a last record (jsonl), a last
+ * array element (json), a notice annotation (github).  Without it text
+ * and CSV runs over several files give the block on stderr. */
 static void print_summary(const sink *k, const kpiscan_pack *pack,
                           double seconds)
 {
@@ -440,57 +540,46 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
     size_t n[KPISCAN_COUNT_BYTES + 1];
     for (int i = 0; i <= KPISCAN_COUNT_BYTES; i++)
         n[i] = kpiscan_batch_count(b, i);
-    if (c->format == OUT_JSONL) {
-        if (!c->summary)
-            return;
-        printf("{\"schema\":%d,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
-               "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
-               "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
-               "\"hidden_text\":%zu",
-               KPISCAN_JSON_SCHEMA_VERSION,
-               n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
-               n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
-               n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
-               n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
-               n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
-        if (c->timing)
-            printf(",\"timing\":{\"seconds\":%.3f,\"files_per_second\":%.1f,"
-                   "\"mb_per_second\":%.2f}",
-                   seconds,
-                   seconds > 0 ? (double)n[KPISCAN_COUNT_DELIVERED] / seconds
-                               : 0.0,
-                   seconds > 0 ? (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds
-                               : 0.0);
-        printf("},\"pack\":{\"name\":\"%s\",\"version\":\"%s\","
-               "\"hash\":\"%s\"}}\n",
-               kpiscan_pack_name(pack), kpiscan_pack_version(pack),
-               kpiscan_pack_hash(pack));
+    if (c->summary) {
+        switch (c->format) {
+        case OUT_TEXT: print_summary_text(stdout, k, pack, n, seconds); break;
+        case OUT_JSONL:
+            print_summary_json(k, pack, n, seconds);
+            putchar('\n');
+            break;
+        case OUT_JSON:
+            fputs(k->written ? ",\n" : "[\n", stdout);
+            print_summary_json(k, pack, n, seconds);
+            break;
+        case OUT_GITHUB:
+            printf("::notice title=kpiscan summary::%zu file(s): %zu scanned, "
+                   "%zu error(s), %zu skipped; none %zu, junior %zu, mid %zu, "
+                   "senior %zu; hidden-text %zu",
+                   n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
+                   n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
+                   n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
+                   n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
+                   n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
+            if (c->gated)
+                printf("; gates %zu failed", k->gate_failures);
+            putchar('\n');
+            break;
+        case OUT_CSV:
+        case OUT_JUNIT: break; /* refused as a usage error */
+        }
         return;
     }
-    if (c->format == OUT_JSON || c->format == OUT_JUNIT ||
-        c->format == OUT_GITHUB || c->quiet)
+    if ((c->format != OUT_TEXT && c->format != OUT_CSV) || c->quiet)
         return;
-    size_t records = n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS];
-    if (records + n[KPISCAN_COUNT_SKIPPED] < 2 && !c->timing)
+    if (n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS] +
+                n[KPISCAN_COUNT_SKIPPED] <
+            2 &&
+        !c->timing)
         return;
-    fprintf(stderr,
-            "\nkpiscan summary: %zu file(s): %zu scanned, %zu error(s), %zu "
-            "skipped\n"
-            "  level   none %zu | junior %zu | mid %zu | senior %zu\n"
-            "  hidden-text red flags %zu\n"
-            "  pack    %s %s sha256:%.16s\n",
-            records, n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
-            n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
-            n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
-            n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT],
-            kpiscan_pack_name(pack), kpiscan_pack_version(pack),
-            kpiscan_pack_hash(pack));
-    if (c->gated)
-        fprintf(stderr, "  gates   %zu failed\n", k->gate_failures);
-    if (c->timing && seconds > 0)
-        fprintf(stderr, "  time    %.3f s, %.1f files/s, %.2f MB/s\n", seconds,
-                (double)n[KPISCAN_COUNT_DELIVERED] / seconds,
-                (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds);
+    fputc('\n', stderr);
+    sink quiet_k = *k;
+    quiet_k.written = 0;
+    print_summary_text(stderr, &quiet_k, pack, n, seconds);
 }
 
 /* Queue the paths listed in a file (or standard input for "-"), one per
@@ -581,9 +670,14 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         if (strcmp(inputs[i], "-") != 0 && stat(inputs[i], &st) == 0 &&
             S_ISDIR(st.st_mode))
             several = 1;
-    k.json_array = c->format == OUT_JSON && several;
+    k.json_array = c->format == OUT_JSON && (several || c->summary);
     k.several = several;
     k.progress = several && !c->quiet && isatty(STDERR_FILENO);
+    struct stat out_st, err_st;
+    k.same_terminal = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
+                      fstat(STDOUT_FILENO, &out_st) == 0 &&
+                      fstat(STDERR_FILENO, &err_st) == 0 &&
+                      out_st.st_rdev == err_st.st_rdev;
     k.started = now_seconds();
     if (c->format == OUT_JUNIT || c->junit_file) {
         k.junit = kpiscan_junit_new("kpiscan");
@@ -595,6 +689,10 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
 
     kpiscan_batch *b = NULL;
     unsigned batch_flags = c->unordered ? KPISCAN_BATCH_UNORDERED : 0;
+    /* A manifest's file inside a folder given as well is scanned once:
+     * with --strict every resume counts once, not twice. */
+    if (nlisted)
+        batch_flags |= KPISCAN_BATCH_UNIQUE;
     if (c->format == OUT_JSONL)
         batch_flags |= KPISCAN_BATCH_RENDER_JSON;
     else if (c->format == OUT_JSON)
@@ -627,9 +725,9 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     c->inputs_complete = 1;
     kpiscan_batch_finish(b);
     erase_progress(&k);
-    if (k.json_array)
-        fputs(k.written ? "\n]\n" : "[]\n", stdout);
     print_summary(&k, pack, now_seconds() - k.started);
+    if (k.json_array)
+        fputs(k.written || c->summary ? "\n]\n" : "[]\n", stdout);
     if (c->format == OUT_JUNIT && write_junit(k.junit, pack, "-"))
         failed = 1;
     if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
@@ -715,7 +813,10 @@ int main(int argc, char **argv)
     }
     int status = EXIT_SUCCESS, opt, y, m, d;
     char *end;
-    while ((opt = getopt_long(argc, argv, "f:p:j:0qvhV", longopts, NULL)) !=
+    /* getopt's own messages name the program by its full path and would
+     * come on top of ours: one line of our own, then the hint. */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":f:p:j:0qvhV", longopts, NULL)) !=
            -1) {
         switch (opt) {
         case 'f':
@@ -804,12 +905,20 @@ int main(int argc, char **argv)
         case 'v': c.verbose = 1; break;
         case 'h': usage(stdout); goto out;
         case 'V': printf("kpiscan %s\n", kpiscan_version()); goto out;
+        case ':':
+        case '?': status = bad_option(opt, argv[optind - 1], longopts); break;
         default: status = usage_error("invalid option"); break;
         }
         if (status)
             goto out;
     }
 
+    if (c.summary && (c.format == OUT_CSV || c.format == OUT_JUNIT)) {
+        status = usage_error("--summary does not go with --format %s (its "
+                             "output holds only records)",
+                             c.format == OUT_CSV ? "csv" : "junit");
+        goto out;
+    }
     if (c.check_pack) {
         status = check_pack(c.check_pack);
         goto out;

@@ -458,8 +458,11 @@ typedef struct kpiscan_evidence kpiscan_evidence;
 /* Scan a document held in memory.  name is used in messages and results
  * only (may be NULL: "<buffer>").  The format is sniffed from the bytes.
  * On success *out owns a result to free with kpiscan_result_free().
- * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _LIMIT,
- * _MATCH_LIMIT, _NOMEM, _ARGUMENT; the detail names the file and reason.
+ * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _CORRUPT
+ * (a damaged DOCX or ODT: "corrupt DOCX: reason"), _ENCRYPTED (legacy
+ * .doc, password-protected Office file), _LIMIT, _MATCH_LIMIT, _INTERNAL
+ * (a dependency failed unexpectedly), _NOMEM, _ARGUMENT; the detail names
+ * the file and reason.
  * Thread-safe: pack and opts are only read, so any number of scans may
  * share them; each scan allocates its own matching state. */
 KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
@@ -687,6 +690,11 @@ typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
  * KPISCAN_BATCH_RENDER_PRETTY as well. */
 #define KPISCAN_BATCH_RENDER_JSON 2u
 #define KPISCAN_BATCH_RENDER_PRETTY 4u
+/* Scan each regular file once: a file queued again through another path
+ * or a walk (the same device and inode, e.g. a manifest's file inside a
+ * walked folder) gives no second record.  Without it every path added
+ * gives a record, the same file named twice included. */
+#define KPISCAN_BATCH_UNIQUE 8u
 #define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links in walks */
 #define KPISCAN_WALK_HIDDEN 2u /* include hidden files and folders */
 

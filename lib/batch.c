@@ -62,6 +62,15 @@ struct kpiscan_batch {
     /* Atomic, so kpiscan_batch_count() needs no lock and may be called
      * from the record callback, which runs with the lock held. */
     atomic_size_t counts[KPISCAN_COUNT_BYTES + 1];
+
+    /* KPISCAN_BATCH_UNIQUE: the (device, inode) of every file queued so
+     * far, an open-addressed set (zero slots are free: no regular file has
+     * inode 0).  Touched only by the adding thread. */
+    struct file_id {
+        dev_t dev;
+        ino_t ino;
+    } * seen;
+    size_t seen_cap, seen_n;
 };
 
 static slot *slot_of(kpiscan_batch *b, size_t seq)
@@ -344,6 +353,45 @@ static int enqueue_preset(kpiscan_batch *b, const char *name, int status,
     return enqueue(b, INPUT_PRESET, name, NULL, 0, &e, skipped, err);
 }
 
+/* KPISCAN_BATCH_UNIQUE: 1 when the file st names was queued before
+ * (then it is not queued again), 0 when it is new (now remembered), or
+ * a status on failure.  Identity, not the path, decides, so "a/../b.txt",
+ * "./b.txt" and a hard link are the same file. */
+static int seen_before(kpiscan_batch *b, const struct stat *st,
+                       const char *name, kpiscan_error *err)
+{
+    if (!(b->flags & KPISCAN_BATCH_UNIQUE) || !S_ISREG(st->st_mode) ||
+        st->st_ino == 0)
+        return 0;
+    if ((b->seen_n + 1) * 2 > b->seen_cap) {
+        size_t cap = b->seen_cap ? b->seen_cap * 2 : 64;
+        struct file_id *t = calloc(cap, sizeof *t);
+        if (!t)
+            return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        for (size_t i = 0; i < b->seen_cap; i++) {
+            if (!b->seen[i].ino)
+                continue;
+            size_t h = ((size_t)b->seen[i].ino * 31u + (size_t)b->seen[i].dev) &
+                       (cap - 1);
+            while (t[h].ino)
+                h = (h + 1) & (cap - 1);
+            t[h] = b->seen[i];
+        }
+        free(b->seen);
+        b->seen = t;
+        b->seen_cap = cap;
+    }
+    size_t h =
+        ((size_t)st->st_ino * 31u + (size_t)st->st_dev) & (b->seen_cap - 1);
+    for (; b->seen[h].ino; h = (h + 1) & (b->seen_cap - 1))
+        if (b->seen[h].ino == st->st_ino && b->seen[h].dev == st->st_dev)
+            return 1;
+    b->seen[h].dev = st->st_dev;
+    b->seen[h].ino = st->st_ino;
+    b->seen_n++;
+    return 0;
+}
+
 static int is_hidden_name(const char *name)
 {
     return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
@@ -393,7 +441,14 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             break;
         case FTS_DP: break;
         case FTS_F:
-            if (!hidden) {
+            if (!hidden && e->fts_statp) {
+                rc = seen_before(b, e->fts_statp, e->fts_path, err);
+                if (rc == 1) {
+                    rc = KPISCAN_OK;
+                    break;
+                }
+            }
+            if (!hidden && !rc) {
                 rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,
                              0, err);
                 if (!rc)
@@ -445,6 +500,11 @@ int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return walk(b, path, walk_flags, err);
+    if (b->flags & KPISCAN_BATCH_UNIQUE && stat(path, &st) == 0) {
+        int rc = seen_before(b, &st, path, err);
+        if (rc)
+            return rc == 1 ? KPISCAN_OK : rc;
+    }
     /* Anything else named directly gets exactly one record; problems
      * (missing, unreadable, a device) are found and reported by the scan. */
     return enqueue(b, INPUT_PATH_EXPLICIT, path, NULL, 0, NULL, 0, err);
@@ -505,6 +565,7 @@ void kpiscan_batch_free(kpiscan_batch *b)
     pthread_mutex_destroy(&b->mu);
     free(b->threads);
     free(b->ring);
+    free(b->seen);
     free(b);
 }
 

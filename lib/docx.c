@@ -1978,6 +1978,7 @@ int kps_docx_extract(const unsigned char *data, size_t len, const char *name,
         rc = docx_run(&dx, include_comments, doc);
     docx_free(&dx);
     if (rc != KPISCAN_OK) {
+        kps_error_mark_corrupt(err, "DOCX");
         kps_doc_free(doc);
         doc->format = KPS_FORMAT_DOCX;
     }

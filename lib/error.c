@@ -169,3 +169,22 @@ int kps_fail_at(kpiscan_error *err, int status, const char *file, size_t line,
     va_end(ap);
     return status;
 }
+
+void kps_error_mark_corrupt(kpiscan_error *err, const char *kind)
+{
+    if (!err || err->status != KPISCAN_ERR_CORRUPT ||
+        strncmp(err->reason, "corrupt ", 8) == 0)
+        return;
+    char prefix[64];
+    int plen = snprintf(prefix, sizeof prefix, "corrupt %s: ", kind);
+    size_t cap = sizeof err->reason - 1, n = strlen(err->reason);
+    if (plen <= 0 || (size_t)plen >= cap)
+        return;
+    /* the reason moves right; its end is cut if it no longer fits */
+    if (n > cap - (size_t)plen)
+        n = cap - (size_t)plen;
+    memmove(err->reason + plen, err->reason, n);
+    memcpy(err->reason, prefix, (size_t)plen);
+    err->reason[plen + n] = '\0';
+    compose(err);
+}

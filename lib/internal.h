@@ -36,6 +36,12 @@ struct kpiscan_error {
 int kps_fail(kpiscan_error *err, int status, const char *file, const char *fmt,
              ...) KPS_PRINTF(4, 5);
 
+/* Put "corrupt <kind>: " before the reason of a KPISCAN_ERR_CORRUPT
+ * failure that does not already start with "corrupt ", so every damaged
+ * DOCX or ODT reads "corrupt DOCX: reason" whichever layer (zip, XML)
+ * found the damage.  Other statuses, and a NULL err, are left alone. */
+void kps_error_mark_corrupt(kpiscan_error *err, const char *kind);
+
 /* As kps_fail() with a position and rule id (line/column 0 = unknown,
  * rule_id NULL = none). */
 int kps_fail_at(kpiscan_error *err, int status, const char *file, size_t line,

@@ -1023,6 +1023,7 @@ int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
         rc = odt_run(zip, name, lim, doc, err);
     kps_zip_close(zip);
     if (rc != KPISCAN_OK) {
+        kps_error_mark_corrupt(err, "ODT");
         kps_doc_free(doc);
         doc->format = KPS_FORMAT_ODT;
     }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install what libkpiscan needs to build and test, from Debian packages.
+# Install from Debian packages what libkpiscan needs.
+#   setup.sh          what building the library and the CLI needs (scanning)
+#   setup.sh --test   that, plus everything the test suite and CI use
 # Idempotent: when everything is present it only checks, in well under a
 # second.  Run as root (or with sudo available) on Debian 12.
 set -euo pipefail
@@ -7,15 +9,34 @@ set -euo pipefail
 packages=(
     meson ninja-build pkg-config gcc libc6-dev
     libpcre2-dev libxml2-dev libzip-dev libyaml-dev
-    # tests: Check, and jansson to read the JSON records back
+    # PDF: the kpiscan-pdf helper (GPL) links poppler's private C++ API
+    g++ libpoppler-dev libpoppler-private-dev
+)
+# Test-only packages.  tests/ skips nothing these provide when CI=true
+# (scripts/count-tests.py), so a package listed here that goes missing
+# fails CI instead of quietly shrinking the suite.
+test_packages=(
+    # Check, and jansson to read the JSON records back
     check libsubunit-dev libjansson-dev
     python3 python3-jsonschema python3-yaml zip
     g++ abigail-tools groff-base
     valgrind
-    # PDF: the kpiscan-pdf helper (GPL) links poppler's private C++ API;
-    # pdftotext is the reference of the PDF conformance test
-    libpoppler-dev libpoppler-private-dev poppler-utils
+    # pdftotext: the reference of the PDF conformance test
+    poppler-utils
+    # the Python binding as a package: a venv, setuptools as the backend
+    python3-venv python3-setuptools python3-pip
+    # the Debian packages (scripts/check-debian.sh)
+    debhelper dh-python dpkg-dev lintian
 )
+
+case "${1:-}" in
+    '') ;;
+    --test) packages+=("${test_packages[@]}") ;;
+    *)
+        echo "usage: setup.sh [--test]" >&2
+        exit 2
+        ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

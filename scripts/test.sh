@@ -5,7 +5,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/setup.sh || exit 1
+scripts/setup.sh --test || exit 1
 
 status=0
 scripts/build.sh build-test -Dwerror=true -Dbuildtype=debugoptimized || exit 1

@@ -4,13 +4,18 @@
 #   exit 0: every resume has its expected level
 #   exit 1: a gate failed (the JUnit file says which and why)
 #   exit 2: a resume could not be read, or the manifest is malformed
+# The JUnit file goes to $JUNIT_OUT, by default build/kpiscan-junit.xml
+# (build/ is ignored by git: a run leaves the working tree clean).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 kpiscan=${KPISCAN:-$root/build/cli/kpiscan}
+junit=${JUNIT_OUT:-$root/build/kpiscan-junit.xml}
+mkdir -p "$(dirname "$junit")" || exit 2
 "$kpiscan" --as-of 2026-06-01 --quiet \
     --expect-file "$root/examples/ci/manifest.tsv" \
-    --junit "${JUNIT_OUT:-kpiscan-junit.xml}"
+    --junit "$junit"
 status=$?
+echo "kpiscan: JUnit XML in $junit" >&2
 case $status in
     0) echo "kpiscan: every example has its expected level" ;;
     1) echo "kpiscan: a level gate failed" >&2 ;;

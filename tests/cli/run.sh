@@ -4,6 +4,7 @@
 #   status    expected exit status
 #   stdout    expected standard output, exactly (optional)
 #   stderr    a fixed string that standard error must contain (optional)
+#   stderr.exact  standard error, exactly (optional)
 #   stdin     fed to standard input (optional; else /dev/null)
 # and the manifest test checks every example's level.
 set -u
@@ -34,6 +35,11 @@ for dir in tests/cli/cases/*/; do
     if [ -f "$dir/stdout" ] && ! diff -u "$dir/stdout" "$tmp/out" > "$tmp/diff"; then
         report "$name" 0 "stdout differs:
 $(head -40 "$tmp/diff")"
+        continue
+    fi
+    if [ -f "$dir/stderr.exact" ] && ! diff -u "$dir/stderr.exact" "$tmp/err" > "$tmp/diff"; then
+        report "$name" 0 "stderr differs:
+$(head -20 "$tmp/diff")"
         continue
     fi
     if [ -f "$dir/stderr" ] && ! grep -qF -- "$(cat "$dir/stderr")" "$tmp/err"; then
@@ -200,6 +206,149 @@ got=$?
 if grep -q '^::error file=examples/junior-1.txt,line=[0-9]*,title=kpiscan gate failed::expected mid, got junior' "$tmp/gh"; then
     report "github annotation" 1 ""
 else report "github annotation" 0 "$(cat "$tmp/gh")"; fi
+
+# --expect-file with --strict over a folder holding the listed files:
+# each resume is scanned once (identity, not spelling, of the path), so
+# there are as many records and JUnit test cases as resumes.  The levels
+# expected are those of a first run, so this does not depend on the
+# estimate.
+mkdir -p "$tmp/strict/cv"
+cp examples/junior-1.txt examples/mid-1.txt examples/senior-1.txt examples/no-kpi.txt "$tmp/strict/cv/"
+"$bin" --as-of 2026-06-01 --format jsonl "$tmp/strict/cv" > "$tmp/strict/levels.jsonl"
+python3 - "$tmp/strict/levels.jsonl" > "$tmp/strict/m.tsv" <<'PY'
+import json, os, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    # the same files under another spelling of their paths
+    print(f"cv/./{os.path.basename(r['file'])}\t{r['level']}")
+PY
+"$bin" --as-of 2026-06-01 --format jsonl --expect-file "$tmp/strict/m.tsv" --strict \
+    --junit "$tmp/strict/j.xml" "$tmp/strict/cv" "$tmp/strict/cv/../cv/mid-1.txt" \
+    > "$tmp/strict/out.jsonl" 2> "$tmp/strict/err"
+got=$?
+if [ "$got" = 0 ] && [ "$(wc -l < "$tmp/strict/out.jsonl")" = 4 ] &&
+    grep -q 'tests="4" failures="0"' "$tmp/strict/j.xml" && ! [ -s "$tmp/strict/err" ]; then
+    report "strict: each resume scanned once" 1 ""
+else report "strict: each resume scanned once" 0 "exit $got, $(wc -l < "$tmp/strict/out.jsonl") records; $(grep -o 'tests="[0-9]*"' "$tmp/strict/j.xml"); $(head -c 300 "$tmp/strict/err")"; fi
+# ... and an unlisted file in the folder still fails --strict, named on
+# stderr
+cp examples/senior-2.txt "$tmp/strict/cv/zz-extra.txt"
+"$bin" --as-of 2026-06-01 -q --expect-file "$tmp/strict/m.tsv" --strict "$tmp/strict/cv" \
+    > "$tmp/strict/out2" 2> "$tmp/strict/err2"
+got=$?
+if [ "$got" = 1 ] && [ "$(grep -c 'gate failed' "$tmp/strict/err2")" = 1 ] &&
+    grep -q "^kpiscan: gate failed: $tmp/strict/cv/zz-extra.txt: " "$tmp/strict/err2"; then
+    report "strict: unlisted file named on stderr" 1 ""
+else report "strict: unlisted file named on stderr" 0 "exit $got: $(cat "$tmp/strict/err2")"; fi
+
+# A failed gate is named on stderr, one line per failing file, also with
+# --quiet (which silences only the summary and progress) and whatever the
+# format.
+for fmt in text jsonl junit; do
+    "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect senior examples/junior-1.txt \
+        examples/senior-1.txt > /dev/null 2> "$tmp/gate.err"
+    got=$?
+    if [ "$got" = 1 ] && [ "$(wc -l < "$tmp/gate.err")" = 1 ] &&
+        grep -q '^kpiscan: gate failed: examples/junior-1.txt: expected senior, got ' "$tmp/gate.err"; then
+        report "gate named on stderr ($fmt, --quiet)" 1 ""
+    else report "gate named on stderr ($fmt, --quiet)" 0 "exit $got: $(cat "$tmp/gate.err")"; fi
+done
+
+# An unreadable input is reported once on a terminal (its record), and on
+# stderr as well when standard output goes elsewhere.
+python3 - "$bin" <<'PY' && report "error once on a terminal" 1 "" || report "error once on a terminal" 0 "see above"
+import os, pty, subprocess, sys
+try:
+    master, slave = pty.openpty()
+except OSError as e:  # a chroot without devpts, say: fail, never skip
+    sys.exit(f"no pseudo-terminal for the test ({e}; is /dev/pts mounted?)")
+p = subprocess.run([sys.argv[1], "/nonexistent/cv.txt"], stdin=subprocess.DEVNULL,
+                   stdout=slave, stderr=slave)
+os.close(slave)
+out = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+n = out.count(b"/nonexistent/cv.txt")
+if p.returncode != 2 or n != 1:
+    sys.exit(f"exit {p.returncode}, the path shown {n} times: {out!r}")
+# stdout to a pipe, stderr on the terminal: the terminal still shows it
+master, slave = pty.openpty()
+p = subprocess.run([sys.argv[1], "/nonexistent/cv.txt"], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.PIPE, stderr=slave)
+os.close(slave)
+err = os.read(master, 4096)
+if b"/nonexistent/cv.txt" not in err or b"/nonexistent/cv.txt" not in p.stdout:
+    sys.exit(f"stdout {p.stdout!r}, terminal {err!r}")
+PY
+
+# Malformed XML inside a DOCX is "corrupt DOCX: reason" (README, Inputs).
+python3 - examples/docx/mid-1.docx "$tmp/broken.docx" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w") as dst:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename == "word/document.xml":
+            data = data[: len(data) // 2]  # cut inside the body
+        dst.writestr(info, data)
+PY
+"$bin" "$tmp/broken.docx" > "$tmp/broken.out" 2> "$tmp/broken.err"
+got=$?
+if [ "$got" = 2 ] && grep -q "^$tmp/broken.docx: error: corrupt DOCX: malformed XML in word/document.xml" "$tmp/broken.out" &&
+    grep -q "corrupt DOCX: malformed XML in word/document.xml" "$tmp/broken.err"; then
+    report "corrupt DOCX: reason" 1 ""
+else report "corrupt DOCX: reason" 0 "exit $got: $(cat "$tmp/broken.out")"; fi
+
+# --summary means one thing in every format: the run's summary at the end
+# of standard output, in that format's own form; without it nothing is
+# added to standard output.
+"$bin" --as-of 2026-06-01 --summary examples/mid-1.txt > "$tmp/s.txt" 2> "$tmp/s.err"
+if grep -q '^kpiscan summary: 1 file(s): 1 scanned, 0 error(s), 0 skipped$' "$tmp/s.txt" &&
+    ! grep -q summary "$tmp/s.err"; then
+    report "summary text on stdout" 1 ""
+else report "summary text on stdout" 0 "$(cat "$tmp/s.txt" "$tmp/s.err")"; fi
+"$bin" --as-of 2026-06-01 examples/mid-1.txt examples/junior-1.txt > "$tmp/ns.txt" 2> "$tmp/ns.err"
+if ! grep -q 'kpiscan summary' "$tmp/ns.txt" && grep -q '^kpiscan summary: 2 file(s)' "$tmp/ns.err"; then
+    report "no --summary: summary on stderr only" 1 ""
+else report "no --summary: summary on stderr only" 0 "$(cat "$tmp/ns.err")"; fi
+for fmt in json jsonl; do
+    for files in "examples/mid-1.txt" "examples/mid-1.txt examples/junior-1.txt"; do
+        # shellcheck disable=SC2086
+        "$bin" --as-of 2026-06-01 --summary --format $fmt $files > "$tmp/s.$fmt" 2>/dev/null
+        if python3 - "$tmp/s.$fmt" "$fmt" $files <<'PY'
+import json, sys
+path, fmt, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+text = open(path).read()
+recs = json.loads(text) if fmt == "json" else [json.loads(l) for l in text.splitlines()]
+assert isinstance(recs, list) and len(recs) == len(files) + 1, recs
+assert recs[-1]["summary"]["records"] == len(files), recs[-1]
+assert all("summary" not in r for r in recs[:-1])
+PY
+        then report "summary $fmt ($files)" 1 ""
+        else report "summary $fmt ($files)" 0 "$(head -c 300 "$tmp/s.$fmt")"; fi
+    done
+done
+"$bin" --as-of 2026-06-01 --summary --format github examples/mid-1.txt > "$tmp/s.gh"
+if [ "$(tail -1 "$tmp/s.gh")" = "$(printf '::notice title=kpiscan summary::1 file(s): 1 scanned, 0 error(s), 0 skipped; ')$(tail -1 "$tmp/s.gh" | sed 's/.*skipped; //')" ] &&
+    grep -q '^::notice title=kpiscan summary::1 file(s): 1 scanned' "$tmp/s.gh"; then
+    report "summary github notice" 1 ""
+else report "summary github notice" 0 "$(cat "$tmp/s.gh")"; fi
+
+# examples/ci/check.sh leaves the working tree as it found it: the JUnit
+# file goes under build/ (ignored), not into the folder it was run from.
+mkdir -p "$tmp/ciroot/examples/ci" "$tmp/cwd"
+cp -r examples/*.txt examples/docx examples/odt "$tmp/ciroot/examples/"
+cp examples/ci/check.sh examples/ci/manifest.tsv "$tmp/ciroot/examples/ci/"
+(cd "$tmp/cwd" && KPISCAN=$bin bash "$tmp/ciroot/examples/ci/check.sh") > /dev/null 2>&1
+got=$?
+if [ "$got" = 0 ] && [ -z "$(ls -A "$tmp/cwd")" ] && [ -s "$tmp/ciroot/build/kpiscan-junit.xml" ]; then
+    report "ci/check.sh writes under build/" 1 ""
+else report "ci/check.sh writes under build/" 0 "exit $got; cwd has: $(ls -A "$tmp/cwd")"; fi
 
 # Reproducible and private: two runs give identical bytes in every machine
 # format; --no-excerpts keeps the resumes' words out.

@@ -42,6 +42,20 @@ libdir=$(pkg-config --variable=libdir libkpiscan)
 libdir=$stage${libdir#"$stage"}
 [ -e "$libdir/libkpiscan.so" ] || fail "no libkpiscan.so in $libdir"
 
+# Installed outside /usr, the CLI finds its library through a run path
+# (cli/meson.build), so a prefix install needs no LD_LIBRARY_PATH.
+final_libdir=${libdir#"$stage"}
+case "$final_libdir" in
+    /usr/lib*) ;;
+    *)
+        kpiscan_bin=$(find "$stage" -path '*/bin/kpiscan' | head -1)
+        runpath=$(readelf -d "$kpiscan_bin" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')
+        [ "$runpath" = "$final_libdir" ] ||
+            fail "installed kpiscan has run path '$runpath', want '$final_libdir'"
+        echo "installed kpiscan runs with run path $runpath"
+        ;;
+esac
+
 # A sanitized library needs its runtime loaded by the program first.
 extra=()
 [ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
@@ -56,6 +70,31 @@ case "$loaded" in
     "$stage"/*) echo "runs against $loaded" ;;
     *) fail "the program would load libkpiscan from '$loaded', not the stage" ;;
 esac
+
+# meson install puts the Python binding where the prefix's Debian Python
+# looks (bindings/python/meson.build): import it from the stage and scan.
+init=$(find "$stage" -path '*/kpiscan/__init__.py' | head -1)
+[ -n "$init" ] || fail "the Python binding was not installed"
+pydir=$(dirname "$(dirname "$init")")
+final_pydir=${pydir#"$stage"}
+echo "Python binding installed into $final_pydir"
+if [ "$sanitize" = none ] && [ -x /usr/bin/python3 ]; then
+    PYTHONPATH=$pydir KPISCAN_LIBRARY=$libdir/libkpiscan.so.0 /usr/bin/python3 - \
+        "$pydir" "$final_pydir" "$root/examples/senior-1.txt" <<'PY' || fail "importing the installed binding"
+import os, subprocess, sys
+import kpiscan
+pydir, final_pydir, example = sys.argv[1:]
+assert os.path.dirname(os.path.dirname(kpiscan.__file__)) == pydir, kpiscan.__file__
+assert kpiscan.Pack().scan_path(example).level in kpiscan.LEVELS
+# Where it lands is on the interpreter's own path for /usr and /usr/local
+# (a real install then needs no PYTHONPATH).
+if final_pydir.startswith(("/usr/lib/", "/usr/local/lib/")):
+    path = subprocess.run([sys.executable, "-c", "import sys; print(sys.path)"],
+                          env={}, capture_output=True, text=True, check=True).stdout
+    assert repr(final_pydir) in path, (final_pydir, path)
+PY
+    echo "ok   installed Python binding imports and scans"
+fi
 
 inputs=("$root"/examples/*.txt)
 "$stage/kpiscan-embed" -j 3 --as-of 2026-06-01 "${inputs[@]}" \

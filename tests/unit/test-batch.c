@@ -297,6 +297,57 @@ START_TEST(test_walk_mixed_folder)
 }
 END_TEST
 
+/* KPISCAN_BATCH_UNIQUE: a file named again (another spelling of its path,
+ * a hard link, a walk over its folder) gives no second record; without
+ * the flag every naming does. */
+START_TEST(test_unique_files)
+{
+    char dir[] = "/tmp/kpiscan-batch-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char sub[1100], a[1200], a2[1300], hard[1200];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    ck_assert_int_eq(mkdir(sub, 0700), 0);
+    write_file(dir, "a.txt", "Tracked KPIs and metrics\n", 25);
+    write_file(dir, "b.txt", "Key performance indicators\n", 27);
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(a2, sizeof a2, "%s/../a.txt", sub);
+    snprintf(hard, sizeof hard, "%s/a-link.txt", sub);
+    ck_assert_int_eq(link(a, hard), 0);
+
+    kpiscan_pack *p = pack_default();
+    for (int unique = 0; unique <= 1; unique++) {
+        seen s = {0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2,
+                                           unique ? KPISCAN_BATCH_UNIQUE : 0,
+                                           collect, &s, &b, NULL),
+                         KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_path(b, a, 0, NULL), KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_path(b, a2, 0, NULL), KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+        /* not a regular file: still one record per naming */
+        ck_assert_int_eq(kpiscan_batch_add_path(b, "/nonexistent.txt", 0, NULL),
+                         KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_path(b, "/nonexistent.txt", 0, NULL),
+                         KPISCAN_OK);
+        kpiscan_batch_free(b);
+        if (unique) {
+            /* a.txt once (first naming), b.txt, two missing */
+            ck_assert_uint_eq(s.n, 4);
+            ck_assert_str_eq(s.names[0], a);
+            ck_assert(strstr(s.names[1], "/b.txt") != NULL);
+        } else {
+            /* a, a2, then the walk: a.txt, b.txt, sub/a-link.txt */
+            ck_assert_uint_eq(s.n, 7);
+        }
+    }
+    kpiscan_pack_free(p);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_failure_and_csv)
 {
     kpiscan_pack *p = pack_default();
@@ -343,6 +394,7 @@ int main(void)
     tcase_add_test(tc, test_walk_mixed_folder);
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
+    tcase_add_test(tc, test_unique_files);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

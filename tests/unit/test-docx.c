@@ -1076,7 +1076,7 @@ START_TEST(test_external_entity)
     ck_assert_ptr_null(doc.text);
     ck_assert_ptr_null(strstr(kpiscan_error_message(err), "root:"));
     ck_assert_str_eq(kpiscan_error_reason(err),
-                     "DOCTYPE not allowed in word/document.xml");
+                     "corrupt DOCX: DOCTYPE not allowed in word/document.xml");
     kpiscan_error_free(err);
 
     /* a DOCTYPE in any other part is refused as well */
@@ -1118,7 +1118,7 @@ START_TEST(test_malformed_xml_has_position)
     kpiscan_error *err = kpiscan_error_new();
     ck_assert_int_eq(extract(zip, len, 0, &doc, err), KPISCAN_ERR_CORRUPT);
     ck_assert_msg(strncmp(kpiscan_error_reason(err),
-                          "malformed XML in word/document.xml: ", 36) == 0,
+                          "corrupt DOCX: malformed XML in word/document.xml: ", 50) == 0,
                   "%s", kpiscan_error_reason(err));
     ck_assert_uint_eq(kpiscan_error_line(err), 4);
     ck_assert_uint_gt(kpiscan_error_column(err), 0);

@@ -279,8 +279,8 @@ static Suite *jsonw_suite(void)
 {
     Suite *s = suite_create("jsonw");
     TCase *tc = tcase_create("core");
-    /* exhaustive comparisons: seconds plainly, far more under ASan on a
-     * loaded machine than Check's 4 s default */
+    /* exhaustive checks take seconds, more under ASan on a loaded machine:
+     * Check's 4 s wall-clock default is too short */
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_compact_object);
     tcase_add_test(tc, test_pretty_object);

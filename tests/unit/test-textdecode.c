@@ -500,8 +500,8 @@ static Suite *textdecode_suite(void)
 {
     Suite *s = suite_create("textdecode");
     TCase *tc = tcase_create("core");
-    /* exhaustive comparisons: seconds plainly, far more under ASan on a
-     * loaded machine than Check's 4 s default */
+    /* exhaustive checks take seconds, more under ASan on a loaded machine:
+     * Check's 4 s wall-clock default is too short */
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, plain_utf8_is_copied);
     tcase_add_test(tc, large_clean_text_is_identity);
