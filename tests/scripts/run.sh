@@ -38,8 +38,8 @@ asked() { # args... -> the packages setup.sh asked about, one a line
     rm -f "$tmp/asked"
     return $rc
 }
-test_only="check libjansson-dev valgrind abigail-tools g++ python3-venv debhelper lintian"
-build_deps="meson ninja-build pkg-config gcc libpcre2-dev libxml2-dev libzip-dev libyaml-dev"
+test_only="check libjansson-dev valgrind abigail-tools poppler-utils python3-venv debhelper lintian"
+build_deps="meson ninja-build pkg-config gcc libpcre2-dev libxml2-dev libzip-dev libyaml-dev g++ libpoppler-private-dev"
 
 plain=$(asked) || report "setup.sh runs" 0 "$(cat "$tmp/setup.out")"
 ok=1 why=""
