@@ -630,10 +630,130 @@ static int parse_root(loader *L, yaml_node_t *root, parsed_pack *out)
     return KPISCAN_OK;
 }
 
+/* libyaml keeps one "possible simple key" per open flow collection and
+ * looks at all of them for every token, so a pack of N nested flow brackets
+ * costs N^2: 20,000 levels take a second, a 2 MB pack of them hours, all
+ * before a single check of ours could run.  Block nesting (indentation,
+ * "- - - x") was measured linear.  A real pack needs two or three flow
+ * levels, if any; this limit is far above that and far below the cost. */
+#define MAX_FLOW_DEPTH 64
+
+/* Find the deepest flow nesting in the YAML bytes, without parsing: flow
+ * brackets count where a YAML node may start (line start, after "- ",
+ * "? ", ": ", and anywhere inside a flow collection, where plain scalars
+ * cannot contain them); quoted scalars, comments and block scalars ("|",
+ * ">") are skipped, so a regex such as \b[a-z]{2}\b in a plain or quoted
+ * scalar is not counted.  Where the guess errs (odd but valid YAML) it
+ * only counts more brackets than there are, and the limit is far above
+ * any real pack.  Returns 0, or fails with the line and column of the
+ * bracket past the limit. */
+static int check_flow_depth(const char *data, size_t len, const char *file,
+                            kpiscan_error *err)
+{
+    size_t depth = 0, line = 1, col = 1;
+    int node_start = 1;     /* a node may begin at the next non-space */
+    long block_indent = -1; /* inside a block scalar: its parent's indent */
+    long indent = 0;        /* indentation of the current line */
+    int at_line_start = 1;
+    for (size_t i = 0; i < len; i++, col++) {
+        char c = data[i];
+        if (c == '\n') {
+            line++;
+            col = 0;
+            at_line_start = 1;
+            indent = 0;
+            if (!depth)
+                node_start = 1;
+            continue;
+        }
+        if (at_line_start) {
+            if (c == ' ') {
+                indent++;
+                continue;
+            }
+            at_line_start = 0;
+            if (block_indent >= 0) {
+                if (indent > block_indent) {
+                    /* block scalar content: skip the line */
+                    while (i + 1 < len && data[i + 1] != '\n')
+                        i++;
+                    continue;
+                }
+                block_indent = -1;
+            }
+        }
+        if (c == ' ' || c == '\t' || c == '\r')
+            continue;
+        if (c == '#' && (i == 0 || data[i - 1] == ' ' || data[i - 1] == '\t' ||
+                         data[i - 1] == '\n')) {
+            while (i + 1 < len && data[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if (node_start && (c == '\'' || c == '"')) {
+            /* A quoted scalar, possibly over several lines. */
+            for (i++; i < len; i++, col++) {
+                if (data[i] == '\n') {
+                    line++;
+                    col = 0;
+                } else if (c == '"' && data[i] == '\\' && i + 1 < len &&
+                           data[i + 1] != '\n') {
+                    i++;
+                    col++;
+                } else if (data[i] == c) {
+                    break;
+                }
+            }
+            node_start = 0;
+            continue;
+        }
+        if (node_start && !depth && (c == '|' || c == '>')) {
+            block_indent = indent;
+            while (i + 1 < len && data[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if ((c == '[' || c == '{') && (node_start || depth)) {
+            if (++depth > MAX_FLOW_DEPTH)
+                return kps_fail_at(err, KPISCAN_ERR_LIMIT, file, line, col,
+                                   NULL,
+                                   "YAML flow collections ('[', '{') nested "
+                                   "deeper than %d levels",
+                                   MAX_FLOW_DEPTH);
+            node_start = 1;
+            continue;
+        }
+        if (depth && (c == ']' || c == '}')) {
+            depth--;
+            node_start = 0;
+            continue;
+        }
+        if (depth && c == ',') {
+            node_start = 1;
+            continue;
+        }
+        if ((c == '-' || c == '?' || c == ':') &&
+            (i + 1 == len || data[i + 1] == ' ' || data[i + 1] == '\n' ||
+             data[i + 1] == '\r' || data[i + 1] == '\t' ||
+             (depth && (data[i + 1] == ',' || data[i + 1] == ']' ||
+                        data[i + 1] == '}')))) {
+            node_start = 1;
+            continue;
+        }
+        if (!depth && !node_start)
+            continue; /* inside a plain scalar in block context */
+        node_start = 0;
+    }
+    return KPISCAN_OK;
+}
+
 static int parse_pack(const char *data, size_t len, const char *file,
                       parsed_pack *out, kpiscan_error *err)
 {
     memset(out, 0, sizeof *out);
+    int depth_rc = check_flow_depth(data, len, file, err);
+    if (depth_rc)
+        return depth_rc;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser))

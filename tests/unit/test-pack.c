@@ -265,6 +265,61 @@ START_TEST(test_hash_stable)
 }
 END_TEST
 
+/* Flow nesting is refused before libyaml sees it (libyaml is quadratic in
+ * it); brackets inside scalars, comments and block scalars do not count. */
+START_TEST(test_flow_depth)
+{
+    kps_buf y = {0};
+    ck_assert_int_eq(kps_buf_append(&y, HEAD, strlen(HEAD)), 0);
+    ck_assert_int_eq(kps_buf_append(&y, "rules: []\nquestions: ", 21), 0);
+    for (int i = 0; i < 200000; i++)
+        ck_assert_int_eq(kps_buf_putc(&y, '['), 0);
+    for (int i = 0; i < 200000; i++)
+        ck_assert_int_eq(kps_buf_putc(&y, ']'), 0);
+    ck_assert_int_eq(kps_buf_putc(&y, '\n'), 0);
+    expect_fail(y.data, KPISCAN_ERR_LIMIT, 5, "nested deeper than 64 levels");
+    kps_buf_free(&y);
+
+    /* 64 levels are allowed (and reach the ordinary checks). */
+    char deep[256];
+    snprintf(deep, sizeof deep, "%srules: []\nquestions: ", HEAD);
+    size_t n = strlen(deep);
+    for (int i = 0; i < 64; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 64; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    expect_fail(deep, KPISCAN_ERR_PACK_INVALID, 0, "must be a mapping");
+
+    /* Brackets in plain, quoted and block scalars and in comments. */
+    kps_buf p = {0};
+    const char *start = HEAD "# [[[[[[[[\nrules:\n"
+                             "  - id: a\n    category: term\n"
+                             "    level: none\n    weight: 1\n"
+                             "    description: d [[[[ {{{{\n"
+                             "    regex: KPI";
+    ck_assert_int_eq(kps_buf_append(&p, start, strlen(start)), 0);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(kps_buf_append(&p, "[[]{{}", 6), 0);
+    const char *mid = "\n  - id: b\n    category: term\n"
+                      "    level: none\n    weight: 1\n"
+                      "    description: |\n      [[[[[[\n      {{{{{{\n"
+                      "    regex: \"KPI";
+    ck_assert_int_eq(kps_buf_append(&p, mid, strlen(mid)), 0);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(kps_buf_append(&p, "[[]\\\\{", 6), 0);
+    ck_assert_int_eq(kps_buf_append(&p, "\"\n", 2), 0);
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_pack *pack = NULL;
+    ck_assert_msg(load(p.data, &pack, err) == KPISCAN_OK, "%s",
+                  kpiscan_error_message(err));
+    ck_assert_uint_eq(kpiscan_pack_rule_count(pack), 2);
+    kpiscan_pack_free(pack);
+    kpiscan_error_free(err);
+    kps_buf_free(&p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pack");
@@ -276,6 +331,7 @@ int main(void)
     tcase_add_test(tc, test_check_examples);
     tcase_add_test(tc, test_default_pack);
     tcase_add_test(tc, test_hash_stable);
+    tcase_add_test(tc, test_flow_depth);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
