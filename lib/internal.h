@@ -422,10 +422,23 @@ typedef struct kps_hit {
 typedef struct kps_hits {
     kps_hit *v;
     size_t n, cap;
+    /* Set by the caller: keep only the first `keep` hits in (start, rule)
+     * order, 0 = all.  Memory then stays under 2 x keep hits whatever the
+     * pack; `dropped` counts the hits found past them. */
+    size_t keep;
+    size_t dropped;
 } kps_hits;
 
+/* Match work a scan may spend in all, in units of PCRE2's match limit
+ * counter: KPS_MATCH_BUDGET_CALLS full-limit calls.  See match.c. */
+#define KPS_MATCH_BUDGET_CALLS 1000u
+/* The limit a call is tried with first; a call that reaches it is run
+ * again with ten times the limit, up to the match limit.  See match.c. */
+#define KPS_MATCH_FIRST_LIMIT 100u
+
 /* Run every rule of pack over text (valid UTF-8), appending hits sorted
- * by (start, rule).  Fails with KPISCAN_ERR_MATCH_LIMIT naming the rule. */
+ * by (start, rule).  Fails with KPISCAN_ERR_MATCH_LIMIT naming the rule
+ * when one call reaches match_limit or the scan spends its budget. */
 int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
                   unsigned long match_limit, const char *name, kps_hits *out,
                   kpiscan_error *err);
