@@ -213,7 +213,25 @@ static int check_pack(const char *path)
     if (rc)
         fprintf(stderr, "kpiscan: %s\n",
                 err ? kpiscan_error_message(err) : kpiscan_strerror(rc));
-    else
+    /* A rule that matches nearly everywhere is valid but useless: every
+     * document fills the evidence limit or spends the match budget. */
+    for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
+        int d = kpiscan_pack_rule_match_density(pack, i);
+        if (d >= 50)
+            fprintf(stderr,
+                    "kpiscan: %s: rule '%s': warning: matches at %d%% of the "
+                    "positions of ordinary text; every resume will reach the "
+                    "evidence limit\n",
+                    kpiscan_pack_rule_source(pack, i),
+                    kpiscan_pack_rule_id(pack, i), d);
+        else if (d < 0)
+            fprintf(stderr,
+                    "kpiscan: %s: rule '%s': warning: cannot test how often "
+                    "it matches: %s\n",
+                    kpiscan_pack_rule_source(pack, i),
+                    kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
+    }
+    if (!rc)
         printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", path,
                kpiscan_pack_name(pack), kpiscan_pack_version(pack),
                kpiscan_pack_rule_count(pack));

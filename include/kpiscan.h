@@ -297,6 +297,17 @@ KPISCAN_API const char *kpiscan_pack_rule_source(const kpiscan_pack *pack,
 KPISCAN_API int kpiscan_pack_check_examples(const kpiscan_pack *pack,
                                             kpiscan_error *err);
 
+/* How often rule i can start a match: the percentage (0 to 100) of the
+ * character positions of a built-in sample of ordinary resume text at
+ * which the rule matches.  A rule such as [a-z], \w or . scores 60 or
+ * more: it matches nearly everywhere, so every document reaches the
+ * evidence limit or the match budget; kpiscan --check-pack warns at 50
+ * and above.  Returns the percentage, KPISCAN_ERR_ARGUMENT for a bad
+ * pack or index, KPISCAN_ERR_NOMEM, or KPISCAN_ERR_MATCH_LIMIT when the
+ * rule reaches the default match limit on the sample.  Thread-safe. */
+KPISCAN_API int kpiscan_pack_rule_match_density(const kpiscan_pack *pack,
+                                                size_t i);
+
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 /* ------------------------------------------------------------------ */

@@ -1223,6 +1223,52 @@ static int rule_matches_phrase(const kps_rule *r, const char *phrase,
     return rc >= 0 ? 1 : -1;
 }
 
+/* Ordinary resume text in English and other languages, with digits,
+ * punctuation, accents, CJK and line breaks, for the density check. */
+static const char density_sample[] =
+    "Jane Doe\n"
+    "Senior Data Analyst - Acme GmbH (2019 - present)\n"
+    "* Defined 12 KPIs for the sales team and cut churn by 8% in a year.\n"
+    "* Built weekly dashboards (Tableau, SQL); reported to the CFO.\n"
+    "Previous: Junior Analyst, Widgets Inc., 03/2016 to 12/2018.\n"
+    "Education: M.Sc. Statistics, Universit\xc3\xa9" " de Lyon, 2015.\n"
+    "Languages: English, Fran\xc3\xa7" "ais, Deutsch, \xe6\x97\xa5\xe6\x9c\xac"
+    "\xe8\xaa\x9e.\n"
+    "Contact: jane.doe@example.com | +49 30 1234567\n";
+
+int kpiscan_pack_rule_match_density(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    if (!r)
+        return KPISCAN_ERR_ARGUMENT;
+    kps_limits lim;
+    kps_limits_default(&lim);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    pcre2_match_context *mctx = pcre2_match_context_create(NULL);
+    if (!md || !mctx) {
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mctx);
+        return KPISCAN_ERR_NOMEM;
+    }
+    pcre2_set_match_limit(mctx, (uint32_t)lim.match_limit);
+    size_t len = sizeof density_sample - 1, positions = 0, hits = 0;
+    int rc = KPISCAN_OK;
+    for (size_t at = 0; at < len && !rc; at++) {
+        if (((unsigned char)density_sample[at] & 0xC0) == 0x80)
+            continue; /* not the start of a character */
+        positions++;
+        int m = pcre2_match(r->code, (PCRE2_SPTR)density_sample, len, at,
+                            PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, mctx);
+        if (m >= 0)
+            hits++;
+        else if (m != PCRE2_ERROR_NOMATCH)
+            rc = KPISCAN_ERR_MATCH_LIMIT;
+    }
+    pcre2_match_context_free(mctx);
+    pcre2_match_data_free(md);
+    return rc ? rc : (int)((hits * 100 + positions / 2) / positions);
+}
+
 int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
 {
     if (!pack)

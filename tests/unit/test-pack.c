@@ -320,6 +320,39 @@ START_TEST(test_flow_depth)
 }
 END_TEST
 
+/* The density check: a rule that matches nearly everywhere scores high,
+ * ordinary rules low; bad arguments are refused. */
+START_TEST(test_match_density)
+{
+    static const char *const high[] = {"[a-z]", "\\w", ".", "\\S", "[^x]"};
+    for (size_t i = 0; i < sizeof high / sizeof *high; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - {id: a, category: term, level: none, "
+                      "weight: 1, regex: '%s', description: d}\n",
+                 high[i]);
+        kpiscan_pack *pack = NULL;
+        ck_assert_int_eq(load(yaml, &pack, NULL), KPISCAN_OK);
+        int d = kpiscan_pack_rule_match_density(pack, 0);
+        ck_assert_msg(d >= 60 && d <= 100, "%s: %d", high[i], d);
+        kpiscan_pack_free(pack);
+    }
+    kpiscan_pack *pack = NULL;
+    ck_assert_int_eq(load(RULE_OK, &pack, NULL), KPISCAN_OK);
+    ck_assert_int_lt(kpiscan_pack_rule_match_density(pack, 0), 5);
+    ck_assert_int_eq(kpiscan_pack_rule_match_density(pack, 1),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_pack_rule_match_density(NULL, 0),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_pack_free(pack);
+    ck_assert_int_eq(kpiscan_pack_load_default(&pack, NULL), KPISCAN_OK);
+    for (size_t i = 0; i < kpiscan_pack_rule_count(pack); i++)
+        ck_assert_msg(kpiscan_pack_rule_match_density(pack, i) < 50, "%s",
+                      kpiscan_pack_rule_id(pack, i));
+    kpiscan_pack_free(pack);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pack");
@@ -332,6 +365,7 @@ int main(void)
     tcase_add_test(tc, test_default_pack);
     tcase_add_test(tc, test_hash_stable);
     tcase_add_test(tc, test_flow_depth);
+    tcase_add_test(tc, test_match_density);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
