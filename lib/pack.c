@@ -28,8 +28,12 @@ extern const size_t kps_default_pack_yaml_len;
  * with this option; compiling every rule with it once saves a second
  * compile per rule (window_code() in prefilter.c).  Without a limit set
  * it changes nothing. */
+/* PCRE2_NEVER_BACKSLASH_C: \C matches one byte even in UTF mode, so a
+ * rule could split a character and hand the rest of the library (offsets,
+ * excerpts, columns) half of one. */
 #define PCRE2_FLAGS                                                            \
-    (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT)
+    (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT |         \
+     PCRE2_NEVER_BACKSLASH_C)
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
@@ -303,6 +307,37 @@ static int compile_rule(const kps_rule *r, pcre2_code **out, int *errcode,
     return *out ? 0 : -1;
 }
 
+/* Start-of-pattern settings a pack may not make.  The library sets the
+ * limits of every search (match limit, budget, depth and heap) and relies
+ * on JIT for speed; (*LIMIT_MATCH=N) and friends could only lower them
+ * (every search failing), (*NO_JIT) would make each step of the budget
+ * several times slower.  Other start items ((*UTF), (*UCP), newline and
+ * \R conventions, (*NOTEMPTY)) change nothing the library relies on:
+ * UTF and UCP are always on and cannot be turned off from a pattern.
+ * Returns the item refused, or NULL. */
+static const char *refused_start_item(const char *re)
+{
+    static const char *const refused[] = {
+        "(*NO_JIT)",     "(*LIMIT_MATCH=",     "(*LIMIT_DEPTH=",
+        "(*LIMIT_HEAP=", "(*LIMIT_RECURSION=",
+    };
+    /* Start items are only recognised at the very start, one after the
+     * other: (*NAME) or (*NAME=digits). */
+    while (re[0] == '(' && re[1] == '*') {
+        for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+            if (strncmp(re, refused[i], strlen(refused[i])) == 0)
+                return refused[i];
+        const char *p = re + 2;
+        while ((*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '=' ||
+               (*p >= '0' && *p <= '9'))
+            p++;
+        if (*p != ')')
+            break;
+        re = p + 1;
+    }
+    return NULL;
+}
+
 static int parse_examples(loader *L, yaml_node_t *n, kps_rule *r)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -454,9 +489,24 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
                            "regex error at offset %lu: %s",
                            (unsigned long)erroffset, (const char *)msg);
     }
-    uint32_t minlength = 0;
+    uint32_t minlength = 0, unused;
     pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlength);
+    /* A limit set in the pattern is reported by pattern_info whatever
+     * spelling reached it; the text check above names the item. */
+    const char *refused = refused_start_item(r->regex);
+    if (!refused &&
+        (pcre2_pattern_info(code, PCRE2_INFO_MATCHLIMIT, &unused) == 0 ||
+         pcre2_pattern_info(code, PCRE2_INFO_DEPTHLIMIT, &unused) == 0 ||
+         pcre2_pattern_info(code, PCRE2_INFO_HEAPLIMIT, &unused) == 0))
+        refused = "a (*LIMIT_...) setting";
     pcre2_code_free(code);
+    if (refused)
+        return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
+                         "regex uses %s%s: packs may not change the match "
+                         "limits or turn off JIT (the library sets them for "
+                         "every scan)",
+                         refused,
+                         refused[strlen(refused) - 1] == '=' ? "N)" : "");
     if (minlength == 0)
         return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
                          "regex can match an empty string");
@@ -1231,8 +1281,10 @@ static const char density_sample[] =
     "* Defined 12 KPIs for the sales team and cut churn by 8% in a year.\n"
     "* Built weekly dashboards (Tableau, SQL); reported to the CFO.\n"
     "Previous: Junior Analyst, Widgets Inc., 03/2016 to 12/2018.\n"
-    "Education: M.Sc. Statistics, Universit\xc3\xa9" " de Lyon, 2015.\n"
-    "Languages: English, Fran\xc3\xa7" "ais, Deutsch, \xe6\x97\xa5\xe6\x9c\xac"
+    "Education: M.Sc. Statistics, Universit\xc3\xa9"
+    " de Lyon, 2015.\n"
+    "Languages: English, Fran\xc3\xa7"
+    "ais, Deutsch, \xe6\x97\xa5\xe6\x9c\xac"
     "\xe8\xaa\x9e.\n"
     "Contact: jane.doe@example.com | +49 30 1234567\n";
 

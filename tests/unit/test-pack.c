@@ -353,6 +353,51 @@ START_TEST(test_match_density)
 }
 END_TEST
 
+/* Regex features that would split UTF-8 characters or undo the library's
+ * limits are refused, naming the rule and the feature. */
+START_TEST(test_refused_regex_features)
+{
+    static const struct {
+        const char *re, *needle;
+    } bad[] = {
+        {"KPI\\\\C", "using \\C is disabled"},
+        {"(?<=\\\\C)KPI", "using \\C is disabled"},
+        {"(*NO_JIT)KPI", "regex uses (*NO_JIT)"},
+        {"(*LIMIT_MATCH=100)KPI", "regex uses (*LIMIT_MATCH=N)"},
+        {"(*UTF)(*LIMIT_DEPTH=9)KPI", "regex uses (*LIMIT_DEPTH=N)"},
+        {"(*LIMIT_HEAP=1)KPI", "regex uses (*LIMIT_HEAP=N)"},
+        {"(*CRLF)(*LIMIT_RECURSION=5)KPI", "(*LIMIT_"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - id: bad.feature\n    category: term\n"
+                      "    level: none\n    weight: 1\n    regex: \"%s\"\n"
+                      "    description: d\n",
+                 bad[i].re);
+        expect_fail(yaml, KPISCAN_ERR_PACK_REGEX, 9, bad[i].needle);
+        expect_fail(yaml, KPISCAN_ERR_PACK_REGEX, 9, "rule 'bad.feature'");
+    }
+    /* Start items that change nothing the library relies on still load;
+     * \X matches whole characters. */
+    static const char *const fine[] = {"(*UTF)(*UCP)KPI", "(*CRLF)KPI\\\\X",
+                                       "(*NOTEMPTY)KPI"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - {id: a, category: term, level: none, "
+                      "weight: 1, regex: \"%s\", description: d}\n",
+                 fine[i]);
+        kpiscan_error *err = kpiscan_error_new();
+        kpiscan_pack *pack = NULL;
+        ck_assert_msg(load(yaml, &pack, err) == KPISCAN_OK, "%s: %s", fine[i],
+                      kpiscan_error_message(err));
+        kpiscan_pack_free(pack);
+        kpiscan_error_free(err);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pack");
@@ -366,6 +411,7 @@ int main(void)
     tcase_add_test(tc, test_hash_stable);
     tcase_add_test(tc, test_flow_depth);
     tcase_add_test(tc, test_match_density);
+    tcase_add_test(tc, test_refused_regex_features);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
