@@ -765,8 +765,10 @@ int main(int argc, char **argv)
         case OPT_AS_OF:
             if (!parse_date(optarg, &y, &m, &d) ||
                 kpiscan_options_set_as_of(c.opts, y, m, d) != KPISCAN_OK)
-                status = usage_error("invalid --as-of date '%s' (YYYY-MM-DD)",
-                                     optarg);
+                status = usage_error(
+                    "invalid --as-of date '%s': want YYYY-MM-DD, a day in the "
+                    "calendar from 1950-01-01 to 2200-12-31",
+                    optarg);
             break;
         case OPT_NO_EXCERPTS: kpiscan_options_set_excerpts(c.opts, 0); break;
         case 'j': {

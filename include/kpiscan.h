@@ -329,8 +329,11 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * sharing the object with scans. */
 
 /* Date that "Present", "Current" and "to date" resolve to.  Default: the
- * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for an invalid
- * calendar date or a year outside 1900..2200.  Exclusive: opts. */
+ * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for a day that
+ * is not in the calendar (30 February) or a date outside 1950-01-01 ..
+ * 2200-12-31 (no career range starts before 1950, so an earlier as-of
+ * date would leave every range in the future).  A DOCX or ODT last-saved
+ * date goes through the same check.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
                                           int month, int day);
 

@@ -359,6 +359,14 @@ struct kpiscan_options {
 void kps_options_resolve(const kpiscan_options *opts, kpiscan_options *out);
 /* Today's date (UTC) as year, month, day. */
 void kps_today(int *year, int *month, int *day);
+/* The one check for every date the library takes as an as-of date (the
+ * option, a DOCX or ODT last-saved date): 1 when year-month-day is in the
+ * calendar and within KPS_DATE_MIN_YEAR .. KPS_DATE_MAX_YEAR, else 0.
+ * The lower bound is the timeline's earliest plausible year (MIN_YEAR in
+ * timeline.c), which refuses an earlier as-of date. */
+#define KPS_DATE_MIN_YEAR 1950
+#define KPS_DATE_MAX_YEAR 2200
+int kps_date_valid(int year, int month, int day);
 
 /* ------------------------------------------------------------------ */
 /* Packs (pack.c)                                                      */

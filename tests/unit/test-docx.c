@@ -170,6 +170,40 @@ START_TEST(test_main_part_from_package_rels)
 }
 END_TEST
 
+/* A last-saved date goes through the same check as --as-of: a day that is
+ * not in the calendar, or a year out of range, is no date at all. */
+START_TEST(test_modified_date_checked)
+{
+    static const struct {
+        const char *text;
+        int year, month, day;
+    } cases[] = {
+        {"2024-02-29T10:00:00Z", 2024, 2, 29},
+        {"2023-02-29T10:00:00Z", 0, 0, 0},
+        {"2021-02-30T10:00:00Z", 0, 0, 0},
+        {"2021-04-31T10:00:00Z", 0, 0, 0},
+        {"1949-12-31T10:00:00Z", 0, 0, 0},
+        {"1950-01-01T10:00:00Z", 1950, 1, 1},
+        {"9999-12-31T10:00:00Z", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture_docx_spec spec = {0};
+        spec.body = "<w:p><w:r><w:t>Dated</w:t></w:r></w:p>";
+        spec.modified = cases[i].text;
+        size_t len;
+        unsigned char *zip = fixture_docx(&spec, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(doc.modified_year == cases[i].year &&
+                          doc.modified_month == cases[i].month &&
+                          doc.modified_day == cases[i].day,
+                      "%s: %d-%d-%d", cases[i].text, doc.modified_year,
+                      doc.modified_month, doc.modified_day);
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 START_TEST(test_fallback_without_package_rels)
 {
     fixture_docx_spec spec = {0};
@@ -1302,6 +1336,7 @@ int main(void)
     tcase_add_test(text, test_plain_paragraphs);
     tcase_add_test(text, test_main_part_from_package_rels);
     tcase_add_test(text, test_fallback_without_package_rels);
+    tcase_add_test(text, test_modified_date_checked);
     tcase_add_test(text, test_strict_namespaces);
     tcase_add_test(text, test_utf8_bom);
     tcase_add_test(text, test_parts_order_and_segments);
