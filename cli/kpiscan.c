@@ -240,39 +240,6 @@ static int check_pack(const char *path)
     return rc ? EXIT_INPUT_ERROR : EXIT_SUCCESS;
 }
 
-/* Standard input is read whole: a resume is small and the library scans
- * from memory. */
-static int read_stdin(char **data, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -1;
-    for (;;) {
-        if (n == cap) {
-            char *p = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
-            if (!p) {
-                free(buf);
-                return -1;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, stdin);
-        n += got;
-        if (got == 0) {
-            if (ferror(stdin)) {
-                free(buf);
-                return -1;
-            }
-            break;
-        }
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 /* A match may span a line break; keep each evidence item on one line. */
 static void print_one_line(const char *s)
 {
@@ -509,7 +476,9 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
 }
 
 /* Queue the paths listed in a file (or standard input for "-"), one per
- * line, or NUL-separated with -0. */
+ * line, or NUL-separated with -0.  Empty entries are skipped either way
+ * (an empty line, two NULs in a row).  A read error is an error, never
+ * the end of the list: the inputs after it would be lost silently. */
 static int add_list(cli *c, kpiscan_batch *b, const char *list,
                     kpiscan_error *err)
 {
@@ -523,21 +492,30 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
-    while (!rc && (n = getdelim(&line, &cap, c->null_separated ? '\0' : '\n',
-                                f)) > 0) {
-        if (!c->null_separated && line[n - 1] == '\n')
+    int delim = c->null_separated ? '\0' : '\n';
+    for (;;) {
+        errno = 0;
+        n = getdelim(&line, &cap, delim, f);
+        if (n < 0) {
+            /* getdelim() returns -1 at the end and on errors alike (out
+             * of memory does not even set the stream's error flag). */
+            int e = errno;
+            if (!feof(f) || ferror(f)) {
+                fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n",
+                        list, e ? strerror(e) : "read error");
+                rc = -1;
+            }
+            break;
+        }
+        if (line[n - 1] == delim)
             line[--n] = '\0';
         if (!c->null_separated && n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
         if (n == 0)
             continue;
         /* A listed path is named explicitly: one record even if missing. */
-        rc = kpiscan_batch_add_path(b, line, c->walk_flags, err);
-    }
-    if (!rc && ferror(f)) {
-        fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n", list,
-                strerror(errno));
-        rc = -1;
+        if ((rc = kpiscan_batch_add_path(b, line, c->walk_flags, err)) != 0)
+            break;
     }
     free(line);
     if (f != stdin)
@@ -545,19 +523,10 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     return rc;
 }
 
+/* Standard input is read within the input limit by the library. */
 static int add_stdin(kpiscan_batch *b, kpiscan_error *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (read_stdin(&data, &len) != 0) {
-        char reason[256];
-        snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
-        return kpiscan_batch_add_failure(b, "<stdin>", KPISCAN_ERR_IO, reason,
-                                         err);
-    }
-    int rc = kpiscan_batch_add_buffer(b, data, len, "<stdin>", err);
-    free(data);
-    return rc;
+    return kpiscan_batch_add_fd(b, STDIN_FILENO, "<stdin>", err);
 }
 
 /* Run the batch over every input; returns the exit status. */
@@ -574,10 +543,20 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
     if (strcmp(path, "-") == 0) {
         fputs(xml, stdout);
     } else {
+        /* The errno of the call that failed, taken at once. */
+        int e = 0;
         FILE *f = fopen(path, "w");
-        if (!f || fputs(xml, f) == EOF || fclose(f) != 0) {
+        if (!f) {
+            e = errno;
+        } else {
+            if (fputs(xml, f) == EOF || fflush(f) != 0)
+                e = errno ? errno : EIO;
+            if (fclose(f) != 0 && !e)
+                e = errno;
+        }
+        if (e) {
             fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n", path,
-                    strerror(errno));
+                    strerror(e));
             rc = -1;
         }
     }
@@ -865,8 +844,15 @@ int main(int argc, char **argv)
         status = run(&c, pack, argv + optind, argc - optind, err);
     kpiscan_pack_free(pack);
 out:
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "kpiscan: error writing output: %s\n", strerror(errno));
+    /* errno is only the reason when fflush() itself failed; a write that
+     * failed earlier left the error flag, and errno has moved on since. */
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0;
+    int e = errno;
+    if (flush_failed || ferror(stdout)) {
+        fprintf(stderr, "kpiscan: error writing output: %s\n",
+                flush_failed && e ? strerror(e)
+                                  : "a write failed (reason not kept)");
         status = EXIT_INPUT_ERROR;
     }
     free(c.packs);

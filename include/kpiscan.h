@@ -690,6 +690,17 @@ KPISCAN_API int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data,
                                          size_t len, const char *name,
                                          kpiscan_error *err);
 
+/* Read the open file descriptor fd (standard input, a pipe) to its end in
+ * the calling thread and queue what it held, named name.  Reading stops
+ * at the input limit (kpiscan_options_set_max_input_bytes), so a stream
+ * costs at most that much memory; a stream past the limit or a read error
+ * becomes an error record (KPISCAN_ERR_LIMIT, KPISCAN_ERR_IO with the
+ * system's reason), not a failure of this call, which fails only on
+ * KPISCAN_ERR_NOMEM / _ARGUMENT.  fd stays open.  Exclusive: b against
+ * other adds and finish. */
+KPISCAN_API int kpiscan_batch_add_fd(kpiscan_batch *b, int fd, const char *name,
+                                     kpiscan_error *err);
+
 /* Queue an error record (status < 0, reason text) for an input the caller
  * could not obtain, e.g. standard input failed to read, so it is reported
  * in order with the others.  Exclusive: b against other adds and finish. */

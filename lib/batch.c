@@ -107,15 +107,11 @@ static void deliver(kpiscan_batch *b, slot *s)
         pthread_cond_broadcast(&b->space);
 }
 
-/* Read a FIFO (or other stream) named explicitly to its end, like
- * standard input, within the input limit. */
-static int read_stream(const char *path, size_t limit, unsigned char **data,
-                       size_t *len, kpiscan_error *err)
+/* Read fd to its end within the input limit: reading stops at the first
+ * byte past it, so a stream of any size costs at most the limit. */
+static int read_fd(int fd, const char *path, size_t limit, unsigned char **data,
+                   size_t *len, kpiscan_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
-                        strerror(errno));
     kps_buf buf = {0};
     int rc = KPISCAN_OK;
     for (;;) {
@@ -142,7 +138,6 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
             break;
         }
     }
-    close(fd);
     if (rc) {
         kps_buf_free(&buf);
         return rc;
@@ -150,6 +145,19 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
     *data = (unsigned char *)buf.data;
     *len = buf.len;
     return KPISCAN_OK;
+}
+
+/* A FIFO (or other stream) named explicitly, read like standard input. */
+static int read_stream(const char *path, size_t limit, unsigned char **data,
+                       size_t *len, kpiscan_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
+                        strerror(errno));
+    int rc = read_fd(fd, path, limit, data, len, err);
+    close(fd);
+    return rc;
 }
 
 static void process(kpiscan_batch *b, slot *s)
@@ -462,6 +470,27 @@ int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data, size_t len,
         memcpy(copy, data, len);
     return enqueue(b, INPUT_BUFFER, name ? name : "<buffer>", copy, len, NULL,
                    0, err);
+}
+
+int kpiscan_batch_add_fd(kpiscan_batch *b, int fd, const char *name,
+                         kpiscan_error *err)
+{
+    if (!name)
+        name = "<fd>";
+    if (!b || fd < 0)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "no batch or no file descriptor");
+    unsigned char *data = NULL;
+    size_t len = 0;
+    kpiscan_error rerr;
+    memset(&rerr, 0, sizeof rerr);
+    int rc = read_fd(fd, name, b->resolved.limits.max_input_bytes, &data, &len,
+                     &rerr);
+    if (rc == KPISCAN_ERR_NOMEM)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    if (rc)
+        return enqueue_preset(b, name, rc, 0, rerr.reason, err);
+    return enqueue(b, INPUT_BUFFER, name, data, len, NULL, 0, err);
 }
 
 int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name, int status,
