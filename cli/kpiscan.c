@@ -165,6 +165,28 @@ static int push(const char ***v, size_t *n, const char *s)
     return 0;
 }
 
+/* Text output and standard error carry only valid UTF-8 and no control
+ * but newline and tab (kpiscan_text_clean): a file name, a message or a
+ * resume can hold terminal escape sequences.  The record callback runs
+ * one record at a time, so a small ring of cleaned strings is enough for
+ * the few used in one printf; clean(NULL) frees them. */
+static const char *clean(const char *s)
+{
+    static char *ring[8];
+    static unsigned next;
+    if (!s) {
+        for (unsigned i = 0; i < 8; i++) {
+            kpiscan_free(ring[i]);
+            ring[i] = NULL;
+        }
+        return NULL;
+    }
+    char **slot = &ring[next++ % 8];
+    kpiscan_free(*slot);
+    *slot = kpiscan_text_clean(s);
+    return *slot ? *slot : "?";
+}
+
 static int parse_date(const char *s, int *y, int *m, int *d)
 {
     char tail;
@@ -192,15 +214,15 @@ static int build_pack(const cli *c, kpiscan_pack **pack, kpiscan_error *err)
 static void list_rules(const kpiscan_pack *pack)
 {
     printf("# pack %s %s sha256:%s, %zu rules\n", kpiscan_pack_name(pack),
-           kpiscan_pack_version(pack), kpiscan_pack_hash(pack),
+           clean(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack),
            kpiscan_pack_rule_count(pack));
     for (size_t i = 0; i < kpiscan_pack_rule_count(pack); i++)
         printf("%s\t%s\t%s\t%g\t%s\t%s\n", kpiscan_pack_rule_id(pack, i),
                kpiscan_category_name(kpiscan_pack_rule_category(pack, i)),
                kpiscan_level_name(kpiscan_pack_rule_level(pack, i)),
                kpiscan_pack_rule_weight(pack, i),
-               kpiscan_pack_rule_regex(pack, i),
-               kpiscan_pack_rule_source(pack, i));
+               clean(kpiscan_pack_rule_regex(pack, i)),
+               clean(kpiscan_pack_rule_source(pack, i)));
 }
 
 static int check_pack(const char *path)
@@ -212,7 +234,7 @@ static int check_pack(const char *path)
         rc = kpiscan_pack_check_examples(pack, err);
     if (rc)
         fprintf(stderr, "kpiscan: %s\n",
-                err ? kpiscan_error_message(err) : kpiscan_strerror(rc));
+                clean(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
     /* A rule that matches nearly everywhere is valid but useless: every
      * document fills the evidence limit or spends the match budget. */
     for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
@@ -222,18 +244,18 @@ static int check_pack(const char *path)
                     "kpiscan: %s: rule '%s': warning: matches at %d%% of the "
                     "positions of ordinary text; every resume will reach the "
                     "evidence limit\n",
-                    kpiscan_pack_rule_source(pack, i),
+                    clean(kpiscan_pack_rule_source(pack, i)),
                     kpiscan_pack_rule_id(pack, i), d);
         else if (d < 0)
             fprintf(stderr,
                     "kpiscan: %s: rule '%s': warning: cannot test how often "
                     "it matches: %s\n",
-                    kpiscan_pack_rule_source(pack, i),
+                    clean(kpiscan_pack_rule_source(pack, i)),
                     kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
     }
     if (!rc)
-        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", path,
-               kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", clean(path),
+               kpiscan_pack_name(pack), clean(kpiscan_pack_version(pack)),
                kpiscan_pack_rule_count(pack));
     kpiscan_pack_free(pack);
     kpiscan_error_free(err);
@@ -243,13 +265,15 @@ static int check_pack(const char *path)
 /* A match may span a line break; keep each evidence item on one line. */
 static void print_one_line(const char *s)
 {
-    for (; *s; s++)
+    for (s = clean(s); *s; s++)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
 static void print_text(const kpiscan_result *res)
 {
-    const char *name = kpiscan_result_name(res);
+    char *name = kpiscan_text_clean(kpiscan_result_name(res));
+    if (!name)
+        return;
     double years = kpiscan_result_years(res);
     printf("%s: %s (confidence %.2f, ", name,
            kpiscan_level_name(kpiscan_result_level(res)),
@@ -273,6 +297,7 @@ static void print_text(const kpiscan_result *res)
         print_one_line(kpiscan_evidence_text(ev));
         printf("\"%s\n", kpiscan_evidence_hidden(ev) ? "  [hidden]" : "");
     }
+    kpiscan_free(name);
 }
 
 /* Output state shared with the record callback (which the library runs
@@ -332,14 +357,14 @@ static void on_record(const kpiscan_record *rec, void *user)
         if (k->verbose) {
             erase_progress(k);
             fprintf(stderr, "kpiscan: skipped %s\n",
-                    kpiscan_error_message(err));
+                    clean(kpiscan_error_message(err)));
         }
         draw_progress(k, 0);
         return;
     }
     erase_progress(k);
     if (status != KPISCAN_OK)
-        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure))
         k->gate_failures++;
@@ -350,26 +375,26 @@ static void on_record(const kpiscan_record *rec, void *user)
     switch (c->format) {
     case OUT_TEXT:
         if (status != KPISCAN_OK)
-            printf("%s: error: %s\n", kpiscan_record_name(rec),
-                   kpiscan_error_reason(err));
+            printf("%s: error: %s\n", clean(kpiscan_record_name(rec)),
+                   clean(kpiscan_error_reason(err)));
         else if (c->extract) {
             size_t len = 0;
             const char *text =
                 kpiscan_result_text(kpiscan_record_result(rec), &len);
             if (k->several)
-                printf("==> %s <==\n", kpiscan_record_name(rec));
-            fwrite(text, 1, len, stdout);
+                printf("==> %s <==\n", clean(kpiscan_record_name(rec)));
+            fputs(clean(text), stdout);
             if (len && text[len - 1] != '\n')
                 putchar('\n');
         } else if (c->explain) {
             out = kpiscan_result_explain(kpiscan_record_result(rec), c->opts);
-            fputs(out ? out : "", stdout);
+            fputs(clean(out ? out : ""), stdout);
             putchar('\n');
         } else
             print_text(kpiscan_record_result(rec));
         if (failure) {
             fputs("  GATE FAILED: ", stdout);
-            for (const char *q = failure; *q; q++) {
+            for (const char *q = clean(failure); *q; q++) {
                 putchar(*q);
                 if (*q == '\n')
                     fputs("    ", stdout);
@@ -426,27 +451,15 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
     if (c->format == OUT_JSONL) {
         if (!c->summary)
             return;
-        printf("{\"schema\":1,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
-               "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
-               "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
-               "\"hidden_text\":%zu",
-               n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
-               n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
-               n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
-               n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
-               n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
-        if (c->timing)
-            printf(",\"timing\":{\"seconds\":%.3f,\"files_per_second\":%.1f,"
-                   "\"mb_per_second\":%.2f}",
-                   seconds,
-                   seconds > 0 ? (double)n[KPISCAN_COUNT_DELIVERED] / seconds
-                               : 0.0,
-                   seconds > 0 ? (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds
-                               : 0.0);
-        printf("},\"pack\":{\"name\":\"%s\",\"version\":\"%s\","
-               "\"hash\":\"%s\"}}\n",
-               kpiscan_pack_name(pack), kpiscan_pack_version(pack),
-               kpiscan_pack_hash(pack));
+        /* Through the library's JSON writer: a pack's version is any
+         * string, and printf would let it add members of its own. */
+        char *line =
+            kpiscan_batch_summary_json(b, pack, c->timing ? seconds : -1.0);
+        if (line)
+            printf("%s\n", line);
+        else
+            fputs("kpiscan: out of memory writing the summary\n", stderr);
+        kpiscan_free(line);
         return;
     }
     if (c->format == OUT_JSON || c->format == OUT_JUNIT ||
@@ -465,7 +478,7 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
             n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
             n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
             n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT],
-            kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+            kpiscan_pack_name(pack), clean(kpiscan_pack_version(pack)),
             kpiscan_pack_hash(pack));
     if (c->gated)
         fprintf(stderr, "  gates   %zu failed\n", k->gate_failures);
@@ -484,7 +497,7 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
     if (!f) {
-        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", list,
+        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", clean(list),
                 strerror(errno));
         return -1;
     }
@@ -502,7 +515,7 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             int e = errno;
             if (!feof(f) || ferror(f)) {
                 fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n",
-                        list, e ? strerror(e) : "read error");
+                        clean(list), e ? strerror(e) : "read error");
                 rc = -1;
             }
             break;
@@ -555,8 +568,8 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
                 e = errno;
         }
         if (e) {
-            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n", path,
-                    strerror(e));
+            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
+                    clean(path), strerror(e));
             rc = -1;
         }
     }
@@ -595,7 +608,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         batch_flags |= KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY;
     if (kpiscan_batch_new(pack, c->opts, c->jobs, batch_flags, on_record, &k,
                           &b, err) != KPISCAN_OK) {
-        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
         kpiscan_junit_free(k.junit);
         return EXIT_INPUT_ERROR;
     }
@@ -813,7 +826,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.nmanifests; i++)
         if (kpiscan_gate_load_manifest(c.gate, c.manifests[i], err) !=
             KPISCAN_OK) {
-            status = usage_error("%s", kpiscan_error_message(err));
+            status = usage_error("%s", clean(kpiscan_error_message(err)));
             goto out;
         }
     if (!c.list_rules && optind >= argc && !c.files_from &&
@@ -833,8 +846,8 @@ int main(int argc, char **argv)
     int rc = build_pack(&c, &pack, err);
     if (rc) {
         fprintf(stderr, "kpiscan: %s\n",
-                kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
-                                              : kpiscan_strerror(rc));
+                clean(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
+                                                    : kpiscan_strerror(rc)));
         status = EXIT_INPUT_ERROR;
         goto out;
     }
@@ -855,6 +868,7 @@ out:
                                   : "a write failed (reason not kept)");
         status = EXIT_INPUT_ERROR;
     }
+    clean(NULL);
     free(c.packs);
     free(c.disabled);
     free(c.manifests);

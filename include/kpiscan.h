@@ -734,6 +734,25 @@ typedef enum kpiscan_count {
 } kpiscan_count;
 KPISCAN_API size_t kpiscan_batch_count(const kpiscan_batch *b, int what);
 
+/* The batch's counters as one JSON Lines summary record (one line, no
+ * newline): {"schema":1,"summary":{...},"pack":{name, version, hash}},
+ * described in docs/output.md.  Every string goes through the JSON writer,
+ * so a pack's name or version cannot add members.  seconds >= 0 adds a
+ * "timing" object; pass a negative value to leave it out.  Returns a
+ * string to free with kpiscan_free(), NULL when out of memory or b is
+ * NULL.  Thread-safe with the workers. */
+KPISCAN_API char *kpiscan_batch_summary_json(const kpiscan_batch *b,
+                                             const kpiscan_pack *pack,
+                                             double seconds);
+
+/* A copy of s fit for a terminal or a text file: every byte that is not
+ * part of valid UTF-8 and every C0 or C1 control other than newline and
+ * tab (escape sequences included) replaced by U+FFFD.  For printing file
+ * names, messages and resume text that may hold anything.  Returns a
+ * string to free with kpiscan_free(), NULL when out of memory; s NULL
+ * gives "".  Thread-safe. */
+KPISCAN_API char *kpiscan_text_clean(const char *s);
+
 /* Record accessors.  A record is one of: a result (status KPISCAN_OK), an
  * error (status < 0, detail in kpiscan_record_error), or skipped (a walk
  * met something that is not a document; the reason is in the error).

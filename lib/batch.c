@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -542,6 +543,52 @@ size_t kpiscan_batch_count(const kpiscan_batch *b, int what)
     if (!b || what < 0 || what > KPISCAN_COUNT_BYTES)
         return 0;
     return atomic_load(&b->counts[what]);
+}
+
+char *kpiscan_batch_summary_json(const kpiscan_batch *b,
+                                 const kpiscan_pack *pack, double seconds)
+{
+    if (!b)
+        return NULL;
+    size_t n[KPISCAN_COUNT_BYTES + 1];
+    for (int i = 0; i <= KPISCAN_COUNT_BYTES; i++)
+        n[i] = kpiscan_batch_count(b, i);
+    kps_jw jw, *w = &jw;
+    kps_jw_init(w, 0);
+    kps_jw_object(w, NULL);
+    kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
+    kps_jw_object(w, "summary");
+    kps_jw_int(w, "records",
+               (long long)(n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS]));
+    kps_jw_int(w, "scanned", (long long)n[KPISCAN_COUNT_SCANNED]);
+    kps_jw_int(w, "errors", (long long)n[KPISCAN_COUNT_ERRORS]);
+    kps_jw_int(w, "skipped", (long long)n[KPISCAN_COUNT_SKIPPED]);
+    kps_jw_object(w, "levels");
+    kps_jw_int(w, "none", (long long)n[KPISCAN_COUNT_NONE]);
+    kps_jw_int(w, "junior", (long long)n[KPISCAN_COUNT_JUNIOR]);
+    kps_jw_int(w, "mid", (long long)n[KPISCAN_COUNT_MID]);
+    kps_jw_int(w, "senior", (long long)n[KPISCAN_COUNT_SENIOR]);
+    kps_jw_object_end(w);
+    kps_jw_int(w, "hidden_text", (long long)n[KPISCAN_COUNT_HIDDEN_TEXT]);
+    if (seconds >= 0) {
+        double files = seconds > 0 ? n[KPISCAN_COUNT_DELIVERED] / seconds : 0;
+        double mb = seconds > 0 ? n[KPISCAN_COUNT_BYTES] / 1e6 / seconds : 0;
+        kps_jw_object(w, "timing");
+        kps_jw_real(w, "seconds", round(seconds * 1000) / 1000);
+        kps_jw_real(w, "files_per_second", round(files * 10) / 10);
+        kps_jw_real(w, "mb_per_second", round(mb * 100) / 100);
+        kps_jw_object_end(w);
+    }
+    kps_jw_object_end(w);
+    if (pack) {
+        kps_jw_object(w, "pack");
+        kps_jw_string(w, "name", pack->name);
+        kps_jw_string(w, "version", pack->version);
+        kps_jw_string(w, "hash", pack->hash);
+        kps_jw_object_end(w);
+    }
+    kps_jw_object_end(w);
+    return kps_jw_finish(w);
 }
 
 /* ------------------------------------------------------------------ */

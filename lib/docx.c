@@ -1795,7 +1795,8 @@ static int find_main(docx *dx, char **main_part, char **core_part)
         *main_part = kps_strdup("word/document.xml");
     else if (m) {
         rc = kps_fail(dx->err, KPISCAN_ERR_CORRUPT, dx->name,
-                      "corrupt DOCX: main part %.300s is missing", m);
+                      "corrupt DOCX: main part %.*s is missing",
+                      KPS_CUT(m, 300), m);
         rels_free(&pkg);
         return rc;
     } else {
