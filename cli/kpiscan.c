@@ -196,6 +196,28 @@ static int push(const char ***v, size_t *n, const char *s)
     return 0;
 }
 
+/* Text output and standard error carry only valid UTF-8 and no control
+ * but newline and tab (kpiscan_text_clean): a file name, a message or a
+ * resume can hold terminal escape sequences.  The record callback runs
+ * one record at a time, so a small ring of cleaned strings is enough for
+ * the few used in one printf; clean(NULL) frees them. */
+static const char *clean(const char *s)
+{
+    static char *ring[8];
+    static unsigned next;
+    if (!s) {
+        for (unsigned i = 0; i < 8; i++) {
+            kpiscan_free(ring[i]);
+            ring[i] = NULL;
+        }
+        return NULL;
+    }
+    char **slot = &ring[next++ % 8];
+    kpiscan_free(*slot);
+    *slot = kpiscan_text_clean(s);
+    return *slot ? *slot : "?";
+}
+
 static int parse_date(const char *s, int *y, int *m, int *d)
 {
     char tail;
@@ -223,15 +245,15 @@ static int build_pack(const cli *c, kpiscan_pack **pack, kpiscan_error *err)
 static void list_rules(const kpiscan_pack *pack)
 {
     printf("# pack %s %s sha256:%s, %zu rules\n", kpiscan_pack_name(pack),
-           kpiscan_pack_version(pack), kpiscan_pack_hash(pack),
+           clean(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack),
            kpiscan_pack_rule_count(pack));
     for (size_t i = 0; i < kpiscan_pack_rule_count(pack); i++)
         printf("%s\t%s\t%s\t%g\t%s\t%s\n", kpiscan_pack_rule_id(pack, i),
                kpiscan_category_name(kpiscan_pack_rule_category(pack, i)),
                kpiscan_level_name(kpiscan_pack_rule_level(pack, i)),
                kpiscan_pack_rule_weight(pack, i),
-               kpiscan_pack_rule_regex(pack, i),
-               kpiscan_pack_rule_source(pack, i));
+               clean(kpiscan_pack_rule_regex(pack, i)),
+               clean(kpiscan_pack_rule_source(pack, i)));
 }
 
 static int check_pack(const char *path)
@@ -243,59 +265,46 @@ static int check_pack(const char *path)
         rc = kpiscan_pack_check_examples(pack, err);
     if (rc)
         fprintf(stderr, "kpiscan: %s\n",
-                err ? kpiscan_error_message(err) : kpiscan_strerror(rc));
-    else
-        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", path,
-               kpiscan_pack_name(pack), kpiscan_pack_version(pack),
+                clean(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
+    /* A rule that matches nearly everywhere is valid but useless: every
+     * document fills the evidence limit or spends the match budget. */
+    for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
+        int d = kpiscan_pack_rule_match_density(pack, i);
+        if (d >= 50)
+            fprintf(stderr,
+                    "kpiscan: %s: rule '%s': warning: matches at %d%% of the "
+                    "positions of ordinary text; every resume will reach the "
+                    "evidence limit\n",
+                    clean(kpiscan_pack_rule_source(pack, i)),
+                    kpiscan_pack_rule_id(pack, i), d);
+        else if (d < 0)
+            fprintf(stderr,
+                    "kpiscan: %s: rule '%s': warning: cannot test how often "
+                    "it matches: %s\n",
+                    clean(kpiscan_pack_rule_source(pack, i)),
+                    kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
+    }
+    if (!rc)
+        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", clean(path),
+               kpiscan_pack_name(pack), clean(kpiscan_pack_version(pack)),
                kpiscan_pack_rule_count(pack));
     kpiscan_pack_free(pack);
     kpiscan_error_free(err);
     return rc ? EXIT_INPUT_ERROR : EXIT_SUCCESS;
 }
 
-/* Standard input is read whole: a resume is small and the library scans
- * from memory. */
-static int read_stdin(char **data, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -1;
-    for (;;) {
-        if (n == cap) {
-            char *p = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
-            if (!p) {
-                free(buf);
-                return -1;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, stdin);
-        n += got;
-        if (got == 0) {
-            if (ferror(stdin)) {
-                free(buf);
-                return -1;
-            }
-            break;
-        }
-    }
-    *data = buf;
-    *len = n;
-    return 0;
-}
-
 /* A match may span a line break; keep each evidence item on one line. */
 static void print_one_line(const char *s)
 {
-    for (; *s; s++)
+    for (s = clean(s); *s; s++)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
 static void print_text(const kpiscan_result *res)
 {
-    const char *name = kpiscan_result_name(res);
+    char *name = kpiscan_text_clean(kpiscan_result_name(res));
+    if (!name)
+        return;
     double years = kpiscan_result_years(res);
     printf("%s: %s (confidence %.2f, ", name,
            kpiscan_level_name(kpiscan_result_level(res)),
@@ -319,6 +328,7 @@ static void print_text(const kpiscan_result *res)
         print_one_line(kpiscan_evidence_text(ev));
         printf("\"%s\n", kpiscan_evidence_hidden(ev) ? "  [hidden]" : "");
     }
+    kpiscan_free(name);
 }
 
 /* Output state shared with the record callback (which the library runs
@@ -381,14 +391,14 @@ static void on_record(const kpiscan_record *rec, void *user)
         if (k->verbose) {
             erase_progress(k);
             fprintf(stderr, "kpiscan: skipped %s\n",
-                    kpiscan_error_message(err));
+                    clean(kpiscan_error_message(err)));
         }
         draw_progress(k, 0);
         return;
     }
     erase_progress(k);
     if (status != KPISCAN_OK && !k->same_terminal)
-        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
         k->gate_failures++;
@@ -396,8 +406,15 @@ static void on_record(const kpiscan_record *rec, void *user)
          * failed without reading the records.  The first line is the
          * verdict; the rest (top evidence) is in the record. */
         size_t n = strcspn(failure, "\n");
-        fprintf(stderr, "kpiscan: gate failed: %s: %.*s\n",
-                kpiscan_record_name(rec), (int)n, failure);
+        char *verdict = malloc(n + 1);
+        if (verdict) {
+            memcpy(verdict, failure, n);
+            verdict[n] = '\0';
+        }
+        fprintf(stderr, "kpiscan: gate failed: %s: %s\n",
+                clean(kpiscan_record_name(rec)),
+                verdict ? clean(verdict) : "(out of memory)");
+        free(verdict);
     }
     if (k->junit)
         kpiscan_junit_add(k->junit, rec, failure);
@@ -406,26 +423,26 @@ static void on_record(const kpiscan_record *rec, void *user)
     switch (c->format) {
     case OUT_TEXT:
         if (status != KPISCAN_OK)
-            printf("%s: error: %s\n", kpiscan_record_name(rec),
-                   kpiscan_error_reason(err));
+            printf("%s: error: %s\n", clean(kpiscan_record_name(rec)),
+                   clean(kpiscan_error_reason(err)));
         else if (c->extract) {
             size_t len = 0;
             const char *text =
                 kpiscan_result_text(kpiscan_record_result(rec), &len);
             if (k->several)
-                printf("==> %s <==\n", kpiscan_record_name(rec));
-            fwrite(text, 1, len, stdout);
+                printf("==> %s <==\n", clean(kpiscan_record_name(rec)));
+            fputs(clean(text), stdout);
             if (len && text[len - 1] != '\n')
                 putchar('\n');
         } else if (c->explain) {
             out = kpiscan_result_explain(kpiscan_record_result(rec), c->opts);
-            fputs(out ? out : "", stdout);
+            fputs(clean(out ? out : ""), stdout);
             putchar('\n');
         } else
             print_text(kpiscan_record_result(rec));
         if (failure) {
             fputs("  GATE FAILED: ", stdout);
-            for (const char *q = failure; *q; q++) {
+            for (const char *q = clean(failure); *q; q++) {
                 putchar(*q);
                 if (*q == '\n')
                     fputs("    ", stdout);
@@ -472,32 +489,19 @@ static void on_record(const kpiscan_record *rec, void *user)
 }
 
 /* The run's counts as one JSON object (the JSONL summary record, also
- * the last element of a JSON array). */
+ * the last element of a JSON array), through the library's JSON writer:
+ * a pack's version is any string, and printf would let it add members of
+ * its own. */
 static void print_summary_json(const sink *k, const kpiscan_pack *pack,
-                               const size_t *n, double seconds)
+                               double seconds)
 {
-    const cli *c = k->c;
-    printf("{\"schema\":%d,\"summary\":{\"records\":%zu,\"scanned\":%zu,"
-           "\"errors\":%zu,\"skipped\":%zu,\"levels\":{\"none\":%zu,"
-           "\"junior\":%zu,\"mid\":%zu,\"senior\":%zu},"
-           "\"hidden_text\":%zu",
-           KPISCAN_JSON_SCHEMA_VERSION,
-           n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
-           n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],
-           n[KPISCAN_COUNT_SKIPPED], n[KPISCAN_COUNT_NONE],
-           n[KPISCAN_COUNT_JUNIOR], n[KPISCAN_COUNT_MID],
-           n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
-    if (c->timing)
-        printf(",\"timing\":{\"seconds\":%.3f,\"files_per_second\":%.1f,"
-               "\"mb_per_second\":%.2f}",
-               seconds,
-               seconds > 0 ? (double)n[KPISCAN_COUNT_DELIVERED] / seconds : 0.0,
-               seconds > 0 ? (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds
-                           : 0.0);
-    printf("},\"pack\":{\"name\":\"%s\",\"version\":\"%s\","
-           "\"hash\":\"%s\"}}",
-           kpiscan_pack_name(pack), kpiscan_pack_version(pack),
-           kpiscan_pack_hash(pack));
+    char *line = kpiscan_batch_summary_json(k->batch, pack,
+                                            k->c->timing ? seconds : -1.0);
+    if (line)
+        fputs(line, stdout);
+    else
+        fputs("kpiscan: out of memory writing the summary\n", stderr);
+    kpiscan_free(line);
 }
 
 /* The summary block of text output: on stdout with --summary, else on
@@ -519,7 +523,7 @@ static void print_summary_text(FILE *out, const sink *k,
             n[KPISCAN_COUNT_NONE], n[KPISCAN_COUNT_JUNIOR],
             n[KPISCAN_COUNT_MID], n[KPISCAN_COUNT_SENIOR],
             n[KPISCAN_COUNT_HIDDEN_TEXT], kpiscan_pack_name(pack),
-            kpiscan_pack_version(pack), kpiscan_pack_hash(pack));
+            clean(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack));
     if (c->gated)
         fprintf(out, "  gates   %zu failed\n", k->gate_failures);
     if (c->timing && seconds > 0)
@@ -544,12 +548,12 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
         switch (c->format) {
         case OUT_TEXT: print_summary_text(stdout, k, pack, n, seconds); break;
         case OUT_JSONL:
-            print_summary_json(k, pack, n, seconds);
+            print_summary_json(k, pack, seconds);
             putchar('\n');
             break;
         case OUT_JSON:
             fputs(k->written ? ",\n" : "[\n", stdout);
-            print_summary_json(k, pack, n, seconds);
+            print_summary_json(k, pack, seconds);
             break;
         case OUT_GITHUB:
             printf("::notice title=kpiscan summary::%zu file(s): %zu scanned, "
@@ -583,13 +587,15 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
 }
 
 /* Queue the paths listed in a file (or standard input for "-"), one per
- * line, or NUL-separated with -0. */
+ * line, or NUL-separated with -0.  Empty entries are skipped either way
+ * (an empty line, two NULs in a row).  A read error is an error, never
+ * the end of the list: the inputs after it would be lost silently. */
 static int add_list(cli *c, kpiscan_batch *b, const char *list,
                     kpiscan_error *err)
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
     if (!f) {
-        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", list,
+        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", clean(list),
                 strerror(errno));
         return -1;
     }
@@ -597,21 +603,30 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
-    while (!rc && (n = getdelim(&line, &cap, c->null_separated ? '\0' : '\n',
-                                f)) > 0) {
-        if (!c->null_separated && line[n - 1] == '\n')
+    int delim = c->null_separated ? '\0' : '\n';
+    for (;;) {
+        errno = 0;
+        n = getdelim(&line, &cap, delim, f);
+        if (n < 0) {
+            /* getdelim() returns -1 at the end and on errors alike (out
+             * of memory does not even set the stream's error flag). */
+            int e = errno;
+            if (!feof(f) || ferror(f)) {
+                fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n",
+                        clean(list), e ? strerror(e) : "read error");
+                rc = -1;
+            }
+            break;
+        }
+        if (line[n - 1] == delim)
             line[--n] = '\0';
         if (!c->null_separated && n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
         if (n == 0)
             continue;
         /* A listed path is named explicitly: one record even if missing. */
-        rc = kpiscan_batch_add_path(b, line, c->walk_flags, err);
-    }
-    if (!rc && ferror(f)) {
-        fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n", list,
-                strerror(errno));
-        rc = -1;
+        if ((rc = kpiscan_batch_add_path(b, line, c->walk_flags, err)) != 0)
+            break;
     }
     free(line);
     if (f != stdin)
@@ -619,19 +634,10 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     return rc;
 }
 
+/* Standard input is read within the input limit by the library. */
 static int add_stdin(kpiscan_batch *b, kpiscan_error *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    if (read_stdin(&data, &len) != 0) {
-        char reason[256];
-        snprintf(reason, sizeof reason, "cannot read: %s", strerror(errno));
-        return kpiscan_batch_add_failure(b, "<stdin>", KPISCAN_ERR_IO, reason,
-                                         err);
-    }
-    int rc = kpiscan_batch_add_buffer(b, data, len, "<stdin>", err);
-    free(data);
-    return rc;
+    return kpiscan_batch_add_fd(b, STDIN_FILENO, "<stdin>", err);
 }
 
 /* Run the batch over every input; returns the exit status. */
@@ -648,10 +654,20 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
     if (strcmp(path, "-") == 0) {
         fputs(xml, stdout);
     } else {
+        /* The errno of the call that failed, taken at once. */
+        int e = 0;
         FILE *f = fopen(path, "w");
-        if (!f || fputs(xml, f) == EOF || fclose(f) != 0) {
-            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n", path,
-                    strerror(errno));
+        if (!f) {
+            e = errno;
+        } else {
+            if (fputs(xml, f) == EOF || fflush(f) != 0)
+                e = errno ? errno : EIO;
+            if (fclose(f) != 0 && !e)
+                e = errno;
+        }
+        if (e) {
+            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
+                    clean(path), strerror(e));
             rc = -1;
         }
     }
@@ -699,7 +715,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         batch_flags |= KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY;
     if (kpiscan_batch_new(pack, c->opts, c->jobs, batch_flags, on_record, &k,
                           &b, err) != KPISCAN_OK) {
-        fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
+        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
         kpiscan_junit_free(k.junit);
         return EXIT_INPUT_ERROR;
     }
@@ -851,8 +867,10 @@ int main(int argc, char **argv)
         case OPT_AS_OF:
             if (!parse_date(optarg, &y, &m, &d) ||
                 kpiscan_options_set_as_of(c.opts, y, m, d) != KPISCAN_OK)
-                status = usage_error("invalid --as-of date '%s' (YYYY-MM-DD)",
-                                     optarg);
+                status = usage_error(
+                    "invalid --as-of date '%s': want YYYY-MM-DD, a day in the "
+                    "calendar from 1950-01-01 to 2200-12-31",
+                    optarg);
             break;
         case OPT_NO_EXCERPTS: kpiscan_options_set_excerpts(c.opts, 0); break;
         case 'j': {
@@ -926,7 +944,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < c.nmanifests; i++)
         if (kpiscan_gate_load_manifest(c.gate, c.manifests[i], err) !=
             KPISCAN_OK) {
-            status = usage_error("%s", kpiscan_error_message(err));
+            status = usage_error("%s", clean(kpiscan_error_message(err)));
             goto out;
         }
     if (!c.list_rules && optind >= argc && !c.files_from &&
@@ -946,8 +964,8 @@ int main(int argc, char **argv)
     int rc = build_pack(&c, &pack, err);
     if (rc) {
         fprintf(stderr, "kpiscan: %s\n",
-                kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
-                                              : kpiscan_strerror(rc));
+                clean(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
+                                                    : kpiscan_strerror(rc)));
         status = EXIT_INPUT_ERROR;
         goto out;
     }
@@ -957,10 +975,18 @@ int main(int argc, char **argv)
         status = run(&c, pack, argv + optind, argc - optind, err);
     kpiscan_pack_free(pack);
 out:
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "kpiscan: error writing output: %s\n", strerror(errno));
+    /* errno is only the reason when fflush() itself failed; a write that
+     * failed earlier left the error flag, and errno has moved on since. */
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0;
+    int e = errno;
+    if (flush_failed || ferror(stdout)) {
+        fprintf(stderr, "kpiscan: error writing output: %s\n",
+                flush_failed && e ? strerror(e)
+                                  : "a write failed (reason not kept)");
         status = EXIT_INPUT_ERROR;
     }
+    clean(NULL);
     free(c.packs);
     free(c.disabled);
     free(c.manifests);

@@ -298,6 +298,17 @@ KPISCAN_API const char *kpiscan_pack_rule_source(const kpiscan_pack *pack,
 KPISCAN_API int kpiscan_pack_check_examples(const kpiscan_pack *pack,
                                             kpiscan_error *err);
 
+/* How often rule i can start a match: the percentage (0 to 100) of the
+ * character positions of a built-in sample of ordinary resume text at
+ * which the rule matches.  A rule such as [a-z], \w or . scores 60 or
+ * more: it matches nearly everywhere, so every document reaches the
+ * evidence limit or the match budget; kpiscan --check-pack warns at 50
+ * and above.  Returns the percentage, KPISCAN_ERR_ARGUMENT for a bad
+ * pack or index, KPISCAN_ERR_NOMEM, or KPISCAN_ERR_MATCH_LIMIT when the
+ * rule reaches the default match limit on the sample.  Thread-safe. */
+KPISCAN_API int kpiscan_pack_rule_match_density(const kpiscan_pack *pack,
+                                                size_t i);
+
 /* ------------------------------------------------------------------ */
 /* Options                                                             */
 /* ------------------------------------------------------------------ */
@@ -319,8 +330,11 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * sharing the object with scans. */
 
 /* Date that "Present", "Current" and "to date" resolve to.  Default: the
- * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for an invalid
- * calendar date or a year outside 1900..2200.  Exclusive: opts. */
+ * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for a day that
+ * is not in the calendar (30 February) or a date outside 1950-01-01 ..
+ * 2200-12-31 (no career range starts before 1950, so an earlier as-of
+ * date would leave every range in the future).  A DOCX or ODT last-saved
+ * date goes through the same check.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
                                           int month, int day);
 
@@ -721,6 +735,17 @@ KPISCAN_API int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data,
                                          size_t len, const char *name,
                                          kpiscan_error *err);
 
+/* Read the open file descriptor fd (standard input, a pipe) to its end in
+ * the calling thread and queue what it held, named name.  Reading stops
+ * at the input limit (kpiscan_options_set_max_input_bytes), so a stream
+ * costs at most that much memory; a stream past the limit or a read error
+ * becomes an error record (KPISCAN_ERR_LIMIT, KPISCAN_ERR_IO with the
+ * system's reason), not a failure of this call, which fails only on
+ * KPISCAN_ERR_NOMEM / _ARGUMENT.  fd stays open.  Exclusive: b against
+ * other adds and finish. */
+KPISCAN_API int kpiscan_batch_add_fd(kpiscan_batch *b, int fd, const char *name,
+                                     kpiscan_error *err);
+
 /* Queue an error record (status < 0, reason text) for an input the caller
  * could not obtain, e.g. standard input failed to read, so it is reported
  * in order with the others.  Exclusive: b against other adds and finish. */
@@ -753,6 +778,25 @@ typedef enum kpiscan_count {
     KPISCAN_COUNT_BYTES        /* input bytes scanned */
 } kpiscan_count;
 KPISCAN_API size_t kpiscan_batch_count(const kpiscan_batch *b, int what);
+
+/* The batch's counters as one JSON Lines summary record (one line, no
+ * newline): {"schema":1,"summary":{...},"pack":{name, version, hash}},
+ * described in docs/output.md.  Every string goes through the JSON writer,
+ * so a pack's name or version cannot add members.  seconds >= 0 adds a
+ * "timing" object; pass a negative value to leave it out.  Returns a
+ * string to free with kpiscan_free(), NULL when out of memory or b is
+ * NULL.  Thread-safe with the workers. */
+KPISCAN_API char *kpiscan_batch_summary_json(const kpiscan_batch *b,
+                                             const kpiscan_pack *pack,
+                                             double seconds);
+
+/* A copy of s fit for a terminal or a text file: every byte that is not
+ * part of valid UTF-8 and every C0 or C1 control other than newline and
+ * tab (escape sequences included) replaced by U+FFFD.  For printing file
+ * names, messages and resume text that may hold anything.  Returns a
+ * string to free with kpiscan_free(), NULL when out of memory; s NULL
+ * gives "".  Thread-safe. */
+KPISCAN_API char *kpiscan_text_clean(const char *s);
 
 /* Record accessors.  A record is one of: a result (status KPISCAN_OK), an
  * error (status < 0, detail in kpiscan_record_error), or skipped (a walk

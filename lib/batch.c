@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -116,15 +117,11 @@ static void deliver(kpiscan_batch *b, slot *s)
         pthread_cond_broadcast(&b->space);
 }
 
-/* Read a FIFO (or other stream) named explicitly to its end, like
- * standard input, within the input limit. */
-static int read_stream(const char *path, size_t limit, unsigned char **data,
-                       size_t *len, kpiscan_error *err)
+/* Read fd to its end within the input limit: reading stops at the first
+ * byte past it, so a stream of any size costs at most the limit. */
+static int read_fd(int fd, const char *path, size_t limit, unsigned char **data,
+                   size_t *len, kpiscan_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
-                        strerror(errno));
     kps_buf buf = {0};
     int rc = KPISCAN_OK;
     for (;;) {
@@ -151,7 +148,6 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
             break;
         }
     }
-    close(fd);
     if (rc) {
         kps_buf_free(&buf);
         return rc;
@@ -159,6 +155,19 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
     *data = (unsigned char *)buf.data;
     *len = buf.len;
     return KPISCAN_OK;
+}
+
+/* A FIFO (or other stream) named explicitly, read like standard input. */
+static int read_stream(const char *path, size_t limit, unsigned char **data,
+                       size_t *len, kpiscan_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
+                        strerror(errno));
+    int rc = read_fd(fd, path, limit, data, len, err);
+    close(fd);
+    return rc;
 }
 
 static void process(kpiscan_batch *b, slot *s)
@@ -524,6 +533,27 @@ int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data, size_t len,
                    0, err);
 }
 
+int kpiscan_batch_add_fd(kpiscan_batch *b, int fd, const char *name,
+                         kpiscan_error *err)
+{
+    if (!name)
+        name = "<fd>";
+    if (!b || fd < 0)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "no batch or no file descriptor");
+    unsigned char *data = NULL;
+    size_t len = 0;
+    kpiscan_error rerr;
+    memset(&rerr, 0, sizeof rerr);
+    int rc = read_fd(fd, name, b->resolved.limits.max_input_bytes, &data, &len,
+                     &rerr);
+    if (rc == KPISCAN_ERR_NOMEM)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+    if (rc)
+        return enqueue_preset(b, name, rc, 0, rerr.reason, err);
+    return enqueue(b, INPUT_BUFFER, name, data, len, NULL, 0, err);
+}
+
 int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name, int status,
                               const char *reason, kpiscan_error *err)
 {
@@ -574,6 +604,52 @@ size_t kpiscan_batch_count(const kpiscan_batch *b, int what)
     if (!b || what < 0 || what > KPISCAN_COUNT_BYTES)
         return 0;
     return atomic_load(&b->counts[what]);
+}
+
+char *kpiscan_batch_summary_json(const kpiscan_batch *b,
+                                 const kpiscan_pack *pack, double seconds)
+{
+    if (!b)
+        return NULL;
+    size_t n[KPISCAN_COUNT_BYTES + 1];
+    for (int i = 0; i <= KPISCAN_COUNT_BYTES; i++)
+        n[i] = kpiscan_batch_count(b, i);
+    kps_jw jw, *w = &jw;
+    kps_jw_init(w, 0);
+    kps_jw_object(w, NULL);
+    kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
+    kps_jw_object(w, "summary");
+    kps_jw_int(w, "records",
+               (long long)(n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS]));
+    kps_jw_int(w, "scanned", (long long)n[KPISCAN_COUNT_SCANNED]);
+    kps_jw_int(w, "errors", (long long)n[KPISCAN_COUNT_ERRORS]);
+    kps_jw_int(w, "skipped", (long long)n[KPISCAN_COUNT_SKIPPED]);
+    kps_jw_object(w, "levels");
+    kps_jw_int(w, "none", (long long)n[KPISCAN_COUNT_NONE]);
+    kps_jw_int(w, "junior", (long long)n[KPISCAN_COUNT_JUNIOR]);
+    kps_jw_int(w, "mid", (long long)n[KPISCAN_COUNT_MID]);
+    kps_jw_int(w, "senior", (long long)n[KPISCAN_COUNT_SENIOR]);
+    kps_jw_object_end(w);
+    kps_jw_int(w, "hidden_text", (long long)n[KPISCAN_COUNT_HIDDEN_TEXT]);
+    if (seconds >= 0) {
+        double files = seconds > 0 ? n[KPISCAN_COUNT_DELIVERED] / seconds : 0;
+        double mb = seconds > 0 ? n[KPISCAN_COUNT_BYTES] / 1e6 / seconds : 0;
+        kps_jw_object(w, "timing");
+        kps_jw_real(w, "seconds", round(seconds * 1000) / 1000);
+        kps_jw_real(w, "files_per_second", round(files * 10) / 10);
+        kps_jw_real(w, "mb_per_second", round(mb * 100) / 100);
+        kps_jw_object_end(w);
+    }
+    kps_jw_object_end(w);
+    if (pack) {
+        kps_jw_object(w, "pack");
+        kps_jw_string(w, "name", pack->name);
+        kps_jw_string(w, "version", pack->version);
+        kps_jw_string(w, "hash", pack->hash);
+        kps_jw_object_end(w);
+    }
+    kps_jw_object_end(w);
+    return kps_jw_finish(w);
 }
 
 /* ------------------------------------------------------------------ */

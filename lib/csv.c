@@ -18,13 +18,25 @@ const char *kpiscan_csv_header(void)
 
 /* Append one field, quoted when it holds a comma, quote, CR or LF.  Cells
  * starting with = + - @ are prefixed with a quote inside the field so a
- * spreadsheet does not run resume text as a formula (CSV injection). */
+ * spreadsheet does not run resume text as a formula (CSV injection).  The
+ * text rule of every output applies first: valid UTF-8, no control but
+ * LF and TAB (a file name can hold any byte). */
+static int field_clean(kps_buf *b, const char *s);
+
 static int field(kps_buf *b, const char *s, int first)
 {
     if (!first && kps_buf_putc(b, ','))
         return -1;
     if (!s)
         return 0;
+    char *clean = kps_clean_dup(s, KPS_CLEAN_TEXT);
+    int rc = clean ? field_clean(b, clean) : -1;
+    free(clean);
+    return rc;
+}
+
+static int field_clean(kps_buf *b, const char *s)
+{
     int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
                   !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
     int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
@@ -84,8 +96,8 @@ char *kpiscan_record_to_csv(const kpiscan_record *rec,
         const kpiscan_evidence *t = top_evidence(r);
         top[0] = '\0';
         if (t && excerpts)
-            snprintf(top, sizeof top, "%s@%zu:%zu \"%.900s\"", t->rule_id,
-                     t->line, t->column, t->text);
+            snprintf(top, sizeof top, "%s@%zu:%zu \"%.*s\"", t->rule_id,
+                     t->line, t->column, KPS_CUT(t->text, 900), t->text);
         else if (t)
             snprintf(top, sizeof top, "%s@%zu:%zu", t->rule_id, t->line,
                      t->column);

@@ -1703,6 +1703,7 @@ static int walk_part(const char *xml, size_t len, const char *name,
 
 typedef struct part_data {
     char *name;
+    long long entry; /* zip entry index: the identity of the part */
     part_kind kind;
     char *xml;
     size_t len;
@@ -1727,11 +1728,17 @@ static void docx_free(docx *dx)
     kps_zip_close(dx->zip);
 }
 
-/* Read part into the list unless it is absent or already listed. */
+/* Read part into the list unless it is absent or already listed.  Listed
+ * means the same zip entry, compared as the zip lookup compares names
+ * (case folded for DOCX): 256 relationship targets differing only in case
+ * used to read one 1 MiB entry 256 times (6.9 KB of DOCX, 270 MB). */
 static int add_part(docx *dx, const char *part, part_kind kind)
 {
+    long long entry = kps_zip_index(dx->zip, part);
+    if (entry < 0)
+        return KPISCAN_OK; /* a dangling relationship: Word ignores it too */
     for (size_t i = 0; i < dx->nparts; i++)
-        if (strcmp(dx->parts[i].name, part) == 0)
+        if (dx->parts[i].entry == entry)
             return KPISCAN_OK;
     char *xml;
     size_t len;
@@ -1751,6 +1758,7 @@ static int add_part(docx *dx, const char *part, part_kind kind)
         free(xml);
         return kps_fail(dx->err, KPISCAN_ERR_NOMEM, dx->name, "out of memory");
     }
+    p->entry = entry;
     p->kind = kind;
     p->xml = xml;
     p->len = len;
@@ -1795,7 +1803,8 @@ static int find_main(docx *dx, char **main_part, char **core_part)
         *main_part = kps_strdup("word/document.xml");
     else if (m) {
         rc = kps_fail(dx->err, KPISCAN_ERR_CORRUPT, dx->name,
-                      "corrupt DOCX: main part %.300s is missing", m);
+                      "corrupt DOCX: main part %.*s is missing",
+                      KPS_CUT(m, 300), m);
         rels_free(&pkg);
         return rc;
     } else {

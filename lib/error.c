@@ -117,21 +117,38 @@ const char *kpiscan_error_reason(const kpiscan_error *err)
     return err ? err->reason : "";
 }
 
+/* snprintf() into a fixed buffer, cut at a character boundary when the
+ * text does not fit (a long path of accented or CJK names would otherwise
+ * end in half a character, and every output built from it would be
+ * invalid UTF-8). */
+static void put_fixed(char *buf, size_t cap, const char *fmt, ...)
+    KPS_PRINTF(3, 4);
+
+static void put_fixed(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= cap)
+        buf[kps_utf8_trim_end(buf, strlen(buf))] = '\0';
+}
+
 static void compose(kpiscan_error *err)
 {
     char pos[600] = "";
     char rule[160] = "";
     if (err->file[0] && err->line && err->column)
-        snprintf(pos, sizeof pos, "%s:%zu:%zu: ", err->file, err->line,
-                 err->column);
+        put_fixed(pos, sizeof pos, "%s:%zu:%zu: ", err->file, err->line,
+                  err->column);
     else if (err->file[0] && err->line)
-        snprintf(pos, sizeof pos, "%s:%zu: ", err->file, err->line);
+        put_fixed(pos, sizeof pos, "%s:%zu: ", err->file, err->line);
     else if (err->file[0])
-        snprintf(pos, sizeof pos, "%s: ", err->file);
+        put_fixed(pos, sizeof pos, "%s: ", err->file);
     if (err->rule_id[0])
-        snprintf(rule, sizeof rule, "rule '%s': ", err->rule_id);
-    snprintf(err->message, sizeof err->message, "%s%s%s", pos, rule,
-             err->reason);
+        put_fixed(rule, sizeof rule, "rule '%s': ", err->rule_id);
+    put_fixed(err->message, sizeof err->message, "%s%s%s", pos, rule,
+              err->reason);
 }
 
 static int vfail(kpiscan_error *err, int status, const char *file, size_t line,
@@ -143,9 +160,11 @@ static int vfail(kpiscan_error *err, int status, const char *file, size_t line,
     err->status = status;
     err->line = line;
     err->column = column;
-    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
-    snprintf(err->rule_id, sizeof err->rule_id, "%s", rule_id ? rule_id : "");
-    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
+    put_fixed(err->file, sizeof err->file, "%s", file ? file : "");
+    put_fixed(err->rule_id, sizeof err->rule_id, "%s", rule_id ? rule_id : "");
+    int n = vsnprintf(err->reason, sizeof err->reason, fmt, ap);
+    if (n >= 0 && (size_t)n >= sizeof err->reason)
+        err->reason[kps_utf8_trim_end(err->reason, strlen(err->reason))] = '\0';
     compose(err);
     return status;
 }

@@ -26,11 +26,11 @@ static void put(out *o, const char *fmt, ...)
     o->bad |= kps_buf_append(&o->b, line, len) != 0;
 }
 
-/* Excerpt on one line, cut at 70 characters. */
+/* Excerpt on one line, cut at 70 bytes, never inside a character. */
 static void put_excerpt(out *o, const char *text)
 {
     char s[80];
-    snprintf(s, sizeof s, "%.70s", text);
+    snprintf(s, sizeof s, "%.*s", KPS_CUT(text, 70), text);
     for (char *p = s; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
@@ -98,7 +98,7 @@ char *kpiscan_result_explain(const kpiscan_result *res,
         if (excerpts)
             put_excerpt(&o, sp->text);
         if (excerpts && sp->job)
-            put(&o, "\n           job: %.100s", sp->job);
+            put(&o, "\n           job: %.*s", KPS_CUT(sp->job, 100), sp->job);
         put(&o, "\n");
     }
     if (res->nmerged) {

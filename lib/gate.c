@@ -279,7 +279,8 @@ static int append_evidence(kps_buf *b, const kpiscan_result *r, int excerpts)
         if (len < 0 || kps_buf_append(b, line, strlen(line)))
             return -1;
         if (excerpts) {
-            snprintf(line, sizeof line, " \"%.200s\"", e->text);
+            snprintf(line, sizeof line, " \"%.*s\"", KPS_CUT(e->text, 200),
+                     e->text);
             for (char *p = line; *p; p++)
                 if (*p == '\n' || *p == '\r' || *p == '\t')
                     *p = ' ';
@@ -444,6 +445,37 @@ static char *first_line(const char *s)
     return kps_strndup(s, nl ? (size_t)(nl - s) : strlen(s));
 }
 
+/* Every string reaches the XML through these: XML 1.0 cannot carry most
+ * C0 controls, U+FFFE or U+FFFF, and libxml2's writer passes them through
+ * (and invalid UTF-8 too), leaving a file no CI system can read.  A file
+ * name, a DOCX relationship or a resume's text can hold any of them. */
+static int wattr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    char *clean = kps_clean_dup(value, KPS_CLEAN_XML);
+    int rc = clean
+                 ? xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean)
+                 : -1;
+    free(clean);
+    return rc;
+}
+
+static int wstring(xmlTextWriterPtr w, const char *s)
+{
+    char *clean = kps_clean_dup(s, KPS_CLEAN_XML);
+    int rc = clean ? xmlTextWriterWriteString(w, BAD_CAST clean) : -1;
+    free(clean);
+    return rc;
+}
+
+static int welement(xmlTextWriterPtr w, const char *name, const char *s)
+{
+    char *clean = kps_clean_dup(s, KPS_CLEAN_XML);
+    int rc = clean ? xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean)
+                   : -1;
+    free(clean);
+    return rc;
+}
+
 char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
 {
     if (!j)
@@ -468,16 +500,14 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
     bad |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
     bad |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
     bad |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-    bad |=
-        xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST j->suite) < 0;
+    bad |= wattr(w, "name", j->suite) < 0;
     snprintf(num, sizeof num, "%zu", j->n);
-    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+    bad |= wattr(w, "tests", num) < 0;
     snprintf(num, sizeof num, "%zu", failures);
-    bad |=
-        xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
+    bad |= wattr(w, "failures", num) < 0;
     snprintf(num, sizeof num, "%zu", errors);
-    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
-    bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "skipped", BAD_CAST "0") < 0;
+    bad |= wattr(w, "errors", num) < 0;
+    bad |= wattr(w, "skipped", "0") < 0;
     if (pack) {
         bad |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
         const char *props[][2] = {{"pack.name", pack->name},
@@ -485,10 +515,8 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
                                   {"pack.sha256", pack->hash}};
         for (size_t i = 0; i < 3; i++) {
             bad |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-                                               BAD_CAST props[i][0]) < 0;
-            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "value",
-                                               BAD_CAST props[i][1]) < 0;
+            bad |= wattr(w, "name", props[i][0]) < 0;
+            bad |= wattr(w, "value", props[i][1]) < 0;
             bad |= xmlTextWriterEndElement(w) < 0;
         }
         bad |= xmlTextWriterEndElement(w) < 0;
@@ -496,32 +524,25 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
     for (size_t i = 0; i < j->n && !bad; i++) {
         const junit_case *c = &j->cases[i];
         bad |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
-        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
-                                           BAD_CAST c->classname) < 0;
-        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
-                                           BAD_CAST c->name) < 0;
-        bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "file",
-                                           BAD_CAST c->file) < 0;
+        bad |= wattr(w, "classname", c->classname) < 0;
+        bad |= wattr(w, "name", c->name) < 0;
+        bad |= wattr(w, "file", c->file) < 0;
         const char *body = c->failure ? c->failure : c->error;
         if (body) {
             char *msg = first_line(body);
             bad |= !msg;
             bad |= xmlTextWriterStartElement(
                        w, BAD_CAST(c->failure ? "failure" : "error")) < 0;
-            bad |= xmlTextWriterWriteAttribute(w, BAD_CAST "message",
-                                               BAD_CAST(msg ? msg : "")) < 0;
-            bad |= xmlTextWriterWriteAttribute(
-                       w, BAD_CAST "type",
-                       BAD_CAST(c->failure ? "kpiscan.gate"
-                                           : "kpiscan.input")) < 0;
-            bad |= xmlTextWriterWriteString(w, BAD_CAST body) < 0;
+            bad |= wattr(w, "message", (msg ? msg : "")) < 0;
+            bad |= wattr(w, "type",
+                         (c->failure ? "kpiscan.gate" : "kpiscan.input")) < 0;
+            bad |= wstring(w, body) < 0;
             bad |= xmlTextWriterEndElement(w) < 0;
             free(msg);
         } else if (c->level) {
             char out[64];
             snprintf(out, sizeof out, "level: %s", c->level);
-            bad |= xmlTextWriterWriteElement(w, BAD_CAST "system-out",
-                                             BAD_CAST out) < 0;
+            bad |= welement(w, "system-out", out) < 0;
         }
         bad |= xmlTextWriterEndElement(w) < 0;
     }
@@ -540,7 +561,7 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
 
 /* Workflow-command escaping: data escapes %, CR, LF; properties also
  * escape ':' and ','. */
-static int gh_escape(kps_buf *b, const char *s, int property)
+static int gh_escape_clean(kps_buf *b, const char *s, int property)
 {
     for (; *s; s++) {
         const char *rep = NULL;
@@ -556,6 +577,19 @@ static int gh_escape(kps_buf *b, const char *s, int property)
             return -1;
     }
     return 0;
+}
+
+/* The same after the text rule of every output: invalid UTF-8 and
+ * controls other than line breaks become U+FFFD, so an annotation cannot
+ * carry a terminal escape sequence into a CI log. */
+static int gh_escape(kps_buf *b, const char *s, int property)
+{
+    kps_buf clean = {0};
+    int rc = kps_buf_reserve(&clean, 1) ||
+             kps_buf_put_clean(&clean, s, strlen(s), KPS_CLEAN_TEXT) ||
+             gh_escape_clean(b, clean.data, property);
+    kps_buf_free(&clean);
+    return rc ? -1 : 0;
 }
 
 static int gh_line(kps_buf *b, const char *kind, const char *file, size_t line,

@@ -289,6 +289,10 @@ void kps_jw_object_end(kps_jw *w);
 void kps_jw_array(kps_jw *w, const char *key);
 void kps_jw_array_end(kps_jw *w);
 void kps_jw_string(kps_jw *w, const char *key, const char *s);
+/* "file": name, and when name is not valid UTF-8 (a file name with stray
+ * bytes) also "file_bytes": its bytes in lower-case hex, since "file"
+ * then carries U+FFFD for them and could not be tied to the file. */
+void kps_jw_file(kps_jw *w, const char *name);
 void kps_jw_int(kps_jw *w, const char *key, long long v);
 void kps_jw_real(kps_jw *w, const char *key, double v);
 /* v rounded to at most 4 decimals: written as kps_jw_real() would write
@@ -343,6 +347,34 @@ size_t kps_utf8_seq_len(const unsigned char *s, size_t len);
  * and stores the code point. */
 size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 char *kps_strdup(const char *s);
+
+/* One rule for every output (docs/output.md): strings are cut at
+ * character boundaries, and what a format cannot carry is replaced.
+ * kps_utf8_cut(): the largest length <= max that does not end inside a
+ * UTF-8 sequence of s[0..len). */
+size_t kps_utf8_cut(const char *s, size_t len, size_t max);
+/* For printf: "%.*s", KPS_CUT(s, 200), s prints at most 200 bytes of s
+ * and never half a character. */
+#define KPS_CUT(s, max) ((int)kps_utf8_cut((s), strlen(s), (max)))
+/* len without an incomplete UTF-8 sequence at the end of s[0..len): for a
+ * fixed buffer that snprintf() filled and cut. */
+size_t kps_utf8_trim_end(const char *s, size_t len);
+/* Append s[0..n) to b with each byte that is not part of valid UTF-8
+ * replaced by U+FFFD, and, by mode:
+ *   KPS_CLEAN_UTF8  nothing else (JSON, which escapes controls itself);
+ *   KPS_CLEAN_TEXT  C0 controls but LF and TAB, DEL and C1 controls
+ *                   (U+0080..U+009F) replaced by U+FFFD: a terminal or a
+ *                   text file gets no escape sequence;
+ *   KPS_CLEAN_XML   as TEXT, and U+FFFE, U+FFFF too (XML 1.0 forbids
+ *                   them and most C0 controls; C1 it only discourages).
+ * Returns 0, or -1 when out of memory. */
+#define KPS_CLEAN_UTF8 0
+#define KPS_CLEAN_TEXT 1
+#define KPS_CLEAN_XML 2
+int kps_buf_put_clean(kps_buf *b, const char *s, size_t n, int mode);
+/* NUL-terminated copy of s cleaned as above (malloc'd), NULL when out of
+ * memory.  s NULL gives "". */
+char *kps_clean_dup(const char *s, int mode);
 /* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
 double kps_parse_decimal(const char *s, char **end);
 char *kps_strndup(const char *s, size_t n);
@@ -372,6 +404,14 @@ struct kpiscan_options {
 void kps_options_resolve(const kpiscan_options *opts, kpiscan_options *out);
 /* Today's date (UTC) as year, month, day. */
 void kps_today(int *year, int *month, int *day);
+/* The one check for every date the library takes as an as-of date (the
+ * option, a DOCX or ODT last-saved date): 1 when year-month-day is in the
+ * calendar and within KPS_DATE_MIN_YEAR .. KPS_DATE_MAX_YEAR, else 0.
+ * The lower bound is the timeline's earliest plausible year (MIN_YEAR in
+ * timeline.c), which refuses an earlier as-of date. */
+#define KPS_DATE_MIN_YEAR 1950
+#define KPS_DATE_MAX_YEAR 2200
+int kps_date_valid(int year, int month, int day);
 
 /* ------------------------------------------------------------------ */
 /* Packs (pack.c)                                                      */
@@ -436,10 +476,23 @@ typedef struct kps_hit {
 typedef struct kps_hits {
     kps_hit *v;
     size_t n, cap;
+    /* Set by the caller: keep only the first `keep` hits in (start, rule)
+     * order, 0 = all.  Memory then stays under 2 x keep hits whatever the
+     * pack; `dropped` counts the hits found past them. */
+    size_t keep;
+    size_t dropped;
 } kps_hits;
 
+/* Match work a scan may spend in all, in units of PCRE2's match limit
+ * counter: KPS_MATCH_BUDGET_CALLS full-limit calls.  See match.c. */
+#define KPS_MATCH_BUDGET_CALLS 1000u
+/* The limit a call is tried with first; a call that reaches it is run
+ * again with ten times the limit, up to the match limit.  See match.c. */
+#define KPS_MATCH_FIRST_LIMIT 100u
+
 /* Run every rule of pack over text (valid UTF-8), appending hits sorted
- * by (start, rule).  Fails with KPISCAN_ERR_MATCH_LIMIT naming the rule. */
+ * by (start, rule).  Fails with KPISCAN_ERR_MATCH_LIMIT naming the rule
+ * when one call reaches match_limit or the scan spends its budget. */
 int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
                   unsigned long match_limit, const char *name, kps_hits *out,
                   kpiscan_error *err);

@@ -12,9 +12,11 @@
  *   - members in the order written;
  *   - strings: '"', '\' and the C0 controls escaped (\b \f \n \r \t, the
  *     others as \u00XX with upper-case hex), everything else as it is
- *     (UTF-8).  A string that is not valid UTF-8 is written as "" (the
- *     texts are valid by construction; this keeps the output valid JSON
- *     whatever happens);
+ *     (UTF-8).  In a string that is not valid UTF-8 each invalid byte is
+ *     written as U+FFFD: JSON has no raw bytes (a lone surrogate escape
+ *     would break parsers such as jansson), and the rest of the string
+ *     stays readable; where the bytes matter (a file name) the record
+ *     carries them in hex beside it (docs/output.md);
  *   - reals: 10 significant digits ("%.10g"), always with a '.' or an
  *     exponent (2 is written 2.0), exponent without '+' or leading zeros
  *     (1e-7), '.' whatever the locale; NaN and infinities, which JSON
@@ -54,8 +56,15 @@ static void put_string(kps_jw *w, const char *s)
         s = "";
     size_t len = strlen(s);
     if (kps_utf8_valid_prefix((const unsigned char *)s, len) != len) {
-        s = "";
-        len = 0;
+        kps_buf clean = {0};
+        if (kps_buf_put_clean(&clean, s, len, KPS_CLEAN_UTF8) != 0) {
+            kps_buf_free(&clean);
+            w->failed = 1;
+            return;
+        }
+        put_string(w, clean.data);
+        kps_buf_free(&clean);
+        return;
     }
     if (w->failed || kps_buf_reserve(&w->buf, len + 2) != 0) {
         w->failed = 1;
@@ -86,6 +95,29 @@ static void put_string(kps_jw *w, const char *s)
     }
     put(w, s + run, len - run);
     putc_(w, '"');
+}
+
+void kps_jw_file(kps_jw *w, const char *name)
+{
+    if (!name)
+        name = "";
+    size_t len = strlen(name);
+    kps_jw_string(w, "file", name);
+    if (kps_utf8_valid_prefix((const unsigned char *)name, len) == len)
+        return;
+    kps_buf hex = {0};
+    static const char digits[] = "0123456789abcdef";
+    int bad = kps_buf_reserve(&hex, 2 * len);
+    for (size_t i = 0; i < len && !bad; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bad = kps_buf_putc(&hex, digits[c >> 4]) ||
+              kps_buf_putc(&hex, digits[c & 15]);
+    }
+    if (bad)
+        w->failed = 1;
+    else
+        kps_jw_string(w, "file_bytes", hex.data);
+    kps_buf_free(&hex);
 }
 
 /* Separator, newline and indent before a value, then its key. */

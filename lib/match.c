@@ -17,7 +17,20 @@
  * ended, so the hits are exactly those of running every rule over the
  * whole text: kps_match_all_bruteforce(), kept as the reference.  The one
  * difference: PCRE2's match limit counts per call, so a rule that hits the
- * limit over the whole text may not hit it on the shorter searches. */
+ * limit over the whole text may not hit it on the shorter searches.
+ *
+ * The match limit bounds one call, and every match starts a new call: a
+ * rule that backtracks just under the limit at every position and then
+ * matches one character made 1 MB cost minutes.  So a scan also has a
+ * budget for all its calls, in the units of PCRE2's own counter, so that
+ * whether it runs out depends on the pack and the text, never on the
+ * clock or the machine.  PCRE2 does not say how much of the limit a call
+ * used, only whether it reached it, so each call is tried with a low
+ * limit (KPS_MATCH_FIRST_LIMIT) and, when it reaches that, again with ten
+ * times as much, up to the match limit; the scan is charged the limits it
+ * tried.  The charge is at least the work done and, past the first limit,
+ * at most about eleven times it; the repeated work costs at most a ninth
+ * more.  Ordinary rules finish under the first limit at every call. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -34,8 +47,36 @@
 #define JIT_STACK_START (32 * 1024)
 #define JIT_STACK_MAX (1024 * 1024)
 
-static int hits_push(kps_hits *h, size_t rule, size_t start, size_t end)
+static int hit_cmp(const void *a, const void *b);
+
+/* Keep the first h->keep hits in (start, rule) order and count the rest:
+ * sort, cut, and remember the last kept hit, past which a new hit can
+ * only be dropped. */
+static void hits_compact(kps_hits *h, kps_hit *cut)
 {
+    qsort(h->v, h->n, sizeof *h->v, hit_cmp);
+    if (h->n > h->keep) {
+        h->dropped += h->n - h->keep;
+        h->n = h->keep;
+    }
+    if (h->n == h->keep)
+        *cut = h->v[h->n - 1];
+}
+
+static int hits_push(kps_hits *h, kps_hit *cut, size_t rule, size_t start,
+                     size_t end)
+{
+    if (h->keep) {
+        /* Rules run in index order, so a later hit at the cut's start
+         * sorts after it too. */
+        if (cut->end &&
+            (start > cut->start || (start == cut->start && rule > cut->rule))) {
+            h->dropped++;
+            return 0;
+        }
+        if (h->n >= 2 * h->keep)
+            hits_compact(h, cut);
+    }
     if (h->n == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 64;
         kps_hit *v = realloc(h->v, cap * sizeof *v);
@@ -83,17 +124,19 @@ typedef struct matcher {
     const char *name;
     kpiscan_error *err;
     kps_hits *out;
+    kps_hit cut;               /* last hit kept once out->keep is reached */
+    uint32_t limit;            /* the match limit of one call */
+    unsigned long long budget; /* match work left for the scan */
 } matcher;
 
 static int matcher_init(matcher *M, unsigned long match_limit)
 {
+    M->limit = (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit);
+    M->budget = (unsigned long long)M->limit * KPS_MATCH_BUDGET_CALLS;
     M->md = pcre2_match_data_create(1, NULL);
     M->mctx = pcre2_match_context_create(NULL);
     if (!M->md || !M->mctx)
         return kps_fail(M->err, KPISCAN_ERR_NOMEM, M->name, "out of memory");
-    pcre2_set_match_limit(
-        M->mctx,
-        (uint32_t)(match_limit > UINT32_MAX ? UINT32_MAX : match_limit));
     /* The interpreter (used when JIT is unavailable) honours these; JIT
      * ignores them and is bounded by the match limit and its stack. */
     pcre2_set_depth_limit(M->mctx, 10000);
@@ -183,17 +226,34 @@ static int starts_inside_word(const char *text, size_t s)
     return s >= 2 && t[s - 1] == '-' && is_alnum_ascii(t[s - 2]);
 }
 
-/* Matches of rule r whose start lies in [*start, limit] (limit SIZE_MAX:
- * anywhere), in order, each search resuming where the previous match
- * ended: exactly the matches a search over the whole text finds there.
- * *start is advanced past them.  code must be compiled with
- * PCRE2_USE_OFFSET_LIMIT when limit is not SIZE_MAX. */
-static int match_span(matcher *M, const pcre2_code *code, size_t r,
-                      const kps_rule *rule, size_t *start, size_t limit)
+static int budget_spent(matcher *M, const kps_rule *rule)
 {
-    pcre2_set_offset_limit(M->mctx, limit == SIZE_MAX ? PCRE2_UNSET : limit);
-    while (*start <= M->len && *start <= limit) {
-        int m = pcre2_match(code, (PCRE2_SPTR)M->text, M->len, *start,
+    return kps_fail_at(M->err, KPISCAN_ERR_MATCH_LIMIT, M->name, 0, 0, rule->id,
+                       "pattern match budget spent: the rules' searches in "
+                       "this document needed more than %u x match_limit "
+                       "(%llu steps of PCRE2's match counter)",
+                       KPS_MATCH_BUDGET_CALLS,
+                       (unsigned long long)M->limit * KPS_MATCH_BUDGET_CALLS);
+}
+
+/* One pcre2_match() under the per-call limit and the scan's budget, with
+ * the rising limits described at the top. */
+static int match_once(matcher *M, const pcre2_code *code, const kps_rule *rule,
+                      size_t start, int *rc)
+{
+    uint32_t try =
+        KPS_MATCH_FIRST_LIMIT < M->limit ? KPS_MATCH_FIRST_LIMIT : M->limit;
+    for (;;) {
+        int capped = 0;
+        if (try > M->budget) {
+            try = (uint32_t)M->budget;
+            capped = 1;
+        }
+        if (!try)
+            return budget_spent(M, rule);
+        M->budget -= try;
+        pcre2_set_match_limit(M->mctx, try);
+        int m = pcre2_match(code, (PCRE2_SPTR)M->text, M->len, start,
                             PCRE2_NO_UTF_CHECK, M->md, M->mctx);
         if (m == PCRE2_ERROR_JIT_STACKLIMIT && !M->stack) {
             /* The same search with the full stack: what it would have
@@ -206,6 +266,31 @@ static int match_span(matcher *M, const pcre2_code *code, size_t r,
             pcre2_jit_stack_assign(M->mctx, NULL, M->stack);
             continue;
         }
+        if (m == PCRE2_ERROR_MATCHLIMIT && try < M->limit) {
+            if (capped)
+                return budget_spent(M, rule);
+            try = try > M->limit / 10 ? M->limit : try * 10;
+            continue;
+        }
+        *rc = m;
+        return KPISCAN_OK;
+    }
+}
+
+/* Matches of rule r whose start lies in [*start, limit] (limit SIZE_MAX:
+ * anywhere), in order, each search resuming where the previous match
+ * ended: exactly the matches a search over the whole text finds there.
+ * *start is advanced past them.  code must be compiled with
+ * PCRE2_USE_OFFSET_LIMIT when limit is not SIZE_MAX. */
+static int match_span(matcher *M, const pcre2_code *code, size_t r,
+                      const kps_rule *rule, size_t *start, size_t limit)
+{
+    pcre2_set_offset_limit(M->mctx, limit == SIZE_MAX ? PCRE2_UNSET : limit);
+    while (*start <= M->len && *start <= limit) {
+        int m = 0;
+        int rc = match_once(M, code, rule, *start, &m);
+        if (rc)
+            return rc;
         if (m == PCRE2_ERROR_NOMATCH)
             return KPISCAN_OK;
         if (m < 0)
@@ -229,7 +314,7 @@ static int match_span(matcher *M, const pcre2_code *code, size_t r,
             *start = s + char_len(M->text, M->len, s);
             continue;
         }
-        if (hits_push(M->out, r, s, e))
+        if (hits_push(M->out, &M->cut, r, s, e))
             return kps_fail(M->err, KPISCAN_ERR_NOMEM, M->name,
                             "out of memory");
         *start = e;
@@ -295,6 +380,10 @@ static int match_rules(const kpiscan_pack *pack, const kps_prefilter *pf,
     }
     if (!rc && out->n > 1)
         qsort(out->v, out->n, sizeof *out->v, hit_cmp);
+    if (!rc && out->keep && out->n > out->keep) {
+        out->dropped += out->n - out->keep;
+        out->n = out->keep;
+    }
     kps_pf_scan_free(&st);
     matcher_free(&M);
     return rc;

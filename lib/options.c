@@ -74,11 +74,17 @@ static int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
+int kps_date_valid(int year, int month, int day)
+{
+    return year >= KPS_DATE_MIN_YEAR && year <= KPS_DATE_MAX_YEAR &&
+           month >= 1 && month <= 12 && day >= 1 &&
+           day <= days_in_month(year, month);
+}
+
 int kpiscan_options_set_as_of(kpiscan_options *opts, int year, int month,
                               int day)
 {
-    if (!opts || year < 1900 || year > 2200 || month < 1 || month > 12 ||
-        day < 1 || day > days_in_month(year, month))
+    if (!opts || !kps_date_valid(year, month, day))
         return KPISCAN_ERR_ARGUMENT;
     opts->as_of_set = 1;
     opts->as_of_year = year;

@@ -28,8 +28,12 @@ extern const size_t kps_default_pack_yaml_len;
  * with this option; compiling every rule with it once saves a second
  * compile per rule (window_code() in prefilter.c).  Without a limit set
  * it changes nothing. */
+/* PCRE2_NEVER_BACKSLASH_C: \C matches one byte even in UTF mode, so a
+ * rule could split a character and hand the rest of the library (offsets,
+ * excerpts, columns) half of one. */
 #define PCRE2_FLAGS                                                            \
-    (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT)
+    (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT |         \
+     PCRE2_NEVER_BACKSLASH_C)
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
@@ -304,6 +308,37 @@ static int compile_rule(const kps_rule *r, pcre2_code **out, int *errcode,
     return *out ? 0 : -1;
 }
 
+/* Start-of-pattern settings a pack may not make.  The library sets the
+ * limits of every search (match limit, budget, depth and heap) and relies
+ * on JIT for speed; (*LIMIT_MATCH=N) and friends could only lower them
+ * (every search failing), (*NO_JIT) would make each step of the budget
+ * several times slower.  Other start items ((*UTF), (*UCP), newline and
+ * \R conventions, (*NOTEMPTY)) change nothing the library relies on:
+ * UTF and UCP are always on and cannot be turned off from a pattern.
+ * Returns the item refused, or NULL. */
+static const char *refused_start_item(const char *re)
+{
+    static const char *const refused[] = {
+        "(*NO_JIT)",     "(*LIMIT_MATCH=",     "(*LIMIT_DEPTH=",
+        "(*LIMIT_HEAP=", "(*LIMIT_RECURSION=",
+    };
+    /* Start items are only recognised at the very start, one after the
+     * other: (*NAME) or (*NAME=digits). */
+    while (re[0] == '(' && re[1] == '*') {
+        for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+            if (strncmp(re, refused[i], strlen(refused[i])) == 0)
+                return refused[i];
+        const char *p = re + 2;
+        while ((*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '=' ||
+               (*p >= '0' && *p <= '9'))
+            p++;
+        if (*p != ')')
+            break;
+        re = p + 1;
+    }
+    return NULL;
+}
+
 static int parse_examples(loader *L, yaml_node_t *n, kps_rule *r)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -463,9 +498,24 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
                            "regex error at offset %lu: %s",
                            (unsigned long)erroffset, (const char *)msg);
     }
-    uint32_t minlength = 0;
+    uint32_t minlength = 0, unused;
     pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlength);
+    /* A limit set in the pattern is reported by pattern_info whatever
+     * spelling reached it; the text check above names the item. */
+    const char *refused = refused_start_item(r->regex);
+    if (!refused &&
+        (pcre2_pattern_info(code, PCRE2_INFO_MATCHLIMIT, &unused) == 0 ||
+         pcre2_pattern_info(code, PCRE2_INFO_DEPTHLIMIT, &unused) == 0 ||
+         pcre2_pattern_info(code, PCRE2_INFO_HEAPLIMIT, &unused) == 0))
+        refused = "a (*LIMIT_...) setting";
     pcre2_code_free(code);
+    if (refused)
+        return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
+                         "regex uses %s%s: packs may not change the match "
+                         "limits or turn off JIT (the library sets them for "
+                         "every scan)",
+                         refused,
+                         refused[strlen(refused) - 1] == '=' ? "N)" : "");
     if (minlength == 0)
         return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
                          "regex can match an empty string");
@@ -639,10 +689,130 @@ static int parse_root(loader *L, yaml_node_t *root, parsed_pack *out)
     return KPISCAN_OK;
 }
 
+/* libyaml keeps one "possible simple key" per open flow collection and
+ * looks at all of them for every token, so a pack of N nested flow brackets
+ * costs N^2: 20,000 levels take a second, a 2 MB pack of them hours, all
+ * before a single check of ours could run.  Block nesting (indentation,
+ * "- - - x") was measured linear.  A real pack needs two or three flow
+ * levels, if any; this limit is far above that and far below the cost. */
+#define MAX_FLOW_DEPTH 64
+
+/* Find the deepest flow nesting in the YAML bytes, without parsing: flow
+ * brackets count where a YAML node may start (line start, after "- ",
+ * "? ", ": ", and anywhere inside a flow collection, where plain scalars
+ * cannot contain them); quoted scalars, comments and block scalars ("|",
+ * ">") are skipped, so a regex such as \b[a-z]{2}\b in a plain or quoted
+ * scalar is not counted.  Where the guess errs (odd but valid YAML) it
+ * only counts more brackets than there are, and the limit is far above
+ * any real pack.  Returns 0, or fails with the line and column of the
+ * bracket past the limit. */
+static int check_flow_depth(const char *data, size_t len, const char *file,
+                            kpiscan_error *err)
+{
+    size_t depth = 0, line = 1, col = 1;
+    int node_start = 1;     /* a node may begin at the next non-space */
+    long block_indent = -1; /* inside a block scalar: its parent's indent */
+    long indent = 0;        /* indentation of the current line */
+    int at_line_start = 1;
+    for (size_t i = 0; i < len; i++, col++) {
+        char c = data[i];
+        if (c == '\n') {
+            line++;
+            col = 0;
+            at_line_start = 1;
+            indent = 0;
+            if (!depth)
+                node_start = 1;
+            continue;
+        }
+        if (at_line_start) {
+            if (c == ' ') {
+                indent++;
+                continue;
+            }
+            at_line_start = 0;
+            if (block_indent >= 0) {
+                if (indent > block_indent) {
+                    /* block scalar content: skip the line */
+                    while (i + 1 < len && data[i + 1] != '\n')
+                        i++;
+                    continue;
+                }
+                block_indent = -1;
+            }
+        }
+        if (c == ' ' || c == '\t' || c == '\r')
+            continue;
+        if (c == '#' && (i == 0 || data[i - 1] == ' ' || data[i - 1] == '\t' ||
+                         data[i - 1] == '\n')) {
+            while (i + 1 < len && data[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if (node_start && (c == '\'' || c == '"')) {
+            /* A quoted scalar, possibly over several lines. */
+            for (i++; i < len; i++, col++) {
+                if (data[i] == '\n') {
+                    line++;
+                    col = 0;
+                } else if (c == '"' && data[i] == '\\' && i + 1 < len &&
+                           data[i + 1] != '\n') {
+                    i++;
+                    col++;
+                } else if (data[i] == c) {
+                    break;
+                }
+            }
+            node_start = 0;
+            continue;
+        }
+        if (node_start && !depth && (c == '|' || c == '>')) {
+            block_indent = indent;
+            while (i + 1 < len && data[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if ((c == '[' || c == '{') && (node_start || depth)) {
+            if (++depth > MAX_FLOW_DEPTH)
+                return kps_fail_at(err, KPISCAN_ERR_LIMIT, file, line, col,
+                                   NULL,
+                                   "YAML flow collections ('[', '{') nested "
+                                   "deeper than %d levels",
+                                   MAX_FLOW_DEPTH);
+            node_start = 1;
+            continue;
+        }
+        if (depth && (c == ']' || c == '}')) {
+            depth--;
+            node_start = 0;
+            continue;
+        }
+        if (depth && c == ',') {
+            node_start = 1;
+            continue;
+        }
+        if ((c == '-' || c == '?' || c == ':') &&
+            (i + 1 == len || data[i + 1] == ' ' || data[i + 1] == '\n' ||
+             data[i + 1] == '\r' || data[i + 1] == '\t' ||
+             (depth && (data[i + 1] == ',' || data[i + 1] == ']' ||
+                        data[i + 1] == '}')))) {
+            node_start = 1;
+            continue;
+        }
+        if (!depth && !node_start)
+            continue; /* inside a plain scalar in block context */
+        node_start = 0;
+    }
+    return KPISCAN_OK;
+}
+
 static int parse_pack(const char *data, size_t len, const char *file,
                       parsed_pack *out, kpiscan_error *err)
 {
     memset(out, 0, sizeof *out);
+    int depth_rc = check_flow_depth(data, len, file, err);
+    if (depth_rc)
+        return depth_rc;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser))
@@ -1113,6 +1283,54 @@ static int rule_matches_phrase(const kps_rule *r, const char *phrase,
     if (rc == PCRE2_ERROR_NOMATCH)
         return 0;
     return rc >= 0 ? 1 : -1;
+}
+
+/* Ordinary resume text in English and other languages, with digits,
+ * punctuation, accents, CJK and line breaks, for the density check. */
+static const char density_sample[] =
+    "Jane Doe\n"
+    "Senior Data Analyst - Acme GmbH (2019 - present)\n"
+    "* Defined 12 KPIs for the sales team and cut churn by 8% in a year.\n"
+    "* Built weekly dashboards (Tableau, SQL); reported to the CFO.\n"
+    "Previous: Junior Analyst, Widgets Inc., 03/2016 to 12/2018.\n"
+    "Education: M.Sc. Statistics, Universit\xc3\xa9"
+    " de Lyon, 2015.\n"
+    "Languages: English, Fran\xc3\xa7"
+    "ais, Deutsch, \xe6\x97\xa5\xe6\x9c\xac"
+    "\xe8\xaa\x9e.\n"
+    "Contact: jane.doe@example.com | +49 30 1234567\n";
+
+int kpiscan_pack_rule_match_density(const kpiscan_pack *pack, size_t i)
+{
+    const kps_rule *r = rule_at(pack, i);
+    if (!r)
+        return KPISCAN_ERR_ARGUMENT;
+    kps_limits lim;
+    kps_limits_default(&lim);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    pcre2_match_context *mctx = pcre2_match_context_create(NULL);
+    if (!md || !mctx) {
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mctx);
+        return KPISCAN_ERR_NOMEM;
+    }
+    pcre2_set_match_limit(mctx, (uint32_t)lim.match_limit);
+    size_t len = sizeof density_sample - 1, positions = 0, hits = 0;
+    int rc = KPISCAN_OK;
+    for (size_t at = 0; at < len && !rc; at++) {
+        if (((unsigned char)density_sample[at] & 0xC0) == 0x80)
+            continue; /* not the start of a character */
+        positions++;
+        int m = pcre2_match(r->code, (PCRE2_SPTR)density_sample, len, at,
+                            PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, mctx);
+        if (m >= 0)
+            hits++;
+        else if (m != PCRE2_ERROR_NOMATCH)
+            rc = KPISCAN_ERR_MATCH_LIMIT;
+    }
+    pcre2_match_context_free(mctx);
+    pcre2_match_data_free(md);
+    return rc ? rc : (int)((hits * 100 + positions / 2) / positions);
 }
 
 int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)

@@ -484,7 +484,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
 
     kps_jw_object(w, NULL);
     kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
-    kps_jw_string(w, "file", res->name);
+    kps_jw_file(w, res->name);
     kps_jw_string(w, "status", "ok");
     kps_jw_string(w, "format", res->format);
     kps_jw_object(w, "pack");
@@ -582,7 +582,7 @@ char *kps_failure_json(const char *name, const kpiscan_error *err,
     kps_jw_init(w, (flags & KPISCAN_JSON_PRETTY) != 0);
     kps_jw_object(w, NULL);
     kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
-    kps_jw_string(w, "file", name ? name : "<buffer>");
+    kps_jw_file(w, name ? name : "<buffer>");
     kps_jw_string(w, "status", status_word);
     if (pack) {
         kps_jw_object(w, "pack");

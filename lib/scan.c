@@ -792,6 +792,9 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
         kps_fail(err, rc, name, "%s", kpiscan_strerror(rc));
         goto done;
     }
+    /* The matcher holds at most twice the evidence limit: a pack of rules
+     * matching every character cannot make it hold millions of hits. */
+    hits.keep = o.limits.max_evidence;
     rc = kps_match_all(pack, norm.text, norm.len, o.limits.match_limit, name,
                        &hits, err);
     if (rc)
@@ -822,10 +825,7 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     /* Matches past the evidence limit are dropped (hits are in text
      * order): the result reports how many, in a red flag. */
     res->max_evidence = o.limits.max_evidence;
-    if (hits.n > o.limits.max_evidence) {
-        res->ev_dropped = hits.n - o.limits.max_evidence;
-        hits.n = o.limits.max_evidence;
-    }
+    res->ev_dropped = hits.dropped;
     if (!res->name || !res->pack_name || !res->pack_version ||
         build_evidence(res, pack,
                        &(kps_doc){.text = res->text,

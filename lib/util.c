@@ -119,6 +119,85 @@ size_t kps_utf8_valid_prefix(const unsigned char *s, size_t len)
     return i;
 }
 
+size_t kps_utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t cut = max;
+    /* Back off over continuation bytes to the start of the character
+     * that crosses max; that character is left out whole. */
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
+size_t kps_utf8_trim_end(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t p = len;
+    /* The start of the last character: at most three continuation bytes
+     * back. */
+    while (p > 0 && len - p < 3 && (u[p - 1] & 0xC0) == 0x80)
+        p--;
+    if (p == 0 || u[p - 1] < 0xC0)
+        return len; /* ASCII or stray continuation bytes: nothing cut */
+    p--;
+    return utf8_seq_len(u + p, len - p) == len - p ? len : p;
+}
+
+static int replaced(uint32_t cp, int mode)
+{
+    if (mode == KPS_CLEAN_UTF8)
+        return 0;
+    if (cp < 0x20)
+        return cp != '\n' && cp != '\t';
+    if (cp >= 0x7F && cp <= 0x9F)
+        return 1;
+    return mode == KPS_CLEAN_XML && (cp == 0xFFFE || cp == 0xFFFF);
+}
+
+int kps_buf_put_clean(kps_buf *b, const char *s, size_t n, int mode)
+{
+    static const char fffd[] = "\xEF\xBF\xBD";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* bytes before i that go out as they are */
+    size_t i = 0;
+    if (kps_buf_reserve(b, n))
+        return -1;
+    while (i < n) {
+        size_t k = u[i] < 0x80 ? 1 : utf8_seq_len(u + i, n - i);
+        uint32_t cp = u[i];
+        if (k > 1)
+            kps_utf8_decode(u + i, n - i, &cp);
+        if (k && !replaced(cp, mode)) {
+            i += k;
+            continue;
+        }
+        if (kps_buf_append(b, s + run, i - run) || kps_buf_append(b, fffd, 3))
+            return -1;
+        i += k ? k : 1;
+        run = i;
+    }
+    return kps_buf_append(b, s + run, n - run);
+}
+
+char *kpiscan_text_clean(const char *s)
+{
+    return kps_clean_dup(s, KPS_CLEAN_TEXT);
+}
+
+char *kps_clean_dup(const char *s, int mode)
+{
+    kps_buf b = {0};
+    if (!s)
+        s = "";
+    if (kps_buf_reserve(&b, 1) || kps_buf_put_clean(&b, s, strlen(s), mode)) {
+        kps_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 size_t kps_utf8_seq_len(const unsigned char *s, size_t len)
 {
     return utf8_seq_len(s, len);

@@ -1009,7 +1009,9 @@ static int date_text(void *user, kps_xml *x, const char *s, size_t n)
     return KPISCAN_OK;
 }
 
-/* "YYYY-MM-DD..." into doc->modified_*; anything else leaves zeros. */
+/* "YYYY-MM-DD..." into doc->modified_*; anything else, and a date that is
+ * not in the calendar (30 February), leaves zeros: the document's date
+ * goes through the same check as the --as-of option. */
 static void set_modified(kps_doc *doc, const char *v)
 {
     while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')
@@ -1026,7 +1028,7 @@ static void set_modified(kps_doc *doc, const char *v)
             (v[3] - '0');
     int m = (v[5] - '0') * 10 + (v[6] - '0');
     int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+    if (!kps_date_valid(y, m, d))
         return;
     doc->modified_year = y;
     doc->modified_month = m;

@@ -39,10 +39,24 @@ static const char *zip_reason(int code, char *scratch, size_t n)
     case ZIP_ER_COMPNOTSUPP: return "unsupported compression method";
     case ZIP_ER_READ:
     case ZIP_ER_SEEK: return "read error (truncated archive?)";
+    /* libzip's own texts for these ("No such file", "Invalid argument")
+     * read like a problem of the reader's system; on an archive in
+     * memory they mean the archive lies about where or how large its
+     * data is. */
+    case ZIP_ER_NOENT:
+        return "an entry's data is not where the archive says (bad offset)";
+    case ZIP_ER_INVAL:
+        return "an entry's offset or size points outside the archive";
+    case ZIP_ER_OPEN:
+    case ZIP_ER_TELL: return "an entry's data cannot be reached (bad offset)";
+    case ZIP_ER_CHANGED:
+    case ZIP_ER_DELETED: return "inconsistent entry";
     default: {
+        /* Anything else: libzip's text, marked as such. */
         zip_error_t e;
         zip_error_init_with_code(&e, code);
-        snprintf(scratch, n, "%s", zip_error_strerror(&e));
+        snprintf(scratch, n, "damaged archive (libzip: %s)",
+                 zip_error_strerror(&e));
         zip_error_fini(&e);
         return scratch;
     }
@@ -206,6 +220,12 @@ void kps_zip_close(kps_zip *z)
 int kps_zip_has(const kps_zip *z, const char *entry)
 {
     return locate(z, entry) >= 0;
+}
+
+long long kps_zip_index(const kps_zip *z, const char *entry)
+{
+    zip_int64_t idx = locate(z, entry);
+    return idx < 0 ? -1 : (long long)idx;
 }
 
 /* ---- reading ---------------------------------------------------------- */

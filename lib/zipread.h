@@ -38,6 +38,10 @@ void kps_zip_close(kps_zip *z);
 
 /* 1 when the archive has an entry called entry, else 0. */
 int kps_zip_has(const kps_zip *z, const char *entry);
+/* The index of the entry that kps_zip_read(entry) would read, or -1 when
+ * there is none: names that differ only in case are one entry when the
+ * archive was opened with fold_case, so callers de-duplicate by this. */
+long long kps_zip_index(const kps_zip *z, const char *entry);
 
 /*
  * Read one entry whole into a malloc'd, NUL-terminated buffer (*data,

@@ -19,6 +19,8 @@ test_packages=(
     # Check, and jansson to read the JSON records back
     check libsubunit-dev libjansson-dev
     python3 python3-jsonschema python3-yaml zip
+    # tests: xmllint reads the JUnit output back (tests/cli/nasty-outputs.py)
+    libxml2-utils
     g++ abigail-tools groff-base
     valgrind
     # pdftotext: the reference of the PDF conformance test

@@ -52,6 +52,19 @@ class PackTest(unittest.TestCase):
             self.assertIsInstance(r.weight, float)
         self.pack.check_examples()
 
+    def test_match_density(self):
+        # No rule of the default pack matches at half the positions of
+        # ordinary text; a single-class rule does.
+        for i in range(len(self.pack.rules)):
+            self.assertLess(self.pack.match_density(i), 50)
+        every = kpiscan.Pack.from_string(
+            "format: 1\nname: e\nversion: '1'\nrules:\n"
+            "  - {id: e, category: term, level: none, weight: 1, "
+            "regex: '\\w', description: d}\n")
+        self.assertGreaterEqual(every.match_density(0), 60)
+        with self.assertRaises(kpiscan.KpiscanError):
+            every.match_density(1)
+
     def test_disable_rule(self):
         pack = kpiscan.Pack(disable=["term.kpi"])
         self.assertNotIn("term.kpi", {r.id for r in pack.rules})

@@ -488,5 +488,39 @@ elif [ -n "$few" ] && [ -n "$many" ] && [ "$many" -le $((few + 16384)) ]; then
     report "memory flat over 2,000 files ($few -> $many KiB)" 1 ""
 else report "memory flat over 2,000 files" 0 "$few KiB for 200 files, $many KiB for 2,000"; fi
 
+# Lists and streams (issue 18, class 5).  An empty entry in a -0 list is
+# skipped like an empty line in a newline list: the same records either way.
+printf 'examples/junior-1.txt\n\nexamples/mid-1.txt\n' | "$bin" --as-of 2026-06-01 \
+    --format csv --files-from - > "$tmp/nl.csv" 2> /dev/null
+printf 'examples/junior-1.txt\0\0examples/mid-1.txt\0\0' | "$bin" --as-of 2026-06-01 \
+    --format csv -0 --files-from - > "$tmp/nul.csv" 2> /dev/null
+if cmp -s "$tmp/nl.csv" "$tmp/nul.csv" && [ "$(wc -l < "$tmp/nul.csv")" = 3 ]; then
+    report "empty -0 entries skipped like empty lines" 1 ""
+else report "empty -0 entries skipped like empty lines" 0 "$(cut -c1-40 "$tmp/nul.csv")"; fi
+# A list that cannot be read is an error, not the end of the list.
+"$bin" --as-of 2026-06-01 --files-from examples examples/junior-1.txt > /dev/null 2> "$tmp/err"
+got=$?
+if [ "$got" = 2 ] && grep -qF "examples: cannot read file list: Is a directory" "$tmp/err"; then
+    report "unreadable file list" 1 ""
+else report "unreadable file list" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
+# Standard input stops at the input limit (64 MiB) with the limit's message.
+head -c 70000000 /dev/zero | "$bin" - > /dev/null 2> "$tmp/err"
+got=$?
+if [ "$got" = 2 ] && grep -qF "<stdin>: input exceeds the limit of 67108864 bytes" "$tmp/err" \
+    && ! grep -q "Success" "$tmp/err"; then
+    report "stdin bounded by the input limit" 1 ""
+else report "stdin bounded by the input limit" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
+# Write errors name the write's own reason.
+if [ -w /dev/full ]; then
+    "$bin" --as-of 2026-06-01 examples/junior-1.txt > /dev/full 2> "$tmp/err"
+    got=$?
+    "$bin" --as-of 2026-06-01 -q --junit /dev/full examples/junior-1.txt > /dev/null 2> "$tmp/err2"
+    got2=$?
+    if [ "$got" = 2 ] && grep -qF "error writing output: No space left on device" "$tmp/err" \
+        && [ "$got2" = 2 ] && grep -qF "/dev/full: cannot write JUnit XML: No space left on device" "$tmp/err2"; then
+        report "write errors" 1 ""
+    else report "write errors" 0 "exit $got/$got2: $(cat "$tmp/err" "$tmp/err2" | head -c 300)"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

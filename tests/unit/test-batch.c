@@ -384,6 +384,75 @@ START_TEST(test_failure_and_csv)
 }
 END_TEST
 
+/* Records keep their error messages for the fd test. */
+typedef struct fd_seen {
+    size_t n;
+    int status[4];
+    char message[4][512];
+} fd_seen;
+
+static void collect_fd(const kpiscan_record *rec, void *user)
+{
+    fd_seen *s = user;
+    if (s->n >= 4)
+        return;
+    s->status[s->n] = kpiscan_record_status(rec);
+    snprintf(s->message[s->n], sizeof s->message[s->n], "%s",
+             kpiscan_error_message(kpiscan_record_error(rec)));
+    s->n++;
+}
+
+/* A stream is read within the input limit (not buffered whole first),
+ * and a read error is reported with the system's reason. */
+START_TEST(test_add_fd)
+{
+    kpiscan_pack *p = pack_default();
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_max_input_bytes(o, 1000), KPISCAN_OK);
+    fd_seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, o, 1, 0, collect_fd, &s, &b, NULL),
+                     KPISCAN_OK);
+    /* A resume under the limit, through a pipe. */
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    const char *resume = "Data Analyst\nTracked KPIs and cut churn by 8%.\n";
+    ck_assert_int_eq(write(fds[1], resume, strlen(resume)),
+                     (ssize_t)strlen(resume));
+    close(fds[1]);
+    ck_assert_int_eq(kpiscan_batch_add_fd(b, fds[0], "<pipe>", NULL),
+                     KPISCAN_OK);
+    close(fds[0]);
+    /* Past the limit: refused after reading just past it. */
+    ck_assert_int_eq(pipe(fds), 0);
+    char big[4096];
+    memset(big, 'a', sizeof big);
+    ck_assert_int_eq(write(fds[1], big, sizeof big), (ssize_t)sizeof big);
+    close(fds[1]);
+    ck_assert_int_eq(kpiscan_batch_add_fd(b, fds[0], "<big>", NULL),
+                     KPISCAN_OK);
+    close(fds[0]);
+    /* A read error: a directory opens but cannot be read. */
+    int dir = open(".", O_RDONLY);
+    ck_assert_int_ge(dir, 0);
+    ck_assert_int_eq(kpiscan_batch_add_fd(b, dir, "<dir>", NULL), KPISCAN_OK);
+    close(dir);
+    ck_assert_int_eq(kpiscan_batch_add_fd(b, -1, "<bad>", NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, 3);
+    ck_assert_int_eq(s.status[0], KPISCAN_OK);
+    ck_assert_int_eq(s.status[1], KPISCAN_ERR_LIMIT);
+    ck_assert_ptr_nonnull(strstr(s.message[1], "<big>: input exceeds the "
+                                               "limit of 1000 bytes"));
+    ck_assert_int_eq(s.status[2], KPISCAN_ERR_IO);
+    ck_assert_msg(strstr(s.message[2], "<dir>: cannot read: Is a directory"),
+                  "%s", s.message[2]);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -395,6 +464,7 @@ int main(void)
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
     tcase_add_test(tc, test_unique_files);
+    tcase_add_test(tc, test_add_fd);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -170,6 +170,116 @@ START_TEST(test_main_part_from_package_rels)
 }
 END_TEST
 
+/* Relationship targets that differ only in case name one zip entry (the
+ * lookup folds case for DOCX): the part is read once, not once per
+ * spelling (256 spellings of a 1 MiB header made 270 MB of text). */
+START_TEST(test_part_targets_case_folded)
+{
+    char rels[65536];
+    size_t n = (size_t)snprintf(
+        rels, sizeof rels,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\">");
+    for (int i = 0; i < 256; i++) {
+        char target[32] = "header1.xml";
+        static const int letters[8] = {0, 1, 2, 3, 4, 5, 8, 9};
+        for (int b = 0; b < 8; b++)
+            if (i & (1 << b))
+                target[letters[b]] = (char)(target[letters[b]] - 'a' + 'A');
+        n += (size_t)snprintf(
+            rels + n, sizeof rels - n,
+            "<Relationship Id=\"rId%d\" Type=\"http://schemas."
+            "openxmlformats.org/officeDocument/2006/relationships/header\" "
+            "Target=\"%s\"/>",
+            i, target);
+    }
+    snprintf(rels + n, sizeof rels - n, "</Relationships>");
+    fixture_docx_spec spec = {0};
+    spec.body = "<w:p><w:r><w:t>Body</w:t></w:r></w:p>";
+    spec.headers[0] = "<w:p><w:r><w:t>Head once</w:t></w:r></w:p>";
+    spec.no_main_rels = 1;
+    spec.extra_name = "word/_rels/document.xml.rels";
+    spec.extra_data = rels;
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Body\nHead once\n");
+    ck_assert_uint_eq(doc.nparts, 2);
+    kps_doc_free(&doc);
+}
+END_TEST
+
+/* A central directory that lies about where an entry's data is: the
+ * message says so, instead of libzip's "Invalid argument" or "No such
+ * file", which read like a problem of the reader's own system. */
+START_TEST(test_lying_offset_message)
+{
+    size_t len;
+    unsigned char *zip =
+        fixture_docx_body("<w:p><w:r><w:t>Body</w:t></w:r></w:p>", &len);
+    static const char name[] = "word/document.xml";
+    int patched = 0;
+    for (size_t i = 0; i + 46 + sizeof name - 1 <= len; i++)
+        if (memcmp(zip + i, "PK\x01\x02", 4) == 0 &&
+            zip[i + 28] == sizeof name - 1 && zip[i + 29] == 0 &&
+            memcmp(zip + i + 46, name, sizeof name - 1) == 0) {
+            /* local header offset, little-endian, far past the end */
+            zip[i + 42] = 0x00;
+            zip[i + 43] = 0x00;
+            zip[i + 44] = 0xff;
+            zip[i + 45] = 0x7f;
+            patched = 1;
+        }
+    ck_assert(patched);
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(extract(zip, len, 0, &doc, err), KPISCAN_ERR_CORRUPT);
+    const char *m = kpiscan_error_message(err);
+    ck_assert_msg(strstr(m, "corrupt DOCX: word/document.xml: an entry's "
+                            "offset or size points outside the archive"),
+                  "%s", m);
+    ck_assert_msg(!strstr(m, "Invalid argument") && !strstr(m, "No such"), "%s",
+                  m);
+    kpiscan_error_free(err);
+}
+END_TEST
+
+/* A last-saved date goes through the same check as --as-of: a day that is
+ * not in the calendar, or a year out of range, is no date at all. */
+START_TEST(test_modified_date_checked)
+{
+    static const struct {
+        const char *text;
+        int year, month, day;
+    } cases[] = {
+        {"2024-02-29T10:00:00Z", 2024, 2, 29},
+        {"2023-02-29T10:00:00Z", 0, 0, 0},
+        {"2021-02-30T10:00:00Z", 0, 0, 0},
+        {"2021-04-31T10:00:00Z", 0, 0, 0},
+        {"1949-12-31T10:00:00Z", 0, 0, 0},
+        {"1950-01-01T10:00:00Z", 1950, 1, 1},
+        {"9999-12-31T10:00:00Z", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture_docx_spec spec = {0};
+        spec.body = "<w:p><w:r><w:t>Dated</w:t></w:r></w:p>";
+        spec.modified = cases[i].text;
+        size_t len;
+        unsigned char *zip = fixture_docx(&spec, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(doc.modified_year == cases[i].year &&
+                          doc.modified_month == cases[i].month &&
+                          doc.modified_day == cases[i].day,
+                      "%s: %d-%d-%d", cases[i].text, doc.modified_year,
+                      doc.modified_month, doc.modified_day);
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 START_TEST(test_fallback_without_package_rels)
 {
     fixture_docx_spec spec = {0};
@@ -1302,6 +1412,9 @@ int main(void)
     tcase_add_test(text, test_plain_paragraphs);
     tcase_add_test(text, test_main_part_from_package_rels);
     tcase_add_test(text, test_fallback_without_package_rels);
+    tcase_add_test(text, test_modified_date_checked);
+    tcase_add_test(text, test_part_targets_case_folded);
+    tcase_add_test(text, test_lying_offset_message);
     tcase_add_test(text, test_strict_namespaces);
     tcase_add_test(text, test_utf8_bom);
     tcase_add_test(text, test_parts_order_and_segments);

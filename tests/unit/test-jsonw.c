@@ -81,14 +81,35 @@ START_TEST(test_string_escapes)
     kps_jw_string(&w, NULL, "\x01\x1b\x1f\x7f");
     kps_jw_string(&w, NULL, "caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\x88");
     kps_jw_string(&w, NULL, NULL);
-    /* invalid UTF-8 (a lone continuation byte, a truncated sequence) is
-     * written as "" so that the record stays valid JSON */
+    /* invalid UTF-8 (a lone continuation byte, a truncated sequence):
+     * each invalid byte becomes U+FFFD, the rest stays (it used to be
+     * written as "", which cut a record off from its file) */
     kps_jw_string(&w, NULL, "a\x80z");
     kps_jw_string(&w, NULL, "\xe2\x80");
     kps_jw_array_end(&w);
     expect(&w, "[\"q\\\"b\\\\s/\",\"\\b\\f\\n\\r\\t\","
                "\"\\u0001\\u001B\\u001F\x7f\","
-               "\"caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\x88\",\"\",\"\",\"\"]");
+               "\"caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x93\x88\",\"\","
+               "\"a\xef\xbf\xbdz\",\"\xef\xbf\xbd\xef\xbf\xbd\"]");
+}
+END_TEST
+
+/* A file name that is not UTF-8 keeps its bytes, in hex, beside the
+ * readable "file"; a valid name gets no file_bytes. */
+START_TEST(test_file_bytes)
+{
+    kps_jw w;
+    kps_jw_init(&w, 0);
+    kps_jw_object(&w, NULL);
+    kps_jw_file(&w, "cv-\xff\x80.txt");
+    kps_jw_object_end(&w);
+    expect(&w, "{\"file\":\"cv-\xef\xbf\xbd\xef\xbf\xbd.txt\","
+               "\"file_bytes\":\"63762dff802e747874\"}");
+    kps_jw_init(&w, 0);
+    kps_jw_object(&w, NULL);
+    kps_jw_file(&w, "caf\xc3\xa9.txt");
+    kps_jw_object_end(&w);
+    expect(&w, "{\"file\":\"caf\xc3\xa9.txt\"}");
 }
 END_TEST
 
@@ -285,6 +306,7 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, test_compact_object);
     tcase_add_test(tc, test_pretty_object);
     tcase_add_test(tc, test_string_escapes);
+    tcase_add_test(tc, test_file_bytes);
     tcase_add_test(tc, test_keys_are_escaped);
     tcase_add_loop_test(tc, test_reals, 0,
                         (int)(sizeof REALS / sizeof REALS[0]));

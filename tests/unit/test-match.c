@@ -143,6 +143,82 @@ START_TEST(test_empty_text)
 }
 END_TEST
 
+/* The match limit bounds one call; the budget bounds them all.  This rule
+ * backtracks a few thousand steps at every position, under the limit,
+ * then matches one character: a short text passes, a long one spends the
+ * budget (match_limit x KPS_MATCH_BUDGET_CALLS) and fails, in a time
+ * bounded by the budget rather than the text. */
+START_TEST(test_match_budget)
+{
+    kpiscan_pack *p = pack_of(RULE("busy.rule", "(?:a|a){0,11}x|a"));
+    size_t n = 3000;
+    /* 16 zeroed bytes of slack, as the normaliser gives: the JIT loads
+     * 16 bytes at a time (docs/robustness.md, finding 5). */
+    char *text = calloc(n + 16, 1);
+    memset(text, 'a', n);
+    text[n] = '\0';
+    kps_hits hits = {0};
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(kps_match_all(p, text, 100, 10000, "t", &hits, err),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 100);
+    kps_hits_free(&hits);
+    ck_assert_int_eq(kps_match_all(p, text, n, 10000, "t", &hits, err),
+                     KPISCAN_ERR_MATCH_LIMIT);
+    ck_assert_str_eq(kpiscan_error_rule_id(err), "busy.rule");
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "match budget spent"));
+    /* Deterministic: the same text fails the same way with the brute-force
+     * reference, and a higher match limit (a bigger budget) passes. */
+    kps_hits_free(&hits);
+    ck_assert_int_eq(
+        kps_match_all_bruteforce(p, text, n, 10000, "t", &hits, err),
+        KPISCAN_ERR_MATCH_LIMIT);
+    kps_hits_free(&hits);
+    ck_assert_int_eq(kps_match_all(p, text, n, 1000000, "t", &hits, err),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, n);
+    kps_hits_free(&hits);
+    kpiscan_error_free(err);
+    free(text);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* With keep set, the matcher holds at most 2 x keep hits however many
+ * the rules find, and ends with exactly the first keep of the full list
+ * in (start, rule) order, counting the rest. */
+START_TEST(test_hits_keep)
+{
+    kpiscan_pack *p = pack_of(RULE("every", "[a-z]") RULE("pairs", "[a-z]{2}")
+                                  RULE("b", "b"));
+    size_t n = 5000;
+    /* 16 zeroed bytes of slack, as the normaliser gives: the JIT loads
+     * 16 bytes at a time (docs/robustness.md, finding 5). */
+    char *text = calloc(n + 16, 1);
+    for (size_t i = 0; i < n; i++)
+        text[i] = "abcde"[i % 5];
+    text[n] = '\0';
+    kps_hits all = {0};
+    ck_assert_int_eq(kps_match_all(p, text, n, 100000, "t", &all, NULL),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(all.dropped, 0);
+    for (size_t keep = 1; keep <= 4000; keep = keep * 3 + 1) {
+        kps_hits some = {.keep = keep};
+        ck_assert_int_eq(kps_match_all(p, text, n, 100000, "t", &some, NULL),
+                         KPISCAN_OK);
+        ck_assert_uint_eq(some.n, keep);
+        ck_assert_uint_eq(some.dropped, all.n - keep);
+        ck_assert_uint_le(some.cap, 4 * keep + 64);
+        ck_assert_int_eq(memcmp(some.v, all.v, keep * sizeof *all.v), 0);
+        kps_hits_free(&some);
+    }
+    kps_hits_free(&all);
+    free(text);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("match");
@@ -153,6 +229,8 @@ int main(void)
     tcase_add_test(tc, test_lookahead_advances);
     tcase_add_test(tc, test_sentence_bounds);
     tcase_add_test(tc, test_empty_text);
+    tcase_add_test(tc, test_match_budget);
+    tcase_add_test(tc, test_hits_keep);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

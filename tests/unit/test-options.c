@@ -31,6 +31,23 @@ START_TEST(test_setters_validate)
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(NULL, "text"),
                      KPISCAN_ERR_ARGUMENT);
+    /* One date check: calendar days only, 1950 to 2200 (an earlier as-of
+     * date used to be accepted and then fail every scan). */
+    static const int bad_dates[][3] = {
+        {2026, 2, 30},  {2023, 2, 29}, {2100, 2, 29}, {2026, 4, 31},
+        {2026, 0, 1},   {2026, 13, 1}, {2026, 1, 0},  {2026, 1, 32},
+        {1949, 12, 31}, {1900, 1, 1},  {2201, 1, 1},  {-1, 1, 1}};
+    for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++)
+        ck_assert_msg(
+            kpiscan_options_set_as_of(o, bad_dates[i][0], bad_dates[i][1],
+                                      bad_dates[i][2]) == KPISCAN_ERR_ARGUMENT,
+            "%d-%d-%d accepted", bad_dates[i][0], bad_dates[i][1],
+            bad_dates[i][2]);
+    ck_assert_int_eq(o->as_of_set, 0);
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2024, 2, 29), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2000, 2, 29), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 1950, 1, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2200, 12, 31), KPISCAN_OK);
 
     kps_limits def;
     kps_limits_default(&def);

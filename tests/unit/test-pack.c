@@ -305,6 +305,140 @@ START_TEST(test_hash_stable)
 }
 END_TEST
 
+/* Flow nesting is refused before libyaml sees it (libyaml is quadratic in
+ * it); brackets inside scalars, comments and block scalars do not count. */
+START_TEST(test_flow_depth)
+{
+    /* 100,000 levels: libyaml alone took minutes on this; refused at once. */
+    const char *head = HEAD "rules: []\nquestions: ";
+    size_t depth = 100000, hl = strlen(head);
+    char *y = malloc(hl + 2 * depth + 2);
+    ck_assert_ptr_nonnull(y);
+    memcpy(y, head, hl);
+    memset(y + hl, '[', depth);
+    memset(y + hl + depth, ']', depth);
+    memcpy(y + hl + 2 * depth, "\n", 2);
+    expect_fail(y, KPISCAN_ERR_LIMIT, 5, "nested deeper than 64 levels");
+    free(y);
+
+    /* 64 levels are allowed (and reach the ordinary checks). */
+    char deep[256];
+    snprintf(deep, sizeof deep, "%srules: []\nquestions: ", HEAD);
+    size_t n = strlen(deep);
+    for (int i = 0; i < 64; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 64; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    expect_fail(deep, KPISCAN_ERR_PACK_INVALID, 0, "must be a mapping");
+
+    /* Brackets in plain, quoted and block scalars and in comments. */
+    kps_buf p = {0};
+    const char *start = HEAD "# [[[[[[[[\nrules:\n"
+                             "  - id: a\n    category: term\n"
+                             "    level: none\n    weight: 1\n"
+                             "    description: d [[[[ {{{{\n"
+                             "    regex: KPI";
+    ck_assert_int_eq(kps_buf_append(&p, start, strlen(start)), 0);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(kps_buf_append(&p, "[[]{{}", 6), 0);
+    const char *mid = "\n  - id: b\n    category: term\n"
+                      "    level: none\n    weight: 1\n"
+                      "    description: |\n      [[[[[[\n      {{{{{{\n"
+                      "    regex: \"KPI";
+    ck_assert_int_eq(kps_buf_append(&p, mid, strlen(mid)), 0);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(kps_buf_append(&p, "[[]\\\\{", 6), 0);
+    ck_assert_int_eq(kps_buf_append(&p, "\"\n", 2), 0);
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_pack *pack = NULL;
+    ck_assert_msg(load(p.data, &pack, err) == KPISCAN_OK, "%s",
+                  kpiscan_error_message(err));
+    ck_assert_uint_eq(kpiscan_pack_rule_count(pack), 2);
+    kpiscan_pack_free(pack);
+    kpiscan_error_free(err);
+    kps_buf_free(&p);
+}
+END_TEST
+
+/* The density check: a rule that matches nearly everywhere scores high,
+ * ordinary rules low; bad arguments are refused. */
+START_TEST(test_match_density)
+{
+    static const char *const high[] = {"[a-z]", "\\w", ".", "\\S", "[^x]"};
+    for (size_t i = 0; i < sizeof high / sizeof *high; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - {id: a, category: term, level: none, "
+                      "weight: 1, regex: '%s', description: d}\n",
+                 high[i]);
+        kpiscan_pack *pack = NULL;
+        ck_assert_int_eq(load(yaml, &pack, NULL), KPISCAN_OK);
+        int d = kpiscan_pack_rule_match_density(pack, 0);
+        ck_assert_msg(d >= 60 && d <= 100, "%s: %d", high[i], d);
+        kpiscan_pack_free(pack);
+    }
+    kpiscan_pack *pack = NULL;
+    ck_assert_int_eq(load(RULE_OK, &pack, NULL), KPISCAN_OK);
+    ck_assert_int_lt(kpiscan_pack_rule_match_density(pack, 0), 5);
+    ck_assert_int_eq(kpiscan_pack_rule_match_density(pack, 1),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_pack_rule_match_density(NULL, 0),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_pack_free(pack);
+    ck_assert_int_eq(kpiscan_pack_load_default(&pack, NULL), KPISCAN_OK);
+    for (size_t i = 0; i < kpiscan_pack_rule_count(pack); i++)
+        ck_assert_msg(kpiscan_pack_rule_match_density(pack, i) < 50, "%s",
+                      kpiscan_pack_rule_id(pack, i));
+    kpiscan_pack_free(pack);
+}
+END_TEST
+
+/* Regex features that would split UTF-8 characters or undo the library's
+ * limits are refused, naming the rule and the feature. */
+START_TEST(test_refused_regex_features)
+{
+    static const struct {
+        const char *re, *needle;
+    } bad[] = {
+        {"KPI\\\\C", "using \\C is disabled"},
+        {"(?<=\\\\C)KPI", "using \\C is disabled"},
+        {"(*NO_JIT)KPI", "regex uses (*NO_JIT)"},
+        {"(*LIMIT_MATCH=100)KPI", "regex uses (*LIMIT_MATCH=N)"},
+        {"(*UTF)(*LIMIT_DEPTH=9)KPI", "regex uses (*LIMIT_DEPTH=N)"},
+        {"(*LIMIT_HEAP=1)KPI", "regex uses (*LIMIT_HEAP=N)"},
+        {"(*CRLF)(*LIMIT_RECURSION=5)KPI", "(*LIMIT_"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - id: bad.feature\n    category: term\n"
+                      "    level: none\n    weight: 1\n    regex: \"%s\"\n"
+                      "    description: d\n",
+                 bad[i].re);
+        expect_fail(yaml, KPISCAN_ERR_PACK_REGEX, 9, bad[i].needle);
+        expect_fail(yaml, KPISCAN_ERR_PACK_REGEX, 9, "rule 'bad.feature'");
+    }
+    /* Start items that change nothing the library relies on still load;
+     * \X matches whole characters. */
+    static const char *const fine[] = {"(*UTF)(*UCP)KPI", "(*CRLF)KPI\\\\X",
+                                       "(*NOTEMPTY)KPI"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 HEAD "rules:\n  - {id: a, category: term, level: none, "
+                      "weight: 1, regex: \"%s\", description: d}\n",
+                 fine[i]);
+        kpiscan_error *err = kpiscan_error_new();
+        kpiscan_pack *pack = NULL;
+        ck_assert_msg(load(yaml, &pack, err) == KPISCAN_OK, "%s: %s", fine[i],
+                      kpiscan_error_message(err));
+        kpiscan_pack_free(pack);
+        kpiscan_error_free(err);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pack");
@@ -316,6 +450,9 @@ int main(void)
     tcase_add_test(tc, test_check_examples);
     tcase_add_test(tc, test_default_pack);
     tcase_add_test(tc, test_hash_stable);
+    tcase_add_test(tc, test_flow_depth);
+    tcase_add_test(tc, test_match_density);
+    tcase_add_test(tc, test_refused_regex_features);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

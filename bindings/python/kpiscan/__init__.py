@@ -91,6 +91,7 @@ _PROTOTYPES = {
     "kpiscan_pack_rule_description": (_c_char_p, [_c_void_p, _c_size_t]),
     "kpiscan_pack_rule_source": (_c_char_p, [_c_void_p, _c_size_t]),
     "kpiscan_pack_check_examples": (_c_int, [_c_void_p, _c_void_p]),
+    "kpiscan_pack_rule_match_density": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_new": (_c_void_p, []),
     "kpiscan_options_free": (None, [_c_void_p]),
     "kpiscan_options_set_as_of": (_c_int, [_c_void_p, _c_int, _c_int, _c_int]),
@@ -609,6 +610,14 @@ class Pack:
         with _ErrorBox() as err:
             err.check(_library().kpiscan_pack_check_examples(self._live(),
                                                              err.ptr))
+
+    def match_density(self, index):
+        """Percentage of the positions of ordinary text where rule number
+        index can start a match (kpiscan_pack_rule_match_density)."""
+        rc = _library().kpiscan_pack_rule_match_density(self._live(), index)
+        if rc < 0:
+            raise KpiscanError._from_status(rc, f"rule {index}")
+        return rc
 
     def _live(self):
         if not self._finalizer.alive:
