@@ -627,7 +627,8 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * kpiscan_batch_add_*() wait while the window is full.
  *
  * Directory walks (kpiscan_batch_add_path on a directory) visit entries in
- * name order.  Regular files are read and sniffed: documents give a record
+ * natural name order ("2.txt" before "10.txt"; byte order between names
+ * equal by that key, such as "01" and "1"), so output is reproducible.  Regular files are read and sniffed: documents give a record
  * (an error record when they cannot be read, e.g. PDF); binary data (images,
  * executables) gives a "skipped" record.  FIFOs, sockets and devices met
  * in a walk are skipped without being opened; hidden names (".x") are

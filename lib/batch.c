@@ -349,9 +349,10 @@ static int is_hidden_name(const char *name)
     return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* Natural order, as a person lists a folder: 2.txt before 10.txt. */
 static int by_name(const FTSENT **a, const FTSENT **b)
 {
-    return strcmp((*a)->fts_name, (*b)->fts_name);
+    return kps_natural_compare((*a)->fts_name, (*b)->fts_name);
 }
 
 /* Ask the kernel to start reading a walked file that was just queued.

@@ -340,6 +340,9 @@ char *kps_strdup(const char *s);
 /* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
 double kps_parse_decimal(const char *s, char **end);
 char *kps_strndup(const char *s, size_t n);
+/* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
+ * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
+int kps_natural_compare(const char *a, const char *b);
 
 /* ------------------------------------------------------------------ */
 /* Options (options.c)                                                 */

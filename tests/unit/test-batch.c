@@ -293,6 +293,59 @@ START_TEST(test_walk_mixed_folder)
 }
 END_TEST
 
+START_TEST(test_natural_compare)
+{
+    /* Digit runs by value, the rest by byte. */
+    ck_assert_int_lt(kps_natural_compare("2.txt", "10.txt"), 0);
+    ck_assert_int_gt(kps_natural_compare("10.txt", "9.txt"), 0);
+    ck_assert_int_lt(kps_natural_compare("cv-2-b", "cv-10-a"), 0);
+    ck_assert_int_lt(kps_natural_compare("a9z", "a10a"), 0);
+    ck_assert_int_lt(kps_natural_compare("abc", "abd"), 0);
+    ck_assert_int_lt(kps_natural_compare("a", "a1"), 0);
+    ck_assert_int_lt(kps_natural_compare("B", "a"), 0); /* byte order */
+    ck_assert_int_lt(kps_natural_compare("99999999999999999999999",
+                                         "100000000000000000000000"),
+                     0); /* longer than any integer type */
+    /* Equal keys ("01" and "1") fall back to byte order: never 0 for
+     * different names, and antisymmetric. */
+    ck_assert_int_lt(kps_natural_compare("01.txt", "1.txt"), 0);
+    ck_assert_int_gt(kps_natural_compare("1.txt", "01.txt"), 0);
+    ck_assert_int_eq(kps_natural_compare("x7", "x7"), 0);
+    ck_assert_int_eq(kps_natural_compare("", ""), 0);
+    ck_assert_int_lt(kps_natural_compare("", "0"), 0);
+}
+END_TEST
+
+START_TEST(test_walk_natural_order)
+{
+    char dir[] = "/tmp/kpiscan-natural-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *names[] = {"10.txt", "2.txt",   "1.txt", "01.txt",
+                           "b.txt",  "a10.txt", "a9.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        write_file(dir, names[i], "Tracked KPIs\n", 13);
+    const char *want[] = {"01.txt", "1.txt",   "2.txt", "10.txt",
+                          "a9.txt", "a10.txt", "b.txt"};
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < s.n; i++) {
+        const char *base = strrchr(s.names[i], '/');
+        ck_assert_ptr_nonnull(base);
+        ck_assert_str_eq(base + 1, want[i]);
+    }
+    kpiscan_pack_free(p);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_failure_and_csv)
 {
     kpiscan_pack *p = pack_default();
@@ -339,6 +392,8 @@ int main(void)
     tcase_add_test(tc, test_walk_mixed_folder);
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
+    tcase_add_test(tc, test_natural_compare);
+    tcase_add_test(tc, test_walk_natural_order);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
