@@ -684,9 +684,47 @@ KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
                                           int status, const char *reason,
                                           kpiscan_error *err);
 
+/* Ranking keys for kpiscan_batch_set_sort() and kpiscan_record_compare().
+ * Every key puts results first, then error records; ties keep input
+ * order, so a ranking is reproducible. */
+typedef enum kpiscan_sort {
+    KPISCAN_SORT_INPUT = 0,      /* input order (no sort) */
+    KPISCAN_SORT_LEVEL = 1,      /* strongest level first, then confidence */
+    KPISCAN_SORT_CONFIDENCE = 2, /* highest confidence first */
+    KPISCAN_SORT_YEARS = 3,      /* most years first; unknown years last */
+    KPISCAN_SORT_NAME = 4        /* name in natural order (2 before 10) */
+} kpiscan_sort;
+
+/* "input", "level", "confidence", "years", "name" to a kpiscan_sort, or
+ * -1 for any other name.  Thread-safe. */
+KPISCAN_API int kpiscan_sort_from_name(const char *name);
+/* The name of a kpiscan_sort; NULL for an invalid value.  Thread-safe. */
+KPISCAN_API const char *kpiscan_sort_name(int key);
+
+/* Order two records by key: negative when a ranks before b, positive when
+ * after, 0 only for the same record (input order breaks every tie).
+ * Thread-safe. */
+KPISCAN_API int kpiscan_record_compare(const kpiscan_record *a,
+                                       const kpiscan_record *b, int key);
+
+/* Deliver records ranked by key (a kpiscan_sort) instead of in input
+ * order.  Ranking needs every record, so the batch holds each one (its
+ * result, document text and any rendered JSON, typically 10-50 KB per
+ * resume) until kpiscan_batch_finish(), which then runs the callback for
+ * every held record in order: memory grows with the batch, unlike the
+ * default, which stays flat.  Skipped records are not ranked and are
+ * delivered when they occur.  Must be called before the first input is
+ * queued.  Errors: KPISCAN_ERR_ARGUMENT (unknown key, or inputs already
+ * queued).  Exclusive: b. */
+KPISCAN_API int kpiscan_batch_set_sort(kpiscan_batch *b, int key,
+                                       kpiscan_error *err);
+
 /* Wait until every queued input has been delivered, then stop the
- * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  Must not
- * be called from the record callback.  Exclusive: b. */
+ * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
+ * sort, the held records are delivered here, on the calling thread; when
+ * memory ran out to hold one, it was delivered at once, out of rank, and
+ * this returns KPISCAN_ERR_NOMEM.  Must not be called from the record
+ * callback.  Exclusive: b. */
 KPISCAN_API int kpiscan_batch_finish(kpiscan_batch *b);
 
 /* Finish (if not yet done) and free the batch.  NULL is a no-op.

@@ -637,6 +637,11 @@ struct kpiscan_record {
     char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
 };
 
+/* Sort records by a kpiscan_sort key with kpiscan_record_compare()
+ * (stable: ties keep input order).  Returns 0, or -1 when it had no memory
+ * for the merge and fell back to an insertion sort (still sorted). */
+int kps_sort_records(kpiscan_record *recs, size_t n, int key);
+
 /* JSON for a record without a result: status word "error" or "skipped";
  * pack may be NULL. */
 char *kps_failure_json(const char *name, const kpiscan_error *err,

@@ -144,6 +144,53 @@ else report "jsonl validates against schema" 0 "schema violation"; fi
 if cmp -s "$tmp/u" "$tmp/o"; then report "unordered same records" 1 ""
 else report "unordered same records" 0 "differs"; fi
 
+# --sort ranks every format the same way: by level (strongest first, then
+# confidence as printed), errors last, ties in input order.
+sort_inputs=(/nonexistent-sort.txt examples/junior-1.txt examples/no-kpi.txt
+             examples/senior-2.txt examples/mid-1.txt examples/senior-1.txt)
+for key in level confidence years name; do
+    "$bin" --as-of 2026-06-01 -q --sort "$key" --format jsonl "${sort_inputs[@]}" > "$tmp/s.jsonl" 2>/dev/null
+    "$bin" --as-of 2026-06-01 -q --sort "$key" --format csv "${sort_inputs[@]}" > "$tmp/s.csv" 2>/dev/null
+    "$bin" --as-of 2026-06-01 -q --sort "$key" --format json -j 2 "${sort_inputs[@]}" > "$tmp/s.json" 2>/dev/null
+    "$bin" --as-of 2026-06-01 -q --sort "$key" "${sort_inputs[@]}" > "$tmp/s.txt" 2>/dev/null
+    "$bin" --as-of 2026-06-01 -q --sort "$key" --format junit "${sort_inputs[@]}" > "$tmp/s.xml" 2>/dev/null
+    if python3 - "$key" "$tmp/s.jsonl" "$tmp/s.csv" "$tmp/s.json" "$tmp/s.txt" "$tmp/s.xml" <<'PY'
+import csv, json, re, sys
+import xml.etree.ElementTree as ET
+key, jl, cs, js, tx, xm = sys.argv[1:]
+recs = [json.loads(l) for l in open(jl)]
+names = [r["file"] for r in recs]
+assert len(recs) == 6 and names[-1] == "/nonexistent-sort.txt", names
+ok = recs[:-1]
+rank = {"none": 0, "junior": 1, "mid": 2, "senior": 3}
+def conf(r): return round(r["confidence"] * 100)
+def natural(s): return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
+if key == "level":
+    want = sorted(ok, key=lambda r: (-rank[r["level"]], -conf(r)))
+elif key == "confidence":
+    want = sorted(ok, key=lambda r: -conf(r))
+elif key == "years":
+    want = sorted(ok, key=lambda r: (r["years"] is None, -(r["years"] or 0)))
+else:
+    want = sorted(ok, key=lambda r: natural(r["file"]))
+assert ok == want, [r["file"] for r in ok]
+if key == "level":
+    assert rank[ok[0]["level"]] == 3 and ok[-1]["level"] == "none", names
+assert [r["file"] for r in csv.DictReader(open(cs, newline=""))] == names
+assert [r["file"] for r in json.load(open(js))] == names
+text = [l.split(": ")[0] for l in open(tx) if not l.startswith(" ")]
+assert text == names, text
+cases = ET.parse(xm).getroot().find("testsuite").findall("testcase")
+assert [c.get("name") for c in cases] == [n.rsplit("/", 1)[1] for n in names]
+PY
+    then report "sort $key in every format" 1 ""
+    else report "sort $key in every format" 0 "order differs"; fi
+done
+# Without --sort the order is the input order.
+"$bin" --as-of 2026-06-01 -q --format jsonl "${sort_inputs[@]}" 2>/dev/null |
+    python3 -c 'import json,sys; n=[json.loads(l)["file"] for l in sys.stdin]; assert n == sys.argv[1:], n' "${sort_inputs[@]}" &&
+    report "no sort: input order" 1 "" || report "no sort: input order" 0 "order differs"
+
 # CI gates.  The manifest of examples/ci passes; one edited expectation
 # gives exit 1 and a JUnit failure naming expected and got; an input error
 # outranks a failed gate (exit 2); a malformed manifest line is a usage
