@@ -279,10 +279,16 @@ static void print_text(const kpiscan_result *res)
         printf("%.1f years)\n", years);
     else
         printf("years unknown)\n");
-    if (kpiscan_result_hidden_count(res))
-        printf("  !! RED FLAG hidden text: %zu KPI phrase(s) hidden from a "
-               "reader; not scored\n",
-               kpiscan_result_hidden_count(res));
+    /* Red flags right under the verdict: a reader of the text output
+     * should not need --explain or JSON to see them. */
+    for (size_t i = 0; i < kpiscan_result_flag_count(res); i++) {
+        printf("  !! red flag %s", kpiscan_result_flag_id(res, i));
+        if (kpiscan_result_flag_line(res, i))
+            printf(" (line %zu)", kpiscan_result_flag_line(res, i));
+        fputs(": ", stdout);
+        print_one_line(kpiscan_result_flag_message(res, i));
+        putchar('\n');
+    }
     for (size_t i = 0; i < kpiscan_result_evidence_count(res); i++) {
         const kpiscan_evidence *ev = kpiscan_result_evidence(res, i);
         char where[64];

@@ -774,7 +774,8 @@ KPISCAN_API char *kpiscan_record_to_json(const kpiscan_record *rec,
 
 /* CSV (RFC 4180, CRLF line ends).  The header row and one row per record,
  * each ending in CRLF; columns: file, status, level, confidence, years,
- * evidence_count, top_evidence, hidden_text, error, pack.  Rows free with
+ * kpi_years, evidence_count, top_evidence, red_flags (ids joined with ';'),
+ * reason (one line), hidden_text, error, pack (docs/output.md).  Rows free with
  * kpiscan_free(); the header is static.  Thread-safe. */
 KPISCAN_API const char *kpiscan_csv_header(void);
 KPISCAN_API char *kpiscan_record_to_csv(const kpiscan_record *rec,

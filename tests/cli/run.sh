@@ -191,6 +191,45 @@ done
     python3 -c 'import json,sys; n=[json.loads(l)["file"] for l in sys.stdin]; assert n == sys.argv[1:], n' "${sort_inputs[@]}" &&
     report "no sort: input order" 1 "" || report "no sort: input order" 0 "order differs"
 
+# CSV and text carry the decision: the CSV's kpi_years, red_flags and
+# reason are the JSON's, and the text prints one red-flag line per flag,
+# right under its verdict.
+"$bin" --as-of 2026-06-01 -q --format jsonl examples/*.txt examples/docx > "$tmp/d.jsonl"
+"$bin" --as-of 2026-06-01 -q --format csv examples/*.txt examples/docx > "$tmp/d.csv"
+"$bin" --as-of 2026-06-01 -q examples/*.txt examples/docx > "$tmp/d.txt"
+if python3 - "$tmp/d.jsonl" "$tmp/d.csv" "$tmp/d.txt" <<'PY'
+import csv, json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(rows) == len(recs)
+flagged = 0
+for rec, row in zip(recs, rows):
+    assert row["file"] == rec["file"]
+    ids = list(dict.fromkeys(f["id"] for f in rec["red_flags"]))
+    assert row["red_flags"] == ";".join(ids), (row["red_flags"], ids)
+    flagged += bool(ids)
+    assert row["reason"] == rec["basis"]["reason"] and "\n" not in row["reason"]
+    ky = rec["basis"]["kpi_years"]
+    assert row["kpi_years"] == ("" if ky is None else "%.2f" % ky), row
+    assert row["hidden_text"] == ("yes" if "hidden-text" in ids else "no")
+assert flagged >= 2, "the examples should show some red flags"
+# text: the lines after each verdict, up to the first evidence line
+blocks, cur = [], None
+for line in open(sys.argv[3]):
+    if not line.startswith(" "):
+        cur = []
+        blocks.append(cur)
+    elif line.startswith("  !! red flag "):
+        assert cur is not None and all(l.startswith("  !! red flag ") for l in cur), line
+        cur.append(line)
+for rec, lines in zip(recs, blocks):
+    assert len(lines) == len(rec["red_flags"]), (rec["file"], lines)
+    for flag, line in zip(rec["red_flags"], lines):
+        assert line.startswith("  !! red flag " + flag["id"]), line
+PY
+then report "csv and text carry the decision" 1 ""
+else report "csv and text carry the decision" 0 "mismatch"; fi
+
 # CI gates.  The manifest of examples/ci passes; one edited expectation
 # gives exit 1 and a JUnit failure naming expected and got; an input error
 # outranks a failed gate (exit 2); a malformed manifest line is a usage
