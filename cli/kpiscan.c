@@ -23,7 +23,8 @@ enum output_format {
     OUT_JSONL,
     OUT_CSV,
     OUT_JUNIT,
-    OUT_GITHUB
+    OUT_GITHUB,
+    OUT_HTML
 };
 
 typedef struct cli {
@@ -38,7 +39,7 @@ typedef struct cli {
     kpiscan_options *opts;
     unsigned jobs; /* 0: online CPUs */
     int unordered;
-    int sort; /* a kpiscan_sort */
+    int sort; /* a kpiscan_sort, or -1 when not given */
     const char *files_from;
     int null_separated;
     unsigned walk_flags;
@@ -78,8 +79,9 @@ static void usage(FILE *out)
         "  -j, --jobs N           worker threads (default: online CPUs)\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT    text (default), json, jsonl, csv, junit or\n"
-        "                         github\n"
+        "  -f, --format FORMAT    text (default), json, jsonl, csv, junit,\n"
+        "                         github or html (one report of the "
+        "batch)\n"
         "      --unordered        write each record as it finishes (default:\n"
         "                         input order)\n"
         "      --sort KEY         rank records: level (strongest first, then\n"
@@ -87,9 +89,9 @@ static void usage(FILE *out)
         "                         errors last.  Holds every record until the\n"
         "                         end: memory grows by about 30 KB per resume\n"
         "                         (flat without --sort)\n"
-        "      --no-excerpts      leave the resume's own words out of JSON "
-        "and\n"
-        "                         CSV (rule ids and positions only)\n"
+        "      --no-excerpts      leave the resume's own words out of JSON, "
+        "CSV\n"
+        "                         and HTML (rule ids and positions only)\n"
         "      --summary          end JSONL output with a summary record\n"
         "      --timing           add durations and rates to the summary\n"
         "  -q, --quiet            no summary or progress line on stderr\n"
@@ -315,6 +317,8 @@ typedef struct sink {
     double started; /* seconds */
     double last_draw;
     kpiscan_junit *junit;
+    kpiscan_html *html;
+    int html_failed;
     size_t gate_failures;
 } sink;
 
@@ -405,6 +409,10 @@ static void on_record(const kpiscan_record *rec, void *user)
         }
         break;
     case OUT_JUNIT: break; /* written whole at the end */
+    case OUT_HTML:
+        if (kpiscan_html_add(k->html, rec) != KPISCAN_OK)
+            k->html_failed = 1;
+        break;
     case OUT_GITHUB:
         out = kpiscan_record_to_github(rec, failure);
         fputs(out ? out : "", stdout);
@@ -602,6 +610,19 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         }
     }
 
+    if (c->format == OUT_HTML) {
+        /* The report holds every candidate and ranks them itself, so the
+         * batch need not hold them as well. */
+        k.html = kpiscan_html_new(c->opts);
+        if (!k.html || (c->sort >= 0 &&
+                        kpiscan_html_set_sort(k.html, c->sort) != KPISCAN_OK)) {
+            fputs("kpiscan: out of memory\n", stderr);
+            kpiscan_junit_free(k.junit);
+            kpiscan_html_free(k.html);
+            return EXIT_INPUT_ERROR;
+        }
+    }
+
     kpiscan_batch *b = NULL;
     unsigned batch_flags = c->unordered ? KPISCAN_BATCH_UNORDERED : 0;
     if (c->format == OUT_JSONL)
@@ -610,10 +631,13 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         batch_flags |= KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY;
     if (kpiscan_batch_new(pack, c->opts, c->jobs, batch_flags, on_record, &k,
                           &b, err) != KPISCAN_OK ||
-        kpiscan_batch_set_sort(b, c->sort, err) != KPISCAN_OK) {
+        kpiscan_batch_set_sort(
+            b, c->sort < 0 || k.html ? KPISCAN_SORT_INPUT : c->sort, err) !=
+            KPISCAN_OK) {
         fprintf(stderr, "kpiscan: %s\n", kpiscan_error_message(err));
         kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
+        kpiscan_html_free(k.html);
         return EXIT_INPUT_ERROR;
     }
     k.batch = b;
@@ -648,6 +672,15 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     print_summary(&k, pack, now_seconds() - k.started);
     if (c->format == OUT_JUNIT && write_junit(k.junit, pack, "-"))
         failed = 1;
+    if (k.html) {
+        char *doc = k.html_failed ? NULL : kpiscan_html_document(k.html, pack);
+        if (!doc) {
+            fputs("kpiscan: out of memory writing the HTML report\n", stderr);
+            failed = 1;
+        } else
+            fputs(doc, stdout);
+        kpiscan_free(doc);
+    }
     if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
         failed = 1;
 
@@ -659,6 +692,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         status = EXIT_INPUT_ERROR;
     kpiscan_batch_free(b);
     kpiscan_junit_free(k.junit);
+    kpiscan_html_free(k.html);
     return status;
 }
 
@@ -723,7 +757,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
 
-    cli c = {.format = OUT_TEXT, .use_default_pack = 1};
+    cli c = {.format = OUT_TEXT, .use_default_pack = 1, .sort = -1};
     c.opts = kpiscan_options_new();
     c.gate = kpiscan_gate_new();
     kpiscan_error *err = kpiscan_error_new();
@@ -749,9 +783,11 @@ int main(int argc, char **argv)
                 c.format = OUT_JUNIT;
             else if (strcmp(optarg, "github") == 0)
                 c.format = OUT_GITHUB;
+            else if (strcmp(optarg, "html") == 0)
+                c.format = OUT_HTML;
             else
                 status = usage_error("unknown format '%s' (text, json, jsonl, "
-                                     "csv, junit, github)",
+                                     "csv, junit, github, html)",
                                      optarg);
             break;
         case 'p':
@@ -835,7 +871,7 @@ int main(int argc, char **argv)
             goto out;
     }
 
-    if (c.sort != KPISCAN_SORT_INPUT && c.unordered) {
+    if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
         status = usage_error("--sort and --unordered exclude each other");
         goto out;
     }

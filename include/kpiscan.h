@@ -864,6 +864,42 @@ KPISCAN_API char *kpiscan_junit_xml(const kpiscan_junit *j,
 KPISCAN_API char *kpiscan_record_to_github(const kpiscan_record *rec,
                                            const char *failure);
 
+/* An HTML report of a batch for a recruiter: one self-contained file
+ * (inline style and script, no request to any network, font or CDN, fit
+ * to open from disk, mail or attach) with the batch's summary and a bar
+ * chart of levels, a ranked table of every record, errors included,
+ * sortable and filterable by level and red flag (by keyboard too), and
+ * for each candidate the evidence marked in its sentence with line and
+ * column, the decision in words, the red flags and the interview
+ * questions.  Every resume-derived string is escaped for where it goes,
+ * and a Content-Security-Policy allows only the report's own style and
+ * script.  With excerpts off (kpiscan_options_set_excerpts) the report
+ * holds no words of the resumes: rule ids and positions only.  The
+ * document is produced at the end, as the summary comes first; each add
+ * keeps that record's part of the page (a few KB). */
+typedef struct kpiscan_html kpiscan_html;
+
+/* opts (may be NULL; copied) decides excerpts and what the explanation
+ * shows.  The table starts ranked by KPISCAN_SORT_LEVEL.  NULL when out
+ * of memory.  Thread-safe. */
+KPISCAN_API kpiscan_html *kpiscan_html_new(const kpiscan_options *opts);
+/* NULL is a no-op.  Exclusive: h. */
+KPISCAN_API void kpiscan_html_free(kpiscan_html *h);
+/* The order the table starts in (a kpiscan_sort; KPISCAN_SORT_INPUT keeps
+ * the order of the adds).  KPISCAN_ERR_ARGUMENT for an invalid key.
+ * Exclusive: h. */
+KPISCAN_API int kpiscan_html_set_sort(kpiscan_html *h, int key);
+/* Add a record: results and errors get a row and a section; skipped
+ * records are only counted.  KPISCAN_ERR_NOMEM when out of memory (the
+ * document is then refused, rather than silently missing a candidate).
+ * Exclusive: h. */
+KPISCAN_API int kpiscan_html_add(kpiscan_html *h, const kpiscan_record *rec);
+/* The complete document (UTF-8), to free with kpiscan_free(); NULL when
+ * out of memory, now or in an earlier add.  pack may be NULL; when given,
+ * its name, version and hash are in the summary.  Thread-safe. */
+KPISCAN_API char *kpiscan_html_document(const kpiscan_html *h,
+                                        const kpiscan_pack *pack);
+
 /* Free memory the library returned as a plain string.  NULL is a no-op.
  * Exclusive: p. */
 KPISCAN_API void kpiscan_free(void *p);

@@ -582,42 +582,32 @@ static double shown(double confidence)
     return (double)(long)(confidence * 100.0 + 0.5);
 }
 
-int kpiscan_record_compare(const kpiscan_record *a, const kpiscan_record *b,
-                           int key)
+int kps_rank_compare(const kps_rank *a, const kps_rank *b, int key)
 {
-    if (a == b)
-        return 0;
-    if (!a || !b)
-        return a ? -1 : 1;
     /* Results first, then errors, then skipped records: a ranking is of
      * candidates, and an input that could not be read has no rank. */
-    int ca = a->skipped ? 2 : a->result ? 0 : 1;
-    int cb = b->skipped ? 2 : b->result ? 0 : 1;
-    if (ca != cb)
-        return ca < cb ? -1 : 1;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
     int c = 0;
     if (key == KPISCAN_SORT_NAME)
         c = kps_natural_compare(a->name ? a->name : "", b->name ? b->name : "");
-    else if (ca == 0) {
-        const kpiscan_result *x = a->result, *y = b->result;
+    else if (a->cls == 0) {
         switch (key) {
         case KPISCAN_SORT_LEVEL:
-            c = x->level != y->level
-                    ? (x->level > y->level ? -1 : 1)
-                    : cmp_desc(shown(x->confidence), shown(y->confidence));
+            c = a->level != b->level
+                    ? (a->level > b->level ? -1 : 1)
+                    : cmp_desc(shown(a->confidence), shown(b->confidence));
             break;
         case KPISCAN_SORT_CONFIDENCE:
-            c = cmp_desc(shown(x->confidence), shown(y->confidence));
+            c = cmp_desc(shown(a->confidence), shown(b->confidence));
             break;
-        case KPISCAN_SORT_YEARS: {
+        case KPISCAN_SORT_YEARS:
             /* unknown years (negative) after every known figure */
-            double yx = x->years, yy = y->years;
-            if ((yx < 0) != (yy < 0))
-                c = yx < 0 ? 1 : -1;
+            if ((a->years < 0) != (b->years < 0))
+                c = a->years < 0 ? 1 : -1;
             else
-                c = cmp_desc(yx, yy);
+                c = cmp_desc(a->years, b->years);
             break;
-        }
         default: break;
         }
     }
@@ -625,6 +615,32 @@ int kpiscan_record_compare(const kpiscan_record *a, const kpiscan_record *b,
         return c;
     /* Input order breaks ties, so a sort is stable and reproducible. */
     return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void kps_rank_of_record(const kpiscan_record *rec, kps_rank *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cls = rec->skipped ? 2 : rec->result ? 0 : 1;
+    out->name = rec->name;
+    out->index = rec->index;
+    if (rec->result) {
+        out->level = rec->result->level;
+        out->confidence = rec->result->confidence;
+        out->years = rec->result->years;
+    }
+}
+
+int kpiscan_record_compare(const kpiscan_record *a, const kpiscan_record *b,
+                           int key)
+{
+    if (a == b)
+        return 0;
+    if (!a || !b)
+        return a ? -1 : 1;
+    kps_rank x, y;
+    kps_rank_of_record(a, &x);
+    kps_rank_of_record(b, &y);
+    return kps_rank_compare(&x, &y, key);
 }
 
 /* A merge sort rather than qsort(): the key travels as an argument, not

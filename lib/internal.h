@@ -637,6 +637,20 @@ struct kpiscan_record {
     char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
 };
 
+/* What a ranking looks at, so writers that keep no records (the HTML
+ * report) rank exactly as kpiscan_record_compare() does.  cls: 0 a
+ * result, 1 an error, 2 skipped. */
+typedef struct kps_rank {
+    int cls;
+    int level;
+    double confidence;
+    double years;
+    const char *name;
+    size_t index;
+} kps_rank;
+int kps_rank_compare(const kps_rank *a, const kps_rank *b, int key);
+void kps_rank_of_record(const kpiscan_record *rec, kps_rank *out);
+
 /* Sort records by a kpiscan_sort key with kpiscan_record_compare()
  * (stable: ties keep input order).  Returns 0, or -1 when it had no memory
  * for the merge and fell back to an insertion sort (still sorted). */

@@ -289,7 +289,7 @@ else report "github annotation" 0 "$(cat "$tmp/gh")"; fi
 
 # Reproducible and private: two runs give identical bytes in every machine
 # format; --no-excerpts keeps the resumes' words out.
-for fmt in json jsonl csv junit github; do
+for fmt in json jsonl csv junit github html; do
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid examples/*.txt > "$tmp/r1.$fmt" 2>/dev/null
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid -j 2 --unordered examples/*.txt > /dev/null 2>&1
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid examples/*.txt > "$tmp/r2.$fmt" 2>/dev/null
@@ -307,7 +307,7 @@ for line in sys.stdin:
             words.add(item["text"])
 assert len(words) > 20
 print("\n".join(sorted(words)))' > "$tmp/words"
-for fmt in json jsonl csv junit github; do
+for fmt in json jsonl csv junit github html; do
     "$bin" --as-of 2026-06-01 -q --no-excerpts --format "$fmt" --expect senior examples/*.txt > "$tmp/p.$fmt" 2>/dev/null
     if python3 - "$tmp/words" "$tmp/p.$fmt" <<'PY'
 import html, sys

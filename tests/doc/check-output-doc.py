@@ -142,6 +142,18 @@ for kind, (_, marker) in kinds.items():
 if not {"verdict", "red flag", "evidence", "error", "gate"} <= seen:
     failures.append(f"text: inputs did not show every kind (saw {seen})")
 
+# HTML report: the fields of the data embedded for the table's sorting and
+# filtering.
+html = run("--format", "html", *inputs)
+m = re.search(r'<script type="application/json" id="kpiscan-data">(.*?)'
+              r"</script>", html, re.S)
+if not m:
+    failures.append("HTML: no embedded data block")
+else:
+    keys = set()
+    walk(json.loads(m.group(1)))
+    check("HTML", keys, named(section("HTML report")))
+
 for f in failures:
     print("FAIL", f)
 print(f"{'FAILED' if failures else 'ok'}: docs/output.md against the output "
