@@ -270,8 +270,17 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
             if (x->hidden)
                 bad |= put(b, " <strong>hidden from a reader, not scored"
                               "</strong>");
-            else if (x->contribution > 0)
-                bad |= putf(b, " +%.2f", x->contribution);
+            else
+                bad |= putf(b,
+                            " <span class=\"calc\">%.2f \xC3\x97 %.2f "
+                            "\xC3\x97 %.3f = %.2f</span>",
+                            x->weight, x->section_factor, x->repeat_factor,
+                            x->contribution);
+            if (x->note) {
+                bad |= put(b, " <small>");
+                bad |= esc(b, x->note);
+                bad |= put(b, "</small>");
+            }
             bad |= put(b, "</li>");
         }
         bad |= put(b, "</ul></li>\n");
@@ -394,12 +403,14 @@ static char *render_detail(size_t id, const kpiscan_record *rec,
         bad |= put(&b, "</p>\n<h3>Decision</h3>\n<p>");
         bad |= esc(&b, r->reason);
         bad |= put(&b, "</p>\n");
-        char *explain = kpiscan_result_explain(r, opts);
+        /* the steps without the evidence, flags and questions, which
+         * follow in their own lists */
+        char *explain = kps_result_explain(r, opts, 0);
         if (!explain)
             bad = 1;
         else {
-            bad |= put(&b, "<details><summary>Every step: weights, years, "
-                           "the rule that combined them</summary><pre>");
+            bad |= put(&b, "<details><summary>Every step: scores, years, the "
+                           "rule that combined them</summary><pre>");
             bad |= esc(&b, explain);
             bad |= put(&b, "</pre></details>\n");
         }
@@ -619,7 +630,7 @@ static const char STYLE[] =
     ".evidence q{quotes:none;display:block;font-style:italic}\n"
     ".hits{list-style:none;padding-left:0;margin:.1rem 0 .5rem;"
     "font-size:.9em;color:#333}\n"
-    ".pos{font-variant-numeric:tabular-nums;color:#555}\n"
+    ".pos,.calc{font-variant-numeric:tabular-nums;color:#555}\n"
     ".hidden-text{border-left:4px solid var(--error);padding-left:.4rem}\n"
     "pre{white-space:pre-wrap;font-size:.8em;background:#f5f5f5;"
     "padding:.5rem}\n"
