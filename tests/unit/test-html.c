@@ -88,9 +88,10 @@ static json_t *data_block(const char *doc)
 START_TEST(test_escaping)
 {
     char *doc = report(1, -1);
-    /* our two scripts, and no third from a name or a resume */
-    ck_assert_uint_eq(count(doc, "<script"), 2);
-    ck_assert_uint_eq(count(doc, "</script>"), 2);
+    /* our three scripts (data, steps, code), and none from a name or a
+     * resume */
+    ck_assert_uint_eq(count(doc, "<script"), 3);
+    ck_assert_uint_eq(count(doc, "</script>"), 3);
     ck_assert_ptr_null(strstr(doc, "<img"));
     ck_assert_ptr_null(strstr(doc, "<b>"));
     ck_assert_ptr_nonnull(
@@ -145,6 +146,20 @@ START_TEST(test_ranking_and_summary)
     ck_assert_ptr_nonnull(strstr(doc, "<svg class=\"chart\""));
     ck_assert_ptr_nonnull(strstr(doc, "<mark>"));
     ck_assert_ptr_nonnull(strstr(doc, "Interview questions"));
+    /* the steps block: one member per result, keyed by its section */
+    const char *steps = strstr(doc, "id=\"kpiscan-steps\">");
+    ck_assert_ptr_nonnull(steps);
+    steps += strlen("id=\"kpiscan-steps\">");
+    json_error_t jerr;
+    json_t *st = json_loadb(steps, (size_t)(strstr(steps, "</script>") - steps),
+                            0, &jerr);
+    ck_assert_msg(st != NULL, "steps block: %s", jerr.text);
+    ck_assert_uint_eq(json_object_size(st), 2);
+    const char *one = json_string_value(json_object_get(
+        st, json_string_value(json_object_get(json_array_get(data, 0), "id"))));
+    ck_assert_ptr_nonnull(one);
+    ck_assert_ptr_nonnull(strstr(one, "Decision: "));
+    json_decref(st);
     ck_assert_ptr_nonnull(strstr(doc, "aria-sort=\"descending\"><button "
                                       "type=\"button\">Level"));
     json_decref(data);
