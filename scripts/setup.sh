@@ -12,6 +12,8 @@ packages=(
     python3 python3-jsonschema python3-yaml zip
     g++ abigail-tools groff-base
     valgrind
+    # the HTML report's browser test (tests/browser/) runs headless Chromium
+    chromium
 )
 
 missing=()
