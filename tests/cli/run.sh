@@ -148,12 +148,16 @@ else report "unordered same records" 0 "differs"; fi
 # confidence as printed), errors last, ties in input order.
 sort_inputs=(/nonexistent-sort.txt examples/junior-1.txt examples/no-kpi.txt
              examples/senior-2.txt examples/mid-1.txt examples/senior-1.txt)
+# (Every key in JSONL; the other formats share the batch's order, so they
+# are run for two keys only, which keeps the suite quick under sanitizers.)
 for key in level confidence years name; do
     "$bin" --as-of 2026-06-01 -q --sort "$key" --format jsonl "${sort_inputs[@]}" > "$tmp/s.jsonl" 2>/dev/null
-    "$bin" --as-of 2026-06-01 -q --sort "$key" --format csv "${sort_inputs[@]}" > "$tmp/s.csv" 2>/dev/null
-    "$bin" --as-of 2026-06-01 -q --sort "$key" --format json -j 2 "${sort_inputs[@]}" > "$tmp/s.json" 2>/dev/null
-    "$bin" --as-of 2026-06-01 -q --sort "$key" "${sort_inputs[@]}" > "$tmp/s.txt" 2>/dev/null
-    "$bin" --as-of 2026-06-01 -q --sort "$key" --format junit "${sort_inputs[@]}" > "$tmp/s.xml" 2>/dev/null
+    if [ "$key" = level ] || [ "$key" = name ]; then
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format csv "${sort_inputs[@]}" > "$tmp/s.csv" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format json -j 2 "${sort_inputs[@]}" > "$tmp/s.json" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" "${sort_inputs[@]}" > "$tmp/s.txt" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format junit "${sort_inputs[@]}" > "$tmp/s.xml" 2>/dev/null
+    fi
     if python3 - "$key" "$tmp/s.jsonl" "$tmp/s.csv" "$tmp/s.json" "$tmp/s.txt" "$tmp/s.xml" <<'PY'
 import csv, json, re, sys
 import xml.etree.ElementTree as ET
@@ -176,15 +180,16 @@ else:
 assert ok == want, [r["file"] for r in ok]
 if key == "level":
     assert rank[ok[0]["level"]] == 3 and ok[-1]["level"] == "none", names
-assert [r["file"] for r in csv.DictReader(open(cs, newline=""))] == names
-assert [r["file"] for r in json.load(open(js))] == names
-text = [l.split(": ")[0] for l in open(tx) if not l.startswith(" ")]
-assert text == names, text
-cases = ET.parse(xm).getroot().find("testsuite").findall("testcase")
-assert [c.get("name") for c in cases] == [n.rsplit("/", 1)[1] for n in names]
+if key in ("level", "name"):
+    assert [r["file"] for r in csv.DictReader(open(cs, newline=""))] == names
+    assert [r["file"] for r in json.load(open(js))] == names
+    text = [l.split(": ")[0] for l in open(tx) if not l.startswith(" ")]
+    assert text == names, text
+    cases = ET.parse(xm).getroot().find("testsuite").findall("testcase")
+    assert [c.get("name") for c in cases] == [n.rsplit("/", 1)[1] for n in names]
 PY
-    then report "sort $key in every format" 1 ""
-    else report "sort $key in every format" 0 "order differs"; fi
+    then report "sort $key" 1 ""
+    else report "sort $key" 0 "order differs"; fi
 done
 # Without --sort the order is the input order.
 "$bin" --as-of 2026-06-01 -q --format jsonl "${sort_inputs[@]}" 2>/dev/null |
