@@ -23,7 +23,8 @@ enum output_format {
     OUT_JSONL,
     OUT_CSV,
     OUT_JUNIT,
-    OUT_GITHUB
+    OUT_GITHUB,
+    OUT_HTML
 };
 
 typedef struct cli {
@@ -38,6 +39,7 @@ typedef struct cli {
     kpiscan_options *opts;
     unsigned jobs; /* 0: online CPUs */
     int unordered;
+    int sort; /* a kpiscan_sort, or -1 when not given */
     const char *files_from;
     int null_separated;
     unsigned walk_flags;
@@ -77,13 +79,19 @@ static void usage(FILE *out)
         "  -j, --jobs N           worker threads (default: online CPUs)\n"
         "\n"
         "Output:\n"
-        "  -f, --format FORMAT    text (default), json, jsonl, csv, junit or\n"
-        "                         github\n"
+        "  -f, --format FORMAT    text (default), json, jsonl, csv, junit,\n"
+        "                         github or html (one report of the "
+        "batch)\n"
         "      --unordered        write each record as it finishes (default:\n"
         "                         input order)\n"
-        "      --no-excerpts      leave the resume's own words out of JSON "
-        "and\n"
-        "                         CSV (rule ids and positions only)\n"
+        "      --sort KEY         rank records: level (strongest first, then\n"
+        "                         confidence), confidence, years or name;\n"
+        "                         errors last.  Holds every record until the\n"
+        "                         end: memory grows by about 30 KB per resume\n"
+        "                         (flat without --sort)\n"
+        "      --no-excerpts      leave the resume's own words out of JSON, "
+        "CSV\n"
+        "                         and HTML (rule ids and positions only)\n"
         "      --summary          end the output with the run's summary (text\n"
         "                         block, JSONL record, JSON array element, "
         "GitHub\n"
@@ -313,10 +321,16 @@ static void print_text(const kpiscan_result *res)
         printf("%.1f years)\n", years);
     else
         printf("years unknown)\n");
-    if (kpiscan_result_hidden_count(res))
-        printf("  !! RED FLAG hidden text: %zu KPI phrase(s) hidden from a "
-               "reader; not scored\n",
-               kpiscan_result_hidden_count(res));
+    /* Red flags right under the verdict: a reader of the text output
+     * should not need --explain or JSON to see them. */
+    for (size_t i = 0; i < kpiscan_result_flag_count(res); i++) {
+        printf("  !! red flag %s", kpiscan_result_flag_id(res, i));
+        if (kpiscan_result_flag_line(res, i))
+            printf(" (line %zu)", kpiscan_result_flag_line(res, i));
+        fputs(": ", stdout);
+        print_one_line(kpiscan_result_flag_message(res, i));
+        putchar('\n');
+    }
     for (size_t i = 0; i < kpiscan_result_evidence_count(res); i++) {
         const kpiscan_evidence *ev = kpiscan_result_evidence(res, i);
         char where[64];
@@ -344,6 +358,8 @@ typedef struct sink {
     double started; /* seconds */
     double last_draw;
     kpiscan_junit *junit;
+    kpiscan_html *html;
+    int html_failed;
     size_t gate_failures;
     /* stdout and stderr are the same terminal: an input's error is in its
      * record already, so it is not repeated on stderr */
@@ -451,6 +467,10 @@ static void on_record(const kpiscan_record *rec, void *user)
         }
         break;
     case OUT_JUNIT: break; /* written whole at the end */
+    case OUT_HTML:
+        if (kpiscan_html_add(k->html, rec) != KPISCAN_OK)
+            k->html_failed = 1;
+        break;
     case OUT_GITHUB:
         out = kpiscan_record_to_github(rec, failure);
         fputs(out ? out : "", stdout);
@@ -569,7 +589,8 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
             putchar('\n');
             break;
         case OUT_CSV:
-        case OUT_JUNIT: break; /* refused as a usage error */
+        case OUT_JUNIT:
+        case OUT_HTML: break; /* refused as a usage error */
         }
         return;
     }
@@ -703,6 +724,19 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         }
     }
 
+    if (c->format == OUT_HTML) {
+        /* The report holds every candidate and ranks them itself, so the
+         * batch need not hold them as well. */
+        k.html = kpiscan_html_new(c->opts);
+        if (!k.html || (c->sort >= 0 &&
+                        kpiscan_html_set_sort(k.html, c->sort) != KPISCAN_OK)) {
+            fputs("kpiscan: out of memory\n", stderr);
+            kpiscan_junit_free(k.junit);
+            kpiscan_html_free(k.html);
+            return EXIT_INPUT_ERROR;
+        }
+    }
+
     kpiscan_batch *b = NULL;
     unsigned batch_flags = c->unordered ? KPISCAN_BATCH_UNORDERED : 0;
     /* A manifest's file inside a folder given as well is scanned once:
@@ -714,9 +748,14 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     else if (c->format == OUT_JSON)
         batch_flags |= KPISCAN_BATCH_RENDER_JSON | KPISCAN_BATCH_RENDER_PRETTY;
     if (kpiscan_batch_new(pack, c->opts, c->jobs, batch_flags, on_record, &k,
-                          &b, err) != KPISCAN_OK) {
+                          &b, err) != KPISCAN_OK ||
+        kpiscan_batch_set_sort(
+            b, c->sort < 0 || k.html ? KPISCAN_SORT_INPUT : c->sort, err) !=
+            KPISCAN_OK) {
         fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
+        kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
+        kpiscan_html_free(k.html);
         return EXIT_INPUT_ERROR;
     }
     k.batch = b;
@@ -739,13 +778,27 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     if (!failed && c->files_from)
         failed = add_list(c, b, c->files_from, err) != 0;
     c->inputs_complete = 1;
-    kpiscan_batch_finish(b);
+    if (kpiscan_batch_finish(b) == KPISCAN_ERR_NOMEM) {
+        fputs("kpiscan: out of memory holding records for --sort; some were "
+              "written out of rank\n",
+              stderr);
+        failed = 1;
+    }
     erase_progress(&k);
     print_summary(&k, pack, now_seconds() - k.started);
     if (k.json_array)
         fputs(k.written || c->summary ? "\n]\n" : "[]\n", stdout);
     if (c->format == OUT_JUNIT && write_junit(k.junit, pack, "-"))
         failed = 1;
+    if (k.html) {
+        char *doc = k.html_failed ? NULL : kpiscan_html_document(k.html, pack);
+        if (!doc) {
+            fputs("kpiscan: out of memory writing the HTML report\n", stderr);
+            failed = 1;
+        } else
+            fputs(doc, stdout);
+        kpiscan_free(doc);
+    }
     if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
         failed = 1;
 
@@ -757,6 +810,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         status = EXIT_INPUT_ERROR;
     kpiscan_batch_free(b);
     kpiscan_junit_free(k.junit);
+    kpiscan_html_free(k.html);
     return status;
 }
 
@@ -784,7 +838,8 @@ int main(int argc, char **argv)
         OPT_EXPLAIN,
         OPT_GAPS,
         OPT_EXTRACT,
-        OPT_INCLUDE_COMMENTS
+        OPT_INCLUDE_COMMENTS,
+        OPT_SORT
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -797,6 +852,7 @@ int main(int argc, char **argv)
         {"no-excerpts", no_argument, NULL, OPT_NO_EXCERPTS},
         {"jobs", required_argument, NULL, 'j'},
         {"unordered", no_argument, NULL, OPT_UNORDERED},
+        {"sort", required_argument, NULL, OPT_SORT},
         {"files-from", required_argument, NULL, OPT_FILES_FROM},
         {"null", no_argument, NULL, '0'},
         {"follow", no_argument, NULL, OPT_FOLLOW},
@@ -819,7 +875,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
 
-    cli c = {.format = OUT_TEXT, .use_default_pack = 1};
+    cli c = {.format = OUT_TEXT, .use_default_pack = 1, .sort = -1};
     c.opts = kpiscan_options_new();
     c.gate = kpiscan_gate_new();
     kpiscan_error *err = kpiscan_error_new();
@@ -848,9 +904,11 @@ int main(int argc, char **argv)
                 c.format = OUT_JUNIT;
             else if (strcmp(optarg, "github") == 0)
                 c.format = OUT_GITHUB;
+            else if (strcmp(optarg, "html") == 0)
+                c.format = OUT_HTML;
             else
                 status = usage_error("unknown format '%s' (text, json, jsonl, "
-                                     "csv, junit, github)",
+                                     "csv, junit, github, html)",
                                      optarg);
             break;
         case 'p':
@@ -882,6 +940,13 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_UNORDERED: c.unordered = 1; break;
+        case OPT_SORT:
+            c.sort = kpiscan_sort_from_name(optarg);
+            if (c.sort < 0)
+                status = usage_error("unknown sort key '%s' (level, "
+                                     "confidence, years, name)",
+                                     optarg);
+            break;
         case OPT_FILES_FROM: c.files_from = optarg; break;
         case '0': c.null_separated = 1; break;
         case OPT_FOLLOW: c.walk_flags |= KPISCAN_WALK_FOLLOW; break;
@@ -931,10 +996,19 @@ int main(int argc, char **argv)
             goto out;
     }
 
-    if (c.summary && (c.format == OUT_CSV || c.format == OUT_JUNIT)) {
-        status = usage_error("--summary does not go with --format %s (its "
-                             "output holds only records)",
-                             c.format == OUT_CSV ? "csv" : "junit");
+    if (c.summary && (c.format == OUT_CSV || c.format == OUT_JUNIT ||
+                      c.format == OUT_HTML)) {
+        status = usage_error("--summary does not go with --format %s (%s)",
+                             c.format == OUT_CSV     ? "csv"
+                             : c.format == OUT_JUNIT ? "junit"
+                                                     : "html",
+                             c.format == OUT_HTML
+                                 ? "the report carries its own summary"
+                                 : "its output holds only records");
+        goto out;
+    }
+    if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
+        status = usage_error("--sort and --unordered exclude each other");
         goto out;
     }
     if (c.check_pack) {

@@ -681,7 +681,8 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * kpiscan_batch_add_*() wait while the window is full.
  *
  * Directory walks (kpiscan_batch_add_path on a directory) visit entries in
- * name order.  Regular files are read and sniffed: documents give a record
+ * natural name order ("2.txt" before "10.txt"; byte order between names
+ * equal by that key, such as "01" and "1"), so output is reproducible.  Regular files are read and sniffed: documents give a record
  * (an error record when they cannot be read, e.g. PDF); binary data (images,
  * executables) gives a "skipped" record.  FIFOs, sockets and devices met
  * in a walk are skipped without being opened; hidden names (".x") are
@@ -753,9 +754,47 @@ KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
                                           int status, const char *reason,
                                           kpiscan_error *err);
 
+/* Ranking keys for kpiscan_batch_set_sort() and kpiscan_record_compare().
+ * Every key puts results first, then error records; ties keep input
+ * order, so a ranking is reproducible. */
+typedef enum kpiscan_sort {
+    KPISCAN_SORT_INPUT = 0,      /* input order (no sort) */
+    KPISCAN_SORT_LEVEL = 1,      /* strongest level first, then confidence */
+    KPISCAN_SORT_CONFIDENCE = 2, /* highest confidence first */
+    KPISCAN_SORT_YEARS = 3,      /* most years first; unknown years last */
+    KPISCAN_SORT_NAME = 4        /* name in natural order (2 before 10) */
+} kpiscan_sort;
+
+/* "input", "level", "confidence", "years", "name" to a kpiscan_sort, or
+ * -1 for any other name.  Thread-safe. */
+KPISCAN_API int kpiscan_sort_from_name(const char *name);
+/* The name of a kpiscan_sort; NULL for an invalid value.  Thread-safe. */
+KPISCAN_API const char *kpiscan_sort_name(int key);
+
+/* Order two records by key: negative when a ranks before b, positive when
+ * after, 0 only for the same record (input order breaks every tie).
+ * Thread-safe. */
+KPISCAN_API int kpiscan_record_compare(const kpiscan_record *a,
+                                       const kpiscan_record *b, int key);
+
+/* Deliver records ranked by key (a kpiscan_sort) instead of in input
+ * order.  Ranking needs every record, so the batch holds each one (its
+ * result, document text and any rendered JSON, typically 10-50 KB per
+ * resume) until kpiscan_batch_finish(), which then runs the callback for
+ * every held record in order: memory grows with the batch, unlike the
+ * default, which stays flat.  Skipped records are not ranked and are
+ * delivered when they occur.  Must be called before the first input is
+ * queued.  Errors: KPISCAN_ERR_ARGUMENT (unknown key, or inputs already
+ * queued).  Exclusive: b. */
+KPISCAN_API int kpiscan_batch_set_sort(kpiscan_batch *b, int key,
+                                       kpiscan_error *err);
+
 /* Wait until every queued input has been delivered, then stop the
- * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  Must not
- * be called from the record callback.  Exclusive: b. */
+ * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
+ * sort, the held records are delivered here, on the calling thread; when
+ * memory ran out to hold one, it was delivered at once, out of rank, and
+ * this returns KPISCAN_ERR_NOMEM.  Must not be called from the record
+ * callback.  Exclusive: b. */
 KPISCAN_API int kpiscan_batch_finish(kpiscan_batch *b);
 
 /* Finish (if not yet done) and free the batch.  NULL is a no-op.
@@ -824,7 +863,8 @@ KPISCAN_API char *kpiscan_record_to_json(const kpiscan_record *rec,
 
 /* CSV (RFC 4180, CRLF line ends).  The header row and one row per record,
  * each ending in CRLF; columns: file, status, level, confidence, years,
- * evidence_count, top_evidence, hidden_text, error, pack.  Rows free with
+ * kpi_years, evidence_count, top_evidence, red_flags (ids joined with ';'),
+ * reason (one line), hidden_text, error, pack (docs/output.md).  Rows free with
  * kpiscan_free(); the header is static.  Thread-safe. */
 KPISCAN_API const char *kpiscan_csv_header(void);
 KPISCAN_API char *kpiscan_record_to_csv(const kpiscan_record *rec,
@@ -912,6 +952,42 @@ KPISCAN_API char *kpiscan_junit_xml(const kpiscan_junit *j,
  * GitHub requires.  Free with kpiscan_free().  Thread-safe. */
 KPISCAN_API char *kpiscan_record_to_github(const kpiscan_record *rec,
                                            const char *failure);
+
+/* An HTML report of a batch for a recruiter: one self-contained file
+ * (inline style and script, no request to any network, font or CDN, fit
+ * to open from disk, mail or attach) with the batch's summary and a bar
+ * chart of levels, a ranked table of every record, errors included,
+ * sortable and filterable by level and red flag (by keyboard too), and
+ * for each candidate the evidence marked in its sentence with line and
+ * column, the decision in words, the red flags and the interview
+ * questions.  Every resume-derived string is escaped for where it goes,
+ * and a Content-Security-Policy allows only the report's own style and
+ * script.  With excerpts off (kpiscan_options_set_excerpts) the report
+ * holds no words of the resumes: rule ids and positions only.  The
+ * document is produced at the end, as the summary comes first; each add
+ * keeps that record's part of the page (a few KB). */
+typedef struct kpiscan_html kpiscan_html;
+
+/* opts (may be NULL; copied) decides excerpts and what the explanation
+ * shows.  The table starts ranked by KPISCAN_SORT_LEVEL.  NULL when out
+ * of memory.  Thread-safe. */
+KPISCAN_API kpiscan_html *kpiscan_html_new(const kpiscan_options *opts);
+/* NULL is a no-op.  Exclusive: h. */
+KPISCAN_API void kpiscan_html_free(kpiscan_html *h);
+/* The order the table starts in (a kpiscan_sort; KPISCAN_SORT_INPUT keeps
+ * the order of the adds).  KPISCAN_ERR_ARGUMENT for an invalid key.
+ * Exclusive: h. */
+KPISCAN_API int kpiscan_html_set_sort(kpiscan_html *h, int key);
+/* Add a record: results and errors get a row and a section; skipped
+ * records are only counted.  KPISCAN_ERR_NOMEM when out of memory (the
+ * document is then refused, rather than silently missing a candidate).
+ * Exclusive: h. */
+KPISCAN_API int kpiscan_html_add(kpiscan_html *h, const kpiscan_record *rec);
+/* The complete document (UTF-8), to free with kpiscan_free(); NULL when
+ * out of memory, now or in an earlier add.  pack may be NULL; when given,
+ * its name, version and hash are in the summary.  Thread-safe. */
+KPISCAN_API char *kpiscan_html_document(const kpiscan_html *h,
+                                        const kpiscan_pack *pack);
 
 /* Free memory the library returned as a plain string.  NULL is a no-op.
  * Exclusive: p. */

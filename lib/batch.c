@@ -60,6 +60,14 @@ struct kpiscan_batch {
     int closing;
     int finished;
 
+    /* Sorted delivery (kpiscan_batch_set_sort): records are held here
+     * until finish, then handed to the callback in order.  held_failed:
+     * a record could not be held (out of memory) and went out at once. */
+    int sort;
+    kpiscan_record *held;
+    size_t nheld, capheld;
+    int held_failed;
+
     /* Atomic, so kpiscan_batch_count() needs no lock and may be called
      * from the record callback, which runs with the lock held. */
     atomic_size_t counts[KPISCAN_COUNT_BYTES + 1];
@@ -87,6 +95,24 @@ static void record_clear(kpiscan_record *rec)
     memset(rec, 0, sizeof *rec);
 }
 
+/* Keep a record for sorted delivery; 0 when out of memory (the record is
+ * then delivered at once, and finish reports it). */
+static int hold(kpiscan_batch *b, const kpiscan_record *rec)
+{
+    if (b->nheld == b->capheld) {
+        size_t cap = b->capheld ? b->capheld * 2 : 64;
+        kpiscan_record *p = realloc(b->held, cap * sizeof *p);
+        if (!p) {
+            b->held_failed = 1;
+            return 0;
+        }
+        b->held = p;
+        b->capheld = cap;
+    }
+    b->held[b->nheld++] = *rec;
+    return 1;
+}
+
 /* Called with the lock held. */
 static void deliver(kpiscan_batch *b, slot *s)
 {
@@ -104,9 +130,13 @@ static void deliver(kpiscan_batch *b, slot *s)
         atomic_fetch_add(&b->counts[KPISCAN_COUNT_BYTES], rec->bytes);
     }
     atomic_fetch_add(&b->counts[KPISCAN_COUNT_DELIVERED], 1);
-    if (b->fn)
-        b->fn(rec, b->user);
-    record_clear(rec);
+    if (b->sort != KPISCAN_SORT_INPUT && !rec->skipped && hold(b, rec)) {
+        memset(rec, 0, sizeof *rec); /* the held copy owns it now */
+    } else {
+        if (b->fn)
+            b->fn(rec, b->user);
+        record_clear(rec);
+    }
     free(s->data);
     s->data = NULL;
     s->state = SLOT_EMPTY;
@@ -406,9 +436,10 @@ static int is_hidden_name(const char *name)
     return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* Natural order, as a person lists a folder: 2.txt before 10.txt. */
 static int by_name(const FTSENT **a, const FTSENT **b)
 {
-    return strcmp((*a)->fts_name, (*b)->fts_name);
+    return kps_natural_compare((*a)->fts_name, (*b)->fts_name);
 }
 
 /* Ask the kernel to start reading a walked file that was just queued.
@@ -578,7 +609,169 @@ int kpiscan_batch_finish(kpiscan_batch *b)
     for (unsigned i = 0; i < b->nthreads; i++)
         pthread_join(b->threads[i], NULL);
     b->finished = 1;
+    if (b->nheld) {
+        /* The workers are gone: the callback runs on this thread alone. */
+        kps_sort_records(b->held, b->nheld, b->sort);
+        for (size_t i = 0; i < b->nheld; i++) {
+            if (b->fn)
+                b->fn(&b->held[i], b->user);
+            record_clear(&b->held[i]);
+        }
+    }
+    free(b->held);
+    b->held = NULL;
+    b->nheld = b->capheld = 0;
+    return b->held_failed ? KPISCAN_ERR_NOMEM : KPISCAN_OK;
+}
+
+int kpiscan_batch_set_sort(kpiscan_batch *b, int key, kpiscan_error *err)
+{
+    if (!b || key < KPISCAN_SORT_INPUT || key > KPISCAN_SORT_NAME)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "no batch or unknown sort key %d", key);
+    pthread_mutex_lock(&b->mu);
+    int started = b->next_seq > 0 || b->closing;
+    if (!started)
+        b->sort = key;
+    pthread_mutex_unlock(&b->mu);
+    if (started)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "the sort must be set before the first input");
     return KPISCAN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ranking                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *const sort_names[] = {"input", "level", "confidence",
+                                         "years", "name"};
+
+int kpiscan_sort_from_name(const char *name)
+{
+    for (int i = 0; name && i <= KPISCAN_SORT_NAME; i++)
+        if (strcmp(name, sort_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *kpiscan_sort_name(int key)
+{
+    return key >= 0 && key <= KPISCAN_SORT_NAME ? sort_names[key] : NULL;
+}
+
+static int cmp_desc(double x, double y)
+{
+    return x > y ? -1 : x < y ? 1 : 0;
+}
+
+/* Confidence as printed (2 decimals): two candidates shown as 0.99 tie,
+ * and input order decides, rather than a difference no reader can see. */
+static double shown(double confidence)
+{
+    return (double)(long)(confidence * 100.0 + 0.5);
+}
+
+int kps_rank_compare(const kps_rank *a, const kps_rank *b, int key)
+{
+    /* Results first, then errors, then skipped records: a ranking is of
+     * candidates, and an input that could not be read has no rank. */
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    int c = 0;
+    if (key == KPISCAN_SORT_NAME)
+        c = kps_natural_compare(a->name ? a->name : "", b->name ? b->name : "");
+    else if (a->cls == 0) {
+        switch (key) {
+        case KPISCAN_SORT_LEVEL:
+            c = a->level != b->level
+                    ? (a->level > b->level ? -1 : 1)
+                    : cmp_desc(shown(a->confidence), shown(b->confidence));
+            break;
+        case KPISCAN_SORT_CONFIDENCE:
+            c = cmp_desc(shown(a->confidence), shown(b->confidence));
+            break;
+        case KPISCAN_SORT_YEARS:
+            /* unknown years (negative) after every known figure */
+            if ((a->years < 0) != (b->years < 0))
+                c = a->years < 0 ? 1 : -1;
+            else
+                c = cmp_desc(a->years, b->years);
+            break;
+        default: break;
+        }
+    }
+    if (c)
+        return c;
+    /* Input order breaks ties, so a sort is stable and reproducible. */
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void kps_rank_of_record(const kpiscan_record *rec, kps_rank *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cls = rec->skipped ? 2 : rec->result ? 0 : 1;
+    out->name = rec->name;
+    out->index = rec->index;
+    if (rec->result) {
+        out->level = rec->result->level;
+        out->confidence = rec->result->confidence;
+        out->years = rec->result->years;
+    }
+}
+
+int kpiscan_record_compare(const kpiscan_record *a, const kpiscan_record *b,
+                           int key)
+{
+    if (a == b)
+        return 0;
+    if (!a || !b)
+        return a ? -1 : 1;
+    kps_rank x, y;
+    kps_rank_of_record(a, &x);
+    kps_rank_of_record(b, &y);
+    return kps_rank_compare(&x, &y, key);
+}
+
+/* A merge sort rather than qsort(): the key travels as an argument, not
+ * through a static, so batches in different threads may finish at once. */
+static void merge_sort(kpiscan_record *a, kpiscan_record *tmp, size_t n,
+                       int key)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    merge_sort(a, tmp, h, key);
+    merge_sort(a + h, tmp, n - h, key);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] =
+            kpiscan_record_compare(&a[j], &a[i], key) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+int kps_sort_records(kpiscan_record *recs, size_t n, int key)
+{
+    kpiscan_record *tmp = n ? malloc(n * sizeof *tmp) : NULL;
+    if (n && !tmp) {
+        /* insertion sort: slow for big batches, but needs no memory */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && kpiscan_record_compare(
+                                            &recs[j], &recs[j - 1], key) < 0;
+                 j--) {
+                kpiscan_record t = recs[j];
+                recs[j] = recs[j - 1];
+                recs[j - 1] = t;
+            }
+        return -1;
+    }
+    merge_sort(recs, tmp, n, key);
+    free(tmp);
+    return 0;
 }
 
 void kpiscan_batch_free(kpiscan_batch *b)

@@ -7,9 +7,13 @@
 
 #include "internal.h"
 
-static const char HEADER[] = "file,status,level,confidence,years,"
-                             "evidence_count,top_evidence,hidden_text,error,"
-                             "pack\r\n";
+/* The decision first (level, confidence, both years), then why (evidence,
+ * red flags, the reason), so a spreadsheet sorted by level reads left to
+ * right.  Columns are found by name: docs/output.md lists them all. */
+static const char HEADER[] = "file,status,level,confidence,years,kpi_years,"
+                             "evidence_count,top_evidence,red_flags,reason,"
+                             "hidden_text,error,pack\r\n";
+#define CSV_RESULT_ONLY_COLUMNS 9 /* level .. hidden_text */
 
 const char *kpiscan_csv_header(void)
 {
@@ -70,6 +74,30 @@ static const kpiscan_evidence *top_evidence(const kpiscan_result *r)
     return best;
 }
 
+/* The red flags' ids, each once, in the order of the JSON "red_flags",
+ * joined with ';' (malloc'd; NULL when out of memory). */
+static char *flag_ids(const kpiscan_result *r)
+{
+    kps_buf b = {0};
+    if (kps_buf_reserve(&b, 0))
+        return NULL;
+    size_t n = kpiscan_result_flag_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = kpiscan_result_flag_id(r, i);
+        size_t k = 0;
+        while (k < i && strcmp(kpiscan_result_flag_id(r, k), id) != 0)
+            k++;
+        if (k < i)
+            continue; /* a red-flag phrase matched more than once */
+        if ((b.len && kps_buf_putc(&b, ';')) ||
+            kps_buf_append(&b, id, strlen(id))) {
+            kps_buf_free(&b);
+            return NULL;
+        }
+    }
+    return b.data;
+}
+
 char *kpiscan_record_to_csv(const kpiscan_record *rec,
                             const kpiscan_options *opts)
 {
@@ -91,6 +119,9 @@ char *kpiscan_record_to_csv(const kpiscan_record *rec,
         if (r->years >= 0)
             snprintf(num, sizeof num, "%.2f", r->years);
         bad |= field(&b, r->years >= 0 ? num : "", 0);
+        if (r->kpi_years >= 0)
+            snprintf(num, sizeof num, "%.2f", r->kpi_years);
+        bad |= field(&b, r->kpi_years >= 0 ? num : "", 0);
         snprintf(num, sizeof num, "%zu", r->nev);
         bad |= field(&b, num, 0);
         const kpiscan_evidence *t = top_evidence(r);
@@ -106,11 +137,21 @@ char *kpiscan_record_to_csv(const kpiscan_record *rec,
             if (*p == '\n' || *p == '\r' || *p == '\t')
                 *p = ' ';
         bad |= field(&b, top, 0);
+        char *flags = flag_ids(r);
+        bad |= !flags || field(&b, flags, 0);
+        free(flags);
+        /* the reason is the scorer's words, never the resume's */
+        char reason[sizeof r->reason];
+        snprintf(reason, sizeof reason, "%s", r->reason);
+        for (char *p = reason; *p; p++)
+            if (*p == '\n' || *p == '\r' || *p == '\t')
+                *p = ' ';
+        bad |= field(&b, reason, 0);
         bad |= field(&b, r->nhidden ? "yes" : "no", 0);
         bad |= field(&b, "", 0);
     } else {
         bad |= field(&b, rec->skipped ? "skipped" : "error", 0);
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < CSV_RESULT_ONLY_COLUMNS; i++)
             bad |= field(&b, "", 0);
         bad |= field(&b, rec->error.message, 0);
     }

@@ -45,6 +45,12 @@ static void ym(char *buf, size_t n, long v)
 char *kpiscan_result_explain(const kpiscan_result *res,
                              const kpiscan_options *opts)
 {
+    return kps_result_explain(res, opts, 1);
+}
+
+char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
+                         int full)
+{
     if (!res)
         return NULL;
     int excerpts = opts ? opts->excerpts : 1;
@@ -57,10 +63,11 @@ char *kpiscan_result_explain(const kpiscan_result *res,
         res->pack_name, res->pack_version, res->pack_hash, res->as_of / 10000,
         res->as_of / 100 % 100, res->as_of % 100, res->as_of_source);
 
-    put(&o, "Evidence: weight x section x repeat = contribution\n");
-    if (!res->nev)
+    put(&o, "Evidence: weight x section x repeat = contribution%s\n",
+        full ? "" : " (each item is listed with its evidence)");
+    if (!res->nev && full)
         put(&o, "  (no rule matched)\n");
-    for (size_t i = 0; i < res->nev; i++) {
+    for (size_t i = 0; full && i < res->nev; i++) {
         const kpiscan_evidence *e = &res->ev[i];
         put(&o, "  %4zu:%-3zu %-6s %-38s %5.2f x %.1f x %.3f = %5.2f", e->line,
             e->column, kpiscan_level_name(e->level), e->rule_id, e->weight,
@@ -181,12 +188,12 @@ char *kpiscan_result_explain(const kpiscan_result *res,
             res->nev ? "no KPI evidence although other rules matched"
                      : "no rule matched at all");
 
-    if (res->nflags) {
+    if (res->nflags && full) {
         put(&o, "\nRed flags\n");
         for (size_t i = 0; i < res->nflags; i++)
             put(&o, "  %s: %s\n", res->flags[i].id, res->flags[i].message);
     }
-    if (res->nquestions) {
+    if (res->nquestions && full) {
         put(&o, "\nInterview questions\n");
         for (size_t i = 0; i < res->nquestions; i++)
             put(&o, "  [%s] %s\n", kpiscan_level_name(res->questions[i].level),

@@ -378,6 +378,9 @@ char *kps_clean_dup(const char *s, int mode);
 /* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
 double kps_parse_decimal(const char *s, char **end);
 char *kps_strndup(const char *s, size_t n);
+/* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
+ * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
+int kps_natural_compare(const char *a, const char *b);
 
 /* ------------------------------------------------------------------ */
 /* Options (options.c)                                                 */
@@ -704,6 +707,31 @@ struct kpiscan_record {
     const kpiscan_pack *pack;
     char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
 };
+
+/* kpiscan_result_explain() with full = 1; with 0 the evidence items, red
+ * flags and questions are left out, for a writer that shows them on their
+ * own (the HTML report). */
+char *kps_result_explain(const kpiscan_result *res,
+                         const kpiscan_options *opts, int full);
+
+/* What a ranking looks at, so writers that keep no records (the HTML
+ * report) rank exactly as kpiscan_record_compare() does.  cls: 0 a
+ * result, 1 an error, 2 skipped. */
+typedef struct kps_rank {
+    int cls;
+    int level;
+    double confidence;
+    double years;
+    const char *name;
+    size_t index;
+} kps_rank;
+int kps_rank_compare(const kps_rank *a, const kps_rank *b, int key);
+void kps_rank_of_record(const kpiscan_record *rec, kps_rank *out);
+
+/* Sort records by a kpiscan_sort key with kpiscan_record_compare()
+ * (stable: ties keep input order).  Returns 0, or -1 when it had no memory
+ * for the merge and fell back to an insertion sort (still sorted). */
+int kps_sort_records(kpiscan_record *recs, size_t n, int key);
 
 /* JSON for a record without a result: status word "error" or "skipped";
  * pack may be NULL. */

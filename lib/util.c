@@ -289,3 +289,42 @@ double kps_parse_decimal(const char *s, char **end)
         *end = (char *)p;
     return sign * value;
 }
+
+/* Digit runs compare by value (leading zeros ignored), everything else by
+ * byte; names equal under that key fall back to plain byte order, so no
+ * two different names ever compare equal and a walk is reproducible. */
+int kps_natural_compare(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a;
+    const unsigned char *q = (const unsigned char *)b;
+    while (*p && *q) {
+        int dp = *p >= '0' && *p <= '9', dq = *q >= '0' && *q <= '9';
+        if (dp && dq) {
+            while (*p == '0')
+                p++;
+            while (*q == '0')
+                q++;
+            size_t lp = 0, lq = 0;
+            while (p[lp] >= '0' && p[lp] <= '9')
+                lp++;
+            while (q[lq] >= '0' && q[lq] <= '9')
+                lq++;
+            if (lp != lq)
+                return lp < lq ? -1 : 1;
+            int c = memcmp(p, q, lp);
+            if (c)
+                return c < 0 ? -1 : 1;
+            p += lp;
+            q += lq;
+            continue;
+        }
+        if (*p != *q)
+            return *p < *q ? -1 : 1;
+        p++;
+        q++;
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    int c = strcmp(a, b);
+    return c < 0 ? -1 : c > 0;
+}

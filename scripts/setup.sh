@@ -29,6 +29,8 @@ test_packages=(
     python3-venv python3-setuptools python3-pip
     # the Debian packages (scripts/check-debian.sh)
     debhelper dh-python dpkg-dev lintian
+    # the HTML report's browser test (tests/browser/) runs headless Chromium
+    chromium
 )
 
 case "${1:-}" in

@@ -150,6 +150,97 @@ else report "jsonl validates against schema" 0 "schema violation"; fi
 if cmp -s "$tmp/u" "$tmp/o"; then report "unordered same records" 1 ""
 else report "unordered same records" 0 "differs"; fi
 
+# --sort ranks every format the same way: by level (strongest first, then
+# confidence as printed), errors last, ties in input order.
+sort_inputs=(/nonexistent-sort.txt examples/junior-1.txt examples/no-kpi.txt
+             examples/senior-2.txt examples/mid-1.txt examples/senior-1.txt)
+# (Every key in JSONL; the other formats share the batch's order, so they
+# are run for two keys only, which keeps the suite quick under sanitizers.)
+for key in level confidence years name; do
+    "$bin" --as-of 2026-06-01 -q --sort "$key" --format jsonl "${sort_inputs[@]}" > "$tmp/s.jsonl" 2>/dev/null
+    if [ "$key" = level ] || [ "$key" = name ]; then
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format csv "${sort_inputs[@]}" > "$tmp/s.csv" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format json -j 2 "${sort_inputs[@]}" > "$tmp/s.json" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" "${sort_inputs[@]}" > "$tmp/s.txt" 2>/dev/null
+        "$bin" --as-of 2026-06-01 -q --sort "$key" --format junit "${sort_inputs[@]}" > "$tmp/s.xml" 2>/dev/null
+    fi
+    if python3 - "$key" "$tmp/s.jsonl" "$tmp/s.csv" "$tmp/s.json" "$tmp/s.txt" "$tmp/s.xml" <<'PY'
+import csv, json, re, sys
+import xml.etree.ElementTree as ET
+key, jl, cs, js, tx, xm = sys.argv[1:]
+recs = [json.loads(l) for l in open(jl)]
+names = [r["file"] for r in recs]
+assert len(recs) == 6 and names[-1] == "/nonexistent-sort.txt", names
+ok = recs[:-1]
+rank = {"none": 0, "junior": 1, "mid": 2, "senior": 3}
+def conf(r): return round(r["confidence"] * 100)
+def natural(s): return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
+if key == "level":
+    want = sorted(ok, key=lambda r: (-rank[r["level"]], -conf(r)))
+elif key == "confidence":
+    want = sorted(ok, key=lambda r: -conf(r))
+elif key == "years":
+    want = sorted(ok, key=lambda r: (r["years"] is None, -(r["years"] or 0)))
+else:
+    want = sorted(ok, key=lambda r: natural(r["file"]))
+assert ok == want, [r["file"] for r in ok]
+if key == "level":
+    assert rank[ok[0]["level"]] == 3 and ok[-1]["level"] == "none", names
+if key in ("level", "name"):
+    assert [r["file"] for r in csv.DictReader(open(cs, newline=""))] == names
+    assert [r["file"] for r in json.load(open(js))] == names
+    text = [l.split(": ")[0] for l in open(tx) if not l.startswith(" ")]
+    assert text == names, text
+    cases = ET.parse(xm).getroot().find("testsuite").findall("testcase")
+    assert [c.get("name") for c in cases] == [n.rsplit("/", 1)[1] for n in names]
+PY
+    then report "sort $key" 1 ""
+    else report "sort $key" 0 "order differs"; fi
+done
+# Without --sort the order is the input order.
+"$bin" --as-of 2026-06-01 -q --format jsonl "${sort_inputs[@]}" 2>/dev/null |
+    python3 -c 'import json,sys; n=[json.loads(l)["file"] for l in sys.stdin]; assert n == sys.argv[1:], n' "${sort_inputs[@]}" &&
+    report "no sort: input order" 1 "" || report "no sort: input order" 0 "order differs"
+
+# CSV and text carry the decision: the CSV's kpi_years, red_flags and
+# reason are the JSON's, and the text prints one red-flag line per flag,
+# right under its verdict.
+"$bin" --as-of 2026-06-01 -q --format jsonl examples/*.txt examples/docx > "$tmp/d.jsonl"
+"$bin" --as-of 2026-06-01 -q --format csv examples/*.txt examples/docx > "$tmp/d.csv"
+"$bin" --as-of 2026-06-01 -q examples/*.txt examples/docx > "$tmp/d.txt"
+if python3 - "$tmp/d.jsonl" "$tmp/d.csv" "$tmp/d.txt" <<'PY'
+import csv, json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(rows) == len(recs)
+flagged = 0
+for rec, row in zip(recs, rows):
+    assert row["file"] == rec["file"]
+    ids = list(dict.fromkeys(f["id"] for f in rec["red_flags"]))
+    assert row["red_flags"] == ";".join(ids), (row["red_flags"], ids)
+    flagged += bool(ids)
+    assert row["reason"] == rec["basis"]["reason"] and "\n" not in row["reason"]
+    ky = rec["basis"]["kpi_years"]
+    assert row["kpi_years"] == ("" if ky is None else "%.2f" % ky), row
+    assert row["hidden_text"] == ("yes" if "hidden-text" in ids else "no")
+assert flagged >= 2, "the examples should show some red flags"
+# text: the lines after each verdict, up to the first evidence line
+blocks, cur = [], None
+for line in open(sys.argv[3]):
+    if not line.startswith(" "):
+        cur = []
+        blocks.append(cur)
+    elif line.startswith("  !! red flag "):
+        assert cur is not None and all(l.startswith("  !! red flag ") for l in cur), line
+        cur.append(line)
+for rec, lines in zip(recs, blocks):
+    assert len(lines) == len(rec["red_flags"]), (rec["file"], lines)
+    for flag, line in zip(rec["red_flags"], lines):
+        assert line.startswith("  !! red flag " + flag["id"]), line
+PY
+then report "csv and text carry the decision" 1 ""
+else report "csv and text carry the decision" 0 "mismatch"; fi
+
 # CI gates.  The manifest of examples/ci passes; one edited expectation
 # gives exit 1 and a JUnit failure naming expected and got; an input error
 # outranks a failed gate (exit 2); a malformed manifest line is a usage
@@ -352,7 +443,7 @@ else report "ci/check.sh writes under build/" 0 "exit $got; cwd has: $(ls -A "$t
 
 # Reproducible and private: two runs give identical bytes in every machine
 # format; --no-excerpts keeps the resumes' words out.
-for fmt in json jsonl csv junit github; do
+for fmt in json jsonl csv junit github html; do
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid examples/*.txt > "$tmp/r1.$fmt" 2>/dev/null
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid -j 2 --unordered examples/*.txt > /dev/null 2>&1
     "$bin" --as-of 2026-06-01 -q --format "$fmt" --expect mid examples/*.txt > "$tmp/r2.$fmt" 2>/dev/null
@@ -370,7 +461,7 @@ for line in sys.stdin:
             words.add(item["text"])
 assert len(words) > 20
 print("\n".join(sorted(words)))' > "$tmp/words"
-for fmt in json jsonl csv junit github; do
+for fmt in json jsonl csv junit github html; do
     "$bin" --as-of 2026-06-01 -q --no-excerpts --format "$fmt" --expect senior examples/*.txt > "$tmp/p.$fmt" 2>/dev/null
     if python3 - "$tmp/words" "$tmp/p.$fmt" <<'PY'
 import html, sys

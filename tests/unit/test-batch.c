@@ -453,6 +453,191 @@ START_TEST(test_add_fd)
 }
 END_TEST
 
+START_TEST(test_natural_compare)
+{
+    /* Digit runs by value, the rest by byte. */
+    ck_assert_int_lt(kps_natural_compare("2.txt", "10.txt"), 0);
+    ck_assert_int_gt(kps_natural_compare("10.txt", "9.txt"), 0);
+    ck_assert_int_lt(kps_natural_compare("cv-2-b", "cv-10-a"), 0);
+    ck_assert_int_lt(kps_natural_compare("a9z", "a10a"), 0);
+    ck_assert_int_lt(kps_natural_compare("abc", "abd"), 0);
+    ck_assert_int_lt(kps_natural_compare("a", "a1"), 0);
+    ck_assert_int_lt(kps_natural_compare("B", "a"), 0); /* byte order */
+    ck_assert_int_lt(kps_natural_compare("99999999999999999999999",
+                                         "100000000000000000000000"),
+                     0); /* longer than any integer type */
+    /* Equal keys ("01" and "1") fall back to byte order: never 0 for
+     * different names, and antisymmetric. */
+    ck_assert_int_lt(kps_natural_compare("01.txt", "1.txt"), 0);
+    ck_assert_int_gt(kps_natural_compare("1.txt", "01.txt"), 0);
+    ck_assert_int_eq(kps_natural_compare("x7", "x7"), 0);
+    ck_assert_int_eq(kps_natural_compare("", ""), 0);
+    ck_assert_int_lt(kps_natural_compare("", "0"), 0);
+}
+END_TEST
+
+START_TEST(test_walk_natural_order)
+{
+    char dir[] = "/tmp/kpiscan-natural-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    const char *names[] = {"10.txt", "2.txt",   "1.txt", "01.txt",
+                           "b.txt",  "a10.txt", "a9.txt"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        write_file(dir, names[i], "Tracked KPIs\n", 13);
+    const char *want[] = {"01.txt", "1.txt",   "2.txt", "10.txt",
+                          "a9.txt", "a10.txt", "b.txt"};
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < s.n; i++) {
+        const char *base = strrchr(s.names[i], '/');
+        ck_assert_ptr_nonnull(base);
+        ck_assert_str_eq(base + 1, want[i]);
+    }
+    kpiscan_pack_free(p);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Three resumes of clearly different levels, given in the wrong order,
+ * and a failure first: every key ranks results before errors, and the
+ * level key puts the strongest first. */
+START_TEST(test_sorted_delivery)
+{
+    static const char junior[] =
+        "Junior Reporting Analyst\nJan 2025 - Present\n"
+        "Built simple dashboards; data collection for weekly reports.\n";
+    static const char senior[] =
+        "Head of Performance\nJan 2012 - Present\n"
+        "Defined the KPI framework for the company and led a team of 12 "
+        "analysts; raised retention by 15% by aligning KPIs with strategic "
+        "goals.\n";
+    static const char none[] = "Gardener. I like plants.\n";
+    kpiscan_pack *p = pack_default();
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2026, 6, 1), KPISCAN_OK);
+    for (int key = KPISCAN_SORT_INPUT; key <= KPISCAN_SORT_NAME; key++) {
+        seen s = {0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(kpiscan_batch_new(p, o, 2, 0, collect, &s, &b, NULL),
+                         KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_set_sort(b, key, NULL), KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_add_failure(b, "a-broken",
+                                                   KPISCAN_ERR_IO, "no", NULL),
+                         KPISCAN_OK);
+        ck_assert_int_eq(
+            kpiscan_batch_add_buffer(b, none, strlen(none), "cv10", NULL),
+            KPISCAN_OK);
+        ck_assert_int_eq(
+            kpiscan_batch_add_buffer(b, junior, strlen(junior), "cv9", NULL),
+            KPISCAN_OK);
+        ck_assert_int_eq(
+            kpiscan_batch_add_buffer(b, senior, strlen(senior), "cv2", NULL),
+            KPISCAN_OK);
+        /* too late to change the order once inputs are queued */
+        ck_assert_int_eq(kpiscan_batch_set_sort(b, KPISCAN_SORT_NAME, NULL),
+                         KPISCAN_ERR_ARGUMENT);
+        ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+        kpiscan_batch_free(b);
+        ck_assert_uint_eq(s.n, 4);
+        if (key == KPISCAN_SORT_INPUT) {
+            ck_assert_str_eq(s.names[0], "a-broken");
+            ck_assert_str_eq(s.names[3], "cv2");
+            continue;
+        }
+        ck_assert_str_eq(s.names[3], "a-broken"); /* errors last */
+        if (key != KPISCAN_SORT_CONFIDENCE) {
+            /* senior > junior > none; 14 > 1.4 > unknown years; and the
+             * names in natural order, which happens to agree */
+            ck_assert_str_eq(s.names[0], "cv2");
+            ck_assert_str_eq(s.names[1], "cv9");
+            ck_assert_str_eq(s.names[2], "cv10");
+        }
+    }
+    ck_assert_int_eq(kpiscan_sort_from_name("level"), KPISCAN_SORT_LEVEL);
+    ck_assert_int_eq(kpiscan_sort_from_name("name"), KPISCAN_SORT_NAME);
+    ck_assert_int_eq(kpiscan_sort_from_name("Level"), -1);
+    ck_assert_int_eq(kpiscan_sort_from_name(NULL), -1);
+    ck_assert_str_eq(kpiscan_sort_name(KPISCAN_SORT_YEARS), "years");
+    ck_assert_ptr_null(kpiscan_sort_name(5));
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, o, 1, 0, NULL, NULL, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_set_sort(b, 99, NULL), KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_batch_set_sort(NULL, 1, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_batch_free(b);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* The comparator on hand-made records: level then confidence as printed,
+ * years with unknown last, ties by input order, errors after results. */
+START_TEST(test_record_compare)
+{
+    kpiscan_result r[3];
+    memset(r, 0, sizeof r);
+    r[0].level = KPISCAN_LEVEL_MID;
+    r[0].confidence = 0.801;
+    r[0].years = -1;
+    r[1].level = KPISCAN_LEVEL_MID;
+    r[1].confidence = 0.799; /* prints as 0.80 too: a tie */
+    r[1].years = 3;
+    r[2].level = KPISCAN_LEVEL_SENIOR;
+    r[2].confidence = 0.5;
+    r[2].years = 0;
+    kpiscan_record rec[4];
+    memset(rec, 0, sizeof rec);
+    for (int i = 0; i < 4; i++) {
+        rec[i].index = (size_t)i;
+        rec[i].result = i < 3 ? &r[i] : NULL;
+        rec[i].status = i < 3 ? KPISCAN_OK : KPISCAN_ERR_IO;
+    }
+    rec[0].name = "b10";
+    rec[1].name = "b9";
+    rec[2].name = "c";
+    rec[3].name = "a";
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[2], &rec[0], KPISCAN_SORT_LEVEL), 0);
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[0], &rec[1], KPISCAN_SORT_LEVEL),
+        0); /* tie broken by input order */
+    ck_assert_int_gt(
+        kpiscan_record_compare(&rec[1], &rec[0], KPISCAN_SORT_CONFIDENCE), 0);
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[0], &rec[2], KPISCAN_SORT_CONFIDENCE), 0);
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[1], &rec[2], KPISCAN_SORT_YEARS), 0);
+    ck_assert_int_gt(
+        kpiscan_record_compare(&rec[0], &rec[2], KPISCAN_SORT_YEARS),
+        0); /* unknown after 0 years */
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[1], &rec[0], KPISCAN_SORT_NAME), 0);
+    for (int key = 0; key <= KPISCAN_SORT_NAME; key++) {
+        for (int i = 0; i < 3; i++) {
+            ck_assert_int_lt(kpiscan_record_compare(&rec[i], &rec[3], key), 0);
+            ck_assert_int_gt(kpiscan_record_compare(&rec[3], &rec[i], key), 0);
+        }
+        ck_assert_int_eq(kpiscan_record_compare(&rec[1], &rec[1], key), 0);
+    }
+    /* the sort itself is the comparator's order */
+    kpiscan_record copy[4] = {rec[3], rec[1], rec[0], rec[2]};
+    ck_assert_int_eq(kps_sort_records(copy, 4, KPISCAN_SORT_LEVEL), 0);
+    ck_assert_str_eq(copy[0].name, "c");
+    ck_assert_str_eq(copy[1].name, "b10");
+    ck_assert_str_eq(copy[2].name, "b9");
+    ck_assert_str_eq(copy[3].name, "a");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -465,6 +650,10 @@ int main(void)
     tcase_add_test(tc, test_render_json);
     tcase_add_test(tc, test_unique_files);
     tcase_add_test(tc, test_add_fd);
+    tcase_add_test(tc, test_natural_compare);
+    tcase_add_test(tc, test_walk_natural_order);
+    tcase_add_test(tc, test_sorted_delivery);
+    tcase_add_test(tc, test_record_compare);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
