@@ -60,7 +60,7 @@ has() { # package path-regex
     dpkg-deb -c "$(deb "$1")" | awk '{print $6}' | grep -Eq "$2" ||
         fail "package $1 lacks $2"
 }
-for p in libkpiscan0 libkpiscan-dev kpiscan python3-kpiscan; do
+for p in libkpiscan0 libkpiscan-dev kpiscan python3-kpiscan kpiscan-pdf; do
     [ -n "$(deb "$p")" ] || fail "package $p was not built"
 done
 has libkpiscan0 "^\./usr/lib/$multiarch/libkpiscan\.so\.0$"
@@ -71,6 +71,7 @@ has libkpiscan-dev "^\./usr/share/man/man3/libkpiscan\.3\.gz$"
 has kpiscan "^\./usr/bin/kpiscan$"
 has kpiscan "^\./usr/share/man/man1/kpiscan\.1\.gz$"
 has python3-kpiscan "^\./usr/lib/python3/dist-packages/kpiscan/__init__\.py$"
+has kpiscan-pdf "^\./usr/libexec/kpiscan-pdf$"
 if dpkg-deb -c "$(deb kpiscan)" | grep -q 'libkpiscan\.so'; then
     fail "kpiscan carries a copy of the library"
 fi
@@ -87,6 +88,15 @@ esac
     --expect-file "$root/examples/ci/manifest.tsv" > "$work/scan.jsonl" ||
     fail "the packaged kpiscan failed the examples' manifest"
 echo "check-debian: packaged kpiscan: $(wc -l < "$work/scan.jsonl") examples, each at its manifest's level" >&2
+# The packaged helper reads a PDF for the packaged CLI (the library's
+# built-in path points at /usr, so the helper is named explicitly here).
+pdf=$(ls "$root"/../shared/corpus/resumes-pdf/*/*.pdf 2> /dev/null | head -1)
+if [ -n "$pdf" ]; then
+    KPISCAN_PDF_HELPER=$sysroot/usr/libexec/kpiscan-pdf \
+        "$sysroot/usr/bin/kpiscan" --as-of 2026-06-01 -q --format jsonl "$pdf" \
+        > "$work/pdf.jsonl" || fail "the packaged helper did not read $pdf"
+    echo "check-debian: packaged PDF helper read $(basename "$pdf")" >&2
+fi
 
 export PKG_CONFIG_PATH=$sysroot/usr/lib/$multiarch/pkgconfig
 export PKG_CONFIG_SYSROOT_DIR=$sysroot
