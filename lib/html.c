@@ -71,7 +71,9 @@ static int esc_n(kps_buf *b, const char *s, size_t len)
             i++;
             continue;
         }
-        if (c < 0x20 && c != '\n' && c != '\t') {
+        /* controls (C0 but newline and tab, DEL) are parse errors in
+         * HTML: shown as U+FFFD, like bytes that are not UTF-8 */
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
             if (kps_buf_append(b, "\xEF\xBF\xBD", 3))
                 return -1;
             i++;
@@ -84,7 +86,14 @@ static int esc_n(kps_buf *b, const char *s, size_t len)
             continue;
         }
         size_t n = kps_utf8_seq_len(p + i, len - i);
-        if (n == 0) {
+        /* C1 controls (U+0080..U+009F) and the non-characters U+FFFE and
+         * U+FFFF as well */
+        int control = (n == 2 && c == 0xC2 && p[i + 1] < 0xA0) ||
+                      (n == 3 && c == 0xEF && p[i + 1] == 0xBF &&
+                       (p[i + 2] == 0xBE || p[i + 2] == 0xBF));
+        if (n == 0 || control) {
+            if (n > 1)
+                i += n - 1;
             if (kps_buf_append(b, "\xEF\xBF\xBD", 3))
                 return -1;
             i++;
@@ -143,6 +152,15 @@ static char *html_safe_json(const char *json)
                  (p[2] == 0xA8 || p[2] == 0xA9)) {
             bad = put(&b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
             p += 2;
+        } else if (*p == 0x7F) {
+            /* DEL and the C1 controls: valid JSON raw, parse errors in
+             * HTML, the same string as \u escapes */
+            bad = put(&b, "\\u007f");
+        } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0) {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04x", p[1]);
+            bad = put(&b, u);
+            p += 1;
         } else
             bad = kps_buf_putc(&b, (char)*p);
         if (bad) {

@@ -17,7 +17,10 @@ not ours:
   the JSONL summary has one "summary" and counts every record;
 - csv: Python's csv, one row per record, every row as wide as the header;
 - junit: xmllint --noout and Python's XML parser;
-- github: strict UTF-8, one workflow command per line, no control.
+- github: strict UTF-8, one workflow command per line, no control;
+- html: strict UTF-8 without controls, Python's HTML parser, every JSON
+  data block read back by Python's json, and no markup from a name or a
+  resume left unescaped.
 """
 import csv
 import io
@@ -28,6 +31,29 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+
+class Blocks(HTMLParser):
+    """The text of every <script type="application/json"> block, and every
+    start tag's name."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.tags, self._in = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in = tag == "script" and ("type", "application/json") in attrs
+        if self._in:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.blocks[-1] += data
 
 BIN, JSON_CHECK = sys.argv[1], sys.argv[2]
 
@@ -206,6 +232,25 @@ try:
     if s is not None:
         check(all(l.startswith("::") for l in s.split("\n") if l),
               "github: one workflow command per line")
+
+    out = run(base + ["--format", "html"] + inputs, "html")
+    s = text_ok(out, "html output")
+    if s is not None:
+        parser = Blocks()
+        try:
+            parser.feed(s)
+            parser.close()
+            check(True, "html: Python's HTML parser")
+        except Exception as e:  # the parser is lenient; anything is a fault
+            check(False, f"html: Python's HTML parser: {e}")
+        for i, block in enumerate(parser.blocks):
+            try:
+                json.loads(block)
+                check(True, f"html: JSON data block {i} parses")
+            except ValueError as e:
+                check(False, f"html: JSON data block {i}: {e}")
+        check("tag" not in parser.tags,
+              "html: the <tag> of a name or resume is text, not markup")
 finally:
     shutil.rmtree(work)
 
