@@ -95,7 +95,7 @@ static void usage(FILE *out)
         "      --summary          end the output with the run's summary (text\n"
         "                         block, JSONL record, JSON array element, "
         "GitHub\n"
-        "                         notice; not with csv or junit)\n"
+        "                         notice; not with csv, junit or html)\n"
         "      --timing           add durations and rates to the summary\n"
         "  -q, --quiet            no summary or progress line on stderr (a "
         "failed\n"
