@@ -521,8 +521,10 @@ KPISCAN_API double kpiscan_result_confidence(const kpiscan_result *res);
  * contributions of the evidence items to that level. */
 KPISCAN_API double kpiscan_result_score(const kpiscan_result *res, int level);
 
-/* Years of experience, or a negative value when the resume gives neither
- * dates nor a statement. */
+/* Years of experience: total merged paid employment, from the dated jobs,
+ * else from a statement ("7+ years of experience"); a negative value when
+ * the resume gives neither.  The years of the jobs that show KPI work are
+ * kpiscan_result_kpi_years(). */
 KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 
 /* The as-of date used for "Present", as YYYYMMDD. */
