@@ -684,14 +684,15 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  *
  * Directory walks (kpiscan_batch_add_path on a directory) visit entries in
  * natural name order ("2.txt" before "10.txt"; byte order between names
- * equal by that key, such as "01" and "1"), so output is reproducible.  Regular files are read and sniffed: documents give a record
- * (an error record when they cannot be read, e.g. PDF); binary data (images,
- * executables) gives a "skipped" record.  FIFOs, sockets and devices met
- * in a walk are skipped without being opened; hidden names (".x") are
- * skipped unless KPISCAN_WALK_HIDDEN; symbolic links are not followed
- * unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
- * skipped.  A path given directly is never skipped: a FIFO is read to its
- * end like standard input. */
+ * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
+ * files are read and sniffed: documents give a record (an error record when
+ * they cannot be read, e.g. PDF); binary data (images, executables) gives a
+ * "skipped" record.  FIFOs, sockets and devices met in a walk are skipped
+ * without being opened; hidden names (".x") are skipped unless
+ * KPISCAN_WALK_HIDDEN; symbolic links are not followed unless
+ * KPISCAN_WALK_FOLLOW, and directory loops are detected and skipped.  A path
+ * given directly is never skipped: a FIFO is read to its end like standard
+ * input. */
 typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 

@@ -711,8 +711,8 @@ struct kpiscan_record {
 /* kpiscan_result_explain() with full = 1; with 0 the evidence items, red
  * flags and questions are left out, for a writer that shows them on their
  * own (the HTML report). */
-char *kps_result_explain(const kpiscan_result *res,
-                         const kpiscan_options *opts, int full);
+char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
+                         int full);
 
 /* What a ranking looks at, so writers that keep no records (the HTML
  * report) rank exactly as kpiscan_record_compare() does.  cls: 0 a

@@ -17,8 +17,8 @@ static int check(const char *text, size_t len, const char *where)
     json_error_t e;
     json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
     if (!v) {
-        fprintf(stderr, "%s: line %d column %d: %s\n", where, e.line,
-                e.column, e.text);
+        fprintf(stderr, "%s: line %d column %d: %s\n", where, e.line, e.column,
+                e.text);
         return 1;
     }
     json_decref(v);

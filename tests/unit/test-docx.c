@@ -1227,9 +1227,10 @@ START_TEST(test_malformed_xml_has_position)
     kps_doc doc;
     kpiscan_error *err = kpiscan_error_new();
     ck_assert_int_eq(extract(zip, len, 0, &doc, err), KPISCAN_ERR_CORRUPT);
-    ck_assert_msg(strncmp(kpiscan_error_reason(err),
-                          "corrupt DOCX: malformed XML in word/document.xml: ", 50) == 0,
-                  "%s", kpiscan_error_reason(err));
+    ck_assert_msg(
+        strncmp(kpiscan_error_reason(err),
+                "corrupt DOCX: malformed XML in word/document.xml: ", 50) == 0,
+        "%s", kpiscan_error_reason(err));
     ck_assert_uint_eq(kpiscan_error_line(err), 4);
     ck_assert_uint_gt(kpiscan_error_column(err), 0);
     ck_assert_str_eq(kpiscan_error_file(err), "cv.docx");
