@@ -14,8 +14,9 @@ import re
 import sys
 
 root = sys.argv[1]
-modules = ["scan", "sniff", "textdecode", "zipread", "xmlread", "docx", "odt",
-           "normalize", "match", "prefilter"]
+modules = ["scan", "input/sniff", "input/textdecode", "input/zipread",
+           "input/xmlread", "input/docx", "input/odt", "text/normalize",
+           "match/match", "match/prefilter"]
 used = set()
 for m in modules:
     used |= set(re.findall(r"KPISCAN_ERR_([A-Z_]+)",
