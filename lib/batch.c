@@ -18,7 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "output/jsonw.h"
+#include "match/pack.h"
+#include "estimate/result.h"
+#include "batch.h"
 
 enum slot_state { SLOT_EMPTY = 0, SLOT_QUEUED, SLOT_RUNNING, SLOT_DONE };
 

@@ -9,7 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "match/pack.h"
+#include "estimate/result.h"
+#include "batch.h"
 
 typedef struct expectation {
     char *path;     /* as resolved against the manifest's folder */

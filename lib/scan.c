@@ -11,8 +11,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "pdf.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "input/doc.h"
+#include "input/extract.h"
+#include "text/normalize.h"
+#include "text/sections.h"
+#include "text/timeline.h"
+#include "match/pack.h"
+#include "match/match.h"
+#include "estimate/result.h"
+#include "estimate/score.h"
+#include "input/pdf.h"
 
 /* Line starts of the document text, for offset -> line/column.  Offsets
  * are mostly asked for in increasing order, so the last answer is kept

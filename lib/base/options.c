@@ -4,7 +4,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/options.h"
 
 void kps_limits_default(kps_limits *lim)
 {

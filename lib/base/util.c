@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "input/doc.h"
 
 int kps_buf_reserve(kps_buf *b, size_t extra)
 {

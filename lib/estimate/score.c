@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "text/sections.h"
+#include "estimate/result.h"
+#include "estimate/score.h"
 
 /* A KPI word in a skills list is the weakest kind of evidence ... */
 #define SKILLS_FACTOR 0.5

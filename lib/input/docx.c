@@ -21,8 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmlread.h"
-#include "zipread.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "input/doc.h"
+#include "input/extract.h"
+#include "input/xmlread.h"
+#include "input/zipread.h"
 
 /* ------------------------------------------------------------------ */
 /* Namespaces                                                          */

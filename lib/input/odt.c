@@ -26,8 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xmlread.h"
-#include "zipread.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "input/doc.h"
+#include "input/extract.h"
+#include "input/xmlread.h"
+#include "input/zipread.h"
 
 #define OFFICE_NS "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 #define TEXT_NS "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

@@ -44,8 +44,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "pdf.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "input/doc.h"
+#include "input/pdf.h"
 
 extern char **environ;
 

@@ -4,9 +4,14 @@
 #ifndef KPISCAN_PDF_H
 #define KPISCAN_PDF_H
 
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
 #include <sys/types.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "input/doc.h"
 
 /* The protocol version the helper says hello with (docs/pdf-helper.md). */
 #define KPS_PDF_PROTOCOL 1u

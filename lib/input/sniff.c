@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "input/doc.h"
 
 /* Binary and text checks look no further than this: enough to judge, and
  * it keeps sniffing a 60 MB file as cheap as sniffing a 6 KB one. */

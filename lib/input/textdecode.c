@@ -26,7 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "input/doc.h"
+#include "input/extract.h"
 
 #define REPLACEMENT_CHAR 0xFFFDu
 

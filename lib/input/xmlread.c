@@ -10,7 +10,11 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
-#include "xmlread.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "input/doc.h"
+#include "input/xmlread.h"
 
 struct kps_xml {
     xmlParserCtxtPtr ctxt;

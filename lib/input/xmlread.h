@@ -19,10 +19,15 @@
 #ifndef KPS_XMLREAD_H
 #define KPS_XMLREAD_H
 
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "input/doc.h"
 
 typedef struct kps_xml kps_xml;
 

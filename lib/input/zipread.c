@@ -6,7 +6,8 @@
 
 #include <zip.h>
 
-#include "zipread.h"
+#include "base/base.h"
+#include "input/zipread.h"
 
 /* Smallest possible zip: an end-of-central-directory record alone. */
 #define ZIP_MIN_BYTES 22

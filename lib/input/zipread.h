@@ -12,9 +12,13 @@
 #ifndef KPS_ZIPREAD_H
 #define KPS_ZIPREAD_H
 
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
 #include <stddef.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 typedef struct kps_zip kps_zip;
 

@@ -36,7 +36,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "match/pack.h"
+#include "match/match.h"
+#include "match/prefilter.h"
 
 /* JIT stack for one scan: 32 KiB grows to 1 MiB, enough for every
  * reasonable rule; a rule that needs more fails with a match-limit error

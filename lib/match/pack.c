@@ -16,7 +16,12 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/sha256.h"
+#include "text/normalize.h"
+#include "match/pack.h"
+#include "match/prefilter.h"
 
 extern const char kps_default_pack_yaml[];
 extern const size_t kps_default_pack_yaml_len;

@@ -45,7 +45,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "match/pack.h"
+#include "match/prefilter.h"
 
 /* Build-time caps.  Hitting one only makes a requirement weaker (or the
  * rule "always run"), never wrong. */

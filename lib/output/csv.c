@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "estimate/result.h"
+#include "batch.h"
 
 /* The decision first (level, confidence, both years), then why (evidence,
  * red flags, the reason), so a spreadsheet sorted by level reads left to

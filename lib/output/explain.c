@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "text/sections.h"
+#include "estimate/result.h"
+#include "estimate/score.h"
+#include "output/explain.h"
 
 typedef struct out {
     kps_buf b;

@@ -19,7 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "base/options.h"
+#include "base/sha256.h"
+#include "output/jsonw.h"
+#include "match/pack.h"
+#include "estimate/result.h"
+#include "output/explain.h"
+#include "batch.h"
 
 typedef struct entry {
     kps_rank rank;

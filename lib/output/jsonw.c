@@ -30,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/util.h"
+#include "output/jsonw.h"
 
 void kps_jw_init(kps_jw *w, int pretty)
 {

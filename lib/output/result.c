@@ -5,7 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
+#include "base/options.h"
+#include "text/sections.h"
+#include "output/jsonw.h"
+#include "match/pack.h"
+#include "estimate/result.h"
+#include "estimate/score.h"
+#include "batch.h"
 
 /* The message of a red-flag phrase match, in JSON and the accessors. */
 #define RED_FLAG_PHRASE_MESSAGE "red-flag phrase of the pack"

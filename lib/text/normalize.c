@@ -49,7 +49,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/util.h"
+#include "text/normalize.h"
 
 #define KPS_SUBJECT_PAD 16
 

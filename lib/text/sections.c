@@ -24,7 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/util.h"
+#include "text/sections.h"
 
 #define MAX_HEADING_BYTES 60
 #define MAX_HEADING_WORDS 6

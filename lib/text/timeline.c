@@ -74,7 +74,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "internal.h"
+#include "text/sections.h"
+#include "text/timeline.h"
 
 #define MIN_YEAR 1950
 #define MAX_STATED_YEARS 60

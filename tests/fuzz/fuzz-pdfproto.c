@@ -16,7 +16,7 @@
 
 #include "fuzz.h"
 #include "internal.h"
-#include "pdf.h"
+#include "input/pdf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "pdf.h"
+#include "input/pdf.h"
 
 /* ---- frames, built by hand ----------------------------------------- */
 

@@ -1,0 +1,87 @@
+/* util.h - small helpers: SWAR byte tests, UTF-8, strings (util.c).
+ * Private to libkpiscan (docs/internals.md); never installed. */
+#ifndef KPISCAN_BASE_UTIL_H
+#define KPISCAN_BASE_UTIL_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include <string.h>
+
+#include "base/base.h"
+
+/* Tests on eight bytes at once (SWAR), for the loops that pass over every
+ * byte of a document.  Text has a line feed every few dozen bytes, so the
+ * tests let LF through: a word holding one need not be looked at byte by
+ * byte. */
+#define KPS_SWAR_ONES ((uint64_t)0x0101010101010101ULL)
+#define KPS_SWAR_HIGHS ((uint64_t)0x8080808080808080ULL)
+
+/* Some byte of w is a C0 control (0x00..0x1F) other than LF.  LF is XORed
+ * to 0, which moves every other control to 0x01..0x1F; then the classic
+ * "a byte strictly between m and n" test with m = 0, n = 0x20 (bytes with
+ * the high bit set do not count; no carry crosses a byte). */
+static inline int kps_swar_control_not_lf(uint64_t w)
+{
+    uint64_t x = w ^ (KPS_SWAR_ONES * 0x0A);
+    uint64_t low = x & (KPS_SWAR_ONES * 0x7F);
+    return (((KPS_SWAR_ONES * (127 + 0x20) - low) & ~x &
+             (low + KPS_SWAR_ONES * 127)) &
+            KPS_SWAR_HIGHS) != 0;
+}
+
+/* Every byte of w is printable ASCII (0x20..0x7E) or LF. */
+static inline int kps_swar_printable_or_lf(uint64_t w)
+{
+    if (w & KPS_SWAR_HIGHS)
+        return 0;
+    /* no high bit anywhere, so +1 carries into bit 7 only from 0x7F */
+    return !((w + KPS_SWAR_ONES) & KPS_SWAR_HIGHS) &&
+           !kps_swar_control_not_lf(w);
+}
+
+/* Length of the valid UTF-8 prefix of s[0..len). */
+size_t kps_utf8_valid_prefix(const unsigned char *s, size_t len);
+/* Length of the valid UTF-8 sequence starting at s, or 0 when invalid. */
+size_t kps_utf8_seq_len(const unsigned char *s, size_t len);
+/* Decode one UTF-8 sequence at s (valid input assumed); returns its length
+ * and stores the code point. */
+size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+char *kps_strdup(const char *s);
+
+/* One rule for every output (docs/output.md): strings are cut at
+ * character boundaries, and what a format cannot carry is replaced.
+ * kps_utf8_cut(): the largest length <= max that does not end inside a
+ * UTF-8 sequence of s[0..len). */
+size_t kps_utf8_cut(const char *s, size_t len, size_t max);
+/* For printf: "%.*s", KPS_CUT(s, 200), s prints at most 200 bytes of s
+ * and never half a character. */
+#define KPS_CUT(s, max) ((int)kps_utf8_cut((s), strlen(s), (max)))
+/* len without an incomplete UTF-8 sequence at the end of s[0..len): for a
+ * fixed buffer that snprintf() filled and cut. */
+size_t kps_utf8_trim_end(const char *s, size_t len);
+/* Append s[0..n) to b with each byte that is not part of valid UTF-8
+ * replaced by U+FFFD, and, by mode:
+ *   KPS_CLEAN_UTF8  nothing else (JSON, which escapes controls itself);
+ *   KPS_CLEAN_TEXT  C0 controls but LF and TAB, DEL and C1 controls
+ *                   (U+0080..U+009F) replaced by U+FFFD: a terminal or a
+ *                   text file gets no escape sequence;
+ *   KPS_CLEAN_XML   as TEXT, and U+FFFE, U+FFFF too (XML 1.0 forbids
+ *                   them and most C0 controls; C1 it only discourages).
+ * Returns 0, or -1 when out of memory. */
+#define KPS_CLEAN_UTF8 0
+#define KPS_CLEAN_TEXT 1
+#define KPS_CLEAN_XML 2
+int kps_buf_put_clean(kps_buf *b, const char *s, size_t n, int mode);
+/* NUL-terminated copy of s cleaned as above (malloc'd), NULL when out of
+ * memory.  s NULL gives "". */
+char *kps_clean_dup(const char *s, int mode);
+/* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
+double kps_parse_decimal(const char *s, char **end);
+char *kps_strndup(const char *s, size_t n);
+/* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
+ * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
+int kps_natural_compare(const char *a, const char *b);
+
+#endif /* KPISCAN_BASE_UTIL_H */

@@ -1,0 +1,77 @@
+/* prefilter.h - the literal prefilter and its automaton (prefilter.c).
+ * Private to libkpiscan (docs/internals.md); never installed. */
+#ifndef KPISCAN_MATCH_PREFILTER_H
+#define KPISCAN_MATCH_PREFILTER_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include "match/pack.h"
+
+/* Aho-Corasick automaton over byte strings, ASCII-caseless (atoms are
+ * given in lower case).  Immutable once built. */
+typedef struct kps_ac kps_ac;
+/* NULL when out of memory.  atoms are NUL-terminated and non-empty. */
+kps_ac *kps_ac_build(const char *const *atoms, size_t natoms);
+void kps_ac_free(kps_ac *ac);
+size_t kps_ac_state_count(const kps_ac *ac);
+/* found[i] := 1 when atoms[i] occurs in text, else 0. */
+void kps_ac_scan(const kps_ac *ac, const char *text, size_t len,
+                 unsigned char *found);
+
+typedef struct kps_prefilter kps_prefilter;
+/* Derive each rule's literal requirement and lead (what every match
+ * starts with), compile the windowed variants, build the automaton.
+ * KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+int kps_prefilter_build(const kps_rule *rules, size_t nrules,
+                        kps_prefilter **out);
+void kps_prefilter_free(kps_prefilter *pf);
+
+/* Bytes of text the automaton runs over between two appends of its
+ * events (prefilter.c). */
+#define KPS_PF_CHUNK 1024
+/* Per-scan state of the prefilter; zero-initialise, reuse across rules
+ * (and scans), free with kps_pf_scan_free(). */
+typedef struct kps_pf_scan {
+    unsigned char *active; /* per rule: 1 when the rule may match */
+    size_t nactive;
+    int run_all; /* every rule runs over the whole text */
+    /* Private to prefilter.c: buffers reused across rules. */
+    uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
+    uint32_t *chunk_pos, *chunk_state;
+    /* the second half's run (record_halves) */
+    uint32_t *ev2_pos, *ev2_state, *chunk2_pos, *chunk2_state;
+    size_t *cand;
+    uint64_t *bits;
+    size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,
+        cap_cand, cap_bits, cap_chunk, cap_chunk_state, cap_ev2, cap_ev2_state,
+        cap_chunk2, cap_chunk2_state;
+} kps_pf_scan;
+void kps_pf_scan_free(kps_pf_scan *st);
+/* One automaton pass over text: which rules may match, where atoms are.
+ * KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
+                       kps_pf_scan *st);
+/* For an active rule with a lead: the sorted, distinct offsets where one
+ * of its matches can start (every match starts at one), in *cand (valid
+ * until the next call); returns 1.  Returns 0 when the rule must be
+ * searched over the whole text, -1 when out of memory. */
+int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
+                             size_t rule, const size_t **cand, size_t *ncand);
+/* The rule compiled with PCRE2_USE_OFFSET_LIMIT (a pcre2_code *), for
+ * searches confined to candidate starts; NULL when the rule has no lead. */
+const void *kps_prefilter_window_code(const kps_prefilter *pf, size_t rule);
+/* Rules without a usable requirement (they run on every document), and
+ * rules with a lead. */
+size_t kps_prefilter_always_count(const kps_prefilter *pf);
+size_t kps_prefilter_lead_count(const kps_prefilter *pf);
+/* The requirement as text, malloc'd: "*" for always run, else OR-sets
+ * joined by " & ", atoms by "|" (e.g. "kpi & developed|tracked"). */
+char *kps_prefilter_describe_regex(const char *regex);
+/* The lead as text, malloc'd: "*" for none, else atoms joined by "|". */
+char *kps_prefilter_describe_lead(const char *regex);
+/* A pack rule's requirement and lead: "REQUIREMENT @ LEAD". */
+char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule);
+
+#endif /* KPISCAN_MATCH_PREFILTER_H */

@@ -1,0 +1,42 @@
+/* sections.h - section headings (sections.c).
+ * Private to libkpiscan (docs/internals.md); never installed. */
+#ifndef KPISCAN_TEXT_SECTIONS_H
+#define KPISCAN_TEXT_SECTIONS_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include "base/base.h"
+
+typedef enum kps_section {
+    KPS_SECTION_NONE = 0,
+    KPS_SECTION_SUMMARY,
+    KPS_SECTION_EXPERIENCE,
+    KPS_SECTION_EDUCATION,
+    KPS_SECTION_SKILLS,
+    KPS_SECTION_CERTIFICATIONS,
+    KPS_SECTION_PROJECTS,
+    KPS_SECTION_OTHER /* a heading we recognise as a heading, e.g. hobbies */
+} kps_section;
+
+const char *kps_section_name(kps_section s); /* "" for NONE */
+
+typedef struct kps_heading {
+    size_t offset; /* start of the heading line */
+    size_t length; /* of the heading line, without LF */
+    kps_section section;
+} kps_heading;
+
+typedef struct kps_sections {
+    kps_heading *headings; /* sorted by offset */
+    size_t n;
+} kps_sections;
+
+/* Find section headings in text (normalised, valid UTF-8, LF lines). */
+int kps_sections_detect(const char *text, size_t len, kps_sections *out);
+/* Section that contains offset (the last heading at or before it). */
+kps_section kps_section_at(const kps_sections *s, size_t offset);
+void kps_sections_free(kps_sections *s);
+
+#endif /* KPISCAN_TEXT_SECTIONS_H */

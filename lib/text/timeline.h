@@ -1,0 +1,48 @@
+/* timeline.h - date ranges and experience statements (timeline.c).
+ * Private to libkpiscan (docs/internals.md); never installed. */
+#ifndef KPISCAN_TEXT_TIMELINE_H
+#define KPISCAN_TEXT_TIMELINE_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include "text/sections.h"
+
+typedef struct kps_ym {
+    int year;
+    int month; /* 1..12 */
+} kps_ym;
+
+typedef enum kps_span_kind {
+    KPS_SPAN_RANGE = 0,    /* start to end (end may be "present") */
+    KPS_SPAN_STATEMENT = 1 /* "7+ years of experience" */
+} kps_span_kind;
+
+typedef struct kps_span {
+    kps_span_kind kind;
+    kps_ym start, end; /* RANGE: months inclusive; end = as-of if open */
+    int open_ended;    /* RANGE ended with Present/Current/to date */
+    double years;      /* RANGE: its own length; STATEMENT: stated */
+    size_t offset;     /* in the text given to kps_timeline_extract */
+    size_t length;
+    kps_section section;
+    int counted; /* 1 when it counts toward the total */
+} kps_span;
+
+typedef struct kps_timeline {
+    kps_span *spans; /* in text order */
+    size_t n;
+    double range_years;  /* merged union of counted ranges, -1 if none */
+    double stated_years; /* largest counted statement, -1 if none */
+} kps_timeline;
+
+/* Find employment date ranges and experience statements.  Ranges under
+ * education or certification headings are kept but not counted.  as_of
+ * resolves open ranges; ranges ending after as_of are clipped to it. */
+int kps_timeline_extract(const char *text, size_t len,
+                         const kps_sections *sections, kps_ym as_of,
+                         kps_timeline *out);
+void kps_timeline_free(kps_timeline *t);
+
+#endif /* KPISCAN_TEXT_TIMELINE_H */
