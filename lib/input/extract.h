@@ -8,6 +8,7 @@
 #endif
 
 #include "input/doc.h"
+#include "input/pdf.h"
 
 /* Decode plain text: UTF-8 (BOM skipped), UTF-16LE/BE and UTF-32 with BOM,
  * BOM-less UTF-16 recognised by kps_utf16_guess(); in UTF-8
@@ -24,5 +25,49 @@ int kps_docx_extract(const unsigned char *data, size_t len, const char *name,
                      kpiscan_error *err);
 int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
                     const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
+
+/* The extractor table.  The sniffed format picks a row; each row turns
+ * the input's bytes into a kps_doc.  Adding an input format is a row and
+ * a file (docs/internals.md). */
+
+/* One document to extract, and every option an extractor reads. */
+typedef struct kps_input {
+    const unsigned char *data;
+    size_t len;
+    const char *name; /* for messages */
+    kps_limits limits;
+    int include_comments;   /* DOCX: read the comments too */
+    kps_format format_hint; /* names a ZIP without a marker; never trusted */
+    kps_pdf_config pdf;     /* the helper's path and resource limits */
+} kps_input;
+
+/* Per-worker state an extractor keeps from one document to the next.  The
+ * PDF helper process will live here (today it is per thread, in pdf.c);
+ * zero-initialised, freed with kps_extract_ctx_free(). */
+typedef struct kps_extract_ctx {
+    void *pdf; /* reserved for the PDF helper's state; NULL today */
+} kps_extract_ctx;
+
+typedef struct kps_extractor {
+    kps_format format;
+    const char *name; /* as in the record's "format" */
+    int (*extract)(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
+                   kpiscan_error *err);
+} kps_extractor;
+
+extern const kps_extractor kps_extractors[];
+extern const size_t kps_nextractors;
+
+/* The input of a scan from its resolved options (o from
+ * kps_options_resolve()): limits, DOCX comments, the format hint and the
+ * PDF helper (the option, else $KPISCAN_PDF_HELPER, else the built-in
+ * path). */
+void kps_input_init(kps_input *in, const struct kpiscan_options *o,
+                    const void *data, size_t len, const char *name);
+/* Sniff in->data and run the extractor of its format; formats without one
+ * (legacy Word, RTF, a bare ZIP, binary data) fail with their status. */
+int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
+                kpiscan_error *err);
+void kps_extract_ctx_free(kps_extract_ctx *ctx);
 
 #endif /* KPISCAN_INPUT_EXTRACT_H */

@@ -14,7 +14,7 @@ import re
 import sys
 
 root = sys.argv[1]
-modules = ["scan", "input/sniff", "input/textdecode", "input/zipread",
+modules = ["scan", "input/extract", "input/sniff", "input/textdecode", "input/zipread",
            "input/xmlread", "input/docx", "input/odt", "text/normalize",
            "match/match", "match/prefilter"]
 used = set()

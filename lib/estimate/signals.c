@@ -1,0 +1,423 @@
+/* signals.c - what the scorer weighs besides the matches themselves:
+ * titles in a title's position, keyword lists, the jobs that show KPI
+ * work, and stretches of employment (estimate/signals.h).
+ *
+ * Every finder works on a result whose evidence and spans are built
+ * (estimate/evidence.c) and marks them; none reads the document again
+ * beyond its lines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "estimate/signals.h"
+
+/* Words of t[b, e) separated by spaces and tabs. */
+static size_t blank_separated_words(const char *t, size_t b, size_t e)
+{
+    size_t words = 0;
+    for (size_t k = b; k < e; k++)
+        words += t[k] != ' ' && t[k] != '\t' &&
+                 (k == b || t[k - 1] == ' ' || t[k - 1] == '\t');
+    return words;
+}
+
+/* The line of the hit [start, end) into c; a hit across a line break
+ * ("Business\nAssociate") takes both lines, and is not cached. */
+static void title_line_at(kps_title_line *c, const char *t, size_t len,
+                          size_t start, size_t end, const kps_timeline *tl)
+{
+    int across = end > start && memchr(t + start, '\n', end - start);
+    if (!across) {
+        if (c->valid && start >= c->ls && start < c->le)
+            return;
+        end = start;
+    }
+    size_t ls = start, le = end;
+    while (ls > 0 && t[ls - 1] != '\n')
+        ls--;
+    while (le < len && t[le] != '\n')
+        le++;
+    c->ls = ls;
+    c->le = le;
+    size_t i = ls;
+    while (i < le && (t[i] == ' ' || t[i] == '\t' || t[i] == '*' ||
+                      t[i] == '-' || t[i] == '>' || t[i] == '.'))
+        i++;
+    c->content = i;
+    c->words = blank_separated_words(t, ls, le);
+    /* the first span at or after ls (spans are in text order) */
+    size_t lo = 0, hi = tl->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tl->spans[mid].offset < ls)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    c->has_range = 0;
+    for (size_t k = lo; k < tl->n && tl->spans[k].offset < le; k++)
+        if (tl->spans[k].kind == KPS_SPAN_RANGE) {
+            c->has_range = 1;
+            break;
+        }
+    c->valid = !across;
+}
+
+/* A title word counts only where a job title stands: at the start of a
+ * line, after a separator ("Acme | Senior Analyst", "worked as ..."), on a
+ * short line, or on a line that carries a date range.  "Presented to
+ * senior management" and "lead the rollout" are sentences, not titles. */
+int kps_in_title_position(const char *t, size_t len, size_t start, size_t end,
+                          const kps_timeline *tl, kps_title_line *line)
+{
+    title_line_at(line, t, len, start, end, tl);
+    size_t ls = line->ls;
+    if (line->content >= start)
+        return 1;
+    size_t p = start;
+    while (p > ls && t[p - 1] == ' ')
+        p--;
+    if (p > ls && strchr("|,-/:(\t", t[p - 1]))
+        return 1;
+    size_t ws = p; /* the word before: "worked as Senior Analyst" */
+    while (ws > ls && t[ws - 1] != ' ' && t[ws - 1] != '\t')
+        ws--;
+    if (p - ws == 2 && (t[ws] | 0x20) == 'a' && (t[ws + 1] | 0x20) == 's')
+        return 1;
+    return line->words <= 8 || line->has_range;
+}
+
+/* Keywords are short: a match of more words than this is a phrase of a
+ * sentence ("aligned branch plans with corporate strategy"), which is what
+ * real writing looks like, however much of its line it covers. */
+#define KEYWORD_MAX_WORDS 3
+
+static int is_keyword_sized(const char *t, size_t s, size_t e)
+{
+    size_t gaps = 0;
+    for (size_t k = s + 1; k < e && gaps < KEYWORD_MAX_WORDS; k++)
+        gaps += (t[k] == ' ' || t[k] == '\n') && t[k - 1] != ' ' &&
+                t[k - 1] != '\n';
+    return gaps < KEYWORD_MAX_WORDS;
+}
+
+/* Lines that are mostly rule words ("KPIs, key performance indicators,
+ * strategic KPI alignment, balanced scorecard") are keyword lists, not
+ * accounts of work: mark their evidence.  Only short rule words count
+ * toward the cover (terms, indicators, titles of at most three words); a
+ * long match over a whole sentence is what real writing looks like. */
+void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
+                            const kps_hits *hits, const kpiscan_pack *pack)
+{
+    const char *t = norm->text;
+    size_t i = 0;
+    while (i < hits->n) {
+        size_t ls = hits->v[i].start, le = hits->v[i].start;
+        while (ls > 0 && t[ls - 1] != '\n')
+            ls--;
+        while (le < norm->len && t[le] != '\n')
+            le++;
+        size_t j = i, words = 0, covered = 0, cover_end = ls;
+        for (; j < hits->n && hits->v[j].start < le; j++) {
+            int cat = pack->rules[hits->v[j].rule].category;
+            if ((cat != KPISCAN_CATEGORY_TERM &&
+                 cat != KPISCAN_CATEGORY_INDICATOR &&
+                 cat != KPISCAN_CATEGORY_TITLE) ||
+                !is_keyword_sized(t, hits->v[j].start, hits->v[j].end))
+                continue;
+            words++;
+            size_t s =
+                hits->v[j].start > cover_end ? hits->v[j].start : cover_end;
+            size_t e = hits->v[j].end < le ? hits->v[j].end : le;
+            if (e > s)
+                covered += e - s;
+            if (e > cover_end)
+                cover_end = e;
+        }
+        if (j == i) /* the hit starts on the LF itself: never loop on it */
+            j = i + 1;
+        size_t letters = 0;
+        for (size_t k = ls; k < le; k++)
+            letters += t[k] != ' ' && t[k] != ',' && t[k] != '\t' &&
+                       t[k] != '.' && t[k] != ';' && t[k] != '|';
+        if (words >= 2 && covered * 10 >= letters * 6)
+            for (size_t k = i; k < j; k++)
+                res->ev[k].keyword_list = 1;
+        i = j;
+    }
+}
+
+/* Evidence that a job involved KPI work: the KPI words themselves, a KPI
+ * achievement, or a mid or senior indicator.  Junior indicators
+ * (spreadsheets, data collection) and a bare percentage ("reduced flash
+ * footprint by 18%") are everyday work in many trades and do not make a
+ * job a KPI job on their own. */
+int kps_shows_kpi_work(const kpiscan_evidence *e)
+{
+    if (e->hidden || e->section == KPS_SECTION_SKILLS || e->keyword_list)
+        return 0;
+    switch (e->category) {
+    case KPISCAN_CATEGORY_TERM:
+    case KPISCAN_CATEGORY_ACHIEVEMENT: return 1;
+    case KPISCAN_CATEGORY_INDICATOR: return e->level >= KPISCAN_LEVEL_MID;
+    default: return 0;
+    }
+}
+
+/* A range heads a job when its line is a header, not a sentence: it does
+ * not start with a bullet and has at most 14 words, or it starts with the
+ * range itself ("2012 - 2021, Engineer. Responsible for ...").  "Head of
+ * Year 9 from 2019 to 2024" in a bullet is part of the job above it.
+ * range_offset: where the line's first range starts. */
+int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
+                  size_t line, size_t range_offset)
+{
+    size_t b = li->starts[line - 1], e = b;
+    while (e < len && text[e] != '\n')
+        e++;
+    size_t i = b;
+    while (i < e && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (i < e && (text[i] == '-' || text[i] == '*' ||
+                  (unsigned char)text[i] == 0xE2 /* a bullet character */))
+        return 0;
+    if (i == range_offset)
+        return 1;
+    return blank_separated_words(text, i, e) <= 14;
+}
+
+/* A job's line longer than this is not a job header (one is a few dozen
+ * bytes); the cap keeps a hostile one-line document with thousands of
+ * dates from costing dates x line length. */
+#define JOB_LINE_MAX 1024
+
+/* Attach a range to the job it heads: its line without the dates and
+ * separators, or the line above when the dates stand alone ("Operations
+ * Analyst | Northgate" then "Jan 2023 to date").  Returns -1 when out of
+ * memory. */
+int kps_job_title(kpiscan_result *res, const kps_line_index *li,
+                  kpiscan_span *sp)
+{
+    const char *t = res->text;
+    kps_buf b = {0};
+    for (size_t line = sp->line; line >= 1 && line + 1 >= sp->line; line--) {
+        size_t s = li->starts[line - 1], e = s;
+        while (e < res->len && t[e] != '\n' && e - s <= JOB_LINE_MAX)
+            e++;
+        if (e - s > JOB_LINE_MAX)
+            break; /* no title from an overlong line */
+        for (size_t i = s; i < e; i++) {
+            if (line == sp->line && i >= sp->offset &&
+                i < sp->offset + sp->length)
+                continue; /* the dates themselves */
+            char c = t[i];
+            /* A dash joins words ("part-time") unless it stands alone. */
+            int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
+                            (i + 1 >= e || t[i + 1] == ' ');
+            int sep = c == '|' || c == '\t' || c == ' ' || c == ',' ||
+                      c == '(' || c == ')' || lone_dash;
+            if (sep && (b.len == 0 || b.data[b.len - 1] == ' '))
+                continue;
+            if (kps_buf_putc(&b, sep ? ' ' : c)) {
+                kps_buf_free(&b);
+                return -1;
+            }
+        }
+        while (b.len && b.data[b.len - 1] == ' ')
+            b.data[--b.len] = '\0';
+        /* A job line names something: more than a couple of letters. */
+        if (b.len >= 3 || line == 1)
+            break;
+        b.len = 0;
+        if (b.data)
+            b.data[0] = '\0';
+    }
+    if (b.len >= 3 && b.len <= 160) {
+        sp->job = b.data;
+        return 0;
+    }
+    kps_buf_free(&b);
+    return 0;
+}
+
+/* A counted date range that heads a job covers the lines from it to the
+ * next job header on a later line, or to the next section heading.  The
+ * job shows KPI work when such evidence stands in it; a range inside a
+ * job's text shares the job's answer.  The years of KPI jobs are the years
+ * of KPI experience. */
+int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
+                      const kps_sections *sections, const kps_line_index *li)
+{
+    /* Heading positions in document offsets, ascending like the headings. */
+    size_t *heads = sections->n ? malloc(sections->n * sizeof *heads) : NULL;
+    unsigned char *header = res->nspans ? calloc(res->nspans, 1) : NULL;
+    if ((sections->n && !heads) || (res->nspans && !header)) {
+        free(heads);
+        free(header);
+        return -1;
+    }
+    for (size_t h = 0; h < sections->n; h++)
+        heads[h] = kps_norm_to_src(norm, sections->headings[h].offset);
+    size_t cached_line = 0; /* spans come in text order: one look per line */
+    int cached_heads = 0;
+    for (size_t i = 0; i < res->nspans; i++) {
+        if (res->spans[i].statement) {
+            header[i] = 0;
+            continue;
+        }
+        if (res->spans[i].line != cached_line) {
+            cached_line = res->spans[i].line;
+            cached_heads = kps_heads_job(res->text, res->len, li, cached_line,
+                                         res->spans[i].offset);
+        }
+        header[i] = (unsigned char)cached_heads;
+        if (header[i] && kps_job_title(res, li, &res->spans[i])) {
+            free(heads);
+            free(header);
+            return -1;
+        }
+    }
+
+    size_t next = 0;    /* the next job header on a later line */
+    int enclosing = -1; /* kpi_job of the last job header, -1 none yet */
+    for (size_t i = 0; i < res->nspans; i++) {
+        kpiscan_span *sp = &res->spans[i];
+        if (sp->statement)
+            continue;
+        if (!header[i]) {
+            if (sp->counted && enclosing >= 0) {
+                sp->kpi_job = enclosing;
+                continue;
+            }
+            if (!sp->counted)
+                continue;
+        }
+        size_t start = li->starts[sp->line - 1], end = res->len;
+        if (next <= i)
+            next = i + 1;
+        while (next < res->nspans &&
+               (!header[next] || res->spans[next].line <= sp->line))
+            next++;
+        if (next < res->nspans)
+            end = li->starts[res->spans[next].line - 1];
+        size_t lo = 0, hi = sections->n; /* first heading after the range */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (heads[mid] <= sp->offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        /* A heading of the job's own kind ("Responsibilities:", "Duties"
+         * under a job) does not end it; one of another kind does. */
+        while (lo < sections->n &&
+               (sections->headings[lo].section == KPS_SECTION_EXPERIENCE ||
+                sections->headings[lo].section == sp->section))
+            lo++;
+        if (lo < sections->n && heads[lo] < end)
+            end = heads[lo];
+        lo = 0, hi = res->nev; /* first evidence item at or after start */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (res->ev[mid].offset < start)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int kpi = 0;
+        for (size_t k = lo; k < res->nev && res->ev[k].offset < end && !kpi;
+             k++)
+            kpi = kps_shows_kpi_work(&res->ev[k]);
+        if (sp->counted)
+            sp->kpi_job = kpi;
+        if (header[i])
+            enclosing = sp->counted ? kpi : -1;
+    }
+    free(header);
+    free(heads);
+    return 0;
+}
+
+static long month_index(long yyyymm)
+{
+    return (yyyymm / 100) * 12 + yyyymm % 100 - 1;
+}
+
+static long index_month(long idx)
+{
+    return (idx / 12) * 100 + idx % 12 + 1;
+}
+
+static int cmp_interval(const void *a, const void *b)
+{
+    const kps_interval *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Counted ranges merged into stretches of employment: what the dated years
+ * add up, shown in --explain, and what gaps are measured between. */
+/* Merge the counted ranges (only those of KPI jobs when kpi_only) into
+ * stretches in time order.  Returns the number of stretches, or -1 when
+ * out of memory; *out is malloc'd (NULL when there are none). */
+long kps_merge_ranges(const kpiscan_result *res, int kpi_only,
+                      kps_interval **out)
+{
+    *out = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < res->nspans; i++)
+        n += !res->spans[i].statement && res->spans[i].counted &&
+             (!kpi_only || res->spans[i].kpi_job);
+    if (!n)
+        return 0;
+    kps_interval *v = calloc(n, sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < res->nspans; i++) {
+        const kpiscan_span *sp = &res->spans[i];
+        if (sp->statement || !sp->counted || (kpi_only && !sp->kpi_job))
+            continue;
+        v[k].start = month_index(sp->start);
+        v[k].end = month_index(sp->end);
+        k++;
+    }
+    qsort(v, k, sizeof *v, cmp_interval);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++) {
+        /* the same rule as the timeline's merged years: overlap only */
+        if (m && v[i].start < v[m - 1].end) {
+            if (v[i].end > v[m - 1].end)
+                v[m - 1].end = v[i].end;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        v[i].months = (int)(v[i].end - v[i].start);
+        v[i].start = index_month(v[i].start);
+        v[i].end = index_month(v[i].end);
+    }
+    *out = v;
+    return (long)m;
+}
+
+int kps_employment(kpiscan_result *res)
+{
+    long m = kps_merge_ranges(res, 0, &res->merged);
+    if (m < 0)
+        return -1;
+    res->nmerged = (size_t)m;
+    kps_interval *kpi = NULL;
+    long mk = kps_merge_ranges(res, 1, &kpi);
+    if (mk < 0)
+        return -1;
+    res->kpi_years = -1.0;
+    if (mk > 0) {
+        int months = 0;
+        for (long i = 0; i < mk; i++)
+            months += kpi[i].months;
+        res->kpi_years = months / 12.0;
+    }
+    free(kpi);
+    return 0;
+}

@@ -1,0 +1,287 @@
+/* test-signals.c - the signal finders of lib/estimate/signals.c on their
+ * own, without a scan: titles in a title's position, keyword lists, job
+ * headers and titles, KPI jobs' evidence, merged employment; and the line
+ * index of lib/text/lines.c they read positions from. */
+#include "estimate/signals.h"
+#include "internal.h"
+#include "testutil.h"
+
+static int title_at(const char *t, const char *word)
+{
+    const char *p = strstr(t, word);
+    ck_assert_ptr_nonnull(p);
+    kps_timeline tl = {0};
+    kps_title_line line = {0};
+    size_t s = (size_t)(p - t);
+    return kps_in_title_position(t, strlen(t), s, s + strlen(word), &tl, &line);
+}
+
+START_TEST(test_title_position)
+{
+    ck_assert_int_eq(title_at("Senior Analyst\n", "Senior"), 1);
+    ck_assert_int_eq(title_at("  * Senior Analyst, Acme\n", "Senior"), 1);
+    ck_assert_int_eq(title_at("Acme Corporation Limited | Senior Analyst "
+                              "for the northern region and more\n",
+                              "Senior"),
+                     1);
+    ck_assert_int_eq(title_at("For six years I worked as Senior Analyst in "
+                              "the finance team of a bank\n",
+                              "Senior"),
+                     1);
+    /* a sentence, not a title */
+    ck_assert_int_eq(title_at("Presented the quarterly results to senior "
+                              "management every month of the year\n",
+                              "senior"),
+                     0);
+    /* a short line is a title line wherever the word stands */
+    ck_assert_int_eq(title_at("Acme Senior Analyst\n", "Senior"), 1);
+}
+END_TEST
+
+START_TEST(test_title_line_with_range)
+{
+    const char *t = "Worked at the bank as a very senior person in many teams "
+                    "Jan 2019 - Mar 2021\n";
+    kps_ym as_of = {2024, 6};
+    kps_sections sec = {0};
+    kps_timeline tl = {0};
+    ck_assert_int_eq(kps_timeline_extract(t, strlen(t), &sec, as_of, &tl),
+                     KPISCAN_OK);
+    ck_assert_uint_ge(tl.n, 1);
+    kps_title_line line = {0};
+    size_t s = (size_t)(strstr(t, "senior") - t);
+    ck_assert_int_eq(kps_in_title_position(t, strlen(t), s, s + 6, &tl, &line),
+                     1);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+START_TEST(test_keyword_lists)
+{
+    const char *t = "KPIs, balanced scorecard, dashboards\n"
+                    "We improved KPIs by ten percent through the new work\n";
+    kps_rule rules[3] = {{.category = KPISCAN_CATEGORY_TERM},
+                         {.category = KPISCAN_CATEGORY_INDICATOR},
+                         {.category = KPISCAN_CATEGORY_INDICATOR}};
+    kpiscan_pack pack = {.rules = rules, .nrules = 3};
+    size_t second = (size_t)(strstr(t, "We improved KPIs") - t) + 12;
+    kps_hit hv[4] = {
+        {0, 0, 4}, {1, 6, 24}, {2, 26, 36}, {0, second, second + 4}};
+    kps_hits hits = {.v = hv, .n = 4};
+    kps_norm norm = {.text = (char *)t, .len = strlen(t)};
+    kpiscan_evidence ev[4] = {{0}};
+    kpiscan_result res = {.ev = ev, .nev = 4};
+    kps_mark_keyword_lists(&res, &norm, &hits, &pack);
+    ck_assert_int_eq(ev[0].keyword_list, 1);
+    ck_assert_int_eq(ev[1].keyword_list, 1);
+    ck_assert_int_eq(ev[2].keyword_list, 1);
+    ck_assert_int_eq(ev[3].keyword_list, 0);
+}
+END_TEST
+
+START_TEST(test_shows_kpi_work)
+{
+    kpiscan_evidence e = {.category = KPISCAN_CATEGORY_TERM,
+                          .section = KPS_SECTION_EXPERIENCE};
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 1);
+    e.keyword_list = 1;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 0);
+    e.keyword_list = 0;
+    e.section = KPS_SECTION_SKILLS;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 0);
+    e.section = KPS_SECTION_EXPERIENCE;
+    e.hidden = 1;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 0);
+    e.hidden = 0;
+    e.category = KPISCAN_CATEGORY_INDICATOR;
+    e.level = KPISCAN_LEVEL_JUNIOR;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 0);
+    e.level = KPISCAN_LEVEL_MID;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 1);
+    e.category = KPISCAN_CATEGORY_QUANTIFIED;
+    ck_assert_int_eq(kps_shows_kpi_work(&e), 0);
+}
+END_TEST
+
+START_TEST(test_heads_job)
+{
+    const char *t = "2019 - 2021 Analyst, Acme\n"
+                    "- Head of Year 9 from 2019 to 2024\n"
+                    "In this long sentence the dates 2015 to 2016 come late "
+                    "after many many words indeed\n"
+                    "2012 - 2021, Engineer. Responsible for a great many "
+                    "things over many years in many teams\n";
+    kps_line_index li = {0};
+    ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
+    ck_assert_uint_eq(li.n, 5);
+    size_t len = strlen(t);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 1, 0), 1);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 2, li.starts[1] + 22), 0);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 3, li.starts[2] + 31), 0);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 4, li.starts[3]), 1);
+    free(li.starts);
+}
+END_TEST
+
+START_TEST(test_job_title)
+{
+    char t[] = "Operations Analyst | Northgate\nJan 2023 to date\n";
+    kps_line_index li = {0};
+    ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
+    kpiscan_result res = {.text = t, .len = strlen(t)};
+    kpiscan_span sp = {.line = 2, .offset = li.starts[1], .length = 16};
+    ck_assert_int_eq(kps_job_title(&res, &li, &sp), 0);
+    ck_assert_str_eq(sp.job, "Operations Analyst Northgate");
+    free(sp.job);
+    /* dates and a title on one line: the line without the dates */
+    char u[] = "Mar 2020 - Jun 2022 - Team Lead (Sales)\n";
+    kps_line_index lu = {0};
+    ck_assert_int_eq(kps_line_index_build(u, strlen(u), &lu), 0);
+    kpiscan_result ru = {.text = u, .len = strlen(u)};
+    kpiscan_span su = {.line = 1, .offset = 0, .length = 19};
+    ck_assert_int_eq(kps_job_title(&ru, &lu, &su), 0);
+    ck_assert_str_eq(su.job, "Team Lead Sales");
+    free(su.job);
+    free(li.starts);
+    free(lu.starts);
+}
+END_TEST
+
+static kpiscan_span range(long start, long end, int kpi_job)
+{
+    kpiscan_span s = {
+        .start = start, .end = end, .counted = 1, .kpi_job = kpi_job};
+    return s;
+}
+
+START_TEST(test_merge_ranges_and_employment)
+{
+    kpiscan_span spans[5] = {range(201906, 202006, 0),
+                             range(201901, 201912, 0),
+                             range(202101, 202103, 1),
+                             {.statement = 1, .years = 9, .counted = 1},
+                             range(200001, 200501, 1)};
+    spans[4].counted = 0; /* education, say: never merged */
+    kpiscan_result res = {.spans = spans, .nspans = 5};
+    kps_interval *v = NULL;
+    ck_assert_int_eq(kps_merge_ranges(&res, 0, &v), 2);
+    ck_assert_int_eq(v[0].start, 201901);
+    ck_assert_int_eq(v[0].end, 202006);
+    ck_assert_int_eq(v[0].months, 17);
+    ck_assert_int_eq(v[1].start, 202101);
+    ck_assert_int_eq(v[1].months, 2);
+    free(v);
+    ck_assert_int_eq(kps_merge_ranges(&res, 1, &v), 1);
+    ck_assert_int_eq(v[0].start, 202101);
+    free(v);
+
+    ck_assert_int_eq(kps_employment(&res), 0);
+    ck_assert_uint_eq(res.nmerged, 2);
+    ck_assert_double_eq_tol(res.kpi_years, 2 / 12.0, 1e-9);
+    free(res.merged);
+
+    kpiscan_result none = {0};
+    ck_assert_int_eq(kps_employment(&none), 0);
+    ck_assert_uint_eq(none.nmerged, 0);
+    ck_assert_ptr_null(none.merged);
+    ck_assert_double_eq(none.kpi_years, -1.0);
+}
+END_TEST
+
+START_TEST(test_mark_kpi_jobs)
+{
+    char t[] = "Experience\n"
+               "Analyst, Acme 2018 - 2020\n"
+               "- Built KPI dashboards\n"
+               "Clerk, Bmart 2015 - 2018\n"
+               "- Filed invoices\n";
+    size_t len = strlen(t);
+    kps_line_index li = {0};
+    ck_assert_int_eq(kps_line_index_build(t, len, &li), 0);
+    kps_heading head = {
+        .offset = 0, .length = 10, .section = KPS_SECTION_EXPERIENCE};
+    kps_sections sec = {.headings = &head, .n = 1};
+    kps_map_point mp = {0, 0};
+    kps_norm norm = {
+        .text = t, .len = len, .map = &mp, .nmap = 1, .src_len = len};
+    size_t a = (size_t)(strstr(t, "2018 - 2020") - t);
+    size_t b = (size_t)(strstr(t, "2015 - 2018") - t);
+    kpiscan_span spans[2] = {{.start = 201801,
+                              .end = 202012,
+                              .counted = 1,
+                              .offset = a,
+                              .length = 11,
+                              .line = 2,
+                              .section = KPS_SECTION_EXPERIENCE},
+                             {.start = 201501,
+                              .end = 201812,
+                              .counted = 1,
+                              .offset = b,
+                              .length = 11,
+                              .line = 4,
+                              .section = KPS_SECTION_EXPERIENCE}};
+    kpiscan_evidence ev = {.category = KPISCAN_CATEGORY_TERM,
+                           .section = KPS_SECTION_EXPERIENCE,
+                           .offset = (size_t)(strstr(t, "KPI") - t)};
+    kpiscan_result res = {.text = t,
+                          .len = len,
+                          .spans = spans,
+                          .nspans = 2,
+                          .ev = &ev,
+                          .nev = 1};
+    ck_assert_int_eq(kps_mark_kpi_jobs(&res, &norm, &sec, &li), 0);
+    ck_assert_int_eq(spans[0].kpi_job, 1);
+    ck_assert_int_eq(spans[1].kpi_job, 0);
+    ck_assert_str_eq(spans[0].job, "Analyst Acme");
+    ck_assert_str_eq(spans[1].job, "Clerk Bmart");
+    free(spans[0].job);
+    free(spans[1].job);
+    free(li.starts);
+}
+END_TEST
+
+START_TEST(test_line_col)
+{
+    const char *t = "ab\nc\xc3\xa9"
+                    "d\n\nx";
+    kps_line_index li = {0};
+    ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
+    ck_assert_uint_eq(li.n, 4);
+    size_t line, col;
+    kps_line_col(&li, t, 0, &line, &col);
+    ck_assert_uint_eq(line, 1);
+    ck_assert_uint_eq(col, 1);
+    kps_line_col(&li, t, 6, &line, &col); /* 'd' after a two-byte char */
+    ck_assert_uint_eq(line, 2);
+    ck_assert_uint_eq(col, 3);
+    /* with a cursor, in increasing order, the same answers */
+    kps_line_cursor cur = {SIZE_MAX, 0, 1};
+    li.cur = &cur;
+    kps_line_col(&li, t, 4, &line, &col);
+    ck_assert_uint_eq(col, 2);
+    kps_line_col(&li, t, 6, &line, &col);
+    ck_assert_uint_eq(line, 2);
+    ck_assert_uint_eq(col, 3);
+    kps_line_col(&li, t, 9, &line, &col);
+    ck_assert_uint_eq(line, 4);
+    ck_assert_uint_eq(col, 1);
+    free(li.starts);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("signals");
+    TCase *tc = tcase_create("signals");
+    tcase_add_test(tc, test_title_position);
+    tcase_add_test(tc, test_title_line_with_range);
+    tcase_add_test(tc, test_keyword_lists);
+    tcase_add_test(tc, test_shows_kpi_work);
+    tcase_add_test(tc, test_heads_job);
+    tcase_add_test(tc, test_job_title);
+    tcase_add_test(tc, test_merge_ranges_and_employment);
+    tcase_add_test(tc, test_mark_kpi_jobs);
+    tcase_add_test(tc, test_line_col);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
