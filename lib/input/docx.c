@@ -25,785 +25,9 @@
 #include "base/util.h"
 #include "input/doc.h"
 #include "input/extract.h"
+#include "input/docx.h"
 #include "input/xmlread.h"
 #include "input/zipread.h"
-
-/* ------------------------------------------------------------------ */
-/* Namespaces                                                          */
-/* ------------------------------------------------------------------ */
-
-#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
-#define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
-#define WPS_NS                                                                 \
-    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-#define WP_NS                                                                  \
-    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-#define WP_NS_STRICT                                                           \
-    "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing"
-#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
-#define A_NS_STRICT "http://purl.oclc.org/ooxml/drawingml/main"
-#define PIC_NS "http://schemas.openxmlformats.org/drawingml/2006/picture"
-#define PIC_NS_STRICT "http://purl.oclc.org/ooxml/drawingml/picture"
-#define V_NS "urn:schemas-microsoft-com:vml"
-#define M_NS "http://schemas.openxmlformats.org/officeDocument/2006/math"
-#define M_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/math"
-#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
-#define DCTERMS_NS "http://purl.org/dc/terms/"
-
-typedef enum ns_id {
-    NS_OTHER = 0,
-    NS_W,
-    NS_MC,
-    NS_WPS,
-    NS_WP,
-    NS_A,
-    NS_PIC,
-    NS_V,
-    NS_M,
-    NS_REL,
-    NS_DCTERMS
-} ns_id;
-
-static ns_id ns_lookup(const char *uri)
-{
-    static const struct {
-        const char *uri;
-        ns_id id;
-    } known[] = {
-        {W_NS, NS_W},
-        {W_NS_STRICT, NS_W},
-        {MC_NS, NS_MC},
-        {WPS_NS, NS_WPS},
-        {WP_NS, NS_WP},
-        {WP_NS_STRICT, NS_WP},
-        {A_NS, NS_A},
-        {A_NS_STRICT, NS_A},
-        {PIC_NS, NS_PIC},
-        {PIC_NS_STRICT, NS_PIC},
-        {V_NS, NS_V},
-        {M_NS, NS_M},
-        {M_NS_STRICT, NS_M},
-        {REL_NS, NS_REL},
-        {DCTERMS_NS, NS_DCTERMS},
-    };
-    if (!uri)
-        return NS_OTHER;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(uri, known[i].uri) == 0)
-            return known[i].id;
-    return NS_OTHER;
-}
-
-/* libxml2 hands out namespace URIs from its dictionary, so one namespace
- * arrives as one pointer for a whole part: remember the last few. */
-typedef struct ns_cache {
-    const char *uri[4];
-    ns_id id[4];
-    unsigned next;
-} ns_cache;
-
-static ns_id ns_of(ns_cache *c, const char *uri)
-{
-    if (!uri)
-        return NS_OTHER;
-    for (unsigned i = 0; i < 4; i++)
-        if (c->uri[i] == uri)
-            return c->id[i];
-    ns_id id = ns_lookup(uri);
-    c->uri[c->next] = uri;
-    c->id[c->next] = id;
-    c->next = (c->next + 1) % 4;
-    return id;
-}
-
-/* w:val and friends: WordprocessingML attributes are namespaced (either
- * flavour); accept unqualified ones too, as some generators write them. */
-static const char *w_attr(const kps_xml_attrs *a, const char *local,
-                          size_t *len)
-{
-    const char *v = kps_xml_attr(a, local, W_NS, W_NS_STRICT, len);
-    if (!v)
-        v = kps_xml_attr(a, local, NULL, NULL, len);
-    return v;
-}
-
-/* An attribute in no namespace. */
-static const char *plain_attr(const kps_xml_attrs *a, const char *local,
-                              size_t *len)
-{
-    return kps_xml_attr(a, local, NULL, NULL, len);
-}
-
-/* ------------------------------------------------------------------ */
-/* Property values                                                     */
-/* ------------------------------------------------------------------ */
-
-/* A run property seen in styles or direct formatting: -1 = not set. */
-typedef struct rprops {
-    signed char vanish; /* w:vanish */
-    signed char white;  /* w:color near white */
-    signed char tiny;   /* w:sz <= 4 half-points */
-    signed char shaded; /* w:shd / w:highlight give a non-white background */
-} rprops;
-
-static const rprops RPROPS_UNSET = {-1, -1, -1, -1};
-
-/* Symbol fonts show glyph codes, not characters. */
-typedef enum font_kind { FONT_TEXT = 0, FONT_SYMBOL, FONT_WINGDINGS } font_kind;
-
-static void rprops_over(rprops *base, const rprops *over)
-{
-    if (over->vanish >= 0)
-        base->vanish = over->vanish;
-    if (over->white >= 0)
-        base->white = over->white;
-    if (over->tiny >= 0)
-        base->tiny = over->tiny;
-    if (over->shaded >= 0)
-        base->shaded = over->shaded;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* "RRGGBB" with every channel >= 0xF0: 1; another colour: 0; -1 when v is
- * not a hex colour ("auto"). */
-static int hex_near_white(const char *v, size_t n)
-{
-    if (n != 6)
-        return -1;
-    for (size_t i = 0; i < 6; i++)
-        if (hexval(v[i]) < 0)
-            return -1;
-    for (size_t i = 0; i < 6; i += 2)
-        if (hexval(v[i]) * 16 + hexval(v[i + 1]) < 0xF0)
-            return 0;
-    return 1;
-}
-
-/* On/off values (ST_OnOff): absent means on. */
-static int onoff(const char *v, size_t n)
-{
-    if (!v)
-        return 1;
-    return !(kps_xml_value_eq(v, n, "0") || kps_xml_value_eq(v, n, "false") ||
-             kps_xml_value_eq(v, n, "off"));
-}
-
-/* A font size in half-points: a plain number, or (ISO Strict) a measure
- * with a unit.  Returns -1 when unreadable. */
-static double half_points(const char *v, size_t n)
-{
-    double pt = kps_xml_length_pt(v, n, 0.5); /* a bare w:sz: half-points */
-    return pt < 0 ? -1 : pt * 2;
-}
-
-/* A w:shd element: does it paint a visible (non-white) background? */
-static int shd_is_colored(const kps_xml_attrs *a)
-{
-    size_t n;
-    const char *fill = w_attr(a, "fill", &n);
-    if (fill && !kps_xml_value_eq(fill, n, "auto") &&
-        hex_near_white(fill, n) == 0)
-        return 1;
-    const char *val = w_attr(a, "val", &n);
-    if (val && kps_xml_value_eq(val, n, "solid")) {
-        /* a solid pattern shows its pattern colour; "auto" is black here */
-        const char *color = w_attr(a, "color", &n);
-        if (!color || hex_near_white(color, n) != 1)
-            return 1;
-    }
-    return 0;
-}
-
-/* Apply one child of a w:rPr to props.  Returns 1 when it was a run
- * property we track. */
-static int apply_rpr_child(rprops *p, const char *local, const kps_xml_attrs *a)
-{
-    size_t n;
-    const char *v;
-    switch (local[0]) {
-    case 'v':
-        if (strcmp(local, "vanish") == 0) {
-            v = w_attr(a, "val", &n);
-            p->vanish = (signed char)onoff(v, n);
-            return 1;
-        }
-        break;
-    case 'c':
-        if (strcmp(local, "color") == 0) {
-            v = w_attr(a, "val", &n);
-            p->white = (signed char)(v && hex_near_white(v, n) == 1);
-            return 1;
-        }
-        break;
-    case 's':
-        if (strcmp(local, "sz") == 0) {
-            v = w_attr(a, "val", &n);
-            double hp = half_points(v, n);
-            if (hp >= 0)
-                p->tiny = (signed char)(hp <= 4.0);
-            return 1;
-        }
-        if (strcmp(local, "shd") == 0) {
-            p->shaded = (signed char)shd_is_colored(a);
-            return 1;
-        }
-        break;
-    case 'h':
-        if (strcmp(local, "highlight") == 0) {
-            v = w_attr(a, "val", &n);
-            p->shaded = (signed char)(v && !kps_xml_value_eq(v, n, "none") &&
-                                      !kps_xml_value_eq(v, n, "white"));
-            return 1;
-        }
-        break;
-    default: break;
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Cheap checks on raw XML, so big parts are parsed only when it pays   */
-/* ------------------------------------------------------------------ */
-
-/* memmem() (glibc's is vectorised; these scans run over ~300 KB of
- * styles.xml per document). */
-static const char *find_bytes(const char *hay, size_t n, const char *needle,
-                              size_t k)
-{
-    return memmem(hay, n, needle, k);
-}
-
-/* Within the tag that holds s[at], find val="..." and return its value. */
-static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
-{
-    size_t end = at + 256 < n ? at + 256 : n;
-    for (size_t i = at; i + 5 < end && s[i] != '>'; i++) {
-        if (memcmp(s + i, "val=", 4) != 0)
-            continue;
-        char q = s[i + 4];
-        if (q != '"' && q != '\'')
-            return NULL;
-        const char *v = s + i + 5;
-        const char *close = memchr(v, q, (size_t)(s + end - v));
-        if (!close)
-            return NULL;
-        *len = (size_t)(close - v);
-        return v;
-    }
-    return NULL;
-}
-
-/* Could some colour in this XML be near white?  Conservative: it looks at
- * every "color" tag's val. */
-static int raw_has_white(const char *s, size_t n)
-{
-    const char *p = s, *end = s + n;
-    while ((p = find_bytes(p, (size_t)(end - p), "color", 5)) != NULL) {
-        size_t len;
-        const char *v = raw_tag_val(s, n, (size_t)(p - s) + 5, &len);
-        if (v && hex_near_white(v, len) == 1)
-            return 1;
-        p += 5;
-    }
-    return 0;
-}
-
-static int is_xml_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-enum { RAW_HIDING = 1, RAW_SHADING = 2 };
-
-/* One pass over the tags of styles.xml: does any style other than a
- * table style (or the document defaults) carry a property that can hide
- * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), or a
- * background (RAW_SHADING: shd, highlight)?  Table styles are skipped:
- * they are not applied here, and Word's built-in dark table styles carry
- * white text.  Conservative: a false "yes" only costs a parse.  Real CV
- * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
-static unsigned raw_style_scan(const char *s, size_t n)
-{
-    unsigned found = 0;
-    int in_table = 0;
-    const char *p = s, *end = s + n;
-    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-        p++;
-        if (p >= end)
-            break;
-        if (*p == '!' && (size_t)(end - p) > 8 && memcmp(p, "!DOCTYPE", 8) == 0)
-            return RAW_HIDING; /* parse it, so the DOCTYPE is refused */
-        if (*p == '/' || *p == '?' || *p == '!')
-            continue;
-        const char *name = p;
-        while (p < end && !is_xml_space(*p) && *p != '/' && *p != '>')
-            p++;
-        const char *colon = memchr(name, ':', (size_t)(p - name));
-        const char *local = colon ? colon + 1 : name;
-        size_t llen = (size_t)(p - local), vlen;
-        size_t at = (size_t)(p - s);
-        const char *v;
-        if (llen == 5 && memcmp(local, "style", 5) == 0) {
-            const char *gt = memchr(p, '>', (size_t)(end - p));
-            size_t tag = gt ? (size_t)(gt - p) : 0;
-            in_table = find_bytes(p, tag, "type=\"table\"", 12) ||
-                       find_bytes(p, tag, "type='table'", 12);
-            continue;
-        }
-        if (in_table)
-            continue;
-        if (llen == 6 && memcmp(local, "vanish", 6) == 0) {
-            found |= RAW_HIDING;
-        } else if (llen == 5 && memcmp(local, "color", 5) == 0) {
-            v = raw_tag_val(s, n, at, &vlen);
-            if (v && hex_near_white(v, vlen) == 1)
-                found |= RAW_HIDING;
-        } else if (llen == 2 && memcmp(local, "sz", 2) == 0) {
-            v = raw_tag_val(s, n, at, &vlen);
-            double hp = v ? half_points(v, vlen) : -1;
-            if (hp >= 0 && hp <= 4.0)
-                found |= RAW_HIDING;
-        } else if ((llen == 3 && memcmp(local, "shd", 3) == 0) ||
-                   (llen == 9 && memcmp(local, "highlight", 9) == 0)) {
-            found |= RAW_SHADING;
-        }
-        if (found & RAW_HIDING)
-            break;
-    }
-    return found;
-}
-
-/* ------------------------------------------------------------------ */
-/* Styles (word/styles.xml)                                            */
-/* ------------------------------------------------------------------ */
-
-typedef struct style {
-    char *id;
-    char *based_on;
-    char type; /* 'p' paragraph, 'c' character, 'o' other */
-    int is_default;
-    rprops own, eff;
-    signed char para_shaded_own, para_shaded_eff;
-    int state; /* 0 unresolved, 1 resolving, 2 resolved */
-} style;
-
-typedef struct style_table {
-    style *v;
-    size_t n, cap;
-    rprops defaults; /* w:docDefaults/w:rPrDefault */
-    const style *default_para;
-    const style *default_char;
-} style_table;
-
-static void styles_free(style_table *t)
-{
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->v[i].id);
-        free(t->v[i].based_on);
-    }
-    free(t->v);
-    memset(t, 0, sizeof *t);
-}
-
-static int style_cmp(const void *a, const void *b)
-{
-    const style *x = a, *y = b;
-    if (x->type != y->type)
-        return x->type - y->type;
-    return strcmp(x->id, y->id);
-}
-
-static const style *style_find(const style_table *t, char type, const char *id,
-                               size_t n)
-{
-    if (!id || !t->n)
-        return NULL;
-    char key[256];
-    if (n >= sizeof key)
-        return NULL;
-    memcpy(key, id, n);
-    key[n] = '\0';
-    style probe = {.id = key, .type = type};
-    return bsearch(&probe, t->v, t->n, sizeof *t->v, style_cmp);
-}
-
-/* Resolve the basedOn chain of s (cycles and runaway chains end it). */
-static void style_resolve(style_table *t, style *s, unsigned depth)
-{
-    if (s->state == 2)
-        return;
-    s->eff = RPROPS_UNSET;
-    s->para_shaded_eff = -1;
-    if (s->state == 1 || depth > 64) { /* a cycle: take own values only */
-        s->eff = s->own;
-        s->para_shaded_eff = s->para_shaded_own;
-        return;
-    }
-    s->state = 1;
-    if (s->based_on) {
-        style *base =
-            (style *)style_find(t, s->type, s->based_on, strlen(s->based_on));
-        if (base && base != s) {
-            style_resolve(t, base, depth + 1);
-            s->eff = base->eff;
-            s->para_shaded_eff = base->para_shaded_eff;
-        }
-    }
-    rprops_over(&s->eff, &s->own);
-    if (s->para_shaded_own >= 0)
-        s->para_shaded_eff = s->para_shaded_own;
-    s->state = 2;
-}
-
-typedef struct styles_parse {
-    style_table *t;
-    kpiscan_error *err;
-    const char *name;
-    ns_cache nsc;
-    unsigned skip_depth;    /* inside a subtree we ignore */
-    unsigned style_depth;   /* inside w:style (its depth) */
-    unsigned rpr_depth;     /* inside a w:rPr we read */
-    unsigned ppr_depth;     /* inside a style's w:pPr */
-    unsigned default_depth; /* inside w:rPrDefault */
-    style *cur;
-} styles_parse;
-
-static int styles_start(void *user, kps_xml *x, const char *local,
-                        const char *uri, const kps_xml_attrs *a)
-{
-    styles_parse *sp = user;
-    unsigned d = kps_xml_depth(x);
-    if (sp->skip_depth)
-        return KPISCAN_OK;
-    if (ns_of(&sp->nsc, uri) != NS_W) {
-        if (d > 1)
-            sp->skip_depth = d;
-        return KPISCAN_OK;
-    }
-    if (sp->rpr_depth) {
-        if (d == sp->rpr_depth + 1) {
-            if (sp->cur)
-                apply_rpr_child(&sp->cur->own, local, a);
-            else if (sp->default_depth)
-                apply_rpr_child(&sp->t->defaults, local, a);
-        }
-        return KPISCAN_OK;
-    }
-    if (sp->ppr_depth) {
-        if (d == sp->ppr_depth + 1 && sp->cur && strcmp(local, "shd") == 0)
-            sp->cur->para_shaded_own = (signed char)shd_is_colored(a);
-        return KPISCAN_OK;
-    }
-    if (strcmp(local, "style") == 0 && !sp->style_depth) {
-        style_table *t = sp->t;
-        size_t n;
-        const char *id = w_attr(a, "styleId", &n);
-        if (!id) {
-            sp->skip_depth = d;
-            return KPISCAN_OK;
-        }
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 64;
-            style *v = realloc(t->v, cap * sizeof *v);
-            if (!v)
-                return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,
-                                "out of memory");
-            t->v = v;
-            t->cap = cap;
-        }
-        style *s = &t->v[t->n];
-        memset(s, 0, sizeof *s);
-        s->own = RPROPS_UNSET;
-        s->para_shaded_own = -1;
-        s->id = kps_strndup(id, n);
-        if (!s->id)
-            return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,
-                            "out of memory");
-        t->n++;
-        const char *type = w_attr(a, "type", &n);
-        /* w:type defaults to paragraph */
-        s->type = 'p';
-        if (type && kps_xml_value_eq(type, n, "character"))
-            s->type = 'c';
-        else if (type && !kps_xml_value_eq(type, n, "paragraph"))
-            s->type = 'o';
-        const char *def = w_attr(a, "default", &n);
-        s->is_default = def && onoff(def, n);
-        sp->cur = s;
-        sp->style_depth = d;
-        return KPISCAN_OK;
-    }
-    if (sp->style_depth) {
-        if (d != sp->style_depth + 1)
-            return KPISCAN_OK;
-        if (strcmp(local, "basedOn") == 0) {
-            size_t n;
-            const char *v = w_attr(a, "val", &n);
-            if (v && !sp->cur->based_on &&
-                !(sp->cur->based_on = kps_strndup(v, n)))
-                return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,
-                                "out of memory");
-        } else if (strcmp(local, "rPr") == 0) {
-            sp->rpr_depth = d;
-        } else if (strcmp(local, "pPr") == 0) {
-            sp->ppr_depth = d;
-        } else {
-            sp->skip_depth = d; /* tblPr, tblStylePr, ... */
-        }
-        return KPISCAN_OK;
-    }
-    if (strcmp(local, "rPrDefault") == 0) {
-        sp->default_depth = d;
-    } else if (strcmp(local, "rPr") == 0 && sp->default_depth) {
-        sp->rpr_depth = d;
-    } else if (strcmp(local, "latentStyles") == 0 ||
-               strcmp(local, "pPrDefault") == 0) {
-        sp->skip_depth = d;
-    }
-    return KPISCAN_OK;
-}
-
-static int styles_end(void *user, kps_xml *x, const char *local,
-                      const char *uri)
-{
-    (void)local;
-    (void)uri;
-    styles_parse *sp = user;
-    unsigned d = kps_xml_depth(x);
-    if (sp->skip_depth) {
-        if (d == sp->skip_depth)
-            sp->skip_depth = 0;
-        return KPISCAN_OK;
-    }
-    if (d == sp->rpr_depth)
-        sp->rpr_depth = 0;
-    else if (d == sp->ppr_depth)
-        sp->ppr_depth = 0;
-    else if (d == sp->style_depth) {
-        sp->style_depth = 0;
-        sp->cur = NULL;
-    } else if (d == sp->default_depth)
-        sp->default_depth = 0;
-    return KPISCAN_OK;
-}
-
-static int styles_load(const char *xml, size_t len, const char *name,
-                       const char *part, const kps_limits *lim, style_table *t,
-                       kpiscan_error *err)
-{
-    styles_parse sp;
-    memset(&sp, 0, sizeof sp);
-    sp.t = t;
-    sp.err = err;
-    sp.name = name;
-    static const kps_xml_handler h = {styles_start, styles_end, NULL};
-    int rc = kps_xml_parse(xml, len, name, part, lim, &h, &sp, err);
-    if (rc != KPISCAN_OK)
-        return rc;
-    if (t->n)
-        qsort(t->v, t->n, sizeof *t->v, style_cmp);
-    /* keep the first of duplicated ids, as Word does */
-    for (size_t i = 0; i < t->n; i++) {
-        style_resolve(t, &t->v[i], 0);
-        if (t->v[i].is_default && t->v[i].type == 'p' && !t->default_para)
-            t->default_para = &t->v[i];
-        if (t->v[i].is_default && t->v[i].type == 'c' && !t->default_char)
-            t->default_char = &t->v[i];
-    }
-    return KPISCAN_OK;
-}
-
-/* ------------------------------------------------------------------ */
-/* Relationships                                                       */
-/* ------------------------------------------------------------------ */
-
-typedef enum rel_kind {
-    REL_OTHER = 0,
-    REL_OFFICE_DOCUMENT,
-    REL_CORE_PROPERTIES,
-    REL_STYLES,
-    REL_HEADER,
-    REL_FOOTER,
-    REL_FOOTNOTES,
-    REL_ENDNOTES,
-    REL_COMMENTS
-} rel_kind;
-
-typedef struct rel {
-    rel_kind kind;
-    char *target; /* resolved part name, no leading '/' */
-} rel;
-
-typedef struct rel_list {
-    rel *v;
-    size_t n, cap;
-    const char *base; /* folder the targets are relative to ("" or "word/") */
-    size_t base_len;
-    kpiscan_error *err;
-    const char *name;
-    ns_cache nsc;
-} rel_list;
-
-static void rels_free(rel_list *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        free(r->v[i].target);
-    free(r->v);
-    r->v = NULL;
-    r->n = r->cap = 0;
-}
-
-/* The last path segment of a relationship type decides; both the
- * transitional and the Strict type URIs end the same way. */
-static rel_kind rel_kind_of(const char *type, size_t n)
-{
-    static const struct {
-        const char *suffix;
-        rel_kind kind;
-    } kinds[] = {
-        {"officeDocument", REL_OFFICE_DOCUMENT},
-        {"core-properties", REL_CORE_PROPERTIES},
-        {"styles", REL_STYLES},
-        {"header", REL_HEADER},
-        {"footer", REL_FOOTER},
-        {"footnotes", REL_FOOTNOTES},
-        {"endnotes", REL_ENDNOTES},
-        {"comments", REL_COMMENTS},
-    };
-    size_t i = n;
-    while (i && type[i - 1] != '/')
-        i--;
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-        if (kps_xml_value_eq(type + i, n - i, kinds[k].suffix))
-            return kinds[k].kind;
-    return REL_OTHER;
-}
-
-/* Resolve a relationship target against base into a part name: '/' means
- * the package root; "." and ".." segments are folded; %XX is decoded.
- * Returns NULL for targets that leave the package or are unreadable. */
-static char *resolve_target(const char *base, size_t base_len, const char *t,
-                            size_t n)
-{
-    char *out = malloc(base_len + n + 1);
-    if (!out)
-        return NULL;
-    size_t len = 0;
-    if (n && t[0] == '/') {
-        t++;
-        n--;
-    } else {
-        memcpy(out, base, base_len);
-        len = base_len;
-    }
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i;
-        while (j < n && t[j] != '/')
-            j++;
-        size_t seg = j - i;
-        if (seg == 0 || (seg == 1 && t[i] == '.')) {
-            /* empty or "." segment */
-        } else if (seg == 2 && t[i] == '.' && t[i + 1] == '.') {
-            if (len == 0) {
-                free(out);
-                return NULL;
-            }
-            len--; /* the '/' after the last segment, then the segment */
-            while (len && out[len - 1] != '/')
-                len--;
-        } else {
-            for (size_t k = i; k < j; k++) {
-                char c = t[k];
-                if (c == '%' && k + 2 < j && hexval(t[k + 1]) >= 0 &&
-                    hexval(t[k + 2]) >= 0) {
-                    c = (char)(hexval(t[k + 1]) * 16 + hexval(t[k + 2]));
-                    k += 2;
-                }
-                if (c == '\0') {
-                    free(out);
-                    return NULL;
-                }
-                out[len++] = c;
-            }
-            out[len++] = '/';
-        }
-        i = j + 1;
-    }
-    if (len && out[len - 1] == '/')
-        len--;
-    out[len] = '\0';
-    if (len == 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
-static int rels_start(void *user, kps_xml *x, const char *local,
-                      const char *uri, const kps_xml_attrs *a)
-{
-    (void)x;
-    rel_list *r = user;
-    if (ns_of(&r->nsc, uri) != NS_REL || strcmp(local, "Relationship") != 0)
-        return KPISCAN_OK;
-    size_t tn, gn, mn;
-    const char *type = plain_attr(a, "Type", &tn);
-    const char *target = plain_attr(a, "Target", &gn);
-    const char *mode = plain_attr(a, "TargetMode", &mn);
-    if (!type || !target || (mode && kps_xml_value_eq(mode, mn, "External")))
-        return KPISCAN_OK;
-    rel_kind kind = rel_kind_of(type, tn);
-    if (kind == REL_OTHER)
-        return KPISCAN_OK;
-    char *resolved = resolve_target(r->base, r->base_len, target, gn);
-    if (!resolved)
-        return KPISCAN_OK; /* a target outside the package is no part */
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        rel *v = realloc(r->v, cap * sizeof *v);
-        if (!v) {
-            free(resolved);
-            return kps_fail(r->err, KPISCAN_ERR_NOMEM, r->name,
-                            "out of memory");
-        }
-        r->v = v;
-        r->cap = cap;
-    }
-    r->v[r->n].kind = kind;
-    r->v[r->n].target = resolved;
-    r->n++;
-    return KPISCAN_OK;
-}
-
-static int rels_load(const char *xml, size_t len, const char *name,
-                     const char *part, const kps_limits *lim, rel_list *r,
-                     kpiscan_error *err)
-{
-    static const kps_xml_handler h = {rels_start, NULL, NULL};
-    r->err = err;
-    r->name = name;
-    return kps_xml_parse(xml, len, name, part, lim, &h, r, err);
-}
-
-static const char *rels_first(const rel_list *r, rel_kind kind)
-{
-    for (size_t i = 0; i < r->n; i++)
-        if (r->v[i].kind == kind)
-            return r->v[i].target;
-    return NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* The body walker                                                     */
@@ -928,11 +152,11 @@ static kps_vis run_visibility(walk *w, frame *f)
     rprops e = st->defaults;
     const style *ps = f->pstyle ? f->pstyle : st->default_para;
     if (ps)
-        rprops_over(&e, &ps->eff);
+        kps_docx_rprops_over(&e, &ps->eff);
     const style *cs = f->rstyle ? f->rstyle : st->default_char;
     if (cs)
-        rprops_over(&e, &cs->eff);
-    rprops_over(&e, &f->run);
+        kps_docx_rprops_over(&e, &cs->eff);
+    kps_docx_rprops_over(&e, &f->run);
     int para_shaded = f->para_shaded >= 0 ? f->para_shaded
                       : ps                ? ps->para_shaded_eff == 1
                                           : 0;
@@ -1000,7 +224,7 @@ static fill_kind drawing_color_fill(const char *local, const kps_xml_attrs *a)
     size_t n;
     const char *v = plain_attr(a, "val", &n);
     if (strcmp(local, "srgbClr") == 0)
-        return v && hex_near_white(v, n) == 1 ? FILL_LIGHT : FILL_DARK;
+        return v && kps_docx_hex_near_white(v, n) == 1 ? FILL_LIGHT : FILL_DARK;
     if (strcmp(local, "schemeClr") == 0)
         return v && (kps_xml_value_eq(v, n, "bg1") ||
                      kps_xml_value_eq(v, n, "lt1"))
@@ -1010,7 +234,8 @@ static fill_kind drawing_color_fill(const char *local, const kps_xml_attrs *a)
         size_t ln;
         const char *last = plain_attr(a, "lastClr", &ln);
         if (last)
-            return hex_near_white(last, ln) == 1 ? FILL_LIGHT : FILL_DARK;
+            return kps_docx_hex_near_white(last, ln) == 1 ? FILL_LIGHT
+                                                          : FILL_DARK;
         return v && kps_xml_value_eq(v, n, "window") ? FILL_LIGHT : FILL_DARK;
     }
     if (strcmp(local, "prstClr") == 0)
@@ -1039,10 +264,10 @@ static fill_kind vml_color_fill(const char *v, size_t n)
     if (kps_xml_value_eq(v, k, "white") || kps_xml_value_eq(v, k, "window"))
         return FILL_LIGHT;
     if (k == 7 && v[0] == '#')
-        return hex_near_white(v + 1, 6) == 1 ? FILL_LIGHT : FILL_DARK;
+        return kps_docx_hex_near_white(v + 1, 6) == 1 ? FILL_LIGHT : FILL_DARK;
     if (k == 4 && v[0] == '#') {
         char six[6] = {v[1], v[1], v[2], v[2], v[3], v[3]};
-        return hex_near_white(six, 6) == 1 ? FILL_LIGHT : FILL_DARK;
+        return kps_docx_hex_near_white(six, 6) == 1 ? FILL_LIGHT : FILL_DARK;
     }
     return FILL_DARK;
 }
@@ -1285,7 +510,7 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "background") == 0) {
             size_t n;
             const char *c = w_attr(a, "color", &n);
-            if (c && hex_near_white(c, n) == 0)
+            if (c && kps_docx_hex_near_white(c, n) == 0)
                 *w->background_art = 1;
             w->skip_depth = d;
             return KPISCAN_OK;
@@ -1396,10 +621,10 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         if (strcmp(local, "pStyle") == 0) {
             size_t n;
             const char *v = w_attr(a, "val", &n);
-            f->pstyle = style_find(w->styles, 'p', v, n);
+            f->pstyle = kps_docx_style_find(w->styles, 'p', v, n);
             f->vis = -1;
         } else if (strcmp(local, "shd") == 0) {
-            f->para_shaded = (signed char)shd_is_colored(a);
+            f->para_shaded = (signed char)kps_docx_shd_is_colored(a);
             f->vis = -1;
         } else if (strcmp(local, "rPr") == 0) {
             w->pmark_depth = d;
@@ -1418,7 +643,7 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         if (strcmp(local, "rStyle") == 0) {
             size_t n;
             const char *v = w_attr(a, "val", &n);
-            f->rstyle = style_find(w->styles, 'c', v, n);
+            f->rstyle = kps_docx_style_find(w->styles, 'c', v, n);
         } else if (strcmp(local, "rFonts") == 0) {
             size_t n;
             const char *v = w_attr(a, "ascii", &n);
@@ -1426,13 +651,14 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
                 v = w_attr(a, "hAnsi", &n);
             f->font = font_kind_of(v, n);
         } else {
-            apply_rpr_child(&f->run, local, a);
+            kps_docx_apply_rpr_child(&f->run, local, a);
         }
         f->vis = -1;
         return KPISCAN_OK;
     case MODE_TCPR:
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
-            w->ncells && !w->cells[w->ncells - 1] && shd_is_colored(a)) {
+            w->ncells && !w->cells[w->ncells - 1] &&
+            kps_docx_shd_is_colored(a)) {
             w->cells[w->ncells - 1] = 1;
             w->shaded_cells++;
         }
@@ -1783,7 +1009,7 @@ static int load_rels(docx *dx, const char *part, const char *base, rel_list *r)
         return KPISCAN_OK;
     if (rc != KPISCAN_OK)
         return rc;
-    rc = rels_load(xml, len, dx->name, part, dx->lim, r, dx->err);
+    rc = kps_docx_rels_load(xml, len, dx->name, part, dx->lim, r, dx->err);
     free(xml);
     return rc;
 }
@@ -1796,11 +1022,11 @@ static int find_main(docx *dx, char **main_part, char **core_part)
     *main_part = *core_part = NULL;
     int rc = load_rels(dx, "_rels/.rels", "", &pkg);
     if (rc != KPISCAN_OK) {
-        rels_free(&pkg);
+        kps_docx_rels_free(&pkg);
         return rc;
     }
-    const char *m = rels_first(&pkg, REL_OFFICE_DOCUMENT);
-    const char *c = rels_first(&pkg, REL_CORE_PROPERTIES);
+    const char *m = kps_docx_rels_first(&pkg, REL_OFFICE_DOCUMENT);
+    const char *c = kps_docx_rels_first(&pkg, REL_CORE_PROPERTIES);
     if (m && kps_zip_has(dx->zip, m))
         *main_part = kps_strdup(m);
     else if (kps_zip_has(dx->zip, "word/document.xml"))
@@ -1809,15 +1035,15 @@ static int find_main(docx *dx, char **main_part, char **core_part)
         rc = kps_fail(dx->err, KPISCAN_ERR_CORRUPT, dx->name,
                       "corrupt DOCX: main part %.*s is missing",
                       KPS_CUT(m, 300), m);
-        rels_free(&pkg);
+        kps_docx_rels_free(&pkg);
         return rc;
     } else {
-        rels_free(&pkg);
+        kps_docx_rels_free(&pkg);
         return kps_fail(dx->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, dx->name,
                         "not a DOCX document");
     }
     *core_part = kps_strdup(c ? c : "docProps/core.xml");
-    rels_free(&pkg);
+    kps_docx_rels_free(&pkg);
     if (!*main_part || !*core_part)
         return kps_fail(dx->err, KPISCAN_ERR_NOMEM, dx->name, "out of memory");
     return KPISCAN_OK;
@@ -1858,13 +1084,13 @@ static int load_core(docx *dx, const char *core_part, kps_doc *doc)
  * parts visible.  Real CVs carry styles.xml of ~300 KB with none of it. */
 static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
 {
-    unsigned found = raw_style_scan(styles, slen);
+    unsigned found = kps_docx_raw_style_scan(styles, slen);
     if (found & RAW_HIDING)
         return 1;
     if (!(found & RAW_SHADING))
         return 0;
     for (size_t i = 0; i < dx->nparts; i++)
-        if (raw_has_white(dx->parts[i].xml, dx->parts[i].len))
+        if (kps_docx_raw_has_white(dx->parts[i].xml, dx->parts[i].len))
             return 1;
     return 0;
 }
@@ -1916,13 +1142,13 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
                 goto done;
     }
 
-    const char *styles_part = rels_first(&rels, REL_STYLES);
+    const char *styles_part = kps_docx_rels_first(&rels, REL_STYLES);
     if (styles_part) {
         size_t slen;
         rc = kps_zip_read(dx->zip, styles_part, &styles_xml, &slen, dx->err);
         if (rc == KPISCAN_OK && styles_can_matter(styles_xml, slen, dx))
-            rc = styles_load(styles_xml, slen, dx->name, styles_part, dx->lim,
-                             &styles, dx->err);
+            rc = kps_docx_styles_load(styles_xml, slen, dx->name, styles_part,
+                                      dx->lim, &styles, dx->err);
         if (rc == KPISCAN_ERR_NOT_FOUND)
             rc = KPISCAN_OK;
         if (rc != KPISCAN_OK)
@@ -1963,8 +1189,8 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
 
 done:
     kps_tb_free(&tb);
-    styles_free(&styles);
-    rels_free(&rels);
+    kps_docx_styles_free(&styles);
+    kps_docx_rels_free(&rels);
     free(styles_xml);
     free(main_part);
     free(core_part);

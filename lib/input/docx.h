@@ -1,0 +1,239 @@
+/* docx.h - what the DOCX reader's two files share: namespaces, run
+ * properties, styles and relationships (docx-styles.c), read by the body
+ * walker (docx.c).  Private to libkpiscan (docs/internals.md). */
+#ifndef KPISCAN_INPUT_DOCX_H
+#define KPISCAN_INPUT_DOCX_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include <string.h>
+
+#include "base/base.h"
+#include "input/doc.h"
+#include "input/xmlread.h"
+#include "input/zipread.h"
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
+#define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#define WPS_NS                                                                 \
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+#define WP_NS                                                                  \
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#define WP_NS_STRICT                                                           \
+    "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing"
+#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define A_NS_STRICT "http://purl.oclc.org/ooxml/drawingml/main"
+#define PIC_NS "http://schemas.openxmlformats.org/drawingml/2006/picture"
+#define PIC_NS_STRICT "http://purl.oclc.org/ooxml/drawingml/picture"
+#define V_NS "urn:schemas-microsoft-com:vml"
+#define M_NS "http://schemas.openxmlformats.org/officeDocument/2006/math"
+#define M_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/math"
+#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define DCTERMS_NS "http://purl.org/dc/terms/"
+
+typedef enum ns_id {
+    NS_OTHER = 0,
+    NS_W,
+    NS_MC,
+    NS_WPS,
+    NS_WP,
+    NS_A,
+    NS_PIC,
+    NS_V,
+    NS_M,
+    NS_REL,
+    NS_DCTERMS
+} ns_id;
+
+/* libxml2 hands out namespace URIs from its dictionary, so one namespace
+ * arrives as one pointer for a whole part: remember the last few. */
+typedef struct ns_cache {
+    const char *uri[4];
+    ns_id id[4];
+    unsigned next;
+} ns_cache;
+
+/* A run property seen in styles or direct formatting: -1 = not set. */
+typedef struct rprops {
+    signed char vanish; /* w:vanish */
+    signed char white;  /* w:color near white */
+    signed char tiny;   /* w:sz <= 4 half-points */
+    signed char shaded; /* w:shd / w:highlight give a non-white background */
+} rprops;
+
+/* Symbol fonts show glyph codes, not characters. */
+typedef enum font_kind { FONT_TEXT = 0, FONT_SYMBOL, FONT_WINGDINGS } font_kind;
+
+typedef struct style {
+    char *id;
+    char *based_on;
+    char type; /* 'p' paragraph, 'c' character, 'o' other */
+    int is_default;
+    rprops own, eff;
+    signed char para_shaded_own, para_shaded_eff;
+    int state; /* 0 unresolved, 1 resolving, 2 resolved */
+} style;
+
+typedef struct style_table {
+    style *v;
+    size_t n, cap;
+    rprops defaults; /* w:docDefaults/w:rPrDefault */
+    const style *default_para;
+    const style *default_char;
+} style_table;
+
+typedef struct styles_parse {
+    style_table *t;
+    kpiscan_error *err;
+    const char *name;
+    ns_cache nsc;
+    unsigned skip_depth;    /* inside a subtree we ignore */
+    unsigned style_depth;   /* inside w:style (its depth) */
+    unsigned rpr_depth;     /* inside a w:rPr we read */
+    unsigned ppr_depth;     /* inside a style's w:pPr */
+    unsigned default_depth; /* inside w:rPrDefault */
+    style *cur;
+} styles_parse;
+
+typedef enum rel_kind {
+    REL_OTHER = 0,
+    REL_OFFICE_DOCUMENT,
+    REL_CORE_PROPERTIES,
+    REL_STYLES,
+    REL_HEADER,
+    REL_FOOTER,
+    REL_FOOTNOTES,
+    REL_ENDNOTES,
+    REL_COMMENTS
+} rel_kind;
+
+typedef struct rel {
+    rel_kind kind;
+    char *target; /* resolved part name, no leading '/' */
+} rel;
+
+typedef struct rel_list {
+    rel *v;
+    size_t n, cap;
+    const char *base; /* folder the targets are relative to ("" or "word/") */
+    size_t base_len;
+    kpiscan_error *err;
+    const char *name;
+    ns_cache nsc;
+} rel_list;
+
+/* What kps_docx_raw_style_scan() found (bits). */
+enum { RAW_HIDING = 1, RAW_SHADING = 2 };
+
+static const rprops RPROPS_UNSET = {-1, -1, -1, -1};
+
+/* Apply one child of a w:rPr to props.  Returns 1 when it was a run
+ * property we track. */
+int kps_docx_apply_rpr_child(rprops *p, const char *local,
+                             const kps_xml_attrs *a);
+
+/* "RRGGBB" with every channel >= 0xF0: 1; another colour: 0; -1 when v is
+ * not a hex colour ("auto"). */
+int kps_docx_hex_near_white(const char *v, size_t n);
+
+/* Could some colour in this XML be near white?  Conservative: it looks at
+ * every "color" tag's val. */
+int kps_docx_raw_has_white(const char *s, size_t n);
+
+/* One pass over the tags of styles.xml: does any style other than a
+ * table style (or the document defaults) carry a property that can hide
+ * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), or a
+ * background (RAW_SHADING: shd, highlight)?  Table styles are skipped:
+ * they are not applied here, and Word's built-in dark table styles carry
+ * white text.  Conservative: a false "yes" only costs a parse.  Real CV
+ * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
+unsigned kps_docx_raw_style_scan(const char *s, size_t n);
+
+const char *kps_docx_rels_first(const rel_list *r, rel_kind kind);
+
+void kps_docx_rels_free(rel_list *r);
+
+int kps_docx_rels_load(const char *xml, size_t len, const char *name,
+                       const char *part, const kps_limits *lim, rel_list *r,
+                       kpiscan_error *err);
+
+void kps_docx_rprops_over(rprops *base, const rprops *over);
+
+/* A w:shd element: does it paint a visible (non-white) background? */
+int kps_docx_shd_is_colored(const kps_xml_attrs *a);
+
+const style *kps_docx_style_find(const style_table *t, char type,
+                                 const char *id, size_t n);
+
+void kps_docx_styles_free(style_table *t);
+
+int kps_docx_styles_load(const char *xml, size_t len, const char *name,
+                         const char *part, const kps_limits *lim,
+                         style_table *t, kpiscan_error *err);
+
+ns_id kps_docx_ns_lookup(const char *uri);
+
+static inline ns_id ns_of(ns_cache *c, const char *uri)
+{
+    if (!uri)
+        return NS_OTHER;
+    for (unsigned i = 0; i < 4; i++)
+        if (c->uri[i] == uri)
+            return c->id[i];
+    ns_id id = kps_docx_ns_lookup(uri);
+    c->uri[c->next] = uri;
+    c->id[c->next] = id;
+    c->next = (c->next + 1) % 4;
+    return id;
+}
+
+/* w:val and friends: WordprocessingML attributes are namespaced (either
+ * flavour); accept unqualified ones too, as some generators write them. */
+static inline const char *w_attr(const kps_xml_attrs *a, const char *local,
+                                 size_t *len)
+{
+    const char *v = kps_xml_attr(a, local, W_NS, W_NS_STRICT, len);
+    if (!v)
+        v = kps_xml_attr(a, local, NULL, NULL, len);
+    return v;
+}
+
+/* An attribute in no namespace. */
+static inline const char *plain_attr(const kps_xml_attrs *a, const char *local,
+                                     size_t *len)
+{
+    return kps_xml_attr(a, local, NULL, NULL, len);
+}
+
+static inline int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* On/off values (ST_OnOff): absent means on. */
+static inline int onoff(const char *v, size_t n)
+{
+    if (!v)
+        return 1;
+    return !(kps_xml_value_eq(v, n, "0") || kps_xml_value_eq(v, n, "false") ||
+             kps_xml_value_eq(v, n, "off"));
+}
+
+/* memmem() (glibc's is vectorised; these scans run over ~300 KB of
+ * styles.xml per document). */
+static inline const char *find_bytes(const char *hay, size_t n,
+                                     const char *needle, size_t k)
+{
+    return memmem(hay, n, needle, k);
+}
+
+#endif /* KPISCAN_INPUT_DOCX_H */
