@@ -136,8 +136,26 @@ done
 count=$((count + 1))
 cmp -s "$tmp/old.stdin" "$tmp/new.stdin" || { echo "DIFFERENT: stdin"; fail=1; }
 
+# Argument handling alone: help, version, usage errors, pack checks.
+argcases=(
+    "--help" "--version" "--list-rules" "--check-pack patterns/kpi.yaml"
+    "--check-pack tests/cli/data/broken-pack.yaml" "" "--bogus" "-f nope x"
+    "--summary -f csv x" "--sort level --unordered x" "--files-from - -"
+    "--expect-file /nonexistent" "--jobs 0 x" "--as-of 2026-02-30 x"
+)
+for a in "${argcases[@]}"; do
+    # shellcheck disable=SC2086
+    "$old" $a </dev/null >"$tmp/old.args" 2>&1
+    echo "rc=$?" >>"$tmp/old.args"
+    # shellcheck disable=SC2086
+    "$new" $a </dev/null >"$tmp/new.args" 2>&1
+    echo "rc=$?" >>"$tmp/new.args"
+    count=$((count + 1))
+    cmp -s "$tmp/old.args" "$tmp/new.args" || { echo "DIFFERENT: arguments '$a'"; fail=1; }
+done
+
 if [ $fail = 0 ]; then
-    echo "compare-output: identical ($count runs: ${#sets[@]} input sets x ${#variants[@]} option sets, the manifest gate, stdin)"
+    echo "compare-output: identical ($count runs: ${#sets[@]} input sets x ${#variants[@]} option sets, the manifest gate, stdin, ${#argcases[@]} argument cases)"
 else
     echo "compare-output: DIFFERENT output (see above)"
 fi
