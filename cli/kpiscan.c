@@ -814,7 +814,10 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     return status;
 }
 
-int main(int argc, char **argv)
+/* Read the options into *cp (whose options and gate exist already) and
+ * check the ones that exclude each other.  Returns 0 to go on, or 1 to stop
+ * with *status_out: after --help or --version (0) or a usage error. */
+static int parse_args(int argc, char **argv, cli *cp, int *status_out)
 {
     enum {
         OPT_NO_DEFAULT = 256,
@@ -875,14 +878,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
 
-    cli c = {.format = OUT_TEXT, .use_default_pack = 1, .sort = -1};
-    c.opts = kpiscan_options_new();
-    c.gate = kpiscan_gate_new();
-    kpiscan_error *err = kpiscan_error_new();
-    if (!c.opts || !c.gate || !err) {
-        fputs("kpiscan: out of memory\n", stderr);
-        return EXIT_INPUT_ERROR;
-    }
+    cli c = *cp;
     int status = EXIT_SUCCESS, opt, y, m, d;
     char *end;
     /* getopt's own messages name the program by its full path and would
@@ -1011,44 +1007,68 @@ int main(int argc, char **argv)
         status = usage_error("--sort and --unordered exclude each other");
         goto out;
     }
-    if (c.check_pack) {
-        status = check_pack(c.check_pack);
-        goto out;
-    }
-    for (size_t i = 0; i < c.nmanifests; i++)
-        if (kpiscan_gate_load_manifest(c.gate, c.manifests[i], err) !=
-            KPISCAN_OK) {
-            status = usage_error("%s", clean(kpiscan_error_message(err)));
-            goto out;
-        }
-    if (!c.list_rules && optind >= argc && !c.files_from &&
-        kpiscan_gate_manifest_count(c.gate) == 0) {
-        status = usage_error("no input files (use '-' for standard input)");
-        goto out;
-    }
-    if (c.files_from && strcmp(c.files_from, "-") == 0)
-        for (int i = optind; i < argc; i++)
-            if (strcmp(argv[i], "-") == 0) {
-                status = usage_error("standard input cannot be both a file "
-                                     "list and an input");
-                goto out;
-            }
+    *cp = c;
+    *status_out = status;
+    return 0;
+out:
+    *cp = c;
+    *status_out = status;
+    return 1;
+}
+
+/* Do what the parsed options ask: check a pack, list rules, or scan the
+ * inputs (files, or the manifests' files) and apply the gates.  Returns the
+ * exit status. */
+static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
+{
+    if (c->check_pack)
+        return check_pack(c->check_pack);
+
+    for (size_t i = 0; i < c->nmanifests; i++)
+        if (kpiscan_gate_load_manifest(c->gate, c->manifests[i], err) !=
+            KPISCAN_OK)
+            return usage_error("%s", clean(kpiscan_error_message(err)));
+
+    if (!c->list_rules && nfiles == 0 && !c->files_from &&
+        kpiscan_gate_manifest_count(c->gate) == 0)
+        return usage_error("no input files (use '-' for standard input)");
+
+    if (c->files_from && strcmp(c->files_from, "-") == 0)
+        for (int i = 0; i < nfiles; i++)
+            if (strcmp(files[i], "-") == 0)
+                return usage_error("standard input cannot be both a file "
+                                   "list and an input");
 
     kpiscan_pack *pack = NULL;
-    int rc = build_pack(&c, &pack, err);
+    int rc = build_pack(c, &pack, err);
     if (rc) {
         fprintf(stderr, "kpiscan: %s\n",
                 clean(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
                                                     : kpiscan_strerror(rc)));
-        status = EXIT_INPUT_ERROR;
-        goto out;
+        return EXIT_INPUT_ERROR;
     }
-    if (c.list_rules)
+    int status = EXIT_SUCCESS;
+    if (c->list_rules)
         list_rules(pack);
     else
-        status = run(&c, pack, argv + optind, argc - optind, err);
+        status = run(c, pack, files, nfiles, err);
     kpiscan_pack_free(pack);
-out:
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {.format = OUT_TEXT, .use_default_pack = 1, .sort = -1};
+    c.opts = kpiscan_options_new();
+    c.gate = kpiscan_gate_new();
+    kpiscan_error *err = kpiscan_error_new();
+    if (!c.opts || !c.gate || !err) {
+        fputs("kpiscan: out of memory\n", stderr);
+        return EXIT_INPUT_ERROR;
+    }
+    int status;
+    if (!parse_args(argc, argv, &c, &status))
+        status = execute(&c, argv + optind, argc - optind, err);
     /* errno is only the reason when fflush() itself failed; a write that
      * failed earlier left the error flag, and errno has moved on since. */
     errno = 0;
