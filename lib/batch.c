@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "base/io.h"
 #include "base/util.h"
 #include "base/options.h"
 #include "output/jsonw.h"
@@ -159,35 +160,9 @@ static int read_fd(int fd, const char *path, size_t limit, unsigned char **data,
                    size_t *len, kpiscan_error *err)
 {
     kps_buf buf = {0};
-    int rc = KPISCAN_OK;
-    for (;;) {
-        if (kps_buf_reserve(&buf, 65536)) {
-            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-            break;
-        }
-        ssize_t n = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read: %s",
-                          strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        buf.len += (size_t)n;
-        if (buf.len > limit) {
-            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
-                          "input exceeds the limit of %zu bytes (max input "
-                          "bytes)",
-                          limit);
-            break;
-        }
-    }
-    if (rc) {
-        kps_buf_free(&buf);
+    int rc = kps_read_fd(fd, path, 0, limit, "input", &buf, err);
+    if (rc)
         return rc;
-    }
     *data = (unsigned char *)buf.data;
     *len = buf.len;
     return KPISCAN_OK;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "base/options.h"
 #include "base/util.h"
 #include "estimate/evidence.h"
@@ -201,32 +202,8 @@ int kpiscan_scan_file(const kpiscan_pack *pack, const kpiscan_options *opts,
     /* Read to EOF rather than trusting st_size: the file may change under
      * us; the limit still holds. */
     kps_buf buf = {0};
-    int rc = KPISCAN_OK;
-    size_t want = st.st_size > 0 ? (size_t)st.st_size : 65536;
-    if (kps_buf_reserve(&buf, want))
-        rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-    while (!rc) {
-        if (buf.cap - buf.len < 2 && kps_buf_reserve(&buf, 65536)) {
-            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-            break;
-        }
-        ssize_t n = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read: %s",
-                          strerror(errno));
-            break;
-        }
-        if (n == 0)
-            break;
-        buf.len += (size_t)n;
-        if (buf.len > o.limits.max_input_bytes)
-            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
-                          "file exceeds the limit of %zu bytes (max input "
-                          "bytes)",
-                          o.limits.max_input_bytes);
-    }
+    int rc = kps_read_fd(fd, path, st.st_size > 0 ? (size_t)st.st_size : 0,
+                         o.limits.max_input_bytes, "file", &buf, err);
     close(fd);
     if (!rc)
         rc = kpiscan_scan_buffer(pack, opts, buf.data, buf.len, path, out, err);

@@ -1,0 +1,41 @@
+/* io.c - reading a file descriptor to its end within a limit, for
+ * kpiscan_scan_file() and the batch's streams (base/io.h). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/io.h"
+
+int kps_read_fd(int fd, const char *path, size_t first, size_t limit,
+                const char *what, kps_buf *buf, kpiscan_error *err)
+{
+    int rc = KPISCAN_OK;
+    if (kps_buf_reserve(buf, first ? first : 65536))
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    while (!rc) {
+        if (buf->cap - buf->len < 2 && kps_buf_reserve(buf, 65536)) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+        ssize_t n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read: %s",
+                          strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        buf->len += (size_t)n;
+        buf->data[buf->len] = '\0';
+        if (buf->len > limit)
+            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
+                          "%s exceeds the limit of %zu bytes (max input "
+                          "bytes)",
+                          what, limit);
+    }
+    if (rc)
+        kps_buf_free(buf);
+    return rc;
+}

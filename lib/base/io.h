@@ -1,0 +1,21 @@
+/* io.h - the one read-to-end loop (io.c).
+ * Private to libkpiscan (docs/internals.md); never installed. */
+#ifndef KPISCAN_BASE_IO_H
+#define KPISCAN_BASE_IO_H
+
+#ifndef KPISCAN_BUILDING_LIB
+#error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
+#endif
+
+#include "base/base.h"
+
+/* Read fd to its end, appending to buf, and stop with KPISCAN_ERR_LIMIT as
+ * soon as buf holds more than limit bytes: a stream of any size costs at
+ * most the limit.  first: room to make at the start (a regular file's
+ * size; 0 for a stream).  what names the input in the limit's message
+ * ("file", "input"); path names it in every message.  On failure buf is
+ * freed.  Returns KPISCAN_OK, KPISCAN_ERR_NOMEM, _IO or _LIMIT. */
+int kps_read_fd(int fd, const char *path, size_t first, size_t limit,
+                const char *what, kps_buf *buf, kpiscan_error *err);
+
+#endif /* KPISCAN_BASE_IO_H */
