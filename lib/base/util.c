@@ -67,6 +67,24 @@ int kps_buf_put_utf8(kps_buf *b, uint32_t cp)
     return kps_buf_append(b, s, n);
 }
 
+int kps_array_grow(void *array_ptr, size_t *cap, size_t need, size_t size,
+                   size_t first)
+{
+    size_t n = *cap ? *cap : first;
+    while (n < need)
+        n = n > SIZE_MAX / 2 ? need : n * 2;
+    if (size && n > SIZE_MAX / size)
+        return -1;
+    void *old;
+    memcpy(&old, array_ptr, sizeof old);
+    void *p = realloc(old, n * size);
+    if (!p)
+        return -1;
+    memcpy(array_ptr, &p, sizeof p);
+    *cap = n;
+    return 0;
+}
+
 void kps_buf_free(kps_buf *b)
 {
     free(b->data);

@@ -84,4 +84,19 @@ char *kps_strndup(const char *s, size_t n);
  * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);
 
+/* Array growth, the one way every module grows an array.  array_ptr is
+ * the address of the array's pointer (a T ** passed as void *); it is read
+ * and written with memcpy, so no T ** is ever accessed as a void **.  The
+ * capacity doubles, from first (> 0) for an empty array, until it holds
+ * need elements of size bytes.  0, or -1 when out of memory or when the
+ * size would overflow size_t.  The check for room is inline: callers ask
+ * once per element. */
+int kps_array_grow(void *array_ptr, size_t *cap, size_t need, size_t size,
+                   size_t first) __attribute__((warn_unused_result));
+static inline int kps_array_reserve(void *array_ptr, size_t *cap, size_t need,
+                                    size_t size, size_t first)
+{
+    return need <= *cap ? 0 : kps_array_grow(array_ptr, cap, need, size, first);
+}
+
 #endif /* KPISCAN_BASE_UTIL_H */

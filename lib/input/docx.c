@@ -119,25 +119,7 @@ static int walk_nomem(walk *w)
 }
 
 #define PUSH(w, arr, n, cap)                                                   \
-    ((n) < (cap) ? 0 : grow_array(&(arr), &(cap), sizeof *(arr)))
-
-/* Double the capacity of the array whose pointer is at array_ptr
- * (elements of size sz); the pointer is read and written with memcpy so
- * no T** is accessed as a void**. */
-static int grow_array(void *array_ptr, size_t *cap, size_t sz)
-{
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / sz)
-        return -1;
-    void *old;
-    memcpy(&old, array_ptr, sizeof old);
-    void *p = realloc(old, ncap * sz);
-    if (!p)
-        return -1;
-    memcpy(array_ptr, &p, sizeof p);
-    *cap = ncap;
-    return 0;
-}
+    kps_array_reserve(&(arr), &(cap), (n) + 1, sizeof *(arr), 8)
 
 static frame *top(walk *w)
 {
@@ -977,8 +959,8 @@ static int add_part(docx *dx, const char *part, part_kind kind)
         return KPISCAN_OK; /* a dangling relationship: Word ignores it too */
     if (rc != KPISCAN_OK)
         return rc;
-    if (dx->nparts == dx->partcap &&
-        grow_array(&dx->parts, &dx->partcap, sizeof *dx->parts)) {
+    if (kps_array_reserve(&dx->parts, &dx->partcap, dx->nparts + 1,
+                          sizeof *dx->parts, 8)) {
         free(xml);
         return kps_fail(dx->err, KPISCAN_ERR_NOMEM, dx->name, "out of memory");
     }

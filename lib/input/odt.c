@@ -315,31 +315,13 @@ static int nomem(owalk *w)
     return kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory");
 }
 
-/* Double the capacity of the array whose pointer is at array_ptr
- * (elements of size sz); the pointer is read and written with memcpy so
- * no T** is accessed as a void**. */
-static int grow_array(void *array_ptr, size_t *cap, size_t sz)
-{
-    size_t ncap = *cap ? *cap * 2 : 8;
-    if (ncap > SIZE_MAX / sz)
-        return -1;
-    void *old;
-    memcpy(&old, array_ptr, sizeof old);
-    void *p = realloc(old, ncap * sz);
-    if (!p)
-        return -1;
-    memcpy(array_ptr, &p, sizeof p);
-    *cap = ncap;
-    return 0;
-}
-
 #define PUSH(arr, n, cap)                                                      \
-    ((n) < (cap) ? 0 : grow_array(&(arr), &(cap), sizeof *(arr)))
+    kps_array_reserve(&(arr), &(cap), (n) + 1, sizeof *(arr), 8)
 
 static int push_depth(owalk *w, unsigned **arr, size_t *n, size_t *cap,
                       unsigned d)
 {
-    if (*n == *cap && grow_array(arr, cap, sizeof **arr))
+    if (kps_array_reserve(arr, cap, *n + 1, sizeof **arr, 8))
         return nomem(w);
     (*arr)[(*n)++] = d;
     return KPISCAN_OK;
@@ -377,7 +359,7 @@ static int style_start(owalk *w, unsigned d, const char *local,
     if (!name)
         return KPISCAN_OK;
     style_set *set = w->automatic;
-    if (set->n == set->cap && grow_array(&set->v, &set->cap, sizeof *set->v))
+    if (kps_array_reserve(&set->v, &set->cap, set->n + 1, sizeof *set->v, 8))
         return nomem(w);
     ostyle *s = &set->v[set->n];
     memset(s, 0, sizeof *s);

@@ -634,26 +634,6 @@ static int nomem(kps_textbuild *tb)
     return kps_fail(tb->err, KPISCAN_ERR_NOMEM, tb->name, "out of memory");
 }
 
-/* Make room for one more element in the array whose pointer is at
- * array_ptr (elements of size sz).  The pointer is read and written with
- * memcpy, so no T** is ever accessed as a void**. */
-static int grow(void *array_ptr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap > SIZE_MAX / sz)
-        return -1;
-    void *old;
-    memcpy(&old, array_ptr, sizeof old);
-    void *p = realloc(old, ncap * sz);
-    if (!p)
-        return -1;
-    memcpy(array_ptr, &p, sizeof p);
-    *cap = ncap;
-    return 0;
-}
-
 /* Add [start, end), merging with the last range when they touch. */
 static int ranges_add(kps_ranges *r, size_t start, size_t end)
 {
@@ -663,7 +643,7 @@ static int ranges_add(kps_ranges *r, size_t start, size_t end)
         r->v[r->n - 1].end = end;
         return 0;
     }
-    if (grow(&r->v, &r->cap, r->n, sizeof *r->v) != 0)
+    if (kps_array_reserve(&r->v, &r->cap, r->n + 1, sizeof *r->v, 16) != 0)
         return -1;
     r->v[r->n].start = start;
     r->v[r->n].end = end;
@@ -738,7 +718,8 @@ static int emit_segment(kps_textbuild *tb, const kps_tb_para *p)
 {
     if (tb->text.len <= p->start)
         return KPISCAN_OK;
-    if (grow(&tb->segs, &tb->segcap, tb->nsegs, sizeof *tb->segs))
+    if (kps_array_reserve(&tb->segs, &tb->segcap, tb->nsegs + 1,
+                          sizeof *tb->segs, 16))
         return nomem(tb);
     kps_segment *s = &tb->segs[tb->nsegs++];
     s->start = p->start;
@@ -765,7 +746,8 @@ int kps_tb_para_start(kps_textbuild *tb)
             (rc = kps_tb_char(tb, '\n')) != KPISCAN_OK)
             return rc;
     }
-    if (grow(&tb->paras, &tb->paracap, tb->npara, sizeof *tb->paras))
+    if (kps_array_reserve(&tb->paras, &tb->paracap, tb->npara + 1,
+                          sizeof *tb->paras, 16))
         return nomem(tb);
     kps_tb_para *p = &tb->paras[tb->npara++];
     p->start = tb->text.len;
@@ -855,7 +837,8 @@ int kps_tb_append(kps_textbuild *dst, kps_textbuild *src)
             return nomem(dst);
     }
     for (size_t i = 0; i < src->nsegs; i++) {
-        if (grow(&dst->segs, &dst->segcap, dst->nsegs, sizeof *dst->segs))
+        if (kps_array_reserve(&dst->segs, &dst->segcap, dst->nsegs + 1,
+                              sizeof *dst->segs, 16))
             return nomem(dst);
         kps_segment s = src->segs[i];
         s.start += shift;
@@ -897,7 +880,8 @@ static int ranges_merge(const kps_ranges *a, const kps_ranges *b,
                 out->v[out->n - 1].end = r.end;
             continue;
         }
-        if (grow(&out->v, &out->cap, out->n, sizeof *out->v))
+        if (kps_array_reserve(&out->v, &out->cap, out->n + 1, sizeof *out->v,
+                              16))
             return -1;
         out->v[out->n++] = r;
     }

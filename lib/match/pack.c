@@ -898,29 +898,15 @@ void kpiscan_pack_builder_free(kpiscan_pack_builder *b)
     free(b);
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*v, n * size);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = n;
-    return 0;
-}
-
 /* Move a parsed source into the builder: same id replaces in place. */
 static int builder_merge(kpiscan_pack_builder *b, parsed_pack *p,
                          kpiscan_error *err)
 {
-    if (grow((void **)&b->rules, &b->caprules, b->nrules + p->nrules,
-             sizeof *b->rules) ||
-        grow((void **)&b->questions, &b->capquestions,
-             b->nquestions + p->nquestions, sizeof *b->questions) ||
+    if (kps_array_reserve(&b->rules, &b->caprules, b->nrules + p->nrules,
+                          sizeof *b->rules, 16) ||
+        kps_array_reserve(&b->questions, &b->capquestions,
+                          b->nquestions + p->nquestions, sizeof *b->questions,
+                          16) ||
         (b->names.len && kps_buf_putc(&b->names, '+')) ||
         kps_buf_append(&b->names, p->name, strlen(p->name)) ||
         (b->versions.len && kps_buf_putc(&b->versions, '+')) ||

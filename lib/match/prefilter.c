@@ -506,22 +506,6 @@ void kps_pf_scan_free(kps_pf_scan *st)
     memset(st, 0, sizeof *st);
 }
 
-/* Grow *v (elements of size) to hold need; 0 or -1. */
-static int grow_to(void **v, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*v, n * size);
-    if (!p)
-        return -1;
-    *v = p;
-    *cap = n;
-    return 0;
-}
-
 /* One chunk of the automaton over s[base..end): the end position and
  * state of every step go to pos/state, but only steps into a state with
  * output are counted (and so kept); returns how many.  restrict: the
@@ -605,8 +589,8 @@ static int append_events(uint32_t **pos, size_t *cap_pos, uint32_t **state,
                          size_t *cap_state, size_t *n, const uint32_t *cpos,
                          const uint32_t *cstate, size_t c)
 {
-    if (grow_to((void **)pos, cap_pos, *n + c + 1, sizeof **pos) ||
-        grow_to((void **)state, cap_state, *n + c + 1, sizeof **state))
+    if (kps_array_reserve(pos, cap_pos, *n + c + 1, sizeof **pos, 64) ||
+        kps_array_reserve(state, cap_state, *n + c + 1, sizeof **state, 64))
         return -1;
     memcpy(*pos + *n, cpos, c * sizeof *cpos);
     memcpy(*state + *n, cstate, c * sizeof *cstate);
@@ -688,18 +672,18 @@ static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
      * mispredicts at every tenth byte of English text).  The real events
      * of each chunk are then appended, so memory follows the events, not
      * the text. */
-    if (grow_to((void **)&st->chunk_pos, &st->cap_chunk, KPS_PF_CHUNK,
-                sizeof *st->chunk_pos) ||
-        grow_to((void **)&st->chunk_state, &st->cap_chunk_state, KPS_PF_CHUNK,
-                sizeof *st->chunk_state))
+    if (kps_array_reserve(&st->chunk_pos, &st->cap_chunk, KPS_PF_CHUNK,
+                          sizeof *st->chunk_pos, 64) ||
+        kps_array_reserve(&st->chunk_state, &st->cap_chunk_state, KPS_PF_CHUNK,
+                          sizeof *st->chunk_state, 64))
         return -1;
     uint32_t *cpos = st->chunk_pos, *cstate = st->chunk_state;
     uint32_t row = 0;
     if (ac->delta16 && len >= 4 * KPS_PF_CHUNK && len / 2 > ac->max_atom_len) {
-        if (grow_to((void **)&st->chunk2_pos, &st->cap_chunk2, KPS_PF_CHUNK,
-                    sizeof *st->chunk2_pos) ||
-            grow_to((void **)&st->chunk2_state, &st->cap_chunk2_state,
-                    KPS_PF_CHUNK, sizeof *st->chunk2_state) ||
+        if (kps_array_reserve(&st->chunk2_pos, &st->cap_chunk2, KPS_PF_CHUNK,
+                              sizeof *st->chunk2_pos, 64) ||
+            kps_array_reserve(&st->chunk2_state, &st->cap_chunk2_state,
+                              KPS_PF_CHUNK, sizeof *st->chunk2_state, 64) ||
             record_halves(ac, s, len, st, &n))
             return -1;
     } else {
@@ -715,8 +699,8 @@ static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
                 return -1;
         }
     }
-    if (grow_to((void **)&st->atom_first, &st->cap_atom_first, natoms + 1,
-                sizeof *st->atom_first))
+    if (kps_array_reserve(&st->atom_first, &st->cap_atom_first, natoms + 1,
+                          sizeof *st->atom_first, 64))
         return -1;
     uint32_t *first = st->atom_first;
     memset(first, 0, (natoms + 1) * sizeof *first);
@@ -729,8 +713,8 @@ static int record_atoms(const kps_prefilter *pf, const char *text, size_t len,
     }
     for (size_t a = 0; a < natoms; a++)
         first[a + 1] += first[a];
-    if (grow_to((void **)&st->atom_pos, &st->cap_atom_pos, total + 1,
-                sizeof *st->atom_pos))
+    if (kps_array_reserve(&st->atom_pos, &st->cap_atom_pos, total + 1,
+                          sizeof *st->atom_pos, 64))
         return -1;
     /* Fill in event order, so each atom's positions ascend; first[a] is
      * advanced while filling and restored after. */
@@ -765,7 +749,7 @@ static int has_fold_char(const char *text, size_t len)
 int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
                        kps_pf_scan *st)
 {
-    if (grow_to((void **)&st->active, &st->cap_active, pf->nrules + 1, 1))
+    if (kps_array_reserve(&st->active, &st->cap_active, pf->nrules + 1, 1, 64))
         return KPISCAN_ERR_NOMEM;
     st->nactive = 0;
     /* Positions are kept in 32 bits; a larger text (far beyond any
@@ -820,7 +804,8 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
         uint32_t a = pf->lead_ids[k];
         n += st->atom_first[a + 1] - st->atom_first[a];
     }
-    if (grow_to((void **)&st->cand, &st->cap_cand, n + 1, sizeof *st->cand))
+    if (kps_array_reserve(&st->cand, &st->cap_cand, n + 1, sizeof *st->cand,
+                          64))
         return -1;
     /* A match starts where one of the lead atoms starts.  Each atom's
      * positions ascend; a bitmap over the text merges and dedups them
