@@ -1,0 +1,84 @@
+/* test-csv.c - CSV rows (RFC 4180): the header, quoting, excerpts left out
+ * on request, errors and skipped files. */
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_pack *pack;
+
+static void setup(void)
+{
+    ck_assert_int_eq(kpiscan_pack_load_default(&pack, NULL), KPISCAN_OK);
+}
+
+static void teardown(void)
+{
+    kpiscan_pack_free(pack);
+}
+
+static kpiscan_record scan(const char *name, const char *text)
+{
+    kpiscan_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.name = (char *)name;
+    rec.pack = pack;
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    rec.status = kpiscan_scan_buffer(pack, o, text, strlen(text), name,
+                                     &rec.result, &rec.error);
+    kpiscan_options_free(o);
+    return rec;
+}
+
+static const char *CV = "Experience\nDirector of Operations, Jan 2012 - "
+                        "Present\nAligned KPIs with corporate strategy; led "
+                        "change management.\n";
+
+START_TEST(test_header_and_row)
+{
+    const char *h = kpiscan_csv_header();
+    ck_assert_ptr_nonnull(strstr(h, "file,status,level,confidence"));
+    ck_assert_str_eq(h + strlen(h) - 2, "\r\n");
+    kpiscan_record rec = scan("cv, \"quoted\".txt", CV);
+    ck_assert_int_eq(rec.status, KPISCAN_OK);
+    char *row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    /* a comma or quote in a field: quoted, quotes doubled */
+    ck_assert_int_eq(strncmp(row, "\"cv, \"\"quoted\"\".txt\",ok,", 24), 0);
+    ck_assert_str_eq(row + strlen(row) - 2, "\r\n");
+    /* one line: the only LF ends it */
+    ck_assert_ptr_eq(strchr(row, '\n'), row + strlen(row) - 1);
+    ck_assert_ptr_nonnull(strstr(row, "Director of Operations"));
+    kpiscan_free(row);
+
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_excerpts(o, 0);
+    row = kpiscan_record_to_csv(&rec, o);
+    ck_assert_ptr_null(strstr(row, "Director of Operations"));
+    kpiscan_free(row);
+    kpiscan_options_free(o);
+    kpiscan_result_free(rec.result);
+}
+END_TEST
+
+START_TEST(test_error_row)
+{
+    kpiscan_record rec = scan("empty.txt", "");
+    ck_assert_int_ne(rec.status, KPISCAN_OK);
+    char *row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_int_eq(strncmp(row, "empty.txt,error,", 16), 0);
+    ck_assert_ptr_nonnull(strstr(row, "empty document"));
+    kpiscan_free(row);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("csv");
+    TCase *tc = tcase_create("csv");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_header_and_row);
+    tcase_add_test(tc, test_error_row);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

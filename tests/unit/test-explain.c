@@ -1,0 +1,77 @@
+/* test-explain.c - the arithmetic behind an estimate, in words: evidence
+ * with its factors, years, the rule, excerpts left out on request. */
+#include "internal.h"
+#include "testutil.h"
+
+static kpiscan_pack *pack;
+
+static void setup(void)
+{
+    ck_assert_int_eq(kpiscan_pack_load_default(&pack, NULL), KPISCAN_OK);
+}
+
+static void teardown(void)
+{
+    kpiscan_pack_free(pack);
+}
+
+static kpiscan_result *scan(const char *text)
+{
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(pack, o, text, strlen(text), "cv.txt", &r, NULL),
+        KPISCAN_OK);
+    kpiscan_options_free(o);
+    return r;
+}
+
+START_TEST(test_full_and_short)
+{
+    kpiscan_result *r =
+        scan("Experience\nDirector of Operations, Jan 2012 - Present\n"
+             "Aligned KPIs with corporate strategy; led change management.\n");
+    char *full = kpiscan_result_explain(r, NULL);
+    ck_assert_ptr_nonnull(full);
+    ck_assert_ptr_nonnull(strstr(full, "senior"));
+    ck_assert_ptr_nonnull(strstr(full, "2012"));
+    ck_assert_ptr_nonnull(strstr(full, "Aligned KPIs"));
+    /* the short form (the HTML report's) leaves the evidence list out */
+    char *brief = kps_result_explain(r, NULL, 0);
+    ck_assert_ptr_nonnull(brief);
+    ck_assert_uint_lt(strlen(brief), strlen(full));
+    /* without excerpts the resume's words stay out */
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_options_set_excerpts(o, 0);
+    char *bare = kpiscan_result_explain(r, o);
+    ck_assert_ptr_null(strstr(bare, "Aligned KPIs"));
+    kpiscan_options_free(o);
+    kpiscan_free(full);
+    kpiscan_free(brief);
+    kpiscan_free(bare);
+    kpiscan_result_free(r);
+}
+END_TEST
+
+START_TEST(test_no_evidence)
+{
+    kpiscan_result *r = scan("Hobbies\nHiking and chess.\n");
+    char *t = kpiscan_result_explain(r, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_nonnull(strstr(t, "none"));
+    kpiscan_free(t);
+    kpiscan_result_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("explain");
+    TCase *tc = tcase_create("explain");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_full_and_short);
+    tcase_add_test(tc, test_no_evidence);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}

@@ -1,0 +1,98 @@
+/* test-zipread.c - zip archives read from memory with limits: entries by
+ * name (case folded for OPC), whole reads, and the refusals. */
+#include "fixture.h"
+#include "input/zipread.h"
+#include "internal.h"
+#include "testutil.h"
+
+static unsigned char *two_entries(size_t *len)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(z, "word/document.xml", "<doc>hello</doc>");
+    fixture_zip_add_stored(z, "Docs/Other.txt", "other", 5);
+    return fixture_zip_finish(z, len);
+}
+
+START_TEST(test_open_and_read)
+{
+    kps_limits lim;
+    kps_limits_default(&lim);
+    kpiscan_error *err = kpiscan_error_new();
+    size_t len;
+    unsigned char *data = two_entries(&len);
+    kps_zip *z = NULL;
+    ck_assert_int_eq(
+        kps_zip_open(data, len, "cv.docx", "DOCX", 1, &lim, &z, err),
+        KPISCAN_OK);
+    ck_assert_int_eq(kps_zip_has(z, "word/document.xml"), 1);
+    ck_assert_int_eq(kps_zip_has(z, "docs/other.txt"), 1); /* folded */
+    ck_assert_int_eq(kps_zip_has(z, "missing"), 0);
+    ck_assert_int_eq(kps_zip_index(z, "DOCS/OTHER.TXT"),
+                     kps_zip_index(z, "Docs/Other.txt"));
+    ck_assert_int_eq(kps_zip_index(z, "missing"), -1);
+    char *text = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(kps_zip_read(z, "word/document.xml", &text, &n, err),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(n, 16);
+    ck_assert_str_eq(text, "<doc>hello</doc>");
+    free(text);
+    ck_assert_int_eq(kps_zip_read(z, "missing", &text, &n, err),
+                     KPISCAN_ERR_NOT_FOUND);
+    kps_zip_close(z);
+    kps_zip_close(NULL);
+
+    /* without folding, case matters */
+    ck_assert_int_eq(kps_zip_open(data, len, "cv.odt", "ODT", 0, &lim, &z, err),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kps_zip_has(z, "docs/other.txt"), 0);
+    kps_zip_close(z);
+    free(data);
+    kpiscan_error_free(err);
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+    kps_limits lim;
+    kps_limits_default(&lim);
+    kpiscan_error *err = kpiscan_error_new();
+    kps_zip *z = NULL;
+    const unsigned char junk[] = "PK\x03\x04 not really a zip archive";
+    ck_assert_int_eq(
+        kps_zip_open(junk, sizeof junk, "cv.docx", "DOCX", 1, &lim, &z, err),
+        KPISCAN_ERR_CORRUPT);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "corrupt DOCX"));
+
+    size_t len;
+    unsigned char *data = two_entries(&len);
+    kps_limits few = lim;
+    few.max_zip_entries = 1;
+    ck_assert_int_eq(
+        kps_zip_open(data, len, "cv.docx", "DOCX", 1, &few, &z, err),
+        KPISCAN_ERR_LIMIT);
+    kps_limits small = lim;
+    small.max_part_bytes = 8;
+    ck_assert_int_eq(
+        kps_zip_open(data, len, "cv.docx", "DOCX", 1, &small, &z, err),
+        KPISCAN_OK);
+    char *text = NULL;
+    size_t n;
+    ck_assert_int_eq(kps_zip_read(z, "word/document.xml", &text, &n, err),
+                     KPISCAN_ERR_LIMIT);
+    ck_assert_ptr_null(text);
+    kps_zip_close(z);
+    free(data);
+    kpiscan_error_free(err);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("zipread");
+    TCase *tc = tcase_create("zipread");
+    tcase_add_test(tc, test_open_and_read);
+    tcase_add_test(tc, test_refusals);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
