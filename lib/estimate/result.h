@@ -9,6 +9,7 @@
 
 #include "match/pack.h"
 #include "text/sections.h"
+#include "text/timeline.h"
 
 struct kpiscan_evidence {
     const char *rule_id; /* owned by the result (rule_ids arena) */
@@ -42,12 +43,6 @@ typedef struct kps_flag {
     size_t line;         /* 0 when the flag is an absence */
     size_t count;
 } kps_flag;
-
-/* A merged stretch of employment, or a gap between two (months, YYYYMM). */
-typedef struct kps_interval {
-    long start, end; /* inclusive YYYYMM */
-    int months;
-} kps_interval;
 
 struct kpiscan_span {
     int statement;

@@ -340,7 +340,7 @@ int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
 
 static long month_index(long yyyymm)
 {
-    return (yyyymm / 100) * 12 + yyyymm % 100 - 1;
+    return kps_month_index((int)(yyyymm / 100), (int)(yyyymm % 100));
 }
 
 static long index_month(long idx)
@@ -382,16 +382,7 @@ long kps_merge_ranges(const kpiscan_result *res, int kpi_only,
         k++;
     }
     qsort(v, k, sizeof *v, cmp_interval);
-    size_t m = 0;
-    for (size_t i = 0; i < k; i++) {
-        /* the same rule as the timeline's merged years: overlap only */
-        if (m && v[i].start < v[m - 1].end) {
-            if (v[i].end > v[m - 1].end)
-                v[m - 1].end = v[i].end;
-        } else {
-            v[m++] = v[i];
-        }
-    }
+    size_t m = kps_merge_months(v, k); /* the timeline's merge */
     for (size_t i = 0; i < m; i++) {
         v[i].months = (int)(v[i].end - v[i].start);
         v[i].start = index_month(v[i].start);

@@ -515,11 +515,6 @@ static int push_span(span_list *l, const kps_span *s)
     return 0;
 }
 
-static long month_index(int year, int month)
-{
-    return (long)year * 12 + (month - 1);
-}
-
 /*
  * Turn two endpoints into a span following the rules at the top.  end is
  * NULL for an open range.  Returns 1 and fills span when plausible.
@@ -543,9 +538,9 @@ static int make_range(const endpoint *start, const endpoint *end, kps_ym as_of,
     if (em == 0)
         em = (sy == ey && start->month != 0) ? 12 : 1;
 
-    long s = month_index(sy, sm);
-    long e = month_index(ey, em);
-    long limit = month_index(as_of.year, as_of.month);
+    long s = kps_month_index(sy, sm);
+    long e = kps_month_index(ey, em);
+    long limit = kps_month_index(as_of.year, as_of.month);
     if (s > limit || s > e)
         return 0;
     if (e > limit)
@@ -1033,16 +1028,29 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
 /* Driver                                                              */
 /* ------------------------------------------------------------------ */
 
-typedef struct interval {
-    long s, e;
-} interval;
-
 static int cmp_interval(const void *a, const void *b)
 {
-    const interval *x = a, *y = b;
-    if (x->s != y->s)
-        return x->s < y->s ? -1 : 1;
-    return (x->e > y->e) - (x->e < y->e);
+    const kps_interval *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+size_t kps_merge_months(kps_interval *v, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* months run from the start month up to the end month: two
+         * ranges overlap (and merge) only when one starts before the
+         * other ends */
+        if (m && v[i].start < v[m - 1].end) {
+            if (v[i].end > v[m - 1].end)
+                v[m - 1].end = v[i].end;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    return m;
 }
 
 /* Union of the counted ranges, in months. */
@@ -1056,34 +1064,22 @@ static int merged_years(const kps_span *v, size_t n, double *out)
         *out = -1.0;
         return 0;
     }
-    interval *iv = malloc(m * sizeof *iv);
+    kps_interval *iv = malloc(m * sizeof *iv);
     if (!iv)
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i].kind != KPS_SPAN_RANGE || !v[i].counted)
             continue;
-        iv[k].s = month_index(v[i].start.year, v[i].start.month);
-        iv[k].e = month_index(v[i].end.year, v[i].end.month);
+        iv[k].start = kps_month_index(v[i].start.year, v[i].start.month);
+        iv[k].end = kps_month_index(v[i].end.year, v[i].end.month);
         k++;
     }
     qsort(iv, m, sizeof *iv, cmp_interval);
+    size_t stretches = kps_merge_months(iv, m);
     long total = 0;
-    long cs = iv[0].s, ce = iv[0].e;
-    for (size_t i = 1; i < m; i++) {
-        /* months run from the start month up to the end month: two
-         * ranges overlap (and merge) only when one starts before the
-         * other ends */
-        if (iv[i].s < ce) {
-            if (iv[i].e > ce)
-                ce = iv[i].e;
-        } else {
-            total += ce - cs;
-            cs = iv[i].s;
-            ce = iv[i].e;
-        }
-    }
-    total += ce - cs;
+    for (size_t i = 0; i < stretches; i++)
+        total += iv[i].end - iv[i].start;
     free(iv);
     *out = (double)total / 12.0;
     return 0;

@@ -45,4 +45,25 @@ int kps_timeline_extract(const char *text, size_t len,
                          kps_timeline *out);
 void kps_timeline_free(kps_timeline *t);
 
+/* A merged stretch of employment, or a gap between two (months, YYYYMM).
+ * While merging, start and end are month indices (kps_month_index). */
+typedef struct kps_interval {
+    long start, end; /* inclusive YYYYMM */
+    int months;
+} kps_interval;
+
+/* A month as a count of months (year * 12 + month - 1): a range's months
+ * run from its start index up to its end index. */
+static inline long kps_month_index(int year, int month)
+{
+    return (long)year * 12 + (month - 1);
+}
+
+/* The one merge of date ranges, for the timeline's dated years and the
+ * result's stretches of employment: v[0..n) holds month indices sorted by
+ * start; ranges that overlap (one starts before the other ends) are
+ * joined in place, ranges that only touch stay apart.  Returns how many
+ * stretches are left at the front of v. */
+size_t kps_merge_months(kps_interval *v, size_t n);
+
 #endif /* KPISCAN_TEXT_TIMELINE_H */
