@@ -375,6 +375,18 @@ static int parse_examples(loader *L, yaml_node_t *n, kps_rule *r)
     return KPISCAN_OK;
 }
 
+/* A pair of the mapping n: its key node k (a scalar, as *key) and value
+ * node v.  KPISCAN_OK, or a failure recorded in L->err. */
+static int pair_at(loader *L, yaml_node_t *n, const yaml_node_pair_t *p,
+                   yaml_node_t **k, yaml_node_t **v, const char **key)
+{
+    *k = get_node(L, p->key, n);
+    *v = *k ? get_node(L, p->value, *k) : NULL;
+    if (!*v)
+        return kpiscan_error_status(L->err);
+    return want_scalar(L, *k, "key", NULL, key);
+}
+
 static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -535,12 +547,9 @@ static int parse_question(loader *L, yaml_node_t *n, kps_question *q)
     int have_level = 0;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = get_node(L, p->key, n);
-        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
-        if (!v)
-            return kpiscan_error_status(L->err);
+        yaml_node_t *k, *v;
         const char *key, *val;
-        int rc = want_scalar(L, k, "key", NULL, &key);
+        int rc = pair_at(L, n, p, &k, &v, &key);
         if (rc)
             return rc;
         if (strcmp(key, "level") == 0 && !have_level) {
@@ -569,26 +578,40 @@ static int parse_question(loader *L, yaml_node_t *n, kps_question *q)
     return KPISCAN_OK;
 }
 
-static int parse_rules(loader *L, yaml_node_t *n, parsed_pack *out)
+/* The start of a list field ('rules', 'questions'): n must be a sequence,
+ * and the array whose pointer is at items_ptr (a T ** passed as void *,
+ * written with memcpy) gets room for all its items, zeroed; an empty list
+ * leaves it NULL.  KPISCAN_OK, or a failure recorded in L->err. */
+static int list_start(loader *L, yaml_node_t *n, const char *what, size_t size,
+                      void *items_ptr)
 {
     if (n->type != YAML_SEQUENCE_NODE)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
-                         "'rules' must be a list");
+                         "'%s' must be a list", what);
     size_t count =
         (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (count) {
-        out->rules = calloc(count, sizeof *out->rules);
-        if (!out->rules)
+        void *p = calloc(count, size);
+        if (!p)
             return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file,
                             "out of memory");
+        memcpy(items_ptr, &p, sizeof p);
     }
+    return KPISCAN_OK;
+}
+
+static int parse_rules(loader *L, yaml_node_t *n, parsed_pack *out)
+{
+    int rc = list_start(L, n, "rules", sizeof *out->rules, &out->rules);
+    if (rc)
+        return rc;
     for (yaml_node_item_t *it = n->data.sequence.items.start;
          it < n->data.sequence.items.top; it++) {
         yaml_node_t *item = get_node(L, *it, n);
         if (!item)
             return kpiscan_error_status(L->err);
         kps_rule *r = &out->rules[out->nrules++];
-        int rc = parse_rule(L, item, r);
+        rc = parse_rule(L, item, r);
         if (rc)
             return rc;
         for (size_t j = 0; j + 1 < out->nrules; j++)
@@ -602,23 +625,16 @@ static int parse_rules(loader *L, yaml_node_t *n, parsed_pack *out)
 
 static int parse_questions(loader *L, yaml_node_t *n, parsed_pack *out)
 {
-    if (n->type != YAML_SEQUENCE_NODE)
-        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
-                         "'questions' must be a list");
-    size_t count =
-        (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-    if (count) {
-        out->questions = calloc(count, sizeof *out->questions);
-        if (!out->questions)
-            return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file,
-                            "out of memory");
-    }
+    int rc =
+        list_start(L, n, "questions", sizeof *out->questions, &out->questions);
+    if (rc)
+        return rc;
     for (yaml_node_item_t *it = n->data.sequence.items.start;
          it < n->data.sequence.items.top; it++) {
         yaml_node_t *item = get_node(L, *it, n);
         if (!item)
             return kpiscan_error_status(L->err);
-        int rc = parse_question(L, item, &out->questions[out->nquestions++]);
+        rc = parse_question(L, item, &out->questions[out->nquestions++]);
         if (rc)
             return rc;
     }
@@ -636,12 +652,9 @@ static int parse_root(loader *L, yaml_node_t *root, parsed_pack *out)
         have_questions = 0;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
          p < root->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = get_node(L, p->key, root);
-        yaml_node_t *v = k ? get_node(L, p->value, k) : NULL;
-        if (!v)
-            return kpiscan_error_status(L->err);
+        yaml_node_t *k, *v;
         const char *key, *val;
-        int rc = want_scalar(L, k, "key", NULL, &key);
+        int rc = pair_at(L, root, p, &k, &v, &key);
         if (rc)
             return rc;
         if (strcmp(key, "format") == 0 && !have_format) {
