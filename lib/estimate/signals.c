@@ -5,11 +5,30 @@
  * Every finder works on a result whose evidence and spans are built
  * (estimate/evidence.c) and marks them; none reads the document again
  * beyond its lines. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "estimate/signals.h"
+
+/* The first index of v[0..n) (elements of size bytes, in ascending order
+ * of the size_t at byte offset field) whose value is at least off. */
+static size_t first_at_or_after(const void *v, size_t n, size_t size,
+                                size_t field, size_t off)
+{
+    const unsigned char *b = v;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, x;
+        memcpy(&x, b + mid * size + field, sizeof x);
+        if (x < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 /* Words of t[b, e) separated by spaces and tabs. */
 static size_t blank_separated_words(const char *t, size_t b, size_t e)
@@ -46,14 +65,8 @@ static void title_line_at(kps_title_line *c, const char *t, size_t len,
     c->content = i;
     c->words = blank_separated_words(t, ls, le);
     /* the first span at or after ls (spans are in text order) */
-    size_t lo = 0, hi = tl->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tl->spans[mid].offset < ls)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = first_at_or_after(tl->spans, tl->n, sizeof *tl->spans,
+                                  offsetof(kps_span, offset), ls);
     c->has_range = 0;
     for (size_t k = lo; k < tl->n && tl->spans[k].offset < le; k++)
         if (tl->spans[k].kind == KPS_SPAN_RANGE) {
@@ -316,14 +329,9 @@ int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
             lo++;
         if (lo < sections->n && heads[lo] < end)
             end = heads[lo];
-        lo = 0, hi = res->nev; /* first evidence item at or after start */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (res->ev[mid].offset < start)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        /* the first evidence item at or after start */
+        lo = first_at_or_after(res->ev, res->nev, sizeof *res->ev,
+                               offsetof(kpiscan_evidence, offset), start);
         int kpi = 0;
         for (size_t k = lo; k < res->nev && res->ev[k].offset < end && !kpi;
              k++)
