@@ -471,8 +471,18 @@ void read_document(std::vector<char> &doc_bytes, const Limits &lim,
     uint64_t text_bytes = 0;
     for (int pg = 1; pg <= pages; pg++) {
         Page *page = doc.getPage(pg);
-        if (!page)
+        if (!page) {
+            // A page tree that counts more pages than it holds (or a page
+            // poppler cannot load): an empty page, so that the pages sent
+            // still run 1..n and agree with 'D'.  Skipping it made the
+            // library refuse the whole answer as malformed and blame the
+            // helper for a damaged PDF that pdftotext reads.
+            std::string pb;
+            put_u32(pb, (uint32_t)pg);
+            put_u8(pb, 0);
+            frame(out, 'P', pb);
             continue;
+        }
         dev.setCropBox(page->getCropBox());
         // The media box, uncropped: text outside the crop box must reach
         // us so it can be flagged rather than silently dropped.
