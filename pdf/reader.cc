@@ -309,6 +309,151 @@ class ScanDev : public TextOutputDev
 };
 
 /* ---------------------------------------------------------------- */
+/* Reading order of columns                                         */
+/* ---------------------------------------------------------------- */
+
+// Poppler's reading order (what pdftotext prints) keeps each block (a
+// paragraph) whole, but orders the blocks of a two-column page by a
+// partial order that interleaves the columns paragraph by paragraph: a
+// sidebar's profile, then the first job on the right, then the sidebar's
+// skills...  (the LibreOffice fixture in tests/pdf/producers shows it).
+// The blocks are put in order again here by a recursive XY cut: a region
+// splits at a column gutter when there is one, else its top band (the
+// blocks up to the first horizontal gap across the whole region) is read
+// before the rest.  Pages without a column gutter keep poppler's order
+// unchanged, so single-column PDFs read exactly as pdftotext reads them.
+struct Blk {
+    double x0, y0, x1, y1;
+    size_t idx; // poppler's order
+    int flow;   // poppler's flow
+    int lines;
+    const TextBlock *blk;
+};
+
+Blk make_blk(const TextBlock *blk, size_t idx, int flow)
+{
+    Blk b;
+    blk->getBBox(&b.x0, &b.y0, &b.x1, &b.y1);
+    b.idx = idx;
+    b.flow = flow;
+    b.lines = 0;
+    for (const TextLine *l = blk->getLines(); l && b.lines < 1000;
+         l = l->getNext())
+        b.lines++;
+    b.blk = blk;
+    return b;
+}
+
+// A gutter is at least this wide (points); LaTeX's default \columnsep is
+// 10 pt.
+const double kGutter = 6;
+// Past this many blocks on a page the order is poppler's: the cuts are
+// quadratic, and no resume page has that many paragraphs.
+const size_t kMaxOrderedBlocks = 1000;
+
+// One side of a gutter is a column, not a strip of labels or dates beside
+// the text: it holds a paragraph of two lines or more, three lines in all,
+// and runs down at least a third of the region.
+bool is_column(const std::vector<const Blk *> &v, double top, double bottom)
+{
+    int lines = 0;
+    bool para = false;
+    double y0 = v[0]->y0, y1 = v[0]->y1;
+    for (const Blk *b : v) {
+        lines += b->lines;
+        para = para || b->lines >= 2;
+        y0 = std::min(y0, b->y0);
+        y1 = std::max(y1, b->y1);
+    }
+    return para && lines >= 3 && (y1 - y0) * 3 >= bottom - top;
+}
+
+// Splits v (any order) at the leftmost gutter with a column on each side.
+bool column_split(std::vector<const Blk *> &v, std::vector<const Blk *> &left,
+                  std::vector<const Blk *> &right)
+{
+    double top = v[0]->y0, bottom = v[0]->y1;
+    for (const Blk *b : v) {
+        top = std::min(top, b->y0);
+        bottom = std::max(bottom, b->y1);
+    }
+    std::sort(v.begin(), v.end(), [](const Blk *a, const Blk *b) {
+        return a->x0 < b->x0 || (a->x0 == b->x0 && a->idx < b->idx);
+    });
+    double reach = v[0]->x1;
+    for (size_t k = 1; k < v.size(); k++) {
+        if (v[k]->x0 - reach >= kGutter) {
+            left.assign(v.begin(), v.begin() + k);
+            right.assign(v.begin() + k, v.end());
+            if (is_column(left, top, bottom) && is_column(right, top, bottom))
+                return true;
+        }
+        reach = std::max(reach, v[k]->x1);
+    }
+    return false;
+}
+
+// Splits off the top band: the blocks above the first horizontal gap that
+// runs across the whole region.
+bool top_band(std::vector<const Blk *> &v, std::vector<const Blk *> &band,
+              std::vector<const Blk *> &rest)
+{
+    std::sort(v.begin(), v.end(), [](const Blk *a, const Blk *b) {
+        return a->y0 < b->y0 || (a->y0 == b->y0 && a->idx < b->idx);
+    });
+    double reach = v[0]->y1;
+    for (size_t k = 1; k < v.size(); k++) {
+        if (v[k]->y0 >= reach) {
+            band.assign(v.begin(), v.begin() + k);
+            rest.assign(v.begin() + k, v.end());
+            return true;
+        }
+        reach = std::max(reach, v[k]->y1);
+    }
+    return false;
+}
+
+// The blocks in reading order; *reordered says whether a gutter was cut
+// (otherwise the order is poppler's).  Iterative: a hostile page must not
+// run the stack out.
+std::vector<const Blk *> reading_order(const std::vector<Blk> &blks,
+                                       bool *reordered)
+{
+    std::vector<const Blk *> order;
+    for (const Blk &b : blks)
+        order.push_back(&b);
+    *reordered = false;
+    if (blks.size() < 2 || blks.size() > kMaxOrderedBlocks)
+        return order;
+    std::vector<const Blk *> out;
+    std::vector<std::vector<const Blk *>> todo;
+    todo.push_back(order);
+    bool cut = false;
+    while (!todo.empty()) {
+        std::vector<const Blk *> v = std::move(todo.back());
+        todo.pop_back();
+        std::vector<const Blk *> a, b;
+        if (v.size() >= 2 && column_split(v, a, b)) {
+            cut = true;
+            todo.push_back(std::move(b));
+            todo.push_back(std::move(a));
+        } else if (v.size() >= 2 && top_band(v, a, b)) {
+            todo.push_back(std::move(b));
+            todo.push_back(std::move(a));
+        } else {
+            std::sort(v.begin(), v.end(), [](const Blk *x, const Blk *y) {
+                return x->idx < y->idx;
+            });
+            out.insert(out.end(), v.begin(), v.end());
+        }
+    }
+    if (!cut)
+        return order;
+    *reordered = true;
+    return out;
+}
+
+/* ---------------------------------------------------------------- */
 /* One document                                                     */
 /* ---------------------------------------------------------------- */
 
@@ -497,51 +642,62 @@ void read_document(std::vector<char> &doc_bytes, const Limits &lim,
         put_u32(pb, (uint32_t)pg);
         put_u8(pb, dev.hasImage ? 1 : 0);
         frame(out, 'P', pb);
+        std::vector<Blk> blks;
+        int nflow = 0;
         for (const TextFlow *flow = dev.getFlows(); flow;
-             flow = flow->getNext()) {
-            bool flow_start = true;
+             flow = flow->getNext(), nflow++)
             for (const TextBlock *blk = flow->getBlocks(); blk;
-                 blk = blk->getNext()) {
-                bool blk_start = true;
-                for (const TextLine *line = blk->getLines(); line;
-                     line = line->getNext()) {
-                    std::string lb, words;
-                    unsigned nwords = 0;
-                    for (const TextWord *w = line->getWords();
-                         w && nwords < 65535; w = w->getNext()) {
-                        std::unique_ptr<GooString> t(w->getText());
-                        if (!t)
-                            continue;
-                        const std::string &s = t->toStr();
-                        size_t len = std::min<size_t>(s.size(), 65535);
-                        WordAttrs a = word_attrs(dev, by_y, w);
-                        uint8_t flags = a.flags;
-                        if (w->getSpaceAfter())
-                            flags |= W_SPACE_AFTER;
-                        put_u16(words, centipoints(w->getFontSize()));
-                        words.append((const char *)a.paint, 3);
-                        words.append((const char *)a.bg, 3);
-                        put_u8(words, a.render);
-                        put_u8(words, flags);
-                        put_u16(words, (unsigned)len);
-                        words.append(s, 0, len);
-                        text_bytes += len + 1;
-                        nwords++;
-                    }
-                    put_u8(lb, (flow_start ? 2 : 0) | (blk_start ? 1 : 0));
-                    put_u16(lb, nwords);
-                    lb += words;
-                    frame(out, 'L', lb);
-                    flow_start = blk_start = false;
-                    if (text_bytes > lim.max_text) {
-                        char msg[128];
-                        snprintf(msg, sizeof msg,
-                                 "text over the limit of %u bytes by page %d",
-                                 lim.max_text, pg);
-                        out.clear();
-                        error_frame(out, flush, E_TEXT_LIMIT, msg);
-                        return;
-                    }
+                 blk = blk->getNext())
+                blks.push_back(make_blk(blk, blks.size(), nflow));
+        bool reordered = false;
+        std::vector<const Blk *> order = reading_order(blks, &reordered);
+        const Blk *prev = nullptr;
+        for (const Blk *b : order) {
+            // A blank line (the library's reading of "flow start") where
+            // poppler starts a flow, and between the columns we reorder.
+            bool flow_start = !prev || prev->flow != b->flow ||
+                              (reordered && b->idx != prev->idx + 1);
+            prev = b;
+            bool blk_start = true;
+            for (const TextLine *line = b->blk->getLines(); line;
+                 line = line->getNext()) {
+                std::string lb, words;
+                unsigned nwords = 0;
+                for (const TextWord *w = line->getWords(); w && nwords < 65535;
+                     w = w->getNext()) {
+                    std::unique_ptr<GooString> t(w->getText());
+                    if (!t)
+                        continue;
+                    const std::string &s = t->toStr();
+                    size_t len = std::min<size_t>(s.size(), 65535);
+                    WordAttrs a = word_attrs(dev, by_y, w);
+                    uint8_t flags = a.flags;
+                    if (w->getSpaceAfter())
+                        flags |= W_SPACE_AFTER;
+                    put_u16(words, centipoints(w->getFontSize()));
+                    words.append((const char *)a.paint, 3);
+                    words.append((const char *)a.bg, 3);
+                    put_u8(words, a.render);
+                    put_u8(words, flags);
+                    put_u16(words, (unsigned)len);
+                    words.append(s, 0, len);
+                    text_bytes += len + 1;
+                    nwords++;
+                }
+                put_u8(lb, (flow_start ? L_FLOW_START : 0) |
+                               (blk_start ? L_BLOCK_START : 0));
+                put_u16(lb, nwords);
+                lb += words;
+                frame(out, 'L', lb);
+                flow_start = blk_start = false;
+                if (text_bytes > lim.max_text) {
+                    char msg[128];
+                    snprintf(msg, sizeof msg,
+                             "text over the limit of %u bytes by page %d",
+                             lim.max_text, pg);
+                    out.clear();
+                    error_frame(out, flush, E_TEXT_LIMIT, msg);
+                    return;
                 }
             }
         }
