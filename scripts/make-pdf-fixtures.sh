@@ -4,10 +4,11 @@
 # them):
 #
 #   tests/pdf/producer-sources/libreoffice.fodt -> tests/pdf/producers/libreoffice.pdf
+#   tests/pdf/producer-sources/libreoffice-table.fodt -> .../libreoffice-table.pdf
 #   tests/pdf/producer-sources/latex.tex        -> tests/pdf/producers/latex.pdf
 #   tests/pdf/producer-sources/chromium.html    -> tests/pdf/producers/chromium.pdf
 #
-#   scripts/make-pdf-fixtures.sh [NAME...]    (default: all three)
+#   scripts/make-pdf-fixtures.sh [NAME...]    (default: all four)
 #
 # The PDFs are committed, so neither the tests nor CI need these tools:
 # they are generator tools only, and scripts/setup.sh does not install
@@ -22,7 +23,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 src=$root/tests/pdf/producer-sources
 out=$root/tests/pdf/producers
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(libreoffice latex chromium)
+[ ${#names[@]} -gt 0 ] || names=(libreoffice libreoffice-table latex chromium)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
@@ -36,11 +37,11 @@ need() {
 
 for name in "${names[@]}"; do
     case $name in
-    libreoffice)
+    libreoffice | libreoffice-table)
         need soffice libreoffice-writer-nogui
         # A profile of its own: no clash with a running LibreOffice.
         soffice -env:UserInstallation="file://$tmp/lo-profile" --headless \
-            --convert-to pdf --outdir "$tmp" "$src/libreoffice.fodt" \
+            --convert-to pdf --outdir "$tmp" "$src/$name.fodt" \
             >/dev/null 2>&1
         ;;
     latex)

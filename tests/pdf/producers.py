@@ -4,8 +4,9 @@
     producers.py KPISCAN FIXTURES
 
 The shared corpus is all wkhtmltopdf; FIXTURES (tests/pdf/producers) holds
-a two-column resume made by LibreOffice, by pdflatex and by Chromium's
-print to PDF, from the sources in tests/pdf/producer-sources
+a two-column resume made by LibreOffice (a two-column section, and a
+two-cell table), by pdflatex and by Chromium's print to PDF, from the
+sources in tests/pdf/producer-sources
 (scripts/make-pdf-fixtures.sh; the PDFs are committed, so this test needs
 none of those tools).  For each:
 
@@ -139,6 +140,11 @@ FIXTURES = {
         ]],
     },
 }
+
+
+# The same resume as a Word-style template lays it out: a table of two
+# cells.
+FIXTURES["libreoffice-table.pdf"] = FIXTURES["libreoffice.pdf"]
 
 
 def run(args):
