@@ -198,6 +198,10 @@ class ScanDev : public TextOutputDev
         double fs = state->getTransformedFontSize();
         g.cx = x1 + w / 2;
         g.cy = y1 - fs / 3;
+        // Glyphs are sorted by cy: a NaN (a degenerate matrix) would
+        // break the sort's ordering.  Such a glyph lies nowhere.
+        if (std::isnan(g.cx) || std::isnan(g.cy))
+            g.cx = g.cy = -1e300;
         g.render = (unsigned char)(state->getRender() & 7);
         GfxRGB rgb;
         int r = g.render & 3;
@@ -425,6 +429,12 @@ std::vector<const Blk *> reading_order(const std::vector<Blk> &blks,
     *reordered = false;
     if (blks.size() < 2 || blks.size() > kMaxOrderedBlocks)
         return order;
+    // The sorts below need numbers that compare: a NaN (a degenerate
+    // matrix in a hostile PDF) would break their ordering.
+    for (const Blk &b : blks)
+        if (!std::isfinite(b.x0) || !std::isfinite(b.y0) ||
+            !std::isfinite(b.x1) || !std::isfinite(b.y1))
+            return order;
     std::vector<const Blk *> out;
     std::vector<std::vector<const Blk *>> todo;
     todo.push_back(order);
