@@ -351,8 +351,10 @@ Blk make_blk(const TextBlock *blk, size_t idx, int flow)
 // A gutter is at least this wide (points); LaTeX's default \columnsep is
 // 10 pt.
 const double kGutter = 6;
-// Past this many blocks on a page the order is poppler's: the cuts are
-// quadratic, and no resume page has that many paragraphs.
+// Past this many blocks on a page the order is poppler's: the cuts cost
+// up to the cube of the blocks at worst (a hostile staircase of 990
+// one-word lines, each apart from the others, reads in 0.25 s), and no
+// resume page has that many paragraphs.
 const size_t kMaxOrderedBlocks = 1000;
 
 // One side of a gutter is a column, not a strip of labels or dates beside
