@@ -26,40 +26,18 @@ delivered twice.
 import glob
 import json
 import os
-import threading
 
-from . import Pack
+from . import _worker
+from ._worker import DEFAULT_PACK
 
 __all__ = ["scan", "scan_partition", "bag", "merge", "worker_stats",
            "DEFAULT_PACK"]
-
-# A pack as a hashable spec: (pack files, use the default pack, rules
-# switched off).  Workers build it from this, never from a pickled Pack.
-DEFAULT_PACK = ((), True, ())
-
-_packs = {}
-_lock = threading.Lock()
-_stats = {"packs_compiled": 0, "partitions": 0, "records": 0}
-
-
-def _pack(spec):
-    """This process's compiled pack for spec, compiled on first use."""
-    spec = (tuple(spec[0]), bool(spec[1]), tuple(spec[2]))
-    with _lock:
-        pack = _packs.get(spec)
-        if pack is None:
-            files, default, disable = spec
-            pack = Pack(files=files, default=default, disable=disable)
-            _packs[spec] = pack
-            _stats["packs_compiled"] += 1
-        return pack
 
 
 def worker_stats():
     """This process's counters: pid, packs_compiled, partitions, records.
     client.run(worker_stats) asks every worker."""
-    with _lock:
-        return dict(_stats, pid=os.getpid())
+    return _worker.stats()
 
 
 def scan_partition(items, spec=DEFAULT_PACK, settings=None, out_dir=None,
@@ -73,11 +51,8 @@ def scan_partition(items, spec=DEFAULT_PACK, settings=None, out_dir=None,
     path and record count are returned.  on_record(index, n) is called
     after the n-th record is written (progress, or a test's fault).
     """
-    pack = _pack(spec)
-    records = pack.scan_records(items, **(settings or {}))
-    with _lock:
-        _stats["partitions"] += 1
-        _stats["records"] += len(records)
+    records = _worker.pack(spec).scan_records(items, **(settings or {}))
+    _worker.count(1, len(records))
     if out_dir is None:
         return records
     final = os.path.join(out_dir, f"part-{index:05d}.jsonl")
