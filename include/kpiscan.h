@@ -798,6 +798,9 @@ KPISCAN_API int kpiscan_record_compare(const kpiscan_record *a,
  * delivered when they occur.  Must be called before the first input is
  * queued.  Errors: KPISCAN_ERR_ARGUMENT (unknown key, or inputs already
  * queued).  Exclusive: b. */
+KPISCAN_API int kpiscan_batch_set_sort(kpiscan_batch *b, int key,
+                                       kpiscan_error *err);
+
 /* Keep only the inputs of shard k of n (1 <= k <= n): an input whose name
  * (the path as given, or as a walk built it from the path given; a
  * buffer's name) hashes to another shard is dropped when queued, with no
@@ -813,9 +816,6 @@ KPISCAN_API int kpiscan_batch_set_shard(kpiscan_batch *b, unsigned k,
 /* The shard (1..n) that name belongs to among n (FNV-1a 64, as above);
  * 0 when name is NULL or n is 0.  Thread-safe. */
 KPISCAN_API unsigned kpiscan_shard_of(const char *name, unsigned n);
-
-KPISCAN_API int kpiscan_batch_set_sort(kpiscan_batch *b, int key,
-                                       kpiscan_error *err);
 
 /* Wait until every queued input has been delivered, then stop the
  * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
