@@ -401,6 +401,7 @@ struct kpiscan_options {
     unsigned long pdf_timeout_ms;
     size_t pdf_memory_bytes;
     unsigned pdf_max_pages;
+    int sha256; /* batches hash each input (kpiscan_options_set_sha256) */
 };
 
 /* Effective settings for a scan: opts may be NULL. */
@@ -674,6 +675,7 @@ struct kpiscan_result {
 
     char *pack_name, *pack_version;
     char pack_hash[65];
+    char input_sha256[65]; /* set by a batch that was asked; "" otherwise */
 
     kps_flag *flags; /* red flags found by the scorer */
     size_t nflags;
@@ -709,7 +711,8 @@ struct kpiscan_record {
     kpiscan_result *result;
     kpiscan_error error;
     const kpiscan_pack *pack;
-    char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
+    char *json;      /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
+    char sha256[65]; /* of the input's bytes; "" when not asked or unread */
 };
 
 /* kpiscan_result_explain() with full = 1; with 0 the evidence items, red
@@ -741,6 +744,11 @@ int kps_sort_records(kpiscan_record *recs, size_t n, int key);
  * pack may be NULL. */
 char *kps_failure_json(const char *name, const kpiscan_error *err,
                        const kpiscan_pack *pack, const char *status_word,
-                       unsigned flags);
+                       const char *sha256, unsigned flags);
+/* kpiscan_scan_file(), and when sha256 is not NULL the SHA-256 (hex) of
+ * the bytes read, left untouched when none were read (batch.c). */
+int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
+                         const char *path, kpiscan_result **out,
+                         kpiscan_error *err, char sha256[65]);
 
 #endif /* KPISCAN_INTERNAL_H */
