@@ -97,6 +97,20 @@ def scan(kpiscan, files, as_of):
     return records
 
 
+def estimate(kpiscan, rows):
+    """Scan each row's file at its as_of (one kpiscan run per date) and
+    store the level, years and reason in the row."""
+    by_date = {}
+    for r in rows:
+        by_date.setdefault(r["as_of"], []).append(r)
+    for as_of, group in sorted(by_date.items()):
+        records = scan(kpiscan, [r["file"] for r in group], as_of)
+        for r, rec in zip(group, records):
+            r["got"] = rec["level"]
+            r["got_years"] = rec.get("years")
+            r["reason"] = rec.get("basis", {}).get("reason", "")
+
+
 def measure(rows):
     n = len(rows)
     if n == 0:
@@ -126,15 +140,7 @@ def pdf_twins(args, text_rows):
             twins.append(dict(r, kind="pdf", file=path, text_row=r))
     if not twins:
         raise RuntimeError(f"no labelled resume has a PDF in {folder}")
-    by_date = {}
-    for r in twins:
-        by_date.setdefault(r["as_of"], []).append(r)
-    for as_of, group in sorted(by_date.items()):
-        records = scan(args.kpiscan, [r["file"] for r in group], as_of)
-        for r, rec in zip(group, records):
-            r["got"] = rec["level"]
-            r["got_years"] = rec.get("years")
-            r["reason"] = rec.get("basis", {}).get("reason", "")
+    estimate(args.kpiscan, twins)
     return twins
 
 
@@ -193,15 +199,7 @@ def main():
             for r in rows:
                 r["kind"] = kind
                 r["file"] = os.path.join(args.corpus, folder, r["path"])
-            by_date = {}
-            for r in rows:
-                by_date.setdefault(r["as_of"], []).append(r)
-            for as_of, group in sorted(by_date.items()):
-                records = scan(args.kpiscan, [r["file"] for r in group], as_of)
-                for r, rec in zip(group, records):
-                    r["got"] = rec["level"]
-                    r["got_years"] = rec.get("years")
-                    r["reason"] = rec.get("basis", {}).get("reason", "")
+            estimate(args.kpiscan, rows)
             all_rows += rows
         if args.pdf:
             pdf_rows = pdf_twins(args, [r for r in all_rows if r["kind"] == "text"])
