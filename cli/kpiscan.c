@@ -51,7 +51,8 @@ typedef struct cli {
     int gated;              /* any gate option given */
     const char **manifests; /* --expect-file, in order */
     size_t nmanifests;
-    const char *junit_file; /* --junit FILE */
+    const char *junit_file;    /* --junit FILE */
+    unsigned shard_k, shard_n; /* --shard K/N; shard_n 0: every input */
 } cli;
 
 static void usage(FILE *out)
@@ -77,6 +78,11 @@ static void usage(FILE *out)
         "detected)\n"
         "      --hidden           include hidden files and folders in walks\n"
         "  -j, --jobs N           worker threads (default: online CPUs)\n"
+        "      --shard K/N        keep only the inputs of shard K of N (1 <= "
+        "K <= N):\n"
+        "                         FNV-1a 64 of the path as given, mod N; "
+        "gates and\n"
+        "                         the summary count that shard alone\n"
         "\n"
         "Output:\n"
         "  -f, --format FORMAT    text (default), json, jsonl, csv, junit,\n"
@@ -92,6 +98,11 @@ static void usage(FILE *out)
         "      --no-excerpts      leave the resume's own words out of JSON, "
         "CSV\n"
         "                         and HTML (rule ids and positions only)\n"
+        "      --sha256           JSON and JSONL records carry the SHA-256 "
+        "of the\n"
+        "                         input's bytes (\"sha256\"), for merges "
+        "that drop\n"
+        "                         duplicates\n"
         "      --summary          end the output with the run's summary (text\n"
         "                         block, JSONL record, JSON array element, "
         "GitHub\n"
@@ -751,7 +762,9 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
                           &b, err) != KPISCAN_OK ||
         kpiscan_batch_set_sort(
             b, c->sort < 0 || k.html ? KPISCAN_SORT_INPUT : c->sort, err) !=
-            KPISCAN_OK) {
+            KPISCAN_OK ||
+        (c->shard_n && kpiscan_batch_set_shard(b, c->shard_k, c->shard_n,
+                                               err) != KPISCAN_OK)) {
         fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
         kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
@@ -842,7 +855,9 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
         OPT_GAPS,
         OPT_EXTRACT,
         OPT_INCLUDE_COMMENTS,
-        OPT_SORT
+        OPT_SORT,
+        OPT_SHARD,
+        OPT_SHA256
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -857,6 +872,8 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
         {"unordered", no_argument, NULL, OPT_UNORDERED},
         {"sort", required_argument, NULL, OPT_SORT},
         {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"sha256", no_argument, NULL, OPT_SHA256},
         {"null", no_argument, NULL, '0'},
         {"follow", no_argument, NULL, OPT_FOLLOW},
         {"hidden", no_argument, NULL, OPT_HIDDEN},
@@ -944,6 +961,21 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
                                      optarg);
             break;
         case OPT_FILES_FROM: c.files_from = optarg; break;
+        case OPT_SHARD: {
+            unsigned long k, n = 0;
+            errno = 0;
+            k = strtoul(optarg, &end, 10);
+            if (!errno && end != optarg && *end == '/' && end[1] != '-')
+                n = strtoul(end + 1, &end, 10);
+            if (errno || *end || k < 1 || n < 1 || k > n || n > 1000000)
+                status = usage_error("invalid --shard '%s' (K/N with 1 <= K "
+                                     "<= N <= 1000000)",
+                                     optarg);
+            c.shard_k = (unsigned)k;
+            c.shard_n = (unsigned)n;
+            break;
+        }
+        case OPT_SHA256: kpiscan_options_set_sha256(c.opts, 1); break;
         case '0': c.null_separated = 1; break;
         case OPT_FOLLOW: c.walk_flags |= KPISCAN_WALK_FOLLOW; break;
         case OPT_HIDDEN: c.walk_flags |= KPISCAN_WALK_HIDDEN; break;

@@ -462,6 +462,15 @@ KPISCAN_API int kpiscan_options_set_pdf_memory_limit(kpiscan_options *opts,
 KPISCAN_API int kpiscan_options_set_max_pdf_pages(kpiscan_options *opts,
                                                   unsigned pages);
 
+/* on != 0: a batch computes the SHA-256 of each input's bytes, as read for
+ * the scan (not a second read), and puts it in the record
+ * (kpiscan_record_sha256(), the JSON field "sha256"), so a merge of
+ * records from retried distributed tasks can drop duplicates by path and
+ * content.  Off by default: a plain scan does not pay for it.  Single
+ * scans (kpiscan_scan_file, kpiscan_scan_buffer) ignore it.
+ * Exclusive: opts. */
+KPISCAN_API int kpiscan_options_set_sha256(kpiscan_options *opts, int on);
+
 /* ------------------------------------------------------------------ */
 /* Scanning                                                            */
 /* ------------------------------------------------------------------ */
@@ -792,6 +801,22 @@ KPISCAN_API int kpiscan_record_compare(const kpiscan_record *a,
 KPISCAN_API int kpiscan_batch_set_sort(kpiscan_batch *b, int key,
                                        kpiscan_error *err);
 
+/* Keep only the inputs of shard k of n (1 <= k <= n): an input whose name
+ * (the path as given, or as a walk built it from the path given; a
+ * buffer's name) hashes to another shard is dropped when queued, with no
+ * record and no count.  The hash is FNV-1a 64 over the name's bytes
+ * (offset basis 14695981039346656037, prime 1099511628211); the input
+ * belongs to shard (hash mod n) + 1.  n machines running the same list
+ * with k = 1..n thus scan each input exactly once, with no coordinator.
+ * Call before queueing.  Errors: KPISCAN_ERR_ARGUMENT (k or n out of
+ * range, or inputs already queued).  Exclusive: b. */
+KPISCAN_API int kpiscan_batch_set_shard(kpiscan_batch *b, unsigned k,
+                                        unsigned n, kpiscan_error *err);
+
+/* The shard (1..n) that name belongs to among n (FNV-1a 64, as above);
+ * 0 when name is NULL or n is 0.  Thread-safe. */
+KPISCAN_API unsigned kpiscan_shard_of(const char *name, unsigned n);
+
 /* Wait until every queued input has been delivered, then stop the
  * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
  * sort, the held records are delivered here, on the calling thread; when
@@ -849,6 +874,11 @@ KPISCAN_API const char *kpiscan_record_name(const kpiscan_record *rec);
 KPISCAN_API int kpiscan_record_status(const kpiscan_record *rec);
 KPISCAN_API int kpiscan_record_skipped(const kpiscan_record *rec);
 KPISCAN_API size_t kpiscan_record_bytes(const kpiscan_record *rec);
+/* The SHA-256 of the input's bytes in lowercase hex (64 digits) when the
+ * batch's options asked for it (kpiscan_options_set_sha256); NULL when
+ * not asked, or when no byte was read (a missing or unreadable file, a
+ * limit exceeded while reading, a skipped record). */
+KPISCAN_API const char *kpiscan_record_sha256(const kpiscan_record *rec);
 KPISCAN_API const kpiscan_result *
 kpiscan_record_result(const kpiscan_record *rec);
 KPISCAN_API const kpiscan_error *

@@ -22,6 +22,7 @@
 #include "base/io.h"
 #include "base/util.h"
 #include "base/options.h"
+#include "base/sha256.h"
 #include "output/jsonw.h"
 #include "match/pack.h"
 #include "estimate/result.h"
@@ -78,6 +79,10 @@ struct kpiscan_batch {
     /* Atomic, so kpiscan_batch_count() needs no lock and may be called
      * from the record callback, which runs with the lock held. */
     atomic_size_t counts[KPISCAN_COUNT_BYTES + 1];
+
+    /* kpiscan_batch_set_shard: keep inputs of shard (0-based) of nshards;
+     * nshards 0 keeps every input. */
+    unsigned shard, nshards;
 
     /* KPISCAN_BATCH_UNIQUE: the (device, inode) of every file queued so
      * far, an open-addressed set (zero slots are free: no regular file has
@@ -181,14 +186,40 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
     return rc;
 }
 
+static void hash_bytes(const void *data, size_t len, char out[65])
+{
+    kps_sha256 h;
+    kps_sha256_init(&h);
+    kps_sha256_update(&h, data, len);
+    kps_sha256_hex(&h, out);
+}
+
+static void scan_one(kpiscan_batch *b, slot *s);
+
+/* The scan, then the input's digest (when asked) copied into the result,
+ * so its JSON carries it like the error JSON does. */
 static void process(kpiscan_batch *b, slot *s)
 {
     kpiscan_record *rec = &s->rec;
+    scan_one(b, s);
+    if (rec->skipped)
+        rec->sha256[0] = '\0';
+    if (rec->result && rec->sha256[0])
+        memcpy(rec->result->input_sha256, rec->sha256, sizeof rec->sha256);
+}
+
+static void scan_one(kpiscan_batch *b, slot *s)
+{
+    kpiscan_record *rec = &s->rec;
     kpiscan_error *err = &rec->error;
+    /* Where the digest goes, or NULL when not asked for. */
+    char *sha = b->resolved.sha256 ? rec->sha256 : NULL;
     switch (s->kind) {
     case INPUT_PRESET: return;
     case INPUT_BUFFER:
         rec->bytes = s->len;
+        if (sha)
+            hash_bytes(s->data, s->len, sha);
         rec->status = kpiscan_scan_buffer(b->pack, b->opts, s->data, s->len,
                                           rec->name, &rec->result, err);
         return;
@@ -203,6 +234,8 @@ static void process(kpiscan_batch *b, slot *s)
                             &data, &len, err);
             if (!rec->status) {
                 rec->bytes = len;
+                if (sha)
+                    hash_bytes(data, len, sha);
                 rec->status = kpiscan_scan_buffer(b->pack, b->opts, data, len,
                                                   rec->name, &rec->result, err);
             }
@@ -212,13 +245,13 @@ static void process(kpiscan_batch *b, slot *s)
         if (rec->status == KPISCAN_OK)
             rec->bytes =
                 have_st && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
-        rec->status =
-            kpiscan_scan_file(b->pack, b->opts, rec->name, &rec->result, err);
+        rec->status = kps_scan_file_sha256(b->pack, b->opts, rec->name,
+                                           &rec->result, err, sha);
         return;
     }
     case INPUT_PATH_WALKED:
-        rec->status =
-            kpiscan_scan_file(b->pack, b->opts, rec->name, &rec->result, err);
+        rec->status = kps_scan_file_sha256(b->pack, b->opts, rec->name,
+                                           &rec->result, err, sha);
         if (rec->status == KPISCAN_ERR_NOT_TEXT) {
             /* A walk meets images and binaries beside resumes: they are
              * not documents, so they are skipped, not errors. */
@@ -327,6 +360,11 @@ static int enqueue(kpiscan_batch *b, enum input_kind kind, const char *name,
                    unsigned char *data, size_t len, const kpiscan_error *preset,
                    int skipped, kpiscan_error *err)
 {
+    /* Another shard's input: dropped before it takes a slot. */
+    if (b->nshards && kpiscan_shard_of(name, b->nshards) != b->shard + 1) {
+        free(data);
+        return KPISCAN_OK;
+    }
     char *copy = kps_strdup(name);
     if (!copy) {
         free(data);
@@ -628,6 +666,37 @@ int kpiscan_batch_set_sort(kpiscan_batch *b, int key, kpiscan_error *err)
 static const char *const sort_names[] = {"input", "level", "confidence",
                                          "years", "name"};
 
+unsigned kpiscan_shard_of(const char *name, unsigned n)
+{
+    if (!name || n == 0)
+        return 0;
+    /* FNV-1a 64: stable across machines, releases and word sizes, and a
+     * few lines anyone can re-implement to check a split. */
+    uint64_t h = 14695981039346656037u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211u;
+    }
+    return (unsigned)(h % n) + 1;
+}
+
+int kpiscan_batch_set_shard(kpiscan_batch *b, unsigned k, unsigned n,
+                            kpiscan_error *err)
+{
+    if (!b || n == 0 || k == 0 || k > n)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "shard must be K/N with 1 <= K <= N");
+    pthread_mutex_lock(&b->mu);
+    size_t queued = b->next_seq;
+    pthread_mutex_unlock(&b->mu);
+    if (queued)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
+                        "shard set after inputs were queued");
+    b->shard = k - 1;
+    b->nshards = n;
+    return KPISCAN_OK;
+}
+
 int kpiscan_sort_from_name(const char *name)
 {
     for (int i = 0; name && i <= KPISCAN_SORT_NAME; i++)
@@ -855,6 +924,11 @@ size_t kpiscan_record_bytes(const kpiscan_record *rec)
     return rec ? rec->bytes : 0;
 }
 
+const char *kpiscan_record_sha256(const kpiscan_record *rec)
+{
+    return rec && rec->sha256[0] ? rec->sha256 : NULL;
+}
+
 const kpiscan_result *kpiscan_record_result(const kpiscan_record *rec)
 {
     return rec ? rec->result : NULL;
@@ -878,5 +952,6 @@ char *kpiscan_record_to_json(const kpiscan_record *rec,
     if (rec->result)
         return kpiscan_result_to_json(rec->result, opts, flags);
     return kps_failure_json(rec->name, &rec->error, rec->pack,
-                            rec->skipped ? "skipped" : "error", flags);
+                            rec->skipped ? "skipped" : "error", rec->sha256,
+                            flags);
 }

@@ -18,7 +18,8 @@ struct kpiscan_record {
     kpiscan_result *result;
     kpiscan_error error;
     const kpiscan_pack *pack;
-    char *json; /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
+    char *json;      /* rendered by the worker (KPISCAN_BATCH_RENDER_JSON) */
+    char sha256[65]; /* of the input's bytes; "" when not asked or unread */
 };
 
 /* What a ranking looks at, so writers that keep no records (the HTML
@@ -44,6 +45,11 @@ int kps_sort_records(kpiscan_record *recs, size_t n, int key);
  * pack may be NULL. */
 char *kps_failure_json(const char *name, const kpiscan_error *err,
                        const kpiscan_pack *pack, const char *status_word,
-                       unsigned flags);
+                       const char *sha256, unsigned flags);
+/* kpiscan_scan_file(), and when sha256 is not NULL the SHA-256 (hex) of
+ * the bytes read, left untouched when none were read (batch.c). */
+int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
+                         const char *path, kpiscan_result **out,
+                         kpiscan_error *err, char sha256[65]);
 
 #endif /* KPISCAN_BATCH_H */

@@ -14,7 +14,9 @@
 
 #include "base/io.h"
 #include "base/options.h"
+#include "base/sha256.h"
 #include "base/util.h"
+#include "batch.h"
 #include "estimate/evidence.h"
 #include "estimate/score.h"
 #include "estimate/signals.h"
@@ -163,6 +165,13 @@ int kpiscan_scan_file(const kpiscan_pack *pack, const kpiscan_options *opts,
                       const char *path, kpiscan_result **out,
                       kpiscan_error *err)
 {
+    return kps_scan_file_sha256(pack, opts, path, out, err, NULL);
+}
+
+int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
+                         const char *path, kpiscan_result **out,
+                         kpiscan_error *err, char sha256[65])
+{
     if (out)
         *out = NULL;
     if (!path)
@@ -205,6 +214,15 @@ int kpiscan_scan_file(const kpiscan_pack *pack, const kpiscan_options *opts,
     int rc = kps_read_fd(fd, path, st.st_size > 0 ? (size_t)st.st_size : 0,
                          o.limits.max_input_bytes, "file", &buf, err);
     close(fd);
+    /* Hashed here, from the bytes just read, so the digest is that of what
+     * was scanned even if the file changes afterwards; a corrupt document
+     * still gets one (its error record can be de-duplicated too). */
+    if (!rc && sha256) {
+        kps_sha256 h;
+        kps_sha256_init(&h);
+        kps_sha256_update(&h, buf.data, buf.len);
+        kps_sha256_hex(&h, sha256);
+    }
     if (!rc)
         rc = kpiscan_scan_buffer(pack, opts, buf.data, buf.len, path, out, err);
     kps_buf_free(&buf);

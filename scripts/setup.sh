@@ -31,6 +31,9 @@ test_packages=(
     debhelper dh-python dpkg-dev lintian
     # the HTML report's browser test (tests/browser/) runs headless Chromium
     chromium
+    # scale-out (docs/scale-out.md): the Dask and Celery tests, with a
+    # redis-server they start on a unix socket of their own
+    python3-distributed python3-celery python3-redis redis-server
 )
 
 case "${1:-}" in

@@ -291,6 +291,49 @@ class ScanTest(unittest.TestCase):
                 paths))
         self.assertEqual(levels, [expected[p] for p in paths])
 
+    def test_scan_records_are_batch_records(self):
+        """scan_records: one JSON record per input in input order, the
+        result's JSON for a document, an error record (not an exception)
+        for a missing or corrupt one; sha256=True adds hashlib's digest."""
+        import hashlib
+        path = os.path.join(EXAMPLES, "mid-1.txt")
+        with open(path, "rb") as f:
+            data = f.read()
+        inputs = [path, "/nonexistent/cv.txt", ("blob.txt", data),
+                  ("bad.docx", b"PK\x03\x04" + b"\x00" * 30)]
+        records = [json.loads(r) for r in self.pack.scan_records(
+            inputs, options=kpiscan.Options(as_of=AS_OF, sha256=True),
+            jobs=2)]
+        self.assertEqual([r["file"] for r in records],
+                         [path, "/nonexistent/cv.txt", "blob.txt",
+                          "bad.docx"])
+        self.assertEqual([r["status"] for r in records],
+                         ["ok", "error", "ok", "error"])
+        digest = hashlib.sha256(data).hexdigest()
+        self.assertEqual(records[0]["sha256"], digest)
+        self.assertEqual(records[2]["sha256"], digest)
+        self.assertNotIn("sha256", records[1])
+        self.assertEqual(records[3]["sha256"], hashlib.sha256(
+            inputs[3][1]).hexdigest())
+        single = self.pack.scan_path(path, options=self.options).to_dict()
+        del records[0]["sha256"]
+        self.assertEqual(records[0], single)
+        plain = self.pack.scan_records([path], as_of=AS_OF)
+        self.assertNotIn("sha256", json.loads(plain[0]))
+
+    def test_scan_records_shard(self):
+        names = [f"cv-{i}.txt" for i in range(30)]
+        inputs = [(n, b"Tracked KPIs weekly") for n in names]
+        seen = []
+        for k in (1, 2, 3):
+            for r in self.pack.scan_records(inputs, shard=(k, 3)):
+                name = json.loads(r)["file"]
+                self.assertEqual(kpiscan.shard_of(name, 3), k)
+                seen.append(name)
+        self.assertEqual(sorted(seen), sorted(names))
+        with self.assertRaises(kpiscan.KpiscanError):
+            self.pack.scan_records(inputs, shard=(4, 3))
+
     def test_results_outlive_their_pack(self):
         pack = kpiscan.Pack()
         res = pack.scan_path(os.path.join(EXAMPLES, "mid-1.txt"),

@@ -248,3 +248,11 @@ int kpiscan_options_set_max_pdf_pages(kpiscan_options *opts, unsigned pages)
     opts->pdf_max_pages = pages;
     return KPISCAN_OK;
 }
+
+int kpiscan_options_set_sha256(kpiscan_options *opts, int on)
+{
+    if (!opts)
+        return KPISCAN_ERR_ARGUMENT;
+    opts->sha256 = on != 0;
+    return KPISCAN_OK;
+}

@@ -24,6 +24,7 @@ struct kpiscan_options {
     unsigned long pdf_timeout_ms;
     size_t pdf_memory_bytes;
     unsigned pdf_max_pages;
+    int sha256; /* batches hash each input (kpiscan_options_set_sha256) */
 };
 
 /* Effective settings for a scan: opts may be NULL. */

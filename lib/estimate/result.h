@@ -94,6 +94,7 @@ struct kpiscan_result {
 
     char *pack_name, *pack_version;
     char pack_hash[65];
+    char input_sha256[65]; /* set by a batch that was asked; "" otherwise */
 
     kps_flag *flags; /* red flags found by the scorer */
     size_t nflags;

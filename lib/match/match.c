@@ -256,7 +256,14 @@ static int match_once(matcher *M, const pcre2_code *code, const kps_rule *rule,
             return budget_spent(M, rule);
         M->budget -= try;
         pcre2_set_match_limit(M->mctx, try);
-        int m = pcre2_match(code, (PCRE2_SPTR)M->text, M->len, start,
+        /* Straight into the JIT code: pcre2_match() would get there too,
+         * after argument checks that cost as much as a short search, and
+         * most searches here are short (one candidate start).  The text is
+         * valid UTF-8 (the JIT never checks it) and start <= len. */
+        int m = pcre2_jit_match(code, (PCRE2_SPTR)M->text, M->len, start, 0,
+                                M->md, M->mctx);
+        if (m == PCRE2_ERROR_JIT_BADOPTION) /* not JIT-compiled */
+            m = pcre2_match(code, (PCRE2_SPTR)M->text, M->len, start,
                             PCRE2_NO_UTF_CHECK, M->md, M->mctx);
         if (m == PCRE2_ERROR_JIT_STACKLIMIT && !M->stack) {
             /* The same search with the full stack: what it would have

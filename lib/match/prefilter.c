@@ -294,6 +294,11 @@ struct kps_prefilter {
     uint32_t *lead_ids;
     pcre2_code **window_code;    /* per rule with a lead, else NULL */
     unsigned char *window_owned; /* 1: compiled here; 0: the rule's own */
+    /* 1: every match of the rule starts at a word boundary with a word
+     * character (see starts_at_word_boundary), so a lead atom found right
+     * after an ASCII word character (the "on" of "production") cannot
+     * start one. */
+    unsigned char *lead_word_start;
     size_t nalways, nleads;
 };
 
@@ -317,6 +322,7 @@ void kps_prefilter_free(kps_prefilter *pf)
                 pcre2_code_free(pf->window_code[r]);
     free(pf->window_code);
     free(pf->window_owned);
+    free(pf->lead_word_start);
     free(pf);
 }
 
@@ -363,6 +369,74 @@ static pcre2_code *window_code(const kps_rule *r, unsigned char *owned)
         *owned = 1;
     }
     return code;
+}
+
+/* 1 when every top-level branch of regex begins with \b: then every
+ * match starts at a word boundary.  A plain scan of the source, not the
+ * parser above: it only needs to find the top-level '|', so it follows
+ * escapes, classes and groups, and answers 0 for anything that could hide
+ * one (\Q..\E, comments, (?x)). */
+static int starts_at_word_boundary(const char *regex)
+{
+    const char *p = regex;
+    int depth = 0, branch_start = 1;
+    while (*p) {
+        if (branch_start) {
+            if (p[0] != '\\' || p[1] != 'b')
+                return 0;
+            branch_start = 0;
+        }
+        if (*p == '\\') {
+            if (p[1] == 'Q' || p[1] == 'E' || !p[1])
+                return 0;
+            p += 2;
+        } else if (*p == '[') {
+            /* A class: a ']' right after '[' or '[^' is a literal. */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']') {
+                if (*p == '\\') {
+                    if (!p[1] || p[1] == 'Q')
+                        return 0;
+                    p += 2;
+                } else if (p[0] == '[' && p[1] == ':') {
+                    const char *close = strstr(p + 2, ":]");
+                    if (!close)
+                        return 0;
+                    p = close + 2;
+                } else {
+                    p++;
+                }
+            }
+            if (!*p)
+                return 0;
+            p++;
+        } else if (*p == '(') {
+            if (p[1] == '?' && (p[2] == '#' || p[2] == 'x'))
+                return 0;
+            depth++;
+            p++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return 0;
+            p++;
+        } else if (*p == '|') {
+            branch_start = depth == 0;
+            p++;
+        } else {
+            p++;
+        }
+    }
+    return !branch_start && depth == 0;
+}
+
+static int is_ascii_word(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || c == '_';
 }
 
 /* Keep the OR-sets worth an automaton's time (req is sorted best
@@ -431,8 +505,10 @@ int kps_prefilter_build(const kps_rule *rules, size_t nrules,
     pf->lead_ids = calloc(nlead_ids ? nlead_ids : 1, sizeof *pf->lead_ids);
     pf->window_code = calloc(nrules ? nrules : 1, sizeof *pf->window_code);
     pf->window_owned = calloc(nrules ? nrules : 1, 1);
+    pf->lead_word_start = calloc(nrules ? nrules : 1, 1);
     if (!pf->rule_sets || !pf->set_atoms || !pf->atom_ids || !pf->rule_leads ||
-        !pf->lead_ids || !pf->window_code || !pf->window_owned)
+        !pf->lead_ids || !pf->window_code || !pf->window_owned ||
+        !pf->lead_word_start)
         goto done;
     size_t s = 0, k = 0, l = 0;
     for (size_t r = 0; r < nrules; r++) {
@@ -445,8 +521,15 @@ int kps_prefilter_build(const kps_rule *rules, size_t nrules,
         pf->rule_leads[r] = l;
         if (leads[r].n && (pf->window_code[r] =
                                window_code(&rules[r], &pf->window_owned[r]))) {
-            for (size_t j = 0; j < leads[r].n; j++)
+            /* \b then a word character: the character before a match
+             * is not a word character. */
+            int word_start = starts_at_word_boundary(rules[r].regex);
+            for (size_t j = 0; j < leads[r].n; j++) {
                 pf->lead_ids[l++] = atom_id(pf, leads[r].v[j]);
+                word_start = word_start &&
+                             is_ascii_word((unsigned char)leads[r].v[j][0]);
+            }
+            pf->lead_word_start[r] = (unsigned char)word_start;
             pf->nleads++;
         }
         if (pf->rule_sets[r] == s && pf->rule_leads[r] == l)
@@ -752,6 +835,7 @@ int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
     if (kps_array_reserve(&st->active, &st->cap_active, pf->nrules + 1, 1, 64))
         return KPISCAN_ERR_NOMEM;
     st->nactive = 0;
+    st->text = text;
     /* Positions are kept in 32 bits; a larger text (far beyond any
      * resume) simply runs every rule over the whole text. */
     st->run_all = len > UINT32_MAX - 1 || has_fold_char(text, len);
@@ -812,10 +896,14 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
      * (left all zero again for the next rule). */
     size_t lo = SIZE_MAX, hi = 0;
     uint64_t *bits = st->bits;
+    const unsigned char *text = (const unsigned char *)st->text;
+    int word_start = pf->lead_word_start[rule];
     for (size_t k = pf->rule_leads[rule]; k < pf->rule_leads[rule + 1]; k++) {
         uint32_t a = pf->lead_ids[k];
         for (uint32_t i = st->atom_first[a]; i < st->atom_first[a + 1]; i++) {
             size_t at = st->atom_pos[i] - pf->ac->atom_len[a];
+            if (word_start && at && is_ascii_word(text[at - 1]))
+                continue; /* inside a word: the \b fails there */
             bits[at >> 6] |= (uint64_t)1 << (at & 63);
             if ((at >> 6) < lo)
                 lo = at >> 6;
@@ -857,6 +945,8 @@ char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule)
         }
     }
     bad |= kps_buf_append(&b, " @ ", 3);
+    if (pf->lead_word_start[rule])
+        bad |= kps_buf_append(&b, "\\b", 2);
     if (pf->rule_leads[rule] == pf->rule_leads[rule + 1])
         bad |= kps_buf_putc(&b, '*');
     for (size_t k = pf->rule_leads[rule]; k < pf->rule_leads[rule + 1]; k++) {

@@ -37,7 +37,9 @@ typedef struct kps_pf_scan {
     unsigned char *active; /* per rule: 1 when the rule may match */
     size_t nactive;
     int run_all; /* every rule runs over the whole text */
-    /* Private to prefilter.c: buffers reused across rules. */
+    /* Private to prefilter.c: the text scanned, buffers reused across
+     * rules. */
+    const char *text;
     uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
     uint32_t *chunk_pos, *chunk_state;
     /* the second half's run (record_halves) */
@@ -71,7 +73,9 @@ size_t kps_prefilter_lead_count(const kps_prefilter *pf);
 char *kps_prefilter_describe_regex(const char *regex);
 /* The lead as text, malloc'd: "*" for none, else atoms joined by "|". */
 char *kps_prefilter_describe_lead(const char *regex);
-/* A pack rule's requirement and lead: "REQUIREMENT @ LEAD". */
+/* A pack rule's requirement and lead: "REQUIREMENT @ LEAD", the lead
+ * prefixed with "\b" when its matches start at a word boundary (lead
+ * atoms right after a word character are no candidates). */
 char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule);
 
 #endif /* KPISCAN_MATCH_PREFILTER_H */

@@ -492,6 +492,8 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
     kps_jw_object(w, NULL);
     kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
     kps_jw_file(w, res->name);
+    if (res->input_sha256[0])
+        kps_jw_string(w, "sha256", res->input_sha256);
     kps_jw_string(w, "status", "ok");
     kps_jw_string(w, "format", res->format);
     kps_jw_object(w, "pack");
@@ -583,13 +585,15 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
 
 char *kps_failure_json(const char *name, const kpiscan_error *err,
                        const kpiscan_pack *pack, const char *status_word,
-                       unsigned flags)
+                       const char *sha256, unsigned flags)
 {
     kps_jw jw, *w = &jw;
     kps_jw_init(w, (flags & KPISCAN_JSON_PRETTY) != 0);
     kps_jw_object(w, NULL);
     kps_jw_int(w, "schema", KPISCAN_JSON_SCHEMA_VERSION);
     kps_jw_file(w, name ? name : "<buffer>");
+    if (sha256 && sha256[0])
+        kps_jw_string(w, "sha256", sha256);
     kps_jw_string(w, "status", status_word);
     if (pack) {
         kps_jw_object(w, "pack");
@@ -615,5 +619,5 @@ char *kps_failure_json(const char *name, const kpiscan_error *err,
 char *kpiscan_error_to_json(const char *name, const kpiscan_error *err,
                             unsigned flags)
 {
-    return kps_failure_json(name, err, NULL, "error", flags);
+    return kps_failure_json(name, err, NULL, "error", NULL, flags);
 }

@@ -118,8 +118,8 @@ static const char *replacement_for(uint32_t cp)
 
 /* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
  * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
- * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2, the
- * first of a mis-decoded punctuation mark, below).  Text without them,
+ * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2 and
+ * U+00EF, the first of a mis-decoded character, below).  Text without them,
  * most English resumes, is copied in one go. */
 static const unsigned char candidate_lead[256] = {
     [0xC2] = 1, [0xC3] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
@@ -142,25 +142,34 @@ static unsigned cp1252_byte(uint32_t cp)
     return 0;
 }
 
-/* A punctuation mark of U+2000..U+203F whose UTF-8 bytes (E2 80 xx) were
- * read as Windows-1252 and stored again as UTF-8: "\u00E2\u20AC" and the
- * character of the third byte ("\u00E2\u20AC\u201C" for an en dash).
- * Real resumes carry thousands of them.  Returns the source length of the
- * three characters and the mark in *cp, or 0. */
+/* A character whose three UTF-8 bytes were read as Windows-1252 and
+ * stored again as UTF-8, one character per byte.  Real resumes carry
+ * thousands of two kinds:
+ *  - punctuation of U+2000..U+203F (E2 80 xx): "\u00E2\u20AC" and the
+ *    character of the third byte ("\u00E2\u20AC\u201C" for an en dash);
+ *  - fullwidth forms of U+FF00..U+FF7F (EF BC xx, EF BD xx): "\u00EF",
+ *    "\u00BC" or "\u00BD", and the third byte's character.  In 581 of the
+ *    1,236 shared resumes "\u00EF\u00BC\u200B" separates dates and places
+ *    ("01/2009 \u00EF\u00BC\u200B 04/2012", "Company Name \u00EF\u00BC\u200B
+ *    City"): U+FF0D FULLWIDTH HYPHEN-MINUS, whose byte 8D has no
+ *    Windows-1252 character and came out as U+200B ZERO WIDTH SPACE.
+ * Returns the source length of the three characters and the character
+ * meant in *cp, or 0. */
 static size_t mis_decoded_mark(const unsigned char *s, size_t len, uint32_t *cp)
 {
     uint32_t a, b, c;
     size_t ka = kps_utf8_decode(s, len, &a);
-    if (a != 0xE2 || ka != 2)
+    if ((a != 0xE2 && a != 0xEF) || ka != 2)
         return 0;
     size_t kb = kps_utf8_decode(s + ka, len - ka, &b);
-    if (b != 0x20AC)
+    if (a == 0xE2 ? b != 0x20AC : b != 0xBC && b != 0xBD)
         return 0;
     size_t kc = kps_utf8_decode(s + ka + kb, len - ka - kb, &c);
-    unsigned byte = cp1252_byte(c);
+    unsigned byte = a == 0xEF && c == 0x200B ? 0x8D : cp1252_byte(c);
     if (!byte)
         return 0;
-    *cp = 0x2000 + (byte - 0x80);
+    *cp = a == 0xE2 ? 0x2000 + (byte - 0x80)
+                    : 0xFF00 + (b - 0xBC) * 0x40 + (byte - 0x80);
     return ka + kb + kc;
 }
 

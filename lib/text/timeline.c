@@ -1089,9 +1089,11 @@ static int merged_years(const kps_span *v, size_t n, double *out)
  * dates. */
 #define DATE_LINE_MAX 40
 
-/* The line holding pos names a break from work or unpaid work, not a
- * job: "Career break", "Sabbatical", "Parental leave", full-time study, a
- * role titled Volunteer (RUBRIC.md: unpaid). */
+/* The line holding pos names a break from work, unpaid work or study,
+ * not a job: "Career break", "Sabbatical", "Parental leave", full-time
+ * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
+ * (RUBRIC.md: education is not employment; two-column layouts put
+ * "Bachelor of Science 2011 - 2015" among the jobs). */
 
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
@@ -1130,6 +1132,22 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
             continue;
         for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
             if (starts_with_ci(t, le, i, WORDS[w]))
+                return 1;
+    }
+    /* Study, as whole words: "diploma" is not "diplomatic"; a "Scrum
+     * Master", a "Graduate Assistant" and a "High School Teacher" have
+     * jobs, and "BSC" is also a telecom base station controller. */
+    static const kw STUDY[] = {
+        KW("bachelor"),   KW("bachelors"), KW("bachelor's"), KW("master of"),
+        KW("masters"),    KW("master's"),  KW("b.sc"),       KW("m.sc"),
+        KW("degree"),     KW("graduated"), KW("graduation"), KW("diploma"),
+        KW("faculty of"), KW("gpa"),       KW("coursework"),
+    };
+    for (size_t i = ls; i < le; i++) {
+        if (!is_alpha(t[i]) || (i > ls && is_alpha(t[i - 1])))
+            continue;
+        for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
+            if (word_ci(t, le, i, STUDY[w]))
                 return 1;
     }
     return 0;

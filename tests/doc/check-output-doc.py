@@ -73,6 +73,7 @@ def walk(o):
 
 
 for line in run("--format", "jsonl", "--summary", "--timing", "--gaps",
+                "--sha256",
                 *inputs).splitlines():
     walk(json.loads(line))
 walk(json.loads(run("--format", "json", "--gaps", *inputs)))

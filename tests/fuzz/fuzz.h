@@ -19,7 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#ifdef __cplusplus
+}
+#endif
 
 /* A broken invariant is a finding like a crash: report and abort, so
  * libFuzzer saves the input and the replay test fails. */

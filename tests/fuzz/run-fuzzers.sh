@@ -18,7 +18,12 @@ build=$(cd "${1:?usage: run-fuzzers.sh BUILDDIR [SECONDS [HARNESS...]]}" && pwd)
 seconds=${2:-1800}
 shift $(( $# >= 2 ? 2 : 1 ))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(extract scan normalize pack pdfproto)
+if [ ${#harnesses[@]} -eq 0 ]; then
+    harnesses=(extract scan normalize pack pdfproto)
+    # fuzz-pdfreader exists only in a build with the PDF helper and clang++.
+    ninja -C "$build" -t targets all 2>/dev/null |
+        grep -q '^tests/fuzz/fuzz-pdfreader:' && harnesses+=(pdfreader)
+fi
 
 ninja -C "$build" $(printf 'tests/fuzz/fuzz-%s ' "${harnesses[@]}") >/dev/null || exit 1
 
@@ -39,6 +44,9 @@ run_one() {
         dict=pack.dict; max_len=65536 ;;
     pdfproto)
         seeds=("$root/tests/fuzz/corpus/pdfproto"); dict=pdfproto.dict; max_len=65536 ;;
+    pdfreader)
+        seeds=("$root/tests/fuzz/corpus/pdfreader" "$root/tests/pdf/producers")
+        dict=pdf.dict; max_len=65536 ;;
     *) echo "run-fuzzers: unknown harness $h" >&2; return 1 ;;
     esac
     [ -d "$root/tests/fuzz/corpus/regressions/$h" ] &&

@@ -228,6 +228,11 @@ def fixtures():
     f["corrupt.pdf"] = b"%PDF-1.4\n" + bytes(range(256)) * 8
     whole = f["plain.pdf"]
     f["truncated.pdf"] = whole[:len(whole) // 3]
+    # A page tree that counts 3 pages but holds 1 (same length: the xref
+    # offsets stay right): poppler finds no pages 2 and 3; the text of
+    # page 1 is read, as pdftotext reads it.
+    assert whole.count(b"/Count 1 >>") == 1
+    f["page-count-lies.pdf"] = whole.replace(b"/Count 1 >>", b"/Count 3 >>")
     return f
 
 

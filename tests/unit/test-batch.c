@@ -581,6 +581,129 @@ END_TEST
 
 /* The comparator on hand-made records: level then confidence as printed,
  * years with unknown last, ties by input order, errors after results. */
+/* Shards: k of n keeps the inputs kpiscan_shard_of() gives k, so n
+ * batches over the same buffers deliver each exactly once; bad k/n and a
+ * shard set after queueing are refused. */
+static void count_shard(const kpiscan_record *rec, void *user)
+{
+    int *hits = user;
+    int i = atoi(kpiscan_record_name(rec) + 4);
+    ck_assert_int_ge(i, 0);
+    ck_assert_int_lt(i, 50);
+    hits[i]++;
+    /* No digest unless asked for. */
+    ck_assert_ptr_null(kpiscan_record_sha256(rec));
+}
+
+START_TEST(test_shards)
+{
+    kpiscan_pack *p = pack_default();
+    int hits[50] = {0};
+    const unsigned n = 3;
+    for (unsigned k = 1; k <= n; k++) {
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, 2, 0, count_shard, hits, &b, NULL),
+            KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_set_shard(b, k, n, NULL), KPISCAN_OK);
+        size_t mine = 0;
+        for (int i = 0; i < 50; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "buf-%d", i);
+            mine += kpiscan_shard_of(name, n) == k;
+            ck_assert_int_eq(
+                kpiscan_batch_add_buffer(b, "Tracked KPIs", 12, name, NULL),
+                KPISCAN_OK);
+        }
+        ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+        /* The counters see the shard alone. */
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_QUEUED), mine);
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_DELIVERED),
+                          mine);
+        /* Too late once inputs are queued (when any were). */
+        if (mine)
+            ck_assert_int_eq(kpiscan_batch_set_shard(b, 1, 1, NULL),
+                             KPISCAN_ERR_ARGUMENT);
+        kpiscan_batch_free(b);
+    }
+    for (int i = 0; i < 50; i++)
+        ck_assert_int_eq(hits[i], 1);
+    /* FNV-1a 64 of "" is the offset basis; of "a", a known value. */
+    ck_assert_uint_eq(kpiscan_shard_of("", 1000),
+                      (unsigned)(14695981039346656037u % 1000) + 1);
+    ck_assert_uint_eq(kpiscan_shard_of("a", 1000),
+                      (unsigned)(0xaf63dc4c8601ec8cu % 1000) + 1);
+    ck_assert_uint_eq(kpiscan_shard_of(NULL, 3), 0);
+    ck_assert_uint_eq(kpiscan_shard_of("a", 0), 0);
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 1, 0, NULL, NULL, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_set_shard(b, 0, 3, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_batch_set_shard(b, 4, 3, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_batch_set_shard(b, 1, 0, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_batch_set_shard(NULL, 1, 1, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    kpiscan_batch_free(b);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* kpiscan_options_set_sha256: each record that read bytes has their
+ * digest (that of "abc" is FIPS 180-2's example), also an error record;
+ * a missing file has none. */
+static void check_sha(const kpiscan_record *rec, void *user)
+{
+    int *n = user;
+    const char *name = kpiscan_record_name(rec);
+    const char *sha = kpiscan_record_sha256(rec);
+    if (strcmp(name, "abc") == 0) {
+        ck_assert_int_eq(kpiscan_record_status(rec), KPISCAN_OK);
+        ck_assert_str_eq(sha, "ba7816bf8f01cfea414140de5dae2223"
+                              "b00361a396177a9cb410ff61f20015ad");
+        ck_assert_ptr_nonnull(
+            strstr(kpiscan_record_json(rec), "\"sha256\":\"ba7816bf"));
+    } else if (strcmp(name, "empty") == 0) {
+        ck_assert_int_eq(kpiscan_record_status(rec), KPISCAN_ERR_EMPTY);
+        ck_assert_str_eq(sha, "e3b0c44298fc1c149afbf4c8996fb924"
+                              "27ae41e4649b934ca495991b7852b855");
+        ck_assert_ptr_nonnull(
+            strstr(kpiscan_record_json(rec), "\"sha256\":\"e3b0c442"));
+    } else {
+        ck_assert_int_eq(kpiscan_record_status(rec), KPISCAN_ERR_IO);
+        ck_assert_ptr_null(sha);
+        ck_assert_ptr_null(strstr(kpiscan_record_json(rec), "sha256"));
+    }
+    ++*n;
+}
+
+START_TEST(test_sha256)
+{
+    kpiscan_pack *p = pack_default();
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_sha256(o, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_sha256(NULL, 1), KPISCAN_ERR_ARGUMENT);
+    int n = 0;
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, o, 2, KPISCAN_BATCH_RENDER_JSON,
+                                       check_sha, &n, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_buffer(b, "abc", 3, "abc", NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_buffer(b, "", 0, "empty", NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_batch_add_path(b, "/nonexistent/kpiscan-sha", 0, NULL),
+        KPISCAN_OK);
+    kpiscan_batch_free(b);
+    ck_assert_int_eq(n, 3);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_record_compare)
 {
     kpiscan_result r[3];
@@ -654,6 +777,8 @@ int main(void)
     tcase_add_test(tc, test_walk_natural_order);
     tcase_add_test(tc, test_sorted_delivery);
     tcase_add_test(tc, test_record_compare);
+    tcase_add_test(tc, test_shards);
+    tcase_add_test(tc, test_sha256);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

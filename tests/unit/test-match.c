@@ -1,4 +1,7 @@
 /* test-match.c - running compiled rules over text. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "internal.h"
 #include "testutil.h"
 
@@ -53,6 +56,42 @@ START_TEST(test_ucp_word_boundary)
     ck_assert_uint_eq(hits.n, 1);
     ck_assert_uint_eq(hits.v[0].start, 6);
     kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+/* Where the JIT is missing (a PCRE2 without it, or executable memory
+ * denied), a rule's code is interpreted: the same hits as JIT code. */
+START_TEST(test_without_jit)
+{
+    kpiscan_pack *p = pack_of(RULE("a", "\\bKPIs?\\b"));
+    const char *text = "KPIs and metrics; more KPI. SKPI no. kpi";
+    kps_hits jit = {0}, interpreted = {0};
+    ck_assert_int_eq(kps_match_all_bruteforce(p, text, strlen(text), 100000,
+                                              "t", &jit, NULL),
+                     KPISCAN_OK);
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *plain =
+        pcre2_compile((PCRE2_SPTR)p->rules[0].regex, PCRE2_ZERO_TERMINATED,
+                      PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    ck_assert_ptr_nonnull(plain);
+    size_t jit_size = 1;
+    ck_assert_int_eq(pcre2_pattern_info(plain, PCRE2_INFO_JITSIZE, &jit_size),
+                     0);
+    ck_assert_uint_eq(jit_size, 0);
+    pcre2_code *compiled = p->rules[0].code;
+    p->rules[0].code = plain;
+    ck_assert_int_eq(kps_match_all_bruteforce(p, text, strlen(text), 100000,
+                                              "t", &interpreted, NULL),
+                     KPISCAN_OK);
+    p->rules[0].code = compiled;
+    pcre2_code_free(plain);
+    ck_assert_uint_eq(jit.n, 3);
+    ck_assert_uint_eq(interpreted.n, jit.n);
+    ck_assert_mem_eq(interpreted.v, jit.v, jit.n * sizeof *jit.v);
+    kps_hits_free(&jit);
+    kps_hits_free(&interpreted);
     kpiscan_pack_free(p);
 }
 END_TEST
@@ -225,6 +264,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_hits_sorted);
     tcase_add_test(tc, test_ucp_word_boundary);
+    tcase_add_test(tc, test_without_jit);
     tcase_add_test(tc, test_match_limit);
     tcase_add_test(tc, test_lookahead_advances);
     tcase_add_test(tc, test_sentence_bounds);

@@ -354,6 +354,24 @@ START_TEST(mis_decoded_marks)
 }
 END_TEST
 
+/* Fullwidth forms mis-decoded the same way: "\u00EF\u00BC\u200B" (the
+ * fullwidth hyphen-minus, its undefined byte 8D written as U+200B) is a
+ * dash; "\u00EF\u00BC\u00A1" (EF BC A1) the fullwidth A it was (no
+ * fold); "\u00EF" and "\u00BC" before anything else stay as they are. */
+START_TEST(mis_decoded_fullwidth)
+{
+    const char *src = "01/2009 \xC3\xAF\xC2\xBC\xE2\x80\x8B 04/2012 "
+                      "\xC3\xAF\xC2\xBC\xC2\xA1 na\xC3\xAF\xC2\xBCx";
+    kps_norm n = norm_of(src);
+    ck_assert_str_eq(n.text,
+                     "01/2009 - 04/2012 \xEF\xBC\xA1 na\xC3\xAF\xC2\xBCx");
+    expect_span(&n, 8, 9, 8, 15); /* the dash and its seven source bytes */
+    expect_span(&n, 18, 21, 24, 30);
+    check_map_properties(src, &n);
+    kps_norm_free(&n);
+}
+END_TEST
+
 START_TEST(adjacent_replacements)
 {
     /* Replacement, removal, replacement, with no byte in between. */
@@ -453,6 +471,7 @@ static Suite *normalize_suite(void)
     tcase_add_test(tc, removals_at_edges_and_in_runs);
     tcase_add_test(tc, curly_quote_spans);
     tcase_add_test(tc, mis_decoded_marks);
+    tcase_add_test(tc, mis_decoded_fullwidth);
     tcase_add_test(tc, adjacent_replacements);
     tcase_add_test(tc, out_of_range_offsets);
     tcase_add_test(tc, long_mixed_text);

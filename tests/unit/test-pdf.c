@@ -549,6 +549,15 @@ START_TEST(test_layouts)
     ck_assert_msg(sql && exp && sql < exp, "%s", doc.text);
     kps_doc_free(&doc);
 
+    /* A page tree that counts 3 pages and holds 1: page 1 is read, pages 2
+     * and 3 are empty (the helper once skipped them yet said 3 pages, and
+     * the library refused its answer as malformed). */
+    ck_assert_int_eq(extract_fixture("page-count-lies.pdf", &doc, err),
+                     KPISCAN_OK);
+    ck_assert_uint_eq(doc.nparts, 3);
+    ck_assert_ptr_nonnull(strstr(doc.text, "Defined KPIs"));
+    kps_doc_free(&doc);
+
     /* Pages apart by a blank line; positions name the page and line. */
     ck_assert_int_eq(extract_fixture("two-pages.pdf", &doc, err), KPISCAN_OK);
     ck_assert_str_eq(doc.text,

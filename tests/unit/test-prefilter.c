@@ -153,9 +153,9 @@ START_TEST(test_default_pack_atoms)
         char *d = kps_prefilter_describe_rule(p->prefilter, r);
         ck_assert_ptr_nonnull(d);
         if (strcmp(p->rules[r].id, "term.kpi") == 0)
-            ck_assert_str_eq(d, "- @ kpi");
+            ck_assert_str_eq(d, "- @ \\bkpi");
         if (strcmp(p->rules[r].id, "indicator.senior.balanced-scorecard") == 0)
-            ck_assert_str_eq(d, "scorecard & balanced @ balanced");
+            ck_assert_str_eq(d, "scorecard & balanced @ \\bbalanced");
         free(d);
     }
     kpiscan_pack_free(p);
@@ -741,6 +741,66 @@ START_TEST(test_select)
 }
 END_TEST
 
+/* A rule whose every branch starts with \b and whose lead atoms start
+ * with a word character gets no candidate right after a word character
+ * ("on" inside "production"); any other rule keeps them all.  The hits
+ * stay those of brute force either way. */
+START_TEST(test_word_start_candidates)
+{
+    static const struct {
+        const char *regex;
+        const char *lead; /* describe_rule's part after " @ " */
+        size_t ncand;     /* in the text below */
+    } cases[] = {
+        {"\\b(?:on|at)\\s+budget\\b", "\\bat|on", 3},
+        {"(?:on|at)\\s+budget\\b", "at|on", 5},
+        {"\\bon\\s+target|at\\s+budget", "at|on", 5},
+        {"\\b(?:on|at)[|\\s]+budget", "\\bat|on", 3},
+        {"\\b(?:on|at)\\s+budget|\\bflat\\s+budget", "\\bat|flat|on", 4},
+        {"\\b(?:on|-on)\\s+budget", "-on|on", 3},
+        {"\\b[(]?on\\s+budget", "(on|on", 3},
+        {"\\Qon\\E\\s+budget", "*", 0},
+    };
+    /* "on" at 8 is inside a word, at 26 and 60 it starts one; "at" at 39
+     * is inside "flat" (at 37), at 49 it starts one. */
+    const char *text = "Production budget, weekly on budget; flat budget at "
+                       "budget; on budget.";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof yaml,
+                 "format: 1\nname: w\nversion: '1'\nrules:\n"
+                 "  - id: r\n    category: term\n    level: none\n"
+                 "    weight: 1\n    description: d\n    regex: '%s'\n",
+                 cases[i].regex);
+        kpiscan_pack *p = NULL;
+        ck_assert_msg(kpiscan_pack_load_buffer(yaml, strlen(yaml), "w.yaml", &p,
+                                               NULL) == KPISCAN_OK,
+                      "%s: pack does not load", cases[i].regex);
+        char *d = kps_prefilter_describe_rule(p->prefilter, 0);
+        ck_assert_ptr_nonnull(d);
+        const char *at = strstr(d, " @ ");
+        ck_assert_ptr_nonnull(at);
+        ck_assert_msg(strcmp(at + 3, cases[i].lead) == 0,
+                      "%s: lead \"%s\", want \"%s\"", cases[i].regex, at + 3,
+                      cases[i].lead);
+        free(d);
+        kps_pf_scan st = {0};
+        ck_assert_int_eq(
+            kps_prefilter_scan(p->prefilter, text, strlen(text), &st),
+            KPISCAN_OK);
+        const size_t *cand = NULL;
+        size_t ncand = 0;
+        if (st.active[0])
+            kps_prefilter_candidates(p->prefilter, &st, 0, &cand, &ncand);
+        ck_assert_msg(ncand == cases[i].ncand, "%s: %zu candidates, want %zu",
+                      cases[i].regex, ncand, cases[i].ncand);
+        kps_pf_scan_free(&st);
+        compare_paths(p, text, strlen(text), cases[i].regex);
+        kpiscan_pack_free(p);
+    }
+}
+END_TEST
+
 /* A match that needs more JIT stack than PCRE2's default 32 KiB: the
  * matcher makes the 1 MiB stack on demand and runs that match again, with
  * the result the brute-force path (the same code) gets. */
@@ -819,6 +879,7 @@ int main(void)
     tcase_add_test(tc, test_select);
     tcase_add_test(tc, test_jit_stack_on_demand);
     tcase_add_test(tc, test_window_code_reuse);
+    tcase_add_test(tc, test_word_start_candidates);
     tcase_add_test(tc, test_equal_on_examples);
     tcase_add_test(tc, test_equal_adversarial);
     tcase_add_test(tc, test_equal_across_halves);

@@ -325,6 +325,30 @@ START_TEST(test_volunteer_roles)
 }
 END_TEST
 
+/* Education is not employment (RUBRIC.md), also where a two-column
+ * layout puts a degree among the jobs; words that only look like study
+ * ("Scrum Master", "High School Teacher", "diplomatic") leave a job
+ * alone. */
+START_TEST(test_study_lines_among_jobs)
+{
+    const char *text = "Experience\n"
+                       "Bachelor of Science in Informatics, 2010 - 2014\n"
+                       "Scrum Master, Jan 2015 - Jan 2017\n"
+                       "Associate's Degree (2015 - 2017)\n"
+                       "High School English Teacher, Jan 2017 - Jan 2018\n"
+                       "Diplomatic courier, Jan 2018 - Jan 2019\n"
+                       "Faculty of Mathematics, 2005 - 2009\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 6);
+    static const int counted[] = {0, 1, 0, 1, 1, 0};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
+    ck_assert_years(tl.range_years, 4.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
 START_TEST(test_statement_under_certifications_counts)
 {
     kps_timeline tl;
@@ -611,6 +635,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_present_pinned);
     tcase_add_test(tc, test_sections_counted);
     tcase_add_test(tc, test_other_sections_and_breaks);
+    tcase_add_test(tc, test_study_lines_among_jobs);
     tcase_add_test(tc, test_volunteer_roles);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);

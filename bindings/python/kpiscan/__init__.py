@@ -34,7 +34,7 @@ from typing import List, Optional
 __all__ = [
     "KpiscanError", "Pack", "Options", "Result", "Evidence", "Span", "Rule",
     "RedFlag", "Question",
-    "LEVELS", "library_version",
+    "LEVELS", "library_version", "shard_of",
 ]
 
 LEVELS = ("none", "junior", "mid", "senior")
@@ -110,6 +110,21 @@ _PROTOTYPES = {
     "kpiscan_options_set_pdf_timeout": (_c_int, [_c_void_p, _c_ulong]),
     "kpiscan_options_set_pdf_memory_limit": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_max_pdf_pages": (_c_int, [_c_void_p, _c_uint]),
+    "kpiscan_options_set_sha256": (_c_int, [_c_void_p, _c_int]),
+    "kpiscan_batch_new": (_c_int, [_c_void_p, _c_void_p, _c_uint, _c_uint,
+                                   _c_void_p, _c_void_p, _P(_c_void_p),
+                                   _c_void_p]),
+    "kpiscan_batch_add_path": (_c_int, [_c_void_p, _c_char_p, _c_uint,
+                                        _c_void_p]),
+    "kpiscan_batch_add_buffer": (_c_int, [_c_void_p, _c_char_p, _c_size_t,
+                                          _c_char_p, _c_void_p]),
+    "kpiscan_batch_set_shard": (_c_int, [_c_void_p, _c_uint, _c_uint,
+                                         _c_void_p]),
+    "kpiscan_batch_finish": (_c_int, [_c_void_p]),
+    "kpiscan_batch_free": (None, [_c_void_p]),
+    "kpiscan_shard_of": (_c_uint, [_c_char_p, _c_uint]),
+    "kpiscan_record_json": (_c_char_p, [_c_void_p]),
+    "kpiscan_record_skipped": (_c_int, [_c_void_p]),
     "kpiscan_scan_buffer": (_c_int, [_c_void_p, _c_void_p, _c_char_p, _c_size_t,
                                      _c_char_p, _P(_c_void_p), _c_void_p]),
     "kpiscan_scan_file": (_c_int, [_c_void_p, _c_void_p, _c_char_p,
@@ -170,6 +185,9 @@ _KPISCAN_OK = 0
 _KPISCAN_ERR_NOMEM = -1
 _KPISCAN_ERR_ARGUMENT = -2
 _JSON_PRETTY = 1
+_BATCH_RENDER_JSON = 2
+# void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user)
+_RECORD_FN = ctypes.CFUNCTYPE(None, _c_void_p, _c_void_p)
 
 _lib = None
 _lib_lock = threading.Lock()
@@ -200,6 +218,12 @@ def _library():
 def _str(raw):
     """A const char * of the library as str (None stays None)."""
     return None if raw is None else raw.decode("utf-8", "replace")
+
+
+def shard_of(path, n):
+    """The shard (1..n) of a path, as --shard and Pack.scan_records(shard=)
+    choose it: FNV-1a 64 of the path's bytes, mod n, plus one."""
+    return _library().kpiscan_shard_of(os.fsencode(path), n)
 
 
 def library_version():
@@ -286,6 +310,9 @@ class Options:
         default 1 GiB), max_pdf_pages (default 50): what one PDF may cost
         in the helper.  A helper that is missing, crashes or times out
         raises KpiscanError with code "helper"; the next scan restarts it.
+    sha256: True makes Pack.scan_records() put the SHA-256 of each input's
+        bytes in its record ("sha256"), for merges that drop duplicates
+        (docs/scale-out.md); single scans ignore it.
 
     An Options object is immutable once made and may be shared by threads.
     """
@@ -296,7 +323,7 @@ class Options:
                "pdf_timeout", "pdf_memory_limit", "max_pdf_pages")
 
     def __init__(self, as_of=None, format_hint=None, excerpts=None,
-                 pdf_helper=None, **limits):
+                 pdf_helper=None, sha256=None, **limits):
         unknown = set(limits) - set(self._LIMITS)
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
@@ -319,6 +346,8 @@ class Options:
         if pdf_helper is not None:
             self._set("pdf_helper", lib.kpiscan_options_set_pdf_helper(
                 self._ptr, os.fsencode(pdf_helper)), pdf_helper)
+        if sha256 is not None:
+            lib.kpiscan_options_set_sha256(self._ptr, 1 if sha256 else 0)
         for name, value in limits.items():
             if value is None:
                 continue
@@ -330,7 +359,7 @@ class Options:
             self._set(name, setter(self._ptr, value), value)
         self.settings = {"as_of": as_of, "format_hint": format_hint,
                          "excerpts": excerpts, "pdf_helper": pdf_helper,
-                         **limits}
+                         "sha256": sha256, **limits}
 
     def _set(self, name, status, value):
         if status != _KPISCAN_OK:
@@ -655,6 +684,60 @@ class Pack:
                 self._live(), opts._ptr if opts else None, os.fsencode(path),
                 ctypes.byref(out), err.ptr))
         return Result(out.value, opts)
+
+    def scan_records(self, inputs, options=None, jobs=1, shard=None,
+                     **settings):
+        """Scan many inputs through the library's batch, as the CLI does,
+        and return their JSON records (str, one per input, in input order):
+        exactly the lines `kpiscan --format jsonl` writes for the same
+        inputs and options.  A missing, unreadable or corrupt input is an
+        error record ("status": "error"), never an exception.
+
+        inputs: paths (str, bytes or os.PathLike; a folder is walked), or
+        (name, data) pairs of a document in memory.  jobs: worker threads
+        (the GIL is released while they scan).  shard: (k, n) keeps only
+        the inputs of shard k of n (as --shard k/n).  Keyword settings are
+        those of Options (sha256=True adds each input's digest).
+        """
+        opts = self._options(options, settings)
+        lib = _library()
+        out = []
+
+        def collect(rec, _user):
+            # Runs on a worker thread of the batch, under its lock.
+            if not lib.kpiscan_record_skipped(rec):
+                text = lib.kpiscan_record_json(rec)
+                out.append(None if text is None else text.decode("utf-8"))
+
+        callback = _RECORD_FN(collect)  # kept alive until the batch ends
+        batch = _c_void_p()
+        with _ErrorBox() as err:
+            err.check(lib.kpiscan_batch_new(
+                self._live(), opts._ptr if opts else None, max(1, int(jobs)),
+                _BATCH_RENDER_JSON, ctypes.cast(callback, _c_void_p), None,
+                ctypes.byref(batch), err.ptr))
+            try:
+                if shard is not None:
+                    err.check(lib.kpiscan_batch_set_shard(
+                        batch, shard[0], shard[1], err.ptr))
+                for item in inputs:
+                    if isinstance(item, tuple):
+                        name, data = item
+                        data = bytes(data)
+                        err.check(lib.kpiscan_batch_add_buffer(
+                            batch, data, len(data), os.fsencode(name),
+                            err.ptr))
+                    else:
+                        err.check(lib.kpiscan_batch_add_path(
+                            batch, os.fsencode(item), 0, err.ptr))
+                status = lib.kpiscan_batch_finish(batch)
+                if status == _KPISCAN_ERR_NOMEM:
+                    raise MemoryError("kpiscan: out of memory")
+            finally:
+                lib.kpiscan_batch_free(batch)
+        if None in out:
+            raise MemoryError("kpiscan: out of memory rendering a record")
+        return out
 
     def close(self):
         """Free the pack now; no scan may be running on it."""
