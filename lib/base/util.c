@@ -1,4 +1,6 @@
 /* util.c - growable buffers, UTF-8 helpers, string copies. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +75,10 @@ int kps_array_grow(void *array_ptr, size_t *cap, size_t need, size_t size,
     size_t n = *cap ? *cap : first;
     while (n < need)
         n = n > SIZE_MAX / 2 ? need : n * 2;
-    if (size && n > SIZE_MAX / size)
+    /* No object may be larger than PTRDIFF_MAX (pointer differences must
+     * fit); asking realloc for more only fails later, or aborts under a
+     * sanitizer. */
+    if (size && n > (size_t)PTRDIFF_MAX / size)
         return -1;
     void *old;
     memcpy(&old, array_ptr, sizeof old);

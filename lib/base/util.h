@@ -89,8 +89,8 @@ int kps_natural_compare(const char *a, const char *b);
  * and written with memcpy, so no T ** is ever accessed as a void **.  The
  * capacity doubles, from first (> 0) for an empty array, until it holds
  * need elements of size bytes.  0, or -1 when out of memory or when the
- * size would overflow size_t.  The check for room is inline: callers ask
- * once per element. */
+ * size would pass PTRDIFF_MAX (so also when it would overflow size_t).  The
+ * check for room is inline: callers ask once per element. */
 int kps_array_grow(void *array_ptr, size_t *cap, size_t need, size_t size,
                    size_t first) __attribute__((warn_unused_result));
 static inline int kps_array_reserve(void *array_ptr, size_t *cap, size_t need,
