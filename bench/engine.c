@@ -220,7 +220,7 @@ one_pass(bench *B, enum mode m)
             continue;
         }
         kps_norm norm;
-        if (kps_normalize(d->text, d->len, &norm))
+        if (kps_normalize(d->text, d->len, d->path, &norm, NULL))
             die("out of memory");
         if (m != NORMALISE) {
             kps_hits hits = {0};
@@ -313,7 +313,7 @@ int main(int argc, char **argv)
         kd.text = NULL;
         kps_doc_free(&kd);
         kps_norm norm;
-        if (kps_normalize(d->text, d->len, &norm))
+        if (kps_normalize(d->text, d->len, d->path, &norm, NULL))
             die("out of memory");
         d->norm = norm.text;
         d->norm_len = norm.len;

@@ -63,11 +63,9 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     kps_extract_ctx_free(&ctx);
     if (rc)
         goto done;
-    if ((rc = kps_normalize(doc.text, doc.len, &norm)) ||
-        (rc = kps_sections_detect(norm.text, norm.len, &sections))) {
-        kps_fail(err, rc, name, "%s", kpiscan_strerror(rc));
+    if ((rc = kps_normalize(doc.text, doc.len, name, &norm, err)) ||
+        (rc = kps_sections_detect(norm.text, norm.len, name, &sections, err)))
         goto done;
-    }
     /* "Present" in a saved document means when it was last saved: a DOCX
      * uses the earlier of today and its modified date.  A modified date
      * in the future is ignored, since the candidate controls it. */
@@ -86,11 +84,9 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
         }
     }
     kps_ym as_of = {o.as_of_year, o.as_of_month};
-    if ((rc = kps_timeline_extract(norm.text, norm.len, &sections, as_of,
-                                   &tl))) {
-        kps_fail(err, rc, name, "%s", kpiscan_strerror(rc));
+    if ((rc = kps_timeline_extract(norm.text, norm.len, &sections, as_of, name,
+                                   &tl, err)))
         goto done;
-    }
     /* The matcher holds at most twice the evidence limit: a pack of rules
      * matching every character cannot make it hold millions of hits. */
     hits.keep = o.limits.max_evidence;

@@ -62,7 +62,8 @@ static int years_band(double years)
     return KPISCAN_LEVEL_SENIOR;
 }
 
-static int contributions(kpiscan_result *res)
+static __attribute__((warn_unused_result)) int
+contributions(kpiscan_result *res)
 {
     /* Repeat counts per rule: evidence is in text order, so the first hit
      * of a rule in the text is the one counted in full.  scored[r] is the
@@ -139,7 +140,7 @@ static kps_flag *add_flag(kpiscan_result *res, const char *id)
 }
 
 /* The card's red flags that evidence (or its absence) can show. */
-static int red_flags(kpiscan_result *res)
+static __attribute__((warn_unused_result)) int red_flags(kpiscan_result *res)
 {
     size_t terms = 0, outcomes = 0, work = 0;
     for (size_t i = 0; i < res->nev; i++) {
@@ -332,7 +333,7 @@ static size_t distinct_phrases(kpiscan_result *res, int level)
 int kps_score(kpiscan_result *res)
 {
     if (contributions(res) != 0)
-        return KPISCAN_ERR_NOMEM;
+        return -1;
 
     memset(res->scores, 0, sizeof res->scores);
     res->kpi_score = 0.0;
@@ -494,7 +495,7 @@ int kps_score(kpiscan_result *res)
         res->confidence = floor(c * 100.0 + 0.5) / 100.0;
     }
     if (red_flags(res))
-        return KPISCAN_ERR_NOMEM;
+        return -1;
     /* The red-flag phrases that follow the scorer's flags (JSON
      * "red_flags", kpiscan_result_flag_*), indexed once. */
     size_t n = 0;
@@ -504,11 +505,11 @@ int kps_score(kpiscan_result *res)
     free(res->phrase_flags);
     res->phrase_flags = n ? malloc(n * sizeof *res->phrase_flags) : NULL;
     if (n && !res->phrase_flags)
-        return KPISCAN_ERR_NOMEM;
+        return -1;
     res->nphrase_flags = 0;
     for (size_t i = 0; i < res->nev; i++)
         if (res->ev[i].category == KPISCAN_CATEGORY_RED_FLAG &&
             !res->ev[i].hidden)
             res->phrase_flags[res->nphrase_flags++] = i;
-    return KPISCAN_OK;
+    return 0;
 }

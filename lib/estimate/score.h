@@ -10,9 +10,9 @@
 #include "estimate/result.h"
 
 /* Fill contributions, scores, level, confidence, reason and red flags from
- * res->ev and the years fields.  Returns KPISCAN_OK or KPISCAN_ERR_NOMEM
- * (for the flags array). */
-int kps_score(kpiscan_result *res);
+ * res->ev and the years fields.  Returns 0, or -1 when out of memory (its
+ * only failure: the caller fills the error). */
+int kps_score(kpiscan_result *res) __attribute__((warn_unused_result));
 
 /* The gap between merged stretch i-1 and i, if any (1) or none (0).  Gaps
  * are facts shown on request; they never change the score. */

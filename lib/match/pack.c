@@ -1279,7 +1279,7 @@ static int rule_matches_phrase(const kps_rule *r, const char *phrase,
     size_t len = strlen(phrase);
     if (kps_utf8_valid_prefix((const unsigned char *)phrase, len) != len)
         return -2;
-    if (kps_normalize(phrase, len, &norm) != KPISCAN_OK)
+    if (kps_normalize(phrase, len, NULL, &norm, NULL) != KPISCAN_OK)
         return -1;
     int rc =
         pcre2_match(r->code, (PCRE2_SPTR)norm.text, norm.len, 0, 0, md, NULL);

@@ -217,7 +217,8 @@ static int add_point(map_builder *m, size_t norm_off, size_t src_off)
     return 0;
 }
 
-int kps_normalize(const char *src, size_t len, kps_norm *out)
+int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
+                  kpiscan_error *err)
 {
     memset(out, 0, sizeof *out);
     const unsigned char *s = (const unsigned char *)src;
@@ -291,7 +292,7 @@ int kps_normalize(const char *src, size_t len, kps_norm *out)
 nomem:
     free(text);
     free(m.points);
-    return KPISCAN_ERR_NOMEM;
+    return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
 }
 
 /* Index of the last checkpoint with norm_off <= off (map[0] is {0, 0}). */

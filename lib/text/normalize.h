@@ -28,8 +28,10 @@ typedef struct kps_norm {
     size_t src_len;
 } kps_norm;
 
-/* src must be valid UTF-8.  Returns KPISCAN_OK or KPISCAN_ERR_NOMEM. */
-int kps_normalize(const char *src, size_t len, kps_norm *out);
+/* src must be valid UTF-8.  Returns KPISCAN_OK, or KPISCAN_ERR_NOMEM
+ * with err (may be NULL) filled for the document name (may be NULL). */
+int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
+                  kpiscan_error *err);
 /* Map a normalised offset to the source offset.  An offset inside a
  * replacement maps to the start of the replaced source sequence; an end
  * offset should be mapped with kps_norm_to_src_end(). */

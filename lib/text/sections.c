@@ -655,7 +655,8 @@ static kps_section classify_line(const phrase_filter *f,
     return KPS_SECTION_NONE;
 }
 
-int kps_sections_detect(const char *text, size_t len, kps_sections *out)
+int kps_sections_detect(const char *text, size_t len, const char *name,
+                        kps_sections *out, kpiscan_error *err)
 {
     const unsigned char *t = (const unsigned char *)text;
     kps_heading *list = NULL;
@@ -692,7 +693,8 @@ int kps_sections_detect(const char *text, size_t len, kps_sections *out)
                 kps_heading *p = realloc(list, ncap * sizeof *p);
                 if (!p) {
                     free(list);
-                    return KPISCAN_ERR_NOMEM;
+                    return kps_fail(err, KPISCAN_ERR_NOMEM, name,
+                                    "out of memory");
                 }
                 list = p;
                 cap = ncap;

@@ -33,8 +33,11 @@ typedef struct kps_sections {
     size_t n;
 } kps_sections;
 
-/* Find section headings in text (normalised, valid UTF-8, LF lines). */
-int kps_sections_detect(const char *text, size_t len, kps_sections *out);
+/* Find section headings in text (normalised, valid UTF-8, LF lines).
+ * KPISCAN_OK, or KPISCAN_ERR_NOMEM with err (may be NULL) filled for the
+ * document name (may be NULL). */
+int kps_sections_detect(const char *text, size_t len, const char *name,
+                        kps_sections *out, kpiscan_error *err);
 /* Section that contains offset (the last heading at or before it). */
 kps_section kps_section_at(const kps_sections *s, size_t offset);
 void kps_sections_free(kps_sections *s);

@@ -1333,7 +1333,8 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
 
 int kps_timeline_extract(const char *text, size_t len,
                          const kps_sections *sections, kps_ym as_of,
-                         kps_timeline *out)
+                         const char *name, kps_timeline *out,
+                         kpiscan_error *err)
 {
     const unsigned char *t = (const unsigned char *)text;
     span_list list = {NULL, 0, 0};
@@ -1345,7 +1346,9 @@ int kps_timeline_extract(const char *text, size_t len,
     if (!text || len == 0)
         return KPISCAN_OK;
     if (as_of.month < 1 || as_of.month > 12 || as_of.year < MIN_YEAR)
-        return KPISCAN_ERR_ARGUMENT;
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "as-of date %d-%02d is impossible", as_of.year,
+                        as_of.month);
 
     word_gate gate;
     gate_init(&gate);
@@ -1369,7 +1372,7 @@ int kps_timeline_extract(const char *text, size_t len,
             next = try_at(t, len, pos, sections, as_of, &gate, &list);
             if (next == (size_t)-1) {
                 free(list.v);
-                return KPISCAN_ERR_NOMEM;
+                return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
             }
         }
     }
@@ -1377,7 +1380,7 @@ int kps_timeline_extract(const char *text, size_t len,
     double range_years;
     if (merged_years(list.v, list.n, &range_years) != 0) {
         free(list.v);
-        return KPISCAN_ERR_NOMEM;
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
     double stated = -1.0;
     for (size_t i = 0; i < list.n; i++)

@@ -39,10 +39,14 @@ typedef struct kps_timeline {
 
 /* Find employment date ranges and experience statements.  Ranges under
  * education or certification headings are kept but not counted.  as_of
- * resolves open ranges; ranges ending after as_of are clipped to it. */
+ * resolves open ranges; ranges ending after as_of are clipped to it.
+ * KPISCAN_OK; KPISCAN_ERR_ARGUMENT for an impossible as_of or
+ * KPISCAN_ERR_NOMEM, with err (may be NULL) filled for the document name
+ * (may be NULL). */
 int kps_timeline_extract(const char *text, size_t len,
                          const kps_sections *sections, kps_ym as_of,
-                         kps_timeline *out);
+                         const char *name, kps_timeline *out,
+                         kpiscan_error *err);
 void kps_timeline_free(kps_timeline *t);
 
 /* A merged stretch of employment, or a gap between two (months, YYYYMM).

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     kps_norm norm;
     memset(&norm, 0, sizeof norm);
-    int rc = kps_normalize(src, n, &norm);
+    int rc = kps_normalize(src, n, NULL, &norm, NULL);
     FUZZ_CHECK(rc == KPISCAN_OK || rc == KPISCAN_ERR_NOMEM);
     if (rc == KPISCAN_OK) {
         FUZZ_CHECK(norm.text && norm.text[norm.len] == '\0');
@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         kps_sections sec;
         memset(&sec, 0, sizeof sec);
-        if (kps_sections_detect(norm.text, norm.len, &sec) == KPISCAN_OK) {
+        if (kps_sections_detect(norm.text, norm.len, NULL, &sec, NULL) ==
+            KPISCAN_OK) {
             for (size_t i = 0; i < sec.n; i++) {
                 FUZZ_CHECK(sec.headings[i].offset + sec.headings[i].length <=
                            norm.len);
@@ -72,8 +73,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             kps_timeline tl;
             memset(&tl, 0, sizeof tl);
             kps_ym as_of = {2026, 1};
-            if (kps_timeline_extract(norm.text, norm.len, &sec, as_of, &tl) ==
-                KPISCAN_OK) {
+            if (kps_timeline_extract(norm.text, norm.len, &sec, as_of, NULL,
+                                     &tl, NULL) == KPISCAN_OK) {
                 for (size_t i = 0; i < tl.n; i++) {
                     const kps_span *sp = &tl.spans[i];
                     FUZZ_CHECK(sp->offset + sp->length <= norm.len);

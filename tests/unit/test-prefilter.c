@@ -317,7 +317,8 @@ static size_t compare_file(const kpiscan_pack *p, const char *path)
     if (kps_text_decode((const unsigned char *)(buf.data ? buf.data : ""),
                         buf.len, path, &lim, &doc, NULL) == KPISCAN_OK) {
         kps_norm norm = {0};
-        ck_assert_int_eq(kps_normalize(doc.text, doc.len, &norm), KPISCAN_OK);
+        ck_assert_int_eq(kps_normalize(doc.text, doc.len, NULL, &norm, NULL),
+                         KPISCAN_OK);
         hits = compare_paths(p, norm.text, norm.len, path);
         kps_norm_free(&norm);
     }
@@ -504,7 +505,8 @@ static size_t compare_raw(const kpiscan_pack *p, const char *text,
                           const char *what)
 {
     kps_norm norm = {0};
-    ck_assert_int_eq(kps_normalize(text, strlen(text), &norm), KPISCAN_OK);
+    ck_assert_int_eq(kps_normalize(text, strlen(text), NULL, &norm, NULL),
+                     KPISCAN_OK);
     size_t n = compare_paths(p, norm.text, norm.len, what);
     kps_norm_free(&norm);
     return n;

@@ -8,7 +8,8 @@
 
 static void detect(const char *text, kps_sections *s)
 {
-    ck_assert_int_eq(kps_sections_detect(text, strlen(text), s), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect(text, strlen(text), NULL, s, NULL),
+                     KPISCAN_OK);
 }
 
 /* Section of the line `line` as classified on its own (NONE if it is not a
@@ -229,7 +230,7 @@ START_TEST(test_names_and_edges)
     ck_assert_str_eq(kps_section_name((kps_section)99), "");
 
     kps_sections s;
-    ck_assert_int_eq(kps_sections_detect("", 0, &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect("", 0, NULL, &s, NULL), KPISCAN_OK);
     ck_assert_uint_eq(s.n, 0);
     ck_assert_int_eq(kps_section_at(&s, 0), KPS_SECTION_NONE);
     kps_sections_free(&s);
@@ -238,11 +239,11 @@ START_TEST(test_names_and_edges)
 
     /* len is honoured: the heading past len is not seen */
     const char *text = "Summary\nSkills\n";
-    ck_assert_int_eq(kps_sections_detect(text, 8, &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect(text, 8, NULL, &s, NULL), KPISCAN_OK);
     ck_assert_uint_eq(s.n, 1);
     kps_sections_free(&s);
     /* a prefix cut inside a word is no heading */
-    ck_assert_int_eq(kps_sections_detect(text, 3, &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect(text, 3, NULL, &s, NULL), KPISCAN_OK);
     ck_assert_uint_eq(s.n, 0);
     kps_sections_free(&s);
 }
@@ -260,7 +261,8 @@ START_TEST(test_many_headings)
         memcpy(text + i * ul, unit, ul);
     text[reps * ul] = '\0';
     kps_sections s;
-    ck_assert_int_eq(kps_sections_detect(text, reps * ul, &s), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect(text, reps * ul, NULL, &s, NULL),
+                     KPISCAN_OK);
     ck_assert_uint_gt(s.n, 0);
     ck_assert_uint_le(s.n, 10000);
     for (size_t i = 1; i < s.n; i++)

@@ -45,8 +45,9 @@ START_TEST(test_title_line_with_range)
     kps_ym as_of = {2024, 6};
     kps_sections sec = {0};
     kps_timeline tl = {0};
-    ck_assert_int_eq(kps_timeline_extract(t, strlen(t), &sec, as_of, &tl),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_timeline_extract(t, strlen(t), &sec, as_of, NULL, &tl, NULL),
+        KPISCAN_OK);
     ck_assert_uint_ge(tl.n, 1);
     kps_title_line line = {0};
     size_t s = (size_t)(strstr(t, "senior") - t);

@@ -13,9 +13,11 @@ static const kps_ym AS_OF = {2020, 6};
 static void extract(const char *text, kps_ym as_of, kps_timeline *tl)
 {
     kps_sections s;
-    ck_assert_int_eq(kps_sections_detect(text, strlen(text), &s), KPISCAN_OK);
-    ck_assert_int_eq(kps_timeline_extract(text, strlen(text), &s, as_of, tl),
+    ck_assert_int_eq(kps_sections_detect(text, strlen(text), NULL, &s, NULL),
                      KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_timeline_extract(text, strlen(text), &s, as_of, NULL, tl, NULL),
+        KPISCAN_OK);
     kps_sections_free(&s);
 }
 
@@ -366,8 +368,9 @@ START_TEST(test_no_sections_given)
 {
     kps_timeline tl;
     const char *text = "Education\n2010 - 2014\n";
-    ck_assert_int_eq(kps_timeline_extract(text, strlen(text), NULL, AS_OF, &tl),
-                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kps_timeline_extract(text, strlen(text), NULL, AS_OF, NULL, &tl, NULL),
+        KPISCAN_OK);
     ck_assert_uint_eq(tl.n, 1);
     ck_assert_int_eq(tl.spans[0].section, KPS_SECTION_NONE);
     ck_assert_int_eq(tl.spans[0].counted, 1);
@@ -480,13 +483,22 @@ END_TEST
 START_TEST(test_arguments)
 {
     kps_timeline tl;
-    ck_assert_int_eq(
-        kps_timeline_extract("2010-2012", 9, NULL, (kps_ym){2020, 13}, &tl),
-        KPISCAN_ERR_ARGUMENT);
-    ck_assert_int_eq(
-        kps_timeline_extract("2010-2012", 9, NULL, (kps_ym){2020, 0}, &tl),
-        KPISCAN_ERR_ARGUMENT);
-    ck_assert_int_eq(kps_timeline_extract("", 0, NULL, AS_OF, &tl), KPISCAN_OK);
+    ck_assert_int_eq(kps_timeline_extract("2010-2012", 9, NULL,
+                                          (kps_ym){2020, 13}, NULL, &tl, NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    /* The error is filled where it is found, with the document's name
+     * (docs/internals.md, "Errors"). */
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(kps_timeline_extract("2010-2012", 9, NULL,
+                                          (kps_ym){2020, 0}, "cv.txt", &tl,
+                                          err),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_error_status(err), KPISCAN_ERR_ARGUMENT);
+    ck_assert_str_eq(kpiscan_error_message(err),
+                     "cv.txt: as-of date 2020-00 is impossible");
+    kpiscan_error_free(err);
+    ck_assert_int_eq(kps_timeline_extract("", 0, NULL, AS_OF, NULL, &tl, NULL),
+                     KPISCAN_OK);
     ck_assert_uint_eq(tl.n, 0);
     ck_assert_ptr_null(tl.spans);
     ck_assert_years(tl.range_years, -1.0);
@@ -498,12 +510,12 @@ START_TEST(test_arguments)
      * bytes after len are never read */
     char buf[16];
     memcpy(buf, "2010-2012", 9);
-    ck_assert_int_eq(kps_timeline_extract(buf, 7, NULL, AS_OF, &tl),
+    ck_assert_int_eq(kps_timeline_extract(buf, 7, NULL, AS_OF, NULL, &tl, NULL),
                      KPISCAN_OK);
     ck_assert_uint_eq(tl.n, 0);
     kps_timeline_free(&tl);
     /* a range that ends exactly at len */
-    ck_assert_int_eq(kps_timeline_extract(buf, 9, NULL, AS_OF, &tl),
+    ck_assert_int_eq(kps_timeline_extract(buf, 9, NULL, AS_OF, NULL, &tl, NULL),
                      KPISCAN_OK);
     ck_assert_uint_eq(tl.n, 1);
     kps_timeline_free(&tl);
@@ -569,8 +581,9 @@ START_TEST(test_hostile_input)
     char *t = repeat(HOSTILE[_i], n);
     kps_sections s;
     kps_timeline tl;
-    ck_assert_int_eq(kps_sections_detect(t, n, &s), KPISCAN_OK);
-    ck_assert_int_eq(kps_timeline_extract(t, n, &s, AS_OF, &tl), KPISCAN_OK);
+    ck_assert_int_eq(kps_sections_detect(t, n, NULL, &s, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kps_timeline_extract(t, n, &s, AS_OF, NULL, &tl, NULL),
+                     KPISCAN_OK);
     ck_assert_uint_le(tl.n, 10000);
     for (size_t i = 0; i < tl.n; i++)
         ck_assert_uint_le(tl.spans[i].offset + tl.spans[i].length, n);
