@@ -41,11 +41,14 @@ typedef struct kps_input {
     kps_pdf_config pdf;     /* the helper's path and resource limits */
 } kps_input;
 
-/* Per-worker state an extractor keeps from one document to the next.  The
- * PDF helper process will live here (today it is per thread, in pdf.c);
- * zero-initialised, freed with kps_extract_ctx_free(). */
+/* State an extractor keeps for the scan that made the context (the
+ * driver makes one per scan: zero-initialised, freed with
+ * kps_extract_ctx_free()).  No extractor needs any yet.  State that must
+ * outlive a scan does not fit here: the PDF helper process lives per
+ * thread in input/pdf.c (docs/pdf.md, "Where helper state lives"), since
+ * the one-shot kpiscan_scan_buffer() has no handle to keep it in. */
 typedef struct kps_extract_ctx {
-    void *pdf; /* reserved for the PDF helper's state; NULL today */
+    void *pdf; /* unused: see above */
 } kps_extract_ctx;
 
 typedef struct kps_extractor {
