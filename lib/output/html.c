@@ -384,14 +384,10 @@ static char *render_row(size_t id, const kpiscan_record *rec)
         bad |= put(&b, "</td><td>");
         size_t n = kpiscan_result_flag_count(r);
         for (size_t i = 0; i < n; i++) {
-            const char *fid = kpiscan_result_flag_id(r, i);
-            size_t k = 0;
-            while (k < i && strcmp(kpiscan_result_flag_id(r, k), fid) != 0)
-                k++;
-            if (k < i)
+            if (kps_flag_repeats(r, i))
                 continue;
             bad |= put(&b, "<code>");
-            bad |= esc(&b, fid);
+            bad |= esc(&b, kpiscan_result_flag_id(r, i));
             bad |= put(&b, "</code> ");
         }
         bad |= put(&b, "</td></tr>\n");
@@ -508,12 +504,8 @@ static char *render_data(size_t id, const kpiscan_record *rec)
         kps_jw_array(w, "red_flags");
         size_t n = kpiscan_result_flag_count(r);
         for (size_t i = 0; i < n; i++) {
-            const char *fid = kpiscan_result_flag_id(r, i);
-            size_t k = 0;
-            while (k < i && strcmp(kpiscan_result_flag_id(r, k), fid) != 0)
-                k++;
-            if (k == i)
-                kps_jw_string(w, NULL, fid);
+            if (!kps_flag_repeats(r, i))
+                kps_jw_string(w, NULL, kpiscan_result_flag_id(r, i));
         }
         kps_jw_array_end(w);
     } else {

@@ -157,6 +157,15 @@ const char *kpiscan_result_flag_id(const kpiscan_result *res, size_t i)
     return ev ? ev->rule_id : NULL;
 }
 
+int kps_flag_repeats(const kpiscan_result *res, size_t i)
+{
+    const char *id = kpiscan_result_flag_id(res, i);
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(kpiscan_result_flag_id(res, k), id) == 0)
+            return 1;
+    return 0;
+}
+
 const char *kpiscan_result_flag_message(const kpiscan_result *res, size_t i)
 {
     if (res && i < res->nflags)
