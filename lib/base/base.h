@@ -19,6 +19,15 @@
 #define KPS_PRINTF(f, a)
 #endif
 
+/* The public accessors that read one field of an object the caller may
+ * pass as NULL: defines `rtype type_field(const type *o)`, which answers
+ * none for NULL (output/result.c, batch.c). */
+#define KPS_GETTER(type, field, rtype, none)                                   \
+    rtype type##_##field(const type *o)                                        \
+    {                                                                          \
+        return o ? o->field : (none);                                          \
+    }
+
 /* Errors (error.c) */
 
 struct kpiscan_error {

@@ -55,25 +55,13 @@ void kpiscan_free(void *p)
     free(p);
 }
 
-const char *kpiscan_result_name(const kpiscan_result *res)
-{
-    return res ? res->name : NULL;
-}
+KPS_GETTER(kpiscan_result, name, const char *, NULL)
 
-const char *kpiscan_result_format(const kpiscan_result *res)
-{
-    return res ? res->format : NULL;
-}
+KPS_GETTER(kpiscan_result, format, const char *, NULL)
 
-int kpiscan_result_level(const kpiscan_result *res)
-{
-    return res ? res->level : KPISCAN_LEVEL_NONE;
-}
+KPS_GETTER(kpiscan_result, level, int, KPISCAN_LEVEL_NONE)
 
-double kpiscan_result_confidence(const kpiscan_result *res)
-{
-    return res ? res->confidence : 0.0;
-}
+KPS_GETTER(kpiscan_result, confidence, double, 0.0)
 
 double kpiscan_result_score(const kpiscan_result *res, int level)
 {
@@ -82,35 +70,17 @@ double kpiscan_result_score(const kpiscan_result *res, int level)
     return res->scores[level];
 }
 
-double kpiscan_result_years(const kpiscan_result *res)
-{
-    return res ? res->years : -1.0;
-}
+KPS_GETTER(kpiscan_result, years, double, -1.0)
 
-double kpiscan_result_dated_years(const kpiscan_result *res)
-{
-    return res ? res->dated_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, dated_years, double, -1.0)
 
-double kpiscan_result_stated_years(const kpiscan_result *res)
-{
-    return res ? res->stated_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, stated_years, double, -1.0)
 
-double kpiscan_result_kpi_years(const kpiscan_result *res)
-{
-    return res ? res->kpi_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, kpi_years, double, -1.0)
 
-long kpiscan_result_as_of(const kpiscan_result *res)
-{
-    return res ? res->as_of : 0;
-}
+KPS_GETTER(kpiscan_result, as_of, long, 0)
 
-const char *kpiscan_result_reason(const kpiscan_result *res)
-{
-    return res ? res->reason : NULL;
-}
+KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
 const char *kpiscan_result_text(const kpiscan_result *res, size_t *len)
 {
@@ -206,75 +176,36 @@ const char *kpiscan_result_question_answer(const kpiscan_result *res, size_t i)
     return res && i < res->nquestions ? res->questions[i].answer : NULL;
 }
 
-const char *kpiscan_evidence_rule_id(const kpiscan_evidence *ev)
-{
-    return ev ? ev->rule_id : NULL;
-}
+KPS_GETTER(kpiscan_evidence, rule_id, const char *, NULL)
 
-int kpiscan_evidence_category(const kpiscan_evidence *ev)
-{
-    return ev ? ev->category : -1;
-}
+KPS_GETTER(kpiscan_evidence, category, int, -1)
 
-int kpiscan_evidence_level(const kpiscan_evidence *ev)
-{
-    return ev ? ev->level : -1;
-}
+KPS_GETTER(kpiscan_evidence, level, int, -1)
 
-double kpiscan_evidence_weight(const kpiscan_evidence *ev)
-{
-    return ev ? ev->weight : 0.0;
-}
+KPS_GETTER(kpiscan_evidence, weight, double, 0.0)
 
-double kpiscan_evidence_contribution(const kpiscan_evidence *ev)
-{
-    return ev ? ev->contribution : 0.0;
-}
+KPS_GETTER(kpiscan_evidence, contribution, double, 0.0)
 
-const char *kpiscan_evidence_text(const kpiscan_evidence *ev)
-{
-    return ev ? ev->text : NULL;
-}
+KPS_GETTER(kpiscan_evidence, text, const char *, NULL)
 
-size_t kpiscan_evidence_offset(const kpiscan_evidence *ev)
-{
-    return ev ? ev->offset : 0;
-}
+KPS_GETTER(kpiscan_evidence, offset, size_t, 0)
 
-size_t kpiscan_evidence_length(const kpiscan_evidence *ev)
-{
-    return ev ? ev->length : 0;
-}
+KPS_GETTER(kpiscan_evidence, length, size_t, 0)
 
-size_t kpiscan_evidence_line(const kpiscan_evidence *ev)
-{
-    return ev ? ev->line : 0;
-}
+KPS_GETTER(kpiscan_evidence, line, size_t, 0)
 
-size_t kpiscan_evidence_column(const kpiscan_evidence *ev)
-{
-    return ev ? ev->column : 0;
-}
+KPS_GETTER(kpiscan_evidence, column, size_t, 0)
 
 const char *kpiscan_evidence_section(const kpiscan_evidence *ev)
 {
     return ev ? kps_section_name(ev->section) : NULL;
 }
 
-int kpiscan_evidence_hidden(const kpiscan_evidence *ev)
-{
-    return ev ? ev->hidden : 0;
-}
+KPS_GETTER(kpiscan_evidence, hidden, int, 0)
 
-const char *kpiscan_evidence_part(const kpiscan_evidence *ev)
-{
-    return ev ? ev->part : NULL;
-}
+KPS_GETTER(kpiscan_evidence, part, const char *, NULL)
 
-size_t kpiscan_evidence_paragraph(const kpiscan_evidence *ev)
-{
-    return ev ? ev->paragraph : 0;
-}
+KPS_GETTER(kpiscan_evidence, paragraph, size_t, 0)
 
 size_t kpiscan_result_span_count(const kpiscan_result *res)
 {
@@ -291,40 +222,19 @@ int kpiscan_span_is_statement(const kpiscan_span *sp)
     return sp ? sp->statement : 0;
 }
 
-long kpiscan_span_start(const kpiscan_span *sp)
-{
-    return sp ? sp->start : 0;
-}
+KPS_GETTER(kpiscan_span, start, long, 0)
 
-long kpiscan_span_end(const kpiscan_span *sp)
-{
-    return sp ? sp->end : 0;
-}
+KPS_GETTER(kpiscan_span, end, long, 0)
 
-double kpiscan_span_years(const kpiscan_span *sp)
-{
-    return sp ? sp->years : 0.0;
-}
+KPS_GETTER(kpiscan_span, years, double, 0.0)
 
-int kpiscan_span_counted(const kpiscan_span *sp)
-{
-    return sp ? sp->counted : 0;
-}
+KPS_GETTER(kpiscan_span, counted, int, 0)
 
-const char *kpiscan_span_text(const kpiscan_span *sp)
-{
-    return sp ? sp->text : NULL;
-}
+KPS_GETTER(kpiscan_span, text, const char *, NULL)
 
-size_t kpiscan_span_line(const kpiscan_span *sp)
-{
-    return sp ? sp->line : 0;
-}
+KPS_GETTER(kpiscan_span, line, size_t, 0)
 
-size_t kpiscan_span_column(const kpiscan_span *sp)
-{
-    return sp ? sp->column : 0;
-}
+KPS_GETTER(kpiscan_span, column, size_t, 0)
 
 int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 {
