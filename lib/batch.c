@@ -884,13 +884,8 @@ char *kpiscan_batch_summary_json(const kpiscan_batch *b,
         kps_jw_object_end(w);
     }
     kps_jw_object_end(w);
-    if (pack) {
-        kps_jw_object(w, "pack");
-        kps_jw_string(w, "name", pack->name);
-        kps_jw_string(w, "version", pack->version);
-        kps_jw_string(w, "hash", pack->hash);
-        kps_jw_object_end(w);
-    }
+    if (pack)
+        kps_jw_pack(w, pack->name, pack->version, pack->hash);
     kps_jw_object_end(w);
     return kps_jw_finish(w);
 }

@@ -415,11 +415,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
         kps_jw_string(w, "sha256", res->input_sha256);
     kps_jw_string(w, "status", "ok");
     kps_jw_string(w, "format", res->format);
-    kps_jw_object(w, "pack");
-    kps_jw_string(w, "name", res->pack_name);
-    kps_jw_string(w, "version", res->pack_version);
-    kps_jw_string(w, "hash", res->pack_hash);
-    kps_jw_object_end(w);
+    kps_jw_pack(w, res->pack_name, res->pack_version, res->pack_hash);
     kps_jw_string(w, "as_of", as_of);
     kps_jw_string(w, "as_of_source", res->as_of_source);
     kps_jw_string(w, "level", kpiscan_level_name(res->level));
@@ -514,13 +510,8 @@ char *kps_failure_json(const char *name, const kpiscan_error *err,
     if (sha256 && sha256[0])
         kps_jw_string(w, "sha256", sha256);
     kps_jw_string(w, "status", status_word);
-    if (pack) {
-        kps_jw_object(w, "pack");
-        kps_jw_string(w, "name", pack->name);
-        kps_jw_string(w, "version", pack->version);
-        kps_jw_string(w, "hash", pack->hash);
-        kps_jw_object_end(w);
-    }
+    if (pack)
+        kps_jw_pack(w, pack->name, pack->version, pack->hash);
     kps_jw_null(w, "level");
     kps_jw_null(w, "years");
     int status = err ? err->status : KPISCAN_ERR_INTERNAL;
