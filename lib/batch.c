@@ -884,13 +884,8 @@ char *kpiscan_batch_summary_json(const kpiscan_batch *b,
         kps_jw_object_end(w);
     }
     kps_jw_object_end(w);
-    if (pack) {
-        kps_jw_object(w, "pack");
-        kps_jw_string(w, "name", pack->name);
-        kps_jw_string(w, "version", pack->version);
-        kps_jw_string(w, "hash", pack->hash);
-        kps_jw_object_end(w);
-    }
+    if (pack)
+        kps_jw_pack(w, pack->name, pack->version, pack->hash);
     kps_jw_object_end(w);
     return kps_jw_finish(w);
 }
@@ -899,50 +894,29 @@ char *kpiscan_batch_summary_json(const kpiscan_batch *b,
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
 
-size_t kpiscan_record_index(const kpiscan_record *rec)
-{
-    return rec ? rec->index : 0;
-}
+KPS_GETTER(kpiscan_record, index, size_t, 0)
 
-const char *kpiscan_record_name(const kpiscan_record *rec)
-{
-    return rec ? rec->name : NULL;
-}
+KPS_GETTER(kpiscan_record, name, const char *, NULL)
 
-int kpiscan_record_status(const kpiscan_record *rec)
-{
-    return rec ? rec->status : KPISCAN_ERR_ARGUMENT;
-}
+KPS_GETTER(kpiscan_record, status, int, KPISCAN_ERR_ARGUMENT)
 
-int kpiscan_record_skipped(const kpiscan_record *rec)
-{
-    return rec ? rec->skipped : 0;
-}
+KPS_GETTER(kpiscan_record, skipped, int, 0)
 
-size_t kpiscan_record_bytes(const kpiscan_record *rec)
-{
-    return rec ? rec->bytes : 0;
-}
+KPS_GETTER(kpiscan_record, bytes, size_t, 0)
 
 const char *kpiscan_record_sha256(const kpiscan_record *rec)
 {
     return rec && rec->sha256[0] ? rec->sha256 : NULL;
 }
 
-const kpiscan_result *kpiscan_record_result(const kpiscan_record *rec)
-{
-    return rec ? rec->result : NULL;
-}
+KPS_GETTER(kpiscan_record, result, const kpiscan_result *, NULL)
 
 const kpiscan_error *kpiscan_record_error(const kpiscan_record *rec)
 {
     return rec ? &rec->error : NULL;
 }
 
-const char *kpiscan_record_json(const kpiscan_record *rec)
-{
-    return rec ? rec->json : NULL;
-}
+KPS_GETTER(kpiscan_record, json, const char *, NULL)
 
 char *kpiscan_record_to_json(const kpiscan_record *rec,
                              const kpiscan_options *opts, unsigned flags)

@@ -19,6 +19,15 @@
 #define KPS_PRINTF(f, a)
 #endif
 
+/* The public accessors that read one field of an object the caller may
+ * pass as NULL: defines `rtype type_field(const type *o)`, which answers
+ * none for NULL (output/result.c, batch.c). */
+#define KPS_GETTER(type, field, rtype, none)                                   \
+    rtype type##_##field(const type *o)                                        \
+    {                                                                          \
+        return o ? o->field : (none);                                          \
+    }
+
 /* Errors (error.c) */
 
 struct kpiscan_error {
@@ -63,6 +72,10 @@ int kps_buf_append(kps_buf *b, const void *p, size_t n);
 int kps_buf_putc(kps_buf *b, char c);
 /* Append code point cp (must be a valid scalar value) as UTF-8. */
 int kps_buf_put_utf8(kps_buf *b, uint32_t cp);
+/* Append the printf-formatted text, whole (0, or -1 when out of memory or
+ * on a format error, which leaves b as it was). */
+int kps_buf_printf(kps_buf *b, const char *fmt, ...) KPS_PRINTF(2, 3);
+int kps_buf_vprintf(kps_buf *b, const char *fmt, va_list ap);
 void kps_buf_free(kps_buf *b);
 
 /* Limits (options.c) */

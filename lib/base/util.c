@@ -1,5 +1,7 @@
 /* util.c - growable buffers, UTF-8 helpers, string copies. */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,30 @@ int kps_buf_append(kps_buf *b, const void *p, size_t n)
     b->len += n;
     b->data[b->len] = '\0';
     return 0;
+}
+
+int kps_buf_vprintf(kps_buf *b, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n < 0 || kps_buf_reserve(b, (size_t)n) != 0) {
+        va_end(again);
+        return -1;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+    va_end(again);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int kps_buf_printf(kps_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = kps_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int kps_buf_putc(kps_buf *b, char c)

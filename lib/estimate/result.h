@@ -108,4 +108,9 @@ struct kpiscan_result {
     int gaps; /* report gaps (kpiscan_options_set_gaps) */
 };
 
+/* 1 when red flag i (kpiscan_result_flag_id) has the id of an earlier
+ * flag (a red-flag phrase matched more than once), else 0: the writers
+ * list each id once, at its first place. */
+int kps_flag_repeats(const kpiscan_result *res, size_t i);
+
 #endif /* KPISCAN_ESTIMATE_RESULT_H */

@@ -13,35 +13,24 @@
 /* Namespaces                                                          */
 /* ------------------------------------------------------------------ */
 
-ns_id kps_docx_ns_lookup(const char *uri)
-{
-    static const struct {
-        const char *uri;
-        ns_id id;
-    } known[] = {
-        {W_NS, NS_W},
-        {W_NS_STRICT, NS_W},
-        {MC_NS, NS_MC},
-        {WPS_NS, NS_WPS},
-        {WP_NS, NS_WP},
-        {WP_NS_STRICT, NS_WP},
-        {A_NS, NS_A},
-        {A_NS_STRICT, NS_A},
-        {PIC_NS, NS_PIC},
-        {PIC_NS_STRICT, NS_PIC},
-        {V_NS, NS_V},
-        {M_NS, NS_M},
-        {M_NS_STRICT, NS_M},
-        {REL_NS, NS_REL},
-        {DCTERMS_NS, NS_DCTERMS},
-    };
-    if (!uri)
-        return NS_OTHER;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(uri, known[i].uri) == 0)
-            return known[i].id;
-    return NS_OTHER;
-}
+const kps_ns_name kps_docx_ns[] = {
+    {W_NS, NS_W},
+    {W_NS_STRICT, NS_W},
+    {MC_NS, NS_MC},
+    {WPS_NS, NS_WPS},
+    {WP_NS, NS_WP},
+    {WP_NS_STRICT, NS_WP},
+    {A_NS, NS_A},
+    {A_NS_STRICT, NS_A},
+    {PIC_NS, NS_PIC},
+    {PIC_NS_STRICT, NS_PIC},
+    {V_NS, NS_V},
+    {M_NS, NS_M},
+    {M_NS_STRICT, NS_M},
+    {REL_NS, NS_REL},
+    {DCTERMS_NS, NS_DCTERMS},
+};
+const size_t kps_docx_nns = sizeof kps_docx_ns / sizeof kps_docx_ns[0];
 
 /* ------------------------------------------------------------------ */
 /* Property values                                                     */
@@ -59,21 +48,6 @@ void kps_docx_rprops_over(rprops *base, const rprops *over)
         base->shaded = over->shaded;
 }
 
-/* "RRGGBB" with every channel >= 0xF0: 1; another colour: 0; -1 when v is
- * not a hex colour ("auto"). */
-int kps_docx_hex_near_white(const char *v, size_t n)
-{
-    if (n != 6)
-        return -1;
-    for (size_t i = 0; i < 6; i++)
-        if (hexval(v[i]) < 0)
-            return -1;
-    for (size_t i = 0; i < 6; i += 2)
-        if (hexval(v[i]) * 16 + hexval(v[i + 1]) < 0xF0)
-            return 0;
-    return 1;
-}
-
 /* A font size in half-points: a plain number, or (ISO Strict) a measure
  * with a unit.  Returns -1 when unreadable. */
 static double half_points(const char *v, size_t n)
@@ -88,13 +62,13 @@ int kps_docx_shd_is_colored(const kps_xml_attrs *a)
     size_t n;
     const char *fill = w_attr(a, "fill", &n);
     if (fill && !kps_xml_value_eq(fill, n, "auto") &&
-        kps_docx_hex_near_white(fill, n) == 0)
+        kps_xml_hex_near_white(fill, n) == 0)
         return 1;
     const char *val = w_attr(a, "val", &n);
     if (val && kps_xml_value_eq(val, n, "solid")) {
         /* a solid pattern shows its pattern colour; "auto" is black here */
         const char *color = w_attr(a, "color", &n);
-        if (!color || kps_docx_hex_near_white(color, n) != 1)
+        if (!color || kps_xml_hex_near_white(color, n) != 1)
             return 1;
     }
     return 0;
@@ -118,7 +92,7 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
     case 'c':
         if (strcmp(local, "color") == 0) {
             v = w_attr(a, "val", &n);
-            p->white = (signed char)(v && kps_docx_hex_near_white(v, n) == 1);
+            p->white = (signed char)(v && kps_xml_hex_near_white(v, n) == 1);
             return 1;
         }
         break;
@@ -180,7 +154,7 @@ int kps_docx_raw_has_white(const char *s, size_t n)
     while ((p = find_bytes(p, (size_t)(end - p), "color", 5)) != NULL) {
         size_t len;
         const char *v = raw_tag_val(s, n, (size_t)(p - s) + 5, &len);
-        if (v && kps_docx_hex_near_white(v, len) == 1)
+        if (v && kps_xml_hex_near_white(v, len) == 1)
             return 1;
         p += 5;
     }
@@ -233,7 +207,7 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             found |= RAW_HIDING;
         } else if (llen == 5 && memcmp(local, "color", 5) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
-            if (v && kps_docx_hex_near_white(v, vlen) == 1)
+            if (v && kps_xml_hex_near_white(v, vlen) == 1)
                 found |= RAW_HIDING;
         } else if (llen == 2 && memcmp(local, "sz", 2) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
@@ -256,34 +230,14 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
 
 void kps_docx_styles_free(style_table *t)
 {
-    for (size_t i = 0; i < t->n; i++) {
-        free(t->v[i].id);
-        free(t->v[i].based_on);
-    }
-    free(t->v);
+    kps_styles_free(t->v, t->n, sizeof *t->v);
     memset(t, 0, sizeof *t);
-}
-
-static int style_cmp(const void *a, const void *b)
-{
-    const style *x = a, *y = b;
-    if (x->type != y->type)
-        return x->type - y->type;
-    return strcmp(x->id, y->id);
 }
 
 const style *kps_docx_style_find(const style_table *t, char type,
                                  const char *id, size_t n)
 {
-    if (!id || !t->n)
-        return NULL;
-    char key[256];
-    if (n >= sizeof key)
-        return NULL;
-    memcpy(key, id, n);
-    key[n] = '\0';
-    style probe = {.id = key, .type = type};
-    return bsearch(&probe, t->v, t->n, sizeof *t->v, style_cmp);
+    return kps_style_find(t->v, t->n, sizeof *t->v, type, id, n);
 }
 
 /* Resolve the basedOn chain of s (cycles and runaway chains end it). */
@@ -299,9 +253,9 @@ static void style_resolve(style_table *t, style *s, unsigned depth)
         return;
     }
     s->state = 1;
-    if (s->based_on) {
-        style *base = (style *)kps_docx_style_find(t, s->type, s->based_on,
-                                                   strlen(s->based_on));
+    if (s->key.parent) {
+        style *base = (style *)kps_docx_style_find(
+            t, s->key.kind, s->key.parent, strlen(s->key.parent));
         if (base && base != s) {
             style_resolve(t, base, depth + 1);
             s->eff = base->eff;
@@ -361,18 +315,18 @@ static int styles_start(void *user, kps_xml *x, const char *local,
         memset(s, 0, sizeof *s);
         s->own = RPROPS_UNSET;
         s->para_shaded_own = -1;
-        s->id = kps_strndup(id, n);
-        if (!s->id)
+        s->key.name = kps_strndup(id, n);
+        if (!s->key.name)
             return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,
                             "out of memory");
         t->n++;
         const char *type = w_attr(a, "type", &n);
         /* w:type defaults to paragraph */
-        s->type = 'p';
+        s->key.kind = 'p';
         if (type && kps_xml_value_eq(type, n, "character"))
-            s->type = 'c';
+            s->key.kind = 'c';
         else if (type && !kps_xml_value_eq(type, n, "paragraph"))
-            s->type = 'o';
+            s->key.kind = 'o';
         const char *def = w_attr(a, "default", &n);
         s->is_default = def && onoff(def, n);
         sp->cur = s;
@@ -385,8 +339,8 @@ static int styles_start(void *user, kps_xml *x, const char *local,
         if (strcmp(local, "basedOn") == 0) {
             size_t n;
             const char *v = w_attr(a, "val", &n);
-            if (v && !sp->cur->based_on &&
-                !(sp->cur->based_on = kps_strndup(v, n)))
+            if (v && !sp->cur->key.parent &&
+                !(sp->cur->key.parent = kps_strndup(v, n)))
                 return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,
                                 "out of memory");
         } else if (strcmp(local, "rPr") == 0) {
@@ -447,13 +401,13 @@ int kps_docx_styles_load(const char *xml, size_t len, const char *name,
     if (rc != KPISCAN_OK)
         return rc;
     if (t->n)
-        qsort(t->v, t->n, sizeof *t->v, style_cmp);
+        qsort(t->v, t->n, sizeof *t->v, kps_style_cmp);
     /* keep the first of duplicated ids, as Word does */
     for (size_t i = 0; i < t->n; i++) {
         style_resolve(t, &t->v[i], 0);
-        if (t->v[i].is_default && t->v[i].type == 'p' && !t->default_para)
+        if (t->v[i].is_default && t->v[i].key.kind == 'p' && !t->default_para)
             t->default_para = &t->v[i];
-        if (t->v[i].is_default && t->v[i].type == 'c' && !t->default_char)
+        if (t->v[i].is_default && t->v[i].key.kind == 'c' && !t->default_char)
             t->default_char = &t->v[i];
     }
     return KPISCAN_OK;
@@ -534,9 +488,10 @@ static char *resolve_target(const char *base, size_t base_len, const char *t,
         } else {
             for (size_t k = i; k < j; k++) {
                 char c = t[k];
-                if (c == '%' && k + 2 < j && hexval(t[k + 1]) >= 0 &&
-                    hexval(t[k + 2]) >= 0) {
-                    c = (char)(hexval(t[k + 1]) * 16 + hexval(t[k + 2]));
+                if (c == '%' && k + 2 < j && kps_hexval(t[k + 1]) >= 0 &&
+                    kps_hexval(t[k + 2]) >= 0) {
+                    c = (char)(kps_hexval(t[k + 1]) * 16 +
+                               kps_hexval(t[k + 2]));
                     k += 2;
                 }
                 if (c == '\0') {

@@ -90,7 +90,7 @@ typedef struct walk {
     kps_textbuild *tb;
     const style_table *styles;
     int *background_art; /* coloured page or art behind text seen */
-    ns_cache nsc;
+    kps_ns_cache nsc;
     int root_seen;
     unsigned skip_depth;
     prop_mode mode;
@@ -206,7 +206,7 @@ static fill_kind drawing_color_fill(const char *local, const kps_xml_attrs *a)
     size_t n;
     const char *v = plain_attr(a, "val", &n);
     if (strcmp(local, "srgbClr") == 0)
-        return v && kps_docx_hex_near_white(v, n) == 1 ? FILL_LIGHT : FILL_DARK;
+        return v && kps_xml_hex_near_white(v, n) == 1 ? FILL_LIGHT : FILL_DARK;
     if (strcmp(local, "schemeClr") == 0)
         return v && (kps_xml_value_eq(v, n, "bg1") ||
                      kps_xml_value_eq(v, n, "lt1"))
@@ -216,8 +216,8 @@ static fill_kind drawing_color_fill(const char *local, const kps_xml_attrs *a)
         size_t ln;
         const char *last = plain_attr(a, "lastClr", &ln);
         if (last)
-            return kps_docx_hex_near_white(last, ln) == 1 ? FILL_LIGHT
-                                                          : FILL_DARK;
+            return kps_xml_hex_near_white(last, ln) == 1 ? FILL_LIGHT
+                                                         : FILL_DARK;
         return v && kps_xml_value_eq(v, n, "window") ? FILL_LIGHT : FILL_DARK;
     }
     if (strcmp(local, "prstClr") == 0)
@@ -246,10 +246,10 @@ static fill_kind vml_color_fill(const char *v, size_t n)
     if (kps_xml_value_eq(v, k, "white") || kps_xml_value_eq(v, k, "window"))
         return FILL_LIGHT;
     if (k == 7 && v[0] == '#')
-        return kps_docx_hex_near_white(v + 1, 6) == 1 ? FILL_LIGHT : FILL_DARK;
+        return kps_xml_hex_near_white(v + 1, 6) == 1 ? FILL_LIGHT : FILL_DARK;
     if (k == 4 && v[0] == '#') {
         char six[6] = {v[1], v[1], v[2], v[2], v[3], v[3]};
-        return kps_docx_hex_near_white(six, 6) == 1 ? FILL_LIGHT : FILL_DARK;
+        return kps_xml_hex_near_white(six, 6) == 1 ? FILL_LIGHT : FILL_DARK;
     }
     return FILL_DARK;
 }
@@ -371,7 +371,7 @@ static uint32_t sym_codepoint(const kps_xml_attrs *a)
         return 0;
     uint32_t cp = 0;
     for (size_t i = 0; i < cn; i++) {
-        int h = hexval(ch[i]);
+        int h = kps_hexval(ch[i]);
         if (h < 0)
             return 0;
         cp = cp * 16 + (uint32_t)h;
@@ -492,7 +492,7 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "background") == 0) {
             size_t n;
             const char *c = w_attr(a, "color", &n);
-            if (c && kps_docx_hex_near_white(c, n) == 0)
+            if (c && kps_xml_hex_near_white(c, n) == 0)
                 *w->background_art = 1;
             w->skip_depth = d;
             return KPISCAN_OK;

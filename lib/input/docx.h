@@ -48,14 +48,6 @@ typedef enum ns_id {
     NS_DCTERMS
 } ns_id;
 
-/* libxml2 hands out namespace URIs from its dictionary, so one namespace
- * arrives as one pointer for a whole part: remember the last few. */
-typedef struct ns_cache {
-    const char *uri[4];
-    ns_id id[4];
-    unsigned next;
-} ns_cache;
-
 /* A run property seen in styles or direct formatting: -1 = not set. */
 typedef struct rprops {
     signed char vanish; /* w:vanish */
@@ -68,9 +60,7 @@ typedef struct rprops {
 typedef enum font_kind { FONT_TEXT = 0, FONT_SYMBOL, FONT_WINGDINGS } font_kind;
 
 typedef struct style {
-    char *id;
-    char *based_on;
-    char type; /* 'p' paragraph, 'c' character, 'o' other */
+    kps_style_key key; /* w:styleId, w:basedOn, type ('p', 'c', 'o') */
     int is_default;
     rprops own, eff;
     signed char para_shaded_own, para_shaded_eff;
@@ -89,7 +79,7 @@ typedef struct styles_parse {
     style_table *t;
     kpiscan_error *err;
     const char *name;
-    ns_cache nsc;
+    kps_ns_cache nsc;
     unsigned skip_depth;    /* inside a subtree we ignore */
     unsigned style_depth;   /* inside w:style (its depth) */
     unsigned rpr_depth;     /* inside a w:rPr we read */
@@ -122,7 +112,7 @@ typedef struct rel_list {
     size_t base_len;
     kpiscan_error *err;
     const char *name;
-    ns_cache nsc;
+    kps_ns_cache nsc;
 } rel_list;
 
 /* What kps_docx_raw_style_scan() found (bits). */
@@ -134,10 +124,6 @@ static const rprops RPROPS_UNSET = {-1, -1, -1, -1};
  * property we track. */
 int kps_docx_apply_rpr_child(rprops *p, const char *local,
                              const kps_xml_attrs *a);
-
-/* "RRGGBB" with every channel >= 0xF0: 1; another colour: 0; -1 when v is
- * not a hex colour ("auto"). */
-int kps_docx_hex_near_white(const char *v, size_t n);
 
 /* Could some colour in this XML be near white?  Conservative: it looks at
  * every "color" tag's val. */
@@ -174,20 +160,13 @@ int kps_docx_styles_load(const char *xml, size_t len, const char *name,
                          const char *part, const kps_limits *lim,
                          style_table *t, kpiscan_error *err);
 
-ns_id kps_docx_ns_lookup(const char *uri);
+/* The namespaces a DOCX part uses (docx-styles.c). */
+extern const kps_ns_name kps_docx_ns[];
+extern const size_t kps_docx_nns;
 
-static inline ns_id ns_of(ns_cache *c, const char *uri)
+static inline ns_id ns_of(kps_ns_cache *c, const char *uri)
 {
-    if (!uri)
-        return NS_OTHER;
-    for (unsigned i = 0; i < 4; i++)
-        if (c->uri[i] == uri)
-            return c->id[i];
-    ns_id id = kps_docx_ns_lookup(uri);
-    c->uri[c->next] = uri;
-    c->id[c->next] = id;
-    c->next = (c->next + 1) % 4;
-    return id;
+    return (ns_id)kps_ns_of(c, uri, kps_docx_ns, kps_docx_nns);
 }
 
 /* w:val and friends: WordprocessingML attributes are namespaced (either
@@ -206,17 +185,6 @@ static inline const char *plain_attr(const kps_xml_attrs *a, const char *local,
                                      size_t *len)
 {
     return kps_xml_attr(a, local, NULL, NULL, len);
-}
-
-static inline int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* On/off values (ST_OnOff): absent means on. */

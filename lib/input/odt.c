@@ -53,36 +53,14 @@ typedef enum ns_id {
     NS_DC
 } ns_id;
 
-/* libxml2 hands out namespace URIs from its dictionary: one pointer per
- * namespace for a whole part, so a tiny cache answers most lookups. */
-typedef struct ns_cache {
-    const char *uri[4];
-    ns_id id[4];
-    unsigned next;
-} ns_cache;
+static const kps_ns_name odt_ns[] = {{OFFICE_NS, NS_OFFICE}, {TEXT_NS, NS_TEXT},
+                                     {TABLE_NS, NS_TABLE},   {DRAW_NS, NS_DRAW},
+                                     {STYLE_NS, NS_STYLE},   {SVG_NS, NS_SVG},
+                                     {DC_NS, NS_DC}};
 
-static ns_id ns_of(ns_cache *c, const char *uri)
+static ns_id ns_of(kps_ns_cache *c, const char *uri)
 {
-    static const struct {
-        const char *uri;
-        ns_id id;
-    } known[] = {{OFFICE_NS, NS_OFFICE}, {TEXT_NS, NS_TEXT},
-                 {TABLE_NS, NS_TABLE},   {DRAW_NS, NS_DRAW},
-                 {STYLE_NS, NS_STYLE},   {SVG_NS, NS_SVG},
-                 {DC_NS, NS_DC}};
-    if (!uri)
-        return NS_OTHER;
-    for (unsigned i = 0; i < 4; i++)
-        if (c->uri[i] == uri)
-            return c->id[i];
-    ns_id id = NS_OTHER;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(uri, known[i].uri) == 0)
-            id = known[i].id;
-    c->uri[c->next] = uri;
-    c->id[c->next] = id;
-    c->next = (c->next + 1) % 4;
-    return id;
+    return (ns_id)kps_ns_of(c, uri, odt_ns, sizeof odt_ns / sizeof odt_ns[0]);
 }
 
 #define ATTR(a, ns, local, len) kps_xml_attr((a), (local), (ns), (ns), (len))
@@ -91,30 +69,13 @@ static ns_id ns_of(ns_cache *c, const char *uri)
 /* Property values                                                     */
 /* ------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "#rrggbb": 1 near white (each channel >= 0xF0), 0 another colour, -1
  * not a colour ("transparent"). */
 static int color_near_white(const char *v, size_t n)
 {
     if (!v || n != 7 || v[0] != '#')
         return -1;
-    for (size_t i = 1; i < 7; i++)
-        if (hexval(v[i]) < 0)
-            return -1;
-    for (size_t i = 1; i < 7; i += 2)
-        if (hexval(v[i]) * 16 + hexval(v[i + 1]) < 0xF0)
-            return 0;
-    return 1;
+    return kps_xml_hex_near_white(v + 1, 6);
 }
 
 /* A length in points, -1 when unreadable (percentages included). */
@@ -157,11 +118,10 @@ static int background_colored(const char *v, size_t n)
 /* ------------------------------------------------------------------ */
 
 typedef struct ostyle {
-    char *name;
-    char *parent;
-    char family; /* 'p' paragraph, 't' text, 'c' table-cell, 'g' graphic,
-                    's' section, 'o' other */
-    props text;  /* style:text-properties (+ background of the family) */
+    kps_style_key key; /* style:name, style:parent-style-name, family ('p'
+                          paragraph, 't' text, 'c' table-cell, 'g' graphic,
+                          's' section, 'o' other) */
+    props text;        /* style:text-properties (+ background of the family) */
 } ostyle;
 
 typedef struct style_set {
@@ -173,20 +133,8 @@ typedef struct style_set {
 
 static void style_set_free(style_set *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        free(s->v[i].name);
-        free(s->v[i].parent);
-    }
-    free(s->v);
+    kps_styles_free(s->v, s->n, sizeof *s->v);
     memset(s, 0, sizeof *s);
-}
-
-static int ostyle_cmp(const void *a, const void *b)
-{
-    const ostyle *x = a, *y = b;
-    if (x->family != y->family)
-        return x->family - y->family;
-    return strcmp(x->name, y->name);
 }
 
 static const ostyle *style_get(style_set *s, char family, const char *name,
@@ -195,16 +143,10 @@ static const ostyle *style_get(style_set *s, char family, const char *name,
     if (!name || !s->n)
         return NULL;
     if (!s->sorted) {
-        qsort(s->v, s->n, sizeof *s->v, ostyle_cmp);
+        qsort(s->v, s->n, sizeof *s->v, kps_style_cmp);
         s->sorted = 1;
     }
-    char key[256];
-    if (n >= sizeof key)
-        return NULL;
-    memcpy(key, name, n);
-    key[n] = '\0';
-    ostyle probe = {.name = key, .family = family};
-    return bsearch(&probe, s->v, s->n, sizeof *s->v, ostyle_cmp);
+    return kps_style_find(s->v, s->n, sizeof *s->v, family, name, n);
 }
 
 static char family_of(const char *v, size_t n)
@@ -243,9 +185,10 @@ static props style_props(styles *st, style_set *automatic, char family,
         s = style_get(&st->common, family, name, n);
     while (s && depth < 32) {
         chain[depth++] = s;
-        if (!s->parent)
+        if (!s->key.parent)
             break;
-        s = style_get(&st->common, family, s->parent, strlen(s->parent));
+        s = style_get(&st->common, family, s->key.parent,
+                      strlen(s->key.parent));
     }
     props p = PROPS_UNSET;
     while (depth)
@@ -284,7 +227,7 @@ typedef struct owalk {
     kps_textbuild *notes_tb; /* note bodies */
     kps_textbuild *tb;       /* where text goes now */
     int *background_art;
-    ns_cache nsc;
+    kps_ns_cache nsc;
     int root_seen;
     unsigned skip_depth;
     /* style definitions */
@@ -363,15 +306,15 @@ static int style_start(owalk *w, unsigned d, const char *local,
         return nomem(w);
     ostyle *s = &set->v[set->n];
     memset(s, 0, sizeof *s);
-    s->family = family;
+    s->key.kind = family;
     s->text = PROPS_UNSET;
-    s->name = kps_strndup(name, nn);
+    s->key.name = kps_strndup(name, nn);
     const char *parent = ATTR(a, STYLE_NS, "parent-style-name", &pn);
     if (parent)
-        s->parent = kps_strndup(parent, pn);
-    if (!s->name || (parent && !s->parent)) {
-        free(s->name);
-        free(s->parent);
+        s->key.parent = kps_strndup(parent, pn);
+    if (!s->key.name || (parent && !s->key.parent)) {
+        free(s->key.name);
+        free(s->key.parent);
         return nomem(w);
     }
     set->n++;

@@ -139,14 +139,9 @@ static int add_hidden(kps_pdf_reader *r, size_t start, size_t end)
         r->hidden[r->nhidden - 1].end = end;
         return 0;
     }
-    if (r->nhidden == r->cap_hidden) {
-        size_t cap = r->cap_hidden ? 2 * r->cap_hidden : 16;
-        kps_range *v = realloc(r->hidden, cap * sizeof *v);
-        if (!v)
-            return -1;
-        r->hidden = v;
-        r->cap_hidden = cap;
-    }
+    if (kps_array_reserve(&r->hidden, &r->cap_hidden, r->nhidden + 1,
+                          sizeof *r->hidden, 16))
+        return -1;
     r->hidden[r->nhidden].start = start;
     r->hidden[r->nhidden].end = end;
     r->nhidden++;
@@ -155,14 +150,9 @@ static int add_hidden(kps_pdf_reader *r, size_t start, size_t end)
 
 static int add_segment(kps_pdf_reader *r, size_t start, size_t end)
 {
-    if (r->nsegments == r->cap_segments) {
-        size_t cap = r->cap_segments ? 2 * r->cap_segments : 64;
-        kps_segment *v = realloc(r->segments, cap * sizeof *v);
-        if (!v)
-            return -1;
-        r->segments = v;
-        r->cap_segments = cap;
-    }
+    if (kps_array_reserve(&r->segments, &r->cap_segments, r->nsegments + 1,
+                          sizeof *r->segments, 64))
+        return -1;
     kps_segment *s = &r->segments[r->nsegments++];
     s->start = start;
     s->end = end;
@@ -261,14 +251,9 @@ static int on_page(kps_pdf_reader *r, const unsigned char *p, size_t n,
         return bad_frame(r, err, "more pages than the limit");
     if (p[4] > 1)
         return bad_frame(r, err, "bad image flag");
-    if (r->npages == r->cap_pages) {
-        size_t cap = r->cap_pages ? 2 * r->cap_pages : 8;
-        char **v = realloc(r->parts, cap * sizeof *v);
-        if (!v)
-            return nomem(r, err);
-        r->parts = v;
-        r->cap_pages = cap;
-    }
+    if (kps_array_reserve(&r->parts, &r->cap_pages, r->npages + 1,
+                          sizeof *r->parts, 8))
+        return nomem(r, err);
     char name[32];
     snprintf(name, sizeof name, "page %u", (unsigned)page);
     if (!(r->parts[r->npages] = kps_strdup(name)))

@@ -1038,3 +1038,56 @@ int kps_xml_modified_date(const char *data, size_t len, const char *name,
         set_modified(doc, dp.value);
     return rc;
 }
+
+int kps_xml_hex_near_white(const char *v, size_t n)
+{
+    if (n != 6)
+        return -1;
+    for (size_t i = 0; i < 6; i++)
+        if (kps_hexval(v[i]) < 0)
+            return -1;
+    for (size_t i = 0; i < 6; i += 2)
+        if (kps_hexval(v[i]) * 16 + kps_hexval(v[i + 1]) < 0xF0)
+            return 0;
+    return 1;
+}
+
+int kps_ns_lookup(const kps_ns_name *known, size_t n, const char *uri)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(uri, known[i].uri) == 0)
+            return known[i].id;
+    return 0;
+}
+
+int kps_style_cmp(const void *a, const void *b)
+{
+    const kps_style_key *x = a, *y = b;
+    if (x->kind != y->kind)
+        return x->kind - y->kind;
+    return strcmp(x->name, y->name);
+}
+
+const void *kps_style_find(const void *v, size_t count, size_t size, char kind,
+                           const char *name, size_t n)
+{
+    if (!name || !count)
+        return NULL;
+    char key[256];
+    if (n >= sizeof key)
+        return NULL;
+    memcpy(key, name, n);
+    key[n] = '\0';
+    kps_style_key probe = {.name = key, .kind = kind};
+    return bsearch(&probe, v, count, size, kps_style_cmp);
+}
+
+void kps_styles_free(void *v, size_t count, size_t size)
+{
+    for (size_t i = 0; i < count; i++) {
+        kps_style_key *k = (kps_style_key *)((char *)v + i * size);
+        free(k->name);
+        free(k->parent);
+    }
+    free(v);
+}

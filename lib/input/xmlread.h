@@ -88,6 +88,79 @@ int kps_xml_value_eq(const char *v, size_t n, const char *s);
  * negative or in another unit (percentages, em). */
 double kps_xml_length_pt(const char *v, size_t n, double bare_scale);
 
+/* A hex digit's value, -1 for another byte. */
+static inline int kps_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* "RRGGBB" (v[0..n), no '#') with every channel >= 0xF0: 1; another
+ * colour: 0; -1 when v is not a hex colour ("auto"). */
+int kps_xml_hex_near_white(const char *v, size_t n);
+
+/* Styles.  What a DOCX and an ODT style share, and the first member of
+ * each format's style struct, so one table code serves both: the name,
+ * the style it inherits from (NULL for none) and its kind (DOCX: the
+ * style type, 'p' paragraph, 'c' character, 'o' other; ODT: the family). */
+typedef struct kps_style_key {
+    char *name;
+    char *parent;
+    char kind;
+} kps_style_key;
+
+/* qsort/bsearch order of styles that start with a kps_style_key: by kind,
+ * then name. */
+int kps_style_cmp(const void *a, const void *b);
+/* The style of kind and name[0..n) in v[0..count), elements of size bytes
+ * sorted by kps_style_cmp; NULL when absent (or the name is 256 bytes or
+ * longer). */
+const void *kps_style_find(const void *v, size_t count, size_t size, char kind,
+                           const char *name, size_t n);
+/* Free the names of each style of v[0..count) (elements of size bytes),
+ * then v. */
+void kps_styles_free(void *v, size_t count, size_t size);
+
+/* Namespaces.  A format names the URIs it knows in a table of
+ * {uri, id} (id > 0; 0 is "another namespace").  libxml2 hands out
+ * namespace URIs from its dictionary, so one namespace arrives as one
+ * pointer for a whole part: a cache of the last few answers most lookups
+ * with a pointer compare.  Start the cache zeroed. */
+typedef struct kps_ns_name {
+    const char *uri;
+    int id;
+} kps_ns_name;
+
+typedef struct kps_ns_cache {
+    const char *uri[4];
+    int id[4];
+    unsigned next;
+} kps_ns_cache;
+
+/* The id of uri in known[0..n) (compared as strings), 0 when absent. */
+int kps_ns_lookup(const kps_ns_name *known, size_t n, const char *uri);
+
+/* As kps_ns_lookup, through the cache c (inline: once per element). */
+static inline int kps_ns_of(kps_ns_cache *c, const char *uri,
+                            const kps_ns_name *known, size_t n)
+{
+    if (!uri)
+        return 0;
+    for (unsigned i = 0; i < 4; i++)
+        if (c->uri[i] == uri)
+            return c->id[i];
+    int id = kps_ns_lookup(known, n, uri);
+    c->uri[c->next] = uri;
+    c->id[c->next] = id;
+    c->next = (c->next + 1) % 4;
+    return id;
+}
+
 /*
  * The document's last-modified date from a metadata part (DOCX
  * docProps/core.xml: dcterms:modified; ODT meta.xml: dc:date): the text of

@@ -87,12 +87,9 @@ static char *flag_ids(const kpiscan_result *r)
         return NULL;
     size_t n = kpiscan_result_flag_count(r);
     for (size_t i = 0; i < n; i++) {
+        if (kps_flag_repeats(r, i))
+            continue;
         const char *id = kpiscan_result_flag_id(r, i);
-        size_t k = 0;
-        while (k < i && strcmp(kpiscan_result_flag_id(r, k), id) != 0)
-            k++;
-        if (k < i)
-            continue; /* a red-flag phrase matched more than once */
         if ((b.len && kps_buf_putc(&b, ';')) ||
             kps_buf_append(&b, id, strlen(id))) {
             kps_buf_free(&b);

@@ -21,15 +21,10 @@ static void put(out *o, const char *fmt, ...) KPS_PRINTF(2, 3);
 
 static void put(out *o, const char *fmt, ...)
 {
-    char line[2048];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
+    o->bad |= kps_buf_vprintf(&o->b, fmt, ap) != 0;
     va_end(ap);
-    if (n < 0)
-        return;
-    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
-    o->bad |= kps_buf_append(&o->b, line, len) != 0;
 }
 
 /* Excerpt on one line, cut at 70 bytes, never inside a character. */

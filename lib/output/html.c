@@ -124,18 +124,10 @@ static int put(kps_buf *b, const char *s)
     return kps_buf_append(b, s, strlen(s));
 }
 
-static int putf(kps_buf *b, const char *fmt, ...) KPS_PRINTF(2, 3);
-
-static int putf(kps_buf *b, const char *fmt, ...)
+/* The level badge: a level's name (or "error") in a span styled by it. */
+static int put_level(kps_buf *b, const char *level)
 {
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return -1; /* only short, fixed texts pass through here */
-    return kps_buf_append(b, tmp, (size_t)n);
+    return kps_buf_printf(b, "<span class=\"lvl %s\">%s</span>", level, level);
 }
 
 /* JSON from kps_jw made safe inside <script type="application/json">:
@@ -190,7 +182,8 @@ static const char *level_or_error(const kpiscan_result *r)
 
 static int put_years(kps_buf *b, double y)
 {
-    return y >= 0 ? putf(b, "%.1f", y) : put(b, "\xE2\x80\x94"); /* dash */
+    return y >= 0 ? kps_buf_printf(b, "%.1f", y)
+                  : put(b, "\xE2\x80\x94"); /* dash */
 }
 
 /* Is the byte at p the end of a sentence: . ! ? followed by a space? */
@@ -288,22 +281,22 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
         bad |= put(b, "<ul class=\"hits\">");
         for (size_t k = i; k < j; k++) {
             const kpiscan_evidence *x = &r->ev[k];
-            bad |= putf(b, "<li><span class=\"pos\">%zu:%zu</span> ", x->line,
-                        x->column);
+            bad |= kps_buf_printf(b, "<li><span class=\"pos\">%zu:%zu</span> ",
+                                  x->line, x->column);
             bad |= put(b, "<code>");
             bad |= esc(b, x->rule_id);
-            bad |= putf(b, "</code> <span class=\"lvl %s\">%s</span>",
-                        kpiscan_level_name(x->level),
-                        kpiscan_level_name(x->level));
+            bad |= put(b, "</code> ");
+            bad |= put_level(b, kpiscan_level_name(x->level));
             if (x->hidden)
                 bad |= put(b, " <strong>hidden from a reader, not scored"
                               "</strong>");
             else
-                bad |= putf(b,
-                            " <span class=\"calc\">%.2f \xC3\x97 %.2f "
-                            "\xC3\x97 %.3f = %.2f</span>",
-                            x->weight, x->section_factor, x->repeat_factor,
-                            x->contribution);
+                bad |=
+                    kps_buf_printf(b,
+                                   " <span class=\"calc\">%.2f \xC3\x97 %.2f "
+                                   "\xC3\x97 %.3f = %.2f</span>",
+                                   x->weight, x->section_factor,
+                                   x->repeat_factor, x->contribution);
             if (x->note) {
                 bad |= put(b, " <small>");
                 bad |= esc(b, x->note);
@@ -329,7 +322,8 @@ static int flags_html(kps_buf *b, const kpiscan_result *r)
         bad |= esc(b, kpiscan_result_flag_id(r, i));
         bad |= put(b, "</code>");
         if (kpiscan_result_flag_line(r, i))
-            bad |= putf(b, " (line %zu)", kpiscan_result_flag_line(r, i));
+            bad |= kps_buf_printf(b, " (line %zu)",
+                                  kpiscan_result_flag_line(r, i));
         bad |= put(b, ": ");
         bad |= esc(b, kpiscan_result_flag_message(r, i));
         bad |= put(b, "</li>\n");
@@ -346,8 +340,9 @@ static int questions_html(kps_buf *b, const kpiscan_result *r)
     bad |= put(b, "<ol class=\"questions\">\n");
     for (size_t i = 0; i < n; i++) {
         int lvl = kpiscan_result_question_level(r, i);
-        bad |= putf(b, "<li><span class=\"lvl %s\">%s</span> ",
-                    kpiscan_level_name(lvl), kpiscan_level_name(lvl));
+        bad |= put(b, "<li>");
+        bad |= put_level(b, kpiscan_level_name(lvl));
+        bad |= put(b, " ");
         bad |= esc(b, kpiscan_result_question(r, i));
         const char *a = kpiscan_result_question_answer(r, i);
         if (a) {
@@ -364,34 +359,33 @@ static char *render_row(size_t id, const kpiscan_record *rec)
 {
     const kpiscan_result *r = rec->result;
     kps_buf b = {0};
-    int bad = putf(&b, "<tr id=\"r%zu\"><td><a href=\"#c%zu\">", id, id);
+    int bad =
+        kps_buf_printf(&b, "<tr id=\"r%zu\"><td><a href=\"#c%zu\">", id, id);
     bad |= esc(&b, rec->name);
     bad |= put(&b, "</a></td>");
     if (!r) {
-        bad |= put(&b, "<td><span class=\"lvl error\">error</span></td>"
-                       "<td colspan=\"4\">");
+        bad |= put(&b, "<td>");
+        bad |= put_level(&b, "error");
+        bad |= put(&b, "</td><td colspan=\"4\">");
         bad |= esc(&b, kpiscan_error_reason(&rec->error));
         bad |= put(&b, "</td></tr>\n");
     } else {
-        bad |= putf(&b,
-                    "<td><span class=\"lvl %s\">%s</span></td>"
-                    "<td class=\"num\">%.2f</td><td class=\"num\">",
-                    kpiscan_level_name(r->level), kpiscan_level_name(r->level),
-                    r->confidence);
+        bad |= put(&b, "<td>");
+        bad |= put_level(&b, kpiscan_level_name(r->level));
+        bad |= kps_buf_printf(&b,
+                              "</td><td class=\"num\">%.2f</td>"
+                              "<td class=\"num\">",
+                              r->confidence);
         bad |= put_years(&b, r->years);
         bad |= put(&b, "</td><td class=\"num\">");
         bad |= put_years(&b, r->kpi_years);
         bad |= put(&b, "</td><td>");
         size_t n = kpiscan_result_flag_count(r);
         for (size_t i = 0; i < n; i++) {
-            const char *fid = kpiscan_result_flag_id(r, i);
-            size_t k = 0;
-            while (k < i && strcmp(kpiscan_result_flag_id(r, k), fid) != 0)
-                k++;
-            if (k < i)
+            if (kps_flag_repeats(r, i))
                 continue;
             bad |= put(&b, "<code>");
-            bad |= esc(&b, fid);
+            bad |= esc(&b, kpiscan_result_flag_id(r, i));
             bad |= put(&b, "</code> ");
         }
         bad |= put(&b, "</td></tr>\n");
@@ -408,37 +402,38 @@ static char *render_detail(size_t id, const kpiscan_record *rec,
 {
     const kpiscan_result *r = rec->result;
     kps_buf b = {0};
-    int bad = putf(&b, "<section class=\"cand\" id=\"c%zu\">\n<h2>", id);
+    int bad =
+        kps_buf_printf(&b, "<section class=\"cand\" id=\"c%zu\">\n<h2>", id);
     bad |= esc(&b, rec->name);
     bad |= put(&b, "</h2>\n");
     if (!r) {
-        bad |= put(&b, "<p class=\"verdict\"><span class=\"lvl error\">error"
-                       "</span> This file could not be scanned: ");
+        bad |= put(&b, "<p class=\"verdict\">");
+        bad |= put_level(&b, "error");
+        bad |= put(&b, " This file could not be scanned: ");
         bad |= esc(&b, kpiscan_error_reason(&rec->error));
         bad |= put(&b, "</p>\n");
     } else {
-        bad |= putf(&b,
-                    "<p class=\"verdict\"><span class=\"lvl %s\">%s</span> "
-                    "confidence %.2f, ",
-                    kpiscan_level_name(r->level), kpiscan_level_name(r->level),
-                    r->confidence);
+        bad |= put(&b, "<p class=\"verdict\">");
+        bad |= put_level(&b, kpiscan_level_name(r->level));
+        bad |= kps_buf_printf(&b, " confidence %.2f, ", r->confidence);
         if (r->years >= 0)
-            bad |= putf(&b, "%.1f years", r->years);
+            bad |= kps_buf_printf(&b, "%.1f years", r->years);
         else
             bad |= put(&b, "years unknown");
         if (r->kpi_years >= 0)
-            bad |= putf(&b, ", %.1f years of KPI work", r->kpi_years);
+            bad |= kps_buf_printf(&b, ", %.1f years of KPI work", r->kpi_years);
         bad |= put(&b, "</p>\n<h3>Decision</h3>\n<p>");
         bad |= esc(&b, r->reason);
         bad |= put(&b, "</p>\n");
         /* The steps' text is in the steps data block and put in when
          * the reader unfolds them (or prints): as 1,236 <pre>s it
          * doubled the time to the load event. */
-        bad |= putf(&b,
-                    "<details class=\"steps\" data-id=\"%zu\"><summary>"
-                    "Every step: scores, years, the rule that combined "
-                    "them</summary><pre></pre></details>\n",
-                    id);
+        bad |=
+            kps_buf_printf(&b,
+                           "<details class=\"steps\" data-id=\"%zu\"><summary>"
+                           "Every step: scores, years, the rule that combined "
+                           "them</summary><pre></pre></details>\n",
+                           id);
         bad |= evidence_html(&b, r, opts->excerpts);
         bad |= flags_html(&b, r);
         bad |= questions_html(&b, r);
@@ -508,12 +503,8 @@ static char *render_data(size_t id, const kpiscan_record *rec)
         kps_jw_array(w, "red_flags");
         size_t n = kpiscan_result_flag_count(r);
         for (size_t i = 0; i < n; i++) {
-            const char *fid = kpiscan_result_flag_id(r, i);
-            size_t k = 0;
-            while (k < i && strcmp(kpiscan_result_flag_id(r, k), fid) != 0)
-                k++;
-            if (k == i)
-                kps_jw_string(w, NULL, fid);
+            if (!kps_flag_repeats(r, i))
+                kps_jw_string(w, NULL, kpiscan_result_flag_id(r, i));
         }
         kps_jw_array_end(w);
     } else {
@@ -802,7 +793,7 @@ static int csp_hash(kps_buf *b, const char *s)
         out[o++] = i + 2 < 32 ? b64[v & 63] : '=';
     }
     out[o] = '\0';
-    return putf(b, "'sha256-%s'", out);
+    return kps_buf_printf(b, "'sha256-%s'", out);
 }
 
 /* Bars for none, junior, mid, senior and errors; the tallest is 100 px. */
@@ -823,23 +814,26 @@ static int chart_svg(kps_buf *b, const kpiscan_html *h)
                      "aria-labelledby=\"chart-title\">"
                      "<title id=\"chart-title\">Candidates per level:");
     for (int i = 0; i < 5; i++)
-        bad |= putf(b, " %s %zu%s", names[i], v[i], i < 4 ? "," : "");
+        bad |= kps_buf_printf(b, " %s %zu%s", names[i], v[i], i < 4 ? "," : "");
     bad |= put(b, "</title>");
     for (int i = 0; i < 5; i++) {
         int hgt = (int)(100.0 * (double)v[i] / (double)max + 0.5);
         int x = 10 + i * 58;
-        bad |= putf(b,
-                    "<rect x=\"%d\" y=\"%d\" width=\"44\" height=\"%d\" "
-                    "fill=\"%s\"/>",
-                    x, 115 - hgt, hgt, colours[i]);
-        bad |= putf(b,
-                    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu"
-                    "</text>",
-                    x + 22, 111 - hgt, v[i]);
-        bad |= putf(b,
-                    "<text x=\"%d\" y=\"132\" text-anchor=\"middle\">%s"
-                    "</text>",
-                    x + 22, names[i]);
+        bad |=
+            kps_buf_printf(b,
+                           "<rect x=\"%d\" y=\"%d\" width=\"44\" height=\"%d\" "
+                           "fill=\"%s\"/>",
+                           x, 115 - hgt, hgt, colours[i]);
+        bad |=
+            kps_buf_printf(b,
+                           "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%zu"
+                           "</text>",
+                           x + 22, 111 - hgt, v[i]);
+        bad |=
+            kps_buf_printf(b,
+                           "<text x=\"%d\" y=\"132\" text-anchor=\"middle\">%s"
+                           "</text>",
+                           x + 22, names[i]);
     }
     return bad | put(b, "</svg>\n");
 }
@@ -918,21 +912,24 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
                 as_of = h->e[i].as_of;
         }
     bad |= put(&b, "<section class=\"summary\" aria-label=\"Summary\">\n<dl>");
-    bad |= putf(&b, "<dt>Candidates</dt><dd>%zu</dd>", total);
-    bad |= putf(&b,
-                "<dt>senior</dt><dd>%zu</dd><dt>mid</dt><dd>%zu</dd>"
-                "<dt>junior</dt><dd>%zu</dd><dt>none</dt><dd>%zu</dd>",
-                h->levels[3], h->levels[2], h->levels[1], h->levels[0]);
-    bad |= putf(&b, "<dt>Could not be scanned</dt><dd>%zu</dd>", h->errors);
+    bad |= kps_buf_printf(&b, "<dt>Candidates</dt><dd>%zu</dd>", total);
+    bad |=
+        kps_buf_printf(&b,
+                       "<dt>senior</dt><dd>%zu</dd><dt>mid</dt><dd>%zu</dd>"
+                       "<dt>junior</dt><dd>%zu</dd><dt>none</dt><dd>%zu</dd>",
+                       h->levels[3], h->levels[2], h->levels[1], h->levels[0]);
+    bad |= kps_buf_printf(&b, "<dt>Could not be scanned</dt><dd>%zu</dd>",
+                          h->errors);
     if (h->skipped)
-        bad |= putf(&b, "<dt>Skipped (not documents)</dt><dd>%zu</dd>",
-                    h->skipped);
-    bad |= putf(&b, "<dt>Hidden-text findings</dt><dd>%zu", h->hidden);
+        bad |= kps_buf_printf(
+            &b, "<dt>Skipped (not documents)</dt><dd>%zu</dd>", h->skipped);
+    bad |=
+        kps_buf_printf(&b, "<dt>Hidden-text findings</dt><dd>%zu", h->hidden);
     if (h->hidden) {
         bad |= put(&b, ":");
         for (size_t i = 0; i < h->n; i++)
             if (h->e[i].hidden) {
-                bad |= putf(&b, " <a href=\"#c%zu\">", i);
+                bad |= kps_buf_printf(&b, " <a href=\"#c%zu\">", i);
                 bad |= esc(&b, h->e[i].name);
                 bad |= put(&b, "</a>");
             }
@@ -948,9 +945,9 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
         bad |= put(&b, "</code></dd>");
     }
     if (as_of)
-        bad |= putf(&b, "<dt>As of</dt><dd>%s%04ld-%02ld-%02ld</dd>",
-                    mixed ? "from " : "", as_of / 10000, as_of / 100 % 100,
-                    as_of % 100);
+        bad |= kps_buf_printf(&b, "<dt>As of</dt><dd>%s%04ld-%02ld-%02ld</dd>",
+                              mixed ? "from " : "", as_of / 10000,
+                              as_of / 100 % 100, as_of % 100);
     bad |= put(&b, "</dl>\n");
     bad |= chart_svg(&b, h);
     bad |= put(&b, "</section>\n");
@@ -987,14 +984,14 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
                 {"kpi_years", "KPI years", -1},
                 {"red_flags", "Red flags", -1}};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-        bad |= putf(&b,
-                    "<th data-key=\"%s\" aria-sort=\"%s\"><button "
-                    "type=\"button\">%s</button></th>",
-                    cols[i].key,
-                    cols[i].sort != h->sort        ? "none"
-                    : h->sort == KPISCAN_SORT_NAME ? "ascending"
-                                                   : "descending",
-                    cols[i].label);
+        bad |= kps_buf_printf(&b,
+                              "<th data-key=\"%s\" aria-sort=\"%s\"><button "
+                              "type=\"button\">%s</button></th>",
+                              cols[i].key,
+                              cols[i].sort != h->sort        ? "none"
+                              : h->sort == KPISCAN_SORT_NAME ? "ascending"
+                                                             : "descending",
+                              cols[i].label);
     bad |= put(&b, "</tr></thead>\n<tbody id=\"rows\">\n");
     for (size_t i = 0; i < h->n && !bad; i++)
         bad |= put(&b, h->e[ix[i]].row);

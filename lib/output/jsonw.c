@@ -336,3 +336,13 @@ void kps_jw_discard(kps_jw *w)
 {
     kps_buf_free(&w->buf);
 }
+
+void kps_jw_pack(kps_jw *w, const char *name, const char *version,
+                 const char *hash)
+{
+    kps_jw_object(w, "pack");
+    kps_jw_string(w, "name", name);
+    kps_jw_string(w, "version", version);
+    kps_jw_string(w, "hash", hash);
+    kps_jw_object_end(w);
+}

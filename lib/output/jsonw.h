@@ -40,6 +40,10 @@ void kps_jw_real(kps_jw *w, const char *key, double v);
 void kps_jw_fixed(kps_jw *w, const char *key, double v, int decimals);
 void kps_jw_bool(kps_jw *w, const char *key, int v);
 void kps_jw_null(kps_jw *w, const char *key);
+/* The "pack" object every record and summary carries: the rule pack's
+ * name, version and hash. */
+void kps_jw_pack(kps_jw *w, const char *name, const char *version,
+                 const char *hash);
 /* The text (malloc'd, caller frees), or NULL after an error or with a
  * container still open; the writer is reset either way. */
 char *kps_jw_finish(kps_jw *w);

@@ -55,25 +55,13 @@ void kpiscan_free(void *p)
     free(p);
 }
 
-const char *kpiscan_result_name(const kpiscan_result *res)
-{
-    return res ? res->name : NULL;
-}
+KPS_GETTER(kpiscan_result, name, const char *, NULL)
 
-const char *kpiscan_result_format(const kpiscan_result *res)
-{
-    return res ? res->format : NULL;
-}
+KPS_GETTER(kpiscan_result, format, const char *, NULL)
 
-int kpiscan_result_level(const kpiscan_result *res)
-{
-    return res ? res->level : KPISCAN_LEVEL_NONE;
-}
+KPS_GETTER(kpiscan_result, level, int, KPISCAN_LEVEL_NONE)
 
-double kpiscan_result_confidence(const kpiscan_result *res)
-{
-    return res ? res->confidence : 0.0;
-}
+KPS_GETTER(kpiscan_result, confidence, double, 0.0)
 
 double kpiscan_result_score(const kpiscan_result *res, int level)
 {
@@ -82,35 +70,17 @@ double kpiscan_result_score(const kpiscan_result *res, int level)
     return res->scores[level];
 }
 
-double kpiscan_result_years(const kpiscan_result *res)
-{
-    return res ? res->years : -1.0;
-}
+KPS_GETTER(kpiscan_result, years, double, -1.0)
 
-double kpiscan_result_dated_years(const kpiscan_result *res)
-{
-    return res ? res->dated_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, dated_years, double, -1.0)
 
-double kpiscan_result_stated_years(const kpiscan_result *res)
-{
-    return res ? res->stated_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, stated_years, double, -1.0)
 
-double kpiscan_result_kpi_years(const kpiscan_result *res)
-{
-    return res ? res->kpi_years : -1.0;
-}
+KPS_GETTER(kpiscan_result, kpi_years, double, -1.0)
 
-long kpiscan_result_as_of(const kpiscan_result *res)
-{
-    return res ? res->as_of : 0;
-}
+KPS_GETTER(kpiscan_result, as_of, long, 0)
 
-const char *kpiscan_result_reason(const kpiscan_result *res)
-{
-    return res ? res->reason : NULL;
-}
+KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
 const char *kpiscan_result_text(const kpiscan_result *res, size_t *len)
 {
@@ -157,6 +127,15 @@ const char *kpiscan_result_flag_id(const kpiscan_result *res, size_t i)
     return ev ? ev->rule_id : NULL;
 }
 
+int kps_flag_repeats(const kpiscan_result *res, size_t i)
+{
+    const char *id = kpiscan_result_flag_id(res, i);
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(kpiscan_result_flag_id(res, k), id) == 0)
+            return 1;
+    return 0;
+}
+
 const char *kpiscan_result_flag_message(const kpiscan_result *res, size_t i)
 {
     if (res && i < res->nflags)
@@ -197,75 +176,36 @@ const char *kpiscan_result_question_answer(const kpiscan_result *res, size_t i)
     return res && i < res->nquestions ? res->questions[i].answer : NULL;
 }
 
-const char *kpiscan_evidence_rule_id(const kpiscan_evidence *ev)
-{
-    return ev ? ev->rule_id : NULL;
-}
+KPS_GETTER(kpiscan_evidence, rule_id, const char *, NULL)
 
-int kpiscan_evidence_category(const kpiscan_evidence *ev)
-{
-    return ev ? ev->category : -1;
-}
+KPS_GETTER(kpiscan_evidence, category, int, -1)
 
-int kpiscan_evidence_level(const kpiscan_evidence *ev)
-{
-    return ev ? ev->level : -1;
-}
+KPS_GETTER(kpiscan_evidence, level, int, -1)
 
-double kpiscan_evidence_weight(const kpiscan_evidence *ev)
-{
-    return ev ? ev->weight : 0.0;
-}
+KPS_GETTER(kpiscan_evidence, weight, double, 0.0)
 
-double kpiscan_evidence_contribution(const kpiscan_evidence *ev)
-{
-    return ev ? ev->contribution : 0.0;
-}
+KPS_GETTER(kpiscan_evidence, contribution, double, 0.0)
 
-const char *kpiscan_evidence_text(const kpiscan_evidence *ev)
-{
-    return ev ? ev->text : NULL;
-}
+KPS_GETTER(kpiscan_evidence, text, const char *, NULL)
 
-size_t kpiscan_evidence_offset(const kpiscan_evidence *ev)
-{
-    return ev ? ev->offset : 0;
-}
+KPS_GETTER(kpiscan_evidence, offset, size_t, 0)
 
-size_t kpiscan_evidence_length(const kpiscan_evidence *ev)
-{
-    return ev ? ev->length : 0;
-}
+KPS_GETTER(kpiscan_evidence, length, size_t, 0)
 
-size_t kpiscan_evidence_line(const kpiscan_evidence *ev)
-{
-    return ev ? ev->line : 0;
-}
+KPS_GETTER(kpiscan_evidence, line, size_t, 0)
 
-size_t kpiscan_evidence_column(const kpiscan_evidence *ev)
-{
-    return ev ? ev->column : 0;
-}
+KPS_GETTER(kpiscan_evidence, column, size_t, 0)
 
 const char *kpiscan_evidence_section(const kpiscan_evidence *ev)
 {
     return ev ? kps_section_name(ev->section) : NULL;
 }
 
-int kpiscan_evidence_hidden(const kpiscan_evidence *ev)
-{
-    return ev ? ev->hidden : 0;
-}
+KPS_GETTER(kpiscan_evidence, hidden, int, 0)
 
-const char *kpiscan_evidence_part(const kpiscan_evidence *ev)
-{
-    return ev ? ev->part : NULL;
-}
+KPS_GETTER(kpiscan_evidence, part, const char *, NULL)
 
-size_t kpiscan_evidence_paragraph(const kpiscan_evidence *ev)
-{
-    return ev ? ev->paragraph : 0;
-}
+KPS_GETTER(kpiscan_evidence, paragraph, size_t, 0)
 
 size_t kpiscan_result_span_count(const kpiscan_result *res)
 {
@@ -282,40 +222,19 @@ int kpiscan_span_is_statement(const kpiscan_span *sp)
     return sp ? sp->statement : 0;
 }
 
-long kpiscan_span_start(const kpiscan_span *sp)
-{
-    return sp ? sp->start : 0;
-}
+KPS_GETTER(kpiscan_span, start, long, 0)
 
-long kpiscan_span_end(const kpiscan_span *sp)
-{
-    return sp ? sp->end : 0;
-}
+KPS_GETTER(kpiscan_span, end, long, 0)
 
-double kpiscan_span_years(const kpiscan_span *sp)
-{
-    return sp ? sp->years : 0.0;
-}
+KPS_GETTER(kpiscan_span, years, double, 0.0)
 
-int kpiscan_span_counted(const kpiscan_span *sp)
-{
-    return sp ? sp->counted : 0;
-}
+KPS_GETTER(kpiscan_span, counted, int, 0)
 
-const char *kpiscan_span_text(const kpiscan_span *sp)
-{
-    return sp ? sp->text : NULL;
-}
+KPS_GETTER(kpiscan_span, text, const char *, NULL)
 
-size_t kpiscan_span_line(const kpiscan_span *sp)
-{
-    return sp ? sp->line : 0;
-}
+KPS_GETTER(kpiscan_span, line, size_t, 0)
 
-size_t kpiscan_span_column(const kpiscan_span *sp)
-{
-    return sp ? sp->column : 0;
-}
+KPS_GETTER(kpiscan_span, column, size_t, 0)
 
 int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 {
@@ -496,11 +415,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
         kps_jw_string(w, "sha256", res->input_sha256);
     kps_jw_string(w, "status", "ok");
     kps_jw_string(w, "format", res->format);
-    kps_jw_object(w, "pack");
-    kps_jw_string(w, "name", res->pack_name);
-    kps_jw_string(w, "version", res->pack_version);
-    kps_jw_string(w, "hash", res->pack_hash);
-    kps_jw_object_end(w);
+    kps_jw_pack(w, res->pack_name, res->pack_version, res->pack_hash);
     kps_jw_string(w, "as_of", as_of);
     kps_jw_string(w, "as_of_source", res->as_of_source);
     kps_jw_string(w, "level", kpiscan_level_name(res->level));
@@ -595,13 +510,8 @@ char *kps_failure_json(const char *name, const kpiscan_error *err,
     if (sha256 && sha256[0])
         kps_jw_string(w, "sha256", sha256);
     kps_jw_string(w, "status", status_word);
-    if (pack) {
-        kps_jw_object(w, "pack");
-        kps_jw_string(w, "name", pack->name);
-        kps_jw_string(w, "version", pack->version);
-        kps_jw_string(w, "hash", pack->hash);
-        kps_jw_object_end(w);
-    }
+    if (pack)
+        kps_jw_pack(w, pack->name, pack->version, pack->hash);
     kps_jw_null(w, "level");
     kps_jw_null(w, "years");
     int status = err ? err->status : KPISCAN_ERR_INTERNAL;
