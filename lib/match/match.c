@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/util.h"
 #include "match/pack.h"
 #include "match/match.h"
 #include "match/prefilter.h"
@@ -80,14 +81,8 @@ static int hits_push(kps_hits *h, kps_hit *cut, size_t rule, size_t start,
         if (h->n >= 2 * h->keep)
             hits_compact(h, cut);
     }
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 64;
-        kps_hit *v = realloc(h->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (kps_array_reserve(&h->v, &h->cap, h->n + 1, sizeof *h->v, 64))
+        return -1;
     h->v[h->n++] = (kps_hit){rule, start, end};
     return 0;
 }

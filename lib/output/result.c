@@ -347,6 +347,22 @@ static void month_interval(kps_jw *w, long start, long end, int months)
     kps_jw_object_end(w);
 }
 
+/* The members that point a red flag at one evidence item: its rule and
+ * line, the DOCX/ODT part and paragraph when with_part, and its words
+ * unless excerpts are off. */
+static void evidence_ref(kps_jw *w, const kpiscan_evidence *e, int with_part,
+                         int excerpts)
+{
+    kps_jw_string(w, "rule", e->rule_id);
+    kps_jw_int(w, "line", (long long)e->line);
+    if (with_part && e->part && e->part[0]) {
+        kps_jw_string(w, "part", e->part);
+        kps_jw_int(w, "paragraph", (long long)e->paragraph);
+    }
+    if (excerpts)
+        kps_jw_string(w, "text", e->text);
+}
+
 static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
 {
     kps_jw_array(w, "red_flags");
@@ -368,14 +384,7 @@ static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
                 if (!e->hidden)
                     continue;
                 kps_jw_object(w, NULL);
-                kps_jw_string(w, "rule", e->rule_id);
-                kps_jw_int(w, "line", (long long)e->line);
-                if (e->part && e->part[0]) {
-                    kps_jw_string(w, "part", e->part);
-                    kps_jw_int(w, "paragraph", (long long)e->paragraph);
-                }
-                if (excerpts)
-                    kps_jw_string(w, "text", e->text);
+                evidence_ref(w, e, 1, excerpts);
                 kps_jw_object_end(w);
             }
             kps_jw_array_end(w);
@@ -387,10 +396,7 @@ static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
         kps_jw_object(w, NULL);
         kps_jw_string(w, "id", e->rule_id);
         kps_jw_string(w, "message", RED_FLAG_PHRASE_MESSAGE);
-        kps_jw_string(w, "rule", e->rule_id);
-        kps_jw_int(w, "line", (long long)e->line);
-        if (excerpts)
-            kps_jw_string(w, "text", e->text);
+        evidence_ref(w, e, 0, excerpts);
         kps_jw_object_end(w);
     }
     kps_jw_array_end(w);

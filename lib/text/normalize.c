@@ -203,14 +203,8 @@ static int add_point(map_builder *m, size_t norm_off, size_t src_off)
     if (m->n && m->points[m->n - 1].norm_off == norm_off &&
         m->points[m->n - 1].src_off == src_off)
         return 0;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
-        kps_map_point *p = realloc(m->points, cap * sizeof *p);
-        if (!p)
-            return -1;
-        m->points = p;
-        m->cap = cap;
-    }
+    if (kps_array_reserve(&m->points, &m->cap, m->n + 1, sizeof *m->points, 16))
+        return -1;
     m->points[m->n].norm_off = norm_off;
     m->points[m->n].src_off = src_off;
     m->n++;
