@@ -415,8 +415,18 @@ static int starts_at_word_boundary(const char *regex)
                 return 0;
             p++;
         } else if (*p == '(') {
-            if (p[1] == '?' && (p[2] == '#' || p[2] == 'x'))
-                return 0;
+            if (p[1] == '?' && p[2] == '#')
+                return 0; /* a comment could hold '|' or ')' */
+            if (p[1] == '?') {
+                /* option letters: x (or xx) makes '#' start a comment
+                 * (the parser above refuses them too; this scan must not
+                 * rely on it) */
+                const char *o = p + 2;
+                while ((*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') ||
+                       *o == '-' || *o == '^')
+                    if (*o++ == 'x')
+                        return 0;
+            }
             depth++;
             p++;
         } else if (*p == ')') {

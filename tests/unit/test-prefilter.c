@@ -762,6 +762,9 @@ START_TEST(test_word_start_candidates)
         {"\\b(?:on|-on)\\s+budget", "-on|on", 3},
         {"\\b[(]?on\\s+budget", "(on|on", 3},
         {"\\Qon\\E\\s+budget", "*", 0},
+        /* extended mode (a comment may hide a top-level '|'): no lead at
+         * all, and never a word start */
+        {"\\b(?ix:on|at)\\s+budget", "*", 0},
     };
     /* "on" at 8 is inside a word, at 26 and 60 it starts one; "at" at 39
      * is inside "flat" (at 37), at 49 it starts one. */
