@@ -636,6 +636,48 @@ static int glued_years(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
+/*
+ * A table cell of dates beside a title cell, as DOCX and PDF conversion
+ * writes it: "September 2019  Senior Team Manager" over a line that holds
+ * only the end ("currently working", "December 2017").  The start must
+ * open its line and the end must be alone on the next one, both with a
+ * month, so a list of dated items ("2015 Award" over "2016 Prize") is no
+ * range.  Fills *end (its begin is set for an open end too) and
+ * *open_len (the length of the "present" words, 0 for a date).
+ */
+static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
+                            kps_ym as_of, endpoint *end, size_t *open_len)
+{
+    size_t ls = start;
+    while (ls > 0 && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
+        ls--;
+    if (ls > 0 && t[ls - 1] != '\n')
+        return 0;
+    size_t le = start;
+    while (le < len && le - start < 160 && t[le] != '\n')
+        le++;
+    if (le >= len || t[le] != '\n')
+        return 0;
+    size_t q = skip_blank(t, len, le + 1, 8);
+    size_t e;
+    *open_len = present_word(t, len, q);
+    if (*open_len) {
+        end->begin = q;
+        e = q + *open_len;
+        size_t w = skip_blank(t, len, e, 3);
+        size_t n = word_ci(t, len, w, LIT("working"));
+        if (n)
+            e = w + n;
+        *open_len = e - q;
+    } else {
+        if (!parse_endpoint(t, len, q, as_of, 0, end) || end->month == 0)
+            return 0;
+        e = end->end;
+    }
+    e = skip_blank(t, len, e, 8);
+    return e >= len || t[e] == '\n';
+}
+
 static int try_range(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span, size_t *date_end)
 {
@@ -674,6 +716,14 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
             span->length = b.end - a.begin;
             return 1;
         }
+    }
+    size_t open_len = 0;
+    if (cn == 0 && !bare_month && a.month != 0 &&
+        end_on_next_line(t, len, a.begin, as_of, &b, &open_len) &&
+        make_range(&a, open_len ? NULL : &b, as_of, span)) {
+        span->offset = a.begin;
+        span->length = (open_len ? b.begin + open_len : b.end) - a.begin;
+        return 1;
     }
     if (cn == 0) {
         /* "May 2019 Present": no connector, the word ends the line. */
@@ -1284,6 +1334,88 @@ static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
  * word after an apostrophe, or past pos (nothing can start inside a word,
  * and skipping keeps the scan linear).  (size_t)-1
  * when out of memory. */
+/* 1: t[from, to) names a job title, -1: it names a school, course or
+ * project (whatever else it says), 0: neither. */
+static int line_has_title(const unsigned char *t, size_t from, size_t to)
+{
+    static const kw TITLES[] = {
+        KW("developer"),  KW("engineer"),       KW("manager"),
+        KW("analyst"),    KW("designer"),       KW("consultant"),
+        KW("specialist"), KW("administrator"),  KW("assistant"),
+        KW("director"),   KW("teamlead"),       KW("team lead"),
+        KW("supervisor"), KW("coordinator"),    KW("intern"),
+        KW("architect"),  KW("programmer"),     KW("accountant"),
+        KW("technician"), KW("representative"), KW("associate"),
+        KW("clerk"),      KW("cashier"),        KW("nurse"),
+        KW("teacher"),    KW("instructor"),     KW("editor"),
+        KW("writer"),     KW("advisor"),        KW("trainee"),
+        KW("scientist"),  KW("researcher"),
+    };
+    static const kw SCHOOL[] = {
+        KW("university"), KW("college"),   KW("school"),      KW("institute"),
+        KW("academy"),    KW("course"),    KW("courses"),     KW("student"),
+        KW("studies"),    KW("project"),   KW("projects"),    KW("hackathon"),
+        KW("classes"),    KW("education"), KW("educational"),
+    };
+    int title = 0;
+    for (size_t i = from; i < to; i++) {
+        if (!is_alpha(t[i]) || (i > from && is_alpha(t[i - 1])))
+            continue;
+        for (size_t w = 0; w < sizeof SCHOOL / sizeof SCHOOL[0]; w++)
+            if (word_ci(t, to, i, SCHOOL[w]))
+                return -1;
+        for (size_t w = 0; w < sizeof TITLES / sizeof TITLES[0] && !title; w++)
+            title = word_ci(t, to, i, TITLES[w]) != 0;
+    }
+    return title;
+}
+
+/*
+ * Two-column layouts converted to DOCX or text interleave a sidebar with
+ * the jobs, so a sidebar heading ("Skills", "Education") can stand above
+ * jobs that it does not head.  A range under such a heading still counts
+ * when a job title stands on its line or the line next to it, above or
+ * below, in the same section ("Web-developer at Digital Dream" over
+ * "August 2012 - August 2013"), and no school, course or degree does: a
+ * title is what a job has and a degree or a skill has not.
+ */
+static int near_job_title(const unsigned char *t, size_t len, size_t pos,
+                          const kps_sections *sections, kps_section sec)
+{
+    /* The range's line, 160 bytes at most on either side. */
+    size_t from = pos, to = pos;
+    while (from > 0 && pos - from < 160 && t[from - 1] != '\n')
+        from--;
+    while (to < len && to - pos < 160 && t[to] != '\n')
+        to++;
+    int title = line_has_title(t, from, to);
+    if (title < 0)
+        return 0;
+    /* The line above, in the same section: a school there is the
+     * school of the dates ("Ural State University" over "2003 - 2009
+     * Process engineer"); else a title there may be the job's. */
+    if (from > 0 && t[from - 1] == '\n') {
+        size_t above = from - 1;
+        while (above > 0 && from - above < 160 && t[above - 1] != '\n')
+            above--;
+        if (kps_section_at(sections, above) == sec) {
+            int up = line_has_title(t, above, from - 1);
+            if (up < 0)
+                return 0;
+            title |= up;
+        }
+    }
+    /* Else the line below, in the same section. */
+    if (!title && to < len && t[to] == '\n' &&
+        kps_section_at(sections, to + 1) == sec) {
+        size_t below = to + 1;
+        while (below < len && below - to < 160 && t[below] != '\n')
+            below++;
+        title = line_has_title(t, to + 1, below) > 0;
+    }
+    return title && !line_names_break(t, len, pos);
+}
+
 static size_t try_at(const unsigned char *t, size_t len, size_t pos,
                      const kps_sections *sections, kps_ym as_of,
                      const word_gate *gate, span_list *list)
@@ -1308,6 +1440,9 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
             (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
              sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
             !line_names_break(t, len, span.offset);
+        if (!span.counted &&
+            (sec == KPS_SECTION_SKILLS || sec == KPS_SECTION_EDUCATION))
+            span.counted = near_job_title(t, len, span.offset, sections, sec);
     } else if (try_statement(t, len, pos, &span) ||
                try_experience_of(t, len, pos, &span)) {
         found = 1;

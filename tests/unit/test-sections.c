@@ -92,6 +92,11 @@ START_TEST(test_variants)
                      KPS_SECTION_EDUCATION);
     ck_assert_int_eq(line_section("Education and Training"),
                      KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Education and courses:"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Courses"), KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(line_section("Experience and projects"),
+                     KPS_SECTION_EXPERIENCE);
     ck_assert_int_eq(line_section("Licenses and Certifications"),
                      KPS_SECTION_CERTIFICATIONS);
     ck_assert_int_eq(line_section("Core   Competencies"), KPS_SECTION_SKILLS);

@@ -55,6 +55,11 @@ static const range_case RANGES[] = {
     {"03.2018 - 06.2020", "03.2018 - 06.2020", 2018, 3, 2020, 6, 0, 27},
     {"03/18 - 06/20", "03/18 - 06/20", 2018, 3, 2020, 6, 0, 27},
     {"2012-2015", "2012-2015", 2012, 1, 2015, 1, 0, 36},
+    /* a cell of dates beside a cell of titles: the end alone below */
+    {"September 2017  Senior Analyst\nMarch 2019\nRan the bank's reports",
+     "September 2017  Senior Analyst\nMarch 2019", 2017, 9, 2019, 3, 0, 18},
+    {"Feb 2019 Team Manager\ncurrently working\n",
+     "Feb 2019 Team Manager\ncurrently working", 2019, 2, 2020, 6, 1, 16},
     {"2012 - 2015", "2012 - 2015", 2012, 1, 2015, 1, 0, 36},
     {"2012 -- 2015", "2012 -- 2015", 2012, 1, 2015, 1, 0, 36},
     {"2012 to 2015", "2012 to 2015", 2012, 1, 2015, 1, 0, 36},
@@ -167,6 +172,12 @@ static const char *const NOT_RANGES[] = {
     "32/13/2018 - 05/06/2019", /* not a date at all */
     "20155-20166",
     "Mayor 2015 - 2016x",
+    /* a next-line end needs both months, the start opening its line and
+     * the end alone on its line */
+    "2015 Award for service\n2016\n",
+    "Prize, May 2015\nJune 2016\n",
+    "May 2015 Award\nJune 2016 Prize\n",
+    "May 2015 Award\n\nJune 2016\n",
     "",
 };
 
@@ -345,6 +356,33 @@ START_TEST(test_study_lines_among_jobs)
     ck_assert_uint_eq(tl.n, 6);
     static const int counted[] = {0, 1, 0, 1, 1, 0};
     for (size_t i = 0; i < 6; i++)
+        ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
+    ck_assert_years(tl.range_years, 4.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* A two-column layout can put a sidebar heading ("Skills", "Education")
+ * above jobs: a range there counts when a job title stands beside it
+ * (its line, two lines above, one below) and no school or course does. */
+START_TEST(test_jobs_under_sidebar_headings)
+{
+    const char *text = "Skills\n"
+                       "Web-developer at Digital Dream, Ulyanovsk\n"
+                       "August 2012 - August 2013\n"
+                       "Python, SQL (2014 - 2018)\n"
+                       "Education\n"
+                       "Teaching assistant, State University, 2009 - 2011\n"
+                       "Minor in marketing\n"
+                       "01/2005 to 01/2008\n"
+                       "Account Manager, Company Name\n"
+                       "Interests\n"
+                       "Club officer, 2001 - 2004\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 5);
+    static const int counted[] = {1, 0, 0, 1, 0};
+    for (size_t i = 0; i < 5; i++)
         ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
     ck_assert_years(tl.range_years, 4.0);
     kps_timeline_free(&tl);
@@ -650,6 +688,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_other_sections_and_breaks);
     tcase_add_test(tc, test_study_lines_among_jobs);
     tcase_add_test(tc, test_volunteer_roles);
+    tcase_add_test(tc, test_jobs_under_sidebar_headings);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
     suite_add_tcase(s, tc);
