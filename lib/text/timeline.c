@@ -775,13 +775,22 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
-/* "Since 2017", "since March 2015": an open range. */
+static int previous_word_is(const unsigned char *t, size_t pos, const char *w);
+
+/* "Since 2017", "since March 2015": an open range, unless it dates what
+ * is no job ("a member since 1996", "resident since 2001"). */
 static int try_since(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span)
 {
     size_t n = word_ci(t, len, pos, LIT("since"));
     if (n == 0)
         return 0;
+    static const char *const NOT_JOBS[] = {"member",    "membership",
+                                           "volunteer", "volunteering",
+                                           "resident",  "citizen"};
+    for (size_t i = 0; i < sizeof NOT_JOBS / sizeof NOT_JOBS[0]; i++)
+        if (previous_word_is(t, pos, NOT_JOBS[i]))
+            return 0;
     size_t p = skip_blank(t, len, pos + n, 3);
     endpoint a;
     if (p == pos + n || !parse_endpoint(t, len, p, as_of, 0, &a))

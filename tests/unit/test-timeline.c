@@ -177,6 +177,9 @@ static const char *const NOT_RANGES[] = {
     "2015 Award for service\n2016\n",
     "Prize, May 2015\nJune 2016\n",
     "May 2015 Award\nJune 2016 Prize\n",
+    /* "since" dating what is no job */
+    "A member since 1996, elected to the board",
+    "Resident since March 2010",
     "May 2015 Award\n\nJune 2016\n",
     "",
 };
