@@ -125,6 +125,10 @@ typedef struct matcher {
     kps_hit cut;               /* last hit kept once out->keep is reached */
     uint32_t limit;            /* the match limit of one call */
     unsigned long long budget; /* match work left for the scan */
+    /* sentence_ends(), made when the prefilter first needs them */
+    uint32_t *ends;
+    size_t nends, cap_ends;
+    int ends_ready;
 } matcher;
 
 static int matcher_init(matcher *M, unsigned long match_limit)
@@ -144,6 +148,7 @@ static int matcher_init(matcher *M, unsigned long match_limit)
 
 static void matcher_free(matcher *M)
 {
+    free(M->ends);
     pcre2_jit_stack_free(M->stack);
     pcre2_match_context_free(M->mctx);
     pcre2_match_data_free(M->md);
@@ -178,12 +183,33 @@ static int is_alnum_ascii(unsigned char c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Whether the line break at t[nl] ends a sentence, the line before it
+ * starting at line_start (or at most WRAPPED_LINE_MIN bytes before its
+ * end, which says the same): a blank line or the end of the text comes
+ * next, or the next line starts with other than a lower-case letter after
+ * a short line or one that ends in punctuation.  j: where the next line's
+ * text starts (after blanks). */
+static int line_break_ends_sentence(const unsigned char *t, size_t len,
+                                    size_t line_start, size_t nl, size_t j)
+{
+    if (j >= len || t[j] == '\n')
+        return 1;
+    if (is_lower_ascii(t[j]))
+        return 0;
+    size_t k = nl;
+    while (k > line_start && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+        k--;
+    unsigned char last = k > line_start ? t[k - 1] : '\n';
+    return !is_alnum_ascii(last) || nl - line_start < WRAPPED_LINE_MIN;
+}
+
 /* Whether a match over [s, e) stays inside one sentence of the resume.
  * It may cross a line break only where the text goes on as one sentence:
  * the next line starts with a lower-case letter, or the line before runs
  * long and ends without punctuation (a line wrapped by PDF conversion).  A
- * blank line, a bullet, or a short line ending an item are boundaries. */
-static int within_one_sentence(const char *text, size_t s, size_t e)
+ * blank line, a bullet, or a short line ending an item are boundaries,
+ * and a match does not end in the blanks after a line break. */
+static int within_one_sentence(const char *text, size_t len, size_t s, size_t e)
 {
     const unsigned char *t = (const unsigned char *)text;
     const unsigned char *nl = memchr(t + s, '\n', e - s);
@@ -199,21 +225,37 @@ static int within_one_sentence(const char *text, size_t s, size_t e)
         if (t[i] != '\n')
             continue;
         size_t j = i + 1;
-        while (j < e && (t[j] == ' ' || t[j] == '\t'))
+        while (j < len && (t[j] == ' ' || t[j] == '\t'))
             j++;
-        if (j >= e || t[j] == '\n')
+        if (j >= e || line_break_ends_sentence(t, len, line_start, i, j))
             return 0;
-        if (!is_lower_ascii(t[j])) {
-            size_t k = i;
-            while (k > line_start && (t[k - 1] == ' ' || t[k - 1] == '\t'))
-                k--;
-            unsigned char last = k > line_start ? t[k - 1] : '\n';
-            if (!is_alnum_ascii(last) || i - line_start < WRAPPED_LINE_MIN)
-                return 0;
-        }
         line_start = i + 1;
     }
     return 1;
+}
+
+int kps_sentence_ends(const char *text, size_t len, uint32_t **ends,
+                      size_t *nends, size_t *cap)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t line_start = 0;
+    *nends = 0;
+    for (const unsigned char *nl = t;
+         len && (nl = memchr(nl, '\n', len - (size_t)(nl - t))) != NULL; nl++) {
+        size_t i = (size_t)(nl - t);
+        size_t j = i + 1;
+        while (j < len && (t[j] == ' ' || t[j] == '\t'))
+            j++;
+        if (line_break_ends_sentence(t, len, line_start, i, j)) {
+            if (kps_array_reserve(ends, cap, *nends + 1, sizeof **ends, 64))
+                return -1;
+            (*ends)[(*nends)++] = (uint32_t)i;
+        }
+        line_start = i + 1;
+        if (i + 1 >= len)
+            break;
+    }
+    return 0;
 }
 
 /* "non-standard reports" holds no "standard reports": a match may not
@@ -313,7 +355,7 @@ static int match_span(matcher *M, const pcre2_code *code, size_t r,
             *start = at + char_len(M->text, M->len, at);
             continue;
         }
-        if (!within_one_sentence(M->text, s, e) ||
+        if (!within_one_sentence(M->text, M->len, s, e) ||
             starts_inside_word(M->text, s)) {
             /* not a phrase of the resume: look for one further on */
             *start = s + char_len(M->text, M->len, s);
@@ -354,6 +396,23 @@ static int match_candidates(matcher *M, const pcre2_code *wcode, size_t r,
     return KPISCAN_OK;
 }
 
+/* Keep the candidates of rule r whose sentence holds the words every
+ * match needs (kps_prefilter_confirm); the sentence ends are found once
+ * per text, when first needed.  0, or -1 when out of memory. */
+static int confirm_candidates(matcher *M, const kps_prefilter *pf,
+                              kps_pf_scan *st, size_t r, size_t *ncand)
+{
+    if (!*ncand || !kps_prefilter_confirmable(pf, r))
+        return 0;
+    if (!M->ends_ready) {
+        if (kps_sentence_ends(M->text, M->len, &M->ends, &M->nends,
+                              &M->cap_ends))
+            return -1;
+        M->ends_ready = 1;
+    }
+    return kps_prefilter_confirm(pf, st, r, M->ends, M->nends, ncand);
+}
+
 /* Run the pack over the text: every rule over the whole text when pf is
  * NULL (brute force), else only the rules the prefilter lets through,
  * each from its candidate starts when it has them. */
@@ -375,6 +434,8 @@ static int match_rules(const kpiscan_pack *pack, const kps_prefilter *pf,
         size_t ncand, start = 0;
         int windowed =
             pf ? kps_prefilter_candidates(pf, &st, r, &cand, &ncand) : 0;
+        if (windowed > 0 && confirm_candidates(&M, pf, &st, r, &ncand))
+            windowed = -1;
         if (windowed < 0)
             rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
         else if (windowed && ncand * DENSE_BYTES_PER_CANDIDATE < len)

@@ -47,4 +47,12 @@ int kps_match_all_bruteforce(const kpiscan_pack *pack, const char *text,
                              const char *name, kps_hits *out,
                              kpiscan_error *err);
 
+/* The offsets of the line breaks in text that end a sentence, ascending,
+ * into the growing array *ends (*cap elements) holding *nends: no match
+ * the matcher accepts runs across one (a blank line, a bullet, a short
+ * line ending an item; not a line wrapped mid-sentence).  For the
+ * prefilter's kps_prefilter_confirm().  0, or -1 when out of memory. */
+int kps_sentence_ends(const char *text, size_t len, uint32_t **ends,
+                      size_t *nends, size_t *cap);
+
 #endif /* KPISCAN_MATCH_MATCH_H */

@@ -595,6 +595,7 @@ void kps_pf_scan_free(kps_pf_scan *st)
     free(st->atom_first);
     free(st->atom_pos);
     free(st->cand);
+    free(st->cursor);
     free(st->bits);
     memset(st, 0, sizeof *st);
 }
@@ -846,6 +847,7 @@ int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
         return KPISCAN_ERR_NOMEM;
     st->nactive = 0;
     st->text = text;
+    st->len = len;
     /* Positions are kept in 32 bits; a larger text (far beyond any
      * resume) simply runs every rule over the whole text. */
     st->run_all = len > UINT32_MAX - 1 || has_fold_char(text, len);
@@ -933,6 +935,52 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
     *cand = st->cand;
     *ncand = m;
     return 1;
+}
+
+int kps_prefilter_confirmable(const kps_prefilter *pf, size_t rule)
+{
+    return pf->rule_sets[rule] < pf->rule_sets[rule + 1];
+}
+
+int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,
+                          const uint32_t *ends, size_t nends, size_t *ncand)
+{
+    size_t k0 = pf->set_atoms[pf->rule_sets[rule]];
+    size_t k1 = pf->set_atoms[pf->rule_sets[rule + 1]];
+    if (kps_array_reserve(&st->cursor, &st->cap_cursor, k1 - k0 + 1,
+                          sizeof *st->cursor, 64))
+        return -1;
+    /* Candidates ascend, so each atom's occurrences are walked once: the
+     * cursor stays on the first occurrence that starts at or after the
+     * current candidate. */
+    for (size_t k = k0; k < k1; k++)
+        st->cursor[k - k0] = st->atom_first[pf->atom_ids[k]];
+    size_t e = 0, kept = 0;
+    for (size_t i = 0; i < *ncand; i++) {
+        size_t at = st->cand[i];
+        while (e < nends && ends[e] < at)
+            e++;
+        size_t limit = e < nends ? ends[e] : st->len;
+        int ok = 1;
+        for (size_t s = pf->rule_sets[rule]; s < pf->rule_sets[rule + 1] && ok;
+             s++) {
+            ok = 0;
+            for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1] && !ok;
+                 k++) {
+                uint32_t a = pf->atom_ids[k];
+                uint32_t *c = &st->cursor[k - k0];
+                uint32_t last = st->atom_first[a + 1];
+                size_t alen = pf->ac->atom_len[a];
+                while (*c < last && st->atom_pos[*c] - alen < at)
+                    (*c)++;
+                ok = *c < last && st->atom_pos[*c] <= limit;
+            }
+        }
+        if (ok)
+            st->cand[kept++] = at;
+    }
+    *ncand = kept;
+    return 0;
 }
 
 char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule)

@@ -276,6 +276,9 @@ static size_t compare_paths(const kpiscan_pack *p, const char *text, size_t len,
     kps_pf_scan st = {0};
     ck_assert_int_eq(kps_prefilter_scan(p->prefilter, text, len, &st),
                      KPISCAN_OK);
+    uint32_t *ends = NULL;
+    size_t nends = 0, cap_ends = 0;
+    ck_assert_int_eq(kps_sentence_ends(text, len, &ends, &nends, &cap_ends), 0);
     for (size_t i = 0; i < b.n; i++) {
         const size_t *cand;
         size_t ncand, k = 0;
@@ -284,12 +287,20 @@ static size_t compare_paths(const kpiscan_pack *p, const char *text, size_t len,
         if (kps_prefilter_candidates(p->prefilter, &st, b.v[i].rule, &cand,
                                      &ncand) != 1)
             continue;
+        /* ... and stays one when its sentence is checked for the words
+         * every match needs */
+        if (kps_prefilter_confirmable(p->prefilter, b.v[i].rule))
+            ck_assert_int_eq(kps_prefilter_confirm(p->prefilter, &st,
+                                                   b.v[i].rule, ends, nends,
+                                                   &ncand),
+                             0);
         while (k < ncand && cand[k] < b.v[i].start)
             k++;
         ck_assert_msg(k < ncand && cand[k] == b.v[i].start,
                       "%s: rule %s matches at %zu, not a candidate", what,
                       p->rules[b.v[i].rule].id, b.v[i].start);
     }
+    free(ends);
     kps_pf_scan_free(&st);
     size_t n = a.n;
     kps_hits_free(&a);
@@ -806,6 +817,68 @@ START_TEST(test_word_start_candidates)
 }
 END_TEST
 
+/* A candidate whose sentence lacks a word every match needs is dropped
+ * before PCRE2 runs: "management" must stand between the lead and the
+ * next line break that ends a sentence, and a line wrapped mid-sentence
+ * is no such break.  The hits stay those of brute force. */
+START_TEST(test_confirm_in_sentence)
+{
+    const char *yaml =
+        "format: 1\nname: c\nversion: '1'\nrules:\n"
+        "  - id: r\n    category: term\n    level: none\n    weight: 1\n"
+        "    description: d\n"
+        "    regex: '\\b(?:reported|presented)\\b[^.]{0,60}?\\bto\\s+"
+        "management\\b'\n";
+    static const struct {
+        const char *text;
+        size_t confirmed; /* candidates left of 2 */
+        size_t hits;
+    } cases[] = {
+        /* short lines: the next line is another item */
+        {"Reported daily figures\nManagement team\nPresented plans\n", 0, 0},
+        /* a blank line ends the sentence */
+        {"Reported weekly figures to\n\nmanagement. Presented plans", 0, 0},
+        /* wrapped mid-sentence: goes on in lower case */
+        {"Reported weekly figures to\nmanagement; presented plans to "
+         "management",
+         2, 2},
+        /* in the sentence but after a full stop: confirmed, no match */
+        {"Reported sales. Management liked it. Presented plans", 1, 0},
+    };
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(yaml, strlen(yaml), "c.yaml", &p, NULL),
+        KPISCAN_OK);
+    ck_assert(kps_prefilter_confirmable(p->prefilter, 0));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *text = cases[i].text;
+        size_t len = strlen(text);
+        kps_pf_scan st = {0};
+        ck_assert_int_eq(kps_prefilter_scan(p->prefilter, text, len, &st),
+                         KPISCAN_OK);
+        ck_assert_msg(st.active[0], "case %zu: rule inactive", i);
+        const size_t *cand = NULL;
+        size_t ncand = 0;
+        ck_assert_int_eq(
+            kps_prefilter_candidates(p->prefilter, &st, 0, &cand, &ncand), 1);
+        ck_assert_uint_eq(ncand, 2);
+        uint32_t *ends = NULL;
+        size_t nends = 0, cap = 0;
+        ck_assert_int_eq(kps_sentence_ends(text, len, &ends, &nends, &cap), 0);
+        ck_assert_int_eq(
+            kps_prefilter_confirm(p->prefilter, &st, 0, ends, nends, &ncand),
+            0);
+        ck_assert_msg(ncand == cases[i].confirmed,
+                      "case %zu: %zu candidates confirmed, want %zu", i, ncand,
+                      cases[i].confirmed);
+        free(ends);
+        kps_pf_scan_free(&st);
+        ck_assert_uint_eq(compare_paths(p, text, len, text), cases[i].hits);
+    }
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* A match that needs more JIT stack than PCRE2's default 32 KiB: the
  * matcher makes the 1 MiB stack on demand and runs that match again, with
  * the result the brute-force path (the same code) gets. */
@@ -885,6 +958,7 @@ int main(void)
     tcase_add_test(tc, test_jit_stack_on_demand);
     tcase_add_test(tc, test_window_code_reuse);
     tcase_add_test(tc, test_word_start_candidates);
+    tcase_add_test(tc, test_confirm_in_sentence);
     tcase_add_test(tc, test_equal_on_examples);
     tcase_add_test(tc, test_equal_adversarial);
     tcase_add_test(tc, test_equal_across_halves);
