@@ -299,6 +299,9 @@ struct kps_prefilter {
      * after an ASCII word character (the "on" of "production") cannot
      * start one. */
     unsigned char *lead_word_start;
+    /* 1: the rule has OR-sets and none of their atoms holds a line break,
+     * so kps_prefilter_confirm() may look for them within a sentence. */
+    unsigned char *confirmable;
     size_t nalways, nleads;
 };
 
@@ -323,6 +326,7 @@ void kps_prefilter_free(kps_prefilter *pf)
     free(pf->window_code);
     free(pf->window_owned);
     free(pf->lead_word_start);
+    free(pf->confirmable);
     free(pf);
 }
 
@@ -516,18 +520,23 @@ int kps_prefilter_build(const kps_rule *rules, size_t nrules,
     pf->window_code = calloc(nrules ? nrules : 1, sizeof *pf->window_code);
     pf->window_owned = calloc(nrules ? nrules : 1, 1);
     pf->lead_word_start = calloc(nrules ? nrules : 1, 1);
+    pf->confirmable = calloc(nrules ? nrules : 1, 1);
     if (!pf->rule_sets || !pf->set_atoms || !pf->atom_ids || !pf->rule_leads ||
         !pf->lead_ids || !pf->window_code || !pf->window_owned ||
-        !pf->lead_word_start)
+        !pf->lead_word_start || !pf->confirmable)
         goto done;
     size_t s = 0, k = 0, l = 0;
     for (size_t r = 0; r < nrules; r++) {
         pf->rule_sets[r] = s;
+        int confirmable = reqs[r].nall > 0;
         for (size_t i = 0; i < reqs[r].nall; i++, s++) {
             pf->set_atoms[s] = k;
-            for (size_t j = 0; j < reqs[r].all[i].n; j++)
+            for (size_t j = 0; j < reqs[r].all[i].n; j++) {
                 pf->atom_ids[k++] = atom_id(pf, reqs[r].all[i].v[j]);
+                confirmable = confirmable && !strchr(reqs[r].all[i].v[j], '\n');
+            }
         }
+        pf->confirmable[r] = (unsigned char)confirmable;
         pf->rule_leads[r] = l;
         if (leads[r].n && (pf->window_code[r] =
                                window_code(&rules[r], &pf->window_owned[r]))) {
@@ -595,7 +604,6 @@ void kps_pf_scan_free(kps_pf_scan *st)
     free(st->atom_first);
     free(st->atom_pos);
     free(st->cand);
-    free(st->cursor);
     free(st->bits);
     memset(st, 0, sizeof *st);
 }
@@ -939,47 +947,65 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
 
 int kps_prefilter_confirmable(const kps_prefilter *pf, size_t rule)
 {
-    return pf->rule_sets[rule] < pf->rule_sets[rule + 1];
+    return pf->confirmable[rule];
+}
+
+/* The first set bit at or after bit `from`, looking no further than word
+ * hi; SIZE_MAX when there is none. */
+static size_t next_bit(const uint64_t *bits, size_t from, size_t hi)
+{
+    size_t w = from >> 6;
+    if (w > hi)
+        return SIZE_MAX;
+    uint64_t word = bits[w] & (~(uint64_t)0 << (from & 63));
+    while (!word && w < hi)
+        word = bits[++w];
+    return word ? (w << 6) + (size_t)__builtin_ctzll(word) : SIZE_MAX;
 }
 
 int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,
                           const uint32_t *ends, size_t nends, size_t *ncand)
 {
-    size_t k0 = pf->set_atoms[pf->rule_sets[rule]];
-    size_t k1 = pf->set_atoms[pf->rule_sets[rule + 1]];
-    if (kps_array_reserve(&st->cursor, &st->cap_cursor, k1 - k0 + 1,
-                          sizeof *st->cursor, 64))
-        return -1;
-    /* Candidates ascend, so each atom's occurrences are walked once: the
-     * cursor stays on the first occurrence that starts at or after the
-     * current candidate. */
-    for (size_t k = k0; k < k1; k++)
-        st->cursor[k - k0] = st->atom_first[pf->atom_ids[k]];
-    size_t e = 0, kept = 0;
-    for (size_t i = 0; i < *ncand; i++) {
-        size_t at = st->cand[i];
-        while (e < nends && ends[e] < at)
-            e++;
-        size_t limit = e < nends ? ends[e] : st->len;
-        int ok = 1;
-        for (size_t s = pf->rule_sets[rule]; s < pf->rule_sets[rule + 1] && ok;
-             s++) {
-            ok = 0;
-            for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1] && !ok;
-                 k++) {
-                uint32_t a = pf->atom_ids[k];
-                uint32_t *c = &st->cursor[k - k0];
-                uint32_t last = st->atom_first[a + 1];
-                size_t alen = pf->ac->atom_len[a];
-                while (*c < last && st->atom_pos[*c] - alen < at)
-                    (*c)++;
-                ok = *c < last && st->atom_pos[*c] <= limit;
+    uint64_t *bits = st->bits;
+    size_t n = *ncand;
+    for (size_t s = pf->rule_sets[rule]; s < pf->rule_sets[rule + 1] && n;
+         s++) {
+        /* Where the set's atoms start, merged in the bitmap (left all zero
+         * again below).  No atom holds a line break (confirmable), so one
+         * that starts before a sentence end also ends before it. */
+        size_t lo = SIZE_MAX, hi = 0;
+        for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1]; k++) {
+            uint32_t a = pf->atom_ids[k];
+            for (uint32_t i = st->atom_first[a]; i < st->atom_first[a + 1];
+                 i++) {
+                size_t at = st->atom_pos[i] - pf->ac->atom_len[a];
+                bits[at >> 6] |= (uint64_t)1 << (at & 63);
+                if ((at >> 6) < lo)
+                    lo = at >> 6;
+                if ((at >> 6) > hi)
+                    hi = at >> 6;
             }
         }
-        if (ok)
-            st->cand[kept++] = at;
+        /* Candidates ascend: the sentence end and the next atom start are
+         * looked up from where the previous candidate left them. */
+        size_t kept = 0, e = 0, next = 0;
+        for (size_t i = 0; i < n && lo <= hi; i++) {
+            size_t at = st->cand[i];
+            while (e < nends && ends[e] < at)
+                e++;
+            size_t limit = e < nends ? ends[e] : st->len;
+            if (i == 0 || next < at)
+                next = next_bit(bits, at, hi);
+            if (next == SIZE_MAX)
+                break; /* no atom starts here or later */
+            if (next < limit)
+                st->cand[kept++] = at;
+        }
+        if (lo <= hi)
+            memset(bits + lo, 0, (hi - lo + 1) * sizeof *bits);
+        n = kept;
     }
-    *ncand = kept;
+    *ncand = n;
     return 0;
 }
 

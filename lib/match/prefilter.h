@@ -41,8 +41,6 @@ typedef struct kps_pf_scan {
      * rules. */
     const char *text;
     size_t len;
-    uint32_t *cursor; /* kps_prefilter_confirm(): per atom of a rule's sets */
-    size_t cap_cursor;
     uint32_t *ev_pos, *ev_state, *atom_first, *atom_pos;
     uint32_t *chunk_pos, *chunk_state;
     /* the second half's run (record_halves) */
@@ -65,13 +63,14 @@ int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
 int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
                              size_t rule, const size_t **cand, size_t *ncand);
 /* Whether the rule has literal OR-sets beside its lead that
- * kps_prefilter_confirm() can look for. */
+ * kps_prefilter_confirm() can look for (and none of their atoms holds a
+ * line break). */
 int kps_prefilter_confirmable(const kps_prefilter *pf, size_t rule);
 /* Narrow the *ncand candidates of the last kps_prefilter_candidates()
  * call for this rule (in st's buffer, in place) to those whose sentence
  * holds an atom of each of the rule's OR-sets: for every set, an atom
- * occurrence that starts at or after the candidate and ends at or before
- * the first offset of ends (ascending) at or after it, or the text's end.
+ * occurrence that starts at or after the candidate and before the first
+ * offset of ends (ascending) at or after it, or the text's end.
  * ends must be offsets no accepted match runs across (match.c: the line
  * breaks that end a sentence).  0, or -1 when out of memory. */
 int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,

@@ -1202,8 +1202,13 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         KW("degree"),     KW("graduated"), KW("graduation"), KW("diploma"),
         KW("faculty of"), KW("gpa"),       KW("coursework"),
     };
+    uint32_t study_first = 0;
+    for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
+        study_first |= (uint32_t)1 << (STUDY[w].s[0] - 'a');
     for (size_t i = ls; i < le; i++) {
-        if (!is_alpha(t[i]) || (i > ls && is_alpha(t[i - 1])))
+        unsigned char c = lower(t[i]);
+        if (c < 'a' || c > 'z' || !((study_first >> (c - 'a')) & 1u) ||
+            (i > ls && is_alpha(t[i - 1])))
             continue;
         for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
             if (word_ci(t, le, i, STUDY[w]))
