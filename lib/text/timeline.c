@@ -1185,14 +1185,6 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
     uint32_t first = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
         first |= (uint32_t)1 << (WORDS[w].s[0] - 'a');
-    for (size_t i = ls; i < le; i++) {
-        unsigned char c = lower(t[i]);
-        if (c < 'a' || c > 'z' || !((first >> (c - 'a')) & 1u))
-            continue;
-        for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
-            if (starts_with_ci(t, le, i, WORDS[w]))
-                return 1;
-    }
     /* Study, as whole words: "diploma" is not "diplomatic"; a "Scrum
      * Master", a "Graduate Assistant" and a "High School Teacher" have
      * jobs, and "BSC" is also a telecom base station controller. */
@@ -1205,14 +1197,21 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
     uint32_t study_first = 0;
     for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
         study_first |= (uint32_t)1 << (STUDY[w].s[0] - 'a');
+    /* One pass over the word starts: a break word begins there ("career
+     * break", "volunteers"), or a study word stands there whole. */
     for (size_t i = ls; i < le; i++) {
         unsigned char c = lower(t[i]);
-        if (c < 'a' || c > 'z' || !((study_first >> (c - 'a')) & 1u) ||
-            (i > ls && is_alpha(t[i - 1])))
+        if (c < 'a' || c > 'z' || (i > ls && is_alpha(t[i - 1])))
             continue;
-        for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
-            if (word_ci(t, le, i, STUDY[w]))
-                return 1;
+        uint32_t bit = (uint32_t)1 << (c - 'a');
+        if (first & bit)
+            for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
+                if (starts_with_ci(t, le, i, WORDS[w]))
+                    return 1;
+        if (study_first & bit)
+            for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
+                if (word_ci(t, le, i, STUDY[w]))
+                    return 1;
     }
     return 0;
 }
