@@ -661,6 +661,34 @@ static kps_section classify_line(const phrase_filter *f,
     return KPS_SECTION_NONE;
 }
 
+/*
+ * Two-column CVs converted to DOCX or text interleave the sidebar with the
+ * jobs: "Experience", a job and its dates, then the sidebar's "Profile"
+ * and the job's duties.  A summary heading a few lines under an
+ * experience heading, after a line with a year, is such a sidebar heading:
+ * the experience section goes on (a summary never follows a dated job that
+ * closely in a one-column resume).
+ */
+#define SIDEBAR_SUMMARY_LINES 6
+
+/* A year 1950..2099 as a number of its own on t[b, e). */
+static int holds_year(const unsigned char *t, size_t b, size_t e)
+{
+    for (size_t i = b; i + 4 <= e; i++) {
+        if (!((t[i] == '1' && t[i + 1] == '9' && t[i + 2] >= '5') ||
+              (t[i] == '2' && t[i + 1] == '0')))
+            continue;
+        if (t[i + 2] < '0' || t[i + 2] > '9' || t[i + 3] < '0' ||
+            t[i + 3] > '9')
+            continue;
+        if ((i > b && t[i - 1] >= '0' && t[i - 1] <= '9') ||
+            (i + 4 < e && t[i + 4] >= '0' && t[i + 4] <= '9'))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 int kps_sections_detect(const char *text, size_t len, const char *name,
                         kps_sections *out, kpiscan_error *err)
 {
@@ -679,6 +707,10 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
     /* Under experience, a label line ("Technologies: React, Redux") heads
      * only itself: the experience section resumes on the next line. */
     int resume_experience = 0;
+    /* Lines since the last experience heading, and whether one of them
+     * holds a year (see sidebar_summary). */
+    size_t lines_under_experience = SIZE_MAX;
+    int year_under_experience = 0;
     while (pos < len && n + 1 < MAX_HEADINGS) {
         const void *nl = memchr(t + pos, '\n', len - pos);
         size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
@@ -689,6 +721,21 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
             label = 0;
         }
         resume_experience = 0;
+        if (s == KPS_SECTION_SUMMARY &&
+            lines_under_experience <= SIDEBAR_SUMMARY_LINES &&
+            year_under_experience)
+            s = KPS_SECTION_NONE; /* a sidebar's heading among the jobs */
+        if (lines_under_experience < SIZE_MAX) {
+            lines_under_experience++;
+            year_under_experience =
+                year_under_experience || holds_year(t, pos, eol);
+        }
+        if (s == KPS_SECTION_EXPERIENCE) {
+            lines_under_experience = 0;
+            year_under_experience = 0;
+        } else if (s != KPS_SECTION_NONE) {
+            lines_under_experience = SIZE_MAX;
+        }
         if (s != KPS_SECTION_NONE) {
             kps_section current = n ? list[n - 1].section : KPS_SECTION_NONE;
             if (label && s != KPS_SECTION_EXPERIENCE &&

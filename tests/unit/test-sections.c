@@ -280,6 +280,44 @@ END_TEST
 
 /* Words that head a section only when emphasised, and bilingual or
  * doubled headings. */
+/* A two-column CV's sidebar "Profile" between a job's dates and its
+ * duties does not end the experience section; a summary heading further
+ * on, or before any dated line, is a heading as ever. */
+START_TEST(test_sidebar_summary_among_jobs)
+{
+    const char *text = "Experience\n"
+                       "Analytics Team Lead\n"
+                       "ACME | 2022 - Present\n"
+                       "Profile\n"
+                       "Led the reporting team\n";
+    kps_sections s;
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_int_eq(s.headings[0].section, KPS_SECTION_EXPERIENCE);
+    kps_sections_free(&s);
+
+    text = "Experience\n"
+           "Analytics Team Lead at ACME\n"
+           "Profile\n"
+           "Analyst who likes numbers\n";
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 2);
+    ck_assert_int_eq(s.headings[1].section, KPS_SECTION_SUMMARY);
+    kps_sections_free(&s);
+
+    text = "Experience\n"
+           "Team Lead, ACME, 2019 - 2022\n"
+           "Ran the reports\nHired analysts\nBuilt dashboards\n"
+           "Coached staff\nCut costs\nWon awards\n"
+           "Summary\n"
+           "Analyst who likes numbers\n";
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 2);
+    ck_assert_int_eq(s.headings[1].section, KPS_SECTION_SUMMARY);
+    kps_sections_free(&s);
+}
+END_TEST
+
 START_TEST(test_emphasised_and_bilingual)
 {
     ck_assert_int_eq(line_section("TRAINING"), KPS_SECTION_EDUCATION);
@@ -309,6 +347,7 @@ static Suite *sections_suite(void)
     tcase_add_test(tc, test_names_and_edges);
     tcase_add_test(tc, test_many_headings);
     tcase_add_test(tc, test_emphasised_and_bilingual);
+    tcase_add_test(tc, test_sidebar_summary_among_jobs);
     suite_add_tcase(s, tc);
     return s;
 }
