@@ -2,7 +2,7 @@
 """Agreement of kpiscan's estimate with careful readers on real resumes.
 
 usage: run.py [--update] [--report FILE] [--show-rows] [--tune-only] [--pdf]
-              KPISCAN CORPUS_DIR RATCHET
+              [--team TEAM_TSV] KPISCAN CORPUS_DIR RATCHET
 
 CORPUS_DIR is ../shared/corpus: its labels/ folder holds the readers' labels
 (labels/README.md, labels/RUBRIC.md) for text resumes (resumes-txt.tsv,
@@ -32,6 +32,13 @@ resumes-pdf/, same path with .pdf) and measures the same figures on them
 within-one or presence figure differs from the same rows' text figure by
 more than two points (PDF_TOLERANCE), since a PDF and its pdftotext text
 are the same resume.
+
+--team TEAM_TSV adds the team's own labels (tests/agreement/team-labels.tsv:
+115 more corpus resumes labelled here by the rubric, calibrated against the
+readers' tune rows; docs/accuracy.md says how): slices "team", "team text"
+and "team docx", kept in the ratchet like tune and check, and studied like
+tune rows (--show-rows lists them too).  They are a second opinion, not the
+readers': the readers' check rows stay the figure that counts.
 
 --report FILE writes the figures and the confusion matrices as Markdown
 (the body of docs/accuracy.md's measured section).  --show-rows prints
@@ -72,7 +79,7 @@ def read_labels(path):
             if len(fields) < len(header):
                 fields += [""] * (len(header) - len(fields))
             row = dict(zip(header, fields))
-            if row["kpi_level"] not in RANK or row["split"] not in ("tune", "check"):
+            if row["kpi_level"] not in RANK or row["split"] not in ("tune", "check", "team"):
                 raise ValueError(f"{path}:{number}: bad kpi_level or split")
             row["years"] = None if row["years"] in ("", "NA") else float(row["years"])
             rows.append(row)
@@ -160,7 +167,7 @@ def markdown(slices):
             continue
         out.append(f"| {name} | {m['n']} | {pct(m['exact'])} | {pct(m['within1'])} "
                    f"| {pct(m['presence'])} | {m['years_mae']:.2f} |")
-    for name in ("tune", "check"):
+    for name in ("tune", "check", "team"):
         m = slices.get(name)
         if m is None:
             continue
@@ -182,6 +189,8 @@ def main():
                     help="print the tune figures only (for study; no ratchet)")
     ap.add_argument("--pdf", action="store_true",
                     help="also scan the PDFs of the labelled text resumes")
+    ap.add_argument("--team", metavar="TEAM_TSV",
+                    help="also measure the team's labels of more corpus resumes")
     ap.add_argument("kpiscan")
     ap.add_argument("corpus")
     ap.add_argument("ratchet")
@@ -203,6 +212,15 @@ def main():
             all_rows += rows
         if args.pdf:
             pdf_rows = pdf_twins(args, [r for r in all_rows if r["kind"] == "text"])
+        team_rows = []
+        if args.team:
+            folders = {kind: folder for kind, _, folder in SETS}
+            team_rows = read_labels(args.team)
+            for r in team_rows:
+                if r["kind"] not in folders:
+                    raise ValueError(f"{args.team}: {r['path']}: bad kind")
+                r["file"] = os.path.join(args.corpus, folders[r["kind"]], r["path"])
+            estimate(args.kpiscan, team_rows)
     except (OSError, ValueError, RuntimeError, subprocess.SubprocessError) as e:
         print(f"agreement: broken run: {e}", file=sys.stderr)
         return 2
@@ -214,6 +232,11 @@ def main():
             slices[f"{split} {kind}"] = measure(
                 [r for r in all_rows if r["split"] == split and r["kind"] == kind])
     slices["all"] = measure(all_rows)
+    if team_rows:
+        slices["team"] = measure(team_rows)
+        for kind, _, _ in SETS:
+            slices[f"team {kind}"] = measure(
+                [r for r in team_rows if r["kind"] == kind])
     pdf_apart = []
     if args.pdf:
         for split in ("tune", "check"):
@@ -228,7 +251,8 @@ def main():
                     pdf_apart.append(f"{split} {key}: PDF {pct(slices[f'{split} pdf'][key])}"
                                      f", text {pct(same[key])}")
     if args.tune_only:
-        slices = {k: v for k, v in slices.items() if k.startswith("tune")}
+        slices = {k: v for k, v in slices.items()
+                  if k.startswith("tune") or k.startswith("team")}
         pdf_apart = [line for line in pdf_apart if line.startswith("tune")]
     text = markdown(slices)
     print(text, end="")
@@ -239,12 +263,12 @@ def main():
         return 1
 
     if args.show_rows:
-        for r in all_rows:
-            if r["split"] != "tune":
+        for r in all_rows + team_rows:
+            if r["split"] == "check":
                 continue
             years_off = r["years"] is not None and abs((r["got_years"] or 0) - r["years"]) > 1
             if r["got"] != r["kpi_level"] or years_off:
-                print(f"{r['kind']} {r['path']}: reader {r['kpi']}/{r['kpi_level']} "
+                print(f"{r['split']} {r['kind']} {r['path']}: reader {r['kpi']}/{r['kpi_level']} "
                       f"{r['years']} y; kpiscan {r['got']} {r['got_years']} y | "
                       f"{r['reason']}")
 
@@ -254,7 +278,8 @@ def main():
 
     if args.tune_only:
         return 0
-    current = {name: headline(slices[name]) for name in ("tune", "check")}
+    current = {name: headline(slices[name])
+               for name in ("tune", "check", "team") if slices.get(name)}
     try:
         with open(args.ratchet, encoding="utf-8") as f:
             recorded = json.load(f)
