@@ -378,10 +378,13 @@ int kps_score(kpiscan_result *res)
              * (spreadsheets) only when used in a job */
             weak = 1;
     }
-    /* Numbers alone are KPI evidence only in some quantity: one "reduced
-     * the footprint by 18%" in an engineer's resume is not KPI work. */
+    /* Numbers alone are KPI work only in some quantity: one "reduced the
+     * footprint by 18%" in an engineer's resume is the rubric's incidental
+     * number, the weak band. */
     if (quantified >= QUANTIFIED_MIN)
         strong = 1;
+    else if (quantified > 0)
+        weak = 1;
     res->presence = strong ? 2 : weak ? 1 : 0;
 
     /* Years (RUBRIC.md "years"): total merged paid employment, whether or

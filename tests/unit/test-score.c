@@ -121,6 +121,20 @@ START_TEST(test_presence)
     /* junior indicators against senior years: two apart, the middle */
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
 
+    /* A quantified result or two below QUANTIFIED_MIN is the rubric's
+     * incidental number (weak); that much or more is KPI work (strong). */
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_QUANTIFIED, KPISCAN_LEVEL_NONE, 0.5,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.presence, 1);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    add(&r, 1, KPISCAN_CATEGORY_QUANTIFIED, KPISCAN_LEVEL_NONE, 0.5,
+        KPS_SECTION_EXPERIENCE, 0);
+    r.ev[1].line = 9;
+    score(&r);
+    ck_assert_int_eq(r.presence, 2);
+
     /* A KPI term in a job is strong presence; with no level phrase the
      * indicators say junior. */
     r = make(1, -1);
