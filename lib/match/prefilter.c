@@ -53,9 +53,11 @@
 
 /* Build-time caps of the automaton (the regex parser's are in atoms.c).
  * In the automaton, an OR-set beside the lead must have atoms of at least
- * this length: shorter ones ("to", "of", "%") occur in every resume, filter
- * nothing, and cost an automaton event at each occurrence. */
-#define MIN_FILTER_ATOM 4
+ * this length, and none of COMMON_WORDS: shorter ones ("to", "of", "%")
+ * and the commonest words occur in every resume, filter nothing, and cost
+ * an automaton event at each occurrence.  Three letters keep "kpi", "roi",
+ * "ceo" and "bod", the words that make many rules' other halves. */
+#define MIN_FILTER_ATOM 3
 #define MAX_FILTER_SETS 3
 
 /* Characters that PCRE2 (now or in a later version) may treat as caseless
@@ -456,12 +458,27 @@ static int is_ascii_word(unsigned char c)
 /* Keep the OR-sets worth an automaton's time (req is sorted best
  * first).  Without a lead, the best one stays whatever its length: it is
  * all the rule has. */
+static const char *const COMMON_WORDS[] = {
+    "and", "any", "are", "but", "can", "for", "had", "has", "her", "his",
+    "its", "not", "our", "out", "per", "the", "was", "who", "you",
+};
+
+static int holds_common_word(const strset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t w = 0; w < sizeof COMMON_WORDS / sizeof *COMMON_WORDS; w++)
+            if (strcmp(s->v[i], COMMON_WORDS[w]) == 0)
+                return 1;
+    return 0;
+}
+
 static void keep_filter_sets(info *req, int has_lead)
 {
     size_t keep = 0;
     for (size_t i = 0; i < req->nall; i++) {
         int wanted = keep < MAX_FILTER_SETS &&
-                     (kps_strset_min_len(&req->all[i]) >= MIN_FILTER_ATOM ||
+                     ((kps_strset_min_len(&req->all[i]) >= MIN_FILTER_ATOM &&
+                       !holds_common_word(&req->all[i])) ||
                       (i == 0 && !has_lead));
         if (wanted)
             req->all[keep++] = req->all[i];

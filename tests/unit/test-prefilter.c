@@ -153,7 +153,11 @@ START_TEST(test_default_pack_atoms)
         char *d = kps_prefilter_describe_rule(p->prefilter, r);
         ck_assert_ptr_nonnull(d);
         if (strcmp(p->rules[r].id, "term.kpi") == 0)
-            ck_assert_str_eq(d, "- @ \\bkpi");
+            ck_assert_str_eq(d, "kpi @ \\bkpi");
+        /* "for" is in every resume: no filter */
+        if (strcmp(p->rules[r].id, "redflag.responsible-no-outcome") == 0)
+            ck_assert_str_eq(
+                d, "responsible & kpi|metrics|performance @ \\bresponsible");
         if (strcmp(p->rules[r].id, "indicator.senior.balanced-scorecard") == 0)
             ck_assert_str_eq(d, "scorecard & balanced @ \\bbalanced");
         free(d);
