@@ -16,6 +16,11 @@
  * where atoms end.  A rule runs only when its requirement and lead hold,
  * and a rule with a lead is searched only from the offsets where a lead
  * atom starts (match.c explains why that finds exactly the same hits).
+ * A candidate is then confirmed (kps_prefilter_confirm): every OR-set of
+ * the requirement must have an atom between the candidate and the end of
+ * its sentence, the first line break no accepted match crosses (match.c,
+ * kps_sentence_ends), so "reported" far from any "management" costs no
+ * PCRE2 search.
  *
  * Soundness is everything here: a wrong atom silently loses evidence.  So
  * the regex parser (atoms.c) models only the PCRE2 syntax it understands
