@@ -125,7 +125,7 @@ typedef struct matcher {
     kps_hit cut;               /* last hit kept once out->keep is reached */
     uint32_t limit;            /* the match limit of one call */
     unsigned long long budget; /* match work left for the scan */
-    /* sentence_ends(), made when the prefilter first needs them */
+    /* kps_sentence_ends(), found when the prefilter first needs them */
     uint32_t *ends;
     size_t nends, cap_ends;
     int ends_ready;
@@ -184,11 +184,13 @@ static int is_alnum_ascii(unsigned char c)
 }
 
 /* Whether the line break at t[nl] ends a sentence, the line before it
- * starting at line_start (or at most WRAPPED_LINE_MIN bytes before its
- * end, which says the same): a blank line or the end of the text comes
- * next, or the next line starts with other than a lower-case letter after
- * a short line or one that ends in punctuation.  j: where the next line's
- * text starts (after blanks). */
+ * starting at line_start: a blank line or the end of the text comes next,
+ * or the next line starts with other than a lower-case letter after a
+ * short line or one that ends in punctuation.  j: where the next line's
+ * text starts (after blanks).  within_one_sentence() may pass a
+ * line_start later than the line's (at most WRAPPED_LINE_MIN bytes before
+ * a match): that view sees every break the whole line's view sees, so
+ * kps_sentence_ends() never marks a break a match could cross. */
 static int line_break_ends_sentence(const unsigned char *t, size_t len,
                                     size_t line_start, size_t nl, size_t j)
 {
