@@ -412,7 +412,8 @@ static int confirm_candidates(matcher *M, const kps_prefilter *pf,
             return -1;
         M->ends_ready = 1;
     }
-    return kps_prefilter_confirm(pf, st, r, M->ends, M->nends, ncand);
+    kps_prefilter_confirm(pf, st, r, M->ends, M->nends, ncand);
+    return 0;
 }
 
 /* Run the pack over the text: every rule over the whole text when pf is

@@ -985,8 +985,9 @@ static size_t next_bit(const uint64_t *bits, size_t from, size_t hi)
     return word ? (w << 6) + (size_t)__builtin_ctzll(word) : SIZE_MAX;
 }
 
-int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,
-                          const uint32_t *ends, size_t nends, size_t *ncand)
+void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
+                           size_t rule, const uint32_t *ends, size_t nends,
+                           size_t *ncand)
 {
     uint64_t *bits = st->bits;
     size_t n = *ncand;
@@ -1028,7 +1029,6 @@ int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,
         n = kept;
     }
     *ncand = n;
-    return 0;
 }
 
 char *kps_prefilter_describe_rule(const kps_prefilter *pf, size_t rule)

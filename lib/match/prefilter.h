@@ -72,9 +72,10 @@ int kps_prefilter_confirmable(const kps_prefilter *pf, size_t rule);
  * occurrence that starts at or after the candidate and before the first
  * offset of ends (ascending) at or after it, or the text's end.
  * ends must be offsets no accepted match runs across (match.c: the line
- * breaks that end a sentence).  0, or -1 when out of memory. */
-int kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st, size_t rule,
-                          const uint32_t *ends, size_t nends, size_t *ncand);
+ * breaks that end a sentence). */
+void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
+                           size_t rule, const uint32_t *ends, size_t nends,
+                           size_t *ncand);
 /* The rule compiled with PCRE2_USE_OFFSET_LIMIT (a pcre2_code *), for
  * searches confined to candidate starts; NULL when the rule has no lead. */
 const void *kps_prefilter_window_code(const kps_prefilter *pf, size_t rule);

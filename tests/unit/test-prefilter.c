@@ -299,10 +299,8 @@ static size_t compare_paths(const kpiscan_pack *p, const char *text, size_t len,
         /* ... and stays one when its sentence is checked for the words
          * every match needs */
         if (kps_prefilter_confirmable(p->prefilter, b.v[i].rule))
-            ck_assert_int_eq(kps_prefilter_confirm(p->prefilter, &st,
-                                                   b.v[i].rule, ends, nends,
-                                                   &ncand),
-                             0);
+            kps_prefilter_confirm(p->prefilter, &st, b.v[i].rule, ends, nends,
+                                  &ncand);
         while (k < ncand && cand[k] < b.v[i].start)
             k++;
         ck_assert_msg(k < ncand && cand[k] == b.v[i].start,
@@ -874,9 +872,7 @@ START_TEST(test_confirm_in_sentence)
         uint32_t *ends = NULL;
         size_t nends = 0, cap = 0;
         ck_assert_int_eq(kps_sentence_ends(text, len, &ends, &nends, &cap), 0);
-        ck_assert_int_eq(
-            kps_prefilter_confirm(p->prefilter, &st, 0, ends, nends, &ncand),
-            0);
+        kps_prefilter_confirm(p->prefilter, &st, 0, ends, nends, &ncand);
         ck_assert_msg(ncand == cases[i].confirmed,
                       "case %zu: %zu candidates confirmed, want %zu", i, ncand,
                       cases[i].confirmed);
