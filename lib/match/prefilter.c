@@ -58,9 +58,9 @@
 
 /* Build-time caps of the automaton (the regex parser's are in atoms.c).
  * In the automaton, an OR-set beside the lead must have atoms of at least
- * this length, and none of COMMON_WORDS: shorter ones ("to", "of", "%")
- * and the commonest words occur in every resume, filter nothing, and cost
- * an automaton event at each occurrence.  Three letters keep "kpi", "roi",
+ * this length (or "%"), and none of COMMON_WORDS: shorter ones ("to",
+ * "of") and the commonest words occur in every resume, filter nothing, and
+ * cost an automaton event at each occurrence.  Three letters keep "kpi", "roi",
  * "ceo" and "bod", the words that make many rules' other halves. */
 #define MIN_FILTER_ATOM 3
 #define MAX_FILTER_SETS 3
@@ -468,13 +468,20 @@ static const char *const COMMON_WORDS[] = {
     "its", "not", "our", "out", "per", "the", "was", "who", "you",
 };
 
-static int holds_common_word(const strset *s)
+/* Whether an OR-set filters well enough to be worth the automaton's
+ * events: every atom has MIN_FILTER_ATOM bytes or is "%" (short, but as
+ * rare in a resume as the results it stands beside), and none is one of
+ * COMMON_WORDS. */
+static int worth_filtering(const strset *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
+        if (strlen(s->v[i]) < MIN_FILTER_ATOM && strcmp(s->v[i], "%") != 0)
+            return 0;
         for (size_t w = 0; w < sizeof COMMON_WORDS / sizeof *COMMON_WORDS; w++)
             if (strcmp(s->v[i], COMMON_WORDS[w]) == 0)
-                return 1;
-    return 0;
+                return 0;
+    }
+    return 1;
 }
 
 static void keep_filter_sets(info *req, int has_lead)
@@ -482,9 +489,7 @@ static void keep_filter_sets(info *req, int has_lead)
     size_t keep = 0;
     for (size_t i = 0; i < req->nall; i++) {
         int wanted = keep < MAX_FILTER_SETS &&
-                     ((kps_strset_min_len(&req->all[i]) >= MIN_FILTER_ATOM &&
-                       !holds_common_word(&req->all[i])) ||
-                      (i == 0 && !has_lead));
+                     (worth_filtering(&req->all[i]) || (i == 0 && !has_lead));
         if (wanted)
             req->all[keep++] = req->all[i];
         else
