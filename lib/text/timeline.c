@@ -1341,12 +1341,6 @@ static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
 }
 #endif
 
-/* Try every kind of span at pos, a possible start (see the driver).
- * Records what is found and returns where the scan goes on: past the span,
- * past the date that stands at pos (and the word glued to it), past the
- * word after an apostrophe, or past pos (nothing can start inside a word,
- * and skipping keeps the scan linear).  (size_t)-1
- * when out of memory. */
 /* 1: t[from, to) names a job title, -1: it names a school, course or
  * project (whatever else it says), 0: neither. */
 static int line_has_title(const unsigned char *t, size_t from, size_t to)
@@ -1429,6 +1423,12 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
     return title && !line_names_break(t, len, pos);
 }
 
+/* Try every kind of span at pos, a possible start (see the driver).
+ * Records what is found and returns where the scan goes on: past the span,
+ * past the date that stands at pos (and the word glued to it), past the
+ * word after an apostrophe, or past pos (nothing can start inside a word,
+ * and skipping keeps the scan linear).  (size_t)-1
+ * when out of memory. */
 static size_t try_at(const unsigned char *t, size_t len, size_t pos,
                      const kps_sections *sections, kps_ym as_of,
                      const word_gate *gate, span_list *list)
