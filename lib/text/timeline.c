@@ -611,12 +611,6 @@ static int spaced_apart(const unsigned char *t, size_t a, size_t b)
     return 1;
 }
 
-/*
- * Try a range whose first endpoint starts at pos.  On success fills span
- * (offset/length set) and returns 1.  When a date stands at pos (range or
- * not), *date_end receives its end, so that the caller does not read the
- * year of "Aug 2020" again as a date of its own.
- */
 /* "20212021": two years glued together where conversion lost the dash
  * (seen in DOCX files made from PDFs).  Both must be plausible and in
  * order, so a phone number or an id rarely qualifies. */
@@ -678,6 +672,12 @@ static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
     return e >= len || t[e] == '\n';
 }
 
+/*
+ * Try a range whose first endpoint starts at pos.  On success fills span
+ * (offset/length set) and returns 1.  When a date stands at pos (range or
+ * not), *date_end receives its end, so that the caller does not read the
+ * year of "Aug 2020" again as a date of its own.
+ */
 static int try_range(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span, size_t *date_end)
 {
