@@ -2,6 +2,7 @@
  * on request, errors and skipped files. */
 #include "internal.h"
 #include "testutil.h"
+#include "scanrecord.h"
 
 static kpiscan_pack *pack;
 
@@ -17,16 +18,7 @@ static void teardown(void)
 
 static kpiscan_record scan(const char *name, const char *text)
 {
-    kpiscan_record rec;
-    memset(&rec, 0, sizeof rec);
-    rec.name = (char *)name;
-    rec.pack = pack;
-    kpiscan_options *o = kpiscan_options_new();
-    kpiscan_options_set_as_of(o, 2026, 6, 1);
-    rec.status = kpiscan_scan_buffer(pack, o, text, strlen(text), name,
-                                     &rec.result, &rec.error);
-    kpiscan_options_free(o);
-    return rec;
+    return scan_record(pack, name, text);
 }
 
 static const char *CV = "Experience\nDirector of Operations, Jan 2012 - "

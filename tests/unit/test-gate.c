@@ -5,22 +5,13 @@
 
 #include "internal.h"
 #include "testutil.h"
+#include "scanrecord.h"
 
 static kpiscan_pack *pack;
 
-/* A record around a real scan of text. */
 static kpiscan_record make_record(const char *name, const char *text)
 {
-    kpiscan_record rec;
-    memset(&rec, 0, sizeof rec);
-    rec.name = (char *)name;
-    rec.pack = pack;
-    kpiscan_options *o = kpiscan_options_new();
-    kpiscan_options_set_as_of(o, 2026, 6, 1);
-    rec.status = kpiscan_scan_buffer(pack, o, text, strlen(text), name,
-                                     &rec.result, &rec.error);
-    kpiscan_options_free(o);
-    return rec;
+    return scan_record(pack, name, text);
 }
 
 static const char *SENIOR =
