@@ -639,45 +639,30 @@ void kps_pf_scan_free(kps_pf_scan *st)
  * state of every step go to pos/state, but only steps into a state with
  * output are counted (and so kept); returns how many.  restrict: the
  * tables and the text are never written here, which lets the compiler
- * keep them in registers. */
-static size_t run_chunk16(const uint16_t *restrict delta,
-                          const unsigned char *restrict cls,
-                          const unsigned char *restrict s, size_t base,
-                          size_t end, uint32_t *row_io, uint32_t out_min,
-                          unsigned shift, uint32_t *restrict pos,
-                          uint32_t *restrict state)
-{
-    uint32_t row = *row_io;
-    size_t c = 0;
-    for (size_t i = base; i < end; i++) {
-        row = delta[row + cls[s[i]]];
-        pos[c] = (uint32_t)(i + 1);
-        state[c] = row >> shift;
-        c += row >= out_min;
+ * keep them in registers.  Made for 16-bit transitions (run_chunk16) and
+ * 32-bit ones (run_chunk32, large automata): one body, two element
+ * types, each its own tight loop. */
+#define DEFINE_RUN_CHUNK(name, delta_type)                                     \
+    static size_t name(                                                        \
+        const delta_type *restrict delta, const unsigned char *restrict cls,   \
+        const unsigned char *restrict s, size_t base, size_t end,              \
+        uint32_t *row_io, uint32_t out_min, unsigned shift,                    \
+        uint32_t *restrict pos, uint32_t *restrict state)                      \
+    {                                                                          \
+        uint32_t row = *row_io;                                                \
+        size_t c = 0;                                                          \
+        for (size_t i = base; i < end; i++) {                                  \
+            row = delta[row + cls[s[i]]];                                      \
+            pos[c] = (uint32_t)(i + 1);                                        \
+            state[c] = row >> shift;                                           \
+            c += row >= out_min;                                               \
+        }                                                                      \
+        *row_io = row;                                                         \
+        return c;                                                              \
     }
-    *row_io = row;
-    return c;
-}
-
-/* The same with 32-bit transitions (large automata). */
-static size_t run_chunk32(const uint32_t *restrict delta,
-                          const unsigned char *restrict cls,
-                          const unsigned char *restrict s, size_t base,
-                          size_t end, uint32_t *row_io, uint32_t out_min,
-                          unsigned shift, uint32_t *restrict pos,
-                          uint32_t *restrict state)
-{
-    uint32_t row = *row_io;
-    size_t c = 0;
-    for (size_t i = base; i < end; i++) {
-        row = delta[row + cls[s[i]]];
-        pos[c] = (uint32_t)(i + 1);
-        state[c] = row >> shift;
-        c += row >= out_min;
-    }
-    *row_io = row;
-    return c;
-}
+DEFINE_RUN_CHUNK(run_chunk16, uint16_t)
+DEFINE_RUN_CHUNK(run_chunk32, uint32_t)
+#undef DEFINE_RUN_CHUNK
 
 /*
  * Two automaton runs interleaved in one loop, over s[a, a + n) and
