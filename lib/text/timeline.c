@@ -630,6 +630,32 @@ static int glued_years(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
+/* How far a job line is read on either side of a date: enough for a job
+ * line, and it keeps a hostile megabyte-long line with many dates
+ * linear. */
+#define LINE_REACH 160
+
+/* The start of the line holding t[from], reading back no further than
+ * LINE_REACH bytes before origin. */
+static size_t line_begin(const unsigned char *t, size_t from, size_t origin)
+{
+    size_t b = from;
+    while (b > 0 && origin - b < LINE_REACH && t[b - 1] != '\n')
+        b--;
+    return b;
+}
+
+/* The end (its '\n' or len) of the line holding t[from], reading on no
+ * further than LINE_REACH bytes after origin. */
+static size_t line_end(const unsigned char *t, size_t len, size_t from,
+                       size_t origin)
+{
+    size_t e = from;
+    while (e < len && e - origin < LINE_REACH && t[e] != '\n')
+        e++;
+    return e;
+}
+
 /*
  * A table cell of dates beside a title cell, as DOCX and PDF conversion
  * writes it: "September 2019  Senior Team Manager" over a line that holds
@@ -647,9 +673,7 @@ static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
         ls--;
     if (ls > 0 && t[ls - 1] != '\n')
         return 0;
-    size_t le = start;
-    while (le < len && le - start < 160 && t[le] != '\n')
-        le++;
+    size_t le = line_end(t, len, start, start);
     if (le >= len || t[le] != '\n')
         return 0;
     size_t q = skip_blank(t, len, le + 1, 8);
@@ -1163,24 +1187,14 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         KW("gap year"),        KW("bootcamp"),        KW("volunteer"),
         KW("unpaid"),
     };
-    /* Within 160 bytes on either side: enough for a job line, and it
-     * keeps a hostile megabyte-long line with many dates linear. */
-    size_t ls = pos, le = pos;
-    while (ls > 0 && pos - ls < 160 && t[ls - 1] != '\n')
-        ls--;
-    while (le < len && le - pos < 160 && t[le] != '\n')
-        le++;
+    size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
     /* A short line that starts with its dates belongs to the title line
      * above it ("Volunteer HR Assistant" over "2009 - 2015"). */
     size_t lead = ls;
     while (lead < pos && (t[lead] == ' ' || t[lead] == '\t'))
         lead++;
-    if (lead == pos && le - ls < DATE_LINE_MAX && ls > 0) {
-        size_t above = ls - 1;
-        while (above > 0 && ls - above < 160 && t[above - 1] != '\n')
-            above--;
-        ls = above;
-    }
+    if (lead == pos && le - ls < DATE_LINE_MAX && ls > 0)
+        ls = line_begin(t, ls - 1, ls);
     /* Letters that begin one of the words, to skip the others fast. */
     uint32_t first = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
@@ -1389,12 +1403,7 @@ static int line_has_title(const unsigned char *t, size_t from, size_t to)
 static int near_job_title(const unsigned char *t, size_t len, size_t pos,
                           const kps_sections *sections, kps_section sec)
 {
-    /* The range's line, 160 bytes at most on either side. */
-    size_t from = pos, to = pos;
-    while (from > 0 && pos - from < 160 && t[from - 1] != '\n')
-        from--;
-    while (to < len && to - pos < 160 && t[to] != '\n')
-        to++;
+    size_t from = line_begin(t, pos, pos), to = line_end(t, len, pos, pos);
     int title = line_has_title(t, from, to);
     if (title < 0)
         return 0;
@@ -1402,9 +1411,7 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
      * school of the dates ("Ural State University" over "2003 - 2009
      * Process engineer"); else a title there may be the job's. */
     if (from > 0 && t[from - 1] == '\n') {
-        size_t above = from - 1;
-        while (above > 0 && from - above < 160 && t[above - 1] != '\n')
-            above--;
+        size_t above = line_begin(t, from - 1, from);
         if (kps_section_at(sections, above) == sec) {
             int up = line_has_title(t, above, from - 1);
             if (up < 0)
@@ -1415,9 +1422,7 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
     /* Else the line below, in the same section. */
     if (!title && to < len && t[to] == '\n' &&
         kps_section_at(sections, to + 1) == sec) {
-        size_t below = to + 1;
-        while (below < len && below - to < 160 && t[below] != '\n')
-            below++;
+        size_t below = line_end(t, len, to + 1, to);
         title = line_has_title(t, to + 1, below) > 0;
     }
     return title && !line_names_break(t, len, pos);
