@@ -254,8 +254,6 @@ int kps_sentence_ends(const char *text, size_t len, uint32_t **ends,
             (*ends)[(*nends)++] = (uint32_t)i;
         }
         line_start = i + 1;
-        if (i + 1 >= len)
-            break;
     }
     return 0;
 }
