@@ -20,6 +20,8 @@
  *   range; "May 2019 Present" (no connector) too, when the word ends the
  *   text on that line.  "June - August 2015" takes the start year from the
  *   end.  A lone date ("May 2019") is not a range and records nothing.
+ *   Forms that lost their dash in conversion: "2008  2022" (two or more
+ *   spaces), "20162018" and "Apr 2020Jun 2020" (glued).
  *
  *   Months.  A range counts end month minus start month, as careful
  *   readers do (../shared/corpus/labels/RUBRIC.md): Jan 2015 - Dec 2015
@@ -296,6 +298,26 @@ static int parse_month_year(const unsigned char *t, size_t len, size_t pos,
  * before it).  Returns 1 and fills ep, or 0.  With allow_bare_month, a
  * month name with no year is accepted (year 0).
  */
+/* "Apr 2020Jun 2020": a month name glued to the year before it, where
+ * conversion lost the dash between two dates.  Only a month name
+ * followed by a year qualifies, so "2019Oct" or "2020Jun" alone, or
+ * "2020Junior", reads as nothing. */
+static int glued_month_follows(const unsigned char *t, size_t len, size_t pos)
+{
+    if (pos == 0 || !is_digit(t[pos - 1]) || pos >= len || !is_alpha(t[pos]))
+        return 0;
+    size_t n = alpha_run(t, len, pos, 9);
+    if (!month_name(t, pos, n))
+        return 0;
+    size_t p = pos + n;
+    if (p < len && t[p] == '.')
+        p++;
+    p = skip_blank(t, len, p, 3);
+    int year;
+    size_t nd = read_digits(t, len, p, 4, &year);
+    return nd == 4 && !(p + 4 < len && is_alnum(t[p + 4]));
+}
+
 static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
                           kps_ym as_of, int allow_bare_month, endpoint *ep)
 {
@@ -336,7 +358,7 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
                 p = r;
         }
         if (parse_month_year(t, len, p, as_of, &y, &e) &&
-            !(e < len && is_alnum(t[e]))) {
+            (!(e < len && is_alnum(t[e])) || glued_month_follows(t, len, e))) {
             ep->year = y;
             ep->month = m;
             ep->end = e;
@@ -724,6 +746,16 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
     size_t p = skip_space(t, len, a.end, MAX_GAP);
     size_t cn = connector(t, len, p);
+    if (cn == 0 && p == a.end && a.month != 0 &&
+        glued_month_follows(t, len, p)) {
+        /* "Apr 2020Jun 2020": parse_endpoint let the glue through */
+        if (!parse_endpoint(t, len, p, as_of, 0, &b) || b.month == 0 ||
+            !make_range(&a, &b, as_of, span))
+            return 0;
+        span->offset = a.begin;
+        span->length = b.end - a.begin;
+        return 1;
+    }
     if (cn == 0 && !bare_month && spaced_apart(t, a.end, p)) {
         /* "2008  2022", "4/2016  5/2022": the dash lost in conversion,
          * two or more spaces left between two dates of the same form */

@@ -114,6 +114,9 @@ static const range_case RANGES[] = {
     {"4/2016  5/2019, LLC", "4/2016  5/2019", 2016, 4, 2019, 5, 0, 37},
     {"2019  Present Frontend", "2019  Present", 2019, 1, 2020, 6, 1, 17},
     {"20162018 Yandex", "20162018", 2016, 1, 2018, 1, 0, 24},
+    {"Apr 2019Jun 2019 Masa", "Apr 2019Jun 2019", 2019, 4, 2019, 6, 0, 2},
+    {"August 2013October 2014", "August 2013October 2014", 2013, 8, 2014,
+     10, 0, 14},
     {"Aug. 11, 2003 thru May 18, 2007", "Aug. 11, 2003 thru May 18, 2007", 2003,
      8, 2007, 5, 0, 45},
     {"May 3rd 2015 - June 1st 2016", "May 3rd 2015 - June 1st 2016", 2015, 5,
@@ -172,6 +175,8 @@ static const char *const NOT_RANGES[] = {
     "32/13/2018 - 05/06/2019", /* not a date at all */
     "20155-20166",
     "Mayor 2015 - 2016x",
+    "Jun 2019Oct  Front-end Developer", /* glued month without a year */
+    "Apr 2019Junior developer",
     /* a next-line end needs both months, the start opening its line and
      * the end alone on its line */
     "2015 Award for service\n2016\n",
