@@ -293,11 +293,6 @@ static int parse_month_year(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
-/*
- * Parse a date endpoint starting at pos (the caller checks the boundary
- * before it).  Returns 1 and fills ep, or 0.  With allow_bare_month, a
- * month name with no year is accepted (year 0).
- */
 /* "Apr 2020Jun 2020": a month name glued to the year before it, where
  * conversion lost the dash between two dates.  Only a month name
  * followed by a year qualifies, so "2019Oct" or "2020Jun" alone, or
@@ -318,6 +313,11 @@ static int glued_month_follows(const unsigned char *t, size_t len, size_t pos)
     return nd == 4 && !(p + 4 < len && is_alnum(t[p + 4]));
 }
 
+/*
+ * Parse a date endpoint starting at pos (the caller checks the boundary
+ * before it).  Returns 1 and fills ep, or 0.  With allow_bare_month, a
+ * month name with no year is accepted (year 0).
+ */
 static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
                           kps_ym as_of, int allow_bare_month, endpoint *ep)
 {
