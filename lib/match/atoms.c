@@ -657,9 +657,11 @@ static void parse_group(parser *P, info *x)
             }
             P->p++;
         } else {
-            /* Option settings: only those that change neither what a
-             * literal matches nor how the pattern is read. */
-            while (P->p < P->end && strchr("imsn", *P->p) && *P->p)
+            /* Option settings: only those that change neither how the
+             * pattern is read nor what a literal requires of the caseless
+             * automaton.  Unsetting one ("(?-i:S)trategic") qualifies: a
+             * case-sensitive literal still contains its caseless atom. */
+            while (P->p < P->end && strchr("imsn-", *P->p) && *P->p)
                 P->p++;
             if (P->p < P->end && *P->p == ')') {
                 P->p++;
@@ -669,7 +671,7 @@ static void parse_group(parser *P, info *x)
             if (P->p < P->end && *P->p == ':' && P->p[-1] != '?') {
                 P->p++;
             } else {
-                /* (?-i), (?x), (?^), (?#...), (?R), (?1), (?&name),
+                /* (?x), (?^), (?#...), (?R), (?1), (?&name),
                  * (?P=name), (?(cond)...), (?C) callouts, (?*...) */
                 P->unsupported = 1;
                 return;

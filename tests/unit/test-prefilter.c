@@ -41,6 +41,9 @@ START_TEST(test_atoms_literals)
     assert_atoms("rationali[sz]ed", "rationalised|rationalized");
     assert_atoms("(?i)kpi", "kpi");
     assert_atoms("(?i:KPI)s", "kpis");
+    /* unsetting an option: the caseless atom is still required */
+    assert_atoms("(?-i)KPI", "kpi");
+    assert_atoms("(?-i:S)trategic", "strategic");
     assert_atoms("(?<name>kpi)|(?P<n2>okr)|(?'n3'metric)", "kpi|metric|okr");
     assert_atoms("(?>kpi)(?|a|b)", "kpia|kpib");
     assert_atoms("\\bKPI\\s+(?:tracking|reporting)\\b|\\bOKRs?\\b",
@@ -100,7 +103,7 @@ START_TEST(test_atoms_always_run)
     static const char *const always[] = {
         "(kpi)\\1",
         "\\Qkpi\\E",
-        "(?-i)KPI",
+        "(?x-i) KPI",
         "(?x) k p i",
         "(*UTF)kpi",
         "kpi\\K",
