@@ -26,6 +26,23 @@
 #include "text/normalize.h"
 #include "text/timeline.h"
 
+/* A counted job range of tl starts or ends (with a written date, not
+ * "Present") after the month saved. */
+static int jobs_after(const kps_timeline *tl, kps_ym saved)
+{
+    long limit = saved.year * 12L + saved.month;
+    for (size_t i = 0; i < tl->n; i++) {
+        const kps_span *sp = &tl->spans[i];
+        if (sp->kind != KPS_SPAN_RANGE || !sp->counted)
+            continue;
+        long start = sp->start.year * 12L + sp->start.month;
+        long end = sp->end.year * 12L + sp->end.month;
+        if (start > limit || (!sp->open_ended && end > limit))
+            return 1;
+    }
+    return 0;
+}
+
 int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
                         const void *data, size_t len, const char *name,
                         kpiscan_result **out, kpiscan_error *err)
@@ -68,25 +85,34 @@ int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
         goto done;
     /* "Present" in a saved document means when it was last saved: a DOCX
      * uses the earlier of today and its modified date.  A modified date
-     * in the future is ignored, since the candidate controls it. */
+     * in the future is ignored, since the candidate controls it; so is one
+     * older than the document's own jobs (a CV saved in 2013 that lists a
+     * job from 2019: the date is a template's or a copy's, not the
+     * candidate's last edit). */
     const char *as_of_source = o.as_of_set ? "option" : "today";
+    kps_ym as_of = {o.as_of_year, o.as_of_month};
+    if ((rc = kps_timeline_extract(norm.text, norm.len, &sections, as_of, name,
+                                   &tl, err)))
+        goto done;
     if (!o.as_of_set && doc.modified_year >= 1990 && doc.modified_month >= 1 &&
         doc.modified_month <= 12 && doc.modified_day >= 1 &&
         doc.modified_day <= 31) {
         long modified = doc.modified_year * 10000L + doc.modified_month * 100L +
                         doc.modified_day;
         long today = o.as_of_year * 10000L + o.as_of_month * 100L + o.as_of_day;
-        if (modified < today) {
+        kps_ym saved = {doc.modified_year, doc.modified_month};
+        if (modified < today && !jobs_after(&tl, saved)) {
             o.as_of_year = doc.modified_year;
             o.as_of_month = doc.modified_month;
             o.as_of_day = doc.modified_day;
             as_of_source = "document modified date";
+            kps_timeline_free(&tl);
+            as_of = saved;
+            if ((rc = kps_timeline_extract(norm.text, norm.len, &sections,
+                                           as_of, name, &tl, err)))
+                goto done;
         }
     }
-    kps_ym as_of = {o.as_of_year, o.as_of_month};
-    if ((rc = kps_timeline_extract(norm.text, norm.len, &sections, as_of, name,
-                                   &tl, err)))
-        goto done;
     /* The matcher holds at most twice the evidence limit: a pack of rules
      * matching every character cannot make it hold millions of hits. */
     hits.keep = o.limits.max_evidence;

@@ -529,6 +529,23 @@ else report "extract docx text" 0 "$(head -3 "$tmp/x.txt")"; fi
 if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["as_of_source"]=="document modified date" and r["as_of"]=="2026-01-15", r["as_of"]' "$tmp/asof.json"; then
     report "docx as-of from modified date" 1 ""
 else report "docx as-of from modified date" 0 "$(grep as_of "$tmp/asof.json")"; fi
+# ... but not a saved date older than the document's own jobs (a template's
+# or a copy's date): the same CV re-stamped as saved in 2020 lists jobs
+# from 2024 and 2025, so "Present" stays today.
+python3 - examples/docx/junior-1.docx "$tmp/stale.docx" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+    for item in zi.infolist():
+        data = zi.read(item.filename)
+        if item.filename == "docProps/core.xml":
+            data = data.replace(b"2026-01-15T09:00:00Z", b"2020-03-01T09:00:00Z")
+        zo.writestr(item, data)
+PY
+"$bin" --format json "$tmp/stale.docx" > "$tmp/stale.json"
+if python3 -c 'import json,sys,datetime; r=json.load(open(sys.argv[1])); assert r["as_of_source"]=="today" and r["as_of"]==datetime.date.today().isoformat(), (r["as_of"], r["as_of_source"])' "$tmp/stale.json"; then
+    report "docx saved before its own jobs: as-of today" 1 ""
+else report "docx saved before its own jobs: as-of today" 0 "$(grep as_of "$tmp/stale.json")"; fi
 
 # PDF (when built with the helper): --extract prints the text scanned;
 # a folder of PDFs gives one named record each and the batch goes on when
