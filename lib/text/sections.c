@@ -726,9 +726,11 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
             year_under_experience)
             s = KPS_SECTION_NONE; /* a sidebar's heading among the jobs */
         if (lines_under_experience < SIZE_MAX) {
+            /* only the lines a sidebar heading may follow are read */
+            if (lines_under_experience < SIDEBAR_SUMMARY_LINES)
+                year_under_experience =
+                    year_under_experience || holds_year(t, pos, eol);
             lines_under_experience++;
-            year_under_experience =
-                year_under_experience || holds_year(t, pos, eol);
         }
         if (s == KPS_SECTION_EXPERIENCE) {
             lines_under_experience = 0;
