@@ -221,6 +221,65 @@ START_TEST(test_combination_rules)
 }
 END_TEST
 
+/* Text of n words, for the length the combination rule reads. */
+static char *words_text(size_t n)
+{
+    char *t = malloc(n * 5 + 1);
+    ck_assert_ptr_nonnull(t);
+    for (size_t i = 0; i < n; i++)
+        memcpy(t + i * 5, i % 8 == 7 ? "word\n" : "word ", 5);
+    t[n * 5] = '\0';
+    return t;
+}
+
+START_TEST(test_one_mid_phrase_against_senior_years)
+{
+    /* A long resume: one mid indicator phrase does not lift the level to
+     * the years' senior. */
+    char *longer = words_text(500);
+    kpiscan_result r = make(12, -1);
+    r.text = longer;
+    r.len = strlen(longer);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.indicator_level, KPISCAN_LEVEL_MID);
+    ck_assert_uint_eq(r.indicator_phrases, 1);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_ptr_nonnull(strstr(r.reason, "on a long resume"));
+
+    /* A KPI achievement is a clear phrase: the years win. */
+    r = make(12, -1);
+    r.text = longer;
+    r.len = strlen(longer);
+    add(&r, 0, KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 3, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
+
+    /* A short resume (499 words): the years win, as the rubric says. */
+    char *shorter = words_text(499);
+    r = make(12, -1);
+    r.text = shorter;
+    r.len = strlen(shorter);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
+
+    /* Mid years against one senior phrase: unchanged, the years win. */
+    r = make(3, -1);
+    r.text = longer;
+    r.len = strlen(longer);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
+    free(shorter);
+    free(longer);
+}
+END_TEST
+
 START_TEST(test_years_choice)
 {
     /* Dates a reader can check win over a statement. */
@@ -346,6 +405,7 @@ int main(void)
     tcase_add_test(tc, test_skills_discount_and_hidden);
     tcase_add_test(tc, test_presence);
     tcase_add_test(tc, test_combination_rules);
+    tcase_add_test(tc, test_one_mid_phrase_against_senior_years);
     tcase_add_test(tc, test_years_choice);
     tcase_add_test(tc, test_red_flags);
     tcase_add_test(tc, test_title_position);
