@@ -221,14 +221,14 @@ START_TEST(test_combination_rules)
 }
 END_TEST
 
-/* Text of n words, for the length the combination rule reads. */
-static char *words_text(size_t n)
+/* Text of n bytes, for the length the combination rule reads. */
+static char *text_of(size_t n)
 {
-    char *t = malloc(n * 5 + 1);
+    char *t = malloc(n + 1);
     ck_assert_ptr_nonnull(t);
     for (size_t i = 0; i < n; i++)
-        memcpy(t + i * 5, i % 8 == 7 ? "word\n" : "word ", 5);
-    t[n * 5] = '\0';
+        t[i] = i % 7 == 6 ? ' ' : 'w';
+    t[n] = '\0';
     return t;
 }
 
@@ -236,7 +236,7 @@ START_TEST(test_one_mid_phrase_against_senior_years)
 {
     /* A long resume: one mid indicator phrase does not lift the level to
      * the years' senior. */
-    char *longer = words_text(500);
+    char *longer = text_of(3500);
     kpiscan_result r = make(12, -1);
     r.text = longer;
     r.len = strlen(longer);
@@ -257,8 +257,8 @@ START_TEST(test_one_mid_phrase_against_senior_years)
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
     ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
 
-    /* A short resume (499 words): the years win, as the rubric says. */
-    char *shorter = words_text(499);
+    /* A short resume (3,499 bytes): the years win, as the rubric says. */
+    char *shorter = text_of(3499);
     r = make(12, -1);
     r.text = shorter;
     r.len = strlen(shorter);
