@@ -220,7 +220,9 @@ static int push(const char ***v, size_t *n, const char *s)
  * but newline and tab (kpiscan_text_clean): a file name, a message or a
  * resume can hold terminal escape sequences.  The record callback runs
  * one record at a time, so a small ring of cleaned strings is enough for
- * the few used in one printf; clean(NULL) frees them. */
+ * the few used in one printf; clean(NULL) frees them.  The ring is not
+ * locked: while the batch runs, only the record callback may use it (the
+ * main thread, queuing inputs, cleans its own copies: list_error()). */
 static const char *clean(const char *s)
 {
     static char *ring[8];
@@ -619,6 +621,16 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
     print_summary_text(stderr, &quiet_k, pack, n, seconds);
 }
 
+/* "kpiscan: LIST: WHAT: REASON" on standard error, from the main thread
+ * while the batch may be printing records: clean()'s ring belongs to the
+ * record callback, so this cleans its own copy of the name. */
+static void list_error(const char *list, const char *what, const char *reason)
+{
+    char *shown = kpiscan_text_clean(list);
+    fprintf(stderr, "kpiscan: %s: %s: %s\n", shown ? shown : "?", what, reason);
+    kpiscan_free(shown);
+}
+
 /* Queue the paths listed in a file (or standard input for "-"), one per
  * line, or NUL-separated with -0.  Empty entries are skipped either way
  * (an empty line, two NULs in a row).  A read error is an error, never
@@ -628,8 +640,7 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
     if (!f) {
-        fprintf(stderr, "kpiscan: %s: cannot open file list: %s\n", clean(list),
-                strerror(errno));
+        list_error(list, "cannot open file list", strerror(errno));
         return -1;
     }
     char *line = NULL;
@@ -645,8 +656,8 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
              * of memory does not even set the stream's error flag). */
             int e = errno;
             if (!feof(f) || ferror(f)) {
-                fprintf(stderr, "kpiscan: %s: cannot read file list: %s\n",
-                        clean(list), e ? strerror(e) : "read error");
+                list_error(list, "cannot read file list",
+                           e ? strerror(e) : "read error");
                 rc = -1;
             }
             break;
