@@ -746,19 +746,13 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
     size_t p = skip_space(t, len, a.end, MAX_GAP);
     size_t cn = connector(t, len, p);
-    if (cn == 0 && p == a.end && a.month != 0 &&
-        glued_month_follows(t, len, p)) {
-        /* "Apr 2020Jun 2020": parse_endpoint let the glue through */
-        if (!parse_endpoint(t, len, p, as_of, 0, &b) || b.month == 0 ||
-            !make_range(&a, &b, as_of, span))
-            return 0;
-        span->offset = a.begin;
-        span->length = b.end - a.begin;
-        return 1;
-    }
-    if (cn == 0 && !bare_month && spaced_apart(t, a.end, p)) {
+    if (cn == 0 && !bare_month &&
+        (spaced_apart(t, a.end, p) ||
+         (p == a.end && a.month != 0 && glued_month_follows(t, len, p)))) {
         /* "2008  2022", "4/2016  5/2022": the dash lost in conversion,
-         * two or more spaces left between two dates of the same form */
+         * two or more spaces left between two dates of the same form;
+         * "Apr 2020Jun 2020": none left (parse_endpoint let the glue
+         * through). */
         size_t w = present_word(t, len, p);
         if (w && make_range(&a, NULL, as_of, span)) {
             span->offset = a.begin;
