@@ -232,14 +232,21 @@ static char *text_of(size_t n)
     return t;
 }
 
+/* A result over text, for the rules that read the document's length. */
+static kpiscan_result make_over(double dated, const char *text)
+{
+    kpiscan_result r = make(dated, -1);
+    r.text = (char *)text;
+    r.len = strlen(text);
+    return r;
+}
+
 START_TEST(test_one_mid_phrase_against_senior_years)
 {
     /* A long resume: one mid indicator phrase does not lift the level to
      * the years' senior. */
     char *longer = text_of(3500);
-    kpiscan_result r = make(12, -1);
-    r.text = longer;
-    r.len = strlen(longer);
+    kpiscan_result r = make_over(12, longer);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
     add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1, 0, 0);
     score(&r);
@@ -249,9 +256,7 @@ START_TEST(test_one_mid_phrase_against_senior_years)
     ck_assert_ptr_nonnull(strstr(r.reason, "on a long resume"));
 
     /* A KPI achievement is a clear phrase: the years win. */
-    r = make(12, -1);
-    r.text = longer;
-    r.len = strlen(longer);
+    r = make_over(12, longer);
     add(&r, 0, KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 3, 0, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
@@ -259,18 +264,14 @@ START_TEST(test_one_mid_phrase_against_senior_years)
 
     /* A short resume (3,499 bytes): the years win, as the rubric says. */
     char *shorter = text_of(3499);
-    r = make(12, -1);
-    r.text = shorter;
-    r.len = strlen(shorter);
+    r = make_over(12, shorter);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
     ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
 
     /* Mid years against one senior phrase: unchanged, the years win. */
-    r = make(3, -1);
-    r.text = longer;
-    r.len = strlen(longer);
+    r = make_over(3, longer);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
