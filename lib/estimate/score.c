@@ -473,8 +473,8 @@ int kps_score(kpiscan_result *res)
             rule = "they differ by one level: two or more distinct phrases, "
                    "the indicators win";
         } else if (il == KPISCAN_LEVEL_MID && yl == KPISCAN_LEVEL_SENIOR &&
-                   !lone_phrase_is_achievement(res, il) &&
-                   res->len >= LONG_RESUME_BYTES) {
+                   res->len >= LONG_RESUME_BYTES &&
+                   !lone_phrase_is_achievement(res, il)) {
             /* The rubric lets the years win here, but on a long resume
              * one mid indicator phrase as the pack reads it is a poor
              * stand-in for the readers' "one clear phrase": on unlabelled
