@@ -255,27 +255,32 @@ START_TEST(test_one_mid_phrase_against_senior_years)
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
     ck_assert_ptr_nonnull(strstr(r.reason, "on a long resume"));
 
-    /* A KPI achievement is a clear phrase: the years win. */
-    r = make_over(12, longer);
-    add(&r, 0, KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 3, 0, 0);
-    score(&r);
-    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
-    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
-
-    /* A short resume (3,499 bytes): the years win, as the rubric says. */
+    /* Where the rubric's rule stands: one phrase, the years win. */
     char *shorter = text_of(3499);
-    r = make_over(12, shorter);
-    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2, 0, 0);
-    score(&r);
-    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
-    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
-
-    /* Mid years against one senior phrase: unchanged, the years win. */
-    r = make_over(3, longer);
-    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
-    score(&r);
-    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
-    ck_assert_ptr_nonnull(strstr(r.reason, "the years win"));
+    static const struct {
+        const char *what;
+        double years;
+        int is_short, category, level;
+        double weight;
+        int expected;
+    } stands[] = {
+        {"a KPI achievement is a clear phrase", 12, 0,
+         KPISCAN_CATEGORY_ACHIEVEMENT, KPISCAN_LEVEL_MID, 3,
+         KPISCAN_LEVEL_SENIOR},
+        {"a short resume (3,499 bytes)", 12, 1, KPISCAN_CATEGORY_INDICATOR,
+         KPISCAN_LEVEL_MID, 2, KPISCAN_LEVEL_SENIOR},
+        {"mid years against one senior phrase", 3, 0,
+         KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3,
+         KPISCAN_LEVEL_MID},
+    };
+    for (size_t i = 0; i < sizeof stands / sizeof stands[0]; i++) {
+        r = make_over(stands[i].years, stands[i].is_short ? shorter : longer);
+        add(&r, 0, stands[i].category, stands[i].level, stands[i].weight, 0, 0);
+        score(&r);
+        ck_assert_msg(r.level == stands[i].expected, "%s", stands[i].what);
+        ck_assert_msg(strstr(r.reason, "the years win") != NULL, "%s",
+                      stands[i].what);
+    }
     free(shorter);
     free(longer);
 }
