@@ -1060,6 +1060,39 @@ out:
     return 1;
 }
 
+/* Run from a build tree (BUILD/cli/kpiscan), use the PDF helper built
+ * beside it (BUILD/pdf/kpiscan-pdf): the installed one the library
+ * defaults to may be missing or older.  An installed kpiscan has no such
+ * sibling, and $KPISCAN_PDF_HELPER still wins (the library reads it only
+ * when no helper was set here). */
+static void use_build_tree_pdf_helper(kpiscan_options *opts)
+{
+#ifdef __linux__
+    const char *env = getenv("KPISCAN_PDF_HELPER");
+    if (env && *env)
+        return;
+    char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    if (n <= 0)
+        return;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return;
+    *slash = '\0'; /* BUILD/cli */
+    slash = strrchr(dir, '/');
+    if (!slash || strcmp(slash + 1, "cli") != 0)
+        return;
+    *slash = '\0'; /* BUILD */
+    char helper[sizeof dir + 32];
+    snprintf(helper, sizeof helper, "%s/pdf/kpiscan-pdf", dir);
+    if (access(helper, X_OK) == 0)
+        kpiscan_options_set_pdf_helper(opts, helper);
+#else
+    (void)opts;
+#endif
+}
+
 /* Do what the parsed options ask: check a pack, list rules, or scan the
  * inputs (files, or the manifests' files) and apply the gates.  Returns the
  * exit status. */
@@ -1110,6 +1143,7 @@ int main(int argc, char **argv)
         fputs("kpiscan: out of memory\n", stderr);
         return EXIT_INPUT_ERROR;
     }
+    use_build_tree_pdf_helper(c.opts);
     int status;
     if (!parse_args(argc, argv, &c, &status))
         status = execute(&c, argv + optind, argc - optind, err);

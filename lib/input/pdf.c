@@ -588,7 +588,8 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
 {
     if (access(cfg->path, X_OK) != 0)
         return kps_fail(err, KPISCAN_ERR_HELPER, name,
-                        "PDF helper missing: cannot run %s (%s); see "
+                        "PDF helper missing: cannot run %s (%s); set "
+                        "KPISCAN_PDF_HELPER or "
                         "kpiscan_options_set_pdf_helper()",
                         cfg->path, strerror(errno));
     int sv[2];

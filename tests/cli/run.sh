@@ -123,6 +123,19 @@ printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-
 if [ $? = 0 ] && [ "$(wc -l < "$tmp/n.jsonl")" = 2 ]; then report "batch -0 list" 1 ""
 else report "batch -0 list" 0 "$(cat "$tmp/n.jsonl" | head -c 200)"; fi
 
+# Run from the build tree, kpiscan finds the PDF helper built beside it
+# without KPISCAN_PDF_HELPER (the README's "call build/cli/kpiscan
+# directly"); only where this build has PDF support.
+if [ -n "${KPISCAN_PDF_HELPER:-}" ]; then
+    pdf=tests/fuzz/corpus/pdfreader/two-pages.pdf
+    out=$(env -u KPISCAN_PDF_HELPER "$bin" --as-of 2026-06-01 "$pdf" 2>&1)
+    got=$?
+    case "$got:$out" in
+        0:"$pdf: "*) report "pdf helper from the build tree" 1 "" ;;
+        *) report "pdf helper from the build tree" 0 "exit $got: $(printf '%s' "$out" | head -c 300)" ;;
+    esac
+fi
+
 # Every JSONL record (results, errors, the summary) validates against the
 # published JSON Schema.
 "$bin" --as-of 2026-06-01 --format jsonl --summary examples/*.txt "$batch" \
