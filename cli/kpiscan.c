@@ -423,6 +423,12 @@ static void on_record(const kpiscan_record *rec, void *user)
             fprintf(stderr, "kpiscan: skipped %s\n",
                     clean(kpiscan_error_message(err)));
         }
+        /* The report and the CI view count it, so a file passed over in
+         * a walk does not vanish from what their readers see. */
+        if (k->junit)
+            kpiscan_junit_add(k->junit, rec, NULL);
+        if (c->format == OUT_HTML && kpiscan_html_add(k->html, rec) != KPISCAN_OK)
+            k->html_failed = 1;
         draw_progress(k, 0);
         return;
     }

@@ -516,7 +516,7 @@ KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
 
-/* Detected format: "text", "docx", "odt". */
+/* Detected format: "text", "docx", "odt", "pdf". */
 KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
 
 /* The estimate: a kpiscan_level. */
@@ -847,7 +847,7 @@ typedef enum kpiscan_count {
 KPISCAN_API size_t kpiscan_batch_count(const kpiscan_batch *b, int what);
 
 /* The batch's counters as one JSON Lines summary record (one line, no
- * newline): {"schema":1,"summary":{...},"pack":{name, version, hash}},
+ * newline): {"schema":2,"summary":{...},"pack":{name, version, hash}},
  * described in docs/output.md.  Every string goes through the JSON writer,
  * so a pack's name or version cannot add members.  seconds >= 0 adds a
  * "timing" object; pass a negative value to leave it out.  Returns a
@@ -924,10 +924,12 @@ KPISCAN_API void kpiscan_gate_free(kpiscan_gate *g);
 KPISCAN_API int kpiscan_gate_set_fail_under(kpiscan_gate *g, int level);
 /* Fail a resume whose level is not exactly level.  Exclusive: g. */
 KPISCAN_API int kpiscan_gate_set_expect(kpiscan_gate *g, int level);
-/* Fail a resume that carries the hidden-text red flag.  Exclusive: g. */
+/* Fail a resume that carries the hidden-text red flag; the failure's
+ * message lists the hidden items before the top evidence.  Exclusive: g. */
 KPISCAN_API int kpiscan_gate_set_fail_on_hidden(kpiscan_gate *g, int on);
-/* With a manifest, fail a scanned file the manifest does not list.
- * Exclusive: g. */
+/* With a manifest, fail a scanned file the manifest does not list (a
+ * loaded manifest itself, walked with the folder it describes, is not
+ * counted).  Exclusive: g. */
 KPISCAN_API int kpiscan_gate_set_strict(kpiscan_gate *g, int on);
 
 /* Read a manifest: lines "path<TAB>level", blank lines and '#' comments
@@ -969,7 +971,8 @@ KPISCAN_API kpiscan_junit *kpiscan_junit_new(const char *suite_name);
 KPISCAN_API void kpiscan_junit_free(kpiscan_junit *j);
 
 /* Add the record's testcase; failure is the gate's message (NULL: the case
- * passed).  Skipped records are ignored.  Exclusive: j. */
+ * passed).  A skipped record (a walk passed the file over) becomes a
+ * skipped case with the reason.  Exclusive: j. */
 KPISCAN_API int kpiscan_junit_add(kpiscan_junit *j, const kpiscan_record *rec,
                                   const char *failure);
 

@@ -29,6 +29,8 @@ struct kpiscan_gate {
     int strict;
     expectation *manifest;
     size_t nmanifest;
+    char **manifest_files; /* canonical paths of the manifests loaded */
+    size_t nmanifest_files;
 };
 
 kpiscan_gate *kpiscan_gate_new(void)
@@ -48,6 +50,9 @@ void kpiscan_gate_free(kpiscan_gate *g)
         free(g->manifest[i].realpath);
     }
     free(g->manifest);
+    for (size_t i = 0; i < g->nmanifest_files; i++)
+        free(g->manifest_files[i]);
+    free(g->manifest_files);
     free(g);
 }
 
@@ -213,6 +218,19 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     }
     if (!rc && ferror(f))
         rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");
+    if (!rc) {
+        /* Kept so that --strict does not count the manifest itself as an
+         * unlisted resume when it sits in the folder it describes. */
+        char **v = realloc(g->manifest_files,
+                           (g->nmanifest_files + 1) * sizeof *v);
+        char *real = v ? canonical(path) : NULL;
+        if (v)
+            g->manifest_files = v;
+        if (real)
+            g->manifest_files[g->nmanifest_files++] = real;
+        else if (!v)
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    }
     free(line);
     fclose(f);
     return rc;
@@ -244,6 +262,17 @@ static const expectation *lookup(const kpiscan_gate *g, const char *name)
     return found;
 }
 
+/* Whether name is one of the loaded manifests. */
+static int is_manifest_file(const kpiscan_gate *g, const char *name)
+{
+    char *real = canonical(name);
+    int found = 0;
+    for (size_t i = 0; real && i < g->nmanifest_files && !found; i++)
+        found = strcmp(real, g->manifest_files[i]) == 0;
+    free(real);
+    return found;
+}
+
 /* Evidence items that added most, best first (at most n). */
 static size_t top_items(const kpiscan_result *r, const kpiscan_evidence **out,
                         size_t n)
@@ -267,15 +296,26 @@ static size_t top_items(const kpiscan_result *r, const kpiscan_evidence **out,
     return k;
 }
 
-static int append_evidence(kps_buf *b, const kpiscan_result *r, int excerpts)
+/* The hidden-text gate's reason; the GitHub annotation of a failure
+ * that names it points at the hidden text. */
+#define HIDDEN_WHY "hidden text matches"
+
+/* The first n hidden evidence items, in reading order. */
+static size_t hidden_items(const kpiscan_result *r,
+                           const kpiscan_evidence **out, size_t n)
 {
-    const kpiscan_evidence *top[3];
-    size_t n = top_items(r, top, 3);
+    size_t k = 0;
+    for (size_t i = 0; i < r->nev && k < n; i++)
+        if (r->ev[i].hidden)
+            out[k++] = &r->ev[i];
+    return k;
+}
+
+static int append_items(kps_buf *b, const kpiscan_result *r,
+                        const kpiscan_evidence **top, size_t n,
+                        int excerpts)
+{
     char line[1200];
-    if (n == 0)
-        return kps_buf_append(b, "\nno level evidence found", 24);
-    if (kps_buf_append(b, "\ntop evidence:", 14))
-        return -1;
     for (size_t i = 0; i < n; i++) {
         const kpiscan_evidence *e = top[i];
         int len = snprintf(line, sizeof line, "\n  %s:%zu:%zu %s %s", r->name,
@@ -294,6 +334,28 @@ static int append_evidence(kps_buf *b, const kpiscan_result *r, int excerpts)
         }
     }
     return 0;
+}
+
+static int append_evidence(kps_buf *b, const kpiscan_result *r, int excerpts)
+{
+    const kpiscan_evidence *top[3];
+    size_t n = top_items(r, top, 3);
+    if (n == 0)
+        return kps_buf_append(b, "\nno level evidence found", 24);
+    if (kps_buf_append(b, "\ntop evidence:", 14))
+        return -1;
+    return append_items(b, r, top, n, excerpts);
+}
+
+/* For a failed hidden-text gate: the hidden items themselves, before the
+ * top (visible) evidence, so the reviewer reads what was hidden. */
+static int append_hidden(kps_buf *b, const kpiscan_result *r, int excerpts)
+{
+    const kpiscan_evidence *hid[3];
+    size_t n = hidden_items(r, hid, 3);
+    if (kps_buf_append(b, "\nhidden evidence:", 17))
+        return -1;
+    return append_items(b, r, hid, n, excerpts);
 }
 
 int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
@@ -330,18 +392,20 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
         if (e && e->level != r->level)
             WHY("expected %s, got %s (manifest)", kpiscan_level_name(e->level),
                 got);
-        else if (!e && g->strict)
+        else if (!e && g->strict && !is_manifest_file(g, rec->name))
             WHY("not listed in the manifest (strict), got %s", got);
     }
     if (g->fail_on_hidden && r->nhidden)
-        WHY("hidden text matches %zu KPI rule(s)", r->nhidden);
+        WHY(HIDDEN_WHY " %zu KPI rule(s)", r->nhidden);
 #undef WHY
     if (!len)
         return 0;
     if (message) {
         kps_buf b = {0};
         int excerpts = opts ? opts->excerpts : 1;
+        int hidden_failed = g->fail_on_hidden && r->nhidden;
         if (kps_buf_append(&b, why, strlen(why)) ||
+            (hidden_failed && append_hidden(&b, r, excerpts)) ||
             append_evidence(&b, r, excerpts)) {
             kps_buf_free(&b);
         } else {
@@ -361,7 +425,8 @@ typedef struct junit_case {
     char *file;
     char *failure; /* first line: message attribute; all: element text */
     char *error;
-    char *level; /* got */
+    char *skipped; /* why a walk passed the file over */
+    char *level;   /* got */
 } junit_case;
 
 struct kpiscan_junit {
@@ -390,6 +455,7 @@ static void case_free(junit_case *c)
     free(c->file);
     free(c->failure);
     free(c->error);
+    free(c->skipped);
     free(c->level);
 }
 
@@ -409,8 +475,6 @@ int kpiscan_junit_add(kpiscan_junit *j, const kpiscan_record *rec,
 {
     if (!j || !rec)
         return KPISCAN_ERR_ARGUMENT;
-    if (rec->skipped)
-        return KPISCAN_OK;
     if (j->n == j->cap) {
         size_t cap = j->cap ? j->cap * 2 : 32;
         junit_case *v = realloc(j->cases, cap * sizeof *v);
@@ -431,11 +495,17 @@ int kpiscan_junit_add(kpiscan_junit *j, const kpiscan_record *rec,
         c.level = kps_strdup(kpiscan_level_name(rec->result->level));
     if (failure)
         c.failure = kps_strdup(failure);
-    if (!rec->result && rec->status != KPISCAN_OK)
+    /* A skipped file (an image beside the resumes) is a skipped case, so
+     * the CI view counts it instead of losing it. */
+    if (rec->skipped)
+        c.skipped = kps_strdup(rec->error.message[0] ? rec->error.message
+                                                     : "not a document");
+    else if (!rec->result && rec->status != KPISCAN_OK)
         c.error = kps_strdup(rec->error.message);
     if (!c.classname || !c.name || !c.file || (rec->result && !c.level) ||
-        (failure && !c.failure) ||
-        (!rec->result && rec->status != KPISCAN_OK && !c.error)) {
+        (failure && !c.failure) || (rec->skipped && !c.skipped) ||
+        (!rec->skipped && !rec->result && rec->status != KPISCAN_OK &&
+         !c.error)) {
         case_free(&c);
         return KPISCAN_ERR_NOMEM;
     }
@@ -485,10 +555,11 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
 {
     if (!j)
         return NULL;
-    size_t failures = 0, errors = 0;
+    size_t failures = 0, errors = 0, skipped = 0;
     for (size_t i = 0; i < j->n; i++) {
         failures += j->cases[i].failure != NULL;
         errors += j->cases[i].error != NULL;
+        skipped += j->cases[i].skipped != NULL;
     }
     xmlBufferPtr buf = xmlBufferCreate();
     if (!buf)
@@ -512,7 +583,8 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
     bad |= wattr(w, "failures", num) < 0;
     snprintf(num, sizeof num, "%zu", errors);
     bad |= wattr(w, "errors", num) < 0;
-    bad |= wattr(w, "skipped", "0") < 0;
+    snprintf(num, sizeof num, "%zu", skipped);
+    bad |= wattr(w, "skipped", num) < 0;
     if (pack) {
         bad |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
         const char *props[][2] = {{"pack.name", pack->name},
@@ -544,6 +616,10 @@ char *kpiscan_junit_xml(const kpiscan_junit *j, const kpiscan_pack *pack)
             bad |= wstring(w, body) < 0;
             bad |= xmlTextWriterEndElement(w) < 0;
             free(msg);
+        } else if (c->skipped) {
+            bad |= xmlTextWriterStartElement(w, BAD_CAST "skipped") < 0;
+            bad |= wattr(w, "message", c->skipped) < 0;
+            bad |= xmlTextWriterEndElement(w) < 0;
         } else if (c->level) {
             char out[64];
             snprintf(out, sizeof out, "level: %s", c->level);
@@ -626,10 +702,16 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
     } else if (!bad) {
         const kpiscan_result *r = rec->result;
         if (failure) {
-            /* Point at the strongest evidence, so the annotation lands on
-             * the line a reviewer should read. */
+            /* Point at the line a reviewer should read: the hidden text
+             * when the hidden-text gate failed, else the strongest
+             * evidence. */
             const kpiscan_evidence *top[1];
-            size_t line = top_items(r, top, 1) ? top[0]->line : 1;
+            size_t line = 1;
+            if (r->nhidden && strstr(failure, HIDDEN_WHY) &&
+                hidden_items(r, top, 1))
+                line = top[0]->line;
+            else if (top_items(r, top, 1))
+                line = top[0]->line;
             bad = gh_line(&b, "error", rec->name, line, "kpiscan gate failed",
                           failure);
         }

@@ -104,6 +104,24 @@ PY
 then report "batch jsonl folder" 1 ""
 else report "batch jsonl folder" 0 "exit $got; $(head -c 300 "$tmp/b.err")"; fi
 
+# The HTML report and the JUnit file account for the skipped file too: a
+# photo saved among resumes must not vanish from what a recruiter or a CI
+# view shows.
+"$bin" --as-of 2026-06-01 --format html "$batch" > "$tmp/b.html" 2> /dev/null
+if grep -q '<dt>Skipped (not documents)</dt><dd>1</dd>' "$tmp/b.html"; then
+    report "batch html counts skipped" 1 ""
+else report "batch html counts skipped" 0 "no skipped count in the report"; fi
+"$bin" --as-of 2026-06-01 --format junit "$batch" > "$tmp/b.xml" 2> /dev/null
+if python3 - "$tmp/b.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert suite.get("skipped") == "1" and suite.get("tests") == "6", suite.attrib
+cases = [c for c in suite.iter("testcase") if c.find("skipped") is not None]
+assert [c.get("name") for c in cases] == ["photo.png"], cases
+PY
+then report "batch junit counts skipped" 1 ""
+else report "batch junit counts skipped" 0 "$(head -c 300 "$tmp/b.xml")"; fi
+
 printf '%s\n' "$batch/junior-1.txt" "$batch/missing.txt" "$batch/sub/mid-1.txt" > "$tmp/list"
 "$bin" --as-of 2026-06-01 --format csv --files-from "$tmp/list" > "$tmp/b.csv" 2> /dev/null
 got=$?

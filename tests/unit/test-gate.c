@@ -100,6 +100,52 @@ START_TEST(test_hidden_gate)
 }
 END_TEST
 
+/* A failed hidden-text gate shows the hidden items, and its annotation
+ * lands on the hidden line, not on the strongest visible evidence. */
+START_TEST(test_hidden_gate_points_at_hidden_text)
+{
+    kpiscan_record rec =
+        make_record("cv/hidden.txt",
+                    "Experience\nJunior Analyst, Jan 2026 - Present\n"
+                    "Basic data collection and reporting in Excel.\n\n\n"
+                    "Built simple dashboards for the team.\n");
+    kpiscan_result *r = rec.result;
+    size_t hidden = 0;
+    for (size_t i = 0; i < r->nev; i++)
+        if (r->ev[i].line == 6) { /* as white text in a DOCX would be */
+            r->ev[i].hidden = 1;
+            r->ev[i].contribution = 0;
+            hidden++;
+        }
+    ck_assert_uint_gt(hidden, 0);
+    r->nhidden = hidden;
+    kpiscan_gate *g = kpiscan_gate_new();
+    kpiscan_gate_set_fail_on_hidden(g, 1);
+    char *msg = NULL;
+    ck_assert_int_eq(kpiscan_gate_check(g, &rec, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "\nhidden evidence:\n  cv/hidden.txt:6:"));
+    ck_assert_ptr_nonnull(strstr(msg, "\ntop evidence:\n  cv/hidden.txt:3:"));
+    char *gh = kpiscan_record_to_github(&rec, msg);
+    ck_assert_ptr_nonnull(
+        strstr(gh, "::error file=cv/hidden.txt,line=6,title=kpiscan gate"));
+    kpiscan_free(gh);
+    kpiscan_free(msg);
+
+    /* Another gate's failure still points at the strongest evidence. */
+    kpiscan_gate_set_fail_on_hidden(g, 0);
+    kpiscan_gate_set_expect(g, KPISCAN_LEVEL_SENIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &rec, NULL, &msg), 1);
+    ck_assert_ptr_null(strstr(msg, "hidden evidence"));
+    gh = kpiscan_record_to_github(&rec, msg);
+    ck_assert_ptr_nonnull(
+        strstr(gh, "::error file=cv/hidden.txt,line=3,title=kpiscan gate"));
+    kpiscan_free(gh);
+    kpiscan_free(msg);
+    kpiscan_gate_free(g);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 static char *write_temp(const char *content)
 {
     static char path[64];
@@ -123,7 +169,6 @@ START_TEST(test_manifest)
     ck_assert_str_eq(kpiscan_gate_manifest_path(g, 0), "/tmp/a.txt");
     ck_assert_str_eq(kpiscan_gate_manifest_path(g, 1), "/abs/b.txt");
     ck_assert_ptr_null(kpiscan_gate_manifest_path(g, 2));
-    unlink(path);
 
     /* The manifest's expectation applies to the file it names. */
     kpiscan_record jun = make_record("/tmp/a.txt", JUNIOR);
@@ -135,6 +180,12 @@ START_TEST(test_manifest)
     ck_assert_int_eq(kpiscan_gate_check(g, &other, NULL, &msg), 1);
     ck_assert_ptr_nonnull(strstr(msg, "not listed in the manifest"));
     kpiscan_free(msg);
+    /* The manifest itself, walked with the folder it describes, is not an
+     * unlisted resume. */
+    kpiscan_record self = make_record(path, JUNIOR);
+    ck_assert_int_eq(kpiscan_gate_check(g, &self, NULL, NULL), 0);
+    kpiscan_result_free(self.result);
+    unlink(path);
     kpiscan_record sen = make_record("/abs/b.txt", SENIOR);
     ck_assert_int_eq(kpiscan_gate_check(g, &sen, NULL, NULL), 0);
     kpiscan_record wrong = make_record("/abs/b.txt", JUNIOR);
@@ -217,12 +268,19 @@ START_TEST(test_junit)
     xmlNode *root = xmlDocGetRootElement(doc);
     ck_assert_str_eq((const char *)root->name, "testsuites");
     ck_assert_uint_eq(count_nodes(root, "testsuite"), 1);
-    ck_assert_uint_eq(count_nodes(root, "testcase"), 3);
+    ck_assert_uint_eq(count_nodes(root, "testcase"), 4);
     ck_assert_uint_eq(count_nodes(root, "failure"), 1);
     ck_assert_uint_eq(count_nodes(root, "error"), 1);
+    ck_assert_uint_eq(count_nodes(root, "skipped"), 1);
     xmlNode *suite = first_node(root, "testsuite");
     xmlChar *v = xmlGetProp(suite, BAD_CAST "tests");
-    ck_assert_str_eq((const char *)v, "3");
+    ck_assert_str_eq((const char *)v, "4");
+    xmlFree(v);
+    v = xmlGetProp(suite, BAD_CAST "skipped");
+    ck_assert_str_eq((const char *)v, "1");
+    xmlFree(v);
+    v = xmlGetProp(first_node(root, "skipped"), BAD_CAST "message");
+    ck_assert_ptr_nonnull(strstr((const char *)v, "cv/x.png"));
     xmlFree(v);
     v = xmlGetProp(suite, BAD_CAST "failures");
     ck_assert_str_eq((const char *)v, "1");
@@ -284,6 +342,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_levels);
     tcase_add_test(tc, test_hidden_gate);
+    tcase_add_test(tc, test_hidden_gate_points_at_hidden_text);
     tcase_add_test(tc, test_manifest);
     tcase_add_test(tc, test_junit);
     tcase_add_test(tc, test_github_escaping);
