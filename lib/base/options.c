@@ -182,8 +182,9 @@ int kpiscan_options_set_format_hint(kpiscan_options *opts, const char *format)
 {
     if (!opts)
         return KPISCAN_ERR_ARGUMENT;
-    /* Only the formats the library can read are hints; "pdf" and the like
-     * would promise something no scan can keep. */
+    /* Only the ZIP-based formats and text need a hint: a PDF is known by
+     * its header whatever the hint, and anything else would promise what
+     * no scan can keep. */
     kps_format hint;
     if (!format || !*format)
         hint = KPS_FORMAT_UNKNOWN;
