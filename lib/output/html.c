@@ -902,14 +902,16 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
                    "as the reason to reject someone.</p>\n</header>\n");
 
     /* summary */
-    long as_of = 0;
-    int mixed = 0;
+    /* Documents can resolve "Present" to different dates (a DOCX or PDF
+     * to its last save): then the span, so no one date reads as the
+     * report's own. */
+    long as_of = 0, as_of_last = 0;
     for (size_t i = 0; i < h->n; i++)
         if (h->e[i].as_of) {
-            if (as_of && h->e[i].as_of != as_of)
-                mixed = 1;
             if (!as_of || h->e[i].as_of < as_of)
                 as_of = h->e[i].as_of;
+            if (h->e[i].as_of > as_of_last)
+                as_of_last = h->e[i].as_of;
         }
     bad |= put(&b, "<section class=\"summary\" aria-label=\"Summary\">\n<dl>");
     bad |= kps_buf_printf(&b, "<dt>Candidates</dt><dd>%zu</dd>", total);
@@ -944,10 +946,16 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
         bad |= esc(&b, kpiscan_pack_hash(pack));
         bad |= put(&b, "</code></dd>");
     }
-    if (as_of)
-        bad |= kps_buf_printf(&b, "<dt>As of</dt><dd>%s%04ld-%02ld-%02ld</dd>",
-                              mixed ? "from " : "", as_of / 10000,
-                              as_of / 100 % 100, as_of % 100);
+    if (as_of && as_of_last != as_of)
+        bad |= kps_buf_printf(
+            &b,
+            "<dt>As of</dt><dd>%04ld-%02ld-%02ld to %04ld-%02ld-%02ld (per "
+            "document)</dd>",
+            as_of / 10000, as_of / 100 % 100, as_of % 100, as_of_last / 10000,
+            as_of_last / 100 % 100, as_of_last % 100);
+    else if (as_of)
+        bad |= kps_buf_printf(&b, "<dt>As of</dt><dd>%04ld-%02ld-%02ld</dd>",
+                              as_of / 10000, as_of / 100 % 100, as_of % 100);
     bad |= put(&b, "</dl>\n");
     bad |= chart_svg(&b, h);
     bad |= put(&b, "</section>\n");

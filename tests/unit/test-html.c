@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "testutil.h"
+#include "scanrecord.h"
 
 typedef struct capture {
     kpiscan_html *html;
@@ -84,6 +85,32 @@ static json_t *data_block(const char *doc)
     ck_assert_msg(v != NULL, "data block: %s", jerr.text);
     return v;
 }
+
+/* Documents that resolve "Present" to different dates (a DOCX to its last
+ * save) give the span, not one date that reads as the report's own. */
+START_TEST(test_as_of_span)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_record a = scan_record(p, "a.txt", JUNIOR);
+    kpiscan_record b = scan_record(p, "b.docx", JUNIOR);
+    b.result->as_of = 20200414; /* as a DOCX saved then would give */
+    kpiscan_html *h = kpiscan_html_new(NULL);
+    ck_assert_int_eq(kpiscan_html_add(h, &a), KPISCAN_OK);
+    char *doc = kpiscan_html_document(h, p);
+    ck_assert_ptr_nonnull(strstr(doc, "<dt>As of</dt><dd>2026-06-01</dd>"));
+    kpiscan_free(doc);
+    ck_assert_int_eq(kpiscan_html_add(h, &b), KPISCAN_OK);
+    doc = kpiscan_html_document(h, p);
+    ck_assert_ptr_nonnull(strstr(
+        doc, "<dt>As of</dt><dd>2020-04-14 to 2026-06-01 (per document)</dd>"));
+    kpiscan_free(doc);
+    kpiscan_html_free(h);
+    kpiscan_result_free(a.result);
+    kpiscan_result_free(b.result);
+    kpiscan_pack_free(p);
+}
+END_TEST
 
 START_TEST(test_escaping)
 {
@@ -216,6 +243,7 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_escaping);
     tcase_add_test(tc, test_ranking_and_summary);
+    tcase_add_test(tc, test_as_of_span);
     tcase_add_test(tc, test_no_excerpts);
     tcase_add_test(tc, test_arguments);
     suite_add_tcase(s, tc);
