@@ -427,7 +427,8 @@ static void on_record(const kpiscan_record *rec, void *user)
          * a walk does not vanish from what their readers see. */
         if (k->junit)
             kpiscan_junit_add(k->junit, rec, NULL);
-        if (c->format == OUT_HTML && kpiscan_html_add(k->html, rec) != KPISCAN_OK)
+        if (c->format == OUT_HTML &&
+            kpiscan_html_add(k->html, rec) != KPISCAN_OK)
             k->html_failed = 1;
         draw_progress(k, 0);
         return;

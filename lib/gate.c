@@ -221,8 +221,8 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     if (!rc) {
         /* Kept so that --strict does not count the manifest itself as an
          * unlisted resume when it sits in the folder it describes. */
-        char **v = realloc(g->manifest_files,
-                           (g->nmanifest_files + 1) * sizeof *v);
+        char **v =
+            realloc(g->manifest_files, (g->nmanifest_files + 1) * sizeof *v);
         char *real = v ? canonical(path) : NULL;
         if (v)
             g->manifest_files = v;
@@ -312,8 +312,7 @@ static size_t hidden_items(const kpiscan_result *r,
 }
 
 static int append_items(kps_buf *b, const kpiscan_result *r,
-                        const kpiscan_evidence **top, size_t n,
-                        int excerpts)
+                        const kpiscan_evidence **top, size_t n, int excerpts)
 {
     char line[1200];
     for (size_t i = 0; i < n; i++) {

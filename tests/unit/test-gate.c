@@ -104,11 +104,10 @@ END_TEST
  * lands on the hidden line, not on the strongest visible evidence. */
 START_TEST(test_hidden_gate_points_at_hidden_text)
 {
-    kpiscan_record rec =
-        make_record("cv/hidden.txt",
-                    "Experience\nJunior Analyst, Jan 2026 - Present\n"
-                    "Basic data collection and reporting in Excel.\n\n\n"
-                    "Built simple dashboards for the team.\n");
+    kpiscan_record rec = make_record(
+        "cv/hidden.txt", "Experience\nJunior Analyst, Jan 2026 - Present\n"
+                         "Basic data collection and reporting in Excel.\n\n\n"
+                         "Built simple dashboards for the team.\n");
     kpiscan_result *r = rec.result;
     size_t hidden = 0;
     for (size_t i = 0; i < r->nev; i++)
@@ -123,7 +122,8 @@ START_TEST(test_hidden_gate_points_at_hidden_text)
     kpiscan_gate_set_fail_on_hidden(g, 1);
     char *msg = NULL;
     ck_assert_int_eq(kpiscan_gate_check(g, &rec, NULL, &msg), 1);
-    ck_assert_ptr_nonnull(strstr(msg, "\nhidden evidence:\n  cv/hidden.txt:6:"));
+    ck_assert_ptr_nonnull(
+        strstr(msg, "\nhidden evidence:\n  cv/hidden.txt:6:"));
     ck_assert_ptr_nonnull(strstr(msg, "\ntop evidence:\n  cv/hidden.txt:3:"));
     char *gh = kpiscan_record_to_github(&rec, msg);
     ck_assert_ptr_nonnull(
