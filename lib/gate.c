@@ -352,6 +352,8 @@ static int append_hidden(kps_buf *b, const kpiscan_result *r, int excerpts)
 {
     const kpiscan_evidence *hid[3];
     size_t n = hidden_items(r, hid, 3);
+    if (n == 0)
+        return 0; /* a count without items: nothing to show */
     if (kps_buf_append(b, "\nhidden evidence:", 17))
         return -1;
     return append_items(b, r, hid, n, excerpts);
