@@ -246,11 +246,11 @@ const char *kpiscan_gate_manifest_path(const kpiscan_gate *g, size_t i)
     return g && i < g->nmanifest ? g->manifest[i].path : NULL;
 }
 
-/* The manifest entry for a scanned file: by canonical path, else by the
- * path as written. */
-static const expectation *lookup(const kpiscan_gate *g, const char *name)
+/* The manifest entry for a scanned file: by canonical path (real, NULL
+ * when it has none), else by the path as written. */
+static const expectation *lookup(const kpiscan_gate *g, const char *name,
+                                 const char *real)
 {
-    char *real = canonical(name);
     const expectation *found = NULL;
     for (size_t i = 0; i < g->nmanifest && !found; i++) {
         const expectation *e = &g->manifest[i];
@@ -258,18 +258,16 @@ static const expectation *lookup(const kpiscan_gate *g, const char *name)
             strcmp(name, e->path) == 0)
             found = e;
     }
-    free(real);
     return found;
 }
 
-/* Whether name is one of the loaded manifests. */
-static int is_manifest_file(const kpiscan_gate *g, const char *name)
+/* Whether a scanned file (its canonical path) is one of the loaded
+ * manifests. */
+static int is_manifest_file(const kpiscan_gate *g, const char *real)
 {
-    char *real = canonical(name);
     int found = 0;
     for (size_t i = 0; real && i < g->nmanifest_files && !found; i++)
         found = strcmp(real, g->manifest_files[i]) == 0;
-    free(real);
     return found;
 }
 
@@ -299,6 +297,15 @@ static size_t top_items(const kpiscan_result *r, const kpiscan_evidence **out,
 /* The hidden-text gate's reason; the GitHub annotation of a failure
  * that names it points at the hidden text. */
 #define HIDDEN_WHY "hidden text matches"
+
+/* Whether the reasons of a gate's message (its first line; the evidence
+ * lines after it quote the resume, which may say anything) include
+ * reason. */
+static int reasons_name(const char *message, const char *reason)
+{
+    const char *hit = strstr(message, reason);
+    return hit && !memchr(message, '\n', (size_t)(hit - message));
+}
 
 /* The first n hidden evidence items, in reading order. */
 static size_t hidden_items(const kpiscan_result *r,
@@ -389,14 +396,17 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
         WHY("expected at least %s, got %s", kpiscan_level_name(g->fail_under),
             got);
     if (g->nmanifest) {
-        const expectation *e = lookup(g, rec->name);
+        char *real = canonical(rec->name); /* one realpath() per record */
+        const expectation *e = lookup(g, rec->name, real);
         if (e && e->level != r->level)
             WHY("expected %s, got %s (manifest)", kpiscan_level_name(e->level),
                 got);
-        else if (!e && g->strict && !is_manifest_file(g, rec->name))
+        else if (!e && g->strict && !is_manifest_file(g, real))
             WHY("not listed in the manifest (strict), got %s", got);
+        free(real);
     }
-    if (g->fail_on_hidden && r->nhidden)
+    int hidden_failed = g->fail_on_hidden && r->nhidden;
+    if (hidden_failed)
         WHY(HIDDEN_WHY " %zu KPI rule(s)", r->nhidden);
 #undef WHY
     if (!len)
@@ -404,7 +414,6 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
     if (message) {
         kps_buf b = {0};
         int excerpts = opts ? opts->excerpts : 1;
-        int hidden_failed = g->fail_on_hidden && r->nhidden;
         if (kps_buf_append(&b, why, strlen(why)) ||
             (hidden_failed && append_hidden(&b, r, excerpts)) ||
             append_evidence(&b, r, excerpts)) {
@@ -708,7 +717,7 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
              * evidence. */
             const kpiscan_evidence *top[1];
             size_t line = 1;
-            if (r->nhidden && strstr(failure, HIDDEN_WHY) &&
+            if (r->nhidden && reasons_name(failure, HIDDEN_WHY) &&
                 hidden_items(r, top, 1))
                 line = top[0]->line;
             else if (top_items(r, top, 1))
