@@ -771,7 +771,10 @@ KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
  * order, so a ranking is reproducible. */
 typedef enum kpiscan_sort {
     KPISCAN_SORT_INPUT = 0,      /* input order (no sort) */
-    KPISCAN_SORT_LEVEL = 1,      /* strongest level first, then confidence */
+    KPISCAN_SORT_LEVEL = 1,      /* strongest level first; within a level
+                                  * the highest confidence first, but
+                                  * within none the lowest (the nearest
+                                  * to showing KPI work) */
     KPISCAN_SORT_CONFIDENCE = 2, /* highest confidence first */
     KPISCAN_SORT_YEARS = 3,      /* most years first; unknown years last */
     KPISCAN_SORT_NAME = 4        /* name in natural order (2 before 10) */

@@ -734,9 +734,15 @@ int kps_rank_compare(const kps_rank *a, const kps_rank *b, int key)
     else if (a->cls == 0) {
         switch (key) {
         case KPISCAN_SORT_LEVEL:
-            c = a->level != b->level
-                    ? (a->level > b->level ? -1 : 1)
-                    : cmp_desc(shown(a->confidence), shown(b->confidence));
+            /* Within a level, the surest first; but within "none" the
+             * least sure first, since that is the record nearest to
+             * showing KPI work: strongest first throughout. */
+            if (a->level != b->level)
+                c = a->level > b->level ? -1 : 1;
+            else if (a->level == KPISCAN_LEVEL_NONE)
+                c = -cmp_desc(shown(a->confidence), shown(b->confidence));
+            else
+                c = cmp_desc(shown(a->confidence), shown(b->confidence));
             break;
         case KPISCAN_SORT_CONFIDENCE:
             c = cmp_desc(shown(a->confidence), shown(b->confidence));

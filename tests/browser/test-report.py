@@ -73,6 +73,10 @@ HOSTILE = (
 write("xss-body.txt", HOSTILE)
 write("<img src=x onerror=window.pwned=5>.txt", HOSTILE)
 write("<svg onload=window.pwned=6>\u2028.txt", "Tracked KPIs weekly.\n")
+# a none less sure than no-kpi.txt (skills claimed, no KPI work): ranked
+# before it by level, being the nearer to KPI work
+write("none-borderline.txt", "Skills\nForecasting, Microsoft Excel\n"
+      "Experience\nClerk, Acme  Jan 2015 - Jan 2020\nFiled records.\n")
 write("empty.txt", "")
 write("scan.pdf", "%PDF-1.4\n")
 write("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")  # skipped: not a row
@@ -118,6 +122,16 @@ ROWS = """Array.prototype.map.call(document.querySelectorAll('#rows tr'),
 RANK = {"none": 0, "junior": 1, "mid": 2, "senior": 3}
 
 
+def none_confs(rows):
+    return [float(r["conf"]) for r in rows if r["level"] == "none"]
+
+
+def none_order(rows):
+    """Within none, confidence ascending, and both nones are there."""
+    confs = none_confs(rows)
+    return len(confs) == 2 and confs[0] < confs[1]
+
+
 def years(v):
     return None if v in (None, "\u2014") else float(v)
 
@@ -153,6 +167,7 @@ with cdp.Browser() as browser:
           [RANK[lv] for lv in levels[:-errors_expected]] ==
           sorted((RANK[lv] for lv in levels[:-errors_expected]),
                  reverse=True), f"ranked by level at first: {levels}")
+    check(none_order(rows), f"the least sure none first: {none_confs(rows)}")
 
     marks = page.evaluate("document.querySelectorAll('.evidence mark')"
                           ".length")
@@ -208,6 +223,8 @@ with cdp.Browser() as browser:
           sorted((RANK[lv] for lv in levels if lv != "error"), reverse=True)
           and levels[-1] == "error",
           f"Enter on Level: strongest first again: {levels}")
+    check(none_order(rows), "Enter on Level: the least sure none first: "
+          f"{none_confs(rows)}")
 
     # filtering by keyboard: arrows on the focused selects
     page.evaluate("document.getElementById('f-level').focus()")

@@ -181,10 +181,16 @@ else report "jsonl validates against schema" 0 "schema violation"; fi
 if cmp -s "$tmp/u" "$tmp/o"; then report "unordered same records" 1 ""
 else report "unordered same records" 0 "differs"; fi
 
-# --sort ranks every format the same way: by level (strongest first, then
-# confidence as printed), errors last, ties in input order.
+# --sort ranks every format the same way: by level (strongest first; within
+# a level the higher confidence as printed first, but within none the
+# lower: the nearer to KPI work), errors last, ties in input order.  The
+# borderline none (skills claimed, no KPI work) has a lower confidence
+# than examples/no-kpi.txt.
+printf 'Skills\nForecasting, Microsoft Excel\nExperience\nClerk, Acme  Jan 2015 - Jan 2020\nFiled records.\n' \
+    > "$tmp/none-borderline.txt"
 sort_inputs=(/nonexistent-sort.txt examples/junior-1.txt examples/no-kpi.txt
-             examples/senior-2.txt examples/mid-1.txt examples/senior-1.txt)
+             examples/senior-2.txt "$tmp/none-borderline.txt" examples/mid-1.txt
+             examples/senior-1.txt)
 # (Every key in JSONL; the other formats share the batch's order, so they
 # are run for two keys only, which keeps the suite quick under sanitizers.)
 for key in level confidence years name; do
@@ -201,13 +207,14 @@ import xml.etree.ElementTree as ET
 key, jl, cs, js, tx, xm = sys.argv[1:]
 recs = [json.loads(l) for l in open(jl)]
 names = [r["file"] for r in recs]
-assert len(recs) == 6 and names[-1] == "/nonexistent-sort.txt", names
+assert len(recs) == 7 and names[-1] == "/nonexistent-sort.txt", names
 ok = recs[:-1]
 rank = {"none": 0, "junior": 1, "mid": 2, "senior": 3}
 def conf(r): return round(r["confidence"] * 100)
 def natural(s): return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
 if key == "level":
-    want = sorted(ok, key=lambda r: (-rank[r["level"]], -conf(r)))
+    want = sorted(ok, key=lambda r: (-rank[r["level"]],
+                                     conf(r) if r["level"] == "none" else -conf(r)))
 elif key == "confidence":
     want = sorted(ok, key=lambda r: -conf(r))
 elif key == "years":
@@ -217,6 +224,8 @@ else:
 assert ok == want, [r["file"] for r in ok]
 if key == "level":
     assert rank[ok[0]["level"]] == 3 and ok[-1]["level"] == "none", names
+    assert names[-3].endswith("none-borderline.txt") and \
+        names[-2] == "examples/no-kpi.txt" and conf(ok[-2]) < conf(ok[-1]), names
 if key in ("level", "name"):
     assert [r["file"] for r in csv.DictReader(open(cs, newline=""))] == names
     assert [r["file"] for r in json.load(open(js))] == names

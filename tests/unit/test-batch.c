@@ -751,6 +751,20 @@ START_TEST(test_record_compare)
         }
         ck_assert_int_eq(kpiscan_record_compare(&rec[1], &rec[1], key), 0);
     }
+    /* Within none the less sure record ranks first under level: it is the
+     * nearer to showing KPI work.  Confidence alone still ranks it last. */
+    kpiscan_result none_sure = {.level = KPISCAN_LEVEL_NONE, .confidence = 0.9};
+    kpiscan_result none_borderline = {.level = KPISCAN_LEVEL_NONE,
+                                      .confidence = 0.6};
+    kpiscan_record sure = {.index = 0, .result = &none_sure, .name = "s"};
+    kpiscan_record borderline = {
+        .index = 1, .result = &none_borderline, .name = "b"};
+    ck_assert_int_lt(
+        kpiscan_record_compare(&borderline, &sure, KPISCAN_SORT_LEVEL), 0);
+    ck_assert_int_gt(
+        kpiscan_record_compare(&borderline, &sure, KPISCAN_SORT_CONFIDENCE), 0);
+    ck_assert_int_lt(
+        kpiscan_record_compare(&rec[2], &borderline, KPISCAN_SORT_LEVEL), 0);
     /* the sort itself is the comparator's order */
     kpiscan_record copy[4] = {rec[3], rec[1], rec[0], rec[2]};
     ck_assert_int_eq(kps_sort_records(copy, 4, KPISCAN_SORT_LEVEL), 0);
