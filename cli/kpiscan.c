@@ -90,12 +90,12 @@ static void usage(FILE *out)
         "batch)\n"
         "      --unordered        write each record as it finishes (default:\n"
         "                         input order)\n"
-        "      --sort KEY         rank records: level (strongest first; within\n"
-        "                         a level the surest first, within none the\n"
-        "                         least sure), confidence, years or name;\n"
-        "                         errors last.  Holds every record until the\n"
-        "                         end: memory grows by about 30 KB per resume\n"
-        "                         (flat without --sort)\n"
+        "      --sort KEY         rank records: level (strongest first;\n"
+        "                         within a level the surest first, within\n"
+        "                         none the least sure), confidence, years or\n"
+        "                         name; errors last.  Holds every record\n"
+        "                         until the end: memory grows by about 30 KB\n"
+        "                         per resume (flat without --sort)\n"
         "      --no-excerpts      leave the resume's own words out of JSON, "
         "CSV\n"
         "                         and HTML (rule ids and positions only)\n"
@@ -555,8 +555,8 @@ static void print_summary_text(FILE *out, const sink *k,
     const cli *c = k->c;
     size_t records = n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS];
     fprintf(out,
-            "%skpiscan summary: %zu file(s): %zu scanned, %zu error(s), %zu "
-            "skipped\n"
+            "%skpiscan summary: %zu file(s): %zu scanned, %zu error(s); %zu "
+            "other file(s) skipped\n"
             "  level   none %zu | junior %zu | mid %zu | senior %zu\n"
             "  hidden-text red flags %zu\n"
             "  pack    %s %s sha256:%.16s\n",
@@ -599,7 +599,8 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
             break;
         case OUT_GITHUB:
             printf("::notice title=kpiscan summary::%zu file(s): %zu scanned, "
-                   "%zu error(s), %zu skipped; none %zu, junior %zu, mid %zu, "
+                   "%zu error(s); %zu other file(s) skipped; none %zu, junior "
+                   "%zu, mid %zu, "
                    "senior %zu; hidden-text %zu",
                    n[KPISCAN_COUNT_SCANNED] + n[KPISCAN_COUNT_ERRORS],
                    n[KPISCAN_COUNT_SCANNED], n[KPISCAN_COUNT_ERRORS],

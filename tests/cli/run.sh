@@ -439,7 +439,7 @@ else report "corrupt DOCX: reason" 0 "exit $got: $(cat "$tmp/broken.out")"; fi
 # of standard output, in that format's own form; without it nothing is
 # added to standard output.
 "$bin" --as-of 2026-06-01 --summary examples/mid-1.txt > "$tmp/s.txt" 2> "$tmp/s.err"
-if grep -q '^kpiscan summary: 1 file(s): 1 scanned, 0 error(s), 0 skipped$' "$tmp/s.txt" &&
+if grep -q '^kpiscan summary: 1 file(s): 1 scanned, 0 error(s); 0 other file(s) skipped$' "$tmp/s.txt" &&
     ! grep -q summary "$tmp/s.err"; then
     report "summary text on stdout" 1 ""
 else report "summary text on stdout" 0 "$(cat "$tmp/s.txt" "$tmp/s.err")"; fi
@@ -465,7 +465,7 @@ PY
     done
 done
 "$bin" --as-of 2026-06-01 --summary --format github examples/mid-1.txt > "$tmp/s.gh"
-if [ "$(tail -1 "$tmp/s.gh")" = "$(printf '::notice title=kpiscan summary::1 file(s): 1 scanned, 0 error(s), 0 skipped; ')$(tail -1 "$tmp/s.gh" | sed 's/.*skipped; //')" ] &&
+if [ "$(tail -1 "$tmp/s.gh")" = "$(printf '::notice title=kpiscan summary::1 file(s): 1 scanned, 0 error(s); 0 other file(s) skipped; ')$(tail -1 "$tmp/s.gh" | sed 's/.*skipped; //')" ] &&
     grep -q '^::notice title=kpiscan summary::1 file(s): 1 scanned' "$tmp/s.gh"; then
     report "summary github notice" 1 ""
 else report "summary github notice" 0 "$(cat "$tmp/s.gh")"; fi
