@@ -46,6 +46,7 @@ typedef struct cli {
     int summary, timing, quiet, verbose;
     int explain;
     int extract;
+    int no_excerpts;     /* --no-excerpts: the text format quotes nothing */
     int inputs_complete; /* every input queued: the total is final */
     kpiscan_gate *gate;
     int gated;              /* any gate option given */
@@ -96,9 +97,8 @@ static void usage(FILE *out)
         "                         name; errors last.  Holds every record\n"
         "                         until the end: memory grows by about 30 KB\n"
         "                         per resume (flat without --sort)\n"
-        "      --no-excerpts      leave the resume's own words out of JSON, "
-        "CSV\n"
-        "                         and HTML (rule ids and positions only)\n"
+        "      --no-excerpts      leave the resume's own words out of every\n"
+        "                         format (rule ids and positions only)\n"
         "      --sha256           JSON and JSONL records carry the SHA-256 "
         "of the\n"
         "                         input's bytes (\"sha256\"), for merges "
@@ -323,7 +323,10 @@ static void print_one_line(const char *s)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
-static void print_text(const kpiscan_result *res)
+/* One verdict line, its red flags and one line per evidence item.  With
+ * --no-excerpts the evidence lines stop after the rule id, as JSON and CSV
+ * drop "text": CI logs are public. */
+static void print_text(const kpiscan_result *res, int excerpts)
 {
     char *name = kpiscan_text_clean(kpiscan_result_name(res));
     if (!name)
@@ -351,11 +354,18 @@ static void print_text(const kpiscan_result *res)
         char where[64];
         snprintf(where, sizeof where, ":%zu:%zu", kpiscan_evidence_line(ev),
                  kpiscan_evidence_column(ev));
+        const char *hidden = kpiscan_evidence_hidden(ev) ? "  [hidden]" : "";
+        if (!excerpts) {
+            printf("  %s%-8s  %-6s  %s%s\n", name, where,
+                   kpiscan_level_name(kpiscan_evidence_level(ev)),
+                   kpiscan_evidence_rule_id(ev), hidden);
+            continue;
+        }
         printf("  %s%-8s  %-6s  %-38s  \"", name, where,
                kpiscan_level_name(kpiscan_evidence_level(ev)),
                kpiscan_evidence_rule_id(ev));
         print_one_line(kpiscan_evidence_text(ev));
-        printf("\"%s\n", kpiscan_evidence_hidden(ev) ? "  [hidden]" : "");
+        printf("\"%s\n", hidden);
     }
     kpiscan_free(name);
 }
@@ -477,7 +487,7 @@ static void on_record(const kpiscan_record *rec, void *user)
             fputs(clean(out ? out : ""), stdout);
             putchar('\n');
         } else
-            print_text(kpiscan_record_result(rec));
+            print_text(kpiscan_record_result(rec), !c->no_excerpts);
         if (failure) {
             fputs("  GATE FAILED: ", stdout);
             for (const char *q = clean(failure); *q; q++) {
@@ -964,7 +974,10 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
                     "calendar from 1950-01-01 to 2200-12-31",
                     optarg);
             break;
-        case OPT_NO_EXCERPTS: kpiscan_options_set_excerpts(c.opts, 0); break;
+        case OPT_NO_EXCERPTS:
+            kpiscan_options_set_excerpts(c.opts, 0);
+            c.no_excerpts = 1;
+            break;
         case 'j': {
             errno = 0;
             unsigned long jobs = strtoul(optarg, &end, 10);

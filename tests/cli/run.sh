@@ -501,7 +501,7 @@ for line in sys.stdin:
             words.add(item["text"])
 assert len(words) > 20
 print("\n".join(sorted(words)))' > "$tmp/words"
-for fmt in json jsonl csv junit github html; do
+for fmt in text json jsonl csv junit github html; do
     "$bin" --as-of 2026-06-01 -q --no-excerpts --format "$fmt" --expect senior examples/*.txt > "$tmp/p.$fmt" 2>/dev/null
     if python3 - "$tmp/words" "$tmp/p.$fmt" <<'PY'
 import html, sys
