@@ -2,7 +2,8 @@
  * kpiscan.h - public interface of libkpiscan, a resume KPI scanner.
  *
  * libkpiscan reads a resume (plain text in UTF-8, UTF-16 with BOM or stray
- * Windows-1252 bytes; DOCX and ODT where built with them), finds KPI phrases
+ * Windows-1252 bytes; DOCX and ODT where built with them; PDF through the
+ * kpiscan-pdf helper where built with it), finds KPI phrases
  * and the experience-level indicators of a pattern pack, works out years of
  * experience and returns a junior / mid / senior estimate together with every
  * piece of evidence that produced it.  The estimate supports a recruiter's
@@ -157,7 +158,7 @@ KPISCAN_API int kpiscan_error_status(const kpiscan_error *err);
 
 /* Complete human-readable message, e.g.
  *   "mypack.yaml:12:10: rule 'term.kpi': regex error at offset 4: missing )"
- *   "cv.pdf: unsupported format: PDF document".
+ *   "cv.rtf: unsupported format: RTF document".
  * Owned by the error object; valid until its next use.  Never NULL.
  * Thread-safe. */
 KPISCAN_API const char *kpiscan_error_message(const kpiscan_error *err);
@@ -334,7 +335,10 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * is not in the calendar (30 February) or a date outside 1950-01-01 ..
  * 2200-12-31 (no career range starts before 1950, so an earlier as-of
  * date would leave every range in the future).  A DOCX or ODT last-saved
- * date goes through the same check.  Exclusive: opts. */
+ * date goes through the same check.  Without this setter a DOCX, ODT or
+ * PDF resolves "Present" to the earlier of today and its last save; a date
+ * set here applies to every document alike, and saved dates are then not
+ * used (the record's as_of_source says "option").  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
                                           int month, int day);
 
@@ -539,8 +543,9 @@ KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 /* The as-of date used for "Present", as YYYYMMDD. */
 KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
 
-/* One-line reason for the level, e.g. "indicators say senior (score 6.5);
- * years say senior (8.0 y); agree".  Owned. */
+/* One-line reason for the level, the rubric's steps in words, e.g. "KPI
+ * presence strong; indicators say senior (16 distinct phrases shown in
+ * work); years say senior (12.8 y); they agree".  Owned. */
 KPISCAN_API const char *kpiscan_result_reason(const kpiscan_result *res);
 
 /* The decoded document text all positions refer to: valid UTF-8, line ends
@@ -578,8 +583,10 @@ KPISCAN_API const char *kpiscan_evidence_section(const kpiscan_evidence *ev);
  * white or tiny text).  Hidden items never count toward a level; they are
  * listed under the "hidden text" red flag. */
 KPISCAN_API int kpiscan_evidence_hidden(const kpiscan_evidence *ev);
-/* For DOCX/ODT: the part ("word/document.xml") and the 1-based paragraph
- * index in it; "" and 0 for plain text. */
+/* Where the item stands in the document's own structure: for DOCX/ODT the
+ * part ("word/document.xml") and the 1-based paragraph index in it; for a
+ * PDF the page ("page 2") and the 1-based line on that page; "" and 0 for
+ * plain text. */
 KPISCAN_API const char *kpiscan_evidence_part(const kpiscan_evidence *ev);
 KPISCAN_API size_t kpiscan_evidence_paragraph(const kpiscan_evidence *ev);
 
@@ -695,7 +702,7 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * natural name order ("2.txt" before "10.txt"; byte order between names
  * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
- * they cannot be read, e.g. PDF); binary data (images, executables) gives a
+ * they cannot be read, e.g. RTF); binary data (images, executables) gives a
  * "skipped" record.  FIFOs, sockets and devices met in a walk are skipped
  * without being opened; hidden names (".x") are skipped unless
  * KPISCAN_WALK_HIDDEN; symbolic links are not followed unless
