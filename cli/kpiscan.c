@@ -547,8 +547,9 @@ static void on_record(const kpiscan_record *rec, void *user)
 static void print_summary_json(const sink *k, const kpiscan_pack *pack,
                                double seconds)
 {
-    char *line = kpiscan_batch_summary_json(k->batch, pack,
-                                            k->c->timing ? seconds : -1.0);
+    char *line = kpiscan_batch_summary_json_with_gates(
+        k->batch, pack, k->c->timing ? seconds : -1.0,
+        k->c->gated ? (long)k->gate_failures : -1);
     if (line)
         fputs(line, stdout);
     else

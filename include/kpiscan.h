@@ -866,6 +866,14 @@ KPISCAN_API size_t kpiscan_batch_count(const kpiscan_batch *b, int what);
 KPISCAN_API char *kpiscan_batch_summary_json(const kpiscan_batch *b,
                                              const kpiscan_pack *pack,
                                              double seconds);
+/* The same record for a run that applied gates (kpiscan_gate_check): the
+ * summary adds "gate_failures", the number of records that failed a gate,
+ * as counted by the caller.  A negative gate_failures leaves it out, as
+ * kpiscan_batch_summary_json() does.  Thread-safe with the workers. */
+KPISCAN_API char *
+kpiscan_batch_summary_json_with_gates(const kpiscan_batch *b,
+                                      const kpiscan_pack *pack, double seconds,
+                                      long gate_failures);
 
 /* A copy of s fit for a terminal or a text file: every byte that is not
  * part of valid UTF-8 and every C0 or C1 control other than newline and

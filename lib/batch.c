@@ -858,6 +858,13 @@ size_t kpiscan_batch_count(const kpiscan_batch *b, int what)
 char *kpiscan_batch_summary_json(const kpiscan_batch *b,
                                  const kpiscan_pack *pack, double seconds)
 {
+    return kpiscan_batch_summary_json_with_gates(b, pack, seconds, -1);
+}
+
+char *kpiscan_batch_summary_json_with_gates(const kpiscan_batch *b,
+                                            const kpiscan_pack *pack,
+                                            double seconds, long gate_failures)
+{
     if (!b)
         return NULL;
     size_t n[KPISCAN_COUNT_BYTES + 1];
@@ -880,6 +887,8 @@ char *kpiscan_batch_summary_json(const kpiscan_batch *b,
     kps_jw_int(w, "senior", (long long)n[KPISCAN_COUNT_SENIOR]);
     kps_jw_object_end(w);
     kps_jw_int(w, "hidden_text", (long long)n[KPISCAN_COUNT_HIDDEN_TEXT]);
+    if (gate_failures >= 0)
+        kps_jw_int(w, "gate_failures", gate_failures);
     if (seconds >= 0) {
         double files = seconds > 0 ? n[KPISCAN_COUNT_DELIVERED] / seconds : 0;
         double mb = seconds > 0 ? n[KPISCAN_COUNT_BYTES] / 1e6 / seconds : 0;

@@ -464,6 +464,22 @@ PY
         else report "summary $fmt ($files)" 0 "$(head -c 300 "$tmp/s.$fmt")"; fi
     done
 done
+# With gates the summary record counts the records that failed one, as the
+# text and GitHub summaries do; without gates it has no such member.
+"$bin" --as-of 2026-06-01 -q --summary --format jsonl --expect senior \
+    examples/mid-1.txt examples/senior-1.txt examples/junior-1.txt > "$tmp/g.jsonl" 2>/dev/null
+gated=$?
+if [ "$gated" = 1 ] && python3 - "$tmp/g.jsonl" "$tmp/s.jsonl" docs/kpiscan-record.schema.json <<'PY'
+import json, sys
+import jsonschema
+gated = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+plain = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+assert gated["summary"]["gate_failures"] == 2, gated
+assert "gate_failures" not in plain["summary"], plain
+jsonschema.Draft202012Validator(json.load(open(sys.argv[3]))).validate(gated)
+PY
+then report "summary jsonl counts gate failures" 1 ""
+else report "summary jsonl counts gate failures" 0 "exit $gated: $(tail -1 "$tmp/g.jsonl")"; fi
 "$bin" --as-of 2026-06-01 --summary --format github examples/mid-1.txt > "$tmp/s.gh"
 if [ "$(tail -1 "$tmp/s.gh")" = "$(printf '::notice title=kpiscan summary::1 file(s): 1 scanned, 0 error(s); 0 other file(s) skipped; ')$(tail -1 "$tmp/s.gh" | sed 's/.*skipped; //')" ] &&
     grep -q '^::notice title=kpiscan summary::1 file(s): 1 scanned' "$tmp/s.gh"; then

@@ -775,6 +775,45 @@ START_TEST(test_record_compare)
 }
 END_TEST
 
+/* The summary record: the batch's counters, and the gate failures only
+ * when the caller ran gates. */
+START_TEST(test_summary_json)
+{
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_batch_add_path(b, src_path("examples/mid-1.txt"), 0, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, "/nonexistent/x.txt", 0, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+    char *plain = kpiscan_batch_summary_json(b, p, -1);
+    char *gated = kpiscan_batch_summary_json_with_gates(b, p, -1, 3);
+    char *timed = kpiscan_batch_summary_json_with_gates(b, p, 2.0, 0);
+    ck_assert_ptr_nonnull(plain);
+    ck_assert_ptr_nonnull(gated);
+    ck_assert_ptr_nonnull(timed);
+    ck_assert_ptr_nonnull(strstr(plain, "\"records\":2,\"scanned\":1,"
+                                        "\"errors\":1,\"skipped\":0,"));
+    ck_assert_ptr_nonnull(strstr(plain, "\"mid\":1"));
+    ck_assert_ptr_null(strstr(plain, "gate_failures"));
+    ck_assert_ptr_null(strstr(plain, "timing"));
+    ck_assert_ptr_nonnull(
+        strstr(gated, "\"hidden_text\":0,\"gate_failures\":3}"));
+    ck_assert_ptr_nonnull(strstr(timed, "\"gate_failures\":0,\"timing\":{"));
+    ck_assert_ptr_nonnull(strstr(gated, "\"pack\":{\"name\":\"kpi\""));
+    ck_assert_ptr_null(kpiscan_batch_summary_json_with_gates(NULL, p, -1, 1));
+    kpiscan_free(plain);
+    kpiscan_free(gated);
+    kpiscan_free(timed);
+    kpiscan_batch_free(b);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -791,6 +830,7 @@ int main(void)
     tcase_add_test(tc, test_walk_natural_order);
     tcase_add_test(tc, test_sorted_delivery);
     tcase_add_test(tc, test_record_compare);
+    tcase_add_test(tc, test_summary_json);
     tcase_add_test(tc, test_shards);
     tcase_add_test(tc, test_sha256);
     suite_add_tcase(s, tc);
