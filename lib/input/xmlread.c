@@ -1068,18 +1068,41 @@ int kps_style_cmp(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* kps_style_cmp()'s order for a counted name (not NUL-terminated). */
+static int style_cmp_counted(char kind, const char *name, size_t n,
+                             const kps_style_key *y)
+{
+    if (kind != y->kind)
+        return kind - y->kind;
+    int c = strncmp(name, y->name, n);
+    if (c)
+        return c;
+    return y->name[n] == '\0' ? 0 : -1; /* a prefix sorts first */
+}
+
+/* A binary search on the counted name itself, with no copy: a style name
+ * has no length limit in either format, and a name too long for a fixed
+ * buffer must still find its style, or hidden text styled by it would
+ * count as visible. */
 const void *kps_style_find(const void *v, size_t count, size_t size, char kind,
                            const char *name, size_t n)
 {
-    if (!name || !count)
+    if (!name || !count || memchr(name, '\0', n))
         return NULL;
-    char key[256];
-    if (n >= sizeof key)
-        return NULL;
-    memcpy(key, name, n);
-    key[n] = '\0';
-    kps_style_key probe = {.name = key, .kind = kind};
-    return bsearch(&probe, v, count, size, kps_style_cmp);
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const kps_style_key *y =
+            (const kps_style_key *)((const char *)v + mid * size);
+        int c = style_cmp_counted(kind, name, n, y);
+        if (c == 0)
+            return y;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }
 
 void kps_styles_free(void *v, size_t count, size_t size)

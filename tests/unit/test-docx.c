@@ -733,6 +733,27 @@ static const char *const hiding_styles =
     "<w:style w:type=\"table\" w:styleId=\"DarkList\"><w:rPr><w:color "
     "w:val=\"FFFFFF\"/></w:rPr></w:style>";
 
+/* A style name has no length limit: one of 300 characters that hides its
+ * text still hides it (a lookup through a fixed buffer once lost it, and
+ * the hidden KPI words counted as visible). */
+START_TEST(test_hidden_long_style_name)
+{
+    char id[301], styles[1024], ppr[512], rpr[512];
+    memset(id, 'H', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    snprintf(styles, sizeof styles,
+             "<w:style w:type=\"paragraph\" w:styleId=\"%s\"><w:rPr>"
+             "<w:vanish/></w:rPr></w:style>"
+             "<w:style w:type=\"character\" w:styleId=\"%sC\"><w:rPr>"
+             "<w:vanish/></w:rPr></w:style>",
+             id, id);
+    snprintf(ppr, sizeof ppr, "<w:pPr><w:pStyle w:val=\"%s\"/></w:pPr>", id);
+    snprintf(rpr, sizeof rpr, "<w:rPr><w:rStyle w:val=\"%sC\"/></w:rPr>", id);
+    hidden_case(styles, ppr, NULL, 1);
+    hidden_case(styles, NULL, rpr, 1);
+}
+END_TEST
+
 START_TEST(test_hidden_through_styles)
 {
     hidden_case(hiding_styles,
@@ -758,6 +779,9 @@ START_TEST(test_hidden_through_styles)
                 "<w:rPr><w:rStyle w:val=\"LoopB\"/></w:rPr>", 1);
     hidden_case(hiding_styles, NULL,
                 "<w:rPr><w:rStyle w:val=\"NoSuchStyle\"/></w:rPr>", 0);
+    /* a prefix of a style's name is another name */
+    hidden_case(hiding_styles, "<w:pPr><w:pStyle w:val=\"HiddenPar\"/></w:pPr>",
+                NULL, 0);
 }
 END_TEST
 
@@ -1439,6 +1463,7 @@ int main(void)
     tcase_add_test(hidden, test_white_in_filled_text_box_is_visible);
     tcase_add_test(hidden, test_white_over_background_art_is_not_flagged);
     tcase_add_test(hidden, test_hidden_through_styles);
+    tcase_add_test(hidden, test_hidden_long_style_name);
     tcase_add_test(hidden, test_hidden_through_defaults);
     tcase_add_test(hidden, test_table_styles_do_not_hide);
     tcase_add_test(hidden, test_hidden_ranges_merge_and_sort);

@@ -261,6 +261,15 @@ START_TEST(test_hidden_display_none)
                 "<style:style style:name=\"Secret\" style:family=\"text\">"
                 "<style:text-properties text:display=\"none\"/></style:style>",
                 NULL, 1);
+    /* a style name of 300 characters still finds its style */
+    char name[301], style[512];
+    memset(name, 'P', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    snprintf(style, sizeof style,
+             "<style:style style:name=\"%s\" style:family=\"paragraph\">"
+             "<style:text-properties text:display=\"none\"/></style:style>",
+             name);
+    hidden_case(style, NULL, name, 1);
     /* a style of another family with the same name does not count */
     hidden_case("<style:style style:name=\"T1\" style:family=\"paragraph\">"
                 "<style:text-properties text:display=\"none\"/></style:style>",
