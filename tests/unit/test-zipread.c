@@ -87,12 +87,53 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Case-folded lookups go through a sorted index built at open: every
+ * entry of a large archive is found under any spelling of its case, with
+ * its own index, and a name that is only a prefix or an extension of an
+ * entry's is not found. */
+START_TEST(test_folded_lookup_many_entries)
+{
+    enum { N = 2000 };
+    kps_limits lim;
+    kps_limits_default(&lim);
+    kpiscan_error *err = kpiscan_error_new();
+    fixture_zip *fz = fixture_zip_new();
+    char name[64];
+    for (int i = 0; i < N; i++) {
+        /* interleave the case so sorted and stored orders differ */
+        snprintf(name, sizeof name,
+                 i % 2 ? "Word/Part%04d.xml" : "word/part%04d.XML", N - 1 - i);
+        fixture_zip_add_stored(fz, name, "x", 1);
+    }
+    size_t len;
+    unsigned char *data = fixture_zip_finish(fz, &len);
+    kps_zip *z = NULL;
+    ck_assert_int_eq(
+        kps_zip_open(data, len, "cv.docx", "DOCX", 1, &lim, &z, err),
+        KPISCAN_OK);
+    for (int i = 0; i < N; i++) {
+        int k = N - 1 - i; /* the number stored at index i */
+        snprintf(name, sizeof name, "WORD/PART%04d.xml", k);
+        ck_assert_int_eq(kps_zip_index(z, name), i);
+        snprintf(name, sizeof name, "word/part%04d.xml", k);
+        ck_assert_int_eq(kps_zip_index(z, name), i);
+    }
+    ck_assert_int_eq(kps_zip_index(z, "word/part0001.xm"), -1);
+    ck_assert_int_eq(kps_zip_index(z, "word/part0001.xmlx"), -1);
+    ck_assert_int_eq(kps_zip_index(z, ""), -1);
+    kps_zip_close(z);
+    free(data);
+    kpiscan_error_free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("zipread");
     TCase *tc = tcase_create("zipread");
     tcase_add_test(tc, test_open_and_read);
     tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_folded_lookup_many_entries);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
