@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE /* realpath */
 #include <errno.h>
 #include <libxml/xmlwriter.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ typedef struct expectation {
     char *path;     /* as resolved against the manifest's folder */
     char *realpath; /* canonical, NULL when the file does not exist */
     int level;
+    size_t line;     /* in its manifest, for messages */
+    size_t manifest; /* which kpiscan_gate_load_manifest() call: 0, 1, ... */
 } expectation;
 
 struct kpiscan_gate {
@@ -101,14 +104,20 @@ static char *canonical(const char *path)
 
 /* Lexically normalise a path in place: drop "." segments and fold
  * "dir/.." pairs, so "examples/ci/../cv.txt" reads "examples/cv.txt" in
- * every output.  Leading ".." segments stay (they cannot be folded). */
-static void normalise_path(char *path)
+ * every output.  Leading ".." segments stay (they cannot be folded).
+ * Every segment is kept, however deep the path (a cut one would name
+ * another file).  -1 when out of memory. */
+static int normalise_path(char *path)
 {
     int absolute = path[0] == '/';
-    char *segs[512];
+    /* at most one segment per two bytes ("a/") */
+    char **segs = malloc((strlen(path) / 2 + 1) * sizeof *segs);
+    if (!segs)
+        return -1;
     size_t n = 0;
-    for (char *tok = strtok(path + absolute, "/"); tok && n < 512;
-         tok = strtok(NULL, "/")) {
+    char *state = NULL;
+    for (char *tok = strtok_r(path + absolute, "/", &state); tok;
+         tok = strtok_r(NULL, "/", &state)) {
         if (strcmp(tok, ".") == 0)
             continue;
         if (strcmp(tok, "..") == 0 && n > 0 && strcmp(segs[n - 1], "..") != 0) {
@@ -132,6 +141,8 @@ static void normalise_path(char *path)
     if (w == path)
         *w++ = '.';
     *w = '\0';
+    free(segs);
+    return 0;
 }
 
 static char *trim(char *s)
@@ -142,6 +153,41 @@ static char *trim(char *s)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         s[--n] = '\0';
     return s;
+}
+
+/* Whether a manifest line may join the gate: a folder is refused (a gate
+ * expects one level per resume, and a walk would apply none), so is a file
+ * listed before with another level (the first would win, silently);
+ * KPISCAN_OK to add it, 1 to drop an exact repeat, else the error. */
+static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
+                                 const char *manifest, kpiscan_error *err)
+{
+    struct stat st;
+    if (e->realpath && stat(e->realpath, &st) == 0 && S_ISDIR(st.st_mode))
+        return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
+                           NULL,
+                           "'%s' is a folder: a manifest lists files, one "
+                           "per line, each with its level",
+                           e->path);
+    for (size_t i = 0; i < g->nmanifest; i++) {
+        const expectation *o = &g->manifest[i];
+        if (strcmp(o->path, e->path) != 0 &&
+            !(o->realpath && e->realpath &&
+              strcmp(o->realpath, e->realpath) == 0))
+            continue;
+        if (o->level == e->level)
+            return 1;
+        const char *where = o->manifest < g->nmanifest_files
+                                ? g->manifest_files[o->manifest]
+                                : "this manifest";
+        return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
+                           NULL,
+                           "'%s' is listed as %s here but as %s at line %zu "
+                           "of %s",
+                           e->path, kpiscan_level_name(e->level),
+                           kpiscan_level_name(o->level), o->line, where);
+    }
+    return KPISCAN_OK;
 }
 
 int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
@@ -211,10 +257,26 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             memcpy(e->path, path, dirlen);
             memcpy(e->path + dirlen, file, flen + 1);
         }
-        normalise_path(e->path);
+        e->realpath = NULL;
+        if (normalise_path(e->path) != 0) {
+            free(e->path);
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
         e->realpath = canonical(e->path);
         e->level = level;
-        g->nmanifest++;
+        e->line = lineno;
+        e->manifest = g->nmanifest_files;
+        rc = check_new_expectation(g, e, path, err);
+        if (rc == KPISCAN_OK)
+            g->nmanifest++;
+        else {
+            free(e->path);
+            free(e->realpath);
+            /* a repeat with the same level is dropped, not an error */
+            if (rc > 0)
+                rc = KPISCAN_OK;
+        }
     }
     if (!rc && ferror(f))
         rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");

@@ -219,6 +219,66 @@ START_TEST(test_manifest)
 }
 END_TEST
 
+/* A manifest never drops an expectation silently: a file listed twice
+ * with two levels and a folder are refused by line; an exact repeat is
+ * one expectation; a path of any depth keeps every segment. */
+START_TEST(test_manifest_refusals)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_gate *g = kpiscan_gate_new();
+    char *path = write_temp("a.txt\tmid\n./a.txt\tsenior\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_uint_eq(kpiscan_error_line(err), 2);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "listed as senior here but as mid at line 1"));
+    unlink(path);
+    kpiscan_gate_free(g);
+
+    g = kpiscan_gate_new();
+    path = write_temp("a.txt\tmid\nsub/../a.txt\tmid\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_gate_manifest_count(g), 1);
+    unlink(path);
+    /* across manifests too, naming the first one */
+    path = write_temp("/tmp/a.txt\tjunior\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "at line 1 of /"));
+    unlink(path);
+    kpiscan_gate_free(g);
+
+    g = kpiscan_gate_new();
+    path = write_temp("/tmp\tsenior\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "is a folder"));
+    unlink(path);
+    kpiscan_gate_free(g);
+
+    /* 600 segments: none is cut off */
+    size_t depth = 600, cap = depth * 2 + 64;
+    char *deep = malloc(cap), *line = malloc(cap + 16);
+    ck_assert_ptr_nonnull(deep);
+    ck_assert_ptr_nonnull(line);
+    char *w = deep;
+    w += sprintf(w, "/deep");
+    for (size_t i = 0; i < depth; i++)
+        w += sprintf(w, "/d");
+    sprintf(w, "/cv.txt");
+    snprintf(line, cap + 16, "%s\tsenior\n", deep);
+    g = kpiscan_gate_new();
+    path = write_temp(line);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err), KPISCAN_OK);
+    ck_assert_str_eq(kpiscan_gate_manifest_path(g, 0), deep);
+    unlink(path);
+    kpiscan_gate_free(g);
+    free(deep);
+    free(line);
+    kpiscan_error_free(err);
+}
+END_TEST
+
 static size_t count_nodes(xmlNode *n, const char *name)
 {
     size_t c = 0;
@@ -344,6 +404,7 @@ int main(void)
     tcase_add_test(tc, test_hidden_gate);
     tcase_add_test(tc, test_hidden_gate_points_at_hidden_text);
     tcase_add_test(tc, test_manifest);
+    tcase_add_test(tc, test_manifest_refusals);
     tcase_add_test(tc, test_junit);
     tcase_add_test(tc, test_github_escaping);
     suite_add_tcase(s, tc);
