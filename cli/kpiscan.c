@@ -668,6 +668,7 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     ssize_t n;
     int rc = 0;
     int delim = c->null_separated ? '\0' : '\n';
+    size_t lineno = 0;
     for (;;) {
         errno = 0;
         n = getdelim(&line, &cap, delim, f);
@@ -682,8 +683,19 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             }
             break;
         }
+        lineno++;
         if (line[n - 1] == delim)
             line[--n] = '\0';
+        /* A path cannot hold a NUL: this is a find -print0 list read
+         * without -0, and all but its first path would be lost. */
+        if (!c->null_separated && memchr(line, '\0', (size_t)n)) {
+            char where[64];
+            snprintf(where, sizeof where, "line %zu holds a NUL byte", lineno);
+            list_error(list, where,
+                       "NUL-separated paths (find -print0) need -0");
+            rc = -1;
+            break;
+        }
         if (!c->null_separated && n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
         if (n == 0)

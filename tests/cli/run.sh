@@ -140,6 +140,13 @@ else report "batch csv file list" 0 "exit $got"; fi
 printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 -0 --files-from - --format jsonl > "$tmp/n.jsonl"
 if [ $? = 0 ] && [ "$(wc -l < "$tmp/n.jsonl")" = 2 ]; then report "batch -0 list" 1 ""
 else report "batch -0 list" 0 "$(cat "$tmp/n.jsonl" | head -c 200)"; fi
+# The same list without -0 is refused, not read as its first path only.
+printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 --files-from - --format jsonl > "$tmp/n0.jsonl" 2> "$tmp/n0.err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/n0.jsonl" ] &&
+    grep -q 'kpiscan: -: line 1 holds a NUL byte: .*need -0' "$tmp/n0.err"; then
+    report "NUL list without -0 refused" 1 ""
+else report "NUL list without -0 refused" 0 "exit $got: $(cat "$tmp/n0.err")"; fi
 
 # Run from the build tree, kpiscan finds the PDF helper built beside it
 # without KPISCAN_PDF_HELPER (the README's "call build/cli/kpiscan
