@@ -470,6 +470,11 @@ static int parse_utf8(const char *data, size_t len, const char *name,
     if (len > INT_MAX)
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                         "%s: part too large for the XML parser", part);
+    /* libxml2 makes no context for an empty buffer; that is a broken
+     * part, not a lack of memory. */
+    if (len == 0)
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                        "malformed XML in %s: the part is empty", part);
     /* Thread-safe to repeat in libxml2 2.9: it returns at once when done
      * and otherwise initialises under libxml2's global init mutex. */
     xmlInitParser();

@@ -438,6 +438,18 @@ def huge_text_node(size=50 << 20):
     return _zip(_docx_entries("")[:2] + [("word/document.xml", xml)])
 
 
+def empty_part_docx():
+    """word/document.xml present but empty (0 bytes)."""
+    return _zip([(n, "" if n == "word/document.xml" else d)
+                 for n, d in _docx_entries(_document(_paras(RESUME)))])
+
+
+def bom_only_rels_docx():
+    """_rels/.rels holding only a UTF-8 BOM."""
+    return _zip([(n, "\ufeff" if n == "_rels/.rels" else d)
+                 for n, d in _docx_entries(_document(_paras(RESUME)))])
+
+
 # ---- the catalogue ------------------------------------------------------
 
 def build(out, suite="fast"):
@@ -474,6 +486,9 @@ def build(out, suite="fast"):
             "xxe.docx": lambda: xxe(secret),
             "doctype.docx": doctype,
             "deep-nesting.docx": deep_nesting,
+            "empty-part.docx": empty_part_docx,
+            "bom-only-rels.docx": bom_only_rels_docx,
+            "empty-content.odt": lambda: odt(""),
             "many-attributes.docx": many_attributes,
             "namespace-flood.docx": namespace_flood,
             "odt-space-bomb.odt": odt_space_bomb,
