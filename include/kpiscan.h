@@ -702,8 +702,9 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * natural name order ("2.txt" before "10.txt"; byte order between names
  * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
- * they cannot be read, e.g. RTF); binary data (images, executables) gives a
- * "skipped" record.  FIFOs, sockets and devices met in a walk are skipped
+ * they cannot be read, e.g. RTF); binary data (images, executables) and
+ * ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
+ * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs, sockets and devices met in a walk are skipped
  * without being opened; hidden names (".x") are skipped unless
  * KPISCAN_WALK_HIDDEN; symbolic links are not followed unless
  * KPISCAN_WALK_FOLLOW, and directory loops are detected and skipped.  A path

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -208,6 +209,21 @@ static void process(kpiscan_batch *b, slot *s)
         memcpy(rec->result->input_sha256, rec->sha256, sizeof rec->sha256);
 }
 
+/* Whether a file's name says it is a word-processor document: a ZIP named
+ * so that holds no document is a damaged CV, not a stray archive. */
+static int named_as_document(const char *name)
+{
+    static const char *const exts[] = {".docx", ".docm", ".dotx",
+                                       ".dotm", ".odt",  ".ott"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n >= e && strcasecmp(name + n - e, exts[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void scan_one(kpiscan_batch *b, slot *s)
 {
     kpiscan_record *rec = &s->rec;
@@ -252,9 +268,13 @@ static void scan_one(kpiscan_batch *b, slot *s)
     case INPUT_PATH_WALKED:
         rec->status = kps_scan_file_sha256(b->pack, b->opts, rec->name,
                                            &rec->result, err, sha);
-        if (rec->status == KPISCAN_ERR_NOT_TEXT) {
-            /* A walk meets images and binaries beside resumes: they are
-             * not documents, so they are skipped, not errors. */
+        if (rec->status == KPISCAN_ERR_NOT_TEXT ||
+            (rec->status == KPISCAN_ERR_UNSUPPORTED_FORMAT &&
+             err->not_document && !named_as_document(rec->name))) {
+            /* A walk meets images, binaries and archives (.zip, .jar,
+             * .xlsx) beside resumes: they are not documents, so they are
+             * skipped, not errors.  A damaged CV named .docx or .odt stays
+             * an error: it was meant to be read. */
             rec->skipped = 1;
         } else if (rec->status == KPISCAN_OK) {
             rec->bytes = rec->result->len;

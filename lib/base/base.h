@@ -38,6 +38,10 @@ struct kpiscan_error {
     char rule_id[128];
     char reason[1024];
     char message[2048]; /* file:line:column: [rule 'id': ]reason */
+    /* Set with KPISCAN_ERR_UNSUPPORTED_FORMAT when the input is a ZIP
+     * archive with nothing of a document in it (a .zip, .jar, .xlsx): a
+     * directory walk skips it as it skips images. */
+    int not_document;
 };
 
 /* Record a failure in err (which may be NULL) and return status, so callers

@@ -159,6 +159,7 @@ static int vfail(kpiscan_error *err, int status, const char *file, size_t line,
     if (!err)
         return status;
     err->status = status;
+    err->not_document = 0;
     err->line = line;
     err->column = column;
     put_fixed(err->file, sizeof err->file, "%s", file ? file : "");

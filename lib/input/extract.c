@@ -96,9 +96,12 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
                         "legacy or encrypted Word document, not supported");
     case KPS_FORMAT_ZIP:
-        return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
-                        "not a DOCX document (a ZIP archive without a Word "
-                        "or ODT document in it)");
+        kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
+                 "not a document (a ZIP archive without a Word or ODT "
+                 "document in it)");
+        if (err)
+            err->not_document = 1;
+        return KPISCAN_ERR_UNSUPPORTED_FORMAT;
     case KPS_FORMAT_RTF:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                         "unsupported format: %s", kps_format_description(f));

@@ -140,6 +140,40 @@ else report "batch csv file list" 0 "exit $got"; fi
 printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 -0 --files-from - --format jsonl > "$tmp/n.jsonl"
 if [ $? = 0 ] && [ "$(wc -l < "$tmp/n.jsonl")" = 2 ]; then report "batch -0 list" 1 ""
 else report "batch -0 list" 0 "$(cat "$tmp/n.jsonl" | head -c 200)"; fi
+# A walk skips ZIP archives that hold no document (a .zip, a .jar, an .xlsx)
+# as it skips images; a damaged CV named .docx stays an error record, and an
+# archive named on the command line is one too.
+mkdir -p "$tmp/zipwalk"
+cp examples/junior-1.txt "$tmp/zipwalk/"
+python3 - "$tmp/zipwalk" <<'PY'
+import sys, zipfile
+d = sys.argv[1]
+with zipfile.ZipFile(d + "/plain.zip", "w") as z:
+    z.writestr("notes.txt", "hello")
+with zipfile.ZipFile(d + "/app.jar", "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+with zipfile.ZipFile(d + "/broken.docx", "w") as z:
+    z.writestr("notes.txt", "hello")
+PY
+"$bin" --as-of 2026-06-01 -q --format jsonl --summary "$tmp/zipwalk" > "$tmp/zw.jsonl" 2>/dev/null
+got=$?
+"$bin" --as-of 2026-06-01 -q --format jsonl "$tmp/zipwalk/app.jar" > "$tmp/zj.jsonl" 2>/dev/null
+got_named=$?
+if [ "$got" = 2 ] && [ "$got_named" = 2 ] && python3 - "$tmp/zw.jsonl" "$tmp/zj.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+summary = recs.pop()["summary"]
+by = {r["file"].rsplit("/", 1)[1]: r for r in recs}
+assert sorted(by) == ["broken.docx", "junior-1.txt"], sorted(by)
+assert by["broken.docx"]["error"]["code"] == "unsupported_format", by["broken.docx"]
+assert by["junior-1.txt"]["status"] == "ok"
+assert summary["skipped"] == 2 and summary["records"] == 2, summary
+named = [json.loads(l) for l in open(sys.argv[2])]
+assert len(named) == 1 and "not a document" in named[0]["error"]["message"], named
+PY
+then report "walk skips archives that are no document" 1 ""
+else report "walk skips archives that are no document" 0 "exit $got/$got_named: $(head -c 400 "$tmp/zw.jsonl")"; fi
+
 # The same list without -0 is refused, not read as its first path only.
 printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 --files-from - --format jsonl > "$tmp/n0.jsonl" 2> "$tmp/n0.err"
 got=$?
