@@ -203,10 +203,21 @@ int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
 
     /* O_NONBLOCK so a FIFO or device named by mistake cannot block the
      * open; only regular files are read here. */
+    if (!*path)
+        return kps_fail(err, KPISCAN_ERR_IO, "\"\"",
+                        "cannot open: the file name is empty");
     int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
+        int e = errno;
+        struct stat st;
+        /* open() on a socket says "No such device or address" (ENXIO),
+         * which reads as if the file were missing. */
+        if (e == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+            return kps_fail(err, KPISCAN_ERR_IO, path,
+                            "not a regular file (socket)");
         return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
-                        strerror(errno));
+                        strerror(e));
+    }
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;

@@ -174,6 +174,21 @@ PY
 then report "walk skips archives that are no document" 1 ""
 else report "walk skips archives that are no document" 0 "exit $got/$got_named: $(head -c 400 "$tmp/zw.jsonl")"; fi
 
+# An empty file name and a socket named directly get messages that say what
+# they are (open() alone says "No such file" and "No such device").
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/a-socket"
+"$bin" --as-of 2026-06-01 --format jsonl "" "$tmp/a-socket" > "$tmp/sp.jsonl" 2>/dev/null
+got=$?
+if [ "$got" = 2 ] && python3 - "$tmp/sp.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 2, recs
+assert recs[0]["error"]["message"] == '"": cannot open: the file name is empty', recs[0]
+assert recs[1]["error"]["message"].endswith("a-socket: not a regular file (socket)"), recs[1]
+PY
+then report "empty name and socket named" 1 ""
+else report "empty name and socket named" 0 "exit $got: $(cat "$tmp/sp.jsonl")"; fi
+
 # The same list without -0 is refused, not read as its first path only.
 printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 --files-from - --format jsonl > "$tmp/n0.jsonl" 2> "$tmp/n0.err"
 got=$?

@@ -170,7 +170,7 @@ START_TEST(test_input_errors)
                  KPISCAN_ERR_ENCRYPTED, "legacy or encrypted Word document");
     /* An empty zip archive: not a DOCX. */
     expect_error(p, "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
-                 KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a DOCX");
+                 KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a document (a ZIP");
 
     kpiscan_options *o = kpiscan_options_new();
     kpiscan_options_set_max_input_bytes(o, 10);
