@@ -824,6 +824,21 @@ static int check_flow_depth(const char *data, size_t len, const char *file,
     return KPISCAN_OK;
 }
 
+/* The parser's failure as a status and a message at its position. */
+static int yaml_failure(const yaml_parser_t *parser, const char *file,
+                        kpiscan_error *err)
+{
+    int status = parser->error == YAML_MEMORY_ERROR ? KPISCAN_ERR_NOMEM
+                                                    : KPISCAN_ERR_PACK_SYNTAX;
+    yaml_mark_t m =
+        parser->problem ? parser->problem_mark : parser->context_mark;
+    return kps_fail_at(err, status, file, m.line + 1, m.column + 1, NULL,
+                       "YAML syntax error: %s%s%s",
+                       parser->problem ? parser->problem : "unknown problem",
+                       parser->context ? " " : "",
+                       parser->context ? parser->context : "");
+}
+
 static int parse_pack(const char *data, size_t len, const char *file,
                       parsed_pack *out, kpiscan_error *err)
 {
@@ -837,20 +852,38 @@ static int parse_pack(const char *data, size_t len, const char *file,
         return kps_fail(err, KPISCAN_ERR_NOMEM, file, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        int status = parser.error == YAML_MEMORY_ERROR
-                         ? KPISCAN_ERR_NOMEM
-                         : KPISCAN_ERR_PACK_SYNTAX;
-        yaml_mark_t m =
-            parser.problem ? parser.problem_mark : parser.context_mark;
-        kps_fail_at(err, status, file, m.line + 1, m.column + 1, NULL,
-                    "YAML syntax error: %s%s%s",
-                    parser.problem ? parser.problem : "unknown problem",
-                    parser.context ? " " : "",
-                    parser.context ? parser.context : "");
+        int status = yaml_failure(&parser, file, err);
         yaml_parser_delete(&parser);
         return status;
     }
+    /* A pack is one document.  Rules after a "---" would be ignored
+     * without a word, and a broken second document never read. */
+    yaml_document_t extra;
+    int status = KPISCAN_OK;
+    for (;;) {
+        if (!yaml_parser_load(&parser, &extra)) {
+            status = yaml_failure(&parser, file, err);
+            break;
+        }
+        yaml_node_t *more = yaml_document_get_root_node(&extra);
+        /* no root: the end of the stream; an empty scalar: a bare "---" */
+        int done = !more;
+        if (more &&
+            !(more->type == YAML_SCALAR_NODE && more->data.scalar.length == 0))
+            status = kps_fail_at(err, KPISCAN_ERR_PACK_SYNTAX, file,
+                                 more->start_mark.line + 1,
+                                 more->start_mark.column + 1, NULL,
+                                 "a pack is one YAML document; a second one "
+                                 "starts here");
+        yaml_document_delete(&extra);
+        if (done || status)
+            break;
+    }
     yaml_parser_delete(&parser);
+    if (status) {
+        yaml_document_delete(&doc);
+        return status;
+    }
 
     int rc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);

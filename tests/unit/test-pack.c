@@ -43,6 +43,16 @@ static void expect_fail(const char *yaml, int status, size_t line,
 
 START_TEST(test_load_ok)
 {
+    {
+        /* a bare trailing "---" or "..." loses nothing */
+        kpiscan_pack *trailing = NULL;
+        ck_assert_int_eq(load(HEAD "rules: []\n---\n", &trailing, NULL),
+                         KPISCAN_OK);
+        kpiscan_pack_free(trailing);
+        ck_assert_int_eq(load(HEAD "rules: []\n...\n", &trailing, NULL),
+                         KPISCAN_OK);
+        kpiscan_pack_free(trailing);
+    }
     kpiscan_error *err = kpiscan_error_new();
     kpiscan_pack *pack = NULL;
     ck_assert_int_eq(load(RULE_OK, &pack, err), KPISCAN_OK);
@@ -68,6 +78,12 @@ START_TEST(test_errors)
     expect_fail("format: 1\nname: [unclosed\n", KPISCAN_ERR_PACK_SYNTAX, 0,
                 "YAML syntax error");
     expect_fail("", KPISCAN_ERR_PACK_INVALID, 1, "empty pack");
+    /* one document: rules after "---" would be ignored, a broken second
+     * document never read */
+    expect_fail(HEAD "rules: []\n---\nrules: []\n", KPISCAN_ERR_PACK_SYNTAX, 6,
+                "a pack is one YAML document");
+    expect_fail(HEAD "rules: []\n---\n--- !!x [[[\n", KPISCAN_ERR_PACK_SYNTAX,
+                0, "YAML syntax error");
     expect_fail("- a\n- b\n", KPISCAN_ERR_PACK_INVALID, 1, "must be a mapping");
     expect_fail(HEAD "rules: []\nextra: 1\n", KPISCAN_ERR_PACK_INVALID, 5,
                 "unknown or repeated key 'extra'");
