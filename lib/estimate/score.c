@@ -365,6 +365,7 @@ int kps_score(kpiscan_result *res)
     int strong = 0, weak = 0;
     double quantified = 0.0;
     int top = -1; /* highest level shown in work by a level-setting phrase */
+    unsigned shown_levels = 0; /* bit L: a level-setting phrase of level L */
     for (size_t i = 0; i < res->nev; i++) {
         const kpiscan_evidence *ev = &res->ev[i];
         if (ev->hidden)
@@ -372,8 +373,11 @@ int kps_score(kpiscan_result *res)
         any_items = 1;
         if (ev->level > KPISCAN_LEVEL_NONE)
             res->scores[ev->level] += ev->contribution;
-        if (sets_level(ev) && shown_in_work(ev) && ev->level > top)
-            top = ev->level;
+        if (sets_level(ev) && shown_in_work(ev)) {
+            if (ev->level > top)
+                top = ev->level;
+            shown_levels |= 1u << ev->level;
+        }
         if (!is_kpi_category(ev->category) || ev->contribution <= 0)
             continue;
         res->kpi_score += ev->contribution;
@@ -519,9 +523,11 @@ int kps_score(kpiscan_result *res)
             /* A bare statement is weaker than dates a reader can check. */
             if (res->dated_years < 0)
                 y *= 0.8;
-            /* Years without indicator evidence shown in work say how long
-             * the career is, not that it involved KPI work. */
-            if (top <= 0)
+            /* Years without a phrase of this level shown in work say how
+             * long the career is, not that it involved KPI work at this
+             * level: the level rests on the years alone (or on the
+             * middle of two that disagree). */
+            if (!(shown_levels & (1u << res->level)))
                 y *= 0.5;
             res->conf_years = y * 0.9;
         }

@@ -91,6 +91,31 @@ START_TEST(test_skills_discount_and_hidden)
 }
 END_TEST
 
+/* The years back the level fully only when a phrase of that level is shown
+ * in work: one junior phrase with mid years gives mid (the years win), and
+ * that mid rests on the years alone, so its confidence is low; a mid phrase
+ * with the same years backs it in full. */
+START_TEST(test_confidence_of_a_level_from_years)
+{
+    kpiscan_result r = make(3.5, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_double_eq_tol(r.conf_indicators, 0.0, 1e-9);
+    ck_assert_double_eq_tol(r.conf_years, 0.45, 1e-9);
+    ck_assert_double_lt(r.confidence, 0.5);
+
+    r = make(3.5, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_double_eq_tol(r.conf_years, 0.9, 1e-9);
+    ck_assert_double_gt(r.confidence, 0.9);
+}
+END_TEST
+
 /* Tools and basic skills only claimed in a skills list ("Excel", rules
  * marked work_only) are no KPI work; shown in a job they are the weak band,
  * and so is any other junior phrase, claimed or shown. */
@@ -410,6 +435,7 @@ int main(void)
     tcase_add_test(tc, test_repeat_dampening);
     tcase_add_test(tc, test_skills_discount_and_hidden);
     tcase_add_test(tc, test_presence);
+    tcase_add_test(tc, test_confidence_of_a_level_from_years);
     tcase_add_test(tc, test_combination_rules);
     tcase_add_test(tc, test_one_mid_phrase_against_senior_years);
     tcase_add_test(tc, test_years_choice);
