@@ -177,6 +177,41 @@ int kps_shows_kpi_work(const kpiscan_evidence *e)
     }
 }
 
+/* Whether the words from b to the range at r read as a job title: one to
+ * ten words, each capitalised or a joining word ("Support Analyst and
+ * System Administrator").  Text converted from PDF often runs a job's
+ * header into its description on one long line ("IT Project Manager
+ * 06/2007 to 05/2013 Company Name City , State My previous role was
+ * ..."); a sentence ("I joined the firm in 2012 to ...") has lowercase
+ * words before its dates. */
+static int title_before_range(const char *t, size_t b, size_t r)
+{
+    static const char *const joining[] = {"and", "of", "for", "&", "/",
+                                          "-",   "to", "the", "in"};
+    size_t words = 0;
+    for (size_t k = b; k < r;) {
+        while (k < r && (t[k] == ' ' || t[k] == '\t'))
+            k++;
+        if (k >= r)
+            break;
+        size_t w = k;
+        while (k < r && t[k] != ' ' && t[k] != '\t')
+            k++;
+        if (++words > 10)
+            return 0;
+        unsigned char c = (unsigned char)t[w];
+        if (c >= 'a' && c <= 'z') {
+            int ok = 0;
+            for (size_t j = 0; j < sizeof joining / sizeof *joining && !ok; j++)
+                ok = strlen(joining[j]) == k - w &&
+                     memcmp(joining[j], t + w, k - w) == 0;
+            if (!ok)
+                return 0;
+        }
+    }
+    return words > 0;
+}
+
 /* A range heads a job when its line is a header, not a sentence: it does
  * not start with a bullet and has at most 14 words, or it starts with the
  * range itself ("2012 - 2021, Engineer. Responsible for ...").  "Head of
@@ -196,7 +231,9 @@ int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
         return 0;
     if (i == range_offset)
         return 1;
-    return blank_separated_words(text, i, e) <= 14;
+    if (blank_separated_words(text, i, e) <= 14)
+        return 1;
+    return title_before_range(text, i, range_offset);
 }
 
 /* A job's line longer than this is not a job header (one is a few dozen

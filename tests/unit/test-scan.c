@@ -403,6 +403,14 @@ START_TEST(test_kpi_jobs_layouts)
          "Responsibilities:\n- Tracked weekly KPIs for the warehouse team "
          "and reported them to the manager.\nEDUCATION\nBSc, 2014 - 2018\n",
          {1, 0}},
+        /* the second job's header runs into its text on one line (PDF
+         * conversions): a job of its own, not part of the first */
+        {"EXPERIENCE\nReporting Analyst, Acme 05/2019 to Current\n"
+         "Built weekly KPI dashboards for the sales directors.\n"
+         "Sports Writer 06/2010 to 05/2019 Company Name City , State Wrote "
+         "match reports and feature stories for the weekend edition of the "
+         "paper.\n",
+         {1, 0}},
         {"EXPERIENCE\n2021 - present, Developer.\nResponsibilities:\n"
          "2012 - 2021, Engineer. Responsible for target KPI during cluster "
          "acceptance. Troubleshooting. Scripts preparation and "

@@ -111,15 +111,24 @@ START_TEST(test_heads_job)
                     "In this long sentence the dates 2015 to 2016 come late "
                     "after many many words indeed\n"
                     "2012 - 2021, Engineer. Responsible for a great many "
-                    "things over many years in many teams\n";
+                    "things over many years in many teams\n"
+                    "Support Analyst and System Administrator 05/2001 to "
+                    "05/2007 Company Name City , State Prior to this role I "
+                    "ran the service desk for years\n"
+                    "I joined the firm in 2012 to 2015 and then worked on "
+                    "many more projects for the same clients\n";
     kps_line_index li = {0};
     ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
-    ck_assert_uint_eq(li.n, 5);
+    ck_assert_uint_eq(li.n, 7);
     size_t len = strlen(t);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 1, 0), 1);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 2, li.starts[1] + 22), 0);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 3, li.starts[2] + 31), 0);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 4, li.starts[3]), 1);
+    /* a long line led by a title, then its dates: a header run into its
+     * description (PDF conversions); a sentence with its dates is not */
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 5, li.starts[4] + 41), 1);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 6, li.starts[5] + 21), 0);
     free(li.starts);
 }
 END_TEST
