@@ -1082,6 +1082,18 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
                                  : "its output holds only records");
         goto out;
     }
+    /* Both change what the text format prints; another format would
+     * ignore them without a word. */
+    if ((c.explain || c.extract) && c.format != OUT_TEXT) {
+        status = usage_error(
+            "--%s goes with the text format only (%s)",
+            c.explain ? "explain" : "extract",
+            c.explain ? "JSON and CSV carry the same figures in basis and "
+                        "evidence; the HTML report folds them under each "
+                        "candidate"
+                      : "it prints the document's text");
+        goto out;
+    }
     if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
         status = usage_error("--sort and --unordered exclude each other");
         goto out;
