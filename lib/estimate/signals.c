@@ -241,6 +241,9 @@ int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
  * dates from costing dates x line length. */
 #define JOB_LINE_MAX 1024
 
+/* A longer job title is a sentence run on from the header: none is kept. */
+#define JOB_TITLE_MAX 160
+
 /* Attach a range to the job it heads: its line without the dates and
  * separators, or the line above when the dates stand alone ("Operations
  * Analyst | Northgate" then "Jan 2023 to date").  Returns -1 when out of
@@ -249,7 +252,10 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
                   kpiscan_span *sp)
 {
     const char *t = res->text;
-    kps_buf b = {0};
+    /* Built in place: a title is never longer than its line, which is at
+     * most JOB_LINE_MAX bytes; only a title worth keeping is copied. */
+    char title[JOB_LINE_MAX + 1];
+    size_t n = 0;
     for (size_t line = sp->line; line >= 1 && line + 1 >= sp->line; line--) {
         size_t s = li->starts[line - 1], e = s;
         while (e < res->len && t[e] != '\n' && e - s <= JOB_LINE_MAX)
@@ -266,27 +272,25 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
                             (i + 1 >= e || t[i + 1] == ' ');
             int sep = c == '|' || c == '\t' || c == ' ' || c == ',' ||
                       c == '(' || c == ')' || lone_dash;
-            if (sep && (b.len == 0 || b.data[b.len - 1] == ' '))
+            if (sep && (n == 0 || title[n - 1] == ' '))
                 continue;
-            if (kps_buf_putc(&b, sep ? ' ' : c)) {
-                kps_buf_free(&b);
-                return -1;
-            }
+            title[n++] = sep ? ' ' : c;
         }
-        while (b.len && b.data[b.len - 1] == ' ')
-            b.data[--b.len] = '\0';
+        while (n && title[n - 1] == ' ')
+            n--;
         /* A job line names something: more than a couple of letters. */
-        if (b.len >= 3 || line == 1)
+        if (n >= 3 || line == 1)
             break;
-        b.len = 0;
-        if (b.data)
-            b.data[0] = '\0';
+        n = 0;
     }
-    if (b.len >= 3 && b.len <= 160) {
-        sp->job = b.data;
+    if (n < 3 || n > JOB_TITLE_MAX)
         return 0;
-    }
-    kps_buf_free(&b);
+    char *job = malloc(n + 1);
+    if (!job)
+        return -1;
+    memcpy(job, title, n);
+    job[n] = '\0';
+    sp->job = job;
     return 0;
 }
 
