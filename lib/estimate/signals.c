@@ -214,8 +214,9 @@ static int title_before_range(const char *t, size_t b, size_t r)
 
 /* A range heads a job when its line is a header, not a sentence: it does
  * not start with a bullet and has at most 14 words, or it starts with the
- * range itself ("2012 - 2021, Engineer. Responsible for ...").  "Head of
- * Year 9 from 2019 to 2024" in a bullet is part of the job above it.
+ * range itself ("2012 - 2021, Engineer. Responsible for ..."), or a title
+ * leads it to the range (title_before_range).  "Head of Year 9 from 2019
+ * to 2024" in a bullet is part of the job above it.
  * range_offset: where the line's first range starts. */
 int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
                   size_t line, size_t range_offset)
