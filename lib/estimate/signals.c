@@ -177,39 +177,67 @@ int kps_shows_kpi_work(const kpiscan_evidence *e)
     }
 }
 
-/* Whether the words from b to the range at r read as a job title: one to
- * ten words, each capitalised or a joining word ("Support Analyst and
- * System Administrator").  Text converted from PDF often runs a job's
- * header into its description on one long line ("IT Project Manager
- * 06/2007 to 05/2013 Company Name City , State My previous role was
- * ..."); a sentence ("I joined the firm in 2012 to ...") has lowercase
- * words before its dates. */
+/* Whether [w, k) is one of words (ASCII letters compared without case). */
+static int word_in(const char *t, size_t w, size_t k, const char *const *words,
+                   size_t nwords)
+{
+    for (size_t j = 0; j < nwords; j++) {
+        size_t n = strlen(words[j]);
+        if (n != k - w)
+            continue;
+        size_t m = 0;
+        while (m < n && (t[w + m] | 0x20) == words[j][m])
+            m++;
+        if (m == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the words from b to the range at r read as a job title: two to
+ * ten words, capitalised or joining words ("Support Analyst and System
+ * Administrator"), the last one capitalised.  Text converted from PDF
+ * often runs a job's header into its description on one long line ("IT
+ * Project Manager 06/2007 to 05/2013 Company Name City , State My previous
+ * role was ...").  A sentence is not a title: it has lowercase words
+ * before its dates ("I joined the firm in 2012"), opens with a word that
+ * leads to a date ("From 2012 to 2014 I was seconded", "Between ..."), or
+ * ends on one ("Promoted in 2015"). */
 static int title_before_range(const char *t, size_t b, size_t r)
 {
-    static const char *const joining[] = {"and", "of", "for", "&", "/",
-                                          "-",   "to", "the", "in"};
+    static const char *const joining[] = {"and", "of", "for",
+                                          "the", "to", "in"};
+    static const char *const openers[] = {
+        "from",   "since", "between", "during", "until", "till", "after",
+        "before", "in",    "on",      "at",     "over",  "by",   "for"};
     size_t words = 0;
+    int last_capital = 0;
     for (size_t k = b; k < r;) {
         while (k < r && (t[k] == ' ' || t[k] == '\t'))
             k++;
         if (k >= r)
             break;
         size_t w = k;
-        while (k < r && t[k] != ' ' && t[k] != '\t')
-            k++;
+        int letters = 0;
+        while (k < r && t[k] != ' ' && t[k] != '\t') {
+            unsigned char c = (unsigned char)t[k++];
+            letters |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        }
+        if (!letters)
+            continue; /* "-", "|", "&", "/": separators, not words */
         if (++words > 10)
             return 0;
         unsigned char c = (unsigned char)t[w];
-        if (c >= 'a' && c <= 'z') {
-            int ok = 0;
-            for (size_t j = 0; j < sizeof joining / sizeof *joining && !ok; j++)
-                ok = strlen(joining[j]) == k - w &&
-                     memcmp(joining[j], t + w, k - w) == 0;
-            if (!ok)
-                return 0;
-        }
+        int lower = c >= 'a' && c <= 'z';
+        if (lower &&
+            !word_in(t, w, k, joining, sizeof joining / sizeof *joining))
+            return 0;
+        if (words == 1 &&
+            word_in(t, w, k, openers, sizeof openers / sizeof *openers))
+            return 0;
+        last_capital = !lower;
     }
-    return words > 0;
+    return words >= 2 && last_capital;
 }
 
 /* A range heads a job when its line is a header, not a sentence: it does

@@ -116,10 +116,16 @@ START_TEST(test_heads_job)
                     "05/2007 Company Name City , State Prior to this role I "
                     "ran the service desk for years\n"
                     "I joined the firm in 2012 to 2015 and then worked on "
-                    "many more projects for the same clients\n";
+                    "many more projects for the same clients\n"
+                    "From 2012 to 2014 I was seconded to the Leeds office and "
+                    "shared a desk with the finance team there\n"
+                    "Promoted in 2015 to 2018 as the lead of a team of six "
+                    "people across three sites and two countries\n"
+                    "Sales Manager - 2015 to 2018 Acme Ltd London Led a team "
+                    "of six people across three sites and two countries\n";
     kps_line_index li = {0};
     ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
-    ck_assert_uint_eq(li.n, 7);
+    ck_assert_uint_eq(li.n, 10);
     size_t len = strlen(t);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 1, 0), 1);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 2, li.starts[1] + 22), 0);
@@ -129,6 +135,11 @@ START_TEST(test_heads_job)
      * description (PDF conversions); a sentence with its dates is not */
     ck_assert_int_eq(kps_heads_job(t, len, &li, 5, li.starts[4] + 41), 1);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 6, li.starts[5] + 21), 0);
+    /* nor one that opens on a word leading to its dates, or ends on one */
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 7, li.starts[6] + 5), 0);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 8, li.starts[7] + 12), 0);
+    /* a separator before the dates is no word */
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 9, li.starts[8] + 16), 1);
     free(li.starts);
 }
 END_TEST
