@@ -1088,10 +1088,15 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
         status = usage_error(
             "--%s goes with the text format only (%s)",
             c.explain ? "explain" : "extract",
-            c.explain ? "JSON and CSV carry the same figures in basis and "
-                        "evidence; the HTML report folds them under each "
-                        "candidate"
+            c.explain ? "JSON carries the same figures: basis and each "
+                        "evidence item's contribution; the HTML report "
+                        "folds them under each candidate"
                       : "it prints the document's text");
+        goto out;
+    }
+    if (c.extract && c.no_excerpts) {
+        status = usage_error("--extract and --no-excerpts exclude each other "
+                             "(--extract prints the document's own words)");
         goto out;
     }
     if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
