@@ -336,7 +336,8 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * 2200-12-31 (no career range starts before 1950, so an earlier as-of
  * date would leave every range in the future).  A DOCX or ODT last-saved
  * date goes through the same check.  Without this setter a DOCX, ODT or
- * PDF resolves "Present" to the earlier of today and its last save; a date
+ * PDF resolves "Present" to the earlier of today and its last save (unless
+ * the save is older than a job the document lists: then today); a date
  * set here applies to every document alike, and saved dates are then not
  * used (the record's as_of_source says "option").  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
@@ -704,12 +705,12 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * files are read and sniffed: documents give a record (an error record when
  * they cannot be read, e.g. RTF); binary data (images, executables) and
  * ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
- * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs, sockets and devices met in a walk are skipped
- * without being opened; hidden names (".x") are skipped unless
- * KPISCAN_WALK_HIDDEN; symbolic links are not followed unless
- * KPISCAN_WALK_FOLLOW, and directory loops are detected and skipped.  A path
- * given directly is never skipped: a FIFO is read to its end like standard
- * input. */
+ * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
+ * sockets and devices met in a walk are skipped without being opened; hidden
+ * names (".x") are skipped unless KPISCAN_WALK_HIDDEN; symbolic links are not
+ * followed unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
+ * skipped.  A path given directly is never skipped: a FIFO is read to its end
+ * like standard input. */
 typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 

@@ -34,6 +34,8 @@ struct kpiscan_gate {
     size_t nmanifest;
     char **manifest_files; /* canonical paths of the manifests loaded */
     size_t nmanifest_files;
+    char **manifest_names; /* each load's path as given, for messages */
+    size_t nmanifest_names;
 };
 
 kpiscan_gate *kpiscan_gate_new(void)
@@ -56,6 +58,9 @@ void kpiscan_gate_free(kpiscan_gate *g)
     for (size_t i = 0; i < g->nmanifest_files; i++)
         free(g->manifest_files[i]);
     free(g->manifest_files);
+    for (size_t i = 0; i < g->nmanifest_names; i++)
+        free(g->manifest_names[i]);
+    free(g->manifest_names);
     free(g);
 }
 
@@ -177,8 +182,8 @@ static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
             continue;
         if (o->level == e->level)
             return 1;
-        const char *where = o->manifest < g->nmanifest_files
-                                ? g->manifest_files[o->manifest]
+        const char *where = o->manifest + 1 < g->nmanifest_names
+                                ? g->manifest_names[o->manifest]
                                 : "this manifest";
         return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
                            NULL,
@@ -195,6 +200,16 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
 {
     if (!g || !path)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no gate or path");
+    /* Named first, so that every expectation of this load, even of one
+     * that fails part-way, can say where it came from. */
+    char **names =
+        realloc(g->manifest_names, (g->nmanifest_names + 1) * sizeof *names);
+    char *name = names ? kps_strdup(path) : NULL;
+    if (names)
+        g->manifest_names = names;
+    if (!name)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    g->manifest_names[g->nmanifest_names++] = name;
     FILE *f = fopen(path, "r");
     if (!f)
         return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
@@ -266,7 +281,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
         e->realpath = canonical(e->path);
         e->level = level;
         e->line = lineno;
-        e->manifest = g->nmanifest_files;
+        e->manifest = g->nmanifest_names - 1;
         rc = check_new_expectation(g, e, path, err);
         if (rc == KPISCAN_OK)
             g->nmanifest++;

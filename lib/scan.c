@@ -201,11 +201,11 @@ int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
     kpiscan_options o;
     kps_options_resolve(opts, &o);
 
-    /* O_NONBLOCK so a FIFO or device named by mistake cannot block the
-     * open; only regular files are read here. */
     if (!*path)
         return kps_fail(err, KPISCAN_ERR_IO, "\"\"",
                         "cannot open: the file name is empty");
+    /* O_NONBLOCK so a FIFO or device named by mistake cannot block the
+     * open; only regular files are read here. */
     int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;

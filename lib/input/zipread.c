@@ -149,6 +149,14 @@ static int check_duplicates(kps_zip *z, zip_int64_t n, kpiscan_error *err)
         }
     }
     if (rc == KPISCAN_OK && z->fold_case) {
+        /* Looked up by the names zip_name_locate() compares: decoded to
+         * UTF-8 (CP437 unless flagged UTF-8), not the raw bytes. */
+        for (zip_int64_t i = 0; i < n; i++) {
+            const char *decoded = zip_get_name(z->za, names[i].index, 0);
+            if (decoded)
+                names[i].name = decoded;
+        }
+        qsort(names, (size_t)n, sizeof *names, cmp_name_fold);
         z->folded = names;
         z->nfolded = (size_t)n;
     } else
@@ -161,8 +169,9 @@ static zip_int64_t locate(const kps_zip *z, const char *entry)
     zip_int64_t idx = zip_name_locate(z->za, entry, 0);
     if (idx >= 0 || !z->folded)
         return idx;
-    /* Names are unique under folding (check_duplicates), so at most one
-     * matches. */
+    /* Raw names are unique under folding (check_duplicates), so at most
+     * one matches (two decoded names could only collide if their bytes
+     * differ but decode alike; either is then found). */
     struct zip_name key = {.name = entry};
     const struct zip_name *hit =
         bsearch(&key, z->folded, z->nfolded, sizeof key, cmp_name_fold);
