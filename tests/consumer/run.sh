@@ -78,6 +78,12 @@ init=$(find "$stage" -path '*/kpiscan/__init__.py' | head -1)
 pydir=$(dirname "$(dirname "$init")")
 final_pydir=${pydir#"$stage"}
 echo "Python binding installed into $final_pydir"
+# Beside it, where the install put the library: the binding loads it from
+# there in any prefix, without ldconfig or KPISCAN_LIBRARY.
+grep -qx "LIBRARY = \"$final_libdir/libkpiscan.so.0\"" "$pydir/kpiscan/_install.py" ||
+    fail "kpiscan/_install.py does not name $final_libdir/libkpiscan.so.0: $(cat "$pydir/kpiscan/_install.py" 2>&1)"
+[ -e "$libdir/libkpiscan.so.0" ] || fail "no libkpiscan.so.0 in $libdir"
+echo "ok   the installed binding names the installed library"
 if [ "$sanitize" = none ] && [ -x /usr/bin/python3 ]; then
     PYTHONPATH=$pydir KPISCAN_LIBRARY=$libdir/libkpiscan.so.0 /usr/bin/python3 - \
         "$pydir" "$final_pydir" "$root/examples/senior-1.txt" <<'PY' || fail "importing the installed binding"

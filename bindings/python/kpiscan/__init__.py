@@ -13,8 +13,10 @@ library's own message.
         print(ev.line, ev.column, ev.rule_id, ev.text)
 
 The shared library is found through the KPISCAN_LIBRARY environment
-variable (a path), else ctypes.util.find_library("kpiscan"), else the
-soname libkpiscan.so.0 on the loader's default path.
+variable (a path), else, for a binding installed by meson install, the
+library that install put in its prefix, else
+ctypes.util.find_library("kpiscan"), else the soname libkpiscan.so.0 on
+the loader's default path.
 
 Threads: a Pack and an Options object may be shared by any number of
 threads; ctypes releases the GIL while the library scans, so scans on
@@ -193,13 +195,23 @@ _lib = None
 _lib_lock = threading.Lock()
 
 
+def _installed_library():
+    """The library a meson install put beside this binding, if it is there
+    (a pip-installed binding has no _install module)."""
+    try:
+        from . import _install
+    except ImportError:
+        return None
+    return _install.LIBRARY if os.path.exists(_install.LIBRARY) else None
+
+
 def _library():
     """The loaded library, loaded on first use (so KPISCAN_LIBRARY may be set
     after import)."""
     global _lib
     with _lib_lock:
         if _lib is None:
-            path = (os.environ.get("KPISCAN_LIBRARY")
+            path = (os.environ.get("KPISCAN_LIBRARY") or _installed_library()
                     or ctypes.util.find_library("kpiscan") or _SONAME)
             try:
                 lib = ctypes.CDLL(path)
