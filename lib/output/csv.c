@@ -43,10 +43,27 @@ static int field(kps_buf *b, const char *s, int first)
     return rc;
 }
 
+/* A plain number, "-12" or "-3.5": safe to leave as it is. */
+static int plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.' && s[1] >= '0' && s[1] <= '9')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            ;
+    return *s == '\0';
+}
+
 static int field_clean(kps_buf *b, const char *s)
 {
+    /* Only a whole number may start with '-': "-2+3+cmd|..." is a
+     * formula to a spreadsheet. */
     int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
-                  !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+                  !plain_number(s);
     int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (quote && kps_buf_putc(b, '"'))
         return -1;

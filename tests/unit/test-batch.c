@@ -379,6 +379,18 @@ START_TEST(test_failure_and_csv)
     ck_assert_ptr_nonnull(strstr(row, "\"'=cmd: cannot open\""));
     ck_assert_ptr_nonnull(strstr(row, "\r\n"));
     kpiscan_free(row);
+    /* a leading '-' is safe only on a whole number */
+    rec.name = "-2+3+cmd|' -C calc'!A0";
+    row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(strncmp(row, "\"'-2+3+cmd", 10) == 0, "formula kept: %s",
+                  row);
+    kpiscan_free(row);
+    rec.name = "-12.5";
+    row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(strncmp(row, "-12.5,", 6) == 0, "number quoted: %s", row);
+    kpiscan_free(row);
     ck_assert_ptr_nonnull(strstr(kpiscan_csv_header(), "file,status,level"));
     kpiscan_pack_free(p);
 }
