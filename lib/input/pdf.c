@@ -288,9 +288,9 @@ static int parse_date(const unsigned char *s, size_t n, int *y, int *m, int *d)
             v[f] = v[f] * 10 + (s[i] - '0');
         }
     }
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (v[0] < 1990 || v[0] > 2200 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
-        v[2] > mdays[v[1] - 1])
+    /* The one date check of every source (a DOCX's, --as-of's): a day of
+     * the calendar from 1950 to 2200. */
+    if (!kps_date_valid(v[0], v[1], v[2]))
         return 0;
     *y = v[0];
     *m = v[1];

@@ -336,6 +336,10 @@ START_TEST(test_reader_dates)
         {"garbage", NULL, NULL, 0, 0, 0},
         {"D:19000101", NULL, NULL, 0, 0, 0},
         {"D:20230231", NULL, NULL, 0, 0, 0}, /* 31 February */
+        {"D:20230229", NULL, NULL, 0, 0, 0}, /* not a leap year */
+        {"D:20240229", NULL, NULL, 2024, 2, 29},
+        {"D:19851130", NULL, NULL, 1985, 11, 30}, /* the shared 1950 floor */
+        {"D:19491231", NULL, NULL, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fbuf f = {.n = 0};
