@@ -74,6 +74,31 @@ int kps_docx_shd_is_colored(const kps_xml_attrs *a)
     return 0;
 }
 
+/* ECMA-376 lets w:themeColor override w:val.  background1 and light1 are
+ * the theme's page colour, white in every stock theme (a theme that
+ * redefines them is not read); a w:themeShade below F0 darkens it to
+ * grey, a w:themeTint only lightens it. */
+int kps_docx_color_is_white(const kps_xml_attrs *a)
+{
+    size_t n;
+    const char *theme = w_attr(a, "themeColor", &n);
+    if (theme && !kps_xml_value_eq(theme, n, "none")) {
+        if (!kps_xml_value_eq(theme, n, "background1") &&
+            !kps_xml_value_eq(theme, n, "light1"))
+            return 0;
+        const char *shade = w_attr(a, "themeShade", &n);
+        if (shade && n == 2) {
+            int hi = kps_hexval(shade[0]), lo = kps_hexval(shade[1]);
+            if (hi < 0 || lo < 0 || hi * 16 + lo < 0xF0)
+                return 0;
+        } else if (shade)
+            return 0;
+        return 1;
+    }
+    const char *v = w_attr(a, "val", &n);
+    return v && kps_xml_hex_near_white(v, n) == 1;
+}
+
 /* Apply one child of a w:rPr to props.  Returns 1 when it was a run
  * property we track. */
 int kps_docx_apply_rpr_child(rprops *p, const char *local,
@@ -91,8 +116,7 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
         break;
     case 'c':
         if (strcmp(local, "color") == 0) {
-            v = w_attr(a, "val", &n);
-            p->white = (signed char)(v && kps_xml_hex_near_white(v, n) == 1);
+            p->white = (signed char)kps_docx_color_is_white(a);
             return 1;
         }
         break;
@@ -146,15 +170,27 @@ static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
     return NULL;
 }
 
+/* Does the tag that holds s[at] name the theme's page colour
+ * (themeColor="background1" or "light1"), which is white? */
+static int raw_tag_light_theme(const char *s, size_t n, size_t at)
+{
+    size_t end = at + 256 < n ? at + 256 : n;
+    const char *gt = memchr(s + at, '>', end > at ? end - at : 0);
+    size_t tag = gt ? (size_t)(gt - (s + at)) : end - at;
+    return find_bytes(s + at, tag, "background1", 11) != NULL ||
+           find_bytes(s + at, tag, "light1", 6) != NULL;
+}
+
 /* Could some colour in this XML be near white?  Conservative: it looks at
- * every "color" tag's val. */
+ * every "color" tag's val and theme colour. */
 int kps_docx_raw_has_white(const char *s, size_t n)
 {
     const char *p = s, *end = s + n;
     while ((p = find_bytes(p, (size_t)(end - p), "color", 5)) != NULL) {
-        size_t len;
-        const char *v = raw_tag_val(s, n, (size_t)(p - s) + 5, &len);
-        if (v && kps_xml_hex_near_white(v, len) == 1)
+        size_t len, at = (size_t)(p - s) + 5;
+        const char *v = raw_tag_val(s, n, at, &len);
+        if ((v && kps_xml_hex_near_white(v, len) == 1) ||
+            raw_tag_light_theme(s, n, at))
             return 1;
         p += 5;
     }
@@ -207,7 +243,8 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             found |= RAW_HIDING;
         } else if (llen == 5 && memcmp(local, "color", 5) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
-            if (v && kps_xml_hex_near_white(v, vlen) == 1)
+            if ((v && kps_xml_hex_near_white(v, vlen) == 1) ||
+                raw_tag_light_theme(s, n, at))
                 found |= RAW_HIDING;
         } else if (llen == 2 && memcmp(local, "sz", 2) == 0) {
             v = raw_tag_val(s, n, at, &vlen);

@@ -150,6 +150,8 @@ void kps_docx_rprops_over(rprops *base, const rprops *over);
 
 /* A w:shd element: does it paint a visible (non-white) background? */
 int kps_docx_shd_is_colored(const kps_xml_attrs *a);
+/* A w:color element: is the text it sets near white? */
+int kps_docx_color_is_white(const kps_xml_attrs *a);
 
 const style *kps_docx_style_find(const style_table *t, char type,
                                  const char *id, size_t n);

@@ -565,6 +565,31 @@ START_TEST(test_hidden_direct)
     hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"true\"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"0\"/></w:rPr>", 0);
     hidden_case(NULL, NULL, "<w:rPr><w:vanish w:val=\"false\"/></w:rPr>", 0);
+    /* w:themeColor overrides w:val: the theme's page colour is white */
+    hidden_case(
+        NULL, NULL,
+        "<w:rPr><w:color w:val=\"000000\" w:themeColor=\"background1\"/>"
+        "</w:rPr>",
+        1);
+    hidden_case(NULL, NULL, "<w:rPr><w:color w:themeColor=\"light1\"/></w:rPr>",
+                1);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:color w:val=\"FFFFFF\" w:themeColor=\"text1\"/>"
+                "</w:rPr>",
+                0);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:color w:themeColor=\"background1\" "
+                "w:themeShade=\"80\"/></w:rPr>",
+                0);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:color w:val=\"FFFFFF\" w:themeColor=\"none\"/>"
+                "</w:rPr>",
+                1);
+    /* and through a style, which the raw pre-scan must not skip */
+    hidden_case("<w:style w:type=\"character\" w:styleId=\"Pale\"><w:rPr>"
+                "<w:color w:val=\"000000\" w:themeColor=\"background1\"/>"
+                "</w:rPr></w:style>",
+                NULL, "<w:rPr><w:rStyle w:val=\"Pale\"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"ffffff\"/></w:rPr>", 1);
     hidden_case(NULL, NULL, "<w:rPr><w:color w:val=\"F2F0FE\"/></w:rPr>", 1);
