@@ -476,6 +476,27 @@ struct WordAttrs {
     uint8_t flags;
 };
 
+// Glyphs are indexed by (whole point of cy, cx): a word's box is then a
+// few runs of that order, found by binary search, so a page piled with
+// glyphs costs each word only the glyphs under it.
+long y_bucket(double cy)
+{
+    return std::isfinite(cy) && std::fabs(cy) < 1e9 ? (long)std::floor(cy) : 0;
+}
+
+// A NaN would break the sort's ordering: it sorts as 0.
+double ordered(double v)
+{
+    return std::isnan(v) ? 0 : v;
+}
+
+bool glyph_before(const ScanDev &dev, size_t a, size_t b)
+{
+    const Glyph &x = dev.glyphs[a], &y = dev.glyphs[b];
+    long bx = y_bucket(x.cy), by = y_bucket(y.cy);
+    return bx != by ? bx < by : ordered(x.cx) < ordered(y.cx);
+}
+
 WordAttrs word_attrs(const ScanDev &dev, const std::vector<size_t> &by_y,
                      const TextWord *w)
 {
@@ -493,32 +514,69 @@ WordAttrs word_attrs(const ScanDev &dev, const std::vector<size_t> &by_y,
     double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     if (!dev.crop.contains(cx, cy))
         a.flags |= W_OUTSIDE_CROP;
-    // Majority over the glyphs inside the box (binary search on y).
+    // Majority over the glyphs inside the box.  The colours come from the
+    // most common paint-and-background pair, not from one glyph: a
+    // visible dot set before each white word must not vouch for it.
     const double slack = 0.5;
-    auto lo = std::lower_bound(
-        by_y.begin(), by_y.end(), y0 - slack,
-        [&](size_t i, double y) { return dev.glyphs[i].cy < y; });
+    struct Pair {
+        const Glyph *g;
+        size_t count;
+    };
+    Pair pairs[8];
+    size_t npairs = 0;
     size_t n = 0, invisible = 0, clipped = 0, image = 0;
-    const Glyph *first = nullptr;
-    for (auto it = lo; it != by_y.end() && dev.glyphs[*it].cy <= y1 + slack;
-         ++it) {
-        const Glyph &gl = dev.glyphs[*it];
-        if (gl.cx < x0 - slack || gl.cx > x1 + slack)
-            continue;
-        if (!first)
-            first = &gl;
-        n++;
-        invisible += (gl.render & 3) == 3;
-        clipped += gl.clipped;
-        image += gl.over_image;
+    auto in_bucket_from = [&](long bucket, double x) {
+        return std::lower_bound(
+            by_y.begin(), by_y.end(), std::pair(bucket, x),
+            [&](size_t i, const std::pair<long, double> &k) {
+                const Glyph &gl = dev.glyphs[i];
+                long bi = y_bucket(gl.cy);
+                return bi != k.first ? bi < k.first : ordered(gl.cx) < k.second;
+            });
+    };
+    long last = y_bucket(y1 + slack);
+    auto it = in_bucket_from(y_bucket(y0 - slack), -INFINITY);
+    while (it != by_y.end()) {
+        long bucket = y_bucket(dev.glyphs[*it].cy);
+        if (bucket > last)
+            break;
+        it = in_bucket_from(bucket, x0 - slack);
+        for (; it != by_y.end(); ++it) {
+            const Glyph &gl = dev.glyphs[*it];
+            if (y_bucket(gl.cy) != bucket || ordered(gl.cx) > x1 + slack)
+                break;
+            if (gl.cy < y0 - slack || gl.cy > y1 + slack)
+                continue;
+            n++;
+            invisible += (gl.render & 3) == 3;
+            clipped += gl.clipped;
+            image += gl.over_image;
+            size_t k = 0;
+            while (k < npairs && (memcmp(pairs[k].g->paint, gl.paint, 3) != 0 ||
+                                  memcmp(pairs[k].g->bg, gl.bg, 3) != 0))
+                k++;
+            if (k < npairs)
+                pairs[k].count++;
+            else if (npairs < sizeof pairs / sizeof *pairs)
+                pairs[npairs++] = {&gl, 1};
+        }
+        // on to the next bucket present
+        it = in_bucket_from(bucket + 1, -INFINITY);
     }
-    if (first) {
-        memcpy(a.bg, first->bg, 3);
+    if (npairs) {
+        const Glyph *rep = pairs[0].g;
+        size_t best = pairs[0].count;
+        for (size_t k = 1; k < npairs; k++)
+            if (pairs[k].count > best) {
+                best = pairs[k].count;
+                rep = pairs[k].g;
+            }
+        memcpy(a.bg, rep->bg, 3);
         // The glyph's own paint colour: TextWord keeps only the fill.
-        memcpy(a.paint, first->paint, 3);
-        a.render = invisible * 2 > n          ? 3
-                   : (first->render & 3) == 3 ? 0
-                                              : first->render;
+        memcpy(a.paint, rep->paint, 3);
+        a.render = invisible * 2 > n        ? 3
+                   : (rep->render & 3) == 3 ? 0
+                                            : rep->render;
         if (clipped * 2 > n)
             a.flags |= W_CLIPPED;
         if (image * 2 > n)
@@ -647,9 +705,8 @@ void read_document(std::vector<char> &doc_bytes, const Limits &lim,
         std::vector<size_t> by_y(dev.glyphs.size());
         for (size_t i = 0; i < by_y.size(); i++)
             by_y[i] = i;
-        std::sort(by_y.begin(), by_y.end(), [&](size_t a, size_t b) {
-            return dev.glyphs[a].cy < dev.glyphs[b].cy;
-        });
+        std::sort(by_y.begin(), by_y.end(),
+                  [&](size_t a, size_t b) { return glyph_before(dev, a, b); });
         std::string pb;
         put_u32(pb, (uint32_t)pg);
         put_u8(pb, dev.hasImage ? 1 : 0);

@@ -191,6 +191,12 @@ def fixtures():
         resume_page() + text(72, 600, stuffed, rgb=(1, 1, 1))])
     f["hidden-near-white.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, rgb=(0.97, 0.97, 0.97))])
+    # White words, each after a visible raised dot: the dot must not vouch
+    # for the word (the word's colours are its glyphs' majority).
+    dotted = " ".join("0 0 0 rg 0.6 Ts (.) Tj 0 Ts 1 1 1 rg (%s ) Tj" % esc(w)
+                      for w in stuffed.split())
+    f["hidden-white-dotted.pdf"] = Pdf().build([
+        resume_page() + "BT /F1 11 Tf 72 600 Td " + dotted + " ET\n"])
     f["hidden-tiny.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, size=0.5)])
     f["hidden-invisible.pdf"] = Pdf().build([

@@ -478,7 +478,7 @@ START_TEST(test_hidden_forms)
     static const char *const hidden[] = {
         "hidden-white.pdf",     "hidden-near-white.pdf",   "hidden-tiny.pdf",
         "hidden-invisible.pdf", "hidden-outside-crop.pdf", "hidden-on-dark.pdf",
-        "hidden-clipped.pdf"};
+        "hidden-clipped.pdf",   "hidden-white-dotted.pdf"};
     kpiscan_pack *p = pack();
     kpiscan_options *o = opts_as_of();
     kpiscan_error *err = kpiscan_error_new();
