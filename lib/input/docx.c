@@ -48,6 +48,14 @@ typedef enum fill_kind {
     FILL_DARK
 } fill_kind;
 
+/* A table cell's background, from its tcPr's w:shd.  The innermost cell
+ * that sets one is what its text stands on. */
+enum {
+    CELL_CLEAR = 0, /* no shading: the cell around it shows through */
+    CELL_DARK = 1,  /* a coloured fill: white text on it is visible */
+    CELL_LIGHT = 2  /* an explicit white fill */
+};
+
 /* Per open paragraph (frame 0 stands for "outside any paragraph"). */
 typedef struct frame {
     unsigned depth; /* of the w:p element */
@@ -105,9 +113,8 @@ typedef struct walk {
     size_t nshapes, shapecap;
     ac_state *acs;
     size_t nacs, accap;
-    unsigned *cells; /* depth of each open w:tc whose tcPr shades it */
+    unsigned *cells; /* each open w:tc's background: a CELL_* value */
     size_t ncells, cellcap;
-    unsigned shaded_cells;
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
     size_t nboxes, boxcap;
     unsigned behind_anchor_depth; /* inside wp:anchor behindDoc="1" */
@@ -126,6 +133,16 @@ static frame *top(walk *w)
     return &w->frames[w->nframes - 1];
 }
 
+/* Whether the innermost table cell with a background of its own is dark:
+ * white text in a white cell nested in a navy one is still hidden. */
+static int cells_dark(const walk *w)
+{
+    for (size_t i = w->ncells; i > 0; i--)
+        if (w->cells[i - 1] != CELL_CLEAR)
+            return w->cells[i - 1] == CELL_DARK;
+    return 0;
+}
+
 static kps_vis run_visibility(walk *w, frame *f)
 {
     if (f->vis >= 0)
@@ -142,8 +159,7 @@ static kps_vis run_visibility(walk *w, frame *f)
     int para_shaded = f->para_shaded >= 0 ? f->para_shaded
                       : ps                ? ps->para_shaded_eff == 1
                                           : 0;
-    int shaded =
-        e.shaded == 1 || para_shaded || w->shaded_cells > 0 || f->box_shaded;
+    int shaded = e.shaded == 1 || para_shaded || cells_dark(w) || f->box_shaded;
     kps_vis vis = KPS_VISIBLE;
     if (e.vanish == 1 || e.tiny == 1)
         vis = KPS_HIDDEN;
@@ -169,6 +185,7 @@ static int requires_understood(kps_xml *x, const kps_xml_attrs *a)
         M_NS_STRICT,
         V_NS,
     };
+
     size_t n;
     const char *req = plain_attr(a, "Requires", &n);
     if (!req)
@@ -463,7 +480,7 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "tc") == 0) {
             if (PUSH(w, w->cells, w->ncells, w->cellcap))
                 return walk_nomem(w);
-            w->cells[w->ncells++] = 0;
+            w->cells[w->ncells++] = CELL_CLEAR;
             return KPISCAN_OK;
         }
         if (strcmp(local, "tcPr") == 0) {
@@ -570,8 +587,8 @@ static int end_w(walk *w, unsigned d, const char *local)
         if (strcmp(local, "t") == 0) {
             w->in_t = 0;
         } else if (strcmp(local, "tc") == 0) {
-            if (w->ncells && w->cells[--w->ncells])
-                w->shaded_cells--;
+            if (w->ncells)
+                w->ncells--;
             return kps_tb_cell_end(w->tb);
         } else if (strcmp(local, "tr") == 0) {
             return kps_tb_row_end(w->tb);
@@ -639,10 +656,13 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         return KPISCAN_OK;
     case MODE_TCPR:
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
-            w->ncells && !w->cells[w->ncells - 1] &&
-            kps_docx_shd_is_colored(a)) {
-            w->cells[w->ncells - 1] = 1;
-            w->shaded_cells++;
+            w->ncells && w->cells[w->ncells - 1] == CELL_CLEAR) {
+            size_t n;
+            const char *fill = w_attr(a, "fill", &n);
+            if (kps_docx_shd_is_colored(a))
+                w->cells[w->ncells - 1] = CELL_DARK;
+            else if (fill && kps_xml_hex_near_white(fill, n) == 1)
+                w->cells[w->ncells - 1] = CELL_LIGHT;
         }
         return KPISCAN_OK;
     case MODE_SPPR:

@@ -108,9 +108,12 @@ static void props_over(props *base, const props *over)
 
 /* fo:background-color (or draw:fill-color with draw:fill="solid"): does it
  * paint something other than white? */
+/* 1 for a coloured background, 0 for a white one, -1 (unset) for
+ * "transparent" or anything unreadable: what is beneath shows through. */
 static int background_colored(const char *v, size_t n)
 {
-    return v && color_near_white(v, n) == 0;
+    int white = v ? color_near_white(v, n) : -1;
+    return white < 0 ? -1 : !white;
 }
 
 /* ------------------------------------------------------------------ */
@@ -243,7 +246,8 @@ typedef struct owalk {
     size_t npara, paracap;
     span *spans;
     size_t nspans, spancap;
-    unsigned *cells; /* depths of open cells whose style shades them */
+    unsigned *cells; /* open cells with a background of their own: depth
+                        << 1, | 1 when that background is coloured */
     size_t ncells, cellcap;
     unsigned *boxes; /* depths of open frames with a coloured fill */
     size_t nboxes, boxcap;
@@ -391,7 +395,10 @@ static kps_vis visibility(owalk *w)
         props_over(&e, &w->spans[i].p);
     if (e.hidden == 1 || e.tiny == 1 || w->nhidden || (pa && pa->hidden))
         return KPS_HIDDEN;
-    if (e.white == 1 && e.shaded != 1 && !w->ncells && !w->nboxes)
+    /* The innermost cell with a background decides: white text in a white
+     * cell nested in a navy one is still hidden. */
+    int cell_dark = w->ncells && (w->cells[w->ncells - 1] & 1);
+    if (e.white == 1 && e.shaded != 1 && !cell_dark && !w->nboxes)
         return KPS_HIDDEN_WHITE;
     return KPS_VISIBLE;
 }
@@ -599,8 +606,9 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             v = ATTR(a, TABLE_NS, "style-name", &n);
             props p =
                 v ? style_props(w->st, w->automatic, 'c', v, n) : PROPS_UNSET;
-            if (p.shaded == 1)
-                return push_depth(w, &w->cells, &w->ncells, &w->cellcap, d);
+            if (p.shaded >= 0)
+                return push_depth(w, &w->cells, &w->ncells, &w->cellcap,
+                                  d << 1 | (unsigned)(p.shaded == 1));
         }
         return KPISCAN_OK;
     }
@@ -637,7 +645,8 @@ static int text_end(owalk *w, unsigned d, ns_id ns, const char *local)
     if (ns == NS_TABLE) {
         if (strcmp(local, "table-cell") == 0 ||
             strcmp(local, "covered-table-cell") == 0) {
-            pop_depth(w->cells, &w->ncells, d);
+            if (w->ncells && w->cells[w->ncells - 1] >> 1 == d)
+                w->ncells--;
             return kps_tb_cell_end(w->tb);
         }
         if (strcmp(local, "table-row") == 0)

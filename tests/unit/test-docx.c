@@ -657,6 +657,29 @@ START_TEST(test_white_in_shaded_cell_is_visible)
 }
 END_TEST
 
+/* The innermost cell with a background decides: a white cell nested in a
+ * navy one shows white text as little as the page does; a nested cell with
+ * no background of its own shows the navy through. */
+START_TEST(test_white_in_white_cell_inside_shaded_cell_is_hidden)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" w:fill=\"000080\"/>"
+        "</w:tcPr><w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" "
+        "w:fill=\"FFFFFF\"/></w:tcPr><w:p><w:r><w:rPr><w:color "
+        "w:val=\"FFFFFF\"/></w:rPr><w:t>Stuffed</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>"
+        "Banner</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>"
+        "</w:tbl>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
 START_TEST(test_white_in_filled_text_box_is_visible)
 {
     size_t len;
@@ -1485,6 +1508,8 @@ int main(void)
     tcase_add_test(hidden, test_hidden_direct);
     tcase_add_test(hidden, test_white_on_a_background_is_visible);
     tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
+    tcase_add_test(hidden,
+                   test_white_in_white_cell_inside_shaded_cell_is_hidden);
     tcase_add_test(hidden, test_white_in_filled_text_box_is_visible);
     tcase_add_test(hidden, test_white_over_background_art_is_not_flagged);
     tcase_add_test(hidden, test_hidden_through_styles);

@@ -327,6 +327,43 @@ START_TEST(test_hidden_sections_and_fields)
 }
 END_TEST
 
+/* The innermost cell with a background decides (a white cell nested in a
+ * navy one hides white text); a nested cell without one, or with a
+ * transparent one, shows the navy through. */
+START_TEST(test_white_in_nested_cells)
+{
+    fixture_odt_spec spec = {0};
+    spec.automatic_styles =
+        "<style:style style:name=\"T1\" style:family=\"text\">"
+        "<style:text-properties fo:color=\"#ffffff\"/></style:style>"
+        "<style:style style:name=\"navy\" style:family=\"table-cell\">"
+        "<style:table-cell-properties fo:background-color=\"#000080\"/>"
+        "</style:style>"
+        "<style:style style:name=\"white\" style:family=\"table-cell\">"
+        "<style:table-cell-properties fo:background-color=\"#ffffff\"/>"
+        "</style:style>"
+        "<style:style style:name=\"clear\" style:family=\"table-cell\">"
+        "<style:table-cell-properties fo:background-color=\"transparent\"/>"
+        "</style:style>";
+    spec.body =
+        "<table:table><table:table-row><table:table-cell "
+        "table:style-name=\"navy\"><table:table><table:table-row>"
+        "<table:table-cell table:style-name=\"white\"><text:p><text:span "
+        "text:style-name=\"T1\">Stuffed</text:span></text:p>"
+        "</table:table-cell><table:table-cell table:style-name=\"clear\">"
+        "<text:p><text:span text:style-name=\"T1\">Banner</text:span>"
+        "</text:p></table:table-cell></table:table-row></table:table>"
+        "</table:table-cell></table:table-row></table:table>";
+    size_t len;
+    unsigned char *zip = fixture_odt(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
 START_TEST(test_white_in_filled_frame_or_coloured_page)
 {
     fixture_odt_spec spec = {0};
@@ -546,6 +583,7 @@ int main(void)
     tcase_add_test(hidden, test_hidden_white_and_tiny);
     tcase_add_test(hidden, test_hidden_sections_and_fields);
     tcase_add_test(hidden, test_white_in_filled_frame_or_coloured_page);
+    tcase_add_test(hidden, test_white_in_nested_cells);
     suite_add_tcase(s, hidden);
 
     TCase *errors = tcase_create("errors");
