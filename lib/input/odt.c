@@ -249,7 +249,8 @@ typedef struct owalk {
     unsigned *cells; /* open cells with a background of their own: depth
                         << 1, | 1 when that background is coloured */
     size_t ncells, cellcap;
-    unsigned *boxes; /* depths of open frames with a coloured fill */
+    unsigned *boxes; /* open frames with a fill of their own: depth << 1,
+                        | 1 when the fill is coloured */
     size_t nboxes, boxcap;
     unsigned *hidden_sections; /* depths of hidden sections / fields */
     size_t nhidden, hiddencap;
@@ -337,7 +338,7 @@ static void style_properties(owalk *w, const char *local,
     if (strcmp(local, "page-layout-properties") == 0) {
         /* a coloured page: white text may well be visible on it */
         if ((v = ATTR(a, FO_NS, "background-color", &n)) &&
-            background_colored(v, n))
+            background_colored(v, n) == 1)
             *w->background_art = 1;
         return;
     }
@@ -395,10 +396,23 @@ static kps_vis visibility(owalk *w)
         props_over(&e, &w->spans[i].p);
     if (e.hidden == 1 || e.tiny == 1 || w->nhidden || (pa && pa->hidden))
         return KPS_HIDDEN;
-    /* The innermost cell with a background decides: white text in a white
-     * cell nested in a navy one is still hidden. */
-    int cell_dark = w->ncells && (w->cells[w->ncells - 1] & 1);
-    if (e.white == 1 && e.shaded != 1 && !cell_dark && !w->nboxes)
+    /* What the text stands on is the innermost background set: a span's
+     * or paragraph's own, else the innermost cell's or frame's (white text
+     * in a white cell or paragraph inside a navy one is still hidden). */
+    signed char text_bg = pa ? pa->p.shaded : -1;
+    for (size_t i = 0; i < w->nspans; i++)
+        if (w->spans[i].p.shaded >= 0)
+            text_bg = w->spans[i].p.shaded;
+    int dark;
+    if (text_bg >= 0)
+        dark = text_bg == 1;
+    else {
+        unsigned cell = w->ncells ? w->cells[w->ncells - 1] : 0;
+        unsigned box = w->nboxes ? w->boxes[w->nboxes - 1] : 0;
+        unsigned inner = cell >> 1 > box >> 1 ? cell : box;
+        dark = (w->ncells || w->nboxes) && (inner & 1);
+    }
+    if (e.white == 1 && !dark)
         return KPS_HIDDEN_WHITE;
     return KPS_VISIBLE;
 }
@@ -618,8 +632,9 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             v = ATTR(a, DRAW_NS, "style-name", &n);
             props p =
                 v ? style_props(w->st, w->automatic, 'g', v, n) : PROPS_UNSET;
-            if (p.shaded == 1)
-                return push_depth(w, &w->boxes, &w->nboxes, &w->boxcap, d);
+            if (p.shaded >= 0)
+                return push_depth(w, &w->boxes, &w->nboxes, &w->boxcap,
+                                  d << 1 | (unsigned)(p.shaded == 1));
         }
         return KPISCAN_OK;
     }
@@ -653,8 +668,8 @@ static int text_end(owalk *w, unsigned d, ns_id ns, const char *local)
             return kps_tb_row_end(w->tb);
         return KPISCAN_OK;
     }
-    if (ns == NS_DRAW)
-        pop_depth(w->boxes, &w->nboxes, d);
+    if (ns == NS_DRAW && w->nboxes && w->boxes[w->nboxes - 1] >> 1 == d)
+        w->nboxes--;
     return KPISCAN_OK;
 }
 

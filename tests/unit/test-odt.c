@@ -361,6 +361,28 @@ START_TEST(test_white_in_nested_cells)
     ck_assert(phrase_hidden(&doc, "Stuffed"));
     ck_assert(!phrase_touches_hidden(&doc, "Banner"));
     kps_doc_free(&doc);
+
+    /* a paragraph's own white background inside a navy cell */
+    fixture_odt_spec para = {0};
+    para.automatic_styles =
+        "<style:style style:name=\"T1\" style:family=\"text\">"
+        "<style:text-properties fo:color=\"#ffffff\"/></style:style>"
+        "<style:style style:name=\"navy\" style:family=\"table-cell\">"
+        "<style:table-cell-properties fo:background-color=\"#000080\"/>"
+        "</style:style>"
+        "<style:style style:name=\"PW\" style:family=\"paragraph\">"
+        "<style:paragraph-properties fo:background-color=\"#ffffff\"/>"
+        "</style:style>";
+    para.body = "<table:table><table:table-row><table:table-cell "
+                "table:style-name=\"navy\"><text:p text:style-name=\"PW\">"
+                "<text:span text:style-name=\"T1\">Stuffed</text:span></text:p>"
+                "<text:p><text:span text:style-name=\"T1\">Banner</text:span>"
+                "</text:p></table:table-cell></table:table-row></table:table>";
+    zip = fixture_odt(&para, &len);
+    extract_ok(zip, len, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    kps_doc_free(&doc);
 }
 END_TEST
 
@@ -392,6 +414,16 @@ START_TEST(test_white_in_filled_frame_or_coloured_page)
     zip = fixture_odt(&spec, &len);
     extract_ok(zip, len, &doc);
     ck_assert(!phrase_touches_hidden(&doc, "Stuffed"));
+    kps_doc_free(&doc);
+
+    /* a transparent page is the white page: white text stays hidden */
+    spec.styles_auto = "<style:page-layout style:name=\"pm1\">"
+                       "<style:page-layout-properties "
+                       "fo:background-color=\"transparent\"/>"
+                       "</style:page-layout>";
+    zip = fixture_odt(&spec, &len);
+    extract_ok(zip, len, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
     kps_doc_free(&doc);
 }
 END_TEST
