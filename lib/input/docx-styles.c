@@ -74,26 +74,57 @@ int kps_docx_shd_is_colored(const kps_xml_attrs *a)
     return 0;
 }
 
+/* A w:shd element's background: 1 coloured, 0 an explicit white one (a
+ * white fill, a white solid pattern, or the theme's page colour as fill),
+ * SHADE_CLEAR none (no fill, "auto"): what is beneath shows through, but
+ * a style's shading is replaced all the same. */
+int kps_docx_shd_kind(const kps_xml_attrs *a)
+{
+    if (kps_docx_shd_is_colored(a))
+        return 1;
+    size_t n;
+    const char *theme = w_attr(a, "themeFill", &n);
+    if (theme && (kps_xml_value_eq(theme, n, "background1") ||
+                  kps_xml_value_eq(theme, n, "light1")))
+        return 0;
+    const char *fill = w_attr(a, "fill", &n);
+    if (fill && kps_xml_hex_near_white(fill, n) == 1)
+        return 0;
+    const char *val = w_attr(a, "val", &n);
+    if (val && kps_xml_value_eq(val, n, "solid"))
+        return 0; /* solid and not coloured: a white pattern colour */
+    return SHADE_CLEAR;
+}
+
+/* A two-digit hex byte ("80"), or -1. */
+static int hex_byte(const char *v, size_t n)
+{
+    if (!v || n != 2)
+        return -1;
+    int hi = kps_hexval(v[0]), lo = kps_hexval(v[1]);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
 /* ECMA-376 lets w:themeColor override w:val.  background1 and light1 are
  * the theme's page colour, white in every stock theme (a theme that
  * redefines them is not read); a w:themeShade below F0 darkens it to
- * grey, a w:themeTint only lightens it. */
+ * grey.  A w:themeTint lightens any theme colour towards white: at 17 or
+ * below every channel is within 24/255 of white, whatever the colour. */
 int kps_docx_color_is_white(const kps_xml_attrs *a)
 {
-    size_t n;
+    size_t n, sn, tn;
     const char *theme = w_attr(a, "themeColor", &n);
     if (theme && !kps_xml_value_eq(theme, n, "none")) {
-        if (!kps_xml_value_eq(theme, n, "background1") &&
-            !kps_xml_value_eq(theme, n, "light1"))
+        const char *shade = w_attr(a, "themeShade", &sn);
+        int s = hex_byte(shade, sn);
+        if (shade && (s < 0 || s < 0xF0))
             return 0;
-        const char *shade = w_attr(a, "themeShade", &n);
-        if (shade && n == 2) {
-            int hi = kps_hexval(shade[0]), lo = kps_hexval(shade[1]);
-            if (hi < 0 || lo < 0 || hi * 16 + lo < 0xF0)
-                return 0;
-        } else if (shade)
-            return 0;
-        return 1;
+        const char *tint = w_attr(a, "themeTint", &tn);
+        int t = hex_byte(tint, tn);
+        if (tint && t >= 0 && t <= 0x17)
+            return 1;
+        return kps_xml_value_eq(theme, n, "background1") ||
+               kps_xml_value_eq(theme, n, "light1");
     }
     const char *v = w_attr(a, "val", &n);
     return v && kps_xml_hex_near_white(v, n) == 1;
@@ -129,15 +160,17 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
             return 1;
         }
         if (strcmp(local, "shd") == 0) {
-            p->shaded = (signed char)kps_docx_shd_is_colored(a);
+            p->shaded = (signed char)kps_docx_shd_kind(a);
             return 1;
         }
         break;
     case 'h':
         if (strcmp(local, "highlight") == 0) {
             v = w_attr(a, "val", &n);
-            p->shaded = (signed char)(v && !kps_xml_value_eq(v, n, "none") &&
-                                      !kps_xml_value_eq(v, n, "white"));
+            p->shaded =
+                (signed char)(!v || kps_xml_value_eq(v, n, "none") ? SHADE_CLEAR
+                              : kps_xml_value_eq(v, n, "white")    ? 0
+                                                                   : 1);
             return 1;
         }
         break;
@@ -170,15 +203,19 @@ static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
     return NULL;
 }
 
-/* Does the tag that holds s[at] name the theme's page colour
- * (themeColor="background1" or "light1"), which is white? */
+/* Could the tag that holds s[at] be white through the theme: the page
+ * colour (themeColor="background1" or "light1") or a tint?  A tag whose
+ * end is not within 256 bytes may hold anything: yes, to be safe. */
 static int raw_tag_light_theme(const char *s, size_t n, size_t at)
 {
     size_t end = at + 256 < n ? at + 256 : n;
     const char *gt = memchr(s + at, '>', end > at ? end - at : 0);
-    size_t tag = gt ? (size_t)(gt - (s + at)) : end - at;
+    if (!gt)
+        return 1;
+    size_t tag = (size_t)(gt - (s + at));
     return find_bytes(s + at, tag, "background1", 11) != NULL ||
-           find_bytes(s + at, tag, "light1", 6) != NULL;
+           find_bytes(s + at, tag, "light1", 6) != NULL ||
+           find_bytes(s + at, tag, "themeTint", 9) != NULL;
 }
 
 /* Could some colour in this XML be near white?  Conservative: it looks at
@@ -328,7 +365,7 @@ static int styles_start(void *user, kps_xml *x, const char *local,
     }
     if (sp->ppr_depth) {
         if (d == sp->ppr_depth + 1 && sp->cur && strcmp(local, "shd") == 0)
-            sp->cur->para_shaded_own = (signed char)kps_docx_shd_is_colored(a);
+            sp->cur->para_shaded_own = (signed char)kps_docx_shd_kind(a);
         return KPISCAN_OK;
     }
     if (strcmp(local, "style") == 0 && !sp->style_depth) {

@@ -156,10 +156,17 @@ static kps_vis run_visibility(walk *w, frame *f)
     if (cs)
         kps_docx_rprops_over(&e, &cs->eff);
     kps_docx_rprops_over(&e, &f->run);
-    int para_shaded = f->para_shaded >= 0 ? f->para_shaded
-                      : ps                ? ps->para_shaded_eff == 1
-                                          : 0;
-    int shaded = e.shaded == 1 || para_shaded || cells_dark(w) || f->box_shaded;
+    int para_bg = f->para_shaded >= 0 ? f->para_shaded
+                  : ps                ? ps->para_shaded_eff
+                                      : -1;
+    /* What the text stands on is the innermost background set: the run's,
+     * the paragraph's, a coloured text box, the innermost cell's.  White
+     * text on an explicit white paragraph or cell inside a navy cell is
+     * still hidden. */
+    int shaded = e.shaded == 0 || e.shaded == 1 ? e.shaded == 1
+                 : para_bg == 0 || para_bg == 1 ? para_bg == 1
+                 : f->box_shaded                ? 1
+                                                : cells_dark(w);
     kps_vis vis = KPS_VISIBLE;
     if (e.vanish == 1 || e.tiny == 1)
         vis = KPS_HIDDEN;
@@ -623,7 +630,7 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
             f->pstyle = kps_docx_style_find(w->styles, 'p', v, n);
             f->vis = -1;
         } else if (strcmp(local, "shd") == 0) {
-            f->para_shaded = (signed char)kps_docx_shd_is_colored(a);
+            f->para_shaded = (signed char)kps_docx_shd_kind(a);
             f->vis = -1;
         } else if (strcmp(local, "rPr") == 0) {
             w->pmark_depth = d;
@@ -657,12 +664,10 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
     case MODE_TCPR:
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
             w->ncells && w->cells[w->ncells - 1] == CELL_CLEAR) {
-            size_t n;
-            const char *fill = w_attr(a, "fill", &n);
-            if (kps_docx_shd_is_colored(a))
-                w->cells[w->ncells - 1] = CELL_DARK;
-            else if (fill && kps_xml_hex_near_white(fill, n) == 1)
-                w->cells[w->ncells - 1] = CELL_LIGHT;
+            int kind = kps_docx_shd_kind(a);
+            w->cells[w->ncells - 1] = kind == 1   ? CELL_DARK
+                                      : kind == 0 ? CELL_LIGHT
+                                                  : CELL_CLEAR;
         }
         return KPISCAN_OK;
     case MODE_SPPR:

@@ -150,6 +150,10 @@ void kps_docx_rprops_over(rprops *base, const rprops *over);
 
 /* A w:shd element: does it paint a visible (non-white) background? */
 int kps_docx_shd_is_colored(const kps_xml_attrs *a);
+/* 1 coloured, 0 explicitly white, SHADE_CLEAR explicitly none (what is
+ * beneath shows); -1, in the props, means not set at all. */
+#define SHADE_CLEAR 2
+int kps_docx_shd_kind(const kps_xml_attrs *a);
 /* A w:color element: is the text it sets near white? */
 int kps_docx_color_is_white(const kps_xml_attrs *a);
 

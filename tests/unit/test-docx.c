@@ -585,6 +585,15 @@ START_TEST(test_hidden_direct)
                 "<w:rPr><w:color w:val=\"FFFFFF\" w:themeColor=\"none\"/>"
                 "</w:rPr>",
                 1);
+    /* a theme tint near 0 lightens any theme colour to white */
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:color w:val=\"000000\" w:themeColor=\"text1\" "
+                "w:themeTint=\"00\"/></w:rPr>",
+                1);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w:color w:val=\"000000\" w:themeColor=\"text1\" "
+                "w:themeTint=\"80\"/></w:rPr>",
+                0);
     /* and through a style, which the raw pre-scan must not skip */
     hidden_case("<w:style w:type=\"character\" w:styleId=\"Pale\"><w:rPr>"
                 "<w:color w:val=\"000000\" w:themeColor=\"background1\"/>"
@@ -675,6 +684,24 @@ START_TEST(test_white_in_white_cell_inside_shaded_cell_is_hidden)
     kps_doc doc;
     extract_ok(zip, len, 0, &doc);
     ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    kps_doc_free(&doc);
+
+    /* a paragraph's or run's own white background in a navy cell hides
+     * white text; one that is explicitly clear shows the navy */
+    zip = fixture_docx_body(
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" w:fill=\"000080\"/>"
+        "</w:tcPr><w:p><w:pPr><w:shd w:val=\"clear\" w:fill=\"FFFFFF\"/>"
+        "</w:pPr><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>Stuffed"
+        "</w:t></w:r></w:p><w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/>"
+        "<w:highlight w:val=\"white\"/></w:rPr><w:t>Marked</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:shd w:val=\"clear\" w:fill=\"auto\"/></w:pPr><w:r>"
+        "<w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>Banner</w:t></w:r>"
+        "</w:p></w:tc></w:tr></w:tbl>",
+        &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(phrase_hidden(&doc, "Marked"));
     ck_assert(!phrase_touches_hidden(&doc, "Banner"));
     kps_doc_free(&doc);
 }
