@@ -481,7 +481,26 @@ struct WordAttrs {
 // glyphs costs each word only the glyphs under it.
 long y_bucket(double cy)
 {
-    return std::isfinite(cy) && std::fabs(cy) < 1e9 ? (long)std::floor(cy) : 0;
+    // Clamped, so that the order stays monotonic in cy for any value.
+    if (!(cy > -1e9))
+        return -1000000000L;
+    if (!(cy < 1e9))
+        return 1000000000L;
+    return (long)std::floor(cy);
+}
+
+// The library's colour test (lib/input/pdf.c, KPS_PDF_NEAR_COLOUR): a
+// glyph whose paint is this close to what lies beneath it is not seen.
+const int NEAR_COLOUR = 24;
+
+bool low_contrast(const Glyph &g)
+{
+    for (int i = 0; i < 3; i++) {
+        int d = (int)g.paint[i] - (int)g.bg[i];
+        if (d > NEAR_COLOUR || d < -NEAR_COLOUR)
+            return false;
+    }
+    return true;
 }
 
 // A NaN would break the sort's ordering: it sorts as 0.
@@ -514,17 +533,14 @@ WordAttrs word_attrs(const ScanDev &dev, const std::vector<size_t> &by_y,
     double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     if (!dev.crop.contains(cx, cy))
         a.flags |= W_OUTSIDE_CROP;
-    // Majority over the glyphs inside the box.  The colours come from the
-    // most common paint-and-background pair, not from one glyph: a
-    // visible dot set before each white word must not vouch for it.
+    // Majority over the glyphs inside the box.  The colours come from a
+    // glyph of the majority outcome, seen or not seen against what lies
+    // beneath (ties: not seen), not from one glyph: visible dots set
+    // before each white word, in any number of colours, must not vouch
+    // for it.
     const double slack = 0.5;
-    struct Pair {
-        const Glyph *g;
-        size_t count;
-    };
-    Pair pairs[8];
-    size_t npairs = 0;
-    size_t n = 0, invisible = 0, clipped = 0, image = 0;
+    const Glyph *faint = nullptr, *seen = nullptr;
+    size_t n = 0, nfaint = 0, invisible = 0, clipped = 0, image = 0;
     auto in_bucket_from = [&](long bucket, double x) {
         return std::lower_bound(
             by_y.begin(), by_y.end(), std::pair(bucket, x),
@@ -551,26 +567,19 @@ WordAttrs word_attrs(const ScanDev &dev, const std::vector<size_t> &by_y,
             invisible += (gl.render & 3) == 3;
             clipped += gl.clipped;
             image += gl.over_image;
-            size_t k = 0;
-            while (k < npairs && (memcmp(pairs[k].g->paint, gl.paint, 3) != 0 ||
-                                  memcmp(pairs[k].g->bg, gl.bg, 3) != 0))
-                k++;
-            if (k < npairs)
-                pairs[k].count++;
-            else if (npairs < sizeof pairs / sizeof *pairs)
-                pairs[npairs++] = {&gl, 1};
+            if (low_contrast(gl)) {
+                nfaint++;
+                if (!faint)
+                    faint = &gl;
+            } else if (!seen) {
+                seen = &gl;
+            }
         }
         // on to the next bucket present
         it = in_bucket_from(bucket + 1, -INFINITY);
     }
-    if (npairs) {
-        const Glyph *rep = pairs[0].g;
-        size_t best = pairs[0].count;
-        for (size_t k = 1; k < npairs; k++)
-            if (pairs[k].count > best) {
-                best = pairs[k].count;
-                rep = pairs[k].g;
-            }
+    if (n) {
+        const Glyph *rep = nfaint * 2 >= n ? faint : seen;
         memcpy(a.bg, rep->bg, 3);
         // The glyph's own paint colour: TextWord keeps only the fill.
         memcpy(a.paint, rep->paint, 3);

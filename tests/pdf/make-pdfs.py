@@ -197,6 +197,16 @@ def fixtures():
                       for w in stuffed.split())
     f["hidden-white-dotted.pdf"] = Pdf().build([
         resume_page() + "BT /F1 11 Tf 72 600 Td " + dotted + " ET\n"])
+    # Eight dots of eight colours before each word, and as many dots as
+    # letters (a tie): still the word's hidden majority, or a tie, wins.
+    many = " ".join(" ".join("0.0%d 0 0 rg 0.6 Ts (.) Tj" % i for i in range(8)) +
+                    " 0 Ts 1 1 1 rg (%s ) Tj" % esc(w) for w in stuffed.split())
+    f["hidden-white-many-dots.pdf"] = Pdf().build([
+        resume_page() + "BT /F1 11 Tf 72 600 Td " + many + " ET\n"])
+    tie = " ".join("0 0 0 rg 0.6 Ts (%s) Tj 0 Ts 1 1 1 rg (%s ) Tj"
+                   % ("." * len(w), esc(w)) for w in stuffed.split())
+    f["hidden-white-tie.pdf"] = Pdf().build([
+        resume_page() + "BT /F1 11 Tf 72 600 Td " + tie + " ET\n"])
     f["hidden-tiny.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, size=0.5)])
     f["hidden-invisible.pdf"] = Pdf().build([

@@ -475,10 +475,16 @@ static int extract_fixture(const char *name, kps_doc *doc, kpiscan_error *err)
 
 START_TEST(test_hidden_forms)
 {
-    static const char *const hidden[] = {
-        "hidden-white.pdf",     "hidden-near-white.pdf",   "hidden-tiny.pdf",
-        "hidden-invisible.pdf", "hidden-outside-crop.pdf", "hidden-on-dark.pdf",
-        "hidden-clipped.pdf",   "hidden-white-dotted.pdf"};
+    static const char *const hidden[] = {"hidden-white.pdf",
+                                         "hidden-near-white.pdf",
+                                         "hidden-tiny.pdf",
+                                         "hidden-invisible.pdf",
+                                         "hidden-outside-crop.pdf",
+                                         "hidden-on-dark.pdf",
+                                         "hidden-clipped.pdf",
+                                         "hidden-white-dotted.pdf",
+                                         "hidden-white-many-dots.pdf",
+                                         "hidden-white-tie.pdf"};
     kpiscan_pack *p = pack();
     kpiscan_options *o = opts_as_of();
     kpiscan_error *err = kpiscan_error_new();
