@@ -347,5 +347,34 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(res.level, "mid")  # Python attributes stay
 
 
+class InstalledLibraryTest(unittest.TestCase):
+    """A binding that meson install put in a prefix names the library that
+    install put there (kpiscan/_install.py), used when it exists."""
+
+    def test_install_file_names_the_library(self):
+        import types
+        library = os.environ.get("KPISCAN_LIBRARY")
+        if not library:
+            self.skipTest("KPISCAN_LIBRARY names no built library")
+        installed = types.ModuleType("kpiscan._install")
+        installed.LIBRARY = library
+        saved = sys.modules.get("kpiscan._install")
+        sys.modules["kpiscan._install"] = installed
+        try:
+            self.assertEqual(kpiscan._installed_library(), library)
+            installed.LIBRARY = "/nonexistent/libkpiscan.so.0"
+            self.assertIsNone(kpiscan._installed_library())
+        finally:
+            if saved is None:
+                del sys.modules["kpiscan._install"]
+            else:
+                sys.modules["kpiscan._install"] = saved
+
+    def test_no_install_file(self):
+        # the source tree (and a pip install) holds no _install module
+        self.assertNotIn("kpiscan._install", sys.modules)
+        self.assertIsNone(kpiscan._installed_library())
+
+
 if __name__ == "__main__":
     unittest.main()
