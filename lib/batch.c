@@ -216,17 +216,8 @@ static int named_as_document(const char *name)
                                        ".dotm", ".odt",  ".ott"};
     size_t n = strlen(name);
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        size_t e = strlen(exts[i]), k = 0;
-        /* ASCII case folding, whatever the caller's locale */
-        while (k < e && n >= e) {
-            unsigned char c = (unsigned char)name[n - e + k];
-            if (c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c - 'A' + 'a');
-            if (c != (unsigned char)exts[i][k])
-                break;
-            k++;
-        }
-        if (n >= e && k == e)
+        size_t e = strlen(exts[i]);
+        if (n >= e && kps_ascii_ieq(name + n - e, exts[i], e))
             return 1;
     }
     return 0;

@@ -279,6 +279,20 @@ size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return 4;
 }
 
+int kps_ascii_ieq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
 char *kps_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);

@@ -80,6 +80,9 @@ char *kps_clean_dup(const char *s, int mode);
 /* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
 double kps_parse_decimal(const char *s, char **end);
 char *kps_strndup(const char *s, size_t n);
+/* Whether a[0..n) and b[0..n) are equal with ASCII letters folded, whatever
+ * the caller's locale (file names, XML values, words of a document). */
+int kps_ascii_ieq(const char *a, const char *b, size_t n);
 /* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
  * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);

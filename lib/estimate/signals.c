@@ -181,16 +181,9 @@ int kps_shows_kpi_work(const kpiscan_evidence *e)
 static int word_in(const char *t, size_t w, size_t k, const char *const *words,
                    size_t nwords)
 {
-    for (size_t j = 0; j < nwords; j++) {
-        size_t n = strlen(words[j]);
-        if (n != k - w)
-            continue;
-        size_t m = 0;
-        while (m < n && (t[w + m] | 0x20) == words[j][m])
-            m++;
-        if (m == n)
+    for (size_t j = 0; j < nwords; j++)
+        if (strlen(words[j]) == k - w && kps_ascii_ieq(t + w, words[j], k - w))
             return 1;
-    }
     return 0;
 }
 

@@ -63,20 +63,6 @@ static unsigned long read_le32(const unsigned char *p)
            ((unsigned long)p[2] << 16) | ((unsigned long)p[3] << 24);
 }
 
-static int ascii_ieq(const unsigned char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (unsigned char)(y - 'A' + 'a');
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
 /* ------------------------------------------------------------------ */
 /* ZIP: DOCX, ODT or some other archive                                */
 /* ------------------------------------------------------------------ */
@@ -138,7 +124,8 @@ static void inspect_local(const unsigned char *data, size_t len, size_t off,
         if (!sizes_known && avail > n && data[data_off + n] == '-')
             return;
         clues->odt_mimetype = 1;
-    } else if (name_len == 19 && ascii_ieq(name, "[Content_Types].xml", 19)) {
+    } else if (name_len == 19 &&
+               kps_ascii_ieq((const char *)name, "[Content_Types].xml", 19)) {
         size_t n = avail;
         if (sizes_known && csize < n)
             n = (size_t)csize;
@@ -155,9 +142,9 @@ static void inspect_local(const unsigned char *data, size_t len, size_t off,
 
 static void note_name(const unsigned char *name, size_t n, zip_clues *clues)
 {
-    if (n == 19 && ascii_ieq(name, "[Content_Types].xml", 19))
+    if (n == 19 && kps_ascii_ieq((const char *)name, "[Content_Types].xml", 19))
         clues->content_types = 1;
-    else if (n > 5 && ascii_ieq(name, "word/", 5))
+    else if (n > 5 && kps_ascii_ieq((const char *)name, "word/", 5))
         clues->word_part = 1;
 }
 
@@ -210,7 +197,8 @@ static int scan_central(const unsigned char *data, size_t len, zip_clues *clues)
         const unsigned char *name = h + ZIP_CENTRAL_FIXED;
         note_name(name, name_len, clues);
         if ((name_len == 8 && memcmp(name, "mimetype", 8) == 0) ||
-            (name_len == 19 && ascii_ieq(name, "[Content_Types].xml", 19)))
+            (name_len == 19 &&
+             kps_ascii_ieq((const char *)name, "[Content_Types].xml", 19)))
             inspect_local(data, len, local_off, clues);
         off += entry_len;
     }
