@@ -25,6 +25,13 @@ typedef struct expectation {
     size_t manifest; /* which kpiscan_gate_load_manifest() call: 0, 1, ... */
 } expectation;
 
+/* A manifest loaded: its path as given (for messages) and, once read in
+ * full, its canonical path (NULL when it has none). */
+typedef struct manifest_source {
+    char *name;
+    char *real;
+} manifest_source;
+
 struct kpiscan_gate {
     int fail_under; /* -1: off */
     int expect;     /* -1: off */
@@ -32,10 +39,8 @@ struct kpiscan_gate {
     int strict;
     expectation *manifest;
     size_t nmanifest;
-    char **manifest_files; /* canonical paths of the manifests loaded */
-    size_t nmanifest_files;
-    char **manifest_names; /* each load's path as given, for messages */
-    size_t nmanifest_names;
+    manifest_source *sources; /* one per kpiscan_gate_load_manifest() */
+    size_t nsources;
 };
 
 kpiscan_gate *kpiscan_gate_new(void)
@@ -55,12 +60,11 @@ void kpiscan_gate_free(kpiscan_gate *g)
         free(g->manifest[i].realpath);
     }
     free(g->manifest);
-    for (size_t i = 0; i < g->nmanifest_files; i++)
-        free(g->manifest_files[i]);
-    free(g->manifest_files);
-    for (size_t i = 0; i < g->nmanifest_names; i++)
-        free(g->manifest_names[i]);
-    free(g->manifest_names);
+    for (size_t i = 0; i < g->nsources; i++) {
+        free(g->sources[i].name);
+        free(g->sources[i].real);
+    }
+    free(g->sources);
     free(g);
 }
 
@@ -182,8 +186,8 @@ static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
             continue;
         if (o->level == e->level)
             return 1;
-        const char *where = o->manifest + 1 < g->nmanifest_names
-                                ? g->manifest_names[o->manifest]
+        const char *where = o->manifest + 1 < g->nsources
+                                ? g->sources[o->manifest].name
                                 : "this manifest";
         return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
                            NULL,
@@ -202,14 +206,16 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no gate or path");
     /* Named first, so that every expectation of this load, even of one
      * that fails part-way, can say where it came from. */
-    char **names =
-        realloc(g->manifest_names, (g->nmanifest_names + 1) * sizeof *names);
-    char *name = names ? kps_strdup(path) : NULL;
-    if (names)
-        g->manifest_names = names;
+    manifest_source *sources =
+        realloc(g->sources, (g->nsources + 1) * sizeof *sources);
+    char *name = sources ? kps_strdup(path) : NULL;
+    if (sources)
+        g->sources = sources;
     if (!name)
         return kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-    g->manifest_names[g->nmanifest_names++] = name;
+    manifest_source *source = &g->sources[g->nsources++];
+    source->name = name;
+    source->real = NULL;
     FILE *f = fopen(path, "r");
     if (!f)
         return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
@@ -281,7 +287,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
         e->realpath = canonical(e->path);
         e->level = level;
         e->line = lineno;
-        e->manifest = g->nmanifest_names - 1;
+        e->manifest = g->nsources - 1;
         rc = check_new_expectation(g, e, path, err);
         if (rc == KPISCAN_OK)
             g->nmanifest++;
@@ -295,19 +301,10 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     }
     if (!rc && ferror(f))
         rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");
-    if (!rc) {
-        /* Kept so that --strict does not count the manifest itself as an
-         * unlisted resume when it sits in the folder it describes. */
-        char **v =
-            realloc(g->manifest_files, (g->nmanifest_files + 1) * sizeof *v);
-        char *real = v ? canonical(path) : NULL;
-        if (v)
-            g->manifest_files = v;
-        if (real)
-            g->manifest_files[g->nmanifest_files++] = real;
-        else if (!v)
-            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-    }
+    /* Kept so that --strict does not count the manifest itself as an
+     * unlisted resume when it sits in the folder it describes. */
+    if (!rc)
+        g->sources[g->nsources - 1].real = canonical(path);
     free(line);
     fclose(f);
     return rc;
@@ -343,8 +340,8 @@ static const expectation *lookup(const kpiscan_gate *g, const char *name,
 static int is_manifest_file(const kpiscan_gate *g, const char *real)
 {
     int found = 0;
-    for (size_t i = 0; real && i < g->nmanifest_files && !found; i++)
-        found = strcmp(real, g->manifest_files[i]) == 0;
+    for (size_t i = 0; real && i < g->nsources && !found; i++)
+        found = g->sources[i].real && strcmp(real, g->sources[i].real) == 0;
     return found;
 }
 
