@@ -57,7 +57,7 @@ static double half_points(const char *v, size_t n)
 }
 
 /* A w:shd element: does it paint a visible (non-white) background? */
-int kps_docx_shd_is_colored(const kps_xml_attrs *a)
+static int shd_is_colored(const kps_xml_attrs *a)
 {
     size_t n;
     const char *fill = w_attr(a, "fill", &n);
@@ -80,7 +80,7 @@ int kps_docx_shd_is_colored(const kps_xml_attrs *a)
  * a style's shading is replaced all the same. */
 int kps_docx_shd_kind(const kps_xml_attrs *a)
 {
-    if (kps_docx_shd_is_colored(a))
+    if (shd_is_colored(a))
         return 1;
     size_t n;
     const char *theme = w_attr(a, "themeFill", &n);

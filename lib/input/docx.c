@@ -48,14 +48,6 @@ typedef enum fill_kind {
     FILL_DARK
 } fill_kind;
 
-/* A table cell's background, from its tcPr's w:shd.  The innermost cell
- * that sets one is what its text stands on. */
-enum {
-    CELL_CLEAR = 0, /* no shading: the cell around it shows through */
-    CELL_DARK = 1,  /* a coloured fill: white text on it is visible */
-    CELL_LIGHT = 2  /* an explicit white fill */
-};
-
 /* Per open paragraph (frame 0 stands for "outside any paragraph"). */
 typedef struct frame {
     unsigned depth; /* of the w:p element */
@@ -113,7 +105,9 @@ typedef struct walk {
     size_t nshapes, shapecap;
     ac_state *acs;
     size_t nacs, accap;
-    unsigned *cells; /* each open w:tc's background: a CELL_* value */
+    /* each open w:tc's background, from its tcPr's w:shd: a
+     * kps_docx_shd_kind() value, SHADE_CLEAR when it sets none */
+    unsigned *cells;
     size_t ncells, cellcap;
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
     size_t nboxes, boxcap;
@@ -138,8 +132,8 @@ static frame *top(walk *w)
 static int cells_dark(const walk *w)
 {
     for (size_t i = w->ncells; i > 0; i--)
-        if (w->cells[i - 1] != CELL_CLEAR)
-            return w->cells[i - 1] == CELL_DARK;
+        if (w->cells[i - 1] != SHADE_CLEAR)
+            return w->cells[i - 1] == 1;
     return 0;
 }
 
@@ -487,7 +481,7 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "tc") == 0) {
             if (PUSH(w, w->cells, w->ncells, w->cellcap))
                 return walk_nomem(w);
-            w->cells[w->ncells++] = CELL_CLEAR;
+            w->cells[w->ncells++] = SHADE_CLEAR;
             return KPISCAN_OK;
         }
         if (strcmp(local, "tcPr") == 0) {
@@ -663,12 +657,8 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         return KPISCAN_OK;
     case MODE_TCPR:
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
-            w->ncells && w->cells[w->ncells - 1] == CELL_CLEAR) {
-            int kind = kps_docx_shd_kind(a);
-            w->cells[w->ncells - 1] = kind == 1   ? CELL_DARK
-                                      : kind == 0 ? CELL_LIGHT
-                                                  : CELL_CLEAR;
-        }
+            w->ncells && w->cells[w->ncells - 1] == SHADE_CLEAR)
+            w->cells[w->ncells - 1] = (unsigned)kps_docx_shd_kind(a);
         return KPISCAN_OK;
     case MODE_SPPR:
     case MODE_SSTYLE: {

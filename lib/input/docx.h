@@ -148,8 +148,6 @@ int kps_docx_rels_load(const char *xml, size_t len, const char *name,
 
 void kps_docx_rprops_over(rprops *base, const rprops *over);
 
-/* A w:shd element: does it paint a visible (non-white) background? */
-int kps_docx_shd_is_colored(const kps_xml_attrs *a);
 /* 1 coloured, 0 explicitly white, SHADE_CLEAR explicitly none (what is
  * beneath shows); -1, in the props, means not set at all. */
 #define SHADE_CLEAR 2
