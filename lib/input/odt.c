@@ -281,6 +281,20 @@ static void pop_depth(unsigned *arr, size_t *n, unsigned d)
         (*n)--;
 }
 
+/* Cells and frames with a background of their own, kept as one value:
+ * the element's depth, and whether the background is coloured. */
+static int push_layer(owalk *w, unsigned **arr, size_t *n, size_t *cap,
+                      unsigned d, int coloured)
+{
+    return push_depth(w, arr, n, cap, d << 1 | (unsigned)(coloured != 0));
+}
+
+static void pop_layer(unsigned *arr, size_t *n, unsigned d)
+{
+    if (*n && arr[*n - 1] >> 1 == d)
+        (*n)--;
+}
+
 /* ---- style definitions -------------------------------------------------- */
 
 static int style_start(owalk *w, unsigned d, const char *local,
@@ -621,8 +635,8 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             props p =
                 v ? style_props(w->st, w->automatic, 'c', v, n) : PROPS_UNSET;
             if (p.shaded >= 0)
-                return push_depth(w, &w->cells, &w->ncells, &w->cellcap,
-                                  d << 1 | (unsigned)(p.shaded == 1));
+                return push_layer(w, &w->cells, &w->ncells, &w->cellcap, d,
+                                  p.shaded == 1);
         }
         return KPISCAN_OK;
     }
@@ -633,8 +647,8 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             props p =
                 v ? style_props(w->st, w->automatic, 'g', v, n) : PROPS_UNSET;
             if (p.shaded >= 0)
-                return push_depth(w, &w->boxes, &w->nboxes, &w->boxcap,
-                                  d << 1 | (unsigned)(p.shaded == 1));
+                return push_layer(w, &w->boxes, &w->nboxes, &w->boxcap, d,
+                                  p.shaded == 1);
         }
         return KPISCAN_OK;
     }
@@ -660,16 +674,15 @@ static int text_end(owalk *w, unsigned d, ns_id ns, const char *local)
     if (ns == NS_TABLE) {
         if (strcmp(local, "table-cell") == 0 ||
             strcmp(local, "covered-table-cell") == 0) {
-            if (w->ncells && w->cells[w->ncells - 1] >> 1 == d)
-                w->ncells--;
+            pop_layer(w->cells, &w->ncells, d);
             return kps_tb_cell_end(w->tb);
         }
         if (strcmp(local, "table-row") == 0)
             return kps_tb_row_end(w->tb);
         return KPISCAN_OK;
     }
-    if (ns == NS_DRAW && w->nboxes && w->boxes[w->nboxes - 1] >> 1 == d)
-        w->nboxes--;
+    if (ns == NS_DRAW)
+        pop_layer(w->boxes, &w->nboxes, d);
     return KPISCAN_OK;
 }
 
