@@ -69,30 +69,43 @@ int kps_buf_putc(kps_buf *b, char c)
     return kps_buf_append(b, &c, 1);
 }
 
+size_t kps_utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* clang-format off */
+const uint16_t kps_cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+/* clang-format on */
+
 int kps_buf_put_utf8(kps_buf *b, uint32_t cp)
 {
-    unsigned char s[4];
-    size_t n;
-    if (cp < 0x80) {
-        s[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        s[0] = (unsigned char)(0xC0 | (cp >> 6));
-        s[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        s[0] = (unsigned char)(0xE0 | (cp >> 12));
-        s[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        s[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        s[0] = (unsigned char)(0xF0 | (cp >> 18));
-        s[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        s[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        s[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return kps_buf_append(b, s, n);
+    char s[4];
+    return kps_buf_append(b, s, kps_utf8_encode(cp, s));
 }
 
 int kps_array_grow(void *array_ptr, size_t *cap, size_t need, size_t size,

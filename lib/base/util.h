@@ -48,6 +48,12 @@ size_t kps_utf8_seq_len(const unsigned char *s, size_t len);
 /* Decode one UTF-8 sequence at s (valid input assumed); returns its length
  * and stores the code point. */
 size_t kps_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* Encode the scalar value cp (at most U+10FFFF, no surrogate) as UTF-8 in
+ * out[0..4); returns its length, 1 to 4. */
+size_t kps_utf8_encode(uint32_t cp, char *out);
+/* What Windows-1252 makes of the bytes 0x80..0x9F; the five bytes it
+ * leaves undefined (81, 8D, 8F, 90, 9D) are their own C1 code points. */
+extern const uint16_t kps_cp1252_high[32];
 char *kps_strdup(const char *s);
 
 /* One rule for every output (docs/output.md): strings are cut at

@@ -33,20 +33,12 @@
 
 #define REPLACEMENT_CHAR 0xFFFDu
 
-/* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
-};
-
 static uint32_t cp1252_to_unicode(unsigned char c)
 {
     if (c < 0x80 || c >= 0xA0)
         return c; /* ASCII and Latin-1 coincide with Unicode */
-    uint32_t cp = cp1252_high[c - 0x80];
-    return cp ? cp : REPLACEMENT_CHAR;
+    uint32_t cp = kps_cp1252_high[c - 0x80];
+    return cp >= 0xA0 ? cp : REPLACEMENT_CHAR; /* undefined: a C1 control */
 }
 
 /* ASCII bytes the fast path may copy as they are: printable, TAB, LF. */

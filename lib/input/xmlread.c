@@ -152,39 +152,6 @@ static void XMLCDECL quiet(void *ctx, const char *msg, ...)
  * declared encoding is then ignored (XML_PARSE_IGNORE_ENC), and any other
  * encoding is refused with a clear message. */
 
-/* clang-format off */
-static const uint16_t cp1252_80[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-};
-/* clang-format on */
-
-static size_t put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* UTF-16 (big_endian or not) to UTF-8; NULL when invalid. */
 static char *utf16_to_utf8(const unsigned char *s, size_t n, int big_endian,
                            size_t *out_len)
@@ -217,7 +184,7 @@ static char *utf16_to_utf8(const unsigned char *s, size_t n, int big_endian,
             free(out);
             return NULL;
         }
-        o += put_utf8(out + o, u);
+        o += kps_utf8_encode(u, out + o);
     }
     out[o] = '\0';
     *out_len = o;
@@ -235,8 +202,8 @@ static char *single_byte_to_utf8(const unsigned char *s, size_t n, int cp1252,
     for (size_t i = 0; i < n; i++) {
         uint32_t u = s[i];
         if (cp1252 && u >= 0x80 && u < 0xA0)
-            u = cp1252_80[u - 0x80];
-        o += put_utf8(out + o, u);
+            u = kps_cp1252_high[u - 0x80];
+        o += kps_utf8_encode(u, out + o);
     }
     out[o] = '\0';
     *out_len = o;
@@ -695,27 +662,7 @@ int kps_tb_char(kps_textbuild *tb, char c)
 int kps_tb_codepoint(kps_textbuild *tb, uint32_t cp, kps_vis vis)
 {
     char s[4];
-    size_t n;
-    if (cp < 0x80) {
-        s[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        s[0] = (char)(0xC0 | (cp >> 6));
-        s[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        s[0] = (char)(0xE0 | (cp >> 12));
-        s[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        s[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        s[0] = (char)(0xF0 | (cp >> 18));
-        s[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        s[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        s[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return kps_tb_text(tb, s, n, vis);
+    return kps_tb_text(tb, s, kps_utf8_encode(cp, s), vis);
 }
 
 /* Record [start, text end) as a piece of paragraph p, if not empty. */
