@@ -13,6 +13,13 @@
  *    know only ASCII list markers.
  *  - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR become LF: the
  *    rest of the pipeline counts lines by LF.
+ *  - HTML character references left in text by web forms and job-board
+ *    exports ("1986&ndash; 1997", "manager&rsquo;s", "R&amp;D", "&#8211;")
+ *    stand for the character a reader sees, so they are decoded and then
+ *    folded like it: without this the date range above is not a range.
+ *    Only references with their ';' count, named ones from a short list
+ *    (html_entity()); a control character, a surrogate or a code point
+ *    past U+10FFFF stays as written.
  *
  * The offset map
  * --------------
@@ -119,25 +126,92 @@ static const char *replacement_for(uint32_t cp)
 /* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
  * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
  * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2 and
- * U+00EF, the first of a mis-decoded character, below).  Text without them,
- * most English resumes, is copied in one go. */
+ * U+00EF, the first of a mis-decoded character, below).  Text without them
+ * or '&' (which may open a character reference, next_candidate()), most
+ * English resumes, is copied in one go. */
 static const unsigned char candidate_lead[256] = {
     [0xC2] = 1, [0xC3] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };
+
+/* The named references resumes carry, sorted by name for bsearch. */
+typedef struct named_ref {
+    const char *name;
+    uint32_t cp;
+} named_ref;
+
+static const named_ref named_refs[] = {
+    {"amp", '&'},      {"apos", '\''},     {"bull", 0x2022},
+    {"gt", '>'},       {"hellip", 0x2026}, {"laquo", 0x00AB},
+    {"ldquo", 0x201C}, {"lsquo", 0x2018},  {"lt", '<'},
+    {"mdash", 0x2014}, {"middot", 0x00B7}, {"minus", 0x2212},
+    {"nbsp", 0x00A0},  {"ndash", 0x2013},  {"quot", '"'},
+    {"raquo", 0x00BB}, {"rdquo", 0x201D},  {"rsquo", 0x2019},
+    {"shy", 0x00AD},
+};
+
+static int named_ref_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const named_ref *)elem)->name);
+}
+
+/* The character an HTML reference at s stands for: returns the reference's
+ * length ("&ndash;" is 7) and stores the code point, or returns 0.  A
+ * numeric reference to 0x80..0x9F means the Windows-1252 character, as in
+ * browsers ("&#150;" is an en dash). */
+static size_t html_entity(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (len < 4 || s[0] != '&')
+        return 0;
+    size_t i = 1;
+    uint32_t v = 0;
+    if (s[1] == '#') {
+        int hex = len > 2 && (s[2] == 'x' || s[2] == 'X');
+        i = hex ? 3 : 2;
+        size_t first = i;
+        for (; i < len && i - first < 8; i++) {
+            unsigned d;
+            if (s[i] >= '0' && s[i] <= '9')
+                d = s[i] - '0';
+            else if (hex && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')
+                d = (s[i] | 0x20) - 'a' + 10;
+            else
+                break;
+            v = v * (hex ? 16 : 10) + d;
+        }
+        if (i == first || i >= len || s[i] != ';')
+            return 0;
+        if (v >= 0x80 && v <= 0x9F) /* undefined ones stay C1 controls */
+            v = kps_cp1252_high[v - 0x80];
+        if (v < 0x20 || (v >= 0x7F && v <= 0x9F) ||
+            (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
+            return 0;
+        *cp = v;
+        return i + 1;
+    }
+    char name[8];
+    for (; i < len && i - 1 < sizeof name - 1 && s[i] >= 'a' && s[i] <= 'z';
+         i++)
+        name[i - 1] = (char)s[i];
+    if (i == 1 || i >= len || s[i] != ';')
+        return 0;
+    name[i - 1] = '\0';
+    const named_ref *r =
+        bsearch(name, named_refs, sizeof named_refs / sizeof *named_refs,
+                sizeof *named_refs, named_ref_cmp);
+    if (!r)
+        return 0;
+    *cp = r->cp;
+    return i + 1;
+}
 
 /* The byte that Windows-1252 decodes to cp, for the bytes 0x80..0xBF; 0
  * when none does. */
 static unsigned cp1252_byte(uint32_t cp)
 {
-    static const uint16_t high[32] = {
-        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
     if (cp >= 0xA0 && cp <= 0xBF)
         return (unsigned)cp;
     for (unsigned b = 0; b < 32; b++)
-        if (high[b] == cp)
+        if (kps_cp1252_high[b] == cp)
             return 0x80 + b;
     return 0;
 }
@@ -173,22 +247,31 @@ static size_t mis_decoded_mark(const unsigned char *s, size_t len, uint32_t *cp)
     return ka + kb + kc;
 }
 
-/* Offset of the next candidate lead byte at or after from, or len.  All
- * candidates are >= 0x80, so ASCII is skipped eight bytes at a time. */
-static size_t next_candidate(const unsigned char *s, size_t from, size_t len)
+/* Offset of the next candidate at or after from, or len: a lead byte of
+ * candidate_lead[] or an '&'.  *amp caches the offset of the next '&' at or
+ * after the last search (len when there is none): memchr() finds the rare
+ * '&' far faster than a test in the loop below, whose candidates are all
+ * >= 0x80, so ASCII is skipped eight bytes at a time. */
+static size_t next_candidate(const unsigned char *s, size_t from, size_t len,
+                             size_t *amp)
 {
+    if (*amp < from) {
+        const unsigned char *p = memchr(s + from, '&', len - from);
+        *amp = p ? (size_t)(p - s) : len;
+    }
+    size_t end = *amp; /* the '&' itself is a candidate */
     for (;;) {
-        while (len - from >= 8) {
+        while (end - from >= 8) {
             uint64_t w;
             memcpy(&w, s + from, sizeof w);
             if (w & (uint64_t)0x8080808080808080ULL)
                 break;
             from += 8;
         }
-        size_t stop = len - from > 8 ? from + 8 : len;
+        size_t stop = end - from > 8 ? from + 8 : end;
         while (from < stop && !candidate_lead[s[from]])
             from++;
-        if (from == len || candidate_lead[s[from]])
+        if (from == end || candidate_lead[s[from]])
             return from;
     }
 }
@@ -228,12 +311,32 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
 
     size_t o = 0;    /* normalised bytes written */
     size_t done = 0; /* source bytes consumed */
-    size_t i = next_candidate(s, 0, len);
+    const unsigned char *first_amp = len ? memchr(s, '&', len) : NULL;
+    size_t amp = first_amp ? (size_t)(first_amp - s) : len;
+    size_t i = next_candidate(s, 0, len, &amp);
     while (i < len) {
         uint32_t cp;
-        size_t k = kps_utf8_decode(s + i, len - i, &cp);
-        const char *rep = replacement_for(cp);
-        char mark[4];
+        char mark[5];
+        const char *rep;
+        size_t k;
+        if (s[i] == '&') {
+            k = html_entity(s + i, len - i, &cp);
+            if (!k) {
+                i = next_candidate(s, i + 1, len, &amp);
+                continue;
+            }
+            /* the character referred to, folded like any other; its own
+             * UTF-8 form is never longer than the reference ("&#9;" is the
+             * shortest, four bytes, and anything under 0x20 is refused) */
+            rep = replacement_for(cp);
+            if (!rep) {
+                mark[kps_utf8_encode(cp, mark)] = '\0';
+                rep = mark;
+            }
+        } else {
+            k = kps_utf8_decode(s + i, len - i, &cp);
+            rep = replacement_for(cp);
+        }
         uint32_t fixed;
         size_t km = s[i] == 0xC3 ? mis_decoded_mark(s + i, len - i, &fixed) : 0;
         if (km) {
@@ -243,15 +346,12 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
             k = km;
             rep = replacement_for(fixed);
             if (!rep) {
-                mark[0] = (char)(0xE0 | (fixed >> 12));
-                mark[1] = (char)(0x80 | ((fixed >> 6) & 0x3F));
-                mark[2] = (char)(0x80 | (fixed & 0x3F));
-                mark[3] = '\0';
+                mark[kps_utf8_encode(fixed, mark)] = '\0';
                 rep = mark;
             }
         }
         if (!rep) {
-            i = next_candidate(s, i + k, len);
+            i = next_candidate(s, i + k, len, &amp);
             continue;
         }
         /* Copy the unchanged run, then close it with a checkpoint. */
@@ -269,7 +369,7 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
         done = i + k;
         if (add_point(&m, o, done) != 0)
             goto nomem;
-        i = next_candidate(s, done, len);
+        i = next_candidate(s, done, len, &amp);
     }
     if (len > done) /* src may be NULL when len is 0 */
         memcpy(text + o, s + done, len - done);

@@ -392,6 +392,52 @@ START_TEST(adjacent_replacements)
 }
 END_TEST
 
+/* HTML character references left by web forms are the characters they
+ * stand for, folded like them; anything else with '&' stays as written. */
+START_TEST(html_references)
+{
+    const char *src = "1986&ndash; 1997 R&amp;D manager&rsquo;s "
+                      "&#8211;&#x2014;&#150;&nbsp;&hellip;&shy;x "
+                      "&middot;&#X41;&#233;";
+    kps_norm n = norm_of(src);
+    ck_assert_str_eq(n.text, "1986- 1997 R&D manager's --- ...x "
+                             "\xC2\xB7"
+                             "A\xC3\xA9");
+    expect_span(&n, 4, 5, 4, 11);    /* the dash and "&ndash;" */
+    expect_span(&n, 0, 10, 0, 16);   /* the range, whole */
+    expect_span(&n, 11, 14, 17, 24); /* R&D */
+    expect_span(&n, 22, 23, 32, 39); /* the apostrophe */
+    expect_span(&n, 26, 27, 48, 56); /* &#x2014; */
+    expect_span(&n, 27, 28, 56, 62); /* &#150;, Windows-1252's en dash */
+    check_map_properties(src, &n);
+    kps_norm_free(&n);
+
+    /* Not references: no ';', unknown or upper-case names, controls,
+     * surrogates, past U+10FFFF, C1 bytes Windows-1252 leaves undefined,
+     * too many digits, a bare '&' at the end.  Each stays byte for byte,
+     * and text with them but nothing else to fold keeps a one-point map. */
+    const char *kept = "AT&T &amp R&D &bogus; &NDASH; &#; &#x; &#0; &#9; "
+                       "&#xD800; &#x110000; &#129; &#0000000065; &";
+    kps_norm k = norm_of(kept);
+    ck_assert_str_eq(k.text, kept);
+    ck_assert_uint_eq(k.nmap, 1);
+    kps_norm_free(&k);
+
+    /* The eight-byte skip finds a reference in any lane. */
+    for (size_t pad = 0; pad < 16; pad++) {
+        char buf[64];
+        memset(buf, 'x', pad);
+        strcpy(buf + pad, "&amp;yyyyyyyyyyyy");
+        kps_norm m = norm_of(buf);
+        ck_assert_uint_eq(m.len, strlen(buf) - 4);
+        ck_assert_int_eq(m.text[pad], '&');
+        ck_assert_int_eq(m.text[pad + 1], 'y');
+        check_map_properties(buf, &m);
+        kps_norm_free(&m);
+    }
+}
+END_TEST
+
 START_TEST(out_of_range_offsets)
 {
     const char *src = "a\xEF\xAC\x81";
@@ -474,6 +520,7 @@ static Suite *normalize_suite(void)
     tcase_add_test(tc, mis_decoded_marks);
     tcase_add_test(tc, mis_decoded_fullwidth);
     tcase_add_test(tc, adjacent_replacements);
+    tcase_add_test(tc, html_references);
     tcase_add_test(tc, out_of_range_offsets);
     tcase_add_test(tc, long_mixed_text);
     tcase_add_test(tc, free_is_safe);

@@ -242,6 +242,32 @@ START_TEST(test_as_of)
 }
 END_TEST
 
+/* A range whose dash a job-board export left as an HTML reference is a
+ * range, and its evidence points at the reference as written. */
+START_TEST(test_html_reference_dates)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    const char *text = "Experience\nAnalyst, Acme 2012&ndash;2015\n"
+                       "Tracked KPIs&mdash;weekly for R&amp;D\n";
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_result_span_count(r), 1);
+    const kpiscan_span *sp = kpiscan_result_span(r, 0);
+    ck_assert_int_eq(kpiscan_span_start(sp), 201201);
+    ck_assert_int_eq(kpiscan_span_end(sp), 201501);
+    ck_assert_double_eq_tol(kpiscan_result_years(r), 3.0, 0.01);
+    const kpiscan_evidence *ev = find_rule(r, "term.kpi");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_eq(kpiscan_evidence_line(ev), 3);
+    ck_assert_uint_eq(kpiscan_evidence_offset(ev),
+                      (size_t)(strstr(text, "KPIs") - text));
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* One pack, many threads: every scan gives the single-threaded answer. */
 typedef struct job {
     const kpiscan_pack *pack;
@@ -443,6 +469,7 @@ int main(void)
     tcase_add_test(tc, test_input_errors);
     tcase_add_test(tc, test_scan_file_errors);
     tcase_add_test(tc, test_as_of);
+    tcase_add_test(tc, test_html_reference_dates);
     tcase_add_test(tc, test_threads_share_pack);
     tcase_add_test(tc, test_match_limit_scan);
     tcase_add_test(tc, test_evidence_limit);
