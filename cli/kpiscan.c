@@ -114,7 +114,7 @@ static void usage(FILE *out)
         "                         gate is still named there)\n"
         "  -v, --verbose          list skipped files on stderr\n"
         "      --extract          print the text as extracted and scanned\n"
-        "                         (DOCX, ODT, PDF, decoded text) instead "
+        "                         (DOCX, ODT, PDF, HTML, decoded text) instead "
         "of a\n"
         "                         verdict\n"
         "      --include-comments read DOCX comments too (a reviewer's words;\n"

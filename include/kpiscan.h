@@ -521,7 +521,7 @@ KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
 
-/* Detected format: "text", "docx", "odt", "pdf". */
+/* Detected format: "text", "docx", "odt", "pdf", "html". */
 KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
 
 /* The estimate: a kpiscan_level. */

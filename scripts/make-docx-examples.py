@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn the example resumes (examples/*.txt) into DOCX and ODT files.
+"""Turn the example resumes (examples/*.txt) into DOCX, ODT and HTML files.
 
 Writes examples/docx/<name>.docx for every examples/<name>.txt: a minimal,
 valid WordprocessingML package ([Content_Types].xml, _rels/.rels,
@@ -9,7 +9,10 @@ examples/docx/hidden-keywords.docx: a junior-looking resume with senior KPI
 keywords stuffed in white (FFFFFF) text, the trick libkpiscan must flag
 and must not score.  The same for ODT: examples/odt/<name>.odt (content.xml
 with one text:p per line) and examples/odt/hidden-keywords.odt, whose
-keywords carry an automatic style with white text.
+keywords carry an automatic style with white text.  And HTML:
+examples/html/<name>.html (a page with a head, a style sheet and one <p>
+per line) and examples/html/hidden-keywords.html, whose keywords sit in a
+span styled white.
 
 The output is reproducible: fixed timestamps, fixed order, so re-running
 the script changes nothing unless an example changed.
@@ -294,6 +297,44 @@ def odt_hidden_keywords_paragraphs():
     return paragraphs
 
 
+def html_page(lines, title, hidden_tail=""):
+    """A page as a web resume builder writes one: a head with a style sheet
+    (not text), one paragraph per line, list lines as list items."""
+    # an indented line continues the list item above it, as the text
+    # examples wrap them; the page keeps the break, which HTML collapses
+    blocks = []
+    for line in lines:
+        if line.startswith("  ") and blocks and blocks[-1][0] == "li":
+            blocks[-1][1] += "\n" + line.strip()
+        elif line.startswith("- "):
+            blocks.append(["li", line[2:]])
+        elif line:
+            blocks.append(["p", line])
+    body = []
+    for i, (kind, text) in enumerate(blocks):
+        if kind == "li" and (i == 0 or blocks[i - 1][0] != "li"):
+            body.append("<ul>")
+        body.append(("  <li>%s</li>" if kind == "li" else "<p>%s</p>")
+                    % escape(text))
+        if kind == "li" and (i + 1 == len(blocks) or blocks[i + 1][0] != "li"):
+            body.append("</ul>")
+    if hidden_tail:
+        body.append('<p><span style="color:#ffffff">%s</span></p>'
+                    % escape(hidden_tail))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>%s</title>\n<style>body { font-family: sans-serif; }"
+            " .kpi { font-weight: bold; }</style>\n</head>\n<body>\n%s\n"
+            "</body>\n</html>\n" % (escape(title), "\n".join(body)))
+
+
+def write_html(path, text, title, hidden_tail=""):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [_XML_INVALID.sub("", line) for line in lines]
+    path.write_text(html_page(lines, title, hidden_tail), encoding="utf-8")
+
+
 def main(argv):
     root = pathlib.Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -325,6 +366,16 @@ def main(argv):
         print("wrote", target)
     target = odt_out / "hidden-keywords.odt"
     write_odt(target, odt_hidden_keywords_paragraphs(), "hidden-keywords")
+    print("wrote", target)
+
+    html_out = out.parent / "html"
+    html_out.mkdir(parents=True, exist_ok=True)
+    for txt in sorted(args.examples.glob("*.txt")):
+        target = html_out / (txt.stem + ".html")
+        write_html(target, read_text(txt), txt.stem)
+        print("wrote", target)
+    target = html_out / "hidden-keywords.html"
+    write_html(target, JUNIOR_RESUME, "hidden-keywords", HIDDEN_KEYWORDS)
     print("wrote", target)
     return 0
 

@@ -108,8 +108,9 @@ typedef enum kps_format {
     KPS_FORMAT_ZIP, /* a zip that is neither DOCX nor ODT */
     KPS_FORMAT_PDF,
     KPS_FORMAT_RTF,
-    KPS_FORMAT_OLE,   /* legacy .doc/.xls or encrypted OOXML */
-    KPS_FORMAT_BINARY /* images, executables, NUL-laden data */
+    KPS_FORMAT_OLE,    /* legacy .doc/.xls or encrypted OOXML */
+    KPS_FORMAT_BINARY, /* images, executables, NUL-laden data */
+    KPS_FORMAT_HTML
 } kps_format;
 
 #endif /* KPISCAN_BASE_BASE_H */

@@ -28,6 +28,13 @@ static int odt_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
     return kps_odt_extract(in->data, in->len, in->name, &in->limits, doc, err);
 }
 
+static int html_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
+                    kpiscan_error *err)
+{
+    (void)ctx;
+    return kps_html_extract(in->data, in->len, in->name, &in->limits, doc, err);
+}
+
 /* PDF goes to the helper process (pdf.c). */
 static int pdf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                    kpiscan_error *err)
@@ -44,12 +51,15 @@ static int pdf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
 #endif
 }
 
+/* clang-format off */
 const kps_extractor kps_extractors[] = {
     {KPS_FORMAT_TEXT, "text", text_row},
     {KPS_FORMAT_DOCX, "docx", docx_row},
     {KPS_FORMAT_ODT, "odt", odt_row},
     {KPS_FORMAT_PDF, "pdf", pdf_row},
+    {KPS_FORMAT_HTML, "html", html_row},
 };
+/* clang-format on */
 const size_t kps_nextractors = sizeof kps_extractors / sizeof *kps_extractors;
 
 void kps_input_init(kps_input *in, const kpiscan_options *o, const void *data,

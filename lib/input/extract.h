@@ -1,4 +1,4 @@
-/* extract.h - the extractors: plain text, DOCX, ODT.
+/* extract.h - the extractors: plain text, DOCX, ODT, HTML (PDF: pdf.h).
  * Private to libkpiscan (docs/internals.md); never installed. */
 #ifndef KPISCAN_INPUT_EXTRACT_H
 #define KPISCAN_INPUT_EXTRACT_H
@@ -25,6 +25,9 @@ int kps_docx_extract(const unsigned char *data, size_t len, const char *name,
                      kpiscan_error *err);
 int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
                     const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
+/* Extract the text a browser shows from an HTML page (htmldoc.c). */
+int kps_html_extract(const unsigned char *data, size_t len, const char *name,
+                     const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
 
 /* The extractor table.  The sniffed format picks a row; each row turns
  * the input's bytes into a kps_doc.  Adding an input format is a row and

@@ -20,6 +20,9 @@
 /* The PDF specification lets readers find the header within the first
  * 1024 bytes (mail gateways and printers prepend junk). */
 #define PDF_HEADER_WINDOW 1024u
+/* How far into a file the first tag of an HTML page may stand, after
+ * white space, an XML declaration and comments. */
+#define HTML_HEAD_WINDOW 4096u
 
 static int has_prefix(const unsigned char *data, size_t len, const char *magic,
                       size_t n)
@@ -428,6 +431,55 @@ static int is_rtf(const unsigned char *data, size_t len)
     return has_at(data, len, i, "{\\rtf", 5);
 }
 
+/* An HTML page: after a UTF-8 BOM, white space, an XML declaration and
+ * comments, its first markup is "<!DOCTYPE html" or a tag only a page
+ * opens with (html, head, body, meta, title).  A text resume that merely
+ * quotes a tag further down is still text. */
+static int is_html(const unsigned char *data, size_t len)
+{
+    static const char *const openers[] = {"!doctype html", "html", "head",
+                                          "body",          "meta", "title"};
+    size_t i = has_prefix(data, len, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    while (i < len && i < HTML_HEAD_WINDOW) {
+        while (i < len && i < HTML_HEAD_WINDOW &&
+               (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+                data[i] == '\n'))
+            i++;
+        if (i >= HTML_HEAD_WINDOW)
+            return 0;
+        if (has_at(data, len, i, "<!--", 4)) {
+            const unsigned char *end =
+                find_bytes(data + i + 4, len - i - 4, "-->", 3);
+            if (!end)
+                return 0;
+            i = (size_t)(end - data) + 3;
+            continue;
+        }
+        if (has_at(data, len, i, "<?xml", 5)) {
+            const unsigned char *end =
+                find_bytes(data + i + 5, len - i - 5, "?>", 2);
+            if (!end)
+                return 0;
+            i = (size_t)(end - data) + 2;
+            continue;
+        }
+        if (i >= len || data[i] != '<')
+            return 0;
+        for (size_t k = 0; k < sizeof openers / sizeof *openers; k++) {
+            size_t n = strlen(openers[k]);
+            if (len - i - 1 > n &&
+                kps_ascii_ieq((const char *)data + i + 1, openers[k], n)) {
+                unsigned char after = data[i + 1 + n];
+                if (after == '>' || after == ' ' || after == '\t' ||
+                    after == '\r' || after == '\n' || after == '/')
+                    return 1;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
 kps_format kps_sniff(const unsigned char *data, size_t len)
 {
     if (!data || len == 0)
@@ -436,7 +488,7 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
     /* Byte order marks first: FF FE also begins a UTF-32LE BOM, and a
      * UTF-16 text has NUL bytes the binary test would object to. */
     if (has_prefix(data, len, "\xEF\xBB\xBF", 3) && !is_rtf(data, len))
-        return KPS_FORMAT_TEXT;
+        return is_html(data, len) ? KPS_FORMAT_HTML : KPS_FORMAT_TEXT;
     if (has_prefix(data, len, "\xFF\xFE", 2) ||
         has_prefix(data, len, "\xFE\xFF", 2) ||
         has_prefix(data, len, "\x00\x00\xFE\xFF", 4))
@@ -470,7 +522,8 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
     if (is_pdf(data, len))
         return KPS_FORMAT_PDF;
 
-    return sniff_text_or_binary(data, len);
+    kps_format f = sniff_text_or_binary(data, len);
+    return f == KPS_FORMAT_TEXT && is_html(data, len) ? KPS_FORMAT_HTML : f;
 }
 
 const char *kps_format_name(kps_format f)
@@ -485,6 +538,7 @@ const char *kps_format_name(kps_format f)
     case KPS_FORMAT_RTF: return "rtf";
     case KPS_FORMAT_OLE: return "ole";
     case KPS_FORMAT_BINARY: return "binary";
+    case KPS_FORMAT_HTML: return "html";
     }
     return "unknown";
 }
@@ -502,6 +556,7 @@ const char *kps_format_description(kps_format f)
     case KPS_FORMAT_OLE:
         return "OLE compound file (legacy .doc or encrypted Office document)";
     case KPS_FORMAT_BINARY: return "binary data";
+    case KPS_FORMAT_HTML: return "HTML page";
     }
     return "unknown format";
 }

@@ -1,7 +1,9 @@
 /*
  * fuzz-extract.c - document sniffing and extraction.
  *
- * Every input is sniffed, then decoded as plain text, and - when the
+ * Every input is sniffed, then decoded as plain text and read as an HTML
+ * page (libxml2's HTML parser recovers from any markup, so every text is
+ * a page), and - when the
  * library is built with DOCX/ODT support - also extracted as DOCX and as
  * ODT whenever it is any ZIP archive, so the zip reader, the XML reader
  * and both extractors see every archive the fuzzer makes, whatever its
@@ -226,6 +228,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == KPISCAN_OK) {
         check_doc(&doc);
         FUZZ_CHECK(doc.len <= lim.max_text_bytes);
+    }
+    kps_doc_free(&doc);
+
+    memset(&err, 0, sizeof err);
+    memset(&doc, 0, sizeof doc);
+    rc = kps_html_extract(data, size, "fuzz.html", &lim, &doc, &err);
+    check_status(rc, &err);
+    if (rc == KPISCAN_OK) {
+        check_doc(&doc);
+        FUZZ_CHECK(doc.len <= lim.max_text_bytes);
+        for (size_t i = 0; i < doc.len; i++)
+            FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
+                       doc.text[i] == '\t' || doc.text[i] == '\n');
     }
     kps_doc_free(&doc);
 

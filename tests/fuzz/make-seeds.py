@@ -191,6 +191,20 @@ def odt_seeds():
                'style:family="paragraph"><style:text-properties fo:color="#ffffff"/></style:style>')
 
 
+HTML = {
+    "html-resume.html": "<!DOCTYPE html><html><head><title>CV</title><style>p{}</style>"
+                        "</head><body><h2>Experience</h2><table><tr><td>Jan 2015 &ndash; "
+                        "Present</td><td>Head of BI</td></tr></table><ul><li>Developed and "
+                        "tracked KPIs</li><li>Built dashboards</li></ul><ol><li>a</li></ol>"
+                        "<pre>2012 - 2014\n  Analyst</pre>x<br>y &#150; &amp; &#1;</body></html>",
+    "html-hidden.html": "<html><body bgcolor=navy><p hidden>strategic KPI alignment</p>"
+                        "<p style=\"display:none;color:#fff\">board KPI</p><div style=\""
+                        "background:#fff url(a.png)\"><font color=white>hidden KPI</font>"
+                        "</div><span style=\"font-size:0.5pt;left:-9999px;opacity:0\">x"
+                        "</span><span style=\"color:rgba(255,255,255,.5)\">y</span></body>"
+                        "</html>",
+}
+
 PACKS = {
     "pack-tiny.yaml": """format: 1
 name: tiny
@@ -259,6 +273,7 @@ def main():
                 if part in z.namelist():
                     xml[name.rsplit(".", 1)[0] + "." + part.split("/")[-1]] = z.read(part)
     docs.update(xml)
+    docs.update(HTML)
     sets = {
         "documents": docs,  # for the extract and scan harnesses
         "pack": {k: v.encode() for k, v in PACKS.items()},

@@ -438,6 +438,40 @@ def huge_text_node(size=50 << 20):
     return _zip(_docx_entries("")[:2] + [("word/document.xml", xml)])
 
 
+# ---- HTML pages ------------------------------------------------------------
+
+def html_page(body, prolog="<!DOCTYPE html>"):
+    return f"{prolog}<html><head><title>CV</title></head><body>{body}</body></html>"
+
+
+def html_deep_nesting():
+    depth = 10000
+    return html_page("<div>" * depth + "KPI owner" + "</div>" * depth)
+
+
+def html_many_attributes():
+    attrs = " ".join(f'a{i}="x"' for i in range(10000))
+    return html_page(f"<p {attrs}>KPI owner</p>")
+
+
+def html_xxe(secret_path):
+    """An internal subset declaring an external entity: the HTML parser
+    never loads it, and never expands an entity the page declares."""
+    prolog = (f'<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://{secret_path}">]>')
+    return html_page("<p>" + RESUME.replace("\n", "<br>") + "KPI owner &xxe;</p>",
+                     prolog=prolog)
+
+
+def html_script_only():
+    """KPI words only in a script, a style sheet, the head and a comment:
+    no text a reader sees."""
+    return ("<html><head><title>Developed and tracked KPIs</title>"
+            "<style>.kpi::after{content:'KPI dashboards 2010 - 2020'}</style>"
+            "<script>var s = 'Led strategic KPI alignment';</script></head>"
+            "<body><!-- Balanced scorecard --><script>if (a<b) {}</script>"
+            "</body></html>")
+
+
 def empty_part_docx():
     """word/document.xml present but empty (0 bytes)."""
     return _zip([(n, "" if n == "word/document.xml" else d)
@@ -501,6 +535,11 @@ def build(out, suite="fast"):
             "utf16be-no-bom.txt": lambda: utf16_no_bom(be=True),
             "catastrophic.yaml": lambda: catastrophic_pack().encode(),
             "catastrophic-trigger.txt": catastrophic_trigger,
+            "html-deep-nesting.html": html_deep_nesting,
+            "html-many-attributes.html": html_many_attributes,
+            "html-xxe.html": lambda: html_xxe(secret),
+            "html-script-only.html": html_script_only,
+            "html-unclosed-comment.html": lambda: html_page("<!-- " + RESUME),
         }
         for name in UTF8_CLASSES:
             cases[name] = (lambda n: lambda: utf8_case(n))(name)

@@ -299,6 +299,43 @@ START_TEST(rtf_header)
 }
 END_TEST
 
+/* A page by its first markup; a text resume that shows a tag later on, or
+ * starts with something that merely looks like one, stays text. */
+START_TEST(html_pages)
+{
+    ck_assert_int_eq(SNIFF_LIT("<!DOCTYPE html>\n<html><body>KPIs"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<!doctype HTML PUBLIC \"-//W3C//DTD\">"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("  \r\n<HTML lang=en><p>KPIs"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<html>"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<head><title>CV</title>"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<body>\nJane"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<meta charset=utf-8><p>Jane"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("\xEF\xBB\xBF<html><body>na\xC3\xAFve"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?>\n<!-- saved from "
+                               "url -->\n<html xmlns=\"x\">"),
+                     KPS_FORMAT_HTML);
+    /* Windows-1252 bytes in the page do not make it text */
+    ck_assert_int_eq(SNIFF_LIT("<html><body>Caf\xE9 \x96 2015"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("Jane Doe\n<html> and CSS skills"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<htmlx>"), KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<b>Jane</b>"), KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<html"), KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<!-- never closed <html>"), KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><w:document>"),
+                     KPS_FORMAT_TEXT);
+    /* the first tag must stand in the first 4 KB */
+    char late[5000];
+    memset(late, ' ', sizeof late);
+    memcpy(late + 4500, "<html>", 6);
+    ck_assert_int_eq(sniff_bytes(late, 4506), KPS_FORMAT_TEXT);
+}
+END_TEST
+
 START_TEST(ole_header)
 {
     ck_assert_int_eq(SNIFF_LIT("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0"),
@@ -609,7 +646,7 @@ START_TEST(format_names)
         {KPS_FORMAT_DOCX, "docx"},       {KPS_FORMAT_ODT, "odt"},
         {KPS_FORMAT_ZIP, "zip"},         {KPS_FORMAT_PDF, "pdf"},
         {KPS_FORMAT_RTF, "rtf"},         {KPS_FORMAT_OLE, "ole"},
-        {KPS_FORMAT_BINARY, "binary"},
+        {KPS_FORMAT_BINARY, "binary"},   {KPS_FORMAT_HTML, "html"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         ck_assert_str_eq(kps_format_name(names[i].f), names[i].name);
@@ -638,6 +675,7 @@ static Suite *sniff_suite(void)
     tcase_add_test(tc, control_heavy_data_is_binary);
     tcase_add_test(tc, pdf_header);
     tcase_add_test(tc, rtf_header);
+    tcase_add_test(tc, html_pages);
     tcase_add_test(tc, ole_header);
     tcase_add_test(tc, binary_magics);
     tcase_add_test(tc, zip_docx);

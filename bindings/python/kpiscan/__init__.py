@@ -463,7 +463,7 @@ class Result:
     level ("none", "junior", "mid", "senior"), confidence (0..1), years
     (None when the resume gives no dates or statement), dated_years,
     stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
-    reason, format ("text", "docx", "odt"), name, as_of (datetime.date),
+    reason, format ("text", "docx", "odt", "pdf", "html"), name, as_of (datetime.date),
     text (the decoded document), evidence (list of Evidence), spans (list
     of Span), red_flags (list of RedFlag), questions (list of Question),
     hidden_count.  to_json() gives the library's JSON.

@@ -1,0 +1,368 @@
+/*
+ * test-htmldoc.c - the HTML page extractor (lib/input/htmldoc.c): layout,
+ * what is not text, hidden text, encodings, limits, and the page through
+ * the public API.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void test_limits(kps_limits *lim)
+{
+    kps_limits_default(lim);
+}
+
+static int extract(const char *page, const kps_limits *lim, kps_doc *doc,
+                   kpiscan_error *err)
+{
+    return kps_html_extract((const unsigned char *)page, strlen(page),
+                            "cv.html", lim, doc, err);
+}
+
+/* Extract page; the text must be valid UTF-8 with no control character
+ * other than TAB and LF, as every later stage assumes. */
+static void extract_ok(const char *page, kps_doc *doc)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    kpiscan_error *err = kpiscan_error_new();
+    int rc = extract(page, &lim, doc, err);
+    ck_assert_msg(rc == KPISCAN_OK, "extract failed (%d): %s", rc,
+                  kpiscan_error_message(err));
+    ck_assert_int_eq(doc->format, KPS_FORMAT_HTML);
+    ck_assert_uint_eq(strlen(doc->text), doc->len);
+    ck_assert_uint_eq(
+        kps_utf8_valid_prefix((const unsigned char *)doc->text, doc->len),
+        doc->len);
+    for (size_t i = 0; i < doc->len; i++) {
+        unsigned char c = (unsigned char)doc->text[i];
+        ck_assert_msg(c >= 0x20 || c == '\t' || c == '\n',
+                      "control byte %02x at %zu", c, i);
+        ck_assert_msg(!(c == 0xC2 && i + 1 < doc->len &&
+                        (unsigned char)doc->text[i + 1] < 0xA0),
+                      "C1 control at %zu", i);
+    }
+    kpiscan_error_free(err);
+}
+
+static void text_is(const char *page, const char *expected)
+{
+    kps_doc doc;
+    extract_ok(page, &doc);
+    ck_assert_str_eq(doc.text, expected);
+    kps_doc_free(&doc);
+}
+
+/* 1 when every byte of phrase (found in the text) is in a hidden range, 0
+ * when none is. */
+static int phrase_hidden(const char *page, const char *phrase)
+{
+    kps_doc doc;
+    extract_ok(page, &doc);
+    const char *at = strstr(doc.text, phrase);
+    ck_assert_msg(at != NULL, "'%s' not in '%s'", phrase, doc.text);
+    size_t start = (size_t)(at - doc.text), end = start + strlen(phrase);
+    size_t covered = 0;
+    for (size_t i = 0; i < doc.nhidden; i++) {
+        size_t a = doc.hidden[i].start > start ? doc.hidden[i].start : start;
+        size_t b = doc.hidden[i].end < end ? doc.hidden[i].end : end;
+        if (b > a)
+            covered += b - a;
+    }
+    kps_doc_free(&doc);
+    ck_assert_msg(covered == 0 || covered == end - start, "'%s' partly hidden",
+                  phrase);
+    return covered != 0;
+}
+
+static void fails_with(const char *page, const kps_limits *lim, int status,
+                       const char *message_part)
+{
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(extract(page, lim, &doc, err), status);
+    ck_assert_msg(strstr(kpiscan_error_message(err), message_part) != NULL,
+                  "message '%s' lacks '%s'", kpiscan_error_message(err),
+                  message_part);
+    ck_assert_str_eq(kpiscan_error_file(err), "cv.html");
+    kpiscan_error_free(err);
+}
+
+START_TEST(white_space_collapses)
+{
+    text_is("<html><body><p>Operations   analyst\n   with a focus on\n"
+            "\tperformance metrics.</p></body></html>",
+            "Operations analyst with a focus on performance metrics.\n");
+    /* inline elements join words as the browser does */
+    text_is("<body><p><b>Led</b> KPI <i>re</i>views</p></body>",
+            "Led KPI reviews\n");
+    /* <pre> keeps its line ends and inner spaces */
+    text_is("<body><pre>2015 - 2018  Analyst\n2018 - 2020  Lead</pre></body>",
+            "2015 - 2018  Analyst\n2018 - 2020  Lead\n");
+}
+END_TEST
+
+START_TEST(blocks_lists_and_tables)
+{
+    text_is("<body><h1>Jane Doe</h1><div>Experience<div>Acme</div>"
+            "</div>one<br>two<br/><br>three</body>",
+            "Jane Doe\nExperience\nAcme\none\ntwo\n\nthree\n");
+    text_is("<body><ul><li>Tracked KPIs<li>Built dashboards</ul>"
+            "<ol><li>first</li><li>second</li></ol></body>",
+            "* Tracked KPIs\n* Built dashboards\n1. first\n2. second\n");
+    /* cells a tab apart, a row per line, no tab at the end of a row */
+    text_is("<body><table><tr><td>Jan 2015 &ndash; Present</td>"
+            "<td>Senior Analyst</td></tr><tr><td>2012</td><td>Intern"
+            "</td></tr></table></body>",
+            "Jan 2015 \xE2\x80\x93 Present\tSenior Analyst\n2012\tIntern\n");
+    /* at most one empty line in a row */
+    text_is("<body>a<br><br><br><br>b</body>", "a\n\nb\n");
+}
+END_TEST
+
+START_TEST(not_text)
+{
+    text_is("<!DOCTYPE html><html><head><title>KPI resume</title>"
+            "<meta name=\"keywords\" content=\"KPI dashboards\">"
+            "<style>.kpi { color: red } /* 2001 - 2020 */</style>"
+            "<script>var y = '2000 - 2024'; if (a<b) { x(); }</script>"
+            "</head><body><!-- balanced scorecard --><noscript>Enable "
+            "scripts</noscript><template><p>strategic KPI alignment</p>"
+            "</template><p>Shown</p><script>document.write('KPI')</script>"
+            "</body></html>",
+            "Shown\n");
+}
+END_TEST
+
+START_TEST(references_and_controls)
+{
+    /* the parser decodes references; controls, raw or referred to, are
+     * white space; a C1 reference reads as Windows-1252 */
+    text_is("<body><p>R&amp;D&nbsp;lead &#1;x&#x7f;y\x01z &#150; "
+            "manager&rsquo;s</p></body>",
+            "R&D\xC2\xA0lead x y z \xE2\x80\x93 manager\xE2\x80\x99s\n");
+}
+END_TEST
+
+START_TEST(encodings)
+{
+    /* Windows-1252 bytes are read as such; a charset the page declares is
+     * ignored (the bytes decide), and the text is UTF-8 */
+    text_is("<html><head><meta charset=\"koi8-r\"></head><body>"
+            "<p>Caf\xE9 \x96 \x93KPI\x94</p></body></html>",
+            "Caf\xC3\xA9 \xE2\x80\x93 \xE2\x80\x9CKPI\xE2\x80\x9D\n");
+    /* a UTF-8 byte order mark */
+    text_is("\xEF\xBB\xBF<html><body><p>na\xC3\xAFve</p></body></html>",
+            "na\xC3\xAFve\n");
+}
+END_TEST
+
+START_TEST(hidden_text)
+{
+    const char *hidden[] = {
+        "<p hidden>Led strategic KPI alignment</p>",
+        "<p style=\"display: none\">Led strategic KPI alignment</p>",
+        "<div style=\"DISPLAY:NONE !important\"><p>Led strategic KPI "
+        "alignment</p></div>",
+        "<span style=\"visibility:hidden\">Led strategic KPI alignment</span>",
+        "<span style=\"opacity:0\">Led strategic KPI alignment</span>",
+        "<span style=\"opacity: 0.0\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:0\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:1px\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:2pt\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:0.1em\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:10%\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:0.5pt\">Led strategic KPI alignment</span>",
+        "<span style=\"color:#fff\">Led strategic KPI alignment</span>",
+        "<span style=\"color: #FFFFFF\">Led strategic KPI alignment</span>",
+        "<span style=\"color:white\">Led strategic KPI alignment</span>",
+        "<span style=\"color:rgb(255, 255, 255)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"color:rgba(250,250,250,1)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"color:transparent\">Led strategic KPI alignment</span>",
+        "<font color=\"#fafafa\">Led strategic KPI alignment</font>",
+        "<span style=\"position:absolute;left:-9999px\">Led strategic KPI "
+        "alignment</span>",
+        "<p style=\"text-indent:-10000px\">Led strategic KPI alignment</p>",
+        /* white on a white cell inside a dark table: the innermost
+         * background decides */
+        "<table bgcolor=\"#003366\"><tr><td style=\"background:#fff\">"
+        "<span style=\"color:white\">Led strategic KPI alignment</span>"
+        "</td></tr></table>",
+        /* a background image says nothing about the colour */
+        "<div style=\"background: url(bg.png)\"><font color=white>Led "
+        "strategic KPI alignment</font></div>",
+    };
+    for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
+        char page[1024];
+        snprintf(page, sizeof page, "<body><p>Analyst</p>%s<p>Shown</p></body>",
+                 hidden[i]);
+        ck_assert_msg(phrase_hidden(page, "strategic KPI alignment"),
+                      "visible: %s", hidden[i]);
+        ck_assert_msg(!phrase_hidden(page, "Shown"), "Shown hidden: %s",
+                      hidden[i]);
+    }
+    const char *visible[] = {
+        "<p>Led strategic KPI alignment</p>",
+        "<p style=\"display:block; color:#333\">Led strategic KPI "
+        "alignment</p>",
+        "<span style=\"font-size:12px\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:3px\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:0.8em\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:small\">Led strategic KPI alignment</span>",
+        "<span style=\"opacity:0.8\">Led strategic KPI alignment</span>",
+        "<span style=\"left:-20px\">Led strategic KPI alignment</span>",
+        /* white headings on a dark sidebar */
+        "<div style=\"background-color:#003366\"><h2 style=\"color:#fff\">"
+        "Led strategic KPI alignment</h2></div>",
+        "<table bgcolor=\"navy\"><tr><td><font color=\"white\">Led "
+        "strategic KPI alignment</font></td></tr></table>",
+        "<div style=\"background:#222 url(x.png) no-repeat\"><span "
+        "style=\"color:white\">Led strategic KPI alignment</span></div>",
+        /* a dark colour set deeper wins over an inherited white */
+        "<div style=\"color:white\"><span style=\"color:black\">Led "
+        "strategic KPI alignment</span></div>",
+        /* aria-hidden hides from screen readers, not from the eye */
+        "<p aria-hidden=\"true\">Led strategic KPI alignment</p>",
+    };
+    for (size_t i = 0; i < sizeof visible / sizeof *visible; i++) {
+        char page[1024];
+        snprintf(page, sizeof page, "<body><p>Analyst</p>%s</body>",
+                 visible[i]);
+        ck_assert_msg(!phrase_hidden(page, "strategic KPI alignment"),
+                      "hidden: %s", visible[i]);
+    }
+}
+END_TEST
+
+START_TEST(limits_and_errors)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_xml_depth = 20;
+    kps_buf page = {NULL, 0, 0};
+    ck_assert_int_eq(kps_buf_append(&page, "<body>", 6), 0);
+    for (int i = 0; i < 30; i++)
+        ck_assert_int_eq(kps_buf_append(&page, "<div>", 5), 0);
+    ck_assert_int_eq(kps_buf_append(&page, "KPI", 4), 0);
+    fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
+               "HTML nesting deeper than max_xml_depth (20)");
+    kps_buf_free(&page);
+
+    /* 300 attribute-like tokens in one tag; quoted spaces and a script's
+     * "a < b c d ..." do not count */
+    test_limits(&lim);
+    ck_assert_int_eq(kps_buf_append(&page, "<body><p", 8), 0);
+    for (int i = 0; i < 300; i++)
+        ck_assert_int_eq(kps_buf_append(&page, " a", 2), 0);
+    ck_assert_int_eq(kps_buf_append(&page, ">KPI</p>", 9), 0);
+    fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
+               "HTML start tag with more than 256 attributes");
+    kps_buf_free(&page);
+    ck_assert_int_eq(kps_buf_append(&page, "<body><p title=\"", 16), 0);
+    for (int i = 0; i < 300; i++)
+        ck_assert_int_eq(kps_buf_append(&page, " a", 2), 0);
+    ck_assert_int_eq(kps_buf_append(&page, "\">KPI</p><script>x = a <b", 25),
+                     0);
+    for (int i = 0; i < 300; i++)
+        ck_assert_int_eq(kps_buf_append(&page, " c", 2), 0);
+    ck_assert_int_eq(kps_buf_append(&page, "</script>", 10), 0);
+    kps_doc doc;
+    extract_ok(page.data, &doc);
+    ck_assert_str_eq(doc.text, "KPI\n");
+    kps_doc_free(&doc);
+    kps_buf_free(&page);
+
+    test_limits(&lim);
+    lim.max_text_bytes = 10;
+    fails_with("<body><p>Tracked KPIs weekly</p></body>", &lim,
+               KPISCAN_ERR_LIMIT, "exceeds max_text_bytes (10)");
+    /* the markup is bounded like a DOCX part, not by the text limit */
+    test_limits(&lim);
+    lim.max_text_bytes = 10;
+    extract(("<body><p style=\"color:#111111;font-family:Arial\">KPIs</p>"
+             "</body>"),
+            &lim, &doc, NULL);
+    ck_assert_str_eq(doc.text, "KPIs\n");
+    kps_doc_free(&doc);
+    lim.max_part_bytes = 16;
+    fails_with("<body><p>KPIs</p></body>", &lim, KPISCAN_ERR_LIMIT,
+               "decoded markup exceeds max_part_bytes (16)");
+
+    test_limits(&lim);
+    fails_with("<html><head><title>KPI</title></head><body><!-- x --></body>"
+               "</html>",
+               &lim, KPISCAN_ERR_EMPTY, "HTML page with no text");
+}
+END_TEST
+
+/* Through the public API: the format, the hidden-text flag, positions in
+ * the extracted text. */
+START_TEST(public_scan)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2020, 1, 1), KPISCAN_OK);
+    const char *page =
+        "<!DOCTYPE html>\n<html><head><title>CV</title></head><body>\n"
+        "<h2>Experience</h2>\n<p>Analyst, Acme, Jan 2015 &ndash; Present</p>"
+        "\n<ul><li>Developed and tracked KPIs that improved team\n"
+        "performance by 25%</li></ul>\n<p style=\"display:none\">Presented "
+        "to the executive board</p></body></html>";
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, o, page, strlen(page), "cv.html", &r, NULL),
+        KPISCAN_OK);
+    ck_assert_str_eq(kpiscan_result_format(r), "html");
+    ck_assert_double_eq_tol(kpiscan_result_years(r), 5.0, 0.01);
+    int hidden_flag = 0;
+    for (size_t i = 0; i < kpiscan_result_flag_count(r); i++)
+        if (strcmp(kpiscan_result_flag_id(r, i), "hidden-text") == 0)
+            hidden_flag = 1;
+    ck_assert_int_eq(hidden_flag, 1);
+    size_t len;
+    const char *text = kpiscan_result_text(r, &len);
+    ck_assert_ptr_nonnull(strstr(text, "* Developed and tracked KPIs that "
+                                       "improved team performance by 25%\n"));
+    for (size_t i = 0; i < kpiscan_result_evidence_count(r); i++) {
+        const kpiscan_evidence *ev = kpiscan_result_evidence(r, i);
+        ck_assert_int_eq(strncmp(text + kpiscan_evidence_offset(ev),
+                                 kpiscan_evidence_text(ev),
+                                 strlen(kpiscan_evidence_text(ev))),
+                         0);
+    }
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
+static Suite *htmldoc_suite(void)
+{
+    Suite *s = suite_create("htmldoc");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, white_space_collapses);
+    tcase_add_test(tc, blocks_lists_and_tables);
+    tcase_add_test(tc, not_text);
+    tcase_add_test(tc, references_and_controls);
+    tcase_add_test(tc, encodings);
+    tcase_add_test(tc, hidden_text);
+    tcase_add_test(tc, limits_and_errors);
+    tcase_add_test(tc, public_scan);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(htmldoc_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
