@@ -169,10 +169,14 @@ int kps_pdf_hidden_word(unsigned size_cpt, const unsigned char paint[3],
         return KPS_PDF_HIDDEN_TINY;
     if (flags & (W_OUTSIDE_CROP | W_CLIPPED))
         return KPS_PDF_HIDDEN_OUTSIDE;
-    /* 3 Tr (and 7, clip only) paints nothing.  Over a scanned page that is
-     * the OCR layer: what a reader sees is the image of the same words. */
+    /* 3 Tr (and 7, clip only) paints nothing.  Lying over an image, that
+     * is the OCR layer of a scan: what a reader sees is the image of the
+     * same words.  An image elsewhere on the page (a photo, a logo, one of
+     * zero size) excuses nothing. */
     if ((render & 3) == 3)
-        return page_has_image ? 0 : KPS_PDF_HIDDEN_INVISIBLE;
+        return page_has_image && (flags & W_OVER_IMAGE)
+                   ? 0
+                   : KPS_PDF_HIDDEN_INVISIBLE;
     if (flags & W_OVER_IMAGE)
         return 0; /* an image's colours are unknown: give the benefit */
     for (int i = 0; i < 3; i++) {

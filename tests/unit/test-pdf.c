@@ -184,12 +184,16 @@ START_TEST(test_hidden_rule)
                      KPS_PDF_HIDDEN_OUTSIDE);
     ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 0, 2, 0),
                      KPS_PDF_HIDDEN_OUTSIDE);
-    /* Invisible text: hidden, unless the page has an image (OCR). */
+    /* Invisible text: hidden, unless it lies over an image (an OCR
+     * layer).  An image elsewhere on the page (a photo, a logo, one of
+     * zero size) does not excuse it. */
     ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 3, 0, 0),
                      KPS_PDF_HIDDEN_INVISIBLE);
     ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 7, 0, 0),
                      KPS_PDF_HIDDEN_INVISIBLE);
-    ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 3, 0, 1), 0);
+    ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 3, 0, 1),
+                     KPS_PDF_HIDDEN_INVISIBLE);
+    ck_assert_int_eq(kps_pdf_hidden_word(1100, black, white, 3, 4, 1), 0);
     /* Over an image the colour beneath is unknown: visible. */
     ck_assert_int_eq(kps_pdf_hidden_word(1100, white, white, 0, 4, 1), 0);
 }
