@@ -112,6 +112,12 @@ typedef struct walk {
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
     size_t nboxes, boxcap;
     unsigned behind_anchor_depth; /* inside wp:anchor behindDoc="1" */
+    unsigned hidden_shape_depth;  /* inside a drawing or VML shape that is
+                                   * not shown (docPr hidden, display:none) */
+    /* open complex fields (w:fldChar begin .. end), innermost last: bit i
+     * set while field i is still in its code (before separate) */
+    unsigned long long fld_code;
+    unsigned nfld;
 } walk;
 
 static int walk_nomem(walk *w)
@@ -162,7 +168,7 @@ static kps_vis run_visibility(walk *w, frame *f)
                  : f->box_shaded                ? 1
                                                 : cells_dark(w);
     kps_vis vis = KPS_VISIBLE;
-    if (e.vanish == 1 || e.tiny == 1)
+    if (e.vanish == 1 || e.tiny == 1 || w->hidden_shape_depth)
         vis = KPS_HIDDEN;
     else if (e.white == 1 && !shaded)
         vis = KPS_HIDDEN_WHITE;
@@ -532,6 +538,23 @@ static int start_w(walk *w, unsigned d, const char *local,
             w->skip_depth = d;
         return KPISCAN_OK;
     case 'f':
+        if (strcmp(local, "fldChar") == 0) {
+            size_t n;
+            const char *t = w_attr(a, "fldCharType", &n);
+            if (t && kps_xml_value_eq(t, n, "begin")) {
+                if (w->nfld < 64)
+                    w->fld_code |= 1ull << w->nfld;
+                w->nfld++;
+            } else if (t && kps_xml_value_eq(t, n, "separate") && w->nfld) {
+                if (w->nfld <= 64)
+                    w->fld_code &= ~(1ull << (w->nfld - 1));
+            } else if (t && kps_xml_value_eq(t, n, "end") && w->nfld) {
+                w->nfld--;
+                if (w->nfld < 64)
+                    w->fld_code &= ~(1ull << w->nfld);
+            }
+            return KPISCAN_OK;
+        }
         /* separator "notes" and binary field data carry no text */
         if ((strcmp(local, "footnote") == 0 && footnote_is_separator(a)) ||
             strcmp(local, "fldData") == 0)
@@ -709,6 +732,38 @@ static int end_prop(walk *w, unsigned d)
     return KPISCAN_OK;
 }
 
+/* A VML shape's CSS-like style that keeps it from being drawn:
+ * "visibility: hidden" or "display:none", in any case and spacing. */
+static int vml_style_hides(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t end = i;
+        while (end < n && s[end] != ';')
+            end++;
+        const char *colon = memchr(s + i, ':', end - i);
+        if (colon) {
+            const char *p = s + i, *v = colon + 1;
+            size_t pn = (size_t)(colon - p), vn = (size_t)(s + end - v);
+            while (pn && (*p == ' ' || *p == '\t'))
+                p++, pn--;
+            while (pn && (p[pn - 1] == ' ' || p[pn - 1] == '\t'))
+                pn--;
+            while (vn && (*v == ' ' || *v == '\t'))
+                v++, vn--;
+            while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+                vn--;
+            if ((pn == 10 && kps_ascii_ieq(p, "visibility", 10) && vn == 6 &&
+                 kps_ascii_ieq(v, "hidden", 6)) ||
+                (pn == 7 && kps_ascii_ieq(p, "display", 7) && vn == 4 &&
+                 kps_ascii_ieq(v, "none", 4)))
+                return 1;
+        }
+        i = end + 1;
+    }
+    return 0;
+}
+
 static int walk_start(void *user, kps_xml *x, const char *local,
                       const char *uri, const kps_xml_attrs *a)
 {
@@ -761,6 +816,12 @@ static int walk_start(void *user, kps_xml *x, const char *local,
         }
         return KPISCAN_OK;
     case NS_WP:
+        if (strcmp(local, "docPr") == 0 && !w->hidden_shape_depth) {
+            size_t n;
+            const char *h = plain_attr(a, "hidden", &n);
+            if (h && onoff(h, n))
+                w->hidden_shape_depth = d - 1; /* the anchor or inline */
+        }
         if (strcmp(local, "anchor") == 0 && !w->behind_anchor_depth) {
             size_t n;
             const char *b = plain_attr(a, "behindDoc", &n);
@@ -779,6 +840,9 @@ static int walk_start(void *user, kps_xml *x, const char *local,
             int behind =
                 (w->nshapes && w->shapes[w->nshapes - 1].behind) ||
                 (style_attr && find_bytes(style_attr, n, "z-index:-", 9));
+            if (!w->hidden_shape_depth && style_attr &&
+                vml_style_hides(style_attr, n))
+                w->hidden_shape_depth = d;
             const char *filled = plain_attr(a, "filled", &n);
             size_t cn;
             const char *color = plain_attr(a, "fillcolor", &cn);
@@ -819,12 +883,16 @@ static int walk_end(void *user, kps_xml *x, const char *local, const char *uri)
         return KPISCAN_OK;
     case NS_WPS:
     case NS_V:
+        if (w->hidden_shape_depth == d)
+            w->hidden_shape_depth = 0;
         if (w->nshapes && w->shapes[w->nshapes - 1].depth == d)
             pop_shape(w);
         return KPISCAN_OK;
     case NS_WP:
         if (w->behind_anchor_depth == d)
             w->behind_anchor_depth = 0;
+        if (w->hidden_shape_depth == d)
+            w->hidden_shape_depth = 0;
         return KPISCAN_OK;
     case NS_M:
         if (strcmp(local, "t") == 0)
@@ -867,6 +935,10 @@ static int walk_text(void *user, kps_xml *x, const char *s, size_t n)
     (void)x;
     walk *w = user;
     if (!w->in_t || w->skip_depth || w->mode != MODE_NONE)
+        return KPISCAN_OK;
+    /* a w:t between fldChar begin and separate is part of the field
+     * code, which Word does not show */
+    if (w->fld_code || w->nfld > 64)
         return KPISCAN_OK;
     frame *f = top(w);
     /* Line breaks inside w:t are plain white space to Word; other control

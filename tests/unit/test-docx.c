@@ -467,6 +467,68 @@ START_TEST(test_fields)
             "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t xml:space=\"preserve\">"
             " 7</w:t></w:r></w:fldSimple></w:p>",
             "result text 7\n");
+    /* Words in w:t before "separate" are field code, which Word never
+     * shows: not text.  A nested field's code inside the outer result is
+     * dropped too; a field with no result shows nothing; a field still
+     * open at the end of a paragraph goes on in the next. */
+    body_is("<w:p><w:r><w:t>Shown </w:t></w:r><w:r><w:fldChar "
+            "w:fldCharType=\"begin\"/></w:r><w:r><w:t>Led strategic KPI "
+            "alignment</w:t></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/>"
+            "</w:r><w:r><w:t>outer </w:t></w:r><w:r><w:fldChar "
+            "w:fldCharType=\"begin\"/></w:r><w:r><w:t>board KPI</w:t></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>"
+            "inner</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r><w:r><w:fldChar "
+            "w:fldCharType=\"begin\"/></w:r><w:r><w:t>executive KPI</w:t>"
+            "</w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r><w:r><w:t> "
+            "after</w:t></w:r></w:p><w:p><w:r><w:fldChar "
+            "w:fldCharType=\"begin\"/></w:r><w:r><w:t>code</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>still code</w:t></w:r><w:r><w:fldChar "
+            "w:fldCharType=\"separate\"/></w:r><w:r><w:t>result</w:t></w:r>"
+            "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>",
+            "Shown outer inner after\n\nresult\n");
+}
+END_TEST
+
+/* A drawing Word does not draw (wp:docPr hidden) or a VML shape styled
+ * hidden: its text box's words are hidden text, flagged and not scored. */
+START_TEST(test_hidden_shapes)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:t>Shown</w:t></w:r></w:p>"
+        "<w:p><w:r><w:drawing><wp:anchor behindDoc=\"0\"><wp:docPr id=\"1\" "
+        "name=\"Box\" hidden=\"1\"/><a:graphic><a:graphicData><wps:wsp>"
+        "<wps:txbx><w:txbxContent><w:p><w:r><w:t>Drawn hidden</w:t></w:r>"
+        "</w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData>"
+        "</a:graphic></wp:anchor></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:pict><v:shape style=\"position:absolute; Visibility : "
+        "Hidden ;width:10pt\"><v:textbox><w:txbxContent><w:p><w:r><w:t>VML "
+        "hidden</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></w:r></w:p>"
+        "<w:p><w:r><w:pict><v:rect style=\"display:none\"><v:textbox>"
+        "<w:txbxContent><w:p><w:r><w:t>Rect hidden</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:rect></w:pict></w:r></w:p>"
+        "<w:p><w:r><w:drawing><wp:inline><wp:docPr id=\"2\" name=\"B\" "
+        "hidden=\"0\"/><a:graphic><a:graphicData><wps:wsp><wps:txbx>"
+        "<w:txbxContent><w:p><w:r><w:t>Drawn shown</w:t></w:r></w:p>"
+        "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+        "</wp:inline></w:drawing></w:r></w:p>"
+        "<w:p><w:r><w:pict><v:shape style=\"visibility:visible\"><v:textbox>"
+        "<w:txbxContent><w:p><w:r><w:t>VML shown</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+        "<w:p><w:r><w:t>After</w:t></w:r></w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "Drawn hidden"));
+    ck_assert(phrase_hidden(&doc, "VML hidden"));
+    ck_assert(phrase_hidden(&doc, "Rect hidden"));
+    ck_assert(!phrase_touches_hidden(&doc, "Shown"));
+    ck_assert(!phrase_touches_hidden(&doc, "Drawn shown"));
+    ck_assert(!phrase_touches_hidden(&doc, "VML shown"));
+    ck_assert(!phrase_touches_hidden(&doc, "After"));
+    kps_doc_free(&doc);
 }
 END_TEST
 
@@ -1523,6 +1585,7 @@ int main(void)
     tcase_add_test(text, test_tracked_changes_accepted);
     tcase_add_test(text, test_deleted_paragraph_mark_joins);
     tcase_add_test(text, test_fields);
+    tcase_add_test(text, test_hidden_shapes);
     tcase_add_test(text, test_containers_walked);
     tcase_add_test(text, test_special_characters);
     tcase_add_test(text, test_symbols);
