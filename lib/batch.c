@@ -210,10 +210,13 @@ static void process(kpiscan_batch *b, slot *s)
 
 /* Whether a file's name says it is a word-processor document: a ZIP named
  * so that holds no document is a damaged CV, not a stray archive. */
+/* A name that says "resume": a walk reports such a file when it cannot be
+ * read, where it skips other files that are not documents. */
 static int named_as_document(const char *name)
 {
-    static const char *const exts[] = {".docx", ".docm", ".dotx",
-                                       ".dotm", ".odt",  ".ott"};
+    static const char *const exts[] = {
+        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".pdf",
+        ".txt",  ".text", ".md",   ".html", ".htm", ".xhtml"};
     size_t n = strlen(name);
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         size_t e = strlen(exts[i]);
@@ -267,13 +270,16 @@ static void scan_one(kpiscan_batch *b, slot *s)
     case INPUT_PATH_WALKED:
         rec->status = kps_scan_file_sha256(b->pack, b->opts, rec->name,
                                            &rec->result, err, sha);
-        if (rec->status == KPISCAN_ERR_NOT_TEXT ||
-            (rec->status == KPISCAN_ERR_UNSUPPORTED_FORMAT &&
-             err->not_document && !named_as_document(rec->name))) {
+        if ((rec->status == KPISCAN_ERR_NOT_TEXT ||
+             (rec->status == KPISCAN_ERR_UNSUPPORTED_FORMAT &&
+              err->not_document)) &&
+            !named_as_document(rec->name)) {
             /* A walk meets images, binaries and archives (.zip, .jar,
              * .xlsx) beside resumes: they are not documents, so they are
-             * skipped, not errors.  A damaged CV named .docx or .odt stays
-             * an error: it was meant to be read. */
+             * skipped, not errors.  A damaged CV named .docx, .odt, .pdf,
+             * .txt or .html stays an error: it was meant to be read (a
+             * stray NUL byte in a text resume must not make it vanish
+             * from the batch). */
             rec->skipped = 1;
         } else if (rec->status == KPISCAN_OK) {
             rec->bytes = rec->result->len;

@@ -2,6 +2,7 @@
  * every row has the same signature (input/extract.h).  The extractors
  * keep their own entry points for their unit tests; the rows adapt them. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/options.h"
 #include "input/extract.h"
@@ -115,9 +116,18 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
     case KPS_FORMAT_RTF:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                         "unsupported format: %s", kps_format_description(f));
-    default:
+    default: {
+        /* Say why, when a NUL byte is the reason: a text resume with one
+         * stray NUL is easier to mend knowing where it is. */
+        const unsigned char *nul = memchr(in->data, 0, in->len);
+        if (nul)
+            return kps_fail(err, KPISCAN_ERR_NOT_TEXT, in->name,
+                            "not a text document (binary data: a NUL byte "
+                            "at offset %zu)",
+                            (size_t)(nul - in->data));
         return kps_fail(err, KPISCAN_ERR_NOT_TEXT, in->name,
                         "not a text document (binary data)");
+    }
     }
 }
 

@@ -174,6 +174,31 @@ PY
 then report "walk skips archives that are no document" 1 ""
 else report "walk skips archives that are no document" 0 "exit $got/$got_named: $(head -c 400 "$tmp/zw.jsonl")"; fi
 
+# A file named as a resume (.txt, .pdf, .html) that cannot be read is an
+# error record in a walk, never a silent skip: a text resume with one stray
+# NUL byte, a PDF that is random bytes.  Binary files with other names
+# (an image) are still skipped.
+mkdir -p "$tmp/nulwalk"
+cp examples/mid-1.txt "$tmp/nulwalk/"
+printf 'Analyst\nTracked KPIs\000 weekly\n' > "$tmp/nulwalk/stray-nul.txt"
+printf '\001\002\003\004\000\377\376garbage' > "$tmp/nulwalk/scan.pdf"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR' > "$tmp/nulwalk/photo.png"
+"$bin" --as-of 2026-06-01 -q --format jsonl --summary "$tmp/nulwalk" > "$tmp/nw.jsonl" 2>/dev/null
+got=$?
+if [ "$got" = 2 ] && python3 - "$tmp/nw.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+summary = recs.pop()["summary"]
+by = {r["file"].rsplit("/", 1)[1]: r for r in recs}
+assert sorted(by) == ["mid-1.txt", "scan.pdf", "stray-nul.txt"], sorted(by)
+err = by["stray-nul.txt"]["error"]
+assert err["code"] == "not_text" and "a NUL byte at offset 20" in err["message"], err
+assert by["scan.pdf"]["error"]["code"] == "not_text", by["scan.pdf"]
+assert summary["skipped"] == 1 and summary["records"] == 3, summary
+PY
+then report "walk reports unreadable files named as resumes" 1 ""
+else report "walk reports unreadable files named as resumes" 0 "exit $got: $(head -c 400 "$tmp/nw.jsonl")"; fi
+
 # An empty file name and a socket named directly get messages that say what
 # they are (open() alone says "No such file" and "No such device").
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/a-socket"
