@@ -1176,6 +1176,15 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
                                                     : kpiscan_strerror(rc)));
         return EXIT_INPUT_ERROR;
     }
+    /* A scan with no rules calls every resume "none": say so instead. */
+    if (!c->list_rules && kpiscan_pack_rule_count(pack) == 0) {
+        kpiscan_pack_free(pack);
+        return usage_error(c->use_default_pack || c->npacks
+                               ? "every rule of the pack is disabled: "
+                                 "nothing to scan with"
+                               : "--no-default-pack leaves no rules: add "
+                                 "--pack FILE");
+    }
     int status = EXIT_SUCCESS;
     if (c->list_rules)
         list_rules(pack);
