@@ -224,21 +224,74 @@ static int push(const char ***v, size_t *n, const char *s)
  * the few used in one printf; clean(NULL) frees them.  The ring is not
  * locked: while the batch runs, only the record callback may use it (the
  * main thread, queuing inputs, cleans its own copies: list_error()). */
-static const char *clean(const char *s)
+/* kpiscan_text_clean(), and for a string that must stay on one line (a
+ * file name, a message) every line end too replaced by U+FFFD: a name
+ * holding "\nkpiscan: gate passed" must not forge a line of its own.
+ * Returns a string to free with kpiscan_free() (or free() when it had to
+ * be rebuilt: *rebuilt says which), NULL when out of memory. */
+static char *cleaned(const char *s, int one_line, int *rebuilt)
+{
+    *rebuilt = 0;
+    char *c = kpiscan_text_clean(s);
+    if (!c || !one_line || !strchr(c, '\n'))
+        return c;
+    size_t breaks = 0, n = strlen(c);
+    for (const char *p = c; *p; p++)
+        breaks += *p == '\n';
+    char *out = malloc(n + 2 * breaks + 1);
+    if (out) {
+        char *o = out;
+        for (const char *p = c; *p; p++) {
+            if (*p == '\n') {
+                memcpy(o, "\xEF\xBF\xBD", 3);
+                o += 3;
+            } else {
+                *o++ = *p;
+            }
+        }
+        *o = '\0';
+        *rebuilt = 1;
+    }
+    kpiscan_free(c);
+    return out;
+}
+
+static void free_cleaned(char *c, int rebuilt)
+{
+    if (rebuilt)
+        free(c);
+    else
+        kpiscan_free(c);
+}
+
+static const char *ring_keep(const char *s, int one_line)
 {
     static char *ring[8];
+    static int rebuilt[8];
     static unsigned next;
     if (!s) {
         for (unsigned i = 0; i < 8; i++) {
-            kpiscan_free(ring[i]);
+            free_cleaned(ring[i], rebuilt[i]);
             ring[i] = NULL;
+            rebuilt[i] = 0;
         }
         return NULL;
     }
-    char **slot = &ring[next++ % 8];
-    kpiscan_free(*slot);
-    *slot = kpiscan_text_clean(s);
-    return *slot ? *slot : "?";
+    unsigned i = next++ % 8;
+    free_cleaned(ring[i], rebuilt[i]);
+    ring[i] = cleaned(s, one_line, &rebuilt[i]);
+    return ring[i] ? ring[i] : "?";
+}
+
+static const char *clean(const char *s)
+{
+    return ring_keep(s, 0);
+}
+
+/* clean(), for a file name or a message: on one line. */
+static const char *clean1(const char *s)
+{
+    return s ? ring_keep(s, 1) : "";
 }
 
 static int parse_date(const char *s, int *y, int *m, int *d)
@@ -268,15 +321,15 @@ static int build_pack(const cli *c, kpiscan_pack **pack, kpiscan_error *err)
 static void list_rules(const kpiscan_pack *pack)
 {
     printf("# pack %s %s sha256:%s, %zu rules\n", kpiscan_pack_name(pack),
-           clean(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack),
+           clean1(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack),
            kpiscan_pack_rule_count(pack));
     for (size_t i = 0; i < kpiscan_pack_rule_count(pack); i++)
         printf("%s\t%s\t%s\t%g\t%s\t%s\n", kpiscan_pack_rule_id(pack, i),
                kpiscan_category_name(kpiscan_pack_rule_category(pack, i)),
                kpiscan_level_name(kpiscan_pack_rule_level(pack, i)),
                kpiscan_pack_rule_weight(pack, i),
-               clean(kpiscan_pack_rule_regex(pack, i)),
-               clean(kpiscan_pack_rule_source(pack, i)));
+               clean1(kpiscan_pack_rule_regex(pack, i)),
+               clean1(kpiscan_pack_rule_source(pack, i)));
 }
 
 static int check_pack(const char *path)
@@ -287,8 +340,9 @@ static int check_pack(const char *path)
     if (!rc)
         rc = kpiscan_pack_check_examples(pack, err);
     if (rc)
-        fprintf(stderr, "kpiscan: %s\n",
-                clean(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
+        fprintf(
+            stderr, "kpiscan: %s\n",
+            clean1(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
     /* A rule that matches nearly everywhere is valid but useless: every
      * document fills the evidence limit or spends the match budget. */
     for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
@@ -298,18 +352,18 @@ static int check_pack(const char *path)
                     "kpiscan: %s: rule '%s': warning: matches at %d%% of the "
                     "positions of ordinary text; every resume will reach the "
                     "evidence limit\n",
-                    clean(kpiscan_pack_rule_source(pack, i)),
+                    clean1(kpiscan_pack_rule_source(pack, i)),
                     kpiscan_pack_rule_id(pack, i), d);
         else if (d < 0)
             fprintf(stderr,
                     "kpiscan: %s: rule '%s': warning: cannot test how often "
                     "it matches: %s\n",
-                    clean(kpiscan_pack_rule_source(pack, i)),
+                    clean1(kpiscan_pack_rule_source(pack, i)),
                     kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
     }
     if (!rc)
-        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", clean(path),
-               kpiscan_pack_name(pack), clean(kpiscan_pack_version(pack)),
+        printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", clean1(path),
+               kpiscan_pack_name(pack), clean1(kpiscan_pack_version(pack)),
                kpiscan_pack_rule_count(pack));
     kpiscan_pack_free(pack);
     kpiscan_error_free(err);
@@ -328,7 +382,8 @@ static void print_one_line(const char *s)
  * drop "text": CI logs are public. */
 static void print_text(const kpiscan_result *res, int excerpts)
 {
-    char *name = kpiscan_text_clean(kpiscan_result_name(res));
+    int rebuilt;
+    char *name = cleaned(kpiscan_result_name(res), 1, &rebuilt);
     if (!name)
         return;
     double years = kpiscan_result_years(res);
@@ -367,7 +422,7 @@ static void print_text(const kpiscan_result *res, int excerpts)
         print_one_line(kpiscan_evidence_text(ev));
         printf("\"%s\n", hidden);
     }
-    kpiscan_free(name);
+    free_cleaned(name, rebuilt);
 }
 
 /* Output state shared with the record callback (which the library runs
@@ -432,7 +487,7 @@ static void on_record(const kpiscan_record *rec, void *user)
         if (k->verbose) {
             erase_progress(k);
             fprintf(stderr, "kpiscan: skipped %s\n",
-                    clean(kpiscan_error_message(err)));
+                    clean1(kpiscan_error_message(err)));
         }
         /* The report and the CI view count it, so a file passed over in
          * a walk does not vanish from what their readers see. */
@@ -446,7 +501,7 @@ static void on_record(const kpiscan_record *rec, void *user)
     }
     erase_progress(k);
     if (status != KPISCAN_OK && !k->same_terminal)
-        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
+        fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
         k->gate_failures++;
@@ -460,8 +515,8 @@ static void on_record(const kpiscan_record *rec, void *user)
             verdict[n] = '\0';
         }
         fprintf(stderr, "kpiscan: gate failed: %s: %s\n",
-                clean(kpiscan_record_name(rec)),
-                verdict ? clean(verdict) : "(out of memory)");
+                clean1(kpiscan_record_name(rec)),
+                verdict ? clean1(verdict) : "(out of memory)");
         free(verdict);
     }
     if (k->junit)
@@ -471,14 +526,14 @@ static void on_record(const kpiscan_record *rec, void *user)
     switch (c->format) {
     case OUT_TEXT:
         if (status != KPISCAN_OK)
-            printf("%s: error: %s\n", clean(kpiscan_record_name(rec)),
-                   clean(kpiscan_error_reason(err)));
+            printf("%s: error: %s\n", clean1(kpiscan_record_name(rec)),
+                   clean1(kpiscan_error_reason(err)));
         else if (c->extract) {
             size_t len = 0;
             const char *text =
                 kpiscan_result_text(kpiscan_record_result(rec), &len);
             if (k->several)
-                printf("==> %s <==\n", clean(kpiscan_record_name(rec)));
+                printf("==> %s <==\n", clean1(kpiscan_record_name(rec)));
             fputs(clean(text), stdout);
             if (len && text[len - 1] != '\n')
                 putchar('\n');
@@ -576,7 +631,7 @@ static void print_summary_text(FILE *out, const sink *k,
             n[KPISCAN_COUNT_NONE], n[KPISCAN_COUNT_JUNIOR],
             n[KPISCAN_COUNT_MID], n[KPISCAN_COUNT_SENIOR],
             n[KPISCAN_COUNT_HIDDEN_TEXT], kpiscan_pack_name(pack),
-            clean(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack));
+            clean1(kpiscan_pack_version(pack)), kpiscan_pack_hash(pack));
     if (c->gated)
         fprintf(out, "  gates   %zu failed\n", k->gate_failures);
     if (c->timing && seconds > 0)
@@ -646,9 +701,10 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
  * record callback, so this cleans its own copy of the name. */
 static void list_error(const char *list, const char *what, const char *reason)
 {
-    char *shown = kpiscan_text_clean(list);
+    int rebuilt;
+    char *shown = cleaned(list, 1, &rebuilt);
     fprintf(stderr, "kpiscan: %s: %s: %s\n", shown ? shown : "?", what, reason);
-    kpiscan_free(shown);
+    free_cleaned(shown, rebuilt);
 }
 
 /* Queue the paths listed in a file (or standard input for "-"), one per
@@ -743,7 +799,7 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
         }
         if (e) {
             fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
-                    clean(path), strerror(e));
+                    clean1(path), strerror(e));
             rc = -1;
         }
     }
@@ -809,7 +865,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             KPISCAN_OK ||
         (c->shard_n && kpiscan_batch_set_shard(b, c->shard_k, c->shard_n,
                                                err) != KPISCAN_OK)) {
-        fprintf(stderr, "kpiscan: %s\n", clean(kpiscan_error_message(err)));
+        fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
         kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
         kpiscan_html_free(k.html);
@@ -1156,7 +1212,7 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     for (size_t i = 0; i < c->nmanifests; i++)
         if (kpiscan_gate_load_manifest(c->gate, c->manifests[i], err) !=
             KPISCAN_OK)
-            return usage_error("%s", clean(kpiscan_error_message(err)));
+            return usage_error("%s", clean1(kpiscan_error_message(err)));
 
     if (!c->list_rules && nfiles == 0 && !c->files_from &&
         kpiscan_gate_manifest_count(c->gate) == 0)
@@ -1172,8 +1228,9 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     int rc = build_pack(c, &pack, err);
     if (rc) {
         fprintf(stderr, "kpiscan: %s\n",
-                clean(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
-                                                    : kpiscan_strerror(rc)));
+                clean1(kpiscan_error_message(err)[0]
+                           ? kpiscan_error_message(err)
+                           : kpiscan_strerror(rc)));
         return EXIT_INPUT_ERROR;
     }
     /* A scan with no rules calls every resume "none": say so instead. */

@@ -199,6 +199,22 @@ PY
 then report "walk reports unreadable files named as resumes" 1 ""
 else report "walk reports unreadable files named as resumes" 0 "exit $got: $(head -c 400 "$tmp/nw.jsonl")"; fi
 
+# A line end in a file name cannot forge a line of the text output or of
+# standard error: it shows as U+FFFD.
+mkdir -p "$tmp/nlname"
+forged="$tmp/nlname/x
+kpiscan: gate passed for every resume.txt"
+cp examples/mid-1.txt "$forged"
+"$bin" --as-of 2026-06-01 --fail-under senior "$tmp/nlname" > "$tmp/nl.out" 2> "$tmp/nl.err"
+got=$?
+fffd=$(printf '\357\277\275')
+if [ "$got" = 1 ] && ! grep -q '^kpiscan: gate passed' "$tmp/nl.err" &&
+    [ "$(grep -cF "/nlname/x${fffd}kpiscan: gate passed for every resume.txt: expected at least senior, got mid" "$tmp/nl.err")" = 1 ] &&
+    ! grep -q '^kpiscan: gate passed' "$tmp/nl.out" &&
+    grep -qF "/nlname/x${fffd}kpiscan: gate passed for every resume.txt: mid (confidence" "$tmp/nl.out"
+then report "line ends in file names stay on their line" 1 ""
+else report "line ends in file names stay on their line" 0 "exit $got: $(head -c 300 "$tmp/nl.err")"; fi
+
 # An empty file name and a socket named directly get messages that say what
 # they are (open() alone says "No such file" and "No such device").
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/a-socket"
