@@ -110,7 +110,9 @@ typedef enum kps_format {
     KPS_FORMAT_RTF,
     KPS_FORMAT_OLE,    /* legacy .doc/.xls or encrypted OOXML */
     KPS_FORMAT_BINARY, /* images, executables, NUL-laden data */
-    KPS_FORMAT_HTML
+    KPS_FORMAT_HTML,
+    KPS_FORMAT_FLAT_ODF, /* OpenDocument as one XML file (.fodt) */
+    KPS_FORMAT_WORD_XML  /* Word 2003 XML, Flat OPC */
 } kps_format;
 
 #endif /* KPISCAN_BASE_BASE_H */

@@ -114,6 +114,8 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
             err->not_document = 1;
         return KPISCAN_ERR_UNSUPPORTED_FORMAT;
     case KPS_FORMAT_RTF:
+    case KPS_FORMAT_FLAT_ODF:
+    case KPS_FORMAT_WORD_XML:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                         "unsupported format: %s", kps_format_description(f));
     default: {

@@ -431,53 +431,102 @@ static int is_rtf(const unsigned char *data, size_t len)
     return has_at(data, len, i, "{\\rtf", 5);
 }
 
-/* An HTML page: after a UTF-8 BOM, white space, an XML declaration and
- * comments, its first markup is "<!DOCTYPE html" or a tag only a page
- * opens with (html, head, body, meta, title).  A text resume that merely
- * quotes a tag further down is still text. */
-static int is_html(const unsigned char *data, size_t len)
+/* Where a markup document's first element (or DOCTYPE) starts: past a
+ * UTF-8 BOM, white space, processing instructions (the XML declaration,
+ * Word's <?mso-application?>) and comments, within HTML_HEAD_WINDOW; len
+ * when there is none. */
+static size_t first_markup(const unsigned char *data, size_t len)
 {
-    static const char *const openers[] = {"!doctype html", "html", "head",
-                                          "body",          "meta", "title"};
     size_t i = has_prefix(data, len, "\xEF\xBB\xBF", 3) ? 3 : 0;
     while (i < len && i < HTML_HEAD_WINDOW) {
         while (i < len && i < HTML_HEAD_WINDOW &&
                (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
                 data[i] == '\n'))
             i++;
-        if (i >= HTML_HEAD_WINDOW)
-            return 0;
-        if (has_at(data, len, i, "<!--", 4)) {
-            const unsigned char *end =
-                find_bytes(data + i + 4, len - i - 4, "-->", 3);
-            if (!end)
-                return 0;
-            i = (size_t)(end - data) + 3;
-            continue;
-        }
-        if (has_at(data, len, i, "<?xml", 5)) {
-            const unsigned char *end =
-                find_bytes(data + i + 5, len - i - 5, "?>", 2);
-            if (!end)
-                return 0;
-            i = (size_t)(end - data) + 2;
-            continue;
-        }
-        if (i >= len || data[i] != '<')
-            return 0;
-        for (size_t k = 0; k < sizeof openers / sizeof *openers; k++) {
-            size_t n = strlen(openers[k]);
-            if (len - i - 1 > n &&
-                kps_ascii_ieq((const char *)data + i + 1, openers[k], n)) {
-                unsigned char after = data[i + 1 + n];
-                if (after == '>' || after == ' ' || after == '\t' ||
-                    after == '\r' || after == '\n' || after == '/')
-                    return 1;
-            }
-        }
-        return 0;
+        if (i >= len || i >= HTML_HEAD_WINDOW || data[i] != '<')
+            return len;
+        const char *close = has_at(data, len, i, "<!--", 4) ? "-->"
+                            : has_at(data, len, i, "<?", 2) ? "?>"
+                                                            : NULL;
+        if (!close)
+            return i;
+        const unsigned char *end =
+            find_bytes(data + i + 2, len - i - 2, close, strlen(close));
+        if (!end)
+            return len;
+        i = (size_t)(end - data) + strlen(close);
     }
+    return len;
+}
+
+/* A tag name at data[i] ('<' included) equal to name, case folded, and
+ * ended by white space, '>' or '/'. */
+static int tag_is(const unsigned char *data, size_t len, size_t i,
+                  const char *name)
+{
+    size_t n = strlen(name);
+    if (len - i - 1 <= n || !kps_ascii_ieq((const char *)data + i + 1, name, n))
+        return 0;
+    unsigned char after = data[i + 1 + n];
+    return after == '>' || after == ' ' || after == '\t' || after == '\r' ||
+           after == '\n' || after == '/';
+}
+
+/* An HTML page: its first markup is "<!DOCTYPE html" or a tag only a page
+ * opens with (html, head, body, meta, title).  A text resume that merely
+ * quotes a tag further down is still text. */
+static int is_html(const unsigned char *data, size_t len)
+{
+    static const char *const openers[] = {"!doctype html", "html", "head",
+                                          "body",          "meta", "title"};
+    size_t i = first_markup(data, len);
+    if (i >= len)
+        return 0;
+    for (size_t k = 0; k < sizeof openers / sizeof *openers; k++)
+        if (tag_is(data, len, i, openers[k]))
+            return 1;
     return 0;
+}
+
+/* Word and OpenDocument saved as one XML file: a flat ODT (.fodt, root
+ * office:document), Word 2003 XML (w:wordDocument) or Word's Flat OPC
+ * (pkg:package).  Read as text they would score their markup and any
+ * hidden text in them, so they are named and refused, as RTF is. */
+static kps_format office_xml(const unsigned char *data, size_t len)
+{
+    size_t i = first_markup(data, len);
+    if (i >= len)
+        return KPS_FORMAT_UNKNOWN;
+    size_t window = len < HTML_HEAD_WINDOW ? len : HTML_HEAD_WINDOW;
+    size_t end = i + 1;
+    while (end < len && end - i < 64 && data[end] != ' ' && data[end] != '>' &&
+           data[end] != '\t' && data[end] != '\r' && data[end] != '\n' &&
+           data[end] != '/')
+        end++;
+    const char *name = (const char *)data + i + 1;
+    size_t n = end - i - 1;
+    const char *colon = memchr(name, ':', n);
+    const char *local = colon ? colon + 1 : name;
+    size_t ln = n - (size_t)(local - name);
+    if (ln == 8 && memcmp(local, "document", 8) == 0 &&
+        find_bytes(data, window, "urn:oasis:names:tc:opendocument:xmlns:", 38))
+        return KPS_FORMAT_FLAT_ODF;
+    if ((ln == 12 && memcmp(local, "wordDocument", 12) == 0) ||
+        (ln == 7 && memcmp(local, "package", 7) == 0 &&
+         find_bytes(data, window,
+                    "schemas.microsoft.com/office/2006/xmlPackage", 44)))
+        return KPS_FORMAT_WORD_XML;
+    return KPS_FORMAT_UNKNOWN;
+}
+
+/* Text that is markup: an HTML page, a Word or ODF XML file, or else
+ * plain text. */
+static kps_format markup_kind(const unsigned char *data, size_t len)
+{
+    if (is_html(data, len))
+        return KPS_FORMAT_HTML;
+    kps_format f = office_xml(data, len);
+    return f != KPS_FORMAT_UNKNOWN ? f : KPS_FORMAT_TEXT;
 }
 
 kps_format kps_sniff(const unsigned char *data, size_t len)
@@ -488,7 +537,7 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
     /* Byte order marks first: FF FE also begins a UTF-32LE BOM, and a
      * UTF-16 text has NUL bytes the binary test would object to. */
     if (has_prefix(data, len, "\xEF\xBB\xBF", 3) && !is_rtf(data, len))
-        return is_html(data, len) ? KPS_FORMAT_HTML : KPS_FORMAT_TEXT;
+        return markup_kind(data, len);
     if (has_prefix(data, len, "\xFF\xFE", 2) ||
         has_prefix(data, len, "\xFE\xFF", 2) ||
         has_prefix(data, len, "\x00\x00\xFE\xFF", 4))
@@ -523,7 +572,7 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
         return KPS_FORMAT_PDF;
 
     kps_format f = sniff_text_or_binary(data, len);
-    return f == KPS_FORMAT_TEXT && is_html(data, len) ? KPS_FORMAT_HTML : f;
+    return f == KPS_FORMAT_TEXT ? markup_kind(data, len) : f;
 }
 
 const char *kps_format_name(kps_format f)
@@ -539,6 +588,8 @@ const char *kps_format_name(kps_format f)
     case KPS_FORMAT_OLE: return "ole";
     case KPS_FORMAT_BINARY: return "binary";
     case KPS_FORMAT_HTML: return "html";
+    case KPS_FORMAT_FLAT_ODF: return "fodt";
+    case KPS_FORMAT_WORD_XML: return "wordxml";
     }
     return "unknown";
 }
@@ -557,6 +608,9 @@ const char *kps_format_description(kps_format f)
         return "OLE compound file (legacy .doc or encrypted Office document)";
     case KPS_FORMAT_BINARY: return "binary data";
     case KPS_FORMAT_HTML: return "HTML page";
+    case KPS_FORMAT_FLAT_ODF:
+        return "flat OpenDocument XML (.fodt; save it as .odt)";
+    case KPS_FORMAT_WORD_XML: return "Word XML document (save it as .docx)";
     }
     return "unknown format";
 }

@@ -472,6 +472,19 @@ def html_script_only():
             "</body></html>")
 
 
+def flat_odt_hidden():
+    """An ODT saved as one XML file, with KPI words in a section that is
+    not displayed: read as text it would score them."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document ' + ns +
+            ' office:mimetype="application/vnd.oasis.opendocument.text">'
+            "<office:body><office:text><text:p>Head Chef</text:p>"
+            '<text:section text:name="s" text:display="none"><text:p>Led '
+            "strategic KPI alignment</text:p></text:section></office:text>"
+            "</office:body></office:document>")
+
+
 def empty_part_docx():
     """word/document.xml present but empty (0 bytes)."""
     return _zip([(n, "" if n == "word/document.xml" else d)
@@ -540,6 +553,7 @@ def build(out, suite="fast"):
             "html-xxe.html": lambda: html_xxe(secret),
             "html-script-only.html": html_script_only,
             "html-unclosed-comment.html": lambda: html_page("<!-- " + RESUME),
+            "flat-odt.fodt": flat_odt_hidden,
         }
         for name in UTF8_CLASSES:
             cases[name] = (lambda n: lambda: utf8_case(n))(name)

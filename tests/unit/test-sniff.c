@@ -336,6 +336,45 @@ START_TEST(html_pages)
 }
 END_TEST
 
+/* Word and OpenDocument saved as one XML file are named, not read as
+ * text; other XML stays text. */
+START_TEST(office_xml_files)
+{
+    ck_assert_int_eq(
+        SNIFF_LIT("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<office:document xmlns:office=\"urn:oasis:names:tc:"
+                  "opendocument:xmlns:office:1.0\" office:version=\"1.3\">"),
+        KPS_FORMAT_FLAT_ODF);
+    ck_assert_int_eq(
+        SNIFF_LIT("\xEF\xBB\xBF<!-- x --><o:document xmlns:o=\"urn:oasis:"
+                  "names:tc:opendocument:xmlns:office:1.0\">"),
+        KPS_FORMAT_FLAT_ODF);
+    ck_assert_int_eq(
+        SNIFF_LIT("<?xml version=\"1.0\"?>\n<?mso-application "
+                  "progid=\"Word.Document\"?>\n<w:wordDocument xmlns:w=\"x\">"),
+        KPS_FORMAT_WORD_XML);
+    ck_assert_int_eq(
+        SNIFF_LIT("<?xml version=\"1.0\"?><pkg:package xmlns:pkg=\"http://"
+                  "schemas.microsoft.com/office/2006/xmlPackage\">"),
+        KPS_FORMAT_WORD_XML);
+    /* a document element without the ODF namespace, a package of another
+     * kind, any other XML: text */
+    ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><document>CV"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><package>x"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><resume><name>Jo"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("<?xml never closed"), KPS_FORMAT_TEXT);
+    ck_assert_str_eq(kps_format_name(KPS_FORMAT_FLAT_ODF), "fodt");
+    ck_assert_str_eq(kps_format_name(KPS_FORMAT_WORD_XML), "wordxml");
+    ck_assert_ptr_nonnull(
+        strstr(kps_format_description(KPS_FORMAT_FLAT_ODF), "save it as .odt"));
+    ck_assert_ptr_nonnull(strstr(kps_format_description(KPS_FORMAT_WORD_XML),
+                                 "save it as .docx"));
+}
+END_TEST
+
 START_TEST(ole_header)
 {
     ck_assert_int_eq(SNIFF_LIT("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0"),
@@ -676,6 +715,7 @@ static Suite *sniff_suite(void)
     tcase_add_test(tc, pdf_header);
     tcase_add_test(tc, rtf_header);
     tcase_add_test(tc, html_pages);
+    tcase_add_test(tc, office_xml_files);
     tcase_add_test(tc, ole_header);
     tcase_add_test(tc, binary_magics);
     tcase_add_test(tc, zip_docx);
