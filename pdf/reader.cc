@@ -203,6 +203,19 @@ class ScanDev : public TextOutputDev
         if (std::isnan(g.cx) || std::isnan(g.cy))
             g.cx = g.cy = -1e300;
         g.render = (unsigned char)(state->getRender() & 7);
+        // Paint with (nearly) no opacity is no paint: the glyph counts as
+        // drawn invisibly (3 Tr), which the library judges like 3 Tr
+        // (an OCR layer only over an image).  Soft masks are not seen.
+        {
+            int mode = g.render & 3;
+            double alpha = mode == 0   ? state->getFillOpacity()
+                           : mode == 1 ? state->getStrokeOpacity()
+                           : mode == 2 ? std::max(state->getFillOpacity(),
+                                                  state->getStrokeOpacity())
+                                       : 1.0;
+            if (alpha < 0.1)
+                g.render = (unsigned char)((g.render & 4) | 3);
+        }
         GfxRGB rgb;
         int r = g.render & 3;
         if (r == 1)

@@ -44,9 +44,15 @@ class Pdf:
         return len(self.objs)
 
     def build(self, pages, media=(0, 0, 612, 792), crop=None, info=None,
-              image_pages=(), user_pw=None, owner_pw=None):
+              image_pages=(), user_pw=None, owner_pw=None, alpha=None):
         font = self.add(b"<< /Type /Font /Subtype /Type1 /BaseFont "
                         b"/Helvetica /Encoding /WinAnsiEncoding >>")
+        # /GS0: fill and stroke alpha set to `alpha` (a transparency state
+        # the content can switch to with "/GS0 gs").
+        gs = None
+        if alpha is not None:
+            gs = self.add(b"<< /Type /ExtGState /ca %s /CA %s >>"
+                          % (str(alpha).encode(), str(alpha).encode()))
         img = None
         if image_pages:
             # An 8x8 grey "scan".
@@ -64,6 +70,8 @@ class Pdf:
             res = b"/Font << /F1 %d 0 R >>" % font
             if img and i in image_pages:
                 res += b" /XObject << /Im1 %d 0 R >>" % img
+            if gs:
+                res += b" /ExtGState << /GS0 %d 0 R >>" % gs
             box = b"/MediaBox [%d %d %d %d]" % media
             if crop:
                 box += b" /CropBox [%d %d %d %d]" % crop
@@ -211,6 +219,15 @@ def fixtures():
         resume_page() + text(72, 600, stuffed, size=0.5)])
     f["hidden-invisible.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, render=3)])
+    # Invisible text beside a small picture (a photo, a logo): only text
+    # lying over an image is an OCR layer.
+    f["hidden-invisible-beside-image.pdf"] = Pdf().build([
+        "q 40 0 0 40 520 720 cm /Im1 Do Q\n" + resume_page() +
+        text(72, 600, stuffed, render=3)], image_pages=(0,))
+    # Text drawn fully transparent (an ExtGState with ca and CA 0).
+    f["hidden-transparent.pdf"] = Pdf().build([
+        resume_page() + "q /GS0 gs\n" + text(72, 600, stuffed) + "Q\n"],
+        alpha=0)
     # The crop box ends at y=500: the stuffed line at y=100 is cut away.
     f["hidden-outside-crop.pdf"] = Pdf().build([
         resume_page() + text(72, 100, stuffed)], crop=(0, 400, 612, 792))

@@ -488,7 +488,9 @@ START_TEST(test_hidden_forms)
                                          "hidden-clipped.pdf",
                                          "hidden-white-dotted.pdf",
                                          "hidden-white-many-dots.pdf",
-                                         "hidden-white-tie.pdf"};
+                                         "hidden-white-tie.pdf",
+                                         "hidden-invisible-beside-image.pdf",
+                                         "hidden-transparent.pdf"};
     kpiscan_pack *p = pack();
     kpiscan_options *o = opts_as_of();
     kpiscan_error *err = kpiscan_error_new();
