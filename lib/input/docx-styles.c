@@ -493,8 +493,10 @@ int kps_docx_styles_load(const char *xml, size_t len, const char *name,
 
 void kps_docx_rels_free(rel_list *r)
 {
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         free(r->v[i].target);
+        free(r->v[i].id);
+    }
     free(r->v);
     r->v = NULL;
     r->n = r->cap = 0;
@@ -516,6 +518,7 @@ static rel_kind rel_kind_of(const char *type, size_t n)
         {"footnotes", REL_FOOTNOTES},
         {"endnotes", REL_ENDNOTES},
         {"comments", REL_COMMENTS},
+        {"settings", REL_SETTINGS},
     };
     size_t i = n;
     while (i && type[i - 1] != '/')
@@ -618,8 +621,20 @@ static int rels_start(void *user, kps_xml *x, const char *local,
         r->v = v;
         r->cap = cap;
     }
+    size_t idn;
+    const char *id = plain_attr(a, "Id", &idn);
+    char *id_copy = NULL;
+    if (id && !(id_copy = malloc(idn + 1))) {
+        free(resolved);
+        return kps_fail(r->err, KPISCAN_ERR_NOMEM, r->name, "out of memory");
+    }
+    if (id_copy) {
+        memcpy(id_copy, id, idn);
+        id_copy[idn] = '\0';
+    }
     r->v[r->n].kind = kind;
     r->v[r->n].target = resolved;
+    r->v[r->n].id = id_copy;
     r->n++;
     return KPISCAN_OK;
 }

@@ -40,6 +40,39 @@ typedef enum part_kind {
     PART_COMMENTS
 } part_kind;
 
+/* Which header, footer and note text Word shows, learnt while walking
+ * the main part (its w:sectPr elements) and settings.xml.  A header part
+ * no section references, a first-page header of a section without
+ * w:titlePg, an even-page header without w:evenAndOddHeaders, and a note
+ * no w:footnoteReference / w:endnoteReference cites are never displayed:
+ * their text is hidden text (flagged, not scored). */
+typedef struct section_ref {
+    char type; /* 'd' default, 'f' first, 'e' even */
+    char *id;  /* r:id */
+} section_ref;
+
+typedef struct sections {
+    int even_odd;         /* settings.xml: w:evenAndOddHeaders */
+    int title_pg;         /* the section being read has w:titlePg */
+    section_ref *pending; /* the section being read's references */
+    size_t npending, pendcap;
+    char **shown; /* r:ids of the headers and footers some section shows */
+    size_t nshown, showncap;
+    long long *cited; /* note ids cited: footnote 2n, endnote 2n + 1 */
+    size_t ncited, citedcap;
+} sections;
+
+static void sections_free(sections *s)
+{
+    for (size_t i = 0; i < s->npending; i++)
+        free(s->pending[i].id);
+    for (size_t i = 0; i < s->nshown; i++)
+        free(s->shown[i]);
+    free(s->pending);
+    free(s->shown);
+    free(s->cited);
+}
+
 /* What a shape paints behind its text. */
 typedef enum fill_kind {
     FILL_UNSET = 0,
@@ -118,6 +151,10 @@ typedef struct walk {
      * set while field i is still in its code (before separate) */
     unsigned long long fld_code;
     unsigned nfld;
+    sections *sec;
+    unsigned sect_depth;        /* inside a w:sectPr of the main part */
+    unsigned note_hidden_depth; /* inside a note nothing cites */
+    int part_hidden;            /* a header or footer no section shows */
 } walk;
 
 static int walk_nomem(walk *w)
@@ -168,7 +205,8 @@ static kps_vis run_visibility(walk *w, frame *f)
                  : f->box_shaded                ? 1
                                                 : cells_dark(w);
     kps_vis vis = KPS_VISIBLE;
-    if (e.vanish == 1 || e.tiny == 1 || w->hidden_shape_depth)
+    if (e.vanish == 1 || e.tiny == 1 || w->hidden_shape_depth ||
+        w->part_hidden || w->note_hidden_depth)
         vis = KPS_HIDDEN;
     else if (e.white == 1 && !shaded)
         vis = KPS_HIDDEN_WHITE;
@@ -412,6 +450,106 @@ static uint32_t sym_codepoint(const kps_xml_attrs *a)
     return cp;
 }
 
+/* A note's w:id as a key of sections.cited: 2n for a footnote, 2n + 1
+ * for an endnote; -1 when it has no readable id. */
+static long long note_key(const kps_xml_attrs *a, int endnote)
+{
+    size_t n;
+    const char *v = w_attr(a, "id", &n);
+    if (!v || n == 0 || n > 12)
+        return -1;
+    long long id = 0;
+    size_t i = v[0] == '-' ? 1 : 0;
+    if (i == n)
+        return -1;
+    for (; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+        id = id * 10 + (v[i] - '0');
+    }
+    if (v[0] == '-')
+        id = -id;
+    return id * 2 + (endnote ? 1 : 0);
+}
+
+static int note_cite(walk *w, const kps_xml_attrs *a, int endnote)
+{
+    long long key = note_key(a, endnote);
+    sections *s = w->sec;
+    if (key == -1 || !s)
+        return KPISCAN_OK;
+    if (PUSH(w, s->cited, s->ncited, s->citedcap))
+        return walk_nomem(w);
+    s->cited[s->ncited++] = key;
+    return KPISCAN_OK;
+}
+
+static int note_cited(const sections *s, long long key)
+{
+    for (size_t i = 0; i < s->ncited; i++)
+        if (s->cited[i] == key)
+            return 1;
+    return 0;
+}
+
+/* A child of a main-part w:sectPr: a header or footer reference, or
+ * w:titlePg. */
+static int sect_child(walk *w, const char *local, const kps_xml_attrs *a)
+{
+    sections *s = w->sec;
+    size_t n;
+    if (strcmp(local, "titlePg") == 0) {
+        const char *v = w_attr(a, "val", &n);
+        s->title_pg = onoff(v, n);
+        return KPISCAN_OK;
+    }
+    if (strcmp(local, "headerReference") != 0 &&
+        strcmp(local, "footerReference") != 0)
+        return KPISCAN_OK;
+    const char *id = kps_xml_attr(a, "id", R_NS, R_NS_STRICT, &n);
+    if (!id)
+        return KPISCAN_OK;
+    size_t tn;
+    const char *t = w_attr(a, "type", &tn);
+    char type = t && kps_xml_value_eq(t, tn, "first")  ? 'f'
+                : t && kps_xml_value_eq(t, tn, "even") ? 'e'
+                                                       : 'd';
+    if (PUSH(w, s->pending, s->npending, s->pendcap))
+        return walk_nomem(w);
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return walk_nomem(w);
+    memcpy(copy, id, n);
+    copy[n] = '\0';
+    s->pending[s->npending].type = type;
+    s->pending[s->npending].id = copy;
+    s->npending++;
+    return KPISCAN_OK;
+}
+
+/* The end of a w:sectPr: the references it shows join sections.shown. */
+static int sect_end(walk *w)
+{
+    sections *s = w->sec;
+    int rc = KPISCAN_OK;
+    for (size_t i = 0; i < s->npending; i++) {
+        section_ref *r = &s->pending[i];
+        int shown = r->type == 'd' || (r->type == 'f' && s->title_pg) ||
+                    (r->type == 'e' && s->even_odd);
+        if (shown && rc == KPISCAN_OK &&
+            !PUSH(w, s->shown, s->nshown, s->showncap)) {
+            s->shown[s->nshown++] = r->id;
+            r->id = NULL;
+        } else if (shown && rc == KPISCAN_OK) {
+            rc = walk_nomem(w);
+        }
+        free(r->id);
+    }
+    s->npending = 0;
+    s->title_pg = 0;
+    return rc;
+}
+
 static int footnote_is_separator(const kps_xml_attrs *a)
 {
     size_t n;
@@ -536,6 +674,12 @@ static int start_w(walk *w, unsigned d, const char *local,
     case 'e':
         if (strcmp(local, "endnote") == 0 && footnote_is_separator(a))
             w->skip_depth = d;
+        else if (strcmp(local, "endnote") == 0 && w->kind == PART_NOTES &&
+                 !w->note_hidden_depth && w->sec &&
+                 !note_cited(w->sec, note_key(a, 1)))
+            w->note_hidden_depth = d;
+        else if (strcmp(local, "endnoteReference") == 0)
+            return note_cite(w, a, 1);
         return KPISCAN_OK;
     case 'f':
         if (strcmp(local, "fldChar") == 0) {
@@ -559,6 +703,12 @@ static int start_w(walk *w, unsigned d, const char *local,
         if ((strcmp(local, "footnote") == 0 && footnote_is_separator(a)) ||
             strcmp(local, "fldData") == 0)
             w->skip_depth = d;
+        else if (strcmp(local, "footnote") == 0 && w->kind == PART_NOTES &&
+                 !w->note_hidden_depth && w->sec &&
+                 !note_cited(w->sec, note_key(a, 0)))
+            w->note_hidden_depth = d;
+        else if (strcmp(local, "footnoteReference") == 0)
+            return note_cite(w, a, 0);
         return KPISCAN_OK;
     case 'i':
         if (strcmp(local, "instrText") == 0)
@@ -779,6 +929,42 @@ static int walk_start(void *user, kps_xml *x, const char *local,
             !(ns == NS_W && strcmp(local, "document") == 0))
             return kps_fail(w->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, w->name,
                             "not a DOCX document");
+        /* a header, note or comments relationship whose target is some
+         * other part (custom XML, say) is not read */
+        int other_root =
+            w->kind == PART_HEADER_FOOTER
+                ? !(ns == NS_W &&
+                    (strcmp(local, "hdr") == 0 || strcmp(local, "ftr") == 0))
+            : w->kind == PART_NOTES
+                ? !(ns == NS_W && (strcmp(local, "footnotes") == 0 ||
+                                   strcmp(local, "endnotes") == 0))
+            : w->kind == PART_COMMENTS
+                ? !(ns == NS_W && strcmp(local, "comments") == 0)
+                : 0;
+        if (other_root) {
+            w->skip_depth = d;
+            return KPISCAN_OK;
+        }
+    }
+    /* A main-part w:sectPr (at the body's end, or in a paragraph's w:pPr
+     * for a section break) says which headers and footers are shown; a
+     * former one kept by a tracked change (w:sectPrChange, w:pPrChange)
+     * says nothing. */
+    if (w->sect_depth) {
+        if (ns == NS_W && d == w->sect_depth + 1)
+            return sect_child(w, local, a);
+        return KPISCAN_OK;
+    }
+    if (ns == NS_W && w->kind == PART_MAIN && w->sec) {
+        if (strcmp(local, "sectPr") == 0) {
+            w->sect_depth = d;
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "pPrChange") == 0 ||
+            strcmp(local, "sectPrChange") == 0) {
+            w->skip_depth = d;
+            return KPISCAN_OK;
+        }
     }
     if (w->mode != MODE_NONE)
         return start_prop(w, d, ns, local, a);
@@ -872,6 +1058,15 @@ static int walk_end(void *user, kps_xml *x, const char *local, const char *uri)
             w->skip_depth = 0;
         return KPISCAN_OK;
     }
+    if (w->sect_depth) {
+        if (d == w->sect_depth) {
+            w->sect_depth = 0;
+            return sect_end(w);
+        }
+        return KPISCAN_OK;
+    }
+    if (w->note_hidden_depth == d)
+        w->note_hidden_depth = 0;
     if (w->mode != MODE_NONE)
         return end_prop(w, d);
     ns_id ns = ns_of(&w->nsc, uri);
@@ -972,10 +1167,13 @@ static void walk_free(walk *w)
 static int walk_part(const char *xml, size_t len, const char *name,
                      const char *part, part_kind kind, const kps_limits *lim,
                      const style_table *styles, kps_textbuild *tb,
-                     int *background_art, kpiscan_error *err)
+                     int *background_art, sections *sec, int part_hidden,
+                     kpiscan_error *err)
 {
     walk w;
     memset(&w, 0, sizeof w);
+    w.sec = sec;
+    w.part_hidden = part_hidden;
     w.err = err;
     w.name = name;
     w.part = part;
@@ -1164,6 +1362,58 @@ static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
     return 0;
 }
 
+/* settings.xml: is w:evenAndOddHeaders on? */
+static int settings_start(void *user, kps_xml *x, const char *local,
+                          const char *uri, const kps_xml_attrs *a)
+{
+    (void)x;
+    sections *s = user;
+    if (strcmp(local, "evenAndOddHeaders") == 0 && uri &&
+        (strcmp(uri, W_NS) == 0 || strcmp(uri, W_NS_STRICT) == 0)) {
+        size_t n;
+        const char *v = w_attr(a, "val", &n);
+        s->even_odd = onoff(v, n);
+    }
+    return KPISCAN_OK;
+}
+
+static int load_settings(docx *dx, const rel_list *rels, sections *sec)
+{
+    const char *part = kps_docx_rels_first(rels, REL_SETTINGS);
+    if (!part)
+        return KPISCAN_OK;
+    char *xml;
+    size_t len;
+    int rc = kps_zip_read(dx->zip, part, &xml, &len, dx->err);
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        return KPISCAN_OK;
+    if (rc != KPISCAN_OK)
+        return rc;
+    static const kps_xml_handler h = {settings_start, NULL, NULL};
+    rc = kps_xml_parse(xml, len, dx->name, part, dx->lim, &h, sec, dx->err);
+    free(xml);
+    return rc;
+}
+
+/* Does some section show the header or footer part at zip entry
+ * `entry`?  Any relationship to it with a shown r:id will do; a part no
+ * w:sectPr references (or a main part with no w:sectPr at all) is never
+ * displayed by Word. */
+static int part_shown(docx *dx, const rel_list *rels, const sections *sec,
+                      long long entry)
+{
+    for (size_t i = 0; i < rels->n; i++) {
+        const rel *r = &rels->v[i];
+        if ((r->kind != REL_HEADER && r->kind != REL_FOOTER) || !r->id)
+            continue;
+        for (size_t k = 0; k < sec->nshown; k++)
+            if (strcmp(sec->shown[k], r->id) == 0 &&
+                kps_zip_index(dx->zip, r->target) == entry)
+                return 1;
+    }
+    return 0;
+}
+
 static int docx_run(docx *dx, int include_comments, kps_doc *doc)
 {
     char *main_part = NULL, *core_part = NULL, *base = NULL, *rels_name = NULL;
@@ -1171,9 +1421,11 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
     rel_list rels;
     style_table styles;
     kps_textbuild tb;
+    sections sec;
     size_t total = 0;
     unsigned next_para = 0;
     int background_art = 0;
+    memset(&sec, 0, sizeof sec);
     memset(&rels, 0, sizeof rels);
     memset(&styles, 0, sizeof styles);
     styles.defaults = RPROPS_UNSET;
@@ -1188,6 +1440,8 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
         goto done;
     }
     if ((rc = load_rels(dx, rels_name, base, &rels)) != KPISCAN_OK)
+        goto done;
+    if ((rc = load_settings(dx, &rels, &sec)) != KPISCAN_OK)
         goto done;
 
     /* Parts in text order: body, headers, footers, notes, comments. */
@@ -1239,8 +1493,13 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
         tb.part = doc->parts[i];
         tb.part_index = (unsigned)i;
         next_para = 0;
-        rc = walk_part(p->xml, p->len, dx->name, doc->parts[i], p->kind,
-                       dx->lim, &styles, &tb, &background_art, dx->err);
+        /* the main part is walked first: its sections say which headers
+         * and footers are shown, its references which notes are cited */
+        int hidden = p->kind == PART_HEADER_FOOTER &&
+                     !part_shown(dx, &rels, &sec, p->entry);
+        rc =
+            walk_part(p->xml, p->len, dx->name, doc->parts[i], p->kind, dx->lim,
+                      &styles, &tb, &background_art, &sec, hidden, dx->err);
         free(p->xml);
         p->xml = NULL;
         if (rc == KPISCAN_OK)
@@ -1258,6 +1517,7 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
 
 done:
     kps_tb_free(&tb);
+    sections_free(&sec);
     kps_docx_styles_free(&styles);
     kps_docx_rels_free(&rels);
     free(styles_xml);

@@ -32,6 +32,10 @@
 #define M_NS "http://schemas.openxmlformats.org/officeDocument/2006/math"
 #define M_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/math"
 #define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+/* r:id on w:headerReference and friends */
+#define R_NS                                                                   \
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define R_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
 #define DCTERMS_NS "http://purl.org/dc/terms/"
 
 typedef enum ns_id {
@@ -97,12 +101,14 @@ typedef enum rel_kind {
     REL_FOOTER,
     REL_FOOTNOTES,
     REL_ENDNOTES,
-    REL_COMMENTS
+    REL_COMMENTS,
+    REL_SETTINGS
 } rel_kind;
 
 typedef struct rel {
     rel_kind kind;
     char *target; /* resolved part name, no leading '/' */
+    char *id;     /* its Id ("rId7"), NULL when it has none */
 } rel;
 
 typedef struct rel_list {

@@ -391,6 +391,12 @@ unsigned char *fixture_docx(const fixture_docx_spec *spec, size_t *len)
                  notes[i].file);
         add_part(z, name, notes[i].root, notes_content[i], spec->strict);
     }
+    if (spec->settings) {
+        add_rel(&rels, &id, spec->strict, "settings", "settings.xml");
+        snprintf(name, sizeof name, "%.*ssettings.xml", (int)dir_len,
+                 main_name);
+        add_part(z, name, "settings", spec->settings, spec->strict);
+    }
     sb_printf(&rels, "</Relationships>");
     if (!spec->no_main_rels) {
         snprintf(name, sizeof name, "%.*s_rels/%s.rels", (int)dir_len,

@@ -52,6 +52,7 @@ typedef struct fixture_docx_spec {
     const char *footnotes;    /* inside <w:footnotes> */
     const char *endnotes;     /* inside <w:endnotes> */
     const char *comments;     /* inside <w:comments> */
+    const char *settings;     /* inside <w:settings>, related last */
     const char *modified;     /* dcterms:modified text; NULL: no core.xml */
     const char *main_name;    /* default "word/document.xml" */
     const char *extra_name;   /* one more entry, verbatim */

@@ -532,6 +532,123 @@ START_TEST(test_hidden_shapes)
 }
 END_TEST
 
+/* Header and footer parts Word does not display (referenced by no
+ * section, a first-page header without w:titlePg, an even-page one
+ * without w:evenAndOddHeaders, a reference kept only in a tracked change)
+ * and notes nothing cites: hidden text.  What is displayed stays visible. */
+static void unshown_case(const char *body, const char *settings,
+                         const char *const visible[],
+                         const char *const hidden[])
+{
+    fixture_docx_spec spec = {0};
+    spec.body = body;
+    spec.headers[0] = "<w:p><w:r><w:t>Default header</w:t></w:r></w:p>";
+    spec.headers[1] = "<w:p><w:r><w:t>First header</w:t></w:r></w:p>";
+    spec.headers[2] = "<w:p><w:r><w:t>Even header</w:t></w:r></w:p>";
+    spec.footers[0] = "<w:p><w:r><w:t>Lone footer</w:t></w:r></w:p>";
+    spec.footnotes =
+        "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:t>sep"
+        "</w:t></w:r></w:p></w:footnote><w:footnote w:id=\"1\"><w:p><w:r>"
+        "<w:t>Cited note</w:t></w:r></w:p></w:footnote><w:footnote "
+        "w:id=\"2\"><w:p><w:r><w:t>Uncited note</w:t></w:r></w:p>"
+        "</w:footnote>";
+    spec.endnotes = "<w:endnote w:id=\"1\"><w:p><w:r><w:t>Uncited endnote"
+                    "</w:t></w:r></w:p></w:endnote>";
+    spec.settings = settings;
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    for (size_t i = 0; visible[i]; i++)
+        ck_assert_msg(!phrase_touches_hidden(&doc, visible[i]),
+                      "'%s' hidden in '%s'", visible[i], doc.text);
+    for (size_t i = 0; hidden[i]; i++)
+        ck_assert_msg(phrase_hidden(&doc, hidden[i]), "'%s' shown in '%s'",
+                      hidden[i], doc.text);
+    kps_doc_free(&doc);
+}
+
+START_TEST(test_unshown_parts_are_hidden)
+{
+    /* rId1..3 the headers, rId4 the footer */
+    const char *body =
+        "<w:p><w:r><w:t>Body</w:t></w:r><w:r><w:footnoteReference "
+        "w:id=\"1\"/></w:r></w:p><w:sectPr><w:headerReference "
+        "w:type=\"default\" r:id=\"rId1\"/><w:headerReference "
+        "w:type=\"first\" r:id=\"rId2\"/><w:headerReference w:type=\"even\" "
+        "r:id=\"rId3\"/><w:sectPrChange><w:sectPr><w:footerReference "
+        "w:type=\"default\" r:id=\"rId4\"/></w:sectPr></w:sectPrChange>"
+        "</w:sectPr>";
+    const char *const visible[] = {"Body", "Default header", "Cited note",
+                                   NULL};
+    const char *const hidden[] = {"First header",    "Even header",
+                                  "Lone footer",     "Uncited note",
+                                  "Uncited endnote", NULL};
+    unshown_case(body, NULL, visible, hidden);
+
+    /* w:titlePg shows the first-page header, w:evenAndOddHeaders the
+     * even one; a section break's w:sectPr in a paragraph counts too */
+    const char *body2 =
+        "<w:p><w:pPr><w:sectPr><w:footerReference w:type=\"default\" "
+        "r:id=\"rId4\"/></w:sectPr></w:pPr><w:r><w:t>Body</w:t></w:r></w:p>"
+        "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/>"
+        "<w:headerReference w:type=\"first\" r:id=\"rId2\"/>"
+        "<w:headerReference w:type=\"even\" r:id=\"rId3\"/><w:titlePg/>"
+        "</w:sectPr>";
+    const char *const visible2[] = {"Body",         "Default header",
+                                    "First header", "Even header",
+                                    "Lone footer",  NULL};
+    const char *const hidden2[] = {"Cited note", "Uncited endnote", NULL};
+    unshown_case(body2, "<w:evenAndOddHeaders/>", visible2, hidden2);
+
+    /* switched off again: w:titlePg w:val="0", evenAndOddHeaders false */
+    const char *body3 =
+        "<w:p><w:r><w:t>Body</w:t></w:r></w:p><w:sectPr><w:headerReference "
+        "w:type=\"default\" r:id=\"rId1\"/><w:headerReference "
+        "w:type=\"first\" r:id=\"rId2\"/><w:headerReference w:type=\"even\" "
+        "r:id=\"rId3\"/><w:titlePg w:val=\"0\"/></w:sectPr>";
+    const char *const visible3[] = {"Body", "Default header", NULL};
+    const char *const hidden3[] = {"First header", "Even header", NULL};
+    unshown_case(body3, "<w:evenAndOddHeaders w:val=\"false\"/>", visible3,
+                 hidden3);
+
+    /* no w:sectPr at all: no header or footer is displayed */
+    const char *const visible4[] = {"Body", NULL};
+    const char *const hidden4[] = {"Default header", "Lone footer", NULL};
+    unshown_case("<w:p><w:r><w:t>Body</w:t></w:r></w:p>", NULL, visible4,
+                 hidden4);
+}
+END_TEST
+
+/* A header relationship whose target is not a header (custom XML, say):
+ * its text is not read at all. */
+START_TEST(test_header_target_of_another_kind)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(
+        z, "word/document.xml",
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats"
+        ".org/officeDocument/2006/relationships\"><w:body><w:p><w:r><w:t>"
+        "Body</w:t></w:r></w:p><w:sectPr><w:headerReference w:type=\"default\""
+        " r:id=\"rId1\"/></w:sectPr></w:body></w:document>");
+    fixture_zip_add_str(
+        z, "word/_rels/document.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://"
+        "schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "header\" Target=\"../customXml/item1.xml\"/></Relationships>");
+    fixture_zip_add_str(z, "customXml/item1.xml",
+                        "<root><p>Custom data KPI owner</p></root>");
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "Body\n");
+    kps_doc_free(&doc);
+}
+END_TEST
+
 START_TEST(test_containers_walked)
 {
     body_is("<w:sdt><w:sdtPr><w:alias w:val=\"alias text\"/><w:placeholder>"
@@ -1586,6 +1703,8 @@ int main(void)
     tcase_add_test(text, test_deleted_paragraph_mark_joins);
     tcase_add_test(text, test_fields);
     tcase_add_test(text, test_hidden_shapes);
+    tcase_add_test(text, test_unshown_parts_are_hidden);
+    tcase_add_test(text, test_header_target_of_another_kind);
     tcase_add_test(text, test_containers_walked);
     tcase_add_test(text, test_special_characters);
     tcase_add_test(text, test_symbols);
