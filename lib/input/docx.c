@@ -18,6 +18,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,8 +59,14 @@ typedef struct sections {
     size_t npending, pendcap;
     char **shown; /* r:ids of the headers and footers some section shows */
     size_t nshown, showncap;
+    long long *shown_entries; /* the zip entries they name, sorted; made
+                               * once, after the main part */
+    size_t nshown_entries;
+    int entries_ready;
     long long *cited; /* note ids cited: footnote 2n, endnote 2n + 1 */
     size_t ncited, citedcap;
+    int cited_sorted; /* sorted before the first lookup, so a document of
+                       * 100,000 notes costs n log n */
 } sections;
 
 static void sections_free(sections *s)
@@ -70,6 +77,7 @@ static void sections_free(sections *s)
         free(s->shown[i]);
     free(s->pending);
     free(s->shown);
+    free(s->shown_entries);
     free(s->cited);
 }
 
@@ -450,21 +458,23 @@ static uint32_t sym_codepoint(const kps_xml_attrs *a)
     return cp;
 }
 
+#define NO_NOTE_KEY LLONG_MIN
+
 /* A note's w:id as a key of sections.cited: 2n for a footnote, 2n + 1
- * for an endnote; -1 when it has no readable id. */
+ * for an endnote; NO_NOTE_KEY when it has no readable id. */
 static long long note_key(const kps_xml_attrs *a, int endnote)
 {
     size_t n;
     const char *v = w_attr(a, "id", &n);
     if (!v || n == 0 || n > 12)
-        return -1;
+        return NO_NOTE_KEY;
     long long id = 0;
     size_t i = v[0] == '-' ? 1 : 0;
     if (i == n)
-        return -1;
+        return NO_NOTE_KEY;
     for (; i < n; i++) {
         if (v[i] < '0' || v[i] > '9')
-            return -1;
+            return NO_NOTE_KEY;
         id = id * 10 + (v[i] - '0');
     }
     if (v[0] == '-')
@@ -476,20 +486,30 @@ static int note_cite(walk *w, const kps_xml_attrs *a, int endnote)
 {
     long long key = note_key(a, endnote);
     sections *s = w->sec;
-    if (key == -1 || !s)
+    if (key == NO_NOTE_KEY || !s)
         return KPISCAN_OK;
     if (PUSH(w, s->cited, s->ncited, s->citedcap))
         return walk_nomem(w);
     s->cited[s->ncited++] = key;
+    s->cited_sorted = 0;
     return KPISCAN_OK;
 }
 
-static int note_cited(const sections *s, long long key)
+static int cmp_key(const void *a, const void *b)
 {
-    for (size_t i = 0; i < s->ncited; i++)
-        if (s->cited[i] == key)
-            return 1;
-    return 0;
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+static int note_cited(sections *s, long long key)
+{
+    if (!s->cited_sorted) {
+        if (s->ncited)
+            qsort(s->cited, s->ncited, sizeof *s->cited, cmp_key);
+        s->cited_sorted = 1;
+    }
+    return s->ncited &&
+           bsearch(&key, s->cited, s->ncited, sizeof *s->cited, cmp_key);
 }
 
 /* A child of a main-part w:sectPr: a header or footer reference, or
@@ -1395,23 +1415,48 @@ static int load_settings(docx *dx, const rel_list *rels, sections *sec)
     return rc;
 }
 
-/* Does some section show the header or footer part at zip entry
- * `entry`?  Any relationship to it with a shown r:id will do; a part no
- * w:sectPr references (or a main part with no w:sectPr at all) is never
- * displayed by Word. */
-static int part_shown(docx *dx, const rel_list *rels, const sections *sec,
-                      long long entry)
+static int cmp_str(const void *a, const void *b)
 {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The zip entries of the header and footer parts some section shows, in
+ * sec->shown_entries, sorted: each relationship's r:id looked up among the
+ * shown ones (sorted first), so it costs n log n whatever the counts. */
+static int shown_entries(docx *dx, const rel_list *rels, sections *sec)
+{
+    sec->entries_ready = 1;
+    if (sec->nshown == 0)
+        return KPISCAN_OK;
+    qsort(sec->shown, sec->nshown, sizeof *sec->shown, cmp_str);
+    sec->shown_entries = malloc(rels->n * sizeof *sec->shown_entries);
+    if (!sec->shown_entries && rels->n)
+        return kps_fail(dx->err, KPISCAN_ERR_NOMEM, dx->name, "out of memory");
     for (size_t i = 0; i < rels->n; i++) {
         const rel *r = &rels->v[i];
         if ((r->kind != REL_HEADER && r->kind != REL_FOOTER) || !r->id)
             continue;
-        for (size_t k = 0; k < sec->nshown; k++)
-            if (strcmp(sec->shown[k], r->id) == 0 &&
-                kps_zip_index(dx->zip, r->target) == entry)
-                return 1;
+        const char *id = r->id;
+        long long entry;
+        if (bsearch(&id, sec->shown, sec->nshown, sizeof *sec->shown,
+                    cmp_str) &&
+            (entry = kps_zip_index(dx->zip, r->target)) >= 0)
+            sec->shown_entries[sec->nshown_entries++] = entry;
     }
-    return 0;
+    if (sec->nshown_entries)
+        qsort(sec->shown_entries, sec->nshown_entries,
+              sizeof *sec->shown_entries, cmp_key);
+    return KPISCAN_OK;
+}
+
+/* Does some section show the header or footer part at zip entry `entry`?
+ * A part no w:sectPr references (or a main part with no w:sectPr at all)
+ * is never displayed by Word. */
+static int part_shown(const sections *sec, long long entry)
+{
+    return sec->nshown_entries &&
+           bsearch(&entry, sec->shown_entries, sec->nshown_entries,
+                   sizeof *sec->shown_entries, cmp_key);
 }
 
 static int docx_run(docx *dx, int include_comments, kps_doc *doc)
@@ -1495,8 +1540,11 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
         next_para = 0;
         /* the main part is walked first: its sections say which headers
          * and footers are shown, its references which notes are cited */
-        int hidden = p->kind == PART_HEADER_FOOTER &&
-                     !part_shown(dx, &rels, &sec, p->entry);
+        if (p->kind == PART_HEADER_FOOTER && !sec.entries_ready &&
+            (rc = shown_entries(dx, &rels, &sec)) != KPISCAN_OK)
+            goto done;
+        int hidden =
+            p->kind == PART_HEADER_FOOTER && !part_shown(&sec, p->entry);
         rc =
             walk_part(p->xml, p->len, dx->name, doc->parts[i], p->kind, dx->lim,
                       &styles, &tb, &background_art, &sec, hidden, dx->err);
