@@ -48,8 +48,9 @@ typedef enum part_kind {
  * no w:footnoteReference / w:endnoteReference cites are never displayed:
  * their text is hidden text (flagged, not scored). */
 typedef struct section_ref {
-    char type; /* 'd' default, 'f' first, 'e' even */
-    char *id;  /* r:id */
+    int footer; /* 0 a header, 1 a footer */
+    int type;   /* 0 default, 1 first page, 2 even pages */
+    char *id;   /* r:id */
 } section_ref;
 
 typedef struct sections {
@@ -57,6 +58,10 @@ typedef struct sections {
     int title_pg;         /* the section being read has w:titlePg */
     section_ref *pending; /* the section being read's references */
     size_t npending, pendcap;
+    /* the last reference of each kind and type so far: a section that
+     * names none of a kind uses the previous section's (ECMA-376
+     * 17.10.5) */
+    char *inherited[2][3];
     char **shown; /* r:ids of the headers and footers some section shows */
     size_t nshown, showncap;
     long long *shown_entries; /* the zip entries they name, sorted; made
@@ -73,6 +78,9 @@ static void sections_free(sections *s)
 {
     for (size_t i = 0; i < s->npending; i++)
         free(s->pending[i].id);
+    for (int k = 0; k < 2; k++)
+        for (int t = 0; t < 3; t++)
+            free(s->inherited[k][t]);
     for (size_t i = 0; i < s->nshown; i++)
         free(s->shown[i]);
     free(s->pending);
@@ -531,9 +539,9 @@ static int sect_child(walk *w, const char *local, const kps_xml_attrs *a)
         return KPISCAN_OK;
     size_t tn;
     const char *t = w_attr(a, "type", &tn);
-    char type = t && kps_xml_value_eq(t, tn, "first")  ? 'f'
-                : t && kps_xml_value_eq(t, tn, "even") ? 'e'
-                                                       : 'd';
+    int type = t && kps_xml_value_eq(t, tn, "first")  ? 1
+               : t && kps_xml_value_eq(t, tn, "even") ? 2
+                                                      : 0;
     if (PUSH(w, s->pending, s->npending, s->pendcap))
         return walk_nomem(w);
     char *copy = malloc(n + 1);
@@ -541,33 +549,40 @@ static int sect_child(walk *w, const char *local, const kps_xml_attrs *a)
         return walk_nomem(w);
     memcpy(copy, id, n);
     copy[n] = '\0';
+    s->pending[s->npending].footer = local[0] == 'f';
     s->pending[s->npending].type = type;
     s->pending[s->npending].id = copy;
     s->npending++;
     return KPISCAN_OK;
 }
 
-/* The end of a w:sectPr: the references it shows join sections.shown. */
+/* The end of a w:sectPr: each kind and type of header and footer is the
+ * section's own reference or the one it inherits; those the section shows
+ * (default always, first page with w:titlePg, even pages with
+ * w:evenAndOddHeaders) join sections.shown. */
 static int sect_end(walk *w)
 {
     sections *s = w->sec;
-    int rc = KPISCAN_OK;
     for (size_t i = 0; i < s->npending; i++) {
         section_ref *r = &s->pending[i];
-        int shown = r->type == 'd' || (r->type == 'f' && s->title_pg) ||
-                    (r->type == 'e' && s->even_odd);
-        if (shown && rc == KPISCAN_OK &&
-            !PUSH(w, s->shown, s->nshown, s->showncap)) {
-            s->shown[s->nshown++] = r->id;
-            r->id = NULL;
-        } else if (shown && rc == KPISCAN_OK) {
-            rc = walk_nomem(w);
-        }
-        free(r->id);
+        free(s->inherited[r->footer][r->type]);
+        s->inherited[r->footer][r->type] = r->id;
+        r->id = NULL;
     }
     s->npending = 0;
+    int shown_type[3] = {1, s->title_pg, s->even_odd};
     s->title_pg = 0;
-    return rc;
+    for (int k = 0; k < 2; k++)
+        for (int t = 0; t < 3; t++) {
+            if (!shown_type[t] || !s->inherited[k][t])
+                continue;
+            if (PUSH(w, s->shown, s->nshown, s->showncap))
+                return walk_nomem(w);
+            if (!(s->shown[s->nshown] = kps_strdup(s->inherited[k][t])))
+                return walk_nomem(w);
+            s->nshown++;
+        }
+    return KPISCAN_OK;
 }
 
 static int footnote_is_separator(const kps_xml_attrs *a)

@@ -612,6 +612,18 @@ START_TEST(test_unshown_parts_are_hidden)
     unshown_case(body3, "<w:evenAndOddHeaders w:val=\"false\"/>", visible3,
                  hidden3);
 
+    /* a section that names no first-page header uses the previous
+     * section's: shown where that section has w:titlePg */
+    const char *body5 =
+        "<w:p><w:pPr><w:sectPr><w:headerReference w:type=\"first\" "
+        "r:id=\"rId2\"/></w:sectPr></w:pPr><w:r><w:t>Body</w:t></w:r></w:p>"
+        "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/>"
+        "<w:titlePg/></w:sectPr>";
+    const char *const visible5[] = {"Body", "Default header", "First header",
+                                    NULL};
+    const char *const hidden5[] = {"Even header", "Lone footer", NULL};
+    unshown_case(body5, NULL, visible5, hidden5);
+
     /* no w:sectPr at all: no header or footer is displayed */
     const char *const visible4[] = {"Body", NULL};
     const char *const hidden4[] = {"Default header", "Lone footer", NULL};
