@@ -32,10 +32,10 @@
  *    styles and HTML attributes (color, bgcolor) are read: a rule in a
  *    style sheet that hides a class is not seen (docs/robustness.md).
  *  - Limits: element nesting deeper than max_xml_depth is refused, like an
- *    XML part; so is a start tag with more than MAX_ATTRIBUTES tokens,
- *    found by a linear pre-scan, because libxml2 2.9 checks a tag's
- *    attributes for duplicates pairwise.  The text is bounded by
- *    max_text_bytes.
+ *    XML part; so is a start tag with more than MAX_ATTRIBUTES attributes,
+ *    found by a linear pre-pass (prepare_markup()), because libxml2 2.9
+ *    checks a tag's attributes for duplicates pairwise.  The text is
+ *    bounded by max_text_bytes.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -59,9 +59,13 @@
 enum { UNSET = -1, NOT_WHITE = 0, WHITE = 1 };
 
 typedef struct frame {
-    unsigned char skip;   /* not text at all (script, head, ...) */
-    unsigned char hidden; /* hidden from a reader */
-    unsigned char pre;    /* white space kept */
+    unsigned char skip;      /* not text at all (script, head, ...) */
+    unsigned char hidden;    /* display:none, hidden, opacity 0, off the page:
+                              * nothing inside can be shown again */
+    unsigned char invisible; /* visibility:hidden (a child may say visible) */
+    unsigned char tiny;      /* font size 2 pt or less (a child may say
+                              * larger) */
+    unsigned char pre;       /* white space kept */
     unsigned char ordered;
     signed char color;      /* text colour: WHITE, NOT_WHITE or UNSET */
     signed char background; /* WHITE (near white), NOT_WHITE or UNSET */
@@ -78,8 +82,8 @@ typedef struct hwalk {
     int status;
     int at_line_start;
     int pending_space;
-    int pending_tab;      /* a cell ended: a tab before the next words */
-    unsigned blank_lines; /* line ends in a row, to cap empty lines */
+    unsigned pending_tabs; /* cells ended: tabs before the next words */
+    unsigned blank_lines;  /* line ends in a row, to cap empty lines */
     const char *name;
     kpiscan_error *err;
 } hwalk;
@@ -135,7 +139,8 @@ static int emit(hwalk *w, const char *s, size_t n, kps_vis vis)
 /* End the current line; at most one empty line in a row. */
 static int line_end(hwalk *w)
 {
-    w->pending_space = w->pending_tab = 0;
+    w->pending_space = 0;
+    w->pending_tabs = 0;
     if (w->at_line_start && (w->blank_lines >= 2 || w->tb.text.len == 0))
         return KPISCAN_OK;
     w->blank_lines = w->at_line_start ? w->blank_lines + 1 : 1;
@@ -146,7 +151,8 @@ static int line_end(hwalk *w)
 /* Start a block: a new line unless one has just begun. */
 static int block_break(hwalk *w)
 {
-    w->pending_space = w->pending_tab = 0;
+    w->pending_space = 0;
+    w->pending_tabs = 0;
     return w->at_line_start ? KPISCAN_OK : line_end(w);
 }
 
@@ -157,7 +163,7 @@ static const frame *top(const hwalk *w)
 
 static kps_vis visibility(const frame *f)
 {
-    if (f->hidden)
+    if (f->hidden || f->invisible || f->tiny)
         return KPS_HIDDEN;
     if (f->color == WHITE && f->background != NOT_WHITE)
         return KPS_HIDDEN;
@@ -171,10 +177,15 @@ static int words(hwalk *w, const char *s, size_t n, kps_vis vis)
 {
     if (n == 0)
         return KPISCAN_OK;
-    if ((w->pending_tab || w->pending_space) && !w->at_line_start &&
-        emit(w, w->pending_tab ? "\t" : " ", 1, vis) != KPISCAN_OK)
-        return w->status;
-    w->pending_space = w->pending_tab = 0;
+    if (!w->at_line_start) {
+        static const char tabs[] = "\t\t\t\t\t\t\t\t";
+        if (w->pending_tabs
+                ? emit(w, tabs, w->pending_tabs, vis) != KPISCAN_OK
+                : w->pending_space && emit(w, " ", 1, vis) != KPISCAN_OK)
+            return w->status;
+    }
+    w->pending_space = 0;
+    w->pending_tabs = 0;
     w->at_line_start = 0;
     w->blank_lines = 0;
     return emit(w, s, n, vis);
@@ -241,144 +252,363 @@ static void on_text(void *ctx, const xmlChar *text, int len)
 
 /* ---- inline styles ------------------------------------------------ */
 
-/* Named colours with every channel >= 0xF0 (CSS Color 4). */
-static const char *const white_names[] = {
-    "white",      "snow",        "ivory",         "ghostwhite",
-    "whitesmoke", "floralwhite", "mintcream",     "azure",
-    "honeydew",   "aliceblue",   "lavenderblush",
-};
+static int css_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static void trim(const char **v, size_t *n)
+{
+    while (*n && css_space(**v))
+        (*v)++, (*n)--;
+    while (*n && css_space((*v)[*n - 1]))
+        (*n)--;
+}
 
 static int ieq(const char *v, size_t n, const char *s)
 {
     return strlen(s) == n && kps_ascii_ieq(v, s, n);
 }
 
-static int channel_near_white(const char *v, size_t n)
+/* A CSS number at v[0..n) (sign, digits, fraction, exponent), read
+ * without the locale; returns the bytes read (0: none) and the value. */
+static size_t css_number(const char *v, size_t n, double *out)
 {
-    while (n && v[0] == ' ') {
-        v++;
-        n--;
-    }
-    while (n && v[n - 1] == ' ')
-        n--;
-    if (n && v[n - 1] == '%') {
-        double pct = 0;
-        for (size_t i = 0; i + 1 < n; i++) {
-            if (v[i] == '.')
-                break;
-            if (v[i] < '0' || v[i] > '9')
-                return 0;
-            pct = pct * 10 + (v[i] - '0');
-        }
-        return pct >= 94.2; /* 0xF0 / 0xFF */
-    }
-    unsigned x = 0;
     size_t i = 0;
-    for (; i < n && v[i] >= '0' && v[i] <= '9' && x < 1000; i++)
-        x = x * 10 + (unsigned)(v[i] - '0');
-    return i > 0 && (i == n || v[i] == '.') && x >= 0xF0;
+    int neg = 0;
+    if (i < n && (v[i] == '+' || v[i] == '-'))
+        neg = v[i++] == '-';
+    double x = 0;
+    size_t digits = 0;
+    for (; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++)
+        x = x * 10 + (v[i] - '0');
+    if (i < n && v[i] == '.') {
+        double scale = 0.1;
+        for (i++; i < n && v[i] >= '0' && v[i] <= '9'; i++, digits++) {
+            x += (v[i] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    if (i + 1 < n && (v[i] | 0x20) == 'e' &&
+        ((v[i + 1] >= '0' && v[i + 1] <= '9') ||
+         ((v[i + 1] == '-' || v[i + 1] == '+') && i + 2 < n &&
+          v[i + 2] >= '0' && v[i + 2] <= '9'))) {
+        size_t j = i + 1;
+        int eneg = v[j] == '-';
+        if (v[j] == '-' || v[j] == '+')
+            j++;
+        int e = 0;
+        for (; j < n && v[j] >= '0' && v[j] <= '9'; j++)
+            if (e < 400)
+                e = e * 10 + (v[j] - '0');
+        for (; e > 0; e--)
+            x = eneg ? x / 10 : x * 10;
+        i = j;
+    }
+    *out = neg ? -x : x;
+    return i;
 }
 
-/* A CSS or HTML colour v[0..n): WHITE (near white), NOT_WHITE, or UNSET
- * when it says nothing (inherit, currentcolor, an unreadable value).
- * Transparent text is as unseen as white text: WHITE. */
-static int color_kind(const char *v, size_t n)
+/* A CSS length in points (relative units against the 16 px, 12 pt
+ * default); 0 when the value is no length we know (*ok 0). */
+static double css_length_pt(const char *v, size_t n, int *ok)
 {
-    while (n && (v[0] == ' ' || v[0] == '\t'))
-        v++, n--;
-    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-        n--;
-    if (n == 0 || ieq(v, n, "inherit") || ieq(v, n, "currentcolor") ||
-        ieq(v, n, "initial") || ieq(v, n, "unset"))
+    static const struct {
+        const char *unit;
+        double pt;
+    } units[] = {{"px", 0.75},      {"pt", 1},         {"pc", 12},
+                 {"in", 72},        {"cm", 72 / 2.54}, {"mm", 72 / 25.4},
+                 {"q", 72 / 101.6}, {"em", 12},        {"rem", 12},
+                 {"%", 0.12},       {"ex", 6},         {"ch", 6}};
+    trim(&v, &n);
+    double x;
+    size_t k = css_number(v, n, &x);
+    *ok = 0;
+    if (!k)
+        return 0;
+    const char *u = v + k;
+    size_t un = n - k;
+    if (un == 0) { /* a bare number: only 0 is a length */
+        *ok = x == 0;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (ieq(u, un, units[i].unit)) {
+            *ok = 1;
+            return x * units[i].pt;
+        }
+    return 0;
+}
+
+/* The CSS named colours (CSS Color 4), sorted; the first column marks
+ * those with every channel >= 0xF0. */
+static const struct named_color {
+    const char *name;
+    unsigned char white;
+} named_colors[] = {
+    {"aliceblue", 1},
+    {"antiquewhite", 0},
+    {"aqua", 0},
+    {"aquamarine", 0},
+    {"azure", 1},
+    {"beige", 0},
+    {"bisque", 0},
+    {"black", 0},
+    {"blanchedalmond", 0},
+    {"blue", 0},
+    {"blueviolet", 0},
+    {"brown", 0},
+    {"burlywood", 0},
+    {"cadetblue", 0},
+    {"chartreuse", 0},
+    {"chocolate", 0},
+    {"coral", 0},
+    {"cornflowerblue", 0},
+    {"cornsilk", 0},
+    {"crimson", 0},
+    {"cyan", 0},
+    {"darkblue", 0},
+    {"darkcyan", 0},
+    {"darkgoldenrod", 0},
+    {"darkgray", 0},
+    {"darkgreen", 0},
+    {"darkgrey", 0},
+    {"darkkhaki", 0},
+    {"darkmagenta", 0},
+    {"darkolivegreen", 0},
+    {"darkorange", 0},
+    {"darkorchid", 0},
+    {"darkred", 0},
+    {"darksalmon", 0},
+    {"darkseagreen", 0},
+    {"darkslateblue", 0},
+    {"darkslategray", 0},
+    {"darkslategrey", 0},
+    {"darkturquoise", 0},
+    {"darkviolet", 0},
+    {"deeppink", 0},
+    {"deepskyblue", 0},
+    {"dimgray", 0},
+    {"dimgrey", 0},
+    {"dodgerblue", 0},
+    {"firebrick", 0},
+    {"floralwhite", 1},
+    {"forestgreen", 0},
+    {"fuchsia", 0},
+    {"gainsboro", 0},
+    {"ghostwhite", 1},
+    {"gold", 0},
+    {"goldenrod", 0},
+    {"gray", 0},
+    {"green", 0},
+    {"greenyellow", 0},
+    {"grey", 0},
+    {"honeydew", 1},
+    {"hotpink", 0},
+    {"indianred", 0},
+    {"indigo", 0},
+    {"ivory", 1},
+    {"khaki", 0},
+    {"lavender", 0},
+    {"lavenderblush", 1},
+    {"lawngreen", 0},
+    {"lemonchiffon", 0},
+    {"lightblue", 0},
+    {"lightcoral", 0},
+    {"lightcyan", 0},
+    {"lightgoldenrodyellow", 0},
+    {"lightgray", 0},
+    {"lightgreen", 0},
+    {"lightgrey", 0},
+    {"lightpink", 0},
+    {"lightsalmon", 0},
+    {"lightseagreen", 0},
+    {"lightskyblue", 0},
+    {"lightslategray", 0},
+    {"lightslategrey", 0},
+    {"lightsteelblue", 0},
+    {"lightyellow", 0},
+    {"lime", 0},
+    {"limegreen", 0},
+    {"linen", 0},
+    {"magenta", 0},
+    {"maroon", 0},
+    {"mediumaquamarine", 0},
+    {"mediumblue", 0},
+    {"mediumorchid", 0},
+    {"mediumpurple", 0},
+    {"mediumseagreen", 0},
+    {"mediumslateblue", 0},
+    {"mediumspringgreen", 0},
+    {"mediumturquoise", 0},
+    {"mediumvioletred", 0},
+    {"midnightblue", 0},
+    {"mintcream", 1},
+    {"mistyrose", 0},
+    {"moccasin", 0},
+    {"navajowhite", 0},
+    {"navy", 0},
+    {"oldlace", 0},
+    {"olive", 0},
+    {"olivedrab", 0},
+    {"orange", 0},
+    {"orangered", 0},
+    {"orchid", 0},
+    {"palegoldenrod", 0},
+    {"palegreen", 0},
+    {"paleturquoise", 0},
+    {"palevioletred", 0},
+    {"papayawhip", 0},
+    {"peachpuff", 0},
+    {"peru", 0},
+    {"pink", 0},
+    {"plum", 0},
+    {"powderblue", 0},
+    {"purple", 0},
+    {"rebeccapurple", 0},
+    {"red", 0},
+    {"rosybrown", 0},
+    {"royalblue", 0},
+    {"saddlebrown", 0},
+    {"salmon", 0},
+    {"sandybrown", 0},
+    {"seagreen", 0},
+    {"seashell", 0},
+    {"sienna", 0},
+    {"silver", 0},
+    {"skyblue", 0},
+    {"slateblue", 0},
+    {"slategray", 0},
+    {"slategrey", 0},
+    {"snow", 1},
+    {"springgreen", 0},
+    {"steelblue", 0},
+    {"tan", 0},
+    {"teal", 0},
+    {"thistle", 0},
+    {"tomato", 0},
+    {"turquoise", 0},
+    {"violet", 0},
+    {"wheat", 0},
+    {"white", 1},
+    {"whitesmoke", 1},
+    {"yellow", 0},
+    {"yellowgreen", 0},
+};
+
+static int named_color_cmp(const void *key, const void *elem)
+{
+    const char *const *k = key;
+    const struct named_color *c = elem;
+    return strcmp(*k, c->name);
+}
+
+/* An rgb()/rgba()/hsl()/hsla() argument list v[0..n) (no parentheses),
+ * commas or blanks and an optional "/ alpha": its numbers (a percentage
+ * given as its value) in x[], the count returned; *pct marks which were
+ * percentages. */
+static int css_args(const char *v, size_t n, double x[4], int pct[4])
+{
+    int count = 0;
+    size_t i = 0;
+    while (i < n && count < 4) {
+        while (i < n && (css_space(v[i]) || v[i] == ',' || v[i] == '/'))
+            i++;
+        if (i == n)
+            break;
+        size_t k = css_number(v + i, n - i, &x[count]);
+        if (!k)
+            return -1;
+        i += k;
+        pct[count] = i < n && v[i] == '%';
+        if (pct[count])
+            i++;
+        while (i < n && ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z'))
+            i++; /* "deg" after a hue */
+        count++;
+    }
+    return count;
+}
+
+/* A CSS or HTML colour v[0..n): WHITE (near white, or for text fully
+ * transparent), NOT_WHITE, or UNSET when it says nothing about the colour
+ * (inherit, currentcolor, a word that is no colour, a transparent
+ * background, a value we cannot read). */
+static int color_kind(const char *v, size_t n, int text)
+{
+    trim(&v, &n);
+    if (n == 0 || n > 64)
         return UNSET;
     if (ieq(v, n, "transparent"))
-        return WHITE;
-    for (size_t i = 0; i < sizeof white_names / sizeof *white_names; i++)
-        if (ieq(v, n, white_names[i]))
-            return WHITE;
+        return text ? WHITE : UNSET;
     if (v[0] == '#') {
-        char hex[6];
-        if (n == 4 || n == 5) { /* #fff, #fffa */
-            for (int i = 0; i < 3; i++)
+        char hex[8];
+        size_t h = n - 1;
+        if (h == 3 || h == 4) { /* #fff, #fff0 */
+            for (size_t i = 0; i < h; i++)
                 hex[2 * i] = hex[2 * i + 1] = v[1 + i];
-        } else if (n == 7 || n == 9) {
-            memcpy(hex, v + 1, 6);
+        } else if (h == 6 || h == 8) {
+            memcpy(hex, v + 1, h);
         } else {
             return UNSET;
         }
+        if ((h == 4 || h == 8) && kps_hexval(hex[6]) == 0 &&
+            kps_hexval(hex[7]) == 0) /* alpha 0 */
+            return text ? WHITE : UNSET;
         int r = kps_xml_hex_near_white(hex, 6);
         return r < 0 ? UNSET : r ? WHITE : NOT_WHITE;
     }
-    if (n > 5 &&
-        (kps_ascii_ieq(v, "rgb(", 4) || kps_ascii_ieq(v, "rgba(", 5))) {
-        const char *p = memchr(v, '(', n);
-        const char *end = v + n;
-        if (end[-1] != ')')
+    const char *paren = memchr(v, '(', n);
+    if (paren && v[n - 1] == ')') {
+        size_t fn = (size_t)(paren - v);
+        double x[4];
+        int pct[4];
+        int c = css_args(paren + 1, n - fn - 2, x, pct);
+        int rgb = ieq(v, fn, "rgb") || ieq(v, fn, "rgba");
+        int hsl = ieq(v, fn, "hsl") || ieq(v, fn, "hsla");
+        if ((!rgb && !hsl) || c < 3)
             return UNSET;
-        p++;
-        end--;
-        for (int ch = 0; ch < 3; ch++) {
-            const char *q = p;
-            while (q < end && *q != ',' && *q != ' ' && *q != '/')
-                q++;
-            while (p < q && *p == ' ')
-                p++;
-            if (!channel_near_white(p, (size_t)(q - p)))
-                return NOT_WHITE;
-            while (q < end && (*q == ',' || *q == ' '))
-                q++;
-            p = q;
+        if (c == 4 && x[3] <= 0)
+            return text ? WHITE : UNSET;
+        if (rgb) {
+            for (int i = 0; i < 3; i++)
+                if ((pct[i] ? x[i] * 2.55 : x[i]) < 0xF0)
+                    return NOT_WHITE;
+            return WHITE;
         }
-        return WHITE;
+        /* hsl: near white when light enough for the most saturated hue */
+        double sat = x[1], light = x[2];
+        return light >= 97.0 || (sat <= 0 && light >= 94.2) ? WHITE : NOT_WHITE;
     }
-    return NOT_WHITE;
-}
-
-/* A font size that hides text: 2 pt or less, the DOCX and ODT readers'
- * bound (relative sizes against the 16 px, 12 pt default). */
-static int tiny_length(const char *v, size_t n)
-{
-    while (n && v[n - 1] == ' ')
-        n--;
-    if (n >= 1 && v[n - 1] == '%') {
-        double pct = kps_xml_length_pt(v, n - 1, 1.0);
-        return pct >= 0 && pct <= 100.0 * 2.0 / 12.0;
-    }
-    if (n >= 2 && (kps_ascii_ieq(v + n - 2, "em", 2))) {
-        double em = kps_xml_length_pt(v, n - 2, 1.0);
-        return em >= 0 && em <= 2.0 / 12.0;
-    }
-    double pt = kps_xml_length_pt(v, n, 1.0);
-    return pt >= 0 && pt <= 2.0;
-}
-
-/* An offset of a thousand pixels or more to the left or top: the
- * "position:absolute; left:-9999px" way of hiding text. */
-static int far_off_page(const char *v, size_t n)
-{
-    while (n && v[0] == ' ')
-        v++, n--;
-    if (n < 2 || v[0] != '-')
-        return 0;
-    double pt = kps_xml_length_pt(v + 1, n - 1, 0.75);
-    return pt >= 750.0; /* 1000 px */
-}
-
-static int zero_number(const char *v, size_t n)
-{
-    while (n && v[0] == ' ')
-        v++, n--;
-    while (n && v[n - 1] == ' ')
-        n--;
-    if (n == 0)
-        return 0;
+    char word[24];
+    if (n >= sizeof word)
+        return UNSET;
     for (size_t i = 0; i < n; i++)
-        if (v[i] != '0' && v[i] != '.' && !(i == n - 1 && v[i] == '%'))
-            return 0;
-    return 1;
+        word[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+    word[n] = '\0';
+    const char *key = word;
+    const struct named_color *named =
+        bsearch(&key, named_colors, sizeof named_colors / sizeof *named_colors,
+                sizeof *named_colors, named_color_cmp);
+    if (!named)
+        return UNSET;
+    return named->white ? WHITE : NOT_WHITE;
 }
 
-/* Apply one declaration "prop: value" to f. */
+/* The first word of a value, v[0..*n) trimmed and cut at a blank. */
+static void first_word(const char **v, size_t *n)
+{
+    trim(v, n);
+    size_t k = 0;
+    while (k < *n && !css_space((*v)[k]))
+        k++;
+    *n = k;
+}
+
+/* Apply one declaration "prop: value" to f.  Values a browser would
+ * ignore as invalid change nothing. */
 static void declaration(frame *f, const char *p, size_t pn, const char *v,
                         size_t vn)
 {
@@ -386,49 +616,68 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
     const char *bang = memchr(v, '!', vn);
     if (bang)
         vn = (size_t)(bang - v);
+    trim(&p, &pn);
+    trim(&v, &vn);
     if (ieq(p, pn, "display")) {
-        while (vn && v[0] == ' ')
-            v++, vn--;
-        if (vn >= 4 && kps_ascii_ieq(v, "none", 4))
+        const char *w = v;
+        size_t wn = vn;
+        first_word(&w, &wn);
+        if (ieq(w, wn, "none"))
             f->hidden = 1;
     } else if (ieq(p, pn, "visibility")) {
-        while (vn && v[0] == ' ')
-            v++, vn--;
-        if ((vn >= 6 && kps_ascii_ieq(v, "hidden", 6)) ||
-            (vn >= 8 && kps_ascii_ieq(v, "collapse", 8)))
-            f->hidden = 1;
+        if (ieq(v, vn, "hidden") || ieq(v, vn, "collapse"))
+            f->invisible = 1;
+        else if (ieq(v, vn, "visible"))
+            f->invisible = 0;
     } else if (ieq(p, pn, "opacity")) {
-        if (zero_number(v, vn))
+        double x;
+        size_t k = css_number(v, vn, &x);
+        int pct = k && k + 1 == vn && v[k] == '%';
+        if (k && (k == vn || pct) && x <= 0)
             f->hidden = 1;
     } else if (ieq(p, pn, "font-size")) {
-        if (tiny_length(v, vn))
-            f->hidden = 1;
+        int ok;
+        double pt = css_length_pt(v, vn, &ok);
+        if (ok)
+            f->tiny = pt <= 2.0;
+        else if (vn && ((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z'))
+            f->tiny = 0; /* small, x-small, medium, larger: readable */
     } else if (ieq(p, pn, "left") || ieq(p, pn, "top") ||
-               ieq(p, pn, "text-indent") || ieq(p, pn, "margin-left")) {
-        if (far_off_page(v, vn))
+               ieq(p, pn, "text-indent") || ieq(p, pn, "margin-left") ||
+               ieq(p, pn, "margin-top")) {
+        /* "position:absolute; left:-9999px": a thousand pixels or more
+         * off the page */
+        int ok;
+        double pt = css_length_pt(v, vn, &ok);
+        if (ok && pt <= -750.0)
             f->hidden = 1;
     } else if (ieq(p, pn, "color")) {
-        int c = color_kind(v, vn);
+        int c = color_kind(v, vn, 1);
         if (c != UNSET)
             f->color = (signed char)c;
-    } else if (ieq(p, pn, "background-color") || ieq(p, pn, "background")) {
-        /* "background: #003366 url(x.png)": the first word that is a
-         * colour; an image alone says nothing about the colour below */
+    } else if (ieq(p, pn, "background-color")) {
+        int c = color_kind(v, vn, 0);
+        if (c != UNSET)
+            f->background = (signed char)c;
+    } else if (ieq(p, pn, "background")) {
+        /* "background: #003366 url(x.png) no-repeat": the word that is a
+         * colour; an image with no colour may be anything, so white text
+         * on it gets the benefit of the doubt (as over a PDF's image) */
         size_t i = 0;
+        int image = 0;
         while (i < vn) {
-            while (i < vn && v[i] == ' ')
+            while (i < vn && css_space(v[i]))
                 i++;
             size_t j = i;
             int depth = 0;
-            while (j < vn && (depth || v[j] != ' ')) {
+            while (j < vn && (depth || !css_space(v[j]))) {
                 depth += v[j] == '(' ? 1 : v[j] == ')' ? -1 : 0;
                 j++;
             }
-            if (j > i && !(j - i >= 4 && kps_ascii_ieq(v + i, "url(", 4))) {
-                if (ieq(v + i, j - i, "transparent") ||
-                    ieq(v + i, j - i, "none"))
-                    return;
-                int c = color_kind(v + i, j - i);
+            if (j - i >= 4 && kps_ascii_ieq(v + i, "url(", 4)) {
+                image = 1;
+            } else if (j > i) {
+                int c = color_kind(v + i, j - i, 0);
                 if (c != UNSET) {
                     f->background = (signed char)c;
                     return;
@@ -436,6 +685,8 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
             }
             i = j;
         }
+        if (image)
+            f->background = NOT_WHITE;
     }
 }
 
@@ -444,20 +695,15 @@ static void inline_style(frame *f, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t end = i;
-        while (end < n && s[end] != ';')
+        int depth = 0; /* a ';' inside url(...) ends nothing */
+        while (end < n && (depth || s[end] != ';')) {
+            depth += s[end] == '(' ? 1 : s[end] == ')' && depth ? -1 : 0;
             end++;
-        const char *colon = memchr(s + i, ':', end - i);
-        if (colon) {
-            const char *p = s + i;
-            size_t pn = (size_t)(colon - p);
-            while (pn && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-                p++, pn--;
-            while (pn && (p[pn - 1] == ' ' || p[pn - 1] == '\t'))
-                pn--;
-            const char *v = colon + 1;
-            size_t vn = (size_t)(s + end - v);
-            declaration(f, p, pn, v, vn);
         }
+        const char *colon = memchr(s + i, ':', end - i);
+        if (colon)
+            declaration(f, s + i, (size_t)(colon - s - i), colon + 1,
+                        (size_t)(s + end - colon - 1));
         i = end + 1;
     }
 }
@@ -501,11 +747,11 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         else if (strcmp(a, "style") == 0)
             inline_style(&f, v, vn);
         else if (strcmp(a, "color") == 0 && strcmp(name, "font") == 0) {
-            int c = color_kind(v, vn);
+            int c = color_kind(v, vn, 1);
             if (c != UNSET)
                 f.color = (signed char)c;
         } else if (strcmp(a, "bgcolor") == 0) {
-            int c = color_kind(v, vn);
+            int c = color_kind(v, vn, 0);
             if (c != UNSET)
                 f.background = (signed char)c;
         }
@@ -519,12 +765,13 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if (block_break(w) != KPISCAN_OK)
             return;
         if (strcmp(name, "li") == 0) {
-            char mark[16] = "* ";
+            char mark[16] = "*";
             if (parent->ordered) {
                 parent->item++;
-                snprintf(mark, sizeof mark, "%u. ", parent->item);
+                snprintf(mark, sizeof mark, "%u.", parent->item);
             }
-            words(w, mark, strlen(mark), visibility(&f));
+            if (words(w, mark, strlen(mark), visibility(&f)) == KPISCAN_OK)
+                w->pending_space = 1;
         }
     } else if (strcmp(name, "img") == 0) {
         w->pending_space = 1;
@@ -543,8 +790,10 @@ static void on_end(void *ctx, const xmlChar *xname)
         return;
     if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
         /* cells of one row stay on one line, a tab apart (written
-         * before the next cell's words, so a row ends without one) */
-        w->pending_tab = 1;
+         * before the next cell's words, so a row ends without one; an
+         * empty cell keeps its column) */
+        if (w->pending_tabs < 8)
+            w->pending_tabs++;
     } else if (NAME_IN(name, blocks)) {
         block_break(w);
     }
@@ -563,90 +812,162 @@ static void XMLCDECL quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* ---- the pre-scan ------------------------------------------------- */
+/* ---- the pre-pass ------------------------------------------------- */
 
-/* Skip past the first case-insensitive occurrence of tok in p[0..end), or
- * return end. */
-static const char *skip_past_ci(const char *p, const char *end, const char *tok)
+static int name_start(unsigned char c)
 {
-    size_t k = strlen(tok);
-    for (; (size_t)(end - p) >= k; p++) {
-        const char *q = memchr(p, '<', (size_t)(end - p));
-        if (!q || (size_t)(end - q) < k)
-            return end;
-        p = q;
-        if (kps_ascii_ieq(p, tok, k))
-            return p + k;
-    }
-    return end;
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' || c == ':' ||
+           c == '.';
 }
 
-/* One linear pass over the start tags, counting the attribute-like tokens
- * of each (outside quotes).  Comments and the raw text of script and style
- * elements are skipped, so a script's "a < b" is no tag. */
-static int check_attribute_counts(const char *s, size_t len, const char *name,
-                                  kpiscan_error *err)
+static int name_char(unsigned char c)
 {
-    const char *p = s, *end = s + len;
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
+    return name_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* Blank out s[from, to) (the bytes become spaces, so offsets and line
+ * numbers stay; white space is what a browser makes of these). */
+static void blank(char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (s[i] != '\n')
+            s[i] = ' ';
+}
+
+/* Where a comment opened at s[at] ("<!--") ends for libxml2 or a browser,
+ * whichever ends it first: after "-->", "--!>", or at once for "<!-->"
+ * and "<!--->".  len when it never ends. */
+static size_t comment_end(const char *s, size_t len, size_t at)
+{
+    size_t i = at + 4;
+    if (i < len && s[i] == '>')
+        return i + 1;
+    if (i + 1 < len && s[i] == '-' && s[i + 1] == '>')
+        return i + 2;
+    for (; i + 2 < len; i++) {
+        const char *c = memchr(s + i, '-', len - i);
+        if (!c)
+            return len;
+        i = (size_t)(c - s);
+        if (i + 2 < len && s[i + 1] == '-' && s[i + 2] == '>')
+            return i + 3;
+        if (i + 3 < len && s[i + 1] == '-' && s[i + 2] == '!' &&
+            s[i + 3] == '>')
+            return i + 4;
+    }
+    return len;
+}
+
+/*
+ * One linear pass over the decoded page before libxml2 sees it:
+ *  - start tags are tokenised as libxml2 2.9 does (a quote opens a value
+ *    only after '=', an unquoted value runs to a blank or '>', a bogus
+ *    character skips to the next blank) and a tag with more than
+ *    MAX_ATTRIBUTES attributes is refused: libxml2 compares each
+ *    attribute with every earlier one;
+ *  - "<![...]>" (Word's "<![if !supportLists]>" around list bullets,
+ *    CDATA), which libxml2 2.9 passes on as text and a browser takes for
+ *    a comment, is blanked;
+ *  - "</body>" and "</html>" are blanked: libxml2 closes every open
+ *    element there, which would let text after them escape a hidden one,
+ *    where a browser goes on adding it to the open element.
+ * Comments and the raw text of script and style elements are skipped, so
+ * a script's "a < b" is no tag.
+ */
+static int prepare_markup(char *s, size_t len, const char *name,
+                          kpiscan_error *err)
+{
+    size_t i = 0;
+    while (i < len) {
+        const char *lt = memchr(s + i, '<', len - i);
         if (!lt)
             break;
-        p = lt + 1;
-        if ((size_t)(end - lt) >= 4 && memcmp(lt, "<!--", 4) == 0) {
-            const char *c = lt + 4;
-            for (; (size_t)(end - c) >= 3; c++) {
-                c = memchr(c, '-', (size_t)(end - c));
-                if (!c || (size_t)(end - c) < 3) {
-                    c = end;
-                    break;
-                }
-                if (memcmp(c, "-->", 3) == 0) {
-                    c += 3;
-                    break;
-                }
-            }
-            p = c < end ? c : end;
+        size_t at = (size_t)(lt - s);
+        i = at + 1;
+        if (len - at >= 4 && memcmp(s + at, "<!--", 4) == 0) {
+            i = comment_end(s, len, at);
             continue;
         }
-        if (p >= end || !((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+        if (len - at >= 3 && memcmp(s + at, "<![", 3) == 0) {
+            const char *gt = memchr(s + at, '>', len - at);
+            size_t end = gt ? (size_t)(gt - s) + 1 : len;
+            blank(s, at, end);
+            i = end;
             continue;
-        const char *tag = p;
-        unsigned tokens = 0;
-        char quote = 0;
-        int in_token = 1; /* the tag name */
-        for (; p < end; p++) {
-            char c = *p;
-            if (quote) {
-                if (c == quote)
-                    quote = 0;
-                continue;
+        }
+        if (i < len && s[i] == '/') {
+            size_t n = i + 1;
+            while (n < len && name_char((unsigned char)s[n]))
+                n++;
+            if ((n - i - 1 == 4 && kps_ascii_ieq(s + i + 1, "body", 4)) ||
+                (n - i - 1 == 4 && kps_ascii_ieq(s + i + 1, "html", 4))) {
+                const char *gt = memchr(s + n, '>', len - n);
+                size_t end = gt ? (size_t)(gt - s) + 1 : len;
+                blank(s, at, end);
+                i = end;
             }
-            if (c == '>')
-                break;
-            if (c == '"' || c == '\'') {
-                quote = c;
-                continue;
-            }
-            if (is_space((unsigned char)c) || c == '/') {
-                in_token = 0;
-            } else if (!in_token) {
-                in_token = 1;
-                if (++tokens > MAX_ATTRIBUTES)
+            continue;
+        }
+        if (i >= len || !name_start((unsigned char)s[i]))
+            continue;
+        size_t tag = i;
+        while (i < len && name_char((unsigned char)s[i]))
+            i++;
+        size_t tag_len = i - tag;
+        unsigned attributes = 0;
+        while (i < len && s[i] != '>') {
+            unsigned char c = (unsigned char)s[i];
+            if (is_space(c) || c == '/') {
+                i++;
+            } else if (name_start(c)) {
+                if (++attributes > MAX_ATTRIBUTES)
                     return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                                     "HTML start tag with more than %d "
                                     "attributes",
                                     MAX_ATTRIBUTES);
+                while (i < len && name_char((unsigned char)s[i]))
+                    i++;
+                size_t v = i;
+                while (v < len && is_space((unsigned char)s[v]))
+                    v++;
+                if (v < len && s[v] == '=') {
+                    v++;
+                    while (v < len && is_space((unsigned char)s[v]))
+                        v++;
+                    if (v < len && (s[v] == '"' || s[v] == '\'')) {
+                        const char *q = memchr(s + v + 1, s[v], len - v - 1);
+                        v = q ? (size_t)(q - s) + 1 : len;
+                    } else {
+                        while (v < len && !is_space((unsigned char)s[v]) &&
+                               s[v] != '>')
+                            v++;
+                    }
+                    i = v;
+                }
+            } else {
+                /* a bogus attribute: libxml2 skips to the next blank */
+                while (i < len && !is_space((unsigned char)s[i]) && s[i] != '>')
+                    i++;
             }
         }
-        size_t tn = (size_t)(p - tag);
-        if ((tn >= 6 && kps_ascii_ieq(tag, "script", 6) &&
-             (tn == 6 || is_space((unsigned char)tag[6]))) ||
-            (tn >= 5 && kps_ascii_ieq(tag, "style", 5) &&
-             (tn == 5 || is_space((unsigned char)tag[5]))))
-            p = skip_past_ci(p, end,
-                             kps_ascii_ieq(tag, "script", 6) ? "</script"
-                                                             : "</style");
+        if ((tag_len == 6 && kps_ascii_ieq(s + tag, "script", 6)) ||
+            (tag_len == 5 && kps_ascii_ieq(s + tag, "style", 5))) {
+            const char *close = tag_len == 6 ? "</script" : "</style";
+            size_t k = strlen(close);
+            size_t j = i;
+            for (;;) {
+                const char *c = j < len ? memchr(s + j, '<', len - j) : NULL;
+                if (!c) {
+                    j = len;
+                    break;
+                }
+                j = (size_t)(c - s);
+                if (len - j >= k && kps_ascii_ieq(s + j, close, k))
+                    break;
+                j++;
+            }
+            i = j;
+        }
     }
     return KPISCAN_OK;
 }
@@ -675,7 +996,7 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                         "HTML page too large for the parser");
     }
-    rc = check_attribute_counts(decoded.text, decoded.len, name, err);
+    rc = prepare_markup(decoded.text, decoded.len, name, err);
     if (rc != KPISCAN_OK) {
         kps_doc_free(&decoded);
         return rc;
@@ -695,7 +1016,7 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
         kps_doc_free(&decoded);
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
-    w.stack[0] = (frame){0, 0, 0, 0, UNSET, UNSET, 0};
+    w.stack[0] = (frame){.color = UNSET, .background = UNSET};
 
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);

@@ -529,6 +529,22 @@ static kps_format markup_kind(const unsigned char *data, size_t len)
     return f != KPS_FORMAT_UNKNOWN ? f : KPS_FORMAT_TEXT;
 }
 
+/* The same for UTF-16 text with a byte order mark: its first characters,
+ * narrowed to one byte each (anything past ASCII becomes '?'), are
+ * markup or not. */
+static kps_format utf16_markup_kind(const unsigned char *data, size_t len,
+                                    int big_endian)
+{
+    unsigned char narrow[HTML_HEAD_WINDOW];
+    size_t n = 0;
+    for (size_t i = 2; i + 1 < len && n < sizeof narrow; i += 2) {
+        unsigned hi = big_endian ? data[i] : data[i + 1];
+        unsigned lo = big_endian ? data[i + 1] : data[i];
+        narrow[n++] = hi == 0 && lo < 0x80 ? (unsigned char)lo : '?';
+    }
+    return markup_kind(narrow, n);
+}
+
 kps_format kps_sniff(const unsigned char *data, size_t len)
 {
     if (!data || len == 0)
@@ -538,10 +554,12 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
      * UTF-16 text has NUL bytes the binary test would object to. */
     if (has_prefix(data, len, "\xEF\xBB\xBF", 3) && !is_rtf(data, len))
         return markup_kind(data, len);
-    if (has_prefix(data, len, "\xFF\xFE", 2) ||
-        has_prefix(data, len, "\xFE\xFF", 2) ||
+    if (has_prefix(data, len, "\xFF\xFE\x00\x00", 4) ||
         has_prefix(data, len, "\x00\x00\xFE\xFF", 4))
         return KPS_FORMAT_TEXT;
+    if (has_prefix(data, len, "\xFF\xFE", 2) ||
+        has_prefix(data, len, "\xFE\xFF", 2))
+        return utf16_markup_kind(data, len, data[0] == 0xFE);
 
     if (has_prefix(data, len, ZIP_LOCAL_SIG, 4))
         return sniff_zip(data, len);

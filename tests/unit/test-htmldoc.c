@@ -157,6 +157,19 @@ START_TEST(encodings)
     /* a UTF-8 byte order mark */
     text_is("\xEF\xBB\xBF<html><body><p>na\xC3\xAFve</p></body></html>",
             "na\xC3\xAFve\n");
+    /* UTF-16LE with its mark (the extractor's own decoding; text_is()
+     * cannot pass the NUL bytes) */
+    static const unsigned char u16[] = {
+        0xFF, 0xFE, '<', 0,    'p', 0,   '>', 0,   'K', 0,   'P', 0,   'I',
+        0,    ' ',  0,   0xE9, 0,   '<', 0,   '/', 0,   'p', 0,   '>', 0};
+    kps_limits lim;
+    test_limits(&lim);
+    kps_doc doc;
+    ck_assert_int_eq(
+        kps_html_extract(u16, sizeof u16, "cv.html", &lim, &doc, NULL),
+        KPISCAN_OK);
+    ck_assert_str_eq(doc.text, "KPI \xC3\xA9\n");
+    kps_doc_free(&doc);
 }
 END_TEST
 
@@ -193,9 +206,27 @@ START_TEST(hidden_text)
         "<table bgcolor=\"#003366\"><tr><td style=\"background:#fff\">"
         "<span style=\"color:white\">Led strategic KPI alignment</span>"
         "</td></tr></table>",
-        /* a background image says nothing about the colour */
-        "<div style=\"background: url(bg.png)\"><font color=white>Led "
+        /* what is no colour or a transparent one leaves the page white */
+        "<div style=\"background:center\"><font color=white>Led "
         "strategic KPI alignment</font></div>",
+        "<div style=\"background-color:bogus\"><font color=white>Led "
+        "strategic KPI alignment</font></div>",
+        "<div style=\"background-color:rgba(0,0,0,0)\"><font color=white>"
+        "Led strategic KPI alignment</font></div>",
+        "<span style=\"color:\n#fff\">Led strategic KPI alignment</span>",
+        "<span style=\"color:rgba(0,0,0,0)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"color:#0000\">Led strategic KPI alignment</span>",
+        "<span style=\"color:hsl(0, 0%, 100%)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"color:Snow\">Led strategic KPI alignment</span>",
+        "<span style=\"font-size:1e-3px\">Led strategic KPI alignment</span>",
+        "<span style=\"left:-1e5px\">Led strategic KPI alignment</span>",
+        "<span style=\"opacity:-1\">Led strategic KPI alignment</span>",
+        "<span style=\"opacity:0%\">Led strategic KPI alignment</span>",
+        /* display:none cannot be undone below */
+        "<div style=\"display:none\"><p style=\"display:block;visibility:"
+        "visible\">Led strategic KPI alignment</p></div>",
     };
     for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
         char page[1024];
@@ -228,6 +259,22 @@ START_TEST(hidden_text)
         "strategic KPI alignment</span></div>",
         /* aria-hidden hides from screen readers, not from the eye */
         "<p aria-hidden=\"true\">Led strategic KPI alignment</p>",
+        /* a background image may be anything: the benefit of the doubt */
+        "<div style=\"background: url(bg.png)\"><font color=white>Led "
+        "strategic KPI alignment</font></div>",
+        "<div style=\"background: url('a;b.png')\"><font color=white>Led "
+        "strategic KPI alignment</font></div>",
+        /* values a browser ignores as invalid */
+        "<p style=\"display:none-foo\">Led strategic KPI alignment</p>",
+        "<p style=\"opacity:.\">Led strategic KPI alignment</p>",
+        "<p style=\"color:#fffff\">Led strategic KPI alignment</p>",
+        /* visibility and size can be given back below */
+        "<div style=\"visibility:hidden\"><p style=\"visibility:visible\">"
+        "Led strategic KPI alignment</p></div>",
+        "<div style=\"font-size:0\"><p style=\"font-size:12px\">Led "
+        "strategic KPI alignment</p></div>",
+        "<span style=\"color:hsl(210, 50%, 40%)\">Led strategic KPI "
+        "alignment</span>",
     };
     for (size_t i = 0; i < sizeof visible / sizeof *visible; i++) {
         char page[1024];
@@ -236,6 +283,28 @@ START_TEST(hidden_text)
         ck_assert_msg(!phrase_hidden(page, "strategic KPI alignment"),
                       "hidden: %s", visible[i]);
     }
+}
+END_TEST
+
+/* What libxml2 2.9 reads otherwise than a browser: Word's "Save as Web
+ * Page" conditional markup around list bullets, CDATA, and "</body>",
+ * after which libxml2 would close a hidden element that a browser keeps
+ * filling. */
+START_TEST(markup_as_a_browser_reads_it)
+{
+    text_is("<html><body><p class=MsoListParagraph><![if !supportLists]>"
+            "<span>-<span>&nbsp;&nbsp; </span></span><![endif]>Built KPI "
+            "dashboards</p><![CDATA[ x ]]>after</body></html>",
+            "-\xC2\xA0\xC2\xA0 Built KPI dashboards\nafter\n");
+    ck_assert(phrase_hidden("<body><div style=\"display:none\"></body>Led "
+                            "strategic KPI alignment</html> more</div><p>"
+                            "Shown</p>",
+                            "strategic KPI alignment"));
+    /* the "* " of a list item is one space however the source spaces it;
+     * an empty cell keeps its column */
+    text_is("<body><ul><li>\n   Tracked KPIs</li></ul><table><tr><td>2015"
+            "</td><td></td><td>Analyst</td><td></td></tr></table></body>",
+            "* Tracked KPIs\n2015\t\tAnalyst\n");
 }
 END_TEST
 
@@ -276,6 +345,27 @@ START_TEST(limits_and_errors)
     ck_assert_str_eq(doc.text, "KPI\n");
     kps_doc_free(&doc);
     kps_buf_free(&page);
+
+    /* quotes that open no value (after a bare name, inside an unquoted
+     * value), a bogus name, a comment closed by "--!>": each leaves
+     * libxml2 parsing attributes, so each is counted */
+    static const char *const openers[] = {"<p a=x\" ", "<p a\"c ", "<p \"z ",
+                                          "<!-- c --!><p "};
+    for (size_t k = 0; k < sizeof openers / sizeof *openers; k++) {
+        test_limits(&lim);
+        ck_assert_int_eq(kps_buf_append(&page, "<body>", 6), 0);
+        ck_assert_int_eq(kps_buf_append(&page, openers[k], strlen(openers[k])),
+                         0);
+        for (int i = 0; i < 300; i++) {
+            char att[16];
+            int an = snprintf(att, sizeof att, " b%d", i);
+            ck_assert_int_eq(kps_buf_append(&page, att, (size_t)an), 0);
+        }
+        ck_assert_int_eq(kps_buf_append(&page, " \">KPI</p>", 10), 0);
+        fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
+                   "HTML start tag with more than 256 attributes");
+        kps_buf_free(&page);
+    }
 
     test_limits(&lim);
     lim.max_text_bytes = 10;
@@ -352,6 +442,7 @@ static Suite *htmldoc_suite(void)
     tcase_add_test(tc, references_and_controls);
     tcase_add_test(tc, encodings);
     tcase_add_test(tc, hidden_text);
+    tcase_add_test(tc, markup_as_a_browser_reads_it);
     tcase_add_test(tc, limits_and_errors);
     tcase_add_test(tc, public_scan);
     suite_add_tcase(s, tc);

@@ -323,6 +323,12 @@ START_TEST(html_pages)
     ck_assert_int_eq(SNIFF_LIT("Jane Doe\n<html> and CSS skills"),
                      KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<htmlx>"), KPS_FORMAT_TEXT);
+    /* UTF-16 with a byte order mark, either order */
+    ck_assert_int_eq(SNIFF_LIT("\xFF\xFE<\0h\0t\0m\0l\0>\0"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("\xFE\xFF\0<\0b\0o\0d\0y\0>"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("\xFF\xFEJ\0a\0n\0e\0"), KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("\xFF\xFE<\x04h\0t\0m\0l\0>\0"),
+                     KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<b>Jane</b>"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<html"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<!-- never closed <html>"), KPS_FORMAT_TEXT);
