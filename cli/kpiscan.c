@@ -225,7 +225,8 @@ static int push(const char ***v, size_t *n, const char *s)
  * locked: while the batch runs, only the record callback may use it (the
  * main thread, queuing inputs, cleans its own copies: list_error()). */
 /* kpiscan_text_clean(), and for a string that must stay on one line (a
- * file name, a message) every line end too replaced by U+FFFD: a name
+ * file name, a message) every line end (LF, U+2028, U+2029) too replaced
+ * by U+FFFD: a name
  * holding "\nkpiscan: gate passed" must not forge a line of its own.
  * Returns a string to free with kpiscan_free() (or free() when it had to
  * be rebuilt: *rebuilt says which), NULL when out of memory. */
@@ -233,18 +234,27 @@ static char *cleaned(const char *s, int one_line, int *rebuilt)
 {
     *rebuilt = 0;
     char *c = kpiscan_text_clean(s);
-    if (!c || !one_line || !strchr(c, '\n'))
+    /* LF, and U+2028 and U+2029 (E2 80 A8/A9), which some log viewers
+     * also break lines at */
+    if (!c || !one_line ||
+        (!strchr(c, '\n') && !strstr(c, "\xE2\x80\xA8") &&
+         !strstr(c, "\xE2\x80\xA9")))
         return c;
-    size_t breaks = 0, n = strlen(c);
-    for (const char *p = c; *p; p++)
-        breaks += *p == '\n';
-    char *out = malloc(n + 2 * breaks + 1);
+    size_t n = strlen(c);
+    char *out = malloc(3 * n + 1); /* every LF may become 3 bytes */
     if (out) {
         char *o = out;
         for (const char *p = c; *p; p++) {
             if (*p == '\n') {
                 memcpy(o, "\xEF\xBF\xBD", 3);
                 o += 3;
+            } else if ((unsigned char)p[0] == 0xE2 &&
+                       (unsigned char)p[1] == 0x80 &&
+                       ((unsigned char)p[2] == 0xA8 ||
+                        (unsigned char)p[2] == 0xA9)) {
+                memcpy(o, "\xEF\xBF\xBD", 3);
+                o += 3;
+                p += 2;
             } else {
                 *o++ = *p;
             }

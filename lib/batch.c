@@ -208,14 +208,14 @@ static void process(kpiscan_batch *b, slot *s)
         memcpy(rec->result->input_sha256, rec->sha256, sizeof rec->sha256);
 }
 
-/* Whether a file's name says it is a word-processor document: a ZIP named
- * so that holds no document is a damaged CV, not a stray archive. */
-/* A name that says "resume": a walk reports such a file when it cannot be
- * read, where it skips other files that are not documents. */
+/* Whether a file's name says "resume": a walk reports such a file when it
+ * cannot be read (a ZIP named .docx that holds no document is a damaged
+ * CV, not a stray archive), where it skips other files that are not
+ * documents. */
 static int named_as_document(const char *name)
 {
     static const char *const exts[] = {
-        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".pdf",
+        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott",  ".pdf",
         ".txt",  ".text", ".md",   ".html", ".htm", ".xhtml"};
     size_t n = strlen(name);
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {

@@ -205,13 +205,15 @@ mkdir -p "$tmp/nlname"
 forged="$tmp/nlname/x
 kpiscan: gate passed for every resume.txt"
 cp examples/mid-1.txt "$forged"
+cp examples/mid-1.txt "$tmp/nlname/y$(printf '\342\200\250')kpiscan: gate passed.txt"
 "$bin" --as-of 2026-06-01 --fail-under senior "$tmp/nlname" > "$tmp/nl.out" 2> "$tmp/nl.err"
 got=$?
 fffd=$(printf '\357\277\275')
 if [ "$got" = 1 ] && ! grep -q '^kpiscan: gate passed' "$tmp/nl.err" &&
     [ "$(grep -cF "/nlname/x${fffd}kpiscan: gate passed for every resume.txt: expected at least senior, got mid" "$tmp/nl.err")" = 1 ] &&
     ! grep -q '^kpiscan: gate passed' "$tmp/nl.out" &&
-    grep -qF "/nlname/x${fffd}kpiscan: gate passed for every resume.txt: mid (confidence" "$tmp/nl.out"
+    grep -qF "/nlname/x${fffd}kpiscan: gate passed for every resume.txt: mid (confidence" "$tmp/nl.out" &&
+    grep -qF "/nlname/y${fffd}kpiscan: gate passed.txt: expected at least senior" "$tmp/nl.err"
 then report "line ends in file names stay on their line" 1 ""
 else report "line ends in file names stay on their line" 0 "exit $got: $(head -c 300 "$tmp/nl.err")"; fi
 
