@@ -738,6 +738,9 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         f.pre = 1;
     if (strcmp(name, "ol") == 0)
         f.ordered = 1;
+    /* presentational attributes first: the inline style overrides them,
+     * wherever it stands among the attributes */
+    const char *style = NULL;
     for (size_t i = 0; atts && atts[i]; i += 2) {
         const char *a = (const char *)atts[i];
         const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
@@ -745,7 +748,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if (strcmp(a, "hidden") == 0)
             f.hidden = 1;
         else if (strcmp(a, "style") == 0)
-            inline_style(&f, v, vn);
+            style = v;
         else if (strcmp(a, "color") == 0 && strcmp(name, "font") == 0) {
             int c = color_kind(v, vn, 1);
             if (c != UNSET)
@@ -756,6 +759,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
                 f.background = (signed char)c;
         }
     }
+    if (style)
+        inline_style(&f, style, strlen(style));
     w->stack[++w->depth] = f;
     if (f.skip)
         return;

@@ -257,6 +257,9 @@ START_TEST(hidden_text)
         /* a dark colour set deeper wins over an inherited white */
         "<div style=\"color:white\"><span style=\"color:black\">Led "
         "strategic KPI alignment</span></div>",
+        /* the inline style wins over a presentational attribute */
+        "<font style=\"color:#222\" color=\"white\">Led strategic KPI "
+        "alignment</font>",
         /* aria-hidden hides from screen readers, not from the eye */
         "<p aria-hidden=\"true\">Led strategic KPI alignment</p>",
         /* a background image may be anything: the benefit of the doubt */
