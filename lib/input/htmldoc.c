@@ -28,14 +28,17 @@
  *    pushed a thousand pixels or more off the page (left, top or
  *    text-indent), and text whose colour is transparent or near white
  *    (every channel >= 0xF0) on no background or a near-white one (the
- *    innermost element that sets a background decides).  Only inline
- *    styles and HTML attributes (color, bgcolor) are read: a rule in a
- *    style sheet that hides a class is not seen (docs/robustness.md).
+ *    innermost element that sets a background decides).  These come
+ *    from HTML attributes (color, bgcolor), then the simple rules of the
+ *    page's <style> elements (element, class, id; read_sheet()), in the
+ *    cascade's order, then the inline style; other selectors, at-rules and
+ *    external sheets are not read (docs/robustness.md).
  *  - Limits: element nesting deeper than max_xml_depth is refused, like an
  *    XML part; so is a start tag with more than MAX_ATTRIBUTES attributes,
  *    found by a linear pre-pass (prepare_markup()), because libxml2 2.9
- *    checks a tag's attributes for duplicates pairwise.  The text is
- *    bounded by max_text_bytes.
+ *    checks a tag's attributes for duplicates pairwise, and a page whose
+ *    style sheets would cost more than MATCH_BUDGET comparisons to apply.
+ *    The text is bounded by max_text_bytes.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -54,6 +57,15 @@
 #include "input/xmlread.h"
 
 #define MAX_ATTRIBUTES 256
+/* What of a page's style sheets is read: the first 256 KB of <style>
+ * text, the first 256 simple rules, an element's first 16 classes.  Each
+ * element is matched against every rule, so the comparisons this costs
+ * are counted: a page past MATCH_BUDGET is refused (a real page needs a
+ * thousandth of it). */
+#define MAX_SHEET_BYTES (256u << 10)
+#define MAX_RULES 256
+#define MAX_CLASSES 16
+#define MATCH_BUDGET 50000000u
 
 /* Colours as the cascade leaves them on an element. */
 enum { UNSET = -1, NOT_WHITE = 0, WHITE = 1 };
@@ -66,6 +78,7 @@ typedef struct frame {
     unsigned char tiny;      /* font size 2 pt or less (a child may say
                               * larger) */
     unsigned char pre;       /* white space kept */
+    unsigned char sheet;     /* a <style> element: its text is CSS */
     unsigned char ordered;
     signed char color;      /* text colour: WHITE, NOT_WHITE or UNSET */
     signed char background; /* WHITE (near white), NOT_WHITE or UNSET */
@@ -82,8 +95,12 @@ typedef struct hwalk {
     int status;
     int at_line_start;
     int pending_space;
-    unsigned pending_tabs; /* cells ended: tabs before the next words */
-    unsigned blank_lines;  /* line ends in a row, to cap empty lines */
+    unsigned pending_tabs;  /* cells ended: tabs before the next words */
+    unsigned blank_lines;   /* line ends in a row, to cap empty lines */
+    kps_buf sheet;          /* the text of the <style> element being read */
+    struct css_rule *rules; /* simple rules of the page's style sheets */
+    size_t nrules, rulecap;
+    unsigned long match_work; /* comparisons spent matching rules */
     const char *name;
     kpiscan_error *err;
 } hwalk;
@@ -203,7 +220,16 @@ static int is_space(unsigned char c)
 static void on_text(void *ctx, const xmlChar *text, int len)
 {
     hwalk *w = ctx;
-    if (w->status != KPISCAN_OK || len <= 0 || top(w)->skip)
+    if (w->status != KPISCAN_OK || len <= 0)
+        return;
+    if (top(w)->sheet) {
+        if (w->sheet.len + (size_t)len <= MAX_SHEET_BYTES &&
+            kps_buf_append(&w->sheet, text, (size_t)len) != 0)
+            stop(w,
+                 kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory"));
+        return;
+    }
+    if (top(w)->skip)
         return;
     const unsigned char *s = text;
     size_t n = (size_t)len, run = 0, i = 0;
@@ -690,7 +716,23 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
     }
 }
 
-static void inline_style(frame *f, const char *s, size_t n)
+/* Blank CSS comments in s[0..n) (a browser reads "display:" followed by
+ * an empty comment and "none" as display:none). */
+static void blank_css_comments(char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] != '/' || s[i + 1] != '*')
+            continue;
+        size_t j = i + 2;
+        while (j + 1 < n && !(s[j] == '*' && s[j + 1] == '/'))
+            j++;
+        size_t end = j + 1 < n ? j + 2 : n;
+        memset(s + i, ' ', end - i);
+        i = end - 1;
+    }
+}
+
+static void declarations(frame *f, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -706,6 +748,271 @@ static void inline_style(frame *f, const char *s, size_t n)
                         (size_t)(s + end - colon - 1));
         i = end + 1;
     }
+}
+
+/* An inline style attribute, comments and all. */
+static int inline_style(frame *f, const char *s, size_t n)
+{
+    if (!memchr(s, '/', n)) {
+        declarations(f, s, n);
+        return 0;
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, n);
+    blank_css_comments(copy, n);
+    declarations(f, copy, n);
+    free(copy);
+    return 0;
+}
+
+/* ---- style sheets --------------------------------------------------- */
+
+/* A character of a CSS identifier (tag, class or id name). */
+static int ident_char(unsigned char c)
+{
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c >= 0x80;
+}
+
+/* What a rule sets: -1 (NOT_SET) where it says nothing. */
+#define NOT_SET (-2)
+
+typedef struct css_rule {
+    char tag[16]; /* "" for any element */
+    char *id;     /* NULL for any */
+    char *classes[4];
+    unsigned nclasses;
+    unsigned specificity; /* ids, classes, tag, as one number */
+    unsigned order;
+    frame effect; /* hidden 1 or 0; the rest NOT_SET or a value */
+} css_rule;
+
+static void rules_free(hwalk *w)
+{
+    for (size_t i = 0; i < w->nrules; i++) {
+        free(w->rules[i].id);
+        for (unsigned k = 0; k < w->rules[i].nclasses; k++)
+            free(w->rules[i].classes[k]);
+    }
+    free(w->rules);
+    w->rules = NULL;
+    w->nrules = w->rulecap = 0;
+}
+
+static char *copy_name(const char *s, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
+/* One selector s[0..n): a simple one ("p", ".hide", "#x", "span.a.b") is
+ * added as a rule with effect e; any other (descendants, attributes,
+ * pseudo-classes) is left out. */
+static int add_rule(hwalk *w, const char *s, size_t n, const frame *e)
+{
+    trim(&s, &n);
+    if (n == 0 || w->nrules >= MAX_RULES)
+        return KPISCAN_OK;
+    css_rule r;
+    memset(&r, 0, sizeof r);
+    r.effect = *e;
+    size_t i = 0;
+    while (i < n && ident_char((unsigned char)s[i]))
+        i++;
+    if (i >= sizeof r.tag)
+        return KPISCAN_OK;
+    for (size_t k = 0; k < i; k++)
+        r.tag[k] = (char)((s[k] >= 'A' && s[k] <= 'Z') ? s[k] + 32 : s[k]);
+    unsigned ids = 0;
+    while (i < n) {
+        char kind = s[i++];
+        size_t start = i;
+        while (i < n && ident_char((unsigned char)s[i]))
+            i++;
+        if ((kind != '.' && kind != '#') || i == start ||
+            (kind == '.' && r.nclasses == 4) || (kind == '#' && r.id)) {
+            for (unsigned k = 0; k < r.nclasses; k++)
+                free(r.classes[k]);
+            free(r.id);
+            return KPISCAN_OK; /* not a simple selector */
+        }
+        char *name = copy_name(s + start, i - start);
+        if (!name)
+            goto nomem;
+        if (kind == '#') {
+            r.id = name;
+            ids++;
+        } else {
+            r.classes[r.nclasses++] = name;
+        }
+    }
+    r.specificity = ids * 10000 + r.nclasses * 100 + (r.tag[0] ? 1 : 0);
+    r.order = (unsigned)w->nrules;
+    if (kps_array_reserve(&w->rules, &w->rulecap, w->nrules + 1,
+                          sizeof *w->rules, 16))
+        goto nomem;
+    w->rules[w->nrules++] = r;
+    return KPISCAN_OK;
+nomem:
+    for (unsigned k = 0; k < r.nclasses; k++)
+        free(r.classes[k]);
+    free(r.id);
+    return kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory");
+}
+
+/* The text of one <style> element: its rules "selectors { declarations }"
+ * whose declarations can hide text are kept; at-rules (@media, ...) are
+ * skipped whole. */
+static int read_sheet(hwalk *w)
+{
+    char *s = w->sheet.data;
+    size_t n = w->sheet.len;
+    if (!s)
+        return KPISCAN_OK;
+    blank_css_comments(s, n);
+    size_t i = 0;
+    while (i < n) {
+        while (i < n &&
+               (css_space(s[i]) || s[i] == '}' || s[i] == ';' || s[i] == '<' ||
+                s[i] == '>' || s[i] == '!' || s[i] == '-'))
+            i++; /* also the "<!--" and "-->" old pages wrap sheets in */
+        if (i >= n)
+            break;
+        const char *open = memchr(s + i, '{', n - i);
+        if (s[i] == '@') { /* "@import ...;" has no block */
+            const char *semi = memchr(s + i, ';', n - i);
+            if (semi && (!open || semi < open)) {
+                i = (size_t)(semi - s) + 1;
+                continue;
+            }
+        }
+        if (!open)
+            break;
+        size_t o = (size_t)(open - s);
+        size_t close = o + 1;
+        int depth = 1;
+        while (close < n && depth) {
+            depth += s[close] == '{' ? 1 : s[close] == '}' ? -1 : 0;
+            close++;
+        }
+        /* the declarations: up to the closing brace, or to the end of an
+         * unterminated sheet */
+        size_t decl_end = depth ? n : close - 1;
+        if (s[i] != '@') {
+            frame probe;
+            memset(&probe, 0, sizeof probe);
+            probe.invisible = probe.tiny = (unsigned char)0xFF;
+            probe.color = probe.background = NOT_SET;
+            declarations(&probe, s + o + 1, decl_end - o - 1);
+            if (probe.hidden || probe.invisible != 0xFF || probe.tiny != 0xFF ||
+                probe.color != NOT_SET || probe.background != NOT_SET) {
+                size_t a = i;
+                for (size_t k = i; k <= o; k++)
+                    if (k == o || s[k] == ',') {
+                        int rc = add_rule(w, s + a, k - a, &probe);
+                        if (rc != KPISCAN_OK)
+                            return rc;
+                        a = k + 1;
+                    }
+            }
+        }
+        i = close;
+    }
+    w->sheet.len = 0;
+    return KPISCAN_OK;
+}
+
+typedef struct class_list {
+    const char *name[MAX_CLASSES];
+    size_t len[MAX_CLASSES];
+    size_t n;
+} class_list;
+
+static void split_classes(const char *list, class_list *c)
+{
+    c->n = 0;
+    for (const char *p = list; p && *p && c->n < MAX_CLASSES;) {
+        while (*p && is_space((unsigned char)*p))
+            p++;
+        const char *e = p;
+        while (*e && !is_space((unsigned char)*e))
+            e++;
+        if (e > p) {
+            c->name[c->n] = p;
+            c->len[c->n++] = (size_t)(e - p);
+        }
+        p = e;
+    }
+}
+
+static int has_class(const class_list *c, const char *cls)
+{
+    size_t n = strlen(cls);
+    for (size_t i = 0; i < c->n; i++)
+        if (c->len[i] == n && memcmp(c->name[i], cls, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+    const css_rule *x = *(const css_rule *const *)a;
+    const css_rule *y = *(const css_rule *const *)b;
+    if (x->specificity != y->specificity)
+        return x->specificity < y->specificity ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The style sheets' rules that match the element, applied to f in the
+ * cascade's order (specificity, then the order of the rules).  Fails
+ * (KPISCAN_ERR_LIMIT) once the page has spent MATCH_BUDGET. */
+static int apply_rules(hwalk *w, frame *f, const char *tag, const char *id,
+                       const char *classes)
+{
+    class_list cl;
+    split_classes(classes, &cl);
+    const css_rule *matched[64];
+    size_t m = 0;
+    for (size_t i = 0; i < w->nrules && m < 64; i++) {
+        const css_rule *r = &w->rules[i];
+        w->match_work += 1 + r->nclasses * cl.n;
+        if ((r->tag[0] && strcmp(r->tag, tag) != 0) ||
+            (r->id && (!id || strcmp(r->id, id) != 0)))
+            continue;
+        int ok = 1;
+        for (unsigned k = 0; ok && k < r->nclasses; k++)
+            ok = has_class(&cl, r->classes[k]);
+        if (ok)
+            matched[m++] = r;
+    }
+    if (w->match_work > MATCH_BUDGET)
+        return kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
+                        "HTML page: matching its style sheets' %zu rules "
+                        "against its elements costs more than %u "
+                        "comparisons",
+                        w->nrules, MATCH_BUDGET);
+    if (m > 1)
+        qsort(matched, m, sizeof *matched, cmp_rule);
+    for (size_t i = 0; i < m; i++) {
+        const frame *e = &matched[i]->effect;
+        if (e->hidden)
+            f->hidden = 1;
+        if (e->invisible != 0xFF)
+            f->invisible = e->invisible;
+        if (e->tiny != 0xFF)
+            f->tiny = e->tiny;
+        if (e->color != NOT_SET)
+            f->color = e->color;
+        if (e->background != NOT_SET)
+            f->background = e->background;
+    }
+    return KPISCAN_OK;
 }
 
 /* ---- elements ----------------------------------------------------- */
@@ -740,7 +1047,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         f.ordered = 1;
     /* presentational attributes first: the inline style overrides them,
      * wherever it stands among the attributes */
-    const char *style = NULL;
+    const char *style = NULL, *id = NULL, *classes = NULL;
     for (size_t i = 0; atts && atts[i]; i += 2) {
         const char *a = (const char *)atts[i];
         const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
@@ -749,6 +1056,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
             f.hidden = 1;
         else if (strcmp(a, "style") == 0)
             style = v;
+        else if (strcmp(a, "id") == 0)
+            id = v;
+        else if (strcmp(a, "class") == 0)
+            classes = v;
         else if (strcmp(a, "color") == 0 && strcmp(name, "font") == 0) {
             int c = color_kind(v, vn, 1);
             if (c != UNSET)
@@ -759,8 +1070,18 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
                 f.background = (signed char)c;
         }
     }
-    if (style)
-        inline_style(&f, style, strlen(style));
+    if (w->nrules) {
+        int rc = apply_rules(w, &f, name, id, classes);
+        if (rc != KPISCAN_OK) {
+            stop(w, rc);
+            return;
+        }
+    }
+    if (style && inline_style(&f, style, strlen(style)) != 0) {
+        stop(w, kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory"));
+        return;
+    }
+    f.sheet = strcmp(name, "style") == 0;
     w->stack[++w->depth] = f;
     if (f.skip)
         return;
@@ -790,7 +1111,13 @@ static void on_end(void *ctx, const xmlChar *xname)
         return;
     const char *name = (const char *)xname;
     int skip = top(w)->skip;
+    int sheet = top(w)->sheet;
     w->depth--;
+    if (sheet) {
+        int rc = read_sheet(w);
+        if (rc != KPISCAN_OK)
+            stop(w, rc);
+    }
     if (skip)
         return;
     if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
@@ -1035,7 +1362,8 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     sax.ignorableWhitespace = on_text;
     /* cdataBlock (the raw text of script and style) stays NULL on
      * purpose: libxml2 then hands it to characters, inside a skipped
-     * element.  No entity, DTD or processing-instruction callback. */
+     * element (a style sheet's text is kept there for read_sheet()).  No
+     * entity, DTD or processing-instruction callback. */
     sax.serror = on_error;
     sax.warning = quiet;
     sax.error = quiet;
@@ -1068,6 +1396,8 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     htmlFreeParserCtxt(ctxt);
     kps_doc_free(&decoded);
     free(w.stack);
+    rules_free(&w);
+    kps_buf_free(&w.sheet);
 
     if (w.status == KPISCAN_OK && !w.at_line_start)
         w.status = kps_tb_text(&w.tb, "\n", 1, KPS_VISIBLE);

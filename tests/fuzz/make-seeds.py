@@ -197,6 +197,12 @@ HTML = {
                         "Present</td><td>Head of BI</td></tr></table><ul><li>Developed and "
                         "tracked KPIs</li><li>Built dashboards</li></ul><ol><li>a</li></ol>"
                         "<pre>2012 - 2014\n  Analyst</pre>x<br>y &#150; &amp; &#1;</body></html>",
+    "html-sheet.html": "<html><head><style>/* c */ @import url(x); @media print{.x{display:none}}"
+                       ".hide{display:none} p.g,#i{color:#fff;background:url(a) #000}"
+                       "span.a.b{font-size:1px;visibility:hidden} div p{opacity:0}</style>"
+                       "<style><!-- .o{color:rgba(0,0,0,0)} --></style></head><body>"
+                       "<p class=\"hide\">KPI</p><p class=\"g x\" id=\"i\">board KPI</p>"
+                       "<span class=\"b a\" style=\"visibility:visible\">x</span></body></html>",
     "html-hidden.html": "<html><body bgcolor=navy><p hidden>strategic KPI alignment</p>"
                         "<p style=\"display:none;color:#fff\">board KPI</p><div style=\""
                         "background:#fff url(a.png)\"><font color=white>hidden KPI</font>"

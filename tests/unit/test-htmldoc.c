@@ -311,6 +311,60 @@ START_TEST(markup_as_a_browser_reads_it)
 }
 END_TEST
 
+/* Simple rules of the page's style sheets (element, class, id and their
+ * combinations) hide text as inline styles do, in the cascade's order;
+ * other selectors and at-rules are left out. */
+START_TEST(style_sheets)
+{
+    const char *head =
+        "<html><head><style>\n/* stuffing */ @import url(x.css);\n"
+        "@media print { .x { display:none } }\n"
+        ".hide { display: none } P.ghost, #g2 { color: #ffffff }\n"
+        ".tiny{font-size:1px} span.white.box{color:white}\n"
+        ".dark { background: #003366 } .ghost.keep { color: black }\n"
+        "div em { display:none } .c{display:/* x */none}\n"
+        "</style><style><!-- .old { visibility: hidden } --></style></head>"
+        "<body>";
+    static const struct {
+        const char *body;
+        int hidden;
+    } cases[] = {
+        {"<div class=\"hide\">strategic KPI alignment</div>", 1},
+        {"<p class=\"intro ghost\">strategic KPI alignment</p>", 1},
+        {"<p id=\"g2\">strategic KPI alignment</p>", 1},
+        {"<p class=\"tiny\">strategic KPI alignment</p>", 1},
+        {"<span class=\"box white\">strategic KPI alignment</span>", 1},
+        {"<p class=\"c\">strategic KPI alignment</p>", 1},
+        {"<p class=\"old\">strategic KPI alignment</p>", 1},
+        /* white on a dark block a rule paints */
+        {"<div class=\"dark\"><p class=\"ghost\">strategic KPI alignment"
+         "</p></div>",
+         0},
+        /* a more specific rule gives the colour back */
+        {"<p class=\"ghost keep\">strategic KPI alignment</p>", 0},
+        /* an inline style wins over the sheet */
+        {"<p class=\"ghost\" style=\"color:#333\">strategic KPI alignment"
+         "</p>",
+         0},
+        /* print media and descendant selectors are not read */
+        {"<p class=\"x\">strategic KPI alignment</p>", 0},
+        {"<div><em>strategic KPI alignment</em></div>", 0},
+        {"<span class=\"white\">strategic KPI alignment</span>", 0},
+        {"<p class=\"hidden\">strategic KPI alignment</p>", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char page[2048];
+        snprintf(page, sizeof page, "%s<p>Analyst</p>%s</body></html>", head,
+                 cases[i].body);
+        ck_assert_msg(phrase_hidden(page, "strategic KPI alignment") ==
+                          cases[i].hidden,
+                      "%s: expected %s", cases[i].body,
+                      cases[i].hidden ? "hidden" : "visible");
+        ck_assert(!phrase_hidden(page, "Analyst"));
+    }
+}
+END_TEST
+
 START_TEST(limits_and_errors)
 {
     kps_limits lim;
@@ -390,6 +444,25 @@ START_TEST(limits_and_errors)
     fails_with("<html><head><title>KPI</title></head><body><!-- x --></body>"
                "</html>",
                &lim, KPISCAN_ERR_EMPTY, "HTML page with no text");
+
+    /* style sheets whose matching would cost billions of comparisons:
+     * 256 rules of four classes against elements of sixteen */
+    ck_assert_int_eq(kps_buf_append(&page, "<html><head><style>", 19), 0);
+    for (int i = 0; i < 300; i++) {
+        char rule[80];
+        int rn = snprintf(rule, sizeof rule, ".a%d.b%d.c%d.d%d{color:white}\n",
+                          i, i, i, i);
+        ck_assert_int_eq(kps_buf_append(&page, rule, (size_t)rn), 0);
+    }
+    ck_assert_int_eq(kps_buf_append(&page, "</style></head><body>", 21), 0);
+    for (int i = 0; i < 5000; i++) {
+        static const char el[] = "<b class=\"a1 b1 c1 e f g h i j k l m n o p "
+                                 "q\">w</b>";
+        ck_assert_int_eq(kps_buf_append(&page, el, sizeof el - 1), 0);
+    }
+    fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
+               "matching its style sheets' 256 rules");
+    kps_buf_free(&page);
 }
 END_TEST
 
@@ -446,6 +519,7 @@ static Suite *htmldoc_suite(void)
     tcase_add_test(tc, encodings);
     tcase_add_test(tc, hidden_text);
     tcase_add_test(tc, markup_as_a_browser_reads_it);
+    tcase_add_test(tc, style_sheets);
     tcase_add_test(tc, limits_and_errors);
     tcase_add_test(tc, public_scan);
     suite_add_tcase(s, tc);
