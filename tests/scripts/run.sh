@@ -78,8 +78,12 @@ rc=$?
 "$root/scripts/scan-examples.sh" --format jsonl > "$tmp/ex.jsonl" 2> /dev/null
 rc=$?
 shopt -s nullglob
-examples=("$root"/examples/*.txt "$root"/examples/docx/*.docx "$root"/examples/odt/*.odt)
-if [ $rc = 0 ] && [ "$(wc -l < "$tmp/ex.jsonl")" = ${#examples[@]} ]; then
+examples=("$root"/examples/*.txt "$root"/examples/docx/*.docx "$root"/examples/odt/*.odt
+          "$root"/examples/html/*.html)
+# every example of the manifest, and nothing else
+listed=$(grep -c '^[^#]' "$root/examples/manifest.tsv")
+if [ $rc = 0 ] && [ "$(wc -l < "$tmp/ex.jsonl")" = ${#examples[@]} ] &&
+    [ "${#examples[@]}" = "$listed" ]; then
     report "scan-examples.sh: every example" 1 ""
 else report "scan-examples.sh: every example" 0 "exit $rc, $(wc -l < "$tmp/ex.jsonl") records for ${#examples[@]}"; fi
 
