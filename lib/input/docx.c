@@ -1298,6 +1298,19 @@ static int add_part(docx *dx, const char *part, part_kind kind)
     return KPISCAN_OK;
 }
 
+/* Read a part the package may lack: *xml is NULL (and the result OK)
+ * when it is absent. */
+static int read_optional(docx *dx, const char *part, char **xml, size_t *len)
+{
+    *xml = NULL;
+    int rc = kps_zip_read(dx->zip, part, xml, len, dx->err);
+    if (rc == KPISCAN_ERR_NOT_FOUND) {
+        *xml = NULL;
+        return KPISCAN_OK;
+    }
+    return rc;
+}
+
 /* Read and parse a .rels part; absent is fine (empty list). */
 static int load_rels(docx *dx, const char *part, const char *base, rel_list *r)
 {
@@ -1306,10 +1319,8 @@ static int load_rels(docx *dx, const char *part, const char *base, rel_list *r)
     r->base_len = strlen(base);
     char *xml;
     size_t len;
-    int rc = kps_zip_read(dx->zip, part, &xml, &len, dx->err);
-    if (rc == KPISCAN_ERR_NOT_FOUND)
-        return KPISCAN_OK;
-    if (rc != KPISCAN_OK)
+    int rc = read_optional(dx, part, &xml, &len);
+    if (rc != KPISCAN_OK || !xml)
         return rc;
     rc = kps_docx_rels_load(xml, len, dx->name, part, dx->lim, r, dx->err);
     free(xml);
@@ -1370,10 +1381,8 @@ static int load_core(docx *dx, const char *core_part, kps_doc *doc)
 {
     char *xml;
     size_t len;
-    int rc = kps_zip_read(dx->zip, core_part, &xml, &len, dx->err);
-    if (rc == KPISCAN_ERR_NOT_FOUND)
-        return KPISCAN_OK;
-    if (rc != KPISCAN_OK)
+    int rc = read_optional(dx, core_part, &xml, &len);
+    if (rc != KPISCAN_OK || !xml)
         return rc;
     rc = kps_xml_modified_date(xml, len, dx->name, core_part, dx->lim,
                                DCTERMS_NS, "modified", doc, dx->err);
@@ -1419,10 +1428,8 @@ static int load_settings(docx *dx, const rel_list *rels, sections *sec)
         return KPISCAN_OK;
     char *xml;
     size_t len;
-    int rc = kps_zip_read(dx->zip, part, &xml, &len, dx->err);
-    if (rc == KPISCAN_ERR_NOT_FOUND)
-        return KPISCAN_OK;
-    if (rc != KPISCAN_OK)
+    int rc = read_optional(dx, part, &xml, &len);
+    if (rc != KPISCAN_OK || !xml)
         return rc;
     static const kps_xml_handler h = {settings_start, NULL, NULL};
     rc = kps_xml_parse(xml, len, dx->name, part, dx->lim, &h, sec, dx->err);
