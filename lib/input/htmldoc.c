@@ -278,16 +278,11 @@ static void on_text(void *ctx, const xmlChar *text, int len)
 
 /* ---- inline styles ------------------------------------------------ */
 
-static int css_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 static void trim(const char **v, size_t *n)
 {
-    while (*n && css_space(**v))
+    while (*n && is_space((unsigned char)**v))
         (*v)++, (*n)--;
-    while (*n && css_space((*v)[*n - 1]))
+    while (*n && is_space((unsigned char)(*v)[*n - 1]))
         (*n)--;
 }
 
@@ -540,7 +535,8 @@ static int css_args(const char *v, size_t n, double x[4], int pct[4])
     int count = 0;
     size_t i = 0;
     while (i < n && count < 4) {
-        while (i < n && (css_space(v[i]) || v[i] == ',' || v[i] == '/'))
+        while (i < n &&
+               (is_space((unsigned char)v[i]) || v[i] == ',' || v[i] == '/'))
             i++;
         if (i == n)
             break;
@@ -628,7 +624,7 @@ static void first_word(const char **v, size_t *n)
 {
     trim(v, n);
     size_t k = 0;
-    while (k < *n && !css_space((*v)[k]))
+    while (k < *n && !is_space((unsigned char)(*v)[k]))
         k++;
     *n = k;
 }
@@ -692,11 +688,11 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
         size_t i = 0;
         int image = 0;
         while (i < vn) {
-            while (i < vn && css_space(v[i]))
+            while (i < vn && is_space((unsigned char)v[i]))
                 i++;
             size_t j = i;
             int depth = 0;
-            while (j < vn && (depth || !css_space(v[j]))) {
+            while (j < vn && (depth || !is_space((unsigned char)v[j]))) {
                 depth += v[j] == '(' ? 1 : v[j] == ')' ? -1 : 0;
                 j++;
             }
@@ -879,8 +875,8 @@ static int read_sheet(hwalk *w)
     size_t i = 0;
     while (i < n) {
         while (i < n &&
-               (css_space(s[i]) || s[i] == '}' || s[i] == ';' || s[i] == '<' ||
-                s[i] == '>' || s[i] == '!' || s[i] == '-'))
+               (is_space((unsigned char)s[i]) || s[i] == '}' || s[i] == ';' ||
+                s[i] == '<' || s[i] == '>' || s[i] == '!' || s[i] == '-'))
             i++; /* also the "<!--" and "-->" old pages wrap sheets in */
         if (i >= n)
             break;
