@@ -233,6 +233,22 @@ static int title_before_range(const char *t, size_t b, size_t r)
     return words >= 2 && last_capital;
 }
 
+/* Whether the line's text at s starts with a list bullet: an ASCII one,
+ * a Unicode bullet, arrow or shape (lead byte 0xE2), the middle dot Word's
+ * "Save as Web Page" writes for its Symbol-font bullets, or a Symbol or
+ * Wingdings character left in private use (U+F000-U+F0FF). */
+static int starts_with_bullet(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] == '-' || s[0] == '*' || s[0] == 0xE2)
+        return 1;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xB7)
+        return 1;
+    return n >= 2 && s[0] == 0xEF && (s[1] == 0x80 || s[1] == 0x81 ||
+                                      s[1] == 0x82 || s[1] == 0x83);
+}
+
 /* A range heads a job when its line is a header, not a sentence: it does
  * not start with a bullet and has at most 14 words, or it starts with the
  * range itself ("2012 - 2021, Engineer. Responsible for ..."), or a title
@@ -248,8 +264,7 @@ int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
     size_t i = b;
     while (i < e && (text[i] == ' ' || text[i] == '\t'))
         i++;
-    if (i < e && (text[i] == '-' || text[i] == '*' ||
-                  (unsigned char)text[i] == 0xE2 /* a bullet character */))
+    if (starts_with_bullet((const unsigned char *)text + i, e - i))
         return 0;
     if (i == range_offset)
         return 1;

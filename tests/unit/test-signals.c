@@ -122,10 +122,12 @@ START_TEST(test_heads_job)
                     "Promoted in 2015 to 2018 as the lead of a team of six "
                     "people across three sites and two countries\n"
                     "Sales Manager - 2015 to 2018 Acme Ltd London Led a team "
-                    "of six people across three sites and two countries\n";
+                    "of six people across three sites and two countries\n"
+                    "\xC2\xB7 Head of Year 9 from 2019 to 2024\n"
+                    "\xEF\x82\xA7 Head of Year 9 from 2019 to 2024\n";
     kps_line_index li = {0};
     ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
-    ck_assert_uint_eq(li.n, 10);
+    ck_assert_uint_eq(li.n, 12);
     size_t len = strlen(t);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 1, 0), 1);
     ck_assert_int_eq(kps_heads_job(t, len, &li, 2, li.starts[1] + 22), 0);
@@ -140,6 +142,10 @@ START_TEST(test_heads_job)
     ck_assert_int_eq(kps_heads_job(t, len, &li, 8, li.starts[7] + 12), 0);
     /* a separator before the dates is no word */
     ck_assert_int_eq(kps_heads_job(t, len, &li, 9, li.starts[8] + 16), 1);
+    /* Word's "Save as Web Page" bullet (a middle dot) and a Wingdings
+     * bullet left in private use start items as '-' does */
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 10, li.starts[9] + 23), 0);
+    ck_assert_int_eq(kps_heads_job(t, len, &li, 11, li.starts[10] + 24), 0);
     free(li.starts);
 }
 END_TEST
