@@ -62,6 +62,46 @@ static int years_band(double years)
     return KPISCAN_LEVEL_SENIOR;
 }
 
+/* How many earlier evidence items a match is compared with for shared
+ * words: overlapping matches are neighbours in text order, and the window
+ * keeps a document with thousands of matches linear. */
+#define TWIN_WINDOW 8
+
+/* Whether one of the two spans lies within the other (an item without a
+ * span shares no words). */
+static int span_within(const kpiscan_evidence *a, const kpiscan_evidence *b)
+{
+    if (!a->length || !b->length)
+        return 0;
+    return (a->offset >= b->offset &&
+            a->offset + a->length <= b->offset + b->length) ||
+           (b->offset >= a->offset &&
+            b->offset + b->length <= a->offset + a->length);
+}
+
+/* Mark in twin[] the items whose words another rule of the same category
+ * and level already matched ("C-level presentations" under two senior
+ * reporting rules, "Stakeholder Engagement" and its "Stakeholder" under
+ * two mid ones): one phrase is one piece of evidence, so of each such
+ * pair only the heavier counts (the first on a tie). */
+static void mark_twins(const kpiscan_result *res, unsigned char *twin)
+{
+    for (size_t i = 0; i < res->nev; i++) {
+        const kpiscan_evidence *ev = &res->ev[i];
+        for (size_t k = i; k > 0 && i - k < TWIN_WINDOW && !twin[i]; k--) {
+            const kpiscan_evidence *prev = &res->ev[k - 1];
+            if (twin[k - 1] || prev->rule == ev->rule ||
+                prev->category != ev->category || prev->level != ev->level ||
+                prev->hidden != ev->hidden || !span_within(prev, ev))
+                continue;
+            if (ev->weight > prev->weight)
+                twin[k - 1] = 1;
+            else
+                twin[i] = 1;
+        }
+    }
+}
+
 static __attribute__((warn_unused_result)) int
 contributions(kpiscan_result *res)
 {
@@ -74,8 +114,13 @@ contributions(kpiscan_result *res)
         if (res->ev[i].rule + 1 > nrules)
             nrules = res->ev[i].rule + 1;
     size_t *scored = nrules ? calloc(nrules, sizeof *scored) : NULL;
-    if (nrules && !scored)
+    unsigned char *twin = res->nev ? calloc(res->nev, 1) : NULL;
+    if ((nrules && !scored) || (res->nev && !twin)) {
+        free(scored);
+        free(twin);
         return -1;
+    }
+    mark_twins(res, twin);
     for (size_t i = 0; i < res->nev; i++) {
         kpiscan_evidence *ev = &res->ev[i];
         ev->section_factor =
@@ -98,6 +143,10 @@ contributions(kpiscan_result *res)
         if (ev->category == KPISCAN_CATEGORY_TITLE && !ev->title_position) {
             ev->note = "title words inside a sentence, not a job title: not "
                        "scored";
+            continue;
+        }
+        if (twin[i]) {
+            ev->note = "the same words as another rule's match: counted once";
             continue;
         }
         ev->repeat += scored[ev->rule];
@@ -124,6 +173,7 @@ contributions(kpiscan_result *res)
             ev->note = "repeat of its rule: diminishing weight";
     }
     free(scored);
+    free(twin);
     return 0;
 }
 

@@ -70,6 +70,53 @@ START_TEST(test_repeat_dampening)
 }
 END_TEST
 
+/* One phrase matched by two rules of one category and level is one piece
+ * of evidence: the heavier rule counts (the first on a tie), the other
+ * says why it does not; overlapping matches that are not one within the
+ * other, and other levels, count as before. */
+static void span(kpiscan_result *r, size_t offset, size_t length)
+{
+    r->ev[r->nev - 1].offset = offset;
+    r->ev[r->nev - 1].length = length;
+}
+
+START_TEST(test_same_words_two_rules)
+{
+    kpiscan_result r = make(-1, -1);
+    /* "C-level presentations" under two senior rules of equal weight */
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 2.5, 0, 0);
+    span(&r, 100, 21);
+    add(&r, 2, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 2.5, 0, 0);
+    span(&r, 100, 21);
+    /* "Stakeholder Engagement" (1.5) holding "Stakeholder" (2.0) */
+    add(&r, 3, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1.5, 0, 0);
+    span(&r, 200, 22);
+    add(&r, 4, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 2.0, 0, 0);
+    span(&r, 200, 11);
+    /* overlapping, neither within the other: both count */
+    add(&r, 5, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1.0, 0, 0);
+    span(&r, 300, 20);
+    add(&r, 6, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1.0, 0, 0);
+    span(&r, 310, 20);
+    /* the same words at another level: both count */
+    add(&r, 7, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1.0, 0, 0);
+    span(&r, 310, 20);
+    score(&r);
+    ck_assert_double_eq_tol(r.ev[0].contribution, 2.5, 1e-9);
+    ck_assert_double_eq_tol(r.ev[1].contribution, 0.0, 1e-9);
+    ck_assert_ptr_nonnull(strstr(r.ev[1].note, "counted once"));
+    ck_assert_double_eq_tol(r.ev[2].contribution, 0.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[3].contribution, 2.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[4].contribution, 1.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[5].contribution, 1.0, 1e-9);
+    ck_assert_double_eq_tol(r.ev[6].contribution, 1.0, 1e-9);
+    ck_assert_double_eq_tol(r.scores[KPISCAN_LEVEL_SENIOR], 2.5, 1e-9);
+    ck_assert_double_eq_tol(r.scores[KPISCAN_LEVEL_MID], 4.0, 1e-9);
+    /* a twin is no second phrase: one senior phrase shown in work */
+    ck_assert_uint_eq(r.indicator_phrases, 1);
+}
+END_TEST
+
 START_TEST(test_skills_discount_and_hidden)
 {
     kpiscan_result r = make(-1, -1);
@@ -433,6 +480,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_none_without_kpi_evidence);
     tcase_add_test(tc, test_repeat_dampening);
+    tcase_add_test(tc, test_same_words_two_rules);
     tcase_add_test(tc, test_skills_discount_and_hidden);
     tcase_add_test(tc, test_presence);
     tcase_add_test(tc, test_confidence_of_a_level_from_years);
