@@ -419,7 +419,13 @@ static void print_text(const kpiscan_result *res, int excerpts)
         char where[64];
         snprintf(where, sizeof where, ":%zu:%zu", kpiscan_evidence_line(ev),
                  kpiscan_evidence_column(ev));
-        const char *hidden = kpiscan_evidence_hidden(ev) ? "  [hidden]" : "";
+        /* an item that adds nothing says so: a title inside a sentence,
+         * a red-flag phrase, a second rule on the same words (--explain
+         * says why) */
+        const char *hidden = kpiscan_evidence_hidden(ev) ? "  [hidden]"
+                             : kpiscan_evidence_contribution(ev) <= 0.0
+                                 ? "  [not scored]"
+                                 : "";
         if (!excerpts) {
             printf("  %s%-8s  %-6s  %s%s\n", name, where,
                    kpiscan_level_name(kpiscan_evidence_level(ev)),

@@ -124,6 +124,8 @@ kinds = {
     "verdict": (r"^\S.*: (none|junior|mid|senior) \(confidence [0-9.]+, "
                 r"([0-9.]+ years|years unknown)\)$", "confidence"),
     "red flag": (r"^  !! red flag \S+( \(line \d+\))?: ", "!! red flag"),
+    "evidence not scored": (r"^  \S+:\d+:\d+ +(none|junior|mid|senior) +\S+"
+                            r" +\".*\"  \[not scored\]$", "[not scored]"),
     "evidence": (r"^  \S+:\d+:\d+ +(none|junior|mid|senior) +\S+ +\".*\""
                  r"(  \[hidden\])?$", "[hidden]"),
     "error": (r"^\S.*: error: ", "error:"),
@@ -140,7 +142,8 @@ for kind, (_, marker) in kinds.items():
     if marker not in text_doc:
         failures.append(f"text: the {kind} line ('{marker}') is not in the "
                         "Text section")
-if not {"verdict", "red flag", "evidence", "error", "gate"} <= seen:
+if not {"verdict", "red flag", "evidence", "evidence not scored", "error",
+        "gate"} <= seen:
     failures.append(f"text: inputs did not show every kind (saw {seen})")
 
 # HTML report: the fields of the data embedded for the table's sorting and
