@@ -158,7 +158,7 @@ KPISCAN_API int kpiscan_error_status(const kpiscan_error *err);
 
 /* Complete human-readable message, e.g.
  *   "mypack.yaml:12:10: rule 'term.kpi': regex error at offset 4: missing )"
- *   "cv.rtf: unsupported format: RTF document".
+ *   "cv.rtf: unsupported format: RTF document (save it as .docx or PDF)".
  * Owned by the error object; valid until its next use.  Never NULL.
  * Thread-safe. */
 KPISCAN_API const char *kpiscan_error_message(const kpiscan_error *err);

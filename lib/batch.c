@@ -208,24 +208,6 @@ static void process(kpiscan_batch *b, slot *s)
         memcpy(rec->result->input_sha256, rec->sha256, sizeof rec->sha256);
 }
 
-/* Whether a file's name says "resume": a walk reports such a file when it
- * cannot be read (a ZIP named .docx that holds no document is a damaged
- * CV, not a stray archive), where it skips other files that are not
- * documents. */
-static int named_as_document(const char *name)
-{
-    static const char *const exts[] = {
-        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott",  ".pdf",
-        ".txt",  ".text", ".md",   ".html", ".htm", ".xhtml"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        size_t e = strlen(exts[i]);
-        if (n >= e && kps_ascii_ieq(name + n - e, exts[i], e))
-            return 1;
-    }
-    return 0;
-}
-
 static void scan_one(kpiscan_batch *b, slot *s)
 {
     kpiscan_record *rec = &s->rec;
@@ -273,13 +255,13 @@ static void scan_one(kpiscan_batch *b, slot *s)
         if ((rec->status == KPISCAN_ERR_NOT_TEXT ||
              (rec->status == KPISCAN_ERR_UNSUPPORTED_FORMAT &&
               err->not_document)) &&
-            !named_as_document(rec->name)) {
-            /* A walk meets images, binaries and archives (.zip, .jar,
-             * .xlsx) beside resumes: they are not documents, so they are
-             * skipped, not errors.  A damaged CV named .docx, .odt, .pdf,
-             * .txt or .html stays an error: it was meant to be read (a
-             * stray NUL byte in a text resume must not make it vanish
-             * from the batch). */
+            !kps_named_as_document(rec->name)) {
+            /* Whether a file's name says "resume" decides.  A walk meets
+             * images, binaries and archives (.zip, .jar, .xlsx) beside resumes:
+             * they are not documents, so they are skipped, not errors.  A
+             * damaged CV named .docx, .odt, .pdf, .txt or .html stays an error:
+             * it was meant to be read (a stray NUL byte in a text resume must
+             * not make it vanish from the batch). */
             rec->skipped = 1;
         } else if (rec->status == KPISCAN_OK) {
             rec->bytes = rec->result->len;

@@ -306,6 +306,20 @@ int kps_ascii_ieq(const char *a, const char *b, size_t n)
     return 1;
 }
 
+int kps_named_as_document(const char *name)
+{
+    static const char *const exts[] = {
+        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott",  ".pdf",
+        ".txt",  ".text", ".md",   ".html", ".htm", ".xhtml"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t e = strlen(exts[i]);
+        if (n >= e && kps_ascii_ieq(name + n - e, exts[i], e))
+            return 1;
+    }
+    return 0;
+}
+
 char *kps_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);

@@ -89,6 +89,10 @@ char *kps_strndup(const char *s, size_t n);
 /* Whether a[0..n) and b[0..n) are equal with ASCII letters folded, whatever
  * the caller's locale (file names, XML values, words of a document). */
 int kps_ascii_ieq(const char *a, const char *b, size_t n);
+/* Whether a file name ends in an extension of a document kpiscan reads
+ * or refuses by name (.docx, .odt, .pdf, .txt, .md, .html, ...), ASCII
+ * case folded. */
+int kps_named_as_document(const char *name);
 /* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
  * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);

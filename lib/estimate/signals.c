@@ -245,8 +245,8 @@ static int starts_with_bullet(const unsigned char *s, size_t n)
         return 1;
     if (n >= 2 && s[0] == 0xC2 && s[1] == 0xB7)
         return 1;
-    return n >= 2 && s[0] == 0xEF && (s[1] == 0x80 || s[1] == 0x81 ||
-                                      s[1] == 0x82 || s[1] == 0x83);
+    return n >= 2 && s[0] == 0xEF &&
+           (s[1] == 0x80 || s[1] == 0x81 || s[1] == 0x82 || s[1] == 0x83);
 }
 
 /* A range heads a job when its line is a header, not a sentence: it does

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "base/options.h"
+#include "base/util.h"
 #include "input/extract.h"
+#include "input/zipread.h"
 
 static int text_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                     kpiscan_error *err)
@@ -87,6 +89,50 @@ void kps_input_init(kps_input *in, const kpiscan_options *o, const void *data,
     in->pdf.max_pages = o->pdf_max_pages;
 }
 
+/* A ZIP archive that is no Word or ODT document.  One named .zip that
+ * holds resumes (a bundle a recruiter was sent) says so and stays an
+ * error in a walk; any other is "not a document", which a walk skips like
+ * an image (a spreadsheet, an e-book or a Java archive is a ZIP too). */
+static int refuse_zip(const kps_input *in, kpiscan_error *err)
+{
+    kps_zip *z = NULL;
+    size_t entries = 0, docs = 0;
+    const char *example = NULL;
+    /* only the central directory is read; a damaged one just leaves the
+     * count out of the message */
+    if (kps_zip_open(in->data, in->len, in->name, "ZIP", 0, &in->limits, &z,
+                     NULL) == KPISCAN_OK)
+        docs = kps_zip_documents(z, &entries, &example);
+    size_t nlen = in->name ? strlen(in->name) : 0;
+    int bundle =
+        docs && nlen >= 4 && kps_ascii_ieq(in->name + nlen - 4, ".zip", 4);
+    int rc;
+    if (docs) {
+        /* the first document's name, cut at a character boundary */
+        size_t shown = strlen(example);
+        if (shown > 80) {
+            shown = 80;
+            while (shown && ((unsigned char)example[shown] & 0xC0) == 0x80)
+                shown--;
+        }
+        rc =
+            kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
+                     "a ZIP archive, not a document: it holds %zu "
+                     "document%s (\"%.*s\"%s) among %zu file%s; extract "
+                     "it and scan the folder",
+                     docs, docs == 1 ? "" : "s", (int)shown, example,
+                     docs > 1 ? ", ..." : "", entries, entries == 1 ? "" : "s");
+    } else {
+        rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
+                      "not a document (a ZIP archive without a Word or ODT "
+                      "document in it)");
+    }
+    if (err && !bundle)
+        err->not_document = 1;
+    kps_zip_close(z);
+    return rc;
+}
+
 int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                 kpiscan_error *err)
 {
@@ -105,15 +151,14 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
     switch (f) {
     case KPS_FORMAT_OLE:
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
-                        "legacy or encrypted Word document, not supported");
-    case KPS_FORMAT_ZIP:
-        kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
-                 "not a document (a ZIP archive without a Word or ODT "
-                 "document in it)");
-        if (err)
-            err->not_document = 1;
-        return KPISCAN_ERR_UNSUPPORTED_FORMAT;
+                        "legacy or encrypted Word document, not supported "
+                        "(a Word 97-2003 .doc or a password-protected file: "
+                        "save it as .docx or PDF without a password)");
+    case KPS_FORMAT_ZIP: return refuse_zip(in, err);
     case KPS_FORMAT_RTF:
+        return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
+                        "unsupported format: %s (save it as .docx or PDF)",
+                        kps_format_description(f));
     case KPS_FORMAT_FLAT_ODF:
     case KPS_FORMAT_WORD_XML:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,

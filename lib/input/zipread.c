@@ -7,6 +7,7 @@
 #include <zip.h>
 
 #include "base/base.h"
+#include "base/util.h"
 #include "input/zipread.h"
 
 /* Smallest possible zip: an end-of-central-directory record alone. */
@@ -29,6 +30,26 @@ struct kps_zip {
     struct zip_name *folded;
     size_t nfolded;
 };
+
+size_t kps_zip_documents(const kps_zip *z, size_t *entries,
+                         const char **example)
+{
+    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    size_t docs = 0;
+    *entries = n > 0 ? (size_t)n : 0;
+    if (example)
+        *example = NULL;
+    for (zip_int64_t i = 0; i < n; i++) {
+        const char *entry = zip_get_name(z->za, (zip_uint64_t)i, 0);
+        if (!entry || strncmp(entry, "__MACOSX/", 9) == 0 ||
+            !kps_named_as_document(entry))
+            continue;
+        if (!docs && example)
+            *example = entry;
+        docs++;
+    }
+    return docs;
+}
 
 /* ---- error texts -------------------------------------------------- */
 

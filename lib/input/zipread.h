@@ -47,6 +47,13 @@ int kps_zip_has(const kps_zip *z, const char *entry);
  * archive was opened with fold_case, so callers de-duplicate by this. */
 long long kps_zip_index(const kps_zip *z, const char *entry);
 
+/* How many entries the archive has (*entries) and how many of them are
+ * named as documents kpiscan reads (.docx, .pdf, .txt, ...; folders and
+ * macOS resource forks left out).  *example (may be NULL) gets the first
+ * such name, valid until kps_zip_close(), or NULL. */
+size_t kps_zip_documents(const kps_zip *z, size_t *entries,
+                         const char **example);
+
 /*
  * Read one entry whole into a malloc'd, NUL-terminated buffer (*data,
  * *len; free with free()).  The bytes read count toward max_total_bytes.

@@ -141,7 +141,8 @@ printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-
 if [ $? = 0 ] && [ "$(wc -l < "$tmp/n.jsonl")" = 2 ]; then report "batch -0 list" 1 ""
 else report "batch -0 list" 0 "$(cat "$tmp/n.jsonl" | head -c 200)"; fi
 # A walk skips ZIP archives that hold no document (a .zip, a .jar, an .xlsx)
-# as it skips images; a damaged CV named .docx stays an error record, and an
+# as it skips images; a damaged CV named .docx and a .zip of resumes stay
+# error records (the bundle says to extract it), and an
 # archive named on the command line is one too.
 mkdir -p "$tmp/zipwalk"
 cp examples/junior-1.txt "$tmp/zipwalk/"
@@ -149,7 +150,9 @@ python3 - "$tmp/zipwalk" <<'PY'
 import sys, zipfile
 d = sys.argv[1]
 with zipfile.ZipFile(d + "/plain.zip", "w") as z:
-    z.writestr("notes.txt", "hello")
+    z.writestr("figures.csv", "a,b\n")
+with zipfile.ZipFile(d + "/cvs.zip", "w") as z:
+    z.writestr("cvs/Ann Lee.docx", "hello")
 with zipfile.ZipFile(d + "/app.jar", "w") as z:
     z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
 with zipfile.ZipFile(d + "/broken.docx", "w") as z:
@@ -164,10 +167,13 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 summary = recs.pop()["summary"]
 by = {r["file"].rsplit("/", 1)[1]: r for r in recs}
-assert sorted(by) == ["broken.docx", "junior-1.txt"], sorted(by)
+assert sorted(by) == ["broken.docx", "cvs.zip", "junior-1.txt"], sorted(by)
 assert by["broken.docx"]["error"]["code"] == "unsupported_format", by["broken.docx"]
+# a bundle of resumes is reported, never skipped
+assert by["cvs.zip"]["error"]["code"] == "unsupported_format", by["cvs.zip"]
+assert "extract it" in by["cvs.zip"]["error"]["message"], by["cvs.zip"]
 assert by["junior-1.txt"]["status"] == "ok"
-assert summary["skipped"] == 2 and summary["records"] == 2, summary
+assert summary["skipped"] == 2 and summary["records"] == 3, summary
 named = [json.loads(l) for l in open(sys.argv[2])]
 assert len(named) == 1 and "not a document" in named[0]["error"]["message"], named
 PY

@@ -165,9 +165,11 @@ START_TEST(test_input_errors)
                  KPISCAN_ERR_UNSUPPORTED_FORMAT, "built without PDF support");
 #endif
     expect_error(p, "{\\rtf1\\ansi KPI}", 16, KPISCAN_ERR_UNSUPPORTED_FORMAT,
-                 "RTF");
+                 "RTF document (save it as .docx or PDF)");
     expect_error(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0", 12,
                  KPISCAN_ERR_ENCRYPTED, "legacy or encrypted Word document");
+    expect_error(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0", 12,
+                 KPISCAN_ERR_ENCRYPTED, "save it as .docx or PDF without");
     /* An empty zip archive: not a DOCX. */
     expect_error(p, "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
                  KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a document (a ZIP");

@@ -127,6 +127,112 @@ START_TEST(test_folded_lookup_many_entries)
 }
 END_TEST
 
+/* A ZIP of resumes: its documents are counted (folders, macOS resource
+ * forks and other files left out), a scan names the first, and in a walk
+ * a bundle named .zip is an error record while an archive of other files,
+ * or one not named .zip, is skipped like an image. */
+static unsigned char *bundle(size_t *len)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(z, "cvs/", "");
+    fixture_zip_add_str(z, "__MACOSX/cvs/._Ann Lee.docx", "fork");
+    fixture_zip_add_str(z, "cvs/Ann Lee.docx", "not really a docx");
+    fixture_zip_add_str(z, "cvs/notes.xlsx", "sheet");
+    fixture_zip_add_str(z, "cvs/Bo Chen.PDF", "%PDF-1.4");
+    return fixture_zip_finish(z, len);
+}
+
+static void write_bytes(const char *dir, const char *name,
+                        const unsigned char *data, size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+typedef struct walked {
+    char names[8][512];
+    int status[8], skipped[8];
+    size_t n;
+} walked;
+
+static void on_record(const kpiscan_record *rec, void *user)
+{
+    walked *w = user;
+    if (w->n == 8)
+        return;
+    const char *name = kpiscan_record_name(rec);
+    const char *slash = strrchr(name, '/');
+    snprintf(w->names[w->n], sizeof w->names[w->n], "%s",
+             slash ? slash + 1 : name);
+    w->status[w->n] = kpiscan_record_status(rec);
+    w->skipped[w->n] = kpiscan_record_skipped(rec);
+    w->n++;
+}
+
+START_TEST(test_zip_of_resumes)
+{
+    kps_limits lim;
+    kps_limits_default(&lim);
+    size_t len, other_len;
+    unsigned char *data = bundle(&len);
+    fixture_zip *oz = fixture_zip_new();
+    fixture_zip_add_str(oz, "data.xml", "<data/>");
+    fixture_zip_add_str(oz, "logo.png", "png");
+    unsigned char *other = fixture_zip_finish(oz, &other_len);
+    kps_zip *z = NULL;
+    ck_assert_int_eq(kps_zip_open(data, len, "b.zip", "ZIP", 0, &lim, &z, NULL),
+                     KPISCAN_OK);
+    size_t entries = 0;
+    const char *example = NULL;
+    ck_assert_uint_eq(kps_zip_documents(z, &entries, &example), 2);
+    ck_assert_uint_eq(entries, 5);
+    ck_assert_str_eq(example, "cvs/Ann Lee.docx");
+    kps_zip_close(z);
+
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, NULL, data, len, "cvs.zip", &r, err),
+        KPISCAN_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_str_eq(kpiscan_error_message(err),
+                     "cvs.zip: a ZIP archive, not a document: it holds 2 "
+                     "documents (\"cvs/Ann Lee.docx\", ...) among 5 files; "
+                     "extract it and scan the folder");
+
+    char dir[] = "/tmp/kpiscan-zip-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_bytes(dir, "a-bundle.ZIP", data, len);
+    write_bytes(dir, "b-book.epub", data, len);
+    write_bytes(dir, "c-other.zip", other, other_len);
+    walked w = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 1, 0, on_record, &w, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(w.n, 3);
+    ck_assert_str_eq(w.names[0], "a-bundle.ZIP");
+    ck_assert_int_eq(w.status[0], KPISCAN_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_int_eq(w.skipped[0], 0);
+    ck_assert_int_eq(w.skipped[1], 1); /* an e-book is a ZIP of pages */
+    ck_assert_int_eq(w.skipped[2], 1); /* no document inside */
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    kpiscan_error_free(err);
+    kpiscan_pack_free(p);
+    free(data);
+    free(other);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("zipread");
@@ -134,6 +240,7 @@ int main(void)
     tcase_add_test(tc, test_open_and_read);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_folded_lookup_many_entries);
+    tcase_add_test(tc, test_zip_of_resumes);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
