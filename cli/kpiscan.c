@@ -1225,10 +1225,15 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     if (c->check_pack)
         return check_pack(c->check_pack);
 
+    /* a manifest's own mistake is no misuse of the command line: no
+     * pointer to --help */
     for (size_t i = 0; i < c->nmanifests; i++)
         if (kpiscan_gate_load_manifest(c->gate, c->manifests[i], err) !=
-            KPISCAN_OK)
-            return usage_error("%s", clean1(kpiscan_error_message(err)));
+            KPISCAN_OK) {
+            fprintf(stderr, "kpiscan: %s\n",
+                    clean1(kpiscan_error_message(err)));
+            return EXIT_INPUT_ERROR;
+        }
 
     if (!c->list_rules && nfiles == 0 && !c->files_from &&
         kpiscan_gate_manifest_count(c->gate) == 0)

@@ -953,10 +953,12 @@ KPISCAN_API int kpiscan_gate_set_fail_on_hidden(kpiscan_gate *g, int on);
 KPISCAN_API int kpiscan_gate_set_strict(kpiscan_gate *g, int on);
 
 /* Read a manifest: lines "path<TAB>level", blank lines and '#' comments
- * allowed, paths relative to the manifest's folder.  A malformed line, a
- * line naming a folder, and a file listed again with another level (here
- * or in a manifest loaded before) are KPISCAN_ERR_MANIFEST naming the file
- * and line; the same file listed twice with one level is one expectation.
+ * allowed (also after the level, following a blank), paths relative to the
+ * manifest's folder.  A malformed line, a line naming a folder, and a file
+ * listed again with another level (here or in a manifest loaded before)
+ * are KPISCAN_ERR_MANIFEST naming the file and line; so is a manifest that
+ * lists no file.  The same file listed twice with one level is one
+ * expectation.
  * An unreadable manifest is KPISCAN_ERR_IO.  May be called more than once.
  * Exclusive: g. */
 KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,

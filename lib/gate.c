@@ -226,7 +226,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 
     char *line = NULL;
-    size_t cap = 0, lineno = 0;
+    size_t cap = 0, lineno = 0, listed = 0;
     ssize_t n;
     int rc = KPISCAN_OK;
     while (!rc && (n = getline(&line, &cap, f)) >= 0) {
@@ -245,6 +245,13 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             break;
         }
         *tab = '\0';
+        listed++;
+        /* a comment may follow the level ("mid  # promoted in 2024") */
+        for (char *h = tab + 1; *h; h++)
+            if (*h == '#' && (h == tab + 1 || h[-1] == ' ' || h[-1] == '\t')) {
+                *h = '\0';
+                break;
+            }
         char *file = trim(t), *lvl = trim(tab + 1);
         int level = kpiscan_level_from_name(lvl);
         if (!*file) {
@@ -301,6 +308,11 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     }
     if (!rc && ferror(f))
         rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");
+    /* An empty manifest is a mistake (a wrong path, a file not yet
+     * written), not a gate that passes on nothing. */
+    if (!rc && !listed)
+        rc = kps_fail(err, KPISCAN_ERR_MANIFEST, path,
+                      "lists no files (expected lines 'path<TAB>level')");
     /* Kept so that --strict does not count the manifest itself as an
      * unlisted resume when it sits in the folder it describes. */
     if (!rc)

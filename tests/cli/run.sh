@@ -641,6 +641,13 @@ import sys, yaml
 for path in sys.argv[1:]:
     doc = yaml.safe_load(open(path))
     assert isinstance(doc, dict) and doc, path
+# GitHub shows an annotation only when its file is relative to the
+# repository's root: the gate runs inside the resumes' checkout, with the
+# manifest named from there.
+steps = yaml.safe_load(open(sys.argv[1]))["jobs"]["kpiscan"]["steps"]
+gate = [s for s in steps if "--expect-file" in s.get("run", "")]
+assert gate and all(s.get("working-directory") for s in gate), gate
+assert all("--expect-file expected-levels.tsv" in s["run"] for s in gate)
 PY
 
 # The README's C example is the file the test suite builds and runs.

@@ -210,6 +210,28 @@ START_TEST(test_manifest)
     unlink(path);
     ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/nonexistent/m.tsv", err),
                      KPISCAN_ERR_IO);
+    /* A comment may follow the level after a blank, not inside it. */
+    path = write_temp("c.txt\tmid   # promoted in 2024\nd.txt\tsenior\t#x\n");
+    size_t before = kpiscan_gate_manifest_count(g);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_gate_manifest_count(g), before + 2);
+    unlink(path);
+    path = write_temp("e.txt\tmid#x\n");
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "unknown level 'mid#x'"));
+    unlink(path);
+    /* A manifest listing nothing is a mistake, not a gate passed. */
+    const char *empty[] = {"", "# only a comment\n\n  \n"};
+    for (size_t i = 0; i < 2; i++) {
+        path = write_temp(empty[i]);
+        ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                         KPISCAN_ERR_MANIFEST);
+        ck_assert_ptr_nonnull(
+            strstr(kpiscan_error_message(err), ": lists no files"));
+        unlink(path);
+    }
     kpiscan_gate_free(g);
     kpiscan_error_free(err);
     kpiscan_result_free(jun.result);
