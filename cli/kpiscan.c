@@ -401,9 +401,16 @@ static void print_text(const kpiscan_result *res, int excerpts)
            kpiscan_level_name(kpiscan_result_level(res)),
            kpiscan_result_confidence(res));
     if (years >= 0)
-        printf("%.1f years)\n", years);
+        printf("%.1f years, ", years);
     else
-        printf("years unknown)\n");
+        printf("years unknown, ");
+    /* The presence beside the level: "mid" on weak evidence and long years
+     * is not "mid" on KPI work, and "none" for a veteran is about KPIs,
+     * not seniority. */
+    int presence = kpiscan_result_presence(res);
+    printf("%s KPI evidence)\n", presence == KPISCAN_PRESENCE_NONE
+                                     ? "no"
+                                     : kpiscan_presence_name(presence));
     /* Red flags right under the verdict: a reader of the text output
      * should not need --explain or JSON to see them. */
     for (size_t i = 0; i < kpiscan_result_flag_count(res); i++) {

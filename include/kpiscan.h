@@ -544,6 +544,31 @@ KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 /* The as-of date used for "Present", as YYYYMMDD. */
 KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
 
+/* The rubric's steps behind the level, for a service that filters on
+ * them ("mid, but on weak evidence") without parsing JSON.
+ *
+ * KPI presence: KPISCAN_PRESENCE_STRONG for KPI work shown in a job,
+ * _WEAK for the incidental kind only (met targets, generic reporting, KPI
+ * words only in a skills list), _NONE for nothing of the kind (then the
+ * level is KPISCAN_LEVEL_NONE).  kpiscan_presence_name() gives "none",
+ * "weak", "strong" as in the JSON's basis.presence (NULL for another
+ * value). */
+typedef enum kpiscan_presence {
+    KPISCAN_PRESENCE_NONE = 0,
+    KPISCAN_PRESENCE_WEAK = 1,
+    KPISCAN_PRESENCE_STRONG = 2
+} kpiscan_presence;
+KPISCAN_API int kpiscan_result_presence(const kpiscan_result *res);
+KPISCAN_API const char *kpiscan_presence_name(int presence);
+/* The level the indicator phrases shown in work say (a kpiscan_level), and
+ * how many distinct phrases of that level there are; -1 and 0 when none
+ * sets a level. */
+KPISCAN_API int kpiscan_result_indicator_level(const kpiscan_result *res);
+KPISCAN_API size_t kpiscan_result_indicator_phrases(const kpiscan_result *res);
+/* The band of kpiscan_result_years() (junior < 2 <= mid < 5 <= senior),
+ * -1 when the years are unknown. */
+KPISCAN_API int kpiscan_result_years_level(const kpiscan_result *res);
+
 /* One-line reason for the level, the rubric's steps in words, e.g. "KPI
  * presence strong; indicators say senior (16 distinct phrases shown in
  * work); years say senior (12.8 y); they agree".  Owned. */

@@ -372,6 +372,11 @@ static char *render_row(size_t id, const kpiscan_record *rec)
     } else {
         bad |= put(&b, "<td>");
         bad |= put_level(&b, kpiscan_level_name(r->level));
+        /* a level resting on the incidental kind of evidence says so in
+         * the ranking, not only in the detail */
+        if (r->level != KPISCAN_LEVEL_NONE &&
+            r->presence == KPISCAN_PRESENCE_WEAK)
+            bad |= put(&b, " <small class=\"weak\">weak evidence</small>");
         bad |= kps_buf_printf(&b,
                               "</td><td class=\"num\">%.2f</td>"
                               "<td class=\"num\">",
@@ -422,6 +427,10 @@ static char *render_detail(size_t id, const kpiscan_record *rec,
             bad |= put(&b, "years unknown");
         if (r->kpi_years >= 0)
             bad |= kps_buf_printf(&b, ", %.1f years of KPI work", r->kpi_years);
+        bad |= kps_buf_printf(&b, ", %s KPI evidence",
+                              r->presence == KPISCAN_PRESENCE_NONE
+                                  ? "no"
+                                  : kpiscan_presence_name(r->presence));
         bad |= put(&b, "</p>\n<h3>Decision</h3>\n<p>");
         bad |= esc(&b, r->reason);
         bad |= put(&b, "</p>\n");

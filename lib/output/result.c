@@ -82,6 +82,24 @@ KPS_GETTER(kpiscan_result, as_of, long, 0)
 
 KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
+KPS_GETTER(kpiscan_result, presence, int, KPISCAN_PRESENCE_NONE)
+
+KPS_GETTER(kpiscan_result, indicator_level, int, -1)
+
+KPS_GETTER(kpiscan_result, indicator_phrases, size_t, 0)
+
+KPS_GETTER(kpiscan_result, years_level, int, -1)
+
+const char *kpiscan_presence_name(int presence)
+{
+    switch (presence) {
+    case KPISCAN_PRESENCE_NONE: return "none";
+    case KPISCAN_PRESENCE_WEAK: return "weak";
+    case KPISCAN_PRESENCE_STRONG: return "strong";
+    default: return NULL;
+    }
+}
+
 const char *kpiscan_result_text(const kpiscan_result *res, size_t *len)
 {
     if (len)
@@ -437,10 +455,7 @@ char *kpiscan_result_to_json(const kpiscan_result *res,
 
     kps_jw_object(w, "basis");
     num(w, "kpi_score", res->kpi_score, 3);
-    kps_jw_string(w, "presence",
-                  res->presence == 2 ? "strong"
-                  : res->presence    ? "weak"
-                                     : "none");
+    kps_jw_string(w, "presence", kpiscan_presence_name(res->presence));
     if (res->indicator_level > 0)
         kps_jw_string(w, "indicator_level",
                       kpiscan_level_name(res->indicator_level));

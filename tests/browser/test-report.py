@@ -113,7 +113,9 @@ INERT = """(function(){
 
 ROWS = """Array.prototype.map.call(document.querySelectorAll('#rows tr'),
   function(tr){ var c = tr.cells; return {
-    file: c[0].textContent, level: c[1].textContent,
+    file: c[0].textContent,
+    level: (c[1].querySelector('.lvl') || c[1]).textContent,
+    weak: !!c[1].querySelector('.weak'),
     conf: c.length > 3 ? c[2].textContent : null,
     years: c.length > 3 ? c[3].textContent : null,
     flags: c.length > 3 ? c[5].textContent.trim() : null,
@@ -163,6 +165,9 @@ with cdp.Browser() as browser:
           and any("<svg onload" in r["file"] for r in rows),
           "markup in file names is shown as text")
     levels = [r["level"] for r in rows]
+    check(any(r["weak"] for r in rows)
+          and not any(r["weak"] for r in rows if r["level"] in ("none", "error")),
+          "a level on weak evidence is marked so in the ranking")
     check(levels[-errors_expected:] == ["error"] * errors_expected and
           [RANK[lv] for lv in levels[:-errors_expected]] ==
           sorted((RANK[lv] for lv in levels[:-errors_expected]),

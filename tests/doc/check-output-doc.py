@@ -122,7 +122,8 @@ check("GitHub", names, named(section("GitHub annotations")))
 text_doc = section("Text")
 kinds = {
     "verdict": (r"^\S.*: (none|junior|mid|senior) \(confidence [0-9.]+, "
-                r"([0-9.]+ years|years unknown)\)$", "confidence"),
+                r"([0-9.]+ years|years unknown), (no|weak|strong) KPI "
+                r"evidence\)$", "KPI evidence)"),
     "red flag": (r"^  !! red flag \S+( \(line \d+\))?: ", "!! red flag"),
     "evidence not scored": (r"^  \S+:\d+:\d+ +(none|junior|mid|senior) +\S+"
                             r" +\".*\"  \[not scored\]$", "[not scored]"),

@@ -206,6 +206,42 @@ START_TEST(test_ranking_and_summary)
 }
 END_TEST
 
+/* A level resting on weak evidence (met targets, long years) says so in
+ * the ranking and in the detail; one on KPI work does not. */
+START_TEST(test_weak_evidence)
+{
+    static const char WEAK[] = "Store Manager\nJan 2010 - Present\n"
+                               "Met the monthly sales targets of the store.\n";
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2026, 6, 1), KPISCAN_OK);
+    capture c = {kpiscan_html_new(o), 0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, o, 1, 0, add, &c, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_batch_add_buffer(b, WEAK, strlen(WEAK), "weak.txt", NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_batch_add_buffer(b, SENIOR, strlen(SENIOR), "kpi.txt", NULL),
+        KPISCAN_OK);
+    kpiscan_batch_free(b);
+    char *doc = kpiscan_html_document(c.html, p);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_uint_eq(count(doc, "<small class=\"weak\">weak evidence"), 1);
+    const char *row = strstr(doc, "weak.txt</a></td><td>");
+    ck_assert_ptr_nonnull(row);
+    ck_assert_ptr_nonnull(strstr(row, "weak evidence"));
+    ck_assert_ptr_nonnull(strstr(doc, "years, weak KPI evidence</p>"));
+    ck_assert_ptr_nonnull(strstr(doc, "of KPI work, strong KPI evidence</p>"));
+    kpiscan_free(doc);
+    kpiscan_html_free(c.html);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_no_excerpts)
 {
     char *doc = report(0, -1);
@@ -244,6 +280,7 @@ int main(void)
     tcase_add_test(tc, test_escaping);
     tcase_add_test(tc, test_ranking_and_summary);
     tcase_add_test(tc, test_as_of_span);
+    tcase_add_test(tc, test_weak_evidence);
     tcase_add_test(tc, test_no_excerpts);
     tcase_add_test(tc, test_arguments);
     suite_add_tcase(s, tc);

@@ -55,6 +55,22 @@ START_TEST(test_json_fields)
     ck_assert_ptr_nonnull(json_object_get(first, "contribution"));
     ck_assert(json_array_size(json_object_get(j, "timeline")) >= 2);
     ck_assert(json_array_size(json_object_get(j, "questions")) >= 2);
+    /* The rubric's steps: the accessors say what the JSON's basis says. */
+    json_t *basis = json_object_get(j, "basis");
+    ck_assert_int_eq(kpiscan_result_presence(r), KPISCAN_PRESENCE_STRONG);
+    ck_assert_str_eq(json_string_value(json_object_get(basis, "presence")),
+                     kpiscan_presence_name(kpiscan_result_presence(r)));
+    ck_assert_int_eq(kpiscan_result_indicator_level(r), KPISCAN_LEVEL_SENIOR);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(basis, "indicator_level")),
+        kpiscan_level_name(kpiscan_result_indicator_level(r)));
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(basis, "indicator_phrases")),
+        (json_int_t)kpiscan_result_indicator_phrases(r));
+    ck_assert_uint_ge(kpiscan_result_indicator_phrases(r), 1);
+    ck_assert_int_eq(kpiscan_result_years_level(r), KPISCAN_LEVEL_SENIOR);
+    ck_assert_str_eq(json_string_value(json_object_get(basis, "years_level")),
+                     "senior");
     json_decref(j);
     kpiscan_free(s);
 
@@ -188,6 +204,18 @@ START_TEST(test_accessors_null_safe)
     ck_assert_double_ge(kpiscan_result_stated_years(r), 7.0);
     kpiscan_result_free(r);
     ck_assert_double_lt(kpiscan_result_kpi_years(NULL), 0.0);
+    ck_assert_int_eq(kpiscan_result_presence(NULL), KPISCAN_PRESENCE_NONE);
+    ck_assert_int_eq(kpiscan_result_indicator_level(NULL), -1);
+    ck_assert_uint_eq(kpiscan_result_indicator_phrases(NULL), 0);
+    ck_assert_int_eq(kpiscan_result_years_level(NULL), -1);
+    ck_assert_str_eq(kpiscan_presence_name(KPISCAN_PRESENCE_WEAK), "weak");
+    ck_assert_ptr_null(kpiscan_presence_name(3));
+    /* nothing of the kind: no presence, no indicator level, no years */
+    r = scan("Chef de partie, fresh pasta and sauces.\n", NULL);
+    ck_assert_int_eq(kpiscan_result_presence(r), KPISCAN_PRESENCE_NONE);
+    ck_assert_int_eq(kpiscan_result_indicator_level(r), -1);
+    ck_assert_int_eq(kpiscan_result_years_level(r), -1);
+    kpiscan_result_free(r);
 }
 END_TEST
 
