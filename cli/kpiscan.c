@@ -1232,6 +1232,23 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     if (c->check_pack)
         return check_pack(c->check_pack);
 
+    /* A JUnit file that cannot be written is found out before a long scan,
+     * not after it: its folder must exist and take a new file. */
+    if (c->junit_file && strcmp(c->junit_file, "-") != 0) {
+        const char *slash = strrchr(c->junit_file, '/');
+        char *dir =
+            slash ? strndup(c->junit_file, (size_t)(slash - c->junit_file) + 1)
+                  : strdup(".");
+        int ok = dir && access(dir, W_OK | X_OK) == 0;
+        int e = dir ? errno : ENOMEM;
+        free(dir);
+        if (!ok && !(access(c->junit_file, W_OK) == 0)) {
+            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
+                    clean1(c->junit_file), strerror(e));
+            return EXIT_INPUT_ERROR;
+        }
+    }
+
     /* a manifest's own mistake is no misuse of the command line: no
      * pointer to --help */
     for (size_t i = 0; i < c->nmanifests; i++)

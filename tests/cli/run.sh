@@ -396,6 +396,14 @@ if [ "$got" = 0 ] && grep -q "tests=\"$(grep -c '^[^#]' examples/ci/manifest.tsv
     report "gate manifest passes" 1 ""
 else report "gate manifest passes" 0 "exit $got"; fi
 
+# A JUnit file that cannot be written fails before the scan, naming it.
+"$bin" --as-of 2026-06-01 --expect-file examples/ci/manifest.tsv --junit "$tmp/no-such-dir/j.xml" > "$tmp/nj.out" 2> "$tmp/nj.err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/nj.out" ] &&
+    grep -q "no-such-dir/j.xml: cannot write JUnit XML: No such file or directory" "$tmp/nj.err"; then
+    report "unwritable JUnit file fails first" 1 ""
+else report "unwritable JUnit file fails first" 0 "exit $got: $(head -c 200 "$tmp/nj.err")"; fi
+
 mkdir -p "$tmp/ci"
 sed 's/^\(..\/mid-1.txt\)\tmid/\1\tsenior/; s#^\.\./#'"$root"'/examples/#' examples/ci/manifest.tsv > "$tmp/ci/m.tsv"
 "$bin" --as-of 2026-06-01 -q --expect-file "$tmp/ci/m.tsv" --format junit > "$tmp/fail.xml"
