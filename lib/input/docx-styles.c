@@ -44,8 +44,81 @@ void kps_docx_rprops_over(rprops *base, const rprops *over)
         base->white = over->white;
     if (over->tiny >= 0)
         base->tiny = over->tiny;
-    if (over->shaded >= 0)
+    if (over->shaded >= 0) {
         base->shaded = over->shaded;
+        base->shade_rgb = over->shade_rgb;
+    }
+    if (over->color != COLOR_UNSET)
+        base->color = over->color;
+}
+
+/* Six hex digits as 0xRRGGBB, else COLOR_OTHER ("auto", a bad value). */
+static int32_t hex_rgb(const char *v, size_t n)
+{
+    if (!v || n != 6)
+        return COLOR_OTHER;
+    int32_t rgb = 0;
+    for (size_t i = 0; i < 6; i++) {
+        int d = kps_hexval(v[i]);
+        if (d < 0)
+            return COLOR_OTHER;
+        rgb = rgb * 16 + d;
+    }
+    return rgb;
+}
+
+int kps_docx_rgb_near(int32_t a, int32_t b)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
+        if (d > 24 || d < -24)
+            return 0;
+    }
+    return 1;
+}
+
+int32_t kps_docx_shd_rgb(const kps_xml_attrs *a)
+{
+    size_t n;
+    const char *val = w_attr(a, "val", &n);
+    if (val && kps_xml_value_eq(val, n, "solid")) {
+        /* a solid pattern shows its pattern colour; "auto" is black here */
+        const char *color = w_attr(a, "color", &n);
+        if (!color || kps_xml_value_eq(color, n, "auto"))
+            return 0x000000;
+        return w_attr(a, "themeColor", &n) ? COLOR_OTHER : hex_rgb(color, n);
+    }
+    if (val && !kps_xml_value_eq(val, n, "clear") &&
+        !kps_xml_value_eq(val, n, "nil"))
+        return COLOR_OTHER; /* a hatch or a percentage mixes two colours */
+    if (w_attr(a, "themeFill", &n))
+        return COLOR_OTHER;
+    const char *fill = w_attr(a, "fill", &n);
+    return fill ? hex_rgb(fill, n) : COLOR_OTHER;
+}
+
+/* The colours of w:highlight's named values (ECMA-376 ST_HighlightColor). */
+static int32_t highlight_rgb(const char *v, size_t n)
+{
+    static const struct {
+        const char *name;
+        int32_t rgb;
+    } named[] = {
+        {"black", 0x000000},     {"blue", 0x0000FF},
+        {"cyan", 0x00FFFF},      {"green", 0x00FF00},
+        {"magenta", 0xFF00FF},   {"red", 0xFF0000},
+        {"yellow", 0xFFFF00},    {"white", 0xFFFFFF},
+        {"darkBlue", 0x000080},  {"darkCyan", 0x008080},
+        {"darkGreen", 0x008000}, {"darkMagenta", 0x800080},
+        {"darkRed", 0x800000},   {"darkYellow", 0x808000},
+        {"darkGray", 0x808080},  {"lightGray", 0xC0C0C0},
+    };
+    for (size_t i = 0; v && i < sizeof named / sizeof named[0]; i++)
+        if (kps_xml_value_eq(v, n, named[i].name))
+            return named[i].rgb;
+    return COLOR_OTHER;
 }
 
 /* A font size in half-points: a plain number, or (ISO Strict) a measure
@@ -148,6 +221,14 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
     case 'c':
         if (strcmp(local, "color") == 0) {
             p->white = (signed char)kps_docx_color_is_white(a);
+            /* w:themeColor overrides w:val; "auto" contrasts with its
+             * background by definition */
+            v = w_attr(a, "val", &n);
+            size_t tn;
+            const char *theme = w_attr(a, "themeColor", &tn);
+            p->color = theme && !kps_xml_value_eq(theme, tn, "none")
+                           ? COLOR_OTHER
+                           : hex_rgb(v, n);
             return 1;
         }
         break;
@@ -161,6 +242,7 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
         }
         if (strcmp(local, "shd") == 0) {
             p->shaded = (signed char)kps_docx_shd_kind(a);
+            p->shade_rgb = kps_docx_shd_rgb(a);
             return 1;
         }
         break;
@@ -171,6 +253,7 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
                 (signed char)(!v || kps_xml_value_eq(v, n, "none") ? SHADE_CLEAR
                               : kps_xml_value_eq(v, n, "white")    ? 0
                                                                    : 1);
+            p->shade_rgb = highlight_rgb(v, n);
             return 1;
         }
         break;
@@ -218,20 +301,21 @@ static int raw_tag_light_theme(const char *s, size_t n, size_t at)
            find_bytes(s + at, tag, "themeTint", 9) != NULL;
 }
 
-/* Could some colour in this XML be near white?  Conservative: it looks at
- * every "color" tag's val and theme colour. */
-int kps_docx_raw_has_white(const char *s, size_t n)
+unsigned kps_docx_raw_colors(const char *s, size_t n)
 {
+    unsigned found = 0;
     const char *p = s, *end = s + n;
     while ((p = find_bytes(p, (size_t)(end - p), "color", 5)) != NULL) {
         size_t len, at = (size_t)(p - s) + 5;
         const char *v = raw_tag_val(s, n, at, &len);
-        if ((v && kps_xml_hex_near_white(v, len) == 1) ||
-            raw_tag_light_theme(s, n, at))
-            return 1;
+        int white = v ? kps_xml_hex_near_white(v, len) : -1;
+        if (white == 1 || raw_tag_light_theme(s, n, at))
+            return RAW_WHITE | RAW_COLOR;
+        if (white == 0)
+            found |= RAW_COLOR;
         p += 5;
     }
-    return 0;
+    return found;
 }
 
 static int is_xml_space(char c)
@@ -241,8 +325,9 @@ static int is_xml_space(char c)
 
 /* One pass over the tags of styles.xml: does any style other than a
  * table style (or the document defaults) carry a property that can hide
- * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), or a
- * background (RAW_SHADING: shd, highlight)?  Table styles are skipped:
+ * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
+ * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
+ * could match one (RAW_COLOR)?  Table styles are skipped:
  * they are not applied here, and Word's built-in dark table styles carry
  * white text.  Conservative: a false "yes" only costs a parse.  Real CV
  * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
@@ -280,9 +365,11 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             found |= RAW_HIDING;
         } else if (llen == 5 && memcmp(local, "color", 5) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
-            if ((v && kps_xml_hex_near_white(v, vlen) == 1) ||
-                raw_tag_light_theme(s, n, at))
+            int white = v ? kps_xml_hex_near_white(v, vlen) : -1;
+            if (white == 1 || raw_tag_light_theme(s, n, at))
                 found |= RAW_HIDING;
+            else if (white == 0)
+                found |= RAW_COLOR;
         } else if (llen == 2 && memcmp(local, "sz", 2) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
             double hp = v ? half_points(v, vlen) : -1;
@@ -321,9 +408,11 @@ static void style_resolve(style_table *t, style *s, unsigned depth)
         return;
     s->eff = RPROPS_UNSET;
     s->para_shaded_eff = -1;
+    s->para_rgb_eff = COLOR_UNSET;
     if (s->state == 1 || depth > 64) { /* a cycle: take own values only */
         s->eff = s->own;
         s->para_shaded_eff = s->para_shaded_own;
+        s->para_rgb_eff = s->para_rgb_own;
         return;
     }
     s->state = 1;
@@ -334,11 +423,14 @@ static void style_resolve(style_table *t, style *s, unsigned depth)
             style_resolve(t, base, depth + 1);
             s->eff = base->eff;
             s->para_shaded_eff = base->para_shaded_eff;
+            s->para_rgb_eff = base->para_rgb_eff;
         }
     }
     kps_docx_rprops_over(&s->eff, &s->own);
-    if (s->para_shaded_own >= 0)
+    if (s->para_shaded_own >= 0) {
         s->para_shaded_eff = s->para_shaded_own;
+        s->para_rgb_eff = s->para_rgb_own;
+    }
     s->state = 2;
 }
 
@@ -364,8 +456,10 @@ static int styles_start(void *user, kps_xml *x, const char *local,
         return KPISCAN_OK;
     }
     if (sp->ppr_depth) {
-        if (d == sp->ppr_depth + 1 && sp->cur && strcmp(local, "shd") == 0)
+        if (d == sp->ppr_depth + 1 && sp->cur && strcmp(local, "shd") == 0) {
             sp->cur->para_shaded_own = (signed char)kps_docx_shd_kind(a);
+            sp->cur->para_rgb_own = kps_docx_shd_rgb(a);
+        }
         return KPISCAN_OK;
     }
     if (strcmp(local, "style") == 0 && !sp->style_depth) {
@@ -389,6 +483,7 @@ static int styles_start(void *user, kps_xml *x, const char *local,
         memset(s, 0, sizeof *s);
         s->own = RPROPS_UNSET;
         s->para_shaded_own = -1;
+        s->para_rgb_own = COLOR_UNSET;
         s->key.name = kps_strndup(id, n);
         if (!s->key.name)
             return kps_fail(sp->err, KPISCAN_ERR_NOMEM, sp->name,

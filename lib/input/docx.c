@@ -10,8 +10,9 @@
  *   - accepted tracked changes (w:ins kept, w:del and w:moveFrom dropped),
  *     field results kept and field codes dropped, one branch of each
  *     mc:AlternateContent so text boxes are read once;
- *   - hidden text (w:vanish, near-white, <= 2 pt) is kept in the text and
- *     its byte ranges listed in doc->hidden.
+ *   - hidden text (w:vanish, near-white, the colour of its own shading,
+ *     <= 2 pt) is kept in the text and its byte ranges listed in
+ *     doc->hidden.
  * Elements are matched by namespace URI and local name, never by prefix,
  * so ISO Strict documents read like transitional ones.
  */
@@ -102,6 +103,7 @@ typedef struct frame {
     unsigned depth; /* of the w:p element */
     const style *pstyle;
     signed char para_shaded; /* direct w:pPr/w:shd, -1 unset */
+    int32_t para_rgb;        /* its colour (kps_docx_shd_rgb) */
     int join_next;  /* deleted paragraph mark or drop cap: no break after */
     int box_shaded; /* inside a text box with a coloured fill */
     int in_run;
@@ -155,7 +157,8 @@ typedef struct walk {
     ac_state *acs;
     size_t nacs, accap;
     /* each open w:tc's background, from its tcPr's w:shd: a
-     * kps_docx_shd_kind() value, SHADE_CLEAR when it sets none */
+     * kps_docx_shd_kind() value, SHADE_CLEAR when it sets none, with its
+     * colour (cell_value()) */
     unsigned *cells;
     size_t ncells, cellcap;
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
@@ -186,14 +189,31 @@ static frame *top(walk *w)
     return &w->frames[w->nframes - 1];
 }
 
-/* Whether the innermost table cell with a background of its own is dark:
+/* A cell's background in one word: the shading kind in the low two bits,
+ * then a bit saying whether its colour is known, then the colour. */
+static unsigned cell_value(int kind, int32_t rgb)
+{
+    return (unsigned)kind | (rgb >= 0 ? 4u | ((unsigned)rgb << 3) : 0u);
+}
+
+static int cell_kind(unsigned c)
+{
+    return (int)(c & 3u);
+}
+
+static int32_t cell_rgb(unsigned c)
+{
+    return c & 4u ? (int32_t)(c >> 3) : COLOR_OTHER;
+}
+
+/* The innermost table cell with a background of its own (0 when none):
  * white text in a white cell nested in a navy one is still hidden. */
-static int cells_dark(const walk *w)
+static unsigned innermost_cell(const walk *w)
 {
     for (size_t i = w->ncells; i > 0; i--)
-        if (w->cells[i - 1] != SHADE_CLEAR)
-            return w->cells[i - 1] == 1;
-    return 0;
+        if (cell_kind(w->cells[i - 1]) != SHADE_CLEAR)
+            return w->cells[i - 1];
+    return cell_value(SHADE_CLEAR, COLOR_OTHER);
 }
 
 static kps_vis run_visibility(walk *w, frame *f)
@@ -212,17 +232,30 @@ static kps_vis run_visibility(walk *w, frame *f)
     int para_bg = f->para_shaded >= 0 ? f->para_shaded
                   : ps                ? ps->para_shaded_eff
                                       : -1;
+    int32_t para_rgb = f->para_shaded >= 0 ? f->para_rgb
+                       : ps                ? ps->para_rgb_eff
+                                           : COLOR_OTHER;
     /* What the text stands on is the innermost background set: the run's,
      * the paragraph's, a coloured text box, the innermost cell's.  White
      * text on an explicit white paragraph or cell inside a navy cell is
      * still hidden. */
+    unsigned cell = innermost_cell(w);
     int shaded = e.shaded == 0 || e.shaded == 1 ? e.shaded == 1
                  : para_bg == 0 || para_bg == 1 ? para_bg == 1
                  : f->box_shaded                ? 1
-                                                : cells_dark(w);
+                                                : cell_kind(cell) == 1;
+    /* ... and its colour, where a plain one is set (a text box's fill is
+     * not read): text that colour is hidden whatever the colour, black on
+     * a black shading as much as yellow on a yellow highlight. */
+    int32_t beneath = e.shaded == 0 || e.shaded == 1   ? e.shade_rgb
+                      : para_bg == 0 || para_bg == 1   ? para_rgb
+                      : f->box_shaded                  ? COLOR_OTHER
+                      : cell_kind(cell) != SHADE_CLEAR ? cell_rgb(cell)
+                                                       : COLOR_OTHER;
     kps_vis vis = KPS_VISIBLE;
     if (e.vanish == 1 || e.tiny == 1 || w->hidden_shape_depth ||
-        w->part_hidden || w->note_hidden_depth)
+        w->part_hidden || w->note_hidden_depth ||
+        kps_docx_rgb_near(e.color, beneath))
         vis = KPS_HIDDEN;
     else if (e.white == 1 && !shaded)
         vis = KPS_HIDDEN_WHITE;
@@ -608,6 +641,7 @@ static int start_w(walk *w, unsigned d, const char *local,
             memset(nf, 0, sizeof *nf);
             nf->depth = d;
             nf->para_shaded = -1;
+            nf->para_rgb = COLOR_UNSET;
             nf->run = RPROPS_UNSET;
             nf->vis = -1;
             nf->box_shaded = w->nboxes > 0;
@@ -660,7 +694,7 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "tc") == 0) {
             if (PUSH(w, w->cells, w->ncells, w->cellcap))
                 return walk_nomem(w);
-            w->cells[w->ncells++] = SHADE_CLEAR;
+            w->cells[w->ncells++] = cell_value(SHADE_CLEAR, COLOR_OTHER);
             return KPISCAN_OK;
         }
         if (strcmp(local, "tcPr") == 0) {
@@ -833,6 +867,7 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
             f->vis = -1;
         } else if (strcmp(local, "shd") == 0) {
             f->para_shaded = (signed char)kps_docx_shd_kind(a);
+            f->para_rgb = kps_docx_shd_rgb(a);
             f->vis = -1;
         } else if (strcmp(local, "rPr") == 0) {
             w->pmark_depth = d;
@@ -865,8 +900,9 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         return KPISCAN_OK;
     case MODE_TCPR:
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
-            w->ncells && w->cells[w->ncells - 1] == SHADE_CLEAR)
-            w->cells[w->ncells - 1] = (unsigned)kps_docx_shd_kind(a);
+            w->ncells && cell_kind(w->cells[w->ncells - 1]) == SHADE_CLEAR)
+            w->cells[w->ncells - 1] =
+                cell_value(kps_docx_shd_kind(a), kps_docx_shd_rgb(a));
         return KPISCAN_OK;
     case MODE_SPPR:
     case MODE_SSTYLE: {
@@ -1220,6 +1256,7 @@ static int walk_part(const char *xml, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     memset(&w.frames[0], 0, sizeof w.frames[0]);
     w.frames[0].para_shaded = -1;
+    w.frames[0].para_rgb = COLOR_UNSET;
     w.frames[0].run = RPROPS_UNSET;
     w.frames[0].vis = -1;
     w.nframes = 1;
@@ -1392,7 +1429,9 @@ static int load_core(docx *dx, const char *core_part, kps_doc *doc)
 
 /* Should styles.xml be parsed at all?  Only when it holds a property that
  * can hide text, or background shading that could make white text in the
- * parts visible.  Real CVs carry styles.xml of ~300 KB with none of it. */
+ * parts visible or stand behind text of its own colour (a colour given in
+ * the styles or the parts).  Real CVs carry styles.xml of ~300 KB with
+ * none of it. */
 static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
 {
     unsigned found = kps_docx_raw_style_scan(styles, slen);
@@ -1400,8 +1439,10 @@ static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
         return 1;
     if (!(found & RAW_SHADING))
         return 0;
+    if (found & RAW_COLOR)
+        return 1;
     for (size_t i = 0; i < dx->nparts; i++)
-        if (kps_docx_raw_has_white(dx->parts[i].xml, dx->parts[i].len))
+        if (kps_docx_raw_colors(dx->parts[i].xml, dx->parts[i].len))
             return 1;
     return 0;
 }

@@ -8,6 +8,7 @@
 #error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
 #endif
 
+#include <stdint.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -52,12 +53,19 @@ typedef enum ns_id {
     NS_DCTERMS
 } ns_id;
 
+/* A colour as 0xRRGGBB, or one of these. */
+#define COLOR_UNSET (-1) /* not set here */
+#define COLOR_OTHER (-2) /* set, but not a plain colour (auto, theme, mix) */
+
 /* A run property seen in styles or direct formatting: -1 = not set. */
 typedef struct rprops {
     signed char vanish; /* w:vanish */
     signed char white;  /* w:color near white */
     signed char tiny;   /* w:sz <= 4 half-points */
     signed char shaded; /* w:shd / w:highlight give a non-white background */
+    int32_t color;      /* w:color as RGB: text the colour of what it
+                         * stands on is hidden however dark both are */
+    int32_t shade_rgb;  /* the background shaded sets, when it sets one */
 } rprops;
 
 /* Symbol fonts show glyph codes, not characters. */
@@ -68,6 +76,7 @@ typedef struct style {
     int is_default;
     rprops own, eff;
     signed char para_shaded_own, para_shaded_eff;
+    int32_t para_rgb_own, para_rgb_eff; /* that shading's colour */
     int state; /* 0 unresolved, 1 resolving, 2 resolved */
 } style;
 
@@ -122,23 +131,25 @@ typedef struct rel_list {
 } rel_list;
 
 /* What kps_docx_raw_style_scan() found (bits). */
-enum { RAW_HIDING = 1, RAW_SHADING = 2 };
+enum { RAW_HIDING = 1, RAW_SHADING = 2, RAW_COLOR = 4, RAW_WHITE = 8 };
 
-static const rprops RPROPS_UNSET = {-1, -1, -1, -1};
+static const rprops RPROPS_UNSET = {-1, -1, -1, -1, COLOR_UNSET, COLOR_UNSET};
 
 /* Apply one child of a w:rPr to props.  Returns 1 when it was a run
  * property we track. */
 int kps_docx_apply_rpr_child(rprops *p, const char *local,
                              const kps_xml_attrs *a);
 
-/* Could some colour in this XML be near white?  Conservative: it looks at
- * every "color" tag's val. */
-int kps_docx_raw_has_white(const char *s, size_t n);
+/* The colours this XML could set (bits): RAW_WHITE a near-white or light
+ * theme colour, RAW_COLOR a colour given as RGB.  Conservative: it looks
+ * at every "color" tag's val and theme colour. */
+unsigned kps_docx_raw_colors(const char *s, size_t n);
 
 /* One pass over the tags of styles.xml: does any style other than a
  * table style (or the document defaults) carry a property that can hide
- * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), or a
- * background (RAW_SHADING: shd, highlight)?  Table styles are skipped:
+ * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
+ * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
+ * could match one (RAW_COLOR)?  Table styles are skipped:
  * they are not applied here, and Word's built-in dark table styles carry
  * white text.  Conservative: a false "yes" only costs a parse.  Real CV
  * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
@@ -158,6 +169,12 @@ void kps_docx_rprops_over(rprops *base, const rprops *over);
  * beneath shows); -1, in the props, means not set at all. */
 #define SHADE_CLEAR 2
 int kps_docx_shd_kind(const kps_xml_attrs *a);
+/* The colour a w:shd paints (its fill, or a solid pattern's colour), or
+ * COLOR_OTHER (a theme fill, a mixed pattern, none). */
+int32_t kps_docx_shd_rgb(const kps_xml_attrs *a);
+/* Whether two colours are within 24/255 on every channel: text on a
+ * background that close cannot be read (the PDF reader's rule too). */
+int kps_docx_rgb_near(int32_t a, int32_t b);
 /* A w:color element: is the text it sets near white? */
 int kps_docx_color_is_white(const kps_xml_attrs *a);
 

@@ -839,6 +839,103 @@ START_TEST(test_white_on_a_background_is_visible)
 }
 END_TEST
 
+/* Text the colour of the background it stands on cannot be read, however
+ * dark both are: a run's own shading or highlight, its paragraph's
+ * shading, its cell's, or styles that set them.  Colours apart by more
+ * than 24/255 on a channel, "auto" text (Word turns it white on dark
+ * shading), theme colours and mixed patterns are not read as the same. */
+START_TEST(test_text_the_colour_of_its_background)
+{
+    static const struct {
+        const char *ppr, *rpr;
+        int hidden;
+    } cases[] = {
+        {NULL,
+         "<w:rPr><w:color w:val=\"000000\"/><w:shd w:val=\"clear\" "
+         "w:fill=\"000000\"/></w:rPr>",
+         1},
+        {NULL,
+         "<w:rPr><w:color w:val=\"FFFF00\"/><w:highlight "
+         "w:val=\"yellow\"/></w:rPr>",
+         1},
+        {NULL,
+         "<w:rPr><w:color w:val=\"1F3864\"/><w:shd w:val=\"clear\" "
+         "w:fill=\"253A70\"/></w:rPr>",
+         1}, /* within 24/255 on every channel */
+        {NULL,
+         "<w:rPr><w:color w:val=\"000080\"/><w:shd w:val=\"solid\" "
+         "w:color=\"000080\" w:fill=\"FFFFFF\"/></w:rPr>",
+         1}, /* a solid pattern shows its pattern colour */
+        {"<w:pPr><w:shd w:val=\"clear\" w:fill=\"C00000\"/></w:pPr>",
+         "<w:rPr><w:color w:val=\"C00000\"/></w:rPr>", 1},
+        /* the run's own background wins over the paragraph's */
+        {"<w:pPr><w:shd w:val=\"clear\" w:fill=\"C00000\"/></w:pPr>",
+         "<w:rPr><w:color w:val=\"C00000\"/><w:highlight "
+         "w:val=\"yellow\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"FFFFFF\"/><w:shd w:val=\"clear\" "
+         "w:fill=\"000000\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"000000\"/><w:shd w:val=\"clear\" "
+         "w:fill=\"404040\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"auto\"/><w:shd w:val=\"clear\" "
+         "w:fill=\"000000\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"000000\" w:themeColor=\"accent1\"/>"
+         "<w:shd w:val=\"clear\" w:fill=\"000000\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"000000\"/><w:shd w:val=\"pct50\" "
+         "w:color=\"000000\" w:fill=\"FFFFFF\"/></w:rPr>",
+         0},
+        {NULL,
+         "<w:rPr><w:color w:val=\"000000\"/><w:highlight "
+         "w:val=\"none\"/></w:rPr>",
+         0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        hidden_case(NULL, cases[i].ppr, cases[i].rpr, cases[i].hidden);
+
+    /* in a shaded cell */
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" w:fill=\"000000\"/>"
+        "</w:tcPr><w:p><w:r><w:rPr><w:color w:val=\"000000\"/></w:rPr><w:t>"
+        "Stuffed</w:t></w:r></w:p><w:p><w:r><w:t>Banner</w:t></w:r></w:p>"
+        "</w:tc></w:tr></w:tbl>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "Stuffed"));
+    ck_assert(!phrase_touches_hidden(&doc, "Banner"));
+    kps_doc_free(&doc);
+
+    /* through styles: a paragraph style's shading and a character style's
+     * colour, the direct formatting holding no colour that is near white */
+    const char *styles =
+        "<w:style w:type=\"paragraph\" w:styleId=\"Dark\"><w:pPr><w:shd "
+        "w:val=\"clear\" w:fill=\"1A1A1A\"/></w:pPr></w:style>"
+        "<w:style w:type=\"character\" w:styleId=\"Ink\"><w:rPr><w:color "
+        "w:val=\"101010\"/></w:rPr></w:style>";
+    hidden_case(styles, "<w:pPr><w:pStyle w:val=\"Dark\"/></w:pPr>",
+                "<w:rPr><w:rStyle w:val=\"Ink\"/></w:rPr>", 1);
+    hidden_case(styles, "<w:pPr><w:pStyle w:val=\"Dark\"/></w:pPr>",
+                "<w:rPr><w:color w:val=\"202020\"/></w:rPr>", 1);
+    hidden_case(styles, NULL, "<w:rPr><w:rStyle w:val=\"Ink\"/></w:rPr>", 0);
+    /* styles with shading and no colour: the body's colour has them read */
+    const char *shading_only =
+        "<w:style w:type=\"paragraph\" w:styleId=\"Dark\"><w:pPr><w:shd "
+        "w:val=\"clear\" w:fill=\"1A1A1A\"/></w:pPr></w:style>";
+    hidden_case(shading_only, "<w:pPr><w:pStyle w:val=\"Dark\"/></w:pPr>",
+                "<w:rPr><w:color w:val=\"202020\"/></w:rPr>", 1);
+}
+END_TEST
+
 START_TEST(test_white_in_shaded_cell_is_visible)
 {
     size_t len;
@@ -1728,6 +1825,7 @@ int main(void)
     TCase *hidden = tcase_create("hidden");
     tcase_add_test(hidden, test_hidden_direct);
     tcase_add_test(hidden, test_white_on_a_background_is_visible);
+    tcase_add_test(hidden, test_text_the_colour_of_its_background);
     tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
     tcase_add_test(hidden,
                    test_white_in_white_cell_inside_shaded_cell_is_hidden);
