@@ -820,8 +820,8 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
                     break;
                 }
             snprintf(msg, sizeof msg,
-                     "hidden text (white, tiny, vanished or never displayed) "
-                     "matches %zu KPI "
+                     "hidden text (white or the colour of its background, tiny, "
+                     "vanished or never displayed) matches %zu KPI "
                      "rule(s); not scored",
                      r->nhidden);
             bad = gh_line(&b, "warning", rec->name, line,

@@ -90,9 +90,41 @@ typedef struct props {
     signed char white;  /* fo:color near white */
     signed char tiny;   /* fo:font-size <= 2pt */
     signed char shaded; /* a non-white background behind the text */
+    int32_t color;      /* fo:color as 0xRRGGBB, -1 unset or not a plain
+                         * colour (the window's colour, a bad value) */
+    int32_t shade_rgb;  /* the background shaded sets, -1 when unknown */
 } props;
 
-static const props PROPS_UNSET = {-1, -1, -1, -1};
+static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1};
+
+/* "#RRGGBB" as 0xRRGGBB, -1 for anything else. */
+static int32_t hash_rgb(const char *v, size_t n)
+{
+    if (!v || n != 7 || v[0] != '#')
+        return -1;
+    int32_t rgb = 0;
+    for (size_t i = 1; i < 7; i++) {
+        int d = kps_hexval(v[i]);
+        if (d < 0)
+            return -1;
+        rgb = rgb * 16 + d;
+    }
+    return rgb;
+}
+
+/* Within 24/255 on every channel: text on such a background cannot be
+ * read (the PDF and DOCX readers' rule too). */
+static int rgb_near(int32_t a, int32_t b)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
+        if (d > 24 || d < -24)
+            return 0;
+    }
+    return 1;
+}
 
 static void props_over(props *base, const props *over)
 {
@@ -102,8 +134,12 @@ static void props_over(props *base, const props *over)
         base->white = over->white;
     if (over->tiny >= 0)
         base->tiny = over->tiny;
-    if (over->shaded >= 0)
+    if (over->shaded >= 0) {
         base->shaded = over->shaded;
+        base->shade_rgb = over->shade_rgb;
+    }
+    if (over->color >= 0 || over->white >= 0)
+        base->color = over->color;
 }
 
 /* fo:background-color (or draw:fill-color with draw:fill="solid"): does it
@@ -362,22 +398,30 @@ static void style_properties(owalk *w, const char *local,
     if (strcmp(local, "text-properties") == 0) {
         if ((v = ATTR(a, TEXT_NS, "display", &n)))
             p->hidden = (signed char)kps_xml_value_eq(v, n, "none");
-        if ((v = ATTR(a, FO_NS, "color", &n)))
+        if ((v = ATTR(a, FO_NS, "color", &n))) {
             p->white = (signed char)(color_near_white(v, n) == 1);
+            p->color = hash_rgb(v, n);
+        }
         if ((v = ATTR(a, STYLE_NS, "use-window-font-color", &n)) &&
-            kps_xml_value_eq(v, n, "true"))
+            kps_xml_value_eq(v, n, "true")) {
             p->white = 0;
+            p->color = -1; /* the window's colour: it contrasts */
+        }
         if ((v = ATTR(a, FO_NS, "font-size", &n))) {
             double pt = length_pt(v, n);
             if (pt >= 0)
                 p->tiny = (signed char)(pt <= 2.0);
         }
-        if ((v = ATTR(a, FO_NS, "background-color", &n)))
+        if ((v = ATTR(a, FO_NS, "background-color", &n))) {
             p->shaded = (signed char)background_colored(v, n);
+            p->shade_rgb = hash_rgb(v, n);
+        }
     } else if (strcmp(local, "paragraph-properties") == 0 ||
                strcmp(local, "table-cell-properties") == 0) {
-        if ((v = ATTR(a, FO_NS, "background-color", &n)))
+        if ((v = ATTR(a, FO_NS, "background-color", &n))) {
             p->shaded = (signed char)background_colored(v, n);
+            p->shade_rgb = hash_rgb(v, n);
+        }
     } else if (strcmp(local, "graphic-properties") == 0) {
         size_t fn;
         const char *fill = ATTR(a, DRAW_NS, "fill", &fn);
@@ -414,9 +458,16 @@ static kps_vis visibility(owalk *w)
      * or paragraph's own, else the innermost cell's or frame's (white text
      * in a white cell or paragraph inside a navy one is still hidden). */
     signed char text_bg = pa ? pa->p.shaded : -1;
+    int32_t bg_rgb = pa ? pa->p.shade_rgb : -1;
     for (size_t i = 0; i < w->nspans; i++)
-        if (w->spans[i].p.shaded >= 0)
+        if (w->spans[i].p.shaded >= 0) {
             text_bg = w->spans[i].p.shaded;
+            bg_rgb = w->spans[i].p.shade_rgb;
+        }
+    /* text the colour of its own background: a bar, not words, whatever
+     * the colour (a cell's or frame's colour is known only as dark) */
+    if (text_bg >= 0 && rgb_near(e.color, bg_rgb))
+        return KPS_HIDDEN;
     int dark;
     if (text_bg >= 0)
         dark = text_bg == 1;

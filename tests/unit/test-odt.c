@@ -301,6 +301,38 @@ START_TEST(test_hidden_white_and_tiny)
 }
 END_TEST
 
+/* Text the colour of its own background (a span's or its paragraph's):
+ * a bar, not words, whatever the colour; another colour, the window's
+ * font colour or no background of its own are read as before. */
+START_TEST(test_hidden_same_colour)
+{
+    hidden_case(TEXT_STYLE("fo:color=\"#000000\" "
+                           "fo:background-color=\"#000000\""),
+                NULL, NULL, 1);
+    hidden_case(TEXT_STYLE("fo:color=\"#FFFF00\" "
+                           "fo:background-color=\"#f0f010\""),
+                NULL, NULL, 1);
+    hidden_case(TEXT_STYLE("fo:color=\"#000000\" "
+                           "fo:background-color=\"#404040\""),
+                NULL, NULL, 0);
+    hidden_case(TEXT_STYLE("fo:color=\"#000000\" "
+                           "style:use-window-font-color=\"true\" "
+                           "fo:background-color=\"#000000\""),
+                NULL, NULL, 0);
+    hidden_case(TEXT_STYLE("fo:color=\"#000000\""), NULL, NULL, 0);
+    hidden_case("<style:style style:name=\"P1\" style:family=\"paragraph\">"
+                "<style:paragraph-properties fo:background-color=\"#c00000\"/>"
+                "</style:style>" TEXT_STYLE("fo:color=\"#c00000\""),
+                NULL, "P1", 1);
+    /* the span's own background wins over the paragraph's */
+    hidden_case("<style:style style:name=\"P1\" style:family=\"paragraph\">"
+                "<style:paragraph-properties fo:background-color=\"#c00000\"/>"
+                "</style:style>" TEXT_STYLE("fo:color=\"#c00000\" "
+                                            "fo:background-color=\"#ffff00\""),
+                NULL, "P1", 0);
+}
+END_TEST
+
 START_TEST(test_hidden_sections_and_fields)
 {
     size_t len;
@@ -613,6 +645,7 @@ int main(void)
     TCase *hidden = tcase_create("hidden");
     tcase_add_test(hidden, test_hidden_display_none);
     tcase_add_test(hidden, test_hidden_white_and_tiny);
+    tcase_add_test(hidden, test_hidden_same_colour);
     tcase_add_test(hidden, test_hidden_sections_and_fields);
     tcase_add_test(hidden, test_white_in_filled_frame_or_coloured_page);
     tcase_add_test(hidden, test_white_in_nested_cells);
