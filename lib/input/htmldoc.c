@@ -26,9 +26,11 @@
  *    the "hidden" attribute; inline styles display:none, visibility:
  *    hidden or collapse, opacity 0, a font size of 2 pt or less, text
  *    pushed a thousand pixels or more off the page (left, top or
- *    text-indent), and text whose colour is transparent or near white
- *    (every channel >= 0xF0) on no background or a near-white one (the
- *    innermost element that sets a background decides).  These come
+ *    text-indent), text whose colour is transparent or near white
+ *    (every channel >= 0xF0) on no background or a near-white one, and
+ *    text within 24/255 on every channel of its background colour (the
+ *    innermost element that sets a background decides; a background
+ *    image leaves the colour unknown).  These come
  *    from HTML attributes (color, bgcolor), then the simple rules of the
  *    page's <style> elements (element, class, id; read_sheet()), in the
  *    cascade's order, then the inline style; other selectors, at-rules and
@@ -41,6 +43,8 @@
  *    The text is bounded by max_text_bytes.
  */
 #include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +86,9 @@ typedef struct frame {
     unsigned char ordered;
     signed char color;      /* text colour: WHITE, NOT_WHITE or UNSET */
     signed char background; /* WHITE (near white), NOT_WHITE or UNSET */
-    unsigned item;          /* list items seen in this list */
+    int32_t color_rgb;      /* the colours as 0xRRGGBB, -1 when unknown */
+    int32_t background_rgb;
+    unsigned item; /* list items seen in this list */
 } frame;
 
 typedef struct hwalk {
@@ -178,12 +184,28 @@ static const frame *top(const hwalk *w)
     return &w->stack[w->depth];
 }
 
+/* Within 24/255 on every channel: text on such a background cannot be
+ * read (the PDF, DOCX and ODT readers' rule too). */
+static int rgb_near(int32_t a, int32_t b)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
+        if (d > 24 || d < -24)
+            return 0;
+    }
+    return 1;
+}
+
 static kps_vis visibility(const frame *f)
 {
     if (f->hidden || f->invisible || f->tiny)
         return KPS_HIDDEN;
     if (f->color == WHITE && f->background != NOT_WHITE)
         return KPS_HIDDEN;
+    if (rgb_near(f->color_rgb, f->background_rgb))
+        return KPS_HIDDEN; /* black on black: a bar, not words */
     return KPS_VISIBLE;
 }
 
@@ -363,160 +385,159 @@ static double css_length_pt(const char *v, size_t n, int *ok)
     return 0;
 }
 
-/* The CSS named colours (CSS Color 4), sorted; the first column marks
- * those with every channel >= 0xF0. */
+/* The CSS named colours (CSS Color 4), sorted, with their values. */
 static const struct named_color {
     const char *name;
-    unsigned char white;
+    int32_t rgb;
 } named_colors[] = {
-    {"aliceblue", 1},
-    {"antiquewhite", 0},
-    {"aqua", 0},
-    {"aquamarine", 0},
-    {"azure", 1},
-    {"beige", 0},
-    {"bisque", 0},
-    {"black", 0},
-    {"blanchedalmond", 0},
-    {"blue", 0},
-    {"blueviolet", 0},
-    {"brown", 0},
-    {"burlywood", 0},
-    {"cadetblue", 0},
-    {"chartreuse", 0},
-    {"chocolate", 0},
-    {"coral", 0},
-    {"cornflowerblue", 0},
-    {"cornsilk", 0},
-    {"crimson", 0},
-    {"cyan", 0},
-    {"darkblue", 0},
-    {"darkcyan", 0},
-    {"darkgoldenrod", 0},
-    {"darkgray", 0},
-    {"darkgreen", 0},
-    {"darkgrey", 0},
-    {"darkkhaki", 0},
-    {"darkmagenta", 0},
-    {"darkolivegreen", 0},
-    {"darkorange", 0},
-    {"darkorchid", 0},
-    {"darkred", 0},
-    {"darksalmon", 0},
-    {"darkseagreen", 0},
-    {"darkslateblue", 0},
-    {"darkslategray", 0},
-    {"darkslategrey", 0},
-    {"darkturquoise", 0},
-    {"darkviolet", 0},
-    {"deeppink", 0},
-    {"deepskyblue", 0},
-    {"dimgray", 0},
-    {"dimgrey", 0},
-    {"dodgerblue", 0},
-    {"firebrick", 0},
-    {"floralwhite", 1},
-    {"forestgreen", 0},
-    {"fuchsia", 0},
-    {"gainsboro", 0},
-    {"ghostwhite", 1},
-    {"gold", 0},
-    {"goldenrod", 0},
-    {"gray", 0},
-    {"green", 0},
-    {"greenyellow", 0},
-    {"grey", 0},
-    {"honeydew", 1},
-    {"hotpink", 0},
-    {"indianred", 0},
-    {"indigo", 0},
-    {"ivory", 1},
-    {"khaki", 0},
-    {"lavender", 0},
-    {"lavenderblush", 1},
-    {"lawngreen", 0},
-    {"lemonchiffon", 0},
-    {"lightblue", 0},
-    {"lightcoral", 0},
-    {"lightcyan", 0},
-    {"lightgoldenrodyellow", 0},
-    {"lightgray", 0},
-    {"lightgreen", 0},
-    {"lightgrey", 0},
-    {"lightpink", 0},
-    {"lightsalmon", 0},
-    {"lightseagreen", 0},
-    {"lightskyblue", 0},
-    {"lightslategray", 0},
-    {"lightslategrey", 0},
-    {"lightsteelblue", 0},
-    {"lightyellow", 0},
-    {"lime", 0},
-    {"limegreen", 0},
-    {"linen", 0},
-    {"magenta", 0},
-    {"maroon", 0},
-    {"mediumaquamarine", 0},
-    {"mediumblue", 0},
-    {"mediumorchid", 0},
-    {"mediumpurple", 0},
-    {"mediumseagreen", 0},
-    {"mediumslateblue", 0},
-    {"mediumspringgreen", 0},
-    {"mediumturquoise", 0},
-    {"mediumvioletred", 0},
-    {"midnightblue", 0},
-    {"mintcream", 1},
-    {"mistyrose", 0},
-    {"moccasin", 0},
-    {"navajowhite", 0},
-    {"navy", 0},
-    {"oldlace", 0},
-    {"olive", 0},
-    {"olivedrab", 0},
-    {"orange", 0},
-    {"orangered", 0},
-    {"orchid", 0},
-    {"palegoldenrod", 0},
-    {"palegreen", 0},
-    {"paleturquoise", 0},
-    {"palevioletred", 0},
-    {"papayawhip", 0},
-    {"peachpuff", 0},
-    {"peru", 0},
-    {"pink", 0},
-    {"plum", 0},
-    {"powderblue", 0},
-    {"purple", 0},
-    {"rebeccapurple", 0},
-    {"red", 0},
-    {"rosybrown", 0},
-    {"royalblue", 0},
-    {"saddlebrown", 0},
-    {"salmon", 0},
-    {"sandybrown", 0},
-    {"seagreen", 0},
-    {"seashell", 0},
-    {"sienna", 0},
-    {"silver", 0},
-    {"skyblue", 0},
-    {"slateblue", 0},
-    {"slategray", 0},
-    {"slategrey", 0},
-    {"snow", 1},
-    {"springgreen", 0},
-    {"steelblue", 0},
-    {"tan", 0},
-    {"teal", 0},
-    {"thistle", 0},
-    {"tomato", 0},
-    {"turquoise", 0},
-    {"violet", 0},
-    {"wheat", 0},
-    {"white", 1},
-    {"whitesmoke", 1},
-    {"yellow", 0},
-    {"yellowgreen", 0},
+    {"aliceblue", 0xF0F8FF},
+    {"antiquewhite", 0xFAEBD7},
+    {"aqua", 0x00FFFF},
+    {"aquamarine", 0x7FFFD4},
+    {"azure", 0xF0FFFF},
+    {"beige", 0xF5F5DC},
+    {"bisque", 0xFFE4C4},
+    {"black", 0x000000},
+    {"blanchedalmond", 0xFFEBCD},
+    {"blue", 0x0000FF},
+    {"blueviolet", 0x8A2BE2},
+    {"brown", 0xA52A2A},
+    {"burlywood", 0xDEB887},
+    {"cadetblue", 0x5F9EA0},
+    {"chartreuse", 0x7FFF00},
+    {"chocolate", 0xD2691E},
+    {"coral", 0xFF7F50},
+    {"cornflowerblue", 0x6495ED},
+    {"cornsilk", 0xFFF8DC},
+    {"crimson", 0xDC143C},
+    {"cyan", 0x00FFFF},
+    {"darkblue", 0x00008B},
+    {"darkcyan", 0x008B8B},
+    {"darkgoldenrod", 0xB8860B},
+    {"darkgray", 0xA9A9A9},
+    {"darkgreen", 0x006400},
+    {"darkgrey", 0xA9A9A9},
+    {"darkkhaki", 0xBDB76B},
+    {"darkmagenta", 0x8B008B},
+    {"darkolivegreen", 0x556B2F},
+    {"darkorange", 0xFF8C00},
+    {"darkorchid", 0x9932CC},
+    {"darkred", 0x8B0000},
+    {"darksalmon", 0xE9967A},
+    {"darkseagreen", 0x8FBC8F},
+    {"darkslateblue", 0x483D8B},
+    {"darkslategray", 0x2F4F4F},
+    {"darkslategrey", 0x2F4F4F},
+    {"darkturquoise", 0x00CED1},
+    {"darkviolet", 0x9400D3},
+    {"deeppink", 0xFF1493},
+    {"deepskyblue", 0x00BFFF},
+    {"dimgray", 0x696969},
+    {"dimgrey", 0x696969},
+    {"dodgerblue", 0x1E90FF},
+    {"firebrick", 0xB22222},
+    {"floralwhite", 0xFFFAF0},
+    {"forestgreen", 0x228B22},
+    {"fuchsia", 0xFF00FF},
+    {"gainsboro", 0xDCDCDC},
+    {"ghostwhite", 0xF8F8FF},
+    {"gold", 0xFFD700},
+    {"goldenrod", 0xDAA520},
+    {"gray", 0x808080},
+    {"green", 0x008000},
+    {"greenyellow", 0xADFF2F},
+    {"grey", 0x808080},
+    {"honeydew", 0xF0FFF0},
+    {"hotpink", 0xFF69B4},
+    {"indianred", 0xCD5C5C},
+    {"indigo", 0x4B0082},
+    {"ivory", 0xFFFFF0},
+    {"khaki", 0xF0E68C},
+    {"lavender", 0xE6E6FA},
+    {"lavenderblush", 0xFFF0F5},
+    {"lawngreen", 0x7CFC00},
+    {"lemonchiffon", 0xFFFACD},
+    {"lightblue", 0xADD8E6},
+    {"lightcoral", 0xF08080},
+    {"lightcyan", 0xE0FFFF},
+    {"lightgoldenrodyellow", 0xFAFAD2},
+    {"lightgray", 0xD3D3D3},
+    {"lightgreen", 0x90EE90},
+    {"lightgrey", 0xD3D3D3},
+    {"lightpink", 0xFFB6C1},
+    {"lightsalmon", 0xFFA07A},
+    {"lightseagreen", 0x20B2AA},
+    {"lightskyblue", 0x87CEFA},
+    {"lightslategray", 0x778899},
+    {"lightslategrey", 0x778899},
+    {"lightsteelblue", 0xB0C4DE},
+    {"lightyellow", 0xFFFFE0},
+    {"lime", 0x00FF00},
+    {"limegreen", 0x32CD32},
+    {"linen", 0xFAF0E6},
+    {"magenta", 0xFF00FF},
+    {"maroon", 0x800000},
+    {"mediumaquamarine", 0x66CDAA},
+    {"mediumblue", 0x0000CD},
+    {"mediumorchid", 0xBA55D3},
+    {"mediumpurple", 0x9370DB},
+    {"mediumseagreen", 0x3CB371},
+    {"mediumslateblue", 0x7B68EE},
+    {"mediumspringgreen", 0x00FA9A},
+    {"mediumturquoise", 0x48D1CC},
+    {"mediumvioletred", 0xC71585},
+    {"midnightblue", 0x191970},
+    {"mintcream", 0xF5FFFA},
+    {"mistyrose", 0xFFE4E1},
+    {"moccasin", 0xFFE4B5},
+    {"navajowhite", 0xFFDEAD},
+    {"navy", 0x000080},
+    {"oldlace", 0xFDF5E6},
+    {"olive", 0x808000},
+    {"olivedrab", 0x6B8E23},
+    {"orange", 0xFFA500},
+    {"orangered", 0xFF4500},
+    {"orchid", 0xDA70D6},
+    {"palegoldenrod", 0xEEE8AA},
+    {"palegreen", 0x98FB98},
+    {"paleturquoise", 0xAFEEEE},
+    {"palevioletred", 0xDB7093},
+    {"papayawhip", 0xFFEFD5},
+    {"peachpuff", 0xFFDAB9},
+    {"peru", 0xCD853F},
+    {"pink", 0xFFC0CB},
+    {"plum", 0xDDA0DD},
+    {"powderblue", 0xB0E0E6},
+    {"purple", 0x800080},
+    {"rebeccapurple", 0x663399},
+    {"red", 0xFF0000},
+    {"rosybrown", 0xBC8F8F},
+    {"royalblue", 0x4169E1},
+    {"saddlebrown", 0x8B4513},
+    {"salmon", 0xFA8072},
+    {"sandybrown", 0xF4A460},
+    {"seagreen", 0x2E8B57},
+    {"seashell", 0xFFF5EE},
+    {"sienna", 0xA0522D},
+    {"silver", 0xC0C0C0},
+    {"skyblue", 0x87CEEB},
+    {"slateblue", 0x6A5ACD},
+    {"slategray", 0x708090},
+    {"slategrey", 0x708090},
+    {"snow", 0xFFFAFA},
+    {"springgreen", 0x00FF7F},
+    {"steelblue", 0x4682B4},
+    {"tan", 0xD2B48C},
+    {"teal", 0x008080},
+    {"thistle", 0xD8BFD8},
+    {"tomato", 0xFF6347},
+    {"turquoise", 0x40E0D0},
+    {"violet", 0xEE82EE},
+    {"wheat", 0xF5DEB3},
+    {"white", 0xFFFFFF},
+    {"whitesmoke", 0xF5F5F5},
+    {"yellow", 0xFFFF00},
+    {"yellowgreen", 0x9ACD32},
 };
 
 static int named_color_cmp(const void *key, const void *elem)
@@ -554,12 +575,54 @@ static int css_args(const char *v, size_t n, double x[4], int pct[4])
     return count;
 }
 
+/* WHITE when every channel of rgb is >= 0xF0, else NOT_WHITE. */
+static int rgb_kind(int32_t rgb)
+{
+    return ((rgb >> 16) & 0xFF) >= 0xF0 && ((rgb >> 8) & 0xFF) >= 0xF0 &&
+                   (rgb & 0xFF) >= 0xF0
+               ? WHITE
+               : NOT_WHITE;
+}
+
+/* 0..255 from a CSS channel (a number, or a percentage). */
+static int32_t channel(double x, int pct)
+{
+    double v = pct ? x * 2.55 : x;
+    return v <= 0 ? 0 : v >= 255 ? 255 : (int32_t)(v + 0.5);
+}
+
+/* hsl() as RGB (CSS Color 4's conversion); h in degrees, s and l in %. */
+static int32_t hsl_rgb(double h, double sat, double light)
+{
+    double s = sat < 0 ? 0 : sat > 100 ? 1 : sat / 100;
+    double l = light < 0 ? 0 : light > 100 ? 1 : light / 100;
+    h = fmod(h, 360.0);
+    if (h < 0)
+        h += 360.0;
+    double a = s * (l < 0.5 ? l : 1 - l);
+    int32_t rgb = 0;
+    static const double offsets[3] = {0, 8, 4};
+    for (int i = 0; i < 3; i++) {
+        double k = fmod(offsets[i] + h / 30.0, 12.0);
+        double m = k - 3 < 9 - k ? k - 3 : 9 - k;
+        if (m > 1)
+            m = 1;
+        if (m < -1)
+            m = -1;
+        double c = l - a * m;
+        rgb = rgb * 256 + channel(c * 255.0, 0);
+    }
+    return rgb;
+}
+
 /* A CSS or HTML colour v[0..n): WHITE (near white, or for text fully
  * transparent), NOT_WHITE, or UNSET when it says nothing about the colour
  * (inherit, currentcolor, a word that is no colour, a transparent
- * background, a value we cannot read). */
-static int color_kind(const char *v, size_t n, int text)
+ * background, a value we cannot read).  *rgb gets its value, or -1 when
+ * it has none (transparent) or is not read. */
+static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
 {
+    *rgb = -1;
     trim(&v, &n);
     if (n == 0 || n > 64)
         return UNSET;
@@ -580,7 +643,13 @@ static int color_kind(const char *v, size_t n, int text)
             kps_hexval(hex[7]) == 0) /* alpha 0 */
             return text ? WHITE : UNSET;
         int r = kps_xml_hex_near_white(hex, 6);
-        return r < 0 ? UNSET : r ? WHITE : NOT_WHITE;
+        if (r < 0)
+            return UNSET;
+        int32_t value = 0;
+        for (size_t i = 0; i < 6; i++)
+            value = value * 16 + kps_hexval(hex[i]);
+        *rgb = value;
+        return r ? WHITE : NOT_WHITE;
     }
     const char *paren = memchr(v, '(', n);
     if (paren && v[n - 1] == ')') {
@@ -588,13 +657,15 @@ static int color_kind(const char *v, size_t n, int text)
         double x[4];
         int pct[4];
         int c = css_args(paren + 1, n - fn - 2, x, pct);
-        int rgb = ieq(v, fn, "rgb") || ieq(v, fn, "rgba");
+        int rgb_fn = ieq(v, fn, "rgb") || ieq(v, fn, "rgba");
         int hsl = ieq(v, fn, "hsl") || ieq(v, fn, "hsla");
-        if ((!rgb && !hsl) || c < 3)
+        if ((!rgb_fn && !hsl) || c < 3)
             return UNSET;
         if (c == 4 && x[3] <= 0)
             return text ? WHITE : UNSET;
-        if (rgb) {
+        if (rgb_fn) {
+            *rgb = channel(x[0], pct[0]) << 16 | channel(x[1], pct[1]) << 8 |
+                   channel(x[2], pct[2]);
             for (int i = 0; i < 3; i++)
                 if ((pct[i] ? x[i] * 2.55 : x[i]) < 0xF0)
                     return NOT_WHITE;
@@ -602,6 +673,7 @@ static int color_kind(const char *v, size_t n, int text)
         }
         /* hsl: near white when light enough for the most saturated hue */
         double sat = x[1], light = x[2];
+        *rgb = hsl_rgb(x[0], sat, light);
         return light >= 97.0 || (sat <= 0 && light >= 94.2) ? WHITE : NOT_WHITE;
     }
     char word[24];
@@ -616,7 +688,8 @@ static int color_kind(const char *v, size_t n, int text)
                 sizeof *named_colors, named_color_cmp);
     if (!named)
         return UNSET;
-    return named->white ? WHITE : NOT_WHITE;
+    *rgb = named->rgb;
+    return rgb_kind(named->rgb);
 }
 
 /* The first word of a value, v[0..*n) trimmed and cut at a blank. */
@@ -674,19 +747,26 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
         if (ok && pt <= -750.0)
             f->hidden = 1;
     } else if (ieq(p, pn, "color")) {
-        int c = color_kind(v, vn, 1);
-        if (c != UNSET)
+        int32_t rgb;
+        int c = color_kind(v, vn, 1, &rgb);
+        if (c != UNSET) {
             f->color = (signed char)c;
+            f->color_rgb = rgb;
+        }
     } else if (ieq(p, pn, "background-color")) {
-        int c = color_kind(v, vn, 0);
-        if (c != UNSET)
+        int32_t rgb;
+        int c = color_kind(v, vn, 0, &rgb);
+        if (c != UNSET) {
             f->background = (signed char)c;
+            f->background_rgb = rgb;
+        }
     } else if (ieq(p, pn, "background")) {
         /* "background: #003366 url(x.png) no-repeat": the word that is a
          * colour; an image with no colour may be anything, so white text
          * on it gets the benefit of the doubt (as over a PDF's image) */
         size_t i = 0;
-        int image = 0;
+        int image = 0, c = UNSET;
+        int32_t rgb = -1;
         while (i < vn) {
             while (i < vn && is_space((unsigned char)v[i]))
                 i++;
@@ -696,19 +776,20 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
                 depth += v[j] == '(' ? 1 : v[j] == ')' ? -1 : 0;
                 j++;
             }
-            if (j - i >= 4 && kps_ascii_ieq(v + i, "url(", 4)) {
+            if (j - i >= 4 && kps_ascii_ieq(v + i, "url(", 4))
                 image = 1;
-            } else if (j > i) {
-                int c = color_kind(v + i, j - i, 0);
-                if (c != UNSET) {
-                    f->background = (signed char)c;
-                    return;
-                }
-            }
+            else if (j > i && c == UNSET)
+                c = color_kind(v + i, j - i, 0, &rgb);
             i = j;
         }
-        if (image)
+        if (c != UNSET) {
+            f->background = (signed char)c;
+            /* the colour beneath an image need not be what shows */
+            f->background_rgb = image ? -1 : rgb;
+        } else if (image) {
             f->background = NOT_WHITE;
+            f->background_rgb = -1;
+        }
     }
 }
 
@@ -1003,10 +1084,14 @@ static int apply_rules(hwalk *w, frame *f, const char *tag, const char *id,
             f->invisible = e->invisible;
         if (e->tiny != 0xFF)
             f->tiny = e->tiny;
-        if (e->color != NOT_SET)
+        if (e->color != NOT_SET) {
             f->color = e->color;
-        if (e->background != NOT_SET)
+            f->color_rgb = e->color_rgb;
+        }
+        if (e->background != NOT_SET) {
             f->background = e->background;
+            f->background_rgb = e->background_rgb;
+        }
     }
     return KPISCAN_OK;
 }
@@ -1057,13 +1142,19 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         else if (strcmp(a, "class") == 0)
             classes = v;
         else if (strcmp(a, "color") == 0 && strcmp(name, "font") == 0) {
-            int c = color_kind(v, vn, 1);
-            if (c != UNSET)
+            int32_t rgb;
+            int c = color_kind(v, vn, 1, &rgb);
+            if (c != UNSET) {
                 f.color = (signed char)c;
+                f.color_rgb = rgb;
+            }
         } else if (strcmp(a, "bgcolor") == 0) {
-            int c = color_kind(v, vn, 0);
-            if (c != UNSET)
+            int32_t rgb;
+            int c = color_kind(v, vn, 0, &rgb);
+            if (c != UNSET) {
                 f.background = (signed char)c;
+                f.background_rgb = rgb;
+            }
         }
     }
     if (w->nrules) {
@@ -1344,7 +1435,10 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
         kps_doc_free(&decoded);
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
-    w.stack[0] = (frame){.color = UNSET, .background = UNSET};
+    w.stack[0] = (frame){.color = UNSET,
+                         .background = UNSET,
+                         .color_rgb = -1,
+                         .background_rgb = -1};
 
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);

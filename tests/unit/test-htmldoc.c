@@ -227,6 +227,20 @@ START_TEST(hidden_text)
         /* display:none cannot be undone below */
         "<div style=\"display:none\"><p style=\"display:block;visibility:"
         "visible\">Led strategic KPI alignment</p></div>",
+        /* text the colour of its background, however dark: hex, rgb(),
+         * hsl() and names, inherited either way, a style sheet's too */
+        "<p style=\"color:#000;background:#000\">Led strategic KPI "
+        "alignment</p>",
+        "<div style=\"background-color:rgb(10, 10, 10)\"><p style=\"color:"
+        "black\">Led strategic KPI alignment</p></div>",
+        "<div style=\"color:navy\"><p style=\"background:#000080\">Led "
+        "strategic KPI alignment</p></div>",
+        "<div style=\"background:hsl(0, 100%, 50%)\"><span style=\"color:"
+        "red\">Led strategic KPI alignment</span></div>",
+        "<table bgcolor=\"green\"><tr><td><font color=\"#008000\">Led "
+        "strategic KPI alignment</font></td></tr></table>",
+        "<style>.bar{color:#123456;background-color:#14385a}</style><p "
+        "class=\"bar\">Led strategic KPI alignment</p>",
     };
     for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
         char page[1024];
@@ -278,6 +292,13 @@ START_TEST(hidden_text)
         "strategic KPI alignment</p></div>",
         "<span style=\"color:hsl(210, 50%, 40%)\">Led strategic KPI "
         "alignment</span>",
+        /* colours apart, or a background an image may cover */
+        "<p style=\"color:#111;background:#333\">Led strategic KPI "
+        "alignment</p>",
+        "<p style=\"color:black;background:#000 url(x.png)\">Led strategic "
+        "KPI alignment</p>",
+        "<div style=\"background:black\"><p style=\"color:yellow\">Led "
+        "strategic KPI alignment</p></div>",
     };
     for (size_t i = 0; i < sizeof visible / sizeof *visible; i++) {
         char page[1024];
