@@ -266,24 +266,46 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
 /* Cheap checks on raw XML, so big parts are parsed only when it pays   */
 /* ------------------------------------------------------------------ */
 
-/* Within the tag that holds s[at], find val="..." and return its value. */
-static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
+static int is_xml_space(char c)
 {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Within the tag that holds s[at] (its end within 256 bytes), the value of
+ * the attribute whose local name is attr ("val" for w:val): XML allows
+ * blanks around '=', and either quote. */
+static const char *raw_tag_attr(const char *s, size_t n, size_t at,
+                                const char *attr, size_t *len)
+{
+    size_t an = strlen(attr);
     size_t end = at + 256 < n ? at + 256 : n;
-    for (size_t i = at; i + 5 < end && s[i] != '>'; i++) {
-        if (memcmp(s + i, "val=", 4) != 0)
+    for (size_t i = at; i + an < end && s[i] != '>'; i++) {
+        if (memcmp(s + i, attr, an) != 0 || i == 0 ||
+            (s[i - 1] != ':' && !is_xml_space(s[i - 1])))
             continue;
-        char q = s[i + 4];
-        if (q != '"' && q != '\'')
+        size_t k = i + an;
+        while (k < end && is_xml_space(s[k]))
+            k++;
+        if (k >= end || s[k] != '=')
+            continue;
+        k++;
+        while (k < end && is_xml_space(s[k]))
+            k++;
+        if (k >= end || (s[k] != '"' && s[k] != '\''))
             return NULL;
-        const char *v = s + i + 5;
-        const char *close = memchr(v, q, (size_t)(s + end - v));
+        const char *v = s + k + 1;
+        const char *close = memchr(v, s[k], (size_t)(s + end - v));
         if (!close)
             return NULL;
         *len = (size_t)(close - v);
         return v;
     }
     return NULL;
+}
+
+static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
+{
+    return raw_tag_attr(s, n, at, "val", len);
 }
 
 /* Could the tag that holds s[at] be white through the theme: the page
@@ -318,11 +340,6 @@ unsigned kps_docx_raw_colors(const char *s, size_t n)
     return found;
 }
 
-static int is_xml_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* One pass over the tags of styles.xml: does any style other than a
  * table style (or the document defaults) carry a property that can hide
  * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
@@ -331,6 +348,44 @@ static int is_xml_space(char c)
  * they are not applied here, and Word's built-in dark table styles carry
  * white text.  Conservative: a false "yes" only costs a parse.  Real CV
  * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
+/* Is the start tag at name (its name up to p) a table style: an attribute
+ * whose local name is "type" with the value "table"?  Attributes are
+ * tokenised, so a style id or name holding that text is not taken for
+ * it. */
+static int raw_tag_is_table_style(const char *p, const char *end)
+{
+    while (p < end && *p != '>') {
+        while (p < end && is_xml_space(*p))
+            p++;
+        const char *name = p;
+        while (p < end && *p != '=' && *p != '>' && !is_xml_space(*p))
+            p++;
+        const char *name_end = p;
+        while (p < end && is_xml_space(*p))
+            p++;
+        if (p >= end || *p != '=')
+            return 0; /* "/>" or ">" or a malformed tag: the parser decides */
+        p++;
+        while (p < end && is_xml_space(*p))
+            p++;
+        if (p >= end || (*p != '"' && *p != '\''))
+            return 0;
+        char q = *p++;
+        const char *v = p;
+        while (p < end && *p != q)
+            p++;
+        if (p >= end)
+            return 0;
+        const char *colon = memchr(name, ':', (size_t)(name_end - name));
+        const char *local = colon ? colon + 1 : name;
+        if (name_end - local == 4 && memcmp(local, "type", 4) == 0 &&
+            p - v == 5 && memcmp(v, "table", 5) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 unsigned kps_docx_raw_style_scan(const char *s, size_t n)
 {
     unsigned found = 0;
@@ -342,8 +397,11 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             break;
         if (*p == '!' && (size_t)(end - p) > 8 && memcmp(p, "!DOCTYPE", 8) == 0)
             return RAW_HIDING; /* parse it, so the DOCTYPE is refused */
-        if (*p == '/' || *p == '?' || *p == '!')
+        int closing = *p == '/';
+        if (*p == '?' || *p == '!')
             continue;
+        if (closing && ++p >= end)
+            break;
         const char *name = p;
         while (p < end && !is_xml_space(*p) && *p != '/' && *p != '>')
             p++;
@@ -352,13 +410,20 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
         size_t llen = (size_t)(p - local), vlen;
         size_t at = (size_t)(p - s);
         const char *v;
+        const char *gt = p < end ? memchr(p, '>', (size_t)(end - p)) : NULL;
+        size_t tag = gt ? (size_t)(gt - p) : (size_t)(end - p);
         if (llen == 5 && memcmp(local, "style", 5) == 0) {
-            const char *gt = memchr(p, '>', (size_t)(end - p));
-            size_t tag = gt ? (size_t)(gt - p) : 0;
-            in_table = find_bytes(p, tag, "type=\"table\"", 12) ||
-                       find_bytes(p, tag, "type='table'", 12);
+            /* a table style ends with its element; what follows it, the
+             * document defaults included, is read again */
+            in_table = !closing && raw_tag_is_table_style(p, p + tag);
             continue;
         }
+        if (closing)
+            continue;
+        /* A character reference can spell any value ("&#70;FFFFF"): such a
+         * part is parsed rather than guessed at. */
+        if (memchr(p, '&', tag))
+            return RAW_HIDING;
         if (in_table)
             continue;
         if (llen == 6 && memcmp(local, "vanish", 6) == 0) {
@@ -373,8 +438,8 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
         } else if (llen == 2 && memcmp(local, "sz", 2) == 0) {
             v = raw_tag_val(s, n, at, &vlen);
             double hp = v ? half_points(v, vlen) : -1;
-            if (hp >= 0 && hp <= 4.0)
-                found |= RAW_HIDING;
+            if (!v || (hp >= 0 && hp <= 4.0))
+                found |= RAW_HIDING; /* unreadable: let the parser judge */
         } else if ((llen == 3 && memcmp(local, "shd", 3) == 0) ||
                    (llen == 9 && memcmp(local, "highlight", 9) == 0)) {
             found |= RAW_SHADING;
@@ -383,6 +448,42 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             break;
     }
     return found;
+}
+
+int kps_docx_raw_style_shaded(const char *s, size_t n, const char *id,
+                              size_t idn)
+{
+    if (!s || !idn)
+        return 0;
+    const char *p = s, *end = s + n;
+    while ((p = find_bytes(p, (size_t)(end - p), "styleId", 7)) != NULL) {
+        size_t at = (size_t)(p - s);
+        p += 7;
+        /* back to the start of this attribute, then read it as one */
+        size_t vlen;
+        const char *v =
+            raw_tag_attr(s, n, at > 0 ? at - 1 : at, "styleId", &vlen);
+        if (!v || vlen != idn || memcmp(v, id, idn) != 0)
+            continue;
+        /* the style's extent: up to the next style element */
+        const char *stop = find_bytes(p, (size_t)(end - p), "style>", 6);
+        size_t span = stop ? (size_t)(stop - p) : (size_t)(end - p);
+        const char *q = p;
+        while ((q = find_bytes(q, span - (size_t)(q - p), "shd", 3)) != NULL) {
+            size_t sat = (size_t)(q - s) + 3;
+            size_t fl, vl;
+            const char *fill = raw_tag_attr(s, n, sat, "fill", &fl);
+            const char *val = raw_tag_attr(s, n, sat, "val", &vl);
+            if (raw_tag_attr(s, n, sat, "themeFill", &fl) ||
+                (val && !(vl == 5 && memcmp(val, "clear", 5) == 0) &&
+                 !(vl == 3 && memcmp(val, "nil", 3) == 0)) ||
+                (fill && kps_xml_hex_near_white(fill, fl) == 0))
+                return 1;
+            q += 3;
+        }
+        return 0;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -129,6 +129,7 @@ typedef enum prop_mode {
     MODE_PPR,   /* w:p/w:pPr */
     MODE_RPR,   /* w:r/w:rPr */
     MODE_TCPR,  /* w:tc/w:tcPr */
+    MODE_TBLPR, /* w:tbl/w:tblPr: the table's shading and style */
     MODE_SPPR,  /* wps:spPr: the shape's fill */
     MODE_SSTYLE /* wps:style: the shape's theme fill */
 } prop_mode;
@@ -161,6 +162,11 @@ typedef struct walk {
      * colour (cell_value()) */
     unsigned *cells;
     size_t ncells, cellcap;
+    /* each open w:tbl's background (a cell_value()), what its cells
+     * without shading of their own stand on; a table style with shading,
+     * whose colours are not read, counts as a coloured background */
+    unsigned *tables;
+    size_t ntables, tablecap;
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
     size_t nboxes, boxcap;
     unsigned behind_anchor_depth; /* inside wp:anchor behindDoc="1" */
@@ -694,7 +700,20 @@ static int start_w(walk *w, unsigned d, const char *local,
         if (strcmp(local, "tc") == 0) {
             if (PUSH(w, w->cells, w->ncells, w->cellcap))
                 return walk_nomem(w);
-            w->cells[w->ncells++] = cell_value(SHADE_CLEAR, COLOR_OTHER);
+            w->cells[w->ncells++] = w->ntables
+                                        ? w->tables[w->ntables - 1]
+                                        : cell_value(SHADE_CLEAR, COLOR_OTHER);
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "tbl") == 0) {
+            if (PUSH(w, w->tables, w->ntables, w->tablecap))
+                return walk_nomem(w);
+            w->tables[w->ntables++] = cell_value(SHADE_CLEAR, COLOR_OTHER);
+            return KPISCAN_OK;
+        }
+        if (strcmp(local, "tblPr") == 0) {
+            w->mode = MODE_TBLPR;
+            w->mode_depth = d;
             return KPISCAN_OK;
         }
         if (strcmp(local, "tcPr") == 0) {
@@ -702,8 +721,8 @@ static int start_w(walk *w, unsigned d, const char *local,
             w->mode_depth = d;
             return KPISCAN_OK;
         }
-        if (strcmp(local, "tblPr") == 0 || strcmp(local, "tblGrid") == 0 ||
-            strcmp(local, "trPr") == 0 || strcmp(local, "tblPrEx") == 0) {
+        if (strcmp(local, "tblGrid") == 0 || strcmp(local, "trPr") == 0 ||
+            strcmp(local, "tblPrEx") == 0) {
             w->skip_depth = d;
             return KPISCAN_OK;
         }
@@ -833,6 +852,9 @@ static int end_w(walk *w, unsigned d, const char *local)
             if (w->ncells)
                 w->ncells--;
             return kps_tb_cell_end(w->tb);
+        } else if (strcmp(local, "tbl") == 0) {
+            if (w->ntables)
+                w->ntables--;
         } else if (strcmp(local, "tr") == 0) {
             return kps_tb_row_end(w->tb);
         } else if (strcmp(local, "txbxContent") == 0) {
@@ -899,10 +921,30 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         f->vis = -1;
         return KPISCAN_OK;
     case MODE_TCPR:
+        /* the cell's own shading replaces its table's */
         if (d == w->mode_depth + 1 && ns == NS_W && strcmp(local, "shd") == 0 &&
-            w->ncells && cell_kind(w->cells[w->ncells - 1]) == SHADE_CLEAR)
-            w->cells[w->ncells - 1] =
-                cell_value(kps_docx_shd_kind(a), kps_docx_shd_rgb(a));
+            w->ncells) {
+            int kind = kps_docx_shd_kind(a);
+            if (kind != SHADE_CLEAR)
+                w->cells[w->ncells - 1] = cell_value(kind, kps_docx_shd_rgb(a));
+        }
+        return KPISCAN_OK;
+    case MODE_TBLPR:
+        if (d != w->mode_depth + 1 || ns != NS_W || !w->ntables)
+            return KPISCAN_OK;
+        if (strcmp(local, "shd") == 0) {
+            int kind = kps_docx_shd_kind(a);
+            if (kind != SHADE_CLEAR)
+                w->tables[w->ntables - 1] =
+                    cell_value(kind, kps_docx_shd_rgb(a));
+        } else if (strcmp(local, "tblStyle") == 0 &&
+                   cell_kind(w->tables[w->ntables - 1]) == SHADE_CLEAR) {
+            size_t n;
+            const char *id = w_attr(a, "val", &n);
+            if (id && kps_docx_raw_style_shaded(w->styles->raw,
+                                                w->styles->raw_len, id, n))
+                w->tables[w->ntables - 1] = cell_value(1, COLOR_OTHER);
+        }
         return KPISCAN_OK;
     case MODE_SPPR:
     case MODE_SSTYLE: {
@@ -1232,6 +1274,7 @@ static void walk_free(walk *w)
     free(w->shapes);
     free(w->acs);
     free(w->cells);
+    free(w->tables);
     free(w->boxes);
 }
 
@@ -1584,8 +1627,9 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
             rc = KPISCAN_OK;
         if (rc != KPISCAN_OK)
             goto done;
-        free(styles_xml);
-        styles_xml = NULL;
+        /* kept for the walk: a table's style is looked up in it */
+        styles.raw = styles_xml;
+        styles.raw_len = styles_xml ? slen : 0;
     }
 
     doc->parts = calloc(dx->nparts, sizeof *doc->parts);

@@ -86,6 +86,8 @@ typedef struct style_table {
     rprops defaults; /* w:docDefaults/w:rPrDefault */
     const style *default_para;
     const style *default_char;
+    const char *raw; /* styles.xml as read (NULL when absent), not owned */
+    size_t raw_len;
 } style_table;
 
 typedef struct styles_parse {
@@ -144,6 +146,15 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
  * theme colour, RAW_COLOR a colour given as RGB.  Conservative: it looks
  * at every "color" tag's val and theme colour. */
 unsigned kps_docx_raw_colors(const char *s, size_t n);
+
+/* Does the style with w:styleId id[0..idn) in styles.xml s[0..n) set a
+ * background that is not white (a w:shd with a coloured, themed or
+ * patterned fill, anywhere in it: table, cell, row or conditional
+ * formatting)?  Table styles are not parsed; white text in their cells
+ * gets the benefit of the doubt only when their shading could be behind
+ * it.  s may be NULL. */
+int kps_docx_raw_style_shaded(const char *s, size_t n, const char *id,
+                              size_t idn);
 
 /* One pass over the tags of styles.xml: does any style other than a
  * table style (or the document defaults) carry a property that can hide

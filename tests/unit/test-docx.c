@@ -936,6 +936,88 @@ START_TEST(test_text_the_colour_of_its_background)
 }
 END_TEST
 
+/* The quick look at styles.xml that spares parsing it cannot be fooled by
+ * valid XML it reads otherwise than the parser: blanks around '=', a
+ * character reference, a style id holding 'type="table"', document
+ * defaults after a table style. */
+START_TEST(test_style_scan_not_fooled)
+{
+    static const char *const styles[] = {
+        "<w:style w:type=\"character\" w:styleId=\"S\"><w:rPr><w:color "
+        "w:val = \"FFFFFF\"/></w:rPr></w:style>",
+        "<w:style w:type=\"character\" w:styleId=\"S\"><w:rPr><w:color "
+        "w:val=\"&#70;FFFFF\"/></w:rPr></w:style>",
+        "<w:style w:type=\"character\" w:styleId=\"S\"><w:rPr><w:sz "
+        "w:val =\"2\"/></w:rPr></w:style>",
+        "<w:style w:type=\"character\" w:styleId='type=\"table\"'><w:rPr>"
+        "<w:vanish/></w:rPr></w:style><w:style w:type=\"character\" "
+        "w:styleId=\"S\"><w:basedOn w:val='type=\"table\"'/></w:style>",
+    };
+    for (size_t i = 0; i < sizeof styles / sizeof *styles; i++)
+        hidden_case(styles[i], NULL, "<w:rPr><w:rStyle w:val=\"S\"/></w:rPr>",
+                    1);
+    size_t len;
+    unsigned char *zip = fixture_docx_styled(
+        "<w:style w:type=\"table\" w:styleId=\"T\"><w:rPr><w:b/></w:rPr>"
+        "</w:style><w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr>"
+        "</w:rPrDefault></w:docDefaults>",
+        "<w:p><w:r><w:t>KPI strategic alignment</w:t></w:r></w:p>", &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "KPI strategic alignment"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+/* A table's own shading, or a table style that shades, is what white
+ * text in its cells without shading of their own stands on: visible, not
+ * an accusation of stuffing.  A style without shading, a white table
+ * shading or a white cell inside a dark table leave it hidden. */
+START_TEST(test_white_in_shaded_table)
+{
+    static const char styles[] =
+        "<w:style w:type=\"table\" w:styleId=\"Dark\"><w:tblPr/><w:tcPr>"
+        "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"1F3864\"/>"
+        "</w:tcPr></w:style><w:style w:type=\"table\" w:styleId=\"Grid\">"
+        "<w:tblPr><w:tblBorders/></w:tblPr></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Pale\"><w:tcPr><w:shd "
+        "w:val=\"clear\" w:fill=\"FFFFFF\"/></w:tcPr></w:style>";
+    static const struct {
+        const char *tblpr, *tcpr;
+        int hidden;
+    } cases[] = {
+        {"<w:tblPr><w:shd w:val=\"clear\" w:fill=\"1F3864\"/></w:tblPr>", "",
+         0},
+        {"<w:tblPr><w:tblStyle w:val=\"Dark\"/></w:tblPr>", "", 0},
+        {"<w:tblPr><w:tblStyle w:val=\"Grid\"/></w:tblPr>", "", 1},
+        {"<w:tblPr><w:tblStyle w:val=\"Pale\"/></w:tblPr>", "", 1},
+        {"<w:tblPr><w:tblStyle w:val=\"NoSuch\"/></w:tblPr>", "", 1},
+        {"<w:tblPr><w:shd w:val=\"clear\" w:fill=\"FFFFFF\"/></w:tblPr>", "",
+         1},
+        {"<w:tblPr><w:shd w:val=\"clear\" w:fill=\"1F3864\"/></w:tblPr>",
+         "<w:tcPr><w:shd w:val=\"clear\" w:fill=\"FFFFFF\"/></w:tcPr>", 1},
+        {"", "", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "<w:tbl>%s<w:tr><w:tc>%s<w:p><w:r><w:rPr><w:color "
+                 "w:val=\"FFFFFF\"/></w:rPr><w:t>Banner</w:t></w:r></w:p>"
+                 "</w:tc></w:tr></w:tbl><w:p><w:r><w:t>After</w:t></w:r></w:p>",
+                 cases[i].tblpr, cases[i].tcpr);
+        size_t len;
+        unsigned char *zip = fixture_docx_styled(styles, body, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "Banner") == cases[i].hidden,
+                      "case %zu: expected %s", i,
+                      cases[i].hidden ? "hidden" : "visible");
+        ck_assert(!phrase_touches_hidden(&doc, "After"));
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 START_TEST(test_white_in_shaded_cell_is_visible)
 {
     size_t len;
@@ -1827,6 +1909,8 @@ int main(void)
     tcase_add_test(hidden, test_white_on_a_background_is_visible);
     tcase_add_test(hidden, test_text_the_colour_of_its_background);
     tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
+    tcase_add_test(hidden, test_style_scan_not_fooled);
+    tcase_add_test(hidden, test_white_in_shaded_table);
     tcase_add_test(hidden,
                    test_white_in_white_cell_inside_shaded_cell_is_hidden);
     tcase_add_test(hidden, test_white_in_filled_text_box_is_visible);
