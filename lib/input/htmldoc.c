@@ -1439,6 +1439,17 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
                          .background = UNSET,
                          .color_rgb = -1,
                          .background_rgb = -1};
+    /* Text that holds HTML further in (a resume pasted with some of its
+     * markup, Markdown with inline HTML) keeps its lines: white space is
+     * kept as in <pre> until an element says otherwise.  A page that
+     * opens with markup is laid out as a browser lays it out. */
+    size_t lead = 0;
+    if (decoded.len >= 3 && memcmp(decoded.text, "\xEF\xBB\xBF", 3) == 0)
+        lead = 3;
+    while (lead < decoded.len && is_space((unsigned char)decoded.text[lead]))
+        lead++;
+    if (lead < decoded.len && decoded.text[lead] != '<')
+        w.stack[0].pre = 1;
 
     htmlSAXHandler sax;
     memset(&sax, 0, sizeof sax);

@@ -102,6 +102,14 @@ START_TEST(white_space_collapses)
     /* <pre> keeps its line ends and inner spaces */
     text_is("<body><pre>2015 - 2018  Analyst\n2018 - 2020  Lead</pre></body>",
             "2015 - 2018  Analyst\n2018 - 2020  Lead\n");
+    /* text that holds HTML further in keeps its lines; its comments and
+     * what its styles hide are still not shown text */
+    text_is("Jane Doe\nChef\n\n* Pasta\n<!-- KPI dashboards -->\n"
+            "<span style=\"display:none\">KPIs</span>\n<b>Last</b> line\n",
+            "Jane Doe\nChef\n\n* Pasta\n\nKPIs\nLast line\n");
+    ck_assert(phrase_hidden("Jane Doe\nChef\n<span style=\"display:none\">"
+                            "KPIs</span>\n<b>Last</b>\n",
+                            "KPIs"));
 }
 END_TEST
 

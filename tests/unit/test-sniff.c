@@ -329,14 +329,37 @@ START_TEST(html_pages)
     ck_assert_int_eq(SNIFF_LIT("\xFF\xFEJ\0a\0n\0e\0"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("\xFF\xFE<\x04h\0t\0m\0l\0>\0"),
                      KPS_FORMAT_TEXT);
-    ck_assert_int_eq(SNIFF_LIT("<b>Jane</b>"), KPS_FORMAT_TEXT);
+    /* a fragment is a page too: a browser hides its display:none */
+    ck_assert_int_eq(SNIFF_LIT("<b>Jane</b>"), KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<div><p style=\"display:none\">KPIs</p>"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<style>.x{display:none}</style><p>Jane"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("<link rel=stylesheet href=a.css><p>Jane"),
+                     KPS_FORMAT_HTML);
+    /* text holding two tags of HTML elements further in */
+    ck_assert_int_eq(SNIFF_LIT("Jane Doe\nChef\n<span style=\"display:none\">"
+                               "KPIs</span>\n"),
+                     KPS_FORMAT_HTML);
+    ck_assert_int_eq(SNIFF_LIT("Jane Doe\n<Responsibility> and <Team>\n"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("Jane Doe\n<script>alert(1)</script>\n"),
+                     KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<html"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<!-- never closed <html>"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><w:document>"),
                      KPS_FORMAT_TEXT);
-    /* the first tag must stand in the first 4 KB */
-    char late[5000];
-    memset(late, ' ', sizeof late);
+    /* blank lines and comments before the first tag are passed over
+     * whatever their length; text is not */
+    char late[9000];
+    memset(late, '\n', sizeof late);
+    memcpy(late + 8000, "<p>", 3);
+    ck_assert_int_eq(sniff_bytes(late, 8003), KPS_FORMAT_HTML);
+    memset(late, '-', sizeof late);
+    memcpy(late, "<!--", 4);
+    memcpy(late + 7000, "--><!DOCTYPE html>", 18);
+    ck_assert_int_eq(sniff_bytes(late, 7018), KPS_FORMAT_HTML);
+    memset(late, 'x', sizeof late);
     memcpy(late + 4500, "<html>", 6);
     ck_assert_int_eq(sniff_bytes(late, 4506), KPS_FORMAT_TEXT);
 }
