@@ -1235,6 +1235,15 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     /* A JUnit file that cannot be written is found out before a long scan,
      * not after it: its folder must exist and take a new file. */
     if (c->junit_file && strcmp(c->junit_file, "-") != 0) {
+        struct stat st;
+        size_t jl = strlen(c->junit_file);
+        if (jl == 0 || c->junit_file[jl - 1] == '/' ||
+            (stat(c->junit_file, &st) == 0 && S_ISDIR(st.st_mode))) {
+            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
+                    jl ? clean1(c->junit_file) : "''",
+                    jl ? "Is a directory" : "empty file name");
+            return EXIT_INPUT_ERROR;
+        }
         const char *slash = strrchr(c->junit_file, '/');
         char *dir =
             slash ? strndup(c->junit_file, (size_t)(slash - c->junit_file) + 1)

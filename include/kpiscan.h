@@ -903,8 +903,10 @@ kpiscan_batch_summary_json_with_gates(const kpiscan_batch *b,
                                       long gate_failures);
 
 /* A copy of s fit for a terminal or a text file: every byte that is not
- * part of valid UTF-8 and every C0 or C1 control other than newline and
- * tab (escape sequences included) replaced by U+FFFD.  For printing file
+ * part of valid UTF-8, every C0 or C1 control other than newline and tab
+ * (escape sequences included) and every bidirectional embedding, override
+ * or isolate (U+202A..U+202E, U+2066..U+2069, which make a terminal show
+ * a name reversed) replaced by U+FFFD.  For printing file
  * names, messages and resume text that may hold anything.  Returns a
  * string to free with kpiscan_free(), NULL when out of memory; s NULL
  * gives "".  Thread-safe. */

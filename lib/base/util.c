@@ -217,6 +217,10 @@ static int replaced(uint32_t cp, int mode)
         return cp != '\n' && cp != '\t';
     if (cp >= 0x7F && cp <= 0x9F)
         return 1;
+    /* bidirectional embeddings, overrides and isolates: a name holding
+     * U+202E shows "cv.fdp" as "cv.pdf" reversed on a terminal */
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+        return 1;
     return mode == KPS_CLEAN_XML && (cp == 0xFFFE || cp == 0xFFFF);
 }
 

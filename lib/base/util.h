@@ -71,8 +71,10 @@ size_t kps_utf8_trim_end(const char *s, size_t len);
  * replaced by U+FFFD, and, by mode:
  *   KPS_CLEAN_UTF8  nothing else (JSON, which escapes controls itself);
  *   KPS_CLEAN_TEXT  C0 controls but LF and TAB, DEL and C1 controls
- *                   (U+0080..U+009F) replaced by U+FFFD: a terminal or a
- *                   text file gets no escape sequence;
+ *                   (U+0080..U+009F), bidirectional embeddings, overrides
+ *                   and isolates (U+202A..U+202E, U+2066..U+2069)
+ *                   replaced by U+FFFD: a terminal or a text file gets no
+ *                   escape sequence and no reordered name;
  *   KPS_CLEAN_XML   as TEXT, and U+FFFE, U+FFFF too (XML 1.0 forbids
  *                   them and most C0 controls; C1 it only discourages).
  * Returns 0, or -1 when out of memory. */

@@ -1,6 +1,7 @@
 /* extract.c - the extractor table: the sniffed format picks a row, and
  * every row has the same signature (input/extract.h).  The extractors
  * keep their own entry points for their unit tests; the rows adapt them. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,39 +90,61 @@ void kps_input_init(kps_input *in, const kpiscan_options *o, const void *data,
     in->pdf.max_pages = o->pdf_max_pages;
 }
 
+/* An entry name fit for a message: at most 80 bytes (cut at a character
+ * boundary, "..." said), bytes that are not UTF-8 and controls as '?'. */
+static void shown_name(const unsigned char *name, size_t n, char *out,
+                       size_t cap)
+{
+    size_t o = 0, i = 0;
+    while (i < n && o + 8 < cap) {
+        if (i >= 80) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        size_t k = name[i] < 0x80 ? 1 : kps_utf8_seq_len(name + i, n - i);
+        uint32_t cp = name[i];
+        if (k > 1)
+            kps_utf8_decode(name + i, n - i, &cp);
+        if (!k || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+            out[o++] = '?';
+            i += k ? k : 1;
+            continue;
+        }
+        memcpy(out + o, name + i, k);
+        o += k;
+        i += k;
+    }
+    out[o] = '\0';
+}
+
 /* A ZIP archive that is no Word or ODT document.  One named .zip that
  * holds resumes (a bundle a recruiter was sent) says so and stays an
  * error in a walk; any other is "not a document", which a walk skips like
- * an image (a spreadsheet, an e-book or a Java archive is a ZIP too). */
+ * an image (a spreadsheet, an e-book or a Java archive is a ZIP too).
+ * The entry names are read from the archive's bytes: an archive libzip
+ * would refuse is still a bundle to name. */
 static int refuse_zip(const kps_input *in, kpiscan_error *err)
 {
-    kps_zip *z = NULL;
-    size_t entries = 0, docs = 0;
-    const char *example = NULL;
-    /* only the central directory is read; a damaged one just leaves the
-     * count out of the message */
-    if (kps_zip_open(in->data, in->len, in->name, "ZIP", 0, &in->limits, &z,
-                     NULL) == KPISCAN_OK)
-        docs = kps_zip_documents(z, &entries, &example);
+    size_t entries = 0, example_len = 0;
+    const unsigned char *example = NULL;
+    size_t docs = kps_zip_raw_documents(in->data, in->len, &entries, &example,
+                                        &example_len);
     size_t nlen = in->name ? strlen(in->name) : 0;
     int bundle =
         docs && nlen >= 4 && kps_ascii_ieq(in->name + nlen - 4, ".zip", 4);
     int rc;
     if (docs) {
-        /* the first document's name, cut at a character boundary */
-        size_t shown = strlen(example);
-        if (shown > 80) {
-            shown = 80;
-            while (shown && ((unsigned char)example[shown] & 0xC0) == 0x80)
-                shown--;
-        }
+        char shown[128];
+        shown_name(example, example_len, shown, sizeof shown);
         rc =
             kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                      "a ZIP archive, not a document: it holds %zu "
-                     "document%s (\"%.*s\"%s) among %zu file%s; extract "
+                     "document%s (\"%s\"%s) among %zu file%s; extract "
                      "it and scan the folder",
-                     docs, docs == 1 ? "" : "s", (int)shown, example,
-                     docs > 1 ? ", ..." : "", entries, entries == 1 ? "" : "s");
+                     docs, docs == 1 ? "" : "s", shown, docs > 1 ? ", ..." : "",
+                     entries, entries == 1 ? "" : "s");
     } else {
         rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                       "not a document (a ZIP archive without a Word or ODT "
@@ -129,7 +152,6 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
     }
     if (err && !bundle)
         err->not_document = 1;
-    kps_zip_close(z);
     return rc;
 }
 

@@ -21,6 +21,7 @@
  * text:hidden-paragraph fields marked hidden, near-white fo:color on what
  * looks like a white page, and fo:font-size of 2 pt or less.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -951,6 +952,22 @@ static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
                       "not an ODT document");
         goto done;
     }
+    /* A password-protected ODT keeps its parts encrypted (the manifest
+     * says how): what reads as "not XML" is a lock, not damage. */
+    char *manifest = NULL;
+    size_t manifest_len;
+    rc = kps_zip_read(zip, "META-INF/manifest.xml", &manifest, &manifest_len,
+                      err);
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        rc = KPISCAN_OK;
+    if (rc == KPISCAN_OK && manifest &&
+        memmem(manifest, manifest_len, "encryption-data", 15))
+        rc = kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
+                      "password-protected ODT document, not supported (save "
+                      "it without a password, or as PDF)");
+    free(manifest);
+    if (rc != KPISCAN_OK)
+        goto done;
 
     /* styles.xml first: content's automatic styles inherit from its common
      * styles.  Its header and footer text is kept aside for later. */

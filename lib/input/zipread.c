@@ -1,4 +1,5 @@
 /* zipread.c - zip archives read from memory with limits (see zipread.h). */
+#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,23 +32,116 @@ struct kps_zip {
     size_t nfolded;
 };
 
-size_t kps_zip_documents(const kps_zip *z, size_t *entries,
-                         const char **example)
+static unsigned rd16(const unsigned char *p)
 {
-    zip_int64_t n = zip_get_num_entries(z->za, 0);
-    size_t docs = 0;
-    *entries = n > 0 ? (size_t)n : 0;
-    if (example)
-        *example = NULL;
-    for (zip_int64_t i = 0; i < n; i++) {
-        const char *entry = zip_get_name(z->za, (zip_uint64_t)i, 0);
-        if (!entry || strncmp(entry, "__MACOSX/", 9) == 0 ||
-            !kps_named_as_document(entry))
-            continue;
-        if (!docs && example)
-            *example = entry;
-        docs++;
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* Whether an entry name is a document a bundle of resumes would hold. */
+static int raw_name_is_document(const unsigned char *name, size_t n)
+{
+    static const char *const more[] = {".doc", ".rtf"};
+    if (n >= 9 && memcmp(name, "__MACOSX/", 9) == 0)
+        return 0;
+    char tail[16];
+    size_t k = n < sizeof tail - 1 ? n : sizeof tail - 1;
+    memcpy(tail, name + n - k, k);
+    tail[k] = '\0';
+    if (memchr(tail, '\0', k))
+        return 0;
+    if (kps_named_as_document(tail))
+        return 1;
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+        size_t e = strlen(more[i]);
+        if (k >= e && kps_ascii_ieq(tail + k - e, more[i], e))
+            return 1;
     }
+    return 0;
+}
+
+/* The central directory's offset and entry count from the end record
+ * (ZIP64 too), or 0 when there is none to trust. */
+static int raw_central(const unsigned char *d, size_t len, uint64_t *offset,
+                       uint64_t *count)
+{
+    if (len < 22)
+        return 0;
+    size_t lo = len > 65557 ? len - 65557 : 0;
+    for (size_t i = len - 22 + 1; i-- > lo;) {
+        if (memcmp(d + i, "PK\x05\x06", 4) != 0)
+            continue;
+        *count = rd16(d + i + 10);
+        *offset = rd32(d + i + 16);
+        if ((*count == 0xFFFF || *offset == 0xFFFFFFFFu) && i >= 20 &&
+            memcmp(d + i - 20, "PK\x06\x07", 4) == 0) {
+            uint64_t z = rd64(d + i - 20 + 8);
+            if (z <= len - 56 && memcmp(d + z, "PK\x06\x06", 4) == 0) {
+                *count = rd64(d + z + 32);
+                *offset = rd64(d + z + 48);
+            }
+        }
+        return *offset < len;
+    }
+    return 0;
+}
+
+size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
+                             size_t *entries, const unsigned char **example,
+                             size_t *example_len)
+{
+    size_t docs = 0, seen = 0;
+    *example = NULL;
+    *example_len = 0;
+    uint64_t at = 0, count = 0;
+    int central = raw_central(data, len, &at, &count);
+    if (!central)
+        at = 0;
+    /* each entry's record is at least 30 bytes: the length bounds the
+     * loop whatever the records claim */
+    while (seen < len / 30) {
+        const unsigned char *name;
+        size_t n;
+        if (central) {
+            if (seen >= count || at > len - 46 ||
+                memcmp(data + at, "PK\x01\x02", 4) != 0)
+                break;
+            n = rd16(data + at + 28);
+            name = data + at + 46;
+            at +=
+                46 + (uint64_t)n + rd16(data + at + 30) + rd16(data + at + 32);
+            if (n > len - (size_t)(name - data))
+                break;
+        } else {
+            const unsigned char *p =
+                at < len ? memmem(data + at, len - at, "PK\x03\x04", 4) : NULL;
+            if (!p || (size_t)(p - data) > len - 30)
+                break;
+            n = rd16(p + 26);
+            name = p + 30;
+            at = (size_t)(p - data) + 30;
+            if (n > len - (size_t)(name - data))
+                break;
+        }
+        seen++;
+        if (n && name[n - 1] != '/' && raw_name_is_document(name, n)) {
+            if (!docs) {
+                *example = name;
+                *example_len = n;
+            }
+            docs++;
+        }
+    }
+    *entries = seen;
     return docs;
 }
 

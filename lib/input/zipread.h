@@ -47,12 +47,17 @@ int kps_zip_has(const kps_zip *z, const char *entry);
  * archive was opened with fold_case, so callers de-duplicate by this. */
 long long kps_zip_index(const kps_zip *z, const char *entry);
 
-/* How many entries the archive has (*entries) and how many of them are
- * named as documents kpiscan reads (.docx, .pdf, .txt, ...; folders and
- * macOS resource forks left out).  *example (may be NULL) gets the first
- * such name, valid until kps_zip_close(), or NULL. */
-size_t kps_zip_documents(const kps_zip *z, size_t *entries,
-                         const char **example);
+/* A ZIP archive's entry names read straight from its bytes, without
+ * libzip and without its checks (an archive libzip refuses, with 10,001
+ * entries, duplicate or undecodable names, is still a bundle of resumes
+ * to name): how many entries there are (*entries) and how many are named
+ * as documents (.docx, .doc, .pdf, .rtf, .txt, ...; folders and macOS
+ * resource forks left out).  *example gets the first such name (raw
+ * bytes, *example_len of them, pointing into data) or NULL.  The central
+ * directory is read when one is found, else the local headers. */
+size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
+                             size_t *entries, const unsigned char **example,
+                             size_t *example_len);
 
 /*
  * Read one entry whole into a malloc'd, NUL-terminated buffer (*data,

@@ -403,6 +403,15 @@ if [ "$got" = 2 ] && [ ! -s "$tmp/nj.out" ] &&
     grep -q "no-such-dir/j.xml: cannot write JUnit XML: No such file or directory" "$tmp/nj.err"; then
     report "unwritable JUnit file fails first" 1 ""
 else report "unwritable JUnit file fails first" 0 "exit $got: $(head -c 200 "$tmp/nj.err")"; fi
+# so do a folder, a name ending in '/' and an empty name
+mkdir -p "$tmp/jdir"
+for j in "$tmp/jdir" "$tmp/jdir/" ""; do
+    "$bin" --as-of 2026-06-01 --expect-file examples/ci/manifest.tsv --junit "$j" > "$tmp/nj.out" 2> "$tmp/nj.err"
+    got=$?
+    if [ "$got" = 2 ] && [ ! -s "$tmp/nj.out" ] && grep -q "cannot write JUnit XML" "$tmp/nj.err"; then
+        report "JUnit path '$j' fails first" 1 ""
+    else report "JUnit path '$j' fails first" 0 "exit $got: $(head -c 200 "$tmp/nj.err")"; fi
+done
 
 mkdir -p "$tmp/ci"
 sed 's/^\(..\/mid-1.txt\)\tmid/\1\tsenior/; s#^\.\./#'"$root"'/examples/#' examples/ci/manifest.tsv > "$tmp/ci/m.tsv"

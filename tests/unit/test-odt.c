@@ -493,6 +493,20 @@ START_TEST(test_not_an_odt)
     zip = fixture_zip_finish(z, &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "not an ODT document");
+
+    /* password-protected: its parts are ciphertext, the manifest says so */
+    z = fixture_zip_new();
+    fixture_zip_add_stored(z, "mimetype",
+                           "application/vnd.oasis.opendocument.text", 39);
+    fixture_zip_add_str(z, "content.xml", "\x8f\x12 ciphertext");
+    fixture_zip_add_str(
+        z, "META-INF/manifest.xml",
+        "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:"
+        "xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\""
+        "content.xml\"><manifest:encryption-data manifest:checksum-type=\""
+        "SHA1/1K\"/></manifest:file-entry></manifest:manifest>");
+    zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_ENCRYPTED, "password-protected ODT");
 }
 END_TEST
 

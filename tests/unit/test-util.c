@@ -114,6 +114,19 @@ START_TEST(test_clean)
     t = kps_clean_dup(NULL, KPS_CLEAN_TEXT);
     ck_assert_str_eq(t, "");
     free(t);
+    /* a right-to-left override and an isolate would reorder a name on a
+     * terminal; a plain right-to-left mark and Hebrew letters stay */
+    t = kps_clean_dup("cv\xe2\x80\xae"
+                      "fdp.exe \xe2\x81\xa6x\xe2\x81\xa9 "
+                      "\xe2\x80\x8f\xd7\xa9",
+                      KPS_CLEAN_TEXT);
+    ck_assert_str_eq(t, "cv\xef\xbf\xbd"
+                        "fdp.exe \xef\xbf\xbdx\xef\xbf\xbd "
+                        "\xe2\x80\x8f\xd7\xa9");
+    free(t);
+    t = kps_clean_dup("\xe2\x80\xae", KPS_CLEAN_UTF8);
+    ck_assert_str_eq(t, "\xe2\x80\xae");
+    free(t);
 }
 END_TEST
 

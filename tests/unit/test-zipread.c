@@ -183,15 +183,55 @@ START_TEST(test_zip_of_resumes)
     fixture_zip_add_str(oz, "data.xml", "<data/>");
     fixture_zip_add_str(oz, "logo.png", "png");
     unsigned char *other = fixture_zip_finish(oz, &other_len);
-    kps_zip *z = NULL;
-    ck_assert_int_eq(kps_zip_open(data, len, "b.zip", "ZIP", 0, &lim, &z, NULL),
-                     KPISCAN_OK);
-    size_t entries = 0;
-    const char *example = NULL;
-    ck_assert_uint_eq(kps_zip_documents(z, &entries, &example), 2);
+    (void)lim;
+    size_t entries = 0, example_len = 0;
+    const unsigned char *example = NULL;
+    ck_assert_uint_eq(
+        kps_zip_raw_documents(data, len, &entries, &example, &example_len), 2);
     ck_assert_uint_eq(entries, 5);
-    ck_assert_str_eq(example, "cvs/Ann Lee.docx");
-    kps_zip_close(z);
+    ck_assert_uint_eq(example_len, 16);
+    ck_assert_int_eq(memcmp(example, "cvs/Ann Lee.docx", 16), 0);
+    /* without its central directory the local headers are read */
+    ck_assert_uint_eq(
+        kps_zip_raw_documents(data, len - 22, &entries, &example, &example_len),
+        2);
+    ck_assert_uint_eq(entries, 5);
+
+    /* archives libzip refuses are still bundles to name: more entries than
+     * max_zip_entries, two entries of one name, legacy Word CVs */
+    fixture_zip *many = fixture_zip_new();
+    char name[32];
+    for (int i = 0; i < 10001; i++) {
+        snprintf(name, sizeof name, "cv%05d.txt", i);
+        fixture_zip_add_stored(many, name, "", 0);
+    }
+    size_t many_len;
+    unsigned char *many_data = fixture_zip_finish(many, &many_len);
+    ck_assert_uint_eq(kps_zip_raw_documents(many_data, many_len, &entries,
+                                            &example, &example_len),
+                      10001);
+    kpiscan_pack *pk = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&pk, NULL), KPISCAN_OK);
+    kpiscan_error *e = kpiscan_error_new();
+    kpiscan_result *res = NULL;
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(pk, NULL, many_data, many_len, "many.zip", &res, e),
+        KPISCAN_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(e),
+                                 "it holds 10001 documents (\"cv00000.txt\", "
+                                 "...) among 10001 files"));
+    free(many_data);
+    fixture_zip *legacy = fixture_zip_new();
+    fixture_zip_add_str(legacy, "Ann.DOC", "ole");
+    fixture_zip_add_str(legacy, "Bo.rtf", "{\\rtf1}");
+    size_t legacy_len;
+    unsigned char *legacy_data = fixture_zip_finish(legacy, &legacy_len);
+    ck_assert_uint_eq(kps_zip_raw_documents(legacy_data, legacy_len, &entries,
+                                            &example, &example_len),
+                      2);
+    free(legacy_data);
+    kpiscan_error_free(e);
+    kpiscan_pack_free(pk);
 
     kpiscan_pack *p = NULL;
     ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
