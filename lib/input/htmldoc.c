@@ -88,7 +88,13 @@ typedef struct frame {
     signed char background; /* WHITE (near white), NOT_WHITE or UNSET */
     int32_t color_rgb;      /* the colours as 0xRRGGBB, -1 when unknown */
     int32_t background_rgb;
-    unsigned item; /* list items seen in this list */
+    unsigned char box_small; /* this element: width or height 1px or
+                              * less (max-height:0 too) */
+    unsigned char clips;     /* this element: overflow hidden or clip */
+    unsigned char closed;    /* inside a closed <details> (its summary
+                              * aside) or a <dialog> not open */
+    float font_pt;           /* font size, for em and % below it */
+    unsigned item;           /* list items seen in this list */
 } frame;
 
 typedef struct hwalk {
@@ -97,6 +103,7 @@ typedef struct hwalk {
     frame *stack; /* stack[0] is the page */
     size_t depth, cap;
     unsigned max_depth;
+    unsigned elements; /* start tags seen */
     htmlParserCtxtPtr ctxt;
     int status;
     int at_line_start;
@@ -111,6 +118,9 @@ typedef struct hwalk {
     kpiscan_error *err;
 } hwalk;
 
+/* Elements of one page at most (on_start()). */
+#define MAX_HTML_ELEMENTS 250000u
+
 static void stop(hwalk *w, int status)
 {
     if (w->status == KPISCAN_OK)
@@ -120,33 +130,39 @@ static void stop(hwalk *w, int status)
 
 /* ---- element kinds ----------------------------------------------- */
 
+static int name_cmp(const void *key, const void *elem)
+{
+    return strcmp(*(const char *const *)key, *(const char *const *)elem);
+}
+
+/* Whether name is in list, sorted (bsearch: a page of a million elements
+ * looks each name up twice, and a linear scan of the lists was half the
+ * time of a scan). */
 static int name_in(const char *name, const char *const *list, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(name, list[i]) == 0)
-            return 1;
-    return 0;
+    return bsearch(&name, list, n, sizeof *list, name_cmp) != NULL;
 }
 
 #define NAME_IN(name, list)                                                    \
     name_in((name), (list), sizeof(list) / sizeof *(list))
 
+/* Not text at all (sorted). */
 static const char *const skipped[] = {
-    "head",     "script", "style",    "template", "noscript",
-    "title",    "iframe", "object",   "noembed",  "noframes",
-    "textarea", "select", "datalist",
+    "datalist", "head",   "iframe", "noembed", "noframes", "noscript",
+    "object",   "script", "select", "style",   "template", "title",
 };
 
-/* Elements a browser lays out as blocks: a line ends before and after. */
+/* Elements a browser lays out as blocks: a line ends before and after
+ * (sorted). */
 static const char *const blocks[] = {
-    "address", "article",  "aside",      "blockquote", "body",   "caption",
-    "center",  "dd",       "details",    "dialog",     "div",    "dl",
-    "dt",      "fieldset", "figcaption", "figure",     "footer", "form",
-    "h1",      "h2",       "h3",         "h4",         "h5",     "h6",
-    "header",  "hgroup",   "hr",         "html",       "legend", "li",
-    "main",    "nav",      "ol",         "p",          "pre",    "section",
-    "summary", "table",    "tbody",      "tfoot",      "thead",  "tr",
-    "ul",      "menu",     "listing",    "plaintext",  "xmp",
+    "address",   "article",  "aside",      "blockquote", "body",   "caption",
+    "center",    "dd",       "details",    "dialog",     "div",    "dl",
+    "dt",        "fieldset", "figcaption", "figure",     "footer", "form",
+    "h1",        "h2",       "h3",         "h4",         "h5",     "h6",
+    "header",    "hgroup",   "hr",         "html",       "legend", "li",
+    "listing",   "main",     "menu",       "nav",        "ol",     "p",
+    "plaintext", "pre",      "section",    "summary",    "table",  "tbody",
+    "tfoot",     "thead",    "tr",         "ul",         "xmp",
 };
 
 /* ---- text assembly ----------------------------------------------- */
@@ -200,7 +216,7 @@ static int rgb_near(int32_t a, int32_t b)
 
 static kps_vis visibility(const frame *f)
 {
-    if (f->hidden || f->invisible || f->tiny)
+    if (f->hidden || f->invisible || f->tiny || f->closed)
         return KPS_HIDDEN;
     if (f->color == WHITE && f->background != NOT_WHITE)
         return KPS_HIDDEN;
@@ -356,15 +372,18 @@ static size_t css_number(const char *v, size_t n, double *out)
 
 /* A CSS length in points (relative units against the 16 px, 12 pt
  * default); 0 when the value is no length we know (*ok 0). */
-static double css_length_pt(const char *v, size_t n, int *ok)
+static double css_length_pt_em(const char *v, size_t n, int *ok, double em)
 {
-    static const struct {
+    /* vw and vh as a 1000-pixel window's (a far-off position is what
+     * matters, not the exact one) */
+    const struct {
         const char *unit;
         double pt;
-    } units[] = {{"px", 0.75},      {"pt", 1},         {"pc", 12},
-                 {"in", 72},        {"cm", 72 / 2.54}, {"mm", 72 / 25.4},
-                 {"q", 72 / 101.6}, {"em", 12},        {"rem", 12},
-                 {"%", 0.12},       {"ex", 6},         {"ch", 6}};
+    } units[] = {
+        {"px", 0.75},      {"pt", 1},         {"pc", 12},        {"in", 72},
+        {"cm", 72 / 2.54}, {"mm", 72 / 25.4}, {"q", 72 / 101.6}, {"em", em},
+        {"rem", 12},       {"%", em / 100},   {"ex", em / 2},    {"ch", em / 2},
+        {"vw", 7.5},       {"vh", 7.5},       {"vmin", 7.5},     {"vmax", 7.5}};
     trim(&v, &n);
     double x;
     size_t k = css_number(v, n, &x);
@@ -383,6 +402,12 @@ static double css_length_pt(const char *v, size_t n, int *ok)
             return x * units[i].pt;
         }
     return 0;
+}
+
+/* A length with em and % of a 12 pt font. */
+static double css_length_pt(const char *v, size_t n, int *ok)
+{
+    return css_length_pt_em(v, n, ok, 12.0);
 }
 
 /* The CSS named colours (CSS Color 4), sorted, with their values. */
@@ -639,9 +664,9 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         } else {
             return UNSET;
         }
-        if ((h == 4 || h == 8) && kps_hexval(hex[6]) == 0 &&
-            kps_hexval(hex[7]) == 0) /* alpha 0 */
-            return text ? WHITE : UNSET;
+        if ((h == 4 || h == 8) &&
+            kps_hexval(hex[6]) * 16 + kps_hexval(hex[7]) < 0x1A)
+            return text ? WHITE : UNSET; /* alpha under 0.1: not there */
         int r = kps_xml_hex_near_white(hex, 6);
         if (r < 0)
             return UNSET;
@@ -661,8 +686,8 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         int hsl = ieq(v, fn, "hsl") || ieq(v, fn, "hsla");
         if ((!rgb_fn && !hsl) || c < 3)
             return UNSET;
-        if (c == 4 && x[3] <= 0)
-            return text ? WHITE : UNSET;
+        if (c == 4 && (pct[3] ? x[3] / 100 : x[3]) < 0.1)
+            return text ? WHITE : UNSET; /* alpha under 0.1: not there */
         if (rgb_fn) {
             *rgb = channel(x[0], pct[0]) << 16 | channel(x[1], pct[1]) << 8 |
                    channel(x[2], pct[2]);
@@ -728,15 +753,110 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
         double x;
         size_t k = css_number(v, vn, &x);
         int pct = k && k + 1 == vn && v[k] == '%';
-        if (k && (k == vn || pct) && x <= 0)
+        /* under a tenth, as for a PDF's transparency: not there to read */
+        if (k && (k == vn || pct) && (pct ? x / 100 : x) < 0.1)
             f->hidden = 1;
     } else if (ieq(p, pn, "font-size")) {
         int ok;
-        double pt = css_length_pt(v, vn, &ok);
-        if (ok)
+        /* em and % of the parent's size: 1em under a 0 font is 0 */
+        double pt = css_length_pt_em(v, vn, &ok, f->font_pt);
+        if (ok) {
             f->tiny = pt <= 2.0;
-        else if (vn && ((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z'))
+            f->font_pt = (float)pt;
+        } else if (vn && ((v[0] | 0x20) >= 'a' && (v[0] | 0x20) <= 'z')) {
             f->tiny = 0; /* small, x-small, medium, larger: readable */
+            f->font_pt = 12.0f;
+        }
+    } else if (ieq(p, pn, "width") || ieq(p, pn, "height") ||
+               ieq(p, pn, "max-width") || ieq(p, pn, "max-height")) {
+        int ok;
+        double pt = css_length_pt(v, vn, &ok);
+        if (ok && pt <= 0.75) /* a pixel or less */
+            f->box_small = 1;
+    } else if (ieq(p, pn, "overflow") || ieq(p, pn, "overflow-x") ||
+               ieq(p, pn, "overflow-y")) {
+        const char *w = v;
+        size_t wn = vn;
+        first_word(&w, &wn);
+        if (ieq(w, wn, "hidden") || ieq(w, wn, "clip"))
+            f->clips = 1;
+    } else if (ieq(p, pn, "clip") || ieq(p, pn, "clip-path")) {
+        /* the "visually hidden" idiom: clip: rect(0 0 0 0), or a clip path
+         * that leaves nothing (inset of half or more, a circle of 0) */
+        const char *paren = memchr(v, '(', vn);
+        if (paren) {
+            size_t fn = (size_t)(paren - v);
+            double x[4];
+            int pct[4];
+            const char *args = paren + 1;
+            size_t an = vn - fn - 1;
+            if (an && args[an - 1] == ')')
+                an--;
+            int c = css_args(args, an, x, pct);
+            const char *fname = v;
+            trim(&fname, &fn);
+            if (ieq(fname, fn, "rect") && c >= 1) {
+                int empty = 1;
+                for (int i = 0; i < c; i++)
+                    empty &= x[i] <= 1;
+                if (empty)
+                    f->hidden = 1;
+            } else if (ieq(fname, fn, "inset") && c >= 1 && pct[0] &&
+                       x[0] >= 50) {
+                f->hidden = 1;
+            } else if ((ieq(fname, fn, "circle") ||
+                        ieq(fname, fn, "ellipse")) &&
+                       c >= 1 && x[0] <= 0) {
+                f->hidden = 1;
+            }
+        }
+    } else if (ieq(p, pn, "transform")) {
+        /* scale(0), scale(0.01): nothing to read; a translation a
+         * thousand pixels or more off the page, as left: -9999px */
+        const char *q = v;
+        size_t qn = vn;
+        while (qn) {
+            const char *paren = memchr(q, '(', qn);
+            if (!paren)
+                break;
+            size_t fn = (size_t)(paren - q);
+            const char *close = memchr(paren, ')', qn - fn);
+            if (!close)
+                break;
+            const char *fname = q;
+            trim(&fname, &fn);
+            double x[4];
+            int pct[4];
+            int c = css_args(paren + 1, (size_t)(close - paren - 1), x, pct);
+            if ((ieq(fname, fn, "scale") || ieq(fname, fn, "scalex") ||
+                 ieq(fname, fn, "scaley")) &&
+                c >= 1) {
+                for (int i = 0; i < c; i++)
+                    if ((pct[i] ? x[i] / 100 : x[i]) < 0.1 &&
+                        (pct[i] ? x[i] / 100 : x[i]) > -0.1)
+                        f->hidden = 1;
+            } else if (ieq(fname, fn, "translate") ||
+                       ieq(fname, fn, "translatex") ||
+                       ieq(fname, fn, "translatey")) {
+                /* lengths only: css_args gives numbers; read each again */
+                const char *a = paren + 1;
+                size_t an = (size_t)(close - a);
+                while (an) {
+                    const char *comma = memchr(a, ',', an);
+                    size_t one = comma ? (size_t)(comma - a) : an;
+                    int ok;
+                    double pt = css_length_pt(a, one, &ok);
+                    if (ok && pt <= -750.0)
+                        f->hidden = 1;
+                    if (!comma)
+                        break;
+                    an -= one + 1;
+                    a = comma + 1;
+                }
+            }
+            qn -= (size_t)(close + 1 - q);
+            q = close + 1;
+        }
     } else if (ieq(p, pn, "left") || ieq(p, pn, "top") ||
                ieq(p, pn, "text-indent") || ieq(p, pn, "margin-left") ||
                ieq(p, pn, "margin-top")) {
@@ -746,7 +866,8 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
         double pt = css_length_pt(v, vn, &ok);
         if (ok && pt <= -750.0)
             f->hidden = 1;
-    } else if (ieq(p, pn, "color")) {
+    } else if (ieq(p, pn, "color") || ieq(p, pn, "-webkit-text-fill-color")) {
+        /* WebKit and Blink paint the text with its fill colour */
         int32_t rgb;
         int c = color_kind(v, vn, 1, &rgb);
         if (c != UNSET) {
@@ -986,9 +1107,11 @@ static int read_sheet(hwalk *w)
             memset(&probe, 0, sizeof probe);
             probe.invisible = probe.tiny = (unsigned char)0xFF;
             probe.color = probe.background = NOT_SET;
+            probe.font_pt = 12.0f;
             declarations(&probe, s + o + 1, decl_end - o - 1);
             if (probe.hidden || probe.invisible != 0xFF || probe.tiny != 0xFF ||
-                probe.color != NOT_SET || probe.background != NOT_SET) {
+                probe.color != NOT_SET || probe.background != NOT_SET ||
+                probe.box_small || probe.clips) {
                 size_t a = i;
                 for (size_t k = i; k <= o; k++)
                     if (k == o || s[k] == ',') {
@@ -1092,6 +1215,10 @@ static int apply_rules(hwalk *w, frame *f, const char *tag, const char *id,
             f->background = e->background;
             f->background_rgb = e->background_rgb;
         }
+        if (e->box_small)
+            f->box_small = 1;
+        if (e->clips)
+            f->clips = 1;
     }
     return KPISCAN_OK;
 }
@@ -1104,6 +1231,16 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     if (w->status != KPISCAN_OK)
         return;
     const char *name = (const char *)xname;
+    /* libxml2 formats an error message for every tag it does not know
+     * (about a microsecond each): the element count bounds the time of a
+     * page built of millions of them.  A long resume page holds a few
+     * thousand. */
+    if (++w->elements > MAX_HTML_ELEMENTS) {
+        stop(w, kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
+                         "HTML page with more than %u elements",
+                         MAX_HTML_ELEMENTS));
+        return;
+    }
     if (w->depth + 1 > w->max_depth) {
         stop(w, kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
                          "HTML nesting deeper than max_xml_depth (%u)",
@@ -1119,6 +1256,13 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     frame f = *parent;
     f.ordered = 0;
     f.item = 0;
+    f.box_small = f.clips = 0; /* sizes and overflow are not inherited */
+    /* a closed <details> shows its <summary> only; a <dialog> shows
+     * nothing until it is open */
+    if (parent->closed == 2 && strcmp(name, "summary") == 0)
+        f.closed = 0;
+    else if (parent->closed)
+        f.closed = 1;
     if (NAME_IN(name, skipped))
         f.skip = 1;
     if (strcmp(name, "pre") == 0 || strcmp(name, "listing") == 0 ||
@@ -1167,6 +1311,20 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     if (style && inline_style(&f, style, strlen(style)) != 0) {
         stop(w, kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name, "out of memory"));
         return;
+    }
+    /* a box of a pixel that clips what overflows it: the "visually
+     * hidden" idiom */
+    if (f.box_small && f.clips)
+        f.hidden = 1;
+    int open = 0;
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (strcmp((const char *)atts[i], "open") == 0)
+            open = 1;
+    if (!open && !f.closed) {
+        if (strcmp(name, "details") == 0)
+            f.closed = 2; /* its summary is shown */
+        else if (strcmp(name, "dialog") == 0)
+            f.closed = 1;
     }
     f.sheet = strcmp(name, "style") == 0;
     w->stack[++w->depth] = f;
@@ -1438,7 +1596,8 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     w.stack[0] = (frame){.color = UNSET,
                          .background = UNSET,
                          .color_rgb = -1,
-                         .background_rgb = -1};
+                         .background_rgb = -1,
+                         .font_pt = 12.0f};
     /* Text that holds HTML further in (a resume pasted with some of its
      * markup, Markdown with inline HTML) keeps its lines: white space is
      * kept as in <pre> until an element says otherwise.  A page that

@@ -249,6 +249,40 @@ START_TEST(hidden_text)
         "strategic KPI alignment</font></td></tr></table>",
         "<style>.bar{color:#123456;background-color:#14385a}</style><p "
         "class=\"bar\">Led strategic KPI alignment</p>",
+        /* a closed <details> shows its summary only; a closed dialog
+         * nothing */
+        "<details><summary>More</summary><p>Led strategic KPI alignment</p>"
+        "</details>",
+        "<details><summary>More</summary>Led strategic KPI alignment"
+        "</details>",
+        "<dialog><p>Led strategic KPI alignment</p></dialog>",
+        /* the "visually hidden" idioms */
+        "<span style=\"position:absolute;width:1px;height:1px;overflow:"
+        "hidden\">Led strategic KPI alignment</span>",
+        "<style>.sr{width:1px;height:1px;overflow:hidden}</style><span "
+        "class=\"sr\">Led strategic KPI alignment</span>",
+        "<span style=\"position:absolute;clip:rect(0,0,0,0)\">Led strategic "
+        "KPI alignment</span>",
+        "<span style=\"clip-path:inset(50%)\">Led strategic KPI "
+        "alignment</span>",
+        "<div style=\"max-height:0;overflow:hidden\">Led strategic KPI "
+        "alignment</div>",
+        /* nearly transparent, shrunk or moved away */
+        "<span style=\"opacity:0.01\">Led strategic KPI alignment</span>",
+        "<span style=\"color:rgba(0,0,0,0.01)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"color:#00000001\">Led strategic KPI alignment</span>",
+        "<span style=\"-webkit-text-fill-color:transparent\">Led strategic "
+        "KPI alignment</span>",
+        "<span style=\"display:inline-block;transform:scale(0)\">Led "
+        "strategic KPI alignment</span>",
+        "<span style=\"transform: translateX(-9999px)\">Led strategic KPI "
+        "alignment</span>",
+        "<span style=\"position:absolute;left:-200vw\">Led strategic KPI "
+        "alignment</span>",
+        /* em and % of a parent's font of 0 */
+        "<div style=\"font-size:0\"><span style=\"font-size:1em\">Led "
+        "strategic KPI alignment</span></div>",
     };
     for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
         char page[1024];
@@ -300,6 +334,19 @@ START_TEST(hidden_text)
         "strategic KPI alignment</p></div>",
         "<span style=\"color:hsl(210, 50%, 40%)\">Led strategic KPI "
         "alignment</span>",
+        /* an open <details> or dialog, a summary, a wide box that clips,
+         * a slight transparency or shrink, a textarea's text */
+        "<details open><p>Led strategic KPI alignment</p></details>",
+        "<details><summary>Led strategic KPI alignment</summary></details>",
+        "<dialog open><p>Led strategic KPI alignment</p></dialog>",
+        "<div style=\"width:300px;overflow:hidden\">Led strategic KPI "
+        "alignment</div>",
+        "<span style=\"opacity:0.5\">Led strategic KPI alignment</span>",
+        "<span style=\"transform:scale(0.9) translateX(20px)\">Led "
+        "strategic KPI alignment</span>",
+        "<textarea>Led strategic KPI alignment</textarea>",
+        "<div style=\"font-size:20px\"><span style=\"font-size:0.5em\">Led "
+        "strategic KPI alignment</span></div>",
         /* colours apart, or a background an image may cover */
         "<p style=\"color:#111;background:#333\">Led strategic KPI "
         "alignment</p>",
@@ -406,6 +453,24 @@ START_TEST(limits_and_errors)
     ck_assert_int_eq(kps_buf_append(&page, "KPI", 4), 0);
     fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
                "HTML nesting deeper than max_xml_depth (20)");
+    kps_buf_free(&page);
+
+    /* a page of nearly a quarter of a million elements, then past it
+     * (each an unknown tag libxml2 formats a message for) */
+    test_limits(&lim);
+    ck_assert_int_eq(kps_buf_append(&page, "<body>", 6), 0);
+    for (int i = 0; i < 249990; i++)
+        ck_assert_int_eq(kps_buf_append(&page, "<zz>a</zz>", 10), 0);
+    ck_assert_int_eq(kps_buf_append(&page, "KPI", 4), 0);
+    kps_doc many;
+    extract_ok(page.data, &many); /* with html and body: all read */
+    kps_doc_free(&many);
+    page.len--; /* past the NUL: 20 more */
+    for (int i = 0; i < 20; i++)
+        ck_assert_int_eq(kps_buf_append(&page, "<zz>a</zz>", 10), 0);
+    ck_assert_int_eq(kps_buf_append(&page, "", 1), 0);
+    fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
+               "HTML page with more than 250000 elements");
     kps_buf_free(&page);
 
     /* 300 attribute-like tokens in one tag; quoted spaces and a script's
