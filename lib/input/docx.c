@@ -170,6 +170,7 @@ typedef struct walk {
     unsigned *boxes; /* depth of each open w:txbxContent in a dark shape */
     size_t nboxes, boxcap;
     unsigned behind_anchor_depth; /* inside wp:anchor behindDoc="1" */
+    int in_textfill;              /* inside a run's w14:textFill */
     unsigned hidden_shape_depth;  /* inside a drawing or VML shape that is
                                    * not shown (docPr hidden, display:none) */
     /* open complex fields (w:fldChar begin .. end), innermost last: bit i
@@ -304,7 +305,9 @@ static int requires_understood(kps_xml *x, const kps_xml_attrs *a)
         const char *uri = kps_xml_ns_lookup(x, req + i, j - i);
         if (!uri)
             return 0;
-        int ok = 0;
+        /* what current Word shows: the branch for any vocabulary of its
+         * own (3D models, ink, charts ex), not the fallback picture */
+        int ok = strncmp(uri, "http://schemas.microsoft.com/office/", 36) == 0;
         for (size_t k = 0; k < sizeof understood / sizeof understood[0]; k++)
             if (strcmp(uri, understood[k]) == 0)
                 ok = 1;
@@ -868,8 +871,8 @@ static int end_w(walk *w, unsigned d, const char *local)
 }
 
 /* Inside a property container: read what matters, never content. */
-static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
-                      const kps_xml_attrs *a)
+static int start_prop(walk *w, unsigned d, ns_id ns, const char *uri,
+                      const char *local, const kps_xml_attrs *a)
 {
     frame *f = top(w);
     switch (w->mode) {
@@ -903,6 +906,26 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *local,
         }
         return KPISCAN_OK;
     case MODE_RPR:
+        /* Word 2010's text effects: a text fill of none, of white, or
+         * nearly transparent (alpha is transparency, in thousandths of a
+         * percent) draws no readable text, whatever w:color says */
+        if (uri && strcmp(uri, W14_NS) == 0) {
+            if (d == w->mode_depth + 1)
+                w->in_textfill = strcmp(local, "textFill") == 0;
+            if (!w->in_textfill)
+                return KPISCAN_OK;
+            size_t n;
+            const char *v = kps_xml_attr(a, "val", W14_NS, NULL, &n);
+            if (strcmp(local, "noFill") == 0 ||
+                (strcmp(local, "alpha") == 0 && v &&
+                 kps_xml_length_pt(v, n, 1.0) >= 90000))
+                f->run.vanish = 1;
+            else if (strcmp(local, "srgbClr") == 0 && v &&
+                     kps_xml_hex_near_white(v, n) == 1)
+                f->run.white = 1;
+            f->vis = -1;
+            return KPISCAN_OK;
+        }
         if (d != w->mode_depth + 1 || ns != NS_W)
             return KPISCAN_OK;
         if (strcmp(local, "rStyle") == 0) {
@@ -991,6 +1014,7 @@ static int end_prop(walk *w, unsigned d)
         w->fill_depth = 0;
     } else if (d == w->mode_depth) {
         w->mode = MODE_NONE;
+        w->in_textfill = 0;
     }
     return KPISCAN_OK;
 }
@@ -1024,6 +1048,23 @@ static int vml_style_hides(const char *s, size_t n)
         }
         i = end + 1;
     }
+    return 0;
+}
+
+/* The vocabularies of Office documents: the standard's (transitional and
+ * Strict) and Microsoft's extensions. */
+static int office_namespace(const char *uri)
+{
+    static const char *const prefixes[] = {
+        "http://schemas.openxmlformats.org/",
+        "http://purl.oclc.org/ooxml/",
+        "http://schemas.microsoft.com/office/",
+        "urn:schemas-microsoft-com:",
+        "http://www.w3.org/",
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (strncmp(uri, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
     return 0;
 }
 
@@ -1080,7 +1121,7 @@ static int walk_start(void *user, kps_xml *x, const char *local,
         }
     }
     if (w->mode != MODE_NONE)
-        return start_prop(w, d, ns, local, a);
+        return start_prop(w, d, ns, uri, local, a);
 
     switch (ns) {
     case NS_W: return start_w(w, d, local, a);
@@ -1158,7 +1199,14 @@ static int walk_start(void *user, kps_xml *x, const char *local,
         if (strcmp(local, "t") == 0)
             w->in_t = 1;
         return KPISCAN_OK;
-    default: return KPISCAN_OK;
+    default:
+        /* An element of a vocabulary that is no Office one: Word refuses
+         * it, or ignores it with everything inside when the document
+         * calls it ignorable (mc:Ignorable) - never shows its runs.  Office
+         * extensions (w14, w15, ...) are walked as before. */
+        if (uri && !office_namespace(uri))
+            w->skip_depth = d;
+        return KPISCAN_OK;
     }
 }
 

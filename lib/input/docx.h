@@ -19,6 +19,7 @@
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
 #define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#define W14_NS "http://schemas.microsoft.com/office/word/2010/wordml"
 #define WPS_NS                                                                 \
     "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 #define WP_NS                                                                  \

@@ -431,6 +431,13 @@ START_TEST(test_alternate_content_unknown_requires)
             "<w:t>choice</w:t></mc:Choice><mc:Fallback><w:t>fallback</w:t>"
             "</mc:Fallback></mc:AlternateContent></w:r></w:p>",
             "choice\n");
+    /* so does any of Word's own vocabularies (a 3D model, 2017) */
+    body_is("<w:p><w:r><mc:AlternateContent xmlns:am3d=\"http://schemas."
+            "microsoft.com/office/drawing/2017/model3d\"><mc:Choice "
+            "Requires=\"am3d\"><w:t>choice</w:t></mc:Choice><mc:Fallback>"
+            "<w:t>fallback</w:t></mc:Fallback></mc:AlternateContent></w:r>"
+            "</w:p>",
+            "choice\n");
 }
 END_TEST
 
@@ -1015,6 +1022,64 @@ START_TEST(test_white_in_shaded_table)
         ck_assert(!phrase_touches_hidden(&doc, "After"));
         kps_doc_free(&doc);
     }
+}
+END_TEST
+
+/* Word 2010's text fill, when it draws nothing readable: no fill, a
+ * transparency of 90 % or more, white.  A visible fill changes nothing. */
+START_TEST(test_text_fill)
+{
+#define W14 "xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\""
+    hidden_case(NULL, NULL,
+                "<w:rPr><w14:textFill " W14 "><w14:noFill/></w14:textFill>"
+                "</w:rPr>",
+                1);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w14:textFill " W14 "><w14:solidFill><w14:srgbClr "
+                "w14:val=\"000000\"><w14:alpha w14:val=\"100000\"/>"
+                "</w14:srgbClr></w14:solidFill></w14:textFill></w:rPr>",
+                1);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w14:textFill " W14 "><w14:solidFill><w14:srgbClr "
+                "w14:val=\"FFFFFF\"/></w14:solidFill></w14:textFill></w:rPr>",
+                1);
+    hidden_case(NULL, NULL,
+                "<w:rPr><w14:textFill " W14 "><w14:solidFill><w14:srgbClr "
+                "w14:val=\"1F3864\"><w14:alpha w14:val=\"30000\"/>"
+                "</w14:srgbClr></w14:solidFill></w14:textFill></w:rPr>",
+                0);
+    /* a shadow's white is no text fill */
+    hidden_case(
+        NULL, NULL,
+        "<w:rPr><w14:textFill " W14 "><w14:solidFill><w14:srgbClr "
+        "w14:val=\"000000\"/></w14:solidFill></w14:textFill><w14:shadow " W14
+        "><w14:srgbClr w14:val=\"FFFFFF\"/></w14:shadow></w:rPr>",
+        0);
+#undef W14
+}
+END_TEST
+
+/* An element of a vocabulary that is no Office one is ignored with its
+ * content, as Word ignores it (mc:Ignorable) or refuses the file; Office
+ * extensions are read. */
+START_TEST(test_foreign_elements_ignored)
+{
+    size_t len;
+    unsigned char *zip = fixture_docx_body(
+        "<w:p><w:r><w:t>Chef</w:t></w:r><x9:junk xmlns:x9=\"urn:evil:x9\">"
+        "<w:r><w:t>KPI strategic alignment</w:t></w:r></x9:junk></w:p>"
+        "<x9:junk xmlns:x9=\"urn:evil:x9\"><w:p><w:r><w:t>balanced scorecard"
+        "</w:t></w:r></w:p></x9:junk>"
+        "<w:p><w14:wrap xmlns:w14=\"http://schemas.microsoft.com/office/word/"
+        "2010/wordml\"><w:r><w:t>Sous chef</w:t></w:r></w14:wrap></w:p>",
+        &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_ptr_null(strstr(doc.text, "KPI"));
+    ck_assert_ptr_null(strstr(doc.text, "scorecard"));
+    ck_assert_ptr_nonnull(strstr(doc.text, "Chef"));
+    ck_assert_ptr_nonnull(strstr(doc.text, "Sous chef"));
+    kps_doc_free(&doc);
 }
 END_TEST
 
@@ -1911,6 +1976,8 @@ int main(void)
     tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
     tcase_add_test(hidden, test_style_scan_not_fooled);
     tcase_add_test(hidden, test_white_in_shaded_table);
+    tcase_add_test(hidden, test_text_fill);
+    tcase_add_test(hidden, test_foreign_elements_ignored);
     tcase_add_test(hidden,
                    test_white_in_white_cell_inside_shaded_cell_is_hidden);
     tcase_add_test(hidden, test_white_in_filled_text_box_is_visible);
