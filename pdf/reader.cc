@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include <Error.h>
 #include <ErrorCodes.h>
@@ -78,6 +80,42 @@ struct Glyph {
     unsigned char paint[3]; // the colour the glyph is painted in
 };
 
+// A clip path as drawn, in device space: the polygons of its subpaths
+// (curves by their control points), the rule that fills it, and its box.
+// A path too large to test per glyph is kept as "unknown" and passes all.
+struct ClipLayer {
+    std::vector<std::vector<std::pair<double, double>>> polys;
+    bool even_odd;
+    bool unknown;
+    Rect box;
+
+    bool contains(double x, double y) const
+    {
+        if (unknown)
+            return true;
+        int winding = 0, crossings = 0;
+        for (const auto &poly : polys) {
+            size_t n = poly.size();
+            for (size_t i = 0; i < n; i++) {
+                double x0 = poly[i].first, y0 = poly[i].second;
+                double x1 = poly[(i + 1) % n].first,
+                       y1 = poly[(i + 1) % n].second;
+                if ((y0 <= y) != (y1 <= y)) {
+                    double xi = x0 + (y - y0) / (y1 - y0) * (x1 - x0);
+                    if (xi > x) {
+                        crossings++;
+                        winding += y1 > y0 ? 1 : -1;
+                    }
+                }
+            }
+        }
+        return even_odd ? (crossings & 1) != 0 : winding != 0;
+    }
+};
+
+// Points of a clip path beyond which it is not tested glyph by glyph.
+const size_t CLIP_POINTS_MAX = 4096;
+
 unsigned char to_byte(GfxColorComp c)
 {
     double v = colToDbl(c);
@@ -129,8 +167,35 @@ class ScanDev : public TextOutputDev
         TextOutputDev::startPage(pageNum, state, xref);
         paints.clear();
         glyphs.clear();
+        clips.clear();
+        savedClips.clear();
         hasImage = false;
         crop = device_bbox(state, &cropUser);
+    }
+
+    // The clip paths in force, by graphics state: q saves, Q restores.
+    void saveState(GfxState *state) override
+    {
+        TextOutputDev::saveState(state);
+        savedClips.push_back(clips.size());
+    }
+    void restoreState(GfxState *state) override
+    {
+        TextOutputDev::restoreState(state);
+        if (!savedClips.empty()) {
+            clips.resize(std::min(clips.size(), savedClips.back()));
+            savedClips.pop_back();
+        }
+    }
+    void clip(GfxState *state) override
+    {
+        TextOutputDev::clip(state);
+        noteClip(state, false);
+    }
+    void eoClip(GfxState *state) override
+    {
+        TextOutputDev::eoClip(state);
+        noteClip(state, true);
     }
 
     void fill(GfxState *state) override
@@ -233,7 +298,8 @@ class ScanDev : public TextOutputDev
         state->getClipBBox(&cx0, &cy0, &cx1, &cy1);
         double gx0 = std::min(x1, x1 + w), gx1 = std::max(x1, x1 + w);
         double gy0 = y1 - fs, gy1 = y1 + fs / 4;
-        g.clipped = gx1 < cx0 || gx0 > cx1 || gy1 < cy0 || gy0 > cy1;
+        g.clipped = gx1 < cx0 || gx0 > cx1 || gy1 < cy0 || gy0 > cy1 ||
+                    !clipsShow(gx0, gy0, gx1, gy1);
         // White paper unless something was painted beneath.
         g.bg[0] = g.bg[1] = g.bg[2] = 255;
         g.over_image = false;
@@ -252,6 +318,75 @@ class ScanDev : public TextOutputDev
     std::vector<Glyph> glyphs;
 
   private:
+    std::vector<ClipLayer> clips;
+    std::vector<size_t> savedClips;
+
+    void noteClip(GfxState *state, bool even_odd)
+    {
+        const GfxPath *path = state->getPath();
+        ClipLayer layer;
+        layer.even_odd = even_odd;
+        layer.unknown = false;
+        size_t points = 0;
+        bool first = true;
+        for (int i = 0; path && i < path->getNumSubpaths(); i++) {
+            const GfxSubpath *sp = path->getSubpath(i);
+            points += (size_t)sp->getNumPoints();
+            if (points > CLIP_POINTS_MAX) {
+                layer.unknown = true;
+                break;
+            }
+            std::vector<std::pair<double, double>> poly;
+            for (int k = 0; k < sp->getNumPoints(); k++) {
+                double x, y;
+                state->transform(sp->getX(k), sp->getY(k), &x, &y);
+                poly.emplace_back(x, y);
+                if (first) {
+                    layer.box = {x, y, x, y};
+                    first = false;
+                } else {
+                    layer.box.x0 = std::min(layer.box.x0, x);
+                    layer.box.x1 = std::max(layer.box.x1, x);
+                    layer.box.y0 = std::min(layer.box.y0, y);
+                    layer.box.y1 = std::max(layer.box.y1, y);
+                }
+            }
+            if (poly.size() >= 2)
+                layer.polys.push_back(std::move(poly));
+        }
+        if (first)
+            layer.unknown = true; // an empty path: poppler's box says it
+        clips.push_back(std::move(layer));
+    }
+
+    // Whether any part of a glyph's box [x0, x1] x [y0, y1] shows through
+    // every clip path in force: one of nine points (corners, edge middles,
+    // centre) inside all of them.  A clip narrower than a point in either
+    // direction shows no readable glyph, whatever it crosses.
+    bool clipsShow(double x0, double y0, double x1, double y1) const
+    {
+        for (const ClipLayer &c : clips)
+            if (!c.unknown &&
+                (c.box.x1 - c.box.x0 < 1 || c.box.y1 - c.box.y0 < 1))
+                return false;
+        if (clips.empty())
+            return true;
+        const double xs[3] = {x0, (x0 + x1) / 2, x1};
+        const double ys[3] = {y0, (y0 + y1) / 2, y1};
+        for (double x : xs)
+            for (double y : ys) {
+                bool inside = true;
+                for (const ClipLayer &c : clips)
+                    if (!c.contains(x, y)) {
+                        inside = false;
+                        break;
+                    }
+                if (inside)
+                    return true;
+            }
+        return false;
+    }
+
     void notePath(GfxState *state)
     {
         const GfxPath *path = state->getPath();

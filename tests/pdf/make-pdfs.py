@@ -235,6 +235,18 @@ def fixtures():
     f["hidden-clipped.pdf"] = Pdf().build([
         resume_page() + "q 0 700 50 50 re W n\n" + text(72, 600, stuffed) +
         "Q\n"])
+    # Clip paths whose box covers the text though nothing of it shows: two
+    # tiny squares at opposite corners, a page with a hole (even-odd) where
+    # the text is, a sliver a twentieth of a point high across the line.
+    f["hidden-clip-corners.pdf"] = Pdf().build([
+        resume_page() + "q 0 0 2 2 re 610 790 2 2 re W n\n" +
+        text(72, 600, stuffed) + "Q\n"])
+    f["hidden-clip-hole.pdf"] = Pdf().build([
+        resume_page() + "q 0 0 612 792 re 60 590 500 30 re W* n\n" +
+        text(72, 600, stuffed) + "Q\n"])
+    f["hidden-clip-sliver.pdf"] = Pdf().build([
+        resume_page() + "q 0 603 612 0.05 re W n\n" +
+        text(72, 600, stuffed) + "Q\n"])
     f["hidden-on-dark.pdf"] = Pdf().build([
         resume_page() + rect(60, 590, 400, 30, (0.1, 0.1, 0.3)) +
         text(72, 600, stuffed, rgb=(0.12, 0.12, 0.3))])
@@ -244,6 +256,10 @@ def fixtures():
         text(20, 740, "KPI dashboard owner", rgb=(1, 1, 1)) +
         text(20, 720, "Key skills", rgb=(1, 1, 1)) +
         resume_page(x=200)])
+    # Visible: a clip of three subpaths, one of them the whole page.
+    f["clip-subpaths.pdf"] = Pdf().build([
+        "q 0 0 2 2 re 0 0 612 792 re 610 790 2 2 re W n\n" + resume_page() +
+        "Q\n"])
     # Visible: an OCR layer (3 Tr) over the page's scanned image.
     f["ocr-layer.pdf"] = Pdf().build([
         "q 612 0 0 792 0 0 cm /Im1 Do Q\n" +

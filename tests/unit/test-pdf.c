@@ -490,7 +490,10 @@ START_TEST(test_hidden_forms)
                                          "hidden-white-many-dots.pdf",
                                          "hidden-white-tie.pdf",
                                          "hidden-invisible-beside-image.pdf",
-                                         "hidden-transparent.pdf"};
+                                         "hidden-transparent.pdf",
+                                         "hidden-clip-corners.pdf",
+                                         "hidden-clip-hole.pdf",
+                                         "hidden-clip-sliver.pdf"};
     kpiscan_pack *p = pack();
     kpiscan_options *o = opts_as_of();
     kpiscan_error *err = kpiscan_error_new();
@@ -534,7 +537,8 @@ START_TEST(test_visible_not_hidden)
     static const char *const visible[] = {
         "plain.pdf",     "sidebar-white-heading.pdf",
         "ocr-layer.pdf", "two-columns.pdf",
-        "two-pages.pdf", "encrypted-owner-only.pdf"};
+        "two-pages.pdf", "encrypted-owner-only.pdf",
+        "clip-subpaths.pdf"};
     for (size_t i = 0; i < sizeof visible / sizeof visible[0]; i++) {
         kps_doc doc;
         kpiscan_error *err = kpiscan_error_new();
