@@ -42,6 +42,8 @@
 #define FO_NS "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 #define SVG_NS "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
+#define LOEXT_NS                                                               \
+    "urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"
 
 typedef enum ns_id {
     NS_OTHER = 0,
@@ -83,6 +85,36 @@ static int color_near_white(const char *v, size_t n)
 static double length_pt(const char *v, size_t n)
 {
     return kps_xml_length_pt(v, n, 0); /* ODF lengths carry their unit */
+}
+
+/* The same for a coordinate, which may be negative; 0 when unreadable. */
+static double signed_length_pt(const char *v, size_t n)
+{
+    while (n && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    if (n && *v == '-') {
+        double pt = length_pt(v + 1, n - 1);
+        return pt > 0 ? -pt : 0;
+    }
+    double pt = length_pt(v, n);
+    return pt > 0 ? pt : 0;
+}
+
+/* A percentage "12%" or "12.5 %" as a number, -1 when it is none. */
+static double percent(const char *v, size_t n)
+{
+    char *end;
+    char buf[32];
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    double x = kps_parse_decimal(buf, &end);
+    while (*end == ' ')
+        end++;
+    return end != buf && *end == '%' ? x : -1;
 }
 
 /* Properties that decide visibility: -1 = not set here. */
@@ -413,6 +445,27 @@ static void style_properties(owalk *w, const char *local,
             if (pt >= 0)
                 p->tiny = (signed char)(pt <= 2.0);
         }
+        /* glyphs squeezed to a tenth of their width, or set as a
+         * superscript of a tenth of the size ("0% 1%"), cannot be read */
+        if ((v = ATTR(a, STYLE_NS, "text-scale", &n))) {
+            double x = percent(v, n);
+            if (x >= 0 && x <= 10)
+                p->tiny = 1;
+        }
+        if ((v = ATTR(a, STYLE_NS, "text-position", &n))) {
+            const char *sp = memchr(v, ' ', n);
+            if (sp) {
+                double x = percent(sp + 1, n - (size_t)(sp + 1 - v));
+                if (x >= 0 && x <= 10)
+                    p->tiny = 1;
+            }
+        }
+        /* LibreOffice's text transparency: 0 % opacity draws nothing */
+        if ((v = ATTR(a, LOEXT_NS, "opacity", &n))) {
+            double x = percent(v, n);
+            if (x >= 0 && x < 10)
+                p->hidden = 1;
+        }
         if ((v = ATTR(a, FO_NS, "background-color", &n))) {
             p->shaded = (signed char)background_colored(v, n);
             p->shade_rgb = hash_rgb(v, n);
@@ -695,6 +748,25 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
     if (ns == NS_DRAW) {
         if (strcmp(local, "frame") == 0 || strcmp(local, "custom-shape") == 0 ||
             strcmp(local, "rect") == 0) {
+            /* a shape not displayed, placed far off the page (750 pt to
+             * the left or above its anchor: past any page's width) or a
+             * point wide or high shows none of its text */
+            double pt;
+            v = ATTR(a, DRAW_NS, "display", &n);
+            int gone = v && kps_xml_value_eq(v, n, "none");
+            static const char *const place[] = {"x", "y"};
+            for (size_t i = 0; i < 2 && !gone; i++)
+                if ((v = ATTR(a, SVG_NS, place[i], &n)) &&
+                    (pt = signed_length_pt(v, n)) <= -750)
+                    gone = 1;
+            static const char *const size[] = {"width", "height"};
+            for (size_t i = 0; i < 2 && !gone; i++)
+                if ((v = ATTR(a, SVG_NS, size[i], &n)) &&
+                    (pt = length_pt(v, n)) >= 0 && pt < 1)
+                    gone = 1;
+            if (gone)
+                return push_depth(w, &w->hidden_sections, &w->nhidden,
+                                  &w->hiddencap, d);
             v = ATTR(a, DRAW_NS, "style-name", &n);
             props p =
                 v ? style_props(w->st, w->automatic, 'g', v, n) : PROPS_UNSET;
@@ -733,8 +805,10 @@ static int text_end(owalk *w, unsigned d, ns_id ns, const char *local)
             return kps_tb_row_end(w->tb);
         return KPISCAN_OK;
     }
-    if (ns == NS_DRAW)
+    if (ns == NS_DRAW) {
         pop_layer(w->boxes, &w->nboxes, d);
+        pop_depth(w->hidden_sections, &w->nhidden, d);
+    }
     return KPISCAN_OK;
 }
 

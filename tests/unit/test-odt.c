@@ -301,6 +301,43 @@ START_TEST(test_hidden_white_and_tiny)
 }
 END_TEST
 
+/* Glyphs squeezed or shrunk to a tenth, LibreOffice's text transparency
+ * of 0 %, and frames not displayed, far off the page or a point wide. */
+START_TEST(test_hidden_scale_opacity_frames)
+{
+    hidden_case(TEXT_STYLE("style:text-scale=\"1%\""), NULL, NULL, 1);
+    hidden_case(TEXT_STYLE("style:text-scale=\"90%\""), NULL, NULL, 0);
+    hidden_case(TEXT_STYLE("style:text-position=\"0% 1%\""), NULL, NULL, 1);
+    hidden_case(TEXT_STYLE("style:text-position=\"super 58%\""), NULL, NULL, 0);
+    hidden_case(TEXT_STYLE("xmlns:loext=\"urn:org:documentfoundation:names:"
+                           "experimental:office:xmlns:loext:1.0\" "
+                           "loext:opacity=\"0%\""),
+                NULL, NULL, 1);
+    static const char *const frames[] = {
+        "draw:display=\"none\" svg:width=\"5cm\" svg:height=\"2cm\"",
+        "svg:x=\"-80cm\" svg:y=\"1cm\" svg:width=\"5cm\" svg:height=\"2cm\"",
+        "svg:width=\"0.001cm\" svg:height=\"2cm\"",
+        "svg:width=\"5cm\" svg:height=\"2cm\"",
+    };
+    for (size_t i = 0; i < 4; i++) {
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "<text:p>Chef</text:p><text:p><draw:frame %s><draw:text-box>"
+                 "<text:p>KPI strategic alignment</text:p></draw:text-box>"
+                 "</draw:frame></text:p>",
+                 frames[i]);
+        size_t len;
+        unsigned char *zip = fixture_odt_body(body, &len);
+        kps_doc doc;
+        extract_ok(zip, len, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "KPI strategic alignment") == (i < 3),
+                      "frame %zu", i);
+        ck_assert(!phrase_touches_hidden(&doc, "Chef"));
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 /* Text the colour of its own background (a span's or its paragraph's):
  * a bar, not words, whatever the colour; another colour, the window's
  * font colour or no background of its own are read as before. */
@@ -660,6 +697,7 @@ int main(void)
     tcase_add_test(hidden, test_hidden_display_none);
     tcase_add_test(hidden, test_hidden_white_and_tiny);
     tcase_add_test(hidden, test_hidden_same_colour);
+    tcase_add_test(hidden, test_hidden_scale_opacity_frames);
     tcase_add_test(hidden, test_hidden_sections_and_fields);
     tcase_add_test(hidden, test_white_in_filled_frame_or_coloured_page);
     tcase_add_test(hidden, test_white_in_nested_cells);
