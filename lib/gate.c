@@ -231,6 +231,13 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     int rc = KPISCAN_OK;
     while (!rc && (n = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        if (lineno == 1 && n >= 2 &&
+            ((line[0] == '\xFF' && line[1] == '\xFE') ||
+             (line[0] == '\xFE' && line[1] == '\xFF'))) {
+            rc = kps_fail(err, KPISCAN_ERR_MANIFEST, path,
+                          "a UTF-16 file: save the manifest as UTF-8");
+            break;
+        }
         if (n > 0 && line[n - 1] == '\n')
             line[--n] = '\0';
         if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
@@ -307,7 +314,8 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
         }
     }
     if (!rc && ferror(f))
-        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest");
+        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest: %s",
+                      strerror(errno));
     /* An empty manifest is a mistake (a wrong path, a file not yet
      * written), not a gate that passes on nothing. */
     if (!rc && !listed)
@@ -819,11 +827,12 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
                     line = r->ev[i].line;
                     break;
                 }
-            snprintf(msg, sizeof msg,
-                     "hidden text (white or the colour of its background, tiny, "
-                     "vanished or never displayed) matches %zu KPI "
-                     "rule(s); not scored",
-                     r->nhidden);
+            snprintf(
+                msg, sizeof msg,
+                "hidden text (white or the colour of its background, tiny, "
+                "vanished or never displayed) matches %zu KPI "
+                "rule(s); not scored",
+                r->nhidden);
             bad = gh_line(&b, "warning", rec->name, line,
                           "kpiscan red flag: hidden text", msg);
         }

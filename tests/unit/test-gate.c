@@ -210,6 +210,18 @@ START_TEST(test_manifest)
     unlink(path);
     ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/nonexistent/m.tsv", err),
                      KPISCAN_ERR_IO);
+    /* a folder says why; a UTF-16 file says what to save it as */
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/tmp", err),
+                     KPISCAN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "cannot read manifest: Is a "
+                                 "directory"));
+    path = write_temp("\xFF\xFE"
+                      "a"); /* its byte order mark is enough */
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "UTF-16"));
+    unlink(path);
     /* A comment may follow the level after a blank, not inside it. */
     path = write_temp("c.txt\tmid   # promoted in 2024\nd.txt\tsenior\t#x\n");
     size_t before = kpiscan_gate_manifest_count(g);
