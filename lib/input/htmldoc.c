@@ -613,12 +613,15 @@ static int rgb_kind(int32_t rgb)
 static int32_t channel(double x, int pct)
 {
     double v = pct ? x * 2.55 : x;
-    return v <= 0 ? 0 : v >= 255 ? 255 : (int32_t)(v + 0.5);
+    /* "!(v > 0)" so that a NaN ("1e999" made infinite, then reduced) is 0 */
+    return !(v > 0) ? 0 : v >= 255 ? 255 : (int32_t)(v + 0.5);
 }
 
 /* hsl() as RGB (CSS Color 4's conversion); h in degrees, s and l in %. */
 static int32_t hsl_rgb(double h, double sat, double light)
 {
+    if (!isfinite(h) || !isfinite(sat) || !isfinite(light))
+        return -1; /* "hsl(1e999, ...)": no colour we can name */
     double s = sat < 0 ? 0 : sat > 100 ? 1 : sat / 100;
     double l = light < 0 ? 0 : light > 100 ? 1 : light / 100;
     h = fmod(h, 360.0);

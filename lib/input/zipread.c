@@ -85,7 +85,8 @@ static int raw_central(const unsigned char *d, size_t len, uint64_t *offset,
         if ((*count == 0xFFFF || *offset == 0xFFFFFFFFu) && i >= 20 &&
             memcmp(d + i - 20, "PK\x06\x07", 4) == 0) {
             uint64_t z = rd64(d + i - 20 + 8);
-            if (z <= len - 56 && memcmp(d + z, "PK\x06\x06", 4) == 0) {
+            if (len >= 56 && z <= len - 56 &&
+                memcmp(d + z, "PK\x06\x06", 4) == 0) {
                 *count = rd64(d + z + 32);
                 *offset = rd64(d + z + 48);
             }
@@ -111,27 +112,29 @@ size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
     while (seen < len / 30) {
         const unsigned char *name;
         size_t n;
+        /* every bound is checked as "fits in what is left", never as
+         * len minus a constant, which wraps on a short file */
+        size_t off;
         if (central) {
-            if (seen >= count || at > len - 46 ||
+            if (seen >= count || at >= len || len - at < 46 ||
                 memcmp(data + at, "PK\x01\x02", 4) != 0)
                 break;
+            off = (size_t)at + 46;
             n = rd16(data + at + 28);
-            name = data + at + 46;
-            at +=
-                46 + (uint64_t)n + rd16(data + at + 30) + rd16(data + at + 32);
-            if (n > len - (size_t)(name - data))
-                break;
+            at =
+                (uint64_t)off + n + rd16(data + at + 30) + rd16(data + at + 32);
         } else {
             const unsigned char *p =
                 at < len ? memmem(data + at, len - at, "PK\x03\x04", 4) : NULL;
-            if (!p || (size_t)(p - data) > len - 30)
+            if (!p || len - (size_t)(p - data) < 30)
                 break;
+            off = (size_t)(p - data) + 30;
             n = rd16(p + 26);
-            name = p + 30;
-            at = (size_t)(p - data) + 30;
-            if (n > len - (size_t)(name - data))
-                break;
+            at = off;
         }
+        if (n > len - off)
+            break;
+        name = data + off;
         seen++;
         if (n && name[n - 1] != '/' && raw_name_is_document(name, n)) {
             if (!docs) {

@@ -347,6 +347,9 @@ START_TEST(hidden_text)
         "<textarea>Led strategic KPI alignment</textarea>",
         "<div style=\"font-size:20px\"><span style=\"font-size:0.5em\">Led "
         "strategic KPI alignment</span></div>",
+        /* a hue out of range is no colour to compare (and no overflow) */
+        "<p style=\"color:hsl(1e999,50%,50%);background:hsl(1e999,50%,50%)\">"
+        "Led strategic KPI alignment</p>",
         /* colours apart, or a background an image may cover */
         "<p style=\"color:#111;background:#333\">Led strategic KPI "
         "alignment</p>",

@@ -345,6 +345,16 @@ START_TEST(html_pages)
                      KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("Jane Doe\n<script>alert(1)</script>\n"),
                      KPS_FORMAT_TEXT);
+    /* a developer's resume that names tags stays text: no closing tag,
+     * or an element whose raw text would swallow the rest never closed */
+    ck_assert_int_eq(SNIFF_LIT("Semantic HTML (<section>, <article>), CSS in "
+                               "<style> blocks.\nEXPERIENCE\n"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("Jane\n<b>Bold</b> and <style> blocks\n"),
+                     KPS_FORMAT_TEXT);
+    ck_assert_int_eq(SNIFF_LIT("Jane\n<style>.h{display:none}</style>"
+                               "<p class=h>KPIs</p>\n"),
+                     KPS_FORMAT_HTML);
     ck_assert_int_eq(SNIFF_LIT("<html"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<!-- never closed <html>"), KPS_FORMAT_TEXT);
     ck_assert_int_eq(SNIFF_LIT("<?xml version=\"1.0\"?><w:document>"),

@@ -197,6 +197,31 @@ START_TEST(test_zip_of_resumes)
         2);
     ck_assert_uint_eq(entries, 5);
 
+    /* short archives whose records point past their end (a ZIP64 locator,
+     * a central record overlapping the end record): no read outside */
+    static const unsigned char z64[46] = {
+        'P',  'K',  3,    4,    'P',  'K',  6, 7, 0,    0,    0,    0,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0, 0, 1,    0,    0,    0,
+        'P',  'K',  5,    6,    0,    0,    0, 0, 0xff, 0xff, 0xff, 0xff,
+        0,    0,    0,    0,    0,    0,    0, 0, 0,    0};
+    static const unsigned char cd[40] = {
+        'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'P', 'K', 1, 2, 'P', 'K',
+        5,   6,   0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 14,  0,   0, 0, 0,   0};
+    ck_assert_uint_eq(kps_zip_raw_documents(z64, sizeof z64, &entries, &example,
+                                            &example_len),
+                      0);
+    ck_assert_uint_eq(
+        kps_zip_raw_documents(cd, sizeof cd, &entries, &example, &example_len),
+        0);
+    for (size_t cut = 1; cut <= len; cut++) { /* every truncation, in a
+                                               * buffer of its size */
+        unsigned char *part = malloc(cut);
+        ck_assert_ptr_nonnull(part);
+        memcpy(part, data, cut);
+        kps_zip_raw_documents(part, cut, &entries, &example, &example_len);
+        free(part);
+    }
+
     /* archives libzip refuses are still bundles to name: more entries than
      * max_zip_entries, two entries of one name, legacy Word CVs */
     fixture_zip *many = fixture_zip_new();
