@@ -1251,7 +1251,13 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
         int ok = dir && access(dir, W_OK | X_OK) == 0;
         int e = dir ? errno : ENOMEM;
         free(dir);
-        if (!ok && !(access(c->junit_file, W_OK) == 0)) {
+        /* an existing file must take the report too */
+        if (ok && access(c->junit_file, F_OK) == 0 &&
+            access(c->junit_file, W_OK) != 0) {
+            ok = 0;
+            e = errno;
+        }
+        if (!ok) {
             fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
                     clean1(c->junit_file), strerror(e));
             return EXIT_INPUT_ERROR;

@@ -338,6 +338,11 @@ class ScanDev : public TextOutputDev
             }
             std::vector<std::pair<double, double>> poly;
             for (int k = 0; k < sp->getNumPoints(); k++) {
+                // Control points enclose a curve, so a curved clip's
+                // polygon errs towards showing; a curved hole (even-odd)
+                // would err towards hiding: its box alone judges it.
+                if (even_odd && sp->getCurve(k))
+                    layer.unknown = true;
                 double x, y;
                 state->transform(sp->getX(k), sp->getY(k), &x, &y);
                 poly.emplace_back(x, y);

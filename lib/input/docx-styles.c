@@ -354,6 +354,13 @@ unsigned kps_docx_raw_colors(const char *s, size_t n)
  * it. */
 static int raw_tag_is_table_style(const char *p, const char *end)
 {
+    /* every attribute called type must say table (the parser reads w:type
+     * first, then an unqualified one: a tag holding both is no table
+     * style here unless both agree), and a self-closed style holds
+     * nothing to skip */
+    int table = 0;
+    if (end > p && end[-1] == '/')
+        return 0;
     while (p < end && *p != '>') {
         while (p < end && is_xml_space(*p))
             p++;
@@ -378,12 +385,15 @@ static int raw_tag_is_table_style(const char *p, const char *end)
             return 0;
         const char *colon = memchr(name, ':', (size_t)(name_end - name));
         const char *local = colon ? colon + 1 : name;
-        if (name_end - local == 4 && memcmp(local, "type", 4) == 0 &&
-            p - v == 5 && memcmp(v, "table", 5) == 0)
-            return 1;
+        if (name_end - local == 4 && memcmp(local, "type", 4) == 0) {
+            if (p - v == 5 && memcmp(v, "table", 5) == 0)
+                table = 1;
+            else
+                return 0;
+        }
         p++;
     }
-    return 0;
+    return table;
 }
 
 unsigned kps_docx_raw_style_scan(const char *s, size_t n)
@@ -398,6 +408,22 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
         if (*p == '!' && (size_t)(end - p) > 8 && memcmp(p, "!DOCTYPE", 8) == 0)
             return RAW_HIDING; /* parse it, so the DOCTYPE is refused */
         int closing = *p == '/';
+        /* a comment or CDATA section is no markup: "<!-- <w:style
+         * w:type="table"> -->" must not hide the defaults after it */
+        if ((size_t)(end - p) >= 3 && memcmp(p, "!--", 3) == 0) {
+            const char *c = find_bytes(p + 3, (size_t)(end - p - 3), "-->", 3);
+            if (!c)
+                break;
+            p = c + 3;
+            continue;
+        }
+        if ((size_t)(end - p) >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
+            const char *c = find_bytes(p + 8, (size_t)(end - p - 8), "]]>", 3);
+            if (!c)
+                break;
+            p = c + 3;
+            continue;
+        }
         if (*p == '?' || *p == '!')
             continue;
         if (closing && ++p >= end)

@@ -171,8 +171,16 @@ typedef struct walk {
     size_t nboxes, boxcap;
     unsigned behind_anchor_depth; /* inside wp:anchor behindDoc="1" */
     int in_textfill;              /* inside a run's w14:textFill */
-    unsigned hidden_shape_depth;  /* inside a drawing or VML shape that is
-                                   * not shown (docPr hidden, display:none) */
+    /* the root's mc:ProcessContent: foreign elements whose content Word
+     * shows (the element itself is dropped), as namespace and local name
+     * ("*" for any) */
+    struct {
+        char uri[256];
+        char local[64];
+    } process[8];
+    unsigned nprocess;
+    unsigned hidden_shape_depth; /* inside a drawing or VML shape that is
+                                  * not shown (docPr hidden, display:none) */
     /* open complex fields (w:fldChar begin .. end), innermost last: bit i
      * set while field i is still in its code (before separate) */
     unsigned long long fld_code;
@@ -920,9 +928,11 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *uri,
                 (strcmp(local, "alpha") == 0 && v &&
                  kps_xml_length_pt(v, n, 1.0) >= 90000))
                 f->run.vanish = 1;
-            else if (strcmp(local, "srgbClr") == 0 && v &&
-                     kps_xml_hex_near_white(v, n) == 1)
-                f->run.white = 1;
+            else if (strcmp(local, "srgbClr") == 0 && v) {
+                /* the fill is the colour the text is drawn in */
+                f->run.white = (signed char)(kps_xml_hex_near_white(v, n) == 1);
+                f->run.color = COLOR_OTHER;
+            }
             f->vis = -1;
             return KPISCAN_OK;
         }
@@ -1068,6 +1078,48 @@ static int office_namespace(const char *uri)
     return 0;
 }
 
+/* Read the root's mc:ProcessContent ("x:wrap x:*"): the prefixes are
+ * resolved now, while their declarations are in scope. */
+static void note_process_content(walk *w, kps_xml *x, const kps_xml_attrs *a)
+{
+    size_t n;
+    const char *v = kps_xml_attr(a, "ProcessContent", MC_NS, MC_NS, &n);
+    size_t i = 0;
+    while (v && i < n && w->nprocess < sizeof w->process / sizeof *w->process) {
+        while (i < n &&
+               (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r'))
+            i++;
+        size_t j = i;
+        while (j < n && v[j] != ' ' && v[j] != '\t' && v[j] != '\n' &&
+               v[j] != '\r')
+            j++;
+        const char *colon = memchr(v + i, ':', j - i);
+        if (colon) {
+            const char *uri =
+                kps_xml_ns_lookup(x, v + i, (size_t)(colon - v - i));
+            size_t ln = (size_t)(v + j - colon - 1);
+            if (uri && strlen(uri) < sizeof w->process[0].uri &&
+                ln < sizeof w->process[0].local) {
+                strcpy(w->process[w->nprocess].uri, uri);
+                memcpy(w->process[w->nprocess].local, colon + 1, ln);
+                w->process[w->nprocess].local[ln] = '\0';
+                w->nprocess++;
+            }
+        }
+        i = j;
+    }
+}
+
+static int content_processed(const walk *w, const char *uri, const char *local)
+{
+    for (unsigned i = 0; i < w->nprocess; i++)
+        if (strcmp(w->process[i].uri, uri) == 0 &&
+            (strcmp(w->process[i].local, "*") == 0 ||
+             strcmp(w->process[i].local, local) == 0))
+            return 1;
+    return 0;
+}
+
 static int walk_start(void *user, kps_xml *x, const char *local,
                       const char *uri, const kps_xml_attrs *a)
 {
@@ -1078,6 +1130,7 @@ static int walk_start(void *user, kps_xml *x, const char *local,
     ns_id ns = ns_of(&w->nsc, uri);
     if (!w->root_seen) {
         w->root_seen = 1;
+        note_process_content(w, x, a);
         /* an XLSX or PPTX also has an officeDocument relationship */
         if (w->kind == PART_MAIN &&
             !(ns == NS_W && strcmp(local, "document") == 0))
@@ -1204,7 +1257,7 @@ static int walk_start(void *user, kps_xml *x, const char *local,
          * it, or ignores it with everything inside when the document
          * calls it ignorable (mc:Ignorable) - never shows its runs.  Office
          * extensions (w14, w15, ...) are walked as before. */
-        if (uri && !office_namespace(uri))
+        if (uri && !office_namespace(uri) && !content_processed(w, uri, local))
             w->skip_depth = d;
         return KPISCAN_OK;
     }
@@ -1528,13 +1581,19 @@ static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
     unsigned found = kps_docx_raw_style_scan(styles, slen);
     if (found & RAW_HIDING)
         return 1;
-    if (!(found & RAW_SHADING))
-        return 0;
-    if (found & RAW_COLOR)
+    if ((found & RAW_SHADING) && (found & RAW_COLOR))
         return 1;
-    for (size_t i = 0; i < dx->nparts; i++)
-        if (kps_docx_raw_colors(dx->parts[i].xml, dx->parts[i].len))
+    for (size_t i = 0; i < dx->nparts; i++) {
+        const char *x = dx->parts[i].xml;
+        size_t n = dx->parts[i].len;
+        /* a style's colour against the body's shading, or a style's
+         * shading behind the body's colour */
+        if ((found & RAW_COLOR) &&
+            (find_bytes(x, n, "shd", 3) || find_bytes(x, n, "highlight", 9)))
             return 1;
+        if ((found & RAW_SHADING) && kps_docx_raw_colors(x, n))
+            return 1;
+    }
     return 0;
 }
 

@@ -135,7 +135,7 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
     int bundle =
         docs && nlen >= 4 && kps_ascii_ieq(in->name + nlen - 4, ".zip", 4);
     int rc;
-    if (docs) {
+    if (bundle) { /* an e-book or a Java archive holds pages too */
         char shown[128];
         shown_name(example, example_len, shown, sizeof shown);
         rc =

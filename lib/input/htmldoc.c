@@ -667,8 +667,10 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         } else {
             return UNSET;
         }
-        if ((h == 4 || h == 8) &&
-            kps_hexval(hex[6]) * 16 + kps_hexval(hex[7]) < 0x1A)
+        int alpha = h == 4 || h == 8
+                        ? kps_hexval(hex[6]) * 16 + kps_hexval(hex[7])
+                        : 0xFF;
+        if (alpha < 0x1A)
             return text ? WHITE : UNSET; /* alpha under 0.1: not there */
         int r = kps_xml_hex_near_white(hex, 6);
         if (r < 0)
@@ -676,7 +678,9 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         int32_t value = 0;
         for (size_t i = 0; i < 6; i++)
             value = value * 16 + kps_hexval(hex[i]);
-        *rgb = value;
+        /* a see-through colour is not the colour it names: what shows
+         * depends on what lies beneath, so it is compared with nothing */
+        *rgb = alpha >= 0xE6 ? value : -1;
         return r ? WHITE : NOT_WHITE;
     }
     const char *paren = memchr(v, '(', n);
@@ -691,9 +695,12 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
             return UNSET;
         if (c == 4 && (pct[3] ? x[3] / 100 : x[3]) < 0.1)
             return text ? WHITE : UNSET; /* alpha under 0.1: not there */
+        double alpha = c == 4 ? (pct[3] ? x[3] / 100 : x[3]) : 1.0;
         if (rgb_fn) {
-            *rgb = channel(x[0], pct[0]) << 16 | channel(x[1], pct[1]) << 8 |
-                   channel(x[2], pct[2]);
+            *rgb = alpha >= 0.9
+                       ? channel(x[0], pct[0]) << 16 |
+                             channel(x[1], pct[1]) << 8 | channel(x[2], pct[2])
+                       : -1;
             for (int i = 0; i < 3; i++)
                 if ((pct[i] ? x[i] * 2.55 : x[i]) < 0xF0)
                     return NOT_WHITE;
@@ -701,7 +708,7 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         }
         /* hsl: near white when light enough for the most saturated hue */
         double sat = x[1], light = x[2];
-        *rgb = hsl_rgb(x[0], sat, light);
+        *rgb = alpha >= 0.9 ? hsl_rgb(x[0], sat, light) : -1;
         return light >= 97.0 || (sat <= 0 && light >= 94.2) ? WHITE : NOT_WHITE;
     }
     char word[24];
@@ -773,7 +780,12 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
     } else if (ieq(p, pn, "width") || ieq(p, pn, "height") ||
                ieq(p, pn, "max-width") || ieq(p, pn, "max-height")) {
         int ok;
-        double pt = css_length_pt(v, vn, &ok);
+        const char *last = v + vn;
+        while (last > v && is_space((unsigned char)last[-1]))
+            last--;
+        /* a percentage is of the container, not of the font */
+        double pt = last > v && last[-1] == '%' ? (ok = 0, 0.0)
+                                                : css_length_pt(v, vn, &ok);
         if (ok && pt <= 0.75) /* a pixel or less */
             f->box_small = 1;
     } else if (ieq(p, pn, "overflow") || ieq(p, pn, "overflow-x") ||
@@ -1208,8 +1220,10 @@ static int apply_rules(hwalk *w, frame *f, const char *tag, const char *id,
             f->hidden = 1;
         if (e->invisible != 0xFF)
             f->invisible = e->invisible;
-        if (e->tiny != 0xFF)
+        if (e->tiny != 0xFF) {
             f->tiny = e->tiny;
+            f->font_pt = e->font_pt; /* em and % below it build on it */
+        }
         if (e->color != NOT_SET) {
             f->color = e->color;
             f->color_rgb = e->color_rgb;

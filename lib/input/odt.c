@@ -1030,12 +1030,13 @@ static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
      * says how): what reads as "not XML" is a lock, not damage. */
     char *manifest = NULL;
     size_t manifest_len;
+    /* a manifest that cannot be read says nothing: the parts decide, as
+     * before the check (its failure is not this document's error) */
     rc = kps_zip_read(zip, "META-INF/manifest.xml", &manifest, &manifest_len,
-                      err);
-    if (rc == KPISCAN_ERR_NOT_FOUND)
+                      NULL);
+    if (rc != KPISCAN_OK)
         rc = KPISCAN_OK;
-    if (rc == KPISCAN_OK && manifest &&
-        memmem(manifest, manifest_len, "encryption-data", 15))
+    else if (manifest && memmem(manifest, manifest_len, "encryption-data", 15))
         rc = kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
                       "password-protected ODT document, not supported (save "
                       "it without a password, or as PDF)");

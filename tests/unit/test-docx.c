@@ -934,6 +934,12 @@ START_TEST(test_text_the_colour_of_its_background)
     hidden_case(styles, "<w:pPr><w:pStyle w:val=\"Dark\"/></w:pPr>",
                 "<w:rPr><w:color w:val=\"202020\"/></w:rPr>", 1);
     hidden_case(styles, NULL, "<w:rPr><w:rStyle w:val=\"Ink\"/></w:rPr>", 0);
+    /* styles with a colour and no shading: the body's shading has them
+     * read */
+    hidden_case("<w:style w:type=\"character\" w:styleId=\"Ink\"><w:rPr>"
+                "<w:color w:val=\"1F3864\"/></w:rPr></w:style>",
+                "<w:pPr><w:shd w:val=\"clear\" w:fill=\"1F3864\"/></w:pPr>",
+                "<w:rPr><w:rStyle w:val=\"Ink\"/></w:rPr>", 1);
     /* styles with shading and no colour: the body's colour has them read */
     const char *shading_only =
         "<w:style w:type=\"paragraph\" w:styleId=\"Dark\"><w:pPr><w:shd "
@@ -963,6 +969,29 @@ START_TEST(test_style_scan_not_fooled)
     for (size_t i = 0; i < sizeof styles / sizeof *styles; i++)
         hidden_case(styles[i], NULL, "<w:rPr><w:rStyle w:val=\"S\"/></w:rPr>",
                     1);
+    /* an unqualified type beside w:type, a comment that looks like a
+     * table style, a self-closed table style: none hides what follows */
+    static const char *const defaults[] = {
+        "<w:style type=\"table\" w:type=\"paragraph\" w:default=\"1\" "
+        "w:styleId=\"Normal\"><w:rPr><w:vanish/></w:rPr></w:style>",
+        "<!-- <w:style w:type=\"table\" w:styleId=\"T\"> --><w:docDefaults>"
+        "<w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault>"
+        "</w:docDefaults>",
+        "<w:style w:type=\"table\" w:styleId=\"T\"/><w:docDefaults>"
+        "<w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault>"
+        "</w:docDefaults>",
+    };
+    for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++) {
+        size_t dlen;
+        unsigned char *dzip = fixture_docx_styled(
+            defaults[i],
+            "<w:p><w:r><w:t>KPI strategic alignment</w:t></w:r></w:p>", &dlen);
+        kps_doc ddoc;
+        extract_ok(dzip, dlen, 0, &ddoc);
+        ck_assert_msg(phrase_hidden(&ddoc, "KPI strategic alignment"),
+                      "styles %zu: visible", i);
+        kps_doc_free(&ddoc);
+    }
     size_t len;
     unsigned char *zip = fixture_docx_styled(
         "<w:style w:type=\"table\" w:styleId=\"T\"><w:rPr><w:b/></w:rPr>"
@@ -1079,6 +1108,23 @@ START_TEST(test_foreign_elements_ignored)
     ck_assert_ptr_null(strstr(doc.text, "scorecard"));
     ck_assert_ptr_nonnull(strstr(doc.text, "Chef"));
     ck_assert_ptr_nonnull(strstr(doc.text, "Sous chef"));
+    kps_doc_free(&doc);
+
+    /* but the root's mc:ProcessContent makes Word show the content of
+     * the elements it names */
+    fixture_docx_spec spec = {0};
+    spec.document_xml =
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\" xmlns:mc=\"http://schemas."
+        "openxmlformats.org/markup-compatibility/2006\" xmlns:x=\"urn:x\" "
+        "mc:Ignorable=\"x\" mc:ProcessContent=\"x:wrap\"><w:body><x:wrap>"
+        "<w:p><w:r><w:t>Balanced scorecard</w:t></w:r></w:p></x:wrap><x:other>"
+        "<w:p><w:r><w:t>Dropped</w:t></w:r></w:p></x:other></w:body>"
+        "</w:document>";
+    zip = fixture_docx(&spec, &len);
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_ptr_nonnull(strstr(doc.text, "Balanced scorecard"));
+    ck_assert_ptr_null(strstr(doc.text, "Dropped"));
     kps_doc_free(&doc);
 }
 END_TEST

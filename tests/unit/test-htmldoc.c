@@ -280,9 +280,11 @@ START_TEST(hidden_text)
         "alignment</span>",
         "<span style=\"position:absolute;left:-200vw\">Led strategic KPI "
         "alignment</span>",
-        /* em and % of a parent's font of 0 */
+        /* em and % of a parent's font of 0, or of a rule's 1px */
         "<div style=\"font-size:0\"><span style=\"font-size:1em\">Led "
         "strategic KPI alignment</span></div>",
+        "<style>.t{font-size:1px}</style><div class=\"t\"><span style=\""
+        "font-size:150%\">Led strategic KPI alignment</span></div>",
     };
     for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++) {
         char page[1024];
@@ -350,6 +352,14 @@ START_TEST(hidden_text)
         /* a hue out of range is no colour to compare (and no overflow) */
         "<p style=\"color:hsl(1e999,50%,50%);background:hsl(1e999,50%,50%)\">"
         "Led strategic KPI alignment</p>",
+        /* a see-through background is not its colour; a width in % is
+         * of the container */
+        "<p style=\"color:#111;background:rgba(0,0,0,.15)\">Led strategic KPI "
+        "alignment</p>",
+        "<p style=\"color:#111;background:#0000001f\">Led strategic KPI "
+        "alignment</p>",
+        "<table><tr><td style=\"width:5%;overflow:hidden\">Led strategic KPI "
+        "alignment</td></tr></table>",
         /* colours apart, or a background an image may cover */
         "<p style=\"color:#111;background:#333\">Led strategic KPI "
         "alignment</p>",

@@ -245,6 +245,11 @@ START_TEST(test_zip_of_resumes)
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(e),
                                  "it holds 10001 documents (\"cv00000.txt\", "
                                  "...) among 10001 files"));
+    /* under another name (an e-book's pages are .xhtml) it is no bundle */
+    ck_assert_int_eq(kpiscan_scan_buffer(pk, NULL, many_data, many_len,
+                                         "book.epub", &res, e),
+                     KPISCAN_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(e), "not a document"));
     free(many_data);
     fixture_zip *legacy = fixture_zip_new();
     fixture_zip_add_str(legacy, "Ann.DOC", "ole");
