@@ -310,6 +310,18 @@ int kps_ascii_ieq(const char *a, const char *b, size_t n)
     return 1;
 }
 
+int kps_rgb_near(int32_t a, int32_t b)
+{
+    if (a < 0 || b < 0)
+        return 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
+        if (d > 24 || d < -24)
+            return 0;
+    }
+    return 1;
+}
+
 int kps_named_as_document(const char *name)
 {
     static const char *const exts[] = {

@@ -95,6 +95,10 @@ int kps_ascii_ieq(const char *a, const char *b, size_t n);
  * or refuses by name (.docx, .odt, .pdf, .txt, .md, .html, ...), ASCII
  * case folded. */
 int kps_named_as_document(const char *name);
+/* Whether two colours 0xRRGGBB are within 24/255 on every channel: text
+ * on such a background cannot be read (the rule of every reader: PDF,
+ * DOCX, ODT, HTML).  A negative colour (unknown) is near nothing. */
+int kps_rgb_near(int32_t a, int32_t b);
 /* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
  * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);

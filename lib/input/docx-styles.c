@@ -67,18 +67,6 @@ static int32_t hex_rgb(const char *v, size_t n)
     return rgb;
 }
 
-int kps_docx_rgb_near(int32_t a, int32_t b)
-{
-    if (a < 0 || b < 0)
-        return 0;
-    for (int shift = 0; shift <= 16; shift += 8) {
-        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
-        if (d > 24 || d < -24)
-            return 0;
-    }
-    return 1;
-}
-
 int32_t kps_docx_shd_rgb(const kps_xml_attrs *a)
 {
     size_t n;

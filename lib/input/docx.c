@@ -270,7 +270,7 @@ static kps_vis run_visibility(walk *w, frame *f)
     kps_vis vis = KPS_VISIBLE;
     if (e.vanish == 1 || e.tiny == 1 || w->hidden_shape_depth ||
         w->part_hidden || w->note_hidden_depth ||
-        kps_docx_rgb_near(e.color, beneath))
+        kps_rgb_near(e.color, beneath))
         vis = KPS_HIDDEN;
     else if (e.white == 1 && !shaded)
         vis = KPS_HIDDEN_WHITE;

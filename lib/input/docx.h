@@ -184,9 +184,6 @@ int kps_docx_shd_kind(const kps_xml_attrs *a);
 /* The colour a w:shd paints (its fill, or a solid pattern's colour), or
  * COLOR_OTHER (a theme fill, a mixed pattern, none). */
 int32_t kps_docx_shd_rgb(const kps_xml_attrs *a);
-/* Whether two colours are within 24/255 on every channel: text on a
- * background that close cannot be read (the PDF reader's rule too). */
-int kps_docx_rgb_near(int32_t a, int32_t b);
 /* A w:color element: is the text it sets near white? */
 int kps_docx_color_is_white(const kps_xml_attrs *a);
 

@@ -200,27 +200,13 @@ static const frame *top(const hwalk *w)
     return &w->stack[w->depth];
 }
 
-/* Within 24/255 on every channel: text on such a background cannot be
- * read (the PDF, DOCX and ODT readers' rule too). */
-static int rgb_near(int32_t a, int32_t b)
-{
-    if (a < 0 || b < 0)
-        return 0;
-    for (int shift = 0; shift <= 16; shift += 8) {
-        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
-        if (d > 24 || d < -24)
-            return 0;
-    }
-    return 1;
-}
-
 static kps_vis visibility(const frame *f)
 {
     if (f->hidden || f->invisible || f->tiny || f->closed)
         return KPS_HIDDEN;
     if (f->color == WHITE && f->background != NOT_WHITE)
         return KPS_HIDDEN;
-    if (rgb_near(f->color_rgb, f->background_rgb))
+    if (kps_rgb_near(f->color_rgb, f->background_rgb))
         return KPS_HIDDEN; /* black on black: a bar, not words */
     return KPS_VISIBLE;
 }

@@ -145,20 +145,6 @@ static int32_t hash_rgb(const char *v, size_t n)
     return rgb;
 }
 
-/* Within 24/255 on every channel: text on such a background cannot be
- * read (the PDF and DOCX readers' rule too). */
-static int rgb_near(int32_t a, int32_t b)
-{
-    if (a < 0 || b < 0)
-        return 0;
-    for (int shift = 0; shift <= 16; shift += 8) {
-        int d = (int)((a >> shift) & 0xFF) - (int)((b >> shift) & 0xFF);
-        if (d > 24 || d < -24)
-            return 0;
-    }
-    return 1;
-}
-
 static void props_over(props *base, const props *over)
 {
     if (over->hidden >= 0)
@@ -520,7 +506,7 @@ static kps_vis visibility(owalk *w)
         }
     /* text the colour of its own background: a bar, not words, whatever
      * the colour (a cell's or frame's colour is known only as dark) */
-    if (text_bg >= 0 && rgb_near(e.color, bg_rgb))
+    if (text_bg >= 0 && kps_rgb_near(e.color, bg_rgb))
         return KPS_HIDDEN;
     int dark;
     if (text_bg >= 0)

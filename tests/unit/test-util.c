@@ -130,6 +130,17 @@ START_TEST(test_clean)
 }
 END_TEST
 
+START_TEST(test_rgb_near)
+{
+    ck_assert_int_eq(kps_rgb_near(0x000000, 0x181818), 1);
+    ck_assert_int_eq(kps_rgb_near(0x000000, 0x190000), 0);
+    ck_assert_int_eq(kps_rgb_near(0xFFFF00, 0xF0F010), 1);
+    ck_assert_int_eq(kps_rgb_near(0x1F3864, 0x1F3864), 1);
+    ck_assert_int_eq(kps_rgb_near(-1, 0x000000), 0);
+    ck_assert_int_eq(kps_rgb_near(0x000000, -2), 0);
+}
+END_TEST
+
 START_TEST(test_decimal_and_order)
 {
     char *end;
@@ -156,6 +167,7 @@ int main(void)
     tcase_add_test(tc, test_read_fd);
     tcase_add_test(tc, test_utf8_cut_and_trim);
     tcase_add_test(tc, test_clean);
+    tcase_add_test(tc, test_rgb_near);
     tcase_add_test(tc, test_decimal_and_order);
     suite_add_tcase(s, tc);
     return run_suite(s);
