@@ -535,9 +535,9 @@ END_TEST
 START_TEST(test_visible_not_hidden)
 {
     static const char *const visible[] = {
-        "plain.pdf",     "sidebar-white-heading.pdf",
-        "ocr-layer.pdf", "two-columns.pdf",
-        "two-pages.pdf", "encrypted-owner-only.pdf",
+        "plain.pdf",        "sidebar-white-heading.pdf",
+        "ocr-layer.pdf",    "two-columns.pdf",
+        "two-pages.pdf",    "encrypted-owner-only.pdf",
         "clip-subpaths.pdf"};
     for (size_t i = 0; i < sizeof visible / sizeof visible[0]; i++) {
         kps_doc doc;
