@@ -55,16 +55,8 @@ void kps_docx_rprops_over(rprops *base, const rprops *over)
 /* Six hex digits as 0xRRGGBB, else COLOR_OTHER ("auto", a bad value). */
 static int32_t hex_rgb(const char *v, size_t n)
 {
-    if (!v || n != 6)
-        return COLOR_OTHER;
-    int32_t rgb = 0;
-    for (size_t i = 0; i < 6; i++) {
-        int d = kps_hexval(v[i]);
-        if (d < 0)
-            return COLOR_OTHER;
-        rgb = rgb * 16 + d;
-    }
-    return rgb;
+    int32_t rgb = kps_xml_hex_rgb(v, n);
+    return rgb < 0 ? COLOR_OTHER : rgb;
 }
 
 int32_t kps_docx_shd_rgb(const kps_xml_attrs *a)
@@ -328,14 +320,6 @@ unsigned kps_docx_raw_colors(const char *s, size_t n)
     return found;
 }
 
-/* One pass over the tags of styles.xml: does any style other than a
- * table style (or the document defaults) carry a property that can hide
- * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
- * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
- * could match one (RAW_COLOR)?  Table styles are skipped:
- * they are not applied here, and Word's built-in dark table styles carry
- * white text.  Conservative: a false "yes" only costs a parse.  Real CV
- * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
 /* Is the start tag at name (its name up to p) a table style: an attribute
  * whose local name is "type" with the value "table"?  Attributes are
  * tokenised, so a style id or name holding that text is not taken for
@@ -384,6 +368,14 @@ static int raw_tag_is_table_style(const char *p, const char *end)
     return table;
 }
 
+/* One pass over the tags of styles.xml: does any style other than a
+ * table style (or the document defaults) carry a property that can hide
+ * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
+ * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
+ * could match one (RAW_COLOR)?  Table styles are skipped:
+ * they are not applied here, and Word's built-in dark table styles carry
+ * white text.  Conservative: a false "yes" only costs a parse.  Real CV
+ * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
 unsigned kps_docx_raw_style_scan(const char *s, size_t n)
 {
     unsigned found = 0;

@@ -661,9 +661,7 @@ static int color_kind(const char *v, size_t n, int text, int32_t *rgb)
         int r = kps_xml_hex_near_white(hex, 6);
         if (r < 0)
             return UNSET;
-        int32_t value = 0;
-        for (size_t i = 0; i < 6; i++)
-            value = value * 16 + kps_hexval(hex[i]);
+        int32_t value = kps_xml_hex_rgb(hex, 6);
         /* a see-through colour is not the colour it names: what shows
          * depends on what lies beneath, so it is compared with nothing */
         *rgb = alpha >= 0xE6 ? value : -1;

@@ -133,16 +133,7 @@ static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1};
 /* "#RRGGBB" as 0xRRGGBB, -1 for anything else. */
 static int32_t hash_rgb(const char *v, size_t n)
 {
-    if (!v || n != 7 || v[0] != '#')
-        return -1;
-    int32_t rgb = 0;
-    for (size_t i = 1; i < 7; i++) {
-        int d = kps_hexval(v[i]);
-        if (d < 0)
-            return -1;
-        rgb = rgb * 16 + d;
-    }
-    return rgb;
+    return v && n == 7 && v[0] == '#' ? kps_xml_hex_rgb(v + 1, 6) : -1;
 }
 
 static void props_over(props *base, const props *over)

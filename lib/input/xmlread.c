@@ -991,6 +991,20 @@ int kps_xml_modified_date(const char *data, size_t len, const char *name,
     return rc;
 }
 
+int32_t kps_xml_hex_rgb(const char *v, size_t n)
+{
+    if (!v || n != 6)
+        return -1;
+    int32_t rgb = 0;
+    for (size_t i = 0; i < 6; i++) {
+        int d = kps_hexval(v[i]);
+        if (d < 0)
+            return -1;
+        rgb = rgb * 16 + d;
+    }
+    return rgb;
+}
+
 int kps_xml_hex_near_white(const char *v, size_t n)
 {
     if (n != 6)

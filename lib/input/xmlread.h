@@ -100,6 +100,9 @@ static inline int kps_hexval(char c)
     return -1;
 }
 
+/* Six hex digits v[0..n) ("1F3864") as 0xRRGGBB; -1 when v is NULL or not
+ * exactly that. */
+int32_t kps_xml_hex_rgb(const char *v, size_t n);
 /* "RRGGBB" (v[0..n), no '#') with every channel >= 0xF0: 1; another
  * colour: 0; -1 when v is not a hex colour ("auto"). */
 int kps_xml_hex_near_white(const char *v, size_t n);
