@@ -280,36 +280,32 @@ static kps_vis run_visibility(walk *w, frame *f)
 
 /* The Requires attribute of mc:Choice names namespace prefixes; read the
  * branch only when we understand every one of them. */
+/* The next blank-separated token of an attribute's list ("w14 wps",
+ * "x:wrap x:*"): *i moves past the blanks to its start, the return value
+ * is its end (*i again when the list is done). */
+static size_t next_token(const char *v, size_t n, size_t *i)
+{
+    while (*i < n &&
+           (v[*i] == ' ' || v[*i] == '\t' || v[*i] == '\n' || v[*i] == '\r'))
+        (*i)++;
+    size_t j = *i;
+    while (j < n && v[j] != ' ' && v[j] != '\t' && v[j] != '\n' && v[j] != '\r')
+        j++;
+    return j;
+}
+
 static int requires_understood(kps_xml *x, const kps_xml_attrs *a)
 {
-    static const char *const understood[] = {
-        WPS_NS,
-        "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
-        "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas",
-        "http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing",
-        "http://schemas.microsoft.com/office/word/2010/wordml",
-        "http://schemas.microsoft.com/office/word/2012/wordml",
-        "http://schemas.microsoft.com/office/drawing/2010/main",
-        M_NS,
-        M_NS_STRICT,
-        V_NS,
-    };
+    /* besides Word's own vocabularies (wps, wpg, w14, ...: the prefix
+     * test below) */
+    static const char *const understood[] = {M_NS, M_NS_STRICT, V_NS};
 
     size_t n;
     const char *req = plain_attr(a, "Requires", &n);
     if (!req)
         return 0;
-    size_t i = 0, seen = 0;
-    while (i < n) {
-        while (i < n && (req[i] == ' ' || req[i] == '\t' || req[i] == '\n' ||
-                         req[i] == '\r'))
-            i++;
-        size_t j = i;
-        while (j < n && req[j] != ' ' && req[j] != '\t' && req[j] != '\n' &&
-               req[j] != '\r')
-            j++;
-        if (j == i)
-            break;
+    size_t i = 0, seen = 0, j;
+    while ((j = next_token(req, n, &i)) > i) {
         const char *uri = kps_xml_ns_lookup(x, req + i, j - i);
         if (!uri)
             return 0;
@@ -1084,15 +1080,9 @@ static void note_process_content(walk *w, kps_xml *x, const kps_xml_attrs *a)
 {
     size_t n;
     const char *v = kps_xml_attr(a, "ProcessContent", MC_NS, MC_NS, &n);
-    size_t i = 0;
-    while (v && i < n && w->nprocess < sizeof w->process / sizeof *w->process) {
-        while (i < n &&
-               (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r'))
-            i++;
-        size_t j = i;
-        while (j < n && v[j] != ' ' && v[j] != '\t' && v[j] != '\n' &&
-               v[j] != '\r')
-            j++;
+    size_t i = 0, j;
+    while (v && w->nprocess < sizeof w->process / sizeof *w->process &&
+           (j = next_token(v, n, &i)) > i) {
         const char *colon = memchr(v + i, ':', j - i);
         if (colon) {
             const char *uri =
