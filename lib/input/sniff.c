@@ -571,9 +571,11 @@ static int html_tag_at(const unsigned char *data, size_t len, size_t i)
 
 static int has_html_tags(const unsigned char *data, size_t len)
 {
+    /* a script, or plaintext, which never ends: text quoting one is text */
+    static const char *const unending[] = {"script", "plaintext"};
     static const char *const raw_text[] = {
-        "style",    "script",  "title",    "textarea", "xmp",       "iframe",
-        "noscript", "noembed", "noframes", "template", "plaintext",
+        "style",    "title",   "textarea", "xmp",      "iframe",
+        "noscript", "noembed", "noframes", "template",
     };
     enum { NRAW = sizeof raw_text / sizeof *raw_text };
     size_t window = len < HTML_TEXT_WINDOW ? len : HTML_TEXT_WINDOW;
@@ -589,11 +591,12 @@ static int has_html_tags(const unsigned char *data, size_t len)
         size_t name = is_close ? i + 1 : i;
         if (!html_tag_at(data, window, i))
             continue;
+        for (size_t k = 0; !is_close && k < 2; k++)
+            if (tag_is(data, window, name, unending[k]))
+                return 0;
         for (size_t k = 0; !is_close && k < NRAW; k++) {
             if (!tag_is(data, window, name, raw_text[k]))
                 continue;
-            if (k == 1 || k == NRAW - 1)
-                return 0; /* a script, or plaintext: it never ends */
             if (!looked[k]) {
                 size_t nn = strlen(raw_text[k]);
                 last_close[k] = window;
