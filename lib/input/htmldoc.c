@@ -390,6 +390,10 @@ static double css_length_pt_em(const char *v, size_t n, int *ok, double em)
     return 0;
 }
 
+/* A position this far left of or above the page, in points (a thousand
+ * pixels): text moved there is off any page a reader sees. */
+#define OFF_PAGE_PT (-750.0)
+
 /* A length with em and % of a 12 pt font. */
 static double css_length_pt(const char *v, size_t n, int *ok)
 {
@@ -830,10 +834,11 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
             if ((ieq(fname, fn, "scale") || ieq(fname, fn, "scalex") ||
                  ieq(fname, fn, "scaley")) &&
                 c >= 1) {
-                for (int i = 0; i < c; i++)
-                    if ((pct[i] ? x[i] / 100 : x[i]) < 0.1 &&
-                        (pct[i] ? x[i] / 100 : x[i]) > -0.1)
+                for (int i = 0; i < c; i++) {
+                    double factor = pct[i] ? x[i] / 100 : x[i];
+                    if (factor < 0.1 && factor > -0.1)
                         f->hidden = 1;
+                }
             } else if (ieq(fname, fn, "translate") ||
                        ieq(fname, fn, "translatex") ||
                        ieq(fname, fn, "translatey")) {
@@ -845,7 +850,7 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
                     size_t one = comma ? (size_t)(comma - a) : an;
                     int ok;
                     double pt = css_length_pt(a, one, &ok);
-                    if (ok && pt <= -750.0)
+                    if (ok && pt <= OFF_PAGE_PT)
                         f->hidden = 1;
                     if (!comma)
                         break;
@@ -863,7 +868,7 @@ static void declaration(frame *f, const char *p, size_t pn, const char *v,
          * off the page */
         int ok;
         double pt = css_length_pt(v, vn, &ok);
-        if (ok && pt <= -750.0)
+        if (ok && pt <= OFF_PAGE_PT)
             f->hidden = 1;
     } else if (ieq(p, pn, "color") || ieq(p, pn, "-webkit-text-fill-color")) {
         /* WebKit and Blink paint the text with its fill colour */
