@@ -728,19 +728,18 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             /* a shape not displayed, placed far off the page (750 pt to
              * the left or above its anchor: past any page's width) or a
              * point wide or high shows none of its text */
-            double pt;
             v = ATTR(a, DRAW_NS, "display", &n);
             int gone = v && kps_xml_value_eq(v, n, "none");
             static const char *const place[] = {"x", "y"};
             for (size_t i = 0; i < 2 && !gone; i++)
-                if ((v = ATTR(a, SVG_NS, place[i], &n)) &&
-                    (pt = signed_length_pt(v, n)) <= -750)
-                    gone = 1;
+                if ((v = ATTR(a, SVG_NS, place[i], &n)))
+                    gone = signed_length_pt(v, n) <= -750;
             static const char *const size[] = {"width", "height"};
             for (size_t i = 0; i < 2 && !gone; i++)
-                if ((v = ATTR(a, SVG_NS, size[i], &n)) &&
-                    (pt = length_pt(v, n)) >= 0 && pt < 1)
-                    gone = 1;
+                if ((v = ATTR(a, SVG_NS, size[i], &n))) {
+                    double pt = length_pt(v, n);
+                    gone = pt >= 0 && pt < 1;
+                }
             if (gone)
                 return push_depth(w, &w->hidden_sections, &w->nhidden,
                                   &w->hiddencap, d);
@@ -1009,11 +1008,9 @@ static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
     size_t manifest_len;
     /* a manifest that cannot be read says nothing: the parts decide, as
      * before the check (its failure is not this document's error) */
-    rc = kps_zip_read(zip, "META-INF/manifest.xml", &manifest, &manifest_len,
-                      NULL);
-    if (rc != KPISCAN_OK)
-        rc = KPISCAN_OK;
-    else if (manifest && memmem(manifest, manifest_len, "encryption-data", 15))
+    if (kps_zip_read(zip, "META-INF/manifest.xml", &manifest, &manifest_len,
+                     NULL) == KPISCAN_OK &&
+        memmem(manifest, manifest_len, "encryption-data", 15))
         rc = kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
                       "password-protected ODT document, not supported (save "
                       "it without a password, or as PDF)");
