@@ -1224,6 +1224,31 @@ static void use_build_tree_pdf_helper(kpiscan_options *opts)
 #endif
 }
 
+/* Why a JUnit report could not be written to path, or NULL: its folder
+ * must exist and take a new file, and a file already there must take the
+ * report. */
+static const char *junit_unwritable(const char *path)
+{
+    size_t n = strlen(path);
+    struct stat st;
+    if (n == 0)
+        return "empty file name";
+    if (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        return strerror(EISDIR);
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+    if (!dir)
+        return strerror(ENOMEM);
+    int ok = access(dir, W_OK | X_OK) == 0;
+    int e = errno;
+    free(dir);
+    if (!ok)
+        return strerror(e);
+    if (access(path, F_OK) == 0 && access(path, W_OK) != 0)
+        return strerror(errno);
+    return NULL;
+}
+
 /* Do what the parsed options ask: check a pack, list rules, or scan the
  * inputs (files, or the manifests' files) and apply the gates.  Returns the
  * exit status. */
@@ -1233,33 +1258,12 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
         return check_pack(c->check_pack);
 
     /* A JUnit file that cannot be written is found out before a long scan,
-     * not after it: its folder must exist and take a new file. */
+     * not after it. */
     if (c->junit_file && strcmp(c->junit_file, "-") != 0) {
-        struct stat st;
-        size_t jl = strlen(c->junit_file);
-        if (jl == 0 || c->junit_file[jl - 1] == '/' ||
-            (stat(c->junit_file, &st) == 0 && S_ISDIR(st.st_mode))) {
+        const char *why = junit_unwritable(c->junit_file);
+        if (why) {
             fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
-                    jl ? clean1(c->junit_file) : "''",
-                    jl ? "Is a directory" : "empty file name");
-            return EXIT_INPUT_ERROR;
-        }
-        const char *slash = strrchr(c->junit_file, '/');
-        char *dir =
-            slash ? strndup(c->junit_file, (size_t)(slash - c->junit_file) + 1)
-                  : strdup(".");
-        int ok = dir && access(dir, W_OK | X_OK) == 0;
-        int e = dir ? errno : ENOMEM;
-        free(dir);
-        /* an existing file must take the report too */
-        if (ok && access(c->junit_file, F_OK) == 0 &&
-            access(c->junit_file, W_OK) != 0) {
-            ok = 0;
-            e = errno;
-        }
-        if (!ok) {
-            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
-                    clean1(c->junit_file), strerror(e));
+                    *c->junit_file ? clean1(c->junit_file) : "''", why);
             return EXIT_INPUT_ERROR;
         }
     }
