@@ -827,12 +827,10 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
                     line = r->ev[i].line;
                     break;
                 }
-            snprintf(
-                msg, sizeof msg,
-                "hidden text (white or the colour of its background, tiny, "
-                "vanished or never displayed) matches %zu KPI "
-                "rule(s); not scored",
-                r->nhidden);
+            snprintf(msg, sizeof msg,
+                     "hidden text " KPS_HIDDEN_KINDS
+                     " matches %zu KPI rule(s); not scored",
+                     r->nhidden);
             bad = gh_line(&b, "warning", rec->name, line,
                           "kpiscan red flag: hidden text", msg);
         }

@@ -35,6 +35,12 @@ struct kpiscan_evidence {
     const char *note;    /* static: why the contribution is what it is */
 };
 
+/* What makes text hidden from a reader, as the hidden-text red flag and
+ * the GitHub warning both say it. */
+#define KPS_HIDDEN_KINDS                                                       \
+    "(white or the colour of its background, tiny, vanished or never "         \
+    "displayed)"
+
 /* A red flag found by the scorer (hidden text, stuffing, no outcome...). */
 typedef struct kps_flag {
     const char *id; /* static */

@@ -216,9 +216,8 @@ static __attribute__((warn_unused_result)) int red_flags(kpiscan_result *res)
         f->line = first->line;
         f->rule_id = first->rule_id;
         snprintf(f->message, sizeof f->message,
-                 "text hidden from a reader (white or the colour of its "
-                 "background, tiny, vanished or never displayed) matches "
-                 "%zu KPI rule(s); it is not scored",
+                 "text hidden from a reader " KPS_HIDDEN_KINDS
+                 " matches %zu KPI rule(s); it is not scored",
                  res->nhidden);
     }
     if (terms && !outcomes) {
