@@ -57,6 +57,20 @@ namespace
 
 struct Rect {
     double x0, y0, x1, y1;
+    // Grow to hold (x, y); the first point (first true, then false) sets
+    // the box.
+    void add(double x, double y, bool &first)
+    {
+        if (first) {
+            *this = {x, y, x, y};
+            first = false;
+            return;
+        }
+        x0 = std::min(x0, x);
+        x1 = std::max(x1, x);
+        y0 = std::min(y0, y);
+        y1 = std::max(y1, y);
+    }
     bool contains(double x, double y) const
     {
         return x >= x0 && x <= x1 && y >= y0 && y <= y1;
@@ -346,15 +360,7 @@ class ScanDev : public TextOutputDev
                 double x, y;
                 state->transform(sp->getX(k), sp->getY(k), &x, &y);
                 poly.emplace_back(x, y);
-                if (first) {
-                    layer.box = {x, y, x, y};
-                    first = false;
-                } else {
-                    layer.box.x0 = std::min(layer.box.x0, x);
-                    layer.box.x1 = std::max(layer.box.x1, x);
-                    layer.box.y0 = std::min(layer.box.y0, y);
-                    layer.box.y1 = std::max(layer.box.y1, y);
-                }
+                layer.box.add(x, y, first);
             }
             if (poly.size() >= 2)
                 layer.polys.push_back(std::move(poly));
@@ -404,15 +410,7 @@ class ScanDev : public TextOutputDev
             for (int k = 0; k < sp->getNumPoints(); k++) {
                 double x, y;
                 state->transform(sp->getX(k), sp->getY(k), &x, &y);
-                if (first) {
-                    p.box = {x, y, x, y};
-                    first = false;
-                } else {
-                    p.box.x0 = std::min(p.box.x0, x);
-                    p.box.x1 = std::max(p.box.x1, x);
-                    p.box.y0 = std::min(p.box.y0, y);
-                    p.box.y1 = std::max(p.box.y1, y);
-                }
+                p.box.add(x, y, first);
             }
         }
         if (first)
