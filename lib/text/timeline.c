@@ -13,12 +13,15 @@
  *   '-', "to", "till", "until", "through", "thru", "~", with any spaces or
  *   line breaks around it (pdftotext often puts "to" on its own line).
  *   START / END is one of: "January 2014", "Jan 2015", "Jan. 2015",
- *   "Sept 2015", "Aug'07", "03/2018", "3/2018", "03/18" ('/' only),
- *   "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018", "2012",
- *   "'19".  END may also be Present / Current / Currently / Now / Today /
- *   Date / Ongoing ("to date", "till date").  "Since 2017" is an open
- *   range; "May 2019 Present" (no connector) too, when the word ends the
- *   text on that line.  "June - August 2015" takes the start year from the
+ *   "Sept 2015", "Aug'07", "Jun-16", "03/2018", "3/2018", "03/18" ('/'
+ *   only), "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018",
+ *   "2012", "'19", a day before the month ("1st May 2016", "15-May-2016")
+ *   or after it ("Aug. 11, 2003"), the month after the year ("2019
+ *   October", "2012, November").  END may also be Present / Current /
+ *   Currently / Now / Today / Date / Ongoing / Onwards ("to date", "till
+ *   date").  "Since 2017" is an open range; "May 2019 Present" (no
+ *   connector) too, when the word ends the text on that line, and "June
+ *   2016 onwards" wherever it stands.  "June - August 2015" takes the start year from the
  *   end.  A lone date ("May 2019") is not a range and records nothing.
  *   Forms that lost their dash in conversion: "2008  2022" (two or more
  *   spaces), "20162018" and "Apr 2020Jun 2020" (glued).
@@ -35,8 +38,10 @@
  *   0 months: a job of that year whose length is not given.
  *
  *   Ambiguous full dates.  "12/03/2018" may be day/month or month/day: the
- *   month is used only when certain (one field > 12, or both fields equal);
- *   otherwise the date counts as year-only.  ISO "2018-03-15" is certain.
+ *   month is used only when certain (one field > 12, or both fields equal),
+ *   or when the other end of its range shows the order ("01/05/2016 -
+ *   31/08/2019" is day first throughout); otherwise the date counts as
+ *   year-only.  ISO "2018-03-15" is certain.
  *
  *   Terms.  "Fall 2015", "Spring 2003" are read as months: Winter = Jan,
  *   Spring = Mar, Summer = Jun, Fall / Autumn = Sep.
@@ -210,9 +215,20 @@ static size_t read_digits(const unsigned char *t, size_t len, size_t pos,
 /* Dates                                                               */
 /* ------------------------------------------------------------------ */
 
+/* Day/month order of a full numeric date ("12/03/2018"). */
+typedef enum date_order {
+    ORDER_NONE,        /* not a numeric full date, or both fields equal */
+    ORDER_AMBIGUOUS,   /* both fields <= 12: month left 0 */
+    ORDER_MONTH_FIRST, /* 03/25/2018 */
+    ORDER_DAY_FIRST    /* 25/03/2018 */
+} date_order;
+
 typedef struct endpoint {
     int year;  /* as written, full; 0 for "June" in "June - August 2015" */
     int month; /* 1..12, 0 when unknown */
+    date_order order;
+    int first, second; /* the two fields of a numeric full date */
+    size_t year_end;   /* for "2019 October": the end of "2019", else 0 */
     size_t begin, end;
 } endpoint;
 
@@ -249,6 +265,7 @@ static const struct {
     {KW("oct"), 10},
     {KW("nov"), 11},
     {KW("dec"), 12},
+#define CALENDAR_NAMES 24 /* the entries above; terms follow */
     /* terms of the academic year, read as their first month */
     {KW("winter"), 1},
     {KW("spring"), 3},
@@ -267,6 +284,34 @@ static int month_name(const unsigned char *t, size_t pos, size_t n)
             starts_with_ci(t, pos + n, pos, MONTHS[i].name))
             return MONTHS[i].month;
     }
+    return 0;
+}
+
+/* Calendar month named by the letter run t[pos..pos+n), 0 if none (and for
+ * a term such as "Summer"). */
+static int calendar_month_name(const unsigned char *t, size_t pos, size_t n)
+{
+    /* Called after every small number ("5 years"): the first letter
+     * turns most words away before the table is read. */
+    if (n < 3 || n > 9 || !strchr("jfmasond", lower(t[pos])))
+        return 0;
+    unsigned char first = lower(t[pos]);
+    for (size_t i = 0; i < CALENDAR_NAMES; i++) {
+        if (MONTHS[i].name.n == n && MONTHS[i].name.s[0] == (char)first &&
+            starts_with_ci(t, pos + n, pos, MONTHS[i].name))
+            return MONTHS[i].month;
+    }
+    return 0;
+}
+
+/* "st", "nd", "rd" or "th" after a day number (its length, or 0). */
+static size_t ordinal_suffix(const unsigned char *t, size_t len, size_t pos)
+{
+    static const kw SUFFIXES[] = {KW("st"), KW("nd"), KW("rd"), KW("th")};
+    for (size_t i = 0; i < sizeof SUFFIXES / sizeof SUFFIXES[0]; i++)
+        if (pos + 2 >= len || !is_alnum(t[pos + 2]))
+            if (starts_with_ci(t, len, pos, SUFFIXES[i]))
+                return 2;
     return 0;
 }
 
@@ -314,6 +359,99 @@ static int glued_month_follows(const unsigned char *t, size_t len, size_t pos)
 }
 
 /*
+ * A day before a month name, as British, Indian and European resumes
+ * write dates: "1st May 2016", "16 June 2016", "15-May-2016", "3. March
+ * 2015", "15-May-16".  t[pos..pos+nd) holds the day; a year must follow
+ * the month, so "5 May" or "3 Mar" alone is no date.
+ */
+static int parse_day_first(const unsigned char *t, size_t len, size_t pos,
+                           size_t nd, int day, kps_ym as_of, endpoint *ep)
+{
+    if (day < 1 || day > 31)
+        return 0;
+    size_t p = pos + nd;
+    if (p < len && is_alpha(t[p]))
+        p += ordinal_suffix(t, len, p);
+    if (p < len && t[p] == '.')
+        p++;
+    int dashed = p < len && t[p] == '-';
+    size_t q = dashed ? p + 1 : skip_blank(t, len, p, 2);
+    if (q == p || q >= len || !is_alpha(t[q]))
+        return 0;
+    size_t n = alpha_run(t, len, q, 9);
+    int m = calendar_month_name(t, q, n);
+    if (!m)
+        return 0;
+    size_t r = q + n;
+    if (r < len && t[r] == '.')
+        r++;
+    int y;
+    size_t e;
+    if (dashed) {
+        /* "15-May-2016", "15-May-16" */
+        if (r >= len || t[r] != '-')
+            return 0;
+        r++;
+        int v;
+        size_t ny = read_digits(t, len, r, 4, &v);
+        if (ny != 4 && ny != 2)
+            return 0;
+        y = ny == 4 ? v : two_digit_year(v, as_of);
+        e = r + ny;
+    } else {
+        if (r < len && t[r] == ',')
+            r++;
+        size_t b = skip_blank(t, len, r, 2);
+        if (b == r || !parse_month_year(t, len, b, as_of, &y, &e))
+            return 0;
+    }
+    if (e < len && is_alnum(t[e]))
+        return 0;
+    ep->year = y;
+    ep->month = m;
+    ep->end = e;
+    return 1;
+}
+
+/*
+ * A month name after a year, as some CVs write it: "2019 October",
+ * "2012, November", "2016 Jun".  Returns the end of the name (past a
+ * '.') and sets *month, or returns 0.  One blank or a comma between
+ * them; a lower-case abbreviation or "may" is a word of the sentence
+ * ("in 2019 may"), and a number after the name makes it something else
+ * ("2019 May 5", "2015 March 2016").
+ */
+static size_t month_after_year(const unsigned char *t, size_t len,
+                               size_t pos, int *month)
+{
+    size_t q = pos;
+    if (q < len && t[q] == ' ')
+        q++;
+    if (q < len && t[q] == ',')
+        q++;
+    if (q < len && t[q] == ' ')
+        q++;
+    if (q == pos || q >= len || !is_alpha(t[q]))
+        return 0;
+    size_t n = alpha_run(t, len, q, 9);
+    int m = calendar_month_name(t, q, n);
+    if (!m || (q + n < len && is_alnum(t[q + n])))
+        return 0;
+    int full = n > 4 || starts_with_ci(t, len, q, LIT("june")) ||
+               starts_with_ci(t, len, q, LIT("july"));
+    if (is_lower(t[q]) && !(full && m != 5))
+        return 0;
+    size_t e = q + n;
+    if (e < len && t[e] == '.')
+        e++;
+    size_t r = skip_blank(t, len, e, 2);
+    if (r < len && is_digit(t[r]))
+        return 0;
+    *month = m;
+    return e;
+}
+
+/*
  * Parse a date endpoint starting at pos (the caller checks the boundary
  * before it).  Returns 1 and fills ep, or 0.  With allow_bare_month, a
  * month name with no year is accepted (year 0).
@@ -326,6 +464,9 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
     ep->begin = pos;
     ep->month = 0;
     ep->year = 0;
+    ep->order = ORDER_NONE;
+    ep->first = ep->second = 0;
+    ep->year_end = 0;
     unsigned char c = t[pos];
 
     if (is_alpha(c)) {
@@ -337,6 +478,7 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
         size_t name_end = p;
         if (p < len && t[p] == '.')
             p++;
+        int dashed = p < len && t[p] == '-';
         if (p < len && (t[p] == ',' || t[p] == '-'))
             p++;
         p = skip_blank(t, len, p, 3);
@@ -364,6 +506,17 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
             ep->end = e;
             return 1;
         }
+        /* "Jun-16": a spreadsheet's month and two-digit year, the dash
+         * glued to both; "Jun-16-2016" or "Jun-16/17" is something else. */
+        int yy;
+        if (dashed && read_digits(t, len, p, 2, &yy) == 2 &&
+            !(p + 2 < len && (is_alnum(t[p + 2]) || t[p + 2] == '-' ||
+                              t[p + 2] == '/' || t[p + 2] == '.'))) {
+            ep->year = two_digit_year(yy, as_of);
+            ep->month = m;
+            ep->end = p + 2;
+            return 1;
+        }
         if (allow_bare_month) {
             ep->month = m;
             ep->end = name_end;
@@ -388,6 +541,8 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
     size_t na = read_digits(t, len, pos, 4, &a);
     if (na == 0)
         return 0;
+    if (na <= 2 && parse_day_first(t, len, pos, na, a, as_of, ep))
+        return 1;
     size_t p = pos + na;
     unsigned char sep = p < len ? t[p] : 0;
     int b, d;
@@ -413,6 +568,13 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
         }
         if (ep->end < len && is_alnum(t[ep->end]))
             return 0;
+        int m;
+        size_t e;
+        if (ep->month == 0 && (e = month_after_year(t, len, ep->end, &m))) {
+            ep->year_end = ep->end;
+            ep->month = m;
+            ep->end = e;
+        }
         return 1;
     }
 
@@ -446,12 +608,21 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
         if (a < 1 || b < 1 || a > 31 || b > 31 || (a > 12 && b > 12))
             return 0;
         ep->year = ny == 4 ? y : two_digit_year(y, as_of);
-        if (a == b || b > 12)
-            ep->month = a; /* month first: 03/25/2018, or 05/05/2018 */
-        else if (a > 12)
+        ep->first = a;
+        ep->second = b;
+        if (a == b) {
+            ep->month = a; /* 05/05/2018 */
+        } else if (b > 12) {
+            ep->month = a; /* month first: 03/25/2018 */
+            ep->order = ORDER_MONTH_FIRST;
+        } else if (a > 12) {
             ep->month = b; /* day first: 25/03/2018 */
-        else
-            ep->month = 0; /* 12/03/2018: keep only the year */
+            ep->order = ORDER_DAY_FIRST;
+        } else {
+            ep->month = 0; /* 12/03/2018: the year, unless the other end
+                            * of its range tells the order */
+            ep->order = ORDER_AMBIGUOUS;
+        }
         ep->end = e;
         return 1;
     }
@@ -469,7 +640,8 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
 static size_t present_word(const unsigned char *t, size_t len, size_t pos)
 {
     static const kw WORDS[] = {KW("present"), KW("current"), KW("now"),
-                               KW("today"),   KW("date"),    KW("ongoing")};
+                               KW("today"),   KW("date"),    KW("ongoing"),
+                               KW("onwards"), KW("onward")};
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
         size_t n = starts_with_ci(t, len, pos, WORDS[i]);
         if (n == 0)
@@ -718,6 +890,39 @@ static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
     return e >= len || t[e] == '\n';
 }
 
+/* A range is written in one convention, so the end whose day/month order
+ * is certain tells it for the other: "01/05/2016 - 31/08/2019" is day
+ * first throughout, and its start is May, not a bare 2016. */
+static void take_order(endpoint *e, date_order other)
+{
+    if (e->order != ORDER_AMBIGUOUS)
+        return;
+    if (other == ORDER_MONTH_FIRST)
+        e->month = e->first;
+    else if (other == ORDER_DAY_FIRST)
+        e->month = e->second;
+}
+
+/* Both ends of a range: complete one's day/month order from the other,
+ * then make the span covering them. */
+static int make_dated_range(endpoint *a, endpoint *b, kps_ym as_of,
+                            kps_span *span)
+{
+    take_order(a, b->order);
+    take_order(b, a->order);
+    /* "2015 - 2018 May Department Stores": after a bare-year start, a
+     * month name after the end's year belongs to what follows. */
+    if (a->month == 0 && b->year_end) {
+        b->month = 0;
+        b->end = b->year_end;
+    }
+    if (!make_range(a, b, as_of, span))
+        return 0;
+    span->offset = a->begin;
+    span->length = b->end - a->begin;
+    return 1;
+}
+
 /*
  * Try a range whose first endpoint starts at pos.  On success fills span
  * (offset/length set) and returns 1.  When a date stands at pos (range or
@@ -761,11 +966,8 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
         }
         if (!w && parse_endpoint(t, len, p, as_of, 0, &b) &&
             (b.month == 0) == (a.month == 0) &&
-            make_range(&a, &b, as_of, span)) {
-            span->offset = a.begin;
-            span->length = b.end - a.begin;
+            make_dated_range(&a, &b, as_of, span))
             return 1;
-        }
     }
     size_t open_len = 0;
     if (cn == 0 && !bare_month && a.month != 0 &&
@@ -776,15 +978,17 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
         return 1;
     }
     if (cn == 0) {
-        /* "May 2019 Present": no connector, the word ends the line. */
+        /* "May 2019 Present": no connector, the word ends the line;
+         * "June 2016 onwards" says what it means wherever it stands. */
         if (bare_month || p == a.end)
             return 0;
         size_t w = present_word(t, len, p);
-        if (w == 0 || !(starts_with_ci(t, len, p, LIT("present")) ||
+        int onward = w && starts_with_ci(t, len, p, LIT("onward"));
+        if (w == 0 || !(onward || starts_with_ci(t, len, p, LIT("present")) ||
                         starts_with_ci(t, len, p, LIT("current"))))
             return 0;
         size_t after = skip_blank(t, len, p + w, 8);
-        if (after < len && t[after] != '\n' && t[after] != ')' &&
+        if (!onward && after < len && t[after] != '\n' && t[after] != ')' &&
             t[after] != ',' && t[after] != '|')
             return 0;
         if (!make_range(&a, NULL, as_of, span))
@@ -818,11 +1022,7 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
             return 0;
         a.year = a.month > b.month ? b.year - 1 : b.year;
     }
-    if (!make_range(&a, &b, as_of, span))
-        return 0;
-    span->offset = a.begin;
-    span->length = b.end - a.begin;
-    return 1;
+    return make_dated_range(&a, &b, as_of, span);
 }
 
 static int previous_word_is(const unsigned char *t, size_t pos, const char *w);

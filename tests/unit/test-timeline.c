@@ -121,6 +121,40 @@ static const range_case RANGES[] = {
      8, 2007, 5, 0, 45},
     {"May 3rd 2015 - June 1st 2016", "May 3rd 2015 - June 1st 2016", 2015, 5,
      2016, 6, 0, 13},
+    /* a day before the month, as British, Indian and European resumes
+     * write it; a spreadsheet's "Jun-16" */
+    {"1st May 2016 - 31st August 2019", "1st May 2016 - 31st August 2019",
+     2016, 5, 2019, 8, 0, 39},
+    {"16 June 2016 - 20 August 2019", "16 June 2016 - 20 August 2019", 2016, 6,
+     2019, 8, 0, 38},
+    {"From 1st March, 2016 to 2nd June, 2018",
+     "1st March, 2016 to 2nd June, 2018", 2016, 3, 2018, 6, 0, 27},
+    {"15-May-2016 to 20-Aug-2019", "15-May-2016 to 20-Aug-2019", 2016, 5, 2019,
+     8, 0, 39},
+    {"15-May-16 to 20-Aug-19", "15-May-16 to 20-Aug-19", 2016, 5, 2019, 8, 0,
+     39},
+    {"Jun-16 to Aug-19", "Jun-16 to Aug-19", 2016, 6, 2019, 8, 0, 38},
+    /* the month after the year */
+    {"2016 Jun - 2019 Aug", "2016 Jun - 2019 Aug", 2016, 6, 2019, 8, 0, 38},
+    {"2019 october - now: Developer", "2019 october - now", 2019, 10, 2020, 6,
+     1, 8},
+    {"2012, November - 2014, March", "2012, November - 2014, March", 2012, 11,
+     2014, 3, 0, 16},
+    /* "may" in lower case is a word of the sentence */
+    {"Mar 2018 - 2019 may vary", "Mar 2018 - 2019", 2018, 3, 2019, 1, 0, 10},
+    /* after a bare-year start the month name is the next word's */
+    {"2015 - 2018 May Department Stores", "2015 - 2018", 2015, 1, 2018, 1, 0,
+     36},
+    {"Jun 2016 onwards", "Jun 2016 onwards", 2016, 6, 2020, 6, 1, 48},
+    {"2016 onwards: Sales Lead", "2016 onwards", 2016, 1, 2020, 6, 1, 53},
+    {"2016 - onwards", "2016 - onwards", 2016, 1, 2020, 6, 1, 53},
+    /* the certain end of a range gives the order of the other */
+    {"01/05/2016 - 31/08/2019", "01/05/2016 - 31/08/2019", 2016, 5, 2019, 8, 0,
+     39},
+    {"05/01/2016 - 08/31/2019", "05/01/2016 - 08/31/2019", 2016, 5, 2019, 8, 0,
+     39},
+    {"31/08/2016 - 01/05/2019", "31/08/2016 - 01/05/2019", 2016, 8, 2019, 5, 0,
+     33},
     /* two-digit years before as_of % 100 are 20yy, after it 19yy */
     {"'95 - '99", "'95 - '99", 1995, 1, 1999, 1, 0, 48},
 };
@@ -186,6 +220,12 @@ static const char *const NOT_RANGES[] = {
     "A member since 1996, elected to the board",
     "Resident since March 2010",
     "May 2015 Award\n\nJune 2016\n",
+    /* a lone day-first date; a day and month without a year; years
+     * joined by a slash (product versions: "Visual Studio 2010/2012") */
+    "Date of birth: 13th October 1986",
+    "5 May - 6 June",
+    "Visual Studio 2010/2012",
+    "Jun-16/17 rota",
     "",
 };
 
