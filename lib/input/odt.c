@@ -126,9 +126,11 @@ typedef struct props {
     int32_t color;      /* fo:color as 0xRRGGBB, -1 unset or not a plain
                          * colour (the window's colour, a bad value) */
     int32_t shade_rgb;  /* the background shaded sets, -1 when unknown */
+    signed char window; /* 1: the window's colour, 0: fo:color set */
+    signed char clear;  /* loext:opacity under 10 %: the colour's alpha */
 } props;
 
-static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1};
+static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1, -1, -1};
 
 /* "#RRGGBB" as 0xRRGGBB, -1 for anything else. */
 static int32_t hash_rgb(const char *v, size_t n)
@@ -150,6 +152,14 @@ static void props_over(props *base, const props *over)
     }
     if (over->color >= 0 || over->white >= 0)
         base->color = over->color;
+    /* The opacity belongs to the colour it is written with: a style that
+     * sets a colour without one makes it opaque. */
+    if (over->window >= 0) {
+        base->window = over->window;
+        base->clear = over->clear >= 0 ? over->clear : 0;
+    } else if (over->clear >= 0) {
+        base->clear = over->clear;
+    }
 }
 
 /* fo:background-color (or draw:fill-color with draw:fill="solid"): does it
@@ -411,11 +421,13 @@ static void style_properties(owalk *w, const char *local,
         if ((v = ATTR(a, FO_NS, "color", &n))) {
             p->white = (signed char)(color_near_white(v, n) == 1);
             p->color = hash_rgb(v, n);
+            p->window = 0;
         }
         if ((v = ATTR(a, STYLE_NS, "use-window-font-color", &n)) &&
             kps_xml_value_eq(v, n, "true")) {
             p->white = 0;
             p->color = -1; /* the window's colour: it contrasts */
+            p->window = 1;
         }
         if ((v = ATTR(a, FO_NS, "font-size", &n))) {
             double pt = length_pt(v, n);
@@ -437,11 +449,13 @@ static void style_properties(owalk *w, const char *local,
                     p->tiny = 1;
             }
         }
-        /* LibreOffice's text transparency: 0 % opacity draws nothing */
+        /* LibreOffice's text transparency: 0 % opacity draws nothing,
+         * except on the window's colour, whose own alpha LibreOffice
+         * writes as "0%" in every document's default style and ignores */
         if ((v = ATTR(a, LOEXT_NS, "opacity", &n))) {
             double x = percent(v, n);
-            if (x >= 0 && x < 10)
-                p->hidden = 1;
+            if (x >= 0)
+                p->clear = (signed char)(x < 10);
         }
         if ((v = ATTR(a, FO_NS, "background-color", &n))) {
             p->shaded = (signed char)background_colored(v, n);
@@ -483,7 +497,8 @@ static kps_vis visibility(owalk *w)
         props_over(&e, &pa->p);
     for (size_t i = 0; i < w->nspans; i++)
         props_over(&e, &w->spans[i].p);
-    if (e.hidden == 1 || e.tiny == 1 || w->nhidden || (pa && pa->hidden))
+    if (e.hidden == 1 || e.tiny == 1 || w->nhidden || (pa && pa->hidden) ||
+        (e.clear == 1 && e.window != 1))
         return KPS_HIDDEN;
     /* What the text stands on is the innermost background set: a span's
      * or paragraph's own, else the innermost cell's or frame's (white text

@@ -313,6 +313,24 @@ START_TEST(test_hidden_scale_opacity_frames)
                            "experimental:office:xmlns:loext:1.0\" "
                            "loext:opacity=\"0%\""),
                 NULL, NULL, 1);
+    /* LibreOffice writes its default style's window colour with
+     * loext:opacity="0%" and draws it anyway; an opacity belongs to the
+     * colour it is written with */
+#define LOEXT                                                                  \
+    "xmlns:loext=\"urn:org:documentfoundation:names:experimental:"             \
+    "office:xmlns:loext:1.0\" "
+    static const char *const lo_default =
+        "<style:default-style style:family=\"paragraph\">"
+        "<style:text-properties " LOEXT "style:use-window-font-color=\"true\" "
+        "loext:opacity=\"0%\" fo:font-size=\"12pt\"/></style:default-style>";
+    hidden_case(TEXT_STYLE("fo:font-weight=\"bold\""), lo_default, NULL, 0);
+    hidden_case(TEXT_STYLE("fo:color=\"#000000\""), lo_default, NULL, 0);
+    hidden_case(TEXT_STYLE(LOEXT "fo:color=\"#000000\" loext:opacity=\"0%\""),
+                lo_default, NULL, 1);
+    hidden_case(TEXT_STYLE(LOEXT "style:use-window-font-color=\"true\" "
+                                 "loext:opacity=\"0%\""),
+                NULL, NULL, 0);
+#undef LOEXT
     static const char *const frames[] = {
         "draw:display=\"none\" svg:width=\"5cm\" svg:height=\"2cm\"",
         "svg:x=\"-80cm\" svg:y=\"1cm\" svg:width=\"5cm\" svg:height=\"2cm\"",
