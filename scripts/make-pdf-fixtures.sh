@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Regenerate the PDF fixtures of other producers than the shared corpus's
 # wkhtmltopdf, each a two-column resume (tests/pdf/producers.py checks
-# them):
+# them), and LibreOffice's own ODT and DOCX of the same resume:
 #
-#   tests/pdf/producer-sources/libreoffice.fodt -> tests/pdf/producers/libreoffice.pdf
-#   tests/pdf/producer-sources/libreoffice-table.fodt -> .../libreoffice-table.pdf
+#   tests/pdf/producer-sources/libreoffice.fodt -> tests/pdf/producers/libreoffice.{pdf,odt,docx}
+#   tests/pdf/producer-sources/libreoffice-table.fodt -> .../libreoffice-table.{pdf,odt,docx}
 #   tests/pdf/producer-sources/latex.tex        -> tests/pdf/producers/latex.pdf
 #   tests/pdf/producer-sources/chromium.html    -> tests/pdf/producers/chromium.pdf
 #
@@ -40,9 +40,19 @@ for name in "${names[@]}"; do
     libreoffice | libreoffice-table)
         need soffice libreoffice-writer-nogui
         # A profile of its own: no clash with a running LibreOffice.
-        soffice -env:UserInstallation="file://$tmp/lo-profile" --headless \
-            --convert-to pdf --outdir "$tmp" "$src/$name.fodt" \
-            >/dev/null 2>&1
+        for ext in pdf odt docx; do
+            soffice -env:UserInstallation="file://$tmp/lo-profile" --headless \
+                --convert-to $ext --outdir "$tmp" "$src/$name.fodt" \
+                >/dev/null 2>&1
+            if [ $ext != pdf ]; then
+                [ -s "$tmp/$name.$ext" ] || {
+                    echo "make-pdf-fixtures: $name.$ext was not made" >&2
+                    exit 1
+                }
+                cp "$tmp/$name.$ext" "$out/$name.$ext"
+                echo "$out/$name.$ext: $(wc -c <"$out/$name.$ext") bytes"
+            fi
+        done
         ;;
     latex)
         need pdflatex texlive-latex-base

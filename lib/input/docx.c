@@ -710,7 +710,7 @@ static int start_w(walk *w, unsigned d, const char *local,
             w->cells[w->ncells++] = w->ntables
                                         ? w->tables[w->ntables - 1]
                                         : cell_value(SHADE_CLEAR, COLOR_OTHER);
-            return KPISCAN_OK;
+            return kps_tb_cell_start(w->tb);
         }
         if (strcmp(local, "tbl") == 0) {
             if (PUSH(w, w->tables, w->ntables, w->tablecap))

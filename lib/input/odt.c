@@ -728,6 +728,7 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
     if (ns == NS_TABLE) {
         if (strcmp(local, "table-cell") == 0 ||
             strcmp(local, "covered-table-cell") == 0) {
+            kps_tb_cell_start(w->tb);
             v = ATTR(a, TABLE_NS, "style-name", &n);
             props p =
                 v ? style_props(w->st, w->automatic, 'c', v, n) : PROPS_UNSET;

@@ -585,6 +585,7 @@ void kps_tb_init(kps_textbuild *tb, const char *name, size_t max_text,
     tb->next_para = next_para;
     tb->err = err;
     tb->after_para = tb->after_cell = SIZE_MAX;
+    tb->cell_start = 0;
 }
 
 void kps_tb_free(kps_textbuild *tb)
@@ -725,12 +726,27 @@ int kps_tb_para_end(kps_textbuild *tb, int join)
     return KPISCAN_OK;
 }
 
+int kps_tb_cell_start(kps_textbuild *tb)
+{
+    tb->cell_start = tb->text.len;
+    return KPISCAN_OK;
+}
+
 int kps_tb_cell_end(kps_textbuild *tb)
 {
-    /* The cell's last paragraph break becomes the cell's tab.  Segments
-     * and ranges never cover a break, so dropping it moves nothing. */
+    /* The cell's last paragraph break becomes the cell's tab, unless the
+     * cell holds other breaks too.  Segments and ranges never cover a
+     * break, so dropping it moves nothing. */
     if (tb->text.len && tb->text.len == tb->after_para &&
         last_char_is(tb, '\n')) {
+        size_t from = tb->cell_start < tb->text.len ? tb->cell_start
+                                                    : tb->text.len - 1;
+        if (memchr(tb->text.data + from, '\n', tb->text.len - 1 - from)) {
+            tb->after_cell = tb->text.len;
+            if (tb->npara)
+                tb->paras[tb->npara - 1].start = tb->text.len;
+            return KPISCAN_OK;
+        }
         tb->text.len--;
         tb->text.data[tb->text.len] = '\0';
         (*tb->total)--;
@@ -749,7 +765,8 @@ int kps_tb_row_end(kps_textbuild *tb)
     if (tb->text.len && tb->text.len == tb->after_cell &&
         last_char_is(tb, '\t'))
         tb->text.data[tb->text.len - 1] = '\n';
-    else
+    else if (!(tb->text.len && tb->text.len == tb->after_cell &&
+               last_char_is(tb, '\n')))
         rc = kps_tb_char(tb, '\n');
     if (rc == KPISCAN_OK)
         tb->after_para = tb->text.len;
@@ -801,6 +818,7 @@ int kps_tb_append(kps_textbuild *dst, kps_textbuild *src)
         ranges_append_shifted(&dst->white, &src->white, shift))
         return nomem(dst);
     dst->after_para = dst->after_cell = SIZE_MAX;
+    dst->cell_start = 0;
     kps_tb_free(src);
     return KPISCAN_OK;
 }

@@ -217,8 +217,9 @@ typedef struct kps_textbuild {
     unsigned part_index;
     unsigned *next_para; /* paragraph counter of the current part */
     /* positions just after the last paragraph break / cell tab, so a cell
-     * end can replace the break and a row end the tab */
-    size_t after_para, after_cell;
+     * end can replace the break and a row end the tab; where the current
+     * table cell began */
+    size_t after_para, after_cell, cell_start;
     kpiscan_error *err;
 } kps_textbuild;
 
@@ -242,9 +243,13 @@ int kps_tb_codepoint(kps_textbuild *tb, uint32_t cp, kps_vis vis);
  * no line break follows. */
 int kps_tb_para_start(kps_textbuild *tb);
 int kps_tb_para_end(kps_textbuild *tb, int join);
-/* Table cell and row ends: cell -> '\t' (replacing the break of the cell's
- * last paragraph), row -> '\n' (replacing the tab of the row's last
- * cell). */
+/* Table cells and rows.  A cell of one paragraph ends in '\t' (replacing
+ * its paragraph break), so a row of short cells reads as one line ("2019 -
+ * 2021", "Analyst"); a cell of several paragraphs (a column of a
+ * two-column layout) keeps its last line break, so the next cell's first
+ * paragraph, often a heading, starts a line of its own.  A row ends in
+ * '\n' (replacing the tab of its last cell). */
+int kps_tb_cell_start(kps_textbuild *tb);
 int kps_tb_cell_end(kps_textbuild *tb);
 int kps_tb_row_end(kps_textbuild *tb);
 /* Make sure the text ends a line (between parts). */

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""PDFs of other producers, two columns each (suite pdf).
+"""PDFs of other producers, two columns each (suite pdf), and LibreOffice's
+ODT and DOCX of the same resume (suite cli).
 
-    producers.py KPISCAN FIXTURES
+    producers.py KPISCAN FIXTURES [EXTENSION...]
+
+Only the fixtures whose names end in one of the EXTENSIONs (pdf, odt,
+docx) are checked; all of them without any.
 
 The shared corpus is all wkhtmltopdf; FIXTURES (tests/pdf/producers) holds
 a two-column resume made by LibreOffice (a two-column section, and a
 two-cell table), by pdflatex and by Chromium's print to PDF, from the
 sources in tests/pdf/producer-sources
-(scripts/make-pdf-fixtures.sh; the PDFs are committed, so this test needs
-none of those tools).  For each:
+(scripts/make-pdf-fixtures.sh; the files are committed, so this test needs
+none of those tools).  LibreOffice writes its ODT and DOCX with its own
+default styles (a window colour stored with an opacity of 0 %, a
+two-column table): what a user's Writer file looks like.  For each:
 
 1. Reading order: `kpiscan --extract` gives every paragraph whole (its
    lines joined; a line ending in a hyphen joins the next without a
@@ -20,7 +26,7 @@ none of those tools).  For each:
    or doubled, ligatures (pdflatex's fi, ff, fl) read as letters.
 3. The estimate (`--format json`, --as-of pinned): status ok, format pdf,
    the expected level, the expected rules among the evidence, every item
-   on page 1, and no hidden-text flag (Chromium's white sidebar text on
+   of a PDF on page 1, and no hidden-text flag (Chromium's white sidebar text on
    navy is visible).
 """
 import collections
@@ -145,6 +151,10 @@ FIXTURES = {
 # The same resume as a Word-style template lays it out: a table of two
 # cells.
 FIXTURES["libreoffice-table.pdf"] = FIXTURES["libreoffice.pdf"]
+# LibreOffice's own ODT and DOCX of both.
+for _name in ("libreoffice", "libreoffice-table"):
+    for _ext in ("odt", "docx"):
+        FIXTURES["%s.%s" % (_name, _ext)] = FIXTURES["libreoffice.pdf"]
 
 
 def run(args):
@@ -205,7 +215,8 @@ def check(kpiscan, path, spec):
     rec = json.loads(out)
     if isinstance(rec, list):
         rec = rec[0]
-    if rec.get("status") != "ok" or rec.get("format") != "pdf":
+    fmt = os.path.splitext(path)[1][1:]
+    if rec.get("status") != "ok" or rec.get("format") != fmt:
         fails.append("status %s, format %s" % (rec.get("status"),
                                                rec.get("format")))
     if rec.get("level") != spec["level"]:
@@ -217,7 +228,7 @@ def check(kpiscan, path, spec):
         if r not in rules:
             fails.append("no evidence of %s" % r)
     parts = {e.get("part") for e in rec.get("evidence", [])}
-    if parts != {"page 1"}:
+    if fmt == "pdf" and parts != {"page 1"}:
         fails.append("evidence parts %s, expected page 1" % sorted(parts))
     flags = [f.get("id") for f in rec.get("red_flags", [])]
     if "hidden-text" in flags or any(e.get("hidden")
@@ -228,8 +239,11 @@ def check(kpiscan, path, spec):
 
 def main():
     kpiscan, root = sys.argv[1], sys.argv[2]
+    exts = tuple("." + e for e in sys.argv[3:])
     status = 0
     for name, spec in FIXTURES.items():
+        if exts and not name.endswith(exts):
+            continue
         path = os.path.join(root, name)
         if not os.path.isfile(path):
             print("FAIL %s: missing (scripts/make-pdf-fixtures.sh)" % name)

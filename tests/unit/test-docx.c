@@ -734,7 +734,15 @@ START_TEST(test_tables)
             "</w:p></w:tc><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>Last</w:t>"
             "</w:r></w:p></w:tc></w:tr></w:tbl><w:p><w:r><w:t>Below</w:t></w:r>"
             "</w:p>",
-            "Above\nTop left\tTop right\nTwo\nparagraphs\t\tLast\nBelow\n");
+            "Above\nTop left\tTop right\nTwo\nparagraphs\n\tLast\nBelow\n");
+    /* Two columns laid out as one row of two cells, as CV templates do:
+     * the second column's heading starts a line of its own, where it is
+     * seen as a heading. */
+    body_is("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Skills</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>Power BI</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r>"
+            "<w:t>Experience</w:t></w:r></w:p><w:p><w:r><w:t>Built KPI "
+            "dashboards</w:t></w:r></w:p></w:tc></w:tr></w:tbl>",
+            "Skills\nPower BI\nExperience\nBuilt KPI dashboards\n");
 }
 END_TEST
 

@@ -177,6 +177,14 @@ START_TEST(test_tables)
         "</table:table-cell></table:table-row></table:table>"
         "<text:p>Below</text:p>",
         "Above\nYear\tRole\n2019\t\tLead\nAnalyst\nBelow\n");
+    /* a row of two columns of paragraphs: the second column's heading
+     * starts its own line */
+    body_is("<table:table><table:table-row><table:table-cell><text:p>Skills"
+            "</text:p><text:p>Power BI</text:p></table:table-cell>"
+            "<table:table-cell><text:p>Experience</text:p><text:p>Built KPI "
+            "dashboards</text:p></table:table-cell></table:table-row>"
+            "</table:table>",
+            "Skills\nPower BI\nExperience\nBuilt KPI dashboards\n");
 }
 END_TEST
 
