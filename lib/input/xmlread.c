@@ -739,8 +739,8 @@ int kps_tb_cell_end(kps_textbuild *tb)
      * break, so dropping it moves nothing. */
     if (tb->text.len && tb->text.len == tb->after_para &&
         last_char_is(tb, '\n')) {
-        size_t from = tb->cell_start < tb->text.len ? tb->cell_start
-                                                    : tb->text.len - 1;
+        size_t from =
+            tb->cell_start < tb->text.len ? tb->cell_start : tb->text.len - 1;
         if (memchr(tb->text.data + from, '\n', tb->text.len - 1 - from)) {
             tb->after_cell = tb->text.len;
             if (tb->npara)
