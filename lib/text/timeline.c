@@ -21,10 +21,11 @@
  *   Currently / Now / Today / Date / Ongoing / Onwards ("to date", "till
  *   date").  "Since 2017" is an open range; "May 2019 Present" (no
  *   connector) too, when the word ends the text on that line, and "June
- *   2016 onwards" wherever it stands.  "June - August 2015" takes the start year from the
- *   end.  A lone date ("May 2019") is not a range and records nothing.
- *   Forms that lost their dash in conversion: "2008  2022" (two or more
- *   spaces), "20162018" and "Apr 2020Jun 2020" (glued).
+ *   2016 onwards" wherever it stands.  "June - August 2015" takes the
+ *   start year from the end.  A lone date ("May 2019") is not a range and
+ *   records nothing.  Forms that lost their dash in conversion:
+ *   "2008  2022" (two or more spaces), "20162018" and "Apr 2020Jun 2020"
+ *   (glued).
  *
  *   Months.  A range counts end month minus start month, as careful
  *   readers do (../shared/corpus/labels/RUBRIC.md): Jan 2015 - Dec 2015
@@ -421,8 +422,8 @@ static int parse_day_first(const unsigned char *t, size_t len, size_t pos,
  * ("in 2019 may"), and a number after the name makes it something else
  * ("2019 May 5", "2015 March 2016").
  */
-static size_t month_after_year(const unsigned char *t, size_t len,
-                               size_t pos, int *month)
+static size_t month_after_year(const unsigned char *t, size_t len, size_t pos,
+                               int *month)
 {
     size_t q = pos;
     if (q < len && t[q] == ' ')
