@@ -39,6 +39,7 @@ enum : uint8_t {
     W_CLIPPED = 2,
     W_OVER_IMAGE = 4,
     W_SPACE_AFTER = 8,
+    W_WIDE_GAP = 16, // the space after is two spaces wide or more
 };
 
 // Line flags in an 'L' frame.

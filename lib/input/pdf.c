@@ -60,6 +60,7 @@ extern char **environ;
 #define W_CLIPPED 2u
 #define W_OVER_IMAGE 4u
 #define W_SPACE_AFTER 8u
+#define W_WIDE_GAP 16u
 
 /* Colours whose channels all differ by no more than this (of 255) are
  * "the same" to a reader: #F5F5F5 on white is not meant to be read. */
@@ -227,7 +228,14 @@ static int on_line(kps_pdf_reader *r, const unsigned char *p, size_t n,
             if (b->len > ws && add_hidden(r, ws, b->len))
                 return nomem(r, err);
         }
-        if ((wflags & W_SPACE_AFTER) && w + 1 < nwords && kps_buf_putc(b, ' '))
+        /* A gap of two spaces or more after a number stays two: "2018
+         * 2021" is a range whose dash was lost (lib/text/timeline.c).
+         * Elsewhere one space: rules read words one space apart, and a
+         * justified line's wide gaps mean nothing. */
+        int wide = (wflags & W_WIDE_GAP) && b->len > ws &&
+                   b->data[b->len - 1] >= '0' && b->data[b->len - 1] <= '9';
+        if ((wflags & W_SPACE_AFTER) && w + 1 < nwords &&
+            (kps_buf_putc(b, ' ') || (wide && kps_buf_putc(b, ' '))))
             return nomem(r, err);
     }
     if (off != n)

@@ -194,6 +194,14 @@ def fixtures():
     f["two-columns.pdf"] = Pdf().build([
         "".join(text(40, 720 - 13 * i, s) for i, s in enumerate(left)) +
         "".join(text(250, 720 - 13 * i, s) for i, s in enumerate(right))])
+    # Two spaces where a dash was lost, as text literally and as a kerned
+    # gap of the same width: kept as two spaces (a range), while single
+    # spaces stay single.
+    f["wide-gap.pdf"] = Pdf().build([
+        text(72, 720, "Experience") +
+        text(72, 702, "2018  2021 Data Analyst at Acme") +
+        "BT /F1 11 Tf 72 684 Td [(2015) -560 (2017 Junior Analyst)] TJ ET\n" +
+        text(72, 666, "Defined KPIs and built the KPI dashboard.")])
     stuffed = "KPI dashboard balanced scorecard OKR ownership"
     f["hidden-white.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, rgb=(1, 1, 1))])
