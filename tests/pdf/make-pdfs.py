@@ -201,7 +201,8 @@ def fixtures():
         text(72, 720, "Experience") +
         text(72, 702, "2018  2021 Data Analyst at Acme") +
         "BT /F1 11 Tf 72 684 Td [(2015) -560 (2017 Junior Analyst)] TJ ET\n" +
-        text(72, 666, "Defined KPIs and built the KPI dashboard.")])
+        text(72, 666, "Defined KPIs and built the KPI dashboard.") +
+        text(72, 648, "Skills  Excel")])
     stuffed = "KPI dashboard balanced scorecard OKR ownership"
     f["hidden-white.pdf"] = Pdf().build([
         resume_page() + text(72, 600, stuffed, rgb=(1, 1, 1))])
