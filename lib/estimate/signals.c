@@ -118,7 +118,21 @@ static int is_keyword_sized(const char *t, size_t s, size_t e)
  * strategic KPI alignment, balanced scorecard") are keyword lists, not
  * accounts of work: mark their evidence.  Only short rule words count
  * toward the cover (terms, indicators, titles of at most three words); a
- * long match over a whole sentence is what real writing looks like. */
+ * long match over a whole sentence is what real writing looks like.  A
+ * line that goes on in lower case on the next is judged with it, as one
+ * sentence wrapped by PDF conversion: its last line may be a few words
+ * that are all rule words ("managers on the performance management
+ * system"). */
+/* The line break at t[nl] is followed, past blanks, by a lower-case
+ * letter: the sentence goes on. */
+static int goes_on_lower(const char *t, size_t len, size_t nl)
+{
+    size_t j = nl + 1;
+    while (j < len && (t[j] == ' ' || t[j] == '\t'))
+        j++;
+    return j < len && t[j] >= 'a' && t[j] <= 'z';
+}
+
 void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                             const kps_hits *hits, const kpiscan_pack *pack)
 {
@@ -130,6 +144,16 @@ void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
             ls--;
         while (le < norm->len && t[le] != '\n')
             le++;
+        while (ls > 0 && goes_on_lower(t, norm->len, ls - 1)) {
+            ls--;
+            while (ls > 0 && t[ls - 1] != '\n')
+                ls--;
+        }
+        while (le < norm->len && goes_on_lower(t, norm->len, le)) {
+            le++;
+            while (le < norm->len && t[le] != '\n')
+                le++;
+        }
         size_t j = i, words = 0, covered = 0, cover_end = ls;
         for (; j < hits->n && hits->v[j].start < le; j++) {
             int cat = pack->rules[hits->v[j].rule].category;
@@ -150,9 +174,10 @@ void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
         if (j == i) /* the hit starts on the LF itself: never loop on it */
             j = i + 1;
         size_t letters = 0;
-        for (size_t k = ls; k < le; k++)
+        for (size_t k = ls; words >= 2 && k < le; k++)
             letters += t[k] != ' ' && t[k] != ',' && t[k] != '\t' &&
-                       t[k] != '.' && t[k] != ';' && t[k] != '|';
+                       t[k] != '.' && t[k] != ';' && t[k] != '|' &&
+                       t[k] != '\n';
         if (words >= 2 && covered * 10 >= letters * 6)
             for (size_t k = i; k < j; k++)
                 res->ev[k].keyword_list = 1;

@@ -77,6 +77,28 @@ START_TEST(test_keyword_lists)
     ck_assert_int_eq(ev[1].keyword_list, 1);
     ck_assert_int_eq(ev[2].keyword_list, 1);
     ck_assert_int_eq(ev[3].keyword_list, 0);
+
+    /* The last line of a sentence wrapped by PDF conversion, all rule
+     * words, is judged with the line it goes on from; standing alone, the
+     * same words are a list. */
+    static const char *const texts[2] = {
+        "Led the annual review cycle and maintained and trained\n"
+        "managers on the performance management system\n",
+        "Led the annual review cycle and maintained and trained.\n"
+        "Managers on the performance management system\n"};
+    static const int listed[2] = {0, 1};
+    for (int k = 0; k < 2; k++) {
+        const char *w = texts[k];
+        size_t a = (size_t)(strstr(w, "anagers") - w) - 1;
+        size_t b = (size_t)(strstr(w, "performance") - w);
+        kps_hit wv[2] = {{1, a, a + 8}, {2, b, b + 29}};
+        kps_hits whits = {.v = wv, .n = 2};
+        kps_norm wnorm = {.text = (char *)w, .len = strlen(w)};
+        kpiscan_evidence wev[2] = {{0}};
+        kpiscan_result wres = {.ev = wev, .nev = 2};
+        kps_mark_keyword_lists(&wres, &wnorm, &whits, &pack);
+        ck_assert_msg(wev[1].keyword_list == listed[k], "%s", w);
+    }
 }
 END_TEST
 
