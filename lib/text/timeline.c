@@ -16,7 +16,8 @@
  *   "Sept 2015", "Aug'07", "Jun-16", "03/2018", "3/2018", "03/18" ('/'
  *   only), "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018",
  *   "2012", "'19", a day before the month ("1st May 2016", "15-May-2016")
- *   or after it ("Aug. 11, 2003"), the month after the year ("2019
+ *   or after it ("Aug. 11, 2003"), a month over its year on the next line
+ *   ("September" over "2019"), the month after the year ("2019
  *   October", "2012, November").  END may also be Present / Current /
  *   Currently / Now / Today / Date / Ongoing / Onwards ("to date", "till
  *   date").  "Since 2017" is an open range; "May 2019 Present" (no
@@ -483,6 +484,15 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
         if (p < len && (t[p] == ',' || t[p] == '-'))
             p++;
         p = skip_blank(t, len, p, 3);
+        /* "September" over "2019": a date cell or a converted line
+         * wrapped between month and year; only a four-digit year that
+         * opens the next line. */
+        if (p < len && t[p] == '\n') {
+            size_t q = skip_blank(t, len, p + 1, 3);
+            int v;
+            if (read_digits(t, len, q, 4, &v) == 4)
+                p = q;
+        }
         int y;
         size_t e;
         /* "Aug. 11, 2003", "May 18th 2007": a day between month and year */

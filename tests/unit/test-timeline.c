@@ -123,8 +123,8 @@ static const range_case RANGES[] = {
      2016, 6, 0, 13},
     /* a day before the month, as British, Indian and European resumes
      * write it; a spreadsheet's "Jun-16" */
-    {"1st May 2016 - 31st August 2019", "1st May 2016 - 31st August 2019",
-     2016, 5, 2019, 8, 0, 39},
+    {"1st May 2016 - 31st August 2019", "1st May 2016 - 31st August 2019", 2016,
+     5, 2019, 8, 0, 39},
     {"16 June 2016 - 20 August 2019", "16 June 2016 - 20 August 2019", 2016, 6,
      2019, 8, 0, 38},
     {"From 1st March, 2016 to 2nd June, 2018",
@@ -140,6 +140,13 @@ static const range_case RANGES[] = {
      1, 8},
     {"2012, November - 2014, March", "2012, November - 2014, March", 2012, 11,
      2014, 3, 0, 16},
+    /* a month over its year: a date cell, or a line wrapped between */
+    {"Analyst (Fall-Spring\n2013)", "Fall-Spring\n2013", 2012, 9, 2013, 3, 0,
+     6},
+    {"Lead September\n2019 - Present", "September\n2019 - Present", 2019, 9,
+     2020, 6, 1, 9},
+    {"April 2009 - December\n2010 Teacher", "April 2009 - December\n2010", 2009,
+     4, 2010, 12, 0, 20},
     /* "may" in lower case is a word of the sentence */
     {"Mar 2018 - 2019 may vary", "Mar 2018 - 2019", 2018, 3, 2019, 1, 0, 10},
     /* after a bare-year start the month name is the next word's */
