@@ -61,7 +61,10 @@ void check_line(const unsigned char *p, size_t n)
         FUZZ_CHECK(n - off >= 12);
         const unsigned char *h = p + off;
         FUZZ_CHECK(h[8] <= 7); // render mode
-        FUZZ_CHECK(h[9] <= 15);
+        using namespace kpspdf;
+        FUZZ_CHECK(h[9] <= (W_OUTSIDE_CROP | W_CLIPPED | W_OVER_IMAGE |
+                            W_SPACE_AFTER | W_WIDE_GAP));
+        FUZZ_CHECK(!(h[9] & W_WIDE_GAP) || (h[9] & W_SPACE_AFTER));
         size_t len = u16(h + 10);
         off += 12;
         FUZZ_CHECK(n - off >= len);
