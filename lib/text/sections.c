@@ -534,18 +534,64 @@ static int starts_upper(const unsigned char *text, size_t b, size_t e)
     return 0;
 }
 
+/* Letters spaced out, as templates set headings: "W O R K  E X P E R I E
+ * N C E", "E D U C A T I O N & C O U R S E S".  At least four letters
+ * stand alone, and nearly every letter run is one letter long. */
+static int letter_spaced(const unsigned char *s, size_t len)
+{
+    size_t runs = 0, single = 0;
+    for (size_t i = 0; i < len;) {
+        if (!is_ascii_alpha(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && is_ascii_alpha(s[j]))
+            j++;
+        runs++;
+        single += j - i == 1;
+        i = j;
+    }
+    return single >= 4 && single * 10 >= runs * 8;
+}
+
+/* Copy a letter-spaced s[0..len) to out without the single spaces between
+ * two letters: the words ("WORK  EXPERIENCE", "EDUCATION & COURSES")
+ * are what is left apart.  Returns the length written (< len). */
+static size_t join_spaced_letters(const unsigned char *s, size_t len,
+                                  unsigned char *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ' ' && i > 0 && i + 1 < len && is_ascii_alpha(s[i - 1]) &&
+            is_ascii_alpha(s[i + 1]))
+            continue;
+        out[m++] = s[i];
+    }
+    return m;
+}
+
 /* Classify the phrase text[b..e) (already trimmed); NONE if not a heading.
  * colon: the phrase ended in ':' on its line. */
 static kps_section classify(const phrase_filter *f, const unsigned char *text,
                             size_t b, size_t e, int colon)
 {
     char norm[MAX_HEADING_BYTES + 16];
+    unsigned char joined[2 * MAX_HEADING_BYTES];
     size_t words = 0;
-    if (e <= b || e - b > MAX_HEADING_BYTES)
+    if (e <= b || e - b > sizeof joined)
         return KPS_SECTION_NONE;
     if (!starts_upper(text, b, e))
         return KPS_SECTION_NONE;
-    size_t n = normalise_candidate(text + b, e - b, norm, sizeof norm, &words);
+    const unsigned char *cand = text + b;
+    size_t clen = e - b;
+    if (letter_spaced(cand, clen)) {
+        clen = join_spaced_letters(cand, clen, joined);
+        cand = joined;
+    }
+    if (clen > MAX_HEADING_BYTES)
+        return KPS_SECTION_NONE;
+    size_t n = normalise_candidate(cand, clen, norm, sizeof norm, &words);
     kps_section s = KPS_SECTION_NONE;
     if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS)
         s = lookup_phrase(f, norm, n, colon || all_caps(text, b, e));

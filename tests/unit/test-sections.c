@@ -88,6 +88,17 @@ START_TEST(test_variants)
                      KPS_SECTION_CERTIFICATIONS);
     ck_assert_int_eq(line_section("E X P E R I E N C E"),
                      KPS_SECTION_EXPERIENCE);
+    /* letters spaced out, words two spaces apart or beside '&' */
+    ck_assert_int_eq(line_section("W O R K  E X P E R I E N C E"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("E D U C A T I O N & C O U R S E S"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(
+        line_section("P R O F E S S I O N A L   E X P E R I E N C E"),
+        KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("S K I L L S"), KPS_SECTION_SKILLS);
+    /* initials are no heading */
+    ck_assert_int_eq(line_section("J D Smith"), KPS_SECTION_NONE);
     ck_assert_int_eq(line_section("Education & Training"),
                      KPS_SECTION_EDUCATION);
     ck_assert_int_eq(line_section("Education and Training"),
