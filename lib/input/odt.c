@@ -128,9 +128,10 @@ typedef struct props {
     int32_t shade_rgb;  /* the background shaded sets, -1 when unknown */
     signed char window; /* 1: the window's colour, 0: fo:color set */
     signed char clear;  /* loext:opacity under 10 %: the colour's alpha */
+    signed char behind; /* a shape's style:run-through="background" */
 } props;
 
-static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1, -1, -1};
+static const props PROPS_UNSET = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
 
 /* "#RRGGBB" as 0xRRGGBB, -1 for anything else. */
 static int32_t hash_rgb(const char *v, size_t n)
@@ -160,6 +161,8 @@ static void props_over(props *base, const props *over)
     } else if (over->clear >= 0) {
         base->clear = over->clear;
     }
+    if (over->behind >= 0)
+        base->behind = over->behind;
 }
 
 /* fo:background-color (or draw:fill-color with draw:fill="solid"): does it
@@ -468,6 +471,8 @@ static void style_properties(owalk *w, const char *local,
             p->shade_rgb = hash_rgb(v, n);
         }
     } else if (strcmp(local, "graphic-properties") == 0) {
+        if ((v = ATTR(a, STYLE_NS, "run-through", &n)))
+            p->behind = (signed char)kps_xml_value_eq(v, n, "background");
         size_t fn;
         const char *fill = ATTR(a, DRAW_NS, "fill", &fn);
         const char *fc = ATTR(a, DRAW_NS, "fill-color", &n);
@@ -762,6 +767,11 @@ static int text_start(owalk *w, unsigned d, ns_id ns, const char *local,
             v = ATTR(a, DRAW_NS, "style-name", &n);
             props p =
                 v ? style_props(w->st, w->automatic, 'g', v, n) : PROPS_UNSET;
+            /* A coloured shape drawn behind the text (a template's dark
+             * sidebar): white text may well stand on it, as on a coloured
+             * page. */
+            if (p.behind == 1 && p.shaded == 1)
+                *w->background_art = 1;
             if (p.shaded >= 0)
                 return push_layer(w, &w->boxes, &w->nboxes, &w->boxcap, d,
                                   p.shaded == 1);

@@ -309,6 +309,40 @@ START_TEST(test_hidden_white_and_tiny)
 }
 END_TEST
 
+/* White text beside a dark shape drawn behind the text (a template's
+ * sidebar) may stand on it, as white text on a coloured page: not hidden.
+ * The same shape in front of the text, or white text with no shape, is. */
+START_TEST(test_white_beside_dark_shape)
+{
+    static const char *const runs[] = {"background", "foreground", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        char styles[1024], body[1024];
+        snprintf(styles, sizeof styles,
+                 "<style:style style:name=\"gr1\" style:family=\"graphic\">"
+                 "<style:graphic-properties draw:fill=\"solid\" "
+                 "draw:fill-color=\"#1f3a5c\" style:run-through=\"%s\"/>"
+                 "</style:style>" TEXT_STYLE("fo:color=\"#ffffff\""),
+                 runs[i] ? runs[i] : "background");
+        snprintf(body, sizeof body,
+                 "<text:p>%s<text:span text:style-name=\"T1\">KPI "
+                 "dashboards</text:span></text:p><text:p>Experience</text:p>",
+                 runs[i] ? "<draw:rect draw:style-name=\"gr1\" "
+                           "svg:width=\"8cm\" svg:height=\"28cm\"/>"
+                         : "");
+        fixture_odt_spec spec = {0};
+        spec.body = body;
+        spec.automatic_styles = styles;
+        size_t len;
+        unsigned char *zip = fixture_odt(&spec, &len);
+        kps_doc doc;
+        extract_ok(zip, len, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "KPI dashboards") == (i != 0),
+                      "shape %s", runs[i] ? runs[i] : "none");
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 /* Glyphs squeezed or shrunk to a tenth, LibreOffice's text transparency
  * of 0 %, and frames not displayed, far off the page or a point wide. */
 START_TEST(test_hidden_scale_opacity_frames)
@@ -724,6 +758,7 @@ int main(void)
     tcase_add_test(hidden, test_hidden_white_and_tiny);
     tcase_add_test(hidden, test_hidden_same_colour);
     tcase_add_test(hidden, test_hidden_scale_opacity_frames);
+    tcase_add_test(hidden, test_white_beside_dark_shape);
     tcase_add_test(hidden, test_hidden_sections_and_fields);
     tcase_add_test(hidden, test_white_in_filled_frame_or_coloured_page);
     tcase_add_test(hidden, test_white_in_nested_cells);
