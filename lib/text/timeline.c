@@ -1174,10 +1174,16 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
         p++;
     size_t n = 0;
     static const kw YEARS[] = {KW("years"), KW("year"), KW("yrs"), KW("yr")};
+    /* "more than 12" over "years of experience": a sentence wrapped after
+     * its number goes on with the word on the next line */
+    size_t w = p;
+    if (w < len && t[w] == '\n')
+        w = skip_blank(t, len, w + 1, 8);
     for (size_t i = 0; i < 4 && n == 0; i++)
-        n = word_ci(t, len, p, YEARS[i]);
+        n = word_ci(t, len, w, YEARS[i]);
     if (n == 0)
         return 0;
+    p = w;
     p += n;
     if (p < len && t[p] == '\'') {
         p++;

@@ -487,6 +487,9 @@ static const statement_case STATEMENTS[] = {
     {"10 years of experience in retail", "10 years of experience", 10},
     {"Five years of experience", "Five years of experience", 5},
     {"more than 8 years of experience", "8 years of experience", 8},
+    /* a sentence wrapped after its number */
+    {"with more than 12\nyears of experience in routing",
+     "12\nyears of experience", 12},
     {"8 yrs exp in finance", "8 yrs exp", 8},
     {"8yrs experience", "8yrs experience", 8},
     {"with 3 years experience", "3 years experience", 3},
