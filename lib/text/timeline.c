@@ -276,34 +276,37 @@ static const struct {
     {KW("autumn"), 9},
 };
 
-/* Month named by the letter run t[pos..pos+n), 0 if none. */
-static int month_name(const unsigned char *t, size_t pos, size_t n)
+/* Month named by the letter run t[pos..pos+n) among the first count
+ * entries of MONTHS, 0 if none. */
+static int month_among(const unsigned char *t, size_t pos, size_t n,
+                       size_t count)
 {
-    if (n < 3 || n > 9)
-        return 0;
-    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++) {
-        if (MONTHS[i].name.n == n &&
+    char first = (char)lower(t[pos]);
+    for (size_t i = 0; i < count; i++) {
+        if (MONTHS[i].name.n == n && MONTHS[i].name.s[0] == first &&
             starts_with_ci(t, pos + n, pos, MONTHS[i].name))
             return MONTHS[i].month;
     }
     return 0;
 }
 
+/* Month or term named by the letter run t[pos..pos+n), 0 if none. */
+static int month_name(const unsigned char *t, size_t pos, size_t n)
+{
+    if (n < 3 || n > 9)
+        return 0;
+    return month_among(t, pos, n, sizeof MONTHS / sizeof MONTHS[0]);
+}
+
 /* Calendar month named by the letter run t[pos..pos+n), 0 if none (and for
- * a term such as "Summer"). */
+ * a term such as "Summer").  Called after every small number ("5
+ * years"): the first letter turns most words away before the table is
+ * read. */
 static int calendar_month_name(const unsigned char *t, size_t pos, size_t n)
 {
-    /* Called after every small number ("5 years"): the first letter
-     * turns most words away before the table is read. */
     if (n < 3 || n > 9 || !strchr("jfmasond", lower(t[pos])))
         return 0;
-    unsigned char first = lower(t[pos]);
-    for (size_t i = 0; i < CALENDAR_NAMES; i++) {
-        if (MONTHS[i].name.n == n && MONTHS[i].name.s[0] == (char)first &&
-            starts_with_ci(t, pos + n, pos, MONTHS[i].name))
-            return MONTHS[i].month;
-    }
-    return 0;
+    return month_among(t, pos, n, CALENDAR_NAMES);
 }
 
 /* "st", "nd", "rd" or "th" after a day number (its length, or 0). */
