@@ -498,6 +498,38 @@ static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
     return KPS_SECTION_NONE;
 }
 
+/* phrase equals norm[0..n) once its spaces are dropped. */
+static int equal_without_spaces(const heading_phrase *h, const char *norm,
+                                size_t n)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < h->len; i++) {
+        if (h->phrase[i] == ' ')
+            continue;
+        if (j == n || h->phrase[i] != norm[j])
+            return 0;
+        j++;
+    }
+    return j == n;
+}
+
+/* A letter-spaced heading whose words were one space apart, like its
+ * letters, comes out as one run ("workexperience"): the phrase it is,
+ * spaces dropped.  Only for such headings, so a linear walk. */
+static kps_section lookup_run_together(const char *norm, size_t n,
+                                       int emphasised)
+{
+    for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
+        if (equal_without_spaces(&PHRASES[i], norm, n))
+            return PHRASES[i].section;
+    if (emphasised)
+        for (size_t i = 0;
+             i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
+            if (equal_without_spaces(&EMPHASISED_PHRASES[i], norm, n))
+                return EMPHASISED_PHRASES[i].section;
+    return KPS_SECTION_NONE;
+}
+
 /* No lower-case ASCII letter in [b, e). */
 static int all_caps(const unsigned char *text, size_t b, size_t e)
 {
@@ -585,7 +617,8 @@ static kps_section classify(const phrase_filter *f, const unsigned char *text,
         return KPS_SECTION_NONE;
     const unsigned char *cand = text + b;
     size_t clen = e - b;
-    if (letter_spaced(cand, clen)) {
+    int spaced = letter_spaced(cand, clen);
+    if (spaced) {
         clen = join_spaced_letters(cand, clen, joined);
         cand = joined;
     }
@@ -593,8 +626,11 @@ static kps_section classify(const phrase_filter *f, const unsigned char *text,
         return KPS_SECTION_NONE;
     size_t n = normalise_candidate(cand, clen, norm, sizeof norm, &words);
     kps_section s = KPS_SECTION_NONE;
+    int emphasised = colon || all_caps(text, b, e);
     if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS)
-        s = lookup_phrase(f, norm, n, colon || all_caps(text, b, e));
+        s = lookup_phrase(f, norm, n, emphasised);
+    if (s == KPS_SECTION_NONE && spaced && words == 1)
+        s = lookup_run_together(norm, n, emphasised);
     if (s != KPS_SECTION_NONE)
         return s;
     /* Bilingual or doubled headings: "BERUFSERFAHRUNG / EXPERIENCE",

@@ -97,6 +97,11 @@ START_TEST(test_variants)
         line_section("P R O F E S S I O N A L   E X P E R I E N C E"),
         KPS_SECTION_EXPERIENCE);
     ck_assert_int_eq(line_section("S K I L L S"), KPS_SECTION_SKILLS);
+    /* words as far apart as letters: the phrase, spaces dropped */
+    ck_assert_int_eq(line_section("W O R K E X P E R I E N C E"),
+                     KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("P R O F E S S I O N A L S U M M A R Y"),
+                     KPS_SECTION_SUMMARY);
     /* initials are no heading */
     ck_assert_int_eq(line_section("J D Smith"), KPS_SECTION_NONE);
     ck_assert_int_eq(line_section("Education & Training"),
