@@ -571,6 +571,11 @@ static int starts_upper(const unsigned char *text, size_t b, size_t e)
  * stand alone, and nearly every letter run is one letter long. */
 static int letter_spaced(const unsigned char *s, size_t len)
 {
+    /* Every candidate line comes here: the first two letters, spaced
+     * out, turn nearly all of them away at once. */
+    if (len < 7 || !is_ascii_alpha(s[0]) || s[1] != ' ' ||
+        !is_ascii_alpha(s[2]) || s[3] != ' ')
+        return 0;
     size_t runs = 0, single = 0;
     for (size_t i = 0; i < len;) {
         if (!is_ascii_alpha(s[i])) {
