@@ -114,15 +114,6 @@ static int is_keyword_sized(const char *t, size_t s, size_t e)
     return gaps < KEYWORD_MAX_WORDS;
 }
 
-/* Lines that are mostly rule words ("KPIs, key performance indicators,
- * strategic KPI alignment, balanced scorecard") are keyword lists, not
- * accounts of work: mark their evidence.  Only short rule words count
- * toward the cover (terms, indicators, titles of at most three words); a
- * long match over a whole sentence is what real writing looks like.  A
- * line that goes on in lower case on the next is judged with it, as one
- * sentence wrapped by PDF conversion: its last line may be a few words
- * that are all rule words ("managers on the performance management
- * system"). */
 /* The line break at t[nl] is followed, past blanks, by a lower-case
  * letter: the sentence goes on. */
 static int goes_on_lower(const char *t, size_t len, size_t nl)
@@ -133,6 +124,15 @@ static int goes_on_lower(const char *t, size_t len, size_t nl)
     return j < len && t[j] >= 'a' && t[j] <= 'z';
 }
 
+/* Lines that are mostly rule words ("KPIs, key performance indicators,
+ * strategic KPI alignment, balanced scorecard") are keyword lists, not
+ * accounts of work: mark their evidence.  Only short rule words count
+ * toward the cover (terms, indicators, titles of at most three words); a
+ * long match over a whole sentence is what real writing looks like.  A
+ * line that goes on in lower case on the next is judged with it, as one
+ * sentence wrapped by PDF conversion: its last line may be a few words
+ * that are all rule words ("managers on the performance management
+ * system"). */
 void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                             const kps_hits *hits, const kpiscan_pack *pack)
 {
