@@ -278,8 +278,6 @@ static kps_vis run_visibility(walk *w, frame *f)
     return vis;
 }
 
-/* The Requires attribute of mc:Choice names namespace prefixes; read the
- * branch only when we understand every one of them. */
 /* The next blank-separated token of an attribute's list ("w14 wps",
  * "x:wrap x:*"): *i moves past the blanks to its start, the return value
  * is its end (*i again when the list is done). */
@@ -294,6 +292,8 @@ static size_t next_token(const char *v, size_t n, size_t *i)
     return j;
 }
 
+/* The Requires attribute of mc:Choice names namespace prefixes; read the
+ * branch only when we understand every one of them. */
 static int requires_understood(kps_xml *x, const kps_xml_attrs *a)
 {
     /* besides Word's own vocabularies (wps, wpg, w14, ...: the prefix

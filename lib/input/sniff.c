@@ -591,7 +591,8 @@ static int has_html_tags(const unsigned char *data, size_t len)
         size_t name = is_close ? i + 1 : i;
         if (!html_tag_at(data, window, i))
             continue;
-        for (size_t k = 0; !is_close && k < 2; k++)
+        for (size_t k = 0; !is_close && k < sizeof unending / sizeof *unending;
+             k++)
             if (tag_is(data, window, name, unending[k]))
                 return 0;
         for (size_t k = 0; !is_close && k < NRAW; k++) {
