@@ -383,10 +383,9 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Every regular file under dir (recursively) whose name ends with suffix
- * ("" for all); returns the number of files. */
-/* Compare every file under dir whose name ends in suffix; with `seen`,
- * only the sampled ones (it counts the files met, across calls). */
+/* Compare every regular file under dir (recursively) whose name ends with
+ * suffix ("" for all); with `seen`, only the sampled ones (it counts the
+ * files met, across calls).  Returns the number of files compared. */
 static size_t compare_tree(const kpiscan_pack *p, const char *dir,
                            const char *suffix, size_t *hits, size_t *seen)
 {
@@ -577,7 +576,9 @@ START_TEST(test_equal_across_halves)
     kpiscan_pack *p = NULL;
     ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
     static const size_t extra[] = {0, 1, 2, 3, 5, 8, 13};
-    size_t cases = 0; /* sampled in turn, so each example keeps some phases */
+    /* counted across examples, so a sample takes each example at other
+     * lengths than its neighbours' */
+    size_t cases = 0;
     for (size_t r = 0; r < p->nrules; r++) {
         for (size_t i = 0; i < p->rules[r].nmatch; i++) {
             const char *ex = p->rules[r].match_examples[i];
