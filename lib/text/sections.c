@@ -479,13 +479,29 @@ static void filter_init(phrase_filter *f)
                sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]);
 }
 
-/* The phrase equals norm[0..n), or with drop_spaces equals it once the
- * phrase's spaces are dropped. */
-static int phrase_is(const heading_phrase *h, const char *norm, size_t n,
-                     int drop_spaces)
+/* norm: n > 0 bytes. */
+static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
+                                 size_t n, int emphasised)
 {
-    if (!drop_spaces)
-        return h->len == n && memcmp(h->phrase, norm, n) == 0;
+    unsigned k = phrase_key(norm, n);
+    if (!((f->bits[k / 64] >> (k % 64)) & 1u))
+        return KPS_SECTION_NONE;
+    for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
+        if (PHRASES[i].len == n && memcmp(PHRASES[i].phrase, norm, n) == 0)
+            return PHRASES[i].section;
+    if (emphasised)
+        for (size_t i = 0;
+             i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
+            if (EMPHASISED_PHRASES[i].len == n &&
+                memcmp(EMPHASISED_PHRASES[i].phrase, norm, n) == 0)
+                return EMPHASISED_PHRASES[i].section;
+    return KPS_SECTION_NONE;
+}
+
+/* phrase equals norm[0..n) once its spaces are dropped. */
+static int equal_without_spaces(const heading_phrase *h, const char *norm,
+                                size_t n)
+{
     size_t j = 0;
     for (size_t i = 0; i < h->len; i++) {
         if (h->phrase[i] == ' ')
@@ -497,39 +513,21 @@ static int phrase_is(const heading_phrase *h, const char *norm, size_t n,
     return j == n;
 }
 
-/* The section of the first phrase of the tables that norm is (the
- * emphasised table only for an emphasised line); see phrase_is(). */
-static kps_section find_phrase(const char *norm, size_t n, int emphasised,
-                               int drop_spaces)
+/* A letter-spaced heading whose words were one space apart, like its
+ * letters, comes out as one run ("workexperience"): the phrase it is,
+ * spaces dropped.  Only for such headings, so a linear walk. */
+static kps_section lookup_run_together(const char *norm, size_t n,
+                                       int emphasised)
 {
     for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
-        if (phrase_is(&PHRASES[i], norm, n, drop_spaces))
+        if (equal_without_spaces(&PHRASES[i], norm, n))
             return PHRASES[i].section;
     if (emphasised)
         for (size_t i = 0;
              i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
-            if (phrase_is(&EMPHASISED_PHRASES[i], norm, n, drop_spaces))
+            if (equal_without_spaces(&EMPHASISED_PHRASES[i], norm, n))
                 return EMPHASISED_PHRASES[i].section;
     return KPS_SECTION_NONE;
-}
-
-/* norm: n > 0 bytes. */
-static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
-                                 size_t n, int emphasised)
-{
-    unsigned k = phrase_key(norm, n);
-    if (!((f->bits[k / 64] >> (k % 64)) & 1u))
-        return KPS_SECTION_NONE;
-    return find_phrase(norm, n, emphasised, 0);
-}
-
-/* A letter-spaced heading whose words were one space apart, like its
- * letters, comes out as one run ("workexperience"): the phrase it is,
- * spaces dropped.  Only for such headings, so no filter: a linear walk. */
-static kps_section lookup_run_together(const char *norm, size_t n,
-                                       int emphasised)
-{
-    return find_phrase(norm, n, emphasised, 1);
 }
 
 /* No lower-case ASCII letter in [b, e). */
@@ -633,12 +631,11 @@ static kps_section classify(const phrase_filter *f, const unsigned char *text,
         return KPS_SECTION_NONE;
     size_t n = normalise_candidate(cand, clen, norm, sizeof norm, &words);
     kps_section s = KPS_SECTION_NONE;
-    if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS) {
-        int emphasised = colon || all_caps(text, b, e);
+    int emphasised = colon || all_caps(text, b, e);
+    if (n > 0 && words > 0 && words <= MAX_HEADING_WORDS)
         s = lookup_phrase(f, norm, n, emphasised);
-        if (s == KPS_SECTION_NONE && spaced && words == 1)
-            s = lookup_run_together(norm, n, emphasised);
-    }
+    if (s == KPS_SECTION_NONE && spaced && words == 1)
+        s = lookup_run_together(norm, n, emphasised);
     if (s != KPS_SECTION_NONE)
         return s;
     /* Bilingual or doubled headings: "BERUFSERFAHRUNG / EXPERIENCE",
