@@ -19,6 +19,8 @@
  *     what follows it in real resumes.
  * "Skills: Excel, SQL" (known phrase, ':' and content on the same line)
  * also starts a section; there the length limit applies to the phrase only.
+ * So does a "... Details" label glued to the end of a line by a profile
+ * export ("...MS Excel.Education Details"; tail_heading()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,6 +112,8 @@ static const heading_phrase PHRASES[] = {
     PHRASE("career experience", KPS_SECTION_EXPERIENCE),
     PHRASE("career highlights", KPS_SECTION_EXPERIENCE),
     PHRASE("positions held", KPS_SECTION_EXPERIENCE),
+    PHRASE("company details", KPS_SECTION_EXPERIENCE),
+    PHRASE("employment details", KPS_SECTION_EXPERIENCE),
 
     /* education */
     PHRASE("education", KPS_SECTION_EDUCATION),
@@ -161,6 +165,8 @@ static const heading_phrase PHRASES[] = {
     PHRASE("skills and competencies", KPS_SECTION_SKILLS),
     PHRASE("skill set", KPS_SECTION_SKILLS),
     PHRASE("skillset", KPS_SECTION_SKILLS),
+    PHRASE("skill details", KPS_SECTION_SKILLS),
+    PHRASE("skills details", KPS_SECTION_SKILLS),
     PHRASE("technical skills and qualifications", KPS_SECTION_SKILLS),
     PHRASE("technical proficiencies", KPS_SECTION_SKILLS),
     PHRASE("technical expertise", KPS_SECTION_SKILLS),
@@ -702,15 +708,59 @@ static int in_job_label(const unsigned char *text, size_t b, size_t e)
     return 0;
 }
 
+/*
+ * Resumes exported from online profile forms join each field's text to
+ * the label of the next field: "... Microsoft Excel.Education Details",
+ * "CSS3- Exprience - 24 monthsCompany Details", then the field's own
+ * lines.  A "<Word> Details" label of the table at the end of a line
+ * heads the lines that follow; the words before it stay in the section
+ * they were in.  Only labels ending in "Details": such a pair ends no
+ * sentence, where a line ending "... in Physical Education" does.
+ * Returns the section and sets *at to the label's first byte.
+ */
+static kps_section tail_heading(const phrase_filter *f, const unsigned char *t,
+                                size_t b, size_t e, size_t *at)
+{
+    static const char SUFFIX[] = " details";
+    const size_t n = sizeof SUFFIX - 1;
+    if (e > b && t[e - 1] == ':')
+        e--;
+    /* most lines end otherwise: the bytes where " d" would stand decide
+     * (a quarter of all lines end in 's') */
+    if (e - b <= n + 1 || t[e - n] != ' ' || (t[e - n + 1] | 0x20) != 'd')
+        return KPS_SECTION_NONE;
+    for (size_t k = 2; k < n; k++)
+        if (ascii_lower(t[e - n + k]) != (unsigned char)SUFFIX[k])
+            return KPS_SECTION_NONE;
+    size_t we = e - n, wb = we;
+    while (wb > b && is_ascii_alpha(t[wb - 1]))
+        wb--;
+    /* Glued to the field before it ("monthsCompany"): the label starts at
+     * the last capital that follows a lower-case letter. */
+    for (size_t i = we - 1; i > wb; i--)
+        if (t[i] >= 'A' && t[i] <= 'Z' && t[i - 1] >= 'a' && t[i - 1] <= 'z') {
+            wb = i;
+            break;
+        }
+    if (wb == b || wb == we || !(t[wb] >= 'A' && t[wb] <= 'Z'))
+        return KPS_SECTION_NONE; /* a whole line is classify_line()'s */
+    kps_section s = classify(f, t, wb, e, 0);
+    if (s != KPS_SECTION_NONE)
+        *at = wb;
+    return s;
+}
+
 /* Decide whether line [b, e) is a heading.  *label is set when it is a
  * label followed by content on the same line ("Skills: Excel, SQL") or
  * an in-job label ("Tools:"), which under experience heads only its own
- * line. */
+ * line.  *at is where the heading starts: b, or a label glued to the
+ * line's end (tail_heading()). */
 static kps_section classify_line(const phrase_filter *f,
                                  const unsigned char *text, size_t b, size_t e,
-                                 int *label)
+                                 int *label, size_t *at)
 {
     *label = 0;
+    *at = b;
     size_t tb = b, te = e;
     trim_decoration(text, &tb, &te);
     if (te <= tb)
@@ -740,12 +790,15 @@ static kps_section classify_line(const phrase_filter *f,
     if (colon) {
         size_t pb = tb, pe = (size_t)(colon - text);
         trim_decoration(text, &pb, &pe);
-        if (inline_denied(text, pb, pe))
-            return KPS_SECTION_NONE;
-        *label = 1;
-        return classify(f, text, pb, pe, 1);
+        if (!inline_denied(text, pb, pe)) {
+            kps_section s = classify(f, text, pb, pe, 1);
+            if (s != KPS_SECTION_NONE) {
+                *label = 1;
+                return s;
+            }
+        }
     }
-    return KPS_SECTION_NONE;
+    return tail_heading(f, text, tb, te, at);
 }
 
 /*
@@ -802,7 +855,8 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
         const void *nl = memchr(t + pos, '\n', len - pos);
         size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
         int label;
-        kps_section s = classify_line(&filter, t, pos, eol, &label);
+        size_t head_at;
+        kps_section s = classify_line(&filter, t, pos, eol, &label, &head_at);
         if (s == KPS_SECTION_NONE && resume_experience) {
             s = KPS_SECTION_EXPERIENCE;
             label = 0;
@@ -841,8 +895,8 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
                 list = p;
                 cap = ncap;
             }
-            list[n].offset = pos;
-            list[n].length = eol - pos;
+            list[n].offset = head_at;
+            list[n].length = eol - head_at;
             list[n].section = s;
             n++;
         }

@@ -23,8 +23,9 @@ typedef enum kps_section {
 const char *kps_section_name(kps_section s); /* "" for NONE */
 
 typedef struct kps_heading {
-    size_t offset; /* start of the heading line */
-    size_t length; /* of the heading line, without LF */
+    size_t offset; /* start of the heading: its line's start, or a label
+                      glued to the line's end ("...Education Details") */
+    size_t length; /* from offset to the end of the line, without LF */
     kps_section section;
 } kps_heading;
 

@@ -460,6 +460,36 @@ START_TEST(test_kpi_jobs_layouts)
 }
 END_TEST
 
+/* A profile exported from an online form: each field's label is glued to
+ * the end of the line before it.  The degree's dates are education, the
+ * job's are work, and the job's dashboards are shown in work. */
+START_TEST(test_profile_export_fields)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    const char *text =
+        "Skills * Python, SQL, Tableau.Education Details \n"
+        "August 2012 to May 2016 B.Tech Computer Science Pune University\n"
+        "Data Analyst\n"
+        "\n"
+        "Skill Details \n"
+        "Tableau- Exprience - 36 monthsCompany Details \n"
+        "company - Northwind Traders\n"
+        "description - June 2021 to Present: built weekly KPI dashboards "
+        "for the regional sales managers.\n";
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
+    /* June 2021 to June 2026 only; the degree would add four years */
+    ck_assert_double_eq_tol(kpiscan_result_years(r), 5.0, 1e-9);
+    const kpiscan_evidence *ev = find_rule(r, "indicator.mid.dashboards");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "experience");
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -476,6 +506,7 @@ int main(void)
     tcase_add_test(tc, test_match_limit_scan);
     tcase_add_test(tc, test_evidence_limit);
     tcase_add_test(tc, test_kpi_jobs_layouts);
+    tcase_add_test(tc, test_profile_export_fields);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

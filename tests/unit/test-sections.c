@@ -194,6 +194,53 @@ START_TEST(test_in_job_labels)
 }
 END_TEST
 
+/* Profile exports glue each field's label to the end of the line before
+ * it: the label heads the lines that follow, the words before it keep
+ * their section. */
+START_TEST(test_glued_details_labels)
+{
+    const char *text =
+        "Skills * Python, Tableau, MS Excel.Education Details \n"
+        "June 2012 to May 2016 B.Tech Pune University\n"
+        "Skill Details \n"
+        "SQL- Exprience - 24 monthsCompany Details \n"
+        "company - Northwind Traders\n"
+        "description - January 2017 to Present, built sales dashboards\n";
+    kps_sections s;
+    detect(text, &s);
+    ck_assert_uint_eq(s.n, 3);
+    size_t edu = (size_t)(strstr(text, "Education Details") - text);
+    size_t comp = (size_t)(strstr(text, "Company Details") - text);
+    ck_assert_int_eq(s.headings[0].section, KPS_SECTION_EDUCATION);
+    ck_assert_uint_eq(s.headings[0].offset, edu);
+    ck_assert_uint_eq(s.headings[0].length, strlen("Education Details "));
+    ck_assert_int_eq(s.headings[1].section, KPS_SECTION_SKILLS);
+    ck_assert_int_eq(s.headings[2].section, KPS_SECTION_EXPERIENCE);
+    ck_assert_uint_eq(s.headings[2].offset, comp);
+    /* the words before a label stay where they were */
+    size_t excel = (size_t)(strstr(text, "MS Excel") - text);
+    size_t months = (size_t)(strstr(text, "months") - text);
+    ck_assert_int_eq(kps_section_at(&s, excel), KPS_SECTION_NONE);
+    ck_assert_int_eq(kps_section_at(&s, months), KPS_SECTION_SKILLS);
+    size_t degree = (size_t)(strstr(text, "B.Tech") - text);
+    size_t job = (size_t)(strstr(text, "January 2017") - text);
+    ck_assert_int_eq(kps_section_at(&s, degree), KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(kps_section_at(&s, job), KPS_SECTION_EXPERIENCE);
+    kps_sections_free(&s);
+
+    /* a line that ends in other heading words is a sentence */
+    detect("Taught classes in Physical Education\nCoached the team\n", &s);
+    ck_assert_uint_eq(s.n, 0);
+    kps_sections_free(&s);
+    detect("Kept the client's project details\nup to date\n", &s);
+    ck_assert_uint_eq(s.n, 0);
+    kps_sections_free(&s);
+    detect("Collected Customer Details\n", &s); /* not a label we know */
+    ck_assert_uint_eq(s.n, 0);
+    kps_sections_free(&s);
+}
+END_TEST
+
 START_TEST(test_not_headings)
 {
     /* sentences and phrases that merely contain heading words */
@@ -359,6 +406,7 @@ static Suite *sections_suite(void)
     tcase_add_test(tc, test_variants);
     tcase_add_test(tc, test_inline_heading);
     tcase_add_test(tc, test_in_job_labels);
+    tcase_add_test(tc, test_glued_details_labels);
     tcase_add_test(tc, test_not_headings);
     tcase_add_test(tc, test_names_and_edges);
     tcase_add_test(tc, test_many_headings);
