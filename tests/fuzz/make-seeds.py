@@ -261,6 +261,10 @@ NORMALIZE = {
     "norm-spaces.txt": "a\u00a0b\u2002c\u2003d\u2009e\u202ff\u3000g soft\u00adhyphen zero\u200bwidth\u200c\u200d\ufeff\u2060\n",
     "norm-mixed.txt": "EXPERIENCE\nHead of BI | Jan 2015 \u2013 Present\n7+ years of experience\n"
                       "EDUCATION\nBSc 2010\u20132014\n\ufb01nal \u201cKPI\u201d review\u00a0\u2014 25\u00a0%\n",
+    # a profile export: field labels glued to the end of the line before
+    "norm-export.txt": "Skills * SQL, Excel.Education Details \r\nMay 2014 to June 2018 BSc\r\n"
+                       "Skill Details \r\nSQL- Exprience - 24 monthsCompany Details \r\n"
+                       "company - Acme\r\ndescription - Jan 2019 to Present: KPI reports\r\n",
 }
 
 
