@@ -729,9 +729,8 @@ static kps_section tail_heading(const phrase_filter *f, const unsigned char *t,
      * (a quarter of all lines end in 's') */
     if (e - b <= n + 1 || t[e - n] != ' ' || (t[e - n + 1] | 0x20) != 'd')
         return KPS_SECTION_NONE;
-    for (size_t k = 2; k < n; k++)
-        if (ascii_lower(t[e - n + k]) != (unsigned char)SUFFIX[k])
-            return KPS_SECTION_NONE;
+    if (!kps_ascii_ieq((const char *)t + e - n + 2, SUFFIX + 2, n - 2))
+        return KPS_SECTION_NONE;
     size_t we = e - n, wb = we;
     while (wb > b && is_ascii_alpha(t[wb - 1]))
         wb--;

@@ -229,15 +229,16 @@ START_TEST(test_glued_details_labels)
     kps_sections_free(&s);
 
     /* a line that ends in other heading words is a sentence */
-    detect("Taught classes in Physical Education\nCoached the team\n", &s);
-    ck_assert_uint_eq(s.n, 0);
-    kps_sections_free(&s);
-    detect("Kept the client's project details\nup to date\n", &s);
-    ck_assert_uint_eq(s.n, 0);
-    kps_sections_free(&s);
-    detect("Collected Customer Details\n", &s); /* not a label we know */
-    ck_assert_uint_eq(s.n, 0);
-    kps_sections_free(&s);
+    ck_assert_int_eq(
+        line_section(
+            "Taught classes in Physical Education\nCoached the team\n"),
+        KPS_SECTION_NONE);
+    ck_assert_int_eq(
+        line_section("Kept the client's project details\nup to date\n"),
+        KPS_SECTION_NONE);
+    /* not a label we know */
+    ck_assert_int_eq(line_section("Collected Customer Details\n"),
+                     KPS_SECTION_NONE);
 }
 END_TEST
 
