@@ -261,8 +261,12 @@ fi
 
 # Every JSONL record (results, errors, the summary) validates against the
 # published JSON Schema.
+# A job dated within one year is a stretch of 0 months (the rubric's
+# single-year job), which the schema must allow.
+printf 'Experience\nData Analyst, Acme Corp, Jan 2021 - Jan 2021\nTracked KPIs weekly.\n' \
+    > "$tmp/zero-months.txt"
 "$bin" --as-of 2026-06-01 --format jsonl --summary examples/*.txt "$batch" \
-    /nonexistent.txt > "$tmp/v.jsonl" 2>/dev/null
+    "$tmp/zero-months.txt" /nonexistent.txt > "$tmp/v.jsonl" 2>/dev/null
 nexamples=$(ls examples/*.txt | wc -l)
 if python3 - docs/kpiscan-record.schema.json "$tmp/v.jsonl" "$nexamples" <<'PY'
 import json, sys
@@ -273,9 +277,9 @@ n = 0
 for line in open(sys.argv[2]):
     validator.validate(json.loads(line))
     n += 1
-# the examples, the 5 documents of the batch folder, the missing file and
-# the summary record
-assert n == int(sys.argv[3]) + 5 + 1 + 1, n
+# the examples, the 5 documents of the batch folder, the 0-month job, the
+# missing file and the summary record
+assert n == int(sys.argv[3]) + 5 + 1 + 1 + 1, n
 PY
 then report "jsonl validates against schema" 1 ""
 else report "jsonl validates against schema" 0 "schema violation"; fi
