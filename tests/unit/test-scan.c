@@ -490,6 +490,40 @@ START_TEST(test_profile_export_fields)
 }
 END_TEST
 
+/* A before/after figure is quoted whole: the evidence a recruiter reads
+ * must not cut "71.5%" to "7". */
+START_TEST(test_before_after_figure_quoted_whole)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    static const struct {
+        const char *line, *quote;
+    } cases[] = {
+        {"Experience\nRaised the repeat order rate from 64% to 71.5%, "
+         "in a year.\n",
+         "Raised the repeat order rate from 64% to 71.5%"},
+        {"Experience\nCut monthly churn from 3,400 to 2,150 accounts.\n",
+         "Cut monthly churn from 3,400 to 2,150"},
+        {"Experience\nReduced handling time from 8 to 5 minutes.\n",
+         "Reduced handling time from 8 to 5"},
+        {"Experience\nGrew revenue from $18M to $175M in five years.\n",
+         "Grew revenue from $18M to $175M"},
+        {"Experience\nIncreased sales from $20,000 to $1.2 million.\n",
+         "Increased sales from $20,000 to $1.2 million"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kpiscan_result *r = NULL;
+        ck_assert_int_eq(scan_text(p, o, cases[i].line, &r, NULL), KPISCAN_OK);
+        const kpiscan_evidence *ev = find_rule(r, "quantified.from-to");
+        ck_assert_ptr_nonnull(ev);
+        ck_assert_str_eq(kpiscan_evidence_text(ev), cases[i].quote);
+        kpiscan_result_free(r);
+    }
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scan");
@@ -507,6 +541,7 @@ int main(void)
     tcase_add_test(tc, test_evidence_limit);
     tcase_add_test(tc, test_kpi_jobs_layouts);
     tcase_add_test(tc, test_profile_export_fields);
+    tcase_add_test(tc, test_before_after_figure_quoted_whole);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
