@@ -313,6 +313,19 @@ static int compile_rule(const kps_rule *r, pcre2_code **out, int *errcode,
     return *out ? 0 : -1;
 }
 
+/* Offset of the first control character in a regex other than tab, line
+ * feed and carriage return (which (?x) patterns may hold), or -1.  No
+ * pattern needs one, and the usual way one gets there is an escape that a
+ * double-quoted YAML string decoded before PCRE2 saw it: "\bKPI\b" is
+ * a backspace, the word and a backspace, which loads and never matches. */
+static long control_char_offset(const char *re)
+{
+    for (const unsigned char *p = (const unsigned char *)re; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+            return (long)(p - (const unsigned char *)re);
+    return -1;
+}
+
 /* Start-of-pattern settings a pack may not make.  The library sets the
  * limits of every search (match limit, budget, depth and heap) and relies
  * on JIT for speed; (*LIMIT_MATCH=N) and friends could only lower them
@@ -501,6 +514,21 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
     r->source = kps_strdup(src);
     if (!r->source)
         return kps_fail(L->err, KPISCAN_ERR_NOMEM, L->file, "out of memory");
+
+    long ctl = control_char_offset(r->regex);
+    if (ctl >= 0) {
+        unsigned char c = (unsigned char)r->regex[ctl];
+        return fail_node(L, regex_node, KPISCAN_ERR_PACK_REGEX, r->id,
+                         "regex holds the control character U+%04X at offset "
+                         "%ld%s",
+                         (unsigned)c, ctl,
+                         c == 0x08 ? ": in a double-quoted YAML string \"\\b\" "
+                                     "is a backspace, not a word boundary; "
+                                     "write the regex in single quotes"
+                                   : ": a double-quoted YAML string decoded "
+                                     "an escape; write the regex in single "
+                                     "quotes");
+    }
 
     /* Compile now so a bad regex is reported where it is written. */
     pcre2_code *code;

@@ -424,6 +424,11 @@ START_TEST(test_refused_regex_features)
         {"(*UTF)(*LIMIT_DEPTH=9)KPI", "regex uses (*LIMIT_DEPTH=N)"},
         {"(*LIMIT_HEAP=1)KPI", "regex uses (*LIMIT_HEAP=N)"},
         {"(*CRLF)(*LIMIT_RECURSION=5)KPI", "(*LIMIT_"},
+        /* escapes a double-quoted YAML string decodes before PCRE2 sees
+         * them: "\b" is a backspace, which would load and never match */
+        {"\\bOKRs?\\b", "control character U+0008 at offset 0: in a "
+                        "double-quoted YAML string"},
+        {"KPI\\a", "control character U+0007 at offset 3"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char yaml[512];
