@@ -416,8 +416,11 @@ KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
 KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
                                                  size_t items);
 
-/* Format of the input when the caller believes it knows it: "text",
- * "docx" or "odt"; NULL or "" (the default) leaves it to the content.
+/* Format of the input when the caller believes it knows it: "text" (or
+ * "txt"), "docx" or "odt", in any case and with or without a leading dot,
+ * so a file's extension can be passed as it is; "pdf", "html" and "htm"
+ * are accepted and leave it to the content, as NULL or "" (the default)
+ * do, because those formats name themselves in their bytes.
  * The content still decides: the bytes are sniffed on every scan and a
  * hint never makes the library read them as something they are not, so a
  * hint taken from an untrusted file name is safe.  It only settles what
@@ -426,7 +429,8 @@ KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
  * checks it in full (limits included).  A hint the content contradicts is
  * ignored: DOCX bytes hinted "text" are read as DOCX, binary data is
  * refused whatever the hint.  kpiscan_result_format() tells what was
- * read.  Errors: KPISCAN_ERR_ARGUMENT for any other name.
+ * read.  Errors: KPISCAN_ERR_ARGUMENT for any other name (the hint set
+ * before stays).
  * Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_format_hint(kpiscan_options *opts,
                                                 const char *format);

@@ -88,10 +88,27 @@ START_TEST(test_format_hint_names)
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_ODT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
-    /* Formats the library cannot read are no hint; the old one stays. */
-    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "pdf"),
-                     KPISCAN_ERR_ARGUMENT);
+    /* A file's extension does: any case, a leading dot, "txt". */
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".DOCX"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_DOCX);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "Odt"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_ODT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".txt"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
+    /* PDF and HTML name themselves in their bytes: accepted, the content
+     * decides. */
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "PDF"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".html"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    /* Anything else is refused, and the old hint stays. */
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "DOCX "),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "doc"),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "docxx"),
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, ""), KPISCAN_OK);
