@@ -387,9 +387,9 @@ static void print_one_line(const char *s)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
-/* One verdict line, its red flags and one line per evidence item.  With
- * --no-excerpts the evidence lines stop after the rule id, as JSON and CSV
- * drop "text": CI logs are public. */
+/* One verdict line, the rubric's decision ("why"), its red flags and one
+ * line per evidence item.  With --no-excerpts the evidence lines stop
+ * after the rule id, as JSON and CSV drop "text": CI logs are public. */
 static void print_text(const kpiscan_result *res, int excerpts)
 {
     int rebuilt;
@@ -411,6 +411,14 @@ static void print_text(const kpiscan_result *res, int excerpts)
     printf("%s KPI evidence)\n", presence == KPISCAN_PRESENCE_NONE
                                      ? "no"
                                      : kpiscan_presence_name(presence));
+    /* The rubric's decision in one line: a level beside junior-only
+     * evidence (years decided it) should not need --explain to read. */
+    const char *reason = kpiscan_result_reason(res);
+    if (reason && *reason) {
+        fputs("  why: ", stdout);
+        print_one_line(reason);
+        putchar('\n');
+    }
     /* Red flags right under the verdict: a reader of the text output
      * should not need --explain or JSON to see them. */
     for (size_t i = 0; i < kpiscan_result_flag_count(res); i++) {

@@ -124,6 +124,7 @@ kinds = {
     "verdict": (r"^\S.*: (none|junior|mid|senior) \(confidence [0-9.]+, "
                 r"([0-9.]+ years|years unknown), (no|weak|strong) KPI "
                 r"evidence\)$", "KPI evidence)"),
+    "why": (r"^  why: KPI presence (none|weak|strong); ", "why: reason"),
     "red flag": (r"^  !! red flag \S+( \(line \d+\))?: ", "!! red flag"),
     "evidence not scored": (r"^  \S+:\d+:\d+ +(none|junior|mid|senior) +\S+"
                             r" +\".*\"  \[not scored\]$", "[not scored]"),
@@ -143,8 +144,8 @@ for kind, (_, marker) in kinds.items():
     if marker not in text_doc:
         failures.append(f"text: the {kind} line ('{marker}') is not in the "
                         "Text section")
-if not {"verdict", "red flag", "evidence", "evidence not scored", "error",
-        "gate"} <= seen:
+if not {"verdict", "why", "red flag", "evidence", "evidence not scored",
+        "error", "gate"} <= seen:
     failures.append(f"text: inputs did not show every kind (saw {seen})")
 
 # HTML report: the fields of the data embedded for the table's sorting and
