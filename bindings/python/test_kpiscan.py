@@ -32,6 +32,40 @@ def manifest():
     return levels
 
 
+def _docx_with_comment(body, comment):
+    """A minimal DOCX: one paragraph of body text and one comment."""
+    import io
+    import zipfile
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml":
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="'
+            'application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels":
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{r}/officeDocument" Target="word/document.xml"/>'
+            '</Relationships>',
+        "word/_rels/document.xml.rels":
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+            f'Type="{r}/comments" Target="comments.xml"/></Relationships>',
+        "word/document.xml":
+            f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>{body}'
+            '</w:t></w:r></w:p></w:body></w:document>',
+        "word/comments.xml":
+            f'<w:comments xmlns:w="{w}"><w:comment w:id="0"><w:p><w:r>'
+            f'<w:t>{comment}</w:t></w:r></w:p></w:comment></w:comments>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return buf.getvalue()
+
+
 class PackTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -268,6 +302,51 @@ class ScanTest(unittest.TestCase):
         with self.assertRaises(kpiscan.KpiscanError) as cm:
             self.pack.scan_bytes(fx["many-pages.pdf"], max_pdf_pages=10)
         self.assertEqual(cm.exception.code, "limit")
+
+    def test_every_options_setter_of_the_header_is_an_option(self):
+        """Each kpiscan_options_set_NAME of include/kpiscan.h is declared
+        to ctypes and accepted as Options(NAME=...)."""
+        import inspect
+        import re
+        with open(os.path.join(ROOT, "include", "kpiscan.h"),
+                  encoding="utf-8") as f:
+            names = re.findall(r"\bkpiscan_options_set_(\w+)\(", f.read())
+        self.assertGreaterEqual(len(names), 19)
+        params = set(inspect.signature(kpiscan.Options).parameters)
+        for name in names:
+            with self.subTest(setter=name):
+                self.assertTrue("kpiscan_options_set_" + name in
+                                kpiscan._PROTOTYPES, "not declared")
+                self.assertTrue(name in params or
+                                name in kpiscan.Options._LIMITS)
+
+    def test_gaps_are_reported_on_request(self):
+        path = os.path.join(EXAMPLES, "junior-1.txt")
+        plain = self.pack.scan_path(path, as_of=AS_OF)
+        with_gaps = self.pack.scan_path(path, as_of=AS_OF, gaps=True)
+        self.assertNotIn("gaps", plain.to_dict())
+        self.assertEqual(with_gaps.to_dict()["gaps"],
+                         [{"start": "2024-09", "end": "2024-12",
+                           "months": 4}])
+        # Facts only: the estimate is the same.
+        self.assertEqual((with_gaps.level, with_gaps.confidence,
+                          with_gaps.scores),
+                         (plain.level, plain.confidence, plain.scores))
+        self.assertEqual(repr(kpiscan.Options(gaps=True)),
+                         "Options(gaps=True)")
+
+    def test_include_comments_reads_docx_comments(self):
+        data = _docx_with_comment("Analyst. Built reports for sales.",
+                                  "Reviewer: owns the KPI dashboard")
+        plain = self.pack.scan_bytes(data, name="cv.docx", as_of=AS_OF)
+        self.assertEqual(plain.format, "docx")
+        self.assertNotIn("KPI dashboard", plain.text)
+        self.assertNotIn("word/comments.xml", [e.part for e in plain.evidence])
+        opts = kpiscan.Options(as_of=AS_OF, include_comments=True)
+        commented = self.pack.scan_bytes(data, name="cv.docx", options=opts)
+        self.assertIn("Reviewer: owns the KPI dashboard", commented.text)
+        self.assertIn("word/comments.xml",
+                      [e.part for e in commented.evidence])
 
     def test_invalid_options(self):
         for bad in ({"format_hint": "pdf"}, {"as_of": "2026-02-30"},

@@ -100,6 +100,8 @@ _PROTOTYPES = {
     "kpiscan_options_set_max_input_bytes": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_match_limit": (_c_int, [_c_void_p, _c_ulong]),
     "kpiscan_options_set_excerpts": (_c_int, [_c_void_p, _c_int]),
+    "kpiscan_options_set_gaps": (_c_int, [_c_void_p, _c_int]),
+    "kpiscan_options_set_include_comments": (_c_int, [_c_void_p, _c_int]),
     "kpiscan_options_set_max_text_bytes": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_max_zip_entries": (_c_int, [_c_void_p, _c_size_t]),
     "kpiscan_options_set_max_part_bytes": (_c_int, [_c_void_p, _c_size_t]),
@@ -310,6 +312,11 @@ class Options:
     format_hint: "text", "docx" or "odt"; the content still decides (see
         kpiscan_options_set_format_hint in kpiscan.h).
     excerpts: False leaves the matched text out of to_json().
+    gaps: True reports gaps between stretches of employment as facts: the
+        JSON's "gaps" array (to_dict()["gaps"]: start, end, months).  They
+        never change the estimate.
+    include_comments: True reads a DOCX's comments (a reviewer's words,
+        not the candidate's) into the document text too.
     max_input_bytes, max_text_bytes, max_zip_entries, max_part_bytes,
     max_total_bytes, max_ratio, max_xml_depth, match_limit: limits; a
         document past one raises KpiscanError with code "limit" (or
@@ -335,7 +342,8 @@ class Options:
                "pdf_timeout", "pdf_memory_limit", "max_pdf_pages")
 
     def __init__(self, as_of=None, format_hint=None, excerpts=None,
-                 pdf_helper=None, sha256=None, **limits):
+                 pdf_helper=None, sha256=None, gaps=None,
+                 include_comments=None, **limits):
         unknown = set(limits) - set(self._LIMITS)
         if unknown:
             raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
@@ -353,13 +361,15 @@ class Options:
         if format_hint is not None:
             self._set("format_hint", lib.kpiscan_options_set_format_hint(
                 self._ptr, format_hint.encode()), format_hint)
-        if excerpts is not None:
-            lib.kpiscan_options_set_excerpts(self._ptr, 1 if excerpts else 0)
+        switches = {"excerpts": excerpts, "gaps": gaps,
+                    "include_comments": include_comments, "sha256": sha256}
+        for name, on in switches.items():
+            if on is not None:
+                setter = getattr(lib, "kpiscan_options_set_" + name)
+                self._set(name, setter(self._ptr, 1 if on else 0), on)
         if pdf_helper is not None:
             self._set("pdf_helper", lib.kpiscan_options_set_pdf_helper(
                 self._ptr, os.fsencode(pdf_helper)), pdf_helper)
-        if sha256 is not None:
-            lib.kpiscan_options_set_sha256(self._ptr, 1 if sha256 else 0)
         for name, value in limits.items():
             if value is None:
                 continue
@@ -370,8 +380,7 @@ class Options:
             setter = getattr(lib, "kpiscan_options_set_" + name)
             self._set(name, setter(self._ptr, value), value)
         self.settings = {"as_of": as_of, "format_hint": format_hint,
-                         "excerpts": excerpts, "pdf_helper": pdf_helper,
-                         "sha256": sha256, **limits}
+                         "pdf_helper": pdf_helper, **switches, **limits}
 
     def _set(self, name, status, value):
         if status != _KPISCAN_OK:
