@@ -327,8 +327,11 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
 
 /* The setters below return KPISCAN_OK, or KPISCAN_ERR_ARGUMENT (opts
  * unchanged) for a NULL opts or an invalid value; zero is invalid for
- * every limit.  Each setter is exclusive on opts: set everything before
- * sharing the object with scans. */
+ * every limit.  They take no kpiscan_error, so none is filled: report a
+ * failure from the setter and its status ("bad as-of date: " plus
+ * kpiscan_strerror(rc)), not from kpiscan_error_message().  Each setter
+ * is exclusive on opts: set everything before sharing the object with
+ * scans. */
 
 /* Date that "Present", "Current" and "to date" resolve to.  Default: the
  * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for a day that

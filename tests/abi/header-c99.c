@@ -15,19 +15,27 @@ int main(void)
     kpiscan_result *res = NULL;
     static const char cv[] = "Senior analyst. Tracked KPIs since 2015.\n";
     int rc = kpiscan_pack_load_default(&pack, err);
-    if (rc == KPISCAN_OK)
-        rc = kpiscan_options_set_format_hint(opts, "text");
-    if (rc == KPISCAN_OK)
-        rc = kpiscan_scan_buffer(pack, opts, cv, strlen(cv), "c99", &res, err);
-    if (rc != KPISCAN_OK || strcmp(kpiscan_version(), KPISCAN_VERSION_STRING))
-        printf("header-c99: %s\n", kpiscan_error_message(err));
-    else
+    /* A setter fills no error object: its status is the message. */
+    if (rc == KPISCAN_OK &&
+        (rc = kpiscan_options_set_format_hint(opts, "text")) != KPISCAN_OK)
+        printf("header-c99: format hint: %s\n", kpiscan_strerror(rc));
+    else if (rc == KPISCAN_OK &&
+             (rc = kpiscan_scan_buffer(pack, opts, cv, strlen(cv), "c99", &res,
+                                       err)) == KPISCAN_OK &&
+             strcmp(kpiscan_version(), KPISCAN_VERSION_STRING) == 0)
         printf("header-c99: %s, %lu evidence items\n",
                kpiscan_level_name(kpiscan_result_level(res)),
                (unsigned long)kpiscan_result_evidence_count(res));
+    else
+        printf("header-c99: %s\n", rc == KPISCAN_OK
+                                       ? "version mismatch"
+                                       : kpiscan_error_message(err));
     kpiscan_result_free(res);
     kpiscan_pack_free(pack);
     kpiscan_options_free(opts);
     kpiscan_error_free(err);
-    return rc == KPISCAN_OK ? 0 : 1;
+    return rc == KPISCAN_OK &&
+                   strcmp(kpiscan_version(), KPISCAN_VERSION_STRING) == 0
+               ? 0
+               : 1;
 }
