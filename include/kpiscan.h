@@ -517,8 +517,17 @@ KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
 /* Results                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Free a result.  NULL is a no-op.  Evidence pointers die with it.
- * Exclusive: res. */
+/* A result is self-contained: it holds its own copies of everything it
+ * gives out (document text, name, evidence text, rule ids, part names,
+ * spans, red flags, interview questions, the pack's name, version and
+ * hash), so it may outlive the pack, the options object, the input
+ * buffer and the kpiscan_error of the scan that made it; free those
+ * whenever you like.  kpiscan_result_to_json() and
+ * kpiscan_result_explain() take an options object (or NULL) for excerpts
+ * at the time of the call, not the scan's.
+ *
+ * Free a result.  NULL is a no-op.  Evidence and span pointers and every
+ * const char * taken from it die with it.  Exclusive: res. */
 KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 
 /* Every accessor of a result, its evidence and its spans below only

@@ -186,6 +186,47 @@ START_TEST(test_flag_accessors_match_json)
 }
 END_TEST
 
+/* The header promises a result outlives its pack, options, error and
+ * input: free them all (the input overwritten first), and the result
+ * still gives the same JSON (ASan runs catch any borrowed pointer). */
+START_TEST(test_result_outlives_its_scan_objects)
+{
+    kpiscan_pack *p = NULL;
+    kpiscan_options *o = kpiscan_options_new();
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, err), KPISCAN_OK);
+    kpiscan_options_set_as_of(o, 2026, 6, 1);
+    kpiscan_options_set_gaps(o, 1);
+    size_t len = strlen(CV);
+    char *input = malloc(len);
+    ck_assert_ptr_nonnull(input);
+    memcpy(input, CV, len);
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, input, len, "cv.txt", &r, err),
+                     KPISCAN_OK);
+    char *before = kpiscan_result_to_json(r, NULL, 0);
+    ck_assert_ptr_nonnull(before);
+    ck_assert_uint_gt(kpiscan_result_question_count(r), 0);
+    ck_assert_uint_gt(kpiscan_result_evidence_count(r), 0);
+    memset(input, 'x', len);
+    free(input);
+    kpiscan_pack_free(p);
+    kpiscan_options_free(o);
+    kpiscan_error_free(err);
+    char *after = kpiscan_result_to_json(r, NULL, 0);
+    ck_assert_ptr_nonnull(after);
+    ck_assert_str_eq(after, before);
+    ck_assert_ptr_nonnull(strstr(after, "\"gaps\""));
+    ck_assert_str_eq(kpiscan_result_name(r), "cv.txt");
+    ck_assert_ptr_nonnull(kpiscan_result_question(r, 0));
+    ck_assert_ptr_nonnull(
+        kpiscan_evidence_rule_id(kpiscan_result_evidence(r, 0)));
+    kpiscan_free(before);
+    kpiscan_free(after);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 START_TEST(test_accessors_null_safe)
 {
     ck_assert_int_eq(kpiscan_result_level(NULL), KPISCAN_LEVEL_NONE);
@@ -226,6 +267,7 @@ int main(void)
     tcase_add_test(tc, test_json_fields);
     tcase_add_test(tc, test_error_json);
     tcase_add_test(tc, test_accessors_null_safe);
+    tcase_add_test(tc, test_result_outlives_its_scan_objects);
     tcase_add_test(tc, test_flag_accessors_match_json);
     suite_add_tcase(s, tc);
     return run_suite(s);
