@@ -8,10 +8,11 @@
  * one error object per thread.  Each document is read into memory, as an
  * upload arrives, and scanned from there.  Every scanned document gives
  * one JSON line on standard output (JSONL), in input order, written as
- * soon as every earlier document is done; a document the library refuses
- * (PDF, binary, too large) gives its error object as the line.  A file
- * that cannot even be read never reaches the library: it is reported on
- * standard error only.
+ * soon as every earlier document is done.  A document that fails, whether
+ * the library refuses it (binary, damaged, too large) or it cannot even be
+ * read, gives an error record as its line (kpiscan_error_to_json), so
+ * there is exactly one line per input, as in a kpiscan batch; the reason
+ * goes to standard error too.
  *
  * Exit status: 0 every document scanned; 1 some document failed (the rest
  * are still reported); 2 usage error or the pack failed to load.
@@ -21,7 +22,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@
 
 typedef struct job {
     const char *path;
-    char *json_line; /* NULL when the file could not be read */
+    char *json_line; /* NULL only when out of memory */
     int failed;
     int done;
 } job;
@@ -85,10 +85,8 @@ static int read_document(const char *path, char **data, size_t *len)
             break;
     }
     if (!buf || ferror(f)) {
-        int e = buf ? EIO : ENOMEM;
         free(buf);
         fclose(f);
-        errno = e;
         return -1;
     }
     fclose(f);
@@ -101,16 +99,18 @@ static void scan_job(const service *svc, job *j, kpiscan_error *err)
 {
     char *data = NULL;
     size_t len = 0;
-    if (read_document(j->path, &data, &len) != 0) {
-        fprintf(stderr, "kpiscan-embed: %s: cannot read: %s\n", j->path,
-                strerror(errno));
-        j->failed = 1;
-        return;
-    }
     kpiscan_result *res = NULL;
-    int rc = kpiscan_scan_buffer(svc->pack, svc->opts, data, len, j->path, &res,
+    int rc;
+    if (read_document(j->path, &data, &len) == 0) {
+        rc = kpiscan_scan_buffer(svc->pack, svc->opts, data, len, j->path, &res,
                                  err);
-    free(data); /* the result keeps what it needs */
+        free(data); /* the result keeps what it needs */
+    } else {
+        /* Unreadable: let the library open it, so err says why
+         * (KPISCAN_ERR_IO, "cannot open: ...") and the error record below
+         * carries it: only a failing call fills a kpiscan_error. */
+        rc = kpiscan_scan_file(svc->pack, svc->opts, j->path, &res, err);
+    }
     if (rc == KPISCAN_OK) {
         j->json_line = kpiscan_result_to_json(res, svc->opts, 0);
     } else {

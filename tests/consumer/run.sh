@@ -129,3 +129,31 @@ for path, line in zip(inputs, lines):
         sys.exit(f"FAIL {name}: level {obj['level']}, manifest says {expected[name]}")
 print(f"ok   {len(lines)} JSON lines, one per input, levels as in the manifest")
 PY
+
+# A failing input still gives its line, an error record, in input order:
+# a file that cannot be read (missing) as well as one the library refuses
+# (binary); the reasons go to standard error; exit status 1.
+"$stage/kpiscan-embed" -j 2 --as-of 2026-06-01 "$root/examples/mid-1.txt" \
+    "$stage/no-such-cv.txt" "$root/docs/report.png" \
+    > "$stage/fail.jsonl" 2> "$stage/fail.err"
+status=$?
+[ "$status" = 1 ] || fail "kpiscan-embed with failing inputs exited $status, want 1"
+python3 - "$stage/fail.jsonl" "$stage/fail.err" "$stage/no-such-cv.txt" \
+    "$root/docs/report.png" <<'PY' || exit 1
+import json, sys
+out, err, missing, binary = sys.argv[1:]
+records = [json.loads(l) for l in open(out, encoding="utf-8")]
+got = [(r["status"], r.get("error", {}).get("code")) for r in records]
+want = [("ok", None), ("error", "io"), ("error", "not_text")]
+if got != want:
+    sys.exit(f"FAIL records {got}, want {want}")
+if [r["file"] for r in records[1:]] != [missing, binary]:
+    sys.exit(f"FAIL error records name {[r['file'] for r in records[1:]]}")
+if "cannot open" not in records[1]["error"]["message"]:
+    sys.exit(f"FAIL io record message: {records[1]['error']['message']!r}")
+stderr = open(err, encoding="utf-8").read()
+for r in records[1:]:
+    if r["error"]["message"] not in stderr:
+        sys.exit(f"FAIL stderr lacks {r['error']['message']!r}: {stderr!r}")
+print("ok   a missing and a binary input give error records, in order")
+PY
