@@ -348,8 +348,13 @@ class ScanTest(unittest.TestCase):
         self.assertIn("word/comments.xml",
                       [e.part for e in commented.evidence])
 
+    def test_format_hint_takes_an_extension(self):
+        for hint in (".DOCX", "Docx", "txt", ".pdf", "HTML", ""):
+            with self.subTest(hint=hint):
+                kpiscan.Options(format_hint=hint)
+
     def test_invalid_options(self):
-        for bad in ({"format_hint": "pdf"}, {"as_of": "2026-02-30"},
+        for bad in ({"format_hint": "doc"}, {"as_of": "2026-02-30"},
                     {"max_input_bytes": 0}, {"max_ratio": -1},
                     {"as_of": datetime.date(1800, 1, 1)}):
             with self.subTest(bad=bad):
