@@ -748,10 +748,13 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
  * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
- * names (".x") are skipped unless KPISCAN_WALK_HIDDEN; symbolic links are not
- * followed unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
- * skipped.  A path given directly is never skipped: a FIFO is read to its end
- * like standard input. */
+ * names (".x") are skipped unless KPISCAN_WALK_HIDDEN; symbolic links met in
+ * a walk are skipped unless KPISCAN_WALK_FOLLOW, and directory loops are
+ * detected and skipped.  A path given directly is never skipped: a FIFO is
+ * read to its end like standard input, and a symbolic link is followed
+ * whatever the flags ("find -H"): to a folder, which is walked, or to a
+ * file; one that leads nowhere (a missing target, a loop) gives an error
+ * record saying which. */
 typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 
@@ -772,7 +775,7 @@ typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
  * walked folder) gives no second record.  Without it every path added
  * gives a record, the same file named twice included. */
 #define KPISCAN_BATCH_UNIQUE 8u
-#define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links in walks */
+#define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links met in walks */
 #define KPISCAN_WALK_HIDDEN 2u /* include hidden files and folders */
 
 /* Start a batch with jobs worker threads (0 = number of online CPUs).  The

@@ -484,12 +484,26 @@ static void read_ahead(const char *path)
     close(fd);
 }
 
+/* Why the symbolic link at path leads nowhere: a loop (ELOOP: "ln -s a a",
+ * or links that point at each other) or a missing target.  Asked again
+ * because fts reports both as FTS_SLNONE. */
+static const char *broken_link_reason(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ELOOP)
+        return "symbolic link loop (too many levels of symbolic links)";
+    return "dangling symbolic link (its target does not exist)";
+}
+
 static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                 kpiscan_error *err)
 {
     char *paths[] = {(char *)root, NULL};
+    /* FTS_COMFOLLOW: the root was named by the caller, so a link to a
+     * folder is walked, as "find -H" does; links met inside the walk are
+     * followed only with KPISCAN_WALK_FOLLOW. */
     int options =
-        FTS_NOCHDIR |
+        FTS_NOCHDIR | FTS_COMFOLLOW |
         ((walk_flags & KPISCAN_WALK_FOLLOW) ? FTS_LOGICAL : FTS_PHYSICAL);
     FTS *fts = fts_open(paths, options, by_name);
     if (!fts)
@@ -530,13 +544,14 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
         case FTS_SL:
             if (!hidden)
                 rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
-                                    "symbolic link, not followed (use follow)",
+                                    "symbolic link, not followed (following "
+                                    "links is off)",
                                     err);
             break;
         case FTS_SLNONE:
             if (!hidden)
                 rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
-                                    "dangling symbolic link", err);
+                                    broken_link_reason(e->fts_accpath), err);
             break;
         case FTS_DNR:
         case FTS_ERR:
@@ -564,8 +579,16 @@ int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
     if (!b || !path)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no batch or path");
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    int stat_errno = stat(path, &st) == 0 ? 0 : errno;
+    if (!stat_errno && S_ISDIR(st.st_mode))
         return walk(b, path, walk_flags, err);
+    /* A named link that leads nowhere is an error record saying so; open()
+     * alone would say "No such file or directory" of a name that ls
+     * shows. */
+    if ((stat_errno == ENOENT || stat_errno == ELOOP) &&
+        lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return enqueue_preset(b, path, KPISCAN_ERR_IO, 0,
+                              broken_link_reason(path), err);
     if (b->flags & KPISCAN_BATCH_UNIQUE && stat(path, &st) == 0) {
         int rc = seen_before(b, &st, path, err);
         if (rc)

@@ -13,6 +13,7 @@ typedef struct seen {
     char names[256][512];
     int status[256];
     int skipped[256];
+    char reason[256][256];
     size_t index[256];
     kpiscan_batch *batch; /* when set, the callback reads the counters */
 } seen;
@@ -26,6 +27,9 @@ static void collect(const kpiscan_record *rec, void *user)
              kpiscan_record_name(rec));
     s->status[s->n] = kpiscan_record_status(rec);
     s->skipped[s->n] = kpiscan_record_skipped(rec);
+    snprintf(s->reason[s->n], sizeof s->reason[s->n], "%s",
+             s->status[s->n] ? kpiscan_error_reason(kpiscan_record_error(rec))
+                             : "");
     s->index[s->n] = kpiscan_record_index(rec);
     /* Counters are readable from inside the callback (no self-deadlock,
      * which a progress display depends on). */
@@ -49,6 +53,18 @@ static const char *find(const seen *s, const char *suffix, int *status,
             *skipped = s->skipped[i];
             return s->names[i];
         }
+    }
+    return NULL;
+}
+
+/* The error reason of the record whose name ends in suffix, or NULL. */
+static const char *reason_of(const seen *s, const char *suffix)
+{
+    size_t ls = strlen(suffix);
+    for (size_t i = 0; i < s->n; i++) {
+        size_t ln = strlen(s->names[i]);
+        if (ln >= ls && strcmp(s->names[i] + ln - ls, suffix) == 0)
+            return s->reason[i];
     }
     return NULL;
 }
@@ -289,6 +305,84 @@ START_TEST(test_walk_mixed_folder)
     kpiscan_batch_free(b);
     int st, sk;
     ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
+    kpiscan_pack_free(p);
+
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Symbolic links named by the caller are followed, as "find -H" does: a
+ * link to a folder is walked, a link to a file scanned, and a link that
+ * leads nowhere (missing target, loop) is an error record that says so,
+ * never silence.  Links met inside a walk are followed only on request;
+ * a loop met there is called a loop, not a dangling link. */
+START_TEST(test_operand_links)
+{
+    char dir[] = "/tmp/kpiscan-links-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char real[1100], path[1200], inner[1200];
+    snprintf(real, sizeof real, "%s/real", dir);
+    ck_assert_int_eq(mkdir(real, 0700), 0);
+    write_file(real, "cv.txt", "Tracked KPIs and metrics\n", 25);
+    snprintf(inner, sizeof inner, "%s/self-loop", real);
+    ck_assert_int_eq(symlink("self-loop", inner), 0);
+    snprintf(inner, sizeof inner, "%s/gone", real);
+    ck_assert_int_eq(symlink("nowhere", inner), 0);
+    const char *links[][2] = {{"to-dir", "real"},
+                              {"to-file", "real/cv.txt"},
+                              {"dangling", "nowhere"},
+                              {"loop", "loop"}};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, links[i][0]);
+        ck_assert_int_eq(symlink(links[i][1], path), 0);
+    }
+
+    kpiscan_pack *p = pack_default();
+    for (int follow = 0; follow <= 1; follow++) {
+        seen s = {0};
+        kpiscan_batch *b = NULL;
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+            KPISCAN_OK);
+        for (size_t i = 0; i < 4; i++) {
+            snprintf(path, sizeof path, "%s/%s", dir, links[i][0]);
+            ck_assert_int_eq(
+                kpiscan_batch_add_path(b, path,
+                                       follow ? KPISCAN_WALK_FOLLOW : 0, NULL),
+                KPISCAN_OK);
+        }
+        kpiscan_batch_free(b);
+        int st, sk;
+        ck_assert_ptr_nonnull(find(&s, "/to-dir/cv.txt", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/to-file", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/dangling", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_ERR_IO);
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/dangling"), "dangling symbolic link"));
+        ck_assert_ptr_nonnull(find(&s, "/loop", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_ERR_IO);
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/loop"), "symbolic link loop"));
+        /* inside the walk of to-dir: skipped, with the right reason */
+        ck_assert_ptr_nonnull(find(&s, "/to-dir/self-loop", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        const char *r = reason_of(&s, "/to-dir/self-loop");
+        ck_assert_ptr_nonnull(
+            strstr(r, follow ? "symbolic link loop" : "not followed"));
+        ck_assert_ptr_null(strstr(r, "use follow")); /* no such option */
+        ck_assert_ptr_nonnull(find(&s, "/to-dir/gone", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/to-dir/gone"),
+                   follow ? "dangling symbolic link" : "not followed"));
+        ck_assert_uint_eq(s.n, 6);
+    }
     kpiscan_pack_free(p);
 
     char cmd[1200];
@@ -834,6 +928,7 @@ int main(void)
     tcase_add_test(tc, test_ordered_explicit);
     tcase_add_test(tc, test_unordered_all_delivered);
     tcase_add_test(tc, test_walk_mixed_folder);
+    tcase_add_test(tc, test_operand_links);
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
     tcase_add_test(tc, test_unique_files);
