@@ -79,6 +79,7 @@ static void usage(FILE *out)
         "                         detected); links named as FILE or DIR are\n"
         "                         always followed\n"
         "      --hidden           include hidden files and folders in walks\n"
+        "                         (else skipped and counted)\n"
         "  -j, --jobs N           worker threads (default: online CPUs)\n"
         "      --shard K/N        keep only the inputs of shard K of N (1 <= "
         "K <= N):\n"

@@ -748,10 +748,11 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
  * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
- * names (".x") are skipped unless KPISCAN_WALK_HIDDEN; symbolic links met in
- * a walk are skipped unless KPISCAN_WALK_FOLLOW, and directory loops are
- * detected and skipped.  A path given directly is never skipped: a FIFO is
- * read to its end like standard input, and a symbolic link is followed
+ * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives
+ * one skipped record and is not walked); symbolic links met in a walk are
+ * skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
+ * skipped.  A path given directly is never skipped: a FIFO is read to its
+ * end like standard input, and a symbolic link is followed
  * whatever the flags ("find -H"): to a folder, which is walked, or to a
  * file; one that leads nowhere (a missing target, a loop) gives an error
  * record saying which. */

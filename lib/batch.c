@@ -512,23 +512,35 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
     FTSENT *e;
     char reason[256];
     while (!rc && (e = fts_read(fts)) != NULL) {
-        int hidden = e->fts_level > 0 && is_hidden_name(e->fts_name) &&
-                     !(walk_flags & KPISCAN_WALK_HIDDEN);
+        /* A hidden name (".x") is left out whole, a folder unwalked, but
+         * it gets a skipped record like any other file passed over: a
+         * folder holding only hidden files must not look like an empty
+         * one to whoever reads the counts. */
+        if (e->fts_level > 0 && is_hidden_name(e->fts_name) &&
+            !(walk_flags & KPISCAN_WALK_HIDDEN) && e->fts_info != FTS_DP) {
+            int folder = e->fts_info == FTS_D;
+            if (folder)
+                fts_set(fts, e, FTS_SKIP);
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                folder ? "hidden folder, not walked (hidden "
+                                         "files are left out)"
+                                       : "hidden file, not read (hidden "
+                                         "files are left out)",
+                                err);
+            continue;
+        }
         switch (e->fts_info) {
         case FTS_D:
-            if (hidden)
-                fts_set(fts, e, FTS_SKIP);
-            break;
         case FTS_DP: break;
         case FTS_F:
-            if (!hidden && e->fts_statp) {
+            if (e->fts_statp) {
                 rc = seen_before(b, e->fts_statp, e->fts_path, err);
                 if (rc == 1) {
                     rc = KPISCAN_OK;
                     break;
                 }
             }
-            if (!hidden && !rc) {
+            if (!rc) {
                 rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,
                              0, err);
                 if (!rc)
@@ -542,16 +554,14 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                                 err);
             break;
         case FTS_SL:
-            if (!hidden)
-                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
-                                    "symbolic link, not followed (following "
-                                    "links is off)",
-                                    err);
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                "symbolic link, not followed (following "
+                                "links is off)",
+                                err);
             break;
         case FTS_SLNONE:
-            if (!hidden)
-                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
-                                    broken_link_reason(e->fts_accpath), err);
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+                                broken_link_reason(e->fts_accpath), err);
             break;
         case FTS_DNR:
         case FTS_ERR:
@@ -561,11 +571,10 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 0, reason, err);
             break;
         default: /* FIFOs, sockets, devices: never opened */
-            if (!hidden)
-                rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_NOT_TEXT, 1,
-                                    "not a regular file (FIFO, socket or "
-                                    "device), not opened",
-                                    err);
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_NOT_TEXT, 1,
+                                "not a regular file (FIFO, socket or "
+                                "device), not opened",
+                                err);
             break;
         }
     }

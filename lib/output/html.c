@@ -932,8 +932,8 @@ char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
     bad |= kps_buf_printf(&b, "<dt>Could not be scanned</dt><dd>%zu</dd>",
                           h->errors);
     if (h->skipped)
-        bad |= kps_buf_printf(
-            &b, "<dt>Skipped (not documents)</dt><dd>%zu</dd>", h->skipped);
+        bad |= kps_buf_printf(&b, "<dt>Skipped (not scanned)</dt><dd>%zu</dd>",
+                              h->skipped);
     bad |=
         kps_buf_printf(&b, "<dt>Hidden-text findings</dt><dd>%zu", h->hidden);
     if (h->hidden) {

@@ -74,7 +74,7 @@ PY
 fi
 
 # Batch: a folder of good and bad files gives exactly one JSONL record per
-# document (binaries skipped), a file list with missing entries one record
+# document (binaries and hidden files skipped and counted), a file list with missing entries one record
 # per listed path, CSV that Python's csv module reads, and exit status 2
 # because some inputs could not be scanned.
 batch=$tmp/batch
@@ -93,7 +93,7 @@ lines = open(sys.argv[1]).read().splitlines()
 recs = [json.loads(l) for l in lines]
 summary = recs.pop()
 assert summary["summary"]["records"] == 5, summary
-assert summary["summary"]["skipped"] == 1, summary
+assert summary["summary"]["skipped"] == 2, summary  # photo.png, .hidden.txt
 assert summary["summary"]["errors"] == 2, summary
 names = [r["file"].rsplit("/", 1)[1] for r in recs]
 assert names == ["empty.txt", "junior-1.txt", "scan.pdf", "senior-2.txt", "mid-1.txt"], names
@@ -104,20 +104,22 @@ PY
 then report "batch jsonl folder" 1 ""
 else report "batch jsonl folder" 0 "exit $got; $(head -c 300 "$tmp/b.err")"; fi
 
-# The HTML report and the JUnit file account for the skipped file too: a
-# photo saved among resumes must not vanish from what a recruiter or a CI
-# view shows.
+# The HTML report and the JUnit file account for the skipped files too: a
+# photo saved among resumes, or a hidden file, must not vanish from what a
+# recruiter or a CI view shows.
 "$bin" --as-of 2026-06-01 --format html "$batch" > "$tmp/b.html" 2> /dev/null
-if grep -q '<dt>Skipped (not documents)</dt><dd>1</dd>' "$tmp/b.html"; then
+if grep -q '<dt>Skipped (not scanned)</dt><dd>2</dd>' "$tmp/b.html"; then
     report "batch html counts skipped" 1 ""
 else report "batch html counts skipped" 0 "no skipped count in the report"; fi
 "$bin" --as-of 2026-06-01 --format junit "$batch" > "$tmp/b.xml" 2> /dev/null
 if python3 - "$tmp/b.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
-assert suite.get("skipped") == "1" and suite.get("tests") == "6", suite.attrib
+assert suite.get("skipped") == "2" and suite.get("tests") == "7", suite.attrib
 cases = [c for c in suite.iter("testcase") if c.find("skipped") is not None]
-assert [c.get("name") for c in cases] == ["photo.png"], cases
+assert [c.get("name") for c in cases] == [".hidden.txt", "photo.png"], cases
+why = cases[0].find("skipped").get("message")
+assert "hidden file, not read" in why, why
 PY
 then report "batch junit counts skipped" 1 ""
 else report "batch junit counts skipped" 0 "$(head -c 300 "$tmp/b.xml")"; fi

@@ -232,7 +232,8 @@ START_TEST(test_render_json)
 END_TEST
 
 /* A folder of good and bad files: every document gives a record, the rest
- * is skipped (special files never opened), hidden names left out. */
+ * is skipped (special files never opened), hidden names too: a hidden
+ * folder gives one skipped record, and nothing under it is read. */
 START_TEST(test_walk_mixed_folder)
 {
     char dir[] = "/tmp/kpiscan-batch-XXXXXX";
@@ -245,6 +246,10 @@ START_TEST(test_walk_mixed_folder)
     write_file(dir, "c.pdf", "%PDF-1.4\n", 9);
     write_file(dir, "d.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     write_file(dir, ".hidden.txt", "KPIs\n", 5);
+    char git[1100];
+    snprintf(git, sizeof git, "%s/.git", dir);
+    ck_assert_int_eq(mkdir(git, 0700), 0);
+    write_file(git, "inside.txt", "KPIs\n", 5);
     write_file(sub, "e-nested.txt", "Key performance indicators\n", 27);
     snprintf(path, sizeof path, "%s/f-fifo", dir);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
@@ -265,6 +270,9 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_int_eq(kpiscan_batch_add_path(
                              b, dir, follow ? KPISCAN_WALK_FOLLOW : 0, NULL),
                          KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+        /* d.png, f-fifo, g-loop, .hidden.txt and .git */
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 5);
         kpiscan_batch_free(b);
         int st, sk;
         ck_assert_ptr_nonnull(find(&s, "/a-good.txt", &st, &sk));
@@ -281,7 +289,15 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_int_eq(sk, 0);
         ck_assert_ptr_nonnull(find(&s, "/d.png", &st, &sk));
         ck_assert_int_eq(sk, 1);
-        ck_assert_ptr_null(find(&s, "/.hidden.txt", &st, &sk));
+        ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/.hidden.txt"), "hidden file, not read"));
+        ck_assert_ptr_nonnull(find(&s, "/.git", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/.git"), "hidden folder, not walked"));
+        ck_assert_ptr_null(find(&s, "/inside.txt", &st, &sk));
         ck_assert_ptr_nonnull(find(&s, "/sub/e-nested.txt", &st, &sk));
         ck_assert_int_eq(st, KPISCAN_OK);
         ck_assert_ptr_nonnull(find(&s, "/f-fifo", &st, &sk));
@@ -305,6 +321,10 @@ START_TEST(test_walk_mixed_folder)
     kpiscan_batch_free(b);
     int st, sk;
     ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
+    ck_assert_int_eq(sk, 0);
+    ck_assert_int_eq(st, KPISCAN_OK);
+    ck_assert_ptr_nonnull(find(&s, "/.git/inside.txt", &st, &sk));
+    ck_assert_int_eq(st, KPISCAN_OK);
     kpiscan_pack_free(p);
 
     char cmd[1200];
