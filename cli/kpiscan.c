@@ -165,9 +165,13 @@ static void usage(FILE *out)
         "\n"
         "Exit status: 0 every input was scanned and every gate passed; 1 a "
         "gate\n"
-        "failed; 2 usage error, a bad pack or manifest, or any input that "
-        "could\n"
-        "not be scanned (the others are still reported); 2 takes precedence.\n",
+        "failed; 2 usage error, a bad pack or manifest, any input that could "
+        "not\n"
+        "be scanned (the others are still reported), or gates given but no "
+        "resume\n"
+        "found (folders empty or holding only skipped files; without gates "
+        "that is\n"
+        "a warning on stderr and status 0); 2 takes precedence.\n",
         out);
 }
 
@@ -840,6 +844,38 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
     return rc;
 }
 
+/* "kpiscan: no resumes found in A, B (N other file(s) skipped)" on
+ * standard error, after a run that gave no record: every input was a
+ * folder (or a list) holding nothing scannable.  Names the first few
+ * inputs; *why* ends the line (what that means for the exit status). */
+static void no_resumes(const cli *c, char **inputs, int ninputs, size_t skipped,
+                       const char *why)
+{
+    fputs("kpiscan: no resumes found in ", stderr);
+    int shown = 0;
+    for (int i = 0; i < ninputs && shown < 3; i++)
+        fprintf(stderr, "%s%s", shown++ ? ", " : "", clean1(inputs[i]));
+    if (ninputs > shown)
+        fprintf(stderr, " and %d more", ninputs - shown);
+    if (c->files_from)
+        fprintf(stderr, "%sthe paths listed in %s", shown++ ? " or " : "",
+                strcmp(c->files_from, "-") == 0 ? "standard input"
+                                                : clean1(c->files_from));
+    if (!shown && c->nmanifests) /* only when a shard dropped them all */
+        fprintf(stderr, "the files listed in %s", clean1(c->manifests[0]));
+    if (c->shard_n)
+        fprintf(stderr, " for shard %u/%u", c->shard_k, c->shard_n);
+    if (skipped)
+        fprintf(stderr, " (%zu other file%s skipped%s)", skipped,
+                skipped == 1 ? "" : "s",
+                c->verbose     ? ""
+                : skipped == 1 ? "; -v lists it"
+                               : "; -v lists them");
+    else if (!c->shard_n) /* else the other shards may hold them */
+        fputs(" (no files)", stderr);
+    fprintf(stderr, "%s\n", why);
+}
+
 static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
                kpiscan_error *err)
 {
@@ -954,6 +990,23 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         status = EXIT_GATE_FAILED;
     if (failed || kpiscan_batch_count(b, KPISCAN_COUNT_ERRORS) > 0)
         status = EXIT_INPUT_ERROR;
+    /* Nothing scanned (only empty folders, hidden or other skipped files,
+     * an empty list) is said, never silent.  With a gate it is an input
+     * error: "every resume passed" of no resume would let CI pass on a
+     * wrong path, as a manifest listing no file would (refused for that
+     * reason).  Without one, an empty inbox is an ordinary state for a
+     * script to meet: a warning, exit 0.  A shard may be empty because the
+     * others hold the inputs, so there it is a warning too. */
+    size_t nrecords = kpiscan_batch_count(b, KPISCAN_COUNT_SCANNED) +
+                      kpiscan_batch_count(b, KPISCAN_COUNT_ERRORS);
+    if (!failed && nrecords == 0) {
+        int refuse = c->gated && !c->shard_n;
+        no_resumes(c, inputs, ninputs,
+                   kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED),
+                   refuse ? ": the gates have nothing to check" : "");
+        if (refuse)
+            status = EXIT_INPUT_ERROR;
+    }
     kpiscan_batch_free(b);
     kpiscan_junit_free(k.junit);
     kpiscan_html_free(k.html);

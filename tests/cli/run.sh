@@ -278,6 +278,38 @@ if grep -qF "skipped $tmp/links/real/self-loop: symbolic link, not followed (fol
 then report "links in a walk: skipped, loops named" 1 ""
 else report "links in a walk: skipped, loops named" 0 "$(cat "$tmp/lw.err" "$tmp/lwf.err" | head -c 400)"; fi
 
+# A run that finds no resume says so on stderr, naming its inputs, and
+# with any gate exits 2: an empty folder (git keeps none, so it is made
+# here), one holding only an empty folder, an empty file list.  Without a
+# gate, and with --shard (the other shards may hold the inputs), it is a
+# warning and exit 0; JSON output is still an empty array.
+mkdir -p "$tmp/none/empty" "$tmp/none/nested/deeper"
+: > "$tmp/none-list"
+nr_ok=1 nr_why=""
+nr() { # want-status want-stderr-line args...
+    local want=$1 line=$2; shift 2
+    "$bin" --as-of 2026-06-01 "$@" > "$tmp/nr.out" 2> "$tmp/nr.err"
+    local got=$?
+    if [ "$got" != "$want" ] || ! grep -qxF -- "$line" "$tmp/nr.err"; then
+        nr_ok=0; nr_why="$nr_why [$* -> exit $got: $(head -c 200 "$tmp/nr.err")]"
+    fi
+}
+nr 2 "kpiscan: no resumes found in $tmp/none/empty (no files): the gates have nothing to check" \
+    --fail-under none "$tmp/none/empty"
+nr 2 "kpiscan: no resumes found in $tmp/none/empty, $tmp/none/nested (no files): the gates have nothing to check" \
+    -q --fail-on-hidden "$tmp/none/empty" "$tmp/none/nested"
+nr 2 "kpiscan: no resumes found in the paths listed in $tmp/none-list (no files): the gates have nothing to check" \
+    --expect mid --files-from "$tmp/none-list"
+nr 0 "kpiscan: no resumes found in $tmp/none/empty (no files)" "$tmp/none/empty"
+nr 0 "kpiscan: no resumes found in $tmp/none/empty for shard 1/2" --shard 1/2 --fail-under none "$tmp/none/empty"
+nr 0 "kpiscan: no resumes found in $tmp/none/empty (no files)" --format json "$tmp/none/empty"
+[ "$(cat "$tmp/nr.out")" = "[]" ] || { nr_ok=0; nr_why="$nr_why [json: $(cat "$tmp/nr.out")]"; }
+# one resume anywhere is enough: no message
+"$bin" --as-of 2026-06-01 --fail-under none "$tmp/none/empty" examples/mid-1.txt > /dev/null 2> "$tmp/nr.err" ||
+    { nr_ok=0; nr_why="$nr_why [with a resume: exit $?]"; }
+! grep -q "no resumes" "$tmp/nr.err" || { nr_ok=0; nr_why="$nr_why [with a resume: $(cat "$tmp/nr.err")]"; }
+report "no resumes found: said, and exit 2 under a gate" "$nr_ok" "$nr_why"
+
 # The same list without -0 is refused, not read as its first path only.
 printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-06-01 --files-from - --format jsonl > "$tmp/n0.jsonl" 2> "$tmp/n0.err"
 got=$?
