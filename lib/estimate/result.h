@@ -81,6 +81,7 @@ struct kpiscan_result {
     int indicator_clear;      /* at least two distinct phrases of that level */
     size_t indicator_phrases; /* distinct phrases of indicator_level in work */
     int presence;             /* 0 none, 1 weak, 2 strong (RUBRIC.md) */
+    int presence_by_numbers;  /* strong from quantified results alone */
     char reason[512];
     long as_of;               /* YYYYMMDD */
     const char *as_of_source; /* static: "option", "today", ... */

@@ -452,6 +452,7 @@ int kps_score(kpiscan_result *res)
     /* Numbers alone are KPI work only in some quantity: one "reduced the
      * footprint by 18%" in an engineer's resume is the rubric's incidental
      * number, the weak band. */
+    res->presence_by_numbers = !strong && quantified >= QUANTIFIED_MIN;
     if (quantified >= QUANTIFIED_MIN)
         strong = 1;
     else if (quantified > 0)

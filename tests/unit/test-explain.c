@@ -65,6 +65,33 @@ START_TEST(test_no_evidence)
 }
 END_TEST
 
+/* Presence says what made it strong: numbers alone leave every job "no
+ * KPI work in it", and the presence line must not claim KPI work in one. */
+START_TEST(test_presence_from_numbers)
+{
+    kpiscan_result *r =
+        scan("Experience\nSales Clerk, Acme Stores  Jan 2015 - Jan 2020\n"
+             "Grew store sales by 20% and cut waste by 15%.\n"
+             "Raised $5,000 for the local food bank.\n");
+    ck_assert_int_eq(kpiscan_result_presence(r), KPISCAN_PRESENCE_STRONG);
+    char *t = kpiscan_result_explain(r, NULL);
+    ck_assert_ptr_nonnull(strstr(t, "KPI presence: strong (quantified results "
+                                    "in jobs, though no job shows"));
+    ck_assert_ptr_nonnull(strstr(t, "no KPI work in it"));
+    ck_assert_ptr_null(strstr(t, "KPI work shown in a job"));
+    kpiscan_free(t);
+    kpiscan_result_free(r);
+
+    r = scan("Experience\nAnalyst, Acme  Jan 2015 - Jan 2020\n"
+             "Built the team's KPI dashboards; cut costs by 12%.\n");
+    t = kpiscan_result_explain(r, NULL);
+    ck_assert_ptr_nonnull(strstr(t, "KPI presence: strong (KPI work shown in "
+                                    "a job)"));
+    kpiscan_free(t);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("explain");
@@ -72,6 +99,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_full_and_short);
     tcase_add_test(tc, test_no_evidence);
+    tcase_add_test(tc, test_presence_from_numbers);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
