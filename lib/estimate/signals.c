@@ -306,44 +306,103 @@ int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
 /* A longer job title is a sentence run on from the header: none is kept. */
 #define JOB_TITLE_MAX 160
 
-/* Attach a range to the job it heads: its line without the dates and
- * separators, or the line above when the dates stand alone ("Operations
- * Analyst | Northgate" then "Jan 2023 to date").  Returns -1 when out of
- * memory. */
-int kps_job_title(kpiscan_result *res, const kps_line_index *li,
-                  kpiscan_span *sp)
+/* Whether the line [s, e) may name the job of dates that stand alone on
+ * the line next to it: 20 words at most, not a list item, not the end of a
+ * sentence (the last bullet of the job before: "... and Travel Money
+ * programs."), no section heading ("Professional Experience") and no
+ * dates of its own (the next job's header). */
+static int names_job(const kpiscan_result *res, size_t s, size_t e,
+                     const size_t *heads, size_t nheads)
 {
     const char *t = res->text;
+    while (s < e && (t[s] == ' ' || t[s] == '\t'))
+        s++;
+    size_t last = e;
+    while (last > s &&
+           (t[last - 1] == ' ' || t[last - 1] == '\t' || t[last - 1] == '\r'))
+        last--;
+    if (s == last || last - s > JOB_LINE_MAX ||
+        starts_with_bullet((const unsigned char *)t + s, last - s) ||
+        strchr(".;:,", t[last - 1]) || blank_separated_words(t, s, last) > 20)
+        return 0;
+    size_t h = first_at_or_after(heads, nheads, sizeof *heads, 0, s);
+    if (h < nheads && heads[h] < e)
+        return 0;
+    size_t k = first_at_or_after(res->spans, res->nspans, sizeof *res->spans,
+                                 offsetof(kpiscan_span, offset), s);
+    return !(k < res->nspans && res->spans[k].offset < e);
+}
+
+/* The job line's words into title (at most JOB_LINE_MAX bytes), the
+ * range's own dates and separators left out.  Returns its length. */
+static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
+                        const kpiscan_span *sp, char *title)
+{
+    const char *t = res->text;
+    size_t n = 0;
+    for (size_t i = s; i < e; i++) {
+        if (i >= sp->offset && i < sp->offset + sp->length)
+            continue; /* the dates themselves */
+        char c = t[i];
+        /* A dash joins words ("part-time") unless it stands alone. */
+        int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
+                        (i + 1 >= e || t[i + 1] == ' ');
+        int sep = c == '|' || c == '\t' || c == ' ' || c == ',' || c == '(' ||
+                  c == ')' || c == '\r' || lone_dash;
+        if (sep && (n == 0 || title[n - 1] == ' '))
+            continue;
+        title[n++] = sep ? ' ' : c;
+    }
+    while (n && title[n - 1] == ' ')
+        n--;
+    /* Punctuation left between the dates and the title ("2019 - 2021:
+     * Backend developer", "2015 – 2018. Engineer") is not the title's.
+     * A mark counts only before a space: ".NET Developer" keeps its dot. */
+    size_t lead = 0;
+    for (;;) {
+        size_t mark = lead < n && title[lead] && strchr(":.;-", title[lead]) ? 1
+                      : n - lead >= 3 && (unsigned char)title[lead] == 0xE2 &&
+                              (unsigned char)title[lead + 1] == 0x80 &&
+                              ((unsigned char)title[lead + 2] == 0x93 ||
+                               (unsigned char)title[lead + 2] == 0x94)
+                          ? 3 /* an en or em dash */
+                          : 0;
+        if (!mark || lead + mark >= n || title[lead + mark] != ' ')
+            break;
+        lead += mark + 1;
+    }
+    memmove(title, title + lead, n - lead);
+    return n - lead;
+}
+
+/* Attach a range to the job it heads: its line without the dates and
+ * separators, or, when the dates stand alone, the line above ("Operations
+ * Analyst | Northgate" then "Jan 2023 to date") or else the line below
+ * ("02/1999 to Current" then "DIRECTOR Company Name City , State"), each
+ * only if it can name a job (names_job).  heads: the section headings'
+ * offsets, ascending.  Returns -1 when out of memory. */
+int kps_job_title(kpiscan_result *res, const kps_line_index *li,
+                  kpiscan_span *sp, const size_t *heads, size_t nheads)
+{
     /* Built in place: a title is never longer than its line, which is at
      * most JOB_LINE_MAX bytes; only a title worth keeping is copied. */
     char title[JOB_LINE_MAX + 1];
     size_t n = 0;
-    for (size_t line = sp->line; line >= 1 && line + 1 >= sp->line; line--) {
+    for (int step = 0; step < 3 && n < 3; step++) {
+        size_t line = step == 0   ? sp->line
+                      : step == 1 ? sp->line - 1
+                                  : sp->line + 1;
+        if (line < 1 || line > li->n)
+            continue;
         size_t s = li->starts[line - 1], e = s;
-        while (e < res->len && t[e] != '\n' && e - s <= JOB_LINE_MAX)
+        while (e < res->len && res->text[e] != '\n' && e - s <= JOB_LINE_MAX)
             e++;
         if (e - s > JOB_LINE_MAX)
             break; /* no title from an overlong line */
-        for (size_t i = s; i < e; i++) {
-            if (line == sp->line && i >= sp->offset &&
-                i < sp->offset + sp->length)
-                continue; /* the dates themselves */
-            char c = t[i];
-            /* A dash joins words ("part-time") unless it stands alone. */
-            int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
-                            (i + 1 >= e || t[i + 1] == ' ');
-            int sep = c == '|' || c == '\t' || c == ' ' || c == ',' ||
-                      c == '(' || c == ')' || lone_dash;
-            if (sep && (n == 0 || title[n - 1] == ' '))
-                continue;
-            title[n++] = sep ? ' ' : c;
-        }
-        while (n && title[n - 1] == ' ')
-            n--;
+        if (step > 0 && !names_job(res, s, e, heads, nheads))
+            continue;
         /* A job line names something: more than a couple of letters. */
-        if (n >= 3 || line == 1)
-            break;
-        n = 0;
+        n = job_words(res, s, e, sp, title);
     }
     if (n < 3 || n > JOB_TITLE_MAX)
         return 0;
@@ -387,7 +446,8 @@ int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
                                          res->spans[i].offset);
         }
         header[i] = (unsigned char)cached_heads;
-        if (header[i] && kps_job_title(res, li, &res->spans[i])) {
+        if (header[i] &&
+            kps_job_title(res, li, &res->spans[i], heads, sections->n)) {
             free(heads);
             free(header);
             return -1;

@@ -44,10 +44,12 @@ int kps_shows_kpi_work(const kpiscan_evidence *e);
  * line of text. */
 int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
                   size_t line, size_t range_offset);
-/* Set sp->job to the job line the range heads (or leave it NULL).
- * Returns 0, or -1 when out of memory. */
+/* Set sp->job to the job line the range heads (or leave it NULL); heads
+ * are the section headings' offsets in the text, ascending.  Returns 0, or
+ * -1 when out of memory. */
 int kps_job_title(kpiscan_result *res, const kps_line_index *li,
-                  kpiscan_span *sp) __attribute__((warn_unused_result));
+                  kpiscan_span *sp, const size_t *heads, size_t nheads)
+    __attribute__((warn_unused_result));
 /* Set kpi_job on the counted ranges.  Returns 0, or -1 when out of
  * memory. */
 int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,

@@ -179,7 +179,7 @@ START_TEST(test_job_title)
     ck_assert_int_eq(kps_line_index_build(t, strlen(t), &li), 0);
     kpiscan_result res = {.text = t, .len = strlen(t)};
     kpiscan_span sp = {.line = 2, .offset = li.starts[1], .length = 16};
-    ck_assert_int_eq(kps_job_title(&res, &li, &sp), 0);
+    ck_assert_int_eq(kps_job_title(&res, &li, &sp, NULL, 0), 0);
     ck_assert_str_eq(sp.job, "Operations Analyst Northgate");
     free(sp.job);
     /* dates and a title on one line: the line without the dates */
@@ -188,11 +188,82 @@ START_TEST(test_job_title)
     ck_assert_int_eq(kps_line_index_build(u, strlen(u), &lu), 0);
     kpiscan_result ru = {.text = u, .len = strlen(u)};
     kpiscan_span su = {.line = 1, .offset = 0, .length = 19};
-    ck_assert_int_eq(kps_job_title(&ru, &lu, &su), 0);
+    ck_assert_int_eq(kps_job_title(&ru, &lu, &su, NULL, 0), 0);
     ck_assert_str_eq(su.job, "Team Lead Sales");
     free(su.job);
     free(li.starts);
     free(lu.starts);
+}
+END_TEST
+
+/* Dates alone on their line under a section heading or under the last
+ * sentence of the job before: the title is the line below them. */
+static char *title_of(const char *text, size_t line, const size_t *heads,
+                      size_t nheads, kpiscan_span *spans, size_t nspans,
+                      size_t which)
+{
+    kps_line_index li = {0};
+    ck_assert_int_eq(kps_line_index_build(text, strlen(text), &li), 0);
+    kpiscan_result res = {.text = (char *)text,
+                          .len = strlen(text),
+                          .spans = spans,
+                          .nspans = nspans};
+    kpiscan_span *sp = &spans[which];
+    sp->line = line;
+    sp->offset = li.starts[line - 1];
+    ck_assert_int_eq(kps_job_title(&res, &li, sp, heads, nheads), 0);
+    free(li.starts);
+    return sp->job;
+}
+
+START_TEST(test_job_title_below_dates)
+{
+    kpiscan_span one[1] = {{.length = 18}};
+    size_t heading = 0;
+    char *job = title_of("Professional Experience\n02/1999 to Current\n"
+                         "DIRECTOR Company Name , City , State\n"
+                         "Led the discount programmes.\n",
+                         2, &heading, 1, one, 1, 0);
+    ck_assert_str_eq(job, "DIRECTOR Company Name City State");
+    free(job);
+    one[0] = (kpiscan_span){.length = 18};
+    job = title_of("Launched the Travel Money programs.\n09/1997 to 02/1999\n"
+                   "PROJECT MANAGER Company Name\nManaged four developers.\n",
+                   2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "PROJECT MANAGER Company Name");
+    free(job);
+    /* the line above still wins when it can name the job */
+    one[0] = (kpiscan_span){.length = 16};
+    job = title_of("Operations Analyst | Northgate\nJan 2023 to date\n"
+                   "Built the weekly sales report.\n",
+                   2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "Operations Analyst Northgate");
+    free(job);
+    /* punctuation between the dates and the title is not the title's;
+     * a dot that starts a word is */
+    one[0] = (kpiscan_span){.length = 11};
+    job = title_of("2019 - 2021: Backend developer, Acme\n", 1, NULL, 0, one,
+                   1, 0);
+    ck_assert_str_eq(job, "Backend developer Acme");
+    free(job);
+    one[0] = (kpiscan_span){.length = 13};
+    job = title_of("2015 \xE2\x80\x93 2018 \xE2\x80\x93 .NET Developer\n",
+                   1, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, ".NET Developer");
+    free(job);
+    /* a sentence above and a list item below name nothing */
+    one[0] = (kpiscan_span){.length = 19};
+    job = title_of("Answered calls.\nJan 2020 - Mar 2021\n"
+                   "- Filed records daily\n",
+                   2, NULL, 0, one, 1, 0);
+    ck_assert_ptr_null(job);
+    /* nor does another job's header, with dates of its own */
+    kpiscan_span two[2] = {{.line = 1, .offset = 13, .length = 11},
+                           {.length = 11}};
+    job = title_of("Clerk, Acme  2018 - 2019\n2019 - 2020\n"
+                   "Served customers at the till.\n",
+                   2, NULL, 0, two, 2, 1);
+    ck_assert_ptr_null(job);
 }
 END_TEST
 
@@ -328,6 +399,7 @@ int main(void)
     tcase_add_test(tc, test_shows_kpi_work);
     tcase_add_test(tc, test_heads_job);
     tcase_add_test(tc, test_job_title);
+    tcase_add_test(tc, test_job_title_below_dates);
     tcase_add_test(tc, test_merge_ranges_and_employment);
     tcase_add_test(tc, test_mark_kpi_jobs);
     tcase_add_test(tc, test_line_col);
