@@ -76,9 +76,57 @@ static void title_line_at(kps_title_line *c, const char *t, size_t len,
     c->valid = !across;
 }
 
+/* Whether [w, k) is one of words (ASCII letters compared without case). */
+static int word_in(const char *t, size_t w, size_t k, const char *const *words,
+                   size_t nwords)
+{
+    for (size_t j = 0; j < nwords; j++)
+        if (strlen(words[j]) == k - w && kps_ascii_ieq(t + w, words[j], k - w))
+            return 1;
+    return 0;
+}
+
+/* Whether every word of t[b, e) starts with a capital letter, or is a
+ * joining word or separator: the words before a title word may then be
+ * more of the title ("INTERNET DEVELOPMENT PROJECT MANAGER Company Name",
+ * "Facilities and Construction Project Manager"), where a sentence has
+ * lower-case words ("Reported to the Sales Manager").  A sentence's first
+ * word is capitalised too, so title_ends_at() must agree. */
+static int capitalised_lead(const char *t, size_t b, size_t e)
+{
+    static const char *const joining[] = {"and", "of", "for"};
+    for (size_t k = b; k < e;) {
+        while (k < e && (t[k] == ' ' || t[k] == '\t'))
+            k++;
+        if (k >= e)
+            break;
+        size_t w = k;
+        while (k < e && t[k] != ' ' && t[k] != '\t')
+            k++;
+        unsigned char c = (unsigned char)t[w];
+        if (!(c >= 'A' && c <= 'Z') && !strchr("/-|&", c) &&
+            !word_in(t, w, k, joining, sizeof joining / sizeof *joining))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether what follows a title word at t[e] ends the title: the line's
+ * end, a separator, or a capitalised word (the company: "... Project
+ * Manager Company Name, City"); a lower-case word goes on as a sentence
+ * ("Assist Project Manager on a daily basis"). */
+static int title_ends_at(const char *t, size_t len, size_t e)
+{
+    while (e < len && (t[e] == ' ' || t[e] == '\t'))
+        e++;
+    return e >= len || t[e] == '\n' || strchr("|,/-(:", t[e]) ||
+           (t[e] >= 'A' && t[e] <= 'Z');
+}
+
 /* A title word counts only where a job title stands: at the start of a
  * line, after a separator ("Acme | Senior Analyst", "worked as ..."), on a
- * short line, or on a line that carries a date range.  "Presented to
+ * short line, on a line that carries a date range, or between capitalised
+ * words only (capitalised_lead, title_ends_at).  "Presented to
  * senior management" and "lead the rollout" are sentences, not titles. */
 int kps_in_title_position(const char *t, size_t len, size_t start, size_t end,
                           const kps_timeline *tl, kps_title_line *line)
@@ -97,7 +145,9 @@ int kps_in_title_position(const char *t, size_t len, size_t start, size_t end,
         ws--;
     if (p - ws == 2 && (t[ws] | 0x20) == 'a' && (t[ws + 1] | 0x20) == 's')
         return 1;
-    return line->words <= 8 || line->has_range;
+    return line->words <= 8 || line->has_range ||
+           (capitalised_lead(t, line->content, p) &&
+            title_ends_at(t, len, end));
 }
 
 /* Keywords are short: a match of more words than this is a phrase of a
@@ -200,16 +250,6 @@ int kps_shows_kpi_work(const kpiscan_evidence *e)
     case KPISCAN_CATEGORY_INDICATOR: return e->level >= KPISCAN_LEVEL_MID;
     default: return 0;
     }
-}
-
-/* Whether [w, k) is one of words (ASCII letters compared without case). */
-static int word_in(const char *t, size_t w, size_t k, const char *const *words,
-                   size_t nwords)
-{
-    for (size_t j = 0; j < nwords; j++)
-        if (strlen(words[j]) == k - w && kps_ascii_ieq(t + w, words[j], k - w))
-            return 1;
-    return 0;
 }
 
 /* Whether the words from b to the range at r read as a job title: two to

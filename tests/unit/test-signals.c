@@ -35,6 +35,26 @@ START_TEST(test_title_position)
                      0);
     /* a short line is a title line wherever the word stands */
     ck_assert_int_eq(title_at("Acme Senior Analyst\n", "Senior"), 1);
+    /* a long header line: capitalised words up to the title, a company
+     * after it (PDF conversions of the common "TITLE Company, City") */
+    ck_assert_int_eq(title_at("INTERNET DEVELOPMENT PROJECT MANAGER Company "
+                              "Name , City , State\n",
+                              "PROJECT MANAGER"),
+                     1);
+    ck_assert_int_eq(title_at("Senior Facilities and Construction Project "
+                              "Manager Company Name , City , State\n",
+                              "Project Manager"),
+                     1);
+    /* a sentence opens with a capital too: a lower-case word after the
+     * title words, or before them, makes it one */
+    ck_assert_int_eq(title_at("Assist Project Manager on a daily basis with "
+                              "compiling reports\n",
+                              "Project Manager"),
+                     0);
+    ck_assert_int_eq(title_at("Assisted the Senior Marketing Coordinator with "
+                              "all aspects of advertising\n",
+                              "Marketing Coordinator"),
+                     0);
 }
 END_TEST
 
@@ -242,13 +262,13 @@ START_TEST(test_job_title_below_dates)
     /* punctuation between the dates and the title is not the title's;
      * a dot that starts a word is */
     one[0] = (kpiscan_span){.length = 11};
-    job = title_of("2019 - 2021: Backend developer, Acme\n", 1, NULL, 0, one,
-                   1, 0);
+    job = title_of("2019 - 2021: Backend developer, Acme\n", 1, NULL, 0, one, 1,
+                   0);
     ck_assert_str_eq(job, "Backend developer Acme");
     free(job);
     one[0] = (kpiscan_span){.length = 13};
-    job = title_of("2015 \xE2\x80\x93 2018 \xE2\x80\x93 .NET Developer\n",
-                   1, NULL, 0, one, 1, 0);
+    job = title_of("2015 \xE2\x80\x93 2018 \xE2\x80\x93 .NET Developer\n", 1,
+                   NULL, 0, one, 1, 0);
     ck_assert_str_eq(job, ".NET Developer");
     free(job);
     /* a sentence above and a list item below name nothing */
