@@ -384,11 +384,16 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
         if (i >= sp->offset && i < sp->offset + sp->length)
             continue; /* the dates themselves */
         char c = t[i];
-        /* A dash joins words ("part-time") unless it stands alone. */
-        int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
-                        (i + 1 >= e || t[i + 1] == ' ');
-        int sep = c == '|' || c == '\t' || c == ' ' || c == ',' || c == '(' ||
+        /* Letters and digits first: most of a line, and never separators. */
+        int sep = 0;
+        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+            !(c >= '0' && c <= '9')) {
+            /* A dash joins words ("part-time") unless it stands alone. */
+            int lone_dash = c == '-' && (i == s || t[i - 1] == ' ') &&
+                            (i + 1 >= e || t[i + 1] == ' ');
+            sep = c == '|' || c == '\t' || c == ' ' || c == ',' || c == '(' ||
                   c == ')' || c == '\r' || lone_dash;
+        }
         if (sep && (n == 0 || title[n - 1] == ' '))
             continue;
         title[n++] = sep ? ' ' : c;
@@ -434,9 +439,11 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
                                   : sp->line + 1;
         if (line < 1 || line > li->n)
             continue;
-        size_t s = li->starts[line - 1], e = s;
-        while (e < res->len && res->text[e] != '\n' && e - s <= JOB_LINE_MAX)
-            e++;
+        size_t s = li->starts[line - 1];
+        size_t room =
+            res->len - s < JOB_LINE_MAX + 1 ? res->len - s : JOB_LINE_MAX + 1;
+        const char *nl = memchr(res->text + s, '\n', room);
+        size_t e = nl ? (size_t)(nl - res->text) : s + room;
         if (e - s > JOB_LINE_MAX)
             break; /* no title from an overlong line */
         if (step > 0 && !names_job(res, s, e, heads, nheads))
