@@ -145,6 +145,12 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
                      "it and scan the folder",
                      docs, docs == 1 ? "" : "s", shown, docs > 1 ? ", ..." : "",
                      entries, entries == 1 ? "" : "s");
+    } else if (!kps_zip_has_end(in->data, in->len)) {
+        /* A DOCX cut short before its Word parts looks like any ZIP: say
+         * what is wrong with it rather than skip it as "not a document". */
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, in->name,
+                        "corrupt ZIP archive (a DOCX, ODT or other): "
+                        "" KPS_ZIP_CUT_SHORT);
     } else {
         rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                       "not a document (a ZIP archive without a Word or ODT "

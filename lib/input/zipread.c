@@ -96,6 +96,12 @@ static int raw_central(const unsigned char *d, size_t len, uint64_t *offset,
     return 0;
 }
 
+int kps_zip_has_end(const unsigned char *data, size_t len)
+{
+    uint64_t offset, count;
+    return raw_central(data, len, &offset, &count);
+}
+
 size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
                              size_t *entries, const unsigned char **example,
                              size_t *example_len)
@@ -336,6 +342,9 @@ int kps_zip_open(const unsigned char *data, size_t len, const char *name,
         free(z);
         if (code == ZIP_ER_MEMORY)
             return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
+        if (code == ZIP_ER_NOZIP && !kps_zip_has_end(data, len))
+            return kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                            "corrupt %s: " KPS_ZIP_CUT_SHORT, kind);
         return kps_fail(err, KPISCAN_ERR_CORRUPT, name, "corrupt %s: %s", kind,
                         zip_reason(code, scratch, sizeof scratch));
     }

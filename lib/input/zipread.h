@@ -47,6 +47,15 @@ int kps_zip_has(const kps_zip *z, const char *entry);
  * archive was opened with fold_case, so callers de-duplicate by this. */
 long long kps_zip_index(const kps_zip *z, const char *entry);
 
+/* 1 when the archive's bytes end with its end-of-central-directory
+ * record (pointing inside the data), as every complete ZIP does; 0 for an
+ * archive cut short in a download or a copy. */
+int kps_zip_has_end(const unsigned char *data, size_t len);
+/* Why such an archive cannot be read, for every message that says so. */
+#define KPS_ZIP_CUT_SHORT                                                      \
+    "its end (the central directory) is missing, as in a file cut short by "   \
+    "a download or a copy"
+
 /* A ZIP archive's entry names read straight from its bytes, without
  * libzip and without its checks (an archive libzip refuses, with 10,001
  * entries, duplicate or undecodable names, is still a bundle of resumes
