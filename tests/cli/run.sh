@@ -494,7 +494,7 @@ sed 's/^\(..\/mid-1.txt\)\tmid/\1\tsenior/; s#^\.\./#'"$root"'/examples/#' examp
 "$bin" --as-of 2026-06-01 -q --expect-file "$tmp/ci/m.tsv" --format junit > "$tmp/fail.xml"
 got=$?
 ncases=$(grep -c '^[^#]' examples/ci/manifest.tsv)
-if [ "$got" = 1 ] && python3 - "$tmp/fail.xml" "$ncases" <<'PY'
+if [ "$got" = 1 ] && python3 - "$tmp/fail.xml" "$ncases" "$tmp/ci/m.tsv" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 suites = root.findall("testsuite")
@@ -504,7 +504,8 @@ assert len(cases) == int(sys.argv[2]), len(cases)
 fails = [c for c in cases if c.find("failure") is not None]
 assert len(fails) == 1 and fails[0].get("name") == "mid-1.txt"
 msg = fails[0].find("failure").get("message")
-assert msg == "expected senior, got mid (manifest)", msg
+# the manifest and its line, as given: the failing expectation is found
+assert msg == f"expected senior, got mid (manifest {sys.argv[3]}, line 6)", msg
 assert "top evidence:" in fails[0].find("failure").text
 assert suites[0].get("failures") == "1" and suites[0].get("tests") == sys.argv[2]
 PY
