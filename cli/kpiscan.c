@@ -1350,6 +1350,11 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
             if (strcmp(files[i], "-") == 0)
                 return usage_error("standard input cannot be both a file "
                                    "list and an input");
+    /* Standard input can be read once: a second '-' would be an empty
+     * document, an error record for a mistake in the command line. */
+    for (int i = 0, seen = 0; i < nfiles; i++)
+        if (strcmp(files[i], "-") == 0 && seen++)
+            return usage_error("standard input ('-') given more than once");
 
     kpiscan_pack *pack = NULL;
     int rc = build_pack(c, &pack, err);
