@@ -86,6 +86,10 @@ static int word_in(const char *t, size_t w, size_t k, const char *const *words,
     return 0;
 }
 
+/* The most bytes of capitalised words a title may have before its title
+ * word ("Senior Facilities and Construction" is 34). */
+#define TITLE_LEAD_MAX 80
+
 /* Whether every word of t[b, e) starts with a capital letter, or is a
  * joining word or separator: the words before a title word may then be
  * more of the title ("INTERNET DEVELOPMENT PROJECT MANAGER Company Name",
@@ -95,6 +99,11 @@ static int word_in(const char *t, size_t w, size_t k, const char *const *words,
 static int capitalised_lead(const char *t, size_t b, size_t e)
 {
     static const char *const joining[] = {"and", "of", "for"};
+    /* A title is a few words: a longer lead is no title's, and the bound
+     * keeps a long line of many title hits linear (each hit looks back
+     * over at most this much). */
+    if (e - b > TITLE_LEAD_MAX)
+        return 0;
     for (size_t k = b; k < e;) {
         while (k < e && (t[k] == ' ' || t[k] == '\t'))
             k++;
@@ -355,18 +364,19 @@ static int names_job(const kpiscan_result *res, size_t s, size_t e,
                      const size_t *heads, size_t nheads)
 {
     const char *t = res->text;
+    /* a heading's offset is its line's start, indented or not */
+    size_t h = first_at_or_after(heads, nheads, sizeof *heads, 0, s);
+    if (h < nheads && heads[h] < e)
+        return 0;
     while (s < e && (t[s] == ' ' || t[s] == '\t'))
         s++;
     size_t last = e;
     while (last > s &&
            (t[last - 1] == ' ' || t[last - 1] == '\t' || t[last - 1] == '\r'))
         last--;
-    if (s == last || last - s > JOB_LINE_MAX ||
+    if (s == last ||
         starts_with_bullet((const unsigned char *)t + s, last - s) ||
         strchr(".;:,", t[last - 1]) || blank_separated_words(t, s, last) > 20)
-        return 0;
-    size_t h = first_at_or_after(heads, nheads, sizeof *heads, 0, s);
-    if (h < nheads && heads[h] < e)
         return 0;
     size_t k = first_at_or_after(res->spans, res->nspans, sizeof *res->spans,
                                  offsetof(kpiscan_span, offset), s);
@@ -420,6 +430,18 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
     return n - lead;
 }
 
+/* Whether s[0, n) holds at least min letters (ASCII, or the lead byte of
+ * any other character). */
+static int has_letters(const char *s, size_t n, size_t min)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n && letters < min; i++) {
+        unsigned char c = (unsigned char)s[i];
+        letters += ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0xC2;
+    }
+    return letters >= min;
+}
+
 /* Attach a range to the job it heads: its line without the dates and
  * separators, or, when the dates stand alone, the line above ("Operations
  * Analyst | Northgate" then "Jan 2023 to date") or else the line below
@@ -444,14 +466,26 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
             res->len - s < JOB_LINE_MAX + 1 ? res->len - s : JOB_LINE_MAX + 1;
         const char *nl = memchr(res->text + s, '\n', room);
         size_t e = nl ? (size_t)(nl - res->text) : s + room;
-        if (e - s > JOB_LINE_MAX)
-            break; /* no title from an overlong line */
+        if (e - s > JOB_LINE_MAX) {
+            if (step == 0)
+                break; /* dates inside a long paragraph head no job */
+            continue;  /* a neighbour that long names none */
+        }
         if (step > 0 && !names_job(res, s, e, heads, nheads))
             continue;
-        /* A job line names something: more than a couple of letters. */
         n = job_words(res, s, e, sp, title);
+        /* A longer title is a sentence run on from the header: the dates
+         * stand in that sentence, and no line near them is their job's. */
+        if (n > JOB_TITLE_MAX) {
+            n = 0;
+            if (step == 0)
+                break;
+        }
+        /* A job line names something: a few letters, not a rule of "====". */
+        if (!has_letters(title, n, 2))
+            n = 0;
     }
-    if (n < 3 || n > JOB_TITLE_MAX)
+    if (n < 3)
         return 0;
     char *job = malloc(n + 1);
     if (!job)

@@ -423,6 +423,10 @@ LONG_LINES = {
     "one-line-kpi-4mb.txt": b"Tracked KPIs and improved team performance by 25% ",
     "one-line-titles-4mb.txt": b"Senior Analyst | Head of Analytics | KPI Lead | ",
     "one-line-dates-4mb.txt": b"KPI owner Jan 2019 - Mar 2020, 2015-2018; since 2012 ; ",
+    # a title after a long run of capitalised words, over and over: each
+    # title looks back for capitalised words before it, which must stay
+    # bounded
+    "one-line-capitals-4mb.txt": b"Project Manager " + b"Aa " * 530,
 }
 
 

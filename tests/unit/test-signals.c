@@ -55,6 +55,18 @@ START_TEST(test_title_position)
                               "all aspects of advertising\n",
                               "Marketing Coordinator"),
                      0);
+    /* a lower-case word before the title, whatever follows it */
+    ck_assert_int_eq(title_at("Reported to the Sales Manager Company Name "
+                              "Acme City State Region\n",
+                              "Sales Manager"),
+                     0);
+    /* a lead longer than any title's */
+    ck_assert_int_eq(
+        title_at("Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa "
+                 "Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Aa Project "
+                 "Manager\n",
+                 "Project Manager"),
+        0);
 }
 END_TEST
 
@@ -271,6 +283,35 @@ START_TEST(test_job_title_below_dates)
                    NULL, 0, one, 1, 0);
     ck_assert_str_eq(job, ".NET Developer");
     free(job);
+    /* an indented heading above is still a heading */
+    one[0] = (kpiscan_span){.length = 18};
+    job = title_of("  Professional Experience\n02/1999 to Current\n"
+                   "DIRECTOR Company Name\n",
+                   2, &heading, 1, one, 1, 0);
+    ck_assert_str_eq(job, "DIRECTOR Company Name");
+    free(job);
+    /* a neighbour too long to be a title, or longer than any line a
+     * title stands on, leaves the other neighbour to name the job */
+    char para[1400];
+    memset(para, 'a', 1300);
+    memcpy(para + 1300, "\n02/1999 to Current\nDIRECTOR Acme\n", 35);
+    one[0] = (kpiscan_span){.length = 18};
+    job = title_of(para, 2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "DIRECTOR Acme");
+    free(job);
+    char wide[400];
+    for (size_t i = 0; i < 200; i++)
+        wide[i] = i % 10 == 9 ? ' ' : 'A';
+    memcpy(wide + 200, "\n02/1999 to Current\nDIRECTOR Acme\n", 35);
+    one[0] = (kpiscan_span){.length = 18};
+    job = title_of(wide, 2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "DIRECTOR Acme");
+    free(job);
+    /* a rule of punctuation names nothing */
+    one[0] = (kpiscan_span){.length = 18};
+    job = title_of("02/1999 to Current\n====================\n", 1, NULL, 0,
+                   one, 1, 0);
+    ck_assert_ptr_null(job);
     /* a sentence above and a list item below name nothing */
     one[0] = (kpiscan_span){.length = 19};
     job = title_of("Answered calls.\nJan 2020 - Mar 2021\n"
