@@ -419,11 +419,13 @@ KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
 KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
                                                  size_t items);
 
-/* Format of the input when the caller believes it knows it: "text" (or
- * "txt"), "docx" or "odt", in any case and with or without a leading dot,
- * so a file's extension can be passed as it is; "pdf", "html" and "htm"
- * are accepted and leave it to the content, as NULL or "" (the default)
- * do, because those formats name themselves in their bytes.
+/* Format of the input when the caller believes it knows it: "text" or
+ * the extension of any document the library reads ("txt", "md"; "docx",
+ * "docm", "dotx", "dotm"; "odt", "ott"), in any case and with or without
+ * a leading dot, so a file's extension can be passed as it is; "pdf",
+ * "html", "htm" and "xhtml" are accepted and leave it to the content, as
+ * NULL or "" (the default) do, because those formats name themselves in
+ * their bytes.
  * The content still decides: the bytes are sniffed on every scan and a
  * hint never makes the library read them as something they are not, so a
  * hint taken from an untrusted file name is safe.  It only settles what

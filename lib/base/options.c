@@ -184,32 +184,16 @@ int kpiscan_options_set_format_hint(kpiscan_options *opts, const char *format)
     if (!opts)
         return KPISCAN_ERR_ARGUMENT;
     /* Only the ZIP-based formats and text need a hint.  Callers pass a
-     * file's extension, so case and a leading dot do not matter, and the
-     * formats whose bytes name themselves (PDF, HTML) are accepted as "the
-     * content decides": refusing them would make every caller filter its
-     * extensions first.  Any other name is refused, so a typo is seen. */
-    static const struct {
-        const char *name;
-        kps_format format;
-    } names[] = {
-        {"text", KPS_FORMAT_TEXT},   {"txt", KPS_FORMAT_TEXT},
-        {"docx", KPS_FORMAT_DOCX},   {"odt", KPS_FORMAT_ODT},
-        {"pdf", KPS_FORMAT_UNKNOWN}, {"html", KPS_FORMAT_UNKNOWN},
-        {"htm", KPS_FORMAT_UNKNOWN},
-    };
+     * file's extension, so case and a leading dot do not matter, and every
+     * extension of a document the library reads is taken; those whose
+     * bytes name the format (PDF, HTML) leave it to the content, as it
+     * always is.  Any other name is refused, so a typo is seen. */
     kps_format hint = KPS_FORMAT_UNKNOWN;
     if (format && *format == '.')
         format++;
-    if (format && *format) {
-        size_t i = 0, n = strlen(format);
-        while (i < sizeof names / sizeof *names &&
-               !(strlen(names[i].name) == n &&
-                 kps_ascii_ieq(format, names[i].name, n)))
-            i++;
-        if (i == sizeof names / sizeof *names)
-            return KPISCAN_ERR_ARGUMENT;
-        hint = names[i].format;
-    }
+    if (format && *format &&
+        !kps_document_extension(format, strlen(format), &hint))
+        return KPISCAN_ERR_ARGUMENT;
     opts->format_hint = hint;
     return KPISCAN_OK;
 }

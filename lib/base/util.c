@@ -322,18 +322,39 @@ int kps_rgb_near(int32_t a, int32_t b)
     return 1;
 }
 
+/* The documents kpiscan reads, by extension, and the format hint each
+ * gives: none where the bytes name the format (PDF, HTML). */
+static const struct {
+    const char *ext;
+    kps_format hint;
+} document_extensions[] = {
+    {"docx", KPS_FORMAT_DOCX},     {"docm", KPS_FORMAT_DOCX},
+    {"dotx", KPS_FORMAT_DOCX},     {"dotm", KPS_FORMAT_DOCX},
+    {"odt", KPS_FORMAT_ODT},       {"ott", KPS_FORMAT_ODT},
+    {"pdf", KPS_FORMAT_UNKNOWN},   {"txt", KPS_FORMAT_TEXT},
+    {"text", KPS_FORMAT_TEXT},     {"md", KPS_FORMAT_TEXT},
+    {"html", KPS_FORMAT_UNKNOWN},  {"htm", KPS_FORMAT_UNKNOWN},
+    {"xhtml", KPS_FORMAT_UNKNOWN},
+};
+
+int kps_document_extension(const char *ext, size_t n, kps_format *hint)
+{
+    for (size_t i = 0;
+         i < sizeof document_extensions / sizeof document_extensions[0]; i++)
+        if (strlen(document_extensions[i].ext) == n &&
+            kps_ascii_ieq(ext, document_extensions[i].ext, n)) {
+            if (hint)
+                *hint = document_extensions[i].hint;
+            return 1;
+        }
+    return 0;
+}
+
 int kps_named_as_document(const char *name)
 {
-    static const char *const exts[] = {
-        ".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott",  ".pdf",
-        ".txt",  ".text", ".md",   ".html", ".htm", ".xhtml"};
-    size_t n = strlen(name);
-    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
-        size_t e = strlen(exts[i]);
-        if (n >= e && kps_ascii_ieq(name + n - e, exts[i], e))
-            return 1;
-    }
-    return 0;
+    const char *dot = strrchr(name, '.');
+    return dot && !strchr(dot, '/') &&
+           kps_document_extension(dot + 1, strlen(dot + 1), NULL);
 }
 
 char *kps_strndup(const char *s, size_t n)

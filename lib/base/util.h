@@ -95,6 +95,10 @@ int kps_ascii_ieq(const char *a, const char *b, size_t n);
  * or refuses by name (.docx, .odt, .pdf, .txt, .md, .html, ...), ASCII
  * case folded. */
 int kps_named_as_document(const char *name);
+/* Whether ext[0..n) (no dot, ASCII case folded) is the extension of a
+ * document kpiscan reads; *hint (when not NULL) gets the format it names,
+ * KPS_FORMAT_UNKNOWN where the bytes name it (PDF, HTML). */
+int kps_document_extension(const char *ext, size_t n, kps_format *hint);
 /* Whether two colours 0xRRGGBB are within 24/255 on every channel: text
  * on such a background cannot be read (the rule of every reader: PDF,
  * DOCX, ODT, HTML).  A negative colour (unknown) is near nothing. */

@@ -95,12 +95,21 @@ START_TEST(test_format_hint_names)
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_ODT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".txt"), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".DOCM"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_DOCX);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "md"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "ott"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_ODT);
     /* PDF and HTML name themselves in their bytes: accepted, the content
      * decides. */
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "PDF"), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".html"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".xhtml"), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
     /* Anything else is refused, and the old hint stays. */
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);

@@ -309,10 +309,11 @@ class Options:
 
     as_of: datetime.date (or "YYYY-MM-DD") that "Present" means; default
         today.  Pin it for reproducible results.
-    format_hint: "text" (or "txt"), "docx" or "odt", in any case, with or
-        without a leading dot, so a file's extension can be passed; "pdf"
-        and "html" leave it to the content, which always decides (see
-        kpiscan_options_set_format_hint in kpiscan.h).
+    format_hint: "text" or the extension of any document the library
+        reads ("txt", "md", "docx", "docm", "odt", ...), in any case, with
+        or without a leading dot, so a file's extension can be passed;
+        "pdf" and "html" leave it to the content, which always decides
+        (see kpiscan_options_set_format_hint in kpiscan.h).
     excerpts: False leaves the matched text out of to_json().
     gaps: True reports gaps between stretches of employment as facts: the
         JSON's "gaps" array (to_dict()["gaps"]: start, end, months).  They
