@@ -145,9 +145,11 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
                      "it and scan the folder",
                      docs, docs == 1 ? "" : "s", shown, docs > 1 ? ", ..." : "",
                      entries, entries == 1 ? "" : "s");
-    } else if (!kps_zip_has_end(in->data, in->len)) {
+    } else if (!kps_zip_has_end(in->data, in->len) &&
+               (!in->name || kps_named_as_document(in->name))) {
         /* A DOCX cut short before its Word parts looks like any ZIP: say
-         * what is wrong with it rather than skip it as "not a document". */
+         * what is wrong with it rather than skip it as "not a document".
+         * A cut-short spreadsheet or Java archive is still not one. */
         return kps_fail(err, KPISCAN_ERR_CORRUPT, in->name,
                         "corrupt ZIP archive (a DOCX, ODT or other): "
                         "" KPS_ZIP_CUT_SHORT);

@@ -529,6 +529,7 @@ def build(out, suite="fast"):
             "zip-duplicate-names.docx": zip_duplicate_names,
             "zip-truncated.docx": zip_truncated,
             "zip-truncated-half.docx": zip_truncated_half,
+            "zip-truncated-half.xlsx": zip_truncated_half,
             "zip-bad-crc.docx": zip_bad_crc,
             "zip-encrypted-entry.docx": zip_encrypted_entry,
             "zip-many-entries.docx": zip_many_entries,
