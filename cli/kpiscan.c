@@ -113,7 +113,9 @@ static void usage(FILE *out)
         "      --timing           add durations and rates to the summary\n"
         "  -q, --quiet            no summary or progress line on stderr (a "
         "failed\n"
-        "                         gate is still named there)\n"
+        "                         gate, or a run that found no resume, is "
+        "still\n"
+        "                         named there)\n"
         "  -v, --verbose          list skipped files on stderr\n"
         "      --extract          print the text as extracted and scanned\n"
         "                         (DOCX, ODT, PDF, HTML, decoded text) instead "
@@ -169,9 +171,10 @@ static void usage(FILE *out)
         "not\n"
         "be scanned (the others are still reported), or gates given but no "
         "resume\n"
-        "found (folders empty or holding only skipped files; without gates "
-        "that is\n"
-        "a warning on stderr and status 0); 2 takes precedence.\n",
+        "found (folders empty or holding only skipped files; without gates, "
+        "or\n"
+        "with --shard, that is a warning on stderr and status 0); 2 takes "
+        "precedence.\n",
         out);
 }
 

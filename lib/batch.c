@@ -518,8 +518,9 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
          * one to whoever reads the counts. */
         if (e->fts_level > 0 && is_hidden_name(e->fts_name) &&
             !(walk_flags & KPISCAN_WALK_HIDDEN) && e->fts_info != FTS_DP) {
-            int folder = e->fts_info == FTS_D;
-            if (folder)
+            int folder = e->fts_info == FTS_D || e->fts_info == FTS_DNR ||
+                         e->fts_info == FTS_DC;
+            if (e->fts_info == FTS_D)
                 fts_set(fts, e, FTS_SKIP);
             rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
                                 folder ? "hidden folder, not walked (hidden "

@@ -153,8 +153,8 @@ char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
     /* The readers' rubric step by step (docs/scoring.md). */
     put(&o, "\nRubric steps\n  1. KPI presence: %s\n",
         res->presence == 2 && res->presence_by_numbers
-            ? "strong (quantified results in jobs, though no job shows a "
-              "KPI term or a mid or senior indicator)"
+            ? "strong (quantified results, though no job shows a KPI term, "
+              "a KPI achievement or a mid or senior indicator)"
         : res->presence == 2 ? "strong (KPI work shown in a job)"
         : res->presence      ? "weak (incidental KPI work, or KPI words only "
                                "in a skills list or summary)"
