@@ -494,8 +494,8 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
         const expectation *e = lookup(g, rec->name, real);
         if (e && e->level != r->level)
             WHY("expected %s, got %s (manifest %s, line %zu)",
-                kpiscan_level_name(e->level), got,
-                g->sources[e->manifest].name, e->line);
+                kpiscan_level_name(e->level), got, g->sources[e->manifest].name,
+                e->line);
         else if (!e && g->strict && !is_manifest_file(g, real))
             WHY("not listed in the manifest (strict), got %s", got);
         free(real);
