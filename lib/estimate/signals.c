@@ -86,6 +86,20 @@ static int word_in(const char *t, size_t w, size_t k, const char *const *words,
     return 0;
 }
 
+/* The next blank-separated word of t[*k, e): returns its start and moves
+ * *k past it; returns e when no word is left. */
+static size_t next_word(const char *t, size_t *k, size_t e)
+{
+    size_t i = *k;
+    while (i < e && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    size_t w = i;
+    while (i < e && t[i] != ' ' && t[i] != '\t')
+        i++;
+    *k = i;
+    return w;
+}
+
 /* The most bytes of capitalised words a title may have before its title
  * word ("Senior Facilities and Construction" is 34). */
 #define TITLE_LEAD_MAX 80
@@ -104,14 +118,7 @@ static int capitalised_lead(const char *t, size_t b, size_t e)
      * over at most this much). */
     if (e - b > TITLE_LEAD_MAX)
         return 0;
-    for (size_t k = b; k < e;) {
-        while (k < e && (t[k] == ' ' || t[k] == '\t'))
-            k++;
-        if (k >= e)
-            break;
-        size_t w = k;
-        while (k < e && t[k] != ' ' && t[k] != '\t')
-            k++;
+    for (size_t k = b, w; (w = next_word(t, &k, e)) < e;) {
         unsigned char c = (unsigned char)t[w];
         if (!(c >= 'A' && c <= 'Z') && !strchr("/-|&", c) &&
             !word_in(t, w, k, joining, sizeof joining / sizeof *joining))
@@ -279,17 +286,10 @@ static int title_before_range(const char *t, size_t b, size_t r)
         "before", "in",    "on",      "at",     "over",  "by",   "for"};
     size_t words = 0;
     int last_capital = 0;
-    for (size_t k = b; k < r;) {
-        while (k < r && (t[k] == ' ' || t[k] == '\t'))
-            k++;
-        if (k >= r)
-            break;
-        size_t w = k;
+    for (size_t k = b, w; (w = next_word(t, &k, r)) < r;) {
         int letters = 0;
-        while (k < r && t[k] != ' ' && t[k] != '\t') {
-            unsigned char c = (unsigned char)t[k++];
-            letters |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-        }
+        for (size_t i = w; i < k && !letters; i++)
+            letters = (t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z';
         if (!letters)
             continue; /* "-", "|", "&", "/": separators, not words */
         if (++words > 10)
@@ -329,12 +329,19 @@ static int starts_with_bullet(const unsigned char *s, size_t n)
  * leads it to the range (title_before_range).  "Head of Year 9 from 2019
  * to 2024" in a bullet is part of the job above it.
  * range_offset: where the line's first range starts. */
+/* The end of the line that starts at s: its line feed, or len; at most
+ * cap bytes are looked at (then s + cap). */
+static size_t line_end(const char *t, size_t len, size_t s, size_t cap)
+{
+    size_t room = len - s < cap ? len - s : cap;
+    const char *nl = memchr(t + s, '\n', room);
+    return nl ? (size_t)(nl - t) : s + room;
+}
+
 int kps_heads_job(const char *text, size_t len, const kps_line_index *li,
                   size_t line, size_t range_offset)
 {
-    size_t b = li->starts[line - 1], e = b;
-    while (e < len && text[e] != '\n')
-        e++;
+    size_t b = li->starts[line - 1], e = line_end(text, len, b, len - b);
     size_t i = b;
     while (i < e && (text[i] == ' ' || text[i] == '\t'))
         i++;
@@ -383,6 +390,19 @@ static int names_job(const kpiscan_result *res, size_t s, size_t e,
     return !(k < res->nspans && res->spans[k].offset < e);
 }
 
+/* The length of the punctuation mark that s[0, n) starts with: ':', '.',
+ * ';', '-' or an en or em dash; 0 for none. */
+static size_t mark_length(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 1 && (u[0] == ':' || u[0] == '.' || u[0] == ';' || u[0] == '-'))
+        return 1;
+    if (n >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+        (u[2] == 0x93 || u[2] == 0x94))
+        return 3;
+    return 0;
+}
+
 /* The job line's words into title (at most JOB_LINE_MAX bytes), the
  * range's own dates and separators left out.  Returns its length. */
 static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
@@ -413,19 +433,10 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
     /* Punctuation left between the dates and the title ("2019 - 2021:
      * Backend developer", "2015 – 2018. Engineer") is not the title's.
      * A mark counts only before a space: ".NET Developer" keeps its dot. */
-    size_t lead = 0;
-    for (;;) {
-        size_t mark = lead < n && title[lead] && strchr(":.;-", title[lead]) ? 1
-                      : n - lead >= 3 && (unsigned char)title[lead] == 0xE2 &&
-                              (unsigned char)title[lead + 1] == 0x80 &&
-                              ((unsigned char)title[lead + 2] == 0x93 ||
-                               (unsigned char)title[lead + 2] == 0x94)
-                          ? 3 /* an en or em dash */
-                          : 0;
-        if (!mark || lead + mark >= n || title[lead + mark] != ' ')
-            break;
+    size_t lead = 0, mark;
+    while ((mark = mark_length(title + lead, n - lead)) != 0 &&
+           lead + mark < n && title[lead + mark] == ' ')
         lead += mark + 1;
-    }
     memmove(title, title + lead, n - lead);
     return n - lead;
 }
@@ -462,10 +473,7 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
         if (line < 1 || line > li->n)
             continue;
         size_t s = li->starts[line - 1];
-        size_t room =
-            res->len - s < JOB_LINE_MAX + 1 ? res->len - s : JOB_LINE_MAX + 1;
-        const char *nl = memchr(res->text + s, '\n', room);
-        size_t e = nl ? (size_t)(nl - res->text) : s + room;
+        size_t e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
         if (e - s > JOB_LINE_MAX) {
             if (step == 0)
                 break; /* dates inside a long paragraph head no job */
