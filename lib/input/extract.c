@@ -150,9 +150,9 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
         /* A DOCX cut short before its Word parts looks like any ZIP: say
          * what is wrong with it rather than skip it as "not a document".
          * A cut-short spreadsheet or Java archive is still not one. */
-        return kps_fail(err, KPISCAN_ERR_CORRUPT, in->name,
-                        "corrupt ZIP archive (a DOCX, ODT or other): "
-                        "" KPS_ZIP_CUT_SHORT);
+        return kps_fail(
+            err, KPISCAN_ERR_CORRUPT, in->name,
+            "corrupt ZIP archive (a DOCX, ODT or other): " KPS_ZIP_CUT_SHORT);
     } else {
         rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                       "not a document (a ZIP archive without a Word or ODT "
