@@ -452,21 +452,24 @@ static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
 }
 
 /*
- * Most short capitalised lines are not headings.  A 1,024-bit filter keyed
- * by a phrase's length and its first, second and last letters rejects
- * nearly all of them before the tables are walked.  It is built from the
+ * Most short capitalised lines are not headings.  A 4,096-bit filter keyed
+ * by a phrase's length and its first, second and last two letters rejects
+ * nearly all of them before the tables are walked (with 1,024 bits and
+ * three letters, one in five got through, too many once side_by_side()
+ * looks up every part of a line).  It is built from the
  * tables on each kps_sections_detect() call (two hundred bits set), so it
  * cannot fall out of step with them and needs no global state.
  */
 typedef struct phrase_filter {
-    uint64_t bits[16];
+    uint64_t bits[64];
 } phrase_filter;
 
 static unsigned phrase_key(const char *s, size_t n)
 {
     return ((unsigned)n * 131u + (unsigned char)s[0] * 31u +
-            (unsigned char)s[n > 1] * 7u + (unsigned char)s[n - 1]) &
-           1023u;
+            (unsigned char)s[n > 1] * 7u + (unsigned char)s[n - 1] +
+            (unsigned char)s[n - 1 - (n > 1)] * 509u) &
+           4095u;
 }
 
 static void filter_add(phrase_filter *f, const heading_phrase *v, size_t n)
@@ -614,6 +617,29 @@ static size_t join_spaced_letters(const unsigned char *s, size_t len,
     return m;
 }
 
+/*
+ * Two-column layouts, converted to DOCX or text, set the headings of both
+ * columns on one line: "EXPERIENCE SKILLS", "Summary Education".  When the
+ * normalised words norm[0..n) split into two known headings, the first one
+ * (the left column, whose lines the conversion gives first) heads what
+ * follows.  Both halves must be headings of the main table:
+ * "Experience Design" stays a line of text, and "TRAINING EXPERIENCE"
+ * (a trainer's jobs) is not read as training beside experience.
+ */
+static kps_section side_by_side(const phrase_filter *f, const char *norm,
+                                size_t n)
+{
+    for (size_t k = 1; k + 1 < n; k++) {
+        if (norm[k] != ' ')
+            continue;
+        kps_section left = lookup_phrase(f, norm, k, 0);
+        if (left != KPS_SECTION_NONE &&
+            lookup_phrase(f, norm + k + 1, n - k - 1, 0) != KPS_SECTION_NONE)
+            return left;
+    }
+    return KPS_SECTION_NONE;
+}
+
 /* Classify the phrase text[b..e) (already trimmed); NONE if not a heading.
  * colon: the phrase ended in ':' on its line. */
 static kps_section classify(const phrase_filter *f, const unsigned char *text,
@@ -642,6 +668,11 @@ static kps_section classify(const phrase_filter *f, const unsigned char *text,
         s = lookup_phrase(f, norm, n, emphasised);
     if (s == KPS_SECTION_NONE && spaced && words == 1)
         s = lookup_run_together(norm, n, emphasised);
+    /* Longer lines in title case are mostly job titles and company
+     * names; side-by-side headings past two words come in capitals. */
+    if (s == KPS_SECTION_NONE && words >= 2 && words <= MAX_HEADING_WORDS &&
+        (emphasised || words == 2))
+        s = side_by_side(f, norm, n);
     if (s != KPS_SECTION_NONE)
         return s;
     /* Bilingual or doubled headings: "BERUFSERFAHRUNG / EXPERIENCE",

@@ -399,6 +399,31 @@ START_TEST(test_emphasised_and_bilingual)
 }
 END_TEST
 
+/* Two-column layouts put both columns' headings on one line: the first
+ * (left) one heads what follows; both halves must be known headings. */
+START_TEST(test_headings_side_by_side)
+{
+    ck_assert_int_eq(line_section("EXPERIENCE SKILLS"), KPS_SECTION_EXPERIENCE);
+    ck_assert_int_eq(line_section("Summary Education"), KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(line_section("EDUCATION   TECHNICAL SKILLS"),
+                     KPS_SECTION_EDUCATION);
+    ck_assert_int_eq(
+        line_section("Additional Information Honors and Awards: Dean's List"),
+        KPS_SECTION_OTHER);
+    /* a phrase of its own wins over a split */
+    ck_assert_int_eq(line_section("Experience Summary"), KPS_SECTION_SUMMARY);
+    ck_assert_int_eq(line_section("Experience Design"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Skills Matrix"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("TRAINING EXPERIENCE"), KPS_SECTION_NONE);
+    /* two halves, not three parts */
+    ck_assert_int_eq(line_section("SUMMARY EDUCATION SKILLS"),
+                     KPS_SECTION_NONE);
+    /* past two words only in capitals: title case is a job's line */
+    ck_assert_int_eq(line_section("Education Technical Skills"),
+                     KPS_SECTION_NONE);
+}
+END_TEST
+
 static Suite *sections_suite(void)
 {
     Suite *s = suite_create("sections");
@@ -412,6 +437,7 @@ static Suite *sections_suite(void)
     tcase_add_test(tc, test_names_and_edges);
     tcase_add_test(tc, test_many_headings);
     tcase_add_test(tc, test_emphasised_and_bilingual);
+    tcase_add_test(tc, test_headings_side_by_side);
     tcase_add_test(tc, test_sidebar_summary_among_jobs);
     suite_add_tcase(s, tc);
     return s;
