@@ -10,6 +10,7 @@ import datetime
 import gc
 import json
 import os
+import subprocess
 import sys
 import unittest
 
@@ -173,6 +174,50 @@ class ScanTest(unittest.TestCase):
             self.assertGreaterEqual(ev.line, 1)
             self.assertGreaterEqual(ev.column, 1)
             self.assertIn(ev.level, kpiscan.LEVELS)
+
+    def test_rubric_steps_match_the_json_basis(self):
+        for name in ("senior-1.txt", "junior-1.txt", "no-kpi.txt"):
+            with self.subTest(example=name):
+                res = self.pack.scan_path(os.path.join(EXAMPLES, name),
+                                          as_of=AS_OF)
+                basis = res.to_dict()["basis"]
+                self.assertEqual(res.presence, basis["presence"])
+                self.assertEqual(res.indicator_level,
+                                 basis["indicator_level"])
+                self.assertEqual(res.indicator_phrases,
+                                 basis["indicator_phrases"])
+                self.assertEqual(res.years_level, basis["years_level"])
+        self.assertEqual(res.presence, "none")
+        res = self.pack.scan_bytes(b"Tracked weekly KPIs for the team.\n")
+        self.assertIsNone(res.years_level)
+        self.assertIn(res.presence, ("weak", "strong"))
+
+    def test_explain_is_the_cli_text(self):
+        path = os.path.join(EXAMPLES, "mid-1.txt")
+        res = self.pack.scan_path(path, as_of=AS_OF)
+        text = res.explain()
+        self.assertIn("Rubric steps", text)
+        self.assertIn("Decision: " + res.reason, text)
+        cli = os.environ.get("KPISCAN_CLI")  # set by meson test
+        if cli:
+            out = subprocess.run(
+                [cli, "--explain", "--as-of", AS_OF.isoformat(), path],
+                check=True, stdout=subprocess.PIPE).stdout.decode("utf-8")
+            self.assertIn(text.splitlines()[1], out)
+            self.assertIn(text.split("Evidence:", 1)[1], out)
+        res.close()
+        with self.assertRaises(ValueError):
+            res.explain()
+
+    def test_every_result_accessor_of_the_header_is_bound(self):
+        """Each kpiscan_result_NAME of include/kpiscan.h is declared to
+        ctypes, so a new accessor cannot be forgotten here."""
+        import re
+        with open(os.path.join(ROOT, "include", "kpiscan.h"),
+                  encoding="utf-8") as f:
+            names = set(re.findall(r"\b(kpiscan_result_\w+)\(", f.read()))
+        self.assertGreaterEqual(len(names), 30)
+        self.assertEqual(sorted(names - set(kpiscan._PROTOTYPES)), [])
 
     def test_bytes_and_path_agree(self):
         path = os.path.join(EXAMPLES, "mid-1.txt")

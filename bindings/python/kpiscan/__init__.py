@@ -145,6 +145,12 @@ _PROTOTYPES = {
     "kpiscan_result_kpi_years": (_c_double, [_c_void_p]),
     "kpiscan_result_as_of": (_c_long, [_c_void_p]),
     "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_presence": (_c_int, [_c_void_p]),
+    "kpiscan_presence_name": (_c_char_p, [_c_int]),
+    "kpiscan_result_indicator_level": (_c_int, [_c_void_p]),
+    "kpiscan_result_indicator_phrases": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_years_level": (_c_int, [_c_void_p]),
+    "kpiscan_result_explain": (_c_void_p, [_c_void_p, _c_void_p]),
     "kpiscan_result_text": (_c_void_p, [_c_void_p, _P(_c_size_t)]),
     "kpiscan_result_hidden_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_flag_count": (_c_size_t, [_c_void_p]),
@@ -469,6 +475,11 @@ def _years(value):
     return None if value < 0 else value
 
 
+def _level_or_none(lib, level):
+    """A level's name; None for the library's -1 (no level)."""
+    return None if level < 0 else _str(lib.kpiscan_level_name(level))
+
+
 class Result:
     """The outcome of one scan, read into Python objects.
 
@@ -478,7 +489,11 @@ class Result:
     reason, format ("text", "docx", "odt", "pdf", "html"), name, as_of (datetime.date),
     text (the decoded document), evidence (list of Evidence), spans (list
     of Span), red_flags (list of RedFlag), questions (list of Question),
-    hidden_count.  to_json() gives the library's JSON.
+    hidden_count.  The rubric's steps behind the level: presence ("none",
+    "weak", "strong"), indicator_level (a level, None when no indicator
+    phrase sets one), indicator_phrases (its distinct phrases), years_level
+    (the years' band, None when the years are unknown).  to_json() gives
+    the library's JSON, explain() the arithmetic as text.
     """
 
     def __init__(self, ptr, options):
@@ -497,6 +512,13 @@ class Result:
         self.scores = {LEVELS[i]: lib.kpiscan_result_score(ptr, i)
                        for i in (1, 2, 3)}
         self.reason = _str(lib.kpiscan_result_reason(ptr))
+        self.presence = _str(lib.kpiscan_presence_name(
+            lib.kpiscan_result_presence(ptr)))
+        self.indicator_level = _level_or_none(
+            lib, lib.kpiscan_result_indicator_level(ptr))
+        self.indicator_phrases = lib.kpiscan_result_indicator_phrases(ptr)
+        self.years_level = _level_or_none(
+            lib, lib.kpiscan_result_years_level(ptr))
         as_of = lib.kpiscan_result_as_of(ptr)
         self.as_of = datetime.date(as_of // 10000, as_of // 100 % 100,
                                    as_of % 100)
@@ -573,6 +595,21 @@ class Result:
     def to_dict(self):
         """to_json() parsed: the full schema as dicts and lists."""
         return json.loads(self.to_json())
+
+    def explain(self):
+        """The estimate's arithmetic as text, what `kpiscan --explain`
+        prints for this resume (kpiscan_result_explain)."""
+        if not self._finalizer.alive:
+            raise ValueError("kpiscan: result is closed")
+        lib = _library()
+        options = self._options._ptr if self._options else None
+        raw = lib.kpiscan_result_explain(self._ptr, options)
+        if not raw:
+            raise MemoryError("kpiscan: out of memory")
+        try:
+            return ctypes.string_at(raw).decode("utf-8")
+        finally:
+            lib.kpiscan_free(raw)
 
     def close(self):
         """Free the library's copy now (the Python attributes stay)."""
