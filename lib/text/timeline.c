@@ -1198,11 +1198,26 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
-/* Word at pos is "experience" (or a form of it) or "exp"; returns the
- * length of the word or 0. */
+/* Misspellings of "experience" that real resumes write, mostly in a
+ * second language ("one-year experiance", "2+ years of total
+ * expirience"). */
+static const kw EXPERIENCE_MISSPELT[] = {
+    KW("experiance"), KW("expirience"), KW("experince"),
+    KW("expereince"), KW("experiense"),
+};
+
+/* Word at pos is "experience" (or a form or misspelling of it) or "exp";
+ * returns the length of the word or 0. */
 static size_t experience_word(const unsigned char *t, size_t len, size_t pos)
 {
+    /* most words are not: one test before the spellings are tried */
+    if (!starts_with_ci(t, len, pos, LIT("exp")))
+        return 0;
     size_t n = starts_with_ci(t, len, pos, LIT("experience"));
+    for (size_t i = 0; n == 0 && i < sizeof EXPERIENCE_MISSPELT /
+                                         sizeof EXPERIENCE_MISSPELT[0];
+         i++)
+        n = starts_with_ci(t, len, pos, EXPERIENCE_MISSPELT[i]);
     if (n) {
         while (pos + n < len && is_alpha(t[pos + n]))
             n++; /* "experienced" */
@@ -1541,6 +1556,9 @@ static void gate_init(word_gate *g)
     gate_add(g, LIT("since"));
     gate_add(g, LIT("exp"));
     gate_add(g, LIT("experience"));
+    for (size_t i = 0;
+         i < sizeof EXPERIENCE_MISSPELT / sizeof EXPERIENCE_MISSPELT[0]; i++)
+        gate_add(g, EXPERIENCE_MISSPELT[i]);
 }
 
 /* t[pos] is a letter. */

@@ -506,6 +506,10 @@ static const statement_case STATEMENTS[] = {
     {"experience of 6 years", "experience of 6 years", 6},
     {"Total experience: over 9 years", "experience: over 9 years", 9},
     {"a 10-year experienced manager", "10-year experienced", 10},
+    /* misspelt, as resumes written in a second language do */
+    {"have one-year experiance in web", "one-year experiance", 1},
+    {"(2+ years of total expirience)", "2+ years of total expirience", 2},
+    {"Experince: 4 years", "Experince: 4 years", 4},
 };
 
 START_TEST(test_statements)
@@ -548,6 +552,7 @@ static const char *const NOT_STATEMENTS[] = {
     "5 years in sales and marketing with no formal training at all experience",
     "5th year experience",
     "1,5 years of experience",
+    "Exprience - 24 months", /* a skill's months in a profile export */
 };
 
 START_TEST(test_not_statements)
