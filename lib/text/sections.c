@@ -891,6 +891,9 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
             s = KPS_SECTION_EXPERIENCE;
             label = 0;
         }
+        /* a label line right after another ("Projects: ...", then
+         * "Technologies: ...") is still inside the job */
+        int among_job_labels = resume_experience;
         resume_experience = 0;
         if (s == KPS_SECTION_SUMMARY &&
             lines_under_experience <= SIDEBAR_SUMMARY_LINES &&
@@ -912,7 +915,7 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
         if (s != KPS_SECTION_NONE) {
             kps_section current = n ? list[n - 1].section : KPS_SECTION_NONE;
             if (label && s != KPS_SECTION_EXPERIENCE &&
-                current == KPS_SECTION_EXPERIENCE)
+                (current == KPS_SECTION_EXPERIENCE || among_job_labels))
                 resume_experience = 1;
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 16;

@@ -186,6 +186,20 @@ START_TEST(test_in_job_labels)
     ck_assert_int_eq(kps_section_at(&s, excel), KPS_SECTION_SKILLS);
     kps_sections_free(&s);
 
+    /* labels one after another stay inside the job */
+    text = "Experience\n"
+           "Developer, Acme 2019 - 2020\n"
+           "Projects: Store, CRM\n"
+           "Technologies: Python, Docker\n"
+           "Tools: Git\n"
+           "Analyst, Beta 2020 - 2022\n";
+    detect(text, &s);
+    tech = (size_t)(strstr(text, "Technologies") - text);
+    analyst = (size_t)(strstr(text, "Analyst") - text);
+    ck_assert_int_eq(kps_section_at(&s, tech), KPS_SECTION_SKILLS);
+    ck_assert_int_eq(kps_section_at(&s, analyst), KPS_SECTION_EXPERIENCE);
+    kps_sections_free(&s);
+
     /* outside experience a label is an ordinary heading */
     text = "Skills: Excel, SQL\nPivot tables\n";
     detect(text, &s);
