@@ -870,8 +870,10 @@ static size_t line_end(const unsigned char *t, size_t len, size_t from,
  * only the end ("currently working", "December 2017").  The start must
  * open its line and the end must be alone on the next one, both with a
  * month, so a list of dated items ("2015 Award" over "2016 Prize") is no
- * range.  Fills *end (its begin is set for an open end too) and
- * *open_len (the length of the "present" words, 0 for a date).
+ * range.  Returns 1 for such an end, 2 for an end date written year
+ * first with text after it on its line (see try_range), else 0.  Fills
+ * *end (its begin is set for an open end too) and *open_len (the length
+ * of the "present" words, 0 for a date).
  */
 static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
                             kps_ym as_of, endpoint *end, size_t *open_len)
@@ -901,7 +903,9 @@ static int end_on_next_line(const unsigned char *t, size_t len, size_t start,
         e = end->end;
     }
     e = skip_blank(t, len, e, 8);
-    return e >= len || t[e] == '\n';
+    if (e >= len || t[e] == '\n')
+        return 1;
+    return *open_len == 0 && end->year_end != 0 ? 2 : 0;
 }
 
 /* A range is written in one convention, so the end whose day/month order
@@ -983,13 +987,19 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
             make_dated_range(&a, &b, as_of, span))
             return 1;
     }
-    size_t open_len = 0;
-    if (cn == 0 && !bare_month && a.month != 0 &&
-        end_on_next_line(t, len, a.begin, as_of, &b, &open_len) &&
-        make_range(&a, open_len ? NULL : &b, as_of, span)) {
-        span->offset = a.begin;
-        span->length = (open_len ? b.begin + open_len : b.end) - a.begin;
-        return 1;
+    if (cn == 0 && !bare_month && a.month != 0) {
+        size_t open_len = 0;
+        int below = end_on_next_line(t, len, a.begin, as_of, &b, &open_len);
+        /* One template writes the year first on both lines, each date
+         * followed by its cell: "2020, June  MTS GROUP" over "2021,
+         * August Python Developer".  Two year-first dates with months
+         * opening two lines are the two ends of one job. */
+        if ((below == 1 || (below == 2 && a.year_end != 0)) &&
+            make_range(&a, open_len ? NULL : &b, as_of, span)) {
+            span->offset = a.begin;
+            span->length = (open_len ? b.begin + open_len : b.end) - a.begin;
+            return 1;
+        }
     }
     if (cn == 0) {
         /* "May 2019 Present": no connector, the word ends the line;

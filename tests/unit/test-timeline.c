@@ -60,6 +60,9 @@ static const range_case RANGES[] = {
      "September 2017  Senior Analyst\nMarch 2019", 2017, 9, 2019, 3, 0, 18},
     {"Feb 2019 Team Manager\ncurrently working\n",
      "Feb 2019 Team Manager\ncurrently working", 2019, 2, 2020, 6, 1, 16},
+    /* the same cells, year first on both lines, each end with its cell */
+    {"2017, June  ACME BANK, Riga\n2019, August Senior Analyst\n",
+     "2017, June  ACME BANK, Riga\n2019, August", 2017, 6, 2019, 8, 0, 26},
     {"2012 - 2015", "2012 - 2015", 2012, 1, 2015, 1, 0, 36},
     {"2012 -- 2015", "2012 -- 2015", 2012, 1, 2015, 1, 0, 36},
     {"2012 to 2015", "2012 to 2015", 2012, 1, 2015, 1, 0, 36},
@@ -223,6 +226,8 @@ static const char *const NOT_RANGES[] = {
     "2015 Award for service\n2016\n",
     "Prize, May 2015\nJune 2016\n",
     "May 2015 Award\nJune 2016 Prize\n",
+    "2015, May Award\nJune 2016 Prize\n", /* year first on one line only */
+    "May 2015 Award\n2016, June Prize\n",
     /* "since" dating what is no job */
     "A member since 1996, elected to the board",
     "Resident since March 2010",
