@@ -187,7 +187,10 @@ class ScanTest(unittest.TestCase):
                 self.assertEqual(res.indicator_phrases,
                                  basis["indicator_phrases"])
                 self.assertEqual(res.years_level, basis["years_level"])
-        self.assertEqual(res.presence, "none")
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "no-kpi.txt"),
+                                  as_of=AS_OF)
+        self.assertEqual((res.presence, res.indicator_level,
+                          res.indicator_phrases), ("none", None, 0))
         res = self.pack.scan_bytes(b"Tracked weekly KPIs for the team.\n")
         self.assertIsNone(res.years_level)
         self.assertIn(res.presence, ("weak", "strong"))
@@ -205,6 +208,12 @@ class ScanTest(unittest.TestCase):
                 check=True, stdout=subprocess.PIPE).stdout.decode("utf-8")
             self.assertIn(text.splitlines()[1], out)
             self.assertIn(text.split("Evidence:", 1)[1], out)
+        # the scan's options decide excerpts, as for to_json()
+        quiet = self.pack.scan_path(path, as_of=AS_OF, excerpts=False)
+        self.assertTrue(quiet.evidence)
+        for ev in quiet.evidence:
+            self.assertNotIn('"' + ev.text, quiet.explain())
+        self.assertIn('"' + res.evidence[0].text, text)
         res.close()
         with self.assertRaises(ValueError):
             res.explain()

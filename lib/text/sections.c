@@ -620,12 +620,62 @@ static size_t join_spaced_letters(const unsigned char *s, size_t len,
 /*
  * Two-column layouts, converted to DOCX or text, set the headings of both
  * columns on one line: "EXPERIENCE SKILLS", "Summary Education".  When the
- * normalised words norm[0..n) split into two known headings, the first one
- * (the left column, whose lines the conversion gives first) heads what
- * follows.  Both halves must be headings of the main table:
- * "Experience Design" stays a line of text, and "TRAINING EXPERIENCE"
- * (a trainer's jobs) is not read as training beside experience.
+ * normalised words norm[0..n) split into two headings that name whole
+ * sections of a CV's page (COLUMN_HEADINGS), the first one heads what
+ * follows: the conversion gives the left column's lines
+ * first or interleaves both, and the first heading is the one a reader
+ * sees at the line's start.  Words that only qualify a heading do not
+ * split it: "Career Interests", "Software Projects" and "Highlights
+ * Achievements" stay lines of text, and a summary on the right names what
+ * the left heading summarises ("WORK EXPERIENCE SUMMARY").  Headings of
+ * the emphasised table do not count either: "TRAINING EXPERIENCE" is a
+ * trainer's jobs.
  */
+static const char *const COLUMN_HEADINGS[] = {
+    "summary",
+    "professional summary",
+    "profile",
+    "objective",
+    "about me",
+    "experience",
+    "work experience",
+    "professional experience",
+    "relevant experience",
+    "employment",
+    "employment history",
+    "work history",
+    "education",
+    "skills",
+    "technical skills",
+    "key skills",
+    "projects",
+    "certifications",
+    "certificates",
+    "courses",
+    "languages",
+    "interests",
+    "hobbies",
+    "references",
+    "achievements",
+    "accomplishments",
+    "awards",
+    "honors and awards",
+    "contact",
+    "personal information",
+    "personal details",
+    "additional information",
+};
+
+static int column_heading(const char *norm, size_t n)
+{
+    for (size_t i = 0; i < sizeof COLUMN_HEADINGS / sizeof COLUMN_HEADINGS[0];
+         i++)
+        if (strlen(COLUMN_HEADINGS[i]) == n &&
+            memcmp(COLUMN_HEADINGS[i], norm, n) == 0)
+            return 1;
+    return 0;
+}
+
 static kps_section side_by_side(const phrase_filter *f, const char *norm,
                                 size_t n)
 {
@@ -633,8 +683,13 @@ static kps_section side_by_side(const phrase_filter *f, const char *norm,
         if (norm[k] != ' ')
             continue;
         kps_section left = lookup_phrase(f, norm, k, 0);
-        if (left != KPS_SECTION_NONE &&
-            lookup_phrase(f, norm + k + 1, n - k - 1, 0) != KPS_SECTION_NONE)
+        if (left == KPS_SECTION_NONE)
+            continue;
+        const char *r = norm + k + 1;
+        size_t rn = n - k - 1;
+        kps_section right = lookup_phrase(f, r, rn, 0);
+        if (right != KPS_SECTION_NONE && right != KPS_SECTION_SUMMARY &&
+            column_heading(norm, k) && column_heading(r, rn))
             return left;
     }
     return KPS_SECTION_NONE;
@@ -669,7 +724,9 @@ static kps_section classify(const phrase_filter *f, const unsigned char *text,
     if (s == KPS_SECTION_NONE && spaced && words == 1)
         s = lookup_run_together(norm, n, emphasised);
     /* Longer lines in title case are mostly job titles and company
-     * names; side-by-side headings past two words come in capitals. */
+     * names: past two words, side-by-side headings are tried only in
+     * capitals or before a colon ("Additional Information Honors and
+     * Awards: Dean's List"). */
     if (s == KPS_SECTION_NONE && words >= 2 && words <= MAX_HEADING_WORDS &&
         (emphasised || words == 2))
         s = side_by_side(f, norm, n);
@@ -783,13 +840,15 @@ static kps_section tail_heading(const phrase_filter *f, const unsigned char *t,
 /* Decide whether line [b, e) is a heading.  *label is set when it is a
  * label followed by content on the same line ("Skills: Excel, SQL") or
  * an in-job label ("Tools:"), which under experience heads only its own
- * line.  *at is where the heading starts: b, or a label glued to the
- * line's end (tail_heading()). */
+ * line; *in_job when the label is one a job carries (in_job_label()).
+ * *at is where the heading starts: b, or a label glued to the line's end
+ * (tail_heading()). */
 static kps_section classify_line(const phrase_filter *f,
                                  const unsigned char *text, size_t b, size_t e,
-                                 int *label, size_t *at)
+                                 int *label, int *in_job, size_t *at)
 {
     *label = 0;
+    *in_job = 0;
     *at = b;
     size_t tb = b, te = e;
     trim_decoration(text, &tb, &te);
@@ -806,7 +865,7 @@ static kps_section classify_line(const phrase_filter *f,
         trim_decoration(text, &pb, &pe);
         kps_section s = classify(f, text, pb, pe, colon);
         if (s != KPS_SECTION_NONE) {
-            *label = colon && in_job_label(text, pb, pe);
+            *label = *in_job = colon && in_job_label(text, pb, pe);
             return s;
         }
     }
@@ -824,6 +883,7 @@ static kps_section classify_line(const phrase_filter *f,
             kps_section s = classify(f, text, pb, pe, 1);
             if (s != KPS_SECTION_NONE) {
                 *label = 1;
+                *in_job = in_job_label(text, pb, pe);
                 return s;
             }
         }
@@ -884,16 +944,18 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
     while (pos < len && n + 1 < MAX_HEADINGS) {
         const void *nl = memchr(t + pos, '\n', len - pos);
         size_t eol = nl ? (size_t)((const unsigned char *)nl - t) : len;
-        int label;
+        int label, in_job;
         size_t head_at;
-        kps_section s = classify_line(&filter, t, pos, eol, &label, &head_at);
+        kps_section s =
+            classify_line(&filter, t, pos, eol, &label, &in_job, &head_at);
         if (s == KPS_SECTION_NONE && resume_experience) {
             s = KPS_SECTION_EXPERIENCE;
             label = 0;
         }
-        /* a label line right after another ("Projects: ...", then
-         * "Technologies: ...") is still inside the job */
-        int among_job_labels = resume_experience;
+        /* the line before was a label inside a job: a job's own label
+         * next ("Projects: ..." then "Technologies: ...") is still in
+         * the job, where "Skills: ..." ends it */
+        int after_job_label = resume_experience;
         resume_experience = 0;
         if (s == KPS_SECTION_SUMMARY &&
             lines_under_experience <= SIDEBAR_SUMMARY_LINES &&
@@ -915,7 +977,8 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
         if (s != KPS_SECTION_NONE) {
             kps_section current = n ? list[n - 1].section : KPS_SECTION_NONE;
             if (label && s != KPS_SECTION_EXPERIENCE &&
-                (current == KPS_SECTION_EXPERIENCE || among_job_labels))
+                (current == KPS_SECTION_EXPERIENCE ||
+                 (after_job_label && in_job)))
                 resume_experience = 1;
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 16;

@@ -64,10 +64,12 @@
  *   then "experience" / "exp" within four words on (a line break allowed,
  *   no sentence punctuation), e.g. "7+ years of experience", "over 10
  *   years' experience", "8 yrs exp", "five years of experience"; also
- *   "experience of 5 years" / "experience: 5 years".  NUMBER is 1..60 in
- *   digits (one decimal allowed) or words (one .. twenty, thirty, forty,
- *   fifty, "twenty-five").  "10-15 years" and "5 to 7 years" take the lower
- *   bound; "7+" is 7.  Not after "within" or "next".
+ *   "experience of 5 years" / "experience: 5 years".  The word may be
+ *   misspelt as second-language resumes write it (EXPERIENCE_MISSPELT).
+ *   NUMBER is 1..60 in digits (one decimal allowed) or words (one ..
+ *   twenty, thirty, forty, fifty, "twenty-five").  "10-15 years" and "5 to
+ *   7 years" take the lower bound; "7+" is 7.  Not after "within" or
+ *   "next".
  *
  *   Sections.  A range under an education or certifications heading is
  *   kept with counted = 0; a statement under education is kept with

