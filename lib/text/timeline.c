@@ -1449,7 +1449,8 @@ static int merged_years(const kps_span *v, size_t n, double *out)
  * not a job: "Career break", "Sabbatical", "Parental leave", full-time
  * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
  * (RUBRIC.md: education is not employment; two-column layouts put
- * "Bachelor of Science 2011 - 2015" among the jobs). */
+ * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
+ * marks "(Education, ...)" is study too). */
 
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
@@ -1499,6 +1500,11 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
             for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
                 if (word_ci(t, le, i, STUDY[w]))
                     return 1;
+        /* the writer's own note on the period: "Python Developer
+         * (Education, Sep 2020 - Aug 2021)" was a course */
+        if (c == 'e' && i > ls && t[i - 1] == '(' &&
+            word_ci(t, le, i, LIT("education")))
+            return 1;
     }
     return 0;
 }

@@ -399,9 +399,10 @@ START_TEST(test_volunteer_roles)
 END_TEST
 
 /* Education is not employment (RUBRIC.md), also where a two-column
- * layout puts a degree among the jobs; words that only look like study
- * ("Scrum Master", "High School Teacher", "diplomatic") leave a job
- * alone. */
+ * layout puts a degree among the jobs or the writer marks a period
+ * "(Education, ...)"; words that only look like study ("Scrum Master",
+ * "High School Teacher", "diplomatic", a Ministry of Education) leave a
+ * job alone. */
 START_TEST(test_study_lines_among_jobs)
 {
     const char *text = "Experience\n"
@@ -410,14 +411,16 @@ START_TEST(test_study_lines_among_jobs)
                        "Associate's Degree (2015 - 2017)\n"
                        "High School English Teacher, Jan 2017 - Jan 2018\n"
                        "Diplomatic courier, Jan 2018 - Jan 2019\n"
-                       "Faculty of Mathematics, 2005 - 2009\n";
+                       "Faculty of Mathematics, 2005 - 2009\n"
+                       "Python Developer (Education, Sep 2019 - May 2020)\n"
+                       "Teacher, Ministry of Education, Jun 2019 - Jan 2020\n";
     kps_timeline tl;
     extract(text, AS_OF, &tl);
-    ck_assert_uint_eq(tl.n, 6);
-    static const int counted[] = {0, 1, 0, 1, 1, 0};
-    for (size_t i = 0; i < 6; i++)
+    ck_assert_uint_eq(tl.n, 8);
+    static const int counted[] = {0, 1, 0, 1, 1, 0, 0, 1};
+    for (size_t i = 0; i < 8; i++)
         ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
-    ck_assert_years(tl.range_years, 4.0);
+    ck_assert_years(tl.range_years, 4.0 + 7.0 / 12.0);
     kps_timeline_free(&tl);
 }
 END_TEST
