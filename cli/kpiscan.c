@@ -715,6 +715,10 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
                    n[KPISCAN_COUNT_SENIOR], n[KPISCAN_COUNT_HIDDEN_TEXT]);
             if (c->gated)
                 printf("; gates %zu failed", k->gate_failures);
+            if (c->timing && seconds > 0)
+                printf("; %.3f s, %.1f files/s, %.2f MB/s", seconds,
+                       (double)n[KPISCAN_COUNT_DELIVERED] / seconds,
+                       (double)n[KPISCAN_COUNT_BYTES] / 1e6 / seconds);
             putchar('\n');
             break;
         case OUT_CSV:

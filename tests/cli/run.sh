@@ -685,6 +685,17 @@ if [ "$(tail -1 "$tmp/s.gh")" = "$(printf '::notice title=kpiscan summary::1 fil
     report "summary github notice" 1 ""
 else report "summary github notice" 0 "$(cat "$tmp/s.gh")"; fi
 
+# --timing adds the run's time and rates to the summary in every form
+"$bin" --as-of 2026-06-01 --summary --timing examples/mid-1.txt > "$tmp/t.txt"
+"$bin" --as-of 2026-06-01 --summary --timing --format jsonl examples/mid-1.txt > "$tmp/t.jsonl"
+"$bin" --as-of 2026-06-01 --summary --timing --format github examples/mid-1.txt > "$tmp/t.gh"
+if grep -Eq '^  time    [0-9.]+ s, [0-9.]+ files/s, [0-9.]+ MB/s$' "$tmp/t.txt" &&
+    tail -1 "$tmp/t.jsonl" | python3 -c 'import json,sys; t=json.load(sys.stdin)["summary"]["timing"]; assert t["seconds"] >= 0 and t["files_per_second"] > 0, t' &&
+    grep -Eq '^::notice title=kpiscan summary::.*; [0-9.]+ s, [0-9.]+ files/s, [0-9.]+ MB/s$' "$tmp/t.gh" &&
+    ! grep -q 'files/s' "$tmp/s.gh"; then
+    report "timing in every summary" 1 ""
+else report "timing in every summary" 0 "$(cat "$tmp/t.txt" "$tmp/t.gh"; tail -1 "$tmp/t.jsonl")"; fi
+
 # examples/ci/check.sh leaves the working tree as it found it: the JUnit
 # file goes under build/ (ignored), not into the folder it was run from.
 mkdir -p "$tmp/ciroot/examples/ci" "$tmp/cwd"
