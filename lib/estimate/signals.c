@@ -453,6 +453,15 @@ static int has_letters(const char *s, size_t n, size_t min)
     return letters >= min;
 }
 
+/* Only spaces and tabs in t[b, e). */
+static int only_blanks(const char *t, size_t b, size_t e)
+{
+    for (size_t i = b; i < e; i++)
+        if (t[i] != ' ' && t[i] != '\t')
+            return 0;
+    return 1;
+}
+
 /* Attach a range to the job it heads: its line without the dates and
  * separators, or, when the dates stand alone, the line above ("Operations
  * Analyst | Northgate" then "Jan 2023 to date") or else the line below
@@ -474,6 +483,16 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
             continue;
         size_t s = li->starts[line - 1];
         size_t e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
+        if (step == 0 && sp->offset + sp->length > e &&
+            only_blanks(res->text, s, sp->offset)) {
+            /* Dates over two lines, each with a cell ("2020, June  MTS
+             * GROUP" over "2021, August Python Developer"): the start's
+             * line is inside the span, the words after the end are the
+             * job's.  (A month over its year, "... (August" over
+             * "2015-Present)", keeps the words before it.) */
+            s = sp->offset + sp->length;
+            e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
+        }
         if (e - s > JOB_LINE_MAX) {
             if (step == 0)
                 break; /* dates inside a long paragraph head no job */

@@ -307,6 +307,14 @@ START_TEST(test_job_title_below_dates)
     job = title_of(wide, 2, NULL, 0, one, 1, 0);
     ck_assert_str_eq(job, "DIRECTOR Acme");
     free(job);
+    /* dates over two lines, each with its cell: the words after the end
+     * name the job, not the line above */
+    one[0] = (kpiscan_span){.length = 34};
+    job = title_of("Stack: Python, Kafka\n2020, June  MTS GROUP\n"
+                   "2021, August Python Developer\n",
+                   2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "Python Developer");
+    free(job);
     /* a rule of punctuation names nothing */
     one[0] = (kpiscan_span){.length = 18};
     job = title_of("02/1999 to Current\n====================\n", 1, NULL, 0,
