@@ -456,9 +456,9 @@ static size_t normalise_candidate(const unsigned char *s, size_t len, char *out,
  * by a phrase's length and its first, second and last two letters rejects
  * nearly all of them before the tables are walked (with 1,024 bits and
  * three letters, one in five got through, too many once side_by_side()
- * looks up every part of a line).  It is built from the
- * tables on each kps_sections_detect() call (two hundred bits set), so it
- * cannot fall out of step with them and needs no global state.
+ * looks up every part of a line).  It is built from the tables on each
+ * kps_sections_detect() call (two hundred bits set), so it cannot fall
+ * out of step with them and needs no global state.
  */
 typedef struct phrase_filter {
     uint64_t bits[64];
@@ -622,9 +622,9 @@ static size_t join_spaced_letters(const unsigned char *s, size_t len,
  * columns on one line: "EXPERIENCE SKILLS", "Summary Education".  When the
  * normalised words norm[0..n) split into two headings that name whole
  * sections of a CV's page (COLUMN_HEADINGS), the first one heads what
- * follows: the conversion gives the left column's lines
- * first or interleaves both, and the first heading is the one a reader
- * sees at the line's start.  Words that only qualify a heading do not
+ * follows: the conversion gives the left column's lines first or
+ * interleaves both, and the first heading is the one a reader sees at the
+ * line's start.  Words that only qualify a heading do not
  * split it: "Career Interests", "Software Projects" and "Highlights
  * Achievements" stay lines of text, and a summary on the right names what
  * the left heading summarises ("WORK EXPERIENCE SUMMARY").  Headings of
