@@ -424,7 +424,7 @@ START_TEST(test_emphasised_and_bilingual)
 END_TEST
 
 /* Two-column layouts put both columns' headings on one line: the first
- * (left) one heads what follows; both halves must be known headings. */
+ * (left) one heads what follows; both halves must name whole sections. */
 START_TEST(test_headings_side_by_side)
 {
     ck_assert_int_eq(line_section("EXPERIENCE SKILLS"), KPS_SECTION_EXPERIENCE);

@@ -493,8 +493,8 @@ class Result:
     "weak", "strong"), indicator_level (a level, None when no indicator
     phrase sets one), indicator_phrases (how many distinct phrases show
     that level, 0 when none), years_level (the years' band, None when the
-    years are unknown).  to_json() gives
-    the library's JSON, explain() the arithmetic as text.
+    years are unknown).  to_json() gives the library's JSON, explain() the
+    arithmetic as text.
     """
 
     def __init__(self, ptr, options):
