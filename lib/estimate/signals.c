@@ -603,15 +603,6 @@ int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
         /* the first evidence item at or after start */
         lo = first_at_or_after(res->ev, res->nev, sizeof *res->ev,
                                offsetof(kpiscan_evidence, offset), start);
-        /* A job found under another column's heading (two-column CVs set
-         * jobs under "EDUCATION" or "SKILLS"; the range counted because a
-         * title stands by it) is work like any job: its lines are read as
-         * experience, not as the heading's claims or study. */
-        if (header[i] && sp->counted && sp->section != KPS_SECTION_EXPERIENCE &&
-            sp->section != KPS_SECTION_NONE &&
-            sp->section != KPS_SECTION_PROJECTS)
-            for (size_t k = lo; k < res->nev && res->ev[k].offset < end; k++)
-                res->ev[k].section = KPS_SECTION_EXPERIENCE;
         int kpi = 0;
         for (size_t k = lo; k < res->nev && res->ev[k].offset < end && !kpi;
              k++)

@@ -490,55 +490,6 @@ START_TEST(test_profile_export_fields)
 }
 END_TEST
 
-/* A job found under another column's heading is work: two-column CVs put
- * jobs under "EDUCATION", and a summary can run on into the jobs when the
- * experience heading is lost in a line.  The job's words are read as
- * experience, up to the next heading of another kind; what stands before
- * the job under the same heading is still the heading's. */
-START_TEST(test_jobs_under_other_headings_are_work)
-{
-    kpiscan_pack *p = default_pack();
-    kpiscan_options *o = pinned();
-    const char *text =
-        "Summary\n"
-        "Finance manager with a long career.\n"
-        "Financial Analyst 06/2012 to 05/2019 Company Name City , State\n"
-        "Reported quarterly results to the Board of Directors.\n"
-        "Education\n"
-        "Worked with visualization tools in a student club.\n"
-        "Python Developer, Acme Bank\n"
-        "March 2020 - Present\n"
-        "Built weekly KPI dashboards for the sales directors.\n"
-        "Skills\n"
-        "Dashboards, Excel\n";
-    kpiscan_result *r = NULL;
-    ck_assert_int_eq(scan_text(p, o, text, &r, NULL), KPISCAN_OK);
-    const kpiscan_evidence *board =
-        find_rule(r, "indicator.senior.leadership-reporting");
-    ck_assert_ptr_nonnull(board);
-    ck_assert_str_eq(kpiscan_evidence_section(board), "experience");
-    ck_assert_int_eq(kpiscan_result_indicator_level(r), KPISCAN_LEVEL_SENIOR);
-    int dashboards_in_job = 0, dashboards_in_skills = 0, club = 0;
-    for (size_t i = 0; i < kpiscan_result_evidence_count(r); i++) {
-        const kpiscan_evidence *ev = kpiscan_result_evidence(r, i);
-        const char *section = kpiscan_evidence_section(ev);
-        if (strcmp(kpiscan_evidence_rule_id(ev), "indicator.mid.dashboards") ==
-            0) {
-            dashboards_in_job += strcmp(section, "experience") == 0;
-            dashboards_in_skills += strcmp(section, "skills") == 0;
-        }
-        if (strstr(kpiscan_evidence_text(ev), "visualization"))
-            club += strcmp(section, "education") == 0;
-    }
-    ck_assert_int_eq(dashboards_in_job, 1);
-    ck_assert_int_eq(dashboards_in_skills, 1);
-    ck_assert_int_eq(club, 1); /* before the job: still the heading's */
-    kpiscan_result_free(r);
-    kpiscan_options_free(o);
-    kpiscan_pack_free(p);
-}
-END_TEST
-
 /* A before/after figure is quoted whole: the evidence a recruiter reads
  * must not cut "71.5%" to "7". */
 START_TEST(test_before_after_figure_quoted_whole)
@@ -590,7 +541,6 @@ int main(void)
     tcase_add_test(tc, test_evidence_limit);
     tcase_add_test(tc, test_kpi_jobs_layouts);
     tcase_add_test(tc, test_profile_export_fields);
-    tcase_add_test(tc, test_jobs_under_other_headings_are_work);
     tcase_add_test(tc, test_before_after_figure_quoted_whole);
     suite_add_tcase(s, tc);
     return run_suite(s);
