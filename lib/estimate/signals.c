@@ -483,15 +483,20 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
             continue;
         size_t s = li->starts[line - 1];
         size_t e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
-        if (step == 0 && sp->offset + sp->length > e &&
-            only_blanks(res->text, s, sp->offset)) {
+        if (step == 0 && only_blanks(res->text, s, sp->offset) &&
+            memchr(res->text + sp->offset, '\n', sp->length)) {
             /* Dates over two lines, each with a cell ("2020, June  MTS
              * GROUP" over "2021, August Python Developer"): the start's
-             * line is inside the span, the words after the end are the
-             * job's.  (A month over its year, "... (August" over
-             * "2015-Present)", keeps the words before it.) */
+             * line is inside the span, and the words after the end name
+             * the job when they can, as a neighbour line must; else the
+             * neighbours are tried ("Senior Analyst, Acme" over "June
+             * 2015 -" over "August 2019 Ran the weekly reports.").  A
+             * month over its year, "... (August" over "2015-Present)",
+             * keeps the words before it. */
             s = sp->offset + sp->length;
             e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
+            if (e - s > JOB_LINE_MAX || !names_job(res, s, e, heads, nheads))
+                continue;
         }
         if (e - s > JOB_LINE_MAX) {
             if (step == 0)

@@ -223,6 +223,19 @@ START_TEST(test_job_title)
     ck_assert_int_eq(kps_job_title(&ru, &lu, &su, NULL, 0), 0);
     ck_assert_str_eq(su.job, "Team Lead Sales");
     free(su.job);
+    /* a month over its year starts mid-line: the words before it name
+     * the entry, not those after its end */
+    char v[] = "Member of the Alumni Association (August\n"
+               "2015-Present) Jane Doe - 2\n";
+    kps_line_index lv = {0};
+    ck_assert_int_eq(kps_line_index_build(v, strlen(v), &lv), 0);
+    kpiscan_result rv = {.text = v, .len = strlen(v)};
+    size_t at = (size_t)(strstr(v, "August") - v);
+    kpiscan_span sv = {.line = 1, .offset = at, .length = 19};
+    ck_assert_int_eq(kps_job_title(&rv, &lv, &sv, NULL, 0), 0);
+    ck_assert_str_eq(sv.job, "Member of the Alumni Association");
+    free(sv.job);
+    free(lv.starts);
     free(li.starts);
     free(lu.starts);
 }
@@ -314,6 +327,13 @@ START_TEST(test_job_title_below_dates)
                    "2021, August Python Developer\n",
                    2, NULL, 0, one, 1, 0);
     ck_assert_str_eq(job, "Python Developer");
+    free(job);
+    /* a sentence after the end names nothing: the title above does */
+    one[0] = (kpiscan_span){.length = 23};
+    job = title_of("Senior Analyst, Acme Corp\nJune 2015 -\n"
+                   "August 2019 Ran the weekly sales reports.\n",
+                   2, NULL, 0, one, 1, 0);
+    ck_assert_str_eq(job, "Senior Analyst Acme Corp");
     free(job);
     /* a rule of punctuation names nothing */
     one[0] = (kpiscan_span){.length = 18};
