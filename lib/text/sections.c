@@ -40,16 +40,21 @@ typedef struct heading_phrase {
     const char *phrase; /* lower case, single spaces, "and" for '&' */
     size_t len;         /* strlen(phrase), so most entries cost one compare */
     kps_section section;
+    int column; /* names a whole section of a CV's page (side_by_side()) */
 } heading_phrase;
 #define PHRASE(s, section)                                                     \
     {                                                                          \
-        s, sizeof s - 1, section                                               \
+        s, sizeof s - 1, section, 0                                            \
+    }
+#define COLUMN(s, section)                                                     \
+    {                                                                          \
+        s, sizeof s - 1, section, 1                                            \
     }
 
 static const heading_phrase PHRASES[] = {
     /* summary */
-    PHRASE("summary", KPS_SECTION_SUMMARY),
-    PHRASE("professional summary", KPS_SECTION_SUMMARY),
+    COLUMN("summary", KPS_SECTION_SUMMARY),
+    COLUMN("professional summary", KPS_SECTION_SUMMARY),
     PHRASE("executive summary", KPS_SECTION_SUMMARY),
     PHRASE("career summary", KPS_SECTION_SUMMARY),
     PHRASE("summary of qualifications", KPS_SECTION_SUMMARY),
@@ -57,18 +62,18 @@ static const heading_phrase PHRASES[] = {
     PHRASE("qualification summary", KPS_SECTION_SUMMARY),
     PHRASE("summary of experience", KPS_SECTION_SUMMARY),
     PHRASE("experience summary", KPS_SECTION_SUMMARY),
-    PHRASE("profile", KPS_SECTION_SUMMARY),
+    COLUMN("profile", KPS_SECTION_SUMMARY),
     PHRASE("professional profile", KPS_SECTION_SUMMARY),
     PHRASE("executive profile", KPS_SECTION_SUMMARY),
     PHRASE("career profile", KPS_SECTION_SUMMARY),
     PHRASE("personal profile", KPS_SECTION_SUMMARY),
     PHRASE("profile summary", KPS_SECTION_SUMMARY),
-    PHRASE("objective", KPS_SECTION_SUMMARY),
+    COLUMN("objective", KPS_SECTION_SUMMARY),
     PHRASE("career objective", KPS_SECTION_SUMMARY),
     PHRASE("professional objective", KPS_SECTION_SUMMARY),
     PHRASE("job objective", KPS_SECTION_SUMMARY),
     PHRASE("objectives", KPS_SECTION_SUMMARY),
-    PHRASE("about me", KPS_SECTION_SUMMARY),
+    COLUMN("about me", KPS_SECTION_SUMMARY),
     PHRASE("career overview", KPS_SECTION_SUMMARY),
     PHRASE("professional overview", KPS_SECTION_SUMMARY),
     PHRASE("overview", KPS_SECTION_SUMMARY),
@@ -76,15 +81,15 @@ static const heading_phrase PHRASES[] = {
     PHRASE("introduction", KPS_SECTION_SUMMARY),
 
     /* experience */
-    PHRASE("experience", KPS_SECTION_EXPERIENCE),
-    PHRASE("work experience", KPS_SECTION_EXPERIENCE),
-    PHRASE("professional experience", KPS_SECTION_EXPERIENCE),
-    PHRASE("relevant experience", KPS_SECTION_EXPERIENCE),
+    COLUMN("experience", KPS_SECTION_EXPERIENCE),
+    COLUMN("work experience", KPS_SECTION_EXPERIENCE),
+    COLUMN("professional experience", KPS_SECTION_EXPERIENCE),
+    COLUMN("relevant experience", KPS_SECTION_EXPERIENCE),
     PHRASE("related experience", KPS_SECTION_EXPERIENCE),
-    PHRASE("employment", KPS_SECTION_EXPERIENCE),
-    PHRASE("employment history", KPS_SECTION_EXPERIENCE),
+    COLUMN("employment", KPS_SECTION_EXPERIENCE),
+    COLUMN("employment history", KPS_SECTION_EXPERIENCE),
     PHRASE("employment experience", KPS_SECTION_EXPERIENCE),
-    PHRASE("work history", KPS_SECTION_EXPERIENCE),
+    COLUMN("work history", KPS_SECTION_EXPERIENCE),
     PHRASE("career history", KPS_SECTION_EXPERIENCE),
     PHRASE("professional history", KPS_SECTION_EXPERIENCE),
     PHRASE("experience history", KPS_SECTION_EXPERIENCE),
@@ -116,7 +121,7 @@ static const heading_phrase PHRASES[] = {
     PHRASE("employment details", KPS_SECTION_EXPERIENCE),
 
     /* education */
-    PHRASE("education", KPS_SECTION_EDUCATION),
+    COLUMN("education", KPS_SECTION_EDUCATION),
     PHRASE("education and training", KPS_SECTION_EDUCATION),
     PHRASE("education and certifications", KPS_SECTION_EDUCATION),
     PHRASE("education and certification", KPS_SECTION_EDUCATION),
@@ -136,7 +141,7 @@ static const heading_phrase PHRASES[] = {
     PHRASE("academic history", KPS_SECTION_EDUCATION),
     PHRASE("education history", KPS_SECTION_EDUCATION),
     PHRASE("education and courses", KPS_SECTION_EDUCATION),
-    PHRASE("courses", KPS_SECTION_EDUCATION),
+    COLUMN("courses", KPS_SECTION_EDUCATION),
     PHRASE("professional courses", KPS_SECTION_EDUCATION),
     PHRASE("additional education", KPS_SECTION_EDUCATION),
     PHRASE("further education", KPS_SECTION_EDUCATION),
@@ -147,10 +152,10 @@ static const heading_phrase PHRASES[] = {
     PHRASE("relevant coursework", KPS_SECTION_EDUCATION),
 
     /* skills */
-    PHRASE("skills", KPS_SECTION_SKILLS),
+    COLUMN("skills", KPS_SECTION_SKILLS),
     PHRASE("skill", KPS_SECTION_SKILLS),
-    PHRASE("technical skills", KPS_SECTION_SKILLS),
-    PHRASE("key skills", KPS_SECTION_SKILLS),
+    COLUMN("technical skills", KPS_SECTION_SKILLS),
+    COLUMN("key skills", KPS_SECTION_SKILLS),
     PHRASE("core skills", KPS_SECTION_SKILLS),
     PHRASE("professional skills", KPS_SECTION_SKILLS),
     PHRASE("computer skills", KPS_SECTION_SKILLS),
@@ -189,9 +194,9 @@ static const heading_phrase PHRASES[] = {
     PHRASE("software", KPS_SECTION_SKILLS),
 
     /* certifications */
-    PHRASE("certifications", KPS_SECTION_CERTIFICATIONS),
+    COLUMN("certifications", KPS_SECTION_CERTIFICATIONS),
     PHRASE("certification", KPS_SECTION_CERTIFICATIONS),
-    PHRASE("certificates", KPS_SECTION_CERTIFICATIONS),
+    COLUMN("certificates", KPS_SECTION_CERTIFICATIONS),
     PHRASE("certificate", KPS_SECTION_CERTIFICATIONS),
     PHRASE("professional certifications", KPS_SECTION_CERTIFICATIONS),
     PHRASE("licenses", KPS_SECTION_CERTIFICATIONS),
@@ -206,7 +211,7 @@ static const heading_phrase PHRASES[] = {
     PHRASE("credentials", KPS_SECTION_CERTIFICATIONS),
 
     /* projects */
-    PHRASE("projects", KPS_SECTION_PROJECTS),
+    COLUMN("projects", KPS_SECTION_PROJECTS),
     PHRASE("key projects", KPS_SECTION_PROJECTS),
     PHRASE("academic projects", KPS_SECTION_PROJECTS),
     PHRASE("personal projects", KPS_SECTION_PROJECTS),
@@ -216,16 +221,16 @@ static const heading_phrase PHRASES[] = {
     PHRASE("project details", KPS_SECTION_PROJECTS),
 
     /* headings that end a section without being one we score */
-    PHRASE("interests", KPS_SECTION_OTHER),
-    PHRASE("hobbies", KPS_SECTION_OTHER),
+    COLUMN("interests", KPS_SECTION_OTHER),
+    COLUMN("hobbies", KPS_SECTION_OTHER),
     PHRASE("hobbies and interests", KPS_SECTION_OTHER),
     PHRASE("personal interests", KPS_SECTION_OTHER),
-    PHRASE("references", KPS_SECTION_OTHER),
-    PHRASE("languages", KPS_SECTION_OTHER),
+    COLUMN("references", KPS_SECTION_OTHER),
+    COLUMN("languages", KPS_SECTION_OTHER),
     PHRASE("language skills", KPS_SECTION_OTHER),
-    PHRASE("awards", KPS_SECTION_OTHER),
+    COLUMN("awards", KPS_SECTION_OTHER),
     PHRASE("honors", KPS_SECTION_OTHER),
-    PHRASE("honors and awards", KPS_SECTION_OTHER),
+    COLUMN("honors and awards", KPS_SECTION_OTHER),
     PHRASE("awards and honors", KPS_SECTION_OTHER),
     PHRASE("awards and recognition", KPS_SECTION_OTHER),
     PHRASE("activities and honors", KPS_SECTION_OTHER),
@@ -234,10 +239,10 @@ static const heading_phrase PHRASES[] = {
     /* accomplishments are work done for an employer, and real resumes
      * write whole jobs under such a heading (RUBRIC.md: evidence "in work
      * (jobs, achievements, projects done for an employer)") */
-    PHRASE("accomplishments", KPS_SECTION_EXPERIENCE),
+    COLUMN("accomplishments", KPS_SECTION_EXPERIENCE),
     PHRASE("core accomplishments", KPS_SECTION_EXPERIENCE),
     PHRASE("key accomplishments", KPS_SECTION_EXPERIENCE),
-    PHRASE("achievements", KPS_SECTION_EXPERIENCE),
+    COLUMN("achievements", KPS_SECTION_EXPERIENCE),
     PHRASE("key achievements", KPS_SECTION_EXPERIENCE),
     PHRASE("volunteer", KPS_SECTION_OTHER),
     PHRASE("volunteer experience", KPS_SECTION_OTHER),
@@ -248,12 +253,12 @@ static const heading_phrase PHRASES[] = {
     PHRASE("publications", KPS_SECTION_OTHER),
     PHRASE("presentations and publications", KPS_SECTION_OTHER),
     PHRASE("publications and presentations", KPS_SECTION_OTHER),
-    PHRASE("additional information", KPS_SECTION_OTHER),
+    COLUMN("additional information", KPS_SECTION_OTHER),
     PHRASE("additional skills", KPS_SECTION_SKILLS),
-    PHRASE("personal information", KPS_SECTION_OTHER),
-    PHRASE("personal details", KPS_SECTION_OTHER),
+    COLUMN("personal information", KPS_SECTION_OTHER),
+    COLUMN("personal details", KPS_SECTION_OTHER),
     PHRASE("personal data", KPS_SECTION_OTHER),
-    PHRASE("contact", KPS_SECTION_OTHER),
+    COLUMN("contact", KPS_SECTION_OTHER),
     PHRASE("contact information", KPS_SECTION_OTHER),
     PHRASE("affiliations", KPS_SECTION_OTHER),
     PHRASE("professional affiliations", KPS_SECTION_OTHER),
@@ -488,23 +493,30 @@ static void filter_init(phrase_filter *f)
                sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]);
 }
 
-/* norm: n > 0 bytes. */
-static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
-                                 size_t n, int emphasised)
+/* The table entry norm[0..n) is, or NULL.  norm: n > 0 bytes. */
+static const heading_phrase *
+lookup_entry(const phrase_filter *f, const char *norm, size_t n, int emphasised)
 {
     unsigned k = phrase_key(norm, n);
     if (!((f->bits[k / 64] >> (k % 64)) & 1u))
-        return KPS_SECTION_NONE;
+        return NULL;
     for (size_t i = 0; i < sizeof PHRASES / sizeof PHRASES[0]; i++)
         if (PHRASES[i].len == n && memcmp(PHRASES[i].phrase, norm, n) == 0)
-            return PHRASES[i].section;
+            return &PHRASES[i];
     if (emphasised)
         for (size_t i = 0;
              i < sizeof EMPHASISED_PHRASES / sizeof EMPHASISED_PHRASES[0]; i++)
             if (EMPHASISED_PHRASES[i].len == n &&
                 memcmp(EMPHASISED_PHRASES[i].phrase, norm, n) == 0)
-                return EMPHASISED_PHRASES[i].section;
-    return KPS_SECTION_NONE;
+                return &EMPHASISED_PHRASES[i];
+    return NULL;
+}
+
+static kps_section lookup_phrase(const phrase_filter *f, const char *norm,
+                                 size_t n, int emphasised)
+{
+    const heading_phrase *h = lookup_entry(f, norm, n, emphasised);
+    return h ? h->section : KPS_SECTION_NONE;
 }
 
 /* phrase equals norm[0..n) once its spaces are dropped. */
@@ -621,76 +633,29 @@ static size_t join_spaced_letters(const unsigned char *s, size_t len,
  * Two-column layouts, converted to DOCX or text, set the headings of both
  * columns on one line: "EXPERIENCE SKILLS", "Summary Education".  When the
  * normalised words norm[0..n) split into two headings that name whole
- * sections of a CV's page (COLUMN_HEADINGS), the first one heads what
- * follows: the conversion gives the left column's lines first or
- * interleaves both, and the first heading is the one a reader sees at the
- * line's start.  Words that only qualify a heading do not
- * split it: "Career Interests", "Software Projects" and "Highlights
- * Achievements" stay lines of text, and a summary on the right names what
- * the left heading summarises ("WORK EXPERIENCE SUMMARY").  Headings of
- * the emphasised table do not count either: "TRAINING EXPERIENCE" is a
+ * sections of a CV's page (the table's COLUMN entries), the first one
+ * heads what follows: the conversion gives the left column's lines first
+ * or interleaves both, and the first heading is the one a reader sees at
+ * the line's start.  Words that only qualify a heading do not split it:
+ * "Career Interests", "Software Projects" and "Highlights Achievements"
+ * stay lines of text, and a summary on the right names what the left
+ * heading summarises ("WORK EXPERIENCE SUMMARY").  Headings of the
+ * emphasised table do not count either: "TRAINING EXPERIENCE" is a
  * trainer's jobs.
  */
-static const char *const COLUMN_HEADINGS[] = {
-    "summary",
-    "professional summary",
-    "profile",
-    "objective",
-    "about me",
-    "experience",
-    "work experience",
-    "professional experience",
-    "relevant experience",
-    "employment",
-    "employment history",
-    "work history",
-    "education",
-    "skills",
-    "technical skills",
-    "key skills",
-    "projects",
-    "certifications",
-    "certificates",
-    "courses",
-    "languages",
-    "interests",
-    "hobbies",
-    "references",
-    "achievements",
-    "accomplishments",
-    "awards",
-    "honors and awards",
-    "contact",
-    "personal information",
-    "personal details",
-    "additional information",
-};
-
-static int column_heading(const char *norm, size_t n)
-{
-    for (size_t i = 0; i < sizeof COLUMN_HEADINGS / sizeof COLUMN_HEADINGS[0];
-         i++)
-        if (strlen(COLUMN_HEADINGS[i]) == n &&
-            memcmp(COLUMN_HEADINGS[i], norm, n) == 0)
-            return 1;
-    return 0;
-}
-
 static kps_section side_by_side(const phrase_filter *f, const char *norm,
                                 size_t n)
 {
     for (size_t k = 1; k + 1 < n; k++) {
         if (norm[k] != ' ')
             continue;
-        kps_section left = lookup_phrase(f, norm, k, 0);
-        if (left == KPS_SECTION_NONE)
+        const heading_phrase *left = lookup_entry(f, norm, k, 0);
+        if (!left || !left->column)
             continue;
-        const char *r = norm + k + 1;
-        size_t rn = n - k - 1;
-        kps_section right = lookup_phrase(f, r, rn, 0);
-        if (right != KPS_SECTION_NONE && right != KPS_SECTION_SUMMARY &&
-            column_heading(norm, k) && column_heading(r, rn))
-            return left;
+        const heading_phrase *right =
+            lookup_entry(f, norm + k + 1, n - k - 1, 0);
+        if (right && right->column && right->section != KPS_SECTION_SUMMARY)
+            return left->section;
     }
     return KPS_SECTION_NONE;
 }
