@@ -482,28 +482,27 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
         if (line < 1 || line > li->n)
             continue;
         size_t s = li->starts[line - 1];
-        size_t e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
+        /* the words must name a job, as a neighbour line's must */
+        int as_neighbour = step > 0;
         if (step == 0 && only_blanks(res->text, s, sp->offset) &&
             memchr(res->text + sp->offset, '\n', sp->length)) {
             /* Dates over two lines, each with a cell ("2020, June  MTS
              * GROUP" over "2021, August Python Developer"): the start's
              * line is inside the span, and the words after the end name
-             * the job when they can, as a neighbour line must; else the
-             * neighbours are tried ("Senior Analyst, Acme" over "June
-             * 2015 -" over "August 2019 Ran the weekly reports.").  A
-             * month over its year, "... (August" over "2015-Present)",
-             * keeps the words before it. */
+             * the job when they can; else the neighbours are tried
+             * ("Senior Analyst, Acme" over "June 2015 -" over "August 2019
+             * Ran the weekly reports.").  A month over its year, "...
+             * (August" over "2015-Present)", keeps the words before it. */
             s = sp->offset + sp->length;
-            e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
-            if (e - s > JOB_LINE_MAX || !names_job(res, s, e, heads, nheads))
-                continue;
+            as_neighbour = 1;
         }
+        size_t e = line_end(res->text, res->len, s, JOB_LINE_MAX + 1);
         if (e - s > JOB_LINE_MAX) {
-            if (step == 0)
+            if (!as_neighbour)
                 break; /* dates inside a long paragraph head no job */
             continue;  /* a neighbour that long names none */
         }
-        if (step > 0 && !names_job(res, s, e, heads, nheads))
+        if (as_neighbour && !names_job(res, s, e, heads, nheads))
             continue;
         n = job_words(res, s, e, sp, title);
         /* A longer title is a sentence run on from the header: the dates
