@@ -527,6 +527,44 @@ int kps_job_title(kpiscan_result *res, const kps_line_index *li,
     return 0;
 }
 
+/* A job the timeline counts under an education or skills heading (it
+ * names a job title: a two-column CV whose "EDUCATION" heading stands over
+ * the jobs column) is work, and so is what is written in it: a reader
+ * counts its bullets as work done for an employer.  The stretch is kept
+ * tight, from the job's dates to the next dated line or heading of any
+ * kind, so the courses and skill lists around it stay what their heading
+ * says.  HEADS holds the headings' document offsets, ascending. */
+static void refile_jobs_under_other_headings(kpiscan_result *res,
+                                             const size_t *heads, size_t nheads,
+                                             const kps_line_index *li)
+{
+    size_t next = 0; /* the first span on a later line than span i */
+    for (size_t i = 0; i < res->nspans; i++) {
+        const kpiscan_span *sp = &res->spans[i];
+        if (sp->statement || !sp->counted ||
+            (sp->section != KPS_SECTION_EDUCATION &&
+             sp->section != KPS_SECTION_SKILLS))
+            continue;
+        size_t start = li->starts[sp->line - 1], end = res->len;
+        if (next <= i)
+            next = i + 1;
+        while (next < res->nspans && res->spans[next].line <= sp->line)
+            next++;
+        if (next < res->nspans)
+            end = li->starts[res->spans[next].line - 1];
+        size_t h =
+            first_at_or_after(heads, nheads, sizeof *heads, 0, sp->offset + 1);
+        if (h < nheads && heads[h] < end)
+            end = heads[h];
+        for (size_t k =
+                 first_at_or_after(res->ev, res->nev, sizeof *res->ev,
+                                   offsetof(kpiscan_evidence, offset), start);
+             k < res->nev && res->ev[k].offset < end; k++)
+            if (res->ev[k].section == sp->section)
+                res->ev[k].section = KPS_SECTION_EXPERIENCE;
+    }
+}
+
 /* A counted date range that heads a job covers the lines from it to the
  * next job header on a later line, or to the next section heading.  The
  * job shows KPI work when such evidence stands in it; a range inside a
@@ -545,6 +583,7 @@ int kps_mark_kpi_jobs(kpiscan_result *res, const kps_norm *norm,
     }
     for (size_t h = 0; h < sections->n; h++)
         heads[h] = kps_norm_to_src(norm, sections->headings[h].offset);
+    refile_jobs_under_other_headings(res, heads, sections->n, li);
     size_t cached_line = 0; /* spans come in text order: one look per line */
     int cached_heads = 0;
     for (size_t i = 0; i < res->nspans; i++) {

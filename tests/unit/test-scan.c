@@ -490,6 +490,62 @@ START_TEST(test_profile_export_fields)
 }
 END_TEST
 
+/* A job under an education or skills heading (a two-column CV whose
+ * sidebar heading stands over the jobs column) is work, and so is what is
+ * written in it, up to the next dated line or heading; the courses after
+ * it stay education. */
+START_TEST(test_job_under_other_heading_is_work)
+{
+    kpiscan_pack *p = default_pack();
+    kpiscan_options *o = pinned();
+    static const struct {
+        const char *text;
+        const char *level;
+    } cases[] = {
+        {"Jane Doe\nEDUCATION\n2019, June  ACME FOODS, Ltd\n"
+         "2021, August Demand Planning Analyst\n"
+         "Built weekly sales dashboards for the regional directors.\n"
+         "State University, 2012 - 2016\n"
+         "Bachelor of Economics; coursework in data visualization\n"
+         "SKILLS\nPython, SQL\n",
+         "mid"},
+        {"Jane Doe\nSKILLS\nSales Analyst, Acme Ltd\n"
+         "March 2018 - May 2020\n"
+         "Built weekly sales dashboards for the regional directors.\n"
+         "EDUCATION\nCoursework in data visualization\n",
+         "mid"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        kpiscan_result *r = NULL;
+        ck_assert_int_eq(scan_text(p, o, cases[c].text, &r, NULL), KPISCAN_OK);
+        const kpiscan_evidence *ev = find_rule(r, "indicator.mid.dashboards");
+        ck_assert_ptr_nonnull(ev);
+        ck_assert_str_eq(kpiscan_evidence_section(ev), "experience");
+        ev = find_rule(r, "indicator.mid.data-visualization");
+        ck_assert_ptr_nonnull(ev);
+        ck_assert_str_eq(kpiscan_evidence_section(ev), "education");
+        ck_assert_str_eq(kpiscan_level_name(kpiscan_result_level(r)),
+                         cases[c].level);
+        ck_assert_int_eq(kpiscan_result_presence(r), KPISCAN_PRESENCE_STRONG);
+        kpiscan_result_free(r);
+    }
+    /* A degree's dates under the heading head no job: its line stays
+     * education, and so does the course work written under it. */
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(scan_text(p, o,
+                               "EDUCATION\nState University, 2012 - 2016\n"
+                               "Built sales dashboards in a class project.\n",
+                               &r, NULL),
+                     KPISCAN_OK);
+    const kpiscan_evidence *ev = find_rule(r, "indicator.mid.dashboards");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "education");
+    kpiscan_result_free(r);
+    kpiscan_options_free(o);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* A before/after figure is quoted whole: the evidence a recruiter reads
  * must not cut "71.5%" to "7". */
 START_TEST(test_before_after_figure_quoted_whole)
@@ -540,6 +596,7 @@ int main(void)
     tcase_add_test(tc, test_match_limit_scan);
     tcase_add_test(tc, test_evidence_limit);
     tcase_add_test(tc, test_kpi_jobs_layouts);
+    tcase_add_test(tc, test_job_under_other_heading_is_work);
     tcase_add_test(tc, test_profile_export_fields);
     tcase_add_test(tc, test_before_after_figure_quoted_whole);
     suite_add_tcase(s, tc);

@@ -427,7 +427,8 @@ END_TEST
 
 /* A two-column layout can put a sidebar heading ("Skills", "Education")
  * above jobs: a range there counts when a job title stands beside it
- * (its line, two lines above, one below) and no school or course does. */
+ * (its line, two lines above, one below) and no school or course does;
+ * the heading itself is neither. */
 START_TEST(test_jobs_under_sidebar_headings)
 {
     const char *text = "Skills\n"
@@ -448,6 +449,21 @@ START_TEST(test_jobs_under_sidebar_headings)
     for (size_t i = 0; i < 5; i++)
         ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
     ck_assert_years(tl.range_years, 4.0);
+    kps_timeline_free(&tl);
+
+    /* The heading is not the school of the job right under it: "EDUCATION"
+     * over the first job of a jobs column (dates over two lines, the title
+     * after the end).  A course under a title stays study. */
+    extract("EDUCATION\n"
+            "2017, June  ACME FOODS, Ltd\n"
+            "2019, August Demand Planning Analyst\n"
+            "Data Analyst course\n"
+            "2015 - 2016\n",
+            AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 2);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    ck_assert_int_eq(tl.spans[1].counted, 0);
+    ck_assert_years(tl.range_years, 26 / 12.0);
     kps_timeline_free(&tl);
 }
 END_TEST
