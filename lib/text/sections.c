@@ -984,22 +984,6 @@ kps_section kps_section_at(const kps_sections *s, size_t offset)
     return s->headings[lo].section;
 }
 
-int kps_heading_in(const kps_sections *s, size_t from, size_t to)
-{
-    if (!s || from >= to)
-        return 0;
-    /* First heading with heading.offset >= from. */
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->headings[mid].offset < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->n && s->headings[lo].offset < to;
-}
-
 void kps_sections_free(kps_sections *s)
 {
     if (!s)

@@ -41,8 +41,6 @@ int kps_sections_detect(const char *text, size_t len, const char *name,
                         kps_sections *out, kpiscan_error *err);
 /* Section that contains offset (the last heading at or before it). */
 kps_section kps_section_at(const kps_sections *s, size_t offset);
-/* 1 when a heading starts in [from, to): a line that is a heading. */
-int kps_heading_in(const kps_sections *s, size_t from, size_t to);
 void kps_sections_free(kps_sections *s);
 
 #endif /* KPISCAN_TEXT_SECTIONS_H */

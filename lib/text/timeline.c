@@ -1691,13 +1691,10 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
         return 0;
     /* The line above, in the same section: a school there is the
      * school of the dates ("Ural State University" over "2003 - 2009
-     * Process engineer"); else a title there may be the job's.  The
-     * heading itself is neither: "EDUCATION" over the first job of a
-     * jobs column names no school of that job. */
+     * Process engineer"); else a title there may be the job's. */
     if (from > 0 && t[from - 1] == '\n') {
         size_t above = line_begin(t, from - 1, from);
-        if (kps_section_at(sections, above) == sec &&
-            !kps_heading_in(sections, above, from)) {
+        if (kps_section_at(sections, above) == sec) {
             int up = line_has_title(t, above, from - 1);
             if (up < 0)
                 return 0;

@@ -502,7 +502,10 @@ START_TEST(test_job_under_other_heading_is_work)
         const char *text;
         const char *level;
     } cases[] = {
-        {"Jane Doe\nEDUCATION\n2019, June  ACME FOODS, Ltd\n"
+        {"Jane Doe\nEDUCATION\n2016, May  NORTHWIND, Ltd\n"
+         "2019, June Sales Assistant\n"
+         "Served customers at the counter.\n"
+         "2019, June  ACME FOODS, Ltd\n"
          "2021, August Demand Planning Analyst\n"
          "Built weekly sales dashboards for the regional directors.\n"
          "State University, 2012 - 2016\n"

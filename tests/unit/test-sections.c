@@ -339,18 +339,6 @@ START_TEST(test_names_and_edges)
     ck_assert_int_eq(kps_sections_detect(text, 3, NULL, &s, NULL), KPISCAN_OK);
     ck_assert_uint_eq(s.n, 0);
     kps_sections_free(&s);
-
-    /* which lines hold a heading: "Summary" at 0, "Skills" at 8 */
-    ck_assert_int_eq(kps_sections_detect(text, strlen(text), NULL, &s, NULL),
-                     KPISCAN_OK);
-    ck_assert_uint_eq(s.n, 2);
-    ck_assert_int_eq(kps_heading_in(&s, 0, 8), 1);
-    ck_assert_int_eq(kps_heading_in(&s, 1, 8), 0);
-    ck_assert_int_eq(kps_heading_in(&s, 8, 15), 1);
-    ck_assert_int_eq(kps_heading_in(&s, 9, 15), 0);
-    ck_assert_int_eq(kps_heading_in(&s, 8, 8), 0);
-    ck_assert_int_eq(kps_heading_in(NULL, 0, 8), 0);
-    kps_sections_free(&s);
 }
 END_TEST
 
