@@ -69,7 +69,11 @@
  *   NUMBER is 1..60 in digits (one decimal allowed) or words (one ..
  *   twenty, thirty, forty, fifty, "twenty-five").  "10-15 years" and "5 to
  *   7 years" take the lower bound; "7+" is 7.  Not after "within" or
- *   "next".
+ *   "next".  Months add to the years ("6 years 3 months", "1 year and 7
+ *   months": 6.3, 1.6) or stand alone ("26 months of experience": 2.2,
+ *   "six months of experience": 0.5), to the nearest tenth of a year;
+ *   "Experience - 24 months", a profile export's per-skill field, is not
+ *   read.
  *
  *   Sections.  A range under an education or certifications heading is
  *   kept with counted = 0; a statement under education is kept with
@@ -1153,13 +1157,52 @@ static int parse_number(const unsigned char *t, size_t len, size_t pos,
     return 0;
 }
 
+static const kw MONTHS_WORDS[] = {KW("months"), KW("month"), KW("mos")};
+
+/* The length of a months word at pos, or 0. */
+static size_t months_word(const unsigned char *t, size_t len, size_t pos)
+{
+    if (pos >= len || lower(t[pos]) != 'm') /* most numbers: one test */
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < 3 && n == 0; i++)
+        n = word_ci(t, len, pos, MONTHS_WORDS[i]);
+    return n;
+}
+
+/* A whole number of months and its word at pos ("3 months", "seven
+ * months"): the months, with *end after the word; else 0. */
+static int parse_months(const unsigned char *t, size_t len, size_t pos,
+                        size_t *end)
+{
+    int tenths;
+    size_t p, n;
+    if (!parse_number(t, len, pos, &tenths, &p) || tenths % 10 != 0 ||
+        tenths < 10)
+        return 0;
+    p = skip_blank(t, len, p, 2);
+    if ((n = months_word(t, len, p)) == 0)
+        return 0;
+    *end = p + n;
+    return tenths / 10;
+}
+
+/* Months in tenths of a year, to the nearest tenth (6 months = 5). */
+static int months_tenths(int months)
+{
+    return (months * 10 + 6) / 12;
+}
+
 /*
- * NUMBER [(-|to) NUMBER] [+|plus] [-] years-word at pos.  Returns 1 with
- * the first number (tenths) and the end of the years word.
+ * NUMBER [(-|to) NUMBER] [+|plus] [-] years-word [[,] [and] N months] at
+ * pos, or NUMBER months-word.  Returns 1 with the first number in tenths of
+ * a year ("6 years 3 months" is 6.3, "26 months" 2.2) and the end of the
+ * last word; *in_months says the number was given in months alone.
  */
 static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
-                              int *tenths, size_t *end)
+                              int *tenths, size_t *end, int *in_months)
 {
+    *in_months = 0;
     size_t p;
     if (!parse_number(t, len, pos, tenths, &p))
         return 0;
@@ -1196,8 +1239,17 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
         w = skip_blank(t, len, w + 1, 8);
     for (size_t i = 0; i < 4 && n == 0; i++)
         n = word_ci(t, len, w, YEARS[i]);
-    if (n == 0)
-        return 0;
+    if (n == 0) {
+        /* "26 months of experience": the number was whole months (most
+         * numbers have no word starting with 'm' after them) */
+        if (w >= len || lower(t[w]) != 'm' || *tenths % 10 != 0 ||
+            *tenths < 10 || (n = months_word(t, len, w)) == 0)
+            return 0;
+        *tenths = months_tenths(*tenths / 10);
+        *in_months = 1;
+        *end = w + n;
+        return 1;
+    }
     p = w;
     p += n;
     if (p < len && t[p] == '\'') {
@@ -1205,6 +1257,23 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
         if (p < len && lower(t[p]) == 's' &&
             !(p + 1 < len && is_alpha(t[p + 1])))
             p++;
+    }
+    /* "6 years 3 months", "1 year and 7 months", "2 yrs, 2 months" */
+    size_t m = skip_blank(t, len, p, 2);
+    if (m < len && t[m] == ',')
+        m = skip_blank(t, len, m + 1, 2);
+    size_t k = word_ci(t, len, m, LIT("and"));
+    if (k)
+        m = skip_blank(t, len, m + k, 2);
+    size_t e;
+    /* digits only: a word after the years ("of") is rarely a number, and
+     * trying it against every number word cost 0.1 % of a scan */
+    int months = m < len && is_digit(t[m]) ? parse_months(t, len, m, &e) : 0;
+    if (months) {
+        /* past the cap the years alone stand (and fail as too many) */
+        if (*tenths + months_tenths(months) <= MAX_STATED_YEARS * 10)
+            *tenths += months_tenths(months);
+        p = e;
     }
     *end = p;
     return 1;
@@ -1289,9 +1358,11 @@ static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
     return p == n || !is_alpha(t[p - n - 1]);
 }
 
-static int valid_stated(int tenths)
+/* A statement of at least a year, or of at least a month when it is
+ * given in months ("6 months of experience" is 0.5). */
+static int valid_stated(int tenths, int in_months)
 {
-    return tenths >= 10 && tenths <= MAX_STATED_YEARS * 10;
+    return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
 }
 
 static void make_statement(int tenths, size_t b, size_t e, kps_span *span)
@@ -1328,9 +1399,16 @@ static int after_age_label(const unsigned char *t, size_t pos)
 static int try_statement(const unsigned char *t, size_t len, size_t pos,
                          kps_span *span)
 {
-    int tenths;
+    int tenths, in_months;
     size_t p;
-    if (!parse_number_years(t, len, pos, &tenths, &p) || !valid_stated(tenths))
+    if (!parse_number_years(t, len, pos, &tenths, &p, &in_months) ||
+        !valid_stated(tenths, in_months))
+        return 0;
+    /* the months of "61 years 11 months" are not a statement of their own */
+    if (in_months &&
+        (previous_word_is(t, pos, "years") ||
+         previous_word_is(t, pos, "year") || previous_word_is(t, pos, "yrs") ||
+         previous_word_is(t, pos, "and")))
         return 0;
     if (previous_word_is(t, pos, "within") || previous_word_is(t, pos, "next"))
         return 0;
@@ -1354,12 +1432,22 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
         return 0;
     size_t p = skip_blank(t, len, pos + n, 3);
     size_t k;
-    if (p < len && (t[p] == ':' || t[p] == '-'))
+    /* a bare dash is the per-skill field of profile exports ("Tableau-
+     * Experience - 24 months"), not the candidate's whole career: there
+     * only years are read */
+    int dash = 0;
+    if (p < len && t[p] == ':') {
         p++;
-    else if ((k = word_ci(t, len, p, LIT("of"))) != 0)
+        if (p < len && t[p] == '-') /* "Experience:- 1 Year 3 Months" */
+            p++;
+    } else if (p < len && t[p] == '-') {
+        p++;
+        dash = 1;
+    } else if ((k = word_ci(t, len, p, LIT("of"))) != 0) {
         p += k;
-    else
+    } else {
         return 0;
+    }
     p = skip_blank(t, len, p, 3);
     static const kw QUALIFIERS[] = {
         KW("over"),          KW("more than"), KW("nearly"),
@@ -1372,9 +1460,10 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
             break;
         }
     }
-    int tenths;
+    int tenths, in_months;
     size_t e;
-    if (!parse_number_years(t, len, p, &tenths, &e) || !valid_stated(tenths))
+    if (!parse_number_years(t, len, p, &tenths, &e, &in_months) ||
+        (in_months && dash) || !valid_stated(tenths, in_months))
         return 0;
     make_statement(tenths, pos, e, span);
     return 1;

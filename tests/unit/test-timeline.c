@@ -532,6 +532,17 @@ static const statement_case STATEMENTS[] = {
     {"Expirience: 4 years", "Expirience: 4 years", 4}, /* its own gate bit */
     {"with 3 years expereince", "3 years expereince", 3},
     {"6 years of experiense", "6 years of experiense", 6},
+    /* months: after the years, or alone; to the nearest tenth of a year */
+    {"6 years 3 months of experience", "6 years 3 months of experience", 6.3},
+    {"1 year and 7 months of experience", "1 year and 7 months of experience",
+     1.6},
+    {"with 12 years, 2 months experience", "12 years, 2 months experience",
+     12.2},
+    {"3 years 14 months experience", "3 years 14 months experience", 4.2},
+    {"26 months of experience in retail", "26 months of experience", 2.2},
+    {"Six months of experience", "Six months of experience", 0.5},
+    {"experience of 18 months", "experience of 18 months", 1.5},
+    {"Experience:- 1 Year 3 Months", "Experience:- 1 Year 3 Months", 1.3},
 };
 
 START_TEST(test_statements)
@@ -574,6 +585,13 @@ static const char *const NOT_STATEMENTS[] = {
     "5 years in sales and marketing with no formal training at all experience",
     "5th year experience",
     "1,5 years of experience",
+    "0 months of experience",
+    "6 months warranty on parts",
+    "within 6 months of experience",
+    /* too many years; the months belong to them, not a statement alone */
+    "61 years 11 months of experience",
+    /* a profile export's per-skill field, not the whole career */
+    "Tableau- Experience - 24 months",
 };
 
 START_TEST(test_not_statements)
