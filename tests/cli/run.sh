@@ -774,6 +774,22 @@ got = open(sys.argv[1]).read()
 assert got.startswith(block), (block, got[:len(block)])
 PY
 
+# README's options table, --help and kpiscan(1) name the same documents
+# whose last-saved date "Present" defaults to (a PDF's as well as a DOCX's
+# and an ODT's): a recruiter reading only one of them must not be told
+# that a PDF's years run to today.
+"$bin" --help > "$tmp/help.txt"
+python3 - "$tmp/help.txt" <<'PY' && report "as-of documents agree in README, help, man" 1 "" || report "as-of documents agree in README, help, man" 0 "README, --help and kpiscan(1) name different documents for --as-of's default"
+import re, sys
+def kinds(text):
+    return {k for k in ("DOCX", "ODT", "PDF") if re.search(r"\b" + k + r"\b", text)}
+readme = re.search(r"^\| `--as-of YYYY-MM-DD` \|(.*)$", open("README.md").read(), re.M).group(1)
+help_ = re.search(r"--as-of YYYY-MM-DD(.*?)\n  +--explain", open(sys.argv[1]).read(), re.S).group(1)
+man = re.search(r"^\.It Fl \-as-of Ar YYYY-MM-DD\n(.*?)^\.It ", open("man/kpiscan.1").read(), re.S | re.M).group(1)
+want = {"DOCX", "ODT", "PDF"}
+assert kinds(readme) == kinds(help_) == kinds(man) == want, (kinds(readme), kinds(help_), kinds(man))
+PY
+
 # --explain shows the arithmetic: merged years over an overlapping job and
 # a "to date" range (end month minus start month, so a job ending in
 # December and the next starting in January stay two stretches), the
