@@ -154,7 +154,8 @@ static void usage(FILE *out)
         "                         lines 'path<TAB>level' (paths relative to "
         "the\n"
         "                         manifest); the listed files are scanned and\n"
-        "                         each must have its level\n"
+        "                         each must have its level (a walk skips the\n"
+        "                         manifest itself)\n"
         "      --strict           with --expect-file, fail on a scanned file "
         "the\n"
         "                         manifest does not list\n"
@@ -961,6 +962,17 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     if (c->format == OUT_CSV)
         fputs(kpiscan_csv_header(), stdout);
     int failed = 0;
+    /* A manifest kept in the folder of resumes it describes is no resume:
+     * a walk passes it over (counted, listed by -v) instead of scoring it
+     * as a candidate that a gate could then fail. */
+    for (size_t i = 0; !failed && i < c->nmanifests; i++)
+        if (kpiscan_batch_skip_file(b, c->manifests[i], KPISCAN_ERR_MANIFEST,
+                                    "the --expect-file manifest, not a resume",
+                                    err) != KPISCAN_OK) {
+            fprintf(stderr, "kpiscan: %s\n",
+                    clean1(kpiscan_error_message(err)));
+            failed = 1;
+        }
     /* Files a manifest lists are inputs: a missing one is an input error
      * like any other. */
     for (size_t i = 0; !failed && i < nlisted; i++)

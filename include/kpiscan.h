@@ -822,6 +822,19 @@ KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
                                           int status, const char *reason,
                                           kpiscan_error *err);
 
+/* Pass the file at path over in later directory walks: a walk that meets
+ * it (the same device and inode, however the walk spells its path) gives a
+ * skipped record with status and reason (status < 0) instead of scanning
+ * it, as it does for an image.  For a file beside the resumes that is no
+ * resume, such as the manifest of a CI gate kept in the folder it
+ * describes, which would otherwise be scored as a candidate.  A path named
+ * directly (kpiscan_batch_add_path on the file itself) is still scanned.
+ * A path that does not exist is KPISCAN_ERR_IO.  Exclusive: b against adds
+ * and finish. */
+KPISCAN_API int kpiscan_batch_skip_file(kpiscan_batch *b, const char *path,
+                                        int status, const char *reason,
+                                        kpiscan_error *err);
+
 /* Ranking keys for kpiscan_batch_set_sort() and kpiscan_record_compare().
  * Every key puts results first, then error records; ties keep input
  * order, so a ranking is reproducible. */

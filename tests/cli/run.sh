@@ -570,6 +570,23 @@ if [ "$got" = 1 ] && [ "$(grep -c 'gate failed' "$tmp/strict/err2")" = 1 ] &&
     grep -q "^kpiscan: gate failed: $tmp/strict/cv/zz-extra.txt: " "$tmp/strict/err2"; then
     report "strict: unlisted file named on stderr" 1 ""
 else report "strict: unlisted file named on stderr" 0 "exit $got: $(cat "$tmp/strict/err2")"; fi
+# A manifest kept in the folder it describes is no resume: the walk skips
+# it (counted, listed by -v, a JUnit skipped case) instead of giving it a
+# record that a gate such as --expect then fails.
+rm "$tmp/strict/cv/zz-extra.txt"
+sed 's|^cv/|./|' "$tmp/strict/m.tsv" > "$tmp/strict/cv/levels.tsv"
+"$bin" --as-of 2026-06-01 -v --format jsonl --summary --expect-file "$tmp/strict/cv/levels.tsv" \
+    --strict --fail-under none --junit "$tmp/strict/j2.xml" "$tmp/strict/cv" \
+    > "$tmp/strict/out3" 2> "$tmp/strict/err3"
+got=$?
+if [ "$got" = 0 ] && [ "$(grep -c '"status"' "$tmp/strict/out3")" = 4 ] &&
+    ! grep -q 'levels.tsv' "$tmp/strict/out3" &&
+    grep -q '"records":4,"scanned":4,"errors":0,"skipped":1' "$tmp/strict/out3" &&
+    grep -qx "kpiscan: skipped $tmp/strict/cv/levels.tsv: the --expect-file manifest, not a resume" "$tmp/strict/err3" &&
+    grep -q 'tests="5" failures="0" errors="0" skipped="1"' "$tmp/strict/j2.xml" &&
+    grep -q '<skipped message=".*/levels.tsv: the --expect-file manifest, not a resume"/>' "$tmp/strict/j2.xml"; then
+    report "strict: the manifest in its folder is skipped" 1 ""
+else report "strict: the manifest in its folder is skipped" 0 "exit $got: $(grep -c '"status"' "$tmp/strict/out3") records; $(tail -1 "$tmp/strict/out3"); $(cat "$tmp/strict/err3")"; fi
 
 # A failed gate is named on stderr, one line per failing file, also with
 # --quiet (which silences only the summary and progress) and whatever the
