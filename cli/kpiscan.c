@@ -894,6 +894,29 @@ static void no_resumes(const cli *c, char **inputs, int ninputs, size_t skipped,
     fprintf(stderr, "%s\n", why);
 }
 
+/* Queue the i-th file the manifests list.  A missing one is an error
+ * record that names its manifest line: the path shown is resolved against
+ * the manifest's folder, and a path written relative to the repository
+ * root instead (the usual slip) reads as a typo without it. */
+static int add_listed(const cli *c, kpiscan_batch *b, size_t i,
+                      kpiscan_error *err)
+{
+    const char *path = kpiscan_gate_manifest_path(c->gate, i);
+    struct stat st;
+    /* lstat too: a dangling link gets the batch's own message. */
+    if (stat(path, &st) != 0 && errno == ENOENT && lstat(path, &st) != 0) {
+        size_t line = 0;
+        const char *manifest = kpiscan_gate_manifest_source(c->gate, i, &line);
+        char reason[1024];
+        snprintf(reason, sizeof reason,
+                 "cannot open: %s (listed in %s, line %zu; manifest paths are "
+                 "relative to the manifest's folder)",
+                 strerror(ENOENT), manifest, line);
+        return kpiscan_batch_add_failure(b, path, KPISCAN_ERR_IO, reason, err);
+    }
+    return kpiscan_batch_add_path(b, path, c->walk_flags, err);
+}
+
 static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
                kpiscan_error *err)
 {
@@ -976,9 +999,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     /* Files a manifest lists are inputs: a missing one is an input error
      * like any other. */
     for (size_t i = 0; !failed && i < nlisted; i++)
-        failed =
-            kpiscan_batch_add_path(b, kpiscan_gate_manifest_path(c->gate, i),
-                                   c->walk_flags, err) != KPISCAN_OK;
+        failed = add_listed(c, b, i, err) != KPISCAN_OK;
     for (int i = 0; !failed && i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0)
             failed = add_stdin(b, err) != KPISCAN_OK;

@@ -1032,6 +1032,12 @@ KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
 KPISCAN_API size_t kpiscan_gate_manifest_count(const kpiscan_gate *g);
 KPISCAN_API const char *kpiscan_gate_manifest_path(const kpiscan_gate *g,
                                                    size_t i);
+/* Where the i-th listed file was listed, for messages about it: the
+ * manifest's path as given to kpiscan_gate_load_manifest() (owned by the
+ * gate), and the line in *line when line is not NULL.  NULL when i is out
+ * of range.  Thread-safe. */
+KPISCAN_API const char *kpiscan_gate_manifest_source(const kpiscan_gate *g,
+                                                     size_t i, size_t *line);
 
 /* Judge one record.  Returns 0 when every gate passes (error and skipped
  * records pass: input errors are reported by their status, not by gates),

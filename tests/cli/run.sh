@@ -516,6 +516,21 @@ else report "gate failure in junit" 0 "exit $got"; fi
 got=$?
 [ "$got" = 2 ] && report "input error outranks gate" 1 "" || report "input error outranks gate" 0 "exit $got"
 
+# A listed file that is missing names its manifest line, and how its path
+# was resolved: a path written from the repository's root instead of the
+# manifest's folder is the usual slip.
+mkdir -p "$tmp/ci/sub"
+printf 'junior-1.txt\tjunior\n# a comment\nexamples/mid-1.txt\tmid\n' > "$tmp/ci/sub/m.tsv"
+cp examples/junior-1.txt "$tmp/ci/sub/"
+"$bin" --as-of 2026-06-01 -f jsonl --expect-file "$tmp/ci/sub/m.tsv" > "$tmp/ci/missing.out" 2> "$tmp/ci/missing.err"
+got=$?
+if [ "$got" = 2 ] &&
+    grep -qxF "kpiscan: $tmp/ci/sub/examples/mid-1.txt: cannot open: No such file or directory (listed in $tmp/ci/sub/m.tsv, line 3; manifest paths are relative to the manifest's folder)" "$tmp/ci/missing.err" &&
+    grep -q '"code":"io","number":-3,"message":".*/examples/mid-1.txt: cannot open: No such file or directory (listed in ' "$tmp/ci/missing.out" &&
+    [ "$(wc -l < "$tmp/ci/missing.out")" = 2 ]; then
+    report "missing listed file names its manifest line" 1 ""
+else report "missing listed file names its manifest line" 0 "exit $got: $(cat "$tmp/ci/missing.err")"; fi
+
 printf 'a.txt\tjunior\nb.txt mid\n' > "$tmp/ci/bad.tsv"
 "$bin" --expect-file "$tmp/ci/bad.tsv" > /dev/null 2> "$tmp/bad.err"
 got=$?
