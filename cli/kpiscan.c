@@ -161,7 +161,8 @@ static void usage(FILE *out)
         "                         manifest does not list\n"
         "      --fail-on-hidden   fail when a resume hides KPI text from "
         "readers\n"
-        "      --junit FILE       also write JUnit XML to FILE\n"
+        "      --junit FILE       also write JUnit XML to FILE (not '-': use\n"
+        "                         --format junit)\n"
         "\n"
         "  -h, --help             show this help and exit\n"
         "  -V, --version          show the version and exit\n"
@@ -1289,6 +1290,13 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
     if (c.extract && c.no_excerpts) {
         status = usage_error("--extract and --no-excerpts exclude each other "
                              "(--extract prints the document's own words)");
+        goto out;
+    }
+    /* "-" is no file name here: the XML would follow the records of the
+     * chosen format on standard output, one stream no reader can parse. */
+    if (c.junit_file && strcmp(c.junit_file, "-") == 0) {
+        status = usage_error("--junit takes a file name; for JUnit XML on "
+                             "standard output use --format junit");
         goto out;
     }
     if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
