@@ -154,13 +154,15 @@ static void usage(FILE *out)
         "                         lines 'path<TAB>level' (paths relative to "
         "the\n"
         "                         manifest); the listed files are scanned and\n"
-        "                         each must have its level\n"
+        "                         each must have its level (a walk skips the\n"
+        "                         manifest itself)\n"
         "      --strict           with --expect-file, fail on a scanned file "
         "the\n"
         "                         manifest does not list\n"
         "      --fail-on-hidden   fail when a resume hides KPI text from "
         "readers\n"
-        "      --junit FILE       also write JUnit XML to FILE\n"
+        "      --junit FILE       also write JUnit XML to FILE (not '-': use\n"
+        "                         --format junit)\n"
         "\n"
         "  -h, --help             show this help and exit\n"
         "  -V, --version          show the version and exit\n"
@@ -893,6 +895,29 @@ static void no_resumes(const cli *c, char **inputs, int ninputs, size_t skipped,
     fprintf(stderr, "%s\n", why);
 }
 
+/* Queue the i-th file the manifests list.  A missing one is an error
+ * record that names its manifest line: the path shown is resolved against
+ * the manifest's folder, and a path written relative to the repository
+ * root instead (the usual slip) reads as a typo without it. */
+static int add_listed(const cli *c, kpiscan_batch *b, size_t i,
+                      kpiscan_error *err)
+{
+    const char *path = kpiscan_gate_manifest_path(c->gate, i);
+    struct stat st;
+    /* lstat too: a dangling link gets the batch's own message. */
+    if (stat(path, &st) != 0 && errno == ENOENT && lstat(path, &st) != 0) {
+        size_t line = 0;
+        const char *manifest = kpiscan_gate_manifest_source(c->gate, i, &line);
+        char reason[1024];
+        snprintf(reason, sizeof reason,
+                 "cannot open: %s (listed in %s, line %zu; manifest paths are "
+                 "relative to the manifest's folder)",
+                 strerror(ENOENT), manifest, line);
+        return kpiscan_batch_add_failure(b, path, KPISCAN_ERR_IO, reason, err);
+    }
+    return kpiscan_batch_add_path(b, path, c->walk_flags, err);
+}
+
 static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
                kpiscan_error *err)
 {
@@ -961,12 +986,21 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     if (c->format == OUT_CSV)
         fputs(kpiscan_csv_header(), stdout);
     int failed = 0;
+    /* A manifest kept in the folder of resumes it describes is no resume:
+     * a walk passes it over (counted, listed by -v) instead of scoring it
+     * as a candidate that a gate could then fail. */
+    for (size_t i = 0; !failed && i < c->nmanifests; i++)
+        if (kpiscan_batch_skip_file(b, c->manifests[i], KPISCAN_ERR_MANIFEST,
+                                    "the --expect-file manifest, not a resume",
+                                    err) != KPISCAN_OK) {
+            fprintf(stderr, "kpiscan: %s\n",
+                    clean1(kpiscan_error_message(err)));
+            failed = 1;
+        }
     /* Files a manifest lists are inputs: a missing one is an input error
      * like any other. */
     for (size_t i = 0; !failed && i < nlisted; i++)
-        failed =
-            kpiscan_batch_add_path(b, kpiscan_gate_manifest_path(c->gate, i),
-                                   c->walk_flags, err) != KPISCAN_OK;
+        failed = add_listed(c, b, i, err) != KPISCAN_OK;
     for (int i = 0; !failed && i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0)
             failed = add_stdin(b, err) != KPISCAN_OK;
@@ -1256,6 +1290,13 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
     if (c.extract && c.no_excerpts) {
         status = usage_error("--extract and --no-excerpts exclude each other "
                              "(--extract prints the document's own words)");
+        goto out;
+    }
+    /* "-" is no file name here: the XML would follow the records of the
+     * chosen format on standard output, one stream no reader can parse. */
+    if (c.junit_file && strcmp(c.junit_file, "-") == 0) {
+        status = usage_error("--junit takes a file name; for JUnit XML on "
+                             "standard output use --format junit");
         goto out;
     }
     if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {

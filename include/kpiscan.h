@@ -822,6 +822,19 @@ KPISCAN_API int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name,
                                           int status, const char *reason,
                                           kpiscan_error *err);
 
+/* Pass the file at path over in later directory walks: a walk that meets
+ * it (the same device and inode, however the walk spells its path) gives a
+ * skipped record with status and reason (status < 0) instead of scanning
+ * it, as it does for an image.  For a file beside the resumes that is no
+ * resume, such as the manifest of a CI gate kept in the folder it
+ * describes, which would otherwise be scored as a candidate.  A path named
+ * directly (kpiscan_batch_add_path on the file itself) is still scanned.
+ * A path that does not exist is KPISCAN_ERR_IO.  Exclusive: b against adds
+ * and finish. */
+KPISCAN_API int kpiscan_batch_skip_file(kpiscan_batch *b, const char *path,
+                                        int status, const char *reason,
+                                        kpiscan_error *err);
+
 /* Ranking keys for kpiscan_batch_set_sort() and kpiscan_record_compare().
  * Every key puts results first, then error records; ties keep input
  * order, so a ranking is reproducible. */
@@ -1019,6 +1032,12 @@ KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
 KPISCAN_API size_t kpiscan_gate_manifest_count(const kpiscan_gate *g);
 KPISCAN_API const char *kpiscan_gate_manifest_path(const kpiscan_gate *g,
                                                    size_t i);
+/* Where the i-th listed file was listed, for messages about it: the
+ * manifest's path as given to kpiscan_gate_load_manifest() (owned by the
+ * gate), and the line in *line when line is not NULL.  NULL when i is out
+ * of range.  Thread-safe. */
+KPISCAN_API const char *kpiscan_gate_manifest_source(const kpiscan_gate *g,
+                                                     size_t i, size_t *line);
 
 /* Judge one record.  Returns 0 when every gate passes (error and skipped
  * records pass: input errors are reported by their status, not by gates),

@@ -92,6 +92,16 @@ struct kpiscan_batch {
         ino_t ino;
     } * seen;
     size_t seen_cap, seen_n;
+
+    /* kpiscan_batch_skip_file: files walks pass over, with the status and
+     * reason of their skipped records.  A handful at most (a gate's
+     * manifests), so a list.  Touched only by the adding thread. */
+    struct pass_over {
+        struct file_id id;
+        int status;
+        char *reason;
+    } * pass;
+    size_t npass;
 };
 
 static slot *slot_of(kpiscan_batch *b, size_t seq)
@@ -457,6 +467,17 @@ static int seen_before(kpiscan_batch *b, const struct stat *st,
     return 0;
 }
 
+/* The pass-over entry (kpiscan_batch_skip_file) of the file st names,
+ * or NULL. */
+static const struct pass_over *passed_over(const kpiscan_batch *b,
+                                           const struct stat *st)
+{
+    for (size_t i = 0; i < b->npass; i++)
+        if (b->pass[i].id.ino == st->st_ino && b->pass[i].id.dev == st->st_dev)
+            return &b->pass[i];
+    return NULL;
+}
+
 static int is_hidden_name(const char *name)
 {
     return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
@@ -535,6 +556,12 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
         case FTS_DP: break;
         case FTS_F:
             if (e->fts_statp) {
+                const struct pass_over *po = passed_over(b, e->fts_statp);
+                if (po) {
+                    rc = enqueue_preset(b, e->fts_path, po->status, 1,
+                                        po->reason, err);
+                    break;
+                }
                 rc = seen_before(b, e->fts_statp, e->fts_path, err);
                 if (rc == 1) {
                     rc = KPISCAN_OK;
@@ -607,6 +634,32 @@ int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
     /* Anything else named directly gets exactly one record; problems
      * (missing, unreadable, a device) are found and reported by the scan. */
     return enqueue(b, INPUT_PATH_EXPLICIT, path, NULL, 0, NULL, 0, err);
+}
+
+int kpiscan_batch_skip_file(kpiscan_batch *b, const char *path, int status,
+                            const char *reason, kpiscan_error *err)
+{
+    if (!b || !path || !reason || status >= 0)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, path,
+                        "no batch, path, reason or error status");
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "%s", strerror(errno));
+    if (passed_over(b, &st))
+        return KPISCAN_OK;
+    struct pass_over *v = realloc(b->pass, (b->npass + 1) * sizeof *v);
+    if (!v)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    b->pass = v;
+    char *r = kps_strdup(reason);
+    if (!r)
+        return kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    v[b->npass].id.dev = st.st_dev;
+    v[b->npass].id.ino = st.st_ino;
+    v[b->npass].status = status;
+    v[b->npass].reason = r;
+    b->npass++;
+    return KPISCAN_OK;
 }
 
 int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data, size_t len,
@@ -885,6 +938,9 @@ void kpiscan_batch_free(kpiscan_batch *b)
     free(b->threads);
     free(b->ring);
     free(b->seen);
+    for (size_t i = 0; i < b->npass; i++)
+        free(b->pass[i].reason);
+    free(b->pass);
     free(b);
 }
 

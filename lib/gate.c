@@ -340,6 +340,16 @@ const char *kpiscan_gate_manifest_path(const kpiscan_gate *g, size_t i)
     return g && i < g->nmanifest ? g->manifest[i].path : NULL;
 }
 
+const char *kpiscan_gate_manifest_source(const kpiscan_gate *g, size_t i,
+                                         size_t *line)
+{
+    if (!g || i >= g->nmanifest)
+        return NULL;
+    if (line)
+        *line = g->manifest[i].line;
+    return g->sources[g->manifest[i].manifest].name;
+}
+
 /* The manifest entry for a scanned file: by canonical path (real, NULL
  * when it has none), else by the path as written. */
 static const expectation *lookup(const kpiscan_gate *g, const char *name,

@@ -516,6 +516,21 @@ else report "gate failure in junit" 0 "exit $got"; fi
 got=$?
 [ "$got" = 2 ] && report "input error outranks gate" 1 "" || report "input error outranks gate" 0 "exit $got"
 
+# A listed file that is missing names its manifest line, and how its path
+# was resolved: a path written from the repository's root instead of the
+# manifest's folder is the usual slip.
+mkdir -p "$tmp/ci/sub"
+printf 'junior-1.txt\tjunior\n# a comment\nexamples/mid-1.txt\tmid\n' > "$tmp/ci/sub/m.tsv"
+cp examples/junior-1.txt "$tmp/ci/sub/"
+"$bin" --as-of 2026-06-01 -f jsonl --expect-file "$tmp/ci/sub/m.tsv" > "$tmp/ci/missing.out" 2> "$tmp/ci/missing.err"
+got=$?
+if [ "$got" = 2 ] &&
+    grep -qxF "kpiscan: $tmp/ci/sub/examples/mid-1.txt: cannot open: No such file or directory (listed in $tmp/ci/sub/m.tsv, line 3; manifest paths are relative to the manifest's folder)" "$tmp/ci/missing.err" &&
+    grep -q '"code":"io","number":-3,"message":".*/examples/mid-1.txt: cannot open: No such file or directory (listed in ' "$tmp/ci/missing.out" &&
+    [ "$(wc -l < "$tmp/ci/missing.out")" = 2 ]; then
+    report "missing listed file names its manifest line" 1 ""
+else report "missing listed file names its manifest line" 0 "exit $got: $(cat "$tmp/ci/missing.err")"; fi
+
 printf 'a.txt\tjunior\nb.txt mid\n' > "$tmp/ci/bad.tsv"
 "$bin" --expect-file "$tmp/ci/bad.tsv" > /dev/null 2> "$tmp/bad.err"
 got=$?
@@ -570,6 +585,23 @@ if [ "$got" = 1 ] && [ "$(grep -c 'gate failed' "$tmp/strict/err2")" = 1 ] &&
     grep -q "^kpiscan: gate failed: $tmp/strict/cv/zz-extra.txt: " "$tmp/strict/err2"; then
     report "strict: unlisted file named on stderr" 1 ""
 else report "strict: unlisted file named on stderr" 0 "exit $got: $(cat "$tmp/strict/err2")"; fi
+# A manifest kept in the folder it describes is no resume: the walk skips
+# it (counted, listed by -v, a JUnit skipped case) instead of giving it a
+# record that a gate such as --expect then fails.
+rm "$tmp/strict/cv/zz-extra.txt"
+sed 's|^cv/|./|' "$tmp/strict/m.tsv" > "$tmp/strict/cv/levels.tsv"
+"$bin" --as-of 2026-06-01 -v --format jsonl --summary --expect-file "$tmp/strict/cv/levels.tsv" \
+    --strict --fail-under none --junit "$tmp/strict/j2.xml" "$tmp/strict/cv" \
+    > "$tmp/strict/out3" 2> "$tmp/strict/err3"
+got=$?
+if [ "$got" = 0 ] && [ "$(grep -c '"status"' "$tmp/strict/out3")" = 4 ] &&
+    ! grep -q 'levels.tsv' "$tmp/strict/out3" &&
+    grep -q '"records":4,"scanned":4,"errors":0,"skipped":1' "$tmp/strict/out3" &&
+    grep -qx "kpiscan: skipped $tmp/strict/cv/levels.tsv: the --expect-file manifest, not a resume" "$tmp/strict/err3" &&
+    grep -q 'tests="5" failures="0" errors="0" skipped="1"' "$tmp/strict/j2.xml" &&
+    grep -q '<skipped message=".*/levels.tsv: the --expect-file manifest, not a resume"/>' "$tmp/strict/j2.xml"; then
+    report "strict: the manifest in its folder is skipped" 1 ""
+else report "strict: the manifest in its folder is skipped" 0 "exit $got: $(grep -c '"status"' "$tmp/strict/out3") records; $(tail -1 "$tmp/strict/out3"); $(cat "$tmp/strict/err3")"; fi
 
 # A failed gate is named on stderr, one line per failing file, also with
 # --quiet (which silences only the summary and progress) and whatever the
@@ -772,6 +804,22 @@ readme = open("README.md").read()
 block = re.search(r"examples/junior-1.txt`, first\nlines\):\n\n```\n(.*?)```", readme, re.S).group(1)
 got = open(sys.argv[1]).read()
 assert got.startswith(block), (block, got[:len(block)])
+PY
+
+# README's options table, --help and kpiscan(1) name the same documents
+# whose last-saved date "Present" defaults to (a PDF's as well as a DOCX's
+# and an ODT's): a recruiter reading only one of them must not be told
+# that a PDF's years run to today.
+"$bin" --help > "$tmp/help.txt"
+python3 - "$tmp/help.txt" <<'PY' && report "as-of documents agree in README, help, man" 1 "" || report "as-of documents agree in README, help, man" 0 "README, --help and kpiscan(1) name different documents for --as-of's default"
+import re, sys
+def kinds(text):
+    return {k for k in ("DOCX", "ODT", "PDF") if re.search(r"\b" + k + r"\b", text)}
+readme = re.search(r"^\| `--as-of YYYY-MM-DD` \|(.*)$", open("README.md").read(), re.M).group(1)
+help_ = re.search(r"--as-of YYYY-MM-DD(.*?)\n  +--explain", open(sys.argv[1]).read(), re.S).group(1)
+man = re.search(r"^\.It Fl \-as-of Ar YYYY-MM-DD\n(.*?)^\.It ", open("man/kpiscan.1").read(), re.S | re.M).group(1)
+want = {"DOCX", "ODT", "PDF"}
+assert kinds(readme) == kinds(help_) == kinds(man) == want, (kinds(readme), kinds(help_), kinds(man))
 PY
 
 # --explain shows the arithmetic: merged years over an overlapping job and

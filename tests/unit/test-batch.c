@@ -462,6 +462,59 @@ START_TEST(test_unique_files)
 }
 END_TEST
 
+/* kpiscan_batch_skip_file: a walk passes the file over with a skipped
+ * record carrying the caller's status and reason (a CI manifest among the
+ * resumes it describes); named directly it is still scanned. */
+START_TEST(test_skip_file)
+{
+    char dir[] = "/tmp/kpiscan-batch-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file(dir, "a.txt", "Tracked KPIs and metrics\n", 25);
+    write_file(dir, "m.tsv", "a.txt\tjunior\n", 13);
+    char m[1200], missing[1200];
+    snprintf(m, sizeof m, "%s/m.tsv", dir);
+    snprintf(missing, sizeof missing, "%s/none.tsv", dir);
+
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_skip_file(b, m, 0, "why", NULL),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(
+        kpiscan_batch_skip_file(b, m, KPISCAN_ERR_MANIFEST, NULL, NULL),
+        KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(
+        kpiscan_batch_skip_file(b, missing, KPISCAN_ERR_MANIFEST, "why", NULL),
+        KPISCAN_ERR_IO);
+    ck_assert_int_eq(kpiscan_batch_skip_file(b, m, KPISCAN_ERR_MANIFEST,
+                                             "the manifest, not a resume",
+                                             NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, m, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SCANNED), 2);
+    ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 1);
+    kpiscan_batch_free(b);
+    ck_assert_uint_eq(s.n, 3);
+    ck_assert(strstr(s.names[0], "/a.txt") != NULL);
+    ck_assert_int_eq(s.skipped[0], 0);
+    ck_assert_str_eq(s.names[1], m);
+    ck_assert_int_eq(s.skipped[1], 1);
+    ck_assert_int_eq(s.status[1], KPISCAN_ERR_MANIFEST);
+    ck_assert_str_eq(s.reason[1], "the manifest, not a resume");
+    ck_assert_str_eq(s.names[2], m); /* named directly: scanned */
+    ck_assert_int_eq(s.skipped[2], 0);
+    ck_assert_int_eq(s.status[2], KPISCAN_OK);
+    kpiscan_pack_free(p);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_failure_and_csv)
 {
     kpiscan_pack *p = pack_default();
@@ -952,6 +1005,7 @@ int main(void)
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
     tcase_add_test(tc, test_unique_files);
+    tcase_add_test(tc, test_skip_file);
     tcase_add_test(tc, test_add_fd);
     tcase_add_test(tc, test_natural_compare);
     tcase_add_test(tc, test_walk_natural_order);

@@ -169,6 +169,15 @@ START_TEST(test_manifest)
     ck_assert_str_eq(kpiscan_gate_manifest_path(g, 0), "/tmp/a.txt");
     ck_assert_str_eq(kpiscan_gate_manifest_path(g, 1), "/abs/b.txt");
     ck_assert_ptr_null(kpiscan_gate_manifest_path(g, 2));
+    /* where each was listed, for a message about a missing one */
+    size_t line = 0;
+    ck_assert_str_eq(kpiscan_gate_manifest_source(g, 0, &line), path);
+    ck_assert_uint_eq(line, 3);
+    ck_assert_str_eq(kpiscan_gate_manifest_source(g, 1, &line), path);
+    ck_assert_uint_eq(line, 4);
+    ck_assert_str_eq(kpiscan_gate_manifest_source(g, 1, NULL), path);
+    ck_assert_ptr_null(kpiscan_gate_manifest_source(g, 2, &line));
+    ck_assert_ptr_null(kpiscan_gate_manifest_source(NULL, 0, &line));
 
     /* The manifest's expectation applies to the file it names. */
     kpiscan_record jun = make_record("/tmp/a.txt", JUNIOR);
