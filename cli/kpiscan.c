@@ -962,7 +962,8 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     kpiscan_batch *b = NULL;
     unsigned batch_flags = c->unordered ? KPISCAN_BATCH_UNORDERED : 0;
     /* A manifest's file inside a folder given as well is scanned once:
-     * with --strict every resume counts once, not twice. */
+     * with --strict every resume counts once, not twice.  So is any file
+     * named twice (README, kpiscan(1)). */
     if (nlisted)
         batch_flags |= KPISCAN_BATCH_UNIQUE;
     if (c->format == OUT_JSONL)

@@ -575,6 +575,15 @@ if [ "$got" = 0 ] && [ "$(wc -l < "$tmp/strict/out.jsonl")" = 4 ] &&
     grep -q 'tests="4" failures="0"' "$tmp/strict/j.xml" && ! [ -s "$tmp/strict/err" ]; then
     report "strict: each resume scanned once" 1 ""
 else report "strict: each resume scanned once" 0 "exit $got, $(wc -l < "$tmp/strict/out.jsonl") records; $(grep -o 'tests="[0-9]*"' "$tmp/strict/j.xml"); $(head -c 300 "$tmp/strict/err")"; fi
+# With a manifest, a path given twice is one file too, listed or not
+# (README, kpiscan(1)): one record for it.
+"$bin" --as-of 2026-06-01 --format jsonl --expect-file "$tmp/strict/m.tsv" \
+    examples/senior-2.txt ./examples/senior-2.txt > "$tmp/strict/twice.jsonl" 2> /dev/null
+got=$?
+if [ "$got" = 0 ] && [ "$(wc -l < "$tmp/strict/twice.jsonl")" = 5 ] &&
+    [ "$(grep -c 'senior-2.txt' "$tmp/strict/twice.jsonl")" = 1 ]; then
+    report "manifest: a path given twice is scanned once" 1 ""
+else report "manifest: a path given twice is scanned once" 0 "exit $got, $(wc -l < "$tmp/strict/twice.jsonl") records"; fi
 # ... and an unlisted file in the folder still fails --strict, named on
 # stderr
 cp examples/senior-2.txt "$tmp/strict/cv/zz-extra.txt"
