@@ -1240,10 +1240,9 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
     for (size_t i = 0; i < 4 && n == 0; i++)
         n = word_ci(t, len, w, YEARS[i]);
     if (n == 0) {
-        /* "26 months of experience": the number was whole months (most
-         * numbers have no word starting with 'm' after them) */
-        if (w >= len || lower(t[w]) != 'm' || *tenths % 10 != 0 ||
-            *tenths < 10 || (n = months_word(t, len, w)) == 0)
+        /* "26 months of experience": the number was whole months */
+        if ((n = months_word(t, len, w)) == 0 || *tenths % 10 != 0 ||
+            *tenths < 10)
             return 0;
         *tenths = months_tenths(*tenths / 10);
         *in_months = 1;
