@@ -265,6 +265,10 @@ NORMALIZE = {
     "norm-export.txt": "Skills * SQL, Excel.Education Details \r\nMay 2014 to June 2018 BSc\r\n"
                        "Skill Details \r\nSQL- Exprience - 24 monthsCompany Details \r\n"
                        "company - Acme\r\ndescription - Jan 2019 to Present: KPI reports\r\n",
+    # a jobs column under a sidebar's heading; statements with months
+    "norm-statements.txt": "EDUCATION\nJane Doe\n2019, June  ACME, Ltd\n2021, August Sales Analyst\n"
+                           "Built weekly KPI dashboards.\nSKILLS\n6 years 3 months of experience; "
+                           "26 months of experience; Experience:- 1 Year 3 Months\n",
 }
 
 
