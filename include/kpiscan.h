@@ -1008,7 +1008,9 @@ KPISCAN_API int kpiscan_gate_set_strict(kpiscan_gate *g, int on);
  * are KPISCAN_ERR_MANIFEST naming the file and line; so is a manifest that
  * lists no file.  The same file listed twice with one level is one
  * expectation.
- * An unreadable manifest is KPISCAN_ERR_IO.  May be called more than once.
+ * An unreadable manifest is KPISCAN_ERR_IO; one larger than 16 MiB is
+ * KPISCAN_ERR_LIMIT, read no further (a mistaken path such as /dev/zero
+ * costs no more memory than that).  May be called more than once.
  * Exclusive: g. */
 KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
                                            kpiscan_error *err);
