@@ -496,10 +496,11 @@ typedef struct kpiscan_evidence kpiscan_evidence;
  * only (may be NULL: "<buffer>").  The format is sniffed from the bytes.
  * On success *out owns a result to free with kpiscan_result_free().
  * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _CORRUPT
- * (a damaged DOCX or ODT: "corrupt DOCX: reason"), _ENCRYPTED (legacy
- * .doc, password-protected Office file), _LIMIT, _MATCH_LIMIT, _INTERNAL
- * (a dependency failed unexpectedly), _NOMEM, _ARGUMENT; the detail names
- * the file and reason.
+ * (a damaged DOCX, ODT or PDF: "corrupt DOCX: reason"), _ENCRYPTED
+ * (legacy .doc, password-protected Office file or PDF), _LIMIT,
+ * _MATCH_LIMIT, _HELPER (a PDF whose helper is missing, crashed or timed
+ * out; the next PDF starts a new one), _INTERNAL (a dependency failed
+ * unexpectedly), _NOMEM, _ARGUMENT; the detail names the file and reason.
  * Thread-safe: pack and opts are only read, so any number of scans may
  * share them; each scan allocates its own matching state. */
 KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
