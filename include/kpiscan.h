@@ -510,8 +510,13 @@ KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
                                     kpiscan_error *err);
 
 /* Read a file (path "-" is not special here) and scan it as
- * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO.  Thread-safe, as
- * kpiscan_scan_buffer(). */
+ * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO: the file cannot be
+ * opened or read, or it is not a regular file.  A directory, FIFO, socket
+ * or device (/dev/stdin, /dev/zero) is refused at once, "not a regular
+ * file": the open never waits for a FIFO's writer and nothing endless is
+ * read.  To scan a stream, read it yourself and use kpiscan_scan_buffer(),
+ * or queue it with kpiscan_batch_add_fd() (a batch also reads a FIFO
+ * whose path is added).  Thread-safe, as kpiscan_scan_buffer(). */
 KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
                                   const kpiscan_options *opts, const char *path,
                                   kpiscan_result **out, kpiscan_error *err);
