@@ -63,6 +63,11 @@
  * The kpiscan_error passed to a call is always the caller's alone; that is
  * not repeated below.  There is no global state to initialise or protect:
  * no init function, no signal handlers, no output on stdout or stderr.
+ * The process locale is left alone, and never changes what the library
+ * writes: a call that formats numbers (a scan's reason, CSV, explanation,
+ * HTML report, pack hash) runs in the C locale on the calling thread
+ * (uselocale) and restores the thread's locale before it returns, so
+ * "0.78" stays "0.78" in a host that called setlocale(LC_ALL, "").
  */
 #ifndef KPISCAN_H
 #define KPISCAN_H
