@@ -773,7 +773,12 @@ typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 
 /* Called once per input with its record.  rec and everything reached
- * through it are valid only during the call. */
+ * through it are valid only during the call.  Records are delivered with
+ * the batch's lock held, so the callback must not add to, set up or
+ * finish its own batch: those calls fail with KPISCAN_ERR_ARGUMENT
+ * ("called from the batch's own record callback"), and
+ * kpiscan_batch_free() does nothing there.  It may read the counters and
+ * feed another batch. */
 typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
 
 #define KPISCAN_BATCH_UNORDERED 1u /* deliver records as they finish */
@@ -891,12 +896,12 @@ KPISCAN_API unsigned kpiscan_shard_of(const char *name, unsigned n);
  * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
  * sort, the held records are delivered here, on the calling thread; when
  * memory ran out to hold one, it was delivered at once, out of rank, and
- * this returns KPISCAN_ERR_NOMEM.  Must not be called from the record
- * callback.  Exclusive: b. */
+ * this returns KPISCAN_ERR_NOMEM.  From the record callback it returns
+ * KPISCAN_ERR_ARGUMENT and finishes nothing.  Exclusive: b. */
 KPISCAN_API int kpiscan_batch_finish(kpiscan_batch *b);
 
-/* Finish (if not yet done) and free the batch.  NULL is a no-op.
- * Exclusive: b. */
+/* Finish (if not yet done) and free the batch.  NULL is a no-op, and so
+ * is a call from the batch's own record callback.  Exclusive: b. */
 KPISCAN_API void kpiscan_batch_free(kpiscan_batch *b);
 
 /* Counters, safe to read from any thread at any time, the record callback
