@@ -4,6 +4,7 @@
  * worth testing without a terminal lives in the library. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -763,6 +764,34 @@ static void list_error(const char *list, const char *what, const char *reason)
     free_cleaned(shown, rebuilt);
 }
 
+/* The longest entry of a list, delimiter excluded: a path of PATH_MAX bytes
+ * or more cannot be opened (ENAMETOOLONG).  Reading an entry stops there,
+ * so a list that never ends a line (/dev/zero, a binary named by mistake)
+ * is refused at once; getdelim() grew that one line until memory ran out
+ * (1 GB and 3 s under ulimit -v, all of the machine's memory without). */
+#define LIST_ENTRY_MAX (PATH_MAX - 1)
+
+/* One entry of a list into buf (LIST_ENTRY_MAX + 1 bytes), without its
+ * delimiter and NUL-terminated: its length; -1 at the end of the list or
+ * on a read error (ferror() tells which); -2 when it is longer than
+ * LIST_ENTRY_MAX (buf then holds its first LIST_ENTRY_MAX bytes). */
+static long read_entry(FILE *f, int delim, char *buf)
+{
+    size_t n = 0;
+    int ch;
+    while ((ch = getc(f)) != EOF) {
+        if (ch == delim)
+            break;
+        if (n == LIST_ENTRY_MAX)
+            return -2;
+        buf[n++] = (char)ch;
+    }
+    if (ch == EOF && (n == 0 || ferror(f)))
+        return -1;
+    buf[n] = '\0';
+    return (long)n;
+}
+
 /* Queue the paths listed in a file (or standard input for "-"), one per
  * line, or NUL-separated with -0.  Empty entries are skipped either way
  * (an empty line, two NULs in a row).  A read error is an error, never
@@ -775,20 +804,17 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
         list_error(list, "cannot open file list", strerror(errno));
         return -1;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char line[LIST_ENTRY_MAX + 1];
+    long n;
     int rc = 0;
     int delim = c->null_separated ? '\0' : '\n';
     size_t lineno = 0;
     for (;;) {
         errno = 0;
-        n = getdelim(&line, &cap, delim, f);
-        if (n < 0) {
-            /* getdelim() returns -1 at the end and on errors alike (out
-             * of memory does not even set the stream's error flag). */
+        n = read_entry(f, delim, line);
+        if (n == -1) {
             int e = errno;
-            if (!feof(f) || ferror(f)) {
+            if (ferror(f)) {
                 list_error(list, "cannot read file list",
                            e ? strerror(e) : "read error");
                 rc = -1;
@@ -796,15 +822,26 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             break;
         }
         lineno++;
-        if (line[n - 1] == delim)
-            line[--n] = '\0';
         /* A path cannot hold a NUL: this is a find -print0 list read
          * without -0, and all but its first path would be lost. */
-        if (!c->null_separated && memchr(line, '\0', (size_t)n)) {
+        if (!c->null_separated &&
+            memchr(line, '\0', n == -2 ? LIST_ENTRY_MAX : (size_t)n)) {
             char where[64];
             snprintf(where, sizeof where, "line %zu holds a NUL byte", lineno);
             list_error(list, where,
                        "NUL-separated paths (find -print0) need -0");
+            rc = -1;
+            break;
+        }
+        if (n == -2) {
+            char where[64], why[96];
+            snprintf(where, sizeof where, "%s %zu",
+                     c->null_separated ? "entry" : "line", lineno);
+            snprintf(why, sizeof why,
+                     "longer than %d bytes, the longest a path can be: not a "
+                     "list of paths",
+                     LIST_ENTRY_MAX);
+            list_error(list, where, why);
             rc = -1;
             break;
         }
@@ -816,7 +853,6 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
         if ((rc = kpiscan_batch_add_path(b, line, c->walk_flags, err)) != 0)
             break;
     }
-    free(line);
     if (f != stdin)
         fclose(f);
     return rc;

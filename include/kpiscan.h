@@ -63,6 +63,11 @@
  * The kpiscan_error passed to a call is always the caller's alone; that is
  * not repeated below.  There is no global state to initialise or protect:
  * no init function, no signal handlers, no output on stdout or stderr.
+ * The process locale is left alone, and never changes what the library
+ * writes: a call that formats numbers (a scan's reason, CSV, explanation,
+ * HTML report, pack hash) runs in the C locale on the calling thread
+ * (uselocale) and restores the thread's locale before it returns, so
+ * "0.78" stays "0.78" in a host that called setlocale(LC_ALL, "").
  */
 #ifndef KPISCAN_H
 #define KPISCAN_H
@@ -496,10 +501,11 @@ typedef struct kpiscan_evidence kpiscan_evidence;
  * only (may be NULL: "<buffer>").  The format is sniffed from the bytes.
  * On success *out owns a result to free with kpiscan_result_free().
  * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _CORRUPT
- * (a damaged DOCX or ODT: "corrupt DOCX: reason"), _ENCRYPTED (legacy
- * .doc, password-protected Office file), _LIMIT, _MATCH_LIMIT, _INTERNAL
- * (a dependency failed unexpectedly), _NOMEM, _ARGUMENT; the detail names
- * the file and reason.
+ * (a damaged DOCX, ODT or PDF: "corrupt DOCX: reason"), _ENCRYPTED
+ * (legacy .doc, password-protected Office file or PDF), _LIMIT,
+ * _MATCH_LIMIT, _HELPER (a PDF whose helper is missing, crashed or timed
+ * out; the next PDF starts a new one), _INTERNAL (a dependency failed
+ * unexpectedly), _NOMEM, _ARGUMENT; the detail names the file and reason.
  * Thread-safe: pack and opts are only read, so any number of scans may
  * share them; each scan allocates its own matching state. */
 KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
@@ -509,8 +515,13 @@ KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
                                     kpiscan_error *err);
 
 /* Read a file (path "-" is not special here) and scan it as
- * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO.  Thread-safe, as
- * kpiscan_scan_buffer(). */
+ * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO: the file cannot be
+ * opened or read, or it is not a regular file.  A directory, FIFO, socket
+ * or device (/dev/stdin, /dev/zero) is refused at once, "not a regular
+ * file": the open never waits for a FIFO's writer and nothing endless is
+ * read.  To scan a stream, read it yourself and use kpiscan_scan_buffer(),
+ * or queue it with kpiscan_batch_add_fd() (a batch also reads a FIFO
+ * whose path is added).  Thread-safe, as kpiscan_scan_buffer(). */
 KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
                                   const kpiscan_options *opts, const char *path,
                                   kpiscan_result **out, kpiscan_error *err);
@@ -762,7 +773,12 @@ typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 
 /* Called once per input with its record.  rec and everything reached
- * through it are valid only during the call. */
+ * through it are valid only during the call.  Records are delivered with
+ * the batch's lock held, so the callback must not add to, set up or
+ * finish its own batch: those calls fail with KPISCAN_ERR_ARGUMENT
+ * ("called from the batch's own record callback"), and
+ * kpiscan_batch_free() does nothing there.  It may read the counters and
+ * feed another batch. */
 typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
 
 #define KPISCAN_BATCH_UNORDERED 1u /* deliver records as they finish */
@@ -893,12 +909,12 @@ KPISCAN_API unsigned kpiscan_shard_of(const char *name, unsigned n);
  * workers.  Returns KPISCAN_OK; later adds fail with _ARGUMENT.  With a
  * sort, the held records are delivered here, on the calling thread; when
  * memory ran out to hold one, it was delivered at once, out of rank, and
- * this returns KPISCAN_ERR_NOMEM.  Must not be called from the record
- * callback.  Exclusive: b. */
+ * this returns KPISCAN_ERR_NOMEM.  From the record callback it returns
+ * KPISCAN_ERR_ARGUMENT and finishes nothing.  Exclusive: b. */
 KPISCAN_API int kpiscan_batch_finish(kpiscan_batch *b);
 
-/* Finish (if not yet done) and free the batch.  NULL is a no-op.
- * Exclusive: b. */
+/* Finish (if not yet done) and free the batch.  NULL is a no-op, and so
+ * is a call from the batch's own record callback.  Exclusive: b. */
 KPISCAN_API void kpiscan_batch_free(kpiscan_batch *b);
 
 /* Counters, safe to read from any thread at any time, the record callback
@@ -1021,7 +1037,9 @@ KPISCAN_API int kpiscan_gate_set_strict(kpiscan_gate *g, int on);
  * are KPISCAN_ERR_MANIFEST naming the file and line; so is a manifest that
  * lists no file.  The same file listed twice with one level is one
  * expectation.
- * An unreadable manifest is KPISCAN_ERR_IO.  May be called more than once.
+ * An unreadable manifest is KPISCAN_ERR_IO; one larger than 16 MiB is
+ * KPISCAN_ERR_LIMIT, read no further (a mistaken path such as /dev/zero
+ * costs no more memory than that).  May be called more than once.
  * Exclusive: g. */
 KPISCAN_API int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
                                            kpiscan_error *err);

@@ -109,6 +109,36 @@ static slot *slot_of(kpiscan_batch *b, size_t seq)
     return &b->ring[seq % b->window];
 }
 
+/* The batch whose record callback this thread is running, if any.
+ * Records are delivered with the batch's lock held (deliver()), so an add,
+ * a setter or finish called from the callback would wait for that lock,
+ * held by its own thread, forever: such calls are refused instead.  Saved
+ * and restored around the callback, so a callback that feeds another
+ * batch, whose records come back on this thread, is still allowed. */
+static _Thread_local const kpiscan_batch *delivering;
+
+static void call_back(kpiscan_batch *b, const kpiscan_record *rec)
+{
+    if (!b->fn)
+        return;
+    const kpiscan_batch *outer = delivering;
+    delivering = b;
+    b->fn(rec, b->user);
+    delivering = outer;
+}
+
+/* KPISCAN_ERR_ARGUMENT when called from b's own record callback. */
+static int from_callback(const kpiscan_batch *b, const char *name,
+                         const char *call, kpiscan_error *err)
+{
+    if (!b || delivering != b)
+        return KPISCAN_OK;
+    return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                    "%s() called from the batch's own record callback (it "
+                    "would wait for itself forever)",
+                    call);
+}
+
 static void record_clear(kpiscan_record *rec)
 {
     free(rec->name);
@@ -155,8 +185,7 @@ static void deliver(kpiscan_batch *b, slot *s)
     if (b->sort != KPISCAN_SORT_INPUT && !rec->skipped && hold(b, rec)) {
         memset(rec, 0, sizeof *rec); /* the held copy owns it now */
     } else {
-        if (b->fn)
-            b->fn(rec, b->user);
+        call_back(b, rec);
         record_clear(rec);
     }
     free(s->data);
@@ -615,6 +644,9 @@ int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
 {
     if (!b || !path)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no batch or path");
+    int rc = from_callback(b, path, "kpiscan_batch_add_path", err);
+    if (rc)
+        return rc;
     struct stat st;
     int stat_errno = stat(path, &st) == 0 ? 0 : errno;
     if (!stat_errno && S_ISDIR(st.st_mode))
@@ -627,7 +659,7 @@ int kpiscan_batch_add_path(kpiscan_batch *b, const char *path,
         return enqueue_preset(b, path, KPISCAN_ERR_IO, 0,
                               broken_link_reason(path), err);
     if (b->flags & KPISCAN_BATCH_UNIQUE && stat(path, &st) == 0) {
-        int rc = seen_before(b, &st, path, err);
+        rc = seen_before(b, &st, path, err);
         if (rc)
             return rc == 1 ? KPISCAN_OK : rc;
     }
@@ -667,6 +699,9 @@ int kpiscan_batch_add_buffer(kpiscan_batch *b, const void *data, size_t len,
 {
     if (!b || (!data && len))
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no batch or data");
+    int rc = from_callback(b, name, "kpiscan_batch_add_buffer", err);
+    if (rc)
+        return rc;
     unsigned char *copy = malloc(len ? len : 1);
     if (!copy)
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
@@ -684,12 +719,15 @@ int kpiscan_batch_add_fd(kpiscan_batch *b, int fd, const char *name,
     if (!b || fd < 0)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
                         "no batch or no file descriptor");
+    int rc = from_callback(b, name, "kpiscan_batch_add_fd", err);
+    if (rc)
+        return rc;
     unsigned char *data = NULL;
     size_t len = 0;
     kpiscan_error rerr;
     memset(&rerr, 0, sizeof rerr);
-    int rc = read_fd(fd, name, b->resolved.limits.max_input_bytes, &data, &len,
-                     &rerr);
+    rc = read_fd(fd, name, b->resolved.limits.max_input_bytes, &data, &len,
+                 &rerr);
     if (rc == KPISCAN_ERR_NOMEM)
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     if (rc)
@@ -703,12 +741,15 @@ int kpiscan_batch_add_failure(kpiscan_batch *b, const char *name, int status,
     if (!b || !name || !reason || status >= 0)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
                         "no batch, name, reason or error status");
+    int rc = from_callback(b, name, "kpiscan_batch_add_failure", err);
+    if (rc)
+        return rc;
     return enqueue_preset(b, name, status, 0, reason, err);
 }
 
 int kpiscan_batch_finish(kpiscan_batch *b)
 {
-    if (!b)
+    if (!b || from_callback(b, NULL, "kpiscan_batch_finish", NULL))
         return KPISCAN_ERR_ARGUMENT;
     pthread_mutex_lock(&b->mu);
     if (b->finished) {
@@ -725,8 +766,7 @@ int kpiscan_batch_finish(kpiscan_batch *b)
         /* The workers are gone: the callback runs on this thread alone. */
         kps_sort_records(b->held, b->nheld, b->sort);
         for (size_t i = 0; i < b->nheld; i++) {
-            if (b->fn)
-                b->fn(&b->held[i], b->user);
+            call_back(b, &b->held[i]);
             record_clear(&b->held[i]);
         }
     }
@@ -741,6 +781,9 @@ int kpiscan_batch_set_sort(kpiscan_batch *b, int key, kpiscan_error *err)
     if (!b || key < KPISCAN_SORT_INPUT || key > KPISCAN_SORT_NAME)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
                         "no batch or unknown sort key %d", key);
+    int rc = from_callback(b, NULL, "kpiscan_batch_set_sort", err);
+    if (rc)
+        return rc;
     pthread_mutex_lock(&b->mu);
     int started = b->next_seq > 0 || b->closing;
     if (!started)
@@ -779,6 +822,9 @@ int kpiscan_batch_set_shard(kpiscan_batch *b, unsigned k, unsigned n,
     if (!b || n == 0 || k == 0 || k > n)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, NULL,
                         "shard must be K/N with 1 <= K <= N");
+    int rc = from_callback(b, NULL, "kpiscan_batch_set_shard", err);
+    if (rc)
+        return rc;
     pthread_mutex_lock(&b->mu);
     size_t queued = b->next_seq;
     pthread_mutex_unlock(&b->mu);
@@ -925,7 +971,9 @@ int kps_sort_records(kpiscan_record *recs, size_t n, int key)
 
 void kpiscan_batch_free(kpiscan_batch *b)
 {
-    if (!b)
+    /* From its own callback the batch is still delivering: freeing it
+     * would pull the record and the lock from under the caller. */
+    if (!b || delivering == b)
         return;
     kpiscan_batch_finish(b);
     for (size_t i = 0; i < b->window; i++) {

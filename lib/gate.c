@@ -199,6 +199,46 @@ static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
     return KPISCAN_OK;
 }
 
+/* A manifest lists sample resumes, a line of tens of bytes each: 16 MiB
+ * is some 200,000 files.  Reading stops there, so a mistaken path
+ * (/dev/zero, a disk image, a log without newlines) costs at most that
+ * much memory instead of growing one line until memory runs out, which
+ * getline() then reported as the end of the file: "lists no files". */
+#define MAX_MANIFEST_BYTES ((size_t)16 << 20)
+
+/* The whole manifest in text, NUL-terminated (a FIFO, such as a shell's
+ * <(...), works too).  KPISCAN_OK, _IO, _LIMIT or _NOMEM. */
+static int read_manifest(const char *path, kps_buf *text, kpiscan_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
+                        strerror(errno));
+    char chunk[65536];
+    size_t n;
+    int rc = KPISCAN_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > MAX_MANIFEST_BYTES) {
+            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
+                          "manifest larger than %zu bytes", MAX_MANIFEST_BYTES);
+            break;
+        }
+        if (kps_buf_append(text, chunk, n)) {
+            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+            break;
+        }
+    }
+    if (!rc && ferror(f))
+        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest: %s",
+                      strerror(errno));
+    fclose(f);
+    if (!rc && !text->data && kps_buf_reserve(text, 1))
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
+    if (rc)
+        kps_buf_free(text);
+    return rc;
+}
+
 int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
                                kpiscan_error *err)
 {
@@ -216,20 +256,24 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     manifest_source *source = &g->sources[g->nsources++];
     source->name = name;
     source->real = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
-                        strerror(errno));
+    kps_buf text = {0};
+    int rc = read_manifest(path, &text, err);
+    if (rc)
+        return rc;
     /* Paths in a manifest are relative to its own folder, so a manifest
      * works from any working directory. */
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 
-    char *line = NULL;
-    size_t cap = 0, lineno = 0, listed = 0;
-    ssize_t n;
-    int rc = KPISCAN_OK;
-    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+    size_t lineno = 0, listed = 0;
+    char *next = text.data, *end = text.data + text.len;
+    while (!rc && next < end) {
+        /* Lines are cut in place; a NUL byte inside one ends it early, as
+         * it did when lines came from getline(). */
+        char *line = next;
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t n = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+        next = line + n;
         lineno++;
         if (lineno == 1 && n >= 2 &&
             ((line[0] == '\xFF' && line[1] == '\xFE') ||
@@ -313,9 +357,6 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
                 rc = KPISCAN_OK;
         }
     }
-    if (!rc && ferror(f))
-        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest: %s",
-                      strerror(errno));
     /* An empty manifest is a mistake (a wrong path, a file not yet
      * written), not a gate that passes on nothing. */
     if (!rc && !listed)
@@ -325,8 +366,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
      * unlisted resume when it sits in the folder it describes. */
     if (!rc)
         g->sources[g->nsources - 1].real = canonical(path);
-    free(line);
-    fclose(f);
+    kps_buf_free(&text);
     return rc;
 }
 

@@ -43,9 +43,30 @@ static int jobs_after(const kps_timeline *tl, kps_ym saved)
     return 0;
 }
 
+static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
+                       const void *data, size_t len, const char *name,
+                       kpiscan_result **out, kpiscan_error *err);
+
+/* The scan runs in the C locale (kps_c_locale_enter() says why): the
+ * reason and the messages it writes hold numbers. */
 int kpiscan_scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
                         const void *data, size_t len, const char *name,
                         kpiscan_result **out, kpiscan_error *err)
+{
+    if (out)
+        *out = NULL;
+    kps_c_locale loc;
+    if (kps_c_locale_enter(&loc))
+        return kps_fail(err, KPISCAN_ERR_NOMEM, name ? name : "<buffer>",
+                        "out of memory");
+    int rc = scan_buffer(pack, opts, data, len, name, out, err);
+    kps_c_locale_leave(&loc);
+    return rc;
+}
+
+static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
+                       const void *data, size_t len, const char *name,
+                       kpiscan_result **out, kpiscan_error *err)
 {
     if (!name)
         name = "<buffer>";

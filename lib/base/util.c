@@ -1,4 +1,5 @@
 /* util.c - growable buffers, UTF-8 helpers, string copies. */
+#include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -456,4 +457,36 @@ int kps_natural_compare(const char *a, const char *b)
         return *p ? 1 : -1;
     int c = strcmp(a, b);
     return c < 0 ? -1 : c > 0;
+}
+
+/* printf's %f and %g follow LC_NUMERIC: in a host program that called
+ * setlocale(LC_ALL, "") under a comma-decimal locale (de_DE, fr_FR) the
+ * CSV said "0,78", a reason "(19,3 y)", the report's table sorted "0,78"
+ * as 0, and a pack's hash changed with the host's locale.  The library's
+ * text is written the way the CLI (which never calls setlocale) and the
+ * tests see it: the public calls that format run in the C locale.
+ * uselocale() changes the calling thread only, so the host's other
+ * threads and its own printf keep their locale. */
+int kps_c_locale_enter(kps_c_locale *l)
+{
+    l->prev = (locale_t)0;
+    l->c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (l->c == (locale_t)0)
+        return -1;
+    l->prev = uselocale(l->c);
+    if (l->prev == (locale_t)0) {
+        freelocale(l->c);
+        l->c = (locale_t)0;
+        return -1;
+    }
+    return 0;
+}
+
+void kps_c_locale_leave(kps_c_locale *l)
+{
+    if (l->c == (locale_t)0)
+        return;
+    uselocale(l->prev);
+    freelocale(l->c);
+    l->c = (locale_t)0;
 }

@@ -7,6 +7,7 @@
 #error "private to libkpiscan: its build and tests define KPISCAN_BUILDING_LIB"
 #endif
 
+#include <locale.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -87,6 +88,16 @@ int kps_buf_put_clean(kps_buf *b, const char *s, size_t n, int mode);
 char *kps_clean_dup(const char *s, int mode);
 /* Locale-independent [+-]digits[.digits]; *end as strtod (s when none). */
 double kps_parse_decimal(const char *s, char **end);
+
+/* The C locale for the calling thread, from enter to leave (util.c says
+ * why).  enter returns 0, or -1 when out of memory (nothing changed);
+ * leave restores the thread's locale and may be called after a failed
+ * enter. */
+typedef struct kps_c_locale {
+    locale_t prev, c;
+} kps_c_locale;
+int kps_c_locale_enter(kps_c_locale *l);
+void kps_c_locale_leave(kps_c_locale *l);
 char *kps_strndup(const char *s, size_t n);
 /* Whether a[0..n) and b[0..n) are equal with ASCII letters folded, whatever
  * the caller's locale (file names, XML values, words of a document). */

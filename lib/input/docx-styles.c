@@ -721,6 +721,7 @@ static rel_kind rel_kind_of(const char *type, size_t n)
         {"endnotes", REL_ENDNOTES},
         {"comments", REL_COMMENTS},
         {"settings", REL_SETTINGS},
+        {"aFChunk", REL_ALT_CHUNK},
     };
     size_t i = n;
     while (i && type[i - 1] != '/')

@@ -1762,7 +1762,18 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
     if ((rc = load_core(dx, core_part, doc)) != KPISCAN_OK)
         goto done;
     if (!kps_tb_has_content(&tb)) {
-        rc = kps_fail(dx->err, KPISCAN_ERR_EMPTY, dx->name, "empty document");
+        /* HTML-to-DOCX converters put a whole resume in an imported chunk
+         * (w:altChunk), which Word shows and this reader does not read
+         * (docs/robustness.md): "empty document" would send the reader
+         * looking for a blank file. */
+        if (kps_docx_rels_first(&rels, REL_ALT_CHUNK))
+            rc = kps_fail(dx->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, dx->name,
+                          "DOCX whose text is an imported chunk (w:altChunk "
+                          "of HTML, RTF or DOCX), which is not read: open it "
+                          "in Word and save it again as .docx or PDF");
+        else
+            rc = kps_fail(dx->err, KPISCAN_ERR_EMPTY, dx->name,
+                          "empty document");
         goto done;
     }
     rc = kps_tb_finish(&tb, !background_art, doc);

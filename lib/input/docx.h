@@ -114,7 +114,8 @@ typedef enum rel_kind {
     REL_FOOTNOTES,
     REL_ENDNOTES,
     REL_COMMENTS,
-    REL_SETTINGS
+    REL_SETTINGS,
+    REL_ALT_CHUNK /* an imported HTML, RTF or DOCX chunk: never read */
 } rel_kind;
 
 typedef struct rel {

@@ -1019,13 +1019,19 @@ static int odt_run(kps_zip *zip, const char *name, const kps_limits *lim,
     if (rc == KPISCAN_OK && !is_text_mimetype(mime, mlen))
         rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
                       "not an ODT document");
+    int says_text = rc == KPISCAN_OK;
     if (rc == KPISCAN_ERR_NOT_FOUND)
         rc = KPISCAN_OK;
     if (rc != KPISCAN_OK)
         goto done;
     if (!kps_zip_has(zip, "content.xml")) {
-        rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
-                      "not an ODT document");
+        /* With a mimetype that says ODF text it is an ODT that lost its
+         * body (cut or rebuilt by hand): damaged, as a DOCX without its
+         * main part is, not "not an ODT", which reads as a wrong file. */
+        rc = says_text ? kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                                  "content.xml is missing")
+                       : kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                                  "not an ODT document");
         goto done;
     }
     /* A password-protected ODT keeps its parts encrypted (the manifest

@@ -1103,8 +1103,13 @@ static void hash_field(kps_sha256 *h, const char *s)
     kps_sha256_update(h, s, strlen(s) + 1);
 }
 
-static void pack_hash(kpiscan_pack *p)
+/* 0, or -1 when out of memory.  The weight is printed in the C locale, so
+ * the hash of a pack is the same in every host program. */
+static int pack_hash(kpiscan_pack *p)
 {
+    kps_c_locale loc;
+    if (kps_c_locale_enter(&loc))
+        return -1;
     kps_sha256 h;
     char num[64];
     kps_sha256_init(&h);
@@ -1125,6 +1130,8 @@ static void pack_hash(kpiscan_pack *p)
         hash_field(&h, p->questions[i].question);
     }
     kps_sha256_hex(&h, p->hash);
+    kps_c_locale_leave(&loc);
+    return 0;
 }
 
 int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
@@ -1192,7 +1199,10 @@ int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
         }
         p->nquestions++;
     }
-    pack_hash(p);
+    if (pack_hash(p)) {
+        kpiscan_pack_free(p);
+        return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
+    }
     *out = p;
     return KPISCAN_OK;
 }

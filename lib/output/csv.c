@@ -116,11 +116,24 @@ static char *flag_ids(const kpiscan_result *r)
     return b.data;
 }
 
+static char *record_to_csv(const kpiscan_record *rec,
+                           const kpiscan_options *opts);
+
+/* In the C locale, so numbers keep their '.' (kps_c_locale_enter()). */
 char *kpiscan_record_to_csv(const kpiscan_record *rec,
                             const kpiscan_options *opts)
 {
-    if (!rec)
+    kps_c_locale loc;
+    if (!rec || kps_c_locale_enter(&loc))
         return NULL;
+    char *row = record_to_csv(rec, opts);
+    kps_c_locale_leave(&loc);
+    return row;
+}
+
+static char *record_to_csv(const kpiscan_record *rec,
+                           const kpiscan_options *opts)
+{
     int excerpts = opts ? opts->excerpts : 1;
     kps_buf b = {0};
     char num[64], top[1024], pack[256];

@@ -43,10 +43,16 @@ static void ym(char *buf, size_t n, long v)
     snprintf(buf, n, "%04ld-%02ld", v / 100, v % 100);
 }
 
+/* In the C locale, so numbers keep their '.' (kps_c_locale_enter()). */
 char *kpiscan_result_explain(const kpiscan_result *res,
                              const kpiscan_options *opts)
 {
-    return kps_result_explain(res, opts, 1);
+    kps_c_locale loc;
+    if (!res || kps_c_locale_enter(&loc))
+        return NULL;
+    char *text = kps_result_explain(res, opts, 1);
+    kps_c_locale_leave(&loc);
+    return text;
 }
 
 char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,

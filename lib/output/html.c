@@ -588,10 +588,26 @@ static int note_flag_id(kpiscan_html *h, const char *id)
     return 0;
 }
 
+static int html_add(kpiscan_html *h, const kpiscan_record *rec);
+
+/* Adds and the document are written in the C locale, so the table's
+ * numbers keep their '.' and sort as numbers (kps_c_locale_enter()). */
 int kpiscan_html_add(kpiscan_html *h, const kpiscan_record *rec)
 {
     if (!h || !rec)
         return KPISCAN_ERR_ARGUMENT;
+    kps_c_locale loc;
+    if (kps_c_locale_enter(&loc)) {
+        h->failed = 1;
+        return KPISCAN_ERR_NOMEM;
+    }
+    int rc = html_add(h, rec);
+    kps_c_locale_leave(&loc);
+    return rc;
+}
+
+static int html_add(kpiscan_html *h, const kpiscan_record *rec)
+{
     if (rec->skipped) {
         h->skipped++;
         return KPISCAN_OK;
@@ -881,10 +897,20 @@ static size_t *ranked(const kpiscan_html *h)
     return ix;
 }
 
+static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack);
+
 char *kpiscan_html_document(const kpiscan_html *h, const kpiscan_pack *pack)
 {
-    if (!h || h->failed)
+    kps_c_locale loc;
+    if (!h || h->failed || kps_c_locale_enter(&loc))
         return NULL;
+    char *doc = html_document(h, pack);
+    kps_c_locale_leave(&loc);
+    return doc;
+}
+
+static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack)
+{
     size_t *ix = ranked(h);
     if (!ix)
         return NULL;

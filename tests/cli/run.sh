@@ -941,6 +941,15 @@ got=$?
 if [ "$got" = 2 ] && grep -qF "examples: cannot read file list: Is a directory" "$tmp/err"; then
     report "unreadable file list" 1 ""
 else report "unreadable file list" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
+# An entry longer than any path stops the list at once: reading is bounded,
+# so a list that never ends a line (/dev/zero) cannot take all memory.
+{ head -c 10000 /dev/zero | tr '\0' a; printf '\nexamples/junior-1.txt\n'; } |
+    "$bin" --as-of 2026-06-01 --format jsonl --files-from - > "$tmp/long.jsonl" 2> "$tmp/err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/long.jsonl" ] &&
+    grep -qF "kpiscan: -: line 1: longer than 4095 bytes" "$tmp/err"; then
+    report "file list entry longer than a path refused" 1 ""
+else report "file list entry longer than a path refused" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
 # Standard input stops at the input limit (64 MiB) with the limit's message.
 head -c 70000000 /dev/zero | "$bin" - > /dev/null 2> "$tmp/err"
 got=$?

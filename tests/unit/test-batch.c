@@ -993,6 +993,75 @@ START_TEST(test_summary_json)
 }
 END_TEST
 
+/* A callback that calls back into its own batch: every add, setter and
+ * finish is refused with a message, where each waited forever for the
+ * lock its own thread held during delivery; free does nothing there.  A
+ * second batch fed from the callback works. */
+typedef struct reentry {
+    kpiscan_batch *self, *other;
+    size_t records, refused;
+    char reason[256];
+} reentry;
+
+static void reenter(const kpiscan_record *rec, void *user)
+{
+    (void)rec;
+    reentry *r = user;
+    kpiscan_error *err = kpiscan_error_new();
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    close(fds[1]);
+    int rc[] = {
+        kpiscan_batch_add_buffer(r->self, "KPI", 3, "again", err),
+        kpiscan_batch_add_path(r->self, "/nonexistent", 0, err),
+        kpiscan_batch_add_fd(r->self, fds[0], "fd", err),
+        kpiscan_batch_add_failure(r->self, "x", KPISCAN_ERR_IO, "y", err),
+        kpiscan_batch_set_sort(r->self, KPISCAN_SORT_NAME, err),
+        kpiscan_batch_set_shard(r->self, 1, 2, err),
+        kpiscan_batch_finish(r->self),
+    };
+    close(fds[0]);
+    for (size_t i = 0; i < sizeof rc / sizeof rc[0]; i++)
+        r->refused += rc[i] == KPISCAN_ERR_ARGUMENT;
+    snprintf(r->reason, sizeof r->reason, "%s", kpiscan_error_reason(err));
+    kpiscan_batch_free(r->self); /* refused too: the batch goes on */
+    ck_assert_int_eq(kpiscan_batch_add_buffer(r->other, "KPI", 3, "fed", err),
+                     KPISCAN_OK);
+    kpiscan_error_free(err);
+    r->records++;
+}
+
+START_TEST(test_callback_reentry_refused)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    for (unsigned jobs = 1; jobs <= 2; jobs++) {
+        seen *fed = calloc(1, sizeof *fed);
+        reentry r = {0};
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, jobs, 0, collect, fed, &r.other, NULL),
+            KPISCAN_OK);
+        ck_assert_int_eq(
+            kpiscan_batch_new(p, NULL, jobs, 0, reenter, &r, &r.self, NULL),
+            KPISCAN_OK);
+        for (int i = 0; i < 3; i++)
+            ck_assert_int_eq(kpiscan_batch_add_buffer(r.self, "Senior KPI", 10,
+                                                      "cv.txt", NULL),
+                             KPISCAN_OK);
+        ck_assert_int_eq(kpiscan_batch_finish(r.self), KPISCAN_OK);
+        kpiscan_batch_free(r.self);
+        ck_assert_int_eq(kpiscan_batch_finish(r.other), KPISCAN_OK);
+        kpiscan_batch_free(r.other);
+        ck_assert_uint_eq(r.records, 3);
+        ck_assert_uint_eq(r.refused, 3 * 7);
+        ck_assert_ptr_nonnull(strstr(r.reason, "own record callback"));
+        ck_assert_uint_eq(fed->n, 3);
+        free(fed);
+    }
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -1014,6 +1083,7 @@ int main(void)
     tcase_add_test(tc, test_summary_json);
     tcase_add_test(tc, test_shards);
     tcase_add_test(tc, test_sha256);
+    tcase_add_test(tc, test_callback_reentry_refused);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

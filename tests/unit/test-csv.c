@@ -52,6 +52,35 @@ START_TEST(test_header_and_row)
 }
 END_TEST
 
+/* Numbers keep their '.' whatever locale the host program set: under
+ * de_DE the row said "0,99" (quoted, for its comma) and "14,42". */
+START_TEST(test_host_locale)
+{
+    kpiscan_record rec = scan("cv.txt", CV);
+    char *want = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(want);
+    kpiscan_result_free(rec.result);
+    if (!comma_locale()) {
+        ck_assert_msg(!need_comma_locale(), "no comma-decimal locale");
+        fprintf(stderr, "%s: no comma-decimal locale, test not run\n",
+                __func__);
+        kpiscan_free(want);
+        return;
+    }
+    rec = scan("cv.txt", CV);
+    char *got = kpiscan_record_to_csv(&rec, NULL);
+    char num[16];
+    snprintf(num, sizeof num, "%.1f", 0.5); /* the host's locale is back */
+    setlocale(LC_ALL, "C");
+    ck_assert_str_eq(num, "0,5");
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+    kpiscan_free(got);
+    kpiscan_free(want);
+    kpiscan_result_free(rec.result);
+}
+END_TEST
+
 START_TEST(test_error_row)
 {
     kpiscan_record rec = scan("empty.txt", "");
@@ -71,6 +100,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_header_and_row);
     tcase_add_test(tc, test_error_row);
+    tcase_add_test(tc, test_host_locale);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

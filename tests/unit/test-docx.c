@@ -668,6 +668,36 @@ START_TEST(test_header_target_of_another_kind)
 }
 END_TEST
 
+/* A resume held whole in an imported chunk (as HTML-to-DOCX converters
+ * write it) is not read; the error says so and what to do, where it said
+ * "empty document" of a file that Word shows full of text. */
+START_TEST(test_alt_chunk_named)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(
+        z, "word/document.xml",
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats"
+        ".org/officeDocument/2006/relationships\"><w:body><w:altChunk "
+        "r:id=\"rAlt\"/></w:body></w:document>");
+    fixture_zip_add_str(
+        z, "word/_rels/document.xml.rels",
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\"><Relationship Id=\"rAlt\" Type=\"http://"
+        "schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "aFChunk\" Target=\"afchunk.mht\"/></Relationships>");
+    fixture_zip_add_str(z, "word/afchunk.mht",
+                        "MIME-Version: 1.0\r\n\r\n<p>Defined KPIs</p>");
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "imported chunk (w:altChunk");
+    /* without the chunk the same empty body is an empty document */
+    zip = fixture_docx_body("<w:p/>", &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
+}
+END_TEST
+
 START_TEST(test_containers_walked)
 {
     body_is("<w:sdt><w:sdtPr><w:alias w:val=\"alias text\"/><w:placeholder>"
@@ -2015,6 +2045,7 @@ int main(void)
     tcase_add_test(text, test_hidden_shapes);
     tcase_add_test(text, test_unshown_parts_are_hidden);
     tcase_add_test(text, test_header_target_of_another_kind);
+    tcase_add_test(text, test_alt_chunk_named);
     tcase_add_test(text, test_containers_walked);
     tcase_add_test(text, test_special_characters);
     tcase_add_test(text, test_symbols);

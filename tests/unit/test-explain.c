@@ -27,6 +27,39 @@ static kpiscan_result *scan(const char *text)
     return r;
 }
 
+/* The explanation and the scan's reason keep their '.' whatever locale
+ * the host program set ("years say senior (14,4 y)" under de_DE). */
+START_TEST(test_host_locale)
+{
+    static const char *CV = "Experience\nDirector of Operations, Jan 2012 - "
+                            "Present\nAligned KPIs with corporate strategy.\n";
+    kpiscan_result *r = scan(CV);
+    char *want = kpiscan_result_explain(r, NULL);
+    char *want_reason = kps_strdup(kpiscan_result_reason(r));
+    ck_assert_ptr_nonnull(want);
+    ck_assert_ptr_nonnull(strstr(want_reason, " y)"));
+    kpiscan_result_free(r);
+    if (!comma_locale()) {
+        ck_assert_msg(!need_comma_locale(), "no comma-decimal locale");
+        fprintf(stderr, "%s: no comma-decimal locale, test not run\n",
+                __func__);
+        kpiscan_free(want);
+        free(want_reason);
+        return;
+    }
+    r = scan(CV);
+    char *got = kpiscan_result_explain(r, NULL);
+    setlocale(LC_ALL, "C");
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(kpiscan_result_reason(r), want_reason);
+    ck_assert_str_eq(got, want);
+    kpiscan_free(got);
+    kpiscan_free(want);
+    free(want_reason);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 START_TEST(test_full_and_short)
 {
     kpiscan_result *r =
@@ -100,6 +133,7 @@ int main(void)
     tcase_add_test(tc, test_full_and_short);
     tcase_add_test(tc, test_no_evidence);
     tcase_add_test(tc, test_presence_from_numbers);
+    tcase_add_test(tc, test_host_locale);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

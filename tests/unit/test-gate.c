@@ -231,6 +231,21 @@ START_TEST(test_manifest)
                      KPISCAN_ERR_MANIFEST);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "UTF-16"));
     unlink(path);
+    /* A path that never ends a line (/dev/zero) stops at the size limit:
+     * before, one line grew until memory ran out and the load then said
+     * "lists no files". */
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/dev/zero", err),
+                     KPISCAN_ERR_LIMIT);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "/dev/zero: manifest larger than"));
+    /* The last line needs no newline. */
+    path = write_temp("no-newline.txt\tmid");
+    size_t count = kpiscan_gate_manifest_count(g);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_gate_manifest_count(g), count + 1);
+    ck_assert_str_eq(kpiscan_gate_manifest_path(g, count),
+                     "/tmp/no-newline.txt");
+    unlink(path);
     /* A comment may follow the level after a blank, not inside it. */
     path = write_temp("c.txt\tmid   # promoted in 2024\nd.txt\tsenior\t#x\n");
     size_t before = kpiscan_gate_manifest_count(g);

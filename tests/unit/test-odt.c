@@ -591,6 +591,16 @@ START_TEST(test_not_an_odt)
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "not an ODT document");
 
+    /* a mimetype of ODF text without content.xml: an ODT that lost its
+     * body is damaged (it said "not an ODT document") */
+    z = fixture_zip_new();
+    fixture_zip_add_stored(z, "mimetype",
+                           "application/vnd.oasis.opendocument.text", 39);
+    fixture_zip_add_str(z, "styles.xml", "<x/>");
+    zip = fixture_zip_finish(z, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_CORRUPT,
+               "corrupt ODT: content.xml is missing");
+
     /* password-protected: its parts are ciphertext, the manifest says so */
     z = fixture_zip_new();
     fixture_zip_add_stored(z, "mimetype",

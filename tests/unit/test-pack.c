@@ -321,6 +321,26 @@ START_TEST(test_hash_stable)
 }
 END_TEST
 
+/* A host program's locale does not change a pack's identity: the weights
+ * were hashed as printf wrote them, "1,5" under de_DE. */
+START_TEST(test_hash_ignores_locale)
+{
+    kpiscan_pack *a = NULL, *b = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&a, NULL), KPISCAN_OK);
+    if (!comma_locale()) {
+        ck_assert_msg(!need_comma_locale(), "no comma-decimal locale");
+        fprintf(stderr, "%s: no comma-decimal locale, test not run\n",
+                __func__);
+        return;
+    }
+    ck_assert_int_eq(kpiscan_pack_load_default(&b, NULL), KPISCAN_OK);
+    setlocale(LC_ALL, "C");
+    ck_assert_str_eq(kpiscan_pack_hash(a), kpiscan_pack_hash(b));
+    kpiscan_pack_free(a);
+    kpiscan_pack_free(b);
+}
+END_TEST
+
 /* Flow nesting is refused before libyaml sees it (libyaml is quadratic in
  * it); brackets inside scalars, comments and block scalars do not count. */
 START_TEST(test_flow_depth)
@@ -471,6 +491,7 @@ int main(void)
     tcase_add_test(tc, test_check_examples);
     tcase_add_test(tc, test_default_pack);
     tcase_add_test(tc, test_hash_stable);
+    tcase_add_test(tc, test_hash_ignores_locale);
     tcase_add_test(tc, test_flow_depth);
     tcase_add_test(tc, test_match_density);
     tcase_add_test(tc, test_refused_regex_features);

@@ -207,6 +207,20 @@ START_TEST(test_scan_file_errors)
                      KPISCAN_ERR_IO);
     ck_assert_ptr_nonnull(
         strstr(kpiscan_error_message(err), "not a regular file"));
+    /* A FIFO with no writer is refused at once, as the header promises:
+     * the open does not wait for a writer that may never come. */
+    char fifo[] = "/tmp/kpiscan-fifo-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(fifo));
+    char fifo_path[64];
+    snprintf(fifo_path, sizeof fifo_path, "%s/cv.txt", fifo);
+    ck_assert_int_eq(mkfifo(fifo_path, 0600), 0);
+    ck_assert_int_eq(kpiscan_scan_file(p, NULL, fifo_path, &r, err),
+                     KPISCAN_ERR_IO);
+    ck_assert_ptr_null(r);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "not a regular file"));
+    unlink(fifo_path);
+    rmdir(fifo);
     ck_assert_int_eq(
         kpiscan_scan_file(p, NULL, src_path("examples/senior-1.txt"), &r, err),
         KPISCAN_OK);

@@ -159,6 +159,33 @@ START_TEST(test_decimal_and_order)
 }
 END_TEST
 
+/* The C locale holds from enter to leave on this thread, whatever the
+ * host set, and the host's locale comes back. */
+START_TEST(test_c_locale)
+{
+    const char *name = comma_locale();
+    if (!name) {
+        ck_assert_msg(!need_comma_locale(), "no comma-decimal locale");
+        fprintf(stderr, "util: no comma-decimal locale, locale test not run\n");
+        return;
+    }
+    char num[32];
+    snprintf(num, sizeof num, "%.1f", 0.5);
+    ck_assert_str_eq(num, "0,5");
+    kps_c_locale loc;
+    ck_assert_int_eq(kps_c_locale_enter(&loc), 0);
+    snprintf(num, sizeof num, "%.1f", 0.5);
+    ck_assert_str_eq(num, "0.5");
+    kps_c_locale_leave(&loc);
+    snprintf(num, sizeof num, "%.1f", 0.5);
+    ck_assert_str_eq(num, "0,5");
+    kps_c_locale_leave(&loc); /* a second leave changes nothing */
+    snprintf(num, sizeof num, "%.1f", 0.5);
+    ck_assert_str_eq(num, "0,5");
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("util");
@@ -169,6 +196,7 @@ int main(void)
     tcase_add_test(tc, test_clean);
     tcase_add_test(tc, test_rgb_near);
     tcase_add_test(tc, test_decimal_and_order);
+    tcase_add_test(tc, test_c_locale);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -3,9 +3,11 @@
 #define KPISCAN_TESTUTIL_H
 
 #include <check.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Path of a file in the source tree (KPISCAN_SOURCE_ROOT is set by meson;
  * fall back to the working directory). */
@@ -15,6 +17,47 @@ static inline const char *src_path(const char *rel)
     const char *root = getenv("KPISCAN_SOURCE_ROOT");
     snprintf(buf, sizeof buf, "%s/%s", root ? root : ".", rel);
     return buf;
+}
+
+/* Switch the whole process to a locale whose decimal point is a comma, as
+ * a host program may with setlocale(LC_ALL, ""); the name set, or NULL when
+ * none can be had.  A machine with no such locale installed gets de_DE
+ * compiled by localedef (when the locale sources of Debian's "locales"
+ * package are there) into /tmp/kpiscan-locale-UID, shared by the suites:
+ * compiled once into a folder of its own, then renamed into place. */
+static inline const char *comma_locale(void)
+{
+    static const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                  "ru_RU.UTF-8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (setlocale(LC_ALL, names[i]))
+            return names[i];
+    char dir[64], probe[128];
+    snprintf(dir, sizeof dir, "/tmp/kpiscan-locale-%u", (unsigned)getuid());
+    snprintf(probe, sizeof probe, "%s/de_DE.UTF-8/LC_NUMERIC", dir);
+    if (access(probe, R_OK) != 0 &&
+        access("/usr/share/i18n/locales/de_DE", R_OK) == 0) {
+        char tmp[] = "/tmp/kpiscan-locale-new-XXXXXX", cmd[256];
+        if (mkdtemp(tmp)) {
+            snprintf(cmd, sizeof cmd,
+                     "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 "
+                     ">/dev/null 2>&1 && mv -T %s %s 2>/dev/null || "
+                     "rm -rf %s",
+                     tmp, tmp, dir, tmp);
+            if (system(cmd) != 0)
+                return NULL;
+        }
+    }
+    setenv("LOCPATH", dir, 1);
+    return setlocale(LC_ALL, "de_DE.UTF-8") ? "de_DE.UTF-8" : NULL;
+}
+
+/* Whether a test that needs comma_locale() must fail without one: in CI,
+ * where scripts/setup.sh --test installs the locale sources. */
+static inline int need_comma_locale(void)
+{
+    const char *ci = getenv("CI");
+    return ci && strcmp(ci, "true") == 0;
 }
 
 /* Run one suite; exit status for meson. */
