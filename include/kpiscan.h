@@ -26,6 +26,9 @@
  * it with a detail message (file, line, column, rule id where they apply).
  * The library never prints, never exits and keeps no global state.
  *
+ * The docs/NAME.md files named below are installed beside this header's
+ * man page, under share/doc/libkpiscan/ of the prefix.
+ *
  * Example
  * -------
  *   kpiscan_error *err = kpiscan_error_new();

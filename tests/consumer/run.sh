@@ -30,6 +30,17 @@ for f in include/kpiscan.h include/kpiscan_version.h \
          share/man/man1/kpiscan.1 share/man/man3/libkpiscan.3; do
     [ -n "$(find "$stage" -path "*/$f")" ] || fail "$f was not installed"
 done
+# Every docs/NAME.md the installed header and man pages name is installed
+# too (share/doc/libkpiscan/), so an embedder without the source tree can
+# follow each pointer.
+docdir=$(find "$stage" -type d -path '*/share/doc/libkpiscan' | head -1)
+[ -n "$docdir" ] || fail "share/doc/libkpiscan was not installed"
+named=$(find "$stage" \( -name kpiscan.h -o -name kpiscan.1 -o -name libkpiscan.3 \) \
+            -exec grep -ho 'docs/[a-z-]*\.md' {} + | sort -u)
+[ -n "$named" ] || fail "the installed header and man pages name no docs/ file"
+for d in $named; do
+    [ -f "$docdir/${d#docs/}" ] || fail "$d is named by an installed file but not installed"
+done
 
 # The staged .pc file names the final prefix (/usr/local/...); the sysroot
 # variable makes pkg-config point into the stage instead.
