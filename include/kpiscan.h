@@ -800,8 +800,9 @@ typedef void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user);
 #define KPISCAN_WALK_FOLLOW 1u /* follow symbolic links met in walks */
 #define KPISCAN_WALK_HIDDEN 2u /* include hidden files and folders */
 
-/* Start a batch with jobs worker threads (0 = number of online CPUs).  The
- * pack and options must outlive the batch.  Errors: KPISCAN_ERR_ARGUMENT,
+/* Start a batch with jobs worker threads (0 = number of online CPUs; at
+ * most 256, a larger number starts 256).  The pack and options must
+ * outlive the batch.  Errors: KPISCAN_ERR_ARGUMENT,
  * _NOMEM, _INTERNAL (threads could not start).  Thread-safe. */
 KPISCAN_API int kpiscan_batch_new(const kpiscan_pack *pack,
                                   const kpiscan_options *opts, unsigned jobs,

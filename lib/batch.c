@@ -360,6 +360,8 @@ int kpiscan_batch_new(const kpiscan_pack *pack, const kpiscan_options *opts,
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (unsigned)n : 1;
     }
+    /* past a few hundred threads a scan waits on memory, not CPUs; the
+     * header promises this cap */
     if (jobs > 256)
         jobs = 256;
     kpiscan_batch *b = calloc(1, sizeof *b);

@@ -139,6 +139,28 @@ START_TEST(test_ordered_explicit)
 }
 END_TEST
 
+/* A huge jobs count starts at most 256 threads (the header's cap): a
+ * million would fail to start or exhaust memory. */
+START_TEST(test_jobs_capped)
+{
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(
+        kpiscan_batch_new(p, NULL, 1000000u, 0, collect, &s, &b, NULL),
+        KPISCAN_OK);
+    s.batch = b;
+    ck_assert_int_eq(
+        kpiscan_batch_add_path(b, src_path("examples/mid-1.txt"), 0, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_int_eq(s.status[0], KPISCAN_OK);
+    kpiscan_batch_free(b);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_unordered_all_delivered)
 {
     kpiscan_pack *p = pack_default();
@@ -1068,6 +1090,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_ordered_explicit);
+    tcase_add_test(tc, test_jobs_capped);
     tcase_add_test(tc, test_unordered_all_delivered);
     tcase_add_test(tc, test_walk_mixed_folder);
     tcase_add_test(tc, test_operand_links);
