@@ -1018,6 +1018,7 @@ static void reenter(const kpiscan_record *rec, void *user)
         kpiscan_batch_add_failure(r->self, "x", KPISCAN_ERR_IO, "y", err),
         kpiscan_batch_set_sort(r->self, KPISCAN_SORT_NAME, err),
         kpiscan_batch_set_shard(r->self, 1, 2, err),
+        kpiscan_batch_skip_file(r->self, "/", KPISCAN_ERR_IO, "z", err),
         kpiscan_batch_finish(r->self),
     };
     close(fds[0]);
@@ -1053,7 +1054,7 @@ START_TEST(test_callback_reentry_refused)
         ck_assert_int_eq(kpiscan_batch_finish(r.other), KPISCAN_OK);
         kpiscan_batch_free(r.other);
         ck_assert_uint_eq(r.records, 3);
-        ck_assert_uint_eq(r.refused, 3 * 7);
+        ck_assert_uint_eq(r.refused, 3 * 8);
         ck_assert_ptr_nonnull(strstr(r.reason, "own record callback"));
         ck_assert_uint_eq(fed->n, 3);
         free(fed);
