@@ -676,6 +676,11 @@ int kpiscan_batch_skip_file(kpiscan_batch *b, const char *path, int status,
     if (!b || !path || !reason || status >= 0)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path,
                         "no batch, path, reason or error status");
+    /* Not for the lock: the list belongs to the adding thread, which may
+     * be walking it while a worker delivers this record. */
+    int rc = from_callback(b, path, "kpiscan_batch_skip_file", err);
+    if (rc)
+        return rc;
     struct stat st;
     if (stat(path, &st) != 0)
         return kps_fail(err, KPISCAN_ERR_IO, path, "%s", strerror(errno));

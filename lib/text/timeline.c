@@ -70,8 +70,10 @@
  *   twenty, thirty, forty, fifty, "twenty-five").  "10-15 years" and "5 to
  *   7 years" take the lower bound; "7+" is 7.  Not after "within" or
  *   "next".  Months add to the years ("6 years 3 months", "1 year and 7
- *   months": 6.3, 1.6) or stand alone ("26 months of experience": 2.2,
- *   "six months of experience": 0.5), to the nearest tenth of a year;
+ *   months": 6.3, 1.6; "0 years 8 months": 0.7) or stand alone ("26 months
+ *   of experience": 2.2, "six months of experience": 0.5), to the nearest
+ *   tenth of a year; months right after years that made no statement
+ *   ("within 2 years, 6 months") are none either;
  *   "Experience - 24 months", a profile export's per-skill field, is not
  *   read.
  *
@@ -1194,10 +1196,12 @@ static int months_tenths(int months)
 }
 
 /*
- * NUMBER [(-|to) NUMBER] [+|plus] [-] years-word [[,] [and] N months] at
+ * NUMBER [(-|to) NUMBER] [+|plus] [-] years-word [[,.] [and|&] N months] at
  * pos, or NUMBER months-word.  Returns 1 with the first number in tenths of
  * a year ("6 years 3 months" is 6.3, "26 months" 2.2) and the end of the
- * last word; *in_months says the number was given in months alone.
+ * last word; *in_months is 1 when the number was given in months alone, 2
+ * when months followed the years ("0 years 8 months" is no year, yet a
+ * statement), else 0.
  */
 static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
                               int *tenths, size_t *end, int *in_months)
@@ -1257,11 +1261,12 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
             !(p + 1 < len && is_alpha(t[p + 1])))
             p++;
     }
-    /* "6 years 3 months", "1 year and 7 months", "2 yrs, 2 months" */
+    /* "6 years 3 months", "1 year and 7 months", "2 yrs, 2 months",
+     * "2 yrs. 6 months", "3 years & 8 months" */
     size_t m = skip_blank(t, len, p, 2);
-    if (m < len && t[m] == ',')
+    if (m < len && (t[m] == ',' || t[m] == '.'))
         m = skip_blank(t, len, m + 1, 2);
-    size_t k = word_ci(t, len, m, LIT("and"));
+    size_t k = m < len && t[m] == '&' ? 1 : word_ci(t, len, m, LIT("and"));
     if (k)
         m = skip_blank(t, len, m + k, 2);
     size_t e;
@@ -1272,6 +1277,7 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
         /* past the cap the years alone stand (and fail as too many) */
         if (*tenths + months_tenths(months) <= MAX_STATED_YEARS * 10)
             *tenths += months_tenths(months);
+        *in_months = 2;
         p = e;
     }
     *end = p;
@@ -1357,11 +1363,43 @@ static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
     return p == n || !is_alpha(t[p - n - 1]);
 }
 
-/* A statement of at least a year, or of at least a month when it is
- * given in months ("6 months of experience" is 0.5). */
+/* A statement of at least a year, or of at least a month when months
+ * are given ("6 months of experience" is 0.5, "0 years 8 months" 0.7). */
 static int valid_stated(int tenths, int in_months)
 {
     return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
+}
+
+/* Whether the word w (lower case) ends at p in t. */
+static int word_ends_at(const unsigned char *t, size_t p, const char *w)
+{
+    size_t n = strlen(w);
+    if (p < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower(t[p - n + i]) != (unsigned char)w[i])
+            return 0;
+    return p == n || !is_alpha(t[p - n - 1]);
+}
+
+/* Whether the number at pos follows a years word, "and" or "&", across
+ * blanks and one ',' or '.': the months of "61 years, 11 months", "within
+ * 2 years, 6 months" or "2 yrs. 6 months", whose years made no statement
+ * (too many, after "within", or not joined), are not one of their own. */
+static int after_years(const unsigned char *t, size_t pos)
+{
+    size_t p = pos;
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && pos - p < 3)
+        p--;
+    if (p == pos)
+        return 0; /* glued: "x6 months" */
+    if (p > 0 && t[p - 1] == '&')
+        return 1;
+    if (p > 0 && (t[p - 1] == ',' || t[p - 1] == '.'))
+        p--;
+    return word_ends_at(t, p, "years") || word_ends_at(t, p, "year") ||
+           word_ends_at(t, p, "yrs") || word_ends_at(t, p, "yr") ||
+           word_ends_at(t, p, "and");
 }
 
 static void make_statement(int tenths, size_t b, size_t e, kps_span *span)
@@ -1404,10 +1442,7 @@ static int try_statement(const unsigned char *t, size_t len, size_t pos,
         !valid_stated(tenths, in_months))
         return 0;
     /* the months of "61 years 11 months" are not a statement of their own */
-    if (in_months &&
-        (previous_word_is(t, pos, "years") ||
-         previous_word_is(t, pos, "year") || previous_word_is(t, pos, "yrs") ||
-         previous_word_is(t, pos, "and")))
+    if (in_months == 1 && after_years(t, pos))
         return 0;
     if (previous_word_is(t, pos, "within") || previous_word_is(t, pos, "next"))
         return 0;
@@ -1462,7 +1497,7 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
     int tenths, in_months;
     size_t e;
     if (!parse_number_years(t, len, p, &tenths, &e, &in_months) ||
-        (in_months && dash) || !valid_stated(tenths, in_months))
+        (in_months == 1 && dash) || !valid_stated(tenths, in_months))
         return 0;
     make_statement(tenths, pos, e, span);
     return 1;

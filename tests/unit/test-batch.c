@@ -1040,6 +1040,7 @@ static void reenter(const kpiscan_record *rec, void *user)
         kpiscan_batch_add_failure(r->self, "x", KPISCAN_ERR_IO, "y", err),
         kpiscan_batch_set_sort(r->self, KPISCAN_SORT_NAME, err),
         kpiscan_batch_set_shard(r->self, 1, 2, err),
+        kpiscan_batch_skip_file(r->self, "/", KPISCAN_ERR_IO, "z", err),
         kpiscan_batch_finish(r->self),
     };
     close(fds[0]);
@@ -1075,12 +1076,73 @@ START_TEST(test_callback_reentry_refused)
         ck_assert_int_eq(kpiscan_batch_finish(r.other), KPISCAN_OK);
         kpiscan_batch_free(r.other);
         ck_assert_uint_eq(r.records, 3);
-        ck_assert_uint_eq(r.refused, 3 * 7);
+        ck_assert_uint_eq(r.refused, 3 * 8);
         ck_assert_ptr_nonnull(strstr(r.reason, "own record callback"));
         ck_assert_uint_eq(fed->n, 3);
         free(fed);
     }
     kpiscan_pack_free(p);
+}
+END_TEST
+
+/* A callback that finishes another batch runs that batch's held records
+ * on its own thread, inside its own callback: when they are done, calls
+ * into its own batch are still refused.  Both batches sort, so their
+ * records come from finish, on the calling thread, and a call that got
+ * through would fail as an add after finish, with another reason. */
+typedef struct nested {
+    kpiscan_pack *pack;
+    kpiscan_batch *self;
+    size_t records, inner;
+    int rc;
+    char reason[256];
+} nested;
+
+static void count_inner(const kpiscan_record *rec, void *user)
+{
+    (void)rec;
+    ((nested *)user)->inner++;
+}
+
+static void feed_inner(const kpiscan_record *rec, void *user)
+{
+    (void)rec;
+    nested *n = user;
+    kpiscan_batch *inner = NULL;
+    ck_assert_int_eq(
+        kpiscan_batch_new(n->pack, NULL, 1, 0, count_inner, n, &inner, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_set_sort(inner, KPISCAN_SORT_NAME, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_buffer(inner, "KPI", 3, "in", NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(inner), KPISCAN_OK);
+    kpiscan_batch_free(inner);
+    kpiscan_error *err = kpiscan_error_new();
+    n->rc = kpiscan_batch_add_buffer(n->self, "KPI", 3, "again", err);
+    snprintf(n->reason, sizeof n->reason, "%s", kpiscan_error_reason(err));
+    kpiscan_error_free(err);
+    n->records++;
+}
+
+START_TEST(test_callback_reentry_after_nested_batch)
+{
+    nested n = {0};
+    ck_assert_int_eq(kpiscan_pack_load_default(&n.pack, NULL), KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_batch_new(n.pack, NULL, 1, 0, feed_inner, &n, &n.self, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_set_sort(n.self, KPISCAN_SORT_NAME, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_buffer(n.self, "KPI", 3, "cv", NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(n.self), KPISCAN_OK);
+    kpiscan_batch_free(n.self);
+    ck_assert_uint_eq(n.records, 1);
+    ck_assert_uint_eq(n.inner, 1);
+    ck_assert_int_eq(n.rc, KPISCAN_ERR_ARGUMENT);
+    ck_assert_ptr_nonnull(strstr(n.reason, "own record callback"));
+    kpiscan_pack_free(n.pack);
 }
 END_TEST
 
@@ -1107,6 +1169,7 @@ int main(void)
     tcase_add_test(tc, test_shards);
     tcase_add_test(tc, test_sha256);
     tcase_add_test(tc, test_callback_reentry_refused);
+    tcase_add_test(tc, test_callback_reentry_after_nested_batch);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

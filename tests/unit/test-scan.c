@@ -558,6 +558,22 @@ START_TEST(test_job_under_other_heading_is_work)
     ck_assert_ptr_nonnull(ev);
     ck_assert_str_eq(kpiscan_evidence_section(ev), "education");
     kpiscan_result_free(r);
+    /* A heading of the job's own kind ends it too when no dated line
+     * follows: the second skills list stays a skills list. */
+    ck_assert_int_eq(
+        scan_text(p, o,
+                  "SKILLS\nSales Analyst, Acme Ltd\nMarch 2018 - May 2020\n"
+                  "Built weekly sales dashboards for the regional directors.\n"
+                  "TECHNICAL SKILLS\nData visualization, Tableau\n",
+                  &r, NULL),
+        KPISCAN_OK);
+    ev = find_rule(r, "indicator.mid.dashboards");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "experience");
+    ev = find_rule(r, "indicator.mid.data-visualization");
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_str_eq(kpiscan_evidence_section(ev), "skills");
+    kpiscan_result_free(r);
     kpiscan_options_free(o);
     kpiscan_pack_free(p);
 }

@@ -543,6 +543,14 @@ static const statement_case STATEMENTS[] = {
     {"Six months of experience", "Six months of experience", 0.5},
     {"experience of 18 months", "experience of 18 months", 1.5},
     {"Experience:- 1 Year 3 Months", "Experience:- 1 Year 3 Months", 1.3},
+    /* to the nearest tenth, not up: 4 months are 0.33, 5 months 0.42 */
+    {"1 year 4 months of experience", "1 year 4 months of experience", 1.3},
+    {"5 months of experience", "5 months of experience", 0.4},
+    /* no whole year, yet months: as "8 months of experience" */
+    {"Total Experience: 0 Years 8 Months", "Experience: 0 Years 8 Months", 0.7},
+    {"2 yrs. 6 months of experience", "2 yrs. 6 months of experience", 2.5},
+    {"3 years & 8 months of experience", "3 years & 8 months of experience",
+     3.7},
 };
 
 START_TEST(test_statements)
@@ -590,6 +598,9 @@ static const char *const NOT_STATEMENTS[] = {
     "within 6 months of experience",
     /* too many years; the months belong to them, not a statement alone */
     "61 years 11 months of experience",
+    "61 years, 11 months of experience",
+    "61 years and 11 months of experience",
+    "within 2 years, 6 months of experience",
     /* a profile export's per-skill field, not the whole career */
     "Tableau- Experience - 24 months",
 };
