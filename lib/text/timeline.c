@@ -1274,7 +1274,7 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
      * trying it against every number word cost 0.1 % of a scan */
     int months = m < len && is_digit(t[m]) ? parse_months(t, len, m, &e) : 0;
     if (months) {
-        /* past the cap the years alone stand (and fail as too many) */
+        /* past the cap the years alone stand ("60 years 11 months": 60) */
         if (*tenths + months_tenths(months) <= MAX_STATED_YEARS * 10)
             *tenths += months_tenths(months);
         *in_months = 2;
@@ -1345,31 +1345,6 @@ static size_t experience_after(const unsigned char *t, size_t len, size_t pos)
     return 0;
 }
 
-/* Previous word (ASCII letters) before pos equals w. */
-static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
-{
-    size_t p = pos;
-    size_t gap = 0;
-    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && gap < 3) {
-        p--;
-        gap++;
-    }
-    size_t n = strlen(w);
-    if (gap == 0 || p < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lower(t[p - n + i]) != (unsigned char)w[i])
-            return 0;
-    return p == n || !is_alpha(t[p - n - 1]);
-}
-
-/* A statement of at least a year, or of at least a month when months
- * are given ("6 months of experience" is 0.5, "0 years 8 months" 0.7). */
-static int valid_stated(int tenths, int in_months)
-{
-    return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
-}
-
 /* Whether the word w (lower case) ends at p in t. */
 static int word_ends_at(const unsigned char *t, size_t p, const char *w)
 {
@@ -1380,6 +1355,23 @@ static int word_ends_at(const unsigned char *t, size_t p, const char *w)
         if (lower(t[p - n + i]) != (unsigned char)w[i])
             return 0;
     return p == n || !is_alpha(t[p - n - 1]);
+}
+
+/* Previous word (ASCII letters) before pos, across one to three blanks,
+ * equals w. */
+static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
+{
+    size_t p = pos;
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && pos - p < 3)
+        p--;
+    return p < pos && word_ends_at(t, p, w);
+}
+
+/* A statement of at least a year, or of at least a month when months
+ * are given ("6 months of experience" is 0.5, "0 years 8 months" 0.7). */
+static int valid_stated(int tenths, int in_months)
+{
+    return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
 }
 
 /* Whether the number at pos follows a years word, "and" or "&", across
