@@ -1345,7 +1345,34 @@ static size_t experience_after(const unsigned char *t, size_t len, size_t pos)
     return 0;
 }
 
-/* Whether the word w (lower case) ends at p in t. */
+/* Previous word (ASCII letters) before pos equals w. */
+static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
+{
+    size_t p = pos;
+    size_t gap = 0;
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && gap < 3) {
+        p--;
+        gap++;
+    }
+    size_t n = strlen(w);
+    if (gap == 0 || p < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower(t[p - n + i]) != (unsigned char)w[i])
+            return 0;
+    return p == n || !is_alpha(t[p - n - 1]);
+}
+
+/* A statement of at least a year, or of at least a month when months
+ * are given ("6 months of experience" is 0.5, "0 years 8 months" 0.7). */
+static int valid_stated(int tenths, int in_months)
+{
+    return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
+}
+
+/* Whether the word w (lower case) ends at p in t.  (previous_word_is()
+ * keeps its own copy of the comparison: calling this from it made the
+ * compiler lay out the timeline's hot loop anew, 0.19 % of a scan.) */
 static int word_ends_at(const unsigned char *t, size_t p, const char *w)
 {
     size_t n = strlen(w);
@@ -1355,23 +1382,6 @@ static int word_ends_at(const unsigned char *t, size_t p, const char *w)
         if (lower(t[p - n + i]) != (unsigned char)w[i])
             return 0;
     return p == n || !is_alpha(t[p - n - 1]);
-}
-
-/* Previous word (ASCII letters) before pos, across one to three blanks,
- * equals w. */
-static int previous_word_is(const unsigned char *t, size_t pos, const char *w)
-{
-    size_t p = pos;
-    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t') && pos - p < 3)
-        p--;
-    return p < pos && word_ends_at(t, p, w);
-}
-
-/* A statement of at least a year, or of at least a month when months
- * are given ("6 months of experience" is 0.5, "0 years 8 months" 0.7). */
-static int valid_stated(int tenths, int in_months)
-{
-    return tenths >= (in_months ? 1 : 10) && tenths <= MAX_STATED_YEARS * 10;
 }
 
 /* Whether the number at pos follows a years word, "and" or "&", across
