@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/base.h"
+#include "base/io.h"
 #include "base/util.h"
 #include "base/options.h"
 #include "match/pack.h"
@@ -206,37 +207,11 @@ static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
  * getline() then reported as the end of the file: "lists no files". */
 #define MAX_MANIFEST_BYTES ((size_t)16 << 20)
 
-/* The whole manifest in text, NUL-terminated (a FIFO, such as a shell's
- * <(...), works too).  KPISCAN_OK, _IO, _LIMIT or _NOMEM. */
+/* The whole manifest in text, NUL-terminated.  KPISCAN_OK, _IO, _LIMIT or
+ * _NOMEM. */
 static int read_manifest(const char *path, kps_buf *text, kpiscan_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open manifest: %s",
-                        strerror(errno));
-    char chunk[65536];
-    size_t n;
-    int rc = KPISCAN_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (text->len + n > MAX_MANIFEST_BYTES) {
-            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
-                          "manifest larger than %zu bytes", MAX_MANIFEST_BYTES);
-            break;
-        }
-        if (kps_buf_append(text, chunk, n)) {
-            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-            break;
-        }
-    }
-    if (!rc && ferror(f))
-        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read manifest: %s",
-                      strerror(errno));
-    fclose(f);
-    if (!rc && !text->data && kps_buf_reserve(text, 1))
-        rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-    if (rc)
-        kps_buf_free(text);
-    return rc;
+    return kps_read_small_file(path, "manifest", MAX_MANIFEST_BYTES, text, err);
 }
 
 int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,

@@ -18,4 +18,14 @@
 int kps_read_fd(int fd, const char *path, size_t first, size_t limit,
                 const char *what, kps_buf *buf, kpiscan_error *err);
 
+/* Read a small file the library reads for itself (a pack, a manifest; a
+ * FIFO such as a shell's <(...) works too) to its end, stopping with
+ * KPISCAN_ERR_LIMIT at more than limit bytes, so a mistaken path
+ * (/dev/zero, a disk image) costs at most the limit.  what names it in
+ * every message: "cannot open pack: ...", "pack larger than N bytes",
+ * "cannot read pack: ...".  On success buf->data is never NULL; on
+ * failure buf is freed.  Returns KPISCAN_OK, _NOMEM, _IO or _LIMIT. */
+int kps_read_small_file(const char *path, const char *what, size_t limit,
+                        kps_buf *buf, kpiscan_error *err);
+
 #endif /* KPISCAN_BASE_IO_H */

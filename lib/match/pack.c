@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "base/base.h"
+#include "base/io.h"
 #include "base/util.h"
 #include "base/sha256.h"
 #include "text/normalize.h"
@@ -1045,32 +1046,10 @@ int kpiscan_pack_builder_add_file(kpiscan_pack_builder *b, const char *path,
 {
     if (!b || !path)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, path, "no builder or path");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open pack: %s",
-                        strerror(errno));
     kps_buf buf = {0};
-    char chunk[65536];
-    size_t n;
-    int rc = KPISCAN_OK;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (buf.len + n > MAX_PACK_BYTES) {
-            rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
-                          "pack larger than %zu bytes", MAX_PACK_BYTES);
-            break;
-        }
-        if (kps_buf_append(&buf, chunk, n)) {
-            rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
-            break;
-        }
-    }
-    if (!rc && ferror(f))
-        rc = kps_fail(err, KPISCAN_ERR_IO, path, "cannot read pack: %s",
-                      strerror(errno));
-    fclose(f);
+    int rc = kps_read_small_file(path, "pack", MAX_PACK_BYTES, &buf, err);
     if (!rc)
-        rc = kpiscan_pack_builder_add_buffer(b, buf.data ? buf.data : "",
-                                             buf.len, path, err);
+        rc = kpiscan_pack_builder_add_buffer(b, buf.data, buf.len, path, err);
     kps_buf_free(&buf);
     return rc;
 }

@@ -60,6 +60,18 @@ static inline int need_comma_locale(void)
     return ci && strcmp(ci, "true") == 0;
 }
 
+/* comma_locale() for the test named: 1 when the process now runs in it;
+ * else 0, after failing the test in CI (which must have one) or noting
+ * elsewhere that it did not run. */
+static inline int use_comma_locale(const char *test)
+{
+    if (comma_locale())
+        return 1;
+    ck_assert_msg(!need_comma_locale(), "no comma-decimal locale");
+    fprintf(stderr, "%s: no comma-decimal locale, test not run\n", test);
+    return 0;
+}
+
 /* Run one suite; exit status for meson. */
 static inline int run_suite(Suite *s)
 {
