@@ -194,6 +194,28 @@ static const char *zip_reason(int code, char *scratch, size_t n)
     }
 }
 
+/* The common names of the zip compression methods (APPNOTE 4.4.5). */
+static const char *method_name(zip_int32_t method)
+{
+    switch (method) {
+    case ZIP_CM_SHRINK: return "Shrink";
+    case ZIP_CM_REDUCE_1:
+    case ZIP_CM_REDUCE_2:
+    case ZIP_CM_REDUCE_3:
+    case ZIP_CM_REDUCE_4: return "Reduce";
+    case ZIP_CM_IMPLODE: return "Implode";
+    case ZIP_CM_DEFLATE64: return "Deflate64";
+    case ZIP_CM_BZIP2: return "bzip2";
+    case ZIP_CM_LZMA: return "LZMA";
+    case ZIP_CM_LZMA2: return "LZMA2";
+    case ZIP_CM_XZ: return "XZ";
+    case ZIP_CM_JPEG: return "JPEG";
+    case ZIP_CM_WAVPACK: return "WavPack";
+    case ZIP_CM_PPMD: return "PPMd";
+    default: return "an unknown method";
+    }
+}
+
 static int fail_zip_code(const kps_zip *z, const char *part, int code,
                          kpiscan_error *err)
 {
@@ -448,6 +470,18 @@ int kps_zip_read(kps_zip *z, const char *entry, char **data, size_t *len,
         st.encryption_method != ZIP_EM_NONE)
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, z->name,
                         "%s part %s is encrypted", z->kind, entry);
+
+    /* Archivers offer LZMA, bzip2 or PPMd besides Deflate; an entry in a
+     * method this libzip cannot inflate is a readable file kpiscan cannot
+     * read, not a damaged one, and the user can fix it by saving again. */
+    if ((st.valid & ZIP_STAT_COMP_METHOD) &&
+        !zip_compression_method_supported(st.comp_method, 0))
+        return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, z->name,
+                        "%s part %s is compressed with %s (zip method %d), "
+                        "which this build cannot read: save the document "
+                        "again with the standard (Deflate) compression",
+                        z->kind, entry, method_name(st.comp_method),
+                        (int)st.comp_method);
 
     /* The declared sizes first: a bomb is refused before any inflating. */
     uint64_t declared = st.size, comp = st.comp_size;

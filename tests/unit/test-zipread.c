@@ -87,6 +87,54 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Set the compression method of every entry of a stored archive, in its
+ * local headers and central directory (the fields at offsets 8 and 10). */
+static void set_method(unsigned char *data, size_t len, unsigned method)
+{
+    for (size_t i = 0; i + 12 <= len; i++) {
+        if (memcmp(data + i, "PK\x03\x04", 4) == 0) {
+            data[i + 8] = (unsigned char)(method & 0xff);
+            data[i + 9] = (unsigned char)(method >> 8);
+        } else if (memcmp(data + i, "PK\x01\x02", 4) == 0) {
+            data[i + 10] = (unsigned char)(method & 0xff);
+            data[i + 11] = (unsigned char)(method >> 8);
+        }
+    }
+}
+
+/* An entry in a compression method libzip cannot inflate (PPMd, which no
+ * libzip build reads; LZMA in Debian's) is an unsupported document named
+ * with its method and what to do, not "corrupt". */
+START_TEST(test_unsupported_method)
+{
+    kps_limits lim;
+    kps_limits_default(&lim);
+    kpiscan_error *err = kpiscan_error_new();
+    fixture_zip *fz = fixture_zip_new();
+    fixture_zip_add_stored(fz, "word/document.xml", "<doc>hello</doc>", 16);
+    size_t len;
+    unsigned char *data = fixture_zip_finish(fz, &len);
+    set_method(data, len, 98);
+    kps_zip *z = NULL;
+    ck_assert_int_eq(
+        kps_zip_open(data, len, "cv.docx", "DOCX", 1, &lim, &z, err),
+        KPISCAN_OK);
+    char *text = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(kps_zip_read(z, "word/document.xml", &text, &n, err),
+                     KPISCAN_ERR_UNSUPPORTED_FORMAT);
+    ck_assert_ptr_null(text);
+    ck_assert_str_eq(kpiscan_error_file(err), "cv.docx");
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "DOCX part word/document.xml is compressed "
+                                 "with PPMd (zip method 98)"));
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "Deflate"));
+    kps_zip_close(z);
+    free(data);
+    kpiscan_error_free(err);
+}
+END_TEST
+
 /* Case-folded lookups go through a sorted index built at open: every
  * entry of a large archive is found under any spelling of its case, with
  * its own index, and a name that is only a prefix or an extension of an
@@ -309,6 +357,7 @@ int main(void)
     TCase *tc = tcase_create("zipread");
     tcase_add_test(tc, test_open_and_read);
     tcase_add_test(tc, test_refusals);
+    tcase_add_test(tc, test_unsupported_method);
     tcase_add_test(tc, test_folded_lookup_many_entries);
     tcase_add_test(tc, test_zip_of_resumes);
     suite_add_tcase(s, tc);
