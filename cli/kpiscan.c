@@ -770,6 +770,9 @@ static void list_error(const char *list, const char *what, const char *reason)
  * is refused at once; getdelim() grew that one line until memory ran out
  * (1 GB and 3 s under ulimit -v, all of the machine's memory without). */
 #define LIST_ENTRY_MAX (PATH_MAX - 1)
+/* Empty entries in a row before a file list is taken for no list at all:
+ * far more blank lines than any generated list holds, read in a moment. */
+#define LIST_EMPTY_RUN_MAX 65536
 
 /* One entry of a list into buf (LIST_ENTRY_MAX + 1 bytes), without its
  * delimiter and NUL-terminated: its length; -1 at the end of the list or
@@ -809,6 +812,7 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
     int rc = 0;
     int delim = c->null_separated ? '\0' : '\n';
     size_t lineno = 0;
+    int empty_run = 0;
     for (;;) {
         errno = 0;
         n = read_entry(f, delim, line);
@@ -847,8 +851,24 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
         }
         if (!c->null_separated && n > 0 && line[n - 1] == '\r')
             line[--n] = '\0';
-        if (n == 0)
+        if (n == 0) {
+            /* Blank lines and doubled NULs are skipped, but a stream of
+             * nothing else (-0 over /dev/zero, `yes ''`) never ends. */
+            if (++empty_run > LIST_EMPTY_RUN_MAX) {
+                char where[64], why[96];
+                snprintf(where, sizeof where, "%s %zu",
+                         c->null_separated ? "entry" : "line", lineno);
+                snprintf(why, sizeof why,
+                         "more than %d empty %s in a row: not a list of paths",
+                         LIST_EMPTY_RUN_MAX,
+                         c->null_separated ? "entries" : "lines");
+                list_error(list, where, why);
+                rc = -1;
+                break;
+            }
             continue;
+        }
+        empty_run = 0;
         /* A listed path is named explicitly: one record even if missing. */
         if ((rc = kpiscan_batch_add_path(b, line, c->walk_flags, err)) != 0)
             break;

@@ -950,6 +950,15 @@ if [ "$got" = 2 ] && [ ! -s "$tmp/long.jsonl" ] &&
     grep -qF "kpiscan: -: line 1: longer than 4095 bytes" "$tmp/err"; then
     report "file list entry longer than a path refused" 1 ""
 else report "file list entry longer than a path refused" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
+# Empty entries are skipped, but a list of nothing else (-0 over /dev/zero)
+# is refused after 65,536 in a row instead of being read forever.
+timeout 60 "$bin" --as-of 2026-06-01 --format jsonl -0 --files-from /dev/zero \
+    > "$tmp/zero.jsonl" 2> "$tmp/err"
+got=$?
+if [ "$got" = 2 ] && [ ! -s "$tmp/zero.jsonl" ] &&
+    grep -qF "kpiscan: /dev/zero: entry 65537: more than 65536 empty entries in a row" "$tmp/err"; then
+    report "endless empty file list refused" 1 ""
+else report "endless empty file list refused" 0 "exit $got: $(head -c 300 "$tmp/err")"; fi
 # Standard input stops at the input limit (64 MiB) with the limit's message.
 head -c 70000000 /dev/zero | "$bin" - > /dev/null 2> "$tmp/err"
 got=$?
