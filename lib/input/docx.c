@@ -134,6 +134,15 @@ typedef enum prop_mode {
     MODE_SSTYLE /* wps:style: the shape's theme fill */
 } prop_mode;
 
+/* What the main part's walk needs to read the chunks its w:altChunk
+ * elements import (import_chunk()). */
+typedef struct chunk_reader {
+    kps_zip *zip;
+    const rel_list *rels;
+    const kps_limits *lim;
+    unsigned unread; /* chunks of a kind not read (RTF, DOCX) */
+} chunk_reader;
+
 typedef struct walk {
     kpiscan_error *err;
     const char *name;
@@ -186,6 +195,7 @@ typedef struct walk {
     unsigned long long fld_code;
     unsigned nfld;
     sections *sec;
+    chunk_reader *chunks;       /* the main part's imported chunks */
     unsigned sect_depth;        /* inside a w:sectPr of the main part */
     unsigned note_hidden_depth; /* inside a note nothing cites */
     int part_hidden;            /* a header or footer no section shows */
@@ -1110,6 +1120,53 @@ static int content_processed(const walk *w, const char *uri, const char *local)
     return 0;
 }
 
+/* A w:altChunk: the part it names, an HTML page (or MIME HTML, or plain
+ * text) that HTML-to-DOCX converters import whole, is read where it
+ * stands, as Word shows it, on lines of its own.  RTF and DOCX chunks are
+ * counted as not read; a chunk whose part is missing, as Word does,
+ * shows nothing. */
+static int import_chunk(walk *w, const kps_xml_attrs *a)
+{
+    chunk_reader *cr = w->chunks;
+    size_t n;
+    const char *id = kps_xml_attr(a, "id", R_NS, R_NS_STRICT, &n);
+    const char *target = NULL;
+    for (size_t i = 0; id && !target && i < cr->rels->n; i++) {
+        const rel *r = &cr->rels->v[i];
+        if (r->kind == REL_ALT_CHUNK && r->id && strlen(r->id) == n &&
+            memcmp(r->id, id, n) == 0)
+            target = r->target;
+    }
+    if (!target)
+        return KPISCAN_OK;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = kps_zip_read(cr->zip, target, &data, &len, w->err);
+    if (rc == KPISCAN_ERR_NOT_FOUND)
+        return KPISCAN_OK;
+    if (rc != KPISCAN_OK)
+        return rc;
+    char *html = NULL;
+    size_t html_len = 0;
+    int mime =
+        kps_mhtml_html((const unsigned char *)data, len, &html, &html_len);
+    kps_format f =
+        mime ? KPS_FORMAT_HTML : kps_sniff((const unsigned char *)data, len);
+    if (mime == -1)
+        rc = walk_nomem(w);
+    else if (mime == -2 || (f != KPS_FORMAT_HTML && f != KPS_FORMAT_TEXT))
+        cr->unread++;
+    else if ((rc = kps_tb_end_line(w->tb)) == KPISCAN_OK &&
+             (rc = kps_html_append((const unsigned char *)(html ? html : data),
+                                   html ? html_len : len, w->name, target,
+                                   cr->lim, w->tb, w->err)) == KPISCAN_OK)
+        rc = kps_tb_end_line(w->tb);
+    free(html);
+    free(data);
+    /* a chunk without text is an empty page, as Word shows it */
+    return rc == KPISCAN_ERR_EMPTY ? KPISCAN_OK : rc;
+}
+
 static int walk_start(void *user, kps_xml *x, const char *local,
                       const char *uri, const kps_xml_attrs *a)
 {
@@ -1165,6 +1222,11 @@ static int walk_start(void *user, kps_xml *x, const char *local,
     }
     if (w->mode != MODE_NONE)
         return start_prop(w, d, ns, uri, local, a);
+    /* a chunk is a block of the body (or of a cell): one inside a
+     * paragraph or a run, which Word does not show, is not read */
+    if (ns == NS_W && w->chunks && w->nframes == 1 &&
+        strcmp(local, "altChunk") == 0)
+        return import_chunk(w, a);
 
     switch (ns) {
     case NS_W: return start_w(w, d, local, a);
@@ -1372,12 +1434,13 @@ static void walk_free(walk *w)
 static int walk_part(const char *xml, size_t len, const char *name,
                      const char *part, part_kind kind, const kps_limits *lim,
                      const style_table *styles, kps_textbuild *tb,
-                     int *background_art, sections *sec, int part_hidden,
-                     kpiscan_error *err)
+                     int *background_art, sections *sec, chunk_reader *chunks,
+                     int part_hidden, kpiscan_error *err)
 {
     walk w;
     memset(&w, 0, sizeof w);
     w.sec = sec;
+    w.chunks = chunks;
     w.part_hidden = part_hidden;
     w.err = err;
     w.name = name;
@@ -1673,6 +1736,7 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
     size_t total = 0;
     unsigned next_para = 0;
     int background_art = 0;
+    chunk_reader chunks = {.zip = dx->zip, .rels = &rels, .lim = dx->lim};
     memset(&sec, 0, sizeof sec);
     memset(&rels, 0, sizeof rels);
     memset(&styles, 0, sizeof styles);
@@ -1749,9 +1813,9 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
             goto done;
         int hidden =
             p->kind == PART_HEADER_FOOTER && !part_shown(&sec, p->entry);
-        rc =
-            walk_part(p->xml, p->len, dx->name, doc->parts[i], p->kind, dx->lim,
-                      &styles, &tb, &background_art, &sec, hidden, dx->err);
+        rc = walk_part(p->xml, p->len, dx->name, doc->parts[i], p->kind,
+                       dx->lim, &styles, &tb, &background_art, &sec,
+                       p->kind == PART_MAIN ? &chunks : NULL, hidden, dx->err);
         free(p->xml);
         p->xml = NULL;
         if (rc == KPISCAN_OK)
@@ -1766,10 +1830,10 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
          * (w:altChunk), which Word shows and this reader does not read
          * (docs/robustness.md): "empty document" would send the reader
          * looking for a blank file. */
-        if (kps_docx_rels_first(&rels, REL_ALT_CHUNK))
+        if (chunks.unread)
             rc = kps_fail(dx->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, dx->name,
                           "DOCX whose text is an imported chunk (w:altChunk "
-                          "of HTML, RTF or DOCX), which is not read: open it "
+                          "of RTF or DOCX), which is not read: open it "
                           "in Word and save it again as .docx or PDF");
         else
             rc = kps_fail(dx->err, KPISCAN_ERR_EMPTY, dx->name,

@@ -10,10 +10,39 @@
 #include "input/extract.h"
 #include "input/zipread.h"
 
+/* A web page saved as MIME HTML (Word's "Single File Web Page", .mht):
+ * mail-style headers, then the page, usually quoted-printable, which the
+ * sniffer takes for text or HTML.  Returns 1 and the page's text in doc
+ * (or the failure in rc) when in is one; 0 when it is not. */
+static int mime_page(const kps_input *in, kps_doc *doc, kpiscan_error *err,
+                     int *rc)
+{
+    char *html = NULL;
+    size_t html_len = 0;
+    int mime = kps_mhtml_html(in->data, in->len, &html, &html_len);
+    if (mime == -1) {
+        *rc = kps_fail(err, KPISCAN_ERR_NOMEM, in->name, "out of memory");
+        return 1;
+    }
+    size_t lead = 0;
+    while (lead < html_len && (html[lead] == ' ' || html[lead] == '\t' ||
+                               html[lead] == '\r' || html[lead] == '\n'))
+        lead++;
+    int page = mime == 1 && lead < html_len && html[lead] == '<';
+    if (page)
+        *rc = kps_html_extract((const unsigned char *)html, html_len, in->name,
+                               &in->limits, doc, err);
+    free(html);
+    return page;
+}
+
 static int text_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                     kpiscan_error *err)
 {
     (void)ctx;
+    int rc;
+    if (mime_page(in, doc, err, &rc))
+        return rc;
     return kps_text_decode(in->data, in->len, in->name, &in->limits, doc, err);
 }
 
@@ -36,6 +65,9 @@ static int html_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                     kpiscan_error *err)
 {
     (void)ctx;
+    int rc;
+    if (mime_page(in, doc, err, &rc))
+        return rc;
     return kps_html_extract(in->data, in->len, in->name, &in->limits, doc, err);
 }
 

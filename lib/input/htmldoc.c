@@ -99,7 +99,6 @@ typedef struct frame {
 
 typedef struct hwalk {
     kps_textbuild tb;
-    size_t total;
     frame *stack; /* stack[0] is the page */
     size_t depth, cap;
     unsigned max_depth;
@@ -1197,10 +1196,10 @@ static int apply_rules(hwalk *w, frame *f, const char *tag, const char *id,
     }
     if (w->match_work > MATCH_BUDGET)
         return kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
-                        "HTML page: matching its style sheets' %zu rules "
+                        "%s: matching its style sheets' %zu rules "
                         "against its elements costs more than %u "
                         "comparisons",
-                        w->nrules, MATCH_BUDGET);
+                        w->tb.part, w->nrules, MATCH_BUDGET);
     if (m > 1)
         qsort(matched, m, sizeof *matched, cmp_rule);
     for (size_t i = 0; i < m; i++) {
@@ -1243,7 +1242,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
      * thousand. */
     if (++w->elements > MAX_HTML_ELEMENTS) {
         stop(w, kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
-                         "HTML page with more than %u elements",
+                         "%s with more than %u elements", w->tb.part,
                          MAX_HTML_ELEMENTS));
         return;
     }
@@ -1557,10 +1556,13 @@ static int prepare_markup(char *s, size_t len, const char *name,
 
 /* ---- the extractor ------------------------------------------------ */
 
-int kps_html_extract(const unsigned char *data, size_t len, const char *name,
-                     const kps_limits *lim, kps_doc *doc, kpiscan_error *err)
+/* Read the page into *out, a builder this sets up (its text counted in
+ * *total, its messages naming part); on failure *out is left empty. */
+static int html_walk(const unsigned char *data, size_t len, const char *name,
+                     const char *part, const kps_limits *lim, size_t *total,
+                     kps_textbuild *out, kpiscan_error *err)
 {
-    memset(doc, 0, sizeof *doc);
+    kps_tb_init(out, name, lim->max_text_bytes, total, NULL, err);
     /* The markup is bounded like a DOCX part; max_text_bytes bounds the
      * text the page shows (kps_tb_text). */
     kps_limits markup = *lim;
@@ -1569,15 +1571,14 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     int rc = kps_text_decode(data, len, name, &markup, &decoded, err);
     if (rc == KPISCAN_ERR_LIMIT)
         return kps_fail(err, rc, name,
-                        "HTML page: decoded markup exceeds max_part_bytes "
-                        "(%zu)",
+                        "%s: decoded markup exceeds max_part_bytes (%zu)", part,
                         lim->max_part_bytes);
     if (rc != KPISCAN_OK)
         return rc;
     if (decoded.len > INT_MAX) {
         kps_doc_free(&decoded);
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
-                        "HTML page too large for the parser");
+                        "%s too large for the parser", part);
     }
     rc = prepare_markup(decoded.text, decoded.len, name, err);
     if (rc != KPISCAN_OK) {
@@ -1589,8 +1590,8 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     xmlInitParser();
     hwalk w;
     memset(&w, 0, sizeof w);
-    kps_tb_init(&w.tb, name, lim->max_text_bytes, &w.total, NULL, err);
-    w.tb.part = "HTML page";
+    kps_tb_init(&w.tb, name, lim->max_text_bytes, total, NULL, err);
+    w.tb.part = part;
     w.max_depth = lim->max_xml_depth;
     w.name = name;
     w.err = err;
@@ -1671,13 +1672,37 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
         kps_tb_free(&w.tb);
         return w.status;
     }
-    if (!kps_tb_has_content(&w.tb)) {
-        kps_tb_free(&w.tb);
+    *out = w.tb;
+    return KPISCAN_OK;
+}
+
+int kps_html_extract(const unsigned char *data, size_t len, const char *name,
+                     const kps_limits *lim, kps_doc *doc, kpiscan_error *err)
+{
+    memset(doc, 0, sizeof *doc);
+    size_t total = 0;
+    kps_textbuild tb;
+    int rc = html_walk(data, len, name, "HTML page", lim, &total, &tb, err);
+    if (rc != KPISCAN_OK)
+        return rc;
+    if (!kps_tb_has_content(&tb)) {
+        kps_tb_free(&tb);
         return kps_fail(err, KPISCAN_ERR_EMPTY, name, "HTML page with no text");
     }
-    rc = kps_tb_finish(&w.tb, 0, doc);
+    rc = kps_tb_finish(&tb, 0, doc);
     if (rc != KPISCAN_OK)
         return rc;
     doc->format = KPS_FORMAT_HTML;
     return KPISCAN_OK;
+}
+
+int kps_html_append(const unsigned char *data, size_t len, const char *name,
+                    const char *part, const kps_limits *lim, kps_textbuild *dst,
+                    kpiscan_error *err)
+{
+    kps_textbuild tb;
+    int rc = html_walk(data, len, name, part, lim, dst->total, &tb, err);
+    if (rc != KPISCAN_OK)
+        return rc;
+    return kps_tb_append(dst, &tb);
 }

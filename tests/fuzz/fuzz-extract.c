@@ -1,7 +1,8 @@
 /*
  * fuzz-extract.c - document sniffing and extraction.
  *
- * Every input is sniffed, then decoded as plain text and read as an HTML
+ * Every input is sniffed, then decoded as plain text, searched for the
+ * page of a MIME HTML document, and read as an HTML
  * page (libxml2's HTML parser recovers from any markup, so every text is
  * a page), and - when the
  * library is built with DOCX/ODT support - also extracted as DOCX and as
@@ -230,6 +231,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(doc.len <= lim.max_text_bytes);
     }
     kps_doc_free(&doc);
+
+    /* MIME HTML: the page found lies within the input's size (decoding
+     * only shrinks), NUL-terminated at its length. */
+    char *page = NULL;
+    size_t page_len = 0;
+    int mime = kps_mhtml_html(data, size, &page, &page_len);
+    FUZZ_CHECK(mime == 1 || mime == 0 || mime == -2 || mime == -1);
+    FUZZ_CHECK((mime == 1) == (page != NULL));
+    if (page) {
+        FUZZ_CHECK(page_len <= size);
+        FUZZ_CHECK(page[page_len] == '\0');
+    }
+    free(page);
 
     memset(&err, 0, sizeof err);
     memset(&doc, 0, sizeof doc);

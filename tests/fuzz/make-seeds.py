@@ -136,6 +136,13 @@ def docx_seeds():
         'package/2006/metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dcterms:modified '
         'xsi:type="dcterms:W3CDTF">2026-01-15T09:00:00Z</dcterms:modified></cp:coreProperties>')])
+    # a resume imported whole as HTML and as MIME HTML chunks (w:altChunk)
+    yield "docx-altchunk.docx", docx(
+        p("Jane Doe") + '<w:altChunk r:id="rH"/><w:altChunk r:id="rM"/>',
+        extra=[("word/afchunk.htm", "<html><body><p>Developed and tracked "
+                "<b>KPIs</b></p><p style=\"display:none\">board KPI</p></body></html>"),
+               ("word/afchunk.mht", MHT)],
+        doc_rels=(rel("rH", "aFChunk", "afchunk.htm") + rel("rM", "aFChunk", "afchunk.mht")))
     yield "docx-table.docx", docx(
         '<w:tbl><w:tr><w:tc>' + p("2019 - 2024") + '</w:tc><w:tc>' + p("KPI owner") +
         '</w:tc></w:tr></w:tbl>')
@@ -191,7 +198,13 @@ def odt_seeds():
                'style:family="paragraph"><style:text-properties fo:color="#ffffff"/></style:style>')
 
 
+MHT = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"=_b\"\r\n\r\n"
+       "--=_b\r\nContent-Type: image/png\r\n\r\nPNG\r\n--=_b\r\nContent-Type: text/html; "
+       "charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p class=3D\"x\">"
+       "Built KPI dash=\r\nboards =E2=80=93 weekly</p>\r\n--=_b--\r\n")
+
 HTML = {
+    "mhtml-page.mht": MHT,
     "html-resume.html": "<!DOCTYPE html><html><head><title>CV</title><style>p{}</style>"
                         "</head><body><h2>Experience</h2><table><tr><td>Jan 2015 &ndash; "
                         "Present</td><td>Head of BI</td></tr></table><ul><li>Developed and "

@@ -668,28 +668,134 @@ START_TEST(test_header_target_of_another_kind)
 }
 END_TEST
 
-/* A resume held whole in an imported chunk (as HTML-to-DOCX converters
- * write it) is not read; the error says so and what to do, where it said
- * "empty document" of a file that Word shows full of text. */
-START_TEST(test_alt_chunk_named)
+/* A DOCX whose body is `body` and whose main part relates rAlt to
+ * word/NAME holding chunk (NULL: no such relationship). */
+static unsigned char *chunk_docx(const char *body, const char *name,
+                                 const char *chunk, size_t *len)
 {
+    char xml[2048], rels[1024], part[64];
+    snprintf(xml, sizeof xml,
+             "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+             "wordprocessingml/2006/main\" xmlns:r=\"http://"
+             "schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+             "<w:body>%s</w:body></w:document>",
+             body);
     fixture_zip *z = fixture_zip_new();
-    fixture_zip_add_str(
-        z, "word/document.xml",
-        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
-        "wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats"
-        ".org/officeDocument/2006/relationships\"><w:body><w:altChunk "
-        "r:id=\"rAlt\"/></w:body></w:document>");
-    fixture_zip_add_str(
-        z, "word/_rels/document.xml.rels",
-        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
-        "2006/relationships\"><Relationship Id=\"rAlt\" Type=\"http://"
-        "schemas.openxmlformats.org/officeDocument/2006/relationships/"
-        "aFChunk\" Target=\"afchunk.mht\"/></Relationships>");
-    fixture_zip_add_str(z, "word/afchunk.mht",
-                        "MIME-Version: 1.0\r\n\r\n<p>Defined KPIs</p>");
+    fixture_zip_add_str(z, "word/document.xml", xml);
+    if (chunk) {
+        snprintf(rels, sizeof rels,
+                 "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+                 "package/2006/relationships\"><Relationship Id=\"rAlt\" "
+                 "Type=\"http://schemas.openxmlformats.org/officeDocument/"
+                 "2006/relationships/aFChunk\" Target=\"%s\"/>"
+                 "</Relationships>",
+                 name);
+        fixture_zip_add_str(z, "word/_rels/document.xml.rels", rels);
+        snprintf(part, sizeof part, "word/%s", name);
+        fixture_zip_add_str(z, part, chunk);
+    }
+    return fixture_zip_finish(z, len);
+}
+
+static void chunk_text_is(const char *body, const char *name, const char *chunk,
+                          const char *expected)
+{
     size_t len;
-    unsigned char *zip = fixture_zip_finish(z, &len);
+    unsigned char *zip = chunk_docx(body, name, chunk, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, expected);
+    kps_doc_free(&doc);
+}
+
+#define CHUNK_BODY                                                             \
+    "<w:p><w:r><w:t>Before</w:t></w:r></w:p><w:altChunk r:id=\"rAlt\"/>"       \
+    "<w:p><w:r><w:t>After</w:t></w:r></w:p>"
+
+/* HTML-to-DOCX converters import a whole resume as a w:altChunk, which
+ * Word shows in place: its page is read where it stands, as the HTML
+ * reader reads a page, its hidden text marked hidden. */
+START_TEST(test_alt_chunk_html_read_in_place)
+{
+    chunk_text_is(CHUNK_BODY, "afchunk.htm",
+                  "<html><body><h2>Experience</h2><p>Defined <b>KPIs</b> for "
+                  "sales</p></body></html>",
+                  "Before\nExperience\nDefined KPIs for sales\nAfter\n");
+    /* plain text in the chunk keeps its lines */
+    chunk_text_is(CHUNK_BODY, "afchunk.txt", "Tracked KPIs\nweekly\n",
+                  "Before\nTracked KPIs\nweekly\nAfter\n");
+    /* a page without text adds nothing, as Word shows nothing */
+    chunk_text_is(CHUNK_BODY, "afchunk.htm", "<html><body></body></html>",
+                  "Before\nAfter\n");
+
+    size_t len;
+    unsigned char *zip = chunk_docx(CHUNK_BODY, "afchunk.htm",
+                                    "<p>Shown words</p><p style=\"display:"
+                                    "none\">KPI KPI KPI</p>",
+                                    &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(phrase_hidden(&doc, "KPI KPI KPI"));
+    ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
+    ck_assert(!phrase_touches_hidden(&doc, "After"));
+    kps_doc_free(&doc);
+}
+END_TEST
+
+/* The converters' other form: MIME HTML, the page quoted-printable beside
+ * its images; and a single-part MIME chunk without a type (text). */
+START_TEST(test_alt_chunk_mime_html)
+{
+    chunk_text_is(CHUNK_BODY, "afchunk.mht",
+                  "MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+                  "    type=\"text/html\";\r\n    boundary=\"----=mhtPart\"\r\n"
+                  "\r\n------=mhtPart\r\nContent-Type: image/png\r\n\r\nPNG "
+                  "bytes\r\n------=mhtPart\r\nContent-Type: text/html;\r\n"
+                  "    charset=\"utf-8\"\r\nContent-Transfer-Encoding: "
+                  "quoted-printable\r\n\r\n<p class=3D\"x\">Tracked sales "
+                  "KPIs week=\r\nly</p>\r\n------=mhtPart--\r\n",
+                  "Before\nTracked sales KPIs weekly\nAfter\n");
+    chunk_text_is(CHUNK_BODY, "afchunk.mht",
+                  "MIME-Version: 1.0\r\n\r\n<p>Defined KPIs</p>",
+                  "Before\nDefined KPIs\nAfter\n");
+}
+END_TEST
+
+/* Only chunks the body imports are shown: a related chunk no w:altChunk
+ * names (a place to hide words) is not read, nor is a w:altChunk whose
+ * relationship or part is missing. */
+START_TEST(test_alt_chunk_only_imported)
+{
+    chunk_text_is("<w:p><w:r><w:t>Body</w:t></w:r></w:p>", "afchunk.htm",
+                  "<p>KPI dashboards</p>", "Body\n");
+    chunk_text_is("<w:p><w:r><w:t>Body</w:t></w:r></w:p>"
+                  "<w:altChunk r:id=\"rNone\"/>",
+                  "afchunk.htm", "<p>KPI dashboards</p>", "Body\n");
+    chunk_text_is(CHUNK_BODY, NULL, NULL, "Before\nAfter\n");
+    /* nor one inside a paragraph or a run (Word shows no such chunk),
+     * where a vanished run would have hidden it */
+    chunk_text_is("<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:altChunk "
+                  "r:id=\"rAlt\"/></w:r><w:r><w:t>Body</w:t></w:r></w:p>",
+                  "afchunk.htm", "<p>KPI dashboards</p>", "Body\n");
+}
+END_TEST
+
+/* An RTF or DOCX chunk is not read: when it holds the whole resume the
+ * error says so and what to do, not "empty document". */
+START_TEST(test_alt_chunk_unread_named)
+{
+    size_t len;
+    unsigned char *zip =
+        chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.rtf",
+                   "{\\rtf1\\ansi Defined KPIs}", &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "imported chunk (w:altChunk of RTF or DOCX)");
+    /* a MIME chunk without a text part is not read either */
+    zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.mht",
+                     "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+                     "boundary=b\r\n\r\n--b\r\nContent-Type: image/png\r\n\r\n"
+                     "PNG\r\n--b--\r\n",
+                     &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "imported chunk (w:altChunk");
     /* without the chunk the same empty body is an empty document */
@@ -2045,7 +2151,10 @@ int main(void)
     tcase_add_test(text, test_hidden_shapes);
     tcase_add_test(text, test_unshown_parts_are_hidden);
     tcase_add_test(text, test_header_target_of_another_kind);
-    tcase_add_test(text, test_alt_chunk_named);
+    tcase_add_test(text, test_alt_chunk_html_read_in_place);
+    tcase_add_test(text, test_alt_chunk_mime_html);
+    tcase_add_test(text, test_alt_chunk_only_imported);
+    tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);
     tcase_add_test(text, test_special_characters);
     tcase_add_test(text, test_symbols);

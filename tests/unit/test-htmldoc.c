@@ -615,6 +615,119 @@ START_TEST(public_scan)
 }
 END_TEST
 
+/* The page inside MIME HTML (lib/input/mhtml.c): 1 and the decoded
+ * page, 0 when not MIME, -2 when MIME without a text part. */
+static int mime_is(const char *data, const char *expected)
+{
+    char *html = NULL;
+    size_t n = 0;
+    int rc =
+        kps_mhtml_html((const unsigned char *)data, strlen(data), &html, &n);
+    if (expected) {
+        ck_assert_int_eq(rc, 1);
+        ck_assert_ptr_nonnull(html);
+        ck_assert_uint_eq(n, strlen(html));
+        ck_assert_str_eq(html, expected);
+    } else {
+        ck_assert_ptr_null(html);
+    }
+    free(html);
+    return rc;
+}
+
+START_TEST(mime_html_pages)
+{
+    /* quoted-printable: escapes, soft breaks (also after blanks), an "="
+     * that escapes nothing kept; the HTML part after an image part */
+    mime_is("MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+            "\tboundary=\"=_b\"; type=\"text/html\"\r\n\r\npreamble\r\n"
+            "--=_b\r\nContent-Type: image/gif\r\nContent-Location: a.gif\r\n"
+            "\r\nGIF89a\r\n--=_b\r\nContent-Transfer-Encoding: "
+            "quoted-printable\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "\r\n<p align=3D\"left\">caf=C3=A9 r=\r\nesults =  \r\nx=zz</p>"
+            "\r\n--=_b--\r\n",
+            "<p align=\"left\">caf\xC3\xA9 results x=zz</p>");
+    /* base64, LF line ends, an unquoted boundary */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=XYZ\n\n--XYZ\nContent-Type: text/html\n"
+            "Content-Transfer-Encoding: base64\n\nPGI+S1BJczwv\nYj4=\n"
+            "--XYZ--\n",
+            "<b>KPIs</b>");
+    /* no HTML part: the first text part */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+            "boundary=q\n\n--q\nContent-Type: text/plain\n\nplain words\n"
+            "--q--\n",
+            "plain words");
+    /* one part: the body; an 8bit body as it is */
+    mime_is("\xEF\xBB\xBF\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n"
+            "\r\n<p>Dashboards</p>\r\n",
+            "<p>Dashboards</p>\r\n");
+    /* not MIME: a page, text whose first line is no header, a header
+     * block of other headers, no blank line after the headers */
+    ck_assert_int_eq(mime_is("<html><p>x</p></html>", NULL), 0);
+    ck_assert_int_eq(mime_is("Summary: analyst\n\nDefined KPIs", NULL), 0);
+    ck_assert_int_eq(mime_is("Jane Roe\nMIME-Version: 1.0\n\n<p>x</p>", NULL),
+                     0);
+    ck_assert_int_eq(mime_is("", NULL), 0);
+    /* MIME, but nothing to read: no text part, no boundary */
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=b\n\n--b\nContent-Type: image/png\n\nPNG\n--b--\n",
+                NULL),
+        -2);
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related\n\nx",
+                NULL),
+        -2);
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: image/png\n\nPNG", NULL), -2);
+    /* every truncation of a page is read without reading past its end */
+    const char *page =
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+        "boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>=3D=\r\n"
+        "</p>\r\n--b--\r\n";
+    for (size_t cut = 0; cut <= strlen(page); cut++) {
+        unsigned char *part = malloc(cut ? cut : 1);
+        ck_assert_ptr_nonnull(part);
+        memcpy(part, page, cut);
+        char *html = NULL;
+        size_t n;
+        int rc = kps_mhtml_html(part, cut, &html, &n);
+        ck_assert(rc == 1 || rc == 0 || rc == -2);
+        ck_assert((rc == 1) == (html != NULL));
+        free(html);
+        free(part);
+    }
+}
+END_TEST
+
+/* A page saved as MIME HTML (.mht) is scanned as the page it holds. */
+START_TEST(mime_html_scanned)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    const char *mht =
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+        "boundary=\"----=_NextPart_01\"\r\n\r\n------=_NextPart_01\r\n"
+        "Content-Location: file:///C:/cv.htm\r\nContent-Transfer-Encoding: "
+        "quoted-printable\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
+        "\r\n<html><body><p class=3DMsoNormal>Developed and tracked KPIs "
+        "that im=\r\nproved team performance by 25%</p></body></html>\r\n"
+        "------=_NextPart_01--\r\n";
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(
+        kpiscan_scan_buffer(p, NULL, mht, strlen(mht), "cv.mht", &r, NULL),
+        KPISCAN_OK);
+    ck_assert_str_eq(kpiscan_result_format(r), "html");
+    ck_assert_str_eq(kpiscan_result_text(r, NULL),
+                     "Developed and tracked KPIs that improved team "
+                     "performance by 25%\n");
+    kpiscan_result_free(r);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 static Suite *htmldoc_suite(void)
 {
     Suite *s = suite_create("htmldoc");
@@ -629,6 +742,8 @@ static Suite *htmldoc_suite(void)
     tcase_add_test(tc, style_sheets);
     tcase_add_test(tc, limits_and_errors);
     tcase_add_test(tc, public_scan);
+    tcase_add_test(tc, mime_html_pages);
+    tcase_add_test(tc, mime_html_scanned);
     suite_add_tcase(s, tc);
     return s;
 }
