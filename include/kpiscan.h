@@ -576,6 +576,30 @@ KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 /* The as-of date used for "Present", as YYYYMMDD. */
 KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
 
+/* Where that date came from, as the JSON "as_of_source": "option" (set
+ * with kpiscan_options_set_as_of), "document modified date" (a DOCX, ODT
+ * or PDF's last save, used when it is earlier than today and not older
+ * than a job the document lists) or "today".  An ATS that stores the
+ * estimate needs it to tell whether "Present" meant the upload day or
+ * the day the candidate last saved the file.  Static; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_as_of_source(const kpiscan_result *res);
+
+/* How kpiscan_result_years() was chosen, in words for a reader, as the
+ * JSON's basis.years_rule: "from all dated jobs, merged", "from the
+ * statement (no dated jobs)" or "no years found".  To branch in code,
+ * test kpiscan_result_dated_years() and kpiscan_result_stated_years()
+ * instead: the words may be reworded.  Static; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_years_rule(const kpiscan_result *res);
+
+/* The pack that scored this result, as kpiscan_pack_name(),
+ * kpiscan_pack_version() and kpiscan_pack_hash() gave them at scan time
+ * (the JSON "pack" object), so a stored estimate can be tied to the exact
+ * rules that made it after the pack is freed or replaced.  Owned by the
+ * result; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_pack_name(const kpiscan_result *res);
+KPISCAN_API const char *kpiscan_result_pack_version(const kpiscan_result *res);
+KPISCAN_API const char *kpiscan_result_pack_hash(const kpiscan_result *res);
+
 /* The rubric's steps behind the level, for a service that filters on
  * them ("mid, but on weak evidence") without parsing JSON.
  *

@@ -195,6 +195,22 @@ class ScanTest(unittest.TestCase):
         self.assertIsNone(res.years_level)
         self.assertIn(res.presence, ("weak", "strong"))
 
+    def test_basis_and_pack_match_the_json(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "mid-1.txt"),
+                                  options=self.options)
+        obj = res.to_dict()
+        self.assertEqual(res.as_of_source, "option")
+        self.assertEqual(res.as_of_source, obj["as_of_source"])
+        self.assertEqual(res.years_rule, "from all dated jobs, merged")
+        self.assertEqual(res.years_rule, obj["basis"]["years_rule"])
+        self.assertEqual((res.pack_name, res.pack_version, res.pack_hash),
+                         (self.pack.name, self.pack.version, self.pack.hash))
+        self.assertEqual({"name": res.pack_name, "version": res.pack_version,
+                          "hash": res.pack_hash}, obj["pack"])
+        res = self.pack.scan_bytes(b"Tracked weekly KPIs for the team.\n")
+        self.assertEqual((res.as_of_source, res.years_rule),
+                         ("today", "no years found"))
+
     def test_explain_is_the_cli_text(self):
         path = os.path.join(EXAMPLES, "mid-1.txt")
         res = self.pack.scan_path(path, as_of=AS_OF)

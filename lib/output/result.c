@@ -80,6 +80,16 @@ KPS_GETTER(kpiscan_result, kpi_years, double, -1.0)
 
 KPS_GETTER(kpiscan_result, as_of, long, 0)
 
+KPS_GETTER(kpiscan_result, as_of_source, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, years_rule, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_name, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_version, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_hash, const char *, NULL)
+
 KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
 KPS_GETTER(kpiscan_result, presence, int, KPISCAN_PRESENCE_NONE)

@@ -260,6 +260,126 @@ START_TEST(test_accessors_null_safe)
 }
 END_TEST
 
+/* A career with what the accessors below read: a statement, three dated
+ * jobs (the first two touch in March 2017, so they stay two stretches
+ * with no gap between them; five months without work follow the second)
+ * with KPI work in the last, open-ended one only, and a degree that does
+ * not count.  Scanned as of 1 June 2026. */
+static const char *CAREER =
+    "Jane Doe\n"
+    "Summary\n"
+    "8+ years of experience in retail and operations.\n"
+    "Experience\n"
+    "Store Assistant, Shop Ltd, Jan 2016 - Mar 2017\n"
+    "Served customers at the till and kept the shelves stocked.\n"
+    "Sales Associate, Shop Ltd, Mar 2017 - Dec 2019\n"
+    "Helped customers choose products.\n"
+    "Operations Analyst, Acme Corp, Jun 2020 - Present\n"
+    "Built weekly KPI dashboards and tracked conversion rate against "
+    "targets, cutting churn by 12%.\n"
+    "Education\n"
+    "BSc Economics, 2012 - 2015\n";
+
+/* CAREER scanned with the as-of date set (and gaps reported when gaps);
+ * the pack's identity is copied into name, version and hash before the
+ * pack is freed, so the result must hold its own copies. */
+static kpiscan_result *scan_career(int gaps, char name[64], char version[64],
+                                   char hash[65])
+{
+    kpiscan_pack *p = NULL;
+    kpiscan_options *o = kpiscan_options_new();
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_as_of(o, 2026, 6, 1), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_gaps(o, gaps), KPISCAN_OK);
+    kpiscan_result *r = NULL;
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, CAREER, strlen(CAREER),
+                                         "career.txt", &r, NULL),
+                     KPISCAN_OK);
+    if (name) {
+        snprintf(name, 64, "%s", kpiscan_pack_name(p));
+        snprintf(version, 64, "%s", kpiscan_pack_version(p));
+        snprintf(hash, 65, "%s", kpiscan_pack_hash(p));
+    }
+    kpiscan_pack_free(p);
+    kpiscan_options_free(o);
+    return r;
+}
+
+static json_t *to_json(const kpiscan_result *r)
+{
+    char *s = kpiscan_result_to_json(r, NULL, 0);
+    ck_assert_ptr_nonnull(s);
+    json_error_t jerr;
+    json_t *j = json_loads(s, 0, &jerr);
+    ck_assert_msg(j != NULL, "invalid JSON: %s", jerr.text);
+    kpiscan_free(s);
+    return j;
+}
+
+/* The basis of the result and the pack that made it: known values, and
+ * the same strings as the JSON's as_of_source, basis.years_rule, pack. */
+START_TEST(test_basis_and_pack_accessors)
+{
+    char name[64], version[64], hash[65];
+    kpiscan_result *r = scan_career(0, name, version, hash);
+    ck_assert_str_eq(kpiscan_result_as_of_source(r), "option");
+    ck_assert_str_eq(kpiscan_result_years_rule(r),
+                     "from all dated jobs, merged");
+    ck_assert_str_eq(kpiscan_result_pack_name(r), "kpi");
+    ck_assert_str_eq(kpiscan_result_pack_name(r), name);
+    ck_assert_str_eq(kpiscan_result_pack_version(r), version);
+    ck_assert_str_eq(kpiscan_result_pack_hash(r), hash);
+    ck_assert_uint_eq(strlen(kpiscan_result_pack_hash(r)), 64);
+
+    json_t *j = to_json(r);
+    ck_assert_str_eq(kpiscan_result_as_of_source(r),
+                     json_string_value(json_object_get(j, "as_of_source")));
+    json_t *basis = json_object_get(j, "basis");
+    ck_assert_str_eq(kpiscan_result_years_rule(r),
+                     json_string_value(json_object_get(basis, "years_rule")));
+    json_t *pack = json_object_get(j, "pack");
+    ck_assert_str_eq(kpiscan_result_pack_name(r),
+                     json_string_value(json_object_get(pack, "name")));
+    ck_assert_str_eq(kpiscan_result_pack_version(r),
+                     json_string_value(json_object_get(pack, "version")));
+    ck_assert_str_eq(kpiscan_result_pack_hash(r),
+                     json_string_value(json_object_get(pack, "hash")));
+    json_decref(j);
+    kpiscan_result_free(r);
+
+    /* No as-of option: today; a statement alone: the statement's rule;
+     * neither dates nor a statement: none. */
+    r = scan("Summary\n7+ years of experience in operations.\n"
+             "Tracked weekly KPIs for the team.\n",
+             NULL);
+    ck_assert_str_eq(kpiscan_result_as_of_source(r), "today");
+    ck_assert_str_eq(kpiscan_result_years_rule(r),
+                     "from the statement (no dated jobs)");
+    j = to_json(r);
+    ck_assert_str_eq(kpiscan_result_as_of_source(r),
+                     json_string_value(json_object_get(j, "as_of_source")));
+    ck_assert_str_eq(kpiscan_result_years_rule(r),
+                     json_string_value(json_object_get(
+                         json_object_get(j, "basis"), "years_rule")));
+    json_decref(j);
+    kpiscan_result_free(r);
+    r = scan("Tracked weekly KPIs for the team.\n", NULL);
+    ck_assert_str_eq(kpiscan_result_years_rule(r), "no years found");
+    kpiscan_result_free(r);
+}
+END_TEST
+
+/* A NULL result gives NULL for the strings of its basis and pack. */
+START_TEST(test_basis_and_pack_null_safe)
+{
+    ck_assert_ptr_null(kpiscan_result_as_of_source(NULL));
+    ck_assert_ptr_null(kpiscan_result_years_rule(NULL));
+    ck_assert_ptr_null(kpiscan_result_pack_name(NULL));
+    ck_assert_ptr_null(kpiscan_result_pack_version(NULL));
+    ck_assert_ptr_null(kpiscan_result_pack_hash(NULL));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("result");
@@ -269,6 +389,8 @@ int main(void)
     tcase_add_test(tc, test_accessors_null_safe);
     tcase_add_test(tc, test_result_outlives_its_scan_objects);
     tcase_add_test(tc, test_flag_accessors_match_json);
+    tcase_add_test(tc, test_basis_and_pack_accessors);
+    tcase_add_test(tc, test_basis_and_pack_null_safe);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

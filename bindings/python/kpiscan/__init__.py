@@ -144,6 +144,11 @@ _PROTOTYPES = {
     "kpiscan_result_stated_years": (_c_double, [_c_void_p]),
     "kpiscan_result_kpi_years": (_c_double, [_c_void_p]),
     "kpiscan_result_as_of": (_c_long, [_c_void_p]),
+    "kpiscan_result_as_of_source": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_years_rule": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_name": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_version": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_hash": (_c_char_p, [_c_void_p]),
     "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
     "kpiscan_result_presence": (_c_int, [_c_void_p]),
     "kpiscan_presence_name": (_c_char_p, [_c_int]),
@@ -487,6 +492,9 @@ class Result:
     (None when the resume gives no dates or statement), dated_years,
     stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
     reason, format ("text", "docx", "odt", "pdf", "html"), name, as_of (datetime.date),
+    as_of_source ("option", "document modified date", "today"), years_rule
+    (how the years were chosen, in words), pack_name, pack_version and
+    pack_hash (the pack that scored it),
     text (the decoded document), evidence (list of Evidence), spans (list
     of Span), red_flags (list of RedFlag), questions (list of Question),
     hidden_count.  The rubric's steps behind the level: presence ("none",
@@ -523,6 +531,11 @@ class Result:
         as_of = lib.kpiscan_result_as_of(ptr)
         self.as_of = datetime.date(as_of // 10000, as_of // 100 % 100,
                                    as_of % 100)
+        self.as_of_source = _str(lib.kpiscan_result_as_of_source(ptr))
+        self.years_rule = _str(lib.kpiscan_result_years_rule(ptr))
+        self.pack_name = _str(lib.kpiscan_result_pack_name(ptr))
+        self.pack_version = _str(lib.kpiscan_result_pack_version(ptr))
+        self.pack_hash = _str(lib.kpiscan_result_pack_hash(ptr))
         length = _c_size_t(0)
         text = lib.kpiscan_result_text(ptr, ctypes.byref(length))
         self.text = ctypes.string_at(text, length.value).decode("utf-8")
