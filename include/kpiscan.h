@@ -373,7 +373,8 @@ KPISCAN_API int kpiscan_options_set_excerpts(kpiscan_options *opts, int on);
 /* Report gaps between stretches of employment as facts (JSON "gaps" and
  * the explanation).  Off by default.  Gaps never change the estimate: they
  * often stand for parental leave or illness, and screening on them is
- * unfair.  Exclusive: opts. */
+ * unfair.  kpiscan_result_gap_count() and kpiscan_result_gap() give them
+ * whatever this says.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_gaps(kpiscan_options *opts, int on);
 
 /* Include the comments of a DOCX (a reviewer's words, not the candidate's)
@@ -738,6 +739,32 @@ KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
  * negative when no dated job shows KPI work.  A fact beside the career
  * years, never the years band of the estimate. */
 KPISCAN_API double kpiscan_result_kpi_years(const kpiscan_result *res);
+
+/* Stretches of employment: the counted date ranges merged where they
+ * overlap (ranges that only touch stay apart), in time order, as the JSON
+ * "employment" array.  For stretch i, *start and *end receive its first and
+ * last month as YYYYMM (either pointer may be NULL) and the return value
+ * is its months, end minus start as in the JSON (0 for a job dated within
+ * one month).  For i >= kpiscan_result_employment_count() or a NULL res:
+ * -1, and 0 in *start and *end. */
+KPISCAN_API size_t kpiscan_result_employment_count(const kpiscan_result *res);
+KPISCAN_API int kpiscan_result_employment(const kpiscan_result *res, size_t i,
+                                          long *start, long *end);
+
+/* Gaps between those stretches: the whole months between the end of one
+ * and the start of the next, in time order, as the JSON "gaps" array.
+ * They are facts of the result whether or not kpiscan_options_set_gaps()
+ * was on: that option only decides whether the JSON and the explanation
+ * show them.  Gaps never change the estimate (they often stand for
+ * parental leave or illness).  Index i counts gaps, not stretches: gap 0
+ * is the first gap there is.  For gap i, *start and *end receive its
+ * first and last month as YYYYMM (either pointer may be NULL) and the
+ * return value is its months, both ends included as in the JSON (a gap of
+ * one month is 1).  For i >= kpiscan_result_gap_count() or a NULL res:
+ * -1, and 0 in *start and *end. */
+KPISCAN_API size_t kpiscan_result_gap_count(const kpiscan_result *res);
+KPISCAN_API int kpiscan_result_gap(const kpiscan_result *res, size_t i,
+                                   long *start, long *end);
 
 /* The estimate's arithmetic as readable text: every evidence item with
  * weight x section factor x repeat factor = contribution, the per-level

@@ -398,6 +398,15 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(with_gaps.to_dict()["gaps"],
                          [{"start": "2024-09", "end": "2024-12",
                            "months": 4}])
+        # The binding has them either way, as the JSON gives them.
+        for res in (plain, with_gaps):
+            self.assertEqual(res.gaps, [kpiscan.Interval(202409, 202412, 4)])
+            self.assertEqual(
+                [{"start": f"{e.start // 100:04d}-{e.start % 100:02d}",
+                  "end": f"{e.end // 100:04d}-{e.end % 100:02d}",
+                  "months": e.months} for e in res.employment],
+                res.to_dict()["employment"])
+            self.assertEqual(len(res.employment), 2)
         # Facts only: the estimate is the same.
         self.assertEqual((with_gaps.level, with_gaps.confidence,
                           with_gaps.scores),

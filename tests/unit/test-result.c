@@ -316,6 +316,16 @@ static json_t *to_json(const kpiscan_result *r)
     return j;
 }
 
+/* "YYYY-MM" of the JSON as YYYYMM. */
+static long json_ym(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    ck_assert_ptr_nonnull(s);
+    int y = 0, m = 0;
+    ck_assert_int_eq(sscanf(s, "%4d-%2d", &y, &m), 2);
+    return y * 100L + m;
+}
+
 /* The basis of the result and the pack that made it: known values, and
  * the same strings as the JSON's as_of_source, basis.years_rule, pack. */
 START_TEST(test_basis_and_pack_accessors)
@@ -369,6 +379,91 @@ START_TEST(test_basis_and_pack_accessors)
 }
 END_TEST
 
+/* Stretches and gaps: the known months, the JSON's "employment" and
+ * "gaps" entry for entry, and index i of a gap counting gaps, not
+ * stretches (the first two stretches touch: no gap between them). */
+START_TEST(test_employment_and_gaps)
+{
+    kpiscan_result *r = scan_career(1, NULL, NULL, NULL);
+    long start = -7, end = -7;
+    ck_assert_uint_eq(kpiscan_result_employment_count(r), 3);
+    ck_assert_int_eq(kpiscan_result_employment(r, 0, &start, &end), 14);
+    ck_assert_int_eq(start, 201601);
+    ck_assert_int_eq(end, 201703);
+    ck_assert_int_eq(kpiscan_result_employment(r, 1, &start, &end), 33);
+    ck_assert_int_eq(start, 201703);
+    ck_assert_int_eq(end, 201912);
+    ck_assert_int_eq(kpiscan_result_employment(r, 2, &start, &end), 72);
+    ck_assert_int_eq(start, 202006);
+    ck_assert_int_eq(end, 202606);
+    ck_assert_uint_eq(kpiscan_result_gap_count(r), 1);
+    start = end = -7;
+    ck_assert_int_eq(kpiscan_result_gap(r, 0, &start, &end), 5);
+    ck_assert_int_eq(start, 202001);
+    ck_assert_int_eq(end, 202005);
+    /* either out pointer may be NULL */
+    start = end = -7;
+    ck_assert_int_eq(kpiscan_result_gap(r, 0, NULL, &end), 5);
+    ck_assert_int_eq(end, 202005);
+    ck_assert_int_eq(kpiscan_result_employment(r, 2, &start, NULL), 72);
+    ck_assert_int_eq(start, 202006);
+    ck_assert_int_eq(kpiscan_result_employment(r, 0, NULL, NULL), 14);
+    /* out of range: -1 and 0 in both */
+    start = end = -7;
+    ck_assert_int_eq(kpiscan_result_employment(r, 3, &start, &end), -1);
+    ck_assert_int_eq(start, 0);
+    ck_assert_int_eq(end, 0);
+    start = end = -7;
+    ck_assert_int_eq(kpiscan_result_gap(r, 1, &start, &end), -1);
+    ck_assert_int_eq(start, 0);
+    ck_assert_int_eq(end, 0);
+    ck_assert_int_eq(kpiscan_result_gap(r, (size_t)-1, NULL, NULL), -1);
+
+    json_t *j = to_json(r);
+    json_t *emp = json_object_get(j, "employment");
+    ck_assert_uint_eq(json_array_size(emp), kpiscan_result_employment_count(r));
+    for (size_t i = 0; i < json_array_size(emp); i++) {
+        json_t *e = json_array_get(emp, i);
+        ck_assert_int_eq(kpiscan_result_employment(r, i, &start, &end),
+                         json_integer_value(json_object_get(e, "months")));
+        ck_assert_int_eq(start, json_ym(e, "start"));
+        ck_assert_int_eq(end, json_ym(e, "end"));
+    }
+    json_t *gaps = json_object_get(j, "gaps");
+    ck_assert_uint_eq(json_array_size(gaps), kpiscan_result_gap_count(r));
+    for (size_t i = 0; i < json_array_size(gaps); i++) {
+        json_t *g = json_array_get(gaps, i);
+        ck_assert_int_eq(kpiscan_result_gap(r, i, &start, &end),
+                         json_integer_value(json_object_get(g, "months")));
+        ck_assert_int_eq(start, json_ym(g, "start"));
+        ck_assert_int_eq(end, json_ym(g, "end"));
+    }
+    json_decref(j);
+    kpiscan_result_free(r);
+
+    /* Without kpiscan_options_set_gaps the JSON leaves the gaps out, but
+     * they are still facts of the result. */
+    r = scan_career(0, NULL, NULL, NULL);
+    j = to_json(r);
+    ck_assert_ptr_null(json_object_get(j, "gaps"));
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "employment")), 3);
+    json_decref(j);
+    ck_assert_uint_eq(kpiscan_result_gap_count(r), 1);
+    ck_assert_int_eq(kpiscan_result_gap(r, 0, &start, &end), 5);
+    ck_assert_int_eq(start, 202001);
+    ck_assert_int_eq(end, 202005);
+    kpiscan_result_free(r);
+
+    /* no dated job: no stretches, no gaps */
+    r = scan("Tracked weekly KPIs for the team.\n", NULL);
+    ck_assert_uint_eq(kpiscan_result_employment_count(r), 0);
+    ck_assert_uint_eq(kpiscan_result_gap_count(r), 0);
+    ck_assert_int_eq(kpiscan_result_employment(r, 0, &start, &end), -1);
+    ck_assert_int_eq(kpiscan_result_gap(r, 0, &start, &end), -1);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 /* A NULL result gives NULL for the strings of its basis and pack. */
 START_TEST(test_basis_and_pack_null_safe)
 {
@@ -377,6 +472,25 @@ START_TEST(test_basis_and_pack_null_safe)
     ck_assert_ptr_null(kpiscan_result_pack_name(NULL));
     ck_assert_ptr_null(kpiscan_result_pack_version(NULL));
     ck_assert_ptr_null(kpiscan_result_pack_hash(NULL));
+}
+END_TEST
+
+/* A NULL result has no stretches and no gaps: 0, and -1 with 0 in the
+ * out parameters. */
+START_TEST(test_employment_and_gaps_null_safe)
+{
+    long start = -7, end = -7;
+    ck_assert_uint_eq(kpiscan_result_employment_count(NULL), 0);
+    ck_assert_int_eq(kpiscan_result_employment(NULL, 0, &start, &end), -1);
+    ck_assert_int_eq(start, 0);
+    ck_assert_int_eq(end, 0);
+    start = end = -7;
+    ck_assert_uint_eq(kpiscan_result_gap_count(NULL), 0);
+    ck_assert_int_eq(kpiscan_result_gap(NULL, 0, &start, &end), -1);
+    ck_assert_int_eq(start, 0);
+    ck_assert_int_eq(end, 0);
+    ck_assert_int_eq(kpiscan_result_employment(NULL, 0, NULL, NULL), -1);
+    ck_assert_int_eq(kpiscan_result_gap(NULL, 0, NULL, NULL), -1);
 }
 END_TEST
 
@@ -391,6 +505,8 @@ int main(void)
     tcase_add_test(tc, test_flag_accessors_match_json);
     tcase_add_test(tc, test_basis_and_pack_accessors);
     tcase_add_test(tc, test_basis_and_pack_null_safe);
+    tcase_add_test(tc, test_employment_and_gaps);
+    tcase_add_test(tc, test_employment_and_gaps_null_safe);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

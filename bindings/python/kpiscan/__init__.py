@@ -35,7 +35,7 @@ from typing import List, Optional
 
 __all__ = [
     "KpiscanError", "Pack", "Options", "Result", "Evidence", "Span", "Rule",
-    "RedFlag", "Question",
+    "RedFlag", "Question", "Interval",
     "LEVELS", "library_version", "shard_of",
 ]
 
@@ -169,6 +169,12 @@ _PROTOTYPES = {
     "kpiscan_result_question_answer": (_c_char_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_evidence_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_evidence": (_c_void_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_employment_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_employment": (_c_int, [_c_void_p, _c_size_t, _P(_c_long),
+                                           _P(_c_long)]),
+    "kpiscan_result_gap_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_gap": (_c_int, [_c_void_p, _c_size_t, _P(_c_long),
+                                    _P(_c_long)]),
     "kpiscan_result_span_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_span": (_c_void_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_to_json": (_c_void_p, [_c_void_p, _c_void_p, _c_uint]),
@@ -455,6 +461,16 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Interval:
+    """A merged stretch of employment or a gap between two, as the JSON's
+    "employment" and "gaps" give them: first and last month as YYYYMM, and
+    months (for a stretch end minus start, for a gap both ends counted)."""
+    start: int
+    end: int
+    months: int
+
+
+@dataclass(frozen=True)
 class RedFlag:
     """A red flag (docs/scoring.md): id ("hidden-text", "buzzword-stuffing",
     a red-flag rule id, ...), a message for the recruiter, the 1-based line
@@ -496,7 +512,9 @@ class Result:
     (how the years were chosen, in words), pack_name, pack_version and
     pack_hash (the pack that scored it),
     text (the decoded document), evidence (list of Evidence), spans (list
-    of Span), red_flags (list of RedFlag), questions (list of Question),
+    of Span), employment (the merged stretches of employment) and gaps
+    (the gaps between them, whether or not the gaps option was on), lists
+    of Interval, red_flags (list of RedFlag), questions (list of Question),
     hidden_count.  The rubric's steps behind the level: presence ("none",
     "weak", "strong"), indicator_level (a level, None when no indicator
     phrase sets one), indicator_phrases (how many distinct phrases show
@@ -546,6 +564,12 @@ class Result:
         self.spans: List[Span] = [
             self._span(lib, lib.kpiscan_result_span(ptr, i))
             for i in range(lib.kpiscan_result_span_count(ptr))]
+        self.employment: List[Interval] = [
+            self._interval(lib.kpiscan_result_employment, ptr, i)
+            for i in range(lib.kpiscan_result_employment_count(ptr))]
+        self.gaps: List[Interval] = [
+            self._interval(lib.kpiscan_result_gap, ptr, i)
+            for i in range(lib.kpiscan_result_gap_count(ptr))]
         self.red_flags: List[RedFlag] = [
             RedFlag(id=_str(lib.kpiscan_result_flag_id(ptr, i)),
                     message=_str(lib.kpiscan_result_flag_message(ptr, i)),
@@ -577,6 +601,12 @@ class Result:
             hidden=bool(lib.kpiscan_evidence_hidden(ev)),
             part=_str(lib.kpiscan_evidence_part(ev)),
             paragraph=lib.kpiscan_evidence_paragraph(ev))
+
+    @staticmethod
+    def _interval(accessor, ptr, i):
+        start, end = _c_long(0), _c_long(0)
+        months = accessor(ptr, i, ctypes.byref(start), ctypes.byref(end))
+        return Interval(start=start.value, end=end.value, months=months)
 
     @staticmethod
     def _span(lib, sp):
