@@ -730,6 +730,24 @@ KPISCAN_API int kpiscan_span_counted(const kpiscan_span *sp);
 KPISCAN_API const char *kpiscan_span_text(const kpiscan_span *sp);
 KPISCAN_API size_t kpiscan_span_line(const kpiscan_span *sp);
 KPISCAN_API size_t kpiscan_span_column(const kpiscan_span *sp);
+/* 1 for a range that ran to "Present", "Current" or "to date" (its end is
+ * the as-of month, kpiscan_result_as_of()), 0 for a closed range and for
+ * statements.  JSON "open_ended". */
+KPISCAN_API int kpiscan_span_open_ended(const kpiscan_span *sp);
+/* 1 for a counted range whose job shows KPI work, the ranges that make
+ * kpiscan_result_kpi_years(); 0 otherwise and for statements.  JSON
+ * "kpi_job". */
+KPISCAN_API int kpiscan_span_kpi_job(const kpiscan_span *sp);
+/* The job line the range heads, with the dates and separators left out
+ * ("Operations Analyst Acme Corp" for "Operations Analyst, Acme Corp, Jun
+ * 2020 - Present"), or NULL when none was found and for statements.  JSON
+ * "job", which excerpts off (kpiscan_options_set_excerpts) leaves out;
+ * the accessor always gives it.  Owned. */
+KPISCAN_API const char *kpiscan_span_job(const kpiscan_span *sp);
+/* Section the span stands in, named as by kpiscan_evidence_section():
+ * "summary", "experience", "education", "skills", "certifications",
+ * "projects", "other", or "" when none was found (the JSON's null). */
+KPISCAN_API const char *kpiscan_span_section(const kpiscan_span *sp);
 
 /* Years from the date ranges (merged) and from statements; negative when
  * absent.  kpiscan_result_years() picks between them (docs/scoring.md). */

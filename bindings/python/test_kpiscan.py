@@ -244,6 +244,20 @@ class ScanTest(unittest.TestCase):
         self.assertGreaterEqual(len(names), 30)
         self.assertEqual(sorted(names - set(kpiscan._PROTOTYPES)), [])
 
+    def test_spans_match_the_json_timeline(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "junior-1.txt"),
+                                  options=self.options)
+        timeline = res.to_dict()["timeline"]
+        self.assertEqual(len(res.spans), len(timeline))
+        self.assertTrue(any(sp.open_ended and sp.kpi_job for sp in res.spans))
+        for sp, item in zip(res.spans, timeline):
+            with self.subTest(line=sp.line):
+                self.assertEqual(sp.statement, item["kind"] == "statement")
+                self.assertEqual(sp.open_ended, item.get("open_ended", False))
+                self.assertEqual(sp.kpi_job, item.get("kpi_job", False))
+                self.assertEqual(sp.job, item.get("job"))
+                self.assertEqual(sp.section, item["section"] or "")
+
     def test_bytes_and_path_agree(self):
         path = os.path.join(EXAMPLES, "mid-1.txt")
         with open(path, "rb") as f:

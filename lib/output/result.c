@@ -264,6 +264,17 @@ KPS_GETTER(kpiscan_span, line, size_t, 0)
 
 KPS_GETTER(kpiscan_span, column, size_t, 0)
 
+KPS_GETTER(kpiscan_span, open_ended, int, 0)
+
+KPS_GETTER(kpiscan_span, kpi_job, int, 0)
+
+KPS_GETTER(kpiscan_span, job, const char *, NULL)
+
+const char *kpiscan_span_section(const kpiscan_span *sp)
+{
+    return sp ? kps_section_name(sp->section) : NULL;
+}
+
 int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 {
     if (i == 0 || i >= res->nmerged)

@@ -464,6 +464,71 @@ START_TEST(test_employment_and_gaps)
 }
 END_TEST
 
+/* The spans' open_ended, kpi_job, job and section: known values, and
+ * the JSON "timeline" item by item. */
+START_TEST(test_span_accessors)
+{
+    kpiscan_result *r = scan_career(0, NULL, NULL, NULL);
+    static const struct {
+        int statement, open_ended, kpi_job;
+        const char *job, *section;
+    } want[] = {
+        {1, 0, 0, NULL, "summary"},
+        {0, 0, 0, "Store Assistant Shop Ltd", "experience"},
+        {0, 0, 0, "Sales Associate Shop Ltd", "experience"},
+        {0, 1, 1, "Operations Analyst Acme Corp", "experience"},
+        {0, 0, 0, "BSc Economics", "education"},
+    };
+    size_t n = sizeof want / sizeof want[0];
+    ck_assert_uint_eq(kpiscan_result_span_count(r), n);
+    for (size_t i = 0; i < n; i++) {
+        const kpiscan_span *sp = kpiscan_result_span(r, i);
+        ck_assert_int_eq(kpiscan_span_is_statement(sp), want[i].statement);
+        ck_assert_int_eq(kpiscan_span_open_ended(sp), want[i].open_ended);
+        ck_assert_int_eq(kpiscan_span_kpi_job(sp), want[i].kpi_job);
+        if (want[i].job)
+            ck_assert_str_eq(kpiscan_span_job(sp), want[i].job);
+        else
+            ck_assert_ptr_null(kpiscan_span_job(sp));
+        ck_assert_str_eq(kpiscan_span_section(sp), want[i].section);
+    }
+    ck_assert_int_eq(kpiscan_span_counted(kpiscan_result_span(r, 4)), 0);
+
+    json_t *j = to_json(r);
+    json_t *tl = json_object_get(j, "timeline");
+    ck_assert_uint_eq(json_array_size(tl), kpiscan_result_span_count(r));
+    for (size_t i = 0; i < json_array_size(tl); i++) {
+        json_t *t = json_array_get(tl, i);
+        const kpiscan_span *sp = kpiscan_result_span(r, i);
+        json_t *v = json_object_get(t, "open_ended");
+        ck_assert_int_eq(kpiscan_span_open_ended(sp), v && json_is_true(v));
+        v = json_object_get(t, "kpi_job");
+        ck_assert_int_eq(kpiscan_span_kpi_job(sp), v && json_is_true(v));
+        v = json_object_get(t, "job");
+        if (v)
+            ck_assert_str_eq(kpiscan_span_job(sp), json_string_value(v));
+        else
+            ck_assert_ptr_null(kpiscan_span_job(sp));
+        v = json_object_get(t, "section");
+        ck_assert_str_eq(kpiscan_span_section(sp),
+                         json_is_null(v) ? "" : json_string_value(v));
+    }
+    json_decref(j);
+    kpiscan_result_free(r);
+
+    /* No heading at all: no section, "" where the JSON has null. */
+    r = scan("Analyst, Acme, Jan 2020 - Dec 2021\nTracked KPIs.\n", NULL);
+    ck_assert_uint_ge(kpiscan_result_span_count(r), 1);
+    const kpiscan_span *sp = kpiscan_result_span(r, 0);
+    ck_assert_str_eq(kpiscan_span_section(sp), "");
+    j = to_json(r);
+    ck_assert(json_is_null(json_object_get(
+        json_array_get(json_object_get(j, "timeline"), 0), "section")));
+    json_decref(j);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 /* A NULL result gives NULL for the strings of its basis and pack. */
 START_TEST(test_basis_and_pack_null_safe)
 {
@@ -494,6 +559,24 @@ START_TEST(test_employment_and_gaps_null_safe)
 }
 END_TEST
 
+/* A NULL span (as kpiscan_result_span() gives past the end) gives 0 and
+ * NULL. */
+START_TEST(test_span_accessors_null_safe)
+{
+    ck_assert_int_eq(kpiscan_span_open_ended(NULL), 0);
+    ck_assert_int_eq(kpiscan_span_kpi_job(NULL), 0);
+    ck_assert_ptr_null(kpiscan_span_job(NULL));
+    ck_assert_ptr_null(kpiscan_span_section(NULL));
+    kpiscan_result *r = scan_career(0, NULL, NULL, NULL);
+    const kpiscan_span *sp =
+        kpiscan_result_span(r, kpiscan_result_span_count(r));
+    ck_assert_ptr_null(sp);
+    ck_assert_ptr_null(kpiscan_span_job(sp));
+    ck_assert_ptr_null(kpiscan_span_section(sp));
+    kpiscan_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("result");
@@ -507,6 +590,8 @@ int main(void)
     tcase_add_test(tc, test_basis_and_pack_null_safe);
     tcase_add_test(tc, test_employment_and_gaps);
     tcase_add_test(tc, test_employment_and_gaps_null_safe);
+    tcase_add_test(tc, test_span_accessors);
+    tcase_add_test(tc, test_span_accessors_null_safe);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -200,6 +200,10 @@ _PROTOTYPES = {
     "kpiscan_span_text": (_c_char_p, [_c_void_p]),
     "kpiscan_span_line": (_c_size_t, [_c_void_p]),
     "kpiscan_span_column": (_c_size_t, [_c_void_p]),
+    "kpiscan_span_open_ended": (_c_int, [_c_void_p]),
+    "kpiscan_span_kpi_job": (_c_int, [_c_void_p]),
+    "kpiscan_span_job": (_c_char_p, [_c_void_p]),
+    "kpiscan_span_section": (_c_char_p, [_c_void_p]),
 }
 
 _KPISCAN_OK = 0
@@ -449,7 +453,10 @@ class Evidence:
 @dataclass(frozen=True)
 class Span:
     """An employment date range (start and end as YYYYMM) or a statement
-    such as "7+ years of experience" (start and end None)."""
+    such as "7+ years of experience" (start and end None).  open_ended: the
+    range runs to "Present"; kpi_job: a counted range whose job shows KPI
+    work; job: the job line the range heads (None when none was found);
+    section: "experience", "education", ... or "" when none was found."""
     statement: bool
     start: Optional[int]
     end: Optional[int]
@@ -458,6 +465,10 @@ class Span:
     text: str
     line: int
     column: int
+    open_ended: bool
+    kpi_job: bool
+    job: Optional[str]
+    section: str
 
 
 @dataclass(frozen=True)
@@ -619,7 +630,11 @@ class Result:
             counted=bool(lib.kpiscan_span_counted(sp)),
             text=_str(lib.kpiscan_span_text(sp)),
             line=lib.kpiscan_span_line(sp),
-            column=lib.kpiscan_span_column(sp))
+            column=lib.kpiscan_span_column(sp),
+            open_ended=bool(lib.kpiscan_span_open_ended(sp)),
+            kpi_job=bool(lib.kpiscan_span_kpi_job(sp)),
+            job=_str(lib.kpiscan_span_job(sp)),
+            section=_str(lib.kpiscan_span_section(sp)))
 
     def to_json(self, pretty=False):
         """The library's JSON object for this result, as a str."""
