@@ -659,7 +659,8 @@ KPISCAN_API size_t kpiscan_evidence_length(const kpiscan_evidence *ev);
 KPISCAN_API size_t kpiscan_evidence_line(const kpiscan_evidence *ev);
 KPISCAN_API size_t kpiscan_evidence_column(const kpiscan_evidence *ev);
 /* Section the item stands in: "summary", "experience", "education",
- * "skills", "certifications", "projects", or "" when none was found. */
+ * "skills", "certifications", "projects", "other" (a heading such as
+ * "Languages" or "Awards"), or "" when none was found. */
 KPISCAN_API const char *kpiscan_evidence_section(const kpiscan_evidence *ev);
 
 /* 1 when the item stands in text hidden from a reader (DOCX/ODT vanish,
