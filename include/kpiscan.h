@@ -373,7 +373,8 @@ KPISCAN_API int kpiscan_options_set_excerpts(kpiscan_options *opts, int on);
 /* Report gaps between stretches of employment as facts (JSON "gaps" and
  * the explanation).  Off by default.  Gaps never change the estimate: they
  * often stand for parental leave or illness, and screening on them is
- * unfair.  Exclusive: opts. */
+ * unfair.  kpiscan_result_gap_count() and kpiscan_result_gap() give them
+ * whatever this says.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_gaps(kpiscan_options *opts, int on);
 
 /* Include the comments of a DOCX (a reviewer's words, not the candidate's)
@@ -576,6 +577,30 @@ KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 /* The as-of date used for "Present", as YYYYMMDD. */
 KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
 
+/* Where that date came from, as the JSON "as_of_source": "option" (set
+ * with kpiscan_options_set_as_of), "document modified date" (a DOCX, ODT
+ * or PDF's last save, used when it is earlier than today and not older
+ * than a job the document lists) or "today".  An ATS that stores the
+ * estimate needs it to tell whether "Present" meant the upload day or
+ * the day the candidate last saved the file.  Static; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_as_of_source(const kpiscan_result *res);
+
+/* How kpiscan_result_years() was chosen, in words for a reader, as the
+ * JSON's basis.years_rule: "from all dated jobs, merged", "from the
+ * statement (no dated jobs)" or "no years found".  To branch in code,
+ * test kpiscan_result_dated_years() and kpiscan_result_stated_years()
+ * instead: the words may be reworded.  Static; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_years_rule(const kpiscan_result *res);
+
+/* The pack that scored this result, as kpiscan_pack_name(),
+ * kpiscan_pack_version() and kpiscan_pack_hash() gave them at scan time
+ * (the JSON "pack" object), so a stored estimate can be tied to the exact
+ * rules that made it after the pack is freed or replaced.  Owned by the
+ * result; NULL for NULL. */
+KPISCAN_API const char *kpiscan_result_pack_name(const kpiscan_result *res);
+KPISCAN_API const char *kpiscan_result_pack_version(const kpiscan_result *res);
+KPISCAN_API const char *kpiscan_result_pack_hash(const kpiscan_result *res);
+
 /* The rubric's steps behind the level, for a service that filters on
  * them ("mid, but on weak evidence") without parsing JSON.
  *
@@ -634,7 +659,8 @@ KPISCAN_API size_t kpiscan_evidence_length(const kpiscan_evidence *ev);
 KPISCAN_API size_t kpiscan_evidence_line(const kpiscan_evidence *ev);
 KPISCAN_API size_t kpiscan_evidence_column(const kpiscan_evidence *ev);
 /* Section the item stands in: "summary", "experience", "education",
- * "skills", "certifications", "projects", or "" when none was found. */
+ * "skills", "certifications", "projects", "other" (a heading such as
+ * "Languages" or "Awards"), or "" when none was found. */
 KPISCAN_API const char *kpiscan_evidence_section(const kpiscan_evidence *ev);
 
 /* 1 when the item stands in text hidden from a reader (DOCX/ODT vanish,
@@ -705,6 +731,24 @@ KPISCAN_API int kpiscan_span_counted(const kpiscan_span *sp);
 KPISCAN_API const char *kpiscan_span_text(const kpiscan_span *sp);
 KPISCAN_API size_t kpiscan_span_line(const kpiscan_span *sp);
 KPISCAN_API size_t kpiscan_span_column(const kpiscan_span *sp);
+/* 1 for a range that ran to "Present", "Current" or "to date" (its end is
+ * the as-of month, kpiscan_result_as_of()), 0 for a closed range and for
+ * statements.  JSON "open_ended". */
+KPISCAN_API int kpiscan_span_open_ended(const kpiscan_span *sp);
+/* 1 for a counted range whose job shows KPI work, the ranges that make
+ * kpiscan_result_kpi_years(); 0 otherwise and for statements.  JSON
+ * "kpi_job". */
+KPISCAN_API int kpiscan_span_kpi_job(const kpiscan_span *sp);
+/* The job line the range heads, with the dates and separators left out
+ * ("Operations Analyst Acme Corp" for "Operations Analyst, Acme Corp, Jun
+ * 2020 - Present"), or NULL when none was found and for statements.  JSON
+ * "job", which excerpts off (kpiscan_options_set_excerpts) leaves out;
+ * the accessor always gives it.  Owned. */
+KPISCAN_API const char *kpiscan_span_job(const kpiscan_span *sp);
+/* Section the span stands in, named as by kpiscan_evidence_section():
+ * "summary", "experience", "education", "skills", "certifications",
+ * "projects", "other", or "" when none was found (the JSON's null). */
+KPISCAN_API const char *kpiscan_span_section(const kpiscan_span *sp);
 
 /* Years from the date ranges (merged) and from statements; negative when
  * absent.  kpiscan_result_years() picks between them (docs/scoring.md). */
@@ -714,6 +758,32 @@ KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
  * negative when no dated job shows KPI work.  A fact beside the career
  * years, never the years band of the estimate. */
 KPISCAN_API double kpiscan_result_kpi_years(const kpiscan_result *res);
+
+/* Stretches of employment: the counted date ranges merged where they
+ * overlap (ranges that only touch stay apart), in time order, as the JSON
+ * "employment" array.  For stretch i, *start and *end receive its first and
+ * last month as YYYYMM (either pointer may be NULL) and the return value
+ * is its months, end minus start as in the JSON (0 for a job dated within
+ * one month).  For i >= kpiscan_result_employment_count() or a NULL res:
+ * -1, and 0 in *start and *end. */
+KPISCAN_API size_t kpiscan_result_employment_count(const kpiscan_result *res);
+KPISCAN_API int kpiscan_result_employment(const kpiscan_result *res, size_t i,
+                                          long *start, long *end);
+
+/* Gaps between those stretches: the whole months between the end of one
+ * and the start of the next, in time order, as the JSON "gaps" array.
+ * They are facts of the result whether or not kpiscan_options_set_gaps()
+ * was on: that option only decides whether the JSON and the explanation
+ * show them.  Gaps never change the estimate (they often stand for
+ * parental leave or illness).  Index i counts gaps, not stretches: gap 0
+ * is the first gap there is.  For gap i, *start and *end receive its
+ * first and last month as YYYYMM (either pointer may be NULL) and the
+ * return value is its months, both ends included as in the JSON (a gap of
+ * one month is 1).  For i >= kpiscan_result_gap_count() or a NULL res:
+ * -1, and 0 in *start and *end. */
+KPISCAN_API size_t kpiscan_result_gap_count(const kpiscan_result *res);
+KPISCAN_API int kpiscan_result_gap(const kpiscan_result *res, size_t i,
+                                   long *start, long *end);
 
 /* The estimate's arithmetic as readable text: every evidence item with
  * weight x section factor x repeat factor = contribution, the per-level

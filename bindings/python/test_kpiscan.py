@@ -195,6 +195,22 @@ class ScanTest(unittest.TestCase):
         self.assertIsNone(res.years_level)
         self.assertIn(res.presence, ("weak", "strong"))
 
+    def test_basis_and_pack_match_the_json(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "mid-1.txt"),
+                                  options=self.options)
+        obj = res.to_dict()
+        self.assertEqual(res.as_of_source, "option")
+        self.assertEqual(res.as_of_source, obj["as_of_source"])
+        self.assertEqual(res.years_rule, "from all dated jobs, merged")
+        self.assertEqual(res.years_rule, obj["basis"]["years_rule"])
+        self.assertEqual((res.pack_name, res.pack_version, res.pack_hash),
+                         (self.pack.name, self.pack.version, self.pack.hash))
+        self.assertEqual({"name": res.pack_name, "version": res.pack_version,
+                          "hash": res.pack_hash}, obj["pack"])
+        res = self.pack.scan_bytes(b"Tracked weekly KPIs for the team.\n")
+        self.assertEqual((res.as_of_source, res.years_rule),
+                         ("today", "no years found"))
+
     def test_explain_is_the_cli_text(self):
         path = os.path.join(EXAMPLES, "mid-1.txt")
         res = self.pack.scan_path(path, as_of=AS_OF)
@@ -227,6 +243,20 @@ class ScanTest(unittest.TestCase):
             names = set(re.findall(r"\b(kpiscan_result_\w+)\(", f.read()))
         self.assertGreaterEqual(len(names), 30)
         self.assertEqual(sorted(names - set(kpiscan._PROTOTYPES)), [])
+
+    def test_spans_match_the_json_timeline(self):
+        res = self.pack.scan_path(os.path.join(EXAMPLES, "junior-1.txt"),
+                                  options=self.options)
+        timeline = res.to_dict()["timeline"]
+        self.assertEqual(len(res.spans), len(timeline))
+        self.assertTrue(any(sp.open_ended and sp.kpi_job for sp in res.spans))
+        for sp, item in zip(res.spans, timeline):
+            with self.subTest(line=sp.line):
+                self.assertEqual(sp.statement, item["kind"] == "statement")
+                self.assertEqual(sp.open_ended, item.get("open_ended", False))
+                self.assertEqual(sp.kpi_job, item.get("kpi_job", False))
+                self.assertEqual(sp.job, item.get("job"))
+                self.assertEqual(sp.section, item["section"] or "")
 
     def test_bytes_and_path_agree(self):
         path = os.path.join(EXAMPLES, "mid-1.txt")
@@ -382,6 +412,15 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(with_gaps.to_dict()["gaps"],
                          [{"start": "2024-09", "end": "2024-12",
                            "months": 4}])
+        # The binding has them either way, as the JSON gives them.
+        for res in (plain, with_gaps):
+            self.assertEqual(res.gaps, [kpiscan.Interval(202409, 202412, 4)])
+            self.assertEqual(
+                [{"start": f"{e.start // 100:04d}-{e.start % 100:02d}",
+                  "end": f"{e.end // 100:04d}-{e.end % 100:02d}",
+                  "months": e.months} for e in res.employment],
+                res.to_dict()["employment"])
+            self.assertEqual(len(res.employment), 2)
         # Facts only: the estimate is the same.
         self.assertEqual((with_gaps.level, with_gaps.confidence,
                           with_gaps.scores),

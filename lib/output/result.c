@@ -80,6 +80,16 @@ KPS_GETTER(kpiscan_result, kpi_years, double, -1.0)
 
 KPS_GETTER(kpiscan_result, as_of, long, 0)
 
+KPS_GETTER(kpiscan_result, as_of_source, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, years_rule, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_name, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_version, const char *, NULL)
+
+KPS_GETTER(kpiscan_result, pack_hash, const char *, NULL)
+
 KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
 KPS_GETTER(kpiscan_result, presence, int, KPISCAN_PRESENCE_NONE)
@@ -254,6 +264,17 @@ KPS_GETTER(kpiscan_span, line, size_t, 0)
 
 KPS_GETTER(kpiscan_span, column, size_t, 0)
 
+KPS_GETTER(kpiscan_span, open_ended, int, 0)
+
+KPS_GETTER(kpiscan_span, kpi_job, int, 0)
+
+KPS_GETTER(kpiscan_span, job, const char *, NULL)
+
+const char *kpiscan_span_section(const kpiscan_span *sp)
+{
+    return sp ? kps_section_name(sp->section) : NULL;
+}
+
 int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
 {
     if (i == 0 || i >= res->nmerged)
@@ -267,6 +288,51 @@ int kps_gap_before(const kpiscan_result *res, size_t i, kps_interval *gap)
     gap->end = (before / 12) * 100 + before % 12 + 1;
     gap->months = (int)(before - after + 1);
     return 1;
+}
+
+/* Stretch or gap iv into the out parameters of kpiscan_result_employment()
+ * and kpiscan_result_gap(); iv NULL: not there, 0 and -1. */
+static int month_interval_out(const kps_interval *iv, long *start, long *end)
+{
+    if (start)
+        *start = iv ? iv->start : 0;
+    if (end)
+        *end = iv ? iv->end : 0;
+    return iv ? iv->months : -1;
+}
+
+size_t kpiscan_result_employment_count(const kpiscan_result *res)
+{
+    return res ? res->nmerged : 0;
+}
+
+int kpiscan_result_employment(const kpiscan_result *res, size_t i, long *start,
+                              long *end)
+{
+    return month_interval_out(res && i < res->nmerged ? &res->merged[i] : NULL,
+                              start, end);
+}
+
+size_t kpiscan_result_gap_count(const kpiscan_result *res)
+{
+    size_t n = 0;
+    kps_interval g;
+    for (size_t k = 1; res && k < res->nmerged; k++)
+        n += (size_t)kps_gap_before(res, k, &g);
+    return n;
+}
+
+/* Gap i is the one before the i-th (from 0) stretch that has a gap before
+ * it, as the JSON lists them: a stretch that starts in the month the one
+ * before ends, or in the month after, leaves none. */
+int kpiscan_result_gap(const kpiscan_result *res, size_t i, long *start,
+                       long *end)
+{
+    kps_interval g;
+    for (size_t k = 1; res && k < res->nmerged; k++)
+        if (kps_gap_before(res, k, &g) && i-- == 0)
+            return month_interval_out(&g, start, end);
+    return month_interval_out(NULL, start, end);
 }
 
 /* ------------------------------------------------------------------ */

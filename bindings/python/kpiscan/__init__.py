@@ -35,7 +35,7 @@ from typing import List, Optional
 
 __all__ = [
     "KpiscanError", "Pack", "Options", "Result", "Evidence", "Span", "Rule",
-    "RedFlag", "Question",
+    "RedFlag", "Question", "Interval",
     "LEVELS", "library_version", "shard_of",
 ]
 
@@ -144,6 +144,11 @@ _PROTOTYPES = {
     "kpiscan_result_stated_years": (_c_double, [_c_void_p]),
     "kpiscan_result_kpi_years": (_c_double, [_c_void_p]),
     "kpiscan_result_as_of": (_c_long, [_c_void_p]),
+    "kpiscan_result_as_of_source": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_years_rule": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_name": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_version": (_c_char_p, [_c_void_p]),
+    "kpiscan_result_pack_hash": (_c_char_p, [_c_void_p]),
     "kpiscan_result_reason": (_c_char_p, [_c_void_p]),
     "kpiscan_result_presence": (_c_int, [_c_void_p]),
     "kpiscan_presence_name": (_c_char_p, [_c_int]),
@@ -164,6 +169,12 @@ _PROTOTYPES = {
     "kpiscan_result_question_answer": (_c_char_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_evidence_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_evidence": (_c_void_p, [_c_void_p, _c_size_t]),
+    "kpiscan_result_employment_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_employment": (_c_int, [_c_void_p, _c_size_t, _P(_c_long),
+                                           _P(_c_long)]),
+    "kpiscan_result_gap_count": (_c_size_t, [_c_void_p]),
+    "kpiscan_result_gap": (_c_int, [_c_void_p, _c_size_t, _P(_c_long),
+                                    _P(_c_long)]),
     "kpiscan_result_span_count": (_c_size_t, [_c_void_p]),
     "kpiscan_result_span": (_c_void_p, [_c_void_p, _c_size_t]),
     "kpiscan_result_to_json": (_c_void_p, [_c_void_p, _c_void_p, _c_uint]),
@@ -189,6 +200,10 @@ _PROTOTYPES = {
     "kpiscan_span_text": (_c_char_p, [_c_void_p]),
     "kpiscan_span_line": (_c_size_t, [_c_void_p]),
     "kpiscan_span_column": (_c_size_t, [_c_void_p]),
+    "kpiscan_span_open_ended": (_c_int, [_c_void_p]),
+    "kpiscan_span_kpi_job": (_c_int, [_c_void_p]),
+    "kpiscan_span_job": (_c_char_p, [_c_void_p]),
+    "kpiscan_span_section": (_c_char_p, [_c_void_p]),
 }
 
 _KPISCAN_OK = 0
@@ -438,7 +453,10 @@ class Evidence:
 @dataclass(frozen=True)
 class Span:
     """An employment date range (start and end as YYYYMM) or a statement
-    such as "7+ years of experience" (start and end None)."""
+    such as "7+ years of experience" (start and end None).  open_ended: the
+    range runs to "Present"; kpi_job: a counted range whose job shows KPI
+    work; job: the job line the range heads (None when none was found);
+    section: "experience", "education", ... or "" when none was found."""
     statement: bool
     start: Optional[int]
     end: Optional[int]
@@ -447,6 +465,20 @@ class Span:
     text: str
     line: int
     column: int
+    open_ended: bool
+    kpi_job: bool
+    job: Optional[str]
+    section: str
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A merged stretch of employment or a gap between two, as the JSON's
+    "employment" and "gaps" give them: first and last month as YYYYMM, and
+    months (for a stretch end minus start, for a gap both ends counted)."""
+    start: int
+    end: int
+    months: int
 
 
 @dataclass(frozen=True)
@@ -487,8 +519,13 @@ class Result:
     (None when the resume gives no dates or statement), dated_years,
     stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
     reason, format ("text", "docx", "odt", "pdf", "html"), name, as_of (datetime.date),
+    as_of_source ("option", "document modified date", "today"), years_rule
+    (how the years were chosen, in words), pack_name, pack_version and
+    pack_hash (the pack that scored it),
     text (the decoded document), evidence (list of Evidence), spans (list
-    of Span), red_flags (list of RedFlag), questions (list of Question),
+    of Span), employment (the merged stretches of employment) and gaps
+    (the gaps between them, whether or not the gaps option was on), lists
+    of Interval, red_flags (list of RedFlag), questions (list of Question),
     hidden_count.  The rubric's steps behind the level: presence ("none",
     "weak", "strong"), indicator_level (a level, None when no indicator
     phrase sets one), indicator_phrases (how many distinct phrases show
@@ -523,6 +560,11 @@ class Result:
         as_of = lib.kpiscan_result_as_of(ptr)
         self.as_of = datetime.date(as_of // 10000, as_of // 100 % 100,
                                    as_of % 100)
+        self.as_of_source = _str(lib.kpiscan_result_as_of_source(ptr))
+        self.years_rule = _str(lib.kpiscan_result_years_rule(ptr))
+        self.pack_name = _str(lib.kpiscan_result_pack_name(ptr))
+        self.pack_version = _str(lib.kpiscan_result_pack_version(ptr))
+        self.pack_hash = _str(lib.kpiscan_result_pack_hash(ptr))
         length = _c_size_t(0)
         text = lib.kpiscan_result_text(ptr, ctypes.byref(length))
         self.text = ctypes.string_at(text, length.value).decode("utf-8")
@@ -533,6 +575,12 @@ class Result:
         self.spans: List[Span] = [
             self._span(lib, lib.kpiscan_result_span(ptr, i))
             for i in range(lib.kpiscan_result_span_count(ptr))]
+        self.employment: List[Interval] = [
+            self._interval(lib.kpiscan_result_employment, ptr, i)
+            for i in range(lib.kpiscan_result_employment_count(ptr))]
+        self.gaps: List[Interval] = [
+            self._interval(lib.kpiscan_result_gap, ptr, i)
+            for i in range(lib.kpiscan_result_gap_count(ptr))]
         self.red_flags: List[RedFlag] = [
             RedFlag(id=_str(lib.kpiscan_result_flag_id(ptr, i)),
                     message=_str(lib.kpiscan_result_flag_message(ptr, i)),
@@ -566,6 +614,12 @@ class Result:
             paragraph=lib.kpiscan_evidence_paragraph(ev))
 
     @staticmethod
+    def _interval(accessor, ptr, i):
+        start, end = _c_long(0), _c_long(0)
+        months = accessor(ptr, i, ctypes.byref(start), ctypes.byref(end))
+        return Interval(start=start.value, end=end.value, months=months)
+
+    @staticmethod
     def _span(lib, sp):
         statement = bool(lib.kpiscan_span_is_statement(sp))
         return Span(
@@ -576,7 +630,11 @@ class Result:
             counted=bool(lib.kpiscan_span_counted(sp)),
             text=_str(lib.kpiscan_span_text(sp)),
             line=lib.kpiscan_span_line(sp),
-            column=lib.kpiscan_span_column(sp))
+            column=lib.kpiscan_span_column(sp),
+            open_ended=bool(lib.kpiscan_span_open_ended(sp)),
+            kpi_job=bool(lib.kpiscan_span_kpi_job(sp)),
+            job=_str(lib.kpiscan_span_job(sp)),
+            section=_str(lib.kpiscan_span_section(sp)))
 
     def to_json(self, pretty=False):
         """The library's JSON object for this result, as a str."""
