@@ -1156,11 +1156,10 @@ static int import_chunk(walk *w, const kps_xml_attrs *a)
         rc = walk_nomem(w);
     else if (mime == -2 || (f != KPS_FORMAT_HTML && f != KPS_FORMAT_TEXT))
         cr->unread++;
-    else if ((rc = kps_tb_end_line(w->tb)) == KPISCAN_OK &&
-             (rc = kps_html_append((const unsigned char *)(html ? html : data),
-                                   html ? html_len : len, w->name, target,
-                                   cr->lim, w->tb, w->err)) == KPISCAN_OK)
-        rc = kps_tb_end_line(w->tb);
+    else
+        rc = kps_html_append((const unsigned char *)(html ? html : data),
+                             html ? html_len : len, w->name, target, cr->lim,
+                             w->tb, w->err);
     free(html);
     free(data);
     /* a chunk without text is an empty page, as Word shows it */

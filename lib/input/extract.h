@@ -28,19 +28,19 @@ int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
 /* Extract the text a browser shows from an HTML page (htmldoc.c). */
 int kps_html_extract(const unsigned char *data, size_t len, const char *name,
                      const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
-/* The same text appended to dst, for a page inside another document (a
- * DOCX's imported HTML chunk, named part in messages); its text counts
- * against dst's shared total. */
+/* The same text inserted into dst as a block (kps_tb_insert_block()), for
+ * a page inside another document (a DOCX's imported HTML chunk, named
+ * part in messages); its text counts against dst's shared total. */
 struct kps_textbuild;
+int kps_html_append(const unsigned char *data, size_t len, const char *name,
+                    const char *part, const kps_limits *lim,
+                    struct kps_textbuild *dst, kpiscan_error *err);
 /* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with its first
  * text/html part, transfer encoding undone, in *html (malloc'd,
  * NUL-terminated, *html_len bytes); 0 when data is not MIME; -2 when it is
  * MIME without a readable HTML part; -1 when out of memory. */
 int kps_mhtml_html(const unsigned char *data, size_t len, char **html,
                    size_t *html_len);
-int kps_html_append(const unsigned char *data, size_t len, const char *name,
-                    const char *part, const kps_limits *lim,
-                    struct kps_textbuild *dst, kpiscan_error *err);
 
 /* The extractor table.  The sniffed format picks a row; each row turns
  * the input's bytes into a kps_doc.  Adding an input format is a row and

@@ -1704,5 +1704,5 @@ int kps_html_append(const unsigned char *data, size_t len, const char *name,
     int rc = html_walk(data, len, name, part, lim, dst->total, &tb, err);
     if (rc != KPISCAN_OK)
         return rc;
-    return kps_tb_append(dst, &tb);
+    return kps_tb_insert_block(dst, &tb);
 }

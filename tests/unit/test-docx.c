@@ -742,6 +742,46 @@ START_TEST(test_alt_chunk_html_read_in_place)
 }
 END_TEST
 
+#define CELL(x) "<w:tc>" x "</w:tc>"
+#define PARA(t) "<w:p><w:r><w:t>" t "</w:t></w:r></w:p>"
+#define CHUNK "<w:altChunk r:id=\"rAlt\"/>"
+
+/* A chunk in a table cell stands there as a paragraph would: a cell
+ * holding a one-line chunk ends in a tab like a cell of one paragraph, so
+ * the row still reads as one line, and a chunk without text changes
+ * nothing.  (The chunk's text used to leave the builder's cell
+ * bookkeeping behind: "2019 - 2021\n\tAnalyst", the next cell's tab at
+ * the start of a line.) */
+START_TEST(test_alt_chunk_in_cell)
+{
+    const char *one = "<p>2019 - 2021</p>";
+    chunk_text_is("<w:tbl><w:tr>" CELL(CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>" PARA("End"),
+                  "afchunk.htm", one, "2019 - 2021\tAnalyst\nEnd\n");
+    /* in the row's last cell, after a cell's tab */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("Analyst"))
+                      CELL(CHUNK) "</w:tr></w:tbl>" PARA("End"),
+                  "afchunk.htm", one, "Analyst\t2019 - 2021\nEnd\n");
+    /* after a paragraph of the cell: the cell holds two lines */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("Acme") CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+                  "afchunk.htm", one, "Acme\n2019 - 2021\nAnalyst\n");
+    /* a chunk of two lines alone in a cell keeps its last break too */
+    chunk_text_is(
+        "<w:tbl><w:tr>" CELL(CHUNK) CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+        "afchunk.htm", "<p>Acme</p><p>2019</p>", "Acme\n2019\nAnalyst\n");
+    /* a page without text in a cell */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("2019 - 2021") CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+                  "afchunk.htm", "<html><body></body></html>",
+                  "2019 - 2021\tAnalyst\n");
+    /* several chunks in a row, one of them twice, between paragraphs */
+    chunk_text_is(PARA("Before") CHUNK CHUNK PARA("After"), "afchunk.htm",
+                  "<p>Tracked KPIs</p>",
+                  "Before\nTracked KPIs\nTracked KPIs\nAfter\n");
+}
+END_TEST
+
 /* The converters' other form: MIME HTML, the page quoted-printable beside
  * its images; and a single-part MIME chunk without a type (text). */
 START_TEST(test_alt_chunk_mime_html)
@@ -2153,6 +2193,7 @@ int main(void)
     tcase_add_test(text, test_header_target_of_another_kind);
     tcase_add_test(text, test_alt_chunk_html_read_in_place);
     tcase_add_test(text, test_alt_chunk_mime_html);
+    tcase_add_test(text, test_alt_chunk_in_cell);
     tcase_add_test(text, test_alt_chunk_only_imported);
     tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);
