@@ -724,6 +724,13 @@ START_TEST(test_alt_chunk_html_read_in_place)
     /* plain text in the chunk keeps its lines */
     chunk_text_is(CHUNK_BODY, "afchunk.txt", "Tracked KPIs\nweekly\n",
                   "Before\nTracked KPIs\nweekly\nAfter\n");
+    /* and is read as written, as Word shows a text chunk: no entity
+     * decoded into a word, no "comment" dropped (the HTML reader made
+     * "Tracked KPIs weekly" of it) */
+    chunk_text_is(CHUNK_BODY, "afchunk.txt",
+                  "Tracked &#75;&#80;&#73;s\r\nweekly <!-- sales -->\r\n",
+                  "Before\nTracked &#75;&#80;&#73;s\nweekly <!-- sales -->\n"
+                  "After\n");
     /* a page without text adds nothing, as Word shows nothing */
     chunk_text_is(CHUNK_BODY, "afchunk.htm", "<html><body></body></html>",
                   "Before\nAfter\n");
@@ -838,6 +845,16 @@ START_TEST(test_alt_chunk_unread_named)
                      &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "imported chunk (w:altChunk");
+    /* nor one whose "page" is not text (an image's bytes in base64): the
+     * DOCX failed whole with "not a text document", naming no part */
+    const char *png_page =
+        "MIME-Version: 1.0\r\nContent-Type: text/html\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAANSUhEUg==\r\n";
+    zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.mht", png_page,
+                     &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "imported chunk (w:altChunk");
+    chunk_text_is(CHUNK_BODY, "afchunk.mht", png_page, "Before\nAfter\n");
     /* without the chunk the same empty body is an empty document */
     zip = fixture_docx_body("<w:p/>", &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
