@@ -658,6 +658,51 @@ START_TEST(mime_html_pages)
             "boundary=q\n\n--q\nContent-Type: text/plain\n\nplain words\n"
             "--q--\n",
             "plain words");
+    /* multipart/related shows its root: the part "start" names (the
+     * decoy before it is never shown), else the first text part, plain
+     * text too; quoted "; start=" inside another parameter is no
+     * parameter */
+    const char *decoy =
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+        "boundary=\"BB\";\r\n start=\"<root@x>\"\r\n\r\n--BB\r\n"
+        "Content-Type: text/html\r\nContent-ID: <decoy@x>\r\n\r\n"
+        "<p>KPI KPI KPI</p>\r\n--BB\r\nContent-Type: text/html\r\n"
+        "Content-ID:\r\n <root@x>\r\n\r\n<p>Resume</p>\r\n--BB--\r\n";
+    mime_is(decoy, "<p>Resume</p>");
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=BB\n\n--BB\nContent-Type: text/plain\n\nResume\n"
+            "--BB\nContent-Type: text/html\n\n<p>KPI KPI KPI</p>\n--BB--\n",
+            "Resume");
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=\"B; start=<d>\"\n\n--B; start=<d>\nContent-Type: "
+            "text/html\n\n<p>Resume</p>\n--B; start=<d>\nContent-Type: "
+            "text/html\nContent-ID: <d>\n\n<p>KPI</p>\n--B; start=<d>--\n",
+            "<p>Resume</p>");
+    /* a root that is no text, or a start naming no part: nothing */
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB; start=\"<img>\"\n\n--BB\nContent-Type: "
+                "image/png\nContent-ID: <img>\n\nPNG\n--BB\nContent-Type: "
+                "text/html\n\n<p>KPI</p>\n--BB--\n",
+                NULL),
+        -2);
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB; start=\"<none>\"\n\n--BB\nContent-Type: "
+                "text/html\n\n<p>KPI</p>\n--BB--\n",
+                NULL),
+        -2);
+    /* other multiparts: the HTML part */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+            "boundary=q\n\n--q\nContent-Type: text/plain\n\nplain\n--q\n"
+            "Content-Type: text/html\n\n<p>rich</p>\n--q--\n",
+            "<p>rich</p>");
+    /* a delimiter is the boundary alone on its line (white space may
+     * follow): a line that only begins with it belongs to the part */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=BB\n\n--BB \t\nContent-Type: text/html\n\n<p>a</p>\n"
+            "--BBx\nContent-Type: text/html\n\n<p>b</p>\n--BB--\n",
+            "<p>a</p>\n--BBx\nContent-Type: text/html\n\n<p>b</p>");
     /* one part: the body; an 8bit body as it is */
     mime_is("\xEF\xBB\xBF\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n"
             "\r\n<p>Dashboards</p>\r\n",
@@ -668,6 +713,12 @@ START_TEST(mime_html_pages)
     ck_assert_int_eq(mime_is("Summary: analyst\n\nDefined KPIs", NULL), 0);
     ck_assert_int_eq(mime_is("Jane Roe\nMIME-Version: 1.0\n\n<p>x</p>", NULL),
                      0);
+    /* nor headers of the Content- family without MIME-Version, as a
+     * resume's "Content-Writer:" line */
+    ck_assert_int_eq(
+        mime_is("Content-Writer: Jane Roe\nContent-Type: text/html\n\n<p>x</p>",
+                NULL),
+        0);
     ck_assert_int_eq(mime_is("", NULL), 0);
     /* MIME, but nothing to read: no text part, no boundary */
     ck_assert_int_eq(
