@@ -13,6 +13,7 @@
 #include "base/base.h"
 #include "base/util.h"
 #include "input/extract.h"
+#include "input/xmlread.h"
 
 /* The end of the line starting at i: the index of its '\n' (or len). */
 static size_t line_end(const unsigned char *s, size_t len, size_t i)
@@ -171,14 +172,6 @@ static void msg_id(const unsigned char *s, size_t *b, size_t *e)
     }
 }
 
-static int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static size_t decode_quoted_printable(const unsigned char *s, size_t n,
                                       char *out)
 {
@@ -196,8 +189,8 @@ static size_t decode_quoted_printable(const unsigned char *s, size_t n,
             i = s[j] == '\r' ? j + 1 : j; /* a soft line break */
             continue;
         }
-        int hi = i + 2 < n ? hex_value(s[i + 1]) : -1;
-        int lo = i + 2 < n ? hex_value(s[i + 2]) : -1;
+        int hi = i + 2 < n ? kps_hexval((char)s[i + 1]) : -1;
+        int lo = i + 2 < n ? kps_hexval((char)s[i + 2]) : -1;
         if (hi >= 0 && lo >= 0) {
             out[o++] = (char)(hi * 16 + lo);
             i += 2;
