@@ -775,6 +775,35 @@ START_TEST(mime_html_scanned)
                      "Developed and tracked KPIs that improved team "
                      "performance by 25%\n");
     kpiscan_result_free(r);
+
+    /* A page that begins with a byte order mark, UTF-8 or (base64)
+     * UTF-16, is a page too, and a plain-text root is read as text: each
+     * was scanned as the MIME source, headers and encoded lines. */
+    static const struct {
+        const char *cte, *body, *format, *text;
+    } pages[] = {
+        {"quoted-printable", "=EF=BB=BF<p>Tracked KPIs</p>", "html",
+         "Tracked KPIs\n"},
+        /* U+FEFF "<p>KPIs</p>" in UTF-16LE */
+        {"base64", "//48AHAAPgBLAFAASQBzADwALwBwAD4A", "html", "KPIs\n"},
+        {"7bit", "Tracked KPIs weekly", "text", "Tracked KPIs weekly"},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+                 "boundary=b\r\n\r\n--b\r\nContent-Type: text/%s\r\n"
+                 "Content-Transfer-Encoding: %s\r\n\r\n%s\r\n--b\r\n"
+                 "Content-Type: text/html\r\n\r\n<p>KPI KPI</p>\r\n--b--\r\n",
+                 pages[i].format[0] == 'h' ? "html" : "plain", pages[i].cte,
+                 pages[i].body);
+        ck_assert_int_eq(
+            kpiscan_scan_buffer(p, NULL, buf, strlen(buf), "cv.mht", &r, NULL),
+            KPISCAN_OK);
+        ck_assert_str_eq(kpiscan_result_format(r), pages[i].format);
+        ck_assert_str_eq(kpiscan_result_text(r, NULL), pages[i].text);
+        kpiscan_result_free(r);
+    }
     kpiscan_pack_free(p);
 }
 END_TEST
