@@ -827,6 +827,25 @@ START_TEST(test_alt_chunk_only_imported)
 }
 END_TEST
 
+/* A chunk many w:altChunk import is read each time, as Word shows it,
+ * until the re-reads inflate past what max_ratio allows the archive: a
+ * small file naming a large page many times is refused at once, as a zip
+ * bomb is, instead of parsing the page again and again. */
+START_TEST(test_alt_chunk_repeated)
+{
+    static char body[60 * 32], page[100 * 1024];
+    body[0] = '\0';
+    for (int i = 0; i < 60; i++)
+        strcat(body, CHUNK);
+    memset(page, ' ', sizeof page - 1);
+    memcpy(page, "<p>KPIs</p>", 11);
+    size_t len;
+    unsigned char *zip = chunk_docx(body, "afchunk.htm", page, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "word/afchunk.htm is read again and again");
+}
+END_TEST
+
 /* An RTF or DOCX chunk is not read: when it holds the whole resume the
  * error says so and what to do, not "empty document". */
 START_TEST(test_alt_chunk_unread_named)
@@ -2211,6 +2230,7 @@ int main(void)
     tcase_add_test(text, test_alt_chunk_html_read_in_place);
     tcase_add_test(text, test_alt_chunk_mime_html);
     tcase_add_test(text, test_alt_chunk_in_cell);
+    tcase_add_test(text, test_alt_chunk_repeated);
     tcase_add_test(text, test_alt_chunk_only_imported);
     tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);
