@@ -1248,8 +1248,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (w->depth + 1 > w->max_depth) {
         stop(w, kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
-                         "HTML nesting deeper than max_xml_depth (%u)",
-                         w->max_depth));
+                         "%s: nesting deeper than max_xml_depth (%u)",
+                         w->tb.part, w->max_depth));
         return;
     }
     if (kps_array_reserve(&w->stack, &w->cap, w->depth + 2, sizeof *w->stack,
@@ -1457,7 +1457,7 @@ static size_t comment_end(const char *s, size_t len, size_t at)
  * a script's "a < b" is no tag.
  */
 static int prepare_markup(char *s, size_t len, const char *name,
-                          kpiscan_error *err)
+                          const char *part, kpiscan_error *err)
 {
     size_t i = 0;
     while (i < len) {
@@ -1504,9 +1504,9 @@ static int prepare_markup(char *s, size_t len, const char *name,
             } else if (name_start(c)) {
                 if (++attributes > MAX_ATTRIBUTES)
                     return kps_fail(err, KPISCAN_ERR_LIMIT, name,
-                                    "HTML start tag with more than %d "
+                                    "%s: start tag with more than %d "
                                     "attributes",
-                                    MAX_ATTRIBUTES);
+                                    part, MAX_ATTRIBUTES);
                 while (i < len && name_char((unsigned char)s[i]))
                     i++;
                 size_t v = i;
@@ -1580,7 +1580,7 @@ static int html_walk(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                         "%s too large for the parser", part);
     }
-    rc = prepare_markup(decoded.text, decoded.len, name, err);
+    rc = prepare_markup(decoded.text, decoded.len, name, part, err);
     if (rc != KPISCAN_OK) {
         kps_doc_free(&decoded);
         return rc;

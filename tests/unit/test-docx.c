@@ -846,6 +846,34 @@ START_TEST(test_alt_chunk_repeated)
 }
 END_TEST
 
+/* A chunk's text counts against the document's max_text_bytes, and the
+ * failure names the chunk's part: an HTML page, a plain-text chunk, and
+ * the page's own limits (here its depth). */
+START_TEST(test_alt_chunk_limits)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_text_bytes = 24; /* "Before\n" and 17 more */
+    size_t len;
+    unsigned char *zip = chunk_docx(CHUNK_BODY, "afchunk.htm",
+                                    "<p>Tracked KPIs every week</p>", &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/afchunk.htm: extracted text exceeds max_text_bytes (24)");
+    zip =
+        chunk_docx(CHUNK_BODY, "afchunk.txt", "Tracked KPIs every week", &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/afchunk.txt: extracted text exceeds max_text_bytes (24)");
+    test_limits(&lim);
+    lim.max_xml_depth = 8; /* the main part goes 5 deep */
+    zip = chunk_docx(CHUNK_BODY, "afchunk.htm",
+                     "<div><div><div><div><div><div><div><div><div><p>deep"
+                     "</p></div></div></div></div></div></div></div></div>"
+                     "</div>",
+                     &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "word/afchunk.htm");
+}
+END_TEST
+
 /* An RTF or DOCX chunk is not read: when it holds the whole resume the
  * error says so and what to do, not "empty document". */
 START_TEST(test_alt_chunk_unread_named)
@@ -2231,6 +2259,7 @@ int main(void)
     tcase_add_test(text, test_alt_chunk_mime_html);
     tcase_add_test(text, test_alt_chunk_in_cell);
     tcase_add_test(text, test_alt_chunk_repeated);
+    tcase_add_test(text, test_alt_chunk_limits);
     tcase_add_test(text, test_alt_chunk_only_imported);
     tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);

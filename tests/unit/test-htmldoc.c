@@ -465,7 +465,7 @@ START_TEST(limits_and_errors)
         ck_assert_int_eq(kps_buf_append(&page, "<div>", 5), 0);
     ck_assert_int_eq(kps_buf_append(&page, "KPI", 4), 0);
     fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-               "HTML nesting deeper than max_xml_depth (20)");
+               "HTML page: nesting deeper than max_xml_depth (20)");
     kps_buf_free(&page);
 
     /* a page of nearly a quarter of a million elements, then past it
@@ -494,7 +494,7 @@ START_TEST(limits_and_errors)
         ck_assert_int_eq(kps_buf_append(&page, " a", 2), 0);
     ck_assert_int_eq(kps_buf_append(&page, ">KPI</p>", 9), 0);
     fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-               "HTML start tag with more than 256 attributes");
+               "HTML page: start tag with more than 256 attributes");
     kps_buf_free(&page);
     ck_assert_int_eq(kps_buf_append(&page, "<body><p title=\"", 16), 0);
     for (int i = 0; i < 300; i++)
@@ -527,7 +527,7 @@ START_TEST(limits_and_errors)
         }
         ck_assert_int_eq(kps_buf_append(&page, " \">KPI</p>", 10), 0);
         fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-                   "HTML start tag with more than 256 attributes");
+                   "HTML page: start tag with more than 256 attributes");
         kps_buf_free(&page);
     }
 
