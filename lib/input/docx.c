@@ -1146,6 +1146,19 @@ static int text_chunk(walk *w, const unsigned char *s, size_t n,
     return rc;
 }
 
+/* What a chunk's page stands on, for kps_html_append(): in a shaded
+ * table cell, the innermost cell's colour, so that black text of the page
+ * in a black cell is as hidden as a run of it would be. */
+static int32_t chunk_ground(const walk *w)
+{
+    unsigned cell = innermost_cell(w);
+    int kind = cell_kind(cell);
+    int32_t rgb = cell_rgb(cell);
+    if (kind == SHADE_CLEAR)
+        return -1;
+    return rgb >= 0 ? rgb : kind == 1 ? -2 : -1;
+}
+
 /* A w:altChunk: the part it names, an HTML page (or MIME HTML, or plain
  * text) that HTML-to-DOCX converters import whole, is read where it
  * stands, as Word shows it, on lines of its own.  What the page is, HTML
@@ -1183,8 +1196,8 @@ static int import_chunk(walk *w, const kps_xml_attrs *a)
     if (mime == -1)
         rc = walk_nomem(w);
     else if (f == KPS_FORMAT_HTML)
-        rc = kps_html_append(page, page_len, w->name, target, cr->lim, w->tb,
-                             w->err);
+        rc = kps_html_append(page, page_len, w->name, target, chunk_ground(w),
+                             cr->lim, w->tb, w->err);
     else if (f == KPS_FORMAT_TEXT)
         rc = text_chunk(w, page, page_len, target);
     else

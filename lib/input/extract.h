@@ -30,10 +30,13 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
                      const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
 /* The same text inserted into dst as a block (kps_tb_insert_block()), for
  * a page inside another document (a DOCX's imported HTML chunk, named
- * part in messages); its text counts against dst's shared total. */
+ * part in messages); its text counts against dst's shared total.  ground
+ * is what the page stands on, for text the colour of its background: -1
+ * the page's own (white), 0xRRGGBB a plain colour (a shaded table cell's),
+ * -2 a colour that is not plain (a theme's) and not white. */
 struct kps_textbuild;
 int kps_html_append(const unsigned char *data, size_t len, const char *name,
-                    const char *part, const kps_limits *lim,
+                    const char *part, int32_t ground, const kps_limits *lim,
                     struct kps_textbuild *dst, kpiscan_error *err);
 /* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with its first
  * text/html part, transfer encoding undone, in *html (malloc'd,

@@ -1557,10 +1557,11 @@ static int prepare_markup(char *s, size_t len, const char *name,
 /* ---- the extractor ------------------------------------------------ */
 
 /* Read the page into *out, a builder this sets up (its text counted in
- * *total, its messages naming part); on failure *out is left empty. */
+ * *total, its messages naming part), the page standing on ground
+ * (kps_html_append()); on failure *out is left empty. */
 static int html_walk(const unsigned char *data, size_t len, const char *name,
-                     const char *part, const kps_limits *lim, size_t *total,
-                     kps_textbuild *out, kpiscan_error *err)
+                     const char *part, int32_t ground, const kps_limits *lim,
+                     size_t *total, kps_textbuild *out, kpiscan_error *err)
 {
     kps_tb_init(out, name, lim->max_text_bytes, total, NULL, err);
     /* The markup is bounded like a DOCX part; max_text_bytes bounds the
@@ -1601,9 +1602,11 @@ static int html_walk(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
     w.stack[0] = (frame){.color = UNSET,
-                         .background = UNSET,
+                         .background = ground >= 0    ? rgb_kind(ground)
+                                       : ground == -2 ? NOT_WHITE
+                                                      : UNSET,
                          .color_rgb = -1,
-                         .background_rgb = -1,
+                         .background_rgb = ground >= 0 ? ground : -1,
                          .font_pt = 12.0f};
     /* Text that holds HTML further in (a resume pasted with some of its
      * markup, Markdown with inline HTML) keeps its lines: white space is
@@ -1682,7 +1685,7 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     memset(doc, 0, sizeof *doc);
     size_t total = 0;
     kps_textbuild tb;
-    int rc = html_walk(data, len, name, "HTML page", lim, &total, &tb, err);
+    int rc = html_walk(data, len, name, "HTML page", -1, lim, &total, &tb, err);
     if (rc != KPISCAN_OK)
         return rc;
     if (!kps_tb_has_content(&tb)) {
@@ -1697,11 +1700,12 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
 }
 
 int kps_html_append(const unsigned char *data, size_t len, const char *name,
-                    const char *part, const kps_limits *lim, kps_textbuild *dst,
-                    kpiscan_error *err)
+                    const char *part, int32_t ground, const kps_limits *lim,
+                    kps_textbuild *dst, kpiscan_error *err)
 {
     kps_textbuild tb;
-    int rc = html_walk(data, len, name, part, lim, dst->total, &tb, err);
+    int rc =
+        html_walk(data, len, name, part, ground, lim, dst->total, &tb, err);
     if (rc != KPISCAN_OK)
         return rc;
     return kps_tb_insert_block(dst, &tb);

@@ -827,6 +827,42 @@ START_TEST(test_alt_chunk_only_imported)
 }
 END_TEST
 
+/* A chunk's page stands on what its cell shows: its black words in a
+ * black cell are as hidden as a run of them (they counted as shown), and
+ * white words in a navy cell are shown, where on the page they are not. */
+START_TEST(test_alt_chunk_cell_ground)
+{
+    static const struct {
+        const char *fill, *color;
+        int hidden;
+    } cases[] = {
+        {"000000", "#000000", 1}, {"000000", "#ffffff", 0},
+        {"1F3864", "white", 0},   {NULL, "white", 1},
+        {NULL, "#000000", 0},     {"auto", "white", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[512], page[128];
+        snprintf(body, sizeof body,
+                 "<w:tbl><w:tr><w:tc>%s%s%s" CHUNK "</w:tc></w:tr></w:tbl>",
+                 cases[i].fill ? "<w:tcPr><w:shd w:val=\"clear\" w:fill=\""
+                               : "",
+                 cases[i].fill ? cases[i].fill : "",
+                 cases[i].fill ? "\"/></w:tcPr>" : "");
+        snprintf(page, sizeof page,
+                 "<p style=\"color:%s\">Stuffed KPIs</p><p>Shown words</p>",
+                 cases[i].color);
+        size_t len;
+        unsigned char *zip = chunk_docx(body, "afchunk.htm", page, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == cases[i].hidden,
+                      "case %zu", i);
+        ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 /* A chunk many w:altChunk import is read each time, as Word shows it,
  * until the re-reads inflate past what max_ratio allows the archive: a
  * small file naming a large page many times is refused at once, as a zip
@@ -2258,6 +2294,7 @@ int main(void)
     tcase_add_test(text, test_alt_chunk_html_read_in_place);
     tcase_add_test(text, test_alt_chunk_mime_html);
     tcase_add_test(text, test_alt_chunk_in_cell);
+    tcase_add_test(text, test_alt_chunk_cell_ground);
     tcase_add_test(text, test_alt_chunk_repeated);
     tcase_add_test(text, test_alt_chunk_limits);
     tcase_add_test(text, test_alt_chunk_only_imported);
