@@ -38,10 +38,14 @@ struct kps_textbuild;
 int kps_html_append(const unsigned char *data, size_t len, const char *name,
                     const char *part, int32_t ground, const kps_limits *lim,
                     struct kps_textbuild *dst, kpiscan_error *err);
-/* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with its first
- * text/html part, transfer encoding undone, in *html (malloc'd,
- * NUL-terminated, *html_len bytes); 0 when data is not MIME; -2 when it is
- * MIME without a readable HTML part; -1 when out of memory. */
+/* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with the part
+ * a browser shows (of multipart/related the root: the part its start
+ * parameter names, else the first text part; of other multiparts the
+ * first text/html part, else the first text part), transfer encoding
+ * undone, in *html (malloc'd, NUL-terminated, *html_len bytes; HTML or
+ * text, for the caller to sniff); 0 when data is not MIME (no
+ * MIME-Version header); -2 when it is MIME without such a text part; -1
+ * when out of memory. */
 int kps_mhtml_html(const unsigned char *data, size_t len, char **html,
                    size_t *html_len);
 
