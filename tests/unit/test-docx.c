@@ -938,6 +938,11 @@ START_TEST(test_alt_chunk_unread_named)
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "imported chunk (w:altChunk");
     chunk_text_is(CHUNK_BODY, "afchunk.mht", png_page, "Before\nAfter\n");
+    /* a chunk that is read but holds no text is an empty page, not a
+     * chunk left unread: the document is empty */
+    zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.htm",
+                     "<html><body><p> </p></body></html>", &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
     /* without the chunk the same empty body is an empty document */
     zip = fixture_docx_body("<w:p/>", &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");

@@ -678,6 +678,14 @@ START_TEST(mime_html_pages)
             "text/html\n\n<p>Resume</p>\n--B; start=<d>\nContent-Type: "
             "text/html\nContent-ID: <d>\n\n<p>KPI</p>\n--B; start=<d>--\n",
             "<p>Resume</p>");
+    /* after the closing delimiter comes the epilogue, which nothing
+     * shows, even when it looks like a part */
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB\n\n--BB\nContent-Type: image/png\n\nPNG\n"
+                "--BB--\nContent-Type: text/html\n\n<p>KPI</p>\n",
+                NULL),
+        -2);
     /* a root that is no text, or a start naming no part: nothing */
     ck_assert_int_eq(
         mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
