@@ -1120,11 +1120,51 @@ static int content_processed(const walk *w, const char *uri, const char *local)
     return 0;
 }
 
+/* A plain-text chunk's lines, read as a text file is read: Word shows
+ * "&#75;PI" or "<!-- -->" in a text/plain chunk as written, where the
+ * HTML reader would decode the one and drop the other. */
+static int text_chunk(walk *w, const unsigned char *s, size_t n,
+                      const char *target)
+{
+    const kps_limits *lim = w->chunks->lim;
+    kps_doc text;
+    int rc = kps_text_decode(s, n, w->name, lim, &text, w->err);
+    if (rc == KPISCAN_ERR_LIMIT)
+        return kps_fail(w->err, rc, w->name,
+                        "%s: extracted text exceeds max_text_bytes (%zu)",
+                        target, lim->max_text_bytes);
+    if (rc != KPISCAN_OK)
+        return rc;
+    kps_textbuild tb;
+    kps_tb_init(&tb, w->name, lim->max_text_bytes, w->tb->total, NULL, w->err);
+    tb.part = target;
+    rc = kps_tb_text(&tb, text.text, text.len, KPS_VISIBLE);
+    kps_doc_free(&text);
+    if (rc == KPISCAN_OK)
+        return kps_tb_insert_block(w->tb, &tb);
+    kps_tb_free(&tb);
+    return rc;
+}
+
+/* What a chunk's page stands on, for kps_html_append(): in a shaded
+ * table cell, the innermost cell's colour, so that black text of the page
+ * in a black cell is as hidden as a run of it would be. */
+static int32_t chunk_ground(const walk *w)
+{
+    unsigned cell = innermost_cell(w);
+    int kind = cell_kind(cell);
+    int32_t rgb = cell_rgb(cell);
+    if (kind == SHADE_CLEAR)
+        return -1;
+    return rgb >= 0 ? rgb : kind == 1 ? -2 : -1;
+}
+
 /* A w:altChunk: the part it names, an HTML page (or MIME HTML, or plain
  * text) that HTML-to-DOCX converters import whole, is read where it
- * stands, as Word shows it, on lines of its own.  RTF and DOCX chunks are
- * counted as not read; a chunk whose part is missing, as Word does,
- * shows nothing. */
+ * stands, as Word shows it, on lines of its own.  What the page is, HTML
+ * or text, is sniffed as for a file given directly.  RTF and DOCX chunks,
+ * and pages that are neither, are counted as not read; a chunk whose part
+ * is missing, as Word does, shows nothing. */
 static int import_chunk(walk *w, const kps_xml_attrs *a)
 {
     chunk_reader *cr = w->chunks;
@@ -1150,17 +1190,18 @@ static int import_chunk(walk *w, const kps_xml_attrs *a)
     size_t html_len = 0;
     int mime =
         kps_mhtml_html((const unsigned char *)data, len, &html, &html_len);
-    kps_format f =
-        mime ? KPS_FORMAT_HTML : kps_sniff((const unsigned char *)data, len);
+    const unsigned char *page = (const unsigned char *)(html ? html : data);
+    size_t page_len = html ? html_len : len;
+    kps_format f = mime >= 0 ? kps_sniff(page, page_len) : KPS_FORMAT_UNKNOWN;
     if (mime == -1)
         rc = walk_nomem(w);
-    else if (mime == -2 || (f != KPS_FORMAT_HTML && f != KPS_FORMAT_TEXT))
+    else if (f == KPS_FORMAT_HTML)
+        rc = kps_html_append(page, page_len, w->name, target, chunk_ground(w),
+                             cr->lim, w->tb, w->err);
+    else if (f == KPS_FORMAT_TEXT)
+        rc = text_chunk(w, page, page_len, target);
+    else
         cr->unread++;
-    else if ((rc = kps_tb_end_line(w->tb)) == KPISCAN_OK &&
-             (rc = kps_html_append((const unsigned char *)(html ? html : data),
-                                   html ? html_len : len, w->name, target,
-                                   cr->lim, w->tb, w->err)) == KPISCAN_OK)
-        rc = kps_tb_end_line(w->tb);
     free(html);
     free(data);
     /* a chunk without text is an empty page, as Word shows it */

@@ -12,28 +12,30 @@
 
 /* A web page saved as MIME HTML (Word's "Single File Web Page", .mht):
  * mail-style headers, then the page, usually quoted-printable, which the
- * sniffer takes for text or HTML.  Returns 1 and the page's text in doc
- * (or the failure in rc) when in is one; 0 when it is not. */
+ * sniffer takes for text or HTML.  The page is sniffed as a file is (a
+ * byte order mark, UTF-16) and read as HTML or as text.  Returns 1 and
+ * the page's text in doc (or the failure in rc) when in is one; 0 when
+ * it is not, or holds no page that is text. */
 static int mime_page(const kps_input *in, kps_doc *doc, kpiscan_error *err,
                      int *rc)
 {
-    char *html = NULL;
-    size_t html_len = 0;
-    int mime = kps_mhtml_html(in->data, in->len, &html, &html_len);
+    char *page = NULL;
+    size_t page_len = 0;
+    int mime = kps_mhtml_html(in->data, in->len, &page, &page_len);
     if (mime == -1) {
         *rc = kps_fail(err, KPISCAN_ERR_NOMEM, in->name, "out of memory");
         return 1;
     }
-    size_t lead = 0;
-    while (lead < html_len && (html[lead] == ' ' || html[lead] == '\t' ||
-                               html[lead] == '\r' || html[lead] == '\n'))
-        lead++;
-    int page = mime == 1 && lead < html_len && html[lead] == '<';
-    if (page)
-        *rc = kps_html_extract((const unsigned char *)html, html_len, in->name,
-                               &in->limits, doc, err);
-    free(html);
-    return page;
+    if (mime != 1)
+        return 0;
+    const unsigned char *p = (const unsigned char *)page;
+    kps_format f = kps_sniff(p, page_len);
+    if (f == KPS_FORMAT_HTML)
+        *rc = kps_html_extract(p, page_len, in->name, &in->limits, doc, err);
+    else if (f == KPS_FORMAT_TEXT)
+        *rc = kps_text_decode(p, page_len, in->name, &in->limits, doc, err);
+    free(page);
+    return f == KPS_FORMAT_HTML || f == KPS_FORMAT_TEXT;
 }
 
 static int text_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,

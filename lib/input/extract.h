@@ -28,19 +28,26 @@ int kps_odt_extract(const unsigned char *data, size_t len, const char *name,
 /* Extract the text a browser shows from an HTML page (htmldoc.c). */
 int kps_html_extract(const unsigned char *data, size_t len, const char *name,
                      const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
-/* The same text appended to dst, for a page inside another document (a
- * DOCX's imported HTML chunk, named part in messages); its text counts
- * against dst's shared total. */
+/* The same text inserted into dst as a block (kps_tb_insert_block()), for
+ * a page inside another document (a DOCX's imported HTML chunk, named
+ * part in messages); its text counts against dst's shared total.  ground
+ * is what the page stands on, for text the colour of its background: -1
+ * the page's own (white), 0xRRGGBB a plain colour (a shaded table cell's),
+ * -2 a colour that is not plain (a theme's) and not white. */
 struct kps_textbuild;
-/* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with its first
- * text/html part, transfer encoding undone, in *html (malloc'd,
- * NUL-terminated, *html_len bytes); 0 when data is not MIME; -2 when it is
- * MIME without a readable HTML part; -1 when out of memory. */
+int kps_html_append(const unsigned char *data, size_t len, const char *name,
+                    const char *part, int32_t ground, const kps_limits *lim,
+                    struct kps_textbuild *dst, kpiscan_error *err);
+/* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with the part
+ * a browser shows (of multipart/related the root: the part its start
+ * parameter names, else the first text part; of other multiparts the
+ * first text/html part, else the first text part), transfer encoding
+ * undone, in *html (malloc'd, NUL-terminated, *html_len bytes; HTML or
+ * text, for the caller to sniff); 0 when data is not MIME (no
+ * MIME-Version header); -2 when it is MIME without such a text part; -1
+ * when out of memory. */
 int kps_mhtml_html(const unsigned char *data, size_t len, char **html,
                    size_t *html_len);
-int kps_html_append(const unsigned char *data, size_t len, const char *name,
-                    const char *part, const kps_limits *lim,
-                    struct kps_textbuild *dst, kpiscan_error *err);
 
 /* The extractor table.  The sniffed format picks a row; each row turns
  * the input's bytes into a kps_doc.  Adding an input format is a row and

@@ -1248,8 +1248,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (w->depth + 1 > w->max_depth) {
         stop(w, kps_fail(w->err, KPISCAN_ERR_LIMIT, w->name,
-                         "HTML nesting deeper than max_xml_depth (%u)",
-                         w->max_depth));
+                         "%s: nesting deeper than max_xml_depth (%u)",
+                         w->tb.part, w->max_depth));
         return;
     }
     if (kps_array_reserve(&w->stack, &w->cap, w->depth + 2, sizeof *w->stack,
@@ -1457,7 +1457,7 @@ static size_t comment_end(const char *s, size_t len, size_t at)
  * a script's "a < b" is no tag.
  */
 static int prepare_markup(char *s, size_t len, const char *name,
-                          kpiscan_error *err)
+                          const char *part, kpiscan_error *err)
 {
     size_t i = 0;
     while (i < len) {
@@ -1504,9 +1504,9 @@ static int prepare_markup(char *s, size_t len, const char *name,
             } else if (name_start(c)) {
                 if (++attributes > MAX_ATTRIBUTES)
                     return kps_fail(err, KPISCAN_ERR_LIMIT, name,
-                                    "HTML start tag with more than %d "
+                                    "%s: start tag with more than %d "
                                     "attributes",
-                                    MAX_ATTRIBUTES);
+                                    part, MAX_ATTRIBUTES);
                 while (i < len && name_char((unsigned char)s[i]))
                     i++;
                 size_t v = i;
@@ -1557,10 +1557,11 @@ static int prepare_markup(char *s, size_t len, const char *name,
 /* ---- the extractor ------------------------------------------------ */
 
 /* Read the page into *out, a builder this sets up (its text counted in
- * *total, its messages naming part); on failure *out is left empty. */
+ * *total, its messages naming part), the page standing on ground
+ * (kps_html_append()); on failure *out is left empty. */
 static int html_walk(const unsigned char *data, size_t len, const char *name,
-                     const char *part, const kps_limits *lim, size_t *total,
-                     kps_textbuild *out, kpiscan_error *err)
+                     const char *part, int32_t ground, const kps_limits *lim,
+                     size_t *total, kps_textbuild *out, kpiscan_error *err)
 {
     kps_tb_init(out, name, lim->max_text_bytes, total, NULL, err);
     /* The markup is bounded like a DOCX part; max_text_bytes bounds the
@@ -1580,7 +1581,7 @@ static int html_walk(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                         "%s too large for the parser", part);
     }
-    rc = prepare_markup(decoded.text, decoded.len, name, err);
+    rc = prepare_markup(decoded.text, decoded.len, name, part, err);
     if (rc != KPISCAN_OK) {
         kps_doc_free(&decoded);
         return rc;
@@ -1601,9 +1602,11 @@ static int html_walk(const unsigned char *data, size_t len, const char *name,
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
     w.stack[0] = (frame){.color = UNSET,
-                         .background = UNSET,
+                         .background = ground >= 0    ? rgb_kind(ground)
+                                       : ground == -2 ? NOT_WHITE
+                                                      : UNSET,
                          .color_rgb = -1,
-                         .background_rgb = -1,
+                         .background_rgb = ground >= 0 ? ground : -1,
                          .font_pt = 12.0f};
     /* Text that holds HTML further in (a resume pasted with some of its
      * markup, Markdown with inline HTML) keeps its lines: white space is
@@ -1682,7 +1685,7 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
     memset(doc, 0, sizeof *doc);
     size_t total = 0;
     kps_textbuild tb;
-    int rc = html_walk(data, len, name, "HTML page", lim, &total, &tb, err);
+    int rc = html_walk(data, len, name, "HTML page", -1, lim, &total, &tb, err);
     if (rc != KPISCAN_OK)
         return rc;
     if (!kps_tb_has_content(&tb)) {
@@ -1697,12 +1700,13 @@ int kps_html_extract(const unsigned char *data, size_t len, const char *name,
 }
 
 int kps_html_append(const unsigned char *data, size_t len, const char *name,
-                    const char *part, const kps_limits *lim, kps_textbuild *dst,
-                    kpiscan_error *err)
+                    const char *part, int32_t ground, const kps_limits *lim,
+                    kps_textbuild *dst, kpiscan_error *err)
 {
     kps_textbuild tb;
-    int rc = html_walk(data, len, name, part, lim, dst->total, &tb, err);
+    int rc =
+        html_walk(data, len, name, part, ground, lim, dst->total, &tb, err);
     if (rc != KPISCAN_OK)
         return rc;
-    return kps_tb_append(dst, &tb);
+    return kps_tb_insert_block(dst, &tb);
 }

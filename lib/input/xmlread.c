@@ -823,6 +823,33 @@ int kps_tb_append(kps_textbuild *dst, kps_textbuild *src)
     return KPISCAN_OK;
 }
 
+int kps_tb_insert_block(kps_textbuild *dst, kps_textbuild *src)
+{
+    if (!src->text.len) {
+        kps_tb_free(src);
+        return KPISCAN_OK;
+    }
+    /* At the start of a cell the text ends in the previous cell's tab,
+     * which a line break would push onto a line of its own. */
+    size_t cell_start = dst->cell_start;
+    int rc = KPISCAN_OK;
+    if (dst->text.len && !last_char_is(dst, '\n') &&
+        dst->text.len != cell_start)
+        rc = kps_tb_char(dst, '\n');
+    if (rc == KPISCAN_OK)
+        rc = kps_tb_append(dst, src);
+    if (rc == KPISCAN_OK && !last_char_is(dst, '\n'))
+        rc = kps_tb_char(dst, '\n');
+    kps_tb_free(src); /* kps_tb_append() keeps it on failure */
+    if (rc != KPISCAN_OK)
+        return rc;
+    /* kps_tb_append() forgets the cell, as between parts it should; a
+     * block stays in it, and its last break is what a cell end replaces */
+    dst->cell_start = cell_start;
+    dst->after_para = dst->text.len;
+    return KPISCAN_OK;
+}
+
 int kps_tb_has_content(const kps_textbuild *tb)
 {
     for (size_t i = 0; i < tb->text.len; i++) {

@@ -259,6 +259,15 @@ int kps_tb_end_line(kps_textbuild *tb);
  * empty).  Both must share the same total counter. */
 int kps_tb_append(kps_textbuild *dst, kps_textbuild *src);
 
+/* Insert src, whole lines read from elsewhere (a page a DOCX imports),
+ * where dst stands as a paragraph would stand: on lines of its own, or at
+ * the start of the table cell dst is in, whose end then treats the
+ * block's last line break as a paragraph's ("2019 - 2021" alone in a
+ * cell still ends in a tab).  dst must have no open paragraph.  An empty
+ * src changes nothing.  src is left empty, also on failure.  Shares
+ * dst's total, as kps_tb_append(). */
+int kps_tb_insert_block(kps_textbuild *dst, kps_textbuild *src);
+
 /* 1 when the text holds something other than white space. */
 int kps_tb_has_content(const kps_textbuild *tb);
 

@@ -24,6 +24,11 @@ struct kps_zip {
     int fold_case;
     const kps_limits *lim;
     size_t total_read; /* uncompressed bytes of all entries read so far */
+    /* Entries read before, a bit each, and what reading them again has
+     * inflated, measured against the archive's size (kps_zip_read()). */
+    unsigned char *seen;
+    uint64_t reread;
+    size_t archive_len;
     /* With fold_case: every entry's name in ascii_casecmp() order, for
      * lookups that ignore case in O(log n).  libzip's ZIP_FL_NOCASE scans
      * every entry, and a DOCX may ask for 250,000 relationship targets:
@@ -346,6 +351,7 @@ int kps_zip_open(const unsigned char *data, size_t len, const char *name,
     z->kind = kind;
     z->fold_case = fold_case;
     z->lim = lim;
+    z->archive_len = len;
 
     zip_error_t zerr;
     zip_error_init(&zerr);
@@ -381,6 +387,8 @@ int kps_zip_open(const unsigned char *data, size_t len, const char *name,
         rc = kps_fail(err, KPISCAN_ERR_LIMIT, name,
                       "%s archive has %lld entries; max_zip_entries is %zu",
                       kind, (long long)n, lim->max_zip_entries);
+    else if (!(z->seen = calloc((size_t)n / 8 + 1, 1)))
+        rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     else
         rc = check_duplicates(z, n, err);
     if (rc != KPISCAN_OK) {
@@ -398,6 +406,7 @@ void kps_zip_close(kps_zip *z)
     if (z->za)
         zip_discard(z->za); /* read-only: nothing to write back */
     free(z->folded);
+    free(z->seen);
     free(z);
 }
 
@@ -494,6 +503,24 @@ int kps_zip_read(kps_zip *z, const char *entry, char **data, size_t *len,
         z->total_read > lim->max_total_bytes)
         return fail_total_size(z, entry, err);
 
+    /* An entry read again (a DOCX chunk that several w:altChunk import)
+     * inflates the same compressed bytes again, each time within the
+     * ratio: a few kilobytes naming one chunk a thousand times would have
+     * the reader parse gigabytes.  What re-reads inflate is held to what
+     * max_ratio allows the whole archive. */
+    int again = (z->seen[idx / 8] >> (idx % 8)) & 1;
+    uint64_t allowed = z->archive_len > UINT64_MAX / lim->max_ratio
+                           ? UINT64_MAX
+                           : (uint64_t)z->archive_len * lim->max_ratio;
+    if (allowed < lim->ratio_floor)
+        allowed = lim->ratio_floor;
+    if (again && (declared > allowed || z->reread > allowed - declared))
+        return kps_fail(err, KPISCAN_ERR_LIMIT, z->name,
+                        "%s part %s is read again and again: the re-reads "
+                        "inflate to more than max_ratio (%u:1) times the "
+                        "archive's %zu bytes",
+                        z->kind, entry, lim->max_ratio, z->archive_len);
+
     zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
     if (!zf) {
         int code = zip_error_code_zip(zip_get_error(z->za));
@@ -552,6 +579,9 @@ int kps_zip_read(kps_zip *z, const char *entry, char **data, size_t *len,
     }
     buf[got] = '\0';
     z->total_read += (size_t)got;
+    z->seen[idx / 8] |= (unsigned char)(1u << (idx % 8));
+    if (again)
+        z->reread += got;
     *data = buf;
     *len = (size_t)got;
     return KPISCAN_OK;

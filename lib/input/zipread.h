@@ -74,7 +74,9 @@ size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
  *
  * Returns KPISCAN_OK; KPISCAN_ERR_NOT_FOUND when there is no such entry
  * (err untouched, so callers can treat optional parts quietly);
- * KPISCAN_ERR_LIMIT (part size, total size, compression ratio);
+ * KPISCAN_ERR_LIMIT (part size, total size, compression ratio, and what
+ * reading entries again inflates: at most max_ratio times the archive's
+ * size, ratio_floor at least);
  * KPISCAN_ERR_CORRUPT (CRC error, bad compressed data, size differing from
  * the declared one); KPISCAN_ERR_ENCRYPTED; _NOMEM.
  */

@@ -203,8 +203,16 @@ MHT = ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"=_b\"\r
        "charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p class=3D\"x\">"
        "Built KPI dash=\r\nboards =E2=80=93 weekly</p>\r\n--=_b--\r\n")
 
+# the root a start parameter names, after a decoy; base64 behind a BOM
+MHT_START = ("MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\tboundary=\"b\"; "
+             "start=\"<root@x>\"\r\n\r\n--b\r\nContent-Type: text/html\r\nContent-ID: "
+             "<decoy@x>\r\n\r\n<p>KPI KPI</p>\r\n--b\r\nContent-Type: text/html\r\n"
+             "Content-ID: <root@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+             "77u/PHA+VHJhY2tlZCBLUElzPC9wPg==\r\n--b--\r\nepilogue\r\n")
+
 HTML = {
     "mhtml-page.mht": MHT,
+    "mhtml-start.mht": MHT_START,
     "html-resume.html": "<!DOCTYPE html><html><head><title>CV</title><style>p{}</style>"
                         "</head><body><h2>Experience</h2><table><tr><td>Jan 2015 &ndash; "
                         "Present</td><td>Head of BI</td></tr></table><ul><li>Developed and "

@@ -724,6 +724,13 @@ START_TEST(test_alt_chunk_html_read_in_place)
     /* plain text in the chunk keeps its lines */
     chunk_text_is(CHUNK_BODY, "afchunk.txt", "Tracked KPIs\nweekly\n",
                   "Before\nTracked KPIs\nweekly\nAfter\n");
+    /* and is read as written, as Word shows a text chunk: no entity
+     * decoded into a word, no "comment" dropped (the HTML reader made
+     * "Tracked KPIs weekly" of it) */
+    chunk_text_is(CHUNK_BODY, "afchunk.txt",
+                  "Tracked &#75;&#80;&#73;s\r\nweekly <!-- sales -->\r\n",
+                  "Before\nTracked &#75;&#80;&#73;s\nweekly <!-- sales -->\n"
+                  "After\n");
     /* a page without text adds nothing, as Word shows nothing */
     chunk_text_is(CHUNK_BODY, "afchunk.htm", "<html><body></body></html>",
                   "Before\nAfter\n");
@@ -739,6 +746,46 @@ START_TEST(test_alt_chunk_html_read_in_place)
     ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
     ck_assert(!phrase_touches_hidden(&doc, "After"));
     kps_doc_free(&doc);
+}
+END_TEST
+
+#define CELL(x) "<w:tc>" x "</w:tc>"
+#define PARA(t) "<w:p><w:r><w:t>" t "</w:t></w:r></w:p>"
+#define CHUNK "<w:altChunk r:id=\"rAlt\"/>"
+
+/* A chunk in a table cell stands there as a paragraph would: a cell
+ * holding a one-line chunk ends in a tab like a cell of one paragraph, so
+ * the row still reads as one line, and a chunk without text changes
+ * nothing.  (The chunk's text used to leave the builder's cell
+ * bookkeeping behind: "2019 - 2021\n\tAnalyst", the next cell's tab at
+ * the start of a line.) */
+START_TEST(test_alt_chunk_in_cell)
+{
+    const char *one = "<p>2019 - 2021</p>";
+    chunk_text_is("<w:tbl><w:tr>" CELL(CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>" PARA("End"),
+                  "afchunk.htm", one, "2019 - 2021\tAnalyst\nEnd\n");
+    /* in the row's last cell, after a cell's tab */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("Analyst"))
+                      CELL(CHUNK) "</w:tr></w:tbl>" PARA("End"),
+                  "afchunk.htm", one, "Analyst\t2019 - 2021\nEnd\n");
+    /* after a paragraph of the cell: the cell holds two lines */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("Acme") CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+                  "afchunk.htm", one, "Acme\n2019 - 2021\nAnalyst\n");
+    /* a chunk of two lines alone in a cell keeps its last break too */
+    chunk_text_is(
+        "<w:tbl><w:tr>" CELL(CHUNK) CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+        "afchunk.htm", "<p>Acme</p><p>2019</p>", "Acme\n2019\nAnalyst\n");
+    /* a page without text in a cell */
+    chunk_text_is("<w:tbl><w:tr>" CELL(PARA("2019 - 2021") CHUNK)
+                      CELL(PARA("Analyst")) "</w:tr></w:tbl>",
+                  "afchunk.htm", "<html><body></body></html>",
+                  "2019 - 2021\tAnalyst\n");
+    /* several chunks in a row, one of them twice, between paragraphs */
+    chunk_text_is(PARA("Before") CHUNK CHUNK PARA("After"), "afchunk.htm",
+                  "<p>Tracked KPIs</p>",
+                  "Before\nTracked KPIs\nTracked KPIs\nAfter\n");
 }
 END_TEST
 
@@ -780,6 +827,89 @@ START_TEST(test_alt_chunk_only_imported)
 }
 END_TEST
 
+/* A chunk's page stands on what its cell shows: its black words in a
+ * black cell are as hidden as a run of them (they counted as shown), and
+ * white words in a navy cell are shown, where on the page they are not. */
+START_TEST(test_alt_chunk_cell_ground)
+{
+    static const struct {
+        const char *fill, *color;
+        int hidden;
+    } cases[] = {
+        {"000000", "#000000", 1}, {"000000", "#ffffff", 0},
+        {"1F3864", "white", 0},   {NULL, "white", 1},
+        {NULL, "#000000", 0},     {"auto", "white", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[512], page[128];
+        snprintf(body, sizeof body,
+                 "<w:tbl><w:tr><w:tc>%s%s%s" CHUNK "</w:tc></w:tr></w:tbl>",
+                 cases[i].fill ? "<w:tcPr><w:shd w:val=\"clear\" w:fill=\""
+                               : "",
+                 cases[i].fill ? cases[i].fill : "",
+                 cases[i].fill ? "\"/></w:tcPr>" : "");
+        snprintf(page, sizeof page,
+                 "<p style=\"color:%s\">Stuffed KPIs</p><p>Shown words</p>",
+                 cases[i].color);
+        size_t len;
+        unsigned char *zip = chunk_docx(body, "afchunk.htm", page, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == cases[i].hidden,
+                      "case %zu", i);
+        ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
+/* A chunk many w:altChunk import is read each time, as Word shows it,
+ * until the re-reads inflate past what max_ratio allows the archive: a
+ * small file naming a large page many times is refused at once, as a zip
+ * bomb is, instead of parsing the page again and again. */
+START_TEST(test_alt_chunk_repeated)
+{
+    static char body[60 * 32], page[100 * 1024];
+    body[0] = '\0';
+    for (int i = 0; i < 60; i++)
+        strcat(body, CHUNK);
+    memset(page, ' ', sizeof page - 1);
+    memcpy(page, "<p>KPIs</p>", 11);
+    size_t len;
+    unsigned char *zip = chunk_docx(body, "afchunk.htm", page, &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_LIMIT,
+               "word/afchunk.htm is read again and again");
+}
+END_TEST
+
+/* A chunk's text counts against the document's max_text_bytes, and the
+ * failure names the chunk's part: an HTML page, a plain-text chunk, and
+ * the page's own limits (here its depth). */
+START_TEST(test_alt_chunk_limits)
+{
+    kps_limits lim;
+    test_limits(&lim);
+    lim.max_text_bytes = 24; /* "Before\n" and 17 more */
+    size_t len;
+    unsigned char *zip = chunk_docx(CHUNK_BODY, "afchunk.htm",
+                                    "<p>Tracked KPIs every week</p>", &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/afchunk.htm: extracted text exceeds max_text_bytes (24)");
+    zip =
+        chunk_docx(CHUNK_BODY, "afchunk.txt", "Tracked KPIs every week", &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT,
+               "word/afchunk.txt: extracted text exceeds max_text_bytes (24)");
+    test_limits(&lim);
+    lim.max_xml_depth = 8; /* the main part goes 5 deep */
+    zip = chunk_docx(CHUNK_BODY, "afchunk.htm",
+                     "<div><div><div><div><div><div><div><div><div><p>deep"
+                     "</p></div></div></div></div></div></div></div></div>"
+                     "</div>",
+                     &len);
+    fails_with(zip, len, &lim, KPISCAN_ERR_LIMIT, "word/afchunk.htm");
+}
+END_TEST
+
 /* An RTF or DOCX chunk is not read: when it holds the whole resume the
  * error says so and what to do, not "empty document". */
 START_TEST(test_alt_chunk_unread_named)
@@ -798,6 +928,21 @@ START_TEST(test_alt_chunk_unread_named)
                      &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
                "imported chunk (w:altChunk");
+    /* nor one whose "page" is not text (an image's bytes in base64): the
+     * DOCX failed whole with "not a text document", naming no part */
+    const char *png_page =
+        "MIME-Version: 1.0\r\nContent-Type: text/html\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAANSUhEUg==\r\n";
+    zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.mht", png_page,
+                     &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+               "imported chunk (w:altChunk");
+    chunk_text_is(CHUNK_BODY, "afchunk.mht", png_page, "Before\nAfter\n");
+    /* a chunk that is read but holds no text is an empty page, not a
+     * chunk left unread: the document is empty */
+    zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.htm",
+                     "<html><body><p> </p></body></html>", &len);
+    fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
     /* without the chunk the same empty body is an empty document */
     zip = fixture_docx_body("<w:p/>", &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_EMPTY, "empty document");
@@ -2153,6 +2298,10 @@ int main(void)
     tcase_add_test(text, test_header_target_of_another_kind);
     tcase_add_test(text, test_alt_chunk_html_read_in_place);
     tcase_add_test(text, test_alt_chunk_mime_html);
+    tcase_add_test(text, test_alt_chunk_in_cell);
+    tcase_add_test(text, test_alt_chunk_cell_ground);
+    tcase_add_test(text, test_alt_chunk_repeated);
+    tcase_add_test(text, test_alt_chunk_limits);
     tcase_add_test(text, test_alt_chunk_only_imported);
     tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);

@@ -465,7 +465,7 @@ START_TEST(limits_and_errors)
         ck_assert_int_eq(kps_buf_append(&page, "<div>", 5), 0);
     ck_assert_int_eq(kps_buf_append(&page, "KPI", 4), 0);
     fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-               "HTML nesting deeper than max_xml_depth (20)");
+               "HTML page: nesting deeper than max_xml_depth (20)");
     kps_buf_free(&page);
 
     /* a page of nearly a quarter of a million elements, then past it
@@ -494,7 +494,7 @@ START_TEST(limits_and_errors)
         ck_assert_int_eq(kps_buf_append(&page, " a", 2), 0);
     ck_assert_int_eq(kps_buf_append(&page, ">KPI</p>", 9), 0);
     fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-               "HTML start tag with more than 256 attributes");
+               "HTML page: start tag with more than 256 attributes");
     kps_buf_free(&page);
     ck_assert_int_eq(kps_buf_append(&page, "<body><p title=\"", 16), 0);
     for (int i = 0; i < 300; i++)
@@ -527,7 +527,7 @@ START_TEST(limits_and_errors)
         }
         ck_assert_int_eq(kps_buf_append(&page, " \">KPI</p>", 10), 0);
         fails_with(page.data, &lim, KPISCAN_ERR_LIMIT,
-                   "HTML start tag with more than 256 attributes");
+                   "HTML page: start tag with more than 256 attributes");
         kps_buf_free(&page);
     }
 
@@ -658,6 +658,59 @@ START_TEST(mime_html_pages)
             "boundary=q\n\n--q\nContent-Type: text/plain\n\nplain words\n"
             "--q--\n",
             "plain words");
+    /* multipart/related shows its root: the part "start" names (the
+     * decoy before it is never shown), else the first text part, plain
+     * text too; quoted "; start=" inside another parameter is no
+     * parameter */
+    const char *decoy =
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+        "boundary=\"BB\";\r\n start=\"<root@x>\"\r\n\r\n--BB\r\n"
+        "Content-Type: text/html\r\nContent-ID: <decoy@x>\r\n\r\n"
+        "<p>KPI KPI KPI</p>\r\n--BB\r\nContent-Type: text/html\r\n"
+        "Content-ID:\r\n <root@x>\r\n\r\n<p>Resume</p>\r\n--BB--\r\n";
+    mime_is(decoy, "<p>Resume</p>");
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=BB\n\n--BB\nContent-Type: text/plain\n\nResume\n"
+            "--BB\nContent-Type: text/html\n\n<p>KPI KPI KPI</p>\n--BB--\n",
+            "Resume");
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=\"B; start=<d>\"\n\n--B; start=<d>\nContent-Type: "
+            "text/html\n\n<p>Resume</p>\n--B; start=<d>\nContent-Type: "
+            "text/html\nContent-ID: <d>\n\n<p>KPI</p>\n--B; start=<d>--\n",
+            "<p>Resume</p>");
+    /* after the closing delimiter comes the epilogue, which nothing
+     * shows, even when it looks like a part */
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB\n\n--BB\nContent-Type: image/png\n\nPNG\n"
+                "--BB--\nContent-Type: text/html\n\n<p>KPI</p>\n",
+                NULL),
+        -2);
+    /* a root that is no text, or a start naming no part: nothing */
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB; start=\"<img>\"\n\n--BB\nContent-Type: "
+                "image/png\nContent-ID: <img>\n\nPNG\n--BB\nContent-Type: "
+                "text/html\n\n<p>KPI</p>\n--BB--\n",
+                NULL),
+        -2);
+    ck_assert_int_eq(
+        mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+                "boundary=BB; start=\"<none>\"\n\n--BB\nContent-Type: "
+                "text/html\n\n<p>KPI</p>\n--BB--\n",
+                NULL),
+        -2);
+    /* other multiparts: the HTML part */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/alternative; "
+            "boundary=q\n\n--q\nContent-Type: text/plain\n\nplain\n--q\n"
+            "Content-Type: text/html\n\n<p>rich</p>\n--q--\n",
+            "<p>rich</p>");
+    /* a delimiter is the boundary alone on its line (white space may
+     * follow): a line that only begins with it belongs to the part */
+    mime_is("MIME-Version: 1.0\nContent-Type: multipart/related; "
+            "boundary=BB\n\n--BB \t\nContent-Type: text/html\n\n<p>a</p>\n"
+            "--BBx\nContent-Type: text/html\n\n<p>b</p>\n--BB--\n",
+            "<p>a</p>\n--BBx\nContent-Type: text/html\n\n<p>b</p>");
     /* one part: the body; an 8bit body as it is */
     mime_is("\xEF\xBB\xBF\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n"
             "\r\n<p>Dashboards</p>\r\n",
@@ -668,6 +721,12 @@ START_TEST(mime_html_pages)
     ck_assert_int_eq(mime_is("Summary: analyst\n\nDefined KPIs", NULL), 0);
     ck_assert_int_eq(mime_is("Jane Roe\nMIME-Version: 1.0\n\n<p>x</p>", NULL),
                      0);
+    /* nor headers of the Content- family without MIME-Version, as a
+     * resume's "Content-Writer:" line */
+    ck_assert_int_eq(
+        mime_is("Content-Writer: Jane Roe\nContent-Type: text/html\n\n<p>x</p>",
+                NULL),
+        0);
     ck_assert_int_eq(mime_is("", NULL), 0);
     /* MIME, but nothing to read: no text part, no boundary */
     ck_assert_int_eq(
@@ -724,6 +783,35 @@ START_TEST(mime_html_scanned)
                      "Developed and tracked KPIs that improved team "
                      "performance by 25%\n");
     kpiscan_result_free(r);
+
+    /* A page that begins with a byte order mark, UTF-8 or (base64)
+     * UTF-16, is a page too, and a plain-text root is read as text: each
+     * was scanned as the MIME source, headers and encoded lines. */
+    static const struct {
+        const char *cte, *body, *format, *text;
+    } pages[] = {
+        {"quoted-printable", "=EF=BB=BF<p>Tracked KPIs</p>", "html",
+         "Tracked KPIs\n"},
+        /* U+FEFF "<p>KPIs</p>" in UTF-16LE */
+        {"base64", "//48AHAAPgBLAFAASQBzADwALwBwAD4A", "html", "KPIs\n"},
+        {"7bit", "Tracked KPIs weekly", "text", "Tracked KPIs weekly"},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
+                 "boundary=b\r\n\r\n--b\r\nContent-Type: text/%s\r\n"
+                 "Content-Transfer-Encoding: %s\r\n\r\n%s\r\n--b\r\n"
+                 "Content-Type: text/html\r\n\r\n<p>KPI KPI</p>\r\n--b--\r\n",
+                 pages[i].format[0] == 'h' ? "html" : "plain", pages[i].cte,
+                 pages[i].body);
+        ck_assert_int_eq(
+            kpiscan_scan_buffer(p, NULL, buf, strlen(buf), "cv.mht", &r, NULL),
+            KPISCAN_OK);
+        ck_assert_str_eq(kpiscan_result_format(r), pages[i].format);
+        ck_assert_str_eq(kpiscan_result_text(r, NULL), pages[i].text);
+        kpiscan_result_free(r);
+    }
     kpiscan_pack_free(p);
 }
 END_TEST

@@ -143,6 +143,42 @@ START_TEST(test_modified_date)
 }
 END_TEST
 
+/* A block of lines (a DOCX's imported page) goes in as a paragraph
+ * would, and the builder it came from is left empty whatever happens:
+ * also when the line break before it is over the text limit, a failure
+ * kps_tb_append() leaves to its caller (the sanitizer run finds a leak). */
+START_TEST(test_insert_block)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    size_t total = 0;
+    unsigned next_para = 0;
+    kps_textbuild dst, src;
+    kps_tb_init(&dst, "cv.docx", 16, &total, &next_para, err);
+    kps_tb_init(&src, "cv.docx", 16, &total, NULL, err);
+    ck_assert_int_eq(kps_tb_text(&dst, "Acme", 4, KPS_VISIBLE), KPISCAN_OK);
+    ck_assert_int_eq(kps_tb_text(&src, "KPIs", 4, KPS_HIDDEN), KPISCAN_OK);
+    ck_assert_int_eq(kps_tb_char(&src, '\n'), KPISCAN_OK);
+    ck_assert_int_eq(kps_tb_insert_block(&dst, &src), KPISCAN_OK);
+    ck_assert_uint_eq(src.text.len, 0);
+    ck_assert_uint_eq(dst.text.len, 10);
+    ck_assert(memcmp(dst.text.data, "Acme\nKPIs\n", 10) == 0);
+    ck_assert_uint_eq(total, 10);
+    ck_assert_uint_eq(dst.hidden.n, 1);
+    ck_assert_uint_eq(dst.hidden.v[0].start, 5);
+    ck_assert_uint_eq(dst.hidden.v[0].end, 9);
+
+    /* "Acme\nKPIs\nRoles" and a block: its line break is the 17th byte */
+    ck_assert_int_eq(kps_tb_text(&dst, "Roles", 5, KPS_VISIBLE), KPISCAN_OK);
+    kps_tb_init(&src, "cv.docx", 16, &total, NULL, err);
+    ck_assert_int_eq(kps_tb_text(&src, "x", 1, KPS_VISIBLE), KPISCAN_OK);
+    ck_assert_int_eq(kps_tb_insert_block(&dst, &src), KPISCAN_ERR_LIMIT);
+    ck_assert_ptr_null(src.text.data);
+    ck_assert_uint_eq(src.text.len, 0);
+    kps_tb_free(&dst);
+    kpiscan_error_free(err);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xmlread");
@@ -151,6 +187,7 @@ int main(void)
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_lengths);
     tcase_add_test(tc, test_modified_date);
+    tcase_add_test(tc, test_insert_block);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
