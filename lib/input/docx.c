@@ -141,6 +141,11 @@ typedef struct chunk_reader {
     const rel_list *rels;
     const kps_limits *lim;
     unsigned unread; /* chunks of a kind not read (RTF, DOCX) */
+    /* the chunk relationships with an id, sorted by id (then by their
+     * order, the first of an id winning), made at the first w:altChunk */
+    const rel **by_id;
+    size_t nby_id;
+    int indexed;
 } chunk_reader;
 
 typedef struct walk {
@@ -1165,18 +1170,63 @@ static int32_t chunk_ground(const walk *w)
  * or text, is sniffed as for a file given directly.  RTF and DOCX chunks,
  * and pages that are neither, are counted as not read; a chunk whose part
  * is missing, as Word does, shows nothing. */
+static int cmp_chunk_rel(const void *a, const void *b)
+{
+    const rel *x = *(const rel *const *)a, *y = *(const rel *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x > y) - (x < y); /* rels are in document order */
+}
+
+/* Compare a chunk relationship's id with the attribute value [id, id+n). */
+static int cmp_chunk_id(const rel *r, const char *id, size_t n)
+{
+    int c = strncmp(r->id, id, n);
+    return c ? c : (unsigned char)r->id[n];
+}
+
+/* The target of the chunk relationship whose id is [id, id+n), the first
+ * of that id, in *target (NULL when none).  A body may hold a great many
+ * w:altChunk elements and its part as many relationships: each is looked
+ * up in an index sorted once, not by a walk over every relationship
+ * (30,000 of each took 2.4 s).  Returns 0, or -1 when out of memory. */
+static int chunk_target(chunk_reader *cr, const char *id, size_t n,
+                        const char **target)
+{
+    *target = NULL;
+    if (!cr->indexed) {
+        size_t k = 0;
+        for (size_t i = 0; i < cr->rels->n; i++)
+            k += cr->rels->v[i].kind == REL_ALT_CHUNK && cr->rels->v[i].id;
+        if (k && !(cr->by_id = malloc(k * sizeof *cr->by_id)))
+            return -1;
+        for (size_t i = 0; i < cr->rels->n; i++)
+            if (cr->rels->v[i].kind == REL_ALT_CHUNK && cr->rels->v[i].id)
+                cr->by_id[cr->nby_id++] = &cr->rels->v[i];
+        if (cr->nby_id > 1)
+            qsort(cr->by_id, cr->nby_id, sizeof *cr->by_id, cmp_chunk_rel);
+        cr->indexed = 1;
+    }
+    size_t lo = 0, hi = cr->nby_id;
+    while (lo < hi) { /* the first whose id is not below the key */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_chunk_id(cr->by_id[mid], id, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < cr->nby_id && cmp_chunk_id(cr->by_id[lo], id, n) == 0)
+        *target = cr->by_id[lo]->target;
+    return 0;
+}
+
 static int import_chunk(walk *w, const kps_xml_attrs *a)
 {
     chunk_reader *cr = w->chunks;
     size_t n;
     const char *id = kps_xml_attr(a, "id", R_NS, R_NS_STRICT, &n);
     const char *target = NULL;
-    for (size_t i = 0; id && !target && i < cr->rels->n; i++) {
-        const rel *r = &cr->rels->v[i];
-        if (r->kind == REL_ALT_CHUNK && r->id && strlen(r->id) == n &&
-            memcmp(r->id, id, n) == 0)
-            target = r->target;
-    }
+    if (id && chunk_target(cr, id, n, &target) != 0)
+        return walk_nomem(w);
     if (!target)
         return KPISCAN_OK;
     char *data = NULL;
@@ -1886,6 +1936,7 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
 done:
     kps_tb_free(&tb);
     sections_free(&sec);
+    free(chunks.by_id);
     kps_docx_styles_free(&styles);
     kps_docx_rels_free(&rels);
     free(styles_xml);

@@ -808,6 +808,51 @@ START_TEST(test_alt_chunk_mime_html)
 }
 END_TEST
 
+/* Each w:altChunk finds its relationship by id among many, in any order,
+ * an id that only begins like another's not taken for it, and the first
+ * relationship of a repeated id winning, as in document order. */
+START_TEST(test_alt_chunk_found_by_id)
+{
+    fixture_zip *z = fixture_zip_new();
+    fixture_zip_add_str(
+        z, "word/document.xml",
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+        "wordprocessingml/2006/main\" xmlns:r=\"http://"
+        "schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+        "<w:body><w:altChunk r:id=\"r1\"/><w:altChunk r:id=\"r10\"/>"
+        "<w:altChunk r:id=\"rDup\"/><w:altChunk r:id=\"r\"/>"
+        "<w:altChunk r:id=\"r100\"/></w:body></w:document>");
+    static const char *const rels[][2] = {
+        {"rDup", "first.htm"}, {"r10", "ten.htm"},     {"rZ", "z.htm"},
+        {"r1", "one.htm"},     {"rDup", "second.htm"}, {"r2", "two.htm"},
+    };
+    char xml[4096];
+    size_t o = (size_t)snprintf(
+        xml, sizeof xml,
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
+        "2006/relationships\">");
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+        o += (size_t)snprintf(
+            xml + o, sizeof xml - o,
+            "<Relationship Id=\"%s\" Type=\"http://schemas.openxmlformats."
+            "org/officeDocument/2006/relationships/aFChunk\" Target=\"%s\"/>",
+            rels[i][0], rels[i][1]);
+        char part[64], page[64];
+        snprintf(part, sizeof part, "word/%s", rels[i][1]);
+        snprintf(page, sizeof page, "<p>page %s</p>", rels[i][1]);
+        fixture_zip_add_str(z, part, page);
+    }
+    snprintf(xml + o, sizeof xml - o, "</Relationships>");
+    fixture_zip_add_str(z, "word/_rels/document.xml.rels", xml);
+    size_t len;
+    unsigned char *zip = fixture_zip_finish(z, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_str_eq(doc.text, "page one.htm\npage ten.htm\npage first.htm\n");
+    kps_doc_free(&doc);
+}
+END_TEST
+
 /* Only chunks the body imports are shown: a related chunk no w:altChunk
  * names (a place to hide words) is not read, nor is a w:altChunk whose
  * relationship or part is missing. */
@@ -2303,6 +2348,7 @@ int main(void)
     tcase_add_test(text, test_alt_chunk_repeated);
     tcase_add_test(text, test_alt_chunk_limits);
     tcase_add_test(text, test_alt_chunk_only_imported);
+    tcase_add_test(text, test_alt_chunk_found_by_id);
     tcase_add_test(text, test_alt_chunk_unread_named);
     tcase_add_test(text, test_containers_walked);
     tcase_add_test(text, test_special_characters);
