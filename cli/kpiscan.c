@@ -764,6 +764,16 @@ static void list_error(const char *list, const char *what, const char *reason)
     free_cleaned(shown, rebuilt);
 }
 
+/* A list that is no list of paths, found at entry (or line) lineno. */
+static void entry_error(const cli *c, const char *list, size_t lineno,
+                        const char *why)
+{
+    char where[64];
+    snprintf(where, sizeof where, "%s %zu",
+             c->null_separated ? "entry" : "line", lineno);
+    list_error(list, where, why);
+}
+
 /* The longest entry of a list, delimiter excluded: a path of PATH_MAX bytes
  * or more cannot be opened (ENAMETOOLONG).  Reading an entry stops there,
  * so a list that never ends a line (/dev/zero, a binary named by mistake)
@@ -838,14 +848,12 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             break;
         }
         if (n == -2) {
-            char where[64], why[96];
-            snprintf(where, sizeof where, "%s %zu",
-                     c->null_separated ? "entry" : "line", lineno);
+            char why[96];
             snprintf(why, sizeof why,
                      "longer than %d bytes, the longest a path can be: not a "
                      "list of paths",
                      LIST_ENTRY_MAX);
-            list_error(list, where, why);
+            entry_error(c, list, lineno, why);
             rc = -1;
             break;
         }
@@ -855,14 +863,12 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             /* Blank lines and doubled NULs are skipped, but a stream of
              * nothing else (-0 over /dev/zero, `yes ''`) never ends. */
             if (++empty_run > LIST_EMPTY_RUN_MAX) {
-                char where[64], why[96];
-                snprintf(where, sizeof where, "%s %zu",
-                         c->null_separated ? "entry" : "line", lineno);
+                char why[96];
                 snprintf(why, sizeof why,
                          "more than %d empty %s in a row: not a list of paths",
                          LIST_EMPTY_RUN_MAX,
                          c->null_separated ? "entries" : "lines");
-                list_error(list, where, why);
+                entry_error(c, list, lineno, why);
                 rc = -1;
                 break;
             }
