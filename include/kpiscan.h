@@ -166,7 +166,8 @@ KPISCAN_API int kpiscan_error_status(const kpiscan_error *err);
 
 /* Complete human-readable message, e.g.
  *   "mypack.yaml:12:10: rule 'term.kpi': regex error at offset 4: missing )"
- *   "cv.rtf: unsupported format: RTF document (save it as .docx or PDF)".
+ *   "cv.fodt: unsupported format: flat OpenDocument XML (.fodt; save it as
+ *   .odt)".
  * Owned by the error object; valid until its next use.  Never NULL.
  * Thread-safe. */
 KPISCAN_API const char *kpiscan_error_message(const kpiscan_error *err);
@@ -412,7 +413,8 @@ KPISCAN_API int kpiscan_options_set_max_total_bytes(kpiscan_options *opts,
 KPISCAN_API int kpiscan_options_set_max_ratio(kpiscan_options *opts,
                                               unsigned ratio);
 
-/* DOCX / ODT: deepest XML element nesting (default 256). */
+/* DOCX / ODT / HTML: deepest XML element nesting; RTF: deepest group
+ * nesting (default 256). */
 KPISCAN_API int kpiscan_options_set_max_xml_depth(kpiscan_options *opts,
                                                   unsigned depth);
 
@@ -432,9 +434,9 @@ KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
  * the extension of any document the library reads ("txt", "md"; "docx",
  * "docm", "dotx", "dotm"; "odt", "ott"), in any case and with or without
  * a leading dot, so a file's extension can be passed as it is; "pdf",
- * "html", "htm" and "xhtml" are accepted and leave it to the content, as
- * NULL or "" (the default) do, because those formats name themselves in
- * their bytes.
+ * "rtf", "html", "htm", "xhtml", "mht" and "mhtml" are accepted and leave
+ * it to the content, as NULL or "" (the default) do, because those formats
+ * name themselves in their bytes.
  * The content still decides: the bytes are sniffed on every scan and a
  * hint never makes the library read them as something they are not, so a
  * hint taken from an untrusted file name is safe.  It only settles what
@@ -554,7 +556,7 @@ KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
 
-/* Detected format: "text", "docx", "odt", "pdf", "html". */
+/* Detected format: "text", "docx", "odt", "pdf", "html", "rtf". */
 KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
 
 /* The estimate: a kpiscan_level. */
@@ -830,8 +832,8 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * natural name order ("2.txt" before "10.txt"; byte order between names
  * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
- * they cannot be read, e.g. RTF); binary data (images, executables) and
- * ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
+ * they cannot be read, e.g. a legacy .doc); binary data (images, executables)
+ * and ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
  * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
  * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives

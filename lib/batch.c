@@ -298,9 +298,9 @@ static void scan_one(kpiscan_batch *b, slot *s)
             /* Whether a file's name says "resume" decides.  A walk meets
              * images, binaries and archives (.zip, .jar, .xlsx) beside resumes:
              * they are not documents, so they are skipped, not errors.  A
-             * damaged CV named .docx, .odt, .pdf, .txt or .html stays an error:
-             * it was meant to be read (a stray NUL byte in a text resume must
-             * not make it vanish from the batch). */
+             * damaged CV named .docx, .odt, .pdf, .rtf, .txt or .html stays an
+             * error: it was meant to be read (a stray NUL byte in a text resume
+             * must not make it vanish from the batch). */
             rec->skipped = 1;
         } else if (rec->status == KPISCAN_OK) {
             rec->bytes = rec->result->len;

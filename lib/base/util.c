@@ -324,7 +324,8 @@ int kps_rgb_near(int32_t a, int32_t b)
 }
 
 /* The documents kpiscan reads, by extension, and the format hint each
- * gives: none where the bytes name the format (PDF, HTML). */
+ * gives: none where the bytes name the format (PDF, RTF, HTML, MIME
+ * HTML). */
 static const struct {
     const char *ext;
     kps_format hint;
@@ -335,7 +336,8 @@ static const struct {
     {"pdf", KPS_FORMAT_UNKNOWN},   {"txt", KPS_FORMAT_TEXT},
     {"text", KPS_FORMAT_TEXT},     {"md", KPS_FORMAT_TEXT},
     {"html", KPS_FORMAT_UNKNOWN},  {"htm", KPS_FORMAT_UNKNOWN},
-    {"xhtml", KPS_FORMAT_UNKNOWN},
+    {"xhtml", KPS_FORMAT_UNKNOWN}, {"mht", KPS_FORMAT_UNKNOWN},
+    {"mhtml", KPS_FORMAT_UNKNOWN}, {"rtf", KPS_FORMAT_UNKNOWN},
 };
 
 int kps_document_extension(const char *ext, size_t n, kps_format *hint)

@@ -140,7 +140,7 @@ typedef struct chunk_reader {
     kps_zip *zip;
     const rel_list *rels;
     const kps_limits *lim;
-    unsigned unread; /* chunks of a kind not read (RTF, DOCX) */
+    unsigned unread; /* chunks of a kind not read (DOCX) */
     /* the chunk relationships with an id, sorted by id (then by their
      * order, the first of an id winning), made at the first w:altChunk */
     const rel **by_id;
@@ -1164,12 +1164,12 @@ static int32_t chunk_ground(const walk *w)
     return rgb >= 0 ? rgb : kind == 1 ? -2 : -1;
 }
 
-/* A w:altChunk: the part it names, an HTML page (or MIME HTML, or plain
- * text) that HTML-to-DOCX converters import whole, is read where it
- * stands, as Word shows it, on lines of its own.  What the page is, HTML
- * or text, is sniffed as for a file given directly.  RTF and DOCX chunks,
- * and pages that are neither, are counted as not read; a chunk whose part
- * is missing, as Word does, shows nothing. */
+/* A w:altChunk: the part it names, an HTML page (or MIME HTML, plain
+ * text or RTF) that converters import whole, is read where it stands, as
+ * Word shows it, on lines of its own.  What the page is, HTML, text or
+ * RTF, is sniffed as for a file given directly.  DOCX chunks, and pages
+ * that are none of these, are counted as not read; a chunk whose part is
+ * missing, as Word does, shows nothing. */
 static int cmp_chunk_rel(const void *a, const void *b)
 {
     const rel *x = *(const rel *const *)a, *y = *(const rel *const *)b;
@@ -1250,6 +1250,9 @@ static int import_chunk(walk *w, const kps_xml_attrs *a)
                              cr->lim, w->tb, w->err);
     else if (f == KPS_FORMAT_TEXT)
         rc = text_chunk(w, page, page_len, target);
+    else if (f == KPS_FORMAT_RTF)
+        rc = kps_rtf_append(page, page_len, w->name, target, chunk_ground(w),
+                            cr->lim, w->tb, w->err);
     else
         cr->unread++;
     free(html);
@@ -1917,15 +1920,17 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
     if ((rc = load_core(dx, core_part, doc)) != KPISCAN_OK)
         goto done;
     if (!kps_tb_has_content(&tb)) {
-        /* HTML-to-DOCX converters put a whole resume in an imported chunk
-         * (w:altChunk), which Word shows and this reader does not read
-         * (docs/robustness.md): "empty document" would send the reader
-         * looking for a blank file. */
+        /* Converters put a whole resume in an imported chunk (w:altChunk),
+         * which Word shows; one of a kind this reader does not read (a
+         * nested DOCX, docs/robustness.md) must not look like an "empty
+         * document", which would send the reader looking for a blank
+         * file. */
         if (chunks.unread)
             rc = kps_fail(dx->err, KPISCAN_ERR_UNSUPPORTED_FORMAT, dx->name,
-                          "DOCX whose text is an imported chunk (w:altChunk "
-                          "of RTF or DOCX), which is not read: open it "
-                          "in Word and save it again as .docx or PDF");
+                          "DOCX whose text is an imported chunk (w:altChunk) "
+                          "of a kind not read here, such as a nested DOCX: "
+                          "open it in Word and save it again as .docx or "
+                          "PDF");
         else
             rc = kps_fail(dx->err, KPISCAN_ERR_EMPTY, dx->name,
                           "empty document");

@@ -73,6 +73,13 @@ static int html_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
     return kps_html_extract(in->data, in->len, in->name, &in->limits, doc, err);
 }
 
+static int rtf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
+                   kpiscan_error *err)
+{
+    (void)ctx;
+    return kps_rtf_extract(in->data, in->len, in->name, &in->limits, doc, err);
+}
+
 /* PDF goes to the helper process (pdf.c). */
 static int pdf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                    kpiscan_error *err)
@@ -96,6 +103,7 @@ const kps_extractor kps_extractors[] = {
     {KPS_FORMAT_ODT, "odt", odt_row},
     {KPS_FORMAT_PDF, "pdf", pdf_row},
     {KPS_FORMAT_HTML, "html", html_row},
+    {KPS_FORMAT_RTF, "rtf", rtf_row},
 };
 /* clang-format on */
 const size_t kps_nextractors = sizeof kps_extractors / sizeof *kps_extractors;
@@ -219,10 +227,6 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                         "(a Word 97-2003 .doc or a password-protected file: "
                         "save it as .docx or PDF without a password)");
     case KPS_FORMAT_ZIP: return refuse_zip(in, err);
-    case KPS_FORMAT_RTF:
-        return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
-                        "unsupported format: %s (save it as .docx or PDF)",
-                        kps_format_description(f));
     case KPS_FORMAT_FLAT_ODF:
     case KPS_FORMAT_WORD_XML:
         return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,

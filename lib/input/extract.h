@@ -1,4 +1,4 @@
-/* extract.h - the extractors: plain text, DOCX, ODT, HTML (PDF: pdf.h).
+/* extract.h - the extractors: plain text, DOCX, ODT, HTML, RTF (PDF: pdf.h).
  * Private to libkpiscan (docs/internals.md); never installed. */
 #ifndef KPISCAN_INPUT_EXTRACT_H
 #define KPISCAN_INPUT_EXTRACT_H
@@ -38,6 +38,14 @@ struct kps_textbuild;
 int kps_html_append(const unsigned char *data, size_t len, const char *name,
                     const char *part, int32_t ground, const kps_limits *lim,
                     struct kps_textbuild *dst, kpiscan_error *err);
+/* Extract the text a word processor shows from an RTF document (rtf.c). */
+int kps_rtf_extract(const unsigned char *data, size_t len, const char *name,
+                    const kps_limits *lim, kps_doc *doc, kpiscan_error *err);
+/* The same text inserted into dst as a block, for an RTF chunk a DOCX
+ * imports; part and ground as for kps_html_append(). */
+int kps_rtf_append(const unsigned char *data, size_t len, const char *name,
+                   const char *part, int32_t ground, const kps_limits *lim,
+                   struct kps_textbuild *dst, kpiscan_error *err);
 /* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with the part
  * a browser shows (of multipart/related the root: the part its start
  * parameter names, else the first text part; of other multiparts the
@@ -91,7 +99,7 @@ extern const size_t kps_nextractors;
 void kps_input_init(kps_input *in, const struct kpiscan_options *o,
                     const void *data, size_t len, const char *name);
 /* Sniff in->data and run the extractor of its format; formats without one
- * (legacy Word, RTF, a bare ZIP, binary data) fail with their status. */
+ * (legacy Word, a bare ZIP, binary data) fail with their status. */
 int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                 kpiscan_error *err);
 void kps_extract_ctx_free(kps_extract_ctx *ctx);

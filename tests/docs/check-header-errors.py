@@ -3,7 +3,7 @@
 the scan path can fail with.
 
 The statuses are read from the modules a scan runs through (sniffing,
-decoding, the DOCX/ODT/HTML/zip/XML readers, the PDF helper's client,
+decoding, the DOCX/ODT/HTML/RTF/zip/XML readers, the PDF helper's client,
 normalising, sections and dates, matching, the scan itself).  Left out:
 KPISCAN_ERR_IO (reading a file: kpiscan_scan_file() adds it) and
 KPISCAN_ERR_NOT_FOUND (a zip entry or rule looked up inside the readers; a
@@ -17,7 +17,7 @@ import sys
 root = sys.argv[1]
 modules = ["scan", "input/extract", "input/sniff", "input/textdecode", "input/zipread",
            "input/xmlread", "input/docx", "input/docx-styles", "input/odt",
-           "input/htmldoc", "input/pdf", "text/normalize", "text/sections",
+           "input/htmldoc", "input/rtf", "input/pdf", "text/normalize", "text/sections",
            "text/timeline", "match/match", "match/prefilter"]
 used = set()
 for m in modules:

@@ -4,7 +4,8 @@
  * Every input is sniffed, then decoded as plain text, searched for the
  * page of a MIME HTML document, and read as an HTML
  * page (libxml2's HTML parser recovers from any markup, so every text is
- * a page), and - when the
+ * a page) and as RTF (the reader walks any bytes as groups and control
+ * words), and - when the
  * library is built with DOCX/ODT support - also extracted as DOCX and as
  * ODT whenever it is any ZIP archive, so the zip reader, the XML reader
  * and both extractors see every archive the fuzzer makes, whatever its
@@ -252,6 +253,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == KPISCAN_OK) {
         check_doc(&doc);
         FUZZ_CHECK(doc.len <= lim.max_text_bytes);
+        for (size_t i = 0; i < doc.len; i++)
+            FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
+                       doc.text[i] == '\t' || doc.text[i] == '\n');
+    }
+    kps_doc_free(&doc);
+
+    memset(&err, 0, sizeof err);
+    memset(&doc, 0, sizeof doc);
+    rc = kps_rtf_extract(data, size, "fuzz.rtf", &lim, &doc, &err);
+    check_status(rc, &err);
+    if (rc == KPISCAN_OK) {
+        check_doc(&doc);
+        FUZZ_CHECK(doc.len <= lim.max_text_bytes);
+        FUZZ_CHECK(doc.nsegments == 0);
         for (size_t i = 0; i < doc.len; i++)
             FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
                        doc.text[i] == '\t' || doc.text[i] == '\n');

@@ -138,11 +138,12 @@ def docx_seeds():
         'xsi:type="dcterms:W3CDTF">2026-01-15T09:00:00Z</dcterms:modified></cp:coreProperties>')])
     # a resume imported whole as HTML and as MIME HTML chunks (w:altChunk)
     yield "docx-altchunk.docx", docx(
-        p("Jane Doe") + '<w:altChunk r:id="rH"/><w:altChunk r:id="rM"/>',
+        p("Jane Doe") + '<w:altChunk r:id="rH"/><w:altChunk r:id="rM"/><w:altChunk r:id="rR"/>',
         extra=[("word/afchunk.htm", "<html><body><p>Developed and tracked "
                 "<b>KPIs</b></p><p style=\"display:none\">board KPI</p></body></html>"),
-               ("word/afchunk.mht", MHT)],
-        doc_rels=(rel("rH", "aFChunk", "afchunk.htm") + rel("rM", "aFChunk", "afchunk.mht")))
+               ("word/afchunk.mht", MHT), ("word/afchunk.rtf", RTF_WORD)],
+        doc_rels=(rel("rH", "aFChunk", "afchunk.htm") + rel("rM", "aFChunk", "afchunk.mht") +
+                  rel("rR", "aFChunk", "afchunk.rtf")))
     yield "docx-table.docx", docx(
         '<w:tbl><w:tr><w:tc>' + p("2019 - 2024") + '</w:tc><w:tc>' + p("KPI owner") +
         '</w:tc></w:tr></w:tbl>')
@@ -232,6 +233,27 @@ HTML = {
                         "</html>",
 }
 
+# RTF as Word writes it: tables (a shaded cell), fields, a text box, a
+# header and a footnote, properties, hidden and white text, \\u with its
+# fallback, a surrogate pair, binary data
+RTF_WORD = (r"{\rtf1\ansi\ansicpg1252\uc1\deff0{\fonttbl{\f0\fswiss Arial;}{\f1\fcharset2 Symbol;}}"
+            r"{\colortbl;\red0\green0\blue0;\red255\green255\blue255;\red31\green56\blue100;}"
+            r"{\stylesheet{\s1 heading 1;}}{\info{\title KPI}{\revtim\yr2024\mo5\dy1}"
+            r"{\creatim\yr2020\mo1\dy2}}{\*\generator x;}{\header \pard Jane Doe\par}"
+            r"\pard\plain\fs24 Experience\par {\listtext\f1 \'b7\tab}Tracked KPIs"
+            r"{\footnote \pard footnote\par}\par"
+            r"\trowd\clcbpat3\cellx2000\cellx4000\pard\intbl{\cf2 2019 \endash  2024}\cell "
+            r"Analyst\cell\pard\intbl{\trowd\clcbpat3\cellx2000\cellx4000\row}"
+            r"\pard{\field{\*\fldinst HYPERLINK \\l x}{\fldrslt link}}{\v hidden KPI}"
+            r"{\cf2 white KPI}{\deleted gone}{\fs2 tiny}caf\'e9 \u8364?\uc2\u8212\'97\'97"
+            r"\u-10179\u-8704??{\*\bkmkstart b}{\shp{\*\shpinst{\sp{\sn x}{\sv 1}}"
+            r"{\shptxt \pard box text\par}}{\shprslt dup}}{\pict\bin4 \}{}}\par}")
+
+RTF = {
+    "rtf-word.rtf": RTF_WORD,
+    "rtf-plain.rtf": "\ufeff  {\\rtf1 Hello\\line KPI \\{x\\} \\~ \\_ \\- \\\\\n}trailing",
+}
+
 PACKS = {
     "pack-tiny.yaml": """format: 1
 name: tiny
@@ -309,6 +331,7 @@ def main():
                     xml[name.rsplit(".", 1)[0] + "." + part.split("/")[-1]] = z.read(part)
     docs.update(xml)
     docs.update(HTML)
+    docs.update(RTF)
     sets = {
         "documents": docs,  # for the extract and scan harnesses
         "pack": {k: v.encode() for k, v in PACKS.items()},

@@ -476,6 +476,41 @@ def html_script_only():
             "</body></html>")
 
 
+# ---- RTF ---------------------------------------------------------------------
+
+def _rtf(body):
+    return "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}" + body + "}"
+
+
+def _rtf_par(text):
+    return "".join("\\pard " + line + "\\par\n" for line in text.split("\n") if line)
+
+
+def rtf_deep_nesting():
+    depth = 100000
+    return _rtf("{" * depth + "KPI owner" + "}" * depth)
+
+
+def rtf_bin_past_end():
+    """The resume, then a picture whose binary data claims 2 GB."""
+    return _rtf(_rtf_par(RESUME) + "{\\pict\\bin2000000000 " + "x" * 64)[:-1]
+
+
+def rtf_hidden_only():
+    """KPI words only where a word processor shows nothing: properties,
+    a field's code, a bookmark's name, hidden and white text."""
+    return _rtf("{\\colortbl;\\red255\\green255\\blue255;}"
+                "{\\info{\\keywords KPI dashboards}}{\\field{\\*\\fldinst KPI}"
+                "{\\fldrslt }}{\\*\\bkmkstart KPI}\\pard{\\v Developed and tracked KPIs}"
+                "\\par}")
+
+
+def rtf_fallback_flood():
+    """\\uc with a huge count, then a million \\u characters: each skips its
+    fallback, and nothing makes the walk go back."""
+    return _rtf("\\uc9999999 " + "\\u8364?" * 1000000 + "\\uc1 " + _rtf_par(RESUME))
+
+
 def flat_odt_hidden():
     """An ODT saved as one XML file, with KPI words in a section that is
     not displayed: read as text it would score them."""
@@ -559,6 +594,11 @@ def build(out, suite="fast"):
             "html-script-only.html": html_script_only,
             "html-unclosed-comment.html": lambda: html_page("<!-- " + RESUME),
             "flat-odt.fodt": flat_odt_hidden,
+            "rtf-resume.rtf": lambda: _rtf(_rtf_par(RESUME)),
+            "rtf-deep-nesting.rtf": rtf_deep_nesting,
+            "rtf-bin-past-end.rtf": rtf_bin_past_end,
+            "rtf-hidden-only.rtf": rtf_hidden_only,
+            "rtf-fallback-flood.rtf": rtf_fallback_flood,
         }
         for name in UTF8_CLASSES:
             cases[name] = (lambda n: lambda: utf8_case(n))(name)

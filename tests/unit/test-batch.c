@@ -267,6 +267,9 @@ START_TEST(test_walk_mixed_folder)
     write_file(dir, "b-empty.txt", "", 0);
     write_file(dir, "c.pdf", "%PDF-1.4\n", 9);
     write_file(dir, "d.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    /* an RTF resume is read; binary bytes named .rtf are a damaged CV */
+    write_file(dir, "c1.rtf", "{\\rtf1 Tracked KPIs\\par}", 24);
+    write_file(dir, "c2-damaged.rtf", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     write_file(dir, ".hidden.txt", "KPIs\n", 5);
     char git[1100];
     snprintf(git, sizeof git, "%s/.git", dir);
@@ -308,6 +311,11 @@ START_TEST(test_walk_mixed_folder)
 #else
         ck_assert_int_eq(st, KPISCAN_ERR_UNSUPPORTED_FORMAT);
 #endif
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(find(&s, "/c1.rtf", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/c2-damaged.rtf", &st, &sk));
+        ck_assert_int_eq(st, KPISCAN_ERR_NOT_TEXT);
         ck_assert_int_eq(sk, 0);
         ck_assert_ptr_nonnull(find(&s, "/d.png", &st, &sk));
         ck_assert_int_eq(sk, 1);

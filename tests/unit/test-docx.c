@@ -721,6 +721,12 @@ START_TEST(test_alt_chunk_html_read_in_place)
                   "<html><body><h2>Experience</h2><p>Defined <b>KPIs</b> for "
                   "sales</p></body></html>",
                   "Before\nExperience\nDefined KPIs for sales\nAfter\n");
+    /* an RTF chunk (what Word's own "insert file" and some converters
+     * write) is read as an RTF file is */
+    chunk_text_is(CHUNK_BODY, "afchunk.rtf",
+                  "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\pard Tracked "
+                  "KPIs\\par weekly\\par}",
+                  "Before\nTracked KPIs\nweekly\nAfter\n");
     /* plain text in the chunk keeps its lines */
     chunk_text_is(CHUNK_BODY, "afchunk.txt", "Tracked KPIs\nweekly\n",
                   "Before\nTracked KPIs\nweekly\nAfter\n");
@@ -908,6 +914,45 @@ START_TEST(test_alt_chunk_cell_ground)
 }
 END_TEST
 
+/* An RTF chunk's hidden text is hidden as in an RTF file; its white
+ * words stand on the DOCX's page, or on its shaded cell, or on the chunk's
+ * own page background. */
+START_TEST(test_alt_chunk_rtf_hidden)
+{
+#define RTF_CHUNK(background, words)                                           \
+    "{\\rtf1\\ansi{\\colortbl;\\red255\\green255\\blue255;\\red0\\green0"      \
+    "\\blue0;}" background "\\pard " words "\\par\\pard Shown words\\par}"
+#define SHADED(fill)                                                           \
+    "<w:tbl><w:tr><w:tc><w:tcPr><w:shd w:val=\"clear\" w:fill=\"" fill         \
+    "\"/></w:tcPr>" CHUNK "</w:tc></w:tr></w:tbl>"
+    static const struct {
+        const char *body, *rtf;
+        int hidden;
+    } cases[] = {
+        {CHUNK_BODY, RTF_CHUNK("", "{\\v Stuffed KPIs}"), 1},
+        {CHUNK_BODY, RTF_CHUNK("", "{\\cf1 Stuffed KPIs}"), 1},
+        {CHUNK_BODY, RTF_CHUNK("", "{\\cf2 Stuffed KPIs}"), 0},
+        {CHUNK_BODY,
+         RTF_CHUNK("{\\*\\background{\\shp}}", "{\\cf1 Stuffed KPIs}"), 0},
+        {SHADED("1F3864"), RTF_CHUNK("", "{\\cf1 Stuffed KPIs}"), 0},
+        {SHADED("000000"), RTF_CHUNK("", "{\\cf2 Stuffed KPIs}"), 1},
+    };
+#undef SHADED
+#undef RTF_CHUNK
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        unsigned char *zip =
+            chunk_docx(cases[i].body, "afchunk.rtf", cases[i].rtf, &len);
+        kps_doc doc;
+        extract_ok(zip, len, 0, &doc);
+        ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == cases[i].hidden,
+                      "case %zu", i);
+        ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
+        kps_doc_free(&doc);
+    }
+}
+END_TEST
+
 /* A chunk many w:altChunk import is read each time, as Word shows it,
  * until the re-reads inflate past what max_ratio allows the archive: a
  * small file naming a large page many times is refused at once, as a zip
@@ -955,16 +1000,17 @@ START_TEST(test_alt_chunk_limits)
 }
 END_TEST
 
-/* An RTF or DOCX chunk is not read: when it holds the whole resume the
- * error says so and what to do, not "empty document". */
+/* A chunk of a kind not read (a nested DOCX, here a PDF, whose bytes are
+ * easier to write): when it holds the whole resume the error says so and
+ * what to do, not "empty document". */
 START_TEST(test_alt_chunk_unread_named)
 {
     size_t len;
     unsigned char *zip =
-        chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.rtf",
-                   "{\\rtf1\\ansi Defined KPIs}", &len);
+        chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.pdf",
+                   "%PDF-1.4\n% Defined KPIs\n", &len);
     fails_with(zip, len, NULL, KPISCAN_ERR_UNSUPPORTED_FORMAT,
-               "imported chunk (w:altChunk of RTF or DOCX)");
+               "imported chunk (w:altChunk) of a kind not read here");
     /* a MIME chunk without a text part is not read either */
     zip = chunk_docx("<w:altChunk r:id=\"rAlt\"/>", "afchunk.mht",
                      "MIME-Version: 1.0\r\nContent-Type: multipart/related; "
@@ -2345,6 +2391,7 @@ int main(void)
     tcase_add_test(text, test_alt_chunk_mime_html);
     tcase_add_test(text, test_alt_chunk_in_cell);
     tcase_add_test(text, test_alt_chunk_cell_ground);
+    tcase_add_test(text, test_alt_chunk_rtf_hidden);
     tcase_add_test(text, test_alt_chunk_repeated);
     tcase_add_test(text, test_alt_chunk_limits);
     tcase_add_test(text, test_alt_chunk_only_imported);

@@ -111,6 +111,15 @@ START_TEST(test_format_hint_names)
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".xhtml"), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".RTF"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "mht"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, ".mhtml"), KPISCAN_OK);
+    ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
     /* Anything else is refused, and the old hint stays. */
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "text"), KPISCAN_OK);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "DOCX "),
