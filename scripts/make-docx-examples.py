@@ -12,7 +12,10 @@ with one text:p per line) and examples/odt/hidden-keywords.odt, whose
 keywords carry an automatic style with white text.  And HTML:
 examples/html/<name>.html (a page with a head, a style sheet and one <p>
 per line) and examples/html/hidden-keywords.html, whose keywords sit in a
-span styled white.
+span styled white.  And RTF, as Word and WordPad write it:
+examples/rtf/<name>.rtf (a font and colour table, document properties,
+one \\par per line, characters past ASCII as \\uN with a fallback) and
+examples/rtf/hidden-keywords.rtf, whose keywords are in white (\\cf).
 
 The output is reproducible: fixed timestamps, fixed order, so re-running
 the script changes nothing unless an example changed.
@@ -335,6 +338,55 @@ def write_html(path, text, title, hidden_tail=""):
     path.write_text(html_page(lines, title, hidden_tail), encoding="utf-8")
 
 
+def _modified_ymd():
+    """The year, month and day of MODIFIED, the DOCX examples' save date."""
+    y, m, d = MODIFIED[:10].split("-")
+    return (y, int(m), int(d))
+
+
+def rtf_escape(text):
+    """RTF for a line of text: backslash and braces escaped, tabs as \\tab,
+    characters past ASCII as \\uN (signed 16-bit units) with a '?'
+    fallback, as Word writes them."""
+    out = []
+    for ch in _XML_INVALID.sub("", text):
+        if ch in "\\{}":
+            out.append("\\" + ch)
+        elif ch == "\t":
+            out.append("\\tab ")
+        elif ord(ch) < 0x80:
+            out.append(ch)
+        else:
+            units = ch.encode("utf-16-le")
+            for i in range(0, len(units), 2):
+                u = int.from_bytes(units[i:i + 2], "little")
+                out.append("\\u%d?" % (u - 65536 if u > 32767 else u))
+    return "".join(out)
+
+
+def rtf_document(lines, title, hidden_tail=""):
+    """A document as a word processor saves one: tables that are not text,
+    then one paragraph per line; hidden_tail in white at the end."""
+    body = ["\\pard\\plain\\f0\\fs22 %s\\par" % rtf_escape(line)
+            for line in lines]
+    if hidden_tail:
+        body.append("\\pard\\plain\\f0\\fs22{\\cf1 %s}\\par"
+                    % rtf_escape(hidden_tail))
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0\\uc1\n"
+            "{\\fonttbl{\\f0\\fswiss\\fcharset0 Arial;}}\n"
+            "{\\colortbl;\\red255\\green255\\blue255;}\n"
+            "{\\info{\\title %s}{\\creatim\\yr%s\\mo%d\\dy%d}"
+            "{\\revtim\\yr%s\\mo%d\\dy%d}}\n%s\n}\n"
+            % ((rtf_escape(title),) + 2 * _modified_ymd() + ("\n".join(body),)))
+
+
+def write_rtf(path, text, title, hidden_tail=""):
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    path.write_bytes(rtf_document(lines, title, hidden_tail).encode("ascii"))
+
+
 def main(argv):
     root = pathlib.Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -376,6 +428,16 @@ def main(argv):
         print("wrote", target)
     target = html_out / "hidden-keywords.html"
     write_html(target, JUNIOR_RESUME, "hidden-keywords", HIDDEN_KEYWORDS)
+    print("wrote", target)
+
+    rtf_out = out.parent / "rtf"
+    rtf_out.mkdir(parents=True, exist_ok=True)
+    for txt in sorted(args.examples.glob("*.txt")):
+        target = rtf_out / (txt.stem + ".rtf")
+        write_rtf(target, read_text(txt), txt.stem)
+        print("wrote", target)
+    target = rtf_out / "hidden-keywords.rtf"
+    write_rtf(target, JUNIOR_RESUME, "hidden-keywords", HIDDEN_KEYWORDS)
     print("wrote", target)
     return 0
 

@@ -41,4 +41,5 @@ if [ $own = 1 ]; then
 fi
 shopt -s nullglob
 exec "$build/cli/kpiscan" --as-of 2026-06-01 "${opts[@]}" examples/*.txt \
-    examples/docx/*.docx examples/odt/*.odt examples/html/*.html
+    examples/docx/*.docx examples/odt/*.odt examples/html/*.html \
+    examples/rtf/*.rtf

@@ -79,7 +79,7 @@ rc=$?
 rc=$?
 shopt -s nullglob
 examples=("$root"/examples/*.txt "$root"/examples/docx/*.docx "$root"/examples/odt/*.odt
-          "$root"/examples/html/*.html)
+          "$root"/examples/html/*.html "$root"/examples/rtf/*.rtf)
 # every example of the manifest, and nothing else
 listed=$(grep -c '^[^#]' "$root/examples/manifest.tsv")
 if [ $rc = 0 ] && [ "$(wc -l < "$tmp/ex.jsonl")" = ${#examples[@]} ] &&
