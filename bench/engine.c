@@ -8,8 +8,10 @@
  *   scan-brute   the same with the prefilter switched off (every rule runs)
  *   extract      the first step of scan alone: recognise the format from
  *                the content, then extract a DOCX / ODT (body, headers,
- *                footers, notes; no comments) or decode plain text, as
- *                kpiscan_scan_buffer() does with default options
+ *                footers, notes; no comments), an RTF document or an HTML
+ *                page, or decode plain text, as kpiscan_scan_buffer() does
+ *                with default options (a PDF goes to the text decoder,
+ *                which refuses it: the helper is bench/pdf.sh's)
  *   norm+match   kps_normalize() + kps_match_all() on decoded text
  *   norm+brute   kps_normalize() + kps_match_all_bruteforce()
  *   normalise    kps_normalize() alone
@@ -18,7 +20,8 @@
  * MB/s always divide the input bytes read from disk (for DOCX / ODT, the
  * compressed archive) by the time of a pass, files/s the number of files;
  * the median of --runs passes is reported, with thread CPU time beside wall
- * time ("per core").  DOCX and ODT files are extracted once before timing,
+ * time ("per core").  DOCX, ODT, RTF and HTML files are extracted once
+ * before timing,
  * like text files are decoded, so the text modes see their text too.  Also:
  * default pack load time, rules run per document, a hit-for-hit check of
  * prefiltered against brute force, and how many files failed to scan or
@@ -26,9 +29,9 @@
  *
  * usage: kpiscan-bench-engine [--runs N] [--only MODE] [--no-check] DIR...
  * (--no-check skips the brute-force comparison, e.g. under a profiler)
- * Not a test: run by bench/run.sh (text corpus) and bench/docx.sh (DOCX
- * files per second, --only extract and --only scan); results go to
- * docs/benchmarks.md. */
+ * Not a test: run by bench/run.sh (text corpus), bench/docx.sh and
+ * bench/rtf.sh (DOCX and RTF files per second, --only extract and --only
+ * scan); results go to docs/benchmarks.md. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,8 +171,9 @@ static const char *const mode_names[] = {
 #define NMODES (sizeof mode_names / sizeof mode_names[0])
 
 /* What kpiscan_scan_buffer() does first with default options: the content
- * decides the format; DOCX and ODT are extracted, everything else goes to
- * the text decoder (which refuses binary data). */
+ * decides the format; DOCX, ODT, RTF and HTML are extracted, everything
+ * else goes to the text decoder (which refuses binary data).  (MIME HTML
+ * is decoded as text here, a PDF refused.) */
 static int extract_doc(const doc *d, const kps_limits *lim, kps_doc *out)
 {
     const unsigned char *data = (const unsigned char *)d->raw;
@@ -178,6 +182,10 @@ static int extract_doc(const doc *d, const kps_limits *lim, kps_doc *out)
         return kps_docx_extract(data, d->raw_len, d->path, lim, 0, out, NULL);
     case KPS_FORMAT_ODT:
         return kps_odt_extract(data, d->raw_len, d->path, lim, out, NULL);
+    case KPS_FORMAT_RTF:
+        return kps_rtf_extract(data, d->raw_len, d->path, lim, out, NULL);
+    case KPS_FORMAT_HTML:
+        return kps_html_extract(data, d->raw_len, d->path, lim, out, NULL);
     default: return kps_text_decode(data, d->raw_len, d->path, lim, out, NULL);
     }
 }
