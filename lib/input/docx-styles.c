@@ -289,18 +289,50 @@ static const char *raw_tag_val(const char *s, size_t n, size_t at, size_t *len)
 }
 
 /* Could the tag that holds s[at] be white through the theme: the page
- * colour (themeColor="background1" or "light1") or a tint?  A tag whose
- * end is not within 256 bytes may hold anything: yes, to be safe. */
+ * colour (themeColor="background1" or "light1") or a tint that whitens
+ * any colour (17 or below, as kps_docx_color_is_white() reads it; an
+ * unreadable one too)?  Word's table styles tint their borders and
+ * bands (themeTint="BF"), which must not make a 300 KB styles.xml worth
+ * parsing.  A tag whose end is not within 256 bytes may hold anything:
+ * yes, to be safe. */
 static int raw_tag_light_theme(const char *s, size_t n, size_t at)
 {
     size_t end = at + 256 < n ? at + 256 : n;
     const char *gt = memchr(s + at, '>', end > at ? end - at : 0);
     if (!gt)
         return 1;
-    size_t tag = (size_t)(gt - (s + at));
-    return find_bytes(s + at, tag, "background1", 11) != NULL ||
-           find_bytes(s + at, tag, "light1", 6) != NULL ||
-           find_bytes(s + at, tag, "themeTint", 9) != NULL;
+    size_t tag = (size_t)(gt - (s + at)), tn;
+    if (find_bytes(s + at, tag, "background1", 11) != NULL ||
+        find_bytes(s + at, tag, "light1", 6) != NULL)
+        return 1;
+    if (find_bytes(s + at, tag, "themeTint", 9) == NULL)
+        return 0;
+    const char *tint = raw_tag_attr(s, n, at, "themeTint", &tn);
+    int t = hex_byte(tint, tn);
+    return t < 0 || t <= 0x17;
+}
+
+int kps_docx_raw_has_element(const char *s, size_t n, const char *local)
+{
+    size_t ln = strlen(local);
+    const char *p = s, *end = s + n;
+    while ((p = find_bytes(p, (size_t)(end - p), local, ln)) != NULL) {
+        const char *after = p + ln;
+        int ends = after < end &&
+                   (is_xml_space(*after) || *after == '/' || *after == '>');
+        /* back over a prefix ("w:") to the '<' that opens the tag */
+        const char *q = p;
+        if (q > s && q[-1] == ':') {
+            q--;
+            while (q > s && q[-1] != '<' && q[-1] != '>' &&
+                   !is_xml_space(q[-1]) && q[-1] != ':')
+                q--;
+        }
+        if (ends && q > s && q[-1] == '<')
+            return 1;
+        p += ln;
+    }
+    return 0;
 }
 
 unsigned kps_docx_raw_colors(const char *s, size_t n)

@@ -1736,7 +1736,8 @@ static int styles_can_matter(const char *styles, size_t slen, const docx *dx)
         /* a style's colour against the body's shading, or a style's
          * shading behind the body's colour */
         if ((found & RAW_COLOR) &&
-            (find_bytes(x, n, "shd", 3) || find_bytes(x, n, "highlight", 9)))
+            (kps_docx_raw_has_element(x, n, "shd") ||
+             kps_docx_raw_has_element(x, n, "highlight")))
             return 1;
         if ((found & RAW_SHADING) && kps_docx_raw_colors(x, n))
             return 1;

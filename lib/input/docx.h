@@ -149,6 +149,11 @@ int kps_docx_apply_rpr_child(rprops *p, const char *local,
  * at every "color" tag's val and theme colour. */
 unsigned kps_docx_raw_colors(const char *s, size_t n);
 
+/* Does XML s[0..n) hold a start tag of an element whose local name is
+ * local ("shd": <w:shd ...> or <shd/>), not merely those letters in text
+ * ("Ashdod") or in another name? */
+int kps_docx_raw_has_element(const char *s, size_t n, const char *local);
+
 /* Does the style with w:styleId id[0..idn) in styles.xml s[0..n) set a
  * background that is not white (a w:shd with a coloured, themed or
  * patterned fill, anywhere in it: table, cell, row or conditional

@@ -3,7 +3,7 @@
  * lib/xmlread.c), one case per rule, on documents built from snippets by
  * fixture.c.  Hostile archives are built here too.
  */
-#define _POSIX_C_SOURCE 200809L /* dup, dup2 */
+#define _GNU_SOURCE /* dup, dup2; memmem in input/docx.h */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "input/docx.h"
 #include "internal.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1385,6 +1386,74 @@ START_TEST(test_style_scan_not_fooled)
 }
 END_TEST
 
+/* The quick looks that decide whether styles.xml is parsed say "maybe"
+ * only where the parser could find something: a theme tint that whitens
+ * (17 or below, or unreadable), not the tints of Word's table borders and
+ * bands ("BF"), which made every real CV's 300 KB styles.xml parsed (5.5x
+ * the instructions of an extraction); a shd or highlight element, not
+ * those letters in a city's name or a word. */
+START_TEST(test_raw_prescan_gates)
+{
+#define STYLE_COLOR(attrs)                                                     \
+    "<w:style w:type=\"character\" w:styleId=\"S\"><w:rPr><w:color " attrs     \
+    "/></w:rPr></w:style>"
+    static const struct {
+        const char *styles;
+        int hiding;
+    } scans[] = {
+        {STYLE_COLOR("w:val=\"000000\" w:themeColor=\"text1\" "
+                     "w:themeTint=\"BF\""),
+         0},
+        {STYLE_COLOR("w:val=\"000000\" w:themeColor=\"text1\" "
+                     "w:themeTint=\"18\""),
+         0},
+        {STYLE_COLOR("w:val=\"000000\" w:themeColor=\"text1\" "
+                     "w:themeTint=\"17\""),
+         1},
+        {STYLE_COLOR("w:val=\"000000\" w:themeColor=\"text1\" "
+                     "w:themeTint = 'zz'"),
+         1},
+        {STYLE_COLOR("w:val=\"000000\" w:themeColor=\"accent1\" "
+                     "w:themeTint=\"BF\" w:themeShade=\"80\""),
+         0},
+        {STYLE_COLOR("w:themeColor=\"background1\" w:themeTint=\"BF\""), 1},
+    };
+#undef STYLE_COLOR
+    for (size_t i = 0; i < sizeof scans / sizeof *scans; i++) {
+        unsigned found =
+            kps_docx_raw_style_scan(scans[i].styles, strlen(scans[i].styles));
+        ck_assert_msg(!!(found & RAW_HIDING) == scans[i].hiding, "scan %zu", i);
+    }
+    static const struct {
+        const char *xml, *local;
+        int found;
+    } elements[] = {
+        {"<w:p><w:pPr><w:shd w:val=\"clear\"/></w:pPr></w:p>", "shd", 1},
+        {"<p><shd/></p>", "shd", 1},
+        {"<w:r><w:rPr><w:highlight w:val=\"yellow\"/></w:rPr></w:r>",
+         "highlight", 1},
+        {"<w:r><w:rPr><w:highlight\n w:val=\"yellow\"/></w:rPr></w:r>",
+         "highlight", 1},
+        {"<w:t>Ashdod, Israel</w:t>", "shd", 0},
+        {"<w:t>highlighted the KPIs</w:t>", "highlight", 0},
+        {"<w:shdx/><w:t>x</w:t>", "shd", 0},
+        {"<w14:myshd/>", "shd", 0},
+        {"shd", "shd", 0},
+    };
+    for (size_t i = 0; i < sizeof elements / sizeof *elements; i++)
+        ck_assert_msg(
+            kps_docx_raw_has_element(elements[i].xml, strlen(elements[i].xml),
+                                     elements[i].local) == elements[i].found,
+            "element %zu", i);
+    /* and through the extractor: a dark style colour still meets the
+     * body's shading, so the style is read and the text found hidden */
+    hidden_case("<w:style w:type=\"character\" w:styleId=\"S\"><w:rPr>"
+                "<w:color w:val=\"1A1A1A\"/></w:rPr></w:style>",
+                "<w:pPr><w:shd w:val=\"clear\" w:fill=\"1A1A1A\"/></w:pPr>",
+                "<w:rPr><w:rStyle w:val=\"S\"/></w:rPr>", 1);
+}
+END_TEST
+
 /* A table's own shading, or a table style that shades, is what white
  * text in its cells without shading of their own stands on: visible, not
  * an accusation of stuffing.  A style without shading, a white table
@@ -2411,6 +2480,7 @@ int main(void)
     tcase_add_test(hidden, test_text_the_colour_of_its_background);
     tcase_add_test(hidden, test_white_in_shaded_cell_is_visible);
     tcase_add_test(hidden, test_style_scan_not_fooled);
+    tcase_add_test(hidden, test_raw_prescan_gates);
     tcase_add_test(hidden, test_white_in_shaded_table);
     tcase_add_test(hidden, test_text_fill);
     tcase_add_test(hidden, test_foreign_elements_ignored);
