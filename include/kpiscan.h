@@ -2,8 +2,9 @@
  * kpiscan.h - public interface of libkpiscan, a resume KPI scanner.
  *
  * libkpiscan reads a resume (plain text in UTF-8, UTF-16 with BOM or stray
- * Windows-1252 bytes; DOCX and ODT where built with them; PDF through the
- * kpiscan-pdf helper where built with it), finds KPI phrases
+ * Windows-1252 bytes; an HTML page; RTF; DOCX and ODT where built with
+ * them; PDF through the kpiscan-pdf helper where built with it), finds KPI
+ * phrases
  * and the experience-level indicators of a pattern pack, works out years of
  * experience and returns a junior / mid / senior estimate together with every
  * piece of evidence that produced it.  The estimate supports a recruiter's

@@ -632,7 +632,7 @@ static int is_html(const unsigned char *data, size_t len)
 /* Word and OpenDocument saved as one XML file: a flat ODT (.fodt, root
  * office:document), Word 2003 XML (w:wordDocument) or Word's Flat OPC
  * (pkg:package).  Read as text they would score their markup and any
- * hidden text in them, so they are named and refused, as RTF is. */
+ * hidden text in them, so they are named and refused. */
 static kps_format office_xml(const unsigned char *data, size_t len)
 {
     size_t i = first_markup(data, len);

@@ -502,13 +502,14 @@ def rtf_hidden_only():
     return _rtf("{\\colortbl;\\red255\\green255\\blue255;}"
                 "{\\info{\\keywords KPI dashboards}}{\\field{\\*\\fldinst KPI}"
                 "{\\fldrslt }}{\\*\\bkmkstart KPI}\\pard{\\v Developed and tracked KPIs}"
-                "\\par}")
+                "{\\cf1 Strategic KPI alignment}\\par}")
 
 
 def rtf_fallback_flood():
-    """\\uc with a huge count, then a million \\u characters: each skips its
-    fallback, and nothing makes the walk go back."""
-    return _rtf("\\uc9999999 " + "\\u8364?" * 1000000 + "\\uc1 " + _rtf_par(RESUME))
+    """\\uc16, the largest count taken, then a million \\u characters: each
+    skips up to 16 characters of its fallback, and nothing makes the walk
+    go back."""
+    return _rtf("\\uc16 " + "\\u8364?" * 1000000 + "\\uc1 " + _rtf_par(RESUME))
 
 
 def flat_odt_hidden():

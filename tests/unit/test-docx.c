@@ -916,8 +916,9 @@ START_TEST(test_alt_chunk_cell_ground)
 END_TEST
 
 /* An RTF chunk's hidden text is hidden as in an RTF file; its white
- * words stand on the DOCX's page, or on its shaded cell, or on the chunk's
- * own page background. */
+ * words stand on the DOCX's page or on its shaded cell, never on a page
+ * background or a shape behind the text of the chunk's own, which Word
+ * does not show. */
 START_TEST(test_alt_chunk_rtf_hidden)
 {
 #define RTF_CHUNK(background, words)                                           \
@@ -934,7 +935,15 @@ START_TEST(test_alt_chunk_rtf_hidden)
         {CHUNK_BODY, RTF_CHUNK("", "{\\cf1 Stuffed KPIs}"), 1},
         {CHUNK_BODY, RTF_CHUNK("", "{\\cf2 Stuffed KPIs}"), 0},
         {CHUNK_BODY,
-         RTF_CHUNK("{\\*\\background{\\shp}}", "{\\cf1 Stuffed KPIs}"), 0},
+         RTF_CHUNK("{\\*\\background{\\shp{\\*\\shpinst{\\sp{\\sn fillColor}"
+                   "{\\sv 0}}}}}",
+                   "{\\cf1 Stuffed KPIs}"),
+         1},
+        {CHUNK_BODY,
+         RTF_CHUNK(
+             "{\\shp{\\*\\shpinst\\shpwr3{\\sp{\\sn fillColor}{\\sv 0}}}}",
+             "{\\cf1 Stuffed KPIs}"),
+         1},
         {SHADED("1F3864"), RTF_CHUNK("", "{\\cf1 Stuffed KPIs}"), 0},
         {SHADED("000000"), RTF_CHUNK("", "{\\cf2 Stuffed KPIs}"), 1},
     };

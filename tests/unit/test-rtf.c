@@ -72,6 +72,18 @@ static int phrase_hidden(const char *rtf, const char *phrase)
     return covered != 0;
 }
 
+static void text_is_lim(const char *rtf, const kps_limits *lim,
+                        const char *expected)
+{
+    kps_doc doc;
+    kpiscan_error *err = kpiscan_error_new();
+    int rc = extract(rtf, strlen(rtf), lim, &doc, err);
+    ck_assert_msg(rc == KPISCAN_OK, "%s", kpiscan_error_message(err));
+    ck_assert_str_eq(doc.text, expected);
+    kps_doc_free(&doc);
+    kpiscan_error_free(err);
+}
+
 static void fails_with(const char *rtf, size_t len, const kps_limits *lim,
                        int status, const char *message_part)
 {
@@ -141,15 +153,26 @@ START_TEST(characters)
     text_is(HEAD "caf\\'e9 \\'96 \\'93KPI\\'94 \\'80\\par}",
             "caf\xC3\xA9 \xE2\x80\x93 \xE2\x80\x9CKPI\xE2\x80\x9D "
             "\xE2\x82\xAC\n");
-    /* \uN, then \ucN fallback characters skipped; negative N above 32767;
-     * a surrogate pair joined */
+    /* \uN, then \ucN fallback characters skipped; negative N above 32767
+     * (U+F06C, a symbol font's glyph as Word writes it: a Wingdings
+     * bullet); a surrogate pair joined */
     text_is(HEAD "\\u8364?5 \\uc2\\u8212\\'97\\'97 \\uc0\\u-3988 "
                  "\\uc1\\u-10179?\\u-8704?\\par}",
             "\xE2\x82\xAC"
-            "5 \xE2\x80\x94 \xEF\x81\xAC\xF0\x9F\x98\x80\n");
-    /* a fallback ends with its group */
+            "5 \xE2\x80\x94 \xE2\x80\xA2\xF0\x9F\x98\x80\n");
+    /* a fallback ends with its group, and at a group's start */
     text_is(HEAD "{\\uc3\\u233}abc\\par}", "\xC3\xA9"
                                            "abc\n");
+    text_is(HEAD "\\uc3\\u233{x}yz\\par}", "\xC3\xA9"
+                                           "xyz\n");
+    /* a high surrogate whose pair does not follow is U+FFFD, or nothing
+     * when text follows it */
+    text_is(HEAD "\\uc0\\u-10179\\u233 a\\u-10179 b\\par}",
+            "\xEF\xBF\xBD\xC3\xA9"
+            "ab\n");
+    /* \bin counted as a fallback character still skips its data */
+    text_is(HEAD "\\u233\\bin2 }{x\\par}", "\xC3\xA9"
+                                           "x\n");
     /* named characters and escapes */
     text_is(HEAD "\\bullet\\~a\\endash b\\emdash c\\lquote d\\rquote "
                  "\\ldblquote e\\rdblquote  \\{\\}\\\\ non\\-break\\_x\\par}",
@@ -164,6 +187,36 @@ START_TEST(characters)
      * undefined; a lone surrogate is U+FFFD */
     text_is(HEAD "a\\'01\\uc0\\u1 b\\u-9000 c\\'81d\\par}", "ab\xEF\xBF\xBD"
                                                             "cd\n");
+}
+END_TEST
+
+/* \'hh is in the code page of its font's character set, else of the
+ * document (\ansicpgN), through iconv, double-byte sets too; a symbol
+ * font's bullets are bullets, its other pictures no text. */
+START_TEST(code_pages)
+{
+    /* "Программист" as WordPad writes it */
+    text_is(
+        "{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0\\fnil\\fcharset204 "
+        "Arial;}}\\f0 \\'cf\\'f0\\'ee\\'e3\\'f0\\'e0\\'ec\\'ec\\'e8\\'f1"
+        "\\'f2\\par}",
+        "\xD0\x9F\xD1\x80\xD0\xBE\xD0\xB3\xD1\x80\xD0\xB0\xD0\xBC\xD0\xBC"
+        "\xD0\xB8\xD1\x81\xD1\x82\n");
+    /* fonts of several sets in one paragraph: Latin-1, Cyrillic, Symbol,
+     * Shift-JIS ("あい"), Central European by \cpg */
+    text_is("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}{\\f1\\fcharset204 "
+            "Times;}{\\f2\\fcharset2 Symbol;}{\\f3\\fcharset128 Mincho;}"
+            "{\\f4\\cpg1250 Verdana;}}caf\\'e9 {\\f1 \\'cf\\'f0} {\\f2\\'b7"
+            "\\'e3} {\\f3\\'82\\'a0\\'82\\'a2} {\\f4 \\'b9} x\\par}",
+            "caf\xC3\xA9 \xD0\x9F\xD1\x80 \xE2\x80\xA2 \xE3\x81\x82\xE3\x81"
+            "\x84 \xC4\x85 x\n");
+    /* half a double-byte character before a group ends is U+FFFD */
+    text_is("{\\rtf1\\ansi{\\fonttbl{\\f3\\fcharset128 Mincho;}}{\\f3\\'82}"
+            "x\\par}",
+            "\xEF\xBF\xBD"
+            "x\n");
+    /* a code page iconv does not know is read as Windows-1252 */
+    text_is("{\\rtf1\\ansi\\ansicpg12345 caf\\'e9\\par}", "caf\xC3\xA9\n");
 }
 END_TEST
 
@@ -182,6 +235,15 @@ START_TEST(tables)
                  "KPIs\\cell Experience\\cell\\pard\\intbl{\\trowd\\cellx2000"
                  "\\cellx6000\\row}\\pard Done\\par}",
             "Skills\nKPIs\nExperience\nDone\n");
+    /* a table inside a cell: its cells a tab apart on the outer row's
+     * line, its row ended by \nestrow inside \*\nesttableprops; the
+     * fallback for readers without nested tables is not read */
+    text_is(HEAD "\\trowd\\cellx3000\\cellx9000\\pard\\intbl\\itap1 Exp\\cell"
+                 "\\pard\\intbl\\itap2 2015 - 2017\\nestcell Analyst\\nestcell"
+                 "{\\*\\nesttableprops\\trowd\\cellx1\\cellx2\\nestrow}"
+                 "{\\nonesttables\\par}\\pard\\intbl\\itap1 \\cell{\\trowd"
+                 "\\cellx3000\\cellx9000\\row}\\pard After\\par}",
+            "Exp\t2015 - 2017\tAnalyst\nAfter\n");
     /* an empty cell is an empty column */
     text_is(HEAD "\\trowd\\cellx1\\cellx2\\cellx3\\pard\\intbl a\\cell\\cell "
                  "c\\cell\\row}",
@@ -195,6 +257,25 @@ START_TEST(headers_footers_footnotes_after_body)
                  "{\\footerr \\pard Page 1\\par}\\pard Experience{\\super "
                  "\\chftn}{\\footnote \\pard\\plain Note text\\par} here\\par}",
             "Experience here\nJane Doe, Analyst\nPage 1\nNote text\n");
+    /* each ends its own paragraph, also without a last \par (Word leaves
+     * it out of a footnote) */
+    text_is(HEAD "{\\header\\pard Header A}{\\footer\\pard Footer B}\\pard "
+                 "Body{\\footnote\\pard Since 2019.}{\\footnote\\pard Two "
+                 "teams.}\\par}",
+            "Body\nHeader A\nFooter B\nSince 2019.\nTwo teams.\n");
+    /* a footnote in a table cell is no cell of its own */
+    text_is(HEAD "\\trowd\\cellx1\\cellx2\\pard\\intbl a{\\footnote\\pard "
+                 "note\\par}\\cell b\\cell\\row}",
+            "a\tb\nnote\n");
+    /* a text box's paragraphs nest in the one it stands in, which goes
+     * on after it, as in a DOCX */
+    text_is(HEAD "\\pard Engineer{\\shp{\\*\\shpinst{\\shptxt\\pard Box one"
+                 "\\par\\pard Box two}}} at Acme\\par}",
+            "Engineer\nBox one\nBox two\n at Acme\n");
+    /* and ends with its group, whatever the group turned into */
+    text_is(HEAD "\\pard Engineer{\\shp{\\*\\shpinst{\\shptxt\\pard Box\\par"
+                 "\\*\\unknown hidden}}} at Acme\\par Next\\par}",
+            "Engineer\nBox\n at Acme\nNext\n");
 }
 END_TEST
 
@@ -250,6 +331,99 @@ START_TEST(hidden_text)
                                          "{\\sp{\\sn fillColor}{\\sv 0}}}}}"
                                          "{\\cf2 white KPIs}\\par}",
                              "white KPIs"));
+    /* \cb is no background (Word ignores it): white on it is white on
+     * the page */
+    ck_assert(
+        phrase_hidden(HEAD COLORS "{\\cb1\\cf2 cb KPIs}\\par}", "cb KPIs"));
+    /* the paragraph after a shaded table is not in its cells */
+    ck_assert(phrase_hidden(HEAD COLORS "\\trowd\\clcbpat3\\cellx2000\\pard"
+                                        "\\intbl x\\cell\\row\\pard{\\cf2 "
+                                        "after KPIs}\\par}",
+                            "after KPIs"));
+    /* the next row's cells take the next row's shading, not the last
+     * definition's, which Word repeats after the cells */
+    ck_assert(!phrase_hidden(
+        HEAD COLORS "\\trowd\\clcbpat3\\cellx2000\\pard\\intbl{\\cf2 one "
+                    "KPIs}\\cell{\\trowd\\clcbpat0\\cellx2000\\row}",
+        "one KPIs"));
+    /* a footnote of a shaded cell stands on the page, not in the cell */
+    ck_assert(phrase_hidden(HEAD COLORS "\\trowd\\clcbpat3\\cellx2000\\pard"
+                                        "\\intbl x{\\footnote{\\cf2 note "
+                                        "KPIs}}\\cell\\row}",
+                            "note KPIs"));
+    /* a page background's fill decides: a dark one shows white text, a
+     * white one or none does not; one inside a group that is not shown
+     * is no background */
+#define BACKGROUND(fill)                                                       \
+    "{\\*\\background{\\shp{\\*\\shpinst{\\sp{\\sn fillColor}{\\sv " fill      \
+    "}}}}}"
+    ck_assert(!phrase_hidden(
+        HEAD COLORS BACKGROUND("6567712") "{\\cf2 dark page KPIs}\\par}",
+        "dark page KPIs"));
+    ck_assert(phrase_hidden(
+        HEAD COLORS BACKGROUND("16777215") "{\\cf2 white page KPIs}\\par}",
+        "white page KPIs"));
+    ck_assert(phrase_hidden(HEAD COLORS "{\\*\\background}{\\cf2 empty KPIs}"
+                                        "\\par}",
+                            "empty KPIs"));
+    ck_assert(phrase_hidden(
+        HEAD COLORS "{\\*\\x" BACKGROUND("0") "}{\\cf2 buried KPIs}\\par}",
+        "buried KPIs"));
+    /* a shape's fill in the body is no page background */
+    ck_assert(phrase_hidden(HEAD COLORS "{\\sn fillColor}{\\sv 0}{\\cf2 body "
+                                        "KPIs}\\par}",
+                            "body KPIs"));
+#undef BACKGROUND
+    /* a shape behind the text that paints a dark fill or a picture may be
+     * what white text stands on (a sidebar): white text is not called
+     * hidden, as in a DOCX; one in front of the text, or a white one, is
+     * no such thing */
+#define SHAPE(place, props)                                                    \
+    "{\\shp{\\*"                                                               \
+    "\\shpinst\\shpleft0\\shptop0\\shpright3000\\shpbottom9000" place props    \
+    "}}"
+#define PROP(n, v) "{\\sp{\\sn " n "}{\\sv " v "}}"
+    static const struct {
+        const char *shape;
+        int hidden;
+    } shapes[] = {
+        {SHAPE("\\shpwr3", PROP("fillColor", "9137463")), 0},
+        {SHAPE("\\shpfblwtxt1", PROP("fillColor", "0")), 0},
+        {SHAPE("", PROP("fBehindDocument", "1") PROP("fillType", "3")), 0},
+        {SHAPE("\\shpwr3\\shpfblwtxt0", PROP("fillColor", "9137463")), 1},
+        {SHAPE("\\shpwr3", PROP("fillColor", "16777215")), 1},
+        {SHAPE("\\shpwr3", PROP("fillColor", "0") PROP("fFilled", "0")), 1},
+        {SHAPE("\\shpwr2", PROP("fillColor", "0")), 1},
+    };
+#undef PROP
+#undef SHAPE
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        char rtf[512];
+        snprintf(rtf, sizeof rtf, "%s%s%s", HEAD COLORS, shapes[i].shape,
+                 "\\pard{\\cf2 sidebar KPIs}\\par}");
+        ck_assert_msg(phrase_hidden(rtf, "sidebar KPIs") == shapes[i].hidden,
+                      "shape %zu", i);
+    }
+    /* a colour table inside a group that is not shown changes nothing */
+    ck_assert(phrase_hidden(HEAD COLORS "{\\*\\x{\\colortbl;\\red0\\green0"
+                                        "\\blue0;}}{\\cf2 recoloured KPIs}"
+                                        "\\par}",
+                            "recoloured KPIs"));
+    /* headers Word does not display: a first-page one without \titlepg, a
+     * left-page one without \facingp */
+    ck_assert(phrase_hidden(HEAD "{\\headerf\\pard first KPIs\\par}Body\\par}",
+                            "first KPIs"));
+    ck_assert(!phrase_hidden(HEAD "\\titlepg{\\headerf\\pard first KPIs\\par}"
+                                  "Body\\par}",
+                             "first KPIs"));
+    ck_assert(phrase_hidden(HEAD "{\\footerl\\pard left KPIs\\par}Body\\par}",
+                            "left KPIs"));
+    ck_assert(!phrase_hidden(HEAD "\\facingp{\\footerl\\pard left KPIs\\par}"
+                                  "Body\\par}",
+                             "left KPIs"));
+    ck_assert(!phrase_hidden(HEAD "{\\headerr\\pard right KPIs\\par}Body"
+                                  "\\par}",
+                             "right KPIs"));
     /* a tracked deletion is not shown at all */
     text_is(HEAD "Kept {\\deleted removed KPIs }words\\par}", "Kept words\n");
 }
@@ -273,6 +447,11 @@ START_TEST(document_date)
     extract_ok(HEAD "{\\info{\\revtim\\yr2019\\mo2\\dy30}}Text\\par}", &doc);
     ck_assert_int_eq(doc.modified_year, 0);
     kps_doc_free(&doc);
+    /* a date inside a group that is not shown is none either */
+    extract_ok(HEAD "{\\*\\x{\\info{\\revtim\\yr2019\\mo2\\dy3}}}Text\\par}",
+               &doc);
+    ck_assert_int_eq(doc.modified_year, 0);
+    kps_doc_free(&doc);
     /* \yr outside the properties is no date */
     extract_ok(HEAD "\\yr2019\\mo2\\dy3 Text\\par}", &doc);
     ck_assert_int_eq(doc.modified_year, 0);
@@ -285,6 +464,8 @@ START_TEST(limits_and_damage)
     kps_limits lim;
     kps_limits_default(&lim);
     lim.max_xml_depth = 8;
+    /* 8 groups deep is within the limit, 9 is past it */
+    text_is_lim("{\\rtf1{{{{{{{x}}}}}}}}", &lim, "x\n");
     const char *deep = "{\\rtf1{{{{{{{{x}}}}}}}}}";
     fails_with(deep, strlen(deep), &lim, KPISCAN_ERR_LIMIT,
                "RTF document: groups nested deeper than max_xml_depth (8)");
@@ -387,6 +568,7 @@ int main(void)
     tcase_add_test(tc, paragraphs_and_lines);
     tcase_add_test(tc, destinations_not_shown);
     tcase_add_test(tc, characters);
+    tcase_add_test(tc, code_pages);
     tcase_add_test(tc, tables);
     tcase_add_test(tc, headers_footers_footnotes_after_body);
     tcase_add_test(tc, hidden_text);
