@@ -140,3 +140,52 @@ measure() {
     m_rss=-
     [ $rss = 0 ] || m_rss=$(printf '%s\n' "${rsses[@]}" | median)
 }
+
+# engine_line ENGINE RUNS MODE DIR: the report line of one mode of
+# bench/engine.c ("MODE ... N files/s wall N files/s cpu (median of R)
+# [K of N files failed]").
+engine_line() {
+    local out
+    out=$("$1" --runs "$2" --no-check --only "$3" "$4")
+    awk -v m="$3" '$1 == m' <<<"$out"
+}
+
+# rate_of LINE: "files/s-wall files/s-cpu ms-per-pass MB/s-cpu" of an
+# engine_line (or of a peer that reports the same fields).
+rate_of() {
+    awk '{ for (i = 1; i < NF; i++) {
+               if ($(i + 1) == "files/s" && $(i + 2) ~ /^wall/) w = $i
+               if ($(i + 1) == "files/s" && $(i + 2) ~ /^cpu/) c = $i
+               if ($(i + 1) ~ /^ms\/pass/) ms = $i
+               if ($(i + 1) == "MB/s" && $(i + 2) ~ /^cpu/) mb = $i
+           }
+           printf "%s %s %s %s\n", w, c, ms, (mb == "" ? "-" : mb) }' <<<"$1"
+}
+
+# whole_process_table NFILES: time each command of the caller's arrays
+# names (the order; the first is the one the ratios divide by), fn (the
+# exported function that runs it) and cmd (how it is shown), RUNS times
+# each, and print the Markdown table of wall and CPU times, files per
+# second and ratios.
+whole_process_table() {
+    local nfiles=$1 n
+    declare -A wall cpu
+    for n in "${names[@]}"; do
+        measure "$runs" bash -c "${fn[$n]}"
+        wall[$n]=$m_wall
+        cpu[$n]=$m_cpu
+        [ "$m_rc" = 0 ] || echo "$prog: note: $n exited with status $m_rc" >&2
+    done
+    local first=${names[0]}
+    echo "## Whole process"
+    echo
+    echo "| what | wall ms | CPU ms | files/s (wall) | files/s (CPU) | wall / $first | CPU / $first | command |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
+    for n in "${names[@]}"; do
+        awk -v n="$n" -v w="${wall[$n]}" -v c="${cpu[$n]}" -v f="$nfiles" \
+            -v kw="${wall[$first]}" -v kc="${cpu[$first]}" -v cmd="${cmd[$n]}" 'BEGIN {
+            printf "| %s | %.1f | %.1f | %.0f | %.0f | %.2fx | %.2fx | `%s` |\n",
+                n, w, c, f / (w / 1000), f / (c / 1000), w / kw, c / kc, cmd }'
+    done
+    echo
+}

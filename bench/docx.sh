@@ -84,28 +84,12 @@ echo "- runs: median of $runs after one warm-up"
 echo
 
 # ---------------------------------------------------------------- in process
-# engine_rate MODE: files/s wall and CPU of one engine mode, from its line
-# "MODE ... N files/s wall N files/s cpu (median of R) [K of N files failed]".
-engine_line() {
-    local out
-    out=$("$engine" --runs "$runs" --no-check --only "$1" "$corpus")
-    awk -v m="$1" '$1 == m' <<<"$out"
-}
-extract_line=$(engine_line extract)
-scan_line=$(engine_line scan)
+extract_line=$(engine_line "$engine" "$runs" extract "$corpus")
+scan_line=$(engine_line "$engine" "$runs" scan "$corpus")
 py_line=$("$python" "$here/python_docx_extract.py" --runs "$runs" "$corpus")
-# Fields: files/s wall, files/s cpu, ms per pass (wall).
-rate_of() {
-    awk '{ for (i = 1; i < NF; i++) {
-               if ($(i + 1) == "files/s" && $(i + 2) ~ /^wall/) w = $i
-               if ($(i + 1) == "files/s" && $(i + 2) ~ /^cpu/) c = $i
-               if ($(i + 1) ~ /^ms\/pass/) ms = $i
-           }
-           printf "%s %s %s\n", w, c, ms }' <<<"$1"
-}
-read -r ex_w ex_c ex_ms <<<"$(rate_of "$extract_line")"
-read -r sc_w sc_c sc_ms <<<"$(rate_of "$scan_line")"
-read -r py_w py_c py_ms <<<"$(rate_of "$py_line")"
+read -r ex_w ex_c ex_ms _ <<<"$(rate_of "$extract_line")"
+read -r sc_w sc_c sc_ms _ <<<"$(rate_of "$scan_line")"
+read -r py_w py_c py_ms _ <<<"$(rate_of "$py_line")"
 for l in "$extract_line" "$scan_line"; do
     case $l in *failed*) echo "$prog: warning: $l" >&2 ;; esac
 done
@@ -157,25 +141,7 @@ declare -A cmd=(
     [docx2txt]="docx2txt FILE -, once per file"
     [pandoc]="pandoc -t plain FILE, once per file"
     [python-docx]="python3 bench/python_docx_extract.py DIR (one process)")
-declare -A wall cpu
-for n in "${names[@]}"; do
-    measure "$runs" bash -c "${fn[$n]}"
-    wall[$n]=$m_wall
-    cpu[$n]=$m_cpu
-    [ "$m_rc" = 0 ] || echo "$prog: note: $n exited with status $m_rc" >&2
-done
-
-echo "## Whole process"
-echo
-echo "| what | wall ms | CPU ms | files/s (wall) | files/s (CPU) | wall / kpiscan | CPU / kpiscan | command |"
-echo "|---|---:|---:|---:|---:|---:|---:|---|"
-for n in "${names[@]}"; do
-    awk -v n="$n" -v w="${wall[$n]}" -v c="${cpu[$n]}" -v f="$nfiles" \
-        -v kw="${wall[kpiscan]}" -v kc="${cpu[kpiscan]}" -v cmd="${cmd[$n]}" 'BEGIN {
-        printf "| %s | %.1f | %.1f | %.0f | %.0f | %.2fx | %.2fx | `%s` |\n",
-            n, w, c, f / (w / 1000), f / (c / 1000), w / kw, c / kc, cmd }'
-done
-echo
+whole_process_table "$nfiles"
 
 # ------------------------------------------------------------ text extracted
 # Not timed: what each tool gives, counted in words (whitespace-separated).
