@@ -161,6 +161,51 @@ static void shown_name(const unsigned char *name, size_t n, char *out,
     out[o] = '\0';
 }
 
+/* Whether an OLE compound file's directory names the stream name (its
+ * entries hold names in UTF-16LE, at most 31 characters).  The bytes are
+ * searched, not parsed: this only chooses the words of a refusal. */
+static int ole_names(const unsigned char *data, size_t len, const char *name)
+{
+    unsigned char u16[64];
+    size_t n = strlen(name);
+    for (size_t i = 0; i < n; i++) {
+        u16[2 * i] = (unsigned char)name[i];
+        u16[2 * i + 1] = 0;
+    }
+    for (size_t at = 0; at + 2 * n <= len;) {
+        const unsigned char *p = memchr(data + at, u16[0], len - at);
+        if (!p || (size_t)(p - data) + 2 * n > len)
+            return 0;
+        if (memcmp(p, u16, 2 * n) == 0)
+            return 1;
+        at = (size_t)(p - data) + 1;
+    }
+    return 0;
+}
+
+/* An OLE compound file: legacy Word (a WordDocument stream; one with a
+ * password is one too, and its encryption is not looked at here), an
+ * Office file encrypted with a password (EncryptedPackage: a DOCX inside),
+ * or another (a spreadsheet, a presentation, a message).  The status is
+ * KPISCAN_ERR_ENCRYPTED for all three, as kpiscan.h says; the words tell
+ * the candidate or the recruiter what to do. */
+static int refuse_ole(const kps_input *in, kpiscan_error *err)
+{
+    if (ole_names(in->data, in->len, "EncryptedPackage"))
+        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
+                        "password-protected Office document, not supported: "
+                        "save it again without a password, as .docx or PDF");
+    if (ole_names(in->data, in->len, "WordDocument"))
+        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
+                        "legacy Word 97-2003 document (.doc), not supported: "
+                        "save it as .docx, RTF or PDF (without a password, "
+                        "if it has one)");
+    return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
+                    "legacy or encrypted Word document, not supported "
+                    "(a Word 97-2003 .doc or a password-protected file: "
+                    "save it as .docx or PDF without a password)");
+}
+
 /* A ZIP archive that is no Word or ODT document.  One named .zip that
  * holds resumes (a bundle a recruiter was sent) says so and stays an
  * error in a walk; any other is "not a document", which a walk skips like
@@ -221,11 +266,7 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
         if (kps_extractors[i].format == f)
             return kps_extractors[i].extract(ctx, in, doc, err);
     switch (f) {
-    case KPS_FORMAT_OLE:
-        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
-                        "legacy or encrypted Word document, not supported "
-                        "(a Word 97-2003 .doc or a password-protected file: "
-                        "save it as .docx or PDF without a password)");
+    case KPS_FORMAT_OLE: return refuse_ole(in, err);
     case KPS_FORMAT_ZIP: return refuse_zip(in, err);
     case KPS_FORMAT_FLAT_ODF:
     case KPS_FORMAT_WORD_XML:
