@@ -311,6 +311,17 @@ int kps_ascii_ieq(const char *a, const char *b, size_t n)
     return 1;
 }
 
+uint32_t kps_wingdings_bullet(unsigned code)
+{
+    static const unsigned char bullets[] = {0x6C, 0x6E, 0x6F, 0x71, 0x75,
+                                            0x76, 0x77, 0x9F, 0xA7, 0xA8,
+                                            0xD8, 0xE0, 0xE8, 0xF0, 0xFC};
+    for (size_t i = 0; i < sizeof bullets; i++)
+        if (code == bullets[i])
+            return 0x2022;
+    return 0;
+}
+
 int kps_rgb_near(int32_t a, int32_t b)
 {
     if (a < 0 || b < 0)

@@ -55,6 +55,10 @@ size_t kps_utf8_encode(uint32_t cp, char *out);
 /* What Windows-1252 makes of the bytes 0x80..0x9F; the five bytes it
  * leaves undefined (81, 8D, 8F, 90, 9D) are their own C1 code points. */
 extern const uint16_t kps_cp1252_high[32];
+/* A Wingdings character code that draws a bullet (a disc, square, diamond
+ * or tick box): U+2022; 0 for any other.  The DOCX and RTF readers share
+ * it, so a bullet list reads the same in both. */
+uint32_t kps_wingdings_bullet(unsigned code);
 char *kps_strdup(const char *s);
 
 /* One rule for every output (docs/output.md): strings are cut at

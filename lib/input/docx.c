@@ -488,14 +488,8 @@ static uint32_t symbol_glyph(font_kind font, uint32_t code)
     if (font == FONT_SYMBOL)
         return code >= 0x20 && code <= 0xFF ? symbol_font_unicode[code - 0x20]
                                             : 0;
-    if (font == FONT_WINGDINGS) {
-        static const unsigned char bullets[] = {0x6C, 0x6E, 0x6F, 0x71, 0x75,
-                                                0x76, 0x77, 0x9F, 0xA7, 0xA8,
-                                                0xD8, 0xE0, 0xE8, 0xF0, 0xFC};
-        for (size_t i = 0; i < sizeof bullets; i++)
-            if (code == bullets[i])
-                return 0x2022;
-    }
+    if (font == FONT_WINGDINGS)
+        return kps_wingdings_bullet(code);
     return 0;
 }
 

@@ -260,13 +260,7 @@ static int emit(reader *r, const char *s, size_t n)
  * its pictures are no text. */
 static uint32_t symbol_char(unsigned code)
 {
-    static const unsigned char bullets[] = {0xB7, 0x6C, 0x6E, 0x6F, 0x71, 0x75,
-                                            0x76, 0x77, 0x9F, 0xA7, 0xA8, 0xD8,
-                                            0xE0, 0xE8, 0xF0, 0xFC};
-    for (size_t i = 0; i < sizeof bullets; i++)
-        if (code == bullets[i])
-            return 0x2022;
-    return 0;
+    return code == 0xB7 ? 0x2022 : kps_wingdings_bullet(code);
 }
 
 static int emit_codepoint(reader *r, uint32_t cp)
