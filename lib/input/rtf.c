@@ -682,30 +682,39 @@ static int is_destination(action a)
     return a <= A_SHAPE_VALUE;
 }
 
-/* What a control word may do in a group whose text is not shown: only
- * what that destination is read for.  Anything else there (a colour
- * table, a background, a date inside an unknown "\*" group) is not what
- * a word processor sees, so it changes nothing. */
-static int allowed_in(int d, action a)
+/* Whether control word action a means anything in a group of
+ * destination d.  In the text, all do but the words of one table or
+ * property (colours, character sets, dates), which mean nothing there;
+ * in a destination that is not shown, only what it is read for.  Anything
+ * else there (a colour table, a background, a date inside an unknown "\*"
+ * group) is not what a word processor sees, so it changes nothing. */
+static int applies(int d, action a)
 {
-    if (a == A_BIN || a == A_U || a == A_UC)
-        return 1; /* they decide what the following bytes are */
-    switch (d) {
-    case DEST_COLORTBL: return a == A_RED || a == A_GREEN || a == A_BLUE;
-    case DEST_FONTTBL: return a == A_F || a == A_FCHARSET || a == A_CPG;
-    case DEST_INFO: return a == A_REVTIM || a == A_CREATIM;
-    case DEST_REVTIM:
-    case DEST_CREATIM: return a == A_YR || a == A_MO || a == A_DY;
-    case DEST_NESTPROPS: return a == A_NESTROW;
-    case DEST_BACKGROUND:
-    case DEST_SHAPE_PROP: return a == A_SHAPE_NAME || a == A_SHAPE_VALUE;
-    default: return 0;
+    switch (a) {
+    case A_BIN:
+    case A_U:
+    case A_UC: return 1; /* they decide what the following bytes are */
+    case A_RED:
+    case A_GREEN:
+    case A_BLUE: return d == DEST_COLORTBL;
+    case A_FCHARSET:
+    case A_CPG: return d == DEST_FONTTBL;
+    case A_REVTIM:
+    case A_CREATIM: return d == DEST_INFO;
+    case A_YR:
+    case A_MO:
+    case A_DY: return d == DEST_REVTIM || d == DEST_CREATIM;
+    case A_F: return d == DEST_FONTTBL || is_text_dest(d);
+    case A_NESTROW: return d == DEST_NESTPROPS || is_text_dest(d);
+    case A_SHAPE_NAME:
+    case A_SHAPE_VALUE:
+        return d == DEST_BACKGROUND || d == DEST_SHAPE_PROP || is_text_dest(d);
+    default: return is_text_dest(d);
     }
 }
 
-static void plain(reader *r, group *g)
+static void plain(group *g)
 {
-    (void)r;
     g->hidden = g->deleted = 0;
     g->font_half_pt = 24;
     g->fg = g->highlight = g->shading = 0;
@@ -753,34 +762,8 @@ static int control_word(reader *r, const char *word, int has_param, long param)
     if (!e)
         return KPISCAN_OK;
     action act = (action)e->act;
-    if (!is_text_dest(g->dest) && !allowed_in(g->dest, act))
+    if (!applies(g->dest, act))
         return KPISCAN_OK;
-    /* and words that belong to one destination mean nothing elsewhere */
-    switch (act) {
-    case A_RED:
-    case A_GREEN:
-    case A_BLUE:
-        if (g->dest != DEST_COLORTBL)
-            return KPISCAN_OK;
-        break;
-    case A_YR:
-    case A_MO:
-    case A_DY:
-        if (g->dest != DEST_REVTIM && g->dest != DEST_CREATIM)
-            return KPISCAN_OK;
-        break;
-    case A_REVTIM:
-    case A_CREATIM:
-        if (g->dest != DEST_INFO)
-            return KPISCAN_OK;
-        break;
-    case A_FCHARSET:
-    case A_CPG:
-        if (g->dest != DEST_FONTTBL)
-            return KPISCAN_OK;
-        break;
-    default: break;
-    }
     int on = !has_param || param != 0;
     stream *out = stream_of(r, g);
     switch (act) {
@@ -917,7 +900,7 @@ static int control_word(reader *r, const char *word, int has_param, long param)
         g->par_shading = 0;
         break;
     case A_INTBL: g->intbl = (unsigned char)on; break;
-    case A_PLAIN: plain(r, g); break;
+    case A_PLAIN: plain(g); break;
     case A_HIDDEN: g->hidden = (unsigned char)on; break;
     case A_DELETED: g->deleted = (unsigned char)on; break;
     case A_CF: g->fg = has_param ? (int)param : 0; break;
@@ -1324,7 +1307,7 @@ static int rtf_walk(reader *r, const unsigned char *data, size_t len,
     memset(g, 0, sizeof *g);
     g->dest = DEST_BODY;
     g->uc = 1;
-    plain(r, g);
+    plain(g);
 
     /* The document is its first group: what a generator puts before it (a
      * byte order mark, white space) or after it is not shown. */
