@@ -6,12 +6,11 @@
  *   scan         kpiscan_scan_buffer(): decode, normalise, sections,
  *                timeline, match (prefiltered), evidence, score
  *   scan-brute   the same with the prefilter switched off (every rule runs)
- *   extract      the first step of scan alone: recognise the format from
- *                the content, then extract a DOCX / ODT (body, headers,
- *                footers, notes; no comments), an RTF document or an HTML
- *                page, or decode plain text, as kpiscan_scan_buffer() does
- *                with default options (a PDF goes to the text decoder,
- *                which refuses it: the helper is bench/pdf.sh's)
+ *   extract      the first step of scan alone: the library's kps_extract(),
+ *                which recognises the format from the content and extracts
+ *                it (DOCX / ODT body, headers, footers, notes, no comments;
+ *                RTF; HTML and MIME HTML; plain text decoded; a PDF
+ *                through the helper), as kpiscan_scan_buffer() does
  *   norm+match   kps_normalize() + kps_match_all() on decoded text
  *   norm+brute   kps_normalize() + kps_match_all_bruteforce()
  *   normalise    kps_normalize() alone
@@ -20,9 +19,8 @@
  * MB/s always divide the input bytes read from disk (for DOCX / ODT, the
  * compressed archive) by the time of a pass, files/s the number of files;
  * the median of --runs passes is reported, with thread CPU time beside wall
- * time ("per core").  DOCX, ODT, RTF and HTML files are extracted once
- * before timing,
- * like text files are decoded, so the text modes see their text too.  Also:
+ * time ("per core").  Every file is extracted once before timing, so
+ * the text modes see the text a scan would.  Also:
  * default pack load time, rules run per document, a hit-for-hit check of
  * prefiltered against brute force, and how many files failed to scan or
  * extract in the timed modes (a pass over errors would be no benchmark).
@@ -152,6 +150,7 @@ typedef struct bench {
     corpus *c;
     kpiscan_pack *pack;
     kpiscan_options *opts;
+    kpiscan_options resolved; /* opts as a scan resolves them */
     kps_limits lim;
     size_t failed; /* files that failed to scan / extract in the last pass */
 } bench;
@@ -170,24 +169,18 @@ static const char *const mode_names[] = {
     "norm+brute", "normalise",  "prefilter"};
 #define NMODES (sizeof mode_names / sizeof mode_names[0])
 
-/* What kpiscan_scan_buffer() does first with default options: the content
- * decides the format; DOCX, ODT, RTF and HTML are extracted, everything
- * else goes to the text decoder (which refuses binary data).  (MIME HTML
- * is decoded as text here, a PDF refused.) */
-static int extract_doc(const doc *d, const kps_limits *lim, kps_doc *out)
+/* What kpiscan_scan_buffer() does first: the library's own extraction
+ * (kps_extract(): the content picks the extractor), with the scan's
+ * resolved options. */
+static int extract_doc(const doc *d, const kpiscan_options *resolved,
+                       kps_doc *out)
 {
-    const unsigned char *data = (const unsigned char *)d->raw;
-    switch (kps_sniff(data, d->raw_len)) {
-    case KPS_FORMAT_DOCX:
-        return kps_docx_extract(data, d->raw_len, d->path, lim, 0, out, NULL);
-    case KPS_FORMAT_ODT:
-        return kps_odt_extract(data, d->raw_len, d->path, lim, out, NULL);
-    case KPS_FORMAT_RTF:
-        return kps_rtf_extract(data, d->raw_len, d->path, lim, out, NULL);
-    case KPS_FORMAT_HTML:
-        return kps_html_extract(data, d->raw_len, d->path, lim, out, NULL);
-    default: return kps_text_decode(data, d->raw_len, d->path, lim, out, NULL);
-    }
+    kps_input in;
+    kps_input_init(&in, resolved, d->raw, d->raw_len, d->path);
+    kps_extract_ctx ctx = {0};
+    int rc = kps_extract(&ctx, &in, out, NULL);
+    kps_extract_ctx_free(&ctx);
+    return rc;
 }
 
 /* Kept out of line so that valgrind --toggle-collect=one_pass counts the
@@ -215,7 +208,7 @@ one_pass(bench *B, enum mode m)
         }
         if (m == EXTRACT) {
             kps_doc kd = {0};
-            if (extract_doc(d, &B->lim, &kd) != KPISCAN_OK)
+            if (extract_doc(d, &B->resolved, &kd) != KPISCAN_OK)
                 B->failed++;
             kps_doc_free(&kd);
             continue;
@@ -304,15 +297,16 @@ int main(int argc, char **argv)
         loads[i] = now(CLOCK_MONOTONIC) - t0;
     }
 
-    kps_limits lim;
-    kps_limits_default(&lim);
+    kpiscan_options defaults;
+    kps_options_resolve(NULL, &defaults);
+    kps_limits lim = defaults.limits;
     size_t decoded = 0, active_total = 0, mismatched = 0, hits_total = 0;
     size_t windowed = 0, candidates = 0, norm_bytes = 0;
     kps_pf_scan st = {0};
     for (size_t i = 0; i < c.n; i++) {
         doc *d = &c.v[i];
         kps_doc kd = {0};
-        if (extract_doc(d, &lim, &kd) != KPISCAN_OK) {
+        if (extract_doc(d, &defaults, &kd) != KPISCAN_OK) {
             kps_doc_free(&kd);
             continue;
         }
@@ -377,7 +371,8 @@ int main(int argc, char **argv)
     kpiscan_options *opts = kpiscan_options_new();
     if (!opts || kpiscan_options_set_as_of(opts, 2026, 6, 1) != KPISCAN_OK)
         die("cannot make options");
-    bench B = {&c, pack, opts, lim, 0};
+    bench B = {&c, pack, opts, {0}, lim, 0};
+    kps_options_resolve(opts, &B.resolved);
     for (size_t m = 0; m < NMODES; m++)
         if (!only || strcmp(only, mode_names[m]) == 0)
             time_mode(&B, (enum mode)m, runs);
