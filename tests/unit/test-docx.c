@@ -879,6 +879,20 @@ START_TEST(test_alt_chunk_only_imported)
 }
 END_TEST
 
+/* A DOCX whose body imports chunk (part name) holds "Stuffed KPIs",
+ * hidden or not as expected, and "Shown words", never hidden. */
+static void chunk_hidden_case(const char *body, const char *name,
+                              const char *chunk, int hidden, size_t i)
+{
+    size_t len;
+    unsigned char *zip = chunk_docx(body, name, chunk, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == hidden, "case %zu", i);
+    ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
+    kps_doc_free(&doc);
+}
+
 /* A chunk's page stands on what its cell shows: its black words in a
  * black cell are as hidden as a run of them (they counted as shown), and
  * white words in a navy cell are shown, where on the page they are not. */
@@ -903,14 +917,7 @@ START_TEST(test_alt_chunk_cell_ground)
         snprintf(page, sizeof page,
                  "<p style=\"color:%s\">Stuffed KPIs</p><p>Shown words</p>",
                  cases[i].color);
-        size_t len;
-        unsigned char *zip = chunk_docx(body, "afchunk.htm", page, &len);
-        kps_doc doc;
-        extract_ok(zip, len, 0, &doc);
-        ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == cases[i].hidden,
-                      "case %zu", i);
-        ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
-        kps_doc_free(&doc);
+        chunk_hidden_case(body, "afchunk.htm", page, cases[i].hidden, i);
     }
 }
 END_TEST
@@ -950,15 +957,8 @@ START_TEST(test_alt_chunk_rtf_hidden)
 #undef SHADED
 #undef RTF_CHUNK
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len;
-        unsigned char *zip =
-            chunk_docx(cases[i].body, "afchunk.rtf", cases[i].rtf, &len);
-        kps_doc doc;
-        extract_ok(zip, len, 0, &doc);
-        ck_assert_msg(phrase_hidden(&doc, "Stuffed KPIs") == cases[i].hidden,
-                      "case %zu", i);
-        ck_assert(!phrase_touches_hidden(&doc, "Shown words"));
-        kps_doc_free(&doc);
+        chunk_hidden_case(cases[i].body, "afchunk.rtf", cases[i].rtf,
+                          cases[i].hidden, i);
     }
 }
 END_TEST
