@@ -19,6 +19,9 @@
  *    said), double-byte sets included, through iconv; a symbol font's
  *    bullets as bullets; "\uN" with its "\ucN" fallback skipped (UTF-16
  *    surrogate pairs joined); and the named symbols (\emdash, ...);
+ *  - styles: text takes its paragraph and character styles' formatting
+ *    (\sN, \csN, through \sbasedonN) before its own, as LibreOffice
+ *    shows it, so a style that hides text hides it here too;
  *  - hidden text ("\v"), 2 pt or smaller, text the colour of what it
  *    stands on (a highlight, character, paragraph or cell shading, else
  *    the page: white, or the fill of the document's background), and
@@ -51,20 +54,22 @@
 
 /* Where the text of a group goes, or what the group is. */
 typedef enum dest {
-    DEST_BODY,       /* the document's text */
-    DEST_AFTER,      /* headers, footers, footnotes: after the body */
-    DEST_SKIP,       /* not shown */
-    DEST_COLORTBL,   /* the colour table */
-    DEST_FONTTBL,    /* the font table: each font's character set */
-    DEST_INFO,       /* document properties: only their dates are read */
-    DEST_REVTIM,     /* \revtim: last revised */
-    DEST_CREATIM,    /* \creatim: created */
-    DEST_NESTPROPS,  /* \*\nesttableprops: no text; its \nestrow ends a
-                        nested table's row */
-    DEST_BACKGROUND, /* \*\background: only its shape's fill is read */
-    DEST_SHAPE_PROP, /* {\sp ...} of a shape in the text */
-    DEST_SHAPE_NAME, /* {\sn ...} of a shape property */
-    DEST_SHAPE_VALUE /* {\sv ...} of a shape property */
+    DEST_BODY,        /* the document's text */
+    DEST_AFTER,       /* headers, footers, footnotes: after the body */
+    DEST_SKIP,        /* not shown */
+    DEST_COLORTBL,    /* the colour table */
+    DEST_FONTTBL,     /* the font table: each font's character set */
+    DEST_INFO,        /* document properties: only their dates are read */
+    DEST_REVTIM,      /* \revtim: last revised */
+    DEST_CREATIM,     /* \creatim: created */
+    DEST_NESTPROPS,   /* \*\nesttableprops: no text; its \nestrow ends a
+                         nested table's row */
+    DEST_BACKGROUND,  /* \*\background: only its shape's fill is read */
+    DEST_SHAPE_PROP,  /* {\sp ...} of a shape in the text */
+    DEST_SHAPE_NAME,  /* {\sn ...} of a shape property */
+    DEST_SHAPE_VALUE, /* {\sv ...} of a shape property */
+    DEST_STYLESHEET,  /* the style sheet: a group per style */
+    DEST_STYLE        /* one style's definition: its character formatting */
 } dest;
 
 /* The state a group inherits from its parent and restores on "}". */
@@ -78,10 +83,12 @@ typedef struct group {
     unsigned char uc;        /* \ucN: fallback characters after \uN */
     unsigned char unshown;   /* a header or footer Word does not display */
     unsigned char opens;     /* this group opened: 1 a header, footer or
-                                footnote; 2 a text box's text; 3 a shape */
+                                footnote; 2 a text box's text; 3 a shape;
+                                4 a style's definition */
     unsigned char stream;    /* the stream of what it opened (0 or 1) */
     unsigned box_base;       /* paragraphs open below the text box (opens 2) */
     int font;                /* \fN, -1 for the default (\deffN) */
+    int para_style;          /* \sN: the paragraph's style, 0 by default */
     int font_half_pt;        /* \fsN */
     int fg, highlight, shading, par_shading; /* colour-table indexes */
 } group;
@@ -99,8 +106,19 @@ typedef struct stream {
 
 #define MAX_ROW_CELLS 64
 #define MAX_FONTS 4096
+#define MAX_STYLES 4096
+#define MAX_STYLE_CHAIN 16 /* \sbasedon steps followed */
 #define PENDING_BYTES 64
 #define CP_SYMBOL 2 /* a symbol font's "code page" */
+
+/* What a style says of the text: each field -1 where it says nothing,
+ * so a style based on another changes only what it sets. */
+typedef struct style {
+    int kind; /* 0 not defined, 1 a paragraph style (\sN), 2 a character
+                 style (\csN), 3 another kind (section, table): not applied */
+    int based_on;
+    int hidden, half_pt, fg, highlight, shading, par_shading;
+} style;
 
 typedef struct converter {
     int codepage;
@@ -134,6 +152,12 @@ typedef struct reader {
      * the first font; numbers from MAX_FONTS on have the document's */
     uint16_t *font_cp;
     int deff, ansicpg;
+    /* the style sheet by style number (below MAX_STYLES), and the style
+     * being defined */
+    style *styles;
+    size_t nstyles, stylecap;
+    style def;
+    int def_number;
     /* bytes of a multi-byte or non-Latin code page waiting for the rest
      * of their character */
     unsigned char pending[PENDING_BYTES];
@@ -478,14 +502,15 @@ typedef enum action {
     A_INFO,
     A_REVTIM,
     A_CREATIM,
-    A_KEEP,       /* a destination whose text is shown (\shpinst) */
-    A_TEXTBOX,    /* \shptxt: a text box's text, in the paragraph */
-    A_BACKGROUND, /* the page background: only its fill is read */
-    A_NESTPROPS,
-    /* \nesttableprops */ A_SHAPE, /* \shp */
-    A_SHAPE_PROP,                  /* \sp */
-    A_SHAPE_NAME,                  /* \sn */
-    A_SHAPE_VALUE,                 /* \sv */
+    A_KEEP,        /* a destination whose text is shown (\shpinst) */
+    A_TEXTBOX,     /* \shptxt: a text box's text, in the paragraph */
+    A_BACKGROUND,  /* the page background: only its fill is read */
+    A_NESTPROPS,   /* \nesttableprops */
+    A_STYLESHEET,  /* \stylesheet */
+    A_SHAPE,       /* \shp */
+    A_SHAPE_PROP,  /* \sp */
+    A_SHAPE_NAME,  /* \sn */
+    A_SHAPE_VALUE, /* \sv */
     A_PAR,
     A_LINE,
     A_BREAK, /* page, column, section: a line break */
@@ -498,6 +523,10 @@ typedef enum action {
     A_CELLX,
     A_CLCBPAT,
     A_PARD,
+    A_PARA_STYLE,  /* \sN */
+    A_CHAR_STYLE,  /* \csN */
+    A_OTHER_STYLE, /* \dsN, \tsN: a section's or a table's style */
+    A_BASED_ON,    /* \sbasedonN, in a style's definition */
     A_INTBL,
     A_PLAIN,
     A_HIDDEN,
@@ -565,10 +594,12 @@ static const word_entry WORDS[] = {
     {"column", A_BREAK, 0},
     {"cpg", A_CPG, 0},
     {"creatim", A_CREATIM, 0},
+    {"cs", A_CHAR_STYLE, 0},
     {"datastore", A_SKIP, 0},
     {"deff", A_DEFF, 0},
     {"deleted", A_DELETED, 0},
     {"docvar", A_SKIP, 0},
+    {"ds", A_OTHER_STYLE, 0},
     {"dy", A_DY, 0},
     {"emdash", A_SYMBOL, 0x2014},
     {"emspace", A_SYMBOL, ' '},
@@ -637,6 +668,8 @@ static const word_entry WORDS[] = {
     {"row", A_ROW, 0},
     {"rquote", A_SYMBOL, 0x2019},
     {"rsidtbl", A_SKIP, 0},
+    {"s", A_PARA_STYLE, 0},
+    {"sbasedon", A_BASED_ON, 0},
     {"sect", A_BREAK, 0},
     {"shp", A_SHAPE, 0},
     {"shpfblwtxt", A_SHPFBLWTXT, 0},
@@ -646,7 +679,7 @@ static const word_entry WORDS[] = {
     {"shpwr", A_SHPWR, 0},
     {"sn", A_SHAPE_NAME, 0},
     {"sp", A_SHAPE_PROP, 0},
-    {"stylesheet", A_SKIP, 0},
+    {"stylesheet", A_STYLESHEET, 0},
     {"sv", A_SHAPE_VALUE, 0},
     {"tab", A_TAB, 0},
     {"tc", A_SKIP, 0},
@@ -654,6 +687,7 @@ static const word_entry WORDS[] = {
     {"themedata", A_SKIP, 0},
     {"titlepg", A_TITLEPG, 0},
     {"trowd", A_TROWD, 0},
+    {"ts", A_OTHER_STYLE, 0},
     {"u", A_U, 0},
     {"uc", A_UC, 0},
     {"userprops", A_SKIP, 0},
@@ -709,6 +743,17 @@ static int applies(int d, action a)
     case A_SHAPE_NAME:
     case A_SHAPE_VALUE:
         return d == DEST_BACKGROUND || d == DEST_SHAPE_PROP || is_text_dest(d);
+    case A_BASED_ON: return d == DEST_STYLE;
+    case A_PARA_STYLE:
+    case A_CHAR_STYLE:
+    case A_OTHER_STYLE:
+    case A_PLAIN:
+    case A_HIDDEN:
+    case A_CF:
+    case A_HIGHLIGHT:
+    case A_SHADING:
+    case A_PAR_SHADING:
+    case A_FS: return d == DEST_STYLE || is_text_dest(d);
     default: return is_text_dest(d);
     }
 }
@@ -719,6 +764,111 @@ static void plain(group *g)
     g->font_half_pt = 24;
     g->fg = g->highlight = g->shading = 0;
     g->font = -1;
+}
+
+/* The style numbered number, NULL for a number out of range or, unless
+ * add, one not defined. */
+static style *style_at(reader *r, long number, int add)
+{
+    if (number < 0 || number >= MAX_STYLES)
+        return NULL;
+    if ((size_t)number >= r->nstyles) {
+        if (!add)
+            return NULL;
+        if (kps_array_reserve(&r->styles, &r->stylecap, (size_t)number + 1,
+                              sizeof *r->styles, 16)) {
+            nomem(r);
+            return NULL;
+        }
+        memset(r->styles + r->nstyles, 0,
+               ((size_t)number + 1 - r->nstyles) * sizeof *r->styles);
+        r->nstyles = (size_t)number + 1;
+    }
+    return &r->styles[number];
+}
+
+/* A style's definition begins: a paragraph style numbered 0 until its
+ * words say otherwise, saying nothing of the text. */
+static void style_begin(reader *r)
+{
+    r->def.kind = 1;
+    r->def.based_on = -1;
+    r->def.hidden = r->def.half_pt = r->def.fg = -1;
+    r->def.highlight = r->def.shading = r->def.par_shading = -1;
+    r->def_number = 0;
+}
+
+/* A word of a style's definition; 0 when it is not one of those. */
+static int style_word(reader *r, action act, int on, int has_param, long param)
+{
+    style *d = &r->def;
+    switch (act) {
+    case A_PARA_STYLE:
+    case A_CHAR_STYLE:
+    case A_OTHER_STYLE:
+        d->kind = act == A_PARA_STYLE ? 1 : act == A_CHAR_STYLE ? 2 : 3;
+        r->def_number = has_param ? (int)param : 0;
+        return 1;
+    case A_BASED_ON: d->based_on = has_param ? (int)param : -1; return 1;
+    case A_PLAIN:
+        d->hidden = d->fg = d->highlight = d->shading = 0;
+        d->half_pt = 24;
+        return 1;
+    case A_HIDDEN: d->hidden = on; return 1;
+    case A_CF: d->fg = has_param ? (int)param : 0; return 1;
+    case A_HIGHLIGHT: d->highlight = has_param ? (int)param : 0; return 1;
+    case A_SHADING: d->shading = has_param ? (int)param : 0; return 1;
+    case A_PAR_SHADING: d->par_shading = has_param ? (int)param : 0; return 1;
+    case A_FS: d->half_pt = has_param ? (int)param : 24; return 1;
+    default: return 0;
+    }
+}
+
+/* A style's definition ends: it joins the style sheet. */
+static void style_end(reader *r)
+{
+    if (r->def.kind == 0)
+        return;
+    style *s = style_at(r, r->def_number, 1);
+    if (s)
+        *s = r->def;
+}
+
+/* Text in style number takes the character formatting the style sheet
+ * gives it (and a paragraph style its paragraph's shading), following
+ * \sbasedon from the base up.  Writers repeat a style's formatting in the
+ * text, as the specification asks; a document that leaves it out is
+ * still shown with it (LibreOffice hides the text of a hidden style), so
+ * text hidden by its style alone is hidden here too. */
+static void apply_style(reader *r, group *g, long number, int para)
+{
+    const style *chain[MAX_STYLE_CHAIN];
+    size_t n = 0;
+    long at = number;
+    while (n < MAX_STYLE_CHAIN) {
+        const style *s = style_at(r, at, 0);
+        if (!s || s->kind == 0 || s->kind == 3)
+            break;
+        chain[n++] = s;
+        if (s->based_on == at)
+            break;
+        at = s->based_on;
+    }
+    while (n--) {
+        const style *s = chain[n];
+        if (s->hidden >= 0)
+            g->hidden = (unsigned char)s->hidden;
+        if (s->half_pt >= 0)
+            g->font_half_pt = s->half_pt;
+        if (s->fg >= 0)
+            g->fg = s->fg;
+        if (s->highlight >= 0)
+            g->highlight = s->highlight;
+        if (s->shading >= 0)
+            g->shading = s->shading;
+        if (para && s->par_shading >= 0)
+            g->par_shading = s->par_shading;
+    }
 }
 
 static int push_color(reader *r)
@@ -754,7 +904,10 @@ static int control_word(reader *r, const char *word, int has_param, long param)
     const word_entry *e = lookup(word);
     if (g->star) {
         g->star = 0;
-        if (!e || !is_destination((action)e->act)) {
+        /* "\*\csN" in the style sheet defines a character style */
+        int style_def = e && g->dest == DEST_STYLE &&
+                        (e->act == A_CHAR_STYLE || e->act == A_OTHER_STYLE);
+        if (!e || !(is_destination((action)e->act) || style_def)) {
             g->dest = DEST_SKIP;
             return KPISCAN_OK;
         }
@@ -765,6 +918,8 @@ static int control_word(reader *r, const char *word, int has_param, long param)
     if (!applies(g->dest, act))
         return KPISCAN_OK;
     int on = !has_param || param != 0;
+    if (g->dest == DEST_STYLE && style_word(r, act, on, has_param, param))
+        return r->status;
     stream *out = stream_of(r, g);
     switch (act) {
     case A_SKIP: g->dest = DEST_SKIP; break;
@@ -786,6 +941,7 @@ static int control_word(reader *r, const char *word, int has_param, long param)
         r->red = r->green = r->blue = r->color_given = 0;
         break;
     case A_FONTTBL: g->dest = DEST_FONTTBL; break;
+    case A_STYLESHEET: g->dest = DEST_STYLESHEET; break;
     case A_INFO: g->dest = DEST_INFO; break;
     case A_REVTIM: g->dest = DEST_REVTIM; break;
     case A_CREATIM: g->dest = DEST_CREATIM; break;
@@ -898,9 +1054,24 @@ static int control_word(reader *r, const char *word, int has_param, long param)
     case A_PARD:
         g->intbl = 0;
         g->par_shading = 0;
+        g->para_style = 0;
         break;
+    case A_PARA_STYLE:
+        g->para_style = has_param ? (int)param : 0;
+        apply_style(r, g, g->para_style, 1);
+        break;
+    case A_CHAR_STYLE:
+        if (has_param)
+            apply_style(r, g, param, 0);
+        break;
+    case A_OTHER_STYLE:
+    case A_BASED_ON: break;
     case A_INTBL: g->intbl = (unsigned char)on; break;
-    case A_PLAIN: plain(g); break;
+    case A_PLAIN:
+        /* back to the paragraph style's character formatting */
+        plain(g);
+        apply_style(r, g, g->para_style, 0);
+        break;
     case A_HIDDEN: g->hidden = (unsigned char)on; break;
     case A_DELETED: g->deleted = (unsigned char)on; break;
     case A_CF: g->fg = has_param ? (int)param : 0; break;
@@ -1012,6 +1183,11 @@ static int open_group(reader *r)
     group *g = top(r);
     g->star = 0;
     g->opens = 0;
+    if (g->dest == DEST_STYLESHEET) { /* each group there is a style */
+        g->dest = DEST_STYLE;
+        g->opens = 4;
+        style_begin(r);
+    }
     return KPISCAN_OK;
 }
 
@@ -1099,6 +1275,8 @@ static void close_group(reader *r)
         shape_property(r);
     if (g->opens == 3)
         shape_end(r);
+    if (g->opens == 4)
+        style_end(r);
     if (g->opens == 1 || g->opens == 2) {
         /* a header, footnote or text box ends its paragraphs with it
          * (Word leaves out a footnote's last \par), whatever its group
@@ -1271,6 +1449,7 @@ static void reader_free(reader *r)
     free(r->stack);
     free(r->colors);
     free(r->font_cp);
+    free(r->styles);
     for (size_t i = 0; i < r->nconv; i++)
         if (r->conv[i].cd != (iconv_t)-1)
             iconv_close(r->conv[i].cd);

@@ -233,14 +233,15 @@ HTML = {
                         "</html>",
 }
 
-# RTF as Word writes it: tables (a shaded cell), fields, a text box, a
-# header and a footnote, properties, hidden and white text, \\u with its
-# fallback, a surrogate pair, binary data
+# RTF as Word writes it: styles, tables (a shaded cell), fields, a text
+# box, a header and a footnote, properties, hidden and white text, \\u
+# with its fallback, a surrogate pair, binary data
 RTF_WORD = (r"{\rtf1\ansi\ansicpg1252\uc1\deff0{\fonttbl{\f0\fswiss Arial;}{\f1\fcharset2 Symbol;}}"
             r"{\colortbl;\red0\green0\blue0;\red255\green255\blue255;\red31\green56\blue100;}"
-            r"{\stylesheet{\s1 heading 1;}}{\info{\title KPI}{\revtim\yr2024\mo5\dy1}"
+            r"{\stylesheet{\s1 heading 1;}{\*\cs2\v hid;}{\s3\sbasedon1\cf2 white;}}"
+            r"{\info{\title KPI}{\revtim\yr2024\mo5\dy1}"
             r"{\creatim\yr2020\mo1\dy2}}{\*\generator x;}{\header \pard Jane Doe\par}"
-            r"\pard\plain\fs24 Experience\par {\listtext\f1 \'b7\tab}Tracked KPIs"
+            r"\pard\plain\s3\fs24 Experience\par {\listtext\f1 \'b7\tab}Tracked {\cs2 KPIs}"
             r"{\footnote \pard footnote\par}\par"
             r"\trowd\clcbpat3\cellx2000\cellx4000\pard\intbl{\cf2 2019 \endash  2024}\cell "
             r"Analyst\cell\pard\intbl{\trowd\clcbpat3\cellx2000\cellx4000\row}"

@@ -512,6 +512,15 @@ def rtf_fallback_flood():
     return _rtf("\\uc16 " + "\\u8364?" * 1000000 + "\\uc1 " + _rtf_par(RESUME))
 
 
+def rtf_style_chain():
+    """4,096 styles, each based on the one before, and a million switches
+    to the last one before the resume: each switch follows at most 16
+    steps of the chain, so the walk stays linear."""
+    sheet = ("{\\stylesheet{\\s1\\v Base;}" +
+             "".join(f"{{\\s{i}\\sbasedon{i - 1} S{i};}}" for i in range(2, 4096)) + "}")
+    return _rtf(sheet + "\\s4095 x" * 1000000 + "\\pard\\plain " + _rtf_par(RESUME))
+
+
 def flat_odt_hidden():
     """An ODT saved as one XML file, with KPI words in a section that is
     not displayed: read as text it would score them."""
@@ -600,6 +609,7 @@ def build(out, suite="fast"):
             "rtf-bin-past-end.rtf": rtf_bin_past_end,
             "rtf-hidden-only.rtf": rtf_hidden_only,
             "rtf-fallback-flood.rtf": rtf_fallback_flood,
+            "rtf-style-chain.rtf": rtf_style_chain,
         }
         for name in UTF8_CLASSES:
             cases[name] = (lambda n: lambda: utf8_case(n))(name)

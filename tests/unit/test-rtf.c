@@ -429,6 +429,64 @@ START_TEST(hidden_text)
 }
 END_TEST
 
+/* A style sheet: a hidden paragraph style, a hidden character style, a
+ * style based on the hidden one and one based on it that shows its text
+ * again, a white and a tiny style, a table style, and two styles based
+ * on each other. */
+#define STYLES                                                                 \
+    "{\\stylesheet{\\s0 Normal;}{\\s1\\v Hidden;}{\\*\\cs2\\v Hidden chars;}"  \
+    "{\\s3\\sbasedon1 Derived;}{\\s4\\cf2 White;}{\\s5\\fs2 Tiny;}"            \
+    "{\\s6\\sbasedon1\\v0 Shown again;}{\\*\\ts7\\v Table;}"                   \
+    "{\\s8\\sbasedon9 Loop A;}{\\s9\\sbasedon8\\v Loop B;}}"
+#define STYLED(body) HEAD COLORS STYLES body "}"
+
+START_TEST(styles_hide_text)
+{
+    /* what a style sheet says is no text */
+    text_is(STYLED("\\pard\\plain Body\\par"), "Body\n");
+    /* text of a hidden, white or tiny style is hidden, as LibreOffice
+     * shows it, though the text does not repeat the style's formatting */
+    ck_assert(
+        phrase_hidden(STYLED("\\pard\\plain\\s1 para KPIs\\par"), "para KPIs"));
+    ck_assert(phrase_hidden(STYLED("\\pard\\plain\\s4 white KPIs\\par"),
+                            "white KPIs"));
+    ck_assert(
+        phrase_hidden(STYLED("\\pard\\plain\\s5 tiny KPIs\\par"), "tiny KPIs"));
+    /* a character style, for its group only */
+    const char *chars = STYLED("\\pard\\plain x {\\cs2 char KPIs} shown\\par");
+    ck_assert(phrase_hidden(chars, "char KPIs"));
+    ck_assert(!phrase_hidden(chars, "shown"));
+    /* a style based on a hidden one is hidden, unless it says otherwise */
+    ck_assert(phrase_hidden(STYLED("\\pard\\plain\\s3 derived KPIs\\par"),
+                            "derived KPIs"));
+    ck_assert(!phrase_hidden(STYLED("\\pard\\plain\\s6 again KPIs\\par"),
+                             "again KPIs"));
+    /* the text's own formatting wins over its style's */
+    ck_assert(!phrase_hidden(STYLED("\\pard\\plain\\s1\\v0 own KPIs\\par"),
+                             "own KPIs"));
+    /* \plain goes back to the paragraph style; \pard ends the style */
+    ck_assert(phrase_hidden(STYLED("\\pard\\s1\\v0 x {\\plain back KPIs}\\par"),
+                            "back KPIs"));
+    ck_assert(!phrase_hidden(
+        STYLED("\\pard\\plain\\s1 x\\par\\pard\\plain next KPIs\\par"),
+        "next KPIs"));
+    /* a table style, a style not defined and a number out of range are
+     * not applied; styles based on each other end */
+    ck_assert(!phrase_hidden(STYLED("\\pard\\plain\\ts7 table KPIs\\par"),
+                             "table KPIs"));
+    ck_assert(!phrase_hidden(STYLED("\\pard\\plain\\s99 none KPIs\\par"),
+                             "none KPIs"));
+    ck_assert(!phrase_hidden(STYLED("\\pard\\plain\\s99999999 far KPIs\\par"),
+                             "far KPIs"));
+    ck_assert(
+        phrase_hidden(STYLED("\\pard\\plain\\s8 loop KPIs\\par"), "loop KPIs"));
+    /* a style sheet inside a destination that is not shown is none */
+    ck_assert(!phrase_hidden(HEAD "{\\*\\unknown{\\stylesheet{\\s1\\v H;}}}"
+                                  "\\pard\\plain\\s1 free KPIs\\par}",
+                             "free KPIs"));
+}
+END_TEST
+
 START_TEST(document_date)
 {
     kps_doc doc;
@@ -572,6 +630,7 @@ int main(void)
     tcase_add_test(tc, tables);
     tcase_add_test(tc, headers_footers_footnotes_after_body);
     tcase_add_test(tc, hidden_text);
+    tcase_add_test(tc, styles_hide_text);
     tcase_add_test(tc, document_date);
     tcase_add_test(tc, limits_and_damage);
     tcase_add_test(tc, public_scan);
