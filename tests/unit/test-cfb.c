@@ -670,6 +670,12 @@ START_TEST(broken_structures)
     ck_assert_int_eq(
         try_read(&b, b.len, "x", SIZE_MAX, "the chain of the directory loops"),
         KPISCAN_ERR_CORRUPT);
+    /* ... ends in a free sector instead of ENDOFCHAIN */
+    put32(e, FREES);
+    ck_assert_int_eq(try_read(&b, b.len, "x", SIZE_MAX,
+                              "the chain of the directory reaches a free "
+                              "sector"),
+                     KPISCAN_ERR_CORRUPT);
     put32(e, ENDCH);
     /* the mini FAT's one sector leads to itself */
     e = fat_entry(&b, b.mfat);
