@@ -447,7 +447,7 @@ class ScanTest(unittest.TestCase):
                 kpiscan.Options(format_hint=hint)
 
     def test_invalid_options(self):
-        for bad in ({"format_hint": "doc"}, {"as_of": "2026-02-30"},
+        for bad in ({"format_hint": "xls"}, {"as_of": "2026-02-30"},
                     {"max_input_bytes": 0}, {"max_ratio": -1},
                     {"as_of": datetime.date(1800, 1, 1)}):
             with self.subTest(bad=bad):

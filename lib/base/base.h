@@ -112,7 +112,8 @@ typedef enum kps_format {
     KPS_FORMAT_BINARY, /* images, executables, NUL-laden data */
     KPS_FORMAT_HTML,
     KPS_FORMAT_FLAT_ODF, /* OpenDocument as one XML file (.fodt) */
-    KPS_FORMAT_WORD_XML  /* Word 2003 XML, Flat OPC */
+    KPS_FORMAT_WORD_XML, /* Word 2003 XML, Flat OPC */
+    KPS_FORMAT_DOC       /* a Word 97-2003 document read from an OLE file */
 } kps_format;
 
 #endif /* KPISCAN_BASE_BASE_H */

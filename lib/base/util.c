@@ -349,6 +349,7 @@ static const struct {
     {"html", KPS_FORMAT_UNKNOWN},  {"htm", KPS_FORMAT_UNKNOWN},
     {"xhtml", KPS_FORMAT_UNKNOWN}, {"mht", KPS_FORMAT_UNKNOWN},
     {"mhtml", KPS_FORMAT_UNKNOWN}, {"rtf", KPS_FORMAT_UNKNOWN},
+    {"doc", KPS_FORMAT_UNKNOWN},   {"dot", KPS_FORMAT_UNKNOWN},
 };
 
 int kps_document_extension(const char *ext, size_t n, kps_format *hint)

@@ -1,7 +1,6 @@
 /* extract.c - the extractor table: the sniffed format picks a row, and
  * every row has the same signature (input/extract.h).  The extractors
  * keep their own entry points for their unit tests; the rows adapt them. */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +80,16 @@ static int rtf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
     return kps_rtf_extract(in->data, in->len, in->name, &in->limits, doc, err);
 }
 
+/* An OLE compound file: a Word 97-2003 document, or a refusal that says
+ * what else it is (worddoc.c). */
+static int doc_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
+                   kpiscan_error *err)
+{
+    (void)ctx;
+    return kps_worddoc_extract(in->data, in->len, in->name, &in->limits, doc,
+                               err);
+}
+
 /* PDF goes to the helper process (pdf.c). */
 static int pdf_row(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                    kpiscan_error *err)
@@ -105,6 +114,7 @@ const kps_extractor kps_extractors[] = {
     {KPS_FORMAT_PDF, "pdf", pdf_row},
     {KPS_FORMAT_HTML, "html", html_row},
     {KPS_FORMAT_RTF, "rtf", rtf_row},
+    {KPS_FORMAT_OLE, "doc", doc_row},
 };
 /* clang-format on */
 const size_t kps_nextractors = sizeof kps_extractors / sizeof *kps_extractors;
@@ -160,43 +170,6 @@ static void shown_name(const unsigned char *name, size_t n, char *out,
         i += k;
     }
     out[o] = '\0';
-}
-
-/* Whether an OLE compound file's directory names the stream name (its
- * entries hold names in UTF-16LE, at most 31 characters).  The bytes are
- * searched, not parsed: this only chooses the words of a refusal. */
-static int ole_names(const unsigned char *data, size_t len, const char *name)
-{
-    unsigned char u16[64];
-    size_t n = strlen(name);
-    for (size_t i = 0; i < n; i++) {
-        u16[2 * i] = (unsigned char)name[i];
-        u16[2 * i + 1] = 0;
-    }
-    return memmem(data, len, u16, 2 * n) != NULL;
-}
-
-/* An OLE compound file: legacy Word (a WordDocument stream; one with a
- * password is one too, and its encryption is not looked at here), an
- * Office file encrypted with a password (EncryptedPackage: a DOCX inside),
- * or another (a spreadsheet, a presentation, a message).  The status is
- * KPISCAN_ERR_ENCRYPTED for all three, as kpiscan.h says; the words tell
- * the candidate or the recruiter what to do. */
-static int refuse_ole(const kps_input *in, kpiscan_error *err)
-{
-    if (ole_names(in->data, in->len, "EncryptedPackage"))
-        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
-                        "password-protected Office document, not supported: "
-                        "save it again without a password, as .docx or PDF");
-    if (ole_names(in->data, in->len, "WordDocument"))
-        return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
-                        "legacy Word 97-2003 document (.doc), not supported: "
-                        "save it as .docx, RTF or PDF (without a password, "
-                        "if it has one)");
-    return kps_fail(err, KPISCAN_ERR_ENCRYPTED, in->name,
-                    "legacy or encrypted Word document, not supported "
-                    "(a Word 97-2003 .doc or a password-protected file: "
-                    "save it as .docx or PDF without a password)");
 }
 
 /* A ZIP archive that is no Word or ODT document.  One named .zip that
@@ -259,7 +232,6 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
         if (kps_extractors[i].format == f)
             return kps_extractors[i].extract(ctx, in, doc, err);
     switch (f) {
-    case KPS_FORMAT_OLE: return refuse_ole(in, err);
     case KPS_FORMAT_ZIP: return refuse_zip(in, err);
     case KPS_FORMAT_FLAT_ODF:
     case KPS_FORMAT_WORD_XML:

@@ -46,6 +46,13 @@ int kps_rtf_extract(const unsigned char *data, size_t len, const char *name,
 int kps_rtf_append(const unsigned char *data, size_t len, const char *name,
                    const char *part, int32_t ground, const kps_limits *lim,
                    struct kps_textbuild *dst, kpiscan_error *err);
+/* Extract the text Word shows from a Word 97-2003 document (worddoc.c),
+ * an OLE compound file; one that holds no Word document (an encrypted
+ * DOCX, a spreadsheet) fails with KPISCAN_ERR_ENCRYPTED and words that
+ * say which. */
+int kps_worddoc_extract(const unsigned char *data, size_t len,
+                        const char *name, const kps_limits *lim, kps_doc *doc,
+                        kpiscan_error *err);
 /* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with the part
  * a browser shows (of multipart/related the root: the part its start
  * parameter names, else the first text part; of other multiparts the

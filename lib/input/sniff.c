@@ -749,6 +749,7 @@ const char *kps_format_name(kps_format f)
     case KPS_FORMAT_HTML: return "html";
     case KPS_FORMAT_FLAT_ODF: return "fodt";
     case KPS_FORMAT_WORD_XML: return "wordxml";
+    case KPS_FORMAT_DOC: return "doc";
     }
     return "unknown";
 }
@@ -770,6 +771,7 @@ const char *kps_format_description(kps_format f)
     case KPS_FORMAT_FLAT_ODF:
         return "flat OpenDocument XML (.fodt; save it as .odt)";
     case KPS_FORMAT_WORD_XML: return "Word XML document (save it as .docx)";
+    case KPS_FORMAT_DOC: return "Word 97-2003 document";
     }
     return "unknown format";
 }

@@ -323,6 +323,8 @@ def _cfb(streams):
 
 
 def ole_legacy_doc():
+    """A Word document whose file information block stops after its
+    first 32 bytes: the resume follows as bare text, never to be read."""
     word = b"\xec\xa5" + bytes(30) + RESUME.encode("cp1252")
     return _cfb([("WordDocument", word), ("1Table", bytes(512))])
 

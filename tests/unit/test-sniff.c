@@ -725,6 +725,7 @@ START_TEST(format_names)
         {KPS_FORMAT_ZIP, "zip"},         {KPS_FORMAT_PDF, "pdf"},
         {KPS_FORMAT_RTF, "rtf"},         {KPS_FORMAT_OLE, "ole"},
         {KPS_FORMAT_BINARY, "binary"},   {KPS_FORMAT_HTML, "html"},
+        {KPS_FORMAT_DOC, "doc"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         ck_assert_str_eq(kps_format_name(names[i].f), names[i].name);
