@@ -2,12 +2,11 @@
  * kpiscan.h - public interface of libkpiscan, a resume KPI scanner.
  *
  * libkpiscan reads a resume (plain text in UTF-8, UTF-16 with BOM or stray
- * Windows-1252 bytes; an HTML page; RTF; DOCX and ODT where built with
- * them; PDF through the kpiscan-pdf helper where built with it), finds KPI
- * phrases
- * and the experience-level indicators of a pattern pack, works out years of
- * experience and returns a junior / mid / senior estimate together with every
- * piece of evidence that produced it.  The estimate supports a recruiter's
+ * Windows-1252 bytes; an HTML page; RTF; Word 97-2003 (.doc); DOCX and ODT
+ * where built with them; PDF through the kpiscan-pdf helper where built
+ * with it), finds KPI phrases and the experience-level indicators of a
+ * pattern pack, works out years of experience and returns a junior / mid /
+ * senior estimate together with every piece of evidence that produced it.  The estimate supports a recruiter's
  * judgement; it does not replace it.
  *
  * Lifecycle
@@ -116,7 +115,7 @@ typedef enum kpiscan_status {
     KPISCAN_ERR_MATCH_LIMIT = -12,       /* a rule hit the PCRE2 match limit */
     KPISCAN_ERR_INTERNAL = -13,  /* unexpected failure in a dependency */
     KPISCAN_ERR_NOT_FOUND = -14, /* named rule or item does not exist */
-    KPISCAN_ERR_ENCRYPTED = -15, /* legacy or encrypted Office file */
+    KPISCAN_ERR_ENCRYPTED = -15, /* password-protected Office file */
     KPISCAN_ERR_MANIFEST = -16,  /* malformed expectation manifest */
     KPISCAN_ERR_HELPER = -17     /* PDF helper missing, crashed or timed out */
 } kpiscan_status;
@@ -435,9 +434,9 @@ KPISCAN_API int kpiscan_options_set_max_evidence(kpiscan_options *opts,
  * the extension of any document the library reads ("txt", "md"; "docx",
  * "docm", "dotx", "dotm"; "odt", "ott"), in any case and with or without
  * a leading dot, so a file's extension can be passed as it is; "pdf",
- * "rtf", "html", "htm", "xhtml", "mht" and "mhtml" are accepted and leave
- * it to the content, as NULL or "" (the default) do, because those formats
- * name themselves in their bytes.
+ * "rtf", "doc", "dot", "html", "htm", "xhtml", "mht" and "mhtml" are
+ * accepted and leave it to the content, as NULL or "" (the default) do,
+ * because those formats name themselves in their bytes.
  * The content still decides: the bytes are sniffed on every scan and a
  * hint never makes the library read them as something they are not, so a
  * hint taken from an untrusted file name is safe.  It only settles what
@@ -509,7 +508,7 @@ typedef struct kpiscan_evidence kpiscan_evidence;
  * On success *out owns a result to free with kpiscan_result_free().
  * Errors: KPISCAN_ERR_NOT_TEXT, _UNSUPPORTED_FORMAT, _EMPTY, _CORRUPT
  * (a damaged DOCX, ODT or PDF: "corrupt DOCX: reason"), _ENCRYPTED
- * (legacy .doc, password-protected Office file or PDF), _LIMIT,
+ * (password-protected Office file or PDF), _LIMIT,
  * _MATCH_LIMIT, _HELPER (a PDF whose helper is missing, crashed or timed
  * out; the next PDF starts a new one), _INTERNAL (a dependency failed
  * unexpectedly), _NOMEM, _ARGUMENT; the detail names the file and reason.
@@ -557,7 +556,7 @@ KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
 
-/* Detected format: "text", "docx", "odt", "pdf", "html", "rtf". */
+/* Detected format: "text", "docx", "odt", "pdf", "html", "rtf", "doc". */
 KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
 
 /* The estimate: a kpiscan_level. */
@@ -833,8 +832,8 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * natural name order ("2.txt" before "10.txt"; byte order between names
  * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
- * they cannot be read, e.g. a legacy .doc); binary data (images, executables)
- * and ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
+ * they cannot be read, e.g. a password-protected .doc); binary data (images,
+ * executables) and ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
  * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
  * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives

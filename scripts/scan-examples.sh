@@ -42,4 +42,4 @@ fi
 shopt -s nullglob
 exec "$build/cli/kpiscan" --as-of 2026-06-01 "${opts[@]}" examples/*.txt \
     examples/docx/*.docx examples/odt/*.odt examples/html/*.html \
-    examples/rtf/*.rtf
+    examples/rtf/*.rtf examples/doc/*.doc

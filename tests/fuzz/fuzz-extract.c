@@ -273,6 +273,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     kps_doc_free(&doc);
 
+    /* a Word 97-2003 document, and anything else that starts as an OLE
+     * compound file (the reader refuses the rest at once) */
+    if (f == KPS_FORMAT_OLE) {
+        memset(&err, 0, sizeof err);
+        memset(&doc, 0, sizeof doc);
+        rc = kps_worddoc_extract(data, size, "fuzz.doc", &lim, &doc, &err);
+        check_status(rc, &err);
+        if (rc == KPISCAN_OK) {
+            check_doc(&doc);
+            FUZZ_CHECK(doc.len <= lim.max_text_bytes);
+            FUZZ_CHECK(doc.nsegments == 0);
+            for (size_t i = 0; i < doc.len; i++)
+                FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
+                           doc.text[i] == '\t' || doc.text[i] == '\n');
+        }
+        kps_doc_free(&doc);
+    }
+
 #ifdef KPISCAN_HAVE_DOCX
     if (f == KPS_FORMAT_DOCX || f == KPS_FORMAT_ODT || f == KPS_FORMAT_ZIP) {
         kps_buf in = {(char *)data, size, size};

@@ -79,7 +79,8 @@ rc=$?
 rc=$?
 shopt -s nullglob
 examples=("$root"/examples/*.txt "$root"/examples/docx/*.docx "$root"/examples/odt/*.odt
-          "$root"/examples/html/*.html "$root"/examples/rtf/*.rtf)
+          "$root"/examples/html/*.html "$root"/examples/rtf/*.rtf
+          "$root"/examples/doc/*.doc)
 # every example of the manifest, and nothing else
 listed=$(grep -c '^[^#]' "$root/examples/manifest.tsv")
 if [ $rc = 0 ] && [ "$(wc -l < "$tmp/ex.jsonl")" = ${#examples[@]} ] &&

@@ -333,7 +333,7 @@ class Options:
     format_hint: "text" or the extension of any document the library
         reads ("txt", "md", "docx", "docm", "odt", ...), in any case, with
         or without a leading dot, so a file's extension can be passed;
-        "pdf", "rtf" and "html" leave it to the content, which always decides
+        "pdf", "rtf", "doc" and "html" leave it to the content, which always decides
         (see kpiscan_options_set_format_hint in kpiscan.h).
     excerpts: False leaves the matched text out of to_json().
     gaps: True reports gaps between stretches of employment as facts: the
@@ -518,7 +518,7 @@ class Result:
     level ("none", "junior", "mid", "senior"), confidence (0..1), years
     (None when the resume gives no dates or statement), dated_years,
     stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
-    reason, format ("text", "docx", "odt", "pdf", "html", "rtf"), name, as_of (datetime.date),
+    reason, format ("text", "docx", "odt", "pdf", "html", "rtf", "doc"), name, as_of (datetime.date),
     as_of_source ("option", "document modified date", "today"), years_rule
     (how the years were chosen, in words), pack_name, pack_version and
     pack_hash (the pack that scored it),
