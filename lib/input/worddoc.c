@@ -510,7 +510,8 @@ static int read_fkps(reader *r, const fib *f, int papx)
             (*nruns)++;
         }
     }
-    qsort(*runs, *nruns, sizeof **runs, cmp_run);
+    if (*nruns > 1) /* (an empty table is NULL) */
+        qsort(*runs, *nruns, sizeof **runs, cmp_run);
     return KPISCAN_OK;
 }
 
