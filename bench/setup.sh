@@ -7,6 +7,7 @@
 #
 #   docx2txt, pandoc, python3-docx   DOCX peers of bench/docx.sh
 #   unrtf (and pandoc)               RTF peers of bench/rtf.sh
+#   antiword, catdoc                 Word 97-2003 (.doc) peers of bench/doc.sh
 #   ripgrep, pcre2-utils             regex peers of bench/run.sh and bench/batch.sh
 #   time                             GNU /usr/bin/time: peak RSS in bench/batch.sh
 #   jq                               reads meson's and hyperfine's JSON
@@ -17,7 +18,8 @@
 # The project's own build and test dependencies are scripts/setup.sh's.
 set -euo pipefail
 
-required=(docx2txt pandoc python3-docx unrtf ripgrep pcre2-utils time jq valgrind)
+required=(docx2txt pandoc python3-docx unrtf antiword catdoc ripgrep pcre2-utils time jq
+    valgrind)
 optional=(hyperfine)
 
 installed() {
