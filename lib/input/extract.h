@@ -47,9 +47,9 @@ int kps_rtf_append(const unsigned char *data, size_t len, const char *name,
                    const char *part, int32_t ground, const kps_limits *lim,
                    struct kps_textbuild *dst, kpiscan_error *err);
 /* Extract the text Word shows from a Word 97-2003 document (worddoc.c),
- * an OLE compound file; one that holds no Word document (an encrypted
- * DOCX, a spreadsheet) fails with KPISCAN_ERR_ENCRYPTED and words that
- * say which. */
+ * an OLE compound file; one that holds no Word document fails with words
+ * that say what it holds: KPISCAN_ERR_ENCRYPTED for a password-protected
+ * DOCX, KPISCAN_ERR_UNSUPPORTED_FORMAT for anything else. */
 int kps_worddoc_extract(const unsigned char *data, size_t len,
                         const char *name, const kps_limits *lim, kps_doc *doc,
                         kpiscan_error *err);

@@ -19,26 +19,35 @@
  *    cells reads as one line, as in a DOCX;
  *  - a field shows its result, never its code; pictures, drawing anchors
  *    and note references are no text;
- *  - hidden text, flagged and never scored: vanished (sprmCFVanish), 2 pt
- *    or smaller, and text the colour of what it stands on (a highlight or
- *    character shading), else white on the page.  A document with shaded
- *    paragraphs or cells, drawings or pictures may put white text on a
- *    dark fill, so there white text counts as readable (as the DOCX and
- *    RTF readers do where a dark shape lies behind the text);
- *  - formatting comes from the paragraph's style, the run's character
- *    style (each following its base styles) and the run's own properties,
- *    in that order, so a hidden style hides its text as Word shows it;
+ *  - hidden text, flagged and never scored: vanished (sprmCFVanish,
+ *    sprmCFFldVanish), 2 pt or smaller, and text the colour of what it
+ *    stands on (its highlight or character shading, else its paragraph's
+ *    shading, a pattern's fore or back colour as Word paints it), else
+ *    white on the page.  White text in a table of a document whose cells
+ *    are painted somewhere, or in a document with a shape behind the text
+ *    (FSPA fBelowText), counts as readable (as the DOCX and RTF readers do
+ *    where a dark shape lies behind the text);
+ *  - formatting comes from the style of the paragraph's mark, the run's
+ *    character style (each following its base styles), the run's own
+ *    properties and the piece's modifier (Prm1; of Prm0, vanish), in that
+ *    order, so a hidden style hides its text as Word shows it, also text a
+ *    fast save added to the paragraph;
  *  - tracked deletions are left out (the document as its changes accepted);
  *  - the last-saved date of the summary properties is the document's
  *    "last saved" date.
  *
  * Not read: Word 6.0/95 files (another FIB), files saved with a password
- * (encrypted or obfuscated: refused, named), and formatting carried only by
- * a fast save's single-property piece modifier (Prm0).
+ * (encrypted or obfuscated: refused, named), and of a Prm0 modifier any
+ * property but vanish.
  *
  * Bounds: every offset and count read from the file is checked against
  * the stream it points into; text is held to max_text_bytes by the builder,
- * streams to max_part_bytes.
+ * streams to max_part_bytes.  The pieces may not hold more characters than
+ * the stream has bytes (pieces reading the same bytes again would make the
+ * walk as long as a crafted file likes), a property page is read once
+ * however often the bin table names it, and style and modifier property
+ * lists are cut to the few properties that matter here when read, so
+ * applying them at each change of run costs little.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,6 +95,7 @@ typedef struct chp {
 } chp;
 
 #define SPRM_CF_VANISH 0x083C
+#define SPRM_CF_FLD_VANISH 0x0802
 #define SPRM_CF_RMARK_DEL 0x0800
 #define SPRM_C_ICO 0x2A42
 #define SPRM_C_CV 0x6870
@@ -108,6 +118,10 @@ typedef struct chp {
 
 #define ISTD_NONE 0x0FFF
 #define MAX_STYLE_CHAIN 16 /* istdBase steps followed */
+#define STK_PARAGRAPH 1    /* a style's kind (stk) */
+#define STK_CHARACTER 2
+#define FSPA_BELOW_TEXT 0x4000 /* a shape drawn behind the text */
+#define PRM0_ISPRM_VANISH 0x5C /* Prm0's index of sprmCFVanish */
 
 /* Word's 16 colours by index (ico); 0 is "auto". */
 static int32_t ico_color(unsigned ico)
@@ -125,6 +139,36 @@ static int32_t colorref(const unsigned char *p)
     if (p[3] == 0xFF)
         return -1;
     return (int32_t)((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]);
+}
+
+static int is_white(int32_t rgb)
+{
+    return rgb >= 0 && ((rgb >> 16) & 0xFF) >= 0xF0 &&
+           ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
+}
+
+/* What a shading paints: its back colour when clear (pattern 0), its
+ * fore colour when solid (1; "auto" there is black), -2 for a pattern of
+ * both (no plain colour), -1 for none. */
+static int32_t shd_fill(int32_t fore, int32_t back, unsigned pattern)
+{
+    if (pattern == 0)
+        return back;
+    if (pattern == 1)
+        return fore >= 0 ? fore : 0x000000;
+    return -2;
+}
+
+/* A Shd80 (5-bit fore and back colour indexes, a 6-bit pattern). */
+static int32_t shd80_fill(unsigned v)
+{
+    return shd_fill(ico_color(v & 0x1F), ico_color((v >> 5) & 0x1F), v >> 10);
+}
+
+/* A Shd (length byte, fore and back COLORREFs, a 2-byte pattern). */
+static int32_t shd_operand_fill(const unsigned char *op)
+{
+    return shd_fill(colorref(op + 1), colorref(op + 5), u16(op + 9));
 }
 
 /* The size of sprm's operand at p (n bytes left), 0 when it cannot be
@@ -147,8 +191,17 @@ static size_t operand_size(unsigned sprm, const unsigned char *p, size_t n)
                 return 0;
             return u16(p) + 1; /* the length counts itself less one */
         }
-        if (sprm == SPRM_P_CHG_TABS && p[0] == 255)
-            return 0; /* a layout of its own; nothing after it matters */
+        if (sprm == SPRM_P_CHG_TABS && p[0] == 255) {
+            /* a layout of its own: tabs deleted (a count, two 2-byte
+             * lists), then tabs added (a count, a 2-byte and a 1-byte
+             * list) */
+            if (n < 2)
+                return 0;
+            size_t del = p[1], at = 2 + 4 * del;
+            if (at >= n)
+                return 0;
+            return at + 1 + 3 * (size_t)p[at];
+        }
         return (size_t)p[0] + 1;
     }
 }
@@ -191,6 +244,10 @@ static void chp_sprm(void *ctx, unsigned sprm, const unsigned char *op,
     chp *c = x->c;
     switch (sprm) {
     case SPRM_CF_VANISH: c->vanish = toggle(op[0], x->style->vanish); break;
+    case SPRM_CF_FLD_VANISH: /* LibreOffice hides it too */
+        if (toggle(op[0], 0))
+            c->vanish = 1;
+        break;
     case SPRM_CF_RMARK_DEL:
         c->deleted = toggle(op[0], x->style->deleted);
         break;
@@ -205,12 +262,12 @@ static void chp_sprm(void *ctx, unsigned sprm, const unsigned char *op,
         break;
     case SPRM_C_HIGHLIGHT: c->back = ico_color(op[0]); break;
     case SPRM_C_SHD80:
-        if (n >= 2) /* icoFore 5 bits, icoBack 5 bits, pattern */
-            c->back = ico_color((u16(op) >> 5) & 0x1F);
+        if (n >= 2)
+            c->back = shd80_fill(u16(op));
         break;
     case SPRM_C_SHD:
-        if (n >= 11) /* length, cvFore, cvBack, pattern */
-            c->back = colorref(op + 5);
+        if (n >= 11)
+            c->back = shd_operand_fill(op);
         break;
     case SPRM_C_ISTD:
         if (n >= 2)
@@ -229,6 +286,53 @@ static void chp_apply(chp *c, const chp *style, const unsigned char *g,
 
 static const chp CHP_DEFAULT = {0, 0, -1, 20, -1, -1};
 
+/* The run properties a property list sets, each kind once (the last
+ * written), as a property list of at most FILTERED_MAX bytes: a style's
+ * or a piece modifier's list may be tens of kilobytes of properties that
+ * say nothing of visibility, and is applied at every change of run. */
+#define FILTERED_MAX 64
+typedef struct filtered {
+    unsigned char g[FILTERED_MAX];
+    size_t len;
+} filtered;
+
+static const unsigned FILTERED_SPRMS[] = {
+    SPRM_C_ISTD,  SPRM_CF_VANISH, SPRM_CF_FLD_VANISH, SPRM_CF_RMARK_DEL,
+    SPRM_C_ICO,   SPRM_C_CV,      SPRM_C_HPS,         SPRM_C_HIGHLIGHT,
+    SPRM_C_SHD80, SPRM_C_SHD};
+#define NFILTERED (sizeof FILTERED_SPRMS / sizeof *FILTERED_SPRMS)
+
+typedef struct filter_ctx {
+    const unsigned char *op[NFILTERED];
+    size_t n[NFILTERED];
+} filter_ctx;
+
+static void filter_sprm(void *ctx, unsigned sprm, const unsigned char *op,
+                        size_t n)
+{
+    filter_ctx *x = ctx;
+    for (size_t i = 0; i < NFILTERED; i++)
+        if (FILTERED_SPRMS[i] == sprm && n <= 11) {
+            x->op[i] = op;
+            x->n[i] = n;
+        }
+}
+
+static void filter(const unsigned char *g, size_t n, filtered *out)
+{
+    filter_ctx x;
+    memset(&x, 0, sizeof x);
+    sprm_each(g, n, filter_sprm, &x);
+    out->len = 0;
+    for (size_t i = 0; i < NFILTERED; i++) /* 46 bytes at most */
+        if (x.op[i] && out->len + 2 + x.n[i] <= FILTERED_MAX) {
+            out->g[out->len] = (unsigned char)(FILTERED_SPRMS[i] & 0xFF);
+            out->g[out->len + 1] = (unsigned char)(FILTERED_SPRMS[i] >> 8);
+            memcpy(out->g + out->len + 2, x.op[i], x.n[i]);
+            out->len += 2 + x.n[i];
+        }
+}
+
 /* ------------------------------------------------------------------ */
 /* The reader                                                          */
 /* ------------------------------------------------------------------ */
@@ -239,12 +343,13 @@ typedef struct piece {
     uint32_t cp, cp_end;
     uint32_t fc;
     int compressed;
-    const unsigned char *grpprl; /* a Prm1 modifier's properties */
-    size_t grpprl_len;
+    int prc;    /* a Prm1 modifier: its index in reader.prcs, else -1 */
+    int vanish; /* a Prm0 modifier setting sprmCFVanish: its value, else -1 */
 } piece;
 
 /* Properties of the file bytes [fc, fc_end): a character run's property
- * list, or a paragraph's style and table marks. */
+ * list (in its 512-byte page), or a paragraph's style, table marks and
+ * shading. */
 typedef struct run {
     uint32_t fc, fc_end;
     const unsigned char *grpprl;
@@ -252,15 +357,15 @@ typedef struct run {
     int istd;     /* paragraph runs: the paragraph's style */
     int in_table; /* paragraph runs: sprmPFInTable */
     int ttp;      /* paragraph runs: a table row's end mark */
+    int32_t back; /* paragraph runs: what its shading paints, -1 none */
 } run;
 
 /* A style of the style sheet: its base and its character properties. */
 typedef struct wstyle {
     int defined;
-    int kind; /* 1 paragraph, 2 character, other: not applied */
+    int kind; /* STK_PARAGRAPH or STK_CHARACTER; others are not applied */
     int base;
-    const unsigned char *chpx;
-    size_t chpx_len;
+    filtered chpx;
 } wstyle;
 
 typedef struct reader {
@@ -275,7 +380,11 @@ typedef struct reader {
     size_t nchpx, npapx, chpxcap, papxcap;
     wstyle *styles;
     size_t nstyles;
-    int shaded; /* shading, a drawing or a picture: white may be readable */
+    filtered *prcs; /* the piece table's property modifiers */
+    size_t nprcs;
+    /* white text may be readable: a table cell is painted somewhere
+     * (cells_painted), a shape lies behind the text (art_behind) */
+    int cells_painted, art_behind;
     /* the walk */
     kps_textbuild *tb;
     int para_open, cell_open;
@@ -297,7 +406,8 @@ static int nomem(reader *r)
                kps_fail(r->err, KPISCAN_ERR_NOMEM, r->name, "out of memory");
 }
 
-/* The FIB's pair fc/lcb number i (FibRgFcLcb97), 0 when the FIB has none. */
+/* What the file information block says: the version, the flags, the
+ * stories' lengths and the fc/lcb pairs (FibRgFcLcb97 and after). */
 typedef struct fib {
     unsigned nfib, flags;
     uint32_t ccp[8]; /* text, footnotes, headers, macros, annotations,
@@ -313,7 +423,10 @@ typedef struct fib {
 #define FCLCB_BTE_CHPX 12
 #define FCLCB_BTE_PAPX 13
 #define FCLCB_CLX 33
+#define FCLCB_SPA_MOM 40 /* the main text's shapes (PlcSpaMom) */
 
+/* The FIB's pair number i in *fc and *lcb: 0 when the FIB has none, or
+ * its length is 0. */
 static int fib_pair(const fib *f, size_t i, uint32_t *fc, uint32_t *lcb)
 {
     if (i >= f->nfclcb)
@@ -361,20 +474,18 @@ static int read_pieces(reader *r, const fib *f)
     if (!fib_pair(f, FCLCB_CLX, &fc, &lcb) || !within(fc, lcb, r->table_len))
         return corrupt(r, "no piece table");
     const unsigned char *p = r->table + fc, *end = p + lcb;
-    /* property modifiers, kept for Prm1 references */
-    const unsigned char *prc[256];
-    size_t nprc = 0;
-    size_t prc_len[256];
+    /* property modifiers, for Prm1 references, kept filtered */
+    size_t prccap = 0;
     while (p < end && *p == 0x01) {
         if (end - p < 3)
             return corrupt(r, "piece table cut short");
         size_t cb = u16(p + 1);
         if ((size_t)(end - p - 3) < cb)
             return corrupt(r, "piece table cut short");
-        if (nprc < 256) {
-            prc[nprc] = p + 3;
-            prc_len[nprc++] = cb;
-        }
+        if (kps_array_reserve(&r->prcs, &prccap, r->nprcs + 1, sizeof *r->prcs,
+                              8))
+            return nomem(r);
+        filter(p + 3, cb, &r->prcs[r->nprcs++]);
         p += 3 + cb;
     }
     if (end - p < 5 || *p != 0x02)
@@ -389,6 +500,7 @@ static int read_pieces(reader *r, const fib *f)
     if (!(r->pieces = calloc(n, sizeof *r->pieces)))
         return nomem(r);
     const unsigned char *pcd = p + 4 * (n + 1);
+    size_t chars_total = 0;
     for (size_t i = 0; i < n; i++) {
         piece *pc = &r->pieces[i];
         pc->cp = u32(p + 4 * i);
@@ -404,11 +516,20 @@ static int read_pieces(reader *r, const fib *f)
         size_t width = pc->compressed ? 1 : 2;
         if (chars > SIZE_MAX / 2 || !within(pc->fc, chars * width, r->wd_len))
             return corrupt(r, "a piece of text lies outside the document");
+        /* pieces of a document hold distinct characters: more of them
+         * than the stream has bytes means pieces read the same bytes
+         * again, which only a crafted file does (and would make the walk
+         * as long as it likes) */
+        chars_total += chars;
+        if (chars_total > r->wd_len)
+            return corrupt(r, "pieces of text overlap");
         unsigned prm = u16(pcd + 8 * i + 6);
-        if ((prm & 1) && (prm >> 1) < nprc) { /* Prm1: a Prc by index */
-            pc->grpprl = prc[prm >> 1];
-            pc->grpprl_len = prc_len[prm >> 1];
-        }
+        pc->prc = -1;
+        pc->vanish = -1;
+        if ((prm & 1) && (prm >> 1) < r->nprcs) /* Prm1: a Prc by index */
+            pc->prc = (int)(prm >> 1);
+        else if (!(prm & 1) && ((prm >> 1) & 0x7F) == PRM0_ISPRM_VANISH)
+            pc->vanish = (int)(prm >> 8); /* Prm0: one property, its value */
     }
     r->npieces = n;
     return KPISCAN_OK;
@@ -425,18 +546,36 @@ static void papx_sprm(void *ctx, unsigned sprm, const unsigned char *op,
                       size_t n)
 {
     papx_ctx *x = ctx;
-    (void)n;
     switch (sprm) {
     case SPRM_P_IN_TABLE: x->run->in_table = op[0] != 0; break;
     case SPRM_P_TTP: x->run->ttp = op[0] != 0; break;
     case SPRM_P_SHD80:
+        if (n >= 2)
+            x->run->back = shd80_fill(u16(op));
+        break;
     case SPRM_P_SHD:
-    case SPRM_T_SHD80:
+        if (n >= 11)
+            x->run->back = shd_operand_fill(op);
+        break;
+    case SPRM_T_SHD80: /* a row's cells: a length, then a Shd80 each */
+        for (size_t i = 1; i + 2 <= n; i += 2) {
+            int32_t fill = shd80_fill(u16(op + i));
+            if (fill != -1 && (fill == -2 || !is_white(fill)))
+                x->r->cells_painted = 1;
+        }
+        break;
     case SPRM_T_SHD:
     case SPRM_T_SHD_2ND:
-    case SPRM_T_SHD_3RD:
+    case SPRM_T_SHD_3RD: /* a length, then a Shd of 10 bytes each */
+        for (size_t i = 1; i + 10 <= n; i += 10) {
+            int32_t fill = shd_fill(colorref(op + i), colorref(op + i + 4),
+                                    u16(op + i + 8));
+            if (fill != -1 && (fill == -2 || !is_white(fill)))
+                x->r->cells_painted = 1;
+        }
+        break;
     case SPRM_P_HUGE_PAPX: /* properties kept elsewhere: maybe shading */
-        x->r->shaded = 1;
+        x->r->cells_painted = 1;
         break;
     default: break;
     }
@@ -462,25 +601,40 @@ static int read_fkps(reader *r, const fib *f, int papx)
     run **runs = papx ? &r->papx : &r->chpx;
     size_t *nruns = papx ? &r->npapx : &r->nchpx;
     size_t *cap = papx ? &r->papxcap : &r->chpxcap;
+    /* each page is read once: a table naming one page again and again
+     * would otherwise multiply its runs */
+    unsigned char *seen = calloc(r->wd_len / 512 + 1, 1);
+    if (!seen)
+        return nomem(r);
     for (size_t i = 0; i < n; i++) {
         uint32_t pn = u32(bte + 4 * i) & 0x3FFFFF;
-        if (!within((size_t)pn * 512, 512, r->wd_len)) /* pn < 2^22 */
+        if (!within((size_t)pn * 512, 512, r->wd_len)) { /* pn < 2^22 */
+            free(seen);
             return corrupt(r, "a property page lies outside the document");
+        }
+        if (seen[pn])
+            continue;
+        seen[pn] = 1;
         const unsigned char *page = r->wd + (size_t)pn * 512;
         size_t count = page[511];
         /* count + 1 positions, then one entry per run: a byte (character
          * pages) or 13 bytes (paragraph pages) */
         size_t entry = papx ? 13 : 1;
-        if (4 * (count + 1) + entry * count > 511)
+        if (4 * (count + 1) + entry * count > 511) {
+            free(seen);
             return corrupt(r, "a property page holds too many runs");
-        if (kps_array_reserve(runs, cap, *nruns + count, sizeof **runs, 64))
+        }
+        if (kps_array_reserve(runs, cap, *nruns + count, sizeof **runs, 64)) {
+            free(seen);
             return nomem(r);
+        }
         for (size_t k = 0; k < count; k++) {
             run *ru = &(*runs)[*nruns];
             memset(ru, 0, sizeof *ru);
             ru->fc = u32(page + 4 * k);
             ru->fc_end = u32(page + 4 * (k + 1));
             ru->istd = 0;
+            ru->back = -1;
             if (ru->fc_end <= ru->fc)
                 continue;
             size_t off = 2 * (size_t)page[4 * (count + 1) + entry * k];
@@ -510,9 +664,26 @@ static int read_fkps(reader *r, const fib *f, int papx)
             (*nruns)++;
         }
     }
+    free(seen);
     if (*nruns > 1) /* (an empty table is NULL) */
         qsort(*runs, *nruns, sizeof **runs, cmp_run);
     return KPISCAN_OK;
+}
+
+/* Whether a shape of the main text lies behind the text (FSPA's
+ * fBelowText): white text over it may be readable, as over a DOCX's or an
+ * RTF's shape behind the text. */
+static void read_shapes(reader *r, const fib *f)
+{
+    uint32_t fc, lcb;
+    if (!fib_pair(f, FCLCB_SPA_MOM, &fc, &lcb) ||
+        !within(fc, lcb, r->table_len) || lcb < 4)
+        return;
+    size_t n = (lcb - 4) / 30; /* n + 1 positions, n FSPAs of 26 bytes */
+    const unsigned char *fspa = r->table + fc + 4 * (n + 1);
+    for (size_t i = 0; i < n; i++)
+        if (u16(fspa + 26 * i + 20) & FSPA_BELOW_TEXT)
+            r->art_behind = 1;
 }
 
 /* The style sheet (STSH): each style's kind, base and character
@@ -571,10 +742,9 @@ static int read_styles(reader *r, const fib *f)
             p += len;
             /* a paragraph style: its paragraph list (after an istd), then
              * its character list; a character style: its character list */
-            if ((w->kind == 1 && k == 1) || (w->kind == 2 && k == 0)) {
-                w->chpx = upx;
-                w->chpx_len = len;
-            }
+            if ((w->kind == STK_PARAGRAPH && k == 1) ||
+                (w->kind == STK_CHARACTER && k == 0))
+                filter(upx, len, &w->chpx);
         }
     }
     return KPISCAN_OK;
@@ -589,7 +759,8 @@ static void style_chp(const reader *r, int istd, chp *c)
     while (n < MAX_STYLE_CHAIN && at >= 0 && (size_t)at < r->nstyles &&
            at != ISTD_NONE) {
         const wstyle *w = &r->styles[at];
-        if (!w->defined || (w->kind != 1 && w->kind != 2))
+        if (!w->defined ||
+            (w->kind != STK_PARAGRAPH && w->kind != STK_CHARACTER))
             break;
         chain[n++] = w;
         if (w->base == at)
@@ -598,7 +769,7 @@ static void style_chp(const reader *r, int istd, chp *c)
     }
     while (n--) {
         chp base = *c;
-        chp_apply(c, &base, chain[n]->chpx, chain[n]->chpx_len);
+        chp_apply(c, &base, chain[n]->chpx.g, chain[n]->chpx.len);
     }
 }
 
@@ -628,19 +799,22 @@ static const run *run_at(const run *runs, size_t n, uint32_t fc, size_t *hint)
     return fc < runs[lo - 1].fc_end ? &runs[lo - 1] : NULL;
 }
 
-static int is_white(int32_t rgb)
-{
-    return rgb >= 0 && ((rgb >> 16) & 0xFF) >= 0xF0 &&
-           ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
-}
-
-static kps_vis visibility(const chp *c)
+/* How a character is shown: what it stands on is its highlight or
+ * shading, else its paragraph's shading, else (in a table of a document
+ * whose cells are painted somewhere: cell shading is not read cell by
+ * cell) something that may be dark, else the page. */
+static kps_vis visibility(const reader *r, const chp *c, const run *para)
 {
     if (c->vanish || c->half_pt <= 4)
         return KPS_HIDDEN;
-    if (c->back >= 0)
-        return kps_rgb_near(c->fg, c->back) ? KPS_HIDDEN : KPS_VISIBLE;
-    return is_white(c->fg) ? KPS_HIDDEN_WHITE : KPS_VISIBLE;
+    int32_t back = c->back != -1 ? c->back : para ? para->back : -1;
+    if (back != -1) /* a pattern (-2) is no plain colour: readable */
+        return kps_rgb_near(c->fg, back) ? KPS_HIDDEN : KPS_VISIBLE;
+    if (!is_white(c->fg))
+        return KPS_VISIBLE;
+    if (para && para->in_table && r->cells_painted)
+        return KPS_VISIBLE;
+    return KPS_HIDDEN_WHITE; /* decided at the end: a shape behind? */
 }
 
 static int tb_rc(reader *r, int rc)
@@ -680,7 +854,7 @@ static int put_char(reader *r, uint32_t ch, const run *para, const chp *c)
     if (c->deleted)
         return KPISCAN_OK;
     /* fields: the code between 0x13 and 0x14 is not shown, the result
-     * between 0x14 and 0x15 is */
+     * between 0x14 and 0x15 is; past 64 levels all of it counts as code */
     if (ch == 0x13) {
         if (r->field_depth < 64)
             r->field_code |= 1ull << r->field_depth;
@@ -698,9 +872,9 @@ static int put_char(reader *r, uint32_t ch, const run *para, const chp *c)
             r->field_code &= ~(1ull << r->field_depth);
         return KPISCAN_OK;
     }
-    if (r->field_code)
+    if (r->field_code || r->field_depth > 64)
         return KPISCAN_OK;
-    kps_vis vis = visibility(c);
+    kps_vis vis = visibility(r, c, para);
     switch (ch) {
     case 0x0D: /* the end of a paragraph */
         if (open_para(r, para) != KPISCAN_OK)
@@ -733,11 +907,10 @@ static int put_char(reader *r, uint32_t ch, const run *para, const chp *c)
             return r->status;
         return tb_rc(r, kps_tb_text(r->tb, "\t", 1, vis));
     case 0x1E: ch = '-'; break; /* a non-breaking hyphen */
-    case 0x01:                  /* a picture */
-    case 0x08: /* a drawing's anchor */ r->shaded = 1; return KPISCAN_OK;
     default: break;
     }
-    if (ch < 0x20) /* note references, optional hyphens and the like */
+    if (ch < 0x20) /* pictures, drawings' anchors, note references,
+                      optional hyphens and the like */
         return KPISCAN_OK;
     if (ch >= 0xF000 && ch <= 0xF0FF) { /* a symbol font's character */
         ch = kps_wingdings_bullet(ch & 0xFF);
@@ -749,70 +922,108 @@ static int put_char(reader *r, uint32_t ch, const run *para, const chp *c)
     return tb_rc(r, kps_tb_codepoint(r->tb, ch, vis));
 }
 
+/* Character cp of the text and its file position, through the pieces
+ * (*pi: a piece to start from, moved to cp's); 0 when no piece holds cp. */
+static int char_at(const reader *r, size_t *pi, uint32_t cp, uint32_t *ch,
+                   uint32_t *fc)
+{
+    size_t i = *pi;
+    while (i < r->npieces && r->pieces[i].cp_end <= cp)
+        i++;
+    if (i >= r->npieces || r->pieces[i].cp > cp)
+        return 0;
+    const piece *pc = &r->pieces[i];
+    *pi = i;
+    size_t off = pc->fc + (size_t)(cp - pc->cp) * (pc->compressed ? 1 : 2);
+    *fc = (uint32_t)off;
+    if (pc->compressed) {
+        unsigned byte = r->wd[off];
+        *ch = byte >= 0x80 && byte < 0xA0 ? kps_cp1252_high[byte - 0x80] : byte;
+    } else {
+        *ch = u16(r->wd + off);
+    }
+    return 1;
+}
+
+/* The paragraph holding character cp: its properties are those of its
+ * mark (a paragraph, cell or row end), wherever the characters before
+ * the mark are kept (text added by a fast save lies elsewhere in the
+ * file).  *end is set to the CP after the mark. */
+static const run *paragraph_of(const reader *r, size_t pi, uint32_t cp,
+                               uint32_t cp_end, uint32_t *end, size_t *hint)
+{
+    uint32_t ch = 0, fc = 0, last_fc = 0;
+    int any = 0;
+    for (uint32_t k = cp; k < cp_end; k++) {
+        if (!char_at(r, &pi, k, &ch, &fc))
+            break;
+        any = 1;
+        last_fc = fc;
+        if (ch == 0x0D || ch == 0x07) {
+            *end = k + 1;
+            return run_at(r->papx, r->npapx, fc, hint);
+        }
+    }
+    *end = cp_end;
+    return any ? run_at(r->papx, r->npapx, last_fc, hint) : NULL;
+}
+
 /* The characters [cp, cp_end) of the text, through the pieces. */
 static int walk_text(reader *r, uint32_t cp, uint32_t cp_end)
 {
-    size_t chint = 0, phint = 0;
-    const run *last_crun = NULL, *last_prun = NULL;
-    const unsigned char *last_piece_grpprl = NULL;
+    size_t chint = 0, phint = 0, pi = 0;
+    const run *crun = NULL, *prun = NULL, *last_crun = NULL;
+    const piece *last_piece = NULL;
+    uint32_t para_end = cp;
     int have = 0;
     chp c = CHP_DEFAULT;
-    for (size_t i = 0; i < r->npieces && r->status == KPISCAN_OK; i++) {
-        const piece *pc = &r->pieces[i];
-        uint32_t a = pc->cp > cp ? pc->cp : cp;
-        uint32_t b = pc->cp_end < cp_end ? pc->cp_end : cp_end;
-        for (uint32_t k = a; k < b && r->status == KPISCAN_OK; k++) {
-            size_t off =
-                pc->fc + (size_t)(k - pc->cp) * (pc->compressed ? 1 : 2);
-            uint32_t ch, fc = (uint32_t)off;
-            if (pc->compressed) {
-                unsigned byte = r->wd[off];
-                ch = byte >= 0x80 && byte < 0xA0 ? kps_cp1252_high[byte - 0x80]
-                                                 : byte;
-            } else {
-                ch = u16(r->wd + off);
-            }
-            const run *prun = run_at(r->papx, r->npapx, fc, &phint);
-            const run *crun = run_at(r->chpx, r->nchpx, fc, &chint);
-            if (!have || prun != last_prun || crun != last_crun ||
-                pc->grpprl != last_piece_grpprl) {
-                /* the paragraph's style, the run's character style, the
-                 * run's own properties, then the piece's modifier */
-                chp style = CHP_DEFAULT;
-                style_chp(r, prun ? prun->istd : 0, &style);
-                c = style;
-                if (crun) {
-                    chp_apply(&c, &style, crun->grpprl, crun->grpprl_len);
-                    if (c.istd >= 0) {
-                        chp cs = style;
-                        style_chp(r, c.istd, &cs);
-                        chp own = cs;
-                        chp_apply(&own, &cs, crun->grpprl, crun->grpprl_len);
-                        c = own;
-                    }
+    for (uint32_t k = cp; k < cp_end && r->status == KPISCAN_OK; k++) {
+        uint32_t ch, fc;
+        if (!char_at(r, &pi, k, &ch, &fc)) /* past the last piece */
+            break;
+        const piece *pc = &r->pieces[pi];
+        int new_para = k >= para_end;
+        if (new_para)
+            prun = paragraph_of(r, pi, k, cp_end, &para_end, &phint);
+        crun = run_at(r->chpx, r->nchpx, fc, &chint);
+        if (!have || new_para || crun != last_crun || pc != last_piece) {
+            /* the paragraph's style, the run's character style, the run's
+             * own properties, then the piece's modifier */
+            chp style = CHP_DEFAULT;
+            style_chp(r, prun ? prun->istd : 0, &style);
+            c = style;
+            if (crun) {
+                chp_apply(&c, &style, crun->grpprl, crun->grpprl_len);
+                if (c.istd >= 0) {
+                    chp cs = style;
+                    style_chp(r, c.istd, &cs);
+                    c = cs;
+                    chp_apply(&c, &cs, crun->grpprl, crun->grpprl_len);
                 }
-                if (pc->grpprl)
-                    chp_apply(&c, &style, pc->grpprl, pc->grpprl_len);
-                last_prun = prun;
-                last_crun = crun;
-                last_piece_grpprl = pc->grpprl;
-                have = 1;
             }
-            if (!pc->compressed) { /* UTF-16: join surrogate pairs */
-                if (ch >= 0xD800 && ch <= 0xDBFF) {
-                    r->high = ch;
-                    continue;
-                }
-                if (ch >= 0xDC00 && ch <= 0xDFFF)
-                    ch = r->high ? 0x10000 + ((r->high - 0xD800) << 10) +
-                                       (ch - 0xDC00)
-                                 : 0xFFFD;
-                else if (r->high)
-                    put_char(r, 0xFFFD, prun, &c);
-                r->high = 0;
-            }
-            put_char(r, ch, prun, &c);
+            if (pc->prc >= 0)
+                chp_apply(&c, &style, r->prcs[pc->prc].g, r->prcs[pc->prc].len);
+            if (pc->vanish >= 0)
+                c.vanish = toggle((unsigned)pc->vanish, style.vanish);
+            last_crun = crun;
+            last_piece = pc;
+            have = 1;
         }
+        if (!pc->compressed) { /* UTF-16: join surrogate pairs */
+            if (ch >= 0xD800 && ch <= 0xDBFF) {
+                r->high = ch;
+                continue;
+            }
+            if (ch >= 0xDC00 && ch <= 0xDFFF)
+                ch = r->high
+                         ? 0x10000 + ((r->high - 0xD800) << 10) + (ch - 0xDC00)
+                         : 0xFFFD;
+            else if (r->high && put_char(r, 0xFFFD, prun, &c) != KPISCAN_OK)
+                break;
+            r->high = 0;
+        }
+        if (put_char(r, ch, prun, &c) != KPISCAN_OK)
+            break;
     }
     return r->status;
 }
@@ -878,6 +1089,7 @@ static void reader_free(reader *r)
     free(r->chpx);
     free(r->papx);
     free(r->styles);
+    free(r->prcs);
 }
 
 /* The stories Word shows, into doc: the main text, then footnotes,
@@ -920,7 +1132,7 @@ static int assemble(reader *r, const fib *f, kps_cfb *cfb, kps_doc *doc)
     /* positions are lines and columns of the text, as for RTF */
     tb[0].nsegs = 0;
     if (rc == KPISCAN_OK)
-        rc = kps_tb_finish(&tb[0], !r->shaded, doc);
+        rc = kps_tb_finish(&tb[0], !r->art_behind, doc);
     for (int i = 0; i < 2; i++)
         kps_tb_free(&tb[i]);
     if (rc != KPISCAN_OK)
@@ -950,7 +1162,7 @@ static int refuse_other(kps_cfb *cfb, const char *name, size_t max,
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
                         "password-protected Office document, not supported: "
                         "save it again without a password, as .docx or PDF");
-    return kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
+    return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
                     "OLE compound file without a Word document (a "
                     "spreadsheet, a presentation or another Office file), "
                     "not supported: save the resume as .docx or PDF");
@@ -1005,6 +1217,7 @@ int kps_worddoc_extract(const unsigned char *data, size_t len, const char *name,
         (rc = read_fkps(&r, &f, 1)) != KPISCAN_OK ||
         (rc = read_styles(&r, &f)) != KPISCAN_OK)
         goto done;
+    read_shapes(&r, &f);
 
     rc = assemble(&r, &f, &cfb, doc);
 done:
