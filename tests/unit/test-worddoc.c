@@ -244,6 +244,14 @@ START_TEST(crafted_hiding)
         ck_assert_msg(phrase_hidden(&doc, phrase), "%s: shown", hidden[i]);
         kps_doc_free(&doc);
     }
+    /* pieces reading the same characters over and over are refused */
+    size_t len;
+    unsigned char *d = fixture("crafted/pieces-overlap.doc", &len);
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(extract(d, len, &doc, err), KPISCAN_ERR_CORRUPT);
+    ck_assert(strstr(kpiscan_error_message(err), "pieces of text overlap"));
+    kpiscan_error_free(err);
+    free(d);
     /* inside the codes of 64 nested fields, the sentence is no text */
     extract_ok("crafted/fields-nest-64.doc", &doc);
     ck_assert(!has(&doc, phrase));

@@ -28,6 +28,7 @@ not here):
   white-photo.doc           white text in a resume with a photo (.rtf source)
   white-shadedpara.doc      white text beside a paragraph shaded white (.rtf)
   parashade-same-colour.doc yellow text on a yellow paragraph (.rtf)
+  pieces-overlap.doc        50 pieces reading the same text again: refused
 """
 import importlib.util
 import os
@@ -200,6 +201,13 @@ def main():
     d.set_ccp(0, d.set_clx([(a, fc, 0, 0), (len(ins), off, 1, 0),
                             (len(t) - b, fc + 2 * b, 0, 0)]))
     d.save("fields-nest-64.doc")
+    # pieces that read the same characters over and over: a crafted file
+    # could make the walk as long as it likes
+    d = Doc(os.path.join(HERE, "base.doc"))
+    t = d.text()
+    fc = d.first_piece_fc()
+    d.set_ccp(0, d.set_clx([(len(t), fc, 0, 0)] * 50))
+    d.save("pieces-overlap.doc")
 
 
 if __name__ == "__main__":
