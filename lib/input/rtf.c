@@ -77,7 +77,7 @@ typedef struct group {
     unsigned char dest;
     unsigned char text_dest; /* DEST_NESTPROPS: the stream its rows are in */
     unsigned char star;      /* "\*" seen: an unknown destination is skipped */
-    unsigned char hidden;    /* \v, \webhidden */
+    signed char hidden;      /* \v, \webhidden (-1: as its styles say) */
     unsigned char deleted;   /* \deleted: a tracked deletion */
     unsigned char intbl;     /* \intbl: the paragraph is in a table cell */
     unsigned char uc;        /* \ucN: fallback characters after \uN */
@@ -89,7 +89,10 @@ typedef struct group {
     unsigned box_base;       /* paragraphs open below the text box (opens 2) */
     int font;                /* \fN, -1 for the default (\deffN) */
     int para_style;          /* \sN: the paragraph's style, 0 by default */
-    int font_half_pt;        /* \fsN */
+    int char_style;          /* \csN: the run's character style, -1 none */
+    /* the text's own formatting, -1 where it says nothing (then its
+     * character style, then its paragraph style, then the default) */
+    int font_half_pt;                        /* \fsN */
     int fg, highlight, shading, par_shading; /* colour-table indexes */
 } group;
 
@@ -199,17 +202,37 @@ static int is_white(int32_t rgb)
            ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
 }
 
+static void style_props(const reader *r, long number, style *out);
+
+/* One formatting value of text: its own (direct), else its character
+ * style's, else its paragraph style's, else the default. */
+static int effective(int direct, int char_style, int para_style, int dflt)
+{
+    return direct >= 0       ? direct
+           : char_style >= 0 ? char_style
+           : para_style >= 0 ? para_style
+                             : dflt;
+}
+
 /* How text of group g is shown: what it stands on is its highlight, else
  * its character shading, else its table cell's or paragraph's shading,
- * else the page. */
+ * else the page.  Its formatting is its own over its styles', whatever
+ * the order of the words (LibreOffice's rendering). */
 static kps_vis visibility(const reader *r, const group *g)
 {
-    if (g->hidden || g->unshown || g->font_half_pt <= 4)
+    style ps, cs;
+    style_props(r, g->para_style, &ps);
+    style_props(r, g->char_style, &cs);
+    int hidden = effective(g->hidden, cs.hidden, ps.hidden, 0);
+    int half_pt = effective(g->font_half_pt, cs.half_pt, ps.half_pt, 24);
+    if (hidden || g->unshown || half_pt <= 4)
         return KPS_HIDDEN;
-    int32_t fg = color_at(r, g->fg);
+    int32_t fg = color_at(r, effective(g->fg, cs.fg, ps.fg, 0));
     int32_t back = -1;
     int shaded = 0;
-    int layers[4] = {g->highlight, g->shading, -1, g->par_shading};
+    int layers[4] = {effective(g->highlight, cs.highlight, ps.highlight, 0),
+                     effective(g->shading, cs.shading, ps.shading, 0), -1,
+                     effective(g->par_shading, -1, ps.par_shading, 0)};
     if (g->intbl && r->cell < r->nrow)
         layers[2] = r->row_shading[r->cell];
     for (int i = 0; i < 4 && !shaded; i++)
@@ -728,6 +751,9 @@ static int applies(int d, action a)
     case A_BIN:
     case A_U:
     case A_UC: return 1; /* they decide what the following bytes are */
+    case A_SKIP:
+        return 1; /* what is not shown is skipped anywhere (a
+                     \*\latentstyles in the style sheet) */
     case A_RED:
     case A_GREEN:
     case A_BLUE: return d == DEST_COLORTBL;
@@ -758,11 +784,14 @@ static int applies(int d, action a)
     }
 }
 
+/* \plain: the text's own character formatting is gone, so its
+ * paragraph style's shows (as LibreOffice reads it). */
 static void plain(group *g)
 {
-    g->hidden = g->deleted = 0;
-    g->font_half_pt = 24;
-    g->fg = g->highlight = g->shading = 0;
+    g->hidden = -1;
+    g->deleted = 0;
+    g->font_half_pt = g->fg = g->highlight = g->shading = -1;
+    g->char_style = -1;
     g->font = -1;
 }
 
@@ -834,40 +863,43 @@ static void style_end(reader *r)
         *s = r->def;
 }
 
-/* Text in style number takes the character formatting the style sheet
- * gives it (and a paragraph style its paragraph's shading), following
- * \sbasedon from the base up.  Writers repeat a style's formatting in the
- * text, as the specification asks; a document that leaves it out is
- * still shown with it (LibreOffice hides the text of a hidden style), so
- * text hidden by its style alone is hidden here too. */
-static void apply_style(reader *r, group *g, long number, int para)
+/* What style number says of its text, following \sbasedon from the base
+ * up (at most MAX_STYLE_CHAIN steps): each field -1 where it says
+ * nothing.  Writers repeat a style's formatting in the text, as the
+ * specification asks; a document that leaves it out is still shown with
+ * it (LibreOffice hides the text of a hidden style), so text hidden by
+ * its style alone is hidden here too.  A section's or a table's style,
+ * or a number not defined, says nothing. */
+static void style_props(const reader *r, long number, style *out)
 {
+    out->hidden = out->half_pt = out->fg = -1;
+    out->highlight = out->shading = out->par_shading = -1;
     const style *chain[MAX_STYLE_CHAIN];
     size_t n = 0;
     long at = number;
-    while (n < MAX_STYLE_CHAIN) {
-        const style *s = style_at(r, at, 0);
-        if (!s || s->kind == 0 || s->kind == 3)
+    while (n < MAX_STYLE_CHAIN && at >= 0 && (size_t)at < r->nstyles) {
+        const style *st = &r->styles[at];
+        if (st->kind == 0 || st->kind == 3)
             break;
-        chain[n++] = s;
-        if (s->based_on == at)
+        chain[n++] = st;
+        if (st->based_on == at)
             break;
-        at = s->based_on;
+        at = st->based_on;
     }
     while (n--) {
-        const style *s = chain[n];
-        if (s->hidden >= 0)
-            g->hidden = (unsigned char)s->hidden;
-        if (s->half_pt >= 0)
-            g->font_half_pt = s->half_pt;
-        if (s->fg >= 0)
-            g->fg = s->fg;
-        if (s->highlight >= 0)
-            g->highlight = s->highlight;
-        if (s->shading >= 0)
-            g->shading = s->shading;
-        if (para && s->par_shading >= 0)
-            g->par_shading = s->par_shading;
+        const style *st = chain[n];
+        if (st->hidden >= 0)
+            out->hidden = st->hidden;
+        if (st->half_pt >= 0)
+            out->half_pt = st->half_pt;
+        if (st->fg >= 0)
+            out->fg = st->fg;
+        if (st->highlight >= 0)
+            out->highlight = st->highlight;
+        if (st->shading >= 0)
+            out->shading = st->shading;
+        if (st->par_shading >= 0)
+            out->par_shading = st->par_shading;
     }
 }
 
@@ -933,7 +965,8 @@ static int control_word(reader *r, const char *word, int has_param, long param)
                                      (e->value == 2 && !r->facingp));
         /* a header's paragraphs and tables are its own */
         g->intbl = 0;
-        g->par_shading = 0;
+        g->par_shading = -1;
+        g->para_style = 0;
         break;
     case A_COLORTBL:
         g->dest = DEST_COLORTBL;
@@ -1053,26 +1086,20 @@ static int control_word(reader *r, const char *word, int has_param, long param)
         break;
     case A_PARD:
         g->intbl = 0;
-        g->par_shading = 0;
+        g->par_shading = -1;
         g->para_style = 0;
         break;
     case A_PARA_STYLE:
-        g->para_style = has_param ? (int)param : 0;
-        apply_style(r, g, g->para_style, 1);
+        g->para_style = has_param && param <= INT_MAX ? (int)param : 0;
         break;
     case A_CHAR_STYLE:
-        if (has_param)
-            apply_style(r, g, param, 0);
+        g->char_style = has_param && param <= INT_MAX ? (int)param : -1;
         break;
     case A_OTHER_STYLE:
     case A_BASED_ON: break;
     case A_INTBL: g->intbl = (unsigned char)on; break;
-    case A_PLAIN:
-        /* back to the paragraph style's character formatting */
-        plain(g);
-        apply_style(r, g, g->para_style, 0);
-        break;
-    case A_HIDDEN: g->hidden = (unsigned char)on; break;
+    case A_PLAIN: plain(g); break;
+    case A_HIDDEN: g->hidden = (signed char)on; break;
     case A_DELETED: g->deleted = (unsigned char)on; break;
     case A_CF: g->fg = has_param ? (int)param : 0; break;
     case A_HIGHLIGHT: g->highlight = has_param ? (int)param : 0; break;
@@ -1275,7 +1302,7 @@ static void close_group(reader *r)
         shape_property(r);
     if (g->opens == 3)
         shape_end(r);
-    if (g->opens == 4)
+    if (g->opens == 4 && g->dest == DEST_STYLE) /* not a \*\latentstyles */
         style_end(r);
     if (g->opens == 1 || g->opens == 2) {
         /* a header, footnote or text box ends its paragraphs with it
@@ -1487,6 +1514,7 @@ static int rtf_walk(reader *r, const unsigned char *data, size_t len,
     g->dest = DEST_BODY;
     g->uc = 1;
     plain(g);
+    g->par_shading = -1;
 
     /* The document is its first group: what a generator puts before it (a
      * byte order mark, white space) or after it is not shown. */

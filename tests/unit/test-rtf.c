@@ -437,7 +437,8 @@ END_TEST
     "{\\stylesheet{\\s0 Normal;}{\\s1\\v Hidden;}{\\*\\cs2\\v Hidden chars;}"  \
     "{\\s3\\sbasedon1 Derived;}{\\s4\\cf2 White;}{\\s5\\fs2 Tiny;}"            \
     "{\\s6\\sbasedon1\\v0 Shown again;}{\\*\\ts7\\v Table;}"                   \
-    "{\\s8\\sbasedon9 Loop A;}{\\s9\\sbasedon8\\v Loop B;}}"
+    "{\\s8\\sbasedon9 Loop A;}{\\s9\\sbasedon8\\v Loop B;}"                    \
+    "{\\*\\cs10\\v0 Shown chars;}}"
 #define STYLED(body) HEAD COLORS STYLES body "}"
 
 START_TEST(styles_hide_text)
@@ -480,6 +481,23 @@ START_TEST(styles_hide_text)
                              "far KPIs"));
     ck_assert(
         phrase_hidden(STYLED("\\pard\\plain\\s8 loop KPIs\\par"), "loop KPIs"));
+    /* the text's own formatting wins whatever the order of the words */
+    ck_assert(phrase_hidden(STYLED("\\pard\\plain\\v\\s6 before KPIs\\par"),
+                            "before KPIs"));
+    ck_assert(phrase_hidden(STYLED("\\pard\\plain x {\\v\\cs10 run KPIs}\\par"),
+                            "run KPIs"));
+    /* a paragraph in no style is in style 0 (Normal) */
+    ck_assert(phrase_hidden(HEAD "{\\stylesheet{\\v Normal;}}\\pard normal KPIs"
+                                 "\\par}",
+                            "normal KPIs"));
+    /* a group in the style sheet that is no style (\\*\\latentstyles)
+     * leaves the styles as they are */
+    ck_assert(phrase_hidden(HEAD "{\\stylesheet{\\v Normal;}{\\*\\latentstyles"
+                                 "\\lsdstimax376}}\\pard latent KPIs\\par}",
+                            "latent KPIs"));
+    /* \\pard ends the paragraph's style, and the hiding it brought */
+    ck_assert(!phrase_hidden(STYLED("\\pard\\s1 x\\par\\pard after KPIs\\par"),
+                             "after KPIs"));
     /* a style sheet inside a destination that is not shown is none */
     ck_assert(!phrase_hidden(HEAD "{\\*\\unknown{\\stylesheet{\\s1\\v H;}}}"
                                   "\\pard\\plain\\s1 free KPIs\\par}",
