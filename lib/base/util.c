@@ -322,6 +322,12 @@ uint32_t kps_wingdings_bullet(unsigned code)
     return 0;
 }
 
+int kps_rgb_white(int32_t rgb)
+{
+    return rgb >= 0 && ((rgb >> 16) & 0xFF) >= 0xF0 &&
+           ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
+}
+
 int kps_rgb_near(int32_t a, int32_t b)
 {
     if (a < 0 || b < 0)

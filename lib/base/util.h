@@ -118,6 +118,19 @@ int kps_document_extension(const char *ext, size_t n, kps_format *hint);
  * on such a background cannot be read (the rule of every reader: PDF,
  * DOCX, ODT, HTML).  A negative colour (unknown) is near nothing. */
 int kps_rgb_near(int32_t a, int32_t b);
+/* Whether a colour 0xRRGGBB is white or nearly (each channel 0xF0 or
+ * more): white text on a white page.  A negative colour is not. */
+int kps_rgb_white(int32_t rgb);
+/* Little-endian fields of binary formats (the OLE readers). */
+static inline unsigned kps_le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+static inline uint32_t kps_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
 /* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
  * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);

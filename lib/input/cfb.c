@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/util.h"
 #include "input/cfb.h"
 
 /* Special sector numbers of the FAT and DIFAT. */
@@ -69,19 +70,9 @@
 static const unsigned char cfb_signature[8] = {0xD0, 0xCF, 0x11, 0xE0,
                                                0xA1, 0xB1, 0x1A, 0xE1};
 
-static unsigned rd16(const unsigned char *p)
-{
-    return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-    return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
 static uint64_t rd64(const unsigned char *p)
 {
-    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+    return (uint64_t)kps_le32(p) | (uint64_t)kps_le32(p + 4) << 32;
 }
 
 static int corrupt(const kps_cfb *c, kpiscan_error *err, const char *fmt, ...)
@@ -143,7 +134,7 @@ static const unsigned char *whole_sector(const kps_cfb *c, uint32_t s)
  * high ones). */
 static uint64_t entry_size(const kps_cfb *c, const unsigned char *e)
 {
-    return c->wide_sizes ? rd64(e + DE_SIZE) : rd32(e + DE_SIZE);
+    return c->wide_sizes ? rd64(e + DE_SIZE) : kps_le32(e + DE_SIZE);
 }
 
 /* A chain of sectors: the file's sectors through the FAT, or the mini
@@ -305,7 +296,7 @@ static int read_to_end(const kps_cfb *c, uint32_t start, const char *what,
 static void table_from_bytes(uint32_t *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        t[i] = rd32((const unsigned char *)&t[i]);
+        t[i] = kps_le32((const unsigned char *)&t[i]);
 }
 
 /* The FAT: its sectors listed by the header's 109 DIFAT entries, then by
@@ -315,7 +306,7 @@ static void table_from_bytes(uint32_t *t, size_t n)
 static int read_fat(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
 {
     const unsigned char *h = c->data;
-    uint32_t nfatsect = rd32(h + 0x2C);
+    uint32_t nfatsect = kps_le32(h + 0x2C);
     size_t ss = c->sector_size;
     if (nfatsect == 0)
         return corrupt(c, err, "the header lists no FAT sector");
@@ -342,10 +333,11 @@ static int read_fat(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
     for (uint32_t i = 0; i < nfatsect; i++) {
         uint32_t s;
         if (i < HEADER_DIFAT) {
-            s = rd32(h + 0x4C + 4 * (size_t)i);
+            s = kps_le32(h + 0x4C + 4 * (size_t)i);
         } else {
             if (k == per) {
-                uint32_t d = difat ? rd32(difat + 4 * per) : rd32(h + 0x44);
+                uint32_t d =
+                    difat ? kps_le32(difat + 4 * per) : kps_le32(h + 0x44);
                 if (d == ENDOFCHAIN || d == FREESECT) {
                     rc = corrupt(c, err,
                                  "the DIFAT ends after %" PRIu32
@@ -371,7 +363,7 @@ static int read_fat(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
                 seen[d / 8] |= (unsigned char)(1u << (d % 8));
                 k = 0;
             }
-            s = rd32(difat + 4 * k++);
+            s = kps_le32(difat + 4 * k++);
         }
         const unsigned char *p = whole_sector(c, s);
         if (!p) {
@@ -397,25 +389,25 @@ static int open_all(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
                        c->len, HEADER_BYTES);
     if (memcmp(h, cfb_signature, sizeof cfb_signature) != 0)
         return corrupt(c, err, "bad signature (not a compound file)");
-    if (rd16(h + 0x1C) != 0xFFFE)
+    if (kps_le16(h + 0x1C) != 0xFFFE)
         return corrupt(c, err, "byte order mark 0x%04X, not 0xFFFE",
-                       rd16(h + 0x1C));
+                       kps_le16(h + 0x1C));
     /* The sector shift, not the major version (3 or 4, which only restates
      * it), is what the layout follows. */
-    unsigned shift = rd16(h + 0x1E);
+    unsigned shift = kps_le16(h + 0x1E);
     if (shift != 9 && shift != 12)
         return corrupt(c, err,
                        "sector shift %u (9 or 12, for 512- or 4096-byte "
                        "sectors, expected)",
                        shift);
-    if (rd16(h + 0x20) != 6)
+    if (kps_le16(h + 0x20) != 6)
         return corrupt(c, err, "mini sector shift %u (6 expected)",
-                       rd16(h + 0x20));
+                       kps_le16(h + 0x20));
     c->sector_size = (size_t)1 << shift;
     c->wide_sizes = shift == 12;
     /* [MS-CFB] fixes it at 4096.  Any value could be read, every walk being
      * bounded, but one outside a mini sector to 64 KiB is no writer's. */
-    c->mini_cutoff = rd32(h + 0x38);
+    c->mini_cutoff = kps_le32(h + 0x38);
     if (c->mini_cutoff < MINI_SECTOR || c->mini_cutoff > 65536)
         return corrupt(c, err, "mini stream cutoff %" PRIu32 " (4096 expected)",
                        c->mini_cutoff);
@@ -430,7 +422,7 @@ static int open_all(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
     if (rc != KPISCAN_OK)
         return rc;
 
-    uint32_t dir_start = rd32(h + 0x30);
+    uint32_t dir_start = kps_le32(h + 0x30);
     if (dir_start == ENDOFCHAIN)
         return corrupt(c, err, "no directory");
     size_t dir_bytes;
@@ -442,7 +434,7 @@ static int open_all(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
     if (c->ndir == 0 || c->dir[DE_TYPE] != TYPE_ROOT)
         return corrupt(c, err, "directory entry 0 is not the root storage");
 
-    uint32_t minifat_start = rd32(h + 0x3C);
+    uint32_t minifat_start = kps_le32(h + 0x3C);
     if (minifat_start != ENDOFCHAIN) {
         unsigned char *t;
         size_t bytes;
@@ -468,8 +460,8 @@ static int open_all(kps_cfb *c, size_t max_bytes, kpiscan_error *err)
         c->mini = malloc((size_t)mini_len);
         if (!c->mini)
             return nomem(c, err);
-        rc = walk(c, &ch, rd32(c->dir + DE_START), mini_len, "the mini stream",
-                  c->mini, NULL, err);
+        rc = walk(c, &ch, kps_le32(c->dir + DE_START), mini_len,
+                  "the mini stream", c->mini, NULL, err);
         if (rc != KPISCAN_OK)
             return rc;
         c->mini_len = (size_t)mini_len;
@@ -508,11 +500,11 @@ void kps_cfb_free(kps_cfb *cfb)
  * counts bytes with the terminating NUL. */
 static int name_is(const unsigned char *e, const char *name, size_t n)
 {
-    unsigned bytes = rd16(e + DE_NAME_LEN);
+    unsigned bytes = kps_le16(e + DE_NAME_LEN);
     if (bytes < 2 || bytes > 64 || bytes % 2 || bytes / 2 - 1 != n)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned u = rd16(e + 2 * i), a = (unsigned char)name[i];
+        unsigned u = kps_le16(e + 2 * i), a = (unsigned char)name[i];
         if (u >= 0x80)
             return 0;
         if (u >= 'a' && u <= 'z')
@@ -565,7 +557,8 @@ static int find_in_root(const kps_cfb *c, const char *name, size_t n,
     }
     seen[0] = 1; /* the root: reaching it from its children is a loop */
     size_t top = 0;
-    int rc = tree_push(c, 0, rd32(c->dir + DE_CHILD), seen, stack, &top, err);
+    int rc =
+        tree_push(c, 0, kps_le32(c->dir + DE_CHILD), seen, stack, &top, err);
     while (rc == KPISCAN_OK && top) {
         uint32_t i = stack[--top];
         const unsigned char *e = c->dir + (size_t)i * DIR_ENTRY;
@@ -580,9 +573,10 @@ static int find_in_root(const kps_cfb *c, const char *name, size_t n,
             *found = i;
             break;
         }
-        rc = tree_push(c, i, rd32(e + DE_LEFT), seen, stack, &top, err);
+        rc = tree_push(c, i, kps_le32(e + DE_LEFT), seen, stack, &top, err);
         if (rc == KPISCAN_OK)
-            rc = tree_push(c, i, rd32(e + DE_RIGHT), seen, stack, &top, err);
+            rc =
+                tree_push(c, i, kps_le32(e + DE_RIGHT), seen, stack, &top, err);
     }
     free(seen);
     free(stack);
@@ -614,7 +608,7 @@ int kps_cfb_read(kps_cfb *cfb, const char *stream, size_t max_bytes,
                        what, size, ch.holder, capacity(&ch));
     if (size > max_bytes)
         return too_large(cfb, err, what, size, max_bytes);
-    uint32_t start = rd32(e + DE_START);
+    uint32_t start = kps_le32(e + DE_START);
     /* the chain is checked before the buffer is allocated */
     rc = walk(cfb, &ch, start, size, what, NULL, NULL, err);
     if (rc != KPISCAN_OK)

@@ -196,12 +196,6 @@ static int32_t color_at(const reader *r, int index)
     return index >= 0 && (size_t)index < r->ncolors ? r->colors[index] : -1;
 }
 
-static int is_white(int32_t rgb)
-{
-    return rgb >= 0 && ((rgb >> 16) & 0xFF) >= 0xF0 &&
-           ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
-}
-
 static void style_props(const reader *r, long number, style *out);
 
 /* One formatting value of text: its own (direct), else its character
@@ -245,7 +239,7 @@ static kps_vis visibility(const reader *r, const group *g)
     if (shaded)
         /* "auto" text is drawn to contrast with what it stands on */
         return back >= 0 && kps_rgb_near(fg, back) ? KPS_HIDDEN : KPS_VISIBLE;
-    return is_white(fg) ? KPS_HIDDEN_WHITE : KPS_VISIBLE;
+    return kps_rgb_white(fg) ? KPS_HIDDEN_WHITE : KPS_VISIBLE;
 }
 
 static int is_text_dest(int d)
@@ -1286,7 +1280,7 @@ static void shape_end(reader *r)
     int behind =
         r->shape.behind == 1 || r->shape.below == 1 ||
         (r->shape.below < 0 && r->shape.behind < 0 && r->shape.wrap == 3);
-    int paints = (r->shape.filled && !is_white(r->shape.fill)) ||
+    int paints = (r->shape.filled && !kps_rgb_white(r->shape.fill)) ||
                  r->shape.fill_type == 2 || r->shape.fill_type == 3 ||
                  r->shape.picture;
     if (behind && paints && !r->chunk)
@@ -1576,8 +1570,8 @@ int kps_rtf_extract(const unsigned char *data, size_t len, const char *name,
      * picture behind the text, makes it readable */
     if (rc == KPISCAN_OK)
         rc = kps_tb_finish(
-            &r.out[0].tb, !r.background_art && (r.fill < 0 || is_white(r.fill)),
-            doc);
+            &r.out[0].tb,
+            !r.background_art && (r.fill < 0 || kps_rgb_white(r.fill)), doc);
     if (rc == KPISCAN_OK) {
         doc->format = KPS_FORMAT_RTF;
         for (int i = 0; i < 2; i++) { /* last revised, else created */

@@ -63,17 +63,6 @@
 /* Reading little-endian fields                                        */
 /* ------------------------------------------------------------------ */
 
-static unsigned u16(const unsigned char *p)
-{
-    return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 /* A byte range [off, off + n) lies within a stream of len bytes. */
 static int within(size_t off, size_t n, size_t len)
 {
@@ -141,12 +130,6 @@ static int32_t colorref(const unsigned char *p)
     return (int32_t)((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]);
 }
 
-static int is_white(int32_t rgb)
-{
-    return rgb >= 0 && ((rgb >> 16) & 0xFF) >= 0xF0 &&
-           ((rgb >> 8) & 0xFF) >= 0xF0 && (rgb & 0xFF) >= 0xF0;
-}
-
 /* What a shading paints: its back colour when clear (pattern 0), its
  * fore colour when solid (1; "auto" there is black), -2 for a pattern of
  * both (no plain colour), -1 for none. */
@@ -168,7 +151,7 @@ static int32_t shd80_fill(unsigned v)
 /* A Shd (length byte, fore and back COLORREFs, a 2-byte pattern). */
 static int32_t shd_operand_fill(const unsigned char *op)
 {
-    return shd_fill(colorref(op + 1), colorref(op + 5), u16(op + 9));
+    return shd_fill(colorref(op + 1), colorref(op + 5), kps_le16(op + 9));
 }
 
 /* The size of sprm's operand at p (n bytes left), 0 when it cannot be
@@ -189,7 +172,7 @@ static size_t operand_size(unsigned sprm, const unsigned char *p, size_t n)
         if (sprm == SPRM_T_DEF_TABLE) {
             if (n < 2)
                 return 0;
-            return u16(p) + 1; /* the length counts itself less one */
+            return kps_le16(p) + 1; /* the length counts itself less one */
         }
         if (sprm == SPRM_P_CHG_TABS && p[0] == 255) {
             /* a layout of its own: tabs deleted (a count, two 2-byte
@@ -215,7 +198,7 @@ static void sprm_each(const unsigned char *g, size_t n, sprm_fn fn, void *ctx)
 {
     size_t i = 0;
     while (n - i >= 2) {
-        unsigned sprm = u16(g + i);
+        unsigned sprm = kps_le16(g + i);
         i += 2;
         size_t size = operand_size(sprm, g + i, n - i);
         if (size == 0 || size > n - i)
@@ -258,12 +241,12 @@ static void chp_sprm(void *ctx, unsigned sprm, const unsigned char *op,
         break;
     case SPRM_C_HPS:
         if (n >= 2)
-            c->half_pt = (int)u16(op);
+            c->half_pt = (int)kps_le16(op);
         break;
     case SPRM_C_HIGHLIGHT: c->back = ico_color(op[0]); break;
     case SPRM_C_SHD80:
         if (n >= 2)
-            c->back = shd80_fill(u16(op));
+            c->back = shd80_fill(kps_le16(op));
         break;
     case SPRM_C_SHD:
         if (n >= 11)
@@ -271,7 +254,7 @@ static void chp_sprm(void *ctx, unsigned sprm, const unsigned char *op,
         break;
     case SPRM_C_ISTD:
         if (n >= 2)
-            c->istd = (int)u16(op);
+            c->istd = (int)kps_le16(op);
         break;
     default: break;
     }
@@ -431,8 +414,8 @@ static int fib_pair(const fib *f, size_t i, uint32_t *fc, uint32_t *lcb)
 {
     if (i >= f->nfclcb)
         return 0;
-    *fc = u32(f->fclcb + 8 * i);
-    *lcb = u32(f->fclcb + 8 * i + 4);
+    *fc = kps_le32(f->fclcb + 8 * i);
+    *lcb = kps_le32(f->fclcb + 8 * i + 4);
     return *lcb != 0;
 }
 
@@ -440,25 +423,25 @@ static int read_fib(reader *r, fib *f)
 {
     const unsigned char *d = r->wd;
     size_t n = r->wd_len;
-    if (n < 34 || u16(d) != 0xA5EC)
+    if (n < 34 || kps_le16(d) != 0xA5EC)
         return corrupt(r, "no Word file information block");
-    f->nfib = u16(d + 2);
-    f->flags = u16(d + 10);
+    f->nfib = kps_le16(d + 2);
+    f->flags = kps_le16(d + 10);
     size_t at = 32;
-    size_t csw = u16(d + at);
+    size_t csw = kps_le16(d + at);
     at += 2 + 2 * csw;
     if (!within(at, 2, n))
         return corrupt(r, "file information block cut short");
-    size_t cslw = u16(d + at);
+    size_t cslw = kps_le16(d + at);
     at += 2;
     if (!within(at, 4 * cslw, n) || cslw < 11)
         return corrupt(r, "file information block cut short");
     for (size_t i = 0; i < 8; i++)
-        f->ccp[i] = u32(d + at + 4 * (3 + i));
+        f->ccp[i] = kps_le32(d + at + 4 * (3 + i));
     at += 4 * cslw;
     if (!within(at, 2, n))
         return corrupt(r, "file information block cut short");
-    size_t npairs = u16(d + at);
+    size_t npairs = kps_le16(d + at);
     at += 2;
     if (!within(at, 8 * npairs, n))
         return corrupt(r, "file information block cut short");
@@ -479,7 +462,7 @@ static int read_pieces(reader *r, const fib *f)
     while (p < end && *p == 0x01) {
         if (end - p < 3)
             return corrupt(r, "piece table cut short");
-        size_t cb = u16(p + 1);
+        size_t cb = kps_le16(p + 1);
         if ((size_t)(end - p - 3) < cb)
             return corrupt(r, "piece table cut short");
         if (kps_array_reserve(&r->prcs, &prccap, r->nprcs + 1, sizeof *r->prcs,
@@ -490,7 +473,7 @@ static int read_pieces(reader *r, const fib *f)
     }
     if (end - p < 5 || *p != 0x02)
         return corrupt(r, "no piece table");
-    size_t plc = u32(p + 1);
+    size_t plc = kps_le32(p + 1);
     p += 5;
     if ((size_t)(end - p) < plc || plc < 4 || (plc - 4) % 12 != 0)
         return corrupt(r, "piece table of a wrong size");
@@ -503,11 +486,11 @@ static int read_pieces(reader *r, const fib *f)
     size_t chars_total = 0;
     for (size_t i = 0; i < n; i++) {
         piece *pc = &r->pieces[i];
-        pc->cp = u32(p + 4 * i);
-        pc->cp_end = u32(p + 4 * (i + 1));
+        pc->cp = kps_le32(p + 4 * i);
+        pc->cp_end = kps_le32(p + 4 * (i + 1));
         if (pc->cp_end < pc->cp || (i && pc->cp < r->pieces[i - 1].cp_end))
             return corrupt(r, "piece table out of order");
-        uint32_t fcc = u32(pcd + 8 * i + 2);
+        uint32_t fcc = kps_le32(pcd + 8 * i + 2);
         pc->compressed = (fcc >> 30) & 1;
         pc->fc = fcc & 0x3FFFFFFF;
         if (pc->compressed)
@@ -523,7 +506,7 @@ static int read_pieces(reader *r, const fib *f)
         chars_total += chars;
         if (chars_total > r->wd_len)
             return corrupt(r, "pieces of text overlap");
-        unsigned prm = u16(pcd + 8 * i + 6);
+        unsigned prm = kps_le16(pcd + 8 * i + 6);
         pc->prc = -1;
         pc->vanish = -1;
         if ((prm & 1) && (prm >> 1) < r->nprcs) /* Prm1: a Prc by index */
@@ -551,7 +534,7 @@ static void papx_sprm(void *ctx, unsigned sprm, const unsigned char *op,
     case SPRM_P_TTP: x->run->ttp = op[0] != 0; break;
     case SPRM_P_SHD80:
         if (n >= 2)
-            x->run->back = shd80_fill(u16(op));
+            x->run->back = shd80_fill(kps_le16(op));
         break;
     case SPRM_P_SHD:
         if (n >= 11)
@@ -559,8 +542,8 @@ static void papx_sprm(void *ctx, unsigned sprm, const unsigned char *op,
         break;
     case SPRM_T_SHD80: /* a row's cells: a length, then a Shd80 each */
         for (size_t i = 1; i + 2 <= n; i += 2) {
-            int32_t fill = shd80_fill(u16(op + i));
-            if (fill != -1 && (fill == -2 || !is_white(fill)))
+            int32_t fill = shd80_fill(kps_le16(op + i));
+            if (fill != -1 && (fill == -2 || !kps_rgb_white(fill)))
                 x->r->cells_painted = 1;
         }
         break;
@@ -569,8 +552,8 @@ static void papx_sprm(void *ctx, unsigned sprm, const unsigned char *op,
     case SPRM_T_SHD_3RD: /* a length, then a Shd of 10 bytes each */
         for (size_t i = 1; i + 10 <= n; i += 10) {
             int32_t fill = shd_fill(colorref(op + i), colorref(op + i + 4),
-                                    u16(op + i + 8));
-            if (fill != -1 && (fill == -2 || !is_white(fill)))
+                                    kps_le16(op + i + 8));
+            if (fill != -1 && (fill == -2 || !kps_rgb_white(fill)))
                 x->r->cells_painted = 1;
         }
         break;
@@ -607,7 +590,7 @@ static int read_fkps(reader *r, const fib *f, int papx)
     if (!seen)
         return nomem(r);
     for (size_t i = 0; i < n; i++) {
-        uint32_t pn = u32(bte + 4 * i) & 0x3FFFFF;
+        uint32_t pn = kps_le32(bte + 4 * i) & 0x3FFFFF;
         if (!within((size_t)pn * 512, 512, r->wd_len)) { /* pn < 2^22 */
             free(seen);
             return corrupt(r, "a property page lies outside the document");
@@ -631,8 +614,8 @@ static int read_fkps(reader *r, const fib *f, int papx)
         for (size_t k = 0; k < count; k++) {
             run *ru = &(*runs)[*nruns];
             memset(ru, 0, sizeof *ru);
-            ru->fc = u32(page + 4 * k);
-            ru->fc_end = u32(page + 4 * (k + 1));
+            ru->fc = kps_le32(page + 4 * k);
+            ru->fc_end = kps_le32(page + 4 * (k + 1));
             ru->istd = 0;
             ru->back = -1;
             if (ru->fc_end <= ru->fc)
@@ -653,7 +636,7 @@ static int read_fkps(reader *r, const fib *f, int papx)
                         start = off + 2;
                     }
                     if (len >= 2 && start + len <= 511) {
-                        ru->istd = (int)u16(page + start);
+                        ru->istd = (int)kps_le16(page + start);
                         ru->grpprl = page + start + 2;
                         ru->grpprl_len = len - 2;
                         papx_ctx x = {r, ru};
@@ -682,7 +665,7 @@ static void read_shapes(reader *r, const fib *f)
     size_t n = (lcb - 4) / 30; /* n + 1 positions, n FSPAs of 26 bytes */
     const unsigned char *fspa = r->table + fc + 4 * (n + 1);
     for (size_t i = 0; i < n; i++)
-        if (u16(fspa + 26 * i + 20) & FSPA_BELOW_TEXT)
+        if (kps_le16(fspa + 26 * i + 20) & FSPA_BELOW_TEXT)
             r->art_behind = 1;
 }
 
@@ -697,10 +680,10 @@ static int read_styles(reader *r, const fib *f)
     size_t n = lcb;
     if (n < 2)
         return KPISCAN_OK;
-    size_t cb_stshi = u16(s);
+    size_t cb_stshi = kps_le16(s);
     if (!within(2, cb_stshi, n) || cb_stshi < 4)
         return KPISCAN_OK;
-    size_t cstd = u16(s + 2), cb_base = u16(s + 4);
+    size_t cstd = kps_le16(s + 2), cb_base = kps_le16(s + 4);
     if (cb_base < 10)
         return KPISCAN_OK;
     if (cstd > 4096)
@@ -710,7 +693,7 @@ static int read_styles(reader *r, const fib *f)
     r->nstyles = cstd;
     size_t at = 2 + cb_stshi;
     for (size_t i = 0; i < cstd && within(at, 2, n); i++) {
-        size_t cb = u16(s + at);
+        size_t cb = kps_le16(s + at);
         at += 2;
         if (!within(at, cb, n))
             break;
@@ -720,21 +703,21 @@ static int read_styles(reader *r, const fib *f)
             continue; /* an empty slot */
         wstyle *w = &r->styles[i];
         w->defined = 1;
-        w->kind = (int)(u16(std + 2) & 0xF);
-        w->base = (int)(u16(std + 2) >> 4);
-        unsigned cupx = u16(std + 4) & 0xF;
+        w->kind = (int)(kps_le16(std + 2) & 0xF);
+        w->base = (int)(kps_le16(std + 2) >> 4);
+        unsigned cupx = kps_le16(std + 4) & 0xF;
         /* the name: a length, that many UTF-16 units and a terminator */
         size_t p = cb_base;
         if (!within(p, 2, cb))
             continue;
-        p += 2 + 2 * (size_t)u16(std + p) + 2;
+        p += 2 + 2 * (size_t)kps_le16(std + p) + 2;
         /* the property lists, each a length and padded to an even length */
         for (unsigned k = 0; k < cupx; k++) {
             if (p % 2)
                 p++;
             if (!within(p, 2, cb))
                 break;
-            size_t len = u16(std + p);
+            size_t len = kps_le16(std + p);
             p += 2;
             if (!within(p, len, cb))
                 break;
@@ -810,7 +793,7 @@ static kps_vis visibility(const reader *r, const chp *c, const run *para)
     int32_t back = c->back != -1 ? c->back : para ? para->back : -1;
     if (back != -1) /* a pattern (-2) is no plain colour: readable */
         return kps_rgb_near(c->fg, back) ? KPS_HIDDEN : KPS_VISIBLE;
-    if (!is_white(c->fg))
+    if (!kps_rgb_white(c->fg))
         return KPS_VISIBLE;
     if (para && para->in_table && r->cells_painted)
         return KPS_VISIBLE;
@@ -940,7 +923,7 @@ static int char_at(const reader *r, size_t *pi, uint32_t cp, uint32_t *ch,
         unsigned byte = r->wd[off];
         *ch = byte >= 0x80 && byte < 0xA0 ? kps_cp1252_high[byte - 0x80] : byte;
     } else {
-        *ch = u16(r->wd + off);
+        *ch = kps_le16(r->wd + off);
     }
     return 1;
 }
@@ -1044,21 +1027,22 @@ static int end_story(reader *r)
  * a date; 0 when there is none. */
 static int saved_date(const unsigned char *s, size_t n, int *y, int *m, int *d)
 {
-    if (n < 48 || u16(s) != 0xFFFE)
+    if (n < 48 || kps_le16(s) != 0xFFFE)
         return 0;
-    size_t sec = u32(s + 44); /* the first section's offset */
+    size_t sec = kps_le32(s + 44); /* the first section's offset */
     if (!within(sec, 8, n))
         return 0;
-    size_t count = u32(s + sec + 4);
+    size_t count = kps_le32(s + sec + 4);
     if (count > 1024 || !within(sec + 8, 8 * count, n))
         return 0;
     for (size_t i = 0; i < count; i++) {
-        uint32_t id = u32(s + sec + 8 + 8 * i);
-        size_t at = sec + (size_t)u32(s + sec + 12 + 8 * i);
-        if (id != 13 || !within(at, 12, n) || u32(s + at) != 64) /* FILETIME */
+        uint32_t id = kps_le32(s + sec + 8 + 8 * i);
+        size_t at = sec + (size_t)kps_le32(s + sec + 12 + 8 * i);
+        if (id != 13 || !within(at, 12, n) ||
+            kps_le32(s + at) != 64) /* FILETIME */
             continue;
-        uint64_t ft = (uint64_t)u32(s + at + 4) | (uint64_t)u32(s + at + 8)
-                                                      << 32;
+        uint64_t ft = (uint64_t)kps_le32(s + at + 4) |
+                      (uint64_t)kps_le32(s + at + 8) << 32;
         long long days = (long long)(ft / 864000000000ULL); /* since 1601 */
         /* civil date from days since 1970-01-01 (Howard Hinnant's method) */
         long long z = days - 134774 + 719468;

@@ -135,6 +135,15 @@ START_TEST(test_rgb_near)
     ck_assert_int_eq(kps_rgb_near(0x000000, 0x181818), 1);
     ck_assert_int_eq(kps_rgb_near(0x000000, 0x190000), 0);
     ck_assert_int_eq(kps_rgb_near(0xFFFF00, 0xF0F010), 1);
+    /* white, or each channel 0xF0 or more; "unknown" is not */
+    ck_assert_int_eq(kps_rgb_white(0xFFFFFF), 1);
+    ck_assert_int_eq(kps_rgb_white(0xF0F0F0), 1);
+    ck_assert_int_eq(kps_rgb_white(0xF0EFF0), 0);
+    ck_assert_int_eq(kps_rgb_white(-1), 0);
+    /* little-endian fields */
+    static const unsigned char le[4] = {0x34, 0x12, 0xCD, 0xAB};
+    ck_assert_uint_eq(kps_le16(le), 0x1234);
+    ck_assert_uint_eq(kps_le32(le), 0xABCD1234u);
     ck_assert_int_eq(kps_rgb_near(0x1F3864, 0x1F3864), 1);
     ck_assert_int_eq(kps_rgb_near(-1, 0x000000), 0);
     ck_assert_int_eq(kps_rgb_near(0x000000, -2), 0);

@@ -222,7 +222,9 @@ END_TEST
  * modifier (Prm1 at any index, Prm0), white on a solid shading, a
  * property after sprmPChgTabs's long form, sprmCFFldVanish, a fast save's
  * text in a paragraph of a hidden style, white text beside a photo or a
- * paragraph shaded white, text the colour of its paragraph's shading. */
+ * paragraph shaded white, text the colour of its paragraph's shading,
+ * vanish as "the opposite of the style"; and white text on a dark
+ * highlight or shading, which is read. */
 START_TEST(crafted_hiding)
 {
     static const char *const hidden[] = {
@@ -231,7 +233,12 @@ START_TEST(crafted_hiding)
         "white-shd80-solid.doc",    "white-shd-solid.doc",
         "chgtabs-then-vanish.doc",  "fldvanish.doc",
         "fastsave-hidden-para.doc", "white-photo.doc",
-        "white-shadedpara.doc",     "parashade-same-colour.doc"};
+        "white-shadedpara.doc",     "parashade-same-colour.doc",
+        "vanish-opposite.doc"};
+    /* white on a dark highlight or shading is read */
+    static const char *const readable[] = {"white-on-highlight.doc",
+                                           "white-on-shd80-clear.doc",
+                                           "white-on-shd-solid.doc"};
     static const char phrase[] = "Built executive KPI dashboards";
     char name[64];
     kps_doc doc;
@@ -242,6 +249,12 @@ START_TEST(crafted_hiding)
         snprintf(name, sizeof name, "crafted/%s", hidden[i]);
         extract_ok(name, &doc);
         ck_assert_msg(phrase_hidden(&doc, phrase), "%s: shown", hidden[i]);
+        kps_doc_free(&doc);
+    }
+    for (size_t i = 0; i < sizeof readable / sizeof *readable; i++) {
+        snprintf(name, sizeof name, "crafted/%s", readable[i]);
+        extract_ok(name, &doc);
+        ck_assert_msg(!phrase_hidden(&doc, phrase), "%s: hidden", readable[i]);
         kps_doc_free(&doc);
     }
     /* pieces reading the same characters over and over are refused */

@@ -29,6 +29,12 @@ not here):
   white-shadedpara.doc      white text beside a paragraph shaded white (.rtf)
   parashade-same-colour.doc yellow text on a yellow paragraph (.rtf)
   pieces-overlap.doc        50 pieces reading the same text again: refused
+  vanish-opposite.doc       sprmCFVanish 0x81 ("the opposite of the style"):
+                            hidden under a style that shows it
+and three whose sentence stays readable:
+  white-on-highlight.doc    white text on a black highlight
+  white-on-shd80-clear.doc  white text on clear shading with a black back
+  white-on-shd-solid.doc    white text on solid shading whose fore is black
 """
 import importlib.util
 import os
@@ -176,6 +182,12 @@ def main():
              bytes([255, 255, 255, 0, 0, 0, 0, 0]) + struct.pack("<H", 1)])
     modified("chgtabs-then-vanish.doc", 1, [b"\x15\xC6\xFF\x00\x00" + vanish])
     modified("fldvanish.doc", 1, [b"\x02\x08\x01"])
+    modified("vanish-opposite.doc", 1, [b"\x3C\x08\x81"])
+    modified("white-on-highlight.doc", 1, [white + b"\x0C\x2A\x01"])
+    modified("white-on-shd80-clear.doc", 1, [white + b"\x66\x48" +
+             struct.pack("<H", 1 | 1 << 5)])  # fore black, back black, clear
+    modified("white-on-shd-solid.doc", 1, [white + b"\x71\xCA\x0A" +
+             bytes([0, 0, 0, 0, 255, 255, 255, 0]) + struct.pack("<H", 1)])
     # a fast save: the added sentence lies after the text, in a piece of
     # its own, inside a paragraph whose mark has a hidden paragraph style
     d = Doc(os.path.join(HERE, "..", "styles.doc"))
