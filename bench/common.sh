@@ -162,6 +162,47 @@ rate_of() {
            printf "%s %s %s %s\n", w, c, ms, (mb == "" ? "-" : mb) }' <<<"$1"
 }
 
+# in_process_table ENGINE RUNS DIR: the engine's extraction alone and
+# extraction + full scan over DIR, as a Markdown section (a mode whose
+# files failed is named on standard error).
+in_process_table() {
+    local extract_line scan_line l
+    extract_line=$(engine_line "$1" "$2" extract "$3")
+    scan_line=$(engine_line "$1" "$2" scan "$3")
+    for l in "$extract_line" "$scan_line"; do
+        case $l in *failed*) echo "$prog: warning: $l" >&2 ;; esac
+    done
+    echo "## In process (one thread, files in memory)"
+    echo
+    echo "| what | files/s (wall) | files/s (CPU) | MB/s (CPU) | ms per pass (wall) |"
+    echo "|---|---:|---:|---:|---:|"
+    local label line w c ms mb
+    for l in extract scan; do
+        if [ $l = extract ]; then
+            label="kpiscan extraction only (\`kpiscan-bench-engine --only extract\`)"
+            line=$extract_line
+        else
+            label="kpiscan extraction + full scan (\`kpiscan-bench-engine --only scan\`)"
+            line=$scan_line
+        fi
+        read -r w c ms mb <<<"$(rate_of "$line")"
+        awk -v n="$label" -v w="$w" -v c="$c" -v mb="$mb" -v ms="$ms" \
+            'BEGIN { printf "| %s | %.0f | %.0f | %.1f | %.1f |\n", n, w, c, mb, ms }'
+    done
+    echo
+}
+
+# kpiscan_dir, kpiscan_each: kpiscan over the caller's $corpus in one
+# process, and once per file of $tmp/files0 (NUL-separated), as of
+# $as_of; for whole_process_table (export them with the variables).
+kpiscan_dir() { "$kpiscan" --jobs 1 --format jsonl --as-of "$as_of" "$corpus"; }
+kpiscan_each() {
+    local f
+    while IFS= read -r -d '' f; do
+        "$kpiscan" --format jsonl --as-of "$as_of" "$f"
+    done < "$tmp/files0"
+}
+
 # whole_process_table NFILES: time each command of the caller's arrays
 # names (the order; the first is the one the ratios divide by), fn (the
 # exported function that runs it) and cmd (how it is shown), RUNS times

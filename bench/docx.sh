@@ -113,13 +113,6 @@ echo
 
 # ------------------------------------------------------------- whole process
 # The per-file loops run through bash: exported so that `bash -c` sees them.
-kpiscan_dir() { "$kpiscan" --jobs 1 --format jsonl --as-of "$as_of" "$corpus"; }
-kpiscan_each() {
-    local f
-    while IFS= read -r -d '' f; do
-        "$kpiscan" --format jsonl --as-of "$as_of" "$f"
-    done < "$tmp/files0"
-}
 docx2txt_each() {
     local f
     while IFS= read -r -d '' f; do docx2txt "$f" -; done < "$tmp/files0"

@@ -95,34 +95,9 @@ echo "- runs: median of $runs after one warm-up"
 echo
 
 # ---------------------------------------------------------------- in process
-extract_line=$(engine_line "$engine" "$runs" extract "$corpus")
-scan_line=$(engine_line "$engine" "$runs" scan "$corpus")
-read -r ex_w ex_c ex_ms ex_mb <<<"$(rate_of "$extract_line")"
-read -r sc_w sc_c sc_ms sc_mb <<<"$(rate_of "$scan_line")"
-for l in "$extract_line" "$scan_line"; do
-    case $l in *failed*) echo "$prog: warning: $l" >&2 ;; esac
-done
-
-echo "## In process (one thread, files in memory)"
-echo
-echo "| what | files/s (wall) | files/s (CPU) | MB/s (CPU) | ms per pass (wall) |"
-echo "|---|---:|---:|---:|---:|"
-row_in() {
-    awk -v n="$1" -v w="$2" -v c="$3" -v mb="$4" -v ms="$5" \
-        'BEGIN { printf "| %s | %.0f | %.0f | %.1f | %.1f |\n", n, w, c, mb, ms }'
-}
-row_in "kpiscan extraction only (\`kpiscan-bench-engine --only extract\`)" "$ex_w" "$ex_c" "$ex_mb" "$ex_ms"
-row_in "kpiscan extraction + full scan (\`kpiscan-bench-engine --only scan\`)" "$sc_w" "$sc_c" "$sc_mb" "$sc_ms"
-echo
+in_process_table "$engine" "$runs" "$corpus"
 
 # ------------------------------------------------------------- whole process
-kpiscan_dir() { "$kpiscan" --jobs 1 --format jsonl --as-of "$as_of" "$corpus"; }
-kpiscan_each() {
-    local f
-    while IFS= read -r -d '' f; do
-        "$kpiscan" --format jsonl --as-of "$as_of" "$f"
-    done < "$tmp/files0"
-}
 pandoc_each() {
     local f
     while IFS= read -r -d '' f; do pandoc -f rtf -t plain "$f"; done < "$tmp/files0"
