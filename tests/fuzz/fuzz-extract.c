@@ -197,6 +197,33 @@ static void check_status(int rc, const kpiscan_error *err)
     }
 }
 
+/* An extractor of a format without parts (RTF, .doc): any bytes give a
+ * text of valid UTF-8 with no control character but TAB and LF, within
+ * the limit and without paragraph segments, or a failure with a
+ * message. */
+typedef int (*flat_extractor)(const unsigned char *data, size_t len,
+                              const char *name, const kps_limits *lim,
+                              kps_doc *doc, kpiscan_error *err);
+static void run_flat(flat_extractor extract, const uint8_t *data, size_t size,
+                     const char *name, const kps_limits *lim)
+{
+    kpiscan_error err;
+    kps_doc doc;
+    memset(&err, 0, sizeof err);
+    memset(&doc, 0, sizeof doc);
+    int rc = extract(data, size, name, lim, &doc, &err);
+    check_status(rc, &err);
+    if (rc == KPISCAN_OK) {
+        check_doc(&doc);
+        FUZZ_CHECK(doc.len <= lim->max_text_bytes);
+        FUZZ_CHECK(doc.nsegments == 0);
+        for (size_t i = 0; i < doc.len; i++)
+            FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
+                       doc.text[i] == '\t' || doc.text[i] == '\n');
+    }
+    kps_doc_free(&doc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > FUZZ_MAX_DOC_INPUT)
@@ -259,37 +286,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     kps_doc_free(&doc);
 
-    memset(&err, 0, sizeof err);
-    memset(&doc, 0, sizeof doc);
-    rc = kps_rtf_extract(data, size, "fuzz.rtf", &lim, &doc, &err);
-    check_status(rc, &err);
-    if (rc == KPISCAN_OK) {
-        check_doc(&doc);
-        FUZZ_CHECK(doc.len <= lim.max_text_bytes);
-        FUZZ_CHECK(doc.nsegments == 0);
-        for (size_t i = 0; i < doc.len; i++)
-            FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
-                       doc.text[i] == '\t' || doc.text[i] == '\n');
-    }
-    kps_doc_free(&doc);
-
+    run_flat(kps_rtf_extract, data, size, "fuzz.rtf", &lim);
     /* a Word 97-2003 document, and anything else that starts as an OLE
      * compound file (the reader refuses the rest at once) */
-    if (f == KPS_FORMAT_OLE) {
-        memset(&err, 0, sizeof err);
-        memset(&doc, 0, sizeof doc);
-        rc = kps_worddoc_extract(data, size, "fuzz.doc", &lim, &doc, &err);
-        check_status(rc, &err);
-        if (rc == KPISCAN_OK) {
-            check_doc(&doc);
-            FUZZ_CHECK(doc.len <= lim.max_text_bytes);
-            FUZZ_CHECK(doc.nsegments == 0);
-            for (size_t i = 0; i < doc.len; i++)
-                FUZZ_CHECK((unsigned char)doc.text[i] >= 0x20 ||
-                           doc.text[i] == '\t' || doc.text[i] == '\n');
-        }
-        kps_doc_free(&doc);
-    }
+    if (f == KPS_FORMAT_OLE)
+        run_flat(kps_worddoc_extract, data, size, "fuzz.doc", &lim);
 
 #ifdef KPISCAN_HAVE_DOCX
     if (f == KPS_FORMAT_DOCX || f == KPS_FORMAT_ODT || f == KPS_FORMAT_ZIP) {
