@@ -60,7 +60,7 @@
 #include "input/xmlread.h"
 
 /* ------------------------------------------------------------------ */
-/* Reading little-endian fields                                        */
+/* Bounds                                                              */
 /* ------------------------------------------------------------------ */
 
 /* A byte range [off, off + n) lies within a stream of len bytes. */
@@ -111,6 +111,7 @@ typedef struct chp {
 #define STK_CHARACTER 2
 #define FSPA_BELOW_TEXT 0x4000 /* a shape drawn behind the text */
 #define PRM0_ISPRM_VANISH 0x5C /* Prm0's index of sprmCFVanish */
+#define MAX_PRCS 32768         /* Prm1's 15-bit index */
 
 /* Word's 16 colours by index (ico); 0 is "auto". */
 static int32_t ico_color(unsigned ico)
@@ -365,6 +366,7 @@ typedef struct reader {
     size_t nstyles;
     filtered *prcs; /* the piece table's property modifiers */
     size_t nprcs;
+    size_t nchars; /* characters the pieces hold */
     /* white text may be readable: a table cell is painted somewhere
      * (cells_painted), a shape lies behind the text (art_behind) */
     int cells_painted, art_behind;
@@ -465,10 +467,14 @@ static int read_pieces(reader *r, const fib *f)
         size_t cb = kps_le16(p + 1);
         if ((size_t)(end - p - 3) < cb)
             return corrupt(r, "piece table cut short");
-        if (kps_array_reserve(&r->prcs, &prccap, r->nprcs + 1, sizeof *r->prcs,
-                              8))
-            return nomem(r);
-        filter(p + 3, cb, &r->prcs[r->nprcs++]);
+        /* a Prm1 names one of the first 2^15 (more take memory for
+         * nothing) */
+        if (r->nprcs < MAX_PRCS) {
+            if (kps_array_reserve(&r->prcs, &prccap, r->nprcs + 1,
+                                  sizeof *r->prcs, 8))
+                return nomem(r);
+            filter(p + 3, cb, &r->prcs[r->nprcs++]);
+        }
         p += 3 + cb;
     }
     if (end - p < 5 || *p != 0x02)
@@ -506,6 +512,7 @@ static int read_pieces(reader *r, const fib *f)
         chars_total += chars;
         if (chars_total > r->wd_len)
             return corrupt(r, "pieces of text overlap");
+        r->nchars = chars_total;
         unsigned prm = kps_le16(pcd + 8 * i + 6);
         pc->prc = -1;
         pc->vanish = -1;
@@ -606,6 +613,13 @@ static int read_fkps(reader *r, const fib *f, int papx)
         if (4 * (count + 1) + entry * count > 511) {
             free(seen);
             return corrupt(r, "a property page holds too many runs");
+        }
+        /* a run formats at least one character (a fast save leaves some
+         * for deleted text): many more runs than characters are a crafted
+         * file's, holding memory for nothing */
+        if (*nruns + count > 2 * r->nchars + 4096) {
+            free(seen);
+            return corrupt(r, "more property runs than characters");
         }
         if (kps_array_reserve(runs, cap, *nruns + count, sizeof **runs, 64)) {
             free(seen);
