@@ -22,7 +22,7 @@
  *  - hidden text, flagged and never scored: vanished (sprmCFVanish,
  *    sprmCFFldVanish), 2 pt or smaller, and text the colour of what it
  *    stands on (its highlight or character shading, else its paragraph's
- *    shading, a pattern's fore or back colour as Word paints it), else
+ *    shading, a percentage pattern's blend as Word paints it), else
  *    white on the page.  White text in a table of a document whose cells
  *    are painted somewhere, or in a document with a shape behind the text
  *    (FSPA fBelowText), counts as readable (as the DOCX and RTF readers do
@@ -131,28 +131,61 @@ static int32_t colorref(const unsigned char *p)
     return (int32_t)((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]);
 }
 
-/* What a shading paints: its back colour when clear (pattern 0), its
- * fore colour when solid (1; "auto" there is black), -2 for a pattern of
- * both (no plain colour), -1 for none. */
-static int32_t shd_fill(int32_t fore, int32_t back, unsigned pattern)
+/* The share of the fore colour, in tenths of a percent, that a shading
+ * pattern (ipat) paints: clear 0, solid 1000, the percentages 2-13 and
+ * 35-62; -1 for the hatches and anything else (no plain colour). */
+static int pattern_share(unsigned pattern)
 {
-    if (pattern == 0)
-        return back;
-    if (pattern == 1)
-        return fore >= 0 ? fore : 0x000000;
-    return -2;
+    static const short low[14] = {0,   1000, 50,  100, 200, 250, 300,
+                                  400, 500,  600, 700, 750, 800, 900};
+    static const short high[28] = {
+        25,  75,  125, 150, 175, 225, 275, 325, 350, 375, 425, 450, 475, 525,
+        550, 575, 625, 650, 675, 725, 775, 825, 850, 875, 925, 950, 975, 970};
+    if (pattern < 14)
+        return low[pattern];
+    if (pattern >= 35 && pattern <= 62)
+        return high[pattern - 35];
+    return -1;
 }
 
-/* A Shd80 (5-bit fore and back colour indexes, a 6-bit pattern). */
+/* What a shading paints: its fore colour ("auto": black) over its back
+ * colour ("auto": white) in its pattern's share, as Word blends a
+ * percentage; -2 for a hatch (no plain colour), -1 for none (clear over
+ * "auto", or the "nil" shading Word writes for none). */
+static int32_t shd_fill(int32_t fore, int32_t back, unsigned pattern)
+{
+    int share = pattern_share(pattern);
+    if (share < 0)
+        return -2;
+    if (share == 0)
+        return back;
+    int32_t f = fore >= 0 ? fore : 0x000000, b = back >= 0 ? back : 0xFFFFFF;
+    int32_t out = 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+        int fc = (f >> shift) & 0xFF, bc = (b >> shift) & 0xFF;
+        out |= (int32_t)((fc * share + bc * (1000 - share) + 500) / 1000)
+               << shift;
+    }
+    return out;
+}
+
+/* A Shd80 (5-bit fore and back colour indexes, a 6-bit pattern); 0xFFFF
+ * is "no shading". */
 static int32_t shd80_fill(unsigned v)
 {
+    if (v == 0xFFFF)
+        return -1;
     return shd_fill(ico_color(v & 0x1F), ico_color((v >> 5) & 0x1F), v >> 10);
 }
 
-/* A Shd (length byte, fore and back COLORREFs, a 2-byte pattern). */
+/* A Shd (length byte, fore and back COLORREFs, a 2-byte pattern); the
+ * pattern 0xFFFF is "no shading". */
 static int32_t shd_operand_fill(const unsigned char *op)
 {
-    return shd_fill(colorref(op + 1), colorref(op + 5), kps_le16(op + 9));
+    unsigned pattern = kps_le16(op + 9);
+    if (pattern == 0xFFFF)
+        return -1;
+    return shd_fill(colorref(op + 1), colorref(op + 5), pattern);
 }
 
 /* The size of sprm's operand at p (n bytes left), 0 when it cannot be
@@ -494,7 +527,7 @@ static int read_pieces(reader *r, const fib *f)
         piece *pc = &r->pieces[i];
         pc->cp = kps_le32(p + 4 * i);
         pc->cp_end = kps_le32(p + 4 * (i + 1));
-        if (pc->cp_end < pc->cp || (i && pc->cp < r->pieces[i - 1].cp_end))
+        if (pc->cp_end < pc->cp || (i == 0 && pc->cp != 0))
             return corrupt(r, "piece table out of order");
         uint32_t fcc = kps_le32(pcd + 8 * i + 2);
         pc->compressed = (fcc >> 30) & 1;

@@ -223,7 +223,8 @@ END_TEST
  * property after sprmPChgTabs's long form, sprmCFFldVanish, a fast save's
  * text in a paragraph of a hidden style, white text beside a photo or a
  * paragraph shaded white, text the colour of its paragraph's shading,
- * vanish as "the opposite of the style"; and white text on a dark
+ * vanish as "the opposite of the style", white text on "no shading" or
+ * on a light percentage pattern; and white text on a dark
  * highlight or shading, which is read. */
 START_TEST(crafted_hiding)
 {
@@ -234,7 +235,9 @@ START_TEST(crafted_hiding)
         "chgtabs-then-vanish.doc",  "fldvanish.doc",
         "fastsave-hidden-para.doc", "white-photo.doc",
         "white-shadedpara.doc",     "parashade-same-colour.doc",
-        "vanish-opposite.doc"};
+        "vanish-opposite.doc",      "white-shd80-nil.doc",
+        "white-shd-nil.doc",        "white-shd80-5pct.doc",
+        "white-shd-5pct.doc"};
     /* white on a dark highlight or shading is read */
     static const char *const readable[] = {"white-on-highlight.doc",
                                            "white-on-shd80-clear.doc",

@@ -31,6 +31,10 @@ not here):
   pieces-overlap.doc        50 pieces reading the same text again: refused
   vanish-opposite.doc       sprmCFVanish 0x81 ("the opposite of the style"):
                             hidden under a style that shows it
+  white-shd80-nil.doc       white text on Shd80's "no shading" (0xFFFF)
+  white-shd-nil.doc         white text on Shd's "no shading" (pattern 0xFFFF)
+  white-shd80-5pct.doc      white text on a 5 % black-on-white pattern
+  white-shd-5pct.doc        the same with a Shd operand
 and three whose sentence stays readable:
   white-on-highlight.doc    white text on a black highlight
   white-on-shd80-clear.doc  white text on clear shading with a black back
@@ -183,6 +187,15 @@ def main():
     modified("chgtabs-then-vanish.doc", 1, [b"\x15\xC6\xFF\x00\x00" + vanish])
     modified("fldvanish.doc", 1, [b"\x02\x08\x01"])
     modified("vanish-opposite.doc", 1, [b"\x3C\x08\x81"])
+    shd80 = b"\x66\x48"
+    shd = b"\x71\xCA\x0A"
+    modified("white-shd80-nil.doc", 1, [white + shd80 + struct.pack("<H", 0xFFFF)])
+    modified("white-shd-nil.doc", 1,
+             [white + shd + b"\xff" * 8 + struct.pack("<H", 0xFFFF)])
+    modified("white-shd80-5pct.doc", 1,  # fore black, back white, 5 %
+             [white + shd80 + struct.pack("<H", 1 | 8 << 5 | 2 << 10)])
+    modified("white-shd-5pct.doc", 1, [white + shd +
+             bytes([0, 0, 0, 0, 255, 255, 255, 0]) + struct.pack("<H", 2)])
     modified("white-on-highlight.doc", 1, [white + b"\x0C\x2A\x01"])
     modified("white-on-shd80-clear.doc", 1, [white + b"\x66\x48" +
              struct.pack("<H", 1 | 1 << 5)])  # fore black, back black, clear
