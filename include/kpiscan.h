@@ -6,8 +6,8 @@
  * where built with them; PDF through the kpiscan-pdf helper where built
  * with it), finds KPI phrases and the experience-level indicators of a
  * pattern pack, works out years of experience and returns a junior / mid /
- * senior estimate together with every piece of evidence that produced it.  The estimate supports a recruiter's
- * judgement; it does not replace it.
+ * senior estimate together with every piece of evidence that produced it.  The
+ * estimate supports a recruiter's judgement; it does not replace it.
  *
  * Lifecycle
  * ---------
@@ -833,13 +833,13 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
  * they cannot be read, e.g. a password-protected .doc); binary data (images,
- * executables) and ZIP archives holding no Word or ODT document (.zip, .jar, .xlsx; not one
- * named .docx or .odt, which is a damaged CV) give a "skipped" record.  FIFOs,
- * sockets and devices met in a walk are skipped without being opened; hidden
- * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives
- * one skipped record and is not walked); symbolic links met in a walk are
- * skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
- * skipped.  A path given directly is never skipped: a FIFO is read to its
+ * executables) and ZIP archives holding no Word or ODT document (.zip, .jar,
+ * .xlsx; not one named .docx or .odt, which is a damaged CV) give a "skipped"
+ * record.  FIFOs, sockets and devices met in a walk are skipped without being
+ * opened; hidden names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden
+ * folder gives one skipped record and is not walked); symbolic links met in a
+ * walk are skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected
+ * and skipped.  A path given directly is never skipped: a FIFO is read to its
  * end like standard input, and a symbolic link is followed
  * whatever the flags ("find -H"): to a folder, which is walked, or to a
  * file; one that leads nowhere (a missing target, a loop) gives an error

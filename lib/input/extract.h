@@ -50,8 +50,8 @@ int kps_rtf_append(const unsigned char *data, size_t len, const char *name,
  * an OLE compound file; one that holds no Word document fails with words
  * that say what it holds: KPISCAN_ERR_ENCRYPTED for a password-protected
  * DOCX, KPISCAN_ERR_UNSUPPORTED_FORMAT for anything else. */
-int kps_worddoc_extract(const unsigned char *data, size_t len,
-                        const char *name, const kps_limits *lim, kps_doc *doc,
+int kps_worddoc_extract(const unsigned char *data, size_t len, const char *name,
+                        const kps_limits *lim, kps_doc *doc,
                         kpiscan_error *err);
 /* The page inside a MIME HTML (MHT) document (mhtml.c): 1 with the part
  * a browser shows (of multipart/related the root: the part its start
