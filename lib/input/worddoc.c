@@ -1182,12 +1182,13 @@ static int assemble(reader *r, const fib *f, kps_cfb *cfb, kps_doc *doc)
 /* A compound file that holds no Word document: an Office file saved with
  * a password (its DOCX is in EncryptedPackage), or another kind (a
  * spreadsheet, a presentation, a message). */
-static int refuse_other(kps_cfb *cfb, const char *name, size_t max,
-                        kpiscan_error *err)
+static int refuse_other(kps_cfb *cfb, const char *name, kpiscan_error *err)
 {
+    /* only whether the stream is there matters: a limit of 0 bytes finds
+     * it without reading it (a found stream fails the limit, 0 is none) */
     unsigned char *data = NULL;
     size_t len = 0;
-    int found = kps_cfb_read(cfb, "EncryptedPackage", max, &data, &len, NULL);
+    int found = kps_cfb_read(cfb, "EncryptedPackage", 0, &data, &len, NULL);
     free(data);
     if (found != 0)
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
@@ -1217,7 +1218,7 @@ int kps_worddoc_extract(const unsigned char *data, size_t len, const char *name,
     rc = kps_cfb_read(&cfb, "WordDocument", lim->max_part_bytes, &r.wd,
                       &r.wd_len, err);
     if (rc == 0)
-        rc = refuse_other(&cfb, name, lim->max_part_bytes, err);
+        rc = refuse_other(&cfb, name, err);
     if (rc < 0)
         goto done;
     fib f;
