@@ -342,11 +342,15 @@ static int same_phrase(const char *a, const char *b)
     }
 }
 
-/* Two evidence items show the same phrase: equal texts, or, where an item
- * carries no text, the same rule. */
+/* Two evidence items show the same phrase: overlapping spans (two rules
+ * reading one phrase, "management reporting" inside "monthly management
+ * reporting on HR metrics", are one phrase to a reader), equal texts, or,
+ * where an item carries no text, the same rule. */
 static int same_evidence_phrase(const kpiscan_evidence *a,
                                 const kpiscan_evidence *b)
 {
+    if (a->offset < b->offset + b->length && b->offset < a->offset + a->length)
+        return 1;
     if (a->text && b->text)
         return same_phrase(a->text, b->text);
     return a->rule == b->rule;

@@ -276,6 +276,24 @@ START_TEST(test_combination_rules)
     ck_assert_uint_eq(r.indicator_phrases, 1);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
 
+    /* Two rules reading one phrase ("management reporting" inside
+     * "management reporting on HR metrics") are one phrase; two phrases
+     * side by side, touching, are two. */
+    r = make(3, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    span(&r, 100, 20);
+    r.ev[0].text = "management reporting";
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
+    span(&r, 111, 23);
+    r.ev[1].text = "reporting on HR metrics";
+    score(&r);
+    ck_assert_uint_eq(r.indicator_phrases, 1);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    r.ev[1].offset = 120;
+    score(&r);
+    ck_assert_uint_eq(r.indicator_phrases, 2);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_SENIOR);
+
     /* Titles and numbers are evidence but set no indicator level. */
     r = make(8, -1);
     add(&r, 0, KPISCAN_CATEGORY_TITLE, KPISCAN_LEVEL_SENIOR, 3, 0, 0);
