@@ -794,6 +794,15 @@ steps = yaml.safe_load(open(sys.argv[1]))["jobs"]["kpiscan"]["steps"]
 gate = [s for s in steps if "--expect-file" in s.get("run", "")]
 assert gate and all(s.get("working-directory") for s in gate), gate
 assert all("--expect-file expected-levels.tsv" in s["run"] for s in gate)
+# setup.sh without --test installs no Check: a build of the library and
+# the CLI alone must then say -Dtests=false, or meson setup fails on a
+# fresh runner.
+import re
+for path in sys.argv[1:]:
+    text = open(path).read()
+    for line in text.splitlines():
+        if re.search(r"scripts/build\.sh\b", line) and "setup.sh --test" not in text:
+            assert "-Dtests=false" in line, (path, line)
 PY
 
 # The README's C example is the file the test suite builds and runs.
