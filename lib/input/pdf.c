@@ -271,9 +271,9 @@ static int on_page(kps_pdf_reader *r, const unsigned char *p, size_t n,
     if (!(r->parts[r->npages] = kps_strdup(name)))
         return nomem(r, err);
     r->npages++;
-    /* Pages are apart by a blank line: pdftotext's form feed, which the
-     * text decoder reads as a line break, so a PDF and its pdftotext
-     * text give the same lines. */
+    /* Pages are apart by a blank line, as in the pdftotext text of the
+     * shared corpus, which ends a page with a blank line before its
+     * form feed (the text decoder reads the form feed as a space). */
     if (page > 1 && kps_buf_putc(&r->text, '\n'))
         return nomem(r, err);
     r->page_lines = 0;

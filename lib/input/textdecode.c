@@ -14,8 +14,11 @@
  *    character and never the rest of the document.  The five bytes cp1252
  *    leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD: they are
  *    corruption, and a C1 control would only be replaced again below.
- *  - CRLF and lone CR become LF; FF (page break) becomes LF, since it
- *    separates lines in practice.
+ *  - CRLF and lone CR become LF.  FF (a page break) becomes a space, as
+ *    every other control does: pdftotext writes it at the start of a
+ *    page's first line, after the line break that already ends the page,
+ *    and editors, grep -n and CI annotations do not count it as a line,
+ *    so neither may the line numbers of the evidence.
  *  - Every other C0 control, DEL and the C1 controls U+0080..U+009F
  *    become a space: they carry no text, but removing them outright could
  *    glue two words together.
@@ -112,10 +115,7 @@ static int put_bytes(decoder *d, const void *p, size_t n)
  * caller has already turned CR and CRLF into LF. */
 static int put_char(decoder *d, uint32_t cp)
 {
-    if (cp == '\f')
-        cp = '\n';
-    else if ((cp < 0x20 && cp != '\t' && cp != '\n') ||
-             (cp >= 0x7F && cp < 0xA0))
+    if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp < 0xA0))
         cp = ' ';
     if (cp < 0x80) {
         char c = (char)cp;

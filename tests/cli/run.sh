@@ -781,6 +781,18 @@ PY
     else report "no excerpts $fmt" 0 "resume words leaked"; fi
 done
 
+# Evidence line numbers are the file's own, as an editor and grep -n count
+# them: a form feed (pdftotext's page break, at the start of a page's first
+# line) is no line, nor is one inside a line.
+printf 'Jane Roe\nSales Associate, 2018 - 2020\n\n\fSecond page\fstill line 4\nExceeded quarterly sales goals\n' > "$tmp/ff.txt"
+want=$(grep -n 'Exceeded quarterly' "$tmp/ff.txt" | cut -d: -f1)
+got=$("$bin" --as-of 2021-01-01 -q -f jsonl "$tmp/ff.txt" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(",".join(str(e["line"]) for e in r["evidence"] if e["rule"] == "indicator.junior.met-targets"))')
+if [ "$want" = 5 ] && [ "$got" = "$want" ]; then report "line numbers across a form feed" 1 ""
+else report "line numbers across a form feed" 0 "evidence at line '$got', grep -n says '$want'"; fi
+
 # The CI examples are valid YAML.
 python3 - examples/ci/github-actions.yml examples/ci/gitlab-ci.yml <<'PY' && report "ci examples parse" 1 "" || report "ci examples parse" 0 "invalid YAML"
 import sys, yaml
