@@ -59,7 +59,11 @@ if [ $rc = 2 ] && grep -q 'usage: setup.sh \[--test\]' "$tmp/setup.out"; then
 else report "setup.sh: unknown flag is a usage error" 0 "exit $rc: $(cat "$tmp/setup.out")"; fi
 
 # scan-examples.sh against the given build tree (nothing to build).
+# meson test brings only the tests' own targets up to date; after an edit
+# others (the static library, the bench engine) may still be stale, and
+# the script would rightly build them: bring the tree up to date first.
 export KPISCAN_BUILD_DIR=$build DPKG_QUERY_LOG=/dev/null
+ninja -C "$build" > /dev/null 2>&1 || true
 mkdir "$tmp/mine"
 cp "$root/examples/mid-1.txt" "$tmp/mine/cv.txt"
 (cd "$tmp" && "$root/scripts/scan-examples.sh" --format jsonl -- mine/cv.txt) \
