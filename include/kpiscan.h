@@ -1171,8 +1171,12 @@ KPISCAN_API char *kpiscan_junit_xml(const kpiscan_junit *j,
 
 /* GitHub Actions workflow commands for a record: an "::error" line for a
  * failed gate (failure != NULL) or an input error, a "::warning" line for
- * the hidden-text flag; "" when there is nothing to say.  Escaped as
- * GitHub requires.  Free with kpiscan_free().  Thread-safe. */
+ * the hidden-text flag unless that gate's failure already names it; ""
+ * when there is nothing to say.  A plain-text resume's annotation carries
+ * the line of the evidence it points at (the hidden text for a failed
+ * hidden-text gate, else the strongest); other formats' and input errors'
+ * carry none, so GitHub shows them on the file.  Escaped as GitHub
+ * requires.  Free with kpiscan_free().  Thread-safe. */
 KPISCAN_API char *kpiscan_record_to_github(const kpiscan_record *rec,
                                            const char *failure);
 

@@ -803,19 +803,30 @@ static int gh_escape(kps_buf *b, const char *s, int property)
     return rc ? -1 : 0;
 }
 
+/* One workflow command; line 0 leaves the line out, so GitHub shows the
+ * annotation on the file as a whole. */
 static int gh_line(kps_buf *b, const char *kind, const char *file, size_t line,
                    const char *title, const char *msg)
 {
-    char num[32];
-    snprintf(num, sizeof num, "%zu", line ? line : 1);
+    char num[40] = "";
+    if (line)
+        snprintf(num, sizeof num, ",line=%zu", line);
     return kps_buf_append(b, "::", 2) ||
            kps_buf_append(b, kind, strlen(kind)) ||
            kps_buf_append(b, " file=", 6) || gh_escape(b, file, 1) ||
-           kps_buf_append(b, ",line=", 6) ||
            kps_buf_append(b, num, strlen(num)) ||
            kps_buf_append(b, ",title=", 7) || gh_escape(b, title, 1) ||
            kps_buf_append(b, "::", 2) || gh_escape(b, msg, 0) ||
            kps_buf_putc(b, '\n');
+}
+
+/* The line to annotate: evidence lines count lines of the text kpiscan
+ * read, which are the file's own lines only for a plain-text resume.  In
+ * a DOCX, PDF or HTML page they would point into a ZIP archive or at an
+ * unrelated line of markup, so the annotation goes on the file. */
+static size_t gh_file_line(const kpiscan_result *r, size_t line)
+{
+    return r->format && strcmp(r->format, "text") == 0 ? line : 0;
 }
 
 char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
@@ -827,25 +838,26 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
     if (!bad && rec->skipped) {
         /* nothing to say */
     } else if (!bad && !rec->result) {
-        bad = gh_line(&b, "error", rec->name, 1, "kpiscan: cannot scan",
+        bad = gh_line(&b, "error", rec->name, 0, "kpiscan: cannot scan",
                       rec->error.message);
     } else if (!bad) {
         const kpiscan_result *r = rec->result;
+        /* a failed hidden-text gate already says it, on the same line */
+        int hidden_failed = failure && reasons_name(failure, HIDDEN_WHY);
         if (failure) {
             /* Point at the line a reviewer should read: the hidden text
              * when the hidden-text gate failed, else the strongest
              * evidence. */
             const kpiscan_evidence *top[1];
             size_t line = 1;
-            if (r->nhidden && reasons_name(failure, HIDDEN_WHY) &&
-                hidden_items(r, top, 1))
+            if (r->nhidden && hidden_failed && hidden_items(r, top, 1))
                 line = top[0]->line;
             else if (top_items(r, top, 1))
                 line = top[0]->line;
-            bad = gh_line(&b, "error", rec->name, line, "kpiscan gate failed",
-                          failure);
+            bad = gh_line(&b, "error", rec->name, gh_file_line(r, line),
+                          "kpiscan gate failed", failure);
         }
-        if (!bad && r->nhidden) {
+        if (!bad && r->nhidden && !hidden_failed) {
             char msg[160];
             size_t line = 1;
             for (size_t i = 0; i < r->nev; i++)
@@ -857,7 +869,7 @@ char *kpiscan_record_to_github(const kpiscan_record *rec, const char *failure)
                      "hidden text " KPS_HIDDEN_KINDS
                      " matches %zu KPI rule(s); not scored",
                      r->nhidden);
-            bad = gh_line(&b, "warning", rec->name, line,
+            bad = gh_line(&b, "warning", rec->name, gh_file_line(r, line),
                           "kpiscan red flag: hidden text", msg);
         }
     }

@@ -128,6 +128,8 @@ START_TEST(test_hidden_gate_points_at_hidden_text)
     char *gh = kpiscan_record_to_github(&rec, msg);
     ck_assert_ptr_nonnull(
         strstr(gh, "::error file=cv/hidden.txt,line=6,title=kpiscan gate"));
+    /* the error says it: no second, warning annotation on the same line */
+    ck_assert_ptr_null(strstr(gh, "::warning"));
     kpiscan_free(gh);
     kpiscan_free(msg);
 
@@ -139,6 +141,19 @@ START_TEST(test_hidden_gate_points_at_hidden_text)
     gh = kpiscan_record_to_github(&rec, msg);
     ck_assert_ptr_nonnull(
         strstr(gh, "::error file=cv/hidden.txt,line=3,title=kpiscan gate"));
+    /* the hidden text is still worth its warning */
+    ck_assert_ptr_nonnull(strstr(gh, "::warning file=cv/hidden.txt,line=6,"));
+    kpiscan_free(gh);
+
+    /* In a DOCX (or PDF, HTML...) the lines are those of the extracted
+     * text, not the file's: the annotations go on the file. */
+    r->format = "docx";
+    gh = kpiscan_record_to_github(&rec, msg);
+    ck_assert_ptr_nonnull(
+        strstr(gh, "::error file=cv/hidden.txt,title=kpiscan gate"));
+    ck_assert_ptr_nonnull(
+        strstr(gh, "::warning file=cv/hidden.txt,title=kpiscan red flag"));
+    ck_assert_ptr_null(strstr(gh, "line="));
     kpiscan_free(gh);
     kpiscan_free(msg);
     kpiscan_gate_free(g);
@@ -447,7 +462,8 @@ START_TEST(test_github_escaping)
     kpiscan_free(gh);
     kpiscan_record bad = make_record("e.txt", "");
     gh = kpiscan_record_to_github(&bad, NULL);
-    ck_assert_ptr_nonnull(strstr(gh, "::error file=e.txt,line=1,"));
+    ck_assert_ptr_nonnull(
+        strstr(gh, "::error file=e.txt,title=kpiscan%3A cannot"));
     kpiscan_free(gh);
     kpiscan_result_free(rec.result);
 }
