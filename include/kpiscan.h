@@ -1047,6 +1047,9 @@ KPISCAN_API size_t kpiscan_record_index(const kpiscan_record *rec);
 KPISCAN_API const char *kpiscan_record_name(const kpiscan_record *rec);
 KPISCAN_API int kpiscan_record_status(const kpiscan_record *rec);
 KPISCAN_API int kpiscan_record_skipped(const kpiscan_record *rec);
+/* The input's size in bytes: a regular file's size, a buffer's or a
+ * stream's length; the same for a result and an error record.  0 for a
+ * skipped record and for a file that could not be found. */
 KPISCAN_API size_t kpiscan_record_bytes(const kpiscan_record *rec);
 /* The SHA-256 of the input's bytes in lowercase hex (64 digits) when the
  * batch's options asked for it (kpiscan_options_set_sha256); NULL when

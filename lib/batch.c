@@ -302,8 +302,10 @@ static void scan_one(kpiscan_batch *b, slot *s)
              * error: it was meant to be read (a stray NUL byte in a text resume
              * must not make it vanish from the batch). */
             rec->skipped = 1;
-        } else if (rec->status == KPISCAN_OK) {
-            rec->bytes = rec->result->len;
+        } else {
+            /* The file's size, as for a path named explicitly: an error
+             * record's bytes were read too (its SHA-256 says so). */
+            rec->bytes = rec->status == KPISCAN_OK ? rec->result->len : 0;
             struct stat st;
             if (stat(rec->name, &st) == 0 && S_ISREG(st.st_mode))
                 rec->bytes = (size_t)st.st_size;

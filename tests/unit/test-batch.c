@@ -15,6 +15,7 @@ typedef struct seen {
     int skipped[256];
     char reason[256][256];
     size_t index[256];
+    size_t bytes[256];
     kpiscan_batch *batch; /* when set, the callback reads the counters */
 } seen;
 
@@ -27,6 +28,7 @@ static void collect(const kpiscan_record *rec, void *user)
              kpiscan_record_name(rec));
     s->status[s->n] = kpiscan_record_status(rec);
     s->skipped[s->n] = kpiscan_record_skipped(rec);
+    s->bytes[s->n] = kpiscan_record_bytes(rec);
     snprintf(s->reason[s->n], sizeof s->reason[s->n], "%s",
              s->status[s->n] ? kpiscan_error_reason(kpiscan_record_error(rec))
                              : "");
@@ -55,6 +57,19 @@ static const char *find(const seen *s, const char *suffix, int *status,
         }
     }
     return NULL;
+}
+
+/* kpiscan_record_bytes() of the record whose name ends in suffix. */
+static size_t bytes_of(const seen *s, const char *suffix)
+{
+    size_t ls = strlen(suffix);
+    for (size_t i = 0; i < s->n; i++) {
+        size_t ln = strlen(s->names[i]);
+        if (ln >= ls && strcmp(s->names[i] + ln - ls, suffix) == 0)
+            return s->bytes[i];
+    }
+    ck_abort_msg("no record ends in %s", suffix);
+    return 0;
 }
 
 /* The error reason of the record whose name ends in suffix, or NULL. */
@@ -317,6 +332,11 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_ptr_nonnull(find(&s, "/c2-damaged.rtf", &st, &sk));
         ck_assert_int_eq(st, KPISCAN_ERR_NOT_TEXT);
         ck_assert_int_eq(sk, 0);
+        /* a record's bytes are the file's size, an error's as a result's;
+         * a skipped file's are 0 */
+        ck_assert_uint_eq(bytes_of(&s, "/c2-damaged.rtf"), 16);
+        ck_assert_uint_eq(bytes_of(&s, "/a-good.txt"), 25);
+        ck_assert_uint_eq(bytes_of(&s, "/d.png"), 0);
         ck_assert_ptr_nonnull(find(&s, "/d.png", &st, &sk));
         ck_assert_int_eq(sk, 1);
         ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
