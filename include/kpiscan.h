@@ -110,14 +110,14 @@ typedef enum kpiscan_status {
     KPISCAN_ERR_NOT_TEXT = -7,     /* binary data, not a text document */
     KPISCAN_ERR_UNSUPPORTED_FORMAT = -8, /* recognised format we cannot read */
     KPISCAN_ERR_EMPTY = -9,              /* document holds no text */
-    KPISCAN_ERR_CORRUPT = -10,           /* damaged document (zip, XML) */
-    KPISCAN_ERR_LIMIT = -11,             /* a configured size limit exceeded */
-    KPISCAN_ERR_MATCH_LIMIT = -12,       /* a rule hit the PCRE2 match limit */
-    KPISCAN_ERR_INTERNAL = -13,  /* unexpected failure in a dependency */
-    KPISCAN_ERR_NOT_FOUND = -14, /* named rule or item does not exist */
-    KPISCAN_ERR_ENCRYPTED = -15, /* password-protected Office file */
-    KPISCAN_ERR_MANIFEST = -16,  /* malformed expectation manifest */
-    KPISCAN_ERR_HELPER = -17     /* PDF helper missing, crashed or timed out */
+    KPISCAN_ERR_CORRUPT = -10,     /* damaged ZIP, XML, OLE, .doc or PDF */
+    KPISCAN_ERR_LIMIT = -11,       /* a configured size limit exceeded */
+    KPISCAN_ERR_MATCH_LIMIT = -12, /* a rule hit the PCRE2 match limit */
+    KPISCAN_ERR_INTERNAL = -13,    /* unexpected failure in a dependency */
+    KPISCAN_ERR_NOT_FOUND = -14,   /* named rule or item does not exist */
+    KPISCAN_ERR_ENCRYPTED = -15,   /* password-protected DOCX, .doc, ODT, PDF */
+    KPISCAN_ERR_MANIFEST = -16,    /* malformed expectation manifest */
+    KPISCAN_ERR_HELPER = -17 /* PDF helper missing, crashed or timed out */
 } kpiscan_status;
 
 /* Static, English text for a status code.  Never NULL; unknown codes give
@@ -522,12 +522,13 @@ KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
 
 /* Read a file (path "-" is not special here) and scan it as
  * kpiscan_scan_buffer() does.  Adds KPISCAN_ERR_IO: the file cannot be
- * opened or read, or it is not a regular file.  A directory, FIFO, socket
- * or device (/dev/stdin, /dev/zero) is refused at once, "not a regular
- * file": the open never waits for a FIFO's writer and nothing endless is
- * read.  To scan a stream, read it yourself and use kpiscan_scan_buffer(),
- * or queue it with kpiscan_batch_add_fd() (a batch also reads a FIFO
- * whose path is added).  Thread-safe, as kpiscan_scan_buffer(). */
+ * opened or read, or it is not a regular file.  A directory ("is a
+ * directory"), FIFO, socket or device (/dev/stdin, /dev/zero: "not a
+ * regular file") is refused at once: the open never waits for a FIFO's
+ * writer and nothing endless is read.  To scan a stream, read it yourself and
+ * use kpiscan_scan_buffer(), or queue it with kpiscan_batch_add_fd() (a batch
+ * also reads a FIFO whose path is added).  Thread-safe, as
+ * kpiscan_scan_buffer(). */
 KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
                                   const kpiscan_options *opts, const char *path,
                                   kpiscan_result **out, kpiscan_error *err);

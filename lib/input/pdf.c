@@ -686,7 +686,7 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
         helper_stop(h);
         return kps_fail(err, KPISCAN_ERR_HELPER, name,
                         "PDF helper %s did not start (%s)", cfg->path,
-                        r == 1   ? "no answer in time"
+                        r == 1   ? "timed out: no answer within the PDF timeout"
                         : r == 2 ? "it exited at once"
                                  : "wrong protocol version");
     }
