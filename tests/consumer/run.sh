@@ -41,6 +41,13 @@ named=$(find "$stage" \( -name kpiscan.h -o -name kpiscan.1 -o -name libkpiscan.
 for d in $named; do
     [ -f "$docdir/${d#docs/}" ] || fail "$d is named by an installed file but not installed"
 done
+# And every page an installed page names is installed beside it, but the
+# readers' RUBRIC.md, which lives with the labelled corpus and says so.
+for page in "$docdir"/*.md; do
+    for d in $(grep -o '[a-z][a-z-]*\.md' "$page" | sort -u); do
+        [ -f "$docdir/$d" ] || fail "${page##*/} names $d, which is not installed"
+    done
+done
 
 # The staged .pc file names the final prefix (/usr/local/...); the sysroot
 # variable makes pkg-config point into the stage instead.
