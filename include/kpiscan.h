@@ -830,8 +830,9 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * kpiscan_batch_add_*() wait while the window is full.
  *
  * Directory walks (kpiscan_batch_add_path on a directory) visit entries in
- * natural name order ("2.txt" before "10.txt"; byte order between names
- * equal by that key, such as "01" and "1"), so output is reproducible.  Regular
+ * natural name order ("2.txt" before "10.txt", letters without case;
+ * byte order between names equal by that key, such as "01" and "1"), so
+ * output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
  * they cannot be read, e.g. a password-protected .doc); binary data (images,
  * executables) and ZIP archives holding no Word or ODT document (.zip, .jar,
@@ -939,7 +940,7 @@ typedef enum kpiscan_sort {
                                   * to showing KPI work) */
     KPISCAN_SORT_CONFIDENCE = 2, /* highest confidence first */
     KPISCAN_SORT_YEARS = 3,      /* most years first; unknown years last */
-    KPISCAN_SORT_NAME = 4        /* name in natural order (2 before 10) */
+    KPISCAN_SORT_NAME = 4        /* natural order (2 before 10), case-blind */
 } kpiscan_sort;
 
 /* "input", "level", "confidence", "years", "name" to a kpiscan_sort, or

@@ -468,8 +468,12 @@ int kps_natural_compare(const char *a, const char *b)
             q += lq;
             continue;
         }
-        if (*p != *q)
-            return *p < *q ? -1 : 1;
+        /* Letters without case, as a file manager lists names:
+         * "José CV" beside "bpo-1", not before every lowercase name. */
+        unsigned char fp = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
+        unsigned char fq = *q >= 'A' && *q <= 'Z' ? *q + 32 : *q;
+        if (fp != fq)
+            return fp < fq ? -1 : 1;
         p++;
         q++;
     }

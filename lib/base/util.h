@@ -131,8 +131,9 @@ static inline uint32_t kps_le32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
            (uint32_t)p[3] << 24;
 }
-/* Natural ("version") order: "2.txt" < "10.txt"; ties broken by byte
- * order, so it is 0 only for equal strings.  Returns -1, 0 or 1. */
+/* Natural ("version") order: "2.txt" < "10.txt", ASCII letters without
+ * case ("b" < "C"); ties broken by byte order, so it is 0 only for equal
+ * strings.  Returns -1, 0 or 1. */
 int kps_natural_compare(const char *a, const char *b);
 
 /* Array growth, the one way every module grows an array.  array_ptr is

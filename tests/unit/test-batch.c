@@ -691,7 +691,13 @@ START_TEST(test_natural_compare)
     ck_assert_int_lt(kps_natural_compare("a9z", "a10a"), 0);
     ck_assert_int_lt(kps_natural_compare("abc", "abd"), 0);
     ck_assert_int_lt(kps_natural_compare("a", "a1"), 0);
-    ck_assert_int_lt(kps_natural_compare("B", "a"), 0); /* byte order */
+    /* letters without case, as a file manager lists them; a tie in that
+     * key falls back to byte order */
+    ck_assert_int_lt(kps_natural_compare("a", "B"), 0);
+    ck_assert_int_lt(kps_natural_compare("bpo-1.txt", "José CV.docx"), 0);
+    ck_assert_int_lt(kps_natural_compare("CV.txt", "cv.txt"), 0);
+    ck_assert_int_gt(kps_natural_compare("cv.txt", "CV.txt"), 0);
+    ck_assert_int_lt(kps_natural_compare("_notes", "Zeta"), 0);
     ck_assert_int_lt(kps_natural_compare("99999999999999999999999",
                                          "100000000000000000000000"),
                      0); /* longer than any integer type */
