@@ -152,9 +152,16 @@ START_TEST(test_input_errors)
     expect_error(p, "", 0, KPISCAN_ERR_EMPTY, "empty document");
     expect_error(p, " \n\t\n", 4, KPISCAN_ERR_EMPTY, "empty document");
     expect_error(p, "KPI\0\0\0binary", 12, KPISCAN_ERR_NOT_TEXT,
-                 "not a text document");
+                 "not a text document (binary data: a NUL byte at offset 3)");
+    /* what a folder holds beside resumes is named by its first bytes */
     expect_error(p, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, KPISCAN_ERR_NOT_TEXT,
-                 "not a text document");
+                 "not a text document (an image: PNG)");
+    expect_error(p, "\xff\xd8\xff\xe0\0\x10JFIF\0", 11, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document (an image: JPEG)");
+    expect_error(p, "RIFF\x10\0\0\0WEBPVP8 ", 16, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document (an image: WebP)");
+    expect_error(p, "\x1f\x8b\x08\0\0\0\0\0", 8, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document (a gzip archive)");
 #ifdef KPISCAN_HAVE_PDF
     /* Read by the helper (KPISCAN_PDF_HELPER in the test environment),
      * which finds no PDF structure in it. */
