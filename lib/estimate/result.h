@@ -111,8 +111,9 @@ struct kpiscan_result {
     size_t nmerged;
     double kpi_years; /* merged ranges of jobs showing KPI work, -1 none */
     double conf_indicators, conf_years; /* the two parts of confidence */
-    const char *years_rule;             /* static: how years were chosen */
-    int gaps; /* report gaps (kpiscan_options_set_gaps) */
+    size_t few_words;       /* level none on a stub: its word count, else 0 */
+    const char *years_rule; /* static: how years were chosen */
+    int gaps;               /* report gaps (kpiscan_options_set_gaps) */
 };
 
 /* 1 when red flag i (kpiscan_result_flag_id) has the id of an earlier

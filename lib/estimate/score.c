@@ -391,6 +391,29 @@ static size_t distinct_phrases(kpiscan_result *res, int level)
  * instructions on the benchmark sample. */
 #define LONG_RESUME_BYTES 3500
 
+/* Fewer words than this make a "none" a guess rather than a finding: the
+ * shortest real resumes of the shared corpus that are more than a stub
+ * hold 60 words or more; stubs of a heading and a school hold 19 to 56,
+ * in 134 to 392 bytes.  Text of STUB_BYTES or more is no stub, whatever
+ * its words: counting them on every "none" cost 0.2 % of a scan. */
+#define FEW_WORDS 60
+#define STUB_BYTES 1024
+
+/* Words (runs of bytes above the space) in text, counted up to limit.
+ * The text is normalised (docs/internals.md): its only controls are TAB
+ * and LF, so one comparison tells a blank. */
+static size_t count_words(const char *text, size_t len, size_t limit)
+{
+    size_t n = 0;
+    int in_word = 0;
+    for (size_t i = 0; text && i < len && n < limit; i++) {
+        int blank = (unsigned char)text[i] <= ' ';
+        n += !blank && !in_word;
+        in_word = !blank;
+    }
+    return n;
+}
+
 /* The one distinct phrase distinct_phrases() marked at this level is a
  * KPI achievement rather than an indicator. */
 static int lone_phrase_is_achievement(const kpiscan_result *res, int level)
@@ -510,8 +533,16 @@ int kps_score(kpiscan_result *res)
         snprintf(ind_text, sizeof ind_text, "no KPI evidence shown");
 
     const char *rule;
+    res->few_words = 0;
     if (!res->presence) {
         res->level = KPISCAN_LEVEL_NONE;
+        /* A stub (a failed export, a page of contact details) shows no KPI
+         * work because it shows hardly anything: "none" is then a guess. */
+        size_t words = res->len < STUB_BYTES
+                           ? count_words(res->text, res->len, FEW_WORDS)
+                           : FEW_WORDS;
+        if (res->text && words < FEW_WORDS)
+            res->few_words = words ? words : 1;
         rule = any_items ? "no KPI work shown (only spreadsheet or basic data "
                            "skills claimed, or titles and words without KPI "
                            "work)"
@@ -558,6 +589,12 @@ int kps_score(kpiscan_result *res)
              : res->presence    ? "weak"
                                 : "none",
              ind_text, years_text, rule);
+    if (res->few_words) {
+        size_t used = strlen(res->reason);
+        snprintf(res->reason + used, sizeof res->reason - used,
+                 " (only %zu word%s of text: too little to judge)",
+                 res->few_words, res->few_words == 1 ? "" : "s");
+    }
 
     /* Confidence: how strongly and how consistently the evidence backs the
      * chosen level (docs/scoring.md).  Two independent supports, combined
@@ -566,7 +603,7 @@ int kps_score(kpiscan_result *res)
      * (1 when their band is this level, 0.4 one level off). */
     res->conf_indicators = res->conf_years = 0.0;
     if (res->level == KPISCAN_LEVEL_NONE) {
-        res->confidence = any_items ? 0.6 : 0.9;
+        res->confidence = res->few_words ? 0.3 : any_items ? 0.6 : 0.9;
     } else {
         double total = res->scores[1] + res->scores[2] + res->scores[3];
         double s = res->scores[res->level];

@@ -193,6 +193,11 @@ char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
             "Confidence %.2f = 1 - (1 - indicators %.3f) x (1 - years "
             "%.3f), at most 0.99\n",
             res->confidence, res->conf_indicators, res->conf_years);
+    else if (res->few_words)
+        put(&o,
+            "Confidence %.2f: only %zu word%s of text, too little to tell "
+            "a resume without KPI work from a stub\n",
+            res->confidence, res->few_words, res->few_words == 1 ? "" : "s");
     else
         put(&o, "Confidence %.2f: %s\n", res->confidence,
             res->nev ? "no KPI evidence although other rules matched"

@@ -51,6 +51,28 @@ START_TEST(test_none_without_kpi_evidence)
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
     ck_assert_double_eq_tol(r.confidence, 0.9, 1e-9);
+
+    /* A stub's "none" is a guess: low confidence, and the reason says why.
+     * Sixty words are enough to judge. */
+    r = make(-1, -1);
+    char stub[] = "Jane Roe\nEducation: BBA, 2019\nHR\n";
+    r.text = stub;
+    r.len = strlen(stub);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+    ck_assert_double_eq_tol(r.confidence, 0.3, 1e-9);
+    ck_assert_uint_eq(r.few_words, 6);
+    ck_assert_ptr_nonnull(strstr(r.reason, "only 6 words of text"));
+    char page[60 * 5 + 1];
+    for (int i = 0; i < 60; i++)
+        memcpy(page + 5 * i, "word ", 5);
+    page[60 * 5] = '\0';
+    r = make(-1, -1);
+    r.text = page;
+    r.len = strlen(page);
+    score(&r);
+    ck_assert_double_eq_tol(r.confidence, 0.9, 1e-9);
+    ck_assert_uint_eq(r.few_words, 0);
 }
 END_TEST
 
