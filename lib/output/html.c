@@ -49,8 +49,13 @@ struct kpiscan_html {
     size_t levels[4], errors, skipped, hidden;
     char **flag_ids; /* every red flag id met, for the filter */
     size_t nflag_ids;
-    int failed; /* out of memory in an add: the document is refused */
+    kps_buf skipped_list; /* <li> of the first MAX_SKIPPED_LISTED skips */
+    int failed;           /* out of memory in an add: the document is refused */
 };
+
+/* Skipped files the summary names (the count covers them all): a folder of
+ * resumes holds a few photos and notes, a home folder thousands. */
+#define MAX_SKIPPED_LISTED 200
 
 /* ------------------------------------------------------------------ */
 /* Escaping                                                            */
@@ -389,7 +394,10 @@ static char *render_row(size_t id, const kpiscan_record *rec)
         for (size_t i = 0; i < n; i++) {
             if (kps_flag_repeats(r, i))
                 continue;
-            bad |= put(&b, "<code>");
+            /* the id, with its meaning where a pointer rests on it */
+            bad |= put(&b, "<code title=\"");
+            bad |= esc(&b, kpiscan_result_flag_message(r, i));
+            bad |= put(&b, "\">");
             bad |= esc(&b, kpiscan_result_flag_id(r, i));
             bad |= put(&b, "</code> ");
         }
@@ -561,6 +569,7 @@ void kpiscan_html_free(kpiscan_html *h)
     for (size_t i = 0; i < h->nflag_ids; i++)
         free(h->flag_ids[i]);
     free(h->flag_ids);
+    kps_buf_free(&h->skipped_list);
     free(h->e);
     free(h);
 }
@@ -609,6 +618,19 @@ int kpiscan_html_add(kpiscan_html *h, const kpiscan_record *rec)
 static int html_add(kpiscan_html *h, const kpiscan_record *rec)
 {
     if (rec->skipped) {
+        /* Named with the reason, so a recruiter sees which files of the
+         * folder were left out and why (a photo, notes, a hidden file). */
+        if (h->skipped < MAX_SKIPPED_LISTED) {
+            kps_buf *b = &h->skipped_list;
+            int bad = put(b, "<li><code>") || esc(b, rec->name) ||
+                      put(b, "</code>: ") ||
+                      esc(b, kpiscan_error_reason(&rec->error)) ||
+                      put(b, "</li>");
+            if (bad) {
+                h->failed = 1;
+                return KPISCAN_ERR_NOMEM;
+            }
+        }
         h->skipped++;
         return KPISCAN_OK;
     }
@@ -957,9 +979,19 @@ static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack)
                        h->levels[3], h->levels[2], h->levels[1], h->levels[0]);
     bad |= kps_buf_printf(&b, "<dt>Could not be scanned</dt><dd>%zu</dd>",
                           h->errors);
-    if (h->skipped)
-        bad |= kps_buf_printf(&b, "<dt>Skipped (not scanned)</dt><dd>%zu</dd>",
+    if (h->skipped) {
+        bad |= kps_buf_printf(&b,
+                              "<dt>Skipped (not scanned)</dt><dd><details>"
+                              "<summary>%zu</summary><ul>",
                               h->skipped);
+        if (h->skipped_list.len)
+            bad |=
+                kps_buf_append(&b, h->skipped_list.data, h->skipped_list.len);
+        if (h->skipped > MAX_SKIPPED_LISTED)
+            bad |= kps_buf_printf(&b, "<li>and %zu more</li>",
+                                  h->skipped - MAX_SKIPPED_LISTED);
+        bad |= put(&b, "</ul></details></dd>");
+    }
     bad |=
         kps_buf_printf(&b, "<dt>Hidden-text findings</dt><dd>%zu", h->hidden);
     if (h->hidden) {
@@ -1017,24 +1049,36 @@ static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack)
     bad |= put(&b, "</select></label><output id=\"shown\" "
                    "aria-live=\"polite\"></output></div>\n"
                    "<table>\n<thead><tr>");
+    /* Each heading says what its column means where a pointer rests. */
     static const struct {
-        const char *key, *label;
+        const char *key, *label, *meaning;
         int sort;
-    } cols[] = {{"file", "File", KPISCAN_SORT_NAME},
-                {"level", "Level", KPISCAN_SORT_LEVEL},
-                {"confidence", "Confidence", KPISCAN_SORT_CONFIDENCE},
-                {"years", "Years", KPISCAN_SORT_YEARS},
-                {"kpi_years", "KPI years", -1},
-                {"red_flags", "Red flags", -1}};
+    } cols[] = {
+        {"file", "File", "the resume's file", KPISCAN_SORT_NAME},
+        {"level", "Level",
+         "KPI competence: none, junior, mid or senior, by the readers' rubric",
+         KPISCAN_SORT_LEVEL},
+        {"confidence", "Confidence",
+         "0 to 1: how strongly the evidence and the dates back the level",
+         KPISCAN_SORT_CONFIDENCE},
+        {"years", "Years", "total paid employment, overlapping jobs once",
+         KPISCAN_SORT_YEARS},
+        {"kpi_years", "KPI years",
+         "years of the jobs that show KPI work (a part of Years)", -1},
+        {"red_flags", "Red flags",
+         "warning signs for the interview; rest the pointer on one for its "
+         "meaning",
+         -1}};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
         bad |= kps_buf_printf(&b,
-                              "<th data-key=\"%s\" aria-sort=\"%s\"><button "
+                              "<th data-key=\"%s\" aria-sort=\"%s\" "
+                              "title=\"%s\"><button "
                               "type=\"button\">%s</button></th>",
                               cols[i].key,
                               cols[i].sort != h->sort        ? "none"
                               : h->sort == KPISCAN_SORT_NAME ? "ascending"
                                                              : "descending",
-                              cols[i].label);
+                              cols[i].meaning, cols[i].label);
     bad |= put(&b, "</tr></thead>\n<tbody id=\"rows\">\n");
     for (size_t i = 0; i < h->n && !bad; i++)
         bad |= put(&b, h->e[ix[i]].row);

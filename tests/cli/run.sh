@@ -108,9 +108,17 @@ else report "batch jsonl folder" 0 "exit $got; $(head -c 300 "$tmp/b.err")"; fi
 # photo saved among resumes, or a hidden file, must not vanish from what a
 # recruiter or a CI view shows.
 "$bin" --as-of 2026-06-01 --format html "$batch" > "$tmp/b.html" 2> /dev/null
-if grep -q '<dt>Skipped (not scanned)</dt><dd>2</dd>' "$tmp/b.html"; then
-    report "batch html counts skipped" 1 ""
-else report "batch html counts skipped" 0 "no skipped count in the report"; fi
+# A red flag's id in the table carries its meaning for the pointer.
+"$bin" --as-of 2026-06-01 --format html examples/junior-2.txt > "$tmp/rf.html" 2> /dev/null
+if grep -q '<code title="KPI terms appear 2 time(s) but are never tied to a business goal[^"]*">kpi-without-outcome</code>' "$tmp/rf.html"; then
+    report "html red flag id explained" 1 ""
+else report "html red flag id explained" 0 "no title on the red flag's id"; fi
+# Each skipped file is named there with the reason.
+if grep -q '<dt>Skipped (not scanned)</dt><dd><details><summary>2</summary>' "$tmp/b.html" &&
+    grep -q 'photo.png</code>: not a text document (an image: PNG)</li>' "$tmp/b.html" &&
+    grep -q '\.hidden\.txt</code>: hidden file, not read' "$tmp/b.html"; then
+    report "batch html counts and names skipped" 1 ""
+else report "batch html counts and names skipped" 0 "no skipped count or names in the report"; fi
 "$bin" --as-of 2026-06-01 --format junit "$batch" > "$tmp/b.xml" 2> /dev/null
 if python3 - "$tmp/b.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET

@@ -187,8 +187,10 @@ START_TEST(test_ranking_and_summary)
     ck_assert_ptr_nonnull(one);
     ck_assert_ptr_nonnull(strstr(one, "Decision: "));
     json_decref(st);
-    ck_assert_ptr_nonnull(strstr(doc, "aria-sort=\"descending\"><button "
-                                      "type=\"button\">Level"));
+    ck_assert_ptr_nonnull(
+        strstr(doc, "aria-sort=\"descending\" title=\"KPI competence: none, "
+                    "junior, mid or senior, by the readers' rubric\"><button "
+                    "type=\"button\">Level"));
     json_decref(data);
     kpiscan_free(doc);
 
