@@ -411,10 +411,19 @@ static void print_text(const kpiscan_result *res, int excerpts)
     printf("%s: %s (confidence %.2f, ", name,
            kpiscan_level_name(kpiscan_result_level(res)),
            kpiscan_result_confidence(res));
-    if (years >= 0)
-        printf("%.1f years, ", years);
-    else
+    /* "Present" ran to the document's last save rather than today or
+     * --as-of: the same resume as a .txt and as a PDF then differ in
+     * years, and the verdict line should say why without --explain. */
+    const char *as_of_source = kpiscan_result_as_of_source(res);
+    if (years < 0)
         printf("years unknown, ");
+    else if (as_of_source &&
+             strcmp(as_of_source, "document modified date") == 0) {
+        long d = kpiscan_result_as_of(res);
+        printf("%.1f years up to its last save on %04ld-%02ld-%02ld, ", years,
+               d / 10000, d / 100 % 100, d % 100);
+    } else
+        printf("%.1f years, ", years);
     /* The presence beside the level: "mid" on weak evidence and long years
      * is not "mid" on KPI work, and "none" for a veteran is about KPIs,
      * not seniority. */

@@ -801,6 +801,15 @@ print(",".join(str(e["line"]) for e in r["evidence"] if e["rule"] == "indicator.
 if [ "$want" = 5 ] && [ "$got" = "$want" ]; then report "line numbers across a form feed" 1 ""
 else report "line numbers across a form feed" 0 "evidence at line '$got', grep -n says '$want'"; fi
 
+# A DOCX whose years run to its last save says so in the verdict line; a
+# pinned --as-of is not a last save.
+"$bin" -q examples/docx/mid-1.docx > "$tmp/save.txt" 2>/dev/null
+"$bin" -q --as-of 2026-06-01 examples/docx/mid-1.docx > "$tmp/pinned.txt" 2>/dev/null
+if head -1 "$tmp/save.txt" | grep -q 'years up to its last save on 2026-01-15, ' &&
+    ! head -1 "$tmp/pinned.txt" | grep -q 'last save'; then
+    report "verdict names the last save" 1 ""
+else report "verdict names the last save" 0 "$(head -1 "$tmp/save.txt")"; fi
+
 # The CI examples are valid YAML.
 python3 - examples/ci/github-actions.yml examples/ci/gitlab-ci.yml <<'PY' && report "ci examples parse" 1 "" || report "ci examples parse" 0 "invalid YAML"
 import sys, yaml
