@@ -60,7 +60,7 @@ typedef struct cli {
 static void usage(FILE *out)
 {
     fputs(
-        "Usage: kpiscan [OPTIONS] FILE...\n"
+        "Usage: kpiscan [OPTIONS] FILE|DIR...\n"
         "Scan resumes for KPI competence and estimate the level (none, "
         "junior,\n"
         "mid, senior) with the evidence behind it.  FILE '-' reads standard\n"
