@@ -201,11 +201,17 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
     } else if (!kps_zip_has_end(in->data, in->len) &&
                (!in->name || kps_named_as_document(in->name))) {
         /* A DOCX cut short before its Word parts looks like any ZIP: say
-         * what is wrong with it rather than skip it as "not a document".
-         * A cut-short spreadsheet or Java archive is still not one. */
-        return kps_fail(
-            err, KPISCAN_ERR_CORRUPT, in->name,
-            "corrupt ZIP archive (a DOCX, ODT or other): " KPS_ZIP_CUT_SHORT);
+         * what is wrong with it rather than skip it as "not a document",
+         * in the words a DOCX cut later gets when its name says which
+         * kind it is.  A cut-short spreadsheet or Java archive is still
+         * not one. */
+        const char *kind = "ZIP archive (a DOCX, ODT or other)";
+        if (nlen >= 5 && kps_ascii_ieq(in->name + nlen - 5, ".docx", 5))
+            kind = "DOCX";
+        else if (nlen >= 4 && kps_ascii_ieq(in->name + nlen - 4, ".odt", 4))
+            kind = "ODT";
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, in->name,
+                        "corrupt %s: " KPS_ZIP_CUT_SHORT, kind);
     } else {
         rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, in->name,
                       "not a document (a ZIP archive without a Word or ODT "

@@ -178,6 +178,26 @@ START_TEST(test_input_errors)
      * cut short is damage */
     expect_error(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0", 12,
                  KPISCAN_ERR_CORRUPT, "corrupt OLE compound file");
+    /* A ZIP cut short before its Word parts: corrupt, in the words of
+     * the kind its name says. */
+    {
+        static const char cut[] = "PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0"
+                                  "\0\0\0\0\0\0\0\0\0\0\0\0\x05\0\0\0[Con";
+        const char *names[] = {"cv.docx", "cv.ODT", "cv.zip.docx"};
+        const char *want[] = {"cv.docx: corrupt DOCX: its end",
+                              "cv.ODT: corrupt ODT: its end",
+                              "cv.zip.docx: corrupt DOCX: its end"};
+        for (int i = 0; i < 3; i++) {
+            kpiscan_error *e = kpiscan_error_new();
+            kpiscan_result *res = NULL;
+            ck_assert_int_eq(kpiscan_scan_buffer(p, NULL, cut, sizeof cut - 1,
+                                                 names[i], &res, e),
+                             KPISCAN_ERR_CORRUPT);
+            ck_assert_msg(strstr(kpiscan_error_message(e), want[i]), "%s",
+                          kpiscan_error_message(e));
+            kpiscan_error_free(e);
+        }
+    }
     /* An empty zip archive: not a DOCX. */
     expect_error(p, "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22,
                  KPISCAN_ERR_UNSUPPORTED_FORMAT, "not a document (a ZIP");
