@@ -835,9 +835,11 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * output is reproducible.  Regular
  * files are read and sniffed: documents give a record (an error record when
  * they cannot be read, e.g. a password-protected .doc); binary data (images,
- * executables) and ZIP archives holding no Word or ODT document (.zip, .jar,
- * .xlsx; not one named .docx or .odt, which is a damaged CV) give a "skipped"
- * record.  FIFOs, sockets and devices met in a walk are skipped without being
+ * executables), ZIP archives holding no Word or ODT document (.zip, .jar,
+ * .xlsx; not one named .docx or .odt, which is a damaged CV) and, by their
+ * names, source code, scripts, build and configuration files and data
+ * tables (.c, .py, .sh, .yml, .json, .csv, .tsv, .log, Makefile, README.md,
+ * ...) give a "skipped" record without being read.  FIFOs, sockets and devices met in a walk are skipped without being
  * opened; hidden names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden
  * folder gives one skipped record and is not walked); symbolic links met in a
  * walk are skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected

@@ -516,6 +516,37 @@ static int is_hidden_name(const char *name)
     return name[0] == '.' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
+/* Whether a file met in a walk is, by its name, source code, a script, a
+ * build or configuration file or a table of data: text that reads as a
+ * resume without KPI work, and a folder of resumes kept in a repository
+ * or beside a tool holds such files (a Makefile, a manifest.tsv).  A name
+ * a person gives a resume (cv.txt, resume.md, an HTML page) is never
+ * one.  Named explicitly, such a file is still scanned. */
+static int named_as_not_resume(const char *name)
+{
+    static const char *const whole[] = {
+        "Makefile",       "GNUmakefile", "makefile",
+        "CMakeLists.txt", "meson.build", "meson_options.txt",
+        "Dockerfile",     "LICENSE",     "COPYING",
+        "README",         "README.md",   "README.txt"};
+    static const char *const ext[] = {
+        "c",    "h",    "cc",   "cpp",  "cxx",  "hpp",  "hh",    "py",
+        "js",   "mjs",  "ts",   "java", "go",   "rs",   "rb",    "pl",
+        "php",  "sh",   "bash", "zsh",  "ps1",  "bat",  "cmd",   "yml",
+        "yaml", "json", "toml", "ini",  "cfg",  "conf", "csv",   "tsv",
+        "log",  "lock", "sql",  "css",  "scss", "mk",   "cmake", "gradle"};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (strcmp(name, whole[i]) == 0)
+            return 1;
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name)
+        return 0;
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+        if (strcasecmp(dot + 1, ext[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Natural order, as a person lists a folder: 2.txt before 10.txt. */
 static int by_name(const FTSENT **a, const FTSENT **b)
 {
@@ -600,6 +631,15 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                     rc = KPISCAN_OK;
                     break;
                 }
+            }
+            if (!rc && named_as_not_resume(e->fts_name)) {
+                rc = enqueue_preset(b, e->fts_path,
+                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
+                                    "source code, a script, a build or "
+                                    "configuration file or a data table "
+                                    "by its name, not a resume",
+                                    err);
+                break;
             }
             if (!rc) {
                 rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,
