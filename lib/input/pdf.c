@@ -273,7 +273,7 @@ static int on_page(kps_pdf_reader *r, const unsigned char *p, size_t n,
     r->npages++;
     /* Pages are apart by a blank line, as in the pdftotext text of the
      * shared corpus, which ends a page with a blank line before its
-     * form feed (the text decoder reads the form feed as a space). */
+     * form feed (the text decoder reads that form feed as a space). */
     if (page > 1 && kps_buf_putc(&r->text, '\n'))
         return nomem(r, err);
     r->page_lines = 0;

@@ -14,11 +14,14 @@
  *    character and never the rest of the document.  The five bytes cp1252
  *    leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD: they are
  *    corruption, and a C1 control would only be replaced again below.
- *  - CRLF and lone CR become LF.  FF (a page break) becomes a space, as
- *    every other control does: pdftotext writes it at the start of a
- *    page's first line, after the line break that already ends the page,
- *    and editors, grep -n and CI annotations do not count it as a line,
- *    so neither may the line numbers of the evidence.
+ *  - CRLF and lone CR become LF.  FF (a page break) at the start of a
+ *    line becomes a space: pdftotext writes it there, after the line
+ *    break that already ends the page, and editors, grep -n and CI
+ *    annotations do not count it as a line, so neither may the line
+ *    numbers of the evidence.  After text on its line it becomes LF, as
+ *    it did before: a generator that ends a page with a bare form feed
+ *    ("...to the manager.\fSKILLS") would otherwise glue the next page's
+ *    heading to the last sentence.
  *  - Every other C0 control, DEL and the C1 controls U+0080..U+009F
  *    become a space: they carry no text, but removing them outright could
  *    glue two words together.
@@ -111,11 +114,30 @@ static int put_bytes(decoder *d, const void *p, size_t n)
     return KPISCAN_OK;
 }
 
+/* Whether the output's current line is blank so far.  It looks back at
+ * most 256 bytes, so a run of form feeds stays linear; a longer run of
+ * blanks counts as blank. */
+static int line_blank_so_far(const decoder *d)
+{
+    size_t i = d->out.len, stop = i > 256 ? i - 256 : 0;
+    while (i > stop) {
+        char c = d->out.data[--i];
+        if (c == '\n')
+            return 1;
+        if (c != ' ' && c != '\t')
+            return 0;
+    }
+    return 1;
+}
+
 /* Append one code point after the control-character policy above.  The
  * caller has already turned CR and CRLF into LF. */
 static int put_char(decoder *d, uint32_t cp)
 {
-    if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp < 0xA0))
+    if (cp == '\f')
+        cp = line_blank_so_far(d) ? ' ' : '\n';
+    else if ((cp < 0x20 && cp != '\t' && cp != '\n') ||
+             (cp >= 0x7F && cp < 0xA0))
         cp = ' ';
     if (cp < 0x80) {
         char c = (char)cp;

@@ -790,9 +790,9 @@ PY
 done
 
 # Evidence line numbers are the file's own, as an editor and grep -n count
-# them: a form feed (pdftotext's page break, at the start of a page's first
-# line) is no line, nor is one inside a line.
-printf 'Jane Roe\nSales Associate, 2018 - 2020\n\n\fSecond page\fstill line 4\nExceeded quarterly sales goals\n' > "$tmp/ff.txt"
+# them: a form feed at the start of a line (pdftotext's page break, before
+# a page's first line) is no line.
+printf 'Jane Roe\nSales Associate, 2018 - 2020\n\n\fSecond page\n\f\fExceeded quarterly sales goals\n' > "$tmp/ff.txt"
 want=$(grep -n 'Exceeded quarterly' "$tmp/ff.txt" | cut -d: -f1)
 got=$("$bin" --as-of 2021-01-01 -q -f jsonl "$tmp/ff.txt" | python3 -c '
 import json, sys

@@ -134,7 +134,7 @@ START_TEST(utf16_with_bom)
            "H\xC3\xA9\xF0\x9F\x98\x80\nx");
     /* Lone CR, CR CR LF, FF, TAB, other controls, C1 controls, U+FEFF. */
     EXPECT("\xFF\xFEq\0\r\0b\0\r\0\r\0\n\0c\0\f\0\t\0\x01\0\x85\0\xFF\xFE",
-           "q\nb\n\nc \t  \xEF\xBB\xBF");
+           "q\nb\n\nc\n\t  \xEF\xBB\xBF");
     /* Non-Latin text needs its BOM and gets it decoded. */
     EXPECT("\xFE\xFF\x04\x16\x04\x30", "\xD0\x96\xD0\xB0");
 }
@@ -279,10 +279,14 @@ START_TEST(line_ends_and_controls)
     EXPECT("a\r\nb\rc\nd\r", "a\nb\nc\nd\n");
     EXPECT("a\r\r\nb", "a\n\nb");
     EXPECT("\r\n\r\nx", "\n\nx");
-    /* A page break is no line: editors and grep -n count lines by LF,
-     * and evidence line numbers must agree with them. */
-    EXPECT("page\fbreak", "page break");
+    /* A page break at a line's start is no line: editors and grep -n
+     * count lines by LF, and evidence line numbers must agree with them.
+     * After text it still ends the line, so the next page's heading
+     * stays a heading. */
     EXPECT("end of page\n\n\fnext page", "end of page\n\n next page");
+    EXPECT("end\n\f\fnext", "end\n  next");
+    EXPECT("\fcover", " cover");
+    EXPECT("manager.\fSKILLS", "manager.\nSKILLS");
     EXPECT("tab\tkept", "tab\tkept");
     EXPECT("v\vt", "v t");
     EXPECT("a\x01\x08\x0E\x1B\x1F\x7Fz", "a      z");
@@ -302,7 +306,7 @@ START_TEST(special_byte_found_at_every_position)
         const char *becomes;
     } specials[] = {
         {0x01, " "},        {0x1F, " "},  {0x7F, " "},
-        {'\r', "\n"},       {'\f', " "},  {0x93, "\xE2\x80\x9C"},
+        {'\r', "\n"},       {'\f', "\n"}, {0x93, "\xE2\x80\x9C"},
         {0xFF, "\xC3\xBF"},
     };
     for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
@@ -311,9 +315,13 @@ START_TEST(special_byte_found_at_every_position)
             memset(in, 'k', 24);
             in[24] = '\0';
             in[pos] = (char)specials[k].byte;
-            size_t blen = strlen(specials[k].becomes);
+            /* a form feed opening the text opens no line */
+            const char *becomes = specials[k].byte == '\f' && pos == 0
+                                      ? " "
+                                      : specials[k].becomes;
+            size_t blen = strlen(becomes);
             memset(want, 'k', pos);
-            memcpy(want + pos, specials[k].becomes, blen);
+            memcpy(want + pos, becomes, blen);
             memset(want + pos + blen, 'k', 24 - pos - 1);
             want[pos + blen + 24 - pos - 1] = '\0';
             expect_decoded(in, 24, want);
