@@ -398,6 +398,18 @@ static void print_one_line(const char *s)
         putchar((unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
+/* Whether a counted job runs to "Present": only then do the years depend
+ * on the as-of date. */
+static int runs_to_present(const kpiscan_result *res)
+{
+    for (size_t i = 0; i < kpiscan_result_span_count(res); i++) {
+        const kpiscan_span *sp = kpiscan_result_span(res, i);
+        if (kpiscan_span_counted(sp) && kpiscan_span_open_ended(sp))
+            return 1;
+    }
+    return 0;
+}
+
 /* One verdict line, the rubric's decision ("why"), its red flags and one
  * line per evidence item.  With --no-excerpts the evidence lines stop
  * after the rule id, as JSON and CSV drop "text": CI logs are public. */
@@ -418,7 +430,8 @@ static void print_text(const kpiscan_result *res, int excerpts)
     if (years < 0)
         printf("years unknown, ");
     else if (as_of_source &&
-             strcmp(as_of_source, "document modified date") == 0) {
+             strcmp(as_of_source, "document modified date") == 0 &&
+             runs_to_present(res)) {
         long d = kpiscan_result_as_of(res);
         printf("%.1f years up to its last save on %04ld-%02ld-%02ld, ", years,
                d / 10000, d / 100 % 100, d % 100);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -519,16 +520,17 @@ static int is_hidden_name(const char *name)
 /* Whether a file met in a walk is, by its name, source code, a script, a
  * build or configuration file or a table of data: text that reads as a
  * resume without KPI work, and a folder of resumes kept in a repository
- * or beside a tool holds such files (a Makefile, a manifest.tsv).  A name
- * a person gives a resume (cv.txt, resume.md, an HTML page) is never
- * one.  Named explicitly, such a file is still scanned. */
+ * or beside a tool holds such files (a Makefile, a manifest.tsv).  Names
+ * people give resumes stay in: a space in the name ("Anna M.H", "Jane
+ * Roe.c"), an extension not written in lower case, a name that starts
+ * with "cv" or "resume" (resume.json is the JSON Resume format), and
+ * README.md, which is the resume in many resume repositories.  Named
+ * explicitly or listed with --files-from, such a file is still scanned. */
 static int named_as_not_resume(const char *name)
 {
     static const char *const whole[] = {
-        "Makefile",       "GNUmakefile", "makefile",
-        "CMakeLists.txt", "meson.build", "meson_options.txt",
-        "Dockerfile",     "LICENSE",     "COPYING",
-        "README",         "README.md",   "README.txt"};
+        "Makefile",    "GNUmakefile",       "makefile",  "CMakeLists.txt",
+        "meson.build", "meson_options.txt", "Dockerfile"};
     static const char *const ext[] = {
         "c",    "h",    "cc",   "cpp",  "cxx",  "hpp",  "hh",    "py",
         "js",   "mjs",  "ts",   "java", "go",   "rs",   "rb",    "pl",
@@ -539,10 +541,11 @@ static int named_as_not_resume(const char *name)
         if (strcmp(name, whole[i]) == 0)
             return 1;
     const char *dot = strrchr(name, '.');
-    if (!dot || dot == name)
+    if (!dot || dot == name || strchr(name, ' ') ||
+        strncasecmp(name, "cv", 2) == 0 || strncasecmp(name, "resume", 6) == 0)
         return 0;
     for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
-        if (strcasecmp(dot + 1, ext[i]) == 0)
+        if (strcmp(dot + 1, ext[i]) == 0)
             return 1;
     return 0;
 }
@@ -626,13 +629,10 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                                         po->reason, err);
                     break;
                 }
-                rc = seen_before(b, e->fts_statp, e->fts_path, err);
-                if (rc == 1) {
-                    rc = KPISCAN_OK;
-                    break;
-                }
             }
-            if (!rc && named_as_not_resume(e->fts_name)) {
+            /* before seen_before(): a file skipped here is not "seen", so
+             * the same file named explicitly is still scanned */
+            if (named_as_not_resume(e->fts_name)) {
                 rc = enqueue_preset(b, e->fts_path,
                                     KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
                                     "source code, a script, a build or "
@@ -640,6 +640,13 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                                     "by its name, not a resume",
                                     err);
                 break;
+            }
+            if (e->fts_statp) {
+                rc = seen_before(b, e->fts_statp, e->fts_path, err);
+                if (rc == 1) {
+                    rc = KPISCAN_OK;
+                    break;
+                }
             }
             if (!rc) {
                 rc = enqueue(b, INPUT_PATH_WALKED, e->fts_path, NULL, 0, NULL,

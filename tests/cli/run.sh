@@ -805,10 +805,48 @@ else report "line numbers across a form feed" 0 "evidence at line '$got', grep -
 # pinned --as-of is not a last save.
 "$bin" -q examples/docx/mid-1.docx > "$tmp/save.txt" 2>/dev/null
 "$bin" -q --as-of 2026-06-01 examples/docx/mid-1.docx > "$tmp/pinned.txt" 2>/dev/null
+# Nor is it when no job runs to "Present": the years then do not depend
+# on the save date.
+python3 - "$tmp/closed.docx" <<'PY'
+import sys, zipfile
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+paras = ["Jane Doe", "EXPERIENCE", "Sales Analyst, Acme Ltd, Jan 2012 - Dec 2018",
+         "Tracked weekly sales and built KPI dashboards for management."]
+body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paras)
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("[Content_Types].xml",
+               '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+               '<Override PartName="/word/document.xml" ContentType="application/'
+               'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    z.writestr("word/document.xml", f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
+    z.writestr("docProps/core.xml",
+               '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+               'metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/">'
+               '<dcterms:modified>2020-03-15T10:00:00Z</dcterms:modified></cp:coreProperties>')
+PY
+"$bin" -q -f jsonl "$tmp/closed.docx" > "$tmp/closed.json" 2>/dev/null
+"$bin" -q "$tmp/closed.docx" > "$tmp/closed.txt" 2>/dev/null
 if head -1 "$tmp/save.txt" | grep -q 'years up to its last save on 2026-01-15, ' &&
-    ! head -1 "$tmp/pinned.txt" | grep -q 'last save'; then
+    ! head -1 "$tmp/pinned.txt" | grep -q 'last save' &&
+    grep -q '"as_of":"2020-03-15","as_of_source":"document modified date"' "$tmp/closed.json" &&
+    head -1 "$tmp/closed.txt" | grep -q ' 6.9 years, ' &&
+    ! head -1 "$tmp/closed.txt" | grep -q 'last save'; then
     report "verdict names the last save" 1 ""
 else report "verdict names the last save" 0 "$(head -1 "$tmp/save.txt")"; fi
+
+# A walk passes over code and data files by their names, but the same
+# file named explicitly is scanned, also when a manifest makes inputs
+# unique (the walk's skip must not count as having seen it).
+mkdir -p "$tmp/named"
+cp examples/mid-1.txt "$tmp/named/cv.txt"
+cp examples/mid-1.txt "$tmp/named/notes.yml"
+printf 'cv.txt\tmid\n' > "$tmp/named/levels.tsv"
+"$bin" -q -f jsonl --as-of 2026-06-01 --expect-file "$tmp/named/levels.tsv" \
+    "$tmp/named" "$tmp/named/notes.yml" > "$tmp/named.jsonl" 2>/dev/null
+if [ "$(grep -c '"file"' "$tmp/named.jsonl")" = 2 ] &&
+    grep -q '"file":"[^"]*named/notes.yml","status":"ok"' "$tmp/named.jsonl"; then
+    report "walk skips code by name, explicit path scanned" 1 ""
+else report "walk skips code by name, explicit path scanned" 0 "$(cat "$tmp/named.jsonl" | head -c 300)"; fi
 
 # The CI examples are valid YAML.
 python3 - examples/ci/github-actions.yml examples/ci/gitlab-ci.yml <<'PY' && report "ci examples parse" 1 "" || report "ci examples parse" 0 "invalid YAML"

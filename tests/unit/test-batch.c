@@ -288,8 +288,11 @@ START_TEST(test_walk_mixed_folder)
     write_file(dir, ".hidden.txt", "KPIs\n", 5);
     /* text that is no resume by its name; a resume in Markdown is one */
     write_file(dir, "Makefile", "all:\n\tcc -o kpi kpi.c\n", 22);
-    write_file(dir, "levels.TSV", "cv.txt\tmid\n", 11);
+    write_file(dir, "levels.tsv", "cv.txt\tmid\n", 11);
     write_file(dir, "resume.md", "# Jane Roe\nTracked KPIs\n", 24);
+    /* names people give resumes are never taken for code or data */
+    write_file(dir, "resume.json", "Jane Roe tracked KPIs\n", 22);
+    write_file(dir, "Anna M.H", "Anna tracked KPIs\n", 18);
     char git[1100];
     snprintf(git, sizeof git, "%s/.git", dir);
     ck_assert_int_eq(mkdir(git, 0700), 0);
@@ -315,7 +318,7 @@ START_TEST(test_walk_mixed_folder)
                              b, dir, follow ? KPISCAN_WALK_FOLLOW : 0, NULL),
                          KPISCAN_OK);
         ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
-        /* d.png, f-fifo, g-loop, .hidden.txt, .git, Makefile, levels.TSV */
+        /* d.png, f-fifo, g-loop, .hidden.txt, .git, Makefile, levels.tsv */
         ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 7);
         kpiscan_batch_free(b);
         int st, sk;
@@ -345,10 +348,15 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_int_eq(sk, 1);
         ck_assert_ptr_nonnull(find(&s, "/Makefile", &st, &sk));
         ck_assert_int_eq(sk, 1);
-        ck_assert_ptr_nonnull(strstr(reason_of(&s, "/levels.TSV"),
+        ck_assert_ptr_nonnull(strstr(reason_of(&s, "/levels.tsv"),
                                      "data table by its name, not a resume"));
         ck_assert_uint_eq(bytes_of(&s, "/Makefile"), 0);
         ck_assert_ptr_nonnull(find(&s, "/resume.md", &st, &sk));
+        ck_assert_int_eq(sk, 0);
+        ck_assert_int_eq(st, KPISCAN_OK);
+        ck_assert_ptr_nonnull(find(&s, "/resume.json", &st, &sk));
+        ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(find(&s, "/Anna M.H", &st, &sk));
         ck_assert_int_eq(sk, 0);
         ck_assert_int_eq(st, KPISCAN_OK);
         ck_assert_ptr_nonnull(find(&s, "/.hidden.txt", &st, &sk));
