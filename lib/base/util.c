@@ -440,9 +440,10 @@ double kps_parse_decimal(const char *s, char **end)
     return sign * value;
 }
 
-/* Digit runs compare by value (leading zeros ignored), everything else by
- * byte; names equal under that key fall back to plain byte order, so no
- * two different names ever compare equal and a walk is reproducible. */
+/* Digit runs compare by value (leading zeros ignored), ASCII letters
+ * without case, everything else by byte; names equal under that key fall
+ * back to plain byte order, so no two different names ever compare equal
+ * and a walk is reproducible. */
 int kps_natural_compare(const char *a, const char *b)
 {
     const unsigned char *p = (const unsigned char *)a;

@@ -400,8 +400,9 @@ static size_t distinct_phrases(kpiscan_result *res, int level)
 #define STUB_BYTES 1024
 
 /* Words (runs of bytes above the space) in text, counted up to limit.
- * The text is normalised (docs/internals.md): its only controls are TAB
- * and LF, so one comparison tells a blank. */
+ * The extracted text's only controls are TAB and LF (every reader and
+ * the text decoder promise that), so one comparison tells a blank; a
+ * no-break space counts as part of a word, which errs toward "enough". */
 static size_t count_words(const char *text, size_t len, size_t limit)
 {
     size_t n = 0;

@@ -237,8 +237,11 @@ static const char *binary_kind(const unsigned char *p, size_t n)
         {"GIF89a", 6, 0, "an image: GIF"},
         {"II*\0", 4, 0, "an image: TIFF"},
         {"MM\0*", 4, 0, "an image: TIFF"},
-        {"WEBP", 4, 8, "an image: WebP"},
+        {"RIFF", 4, 0, NULL}, /* WebP below, when bytes 8..11 say so */
         {"ftypheic", 8, 4, "an image: HEIC"},
+        {"ftypheix", 8, 4, "an image: HEIC"},
+        {"ftypmif1", 8, 4, "an image: HEIF"},
+        {"ftypavif", 8, 4, "an image: AVIF"},
         {"ftyp", 4, 4, "a video or audio file"},
         {"\x1f\x8b", 2, 0, "a gzip archive"},
         {"7z\xbc\xaf\x27\x1c", 6, 0, "a 7-Zip archive"},
@@ -249,8 +252,17 @@ static const char *binary_kind(const unsigned char *p, size_t n)
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (n >= kinds[i].at + kinds[i].len &&
-            memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) == 0)
-            return kinds[i].kind;
+            memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) == 0) {
+            if (kinds[i].kind)
+                return kinds[i].kind;
+            /* RIFF holds WebP images, but also WAV and AVI */
+            return n >= 12 && memcmp(p + 8, "WEBP", 4) == 0 ? "an image: WebP"
+                   : n >= 12 && memcmp(p + 8, "WAVE", 4) == 0
+                       ? "a video or audio file"
+                   : n >= 12 && memcmp(p + 8, "AVI ", 4) == 0
+                       ? "a video or audio file"
+                       : NULL;
+        }
     return NULL;
 }
 

@@ -162,6 +162,13 @@ START_TEST(test_input_errors)
                  "not a text document (an image: WebP)");
     expect_error(p, "\x1f\x8b\x08\0\0\0\0\0", 8, KPISCAN_ERR_NOT_TEXT,
                  "not a text document (a gzip archive)");
+    expect_error(p, "RIFF\x10\0\0\0WAVEfmt ", 16, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document (a video or audio file)");
+    expect_error(p,
+                 "\0\0\0\x18"
+                 "ftypheix\0\0\0\0",
+                 16, KPISCAN_ERR_NOT_TEXT,
+                 "not a text document (an image: HEIC)");
 #ifdef KPISCAN_HAVE_PDF
     /* Read by the helper (KPISCAN_PDF_HELPER in the test environment),
      * which finds no PDF structure in it. */
