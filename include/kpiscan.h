@@ -691,7 +691,8 @@ KPISCAN_API size_t kpiscan_result_flag_count(const kpiscan_result *res);
 KPISCAN_API const char *kpiscan_result_flag_id(const kpiscan_result *res,
                                                size_t i);
 /* One sentence for a recruiter, e.g. "KPI terms appear 3 time(s) but are
- * never tied to a business goal or outcome ...".  Owned. */
+ * never tied to a business goal or outcome ..."; for a red-flag phrase of
+ * the pack, its rule's description.  Owned. */
 KPISCAN_API const char *kpiscan_result_flag_message(const kpiscan_result *res,
                                                     size_t i);
 /* 1-based line of the first item it points at; 0 for an absence. */

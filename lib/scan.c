@@ -187,7 +187,8 @@ static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     res->gaps = o.gaps;
     kps_mark_keyword_lists(res, &norm, &hits, pack);
     if (kps_mark_kpi_jobs(res, &norm, &sections, &li) || kps_employment(res) ||
-        kps_score(res) || kps_copy_questions(res, pack)) {
+        kps_score(res) || kps_copy_questions(res, pack) ||
+        kps_copy_flag_messages(res, pack)) {
         rc = kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
         goto done;
     }

@@ -159,3 +159,24 @@ int kps_copy_questions(kpiscan_result *res, const kpiscan_pack *pack)
         }
     return 0;
 }
+
+int kps_copy_flag_messages(kpiscan_result *res, const kpiscan_pack *pack)
+{
+    /* A red-flag phrase says what it warns of in its rule's description
+     * ("Only \"familiar with\" KPIs: a weak claim ..."); the result keeps a
+     * copy, as it does the questions, so it outlives the pack. */
+    if (!res->nphrase_flags)
+        return 0;
+    res->phrase_flag_messages =
+        calloc(res->nphrase_flags, sizeof *res->phrase_flag_messages);
+    if (!res->phrase_flag_messages)
+        return -1;
+    for (size_t i = 0; i < res->nphrase_flags; i++) {
+        size_t rule = res->ev[res->phrase_flags[i]].rule;
+        const char *d =
+            rule < pack->nrules ? pack->rules[rule].description : NULL;
+        if (d && *d && !(res->phrase_flag_messages[i] = kps_strdup(d)))
+            return -1;
+    }
+    return 0;
+}

@@ -32,5 +32,9 @@ int kps_build_spans(kpiscan_result *res, const kps_doc *doc,
  * Returns 0, or -1 when out of memory. */
 int kps_copy_questions(kpiscan_result *res, const kpiscan_pack *pack)
     __attribute__((warn_unused_result));
+/* Copy each red-flag phrase's rule description into the result (its
+ * message).  0, or -1 when out of memory. */
+int kps_copy_flag_messages(kpiscan_result *res, const kpiscan_pack *pack)
+    __attribute__((warn_unused_result));
 
 #endif /* KPISCAN_ESTIMATE_EVIDENCE_H */

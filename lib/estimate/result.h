@@ -107,6 +107,9 @@ struct kpiscan_result {
     size_t nflags;
     size_t *phrase_flags; /* evidence indices of visible red-flag phrases */
     size_t nphrase_flags;
+    /* per phrase flag, its rule's description (owned), NULL when the rule
+     * has none or the result was not made by a scan */
+    char **phrase_flag_messages;
     kps_interval *merged; /* counted ranges, merged, in time order */
     size_t nmerged;
     double kpi_years; /* merged ranges of jobs showing KPI work, -1 none */

@@ -637,6 +637,12 @@ int kps_score(kpiscan_result *res)
     for (size_t i = 0; i < res->nev; i++)
         n += res->ev[i].category == KPISCAN_CATEGORY_RED_FLAG &&
              !res->ev[i].hidden;
+    /* a message copied for an earlier scoring would no longer match */
+    if (res->phrase_flag_messages)
+        for (size_t i = 0; i < res->nphrase_flags; i++)
+            free(res->phrase_flag_messages[i]);
+    free(res->phrase_flag_messages);
+    res->phrase_flag_messages = NULL;
     free(res->phrase_flags);
     res->phrase_flags = n ? malloc(n * sizeof *res->phrase_flags) : NULL;
     if (n && !res->phrase_flags)

@@ -14,8 +14,17 @@
 #include "estimate/score.h"
 #include "batch.h"
 
-/* The message of a red-flag phrase match, in JSON and the accessors. */
+/* The message of a red-flag phrase match, in JSON and the accessors,
+ * when its rule has no description. */
 #define RED_FLAG_PHRASE_MESSAGE "red-flag phrase of the pack"
+
+/* Phrase flag j's message: its rule's description, else the above. */
+static const char *phrase_flag_message(const kpiscan_result *res, size_t j)
+{
+    if (res->phrase_flag_messages && res->phrase_flag_messages[j])
+        return res->phrase_flag_messages[j];
+    return RED_FLAG_PHRASE_MESSAGE;
+}
 
 void kpiscan_result_free(kpiscan_result *res)
 {
@@ -43,6 +52,10 @@ void kpiscan_result_free(kpiscan_result *res)
     }
     free(res->questions);
     free(res->flags);
+    if (res->phrase_flag_messages)
+        for (size_t i = 0; i < res->nphrase_flags; i++)
+            free(res->phrase_flag_messages[i]);
+    free(res->phrase_flag_messages);
     free(res->phrase_flags);
     free(res->merged);
     free(res->pack_name);
@@ -168,7 +181,8 @@ const char *kpiscan_result_flag_message(const kpiscan_result *res, size_t i)
 {
     if (res && i < res->nflags)
         return res->flags[i].message;
-    return phrase_flag(res, i) ? RED_FLAG_PHRASE_MESSAGE : NULL;
+    return phrase_flag(res, i) ? phrase_flag_message(res, i - res->nflags)
+                               : NULL;
 }
 
 size_t kpiscan_result_flag_line(const kpiscan_result *res, size_t i)
@@ -479,7 +493,7 @@ static void red_flags_json(kps_jw *w, const kpiscan_result *res, int excerpts)
         const kpiscan_evidence *e = &res->ev[res->phrase_flags[i]];
         kps_jw_object(w, NULL);
         kps_jw_string(w, "id", e->rule_id);
-        kps_jw_string(w, "message", RED_FLAG_PHRASE_MESSAGE);
+        kps_jw_string(w, "message", phrase_flag_message(res, i));
         evidence_ref(w, e, 0, excerpts);
         kps_jw_object_end(w);
     }

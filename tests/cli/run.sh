@@ -108,6 +108,16 @@ else report "batch jsonl folder" 0 "exit $got; $(head -c 300 "$tmp/b.err")"; fi
 # photo saved among resumes, or a hidden file, must not vanish from what a
 # recruiter or a CI view shows.
 "$bin" --as-of 2026-06-01 --format html "$batch" > "$tmp/b.html" 2> /dev/null
+# A red-flag phrase says what it warns of: its rule's description.
+"$bin" --as-of 2026-06-01 -f json examples/junior-2.txt > "$tmp/rf.json" 2> /dev/null
+if python3 - "$tmp/rf.json" patterns/kpi.yaml <<'PY'
+import json, sys, yaml
+flags = {f["id"]: f["message"] for f in json.load(open(sys.argv[1]))["red_flags"]}
+rules = {r["id"]: r for r in yaml.safe_load(open(sys.argv[2]))["rules"]}
+assert flags["redflag.familiar-only"] == rules["redflag.familiar-only"]["description"], flags
+PY
+then report "red-flag phrase message is its rule's description" 1 ""
+else report "red-flag phrase message is its rule's description" 0 "$(head -c 300 "$tmp/rf.json")"; fi
 # A red flag's id in the table carries its meaning for the pointer.
 "$bin" --as-of 2026-06-01 --format html examples/junior-2.txt > "$tmp/rf.html" 2> /dev/null
 if grep -q '<code title="KPI terms appear 2 time(s) but are never tied to a business goal[^"]*">kpi-without-outcome</code>' "$tmp/rf.html"; then
