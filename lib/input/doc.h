@@ -42,6 +42,9 @@ void kps_doc_free(kps_doc *doc); /* frees members, not doc itself */
 
 /* Recognise the format from the first bytes (never the file name). */
 kps_format kps_sniff(const unsigned char *data, size_t len);
+/* What binary data is, by the signatures kps_sniff() knows ("an image:
+ * PNG", "a gzip archive"), for a refusal's words; NULL when unnamed. */
+const char *kps_binary_kind(const unsigned char *data, size_t len);
 const char *kps_format_name(kps_format f);
 /* BOM-less UTF-16 detection shared by the sniffer and the decoder, so both
  * agree: KPS_UTF16_LE / _BE when the bytes look like UTF-16 text. */

@@ -222,50 +222,6 @@ static int refuse_zip(const kps_input *in, kpiscan_error *err)
     return rc;
 }
 
-/* Kinds of binary file a folder of resumes holds beside them, by their
- * first bytes, for the refusal's words; NULL for any other. */
-static const char *binary_kind(const unsigned char *p, size_t n)
-{
-    static const struct {
-        const char *magic;
-        size_t len, at;
-        const char *kind;
-    } kinds[] = {
-        {"\x89PNG\r\n\x1a\n", 8, 0, "an image: PNG"},
-        {"\xff\xd8\xff", 3, 0, "an image: JPEG"},
-        {"GIF87a", 6, 0, "an image: GIF"},
-        {"GIF89a", 6, 0, "an image: GIF"},
-        {"II*\0", 4, 0, "an image: TIFF"},
-        {"MM\0*", 4, 0, "an image: TIFF"},
-        {"RIFF", 4, 0, NULL}, /* WebP below, when bytes 8..11 say so */
-        {"ftypheic", 8, 4, "an image: HEIC"},
-        {"ftypheix", 8, 4, "an image: HEIC"},
-        {"ftypmif1", 8, 4, "an image: HEIF"},
-        {"ftypavif", 8, 4, "an image: AVIF"},
-        {"ftyp", 4, 4, "a video or audio file"},
-        {"\x1f\x8b", 2, 0, "a gzip archive"},
-        {"7z\xbc\xaf\x27\x1c", 6, 0, "a 7-Zip archive"},
-        {"Rar!\x1a\x07", 6, 0, "a RAR archive"},
-        {"\x7f"
-         "ELF",
-         4, 0, "an executable"},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (n >= kinds[i].at + kinds[i].len &&
-            memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) == 0) {
-            if (kinds[i].kind)
-                return kinds[i].kind;
-            /* RIFF holds WebP images, but also WAV and AVI */
-            return n >= 12 && memcmp(p + 8, "WEBP", 4) == 0 ? "an image: WebP"
-                   : n >= 12 && memcmp(p + 8, "WAVE", 4) == 0
-                       ? "a video or audio file"
-                   : n >= 12 && memcmp(p + 8, "AVI ", 4) == 0
-                       ? "a video or audio file"
-                       : NULL;
-        }
-    return NULL;
-}
-
 int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
                 kpiscan_error *err)
 {
@@ -292,7 +248,7 @@ int kps_extract(kps_extract_ctx *ctx, const kps_input *in, kps_doc *doc,
          * archive beside the resumes); else say why, when a NUL byte is
          * the reason: a text resume with one stray NUL is easier to mend
          * knowing where it is. */
-        const char *kind = binary_kind(in->data, in->len);
+        const char *kind = kps_binary_kind(in->data, in->len);
         if (kind)
             return kps_fail(err, KPISCAN_ERR_NOT_TEXT, in->name,
                             "not a text document (%s)", kind);

@@ -343,10 +343,12 @@ typedef struct magic {
     size_t offset;
     const char *bytes;
     size_t len;
+    const char *kind; /* for a refusal's words (kps_binary_kind), or NULL */
 } magic;
 
 /* clang-format off */
-#define MAGIC(off, s) {(off), (s), sizeof(s) - 1}
+#define MAGIC(off, s) {(off), (s), sizeof(s) - 1, NULL}
+#define NAMED(off, s, kind) {(off), (s), sizeof(s) - 1, (kind)}
 /* clang-format on */
 
 /* Formats we do not read and that have unambiguous signatures.  Weaker
@@ -354,29 +356,29 @@ typedef struct magic {
  * the NUL test: "MZ" or "BM" may well start a line of text, while the
  * real files carry NUL bytes in their first header. */
 static const magic binary_magics[] = {
-    MAGIC(0, "\x89PNG\r\n\x1a\n"),
-    MAGIC(0, "\xFF\xD8\xFF"), /* JPEG */
-    MAGIC(0, "GIF87a"),
-    MAGIC(0, "GIF89a"),
-    MAGIC(0, "\177ELF"),
-    MAGIC(0, "\x1F\x8B"),   /* gzip */
+    NAMED(0, "\x89PNG\r\n\x1a\n", "an image: PNG"),
+    NAMED(0, "\xFF\xD8\xFF", "an image: JPEG"),
+    NAMED(0, "GIF87a", "an image: GIF"),
+    NAMED(0, "GIF89a", "an image: GIF"),
+    NAMED(0, "\177ELF", "an executable"),
+    NAMED(0, "\x1F\x8B", "a gzip archive"),
     MAGIC(0, "\3757zXZ\0"), /* xz */
-    MAGIC(0, "7z\xBC\xAF\x27\x1C"),
-    MAGIC(0, "Rar!\x1A\x07"),
+    NAMED(0, "7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+    NAMED(0, "Rar!\x1A\x07", "a RAR archive"),
     MAGIC(0, "\x28\xB5\x2F\xFD"), /* zstd */
     MAGIC(0, "\xFE\xED\xFA\xCE"), /* Mach-O 32-bit, big-endian */
     MAGIC(0, "\xFE\xED\xFA\xCF"),
     MAGIC(0, "\xCE\xFA\xED\xFE"), /* Mach-O little-endian */
     MAGIC(0, "\xCF\xFA\xED\xFE"),
-    MAGIC(0, "\xCA\xFE\xBA\xBE"), /* Mach-O universal, Java class */
-    MAGIC(0, "II*\x00"),          /* TIFF little-endian */
-    MAGIC(0, "MM\x00*"),          /* TIFF big-endian */
+    MAGIC(0, "\xCA\xFE\xBA\xBE"),          /* Mach-O universal, Java class */
+    NAMED(0, "II*\x00", "an image: TIFF"), /* little-endian */
+    NAMED(0, "MM\x00*", "an image: TIFF"), /* big-endian */
     MAGIC(0, "SQLite format 3\x00"),
     MAGIC(0, "OggS"),
     MAGIC(0, "fLaC"),
     MAGIC(0, "\x00\x00\x01\x00"), /* Windows icon */
     MAGIC(0, "\0asm"),            /* WebAssembly */
-    MAGIC(4, "ftyp"),             /* MP4, MOV, HEIC */
+    MAGIC(4, "ftyp"),             /* MP4, MOV, HEIC: named by its brand */
 };
 
 /* "BZh1".."BZh9" alone could begin a sentence; the block magic (the BCD
@@ -732,6 +734,29 @@ kps_format kps_sniff(const unsigned char *data, size_t len)
 
     kps_format f = sniff_text_or_binary(data, len);
     return f == KPS_FORMAT_TEXT ? markup_kind(data, len) : f;
+}
+
+const char *kps_binary_kind(const unsigned char *data, size_t len)
+{
+    for (size_t i = 0; i < sizeof binary_magics / sizeof binary_magics[0];
+         i++) {
+        const magic *m = &binary_magics[i];
+        if (m->kind && has_at(data, len, m->offset, m->bytes, m->len))
+            return m->kind;
+    }
+    /* ISO media files name their brand after "ftyp"; RIFF files their
+     * kind at offset 8 */
+    if (has_at(data, len, 4, "ftyp", 4))
+        return has_at(data, len, 8, "heic", 4) ||
+                       has_at(data, len, 8, "heix", 4)
+                   ? "an image: HEIC"
+               : has_at(data, len, 8, "mif1", 4) ? "an image: HEIF"
+               : has_at(data, len, 8, "avif", 4) ? "an image: AVIF"
+                                                 : "a video or audio file";
+    if (is_riff(data, len))
+        return has_at(data, len, 8, "WEBP", 4) ? "an image: WebP"
+                                               : "a video or audio file";
+    return NULL;
 }
 
 const char *kps_format_name(kps_format f)
