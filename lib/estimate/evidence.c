@@ -160,6 +160,15 @@ int kps_copy_questions(kpiscan_result *res, const kpiscan_pack *pack)
     return 0;
 }
 
+void kps_free_flag_messages(kpiscan_result *res)
+{
+    if (res->phrase_flag_messages)
+        for (size_t i = 0; i < res->nphrase_flags; i++)
+            free(res->phrase_flag_messages[i]);
+    free(res->phrase_flag_messages);
+    res->phrase_flag_messages = NULL;
+}
+
 int kps_copy_flag_messages(kpiscan_result *res, const kpiscan_pack *pack)
 {
     /* A red-flag phrase says what it warns of in its rule's description

@@ -36,5 +36,7 @@ int kps_copy_questions(kpiscan_result *res, const kpiscan_pack *pack)
  * message).  0, or -1 when out of memory. */
 int kps_copy_flag_messages(kpiscan_result *res, const kpiscan_pack *pack)
     __attribute__((warn_unused_result));
+/* Free those copies (the flags they belong to stay). */
+void kps_free_flag_messages(kpiscan_result *res);
 
 #endif /* KPISCAN_ESTIMATE_EVIDENCE_H */

@@ -13,6 +13,7 @@
 #include "text/sections.h"
 #include "estimate/result.h"
 #include "estimate/score.h"
+#include "estimate/evidence.h"
 
 /* A KPI word in a skills list is the weakest kind of evidence ... */
 #define SKILLS_FACTOR 0.5
@@ -638,11 +639,7 @@ int kps_score(kpiscan_result *res)
         n += res->ev[i].category == KPISCAN_CATEGORY_RED_FLAG &&
              !res->ev[i].hidden;
     /* a message copied for an earlier scoring would no longer match */
-    if (res->phrase_flag_messages)
-        for (size_t i = 0; i < res->nphrase_flags; i++)
-            free(res->phrase_flag_messages[i]);
-    free(res->phrase_flag_messages);
-    res->phrase_flag_messages = NULL;
+    kps_free_flag_messages(res);
     free(res->phrase_flags);
     res->phrase_flags = n ? malloc(n * sizeof *res->phrase_flags) : NULL;
     if (n && !res->phrase_flags)

@@ -11,6 +11,7 @@
 #include "output/jsonw.h"
 #include "match/pack.h"
 #include "estimate/result.h"
+#include "estimate/evidence.h"
 #include "estimate/score.h"
 #include "batch.h"
 
@@ -52,10 +53,7 @@ void kpiscan_result_free(kpiscan_result *res)
     }
     free(res->questions);
     free(res->flags);
-    if (res->phrase_flag_messages)
-        for (size_t i = 0; i < res->nphrase_flags; i++)
-            free(res->phrase_flag_messages[i]);
-    free(res->phrase_flag_messages);
+    kps_free_flag_messages(res);
     free(res->phrase_flags);
     free(res->merged);
     free(res->pack_name);
