@@ -1789,11 +1789,15 @@ static int line_has_title(const unsigned char *t, size_t from, size_t to)
     for (size_t i = from; i < to; i++) {
         if (!is_alpha(t[i]) || (i > from && is_alpha(t[i - 1])))
             continue;
+        /* the first letter first: most words start none of them */
+        unsigned char c = lower(t[i]);
         for (size_t w = 0; w < sizeof SCHOOL / sizeof SCHOOL[0]; w++)
-            if (word_ci(t, to, i, SCHOOL[w]))
+            if ((unsigned char)SCHOOL[w].s[0] == c &&
+                word_ci(t, to, i, SCHOOL[w]))
                 return -1;
         for (size_t w = 0; w < sizeof TITLES / sizeof TITLES[0] && !title; w++)
-            title = word_ci(t, to, i, TITLES[w]) != 0;
+            title = (unsigned char)TITLES[w].s[0] == c &&
+                    word_ci(t, to, i, TITLES[w]) != 0;
     }
     return title;
 }
