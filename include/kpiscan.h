@@ -590,7 +590,8 @@ KPISCAN_API const char *kpiscan_result_as_of_source(const kpiscan_result *res);
 
 /* How kpiscan_result_years() was chosen, in words for a reader, as the
  * JSON's basis.years_rule: "from all dated jobs, merged", "from the
- * statement (no dated jobs)" or "no years found".  To branch in code,
+ * statement (no dated jobs)", "from the jobs' stated lengths, added up (no
+ * dated jobs)" or "no years found".  To branch in code,
  * test kpiscan_result_dated_years() and kpiscan_result_stated_years()
  * instead: the words may be reworded.  Static; NULL for NULL. */
 KPISCAN_API const char *kpiscan_result_years_rule(const kpiscan_result *res);
@@ -755,7 +756,9 @@ KPISCAN_API const char *kpiscan_span_job(const kpiscan_span *sp);
 KPISCAN_API const char *kpiscan_span_section(const kpiscan_span *sp);
 
 /* Years from the date ranges (merged) and from statements; negative when
- * absent.  kpiscan_result_years() picks between them (docs/scoring.md). */
+ * absent.  The stated years are the largest statement, or the lengths of
+ * jobs given in brackets ("Analyst (9 months)") added up when that is
+ * more.  kpiscan_result_years() picks between them (docs/scoring.md). */
 KPISCAN_API double kpiscan_result_dated_years(const kpiscan_result *res);
 KPISCAN_API double kpiscan_result_stated_years(const kpiscan_result *res);
 /* Years of the jobs that show KPI work (their date ranges merged);

@@ -164,6 +164,7 @@ static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     doc.nparts = 0;
     res->dated_years = tl.range_years;
     res->stated_years = tl.stated_years;
+    res->stated_from_job_lengths = tl.stated_from_job_lengths;
     /* Matches past the evidence limit are dropped (hits are in text
      * order): the result reports how many, in a red flag. */
     res->max_evidence = o.limits.max_evidence;

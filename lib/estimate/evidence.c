@@ -117,6 +117,7 @@ int kps_build_spans(kpiscan_result *res, const kps_doc *doc,
         const kps_span *s = &tl->spans[i];
         kpiscan_span *sp = &res->spans[res->nspans++];
         sp->statement = s->kind == KPS_SPAN_STATEMENT;
+        sp->job_length = s->job_length;
         sp->start = sp->statement ? 0 : ym(s->start);
         sp->end = sp->statement ? 0 : ym(s->end);
         sp->open_ended = s->open_ended;

@@ -52,6 +52,7 @@ typedef struct kps_flag {
 
 struct kpiscan_span {
     int statement;
+    int job_length;  /* a statement of one job's length (timeline.h) */
     long start, end; /* YYYYMM, 0 for statements */
     int open_ended;
     double years;
@@ -76,7 +77,8 @@ struct kpiscan_result {
     double scores[4]; /* indexed by kpiscan_level; [0] unused */
     double kpi_score; /* sum of contributions of KPI-category evidence */
     double years, dated_years, stated_years;
-    int years_level;          /* band of the chosen years, -1 when none */
+    int stated_from_job_lengths; /* stated_years adds up job lengths */
+    int years_level;             /* band of the chosen years, -1 when none */
     int indicator_level;      /* band of the indicator scores, -1 when none */
     int indicator_clear;      /* at least two distinct phrases of that level */
     size_t indicator_phrases; /* distinct phrases of indicator_level in work */

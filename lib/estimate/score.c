@@ -498,7 +498,10 @@ int kps_score(kpiscan_result *res)
         res->years_rule = "from all dated jobs, merged";
     } else if (res->stated_years >= 0) {
         res->years = res->stated_years;
-        res->years_rule = "from the statement (no dated jobs)";
+        res->years_rule = res->stated_from_job_lengths
+                              ? "from the jobs' stated lengths, added up "
+                                "(no dated jobs)"
+                              : "from the statement (no dated jobs)";
     } else {
         res->years = -1.0;
         res->years_rule = "no years found";

@@ -96,8 +96,9 @@ char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
     for (size_t i = 0; i < res->nspans; i++) {
         const kpiscan_span *sp = &res->spans[i];
         if (sp->statement) {
-            put(&o, "  line %-4zu statement  %5.1f y  %s", sp->line, sp->years,
-                sp->counted ? "counted" : "not counted");
+            put(&o, "  line %-4zu statement  %5.1f y  %s%s", sp->line,
+                sp->years, sp->counted ? "counted" : "not counted",
+                sp->job_length ? " (one job's length)" : "");
         } else {
             ym(a, sizeof a, sp->start);
             ym(b, sizeof b, sp->end);

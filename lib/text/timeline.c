@@ -1435,6 +1435,41 @@ static int after_age_label(const unsigned char *t, size_t pos)
            lower(t[p + 2]) == 'e' && (n == 3 || lower(t[p + 3]) == 'd');
 }
 
+/*
+ * "PHP Developer (9 month)": CVs that give no dates may give each job's
+ * length in brackets on the job's header line.  RUBRIC.md uses a stated
+ * length only when no usable range exists, and that is all a reader has
+ * here, so the lengths are kept as statements of one job each and added
+ * up (kps_timeline.stated_years).  Only the bracketed number with its
+ * years or months word, on a line no longer than a header
+ * (JOB_LENGTH_LINE_MAX); try_at() then keeps it only under an experience
+ * heading, on a line that names a job title and no school
+ * (line_has_title()): in a duty's sentence "(6 months)" is the length of
+ * a project, and "COBOL (5 years)" that of a skill.  pos is the number,
+ * end the end of its years or months word.
+ */
+#define JOB_LENGTH_LINE_MAX 100
+
+static int try_job_length(const unsigned char *t, size_t len, size_t pos,
+                          size_t end, int tenths, kps_span *span)
+{
+    size_t open = pos;
+    while (open > 0 && pos - open < 2 &&
+           (t[open - 1] == ' ' || t[open - 1] == '\t'))
+        open--;
+    if (open == 0 || t[open - 1] != '(')
+        return 0;
+    size_t close = skip_blank(t, len, end, 2);
+    if (close >= len || t[close] != ')')
+        return 0;
+    if (line_end(t, len, close, close) - line_begin(t, open, open) >
+        JOB_LENGTH_LINE_MAX)
+        return 0;
+    make_statement(tenths, pos, end, span);
+    span->job_length = 1;
+    return 1;
+}
+
 static int try_statement(const unsigned char *t, size_t len, size_t pos,
                          kps_span *span)
 {
@@ -1453,10 +1488,11 @@ static int try_statement(const unsigned char *t, size_t len, size_t pos,
     if (after_age_label(t, pos) || word_ci(t, len, o, LIT("old")))
         return 0;
     size_t e = experience_after(t, len, p);
-    if (e == 0)
-        return 0;
-    make_statement(tenths, pos, e, span);
-    return 1;
+    if (e != 0) {
+        make_statement(tenths, pos, e, span);
+        return 1;
+    }
+    return try_job_length(t, len, pos, p, tenths, span);
 }
 
 /* "experience of 5 years", "Experience: over 10 years" starting at pos. */
@@ -1874,10 +1910,17 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
             span.counted = near_job_title(t, len, span.offset, sections, sec);
     } else if (try_statement(t, len, pos, &span) ||
                try_experience_of(t, len, pos, &span)) {
-        found = 1;
         kps_section sec = kps_section_at(sections, span.offset);
         span.section = sec;
+        /* a statement about the whole career counts anywhere but among
+         * the degrees; a job's length only where jobs are listed, and
+         * elsewhere ("Java (5 years)" in a skills list) it is none */
         span.counted = sec != KPS_SECTION_EDUCATION;
+        found =
+            !span.job_length ||
+            (sec == KPS_SECTION_EXPERIENCE &&
+             line_has_title(t, line_begin(t, span.offset, span.offset),
+                            line_end(t, len, span.offset, span.offset)) > 0);
     }
     if (found) {
         if (push_span(list, &span) != 0)
@@ -1907,6 +1950,7 @@ int kps_timeline_extract(const char *text, size_t len,
     out->n = 0;
     out->range_years = -1.0;
     out->stated_years = -1.0;
+    out->stated_from_job_lengths = 0;
     if (!text || len == 0)
         return KPISCAN_OK;
     if (as_of.month < 1 || as_of.month > 12 || as_of.year < MIN_YEAR)
@@ -1946,11 +1990,29 @@ int kps_timeline_extract(const char *text, size_t len,
         free(list.v);
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
+    /* The largest statement, or the jobs' stated lengths added up when
+     * they come to more: in tenths, as they were stated, and no more
+     * than a statement may say (a career of 10,000 "(60 years)" jobs). */
     double stated = -1.0;
-    for (size_t i = 0; i < list.n; i++)
-        if (list.v[i].kind == KPS_SPAN_STATEMENT && list.v[i].counted &&
-            list.v[i].years > stated)
-            stated = list.v[i].years;
+    long job_tenths = -1;
+    for (size_t i = 0; i < list.n; i++) {
+        const kps_span *sp = &list.v[i];
+        if (sp->kind != KPS_SPAN_STATEMENT || !sp->counted)
+            continue;
+        if (!sp->job_length) {
+            if (sp->years > stated)
+                stated = sp->years;
+        } else if (job_tenths < MAX_STATED_YEARS * 10) {
+            job_tenths = (job_tenths < 0 ? 0 : job_tenths) +
+                         (long)(sp->years * 10.0 + 0.5);
+            if (job_tenths > MAX_STATED_YEARS * 10)
+                job_tenths = MAX_STATED_YEARS * 10;
+        }
+    }
+    double job_lengths = job_tenths < 0 ? -1.0 : job_tenths / 10.0;
+    out->stated_from_job_lengths = job_lengths > stated;
+    if (job_lengths > stated)
+        stated = job_lengths;
 
     out->spans = list.v;
     out->n = list.n;

@@ -122,6 +122,25 @@ START_TEST(test_presence_from_numbers)
 }
 END_TEST
 
+/* Jobs' lengths in brackets, no dates: each shows as one job's length,
+ * and the years line says they were added up. */
+START_TEST(test_job_lengths)
+{
+    kpiscan_result *r = scan("Experience\nJunior Developer (9 months)\n"
+                             "Web Developer (1 year)\n");
+    char *t = kpiscan_result_explain(r, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_nonnull(
+        strstr(t, "statement    0.8 y  counted (one job's length)"));
+    ck_assert_ptr_nonnull(
+        strstr(t, "statement    1.0 y  counted (one job's length)"));
+    ck_assert_ptr_nonnull(strstr(t, "stated 1.8 y; used 1.80 y (from the jobs' "
+                                    "stated lengths, added up"));
+    kpiscan_free(t);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("explain");
@@ -130,6 +149,7 @@ int main(void)
     tcase_add_test(tc, test_full_and_short);
     tcase_add_test(tc, test_no_evidence);
     tcase_add_test(tc, test_presence_from_numbers);
+    tcase_add_test(tc, test_job_lengths);
     tcase_add_test(tc, test_host_locale);
     suite_add_tcase(s, tc);
     return run_suite(s);

@@ -373,6 +373,16 @@ START_TEST(test_basis_and_pack_accessors)
                          json_object_get(j, "basis"), "years_rule")));
     json_decref(j);
     kpiscan_result_free(r);
+    /* no dates, each job's length in brackets: the lengths added up */
+    r = scan("Experience\nData Analyst (1 year 6 months)\nAcme\n"
+             "Tracked weekly KPIs for the team.\n"
+             "Sales Assistant (9 months)\nBeta\n",
+             NULL);
+    ck_assert_str_eq(kpiscan_result_years_rule(r),
+                     "from the jobs' stated lengths, added up (no dated jobs)");
+    ck_assert_double_eq_tol(kpiscan_result_years(r), 2.3, 1e-9);
+    ck_assert_double_eq_tol(kpiscan_result_stated_years(r), 2.3, 1e-9);
+    kpiscan_result_free(r);
     r = scan("Tracked weekly KPIs for the team.\n", NULL);
     ck_assert_str_eq(kpiscan_result_years_rule(r), "no years found");
     kpiscan_result_free(r);

@@ -627,6 +627,102 @@ START_TEST(test_largest_statement)
 }
 END_TEST
 
+/* A CV without dates that gives each job's length in brackets on the
+ * job's line: statements of one job each, added up. */
+START_TEST(test_job_lengths)
+{
+    const char *text = "Work experience:\n"
+                       "PHP Developer     (9 month)\n"
+                       "Acme Ltd - Dnipro\n"
+                       "- Wrote the billing service (REST, MySQL)\n"
+                       "Web Developer (5 months)\n"
+                       "Senior Analyst ( 1 year 3 months )\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    static const char *const match[] = {"9 month", "5 months",
+                                        "1 year 3 months"};
+    static const double years[] = {0.8, 0.4, 1.3};
+    for (size_t i = 0; i < 3; i++) {
+        const kps_span *sp = &tl.spans[i];
+        ck_assert_int_eq(sp->kind, KPS_SPAN_STATEMENT);
+        ck_assert_int_eq(sp->job_length, 1);
+        ck_assert_int_eq(sp->counted, 1);
+        ck_assert_int_eq(sp->section, KPS_SECTION_EXPERIENCE);
+        ck_assert_years(sp->years, years[i]);
+        ck_assert_uint_eq(sp->length, strlen(match[i]));
+        ck_assert_int_eq(strncmp(text + sp->offset, match[i], sp->length), 0);
+    }
+    ck_assert_years(tl.stated_years, 0.8 + 0.4 + 1.3);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 1);
+    ck_assert_years(tl.range_years, -1.0);
+    kps_timeline_free(&tl);
+
+    /* a statement about the whole career that says more wins; one that
+     * says less gives way to the sum */
+    extract("Summary\n10 years of experience\nExperience\n"
+            "Analyst (2 years)\nManager (3 years)\n",
+            AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    ck_assert_years(tl.stated_years, 10.0);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 0);
+    kps_timeline_free(&tl);
+    extract("Summary\n3 years of experience\nExperience\n"
+            "Analyst (2 years)\nManager (3 years)\n",
+            AS_OF, &tl);
+    ck_assert_years(tl.stated_years, 5.0);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 1);
+    kps_timeline_free(&tl);
+
+    /* added up in tenths, as stated (0.8 + 0.4 + 0.3 is 1.5 exactly),
+     * and never past what one statement may say */
+    extract("Experience\nDeveloper (9 months)\nDeveloper (5 months)\n"
+            "Developer (4 months)\n",
+            AS_OF, &tl);
+    ck_assert(tl.stated_years == 1.5);
+    kps_timeline_free(&tl);
+    size_t many = 1000;
+    const char *line = "Engineer (20 years)\n";
+    char *career = malloc(strlen("Experience\n") + many * strlen(line) + 1);
+    ck_assert_ptr_nonnull(career);
+    strcpy(career, "Experience\n");
+    for (size_t i = 0; i < many; i++)
+        strcat(career, line);
+    extract(career, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, many);
+    ck_assert_years(tl.stated_years, 60.0);
+    kps_timeline_free(&tl);
+    free(career);
+}
+END_TEST
+
+/* Bracketed lengths that are not a job's: outside the jobs, of a skill or
+ * a project, on a line too long for a job's header, or not alone in the
+ * brackets. */
+static const char *const NOT_JOB_LENGTHS[] = {
+    "Skills\nJava Developer tools (5 years)\n",
+    "Summary\nProject Manager (4 years)\n",
+    "Education\nTeaching Assistant (2 years)\n",
+    "Experience\nCOBOL (5 years) and BASIC (5 years)\n",
+    "Experience\nComputer and internet use (9 years)\n",
+    "Experience\nAs the team's developer I led the migration of the billing "
+    "platform to the cloud (6 months), on time and under budget.\n",
+    "Experience\nSenior Analyst (2 years, part-time)\n",
+    "Experience\nStudent developer at the university (2 years)\n",
+    "Experience\nDeveloper (35 years old)\n",
+};
+
+START_TEST(test_not_job_lengths)
+{
+    kps_timeline tl;
+    extract(NOT_JOB_LENGTHS[_i], AS_OF, &tl);
+    ck_assert_msg(tl.n == 0, "'%s': %zu spans", NOT_JOB_LENGTHS[_i], tl.n);
+    ck_assert_years(tl.stated_years, -1.0);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Edges                                                               */
 /* ------------------------------------------------------------------ */
@@ -813,6 +909,10 @@ static Suite *timeline_suite(void)
         tc, test_not_statements, 0,
         (int)(sizeof NOT_STATEMENTS / sizeof NOT_STATEMENTS[0]));
     tcase_add_test(tc, test_largest_statement);
+    tcase_add_test(tc, test_job_lengths);
+    tcase_add_loop_test(
+        tc, test_not_job_lengths, 0,
+        (int)(sizeof NOT_JOB_LENGTHS / sizeof NOT_JOB_LENGTHS[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("edges");
