@@ -21,6 +21,13 @@
 typedef struct expectation {
     char *path;     /* as resolved against the manifest's folder */
     char *realpath; /* canonical, NULL when the file does not exist */
+    /* The file itself, so that two names of one file (hard links, which
+     * realpath() keeps apart) are one entry, as the batch scans them
+     * once: has_id is 0 when the file does not exist. */
+    dev_t dev;
+    ino_t ino;
+    mode_t mode;
+    int has_id;
     int level;
     size_t line;     /* in its manifest, for messages */
     size_t manifest; /* which kpiscan_gate_load_manifest() call: 0, 1, ... */
@@ -112,6 +119,15 @@ static char *canonical(const char *path)
     return realpath(path, buf) ? kps_strdup(buf) : NULL;
 }
 
+/* Whether e names the file real (canonical, may be NULL) or the file st
+ * (NULL when unknown). */
+static int same_file(const expectation *e, const char *real,
+                     const struct stat *st)
+{
+    return (real && e->realpath && strcmp(real, e->realpath) == 0) ||
+           (st && e->has_id && st->st_dev == e->dev && st->st_ino == e->ino);
+}
+
 /* Lexically normalise a path in place: drop "." segments and fold
  * "dir/.." pairs, so "examples/ci/../cv.txt" reads "examples/cv.txt" in
  * every output.  Leading ".." segments stay (they cannot be folded).
@@ -172,18 +188,19 @@ static char *trim(char *s)
 static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
                                  const char *manifest, kpiscan_error *err)
 {
-    struct stat st;
-    if (e->realpath && stat(e->realpath, &st) == 0 && S_ISDIR(st.st_mode))
+    if (e->has_id && S_ISDIR(e->mode))
         return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
                            NULL,
                            "'%s' is a folder: a manifest lists files, one "
                            "per line, each with its level",
                            e->path);
+    struct stat id = {0};
+    id.st_dev = e->dev;
+    id.st_ino = e->ino;
     for (size_t i = 0; i < g->nmanifest; i++) {
         const expectation *o = &g->manifest[i];
         if (strcmp(o->path, e->path) != 0 &&
-            !(o->realpath && e->realpath &&
-              strcmp(o->realpath, e->realpath) == 0))
+            !same_file(o, e->realpath, e->has_id ? &id : NULL))
             continue;
         if (o->level == e->level)
             return 1;
@@ -318,6 +335,11 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             break;
         }
         e->realpath = canonical(e->path);
+        struct stat st;
+        e->has_id = e->realpath && stat(e->realpath, &st) == 0;
+        e->dev = e->has_id ? st.st_dev : 0;
+        e->ino = e->has_id ? st.st_ino : 0;
+        e->mode = e->has_id ? st.st_mode : 0;
         e->level = level;
         e->line = lineno;
         e->manifest = g->nsources - 1;
@@ -366,15 +388,15 @@ const char *kpiscan_gate_manifest_source(const kpiscan_gate *g, size_t i,
 }
 
 /* The manifest entry for a scanned file: by canonical path (real, NULL
- * when it has none), else by the path as written. */
+ * when it has none) or the file itself (st, NULL when unknown), else by
+ * the path as written. */
 static const expectation *lookup(const kpiscan_gate *g, const char *name,
-                                 const char *real)
+                                 const char *real, const struct stat *st)
 {
     const expectation *found = NULL;
     for (size_t i = 0; i < g->nmanifest && !found; i++) {
         const expectation *e = &g->manifest[i];
-        if ((real && e->realpath && strcmp(real, e->realpath) == 0) ||
-            strcmp(name, e->path) == 0)
+        if (same_file(e, real, st) || strcmp(name, e->path) == 0)
             found = e;
     }
     return found;
@@ -516,7 +538,9 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
             got);
     if (g->nmanifest) {
         char *real = canonical(rec->name); /* one realpath() per record */
-        const expectation *e = lookup(g, rec->name, real);
+        struct stat st;
+        int have_st = real && stat(real, &st) == 0;
+        const expectation *e = lookup(g, rec->name, real, have_st ? &st : NULL);
         if (e && e->level != r->level)
             WHY("expected %s, got %s (manifest %s, line %zu)",
                 kpiscan_level_name(e->level), got, g->sources[e->manifest].name,

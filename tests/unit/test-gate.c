@@ -352,6 +352,58 @@ START_TEST(test_manifest_refusals)
 }
 END_TEST
 
+/* Two names of one file (a hard link, which realpath() keeps apart) are
+ * one entry, as the batch scans the file once: another level is refused,
+ * the same level is one expectation, and a record under either name finds
+ * it. */
+START_TEST(test_manifest_hard_links)
+{
+    char dir[] = "/tmp/kpiscan-gate-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char a[64], b[64], m[64];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    snprintf(m, sizeof m, "%s/m.tsv", dir);
+    FILE *f = fopen(a, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(JUNIOR, f);
+    fclose(f);
+    ck_assert_int_eq(link(a, b), 0);
+
+    kpiscan_error *err = kpiscan_error_new();
+    kpiscan_gate *g = kpiscan_gate_new();
+    f = fopen(m, "w");
+    fputs("a.txt\tjunior\nb.txt\tsenior\n", f);
+    fclose(f);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, m, err),
+                     KPISCAN_ERR_MANIFEST);
+    ck_assert_uint_eq(kpiscan_error_line(err), 2);
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err),
+               "/b.txt' is listed as senior here but as junior at line 1"));
+    kpiscan_gate_free(g);
+
+    g = kpiscan_gate_new();
+    f = fopen(m, "w");
+    fputs("a.txt\tsenior\nb.txt\tsenior\n", f);
+    fclose(f);
+    ck_assert_int_eq(kpiscan_gate_load_manifest(g, m, err), KPISCAN_OK);
+    ck_assert_uint_eq(kpiscan_gate_manifest_count(g), 1);
+    kpiscan_record rec = make_record(b, JUNIOR);
+    char *msg = NULL;
+    ck_assert_int_eq(kpiscan_gate_check(g, &rec, NULL, &msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "expected senior, got junior"));
+    kpiscan_free(msg);
+    kpiscan_result_free(rec.result);
+    kpiscan_gate_free(g);
+    kpiscan_error_free(err);
+    unlink(m);
+    unlink(b);
+    unlink(a);
+    rmdir(dir);
+}
+END_TEST
+
 static size_t count_nodes(xmlNode *n, const char *name)
 {
     size_t c = 0;
@@ -479,6 +531,7 @@ int main(void)
     tcase_add_test(tc, test_hidden_gate_points_at_hidden_text);
     tcase_add_test(tc, test_manifest);
     tcase_add_test(tc, test_manifest_refusals);
+    tcase_add_test(tc, test_manifest_hard_links);
     tcase_add_test(tc, test_junit);
     tcase_add_test(tc, test_github_escaping);
     suite_add_tcase(s, tc);
