@@ -844,15 +844,16 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * names, source code, scripts, build and configuration files and data
  * tables (.c, .py, .sh, .yml, .json, .csv, .tsv, .log, Makefile, ...; not a
  * name with a space or one starting "cv" or "resume", and extensions in
- * lower case only) give a "skipped" record without being read.  FIFOs, sockets
- * and devices met in a walk are skipped without being opened; hidden names
- * (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives one
- * skipped record and is not walked); symbolic links met in a walk are skipped
- * unless KPISCAN_WALK_FOLLOW, and directory loops are detected and skipped.  A
- * path given directly is never skipped: a FIFO is read to its end like standard
- * input, and a symbolic link is followed whatever the flags ("find -H"): to a
- * folder, which is walked, or to a file; one that leads nowhere (a missing
- * target, a loop) gives an error record saying which. */
+ * lower case only), and the lock files Office writes beside an open
+ * document ("~$name"), give a "skipped" record without being read.  FIFOs,
+ * sockets and devices met in a walk are skipped without being opened; hidden
+ * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives
+ * one skipped record and is not walked); symbolic links met in a walk are
+ * skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
+ * skipped.  A path given directly is never skipped: a FIFO is read to its end
+ * like standard input, and a symbolic link is followed whatever the flags
+ * ("find -H"): to a folder, which is walked, or to a file; one that leads
+ * nowhere (a missing target, a loop) gives an error record saying which. */
 typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 

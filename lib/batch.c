@@ -550,6 +550,15 @@ static int named_as_not_resume(const char *name)
     return 0;
 }
 
+/* Word, Excel and PowerPoint write an owner file "~$<name>" beside a
+ * document while it is open (a hundred-odd bytes: the user's name, NULs):
+ * a shared folder of CVs holds them whenever someone has one open.
+ * LibreOffice's lock files (".~lock.<name>#") are hidden names already. */
+static int office_lock_file(const char *name)
+{
+    return name[0] == '~' && name[1] == '$';
+}
+
 /* Natural order, as a person lists a folder: 2.txt before 10.txt. */
 static int by_name(const FTSENT **a, const FTSENT **b)
 {
@@ -632,6 +641,15 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             }
             /* before seen_before(): a file skipped here is not "seen", so
              * the same file named explicitly is still scanned */
+            if (office_lock_file(e->fts_name)) {
+                rc = enqueue_preset(b, e->fts_path,
+                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
+                                    "an Office lock file (~$), written "
+                                    "while a document is open, not a "
+                                    "resume",
+                                    err);
+                break;
+            }
             if (named_as_not_resume(e->fts_name)) {
                 rc = enqueue_preset(b, e->fts_path,
                                     KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,

@@ -293,6 +293,8 @@ START_TEST(test_walk_mixed_folder)
     /* names people give resumes are never taken for code or data */
     write_file(dir, "resume.json", "Jane Roe tracked KPIs\n", 22);
     write_file(dir, "Anna M.H", "Anna tracked KPIs\n", 18);
+    /* the owner file Word writes beside a document it has open */
+    write_file(dir, "~$na Roe.docx", "\x0bJohn Smith\0\0\0\0", 16);
     char git[1100];
     snprintf(git, sizeof git, "%s/.git", dir);
     ck_assert_int_eq(mkdir(git, 0700), 0);
@@ -318,8 +320,9 @@ START_TEST(test_walk_mixed_folder)
                              b, dir, follow ? KPISCAN_WALK_FOLLOW : 0, NULL),
                          KPISCAN_OK);
         ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
-        /* d.png, f-fifo, g-loop, .hidden.txt, .git, Makefile, levels.tsv */
-        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 7);
+        /* d.png, f-fifo, g-loop, .hidden.txt, .git, Makefile, levels.tsv,
+         * ~$na Roe.docx */
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 8);
         kpiscan_batch_free(b);
         int st, sk;
         ck_assert_ptr_nonnull(find(&s, "/a-good.txt", &st, &sk));
@@ -351,6 +354,10 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_ptr_nonnull(strstr(reason_of(&s, "/levels.tsv"),
                                      "data table by its name, not a resume"));
         ck_assert_uint_eq(bytes_of(&s, "/Makefile"), 0);
+        ck_assert_ptr_nonnull(find(&s, "/~$na Roe.docx", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/~$na Roe.docx"), "an Office lock file"));
         ck_assert_ptr_nonnull(find(&s, "/resume.md", &st, &sk));
         ck_assert_int_eq(sk, 0);
         ck_assert_int_eq(st, KPISCAN_OK);
