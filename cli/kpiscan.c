@@ -517,6 +517,19 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Why the first failed write to standard output failed.  stdio keeps
+ * only a flag; by the final fflush() errno has moved on, and a full disk
+ * or a closed pipe would be reported as "a write failed".  The writes of
+ * each record (and of the last block) start with errno = 0 and are
+ * followed by keep_write_errno(), so errno then is the write's. */
+static int stdout_errno;
+
+static void keep_write_errno(void)
+{
+    if (!stdout_errno && ferror(stdout) && errno)
+        stdout_errno = errno;
+}
+
 static void erase_progress(sink *k)
 {
     if (k->progress && k->last_draw > 0) {
@@ -587,6 +600,7 @@ static void on_record(const kpiscan_record *rec, void *user)
         kpiscan_junit_add(k->junit, rec, failure);
 
     char *out = NULL;
+    errno = 0;
     switch (c->format) {
     case OUT_TEXT:
         if (status != KPISCAN_OK)
@@ -651,11 +665,12 @@ static void on_record(const kpiscan_record *rec, void *user)
         fputs(out ? out : "", stdout);
         break;
     }
+    if (c->unordered)
+        fflush(stdout);
+    keep_write_errno();
     kpiscan_free(out);
     kpiscan_free(failure);
     k->written++;
-    if (c->unordered)
-        fflush(stdout);
     draw_progress(k, 0);
 }
 
@@ -1102,6 +1117,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         failed = 1;
     }
     erase_progress(&k);
+    errno = 0;
     print_summary(&k, pack, now_seconds() - k.started);
     if (k.json_array)
         fputs(k.written || c->summary ? "\n]\n" : "[]\n", stdout);
@@ -1116,6 +1132,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             fputs(doc, stdout);
         kpiscan_free(doc);
     }
+    keep_write_errno();
     if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
         failed = 1;
 
@@ -1543,11 +1560,10 @@ int main(int argc, char **argv)
      * failed earlier left the error flag, and errno has moved on since. */
     errno = 0;
     int flush_failed = fflush(stdout) != 0;
-    int e = errno;
+    int e = flush_failed && errno ? errno : stdout_errno;
     if (flush_failed || ferror(stdout)) {
         fprintf(stderr, "kpiscan: error writing output: %s\n",
-                flush_failed && e ? strerror(e)
-                                  : "a write failed (reason not kept)");
+                e ? strerror(e) : "a write failed (reason not kept)");
         status = EXIT_INPUT_ERROR;
     }
     clean(NULL);

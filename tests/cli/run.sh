@@ -1062,6 +1062,16 @@ if [ -w /dev/full ]; then
         && [ "$got2" = 2 ] && grep -qF "/dev/full: cannot write JUnit XML: No space left on device" "$tmp/err2"; then
         report "write errors" 1 ""
     else report "write errors" 0 "exit $got/$got2: $(cat "$tmp/err" "$tmp/err2" | head -c 300)"; fi
+    # the write that failed inside a long run, not only at the final flush
+    : > "$tmp/errs"
+    for f in text json jsonl csv junit html github; do
+        "$bin" --as-of 2026-06-01 -q -f "$f" examples > /dev/full 2> "$tmp/err"
+        got=$?
+        [ "$got" = 2 ] && grep -qF "error writing output: No space left on device" "$tmp/err" \
+            || echo "$f: exit $got: $(head -c 200 "$tmp/err")" >> "$tmp/errs"
+    done
+    if [ ! -s "$tmp/errs" ]; then report "write errors of every format name the reason" 1 ""
+    else report "write errors of every format name the reason" 0 "$(head -c 600 "$tmp/errs")"; fi
 fi
 
 echo "$pass passed, $fail failed"
