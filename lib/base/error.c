@@ -118,10 +118,21 @@ const char *kpiscan_error_reason(const kpiscan_error *err)
     return err ? err->reason : "";
 }
 
-/* snprintf() into a fixed buffer, cut at a character boundary when the
- * text does not fit (a long path of accented or CJK names would otherwise
+/* A text cut to fit buf[cap] (n: the length it wanted) ends at a
+ * character boundary (a long path of accented or CJK names would otherwise
  * end in half a character, and every output built from it would be
- * invalid UTF-8). */
+ * invalid UTF-8) and in "...", so that a path cut short does not read as
+ * another, complete path. */
+static void mark_cut(char *buf, size_t cap, int n)
+{
+    static const char MARK[] = "...";
+    if (n < 0 || (size_t)n < cap || cap < sizeof MARK)
+        return;
+    size_t keep = kps_utf8_trim_end(buf, cap - sizeof MARK);
+    memcpy(buf + keep, MARK, sizeof MARK);
+}
+
+/* snprintf() into a fixed buffer, cut as mark_cut() says. */
 static void put_fixed(char *buf, size_t cap, const char *fmt, ...)
     KPS_PRINTF(3, 4);
 
@@ -131,8 +142,7 @@ static void put_fixed(char *buf, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n >= cap)
-        buf[kps_utf8_trim_end(buf, strlen(buf))] = '\0';
+    mark_cut(buf, cap, n);
 }
 
 static void compose(kpiscan_error *err)
@@ -165,8 +175,7 @@ static int vfail(kpiscan_error *err, int status, const char *file, size_t line,
     put_fixed(err->file, sizeof err->file, "%s", file ? file : "");
     put_fixed(err->rule_id, sizeof err->rule_id, "%s", rule_id ? rule_id : "");
     int n = vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-    if (n >= 0 && (size_t)n >= sizeof err->reason)
-        err->reason[kps_utf8_trim_end(err->reason, strlen(err->reason))] = '\0';
+    mark_cut(err->reason, sizeof err->reason, n);
     compose(err);
     return status;
 }

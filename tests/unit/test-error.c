@@ -67,6 +67,22 @@ START_TEST(test_error_object)
     ck_assert_uint_eq(kpiscan_error_line(err), 0);
     ck_assert_str_eq(kpiscan_error_rule_id(err), "");
 
+    /* A name too long to keep is cut at a character boundary and marked,
+     * so that it does not read as another, complete path. */
+    char name[1200];
+    size_t at = 0;
+    for (; at + 3 < sizeof name - 1; at += 3)
+        memcpy(name + at, "\xE2\x82\xAC", 3); /* U+20AC */
+    name[at] = '\0';
+    kps_fail(err, KPISCAN_ERR_IO, name, "cannot open: %s", "gone");
+    const char *file = kpiscan_error_file(err);
+    size_t len = strlen(file);
+    ck_assert_uint_lt(len, sizeof name - 1);
+    ck_assert_str_eq(file + len - 3, "...");
+    ck_assert_uint_eq((len - 3) % 3, 0); /* whole characters before it */
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "...: cannot open: gone"));
+
     kpiscan_error_clear(err);
     ck_assert_int_eq(kpiscan_error_status(err), KPISCAN_OK);
     /* NULL error objects are allowed everywhere. */
