@@ -25,7 +25,8 @@ const char *kpiscan_csv_header(void)
 }
 
 /* Append one field, quoted when it holds a comma, quote, CR or LF.  Cells
- * starting with = + - @ are prefixed with a quote inside the field so a
+ * starting with = + - @ or a tab (which some spreadsheets drop before
+ * reading the rest) are prefixed with a quote inside the field so a
  * spreadsheet does not run resume text as a formula (CSV injection).  The
  * text rule of every output applies first: valid UTF-8, no control but
  * LF and TAB (a file name can hold any byte). */
@@ -62,7 +63,8 @@ static int field_clean(kps_buf *b, const char *s)
 {
     /* Only a whole number may start with '-': "-2+3+cmd|..." is a
      * formula to a spreadsheet. */
-    int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') &&
+    int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+                   s[0] == '\t') &&
                   !plain_number(s);
     int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (quote && kps_buf_putc(b, '"'))

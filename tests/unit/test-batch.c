@@ -635,6 +635,12 @@ START_TEST(test_failure_and_csv)
     ck_assert_ptr_nonnull(row);
     ck_assert_msg(strncmp(row, "-12.5,", 6) == 0, "number quoted: %s", row);
     kpiscan_free(row);
+    /* a leading tab: some spreadsheets drop it and read the formula */
+    rec.name = "\t=cmd|' /C calc'!A0";
+    row = kpiscan_record_to_csv(&rec, NULL);
+    ck_assert_ptr_nonnull(row);
+    ck_assert_msg(strncmp(row, "\"'\t=cmd", 7) == 0, "formula kept: %s", row);
+    kpiscan_free(row);
     ck_assert_ptr_nonnull(strstr(kpiscan_csv_header(), "file,status,level"));
     kpiscan_pack_free(p);
 }
