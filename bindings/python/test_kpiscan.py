@@ -23,6 +23,11 @@ EXAMPLES = os.path.join(ROOT, "examples")
 AS_OF = datetime.date(2026, 6, 1)  # the date examples/manifest.tsv holds for
 
 
+def _scan_level(path):
+    """A worker process's scan (module level, so that it pickles)."""
+    return kpiscan.Pack().scan_path(path).level
+
+
 def manifest():
     levels = {}
     with open(os.path.join(EXAMPLES, "manifest.tsv"), encoding="utf-8") as f:
@@ -129,6 +134,18 @@ class PackTest(unittest.TestCase):
         with self.assertRaises(kpiscan.KpiscanError) as cm:
             kpiscan.Pack(files=[os.path.join(ROOT, "no-such-pack.yaml")])
         self.assertEqual(cm.exception.code, "io")
+
+    def test_single_string_where_a_list_goes_is_refused(self):
+        # a str would be read one character per file or rule id
+        for bad in ({"files": "mine.yaml"}, {"disable": "term.kpi"}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(TypeError):
+                    kpiscan.Pack(**bad)
+
+    def test_pack_without_rules_warns(self):
+        with self.assertWarns(RuntimeWarning):
+            pack = kpiscan.Pack(default=False)
+        self.assertEqual(pack.rules, [])
 
     def test_closed_pack_refuses_scans(self):
         pack = kpiscan.Pack()
@@ -457,6 +474,61 @@ class ScanTest(unittest.TestCase):
             kpiscan.Options(max_bogus=3)
         with self.assertRaises(TypeError):
             self.pack.scan_bytes(b"x", options=self.options, as_of=AS_OF)
+
+    def test_limits_keep_to_the_c_type(self):
+        # ctypes would wrap 2**64 + 1000 to 1000
+        for bad in ({"max_input_bytes": 2 ** 64 + 1000},
+                    {"max_pdf_pages": 2 ** 32 + 1}, {"max_evidence": True}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(kpiscan.KpiscanError) as cm:
+                    kpiscan.Options(**bad)
+                self.assertIn("must be an integer from 1 to", str(cm.exception))
+        kpiscan.Options(max_pdf_pages=2 ** 32 - 1)
+
+    def test_invalid_options_say_what_is_allowed(self):
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Options(as_of="1899-01-01")
+        self.assertIn("1950-01-01 to 2200-12-31", str(cm.exception))
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Options(pdf_memory_limit=1000)
+        self.assertIn("64 MiB", str(cm.exception))
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            kpiscan.Options(format_hint="xyz")
+        self.assertIn('"docx"', str(cm.exception))
+
+    def test_nul_in_a_path_or_name_is_refused(self):
+        path = os.path.join(EXAMPLES, "junior-1.txt")
+        with self.assertRaises(ValueError):
+            self.pack.scan_path(path + "\0.pdf")
+        with self.assertRaises(ValueError):
+            self.pack.scan_bytes(b"Tracked KPIs", name="cv\0.txt")
+        with self.assertRaises(ValueError):
+            self.pack.scan_records([path, path + "\0.pdf"])
+        with self.assertRaises(TypeError):
+            self.pack.scan_records(path)
+
+    def test_errors_pickle_and_results_refuse_to(self):
+        import copy
+        import pickle
+        with self.assertRaises(kpiscan.KpiscanError) as cm:
+            self.pack.scan_path(os.path.join(EXAMPLES, "no-such-cv.txt"))
+        back = pickle.loads(pickle.dumps(cm.exception))
+        self.assertEqual((str(back), back.code, back.file, back.status),
+                         (str(cm.exception), cm.exception.code,
+                          cm.exception.file, cm.exception.status))
+        res = self.pack.scan_bytes(b"Tracked KPIs", options=self.options)
+        for how in (pickle.dumps, copy.copy, copy.deepcopy):
+            with self.subTest(how=how.__name__):
+                with self.assertRaises(TypeError):
+                    how(res)
+
+    def test_a_refused_file_in_a_process_pool_is_the_error(self):
+        with concurrent.futures.ProcessPoolExecutor(1) as pool:
+            future = pool.submit(_scan_level,
+                                 os.path.join(EXAMPLES, "no-such-cv.txt"))
+            with self.assertRaises(kpiscan.KpiscanError) as cm:
+                future.result(timeout=60)
+        self.assertEqual(cm.exception.code, "io")
 
     def test_threads_share_one_pack(self):
         paths = [os.path.join(EXAMPLES, n) for n in sorted(manifest())] * 8

@@ -20,7 +20,9 @@ the loader's default path.
 
 Threads: a Pack and an Options object may be shared by any number of
 threads; ctypes releases the GIL while the library scans, so scans on
-several threads really run at once.  A Result is immutable.
+several threads really run at once (building each Result holds the GIL:
+for many plain-text resumes, Pack.scan_records(jobs=N) is faster).  A
+Result is immutable.
 """
 
 import ctypes
@@ -29,6 +31,7 @@ import datetime
 import json
 import os
 import threading
+import warnings
 import weakref
 from dataclasses import dataclass
 from typing import List, Optional
@@ -270,7 +273,7 @@ class KpiscanError(Exception):
     """A failure reported by libkpiscan.
 
     str(e) is the library's complete message, e.g.
-    "cv.pdf: unsupported format: PDF document".  Attributes: status (the
+    "cv.docx: corrupt DOCX: not a ZIP archive".  Attributes: status (the
     negative kpiscan_status), code (its stable name, e.g. "not_text"), and
     the parts of the detail: file, line, column, rule_id, reason (empty or 0
     where they do not apply).
@@ -288,10 +291,35 @@ class KpiscanError(Exception):
         self.rule_id = rule_id
         self.reason = reason or message
 
+    def __reduce__(self):
+        # Picklable, so that a refused document in a worker process comes
+        # back to the pool as this error and not as a broken pool.
+        return (type(self), (self.status, self.message, self.code, self.file,
+                             self.line, self.column, self.rule_id,
+                             self.reason))
+
     @classmethod
     def _from_status(cls, status, what):
         lib = _library()
         return cls(status, f"{what}: {_str(lib.kpiscan_strerror(status))}")
+
+
+def _path_bytes(path, what="path"):
+    """os.fsencode(path), refusing a NUL byte as open() does: the library
+    reads a C string, which would end there and name another file."""
+    raw = os.fsencode(path)
+    if b"\0" in raw:
+        raise ValueError(f"kpiscan: {what} holds a NUL byte: {path!r}")
+    return raw
+
+
+def _sequence(value, what):
+    """value as a list of items, refusing a single str, bytes or path: it
+    would be read item by item, one character per input."""
+    if isinstance(value, (str, bytes, bytearray, os.PathLike)):
+        raise TypeError(f"kpiscan: {what} takes a list, not a single "
+                        f"{type(value).__name__} ({what}=[{value!r}])")
+    return list(value)
 
 
 class _ErrorBox:
@@ -328,8 +356,10 @@ class _ErrorBox:
 class Options:
     """Settings for scans; every argument is optional (None = default).
 
-    as_of: datetime.date (or "YYYY-MM-DD") that "Present" means; default
-        today.  Pin it for reproducible results.
+    as_of: datetime.date (or "YYYY-MM-DD") that "Present" means, from
+        1950-01-01 to 2200-12-31; default today, or for a DOCX, ODT or PDF
+        the earlier of today and its last save (Result.as_of_source says
+        which).  Pin it for reproducible results.
     format_hint: "text" or the extension of any document the library
         reads ("txt", "md", "docx", "docm", "odt", ...), in any case, with
         or without a leading dot, so a file's extension can be passed;
@@ -381,10 +411,14 @@ class Options:
             if isinstance(as_of, str):
                 as_of = datetime.date.fromisoformat(as_of)
             self._set("as_of", lib.kpiscan_options_set_as_of(
-                self._ptr, as_of.year, as_of.month, as_of.day), as_of)
+                self._ptr, as_of.year, as_of.month, as_of.day), as_of,
+                "a date from 1950-01-01 to 2200-12-31")
         if format_hint is not None:
             self._set("format_hint", lib.kpiscan_options_set_format_hint(
-                self._ptr, format_hint.encode()), format_hint)
+                self._ptr, format_hint.encode()), format_hint,
+                '"text" or the extension of a document the library reads '
+                '("txt", "md", "docx", "odt", "pdf", "rtf", "doc", "html", '
+                '...)')
         switches = {"excerpts": excerpts, "gaps": gaps,
                     "include_comments": include_comments, "sha256": sha256}
         for name, on in switches.items():
@@ -393,24 +427,32 @@ class Options:
                 self._set(name, setter(self._ptr, 1 if on else 0), on)
         if pdf_helper is not None:
             self._set("pdf_helper", lib.kpiscan_options_set_pdf_helper(
-                self._ptr, os.fsencode(pdf_helper)), pdf_helper)
+                self._ptr, _path_bytes(pdf_helper, "pdf_helper")), pdf_helper)
         for name, value in limits.items():
             if value is None:
                 continue
-            if not isinstance(value, int) or value <= 0:
-                raise KpiscanError(_KPISCAN_ERR_ARGUMENT,
-                                   f"{name}: must be a positive integer, "
-                                   f"not {value!r}")
             setter = getattr(lib, "kpiscan_options_set_" + name)
-            self._set(name, setter(self._ptr, value), value)
+            # ctypes would wrap a value too large for the C type (2**64 +
+            # 1000 became 1000): the type's own range decides.
+            largest = 2 ** (8 * ctypes.sizeof(setter.argtypes[1])) - 1
+            if isinstance(value, bool) or not isinstance(value, int) or \
+                    not 0 < value <= largest:
+                raise KpiscanError(_KPISCAN_ERR_ARGUMENT,
+                                   f"{name}: must be an integer from 1 to "
+                                   f"{largest}, not {value!r}")
+            self._set(name, setter(self._ptr, value), value,
+                      "at least 64 MiB (67108864)"
+                      if name == "pdf_memory_limit" else None)
         self.settings = {"as_of": as_of, "format_hint": format_hint,
                          "pdf_helper": pdf_helper, **switches, **limits}
 
-    def _set(self, name, status, value):
+    def _set(self, name, status, value, allowed=None):
         if status != _KPISCAN_OK:
             lib = _library()
-            raise KpiscanError(status, f"{name} {value!r}: "
-                               f"{_str(lib.kpiscan_strerror(status))}")
+            why = _str(lib.kpiscan_strerror(status))
+            if allowed:
+                why += f" (allowed: {allowed})"
+            raise KpiscanError(status, f"{name} {value!r}: {why}")
 
     def __repr__(self):
         shown = ", ".join(f"{k}={v!r}" for k, v in self.settings.items()
@@ -433,7 +475,9 @@ class Rule:
 class Evidence:
     """One piece of evidence.  offset and length are in bytes of
     result.text encoded as UTF-8; line is 1-based and column counts
-    Unicode characters from 1."""
+    Unicode characters from 1.  Where the JSON has null or leaves a field
+    out, the attribute is empty: section "" (no section found), part ""
+    and paragraph 0 (text, HTML, RTF and .doc files, which have no parts)."""
     rule_id: str
     category: str
     level: str
@@ -674,6 +718,13 @@ class Result:
         """Free the library's copy now (the Python attributes stay)."""
         self._finalizer()
 
+    def _not_copied(self, *args):
+        raise TypeError("kpiscan: a Result holds the library's copy of the "
+                        "scan and cannot be copied or pickled; keep "
+                        "to_dict() or to_json() instead")
+
+    __reduce__ = __reduce_ex__ = __copy__ = __deepcopy__ = _not_copied
+
     def __enter__(self):
         return self
 
@@ -711,16 +762,17 @@ class Pack:
                 if default:
                     err.check(lib.kpiscan_pack_builder_add_default(
                         builder, err.ptr))
-                for path in files:
+                for path in _sequence(files, "files"):
                     err.check(lib.kpiscan_pack_builder_add_file(
-                        builder, os.fsencode(path), err.ptr))
-                for text, name in sources:
+                        builder, _path_bytes(path, "pack file"), err.ptr))
+                for text, name in _sequence(sources, "sources"):
                     data = text.encode("utf-8") if isinstance(text, str) \
                         else bytes(text)
                     err.check(lib.kpiscan_pack_builder_add_buffer(
                         builder, data, len(data),
-                        name.encode() if name else None, err.ptr))
-                for rule_id in disable:
+                        _path_bytes(name, "pack name") if name else None,
+                        err.ptr))
+                for rule_id in _sequence(disable, "disable"):
                     err.check(lib.kpiscan_pack_builder_disable_rule(
                         builder, rule_id.encode(), err.ptr))
                 pack = _c_void_p()
@@ -731,6 +783,14 @@ class Pack:
         self._ptr = pack.value
         self._finalizer = weakref.finalize(self, lib.kpiscan_pack_free,
                                            self._ptr)
+        # The CLI refuses a scan with no rules; here such a pack still
+        # extracts text (Result.text), so it is allowed, but not silently:
+        # every resume would be rated "none".
+        if lib.kpiscan_pack_rule_count(self._ptr) == 0:
+            warnings.warn("kpiscan: the pack has no rules (default=False "
+                          "without files or sources, or every rule "
+                          "disabled): every resume will be rated none",
+                          RuntimeWarning, stacklevel=2)
         self.name = _str(lib.kpiscan_pack_name(self._ptr))
         self.version = _str(lib.kpiscan_pack_version(self._ptr))
         self.hash = _str(lib.kpiscan_pack_hash(self._ptr))
@@ -791,7 +851,7 @@ class Pack:
         with _ErrorBox() as err:
             err.check(_library().kpiscan_scan_buffer(
                 self._live(), opts._ptr if opts else None, data, len(data),
-                os.fsencode(name) if name is not None else None,
+                _path_bytes(name, "name") if name is not None else None,
                 ctypes.byref(out), err.ptr))
         return Result(out.value, opts)
 
@@ -801,7 +861,7 @@ class Pack:
         out = _c_void_p()
         with _ErrorBox() as err:
             err.check(_library().kpiscan_scan_file(
-                self._live(), opts._ptr if opts else None, os.fsencode(path),
+                self._live(), opts._ptr if opts else None, _path_bytes(path),
                 ctypes.byref(out), err.ptr))
         return Result(out.value, opts)
 
@@ -820,6 +880,10 @@ class Pack:
         those of Options (sha256=True adds each input's digest).
         """
         opts = self._options(options, settings)
+        inputs = _sequence(inputs, "inputs")
+        for item in inputs:  # refused before anything is scanned
+            _path_bytes(item[0] if isinstance(item, tuple) else item,
+                        "input")
         lib = _library()
         out = []
 
@@ -845,11 +909,11 @@ class Pack:
                         name, data = item
                         data = bytes(data)
                         err.check(lib.kpiscan_batch_add_buffer(
-                            batch, data, len(data), os.fsencode(name),
+                            batch, data, len(data), _path_bytes(name),
                             err.ptr))
                     else:
                         err.check(lib.kpiscan_batch_add_path(
-                            batch, os.fsencode(item), 0, err.ptr))
+                            batch, _path_bytes(item), 0, err.ptr))
                 status = lib.kpiscan_batch_finish(batch)
                 if status == _KPISCAN_ERR_NOMEM:
                     raise MemoryError("kpiscan: out of memory")
