@@ -41,6 +41,18 @@ named=$(find "$stage" \( -name kpiscan.h -o -name kpiscan.1 -o -name libkpiscan.
 for d in $named; do
     [ -f "$docdir/${d#docs/}" ] || fail "$d is named by an installed file but not installed"
 done
+# The CI templates and the embedding example the pages point at are
+# installed under examples/ beside them, with the CLI's README.
+for f in README.md examples/ci/check.sh examples/ci/github-actions.yml \
+         examples/ci/gitlab-ci.yml examples/ci/manifest.tsv \
+         examples/embed/main.c; do
+    [ -f "$docdir/$f" ] || fail "$f is not installed in share/doc/libkpiscan"
+done
+for page in "$docdir"/*.md; do
+    for f in $(grep -o 'examples/\(ci\|embed\)/[A-Za-z._-]\+' "$page" | sort -u); do
+        [ -f "$docdir/$f" ] || fail "${page##*/} names $f, which is not installed"
+    done
+done
 # And every page an installed page names is installed beside it, but the
 # readers' RUBRIC.md, which lives with the labelled corpus and says so.
 for page in "$docdir"/*.md; do
