@@ -1201,12 +1201,15 @@ static int months_tenths(int months)
  * a year ("6 years 3 months" is 6.3, "26 months" 2.2) and the end of the
  * last word; *in_months is 1 when the number was given in months alone, 2
  * when months followed the years ("0 years 8 months" is no year, yet a
- * statement), else 0.
+ * statement), else 0; *months is the number of months given (26, 3), 0
+ * when none.
  */
 static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
-                              int *tenths, size_t *end, int *in_months)
+                              int *tenths, size_t *end, int *in_months,
+                              int *months_given)
 {
     *in_months = 0;
+    *months_given = 0;
     size_t p;
     if (!parse_number(t, len, pos, tenths, &p))
         return 0;
@@ -1248,6 +1251,7 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
         if ((n = months_word(t, len, w)) == 0 || *tenths % 10 != 0 ||
             *tenths < 10)
             return 0;
+        *months_given = *tenths / 10;
         *tenths = months_tenths(*tenths / 10);
         *in_months = 1;
         *end = w + n;
@@ -1275,8 +1279,10 @@ static int parse_number_years(const unsigned char *t, size_t len, size_t pos,
     int months = m < len && is_digit(t[m]) ? parse_months(t, len, m, &e) : 0;
     if (months) {
         /* past the cap the years alone stand ("60 years 11 months": 60) */
-        if (*tenths + months_tenths(months) <= MAX_STATED_YEARS * 10)
+        if (*tenths + months_tenths(months) <= MAX_STATED_YEARS * 10) {
             *tenths += months_tenths(months);
+            *months_given = months;
+        }
         *in_months = 2;
         p = e;
     }
@@ -1451,7 +1457,7 @@ static int after_age_label(const unsigned char *t, size_t pos)
 #define JOB_LENGTH_LINE_MAX 100
 
 static int try_job_length(const unsigned char *t, size_t len, size_t pos,
-                          size_t end, int tenths, kps_span *span)
+                          size_t end, double years, kps_span *span)
 {
     size_t open = pos;
     while (open > 0 && pos - open < 2 &&
@@ -1462,10 +1468,16 @@ static int try_job_length(const unsigned char *t, size_t len, size_t pos,
     size_t close = skip_blank(t, len, end, 2);
     if (close >= len || t[close] != ')')
         return 0;
-    if (line_end(t, len, close, close) - line_begin(t, open, open) >
-        JOB_LENGTH_LINE_MAX)
+    size_t ls = line_begin(t, open, open), le = line_end(t, len, close, close);
+    if (le - ls > JOB_LENGTH_LINE_MAX)
         return 0;
-    make_statement(tenths, pos, end, span);
+    /* one bracket on the line: "Python (5 years), Java (4 years)" gives
+     * the lengths of skills */
+    for (size_t i = ls; i < le; i++)
+        if (t[i] == '(' && i != open - 1)
+            return 0;
+    make_statement(0, pos, end, span);
+    span->years = years;
     span->job_length = 1;
     return 1;
 }
@@ -1473,9 +1485,9 @@ static int try_job_length(const unsigned char *t, size_t len, size_t pos,
 static int try_statement(const unsigned char *t, size_t len, size_t pos,
                          kps_span *span)
 {
-    int tenths, in_months;
+    int tenths, in_months, months;
     size_t p;
-    if (!parse_number_years(t, len, pos, &tenths, &p, &in_months) ||
+    if (!parse_number_years(t, len, pos, &tenths, &p, &in_months, &months) ||
         !valid_stated(tenths, in_months))
         return 0;
     /* the months of "61 years 11 months" are not a statement of their own */
@@ -1492,7 +1504,10 @@ static int try_statement(const unsigned char *t, size_t len, size_t pos,
         make_statement(tenths, pos, e, span);
         return 1;
     }
-    return try_job_length(t, len, pos, p, tenths, span);
+    /* a job's length is added to others: exact, not to the tenth (three
+     * jobs of 9, 9 and 5 months are 1.92 years, not 0.8 + 0.8 + 0.4) */
+    double years = (tenths - months_tenths(months)) / 10.0 + months / 12.0;
+    return try_job_length(t, len, pos, p, years, span);
 }
 
 /* "experience of 5 years", "Experience: over 10 years" starting at pos. */
@@ -1532,9 +1547,9 @@ static int try_experience_of(const unsigned char *t, size_t len, size_t pos,
             break;
         }
     }
-    int tenths, in_months;
+    int tenths, in_months, months;
     size_t e;
-    if (!parse_number_years(t, len, p, &tenths, &e, &in_months) ||
+    if (!parse_number_years(t, len, p, &tenths, &e, &in_months, &months) ||
         (in_months == 1 && dash) || !valid_stated(tenths, in_months))
         return 0;
     make_statement(tenths, pos, e, span);
@@ -1991,10 +2006,9 @@ int kps_timeline_extract(const char *text, size_t len,
         return kps_fail(err, KPISCAN_ERR_NOMEM, name, "out of memory");
     }
     /* The largest statement, or the jobs' stated lengths added up when
-     * they come to more: in tenths, as they were stated, and no more
-     * than a statement may say (a career of 10,000 "(60 years)" jobs). */
-    double stated = -1.0;
-    long job_tenths = -1;
+     * they come to more, and no more than a statement may say (a career
+     * of 10,000 "(60 years)" jobs). */
+    double stated = -1.0, job_lengths = -1.0;
     for (size_t i = 0; i < list.n; i++) {
         const kps_span *sp = &list.v[i];
         if (sp->kind != KPS_SPAN_STATEMENT || !sp->counted)
@@ -2002,14 +2016,12 @@ int kps_timeline_extract(const char *text, size_t len,
         if (!sp->job_length) {
             if (sp->years > stated)
                 stated = sp->years;
-        } else if (job_tenths < MAX_STATED_YEARS * 10) {
-            job_tenths = (job_tenths < 0 ? 0 : job_tenths) +
-                         (long)(sp->years * 10.0 + 0.5);
-            if (job_tenths > MAX_STATED_YEARS * 10)
-                job_tenths = MAX_STATED_YEARS * 10;
+        } else {
+            job_lengths = (job_lengths < 0 ? 0 : job_lengths) + sp->years;
+            if (job_lengths > MAX_STATED_YEARS)
+                job_lengths = MAX_STATED_YEARS;
         }
     }
-    double job_lengths = job_tenths < 0 ? -1.0 : job_tenths / 10.0;
     out->stated_from_job_lengths = job_lengths > stated;
     if (job_lengths > stated)
         stated = job_lengths;
@@ -2030,4 +2042,5 @@ void kps_timeline_free(kps_timeline *t)
     t->n = 0;
     t->range_years = -1.0;
     t->stated_years = -1.0;
+    t->stated_from_job_lengths = 0;
 }

@@ -642,7 +642,7 @@ START_TEST(test_job_lengths)
     ck_assert_uint_eq(tl.n, 3);
     static const char *const match[] = {"9 month", "5 months",
                                         "1 year 3 months"};
-    static const double years[] = {0.8, 0.4, 1.3};
+    static const double years[] = {9 / 12.0, 5 / 12.0, 15 / 12.0};
     for (size_t i = 0; i < 3; i++) {
         const kps_span *sp = &tl.spans[i];
         ck_assert_int_eq(sp->kind, KPS_SPAN_STATEMENT);
@@ -653,7 +653,7 @@ START_TEST(test_job_lengths)
         ck_assert_uint_eq(sp->length, strlen(match[i]));
         ck_assert_int_eq(strncmp(text + sp->offset, match[i], sp->length), 0);
     }
-    ck_assert_years(tl.stated_years, 0.8 + 0.4 + 1.3);
+    ck_assert_years(tl.stated_years, (9 + 5 + 15) / 12.0);
     ck_assert_int_eq(tl.stated_from_job_lengths, 1);
     ck_assert_years(tl.range_years, -1.0);
     kps_timeline_free(&tl);
@@ -674,13 +674,14 @@ START_TEST(test_job_lengths)
     ck_assert_int_eq(tl.stated_from_job_lengths, 1);
     kps_timeline_free(&tl);
 
-    /* added up in tenths, as stated (0.8 + 0.4 + 0.3 is 1.5 exactly),
-     * and never past what one statement may say */
-    extract("Experience\nDeveloper (9 months)\nDeveloper (5 months)\n"
-            "Developer (4 months)\n",
+    /* added up exactly, not each to a tenth first (0.8 + 0.8 + 0.4 would
+     * be 2.0, the mid band), and never past what one statement may say */
+    extract("Experience\nDeveloper (9 months)\nDeveloper (9 months)\n"
+            "Developer (5 months)\n",
             AS_OF, &tl);
-    ck_assert(tl.stated_years == 1.5);
+    ck_assert_years(tl.stated_years, 23 / 12.0);
     kps_timeline_free(&tl);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 0); /* reset by the free */
     size_t many = 1000;
     const char *line = "Engineer (20 years)\n";
     char *career = malloc(strlen("Experience\n") + many * strlen(line) + 1);
@@ -704,6 +705,8 @@ static const char *const NOT_JOB_LENGTHS[] = {
     "Summary\nProject Manager (4 years)\n",
     "Education\nTeaching Assistant (2 years)\n",
     "Experience\nCOBOL (5 years) and BASIC (5 years)\n",
+    "Experience\nSoftware Developer - Python (5 years), Java (4 years), SQL "
+    "(5 years)\n",
     "Experience\nComputer and internet use (9 years)\n",
     "Experience\nAs the team's developer I led the migration of the billing "
     "platform to the cloud (6 months), on time and under budget.\n",
