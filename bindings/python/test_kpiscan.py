@@ -23,6 +23,13 @@ EXAMPLES = os.path.join(ROOT, "examples")
 AS_OF = datetime.date(2026, 6, 1)  # the date examples/manifest.tsv holds for
 
 
+class Refused(kpiscan.KpiscanError):
+    """A subclass with arguments of its own (it must pickle too)."""
+
+    def __init__(self, why):
+        super().__init__(-1, why)
+
+
 def _scan_level(path):
     """A worker process's scan (module level, so that it pickles)."""
     return kpiscan.Pack().scan_path(path).level
@@ -143,9 +150,14 @@ class PackTest(unittest.TestCase):
                     kpiscan.Pack(**bad)
 
     def test_pack_without_rules_warns(self):
-        with self.assertWarns(RuntimeWarning):
+        with self.assertWarns(RuntimeWarning) as cm:
             pack = kpiscan.Pack(default=False)
         self.assertEqual(pack.rules, [])
+        self.assertEqual(cm.filename, __file__)  # the caller's line
+        with self.assertWarns(RuntimeWarning) as cm:
+            kpiscan.Pack.from_string("format: 1\nname: empty\nversion: '1'\n"
+                                     "rules: []\n")
+        self.assertEqual(cm.filename, __file__)
 
     def test_closed_pack_refuses_scans(self):
         pack = kpiscan.Pack()
@@ -506,6 +518,12 @@ class ScanTest(unittest.TestCase):
             self.pack.scan_records([path, path + "\0.pdf"])
         with self.assertRaises(TypeError):
             self.pack.scan_records(path)
+        with self.assertRaises(TypeError):  # one pair, not a list of them
+            self.pack.scan_records(("cv.txt", b"Tracked KPIs"))
+        with self.assertRaises(ValueError):
+            kpiscan.Pack(disable=["term.kpi\0x"])
+        with self.assertRaises(ValueError):
+            kpiscan.Options(format_hint="txt\0x")
 
     def test_errors_pickle_and_results_refuse_to(self):
         import copy
@@ -516,6 +534,8 @@ class ScanTest(unittest.TestCase):
         self.assertEqual((str(back), back.code, back.file, back.status),
                          (str(cm.exception), cm.exception.code,
                           cm.exception.file, cm.exception.status))
+        back = pickle.loads(pickle.dumps(Refused("no")))
+        self.assertEqual((str(back), back.status), ("no", -1))
         res = self.pack.scan_bytes(b"Tracked KPIs", options=self.options)
         for how in (pickle.dumps, copy.copy, copy.deepcopy):
             with self.subTest(how=how.__name__):

@@ -30,6 +30,7 @@ import ctypes.util
 import datetime
 import json
 import os
+import sys
 import threading
 import warnings
 import weakref
@@ -293,10 +294,9 @@ class KpiscanError(Exception):
 
     def __reduce__(self):
         # Picklable, so that a refused document in a worker process comes
-        # back to the pool as this error and not as a broken pool.
-        return (type(self), (self.status, self.message, self.code, self.file,
-                             self.line, self.column, self.rule_id,
-                             self.reason))
+        # back to the pool as this error and not as a broken pool; rebuilt
+        # without __init__, so a subclass with its own arguments pickles.
+        return (_restore_error, (type(self), self.args, dict(self.__dict__)))
 
     @classmethod
     def _from_status(cls, status, what):
@@ -314,12 +314,41 @@ def _path_bytes(path, what="path"):
 
 
 def _sequence(value, what):
-    """value as a list of items, refusing a single str, bytes or path: it
-    would be read item by item, one character per input."""
-    if isinstance(value, (str, bytes, bytearray, os.PathLike)):
+    """value as a list of items, refusing a single str, bytes or path (it
+    would be read item by item, one character per input) and a single
+    (name, data) pair (read as two paths)."""
+    if isinstance(value, (str, bytes, bytearray, os.PathLike)) or (
+            isinstance(value, tuple) and len(value) == 2 and
+            isinstance(value[1], (bytes, bytearray, memoryview))):
         raise TypeError(f"kpiscan: {what} takes a list, not a single "
                         f"{type(value).__name__} ({what}=[{value!r}])")
     return list(value)
+
+
+def _text_arg(value, what):
+    """value encoded for the library, refusing a NUL byte (the C string
+    would end there: "term.kpi\\0x" would name term.kpi)."""
+    raw = value.encode("utf-8")
+    if b"\0" in raw:
+        raise ValueError(f"kpiscan: {what} holds a NUL byte: {value!r}")
+    return raw
+
+
+def _caller_stacklevel():
+    """The stacklevel of a warning that points at the first frame outside
+    this module, however many of its functions lie between."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _restore_error(cls, args, state):
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class _ErrorBox:
@@ -415,7 +444,8 @@ class Options:
                 "a date from 1950-01-01 to 2200-12-31")
         if format_hint is not None:
             self._set("format_hint", lib.kpiscan_options_set_format_hint(
-                self._ptr, format_hint.encode()), format_hint,
+                self._ptr, _text_arg(format_hint, "format_hint")),
+                format_hint,
                 '"text" or the extension of a document the library reads '
                 '("txt", "md", "docx", "odt", "pdf", "rtf", "doc", "html", '
                 '...)')
@@ -774,7 +804,7 @@ class Pack:
                         err.ptr))
                 for rule_id in _sequence(disable, "disable"):
                     err.check(lib.kpiscan_pack_builder_disable_rule(
-                        builder, rule_id.encode(), err.ptr))
+                        builder, _text_arg(rule_id, "rule id"), err.ptr))
                 pack = _c_void_p()
                 err.check(lib.kpiscan_pack_builder_build(
                     builder, ctypes.byref(pack), err.ptr))
@@ -790,7 +820,7 @@ class Pack:
             warnings.warn("kpiscan: the pack has no rules (default=False "
                           "without files or sources, or every rule "
                           "disabled): every resume will be rated none",
-                          RuntimeWarning, stacklevel=2)
+                          RuntimeWarning, stacklevel=_caller_stacklevel())
         self.name = _str(lib.kpiscan_pack_name(self._ptr))
         self.version = _str(lib.kpiscan_pack_version(self._ptr))
         self.hash = _str(lib.kpiscan_pack_hash(self._ptr))
