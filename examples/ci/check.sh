@@ -7,9 +7,13 @@
 # The JUnit file goes to $JUNIT_OUT, by default build/kpiscan-junit.xml
 # (build/ is ignored by git: a run leaves the working tree clean).
 set -u
+# Installed (share/doc/libkpiscan/examples/ci/), it runs the kpiscan on
+# PATH and writes the JUnit file in the current folder.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 kpiscan=${KPISCAN:-$root/build/cli/kpiscan}
+[ -x "$kpiscan" ] || kpiscan=kpiscan
 junit=${JUNIT_OUT:-$root/build/kpiscan-junit.xml}
+[ -n "${JUNIT_OUT:-}" ] || [ -f "$root/meson.build" ] || junit=$PWD/kpiscan-junit.xml
 mkdir -p "$(dirname "$junit")" || exit 2
 "$kpiscan" --as-of 2026-06-01 --quiet \
     --expect-file "$root/examples/ci/manifest.tsv" \

@@ -42,12 +42,23 @@ for d in $named; do
     [ -f "$docdir/${d#docs/}" ] || fail "$d is named by an installed file but not installed"
 done
 # The CI templates and the embedding example the pages point at are
-# installed under examples/ beside them, with the CLI's README.
+# installed under examples/ beside them, with the CLI's README, whose
+# links then point beside it too.
 for f in README.md examples/ci/check.sh examples/ci/github-actions.yml \
          examples/ci/gitlab-ci.yml examples/ci/manifest.tsv \
          examples/embed/main.c; do
     [ -f "$docdir/$f" ] || fail "$f is not installed in share/doc/libkpiscan"
 done
+for link in $(grep -o '](\([a-z][a-z-]*\.\(md\|png\)\))' "$docdir/README.md" |
+              tr -d '()]' | sort -u); do
+    [ -f "$docdir/$link" ] || fail "the installed README.md links $link, which is not beside it"
+done
+! grep -q '](docs/' "$docdir/README.md" || fail "the installed README.md links into docs/"
+# The installed gate example runs: its manifest finds the installed
+# example resumes, each at its level.
+(cd "$stage" && KPISCAN=$build/cli/kpiscan bash "$docdir/examples/ci/check.sh") \
+    > "$stage/check.log" 2>&1 || fail "installed examples/ci/check.sh: $(tail -5 "$stage/check.log")"
+[ -s "$stage/kpiscan-junit.xml" ] || fail "installed check.sh wrote no JUnit file in the current folder"
 for page in "$docdir"/*.md; do
     for f in $(grep -o 'examples/\(ci\|embed\)/[A-Za-z._-]\+' "$page" | sort -u); do
         [ -f "$docdir/$f" ] || fail "${page##*/} names $f, which is not installed"
