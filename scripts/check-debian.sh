@@ -57,7 +57,9 @@ sed 's/^/  /' "$work/lintian.log" >&2
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 deb() { ls "$work"/src/"$1"_*.deb 2> /dev/null | head -1; }
 has() { # package path-regex
-    dpkg-deb -c "$(deb "$1")" | awk '{print $6}' | grep -Eq "$2" ||
+    # grep reads the whole list (no -q): quitting at the first match would
+    # end dpkg-deb with SIGPIPE, which pipefail reports as a miss
+    dpkg-deb -c "$(deb "$1")" | awk '{print $6}' | grep -E "$2" > /dev/null ||
         fail "package $1 lacks $2"
 }
 for p in libkpiscan0 libkpiscan-dev kpiscan python3-kpiscan kpiscan-pdf; do
@@ -73,7 +75,7 @@ has kpiscan "^\./usr/bin/kpiscan$"
 has kpiscan "^\./usr/share/man/man1/kpiscan\.1\.gz$"
 has python3-kpiscan "^\./usr/lib/python3/dist-packages/kpiscan/__init__\.py$"
 has kpiscan-pdf "^\./usr/libexec/kpiscan-pdf$"
-if dpkg-deb -c "$(deb kpiscan)" | grep -q 'libkpiscan\.so'; then
+if dpkg-deb -c "$(deb kpiscan)" | grep 'libkpiscan\.so' > /dev/null; then
     fail "kpiscan carries a copy of the library"
 fi
 
