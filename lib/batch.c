@@ -559,6 +559,18 @@ static int office_lock_file(const char *name)
     return name[0] == '~' && name[1] == '$';
 }
 
+/* Why a walk passes over a file by its name alone, or NULL. */
+static const char *skipped_by_name(const char *name)
+{
+    if (office_lock_file(name))
+        return "an Office lock file (~$), written while a document is open, "
+               "not a resume";
+    if (named_as_not_resume(name))
+        return "source code, a script, a build or configuration file or a "
+               "data table by its name, not a resume";
+    return NULL;
+}
+
 /* Natural order, as a person lists a folder: 2.txt before 10.txt. */
 static int by_name(const FTSENT **a, const FTSENT **b)
 {
@@ -641,21 +653,10 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             }
             /* before seen_before(): a file skipped here is not "seen", so
              * the same file named explicitly is still scanned */
-            if (office_lock_file(e->fts_name)) {
+            const char *by_name = skipped_by_name(e->fts_name);
+            if (by_name) {
                 rc = enqueue_preset(b, e->fts_path,
-                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
-                                    "an Office lock file (~$), written "
-                                    "while a document is open, not a "
-                                    "resume",
-                                    err);
-                break;
-            }
-            if (named_as_not_resume(e->fts_name)) {
-                rc = enqueue_preset(b, e->fts_path,
-                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
-                                    "source code, a script, a build or "
-                                    "configuration file or a data table "
-                                    "by its name, not a resume",
+                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1, by_name,
                                     err);
                 break;
             }
