@@ -11,7 +11,7 @@ set -u
 # PATH and writes the JUnit file in the current folder.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 kpiscan=${KPISCAN:-$root/build/cli/kpiscan}
-[ -x "$kpiscan" ] || kpiscan=kpiscan
+[ -n "${KPISCAN:-}" ] || [ -x "$kpiscan" ] || kpiscan=kpiscan
 junit=${JUNIT_OUT:-$root/build/kpiscan-junit.xml}
 [ -n "${JUNIT_OUT:-}" ] || [ -f "$root/meson.build" ] || junit=$PWD/kpiscan-junit.xml
 mkdir -p "$(dirname "$junit")" || exit 2
