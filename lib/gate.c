@@ -1,10 +1,8 @@
 /* gate.c - CI gates: expectations per record, manifests, JUnit XML (via
  * libxml2's xmlTextWriter, never by hand) and GitHub annotations. */
-#define _DEFAULT_SOURCE /* realpath */
 #include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <sys/stat.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +16,44 @@
 #include "estimate/result.h"
 #include "batch.h"
 
-typedef struct expectation {
-    char *path;     /* as resolved against the manifest's folder */
-    char *realpath; /* canonical, NULL when the file does not exist */
-    /* The file itself, so that two names of one file (hard links, which
-     * realpath() keeps apart) are one entry, as the batch scans them
-     * once: has_id is 0 when the file does not exist. */
+/* A file itself, whatever its name: two paths, a symbolic link or a hard
+ * link name one file when device and inode agree, as the batch, which
+ * scans each file once, tells them apart.  known is 0 when the file does
+ * not exist (then only the path as written can match). */
+typedef struct file_id {
     dev_t dev;
     ino_t ino;
-    mode_t mode;
-    int has_id;
+    int known;
+    int folder;
+} file_id;
+
+static file_id file_id_of(const char *path)
+{
+    struct stat st;
+    file_id id = {0};
+    if (path && stat(path, &st) == 0)
+        id = (file_id){st.st_dev, st.st_ino, 1, S_ISDIR(st.st_mode)};
+    return id;
+}
+
+static int same_file(const file_id *a, const file_id *b)
+{
+    return a->known && b->known && a->dev == b->dev && a->ino == b->ino;
+}
+
+typedef struct expectation {
+    char *path; /* as resolved against the manifest's folder */
+    file_id id;
     int level;
     size_t line;     /* in its manifest, for messages */
     size_t manifest; /* which kpiscan_gate_load_manifest() call: 0, 1, ... */
 } expectation;
 
 /* A manifest loaded: its path as given (for messages) and, once read in
- * full, its canonical path (NULL when it has none). */
+ * full, the file (unknown until then). */
 typedef struct manifest_source {
     char *name;
-    char *real;
+    file_id id;
 } manifest_source;
 
 struct kpiscan_gate {
@@ -63,15 +79,11 @@ void kpiscan_gate_free(kpiscan_gate *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->nmanifest; i++) {
+    for (size_t i = 0; i < g->nmanifest; i++)
         free(g->manifest[i].path);
-        free(g->manifest[i].realpath);
-    }
     free(g->manifest);
-    for (size_t i = 0; i < g->nsources; i++) {
+    for (size_t i = 0; i < g->nsources; i++)
         free(g->sources[i].name);
-        free(g->sources[i].real);
-    }
     free(g->sources);
     free(g);
 }
@@ -111,21 +123,6 @@ int kpiscan_gate_set_strict(kpiscan_gate *g, int on)
         return KPISCAN_ERR_ARGUMENT;
     g->strict = on != 0;
     return KPISCAN_OK;
-}
-
-static char *canonical(const char *path)
-{
-    char buf[PATH_MAX];
-    return realpath(path, buf) ? kps_strdup(buf) : NULL;
-}
-
-/* Whether e names the file real (canonical, may be NULL) or the file st
- * (NULL when unknown). */
-static int same_file(const expectation *e, const char *real,
-                     const struct stat *st)
-{
-    return (real && e->realpath && strcmp(real, e->realpath) == 0) ||
-           (st && e->has_id && st->st_dev == e->dev && st->st_ino == e->ino);
 }
 
 /* Lexically normalise a path in place: drop "." segments and fold
@@ -188,19 +185,15 @@ static char *trim(char *s)
 static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
                                  const char *manifest, kpiscan_error *err)
 {
-    if (e->has_id && S_ISDIR(e->mode))
+    if (e->id.folder)
         return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
                            NULL,
                            "'%s' is a folder: a manifest lists files, one "
                            "per line, each with its level",
                            e->path);
-    struct stat id = {0};
-    id.st_dev = e->dev;
-    id.st_ino = e->ino;
     for (size_t i = 0; i < g->nmanifest; i++) {
         const expectation *o = &g->manifest[i];
-        if (strcmp(o->path, e->path) != 0 &&
-            !same_file(o, e->realpath, e->has_id ? &id : NULL))
+        if (strcmp(o->path, e->path) != 0 && !same_file(&o->id, &e->id))
             continue;
         if (o->level == e->level)
             return 1;
@@ -247,7 +240,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
         return kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
     manifest_source *source = &g->sources[g->nsources++];
     source->name = name;
-    source->real = NULL;
+    source->id = (file_id){0};
     kps_buf text = {0};
     int rc = read_manifest(path, &text, err);
     if (rc)
@@ -328,18 +321,12 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             memcpy(e->path, path, dirlen);
             memcpy(e->path + dirlen, file, flen + 1);
         }
-        e->realpath = NULL;
         if (normalise_path(e->path) != 0) {
             free(e->path);
             rc = kps_fail(err, KPISCAN_ERR_NOMEM, path, "out of memory");
             break;
         }
-        e->realpath = canonical(e->path);
-        struct stat st;
-        e->has_id = e->realpath && stat(e->realpath, &st) == 0;
-        e->dev = e->has_id ? st.st_dev : 0;
-        e->ino = e->has_id ? st.st_ino : 0;
-        e->mode = e->has_id ? st.st_mode : 0;
+        e->id = file_id_of(e->path);
         e->level = level;
         e->line = lineno;
         e->manifest = g->nsources - 1;
@@ -348,7 +335,6 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             g->nmanifest++;
         else {
             free(e->path);
-            free(e->realpath);
             /* a repeat with the same level is dropped, not an error */
             if (rc > 0)
                 rc = KPISCAN_OK;
@@ -362,7 +348,7 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
     /* Kept so that --strict does not count the manifest itself as an
      * unlisted resume when it sits in the folder it describes. */
     if (!rc)
-        g->sources[g->nsources - 1].real = canonical(path);
+        g->sources[g->nsources - 1].id = file_id_of(path);
     kps_buf_free(&text);
     return rc;
 }
@@ -387,28 +373,26 @@ const char *kpiscan_gate_manifest_source(const kpiscan_gate *g, size_t i,
     return g->sources[g->manifest[i].manifest].name;
 }
 
-/* The manifest entry for a scanned file: by canonical path (real, NULL
- * when it has none) or the file itself (st, NULL when unknown), else by
- * the path as written. */
+/* The manifest entry for a scanned file: the same file (id), else the
+ * same path as written. */
 static const expectation *lookup(const kpiscan_gate *g, const char *name,
-                                 const char *real, const struct stat *st)
+                                 const file_id *id)
 {
     const expectation *found = NULL;
     for (size_t i = 0; i < g->nmanifest && !found; i++) {
         const expectation *e = &g->manifest[i];
-        if (same_file(e, real, st) || strcmp(name, e->path) == 0)
+        if (same_file(&e->id, id) || strcmp(name, e->path) == 0)
             found = e;
     }
     return found;
 }
 
-/* Whether a scanned file (its canonical path) is one of the loaded
- * manifests. */
-static int is_manifest_file(const kpiscan_gate *g, const char *real)
+/* Whether a scanned file is one of the loaded manifests. */
+static int is_manifest_file(const kpiscan_gate *g, const file_id *id)
 {
     int found = 0;
-    for (size_t i = 0; real && i < g->nsources && !found; i++)
-        found = g->sources[i].real && strcmp(real, g->sources[i].real) == 0;
+    for (size_t i = 0; i < g->nsources && !found; i++)
+        found = same_file(&g->sources[i].id, id);
     return found;
 }
 
@@ -537,17 +521,14 @@ int kpiscan_gate_check(const kpiscan_gate *g, const kpiscan_record *rec,
         WHY("expected at least %s, got %s", kpiscan_level_name(g->fail_under),
             got);
     if (g->nmanifest) {
-        char *real = canonical(rec->name); /* one realpath() per record */
-        struct stat st;
-        int have_st = real && stat(real, &st) == 0;
-        const expectation *e = lookup(g, rec->name, real, have_st ? &st : NULL);
+        file_id id = file_id_of(rec->name); /* one stat() per record */
+        const expectation *e = lookup(g, rec->name, &id);
         if (e && e->level != r->level)
             WHY("expected %s, got %s (manifest %s, line %zu)",
                 kpiscan_level_name(e->level), got, g->sources[e->manifest].name,
                 e->line);
-        else if (!e && g->strict && !is_manifest_file(g, real))
+        else if (!e && g->strict && !is_manifest_file(g, &id))
             WHY("not listed in the manifest (strict), got %s", got);
-        free(real);
     }
     int hidden_failed = g->fail_on_hidden && r->nhidden;
     if (hidden_failed)
