@@ -1446,16 +1446,11 @@ static int after_age_label(const unsigned char *t, size_t pos)
  * length in brackets on the job's header line.  RUBRIC.md uses a stated
  * length only when no usable range exists, and that is all a reader has
  * here, so the lengths are kept as statements of one job each and added
- * up (kps_timeline.stated_years).  Only the bracketed number with its
- * years or months word, on a line no longer than a header
- * (JOB_LENGTH_LINE_MAX); try_at() then keeps it only under an experience
- * heading, on a line that names a job title and no school
- * (line_has_title()): in a duty's sentence "(6 months)" is the length of
- * a project, and "COBOL (5 years)" that of a skill.  pos is the number,
- * end the end of its years or months word.
+ * up (kps_timeline.stated_years).  Here: the number with its years or
+ * months word alone in brackets; try_at() keeps it only under an
+ * experience heading on a job's line (job_length_line()).  pos is the
+ * number, end the end of its years or months word.
  */
-#define JOB_LENGTH_LINE_MAX 100
-
 static int try_job_length(const unsigned char *t, size_t len, size_t pos,
                           size_t end, double years, kps_span *span)
 {
@@ -1468,14 +1463,6 @@ static int try_job_length(const unsigned char *t, size_t len, size_t pos,
     size_t close = skip_blank(t, len, end, 2);
     if (close >= len || t[close] != ')')
         return 0;
-    size_t ls = line_begin(t, open, open), le = line_end(t, len, close, close);
-    if (le - ls > JOB_LENGTH_LINE_MAX)
-        return 0;
-    /* one bracket on the line: "Python (5 years), Java (4 years)" gives
-     * the lengths of skills */
-    for (size_t i = ls; i < le; i++)
-        if (t[i] == '(' && i != open - 1)
-            return 0;
     make_statement(0, pos, end, span);
     span->years = years;
     span->job_length = 1;
@@ -1896,6 +1883,25 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
  * word after an apostrophe, or past pos (nothing can start inside a word,
  * and skipping keeps the scan linear).  (size_t)-1
  * when out of memory. */
+/* A job's length stands on a line no longer than a job's header
+ * (JOB_LENGTH_LINE_MAX), with no other bracket ("Python (5 years), Java
+ * (4 years)" gives the lengths of skills), naming a job title and no
+ * school (line_has_title()): in a duty's sentence "(6 months)" is the
+ * length of a project, and "COBOL (5 years)" that of a skill.  pos is in
+ * the line. */
+#define JOB_LENGTH_LINE_MAX 100
+
+static int job_length_line(const unsigned char *t, size_t len, size_t pos)
+{
+    size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
+    if (le - ls > JOB_LENGTH_LINE_MAX)
+        return 0;
+    size_t brackets = 0;
+    for (size_t i = ls; i < le; i++)
+        brackets += t[i] == '(';
+    return brackets == 1 && line_has_title(t, ls, le) > 0;
+}
+
 static size_t try_at(const unsigned char *t, size_t len, size_t pos,
                      const kps_sections *sections, kps_ym as_of,
                      const word_gate *gate, span_list *list)
@@ -1931,11 +1937,8 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
          * the degrees; a job's length only where jobs are listed, and
          * elsewhere ("Java (5 years)" in a skills list) it is none */
         span.counted = sec != KPS_SECTION_EDUCATION;
-        found =
-            !span.job_length ||
-            (sec == KPS_SECTION_EXPERIENCE &&
-             line_has_title(t, line_begin(t, span.offset, span.offset),
-                            line_end(t, len, span.offset, span.offset)) > 0);
+        found = !span.job_length || (sec == KPS_SECTION_EXPERIENCE &&
+                                     job_length_line(t, len, span.offset));
     }
     if (found) {
         if (push_span(list, &span) != 0)
