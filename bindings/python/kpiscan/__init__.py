@@ -304,13 +304,18 @@ class KpiscanError(Exception):
         return cls(status, f"{what}: {_str(lib.kpiscan_strerror(status))}")
 
 
-def _path_bytes(path, what="path"):
-    """os.fsencode(path), refusing a NUL byte as open() does: the library
-    reads a C string, which would end there and name another file."""
-    raw = os.fsencode(path)
+def _c_string(raw, value, what):
+    """raw (value encoded), refusing a NUL byte as open() does: the
+    library reads a C string, which would end there ("cv.txt\\0.pdf"
+    would name cv.txt, "term.kpi\\0x" term.kpi)."""
     if b"\0" in raw:
-        raise ValueError(f"kpiscan: {what} holds a NUL byte: {path!r}")
+        raise ValueError(f"kpiscan: {what} holds a NUL byte: {value!r}")
     return raw
+
+
+def _path_bytes(path, what="path"):
+    """os.fsencode(path) for the library (_c_string)."""
+    return _c_string(os.fsencode(path), path, what)
 
 
 def _sequence(value, what):
@@ -326,12 +331,8 @@ def _sequence(value, what):
 
 
 def _text_arg(value, what):
-    """value encoded for the library, refusing a NUL byte (the C string
-    would end there: "term.kpi\\0x" would name term.kpi)."""
-    raw = value.encode("utf-8")
-    if b"\0" in raw:
-        raise ValueError(f"kpiscan: {what} holds a NUL byte: {value!r}")
-    return raw
+    """value as UTF-8 for the library (_c_string)."""
+    return _c_string(value.encode("utf-8"), value, what)
 
 
 def _caller_stacklevel():
