@@ -53,6 +53,7 @@ typedef struct cli {
     int gated;              /* any gate option given */
     const char **manifests; /* --expect-file, in order */
     size_t nmanifests;
+    int strict;                /* --strict: checked against nmanifests */
     const char *junit_file;    /* --junit FILE */
     unsigned shard_k, shard_n; /* --shard K/N; shard_n 0: every input */
 } cli;
@@ -1338,11 +1339,20 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
             break;
         }
         case OPT_EXPECT_FILE:
-            if (push(&c.manifests, &c.nmanifests, optarg))
+            /* A manifest's paths are relative to its folder, which
+             * standard input does not have. */
+            if (strcmp(optarg, "-") == 0)
+                status = usage_error("--expect-file takes a file name, not "
+                                     "'-' (its paths are relative to the "
+                                     "manifest's folder)");
+            else if (push(&c.manifests, &c.nmanifests, optarg))
                 status = usage_error("out of memory");
             c.gated = 1;
             break;
-        case OPT_STRICT: kpiscan_gate_set_strict(c.gate, 1); break;
+        case OPT_STRICT:
+            kpiscan_gate_set_strict(c.gate, 1);
+            c.strict = 1;
+            break;
         case OPT_FAIL_ON_HIDDEN:
             kpiscan_gate_set_fail_on_hidden(c.gate, 1);
             c.gated = 1;
@@ -1399,6 +1409,13 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
     if (c.junit_file && strcmp(c.junit_file, "-") == 0) {
         status = usage_error("--junit takes a file name; for JUnit XML on "
                              "standard output use --format junit");
+        goto out;
+    }
+    /* Without a manifest there is no list to be strict about: the run
+     * would pass as if the option were never given. */
+    if (c.strict && c.nmanifests == 0) {
+        status = usage_error("--strict goes with --expect-file (it fails "
+                             "on a scanned file the manifest does not list)");
         goto out;
     }
     if (c.sort > KPISCAN_SORT_INPUT && c.unordered) {
