@@ -746,7 +746,9 @@ KPISCAN_API int kpiscan_span_open_ended(const kpiscan_span *sp);
 KPISCAN_API int kpiscan_span_kpi_job(const kpiscan_span *sp);
 /* The job line the range heads, with the dates and separators left out
  * ("Operations Analyst Acme Corp" for "Operations Analyst, Acme Corp, Jun
- * 2020 - Present"), or NULL when none was found and for statements.  JSON
+ * 2020 - Present"; a label of the dates such as "from" or "Period:" is
+ * no job, and dates left alone on their line take the line above or
+ * below), or NULL when none was found and for statements.  JSON
  * "job", which excerpts off (kpiscan_options_set_excerpts) leaves out;
  * the accessor always gives it.  Owned. */
 KPISCAN_API const char *kpiscan_span_job(const kpiscan_span *sp);

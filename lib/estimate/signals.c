@@ -403,6 +403,43 @@ static size_t mark_length(const char *s, size_t n)
     return 0;
 }
 
+/* The length of a label for the dates that s[0, n) starts with ("From",
+ * "Period:", "Dates of employment:") with the blanks after it; 0 for
+ * none.  Such a word names the dates, not the job: "from 2015 to 2016"
+ * alone on its line leaves "from", and the job is the line above. */
+static size_t date_label_length(const char *s, size_t n)
+{
+    static const char *const LABELS[] = {"dates of employment",
+                                         "date of employment",
+                                         "employment dates",
+                                         "employment period",
+                                         "dates",
+                                         "date",
+                                         "period",
+                                         "duration",
+                                         "tenure",
+                                         "from",
+                                         "since"};
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
+        size_t k = strlen(LABELS[i]);
+        if (k > n || !kps_ascii_ieq(s, LABELS[i], k))
+            continue;
+        size_t e = k;
+        if (e < n && s[e] == ':')
+            e++;
+        else if (e < n && s[e] != ' ')
+            continue; /* "Fromm Foods", "Periodontist" */
+        while (e < n && s[e] == ' ')
+            e++;
+        if (e < n && s[e] == ':') /* "Period : 2008" */
+            e++;
+        while (e < n && s[e] == ' ')
+            e++;
+        return e;
+    }
+    return 0;
+}
+
 /* The job line's words into title (at most JOB_LINE_MAX bytes), the
  * range's own dates and separators left out.  Returns its length. */
 static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
@@ -437,6 +474,7 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
     while ((mark = mark_length(title + lead, n - lead)) != 0 &&
            lead + mark < n && title[lead + mark] == ' ')
         lead += mark + 1;
+    lead += date_label_length(title + lead, n - lead);
     memmove(title, title + lead, n - lead);
     return n - lead;
 }

@@ -11,7 +11,8 @@
  *
  *   Ranges.  "START <connector> END" where the connector is one or more
  *   '-', "to", "till", "until", "through", "thru", "~", with any spaces or
- *   line breaks around it (pdftotext often puts "to" on its own line).
+ *   line breaks around it (pdftotext often puts "to" on its own line); a
+ *   word may keep a form's colon ("From: 2009 To: 2010").
  *   START / END is one of: "January 2014", "Jan 2015", "Jan. 2015",
  *   "Sept 2015", "Aug'07", "Jun-16", "03/2018", "3/2018", "03/18" ('/'
  *   only), "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018",
@@ -700,8 +701,11 @@ static size_t connector(const unsigned char *t, size_t len, size_t pos)
                                KW("through"), KW("thru"), KW("til")};
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
         size_t n = word_ci(t, len, pos, WORDS[i]);
-        if (n)
-            return n;
+        if (!n)
+            continue;
+        /* a form's label keeps its colon: "From: 2009 To: 2010", "To :" */
+        size_t c = pos + n + (pos + n < len && t[pos + n] == ' ');
+        return c < len && t[c] == ':' ? c + 1 - pos : n;
     }
     return 0;
 }

@@ -587,6 +587,30 @@ START_TEST(test_span_accessors_null_safe)
 }
 END_TEST
 
+/* A label before dates that stand alone ("from", "Period:", "Dates of
+ * employment:") names the dates, not the job: the job is the line above,
+ * as for bare dates.  A company that only starts like one keeps its name. */
+START_TEST(test_span_job_past_date_labels)
+{
+    kpiscan_result *r = scan("Experience\n"
+                             "Sales Analyst, Acme Corp\n"
+                             "from 2015 to 2016\n"
+                             "Buyer, Beta Ltd\n"
+                             "Period: 2013 - 2014\n"
+                             "Clerk, Gamma Inc\n"
+                             "Dates of employment : 2011 - 2012\n"
+                             "Fromm Foods, Cook, 2009 - 2010\n",
+                             NULL);
+    static const char *const want[] = {"Sales Analyst Acme Corp",
+                                       "Buyer Beta Ltd", "Clerk Gamma Inc",
+                                       "Fromm Foods Cook"};
+    ck_assert_uint_eq(kpiscan_result_span_count(r), 4);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_str_eq(kpiscan_span_job(kpiscan_result_span(r, i)), want[i]);
+    kpiscan_result_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("result");
@@ -602,6 +626,7 @@ int main(void)
     tcase_add_test(tc, test_employment_and_gaps_null_safe);
     tcase_add_test(tc, test_span_accessors);
     tcase_add_test(tc, test_span_accessors_null_safe);
+    tcase_add_test(tc, test_span_job_past_date_labels);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }

@@ -124,6 +124,13 @@ static const range_case RANGES[] = {
      8, 2007, 5, 0, 45},
     {"May 3rd 2015 - June 1st 2016", "May 3rd 2015 - June 1st 2016", 2015, 5,
      2016, 6, 0, 13},
+    /* a form's labels: the connector keeps its colon, with or without a
+     * blank before it */
+    {"From: 2009 To: 2010", "2009 To: 2010", 2009, 1, 2010, 1, 0, 12},
+    {"From : 03/2009  To : 05/2010", "03/2009  To : 05/2010", 2009, 3, 2010, 5,
+     0, 14},
+    {"From: Jan 2012 To: Present", "Jan 2012 To: Present", 2012, 1, 2020, 6, 1,
+     101},
     /* a day before the month, as British, Indian and European resumes
      * write it; a spreadsheet's "Jun-16" */
     {"1st May 2016 - 31st August 2019", "1st May 2016 - 31st August 2019", 2016,
