@@ -13,6 +13,9 @@
  *    know only ASCII list markers.
  *  - U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR become LF: the
  *    rest of the pipeline counts lines by LF.
+ *  - Punctuation of UTF-8 text once read as Windows-1252 and saved again
+ *    ("\u00E2\u20AC\u201C" for an en dash, a stray "\u00C2" glued to a
+ *    word) is read as the writer meant it: mis_decoded_mark(), stray_c2().
  *  - HTML character references left in text by web forms and job-board
  *    exports ("1986&ndash; 1997", "manager&rsquo;s", "R&amp;D", "&#8211;")
  *    stand for the character a reader sees, so they are decoded and then
@@ -239,12 +242,42 @@ static size_t mis_decoded_mark(const unsigned char *s, size_t len, uint32_t *cp)
     if (a == 0xE2 ? b != 0x20AC : b != 0xBC && b != 0xBD)
         return 0;
     size_t kc = kps_utf8_decode(s + ka + kb, len - ka - kb, &c);
-    unsigned byte = a == 0xEF && c == 0x200B ? 0x8D : cp1252_byte(c);
+    /* A byte Windows-1252 leaves undefined came out as U+200B: after
+     * "\u00EF\u00BC" it is 8D, as above; after "\u00E2\u20AC" it is 9D, the
+     * closing double quote (of the 63 in the shared resumes, 59 close a
+     * quotation opened on their line, the others end a quoted title). */
+    unsigned byte = c == 0x200B ? (a == 0xEF ? 0x8D : 0x9D) : cp1252_byte(c);
     if (!byte)
         return 0;
     *cp = a == 0xE2 ? 0x2000 + (byte - 0x80)
                     : 0xFF00 + (b - 0xBC) * 0x40 + (byte - 0x80);
     return ka + kb + kc;
+}
+
+/* Whether s[0, len) starts with a stray "\u00C2" (C3 82) left by the same
+ * mis-decoding of a two-byte character C2 xx: U+00A0..U+00BF read as
+ * Windows-1252 come out as "\u00C2" and the character itself, and the
+ * no-break space often lost its second byte to a plain space or a line
+ * end.  Real resumes carry thousands ("engagement\u00C2 for", "\u00C2
+ * Enriched with", "Viagra\u00C2\u00AE"), and a letter glued to a word hides
+ * the word from every rule.  A letter U+00C2 of a real word never stands
+ * before a space, a line end, such a character, another such "\u00C2", or
+ * a zero-width space (what C2 8D, which Windows-1252 does not have, came
+ * out as).  Returns 1 for a stray one. */
+static int stray_c2(const unsigned char *s, size_t len)
+{
+    if (len < 2 || s[0] != 0xC3 || s[1] != 0x82)
+        return 0;
+    if (len == 2)
+        return 1;
+    unsigned char c = s[2];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+        return 1;
+    if (len >= 4 && c == 0xC2 && s[3] >= 0xA0 && s[3] <= 0xBF)
+        return 1;
+    if (len >= 4 && c == 0xC3 && s[3] == 0x82)
+        return 1;
+    return len >= 5 && c == 0xE2 && s[3] == 0x80 && s[4] == 0x8B;
 }
 
 /* Offset of the next candidate at or after from, or len: a lead byte of
@@ -339,7 +372,10 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
         }
         uint32_t fixed;
         size_t km = s[i] == 0xC3 ? mis_decoded_mark(s + i, len - i, &fixed) : 0;
-        if (km) {
+        if (!km && s[i] == 0xC3 && stray_c2(s + i, len - i)) {
+            k = 2;
+            rep = ""; /* the character after it is read on its own */
+        } else if (km) {
             /* the mark as the writer meant it: folded like any other, or
              * its own three UTF-8 bytes (shorter than the seven or eight
              * of the mis-decoding, so the output still never grows) */

@@ -373,6 +373,30 @@ START_TEST(mis_decoded_fullwidth)
 }
 END_TEST
 
+/* A stray "\u00C2" of a mis-decoded two-byte character goes, and the
+ * character after it is read on its own: before a space (the no-break
+ * space lost its second byte), a line end, U+00A0..U+00BF, another one,
+ * a zero-width space, or the end.  A real U+00C2 before a letter stays.
+ * "\u00E2\u20AC\u200B" is the closing double quote. */
+START_TEST(mis_decoded_stray_c2)
+{
+    const char *src = "engagement\xC3\x82 for \xC3\x82\xC2\xA0Led "
+                      "Viagra\xC3\x82\xC2\xAE X\xC3\x82\xC3\x82\xC3\x82\n"
+                      "Aug 2012 \xC3\x82\xE2\x80\x8B Oct 2013 "
+                      "\xC3\x82NGEL \xC3\x82me "
+                      "\xC3\xA2\xE2\x82\xAC\xC5\x93"
+                      "Base"
+                      "\xC3\xA2\xE2\x82\xAC\xE2\x80\x8B end\xC3\x82";
+    kps_norm n = norm_of(src);
+    ck_assert_str_eq(n.text, "engagement for  Led Viagra\xC2\xAE X\n"
+                             "Aug 2012  Oct 2013 \xC3\x82NGEL \xC3\x82me "
+                             "\"Base\" end");
+    expect_span(&n, 0, 14, 0, 16); /* "engagement for" covers the stray */
+    check_map_properties(src, &n);
+    kps_norm_free(&n);
+}
+END_TEST
+
 START_TEST(adjacent_replacements)
 {
     /* Replacement, removal, replacement, with no byte in between. */
@@ -519,6 +543,7 @@ static Suite *normalize_suite(void)
     tcase_add_test(tc, curly_quote_spans);
     tcase_add_test(tc, mis_decoded_marks);
     tcase_add_test(tc, mis_decoded_fullwidth);
+    tcase_add_test(tc, mis_decoded_stray_c2);
     tcase_add_test(tc, adjacent_replacements);
     tcase_add_test(tc, html_references);
     tcase_add_test(tc, out_of_range_offsets);
