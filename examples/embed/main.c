@@ -17,8 +17,14 @@
  * Exit status: 0 every document scanned; 1 some document failed (the rest
  * are still reported); 2 usage error or the pack failed to load.
  *
- * Build against an installed libkpiscan (see README.md):
- *   cc -O2 -pthread main.c $(pkg-config --cflags --libs libkpiscan)
+ * Build against an installed libkpiscan with pkg-config alone, and run:
+ *   cc -O2 -pthread main.c $(pkg-config --cflags --libs libkpiscan) \
+ *       -o kpiscan-embed
+ *   (or: make; PKG_CONFIG_PATH=... for a library under another prefix)
+ *   ./kpiscan-embed -j 4 --as-of 2026-06-01 ../mid-1.txt ../senior-1.txt
+ * The test suite builds and runs it so from a temporary install
+ * (tests/consumer/run.sh); docs/embedding.md walks through the code.
+ * (No README here: a walk of examples/ would score it as a resume.)
  */
 #define _POSIX_C_SOURCE 200809L
 

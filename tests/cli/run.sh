@@ -60,6 +60,15 @@ while IFS=$'\t' read -r path level; do
     esac
 done < examples/manifest.tsv
 
+# The folder as a whole, as a user first scans it: every file a walk
+# scores is a resume the manifest lists (no README or script taken for a
+# candidate), and each has its level.
+"$bin" --as-of 2026-06-01 --expect-file examples/manifest.tsv --strict \
+    --format csv examples > /dev/null 2> "$tmp/walk.err"
+got=$?
+if [ "$got" = 0 ]; then report "walk of examples/ is the manifest" 1 ""
+else report "walk of examples/ is the manifest" 0 "exit $got: $(head -c 400 "$tmp/walk.err")"; fi
+
 # JSON output parses, one object for one file and an array for several.
 if command -v python3 > /dev/null; then
     "$bin" --as-of 2026-06-01 --format json examples/*.txt > "$tmp/all.json"
