@@ -346,9 +346,10 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * current date at scan time.  Errors: KPISCAN_ERR_ARGUMENT for a day that
  * is not in the calendar (30 February) or a date outside 1950-01-01 ..
  * 2200-12-31 (no career range starts before 1950, so an earlier as-of
- * date would leave every range in the future).  A DOCX or ODT last-saved
- * date goes through the same check.  Without this setter a DOCX, ODT or
- * PDF resolves "Present" to the earlier of today and its last save (unless
+ * date would leave every range in the future).  A document's last-saved
+ * date goes through the same check.  Without this setter a DOCX, ODT,
+ * PDF, RTF or .doc resolves "Present" to the earlier of today and its last
+ * save (unless
  * the save is older than a job the document lists: then today); a date
  * set here applies to every document alike, and saved dates are then not
  * used (the record's as_of_source says "option").  Exclusive: opts. */

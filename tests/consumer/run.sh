@@ -49,9 +49,12 @@ for f in README.md examples/ci/check.sh examples/ci/github-actions.yml \
          examples/embed/main.c; do
     [ -f "$docdir/$f" ] || fail "$f is not installed in share/doc/libkpiscan"
 done
-for link in $(grep -o '](\([a-z][a-z-]*\.\(md\|png\)\))' "$docdir/README.md" |
-              tr -d '()]' | sort -u); do
-    [ -f "$docdir/$link" ] || fail "the installed README.md links $link, which is not beside it"
+# Every relative link of every installed page leads to an installed file.
+for page in "$docdir"/*.md; do
+    for link in $(grep -o ']([^)#:]*)' "$page" | sed 's/^](//; s/)$//' | sort -u); do
+        [ -e "$docdir/$link" ] ||
+            fail "the installed $(basename "$page") links $link, which is not installed beside it"
+    done
 done
 ! grep -q '](docs/' "$docdir/README.md" || fail "the installed README.md links into docs/"
 # The installed gate example runs: its manifest finds the installed
