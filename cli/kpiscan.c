@@ -501,6 +501,8 @@ typedef struct sink {
     size_t written; /* records written to stdout */
     int verbose;
     int progress;   /* draw a progress line on stderr */
+    int drawn;      /* the progress line is on the screen now */
+    int stdout_tty; /* records go to a terminal, maybe the progress line's */
     double started; /* seconds */
     double last_draw;
     kpiscan_junit *junit;
@@ -532,18 +534,25 @@ static void keep_write_errno(void)
         stdout_errno = errno;
 }
 
+/* Called before anything is written where the progress line stands. */
 static void erase_progress(sink *k)
 {
-    if (k->progress && k->last_draw > 0) {
+    if (k->drawn) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
+        k->drawn = 0;
     }
 }
 
+/* Redrawn at most ten times a second, but at once after an erase: a line
+ * erased for every record of a fast run and redrawn only every tenth of
+ * a second would be blank most of the time. */
 static void draw_progress(sink *k, int force)
 {
+    if (!k->progress)
+        return;
     double t = now_seconds();
-    if (!k->progress || (!force && t - k->last_draw < 0.1))
+    if (!force && k->drawn && t - k->last_draw < 0.1)
         return;
     size_t done = kpiscan_batch_count(k->batch, KPISCAN_COUNT_DELIVERED);
     size_t total = kpiscan_batch_count(k->batch, KPISCAN_COUNT_QUEUED);
@@ -552,6 +561,7 @@ static void draw_progress(sink *k, int force)
     if (rate > 0 && total > done && k->c->inputs_complete)
         fprintf(stderr, "  ETA %.0fs", (double)(total - done) / rate);
     fflush(stderr);
+    k->drawn = 1;
     k->last_draw = t;
 }
 
@@ -578,9 +588,13 @@ static void on_record(const kpiscan_record *rec, void *user)
         draw_progress(k, 0);
         return;
     }
-    erase_progress(k);
-    if (status != KPISCAN_OK && !k->same_terminal)
+    /* Records written to a file or a pipe leave the line alone. */
+    if (k->stdout_tty)
+        erase_progress(k);
+    if (status != KPISCAN_OK && !k->same_terminal) {
+        erase_progress(k);
         fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
+    }
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
         k->gate_failures++;
@@ -593,6 +607,7 @@ static void on_record(const kpiscan_record *rec, void *user)
             memcpy(verdict, failure, n);
             verdict[n] = '\0';
         }
+        erase_progress(k);
         fprintf(stderr, "kpiscan: gate failed: %s: %s\n",
                 clean1(kpiscan_record_name(rec)),
                 verdict ? clean1(verdict) : "(out of memory)");
@@ -1033,7 +1048,8 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     k.several = several;
     k.progress = several && !c->quiet && isatty(STDERR_FILENO);
     struct stat out_st, err_st;
-    k.same_terminal = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
+    k.stdout_tty = isatty(STDOUT_FILENO);
+    k.same_terminal = k.stdout_tty && isatty(STDERR_FILENO) &&
                       fstat(STDOUT_FILENO, &out_st) == 0 &&
                       fstat(STDERR_FILENO, &err_st) == 0 &&
                       out_st.st_rdev == err_st.st_rdev;
@@ -1113,6 +1129,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         failed = add_list(c, b, c->files_from, err) != 0;
     c->inputs_complete = 1;
     if (kpiscan_batch_finish(b) == KPISCAN_ERR_NOMEM) {
+        erase_progress(&k);
         fputs("kpiscan: out of memory holding records for --sort; some were "
               "written out of rank\n",
               stderr);

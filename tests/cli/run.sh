@@ -1089,5 +1089,36 @@ if [ -w /dev/full ]; then
     else report "write errors of every format name the reason" 0 "$(head -c 600 "$tmp/errs")"; fi
 fi
 
+# The progress line, on a terminal (script(1) gives stderr a pseudo
+# terminal): drawn, and always erased before anything else is written
+# there, records included when standard output is that terminal too.
+# Records written to a file leave it alone: no erase without a draw
+# before it, so the line is not blank most of a fast run.
+if command -v script > /dev/null && command -v python3 > /dev/null; then
+    script -qec "'$bin' --as-of 2026-06-01 -j 1 -f jsonl examples > '$tmp/pr.jsonl'" \
+        "$tmp/pr-file.log" < /dev/null > /dev/null 2>&1
+    script -qec "'$bin' --as-of 2026-06-01 -j 1 examples" \
+        "$tmp/pr-tty.log" < /dev/null > /dev/null 2>&1
+    if python3 - "$tmp/pr-file.log" "$tmp/pr-tty.log" "$tmp/pr.jsonl" <<'PY'
+import re, sys
+erase = b"\r\x1b[K"
+for path in sys.argv[1:3]:
+    log = open(path, "rb").read()
+    log = log[log.index(b"\n") + 1:log.rindex(b"Script done")]
+    draws = [m.end() for m in re.finditer(rb"files/s(  ETA \d+s)?", log)]
+    assert draws, (path, "no progress line drawn")
+    for end in draws:  # whatever follows a drawn line starts by erasing it
+        assert log.startswith(erase, end), (path, log[end - 40:end + 40])
+    if path.endswith("pr-file.log"):
+        assert log.count(erase) <= len(draws) + 1, (path, log.count(erase), len(draws))
+    else:
+        assert log.count(b"examples/mid-1.txt: mid") == 1, path
+records = open(sys.argv[3], "rb").read()
+assert b"\x1b" not in records and records.count(b"\n") >= 50
+PY
+    then report "progress line: drawn, erased before other output" 1 ""
+    else report "progress line: drawn, erased before other output" 0 "see above"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
