@@ -409,20 +409,26 @@ static size_t mark_length(const char *s, size_t n)
  * alone on its line leaves "from", and the job is the line above. */
 static size_t date_label_length(const char *s, size_t n)
 {
-    static const char *const LABELS[] = {"dates of employment",
-                                         "date of employment",
-                                         "employment dates",
-                                         "employment period",
-                                         "dates",
-                                         "date",
-                                         "period",
-                                         "duration",
-                                         "tenure",
-                                         "from",
-                                         "since"};
+    /* clang-format off */
+#define LABEL(w) {w, sizeof w - 1}
+    static const struct {
+        const char *word;
+        size_t len;
+    } LABELS[] = {
+        LABEL("dates of employment"), LABEL("date of employment"),
+        LABEL("employment dates"), LABEL("employment period"),
+        LABEL("dates"), LABEL("date"), LABEL("period"), LABEL("duration"),
+        LABEL("tenure"), LABEL("from"), LABEL("since")};
+#undef LABEL
+    /* clang-format on */
+    if (n < 4)
+        return 0;
+    /* Most titles differ in their first two letters: one compare each. */
+    char c0 = (char)(s[0] | 0x20), c1 = (char)(s[1] | 0x20);
     for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
-        size_t k = strlen(LABELS[i]);
-        if (k > n || !kps_ascii_ieq(s, LABELS[i], k))
+        size_t k = LABELS[i].len;
+        if (LABELS[i].word[0] != c0 || LABELS[i].word[1] != c1 || k > n ||
+            !kps_ascii_ieq(s, LABELS[i].word, k))
             continue;
         size_t e = k;
         if (e < n && s[e] == ':')

@@ -76,6 +76,14 @@ static size_t clean_prefix(const unsigned char *s, size_t len)
             i++;
             continue;
         }
+        /* Two-byte characters (accented letters, the mis-decoded "\u00C2"
+         * and "\u00E2" of real resumes) without a call; C2 80..C2 9F are
+         * the C1 controls. */
+        if (c >= 0xC2 && c <= 0xDF && len - i >= 2 &&
+            (s[i + 1] & 0xC0) == 0x80 && (c != 0xC2 || s[i + 1] >= 0xA0)) {
+            i += 2;
+            continue;
+        }
         size_t n = kps_utf8_seq_len(s + i, len - i);
         /* Invalid, or a C1 control (U+0080..U+009F = C2 80..C2 9F). */
         if (n == 0 || (c == 0xC2 && s[i + 1] < 0xA0))

@@ -395,7 +395,7 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
         o += i - done;
         if (add_point(&m, o, i) != 0)
             goto nomem;
-        size_t r = strlen(rep);
+        size_t r = rep[0] ? strlen(rep) : 0; /* "" for every stray mark */
         for (size_t j = 0; j < r; j++) {
             if (add_point(&m, o + j, i) != 0)
                 goto nomem;

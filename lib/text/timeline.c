@@ -697,6 +697,9 @@ static size_t connector(const unsigned char *t, size_t len, size_t pos)
     }
     if (t[pos] == '~')
         return 1;
+    unsigned char first = t[pos] | 0x20; /* every word's first letter */
+    if (first != 't' && first != 'u')
+        return 0;
     static const kw WORDS[] = {KW("to"),      KW("till"), KW("until"),
                                KW("through"), KW("thru"), KW("til")};
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
