@@ -27,7 +27,8 @@
  *   start year from the end.  A lone date ("May 2019") is not a range and
  *   records nothing.  Forms that lost their dash in conversion:
  *   "2008  2022" (two or more spaces), "20162018" and "Apr 2020Jun 2020"
- *   (glued).
+ *   (glued).  Two bare years a slash apart ("1998/2004") only when they
+ *   end their line, as a job's header: versions are written so too.
  *
  *   Months.  A range counts end month minus start month, as careful
  *   readers do (../shared/corpus/labels/RUBRIC.md): Jan 2015 - Dec 2015
@@ -962,6 +963,27 @@ static int make_dated_range(endpoint *a, endpoint *b, kps_ym as_of,
  * not), *date_end receives its end, so that the caller does not read the
  * year of "Aug 2020" again as a date of its own.
  */
+/* "1998/2004", "2004/ 2013" ending a job's header line: two bare years a
+ * slash apart, as some European CVs date their jobs.  The year at pos
+ * ends at p; the slash must stand there, and the other year after it,
+ * alone and last on its line: versions in a sentence ("in MDT 2010/2012
+ * and ...", "a Microsoft 2000/2003 environment") or a list of them
+ * ("2003/2008/2012") are no range, and a product's ("Server 2003/2008")
+ * was refused before. */
+static int slash_years(const unsigned char *t, size_t len, size_t pos, size_t p)
+{
+    if (p >= len || t[p] != '/' || (pos > 0 && t[pos - 1] == '/'))
+        return 0;
+    size_t q = p + 1 + (p + 1 < len && t[p + 1] == ' ');
+    if (len - q < 4 || !(t[q] == '1' || t[q] == '2'))
+        return 0;
+    for (size_t i = q; i < q + 4; i++)
+        if (!is_digit(t[i]))
+            return 0;
+    size_t e = skip_blank(t, len, q + 4, 8);
+    return e == len || t[e] == '\n';
+}
+
 static int try_range(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span, size_t *date_end)
 {
@@ -984,6 +1006,8 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
     size_t p = skip_space(t, len, a.end, MAX_GAP);
     size_t cn = connector(t, len, p);
+    if (cn == 0 && a.month == 0 && !bare_month && slash_years(t, len, pos, p))
+        cn = 1;
     if (cn == 0 && !bare_month &&
         (spaced_apart(t, a.end, p) ||
          (p == a.end && a.month != 0 && glued_month_follows(t, len, p)))) {

@@ -129,6 +129,11 @@ static const range_case RANGES[] = {
     {"From: 2009 To: 2010", "2009 To: 2010", 2009, 1, 2010, 1, 0, 12},
     {"From : 03/2009  To : 05/2010", "03/2009  To : 05/2010", 2009, 3, 2010, 5,
      0, 14},
+    /* two bare years a slash apart, ending a job's header line */
+    {"IBS LLC, Software Developer 1998/2004", "1998/2004", 1998, 1, 2004, 1, 0,
+     72},
+    {"Team Lead 2004/ 2013\nBuilt the platform.", "2004/ 2013", 2004, 1, 2013,
+     1, 0, 108},
     {"From: Jan 2012 To: Present", "Jan 2012 To: Present", 2012, 1, 2020, 6, 1,
      101},
     /* a day before the month, as British, Indian and European resumes
@@ -244,6 +249,11 @@ static const char *const NOT_RANGES[] = {
     "Date of birth: 13th October 1986",
     "5 May - 6 June",
     "Visual Studio 2010/2012",
+    "Windows Server 2003/2008\n",
+    "Imaged laptops in MDT 2010/2012 and built a ZTI task sequence",
+    "Ran a Microsoft 2000/2003 environment of 50 servers",
+    "Skills: Exchange 2003/2008/2010\n",
+    "Versions 2003/2008/2010\n",
     "Jun-16/17 rota",
     "",
 };
