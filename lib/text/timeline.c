@@ -1700,6 +1700,25 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
             word_ci(t, le, i, LIT("education")))
             return 1;
     }
+    /* Years in brackets date what the line above names when that is a
+     * degree: two columns interleaved leave "Bachelor's degree - Applied
+     * Mathematics" over "Business Analyst Oct 2018 - Present and
+     * Computer Science (2011 - 2015)". */
+    size_t open = pos;
+    while (open > ls && t[open - 1] == ' ')
+        open--;
+    if (open == ls || t[open - 1] != '(' || ls == 0)
+        return 0;
+    size_t above = line_begin(t, ls - 1, ls);
+    for (size_t i = above; i + 1 < ls; i++) {
+        unsigned char c = lower(t[i]);
+        if (c < 'a' || c > 'z' || (i > above && is_alpha(t[i - 1])) ||
+            !(study_first & (uint32_t)1 << (c - 'a')))
+            continue;
+        for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
+            if (word_ci(t, ls - 1, i, STUDY[w]))
+                return 1;
+    }
     return 0;
 }
 

@@ -439,6 +439,22 @@ START_TEST(test_study_lines_among_jobs)
         ck_assert_msg(tl.spans[i].counted == counted[i], "span %zu", i);
     ck_assert_years(tl.range_years, 4.0 + 7.0 / 12.0);
     kps_timeline_free(&tl);
+
+    /* Two columns interleaved: years in brackets after a job's own range
+     * date the degree on the line above, and only such years do; a job
+     * in brackets under a line with no degree is a job. */
+    extract("Experience\n"
+            "Bachelors degree - Applied Mathematics\n"
+            "Business Analyst Oct 2018 - Present and Computer Science (2011 - "
+            "2015)\n"
+            "Trained new volunteers\n"
+            "Sales Associate (2014 - 2016)\n",
+            AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 3);
+    static const int interleaved[] = {1, 0, 1};
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_msg(tl.spans[i].counted == interleaved[i], "span %zu", i);
+    kps_timeline_free(&tl);
 }
 END_TEST
 
