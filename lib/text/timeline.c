@@ -1852,6 +1852,25 @@ static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
 
 /* 1: t[from, to) names a job title, -1: it names a school, course or
  * project (whatever else it says), 0: neither. */
+/* "Project Manager", "Project Coordinator": a job's title, where
+ * "project" alone is a student's or a course's work.  pos starts a word. */
+static int project_title(const unsigned char *t, size_t to, size_t pos)
+{
+    static const kw ROLES[] = {KW("manager"),  KW("coordinator"),
+                               KW("engineer"), KW("lead"),
+                               KW("director"), KW("administrator")};
+    size_t n = word_ci(t, to, pos, LIT("project"));
+    if (!n)
+        return 0;
+    size_t p = skip_blank(t, to, pos + n, 2);
+    if (p == pos + n)
+        return 0;
+    for (size_t w = 0; w < sizeof ROLES / sizeof ROLES[0]; w++)
+        if (word_ci(t, to, p, ROLES[w]))
+            return 1;
+    return 0;
+}
+
 static int line_has_title(const unsigned char *t, size_t from, size_t to)
 {
     static const kw TITLES[] = {
@@ -1881,7 +1900,7 @@ static int line_has_title(const unsigned char *t, size_t from, size_t to)
         unsigned char c = lower(t[i]);
         for (size_t w = 0; w < sizeof SCHOOL / sizeof SCHOOL[0]; w++)
             if ((unsigned char)SCHOOL[w].s[0] == c &&
-                word_ci(t, to, i, SCHOOL[w]))
+                word_ci(t, to, i, SCHOOL[w]) && !project_title(t, to, i))
                 return -1;
         for (size_t w = 0; w < sizeof TITLES / sizeof TITLES[0] && !title; w++)
             title = (unsigned char)TITLES[w].s[0] == c &&

@@ -707,6 +707,15 @@ START_TEST(test_job_lengths)
     ck_assert_int_eq(tl.stated_from_job_lengths, 1);
     kps_timeline_free(&tl);
 
+    /* "project" names a student's work, but a Project Manager has a job;
+     * a project alone has none */
+    extract("Experience\nProject Manager (3 years)\nStudent project (2 "
+            "years)\n",
+            AS_OF, &tl);
+    ck_assert_years(tl.stated_years, 3.0);
+    ck_assert_int_eq(tl.stated_from_job_lengths, 1);
+    kps_timeline_free(&tl);
+
     /* added up exactly, not each to a tenth first (0.8 + 0.8 + 0.4 would
      * be 2.0, the mid band), and never past what one statement may say */
     extract("Experience\nDeveloper (9 months)\nDeveloper (9 months)\n"
