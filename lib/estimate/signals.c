@@ -403,11 +403,12 @@ static size_t mark_length(const char *s, size_t n)
     return 0;
 }
 
-/* The length of a label for the dates that s[0, n) starts with ("From",
- * "Period:", "Dates of employment:") with the blanks after it; 0 for
- * none.  Such a word names the dates, not the job: "from 2015 to 2016"
- * alone on its line leaves "from", and the job is the line above. */
-static size_t date_label_length(const char *s, size_t n)
+/* Where a label of the dates at `at` starts on the line that starts at s
+ * ("from 2015 to 2016", "Period: 2013 - 2014", "Dates of employment :
+ * 2011 - 2012"), or at itself when none stands right before them.  Such
+ * words name the dates, not the job; only next to the dates are they
+ * labels: "Tenure Track Professor" and "Date Analyst" are titles. */
+static size_t date_label_start(const char *t, size_t s, size_t at)
 {
     /* clang-format off */
 #define LABEL(w) {w, sizeof w - 1}
@@ -421,29 +422,26 @@ static size_t date_label_length(const char *s, size_t n)
         LABEL("tenure"), LABEL("from"), LABEL("since")};
 #undef LABEL
     /* clang-format on */
-    if (n < 4)
-        return 0;
-    /* Most titles differ in their first two letters: one compare each. */
-    char c0 = (char)(s[0] | 0x20), c1 = (char)(s[1] | 0x20);
+    size_t b = at;
+    while (b > s && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+        b--;
+    if (b > s && t[b - 1] == ':') {
+        b--;
+        while (b > s && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+            b--;
+    }
+    /* Most dates follow a comma, a bar or nothing: no label ends there. */
+    if (b == s || !strchr("tsednm", t[b - 1] | 0x20))
+        return at;
     for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
         size_t k = LABELS[i].len;
-        if (LABELS[i].word[0] != c0 || LABELS[i].word[1] != c1 || k > n ||
-            !kps_ascii_ieq(s, LABELS[i].word, k))
+        if (k > b - s || !kps_ascii_ieq(t + b - k, LABELS[i].word, k))
             continue;
-        size_t e = k;
-        if (e < n && s[e] == ':')
-            e++;
-        else if (e < n && s[e] != ' ')
-            continue; /* "Fromm Foods", "Periodontist" */
-        while (e < n && s[e] == ' ')
-            e++;
-        if (e < n && s[e] == ':') /* "Period : 2008" */
-            e++;
-        while (e < n && s[e] == ' ')
-            e++;
-        return e;
+        char before = b - k > s ? (char)(t[b - k - 1] | 0x20) : ' ';
+        if (!(before >= 'a' && before <= 'z')) /* "Fromm", "Update" */
+            return b - k;
     }
-    return 0;
+    return at;
 }
 
 /* The job line's words into title (at most JOB_LINE_MAX bytes), the
@@ -453,9 +451,13 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
 {
     const char *t = res->text;
     size_t n = 0;
+    /* the dates themselves, with a label right before them */
+    size_t dates = sp->offset >= s && sp->offset < e
+                       ? date_label_start(t, s, sp->offset)
+                       : sp->offset;
     for (size_t i = s; i < e; i++) {
-        if (i >= sp->offset && i < sp->offset + sp->length)
-            continue; /* the dates themselves */
+        if (i >= dates && i < sp->offset + sp->length)
+            continue;
         char c = t[i];
         /* Letters and digits first: most of a line, and never separators. */
         int sep = 0;
@@ -480,7 +482,6 @@ static size_t job_words(const kpiscan_result *res, size_t s, size_t e,
     while ((mark = mark_length(title + lead, n - lead)) != 0 &&
            lead + mark < n && title[lead + mark] == ' ')
         lead += mark + 1;
-    lead += date_label_length(title + lead, n - lead);
     memmove(title, title + lead, n - lead);
     return n - lead;
 }

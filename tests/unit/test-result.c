@@ -587,25 +587,34 @@ START_TEST(test_span_accessors_null_safe)
 }
 END_TEST
 
-/* A label before dates that stand alone ("from", "Period:", "Dates of
- * employment:") names the dates, not the job: the job is the line above,
- * as for bare dates.  A company that only starts like one keeps its name. */
+/* A label right before the dates ("from", "Period:", "Dates of
+ * employment :") names them, not the job: left alone with them on their
+ * line, the job is the line above, as for bare dates; after a title, it
+ * is left out.  The same words elsewhere are a title's ("Tenure Track",
+ * "Date Analyst"), and so is a name that only starts like one. */
 START_TEST(test_span_job_past_date_labels)
 {
-    kpiscan_result *r = scan("Experience\n"
-                             "Sales Analyst, Acme Corp\n"
-                             "from 2015 to 2016\n"
-                             "Buyer, Beta Ltd\n"
-                             "Period: 2013 - 2014\n"
-                             "Clerk, Gamma Inc\n"
-                             "Dates of employment : 2011 - 2012\n"
-                             "Fromm Foods, Cook, 2009 - 2010\n",
-                             NULL);
+    kpiscan_result *r =
+        scan("Experience\n"
+             "Sales Analyst, Acme Corp\n"
+             "from 2015 to 2016\n"
+             "Buyer, Beta Ltd\n"
+             "Period: 2013 - 2014\n"
+             "Clerk, Gamma Inc\n"
+             "Dates of employment : 2011 - 2012\n"
+             "Fromm Foods, Cook, 2009 - 2010\n"
+             "Tenure Track Lecturer, State University, 2006 - 2008\n"
+             "Date Analyst, Delta, from 2004 to 2005\n",
+             NULL);
     static const char *const want[] = {"Sales Analyst Acme Corp",
-                                       "Buyer Beta Ltd", "Clerk Gamma Inc",
-                                       "Fromm Foods Cook"};
-    ck_assert_uint_eq(kpiscan_result_span_count(r), 4);
-    for (size_t i = 0; i < 4; i++)
+                                       "Buyer Beta Ltd",
+                                       "Clerk Gamma Inc",
+                                       "Fromm Foods Cook",
+                                       "Tenure Track Lecturer State University",
+                                       "Date Analyst Delta"};
+    size_t n = sizeof want / sizeof want[0];
+    ck_assert_uint_eq(kpiscan_result_span_count(r), n);
+    for (size_t i = 0; i < n; i++)
         ck_assert_str_eq(kpiscan_span_job(kpiscan_result_span(r, i)), want[i]);
     kpiscan_result_free(r);
 }
