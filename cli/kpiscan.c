@@ -500,10 +500,10 @@ typedef struct sink {
     int several;    /* more than one input, or a folder */
     size_t written; /* records written to stdout */
     int verbose;
-    int progress;   /* draw a progress line on stderr */
-    int drawn;      /* the progress line is on the screen now */
-    int stdout_tty; /* records go to a terminal, maybe the progress line's */
-    double started; /* seconds */
+    int progress;          /* draw a progress line on stderr */
+    int drawn;             /* the progress line is on the screen now */
+    int erase_for_records; /* records land on the progress line's terminal */
+    double started;        /* seconds */
     double last_draw;
     kpiscan_junit *junit;
     kpiscan_html *html;
@@ -534,14 +534,37 @@ static void keep_write_errno(void)
         stdout_errno = errno;
 }
 
-/* Called before anything is written where the progress line stands. */
+/* Called before anything is written where the progress line stands.
+ * Records arrive on the batch's worker threads and a file list's errors
+ * on the main thread: the line's state and every write to stderr during
+ * a run are kept together under stderr's own stdio lock. */
 static void erase_progress(sink *k)
 {
+    flockfile(stderr);
     if (k->drawn) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
         k->drawn = 0;
     }
+    funlockfile(stderr);
+}
+
+/* The run whose progress line a message from the main thread must erase
+ * first (NULL outside a run, or without the line). */
+static sink *running;
+
+/* Bracket a message to stderr: the progress line, if any, is erased
+ * first, and no worker redraws it before the message is out. */
+static void begin_message(void)
+{
+    flockfile(stderr);
+    if (running)
+        erase_progress(running);
+}
+
+static void end_message(void)
+{
+    funlockfile(stderr);
 }
 
 /* Redrawn at most ten times a second, but at once after an erase: a line
@@ -552,8 +575,11 @@ static void draw_progress(sink *k, int force)
     if (!k->progress)
         return;
     double t = now_seconds();
-    if (!force && k->drawn && t - k->last_draw < 0.1)
+    flockfile(stderr);
+    if (!force && k->drawn && t - k->last_draw < 0.1) {
+        funlockfile(stderr);
         return;
+    }
     size_t done = kpiscan_batch_count(k->batch, KPISCAN_COUNT_DELIVERED);
     size_t total = kpiscan_batch_count(k->batch, KPISCAN_COUNT_QUEUED);
     double rate = t > k->started ? (double)done / (t - k->started) : 0.0;
@@ -563,6 +589,7 @@ static void draw_progress(sink *k, int force)
     fflush(stderr);
     k->drawn = 1;
     k->last_draw = t;
+    funlockfile(stderr);
 }
 
 static void on_record(const kpiscan_record *rec, void *user)
@@ -574,9 +601,10 @@ static void on_record(const kpiscan_record *rec, void *user)
 
     if (kpiscan_record_skipped(rec)) {
         if (k->verbose) {
-            erase_progress(k);
+            begin_message();
             fprintf(stderr, "kpiscan: skipped %s\n",
                     clean1(kpiscan_error_message(err)));
+            end_message();
         }
         /* The report and the CI view count it, so a file passed over in
          * a walk does not vanish from what their readers see. */
@@ -588,12 +616,14 @@ static void on_record(const kpiscan_record *rec, void *user)
         draw_progress(k, 0);
         return;
     }
-    /* Records written to a file or a pipe leave the line alone. */
-    if (k->stdout_tty)
+    /* Records written to a file, a pipe or another terminal, or kept for
+     * the end (JUnit, HTML), leave the line alone. */
+    if (k->erase_for_records)
         erase_progress(k);
     if (status != KPISCAN_OK && !k->same_terminal) {
-        erase_progress(k);
+        begin_message();
         fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
+        end_message();
     }
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
@@ -607,10 +637,11 @@ static void on_record(const kpiscan_record *rec, void *user)
             memcpy(verdict, failure, n);
             verdict[n] = '\0';
         }
-        erase_progress(k);
+        begin_message();
         fprintf(stderr, "kpiscan: gate failed: %s: %s\n",
                 clean1(kpiscan_record_name(rec)),
                 verdict ? clean1(verdict) : "(out of memory)");
+        end_message();
         free(verdict);
     }
     if (k->junit)
@@ -813,7 +844,9 @@ static void list_error(const char *list, const char *what, const char *reason)
 {
     int rebuilt;
     char *shown = cleaned(list, 1, &rebuilt);
+    begin_message();
     fprintf(stderr, "kpiscan: %s: %s: %s\n", shown ? shown : "?", what, reason);
+    end_message();
     free_cleaned(shown, rebuilt);
 }
 
@@ -1048,11 +1081,12 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     k.several = several;
     k.progress = several && !c->quiet && isatty(STDERR_FILENO);
     struct stat out_st, err_st;
-    k.stdout_tty = isatty(STDOUT_FILENO);
-    k.same_terminal = k.stdout_tty && isatty(STDERR_FILENO) &&
+    k.same_terminal = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) &&
                       fstat(STDOUT_FILENO, &out_st) == 0 &&
                       fstat(STDERR_FILENO, &err_st) == 0 &&
                       out_st.st_rdev == err_st.st_rdev;
+    k.erase_for_records = k.progress && k.same_terminal &&
+                          c->format != OUT_JUNIT && c->format != OUT_HTML;
     k.started = now_seconds();
     if (c->format == OUT_JUNIT || c->junit_file) {
         k.junit = kpiscan_junit_new("kpiscan");
@@ -1100,6 +1134,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         return EXIT_INPUT_ERROR;
     }
     k.batch = b;
+    running = k.progress ? &k : NULL;
     if (c->format == OUT_CSV)
         fputs(kpiscan_csv_header(), stdout);
     int failed = 0;
@@ -1136,6 +1171,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         failed = 1;
     }
     erase_progress(&k);
+    running = NULL;
     errno = 0;
     print_summary(&k, pack, now_seconds() - k.started);
     if (k.json_array)

@@ -1090,29 +1090,41 @@ if [ -w /dev/full ]; then
 fi
 
 # The progress line, on a terminal (script(1) gives stderr a pseudo
-# terminal): drawn, and always erased before anything else is written
-# there, records included when standard output is that terminal too.
-# Records written to a file leave it alone: no erase without a draw
-# before it, so the line is not blank most of a fast run.
+# terminal): drawn, and erased before anything else is written there, a
+# message about a missing file included.  Records written to a file leave
+# it alone (no erase without a draw before it, so the line is not blank
+# most of a fast run); records on the same terminal erase it, and it is
+# drawn again at once below each of them.
 if command -v script > /dev/null && command -v python3 > /dev/null; then
-    script -qec "'$bin' --as-of 2026-06-01 -j 1 -f jsonl examples > '$tmp/pr.jsonl'" \
+    script -qec "'$bin' --as-of 2026-06-01 -j 1 -f jsonl examples /nonexistent/cv.txt > '$tmp/pr.jsonl'" \
         "$tmp/pr-file.log" < /dev/null > /dev/null 2>&1
     script -qec "'$bin' --as-of 2026-06-01 -j 1 examples" \
         "$tmp/pr-tty.log" < /dev/null > /dev/null 2>&1
     if python3 - "$tmp/pr-file.log" "$tmp/pr-tty.log" "$tmp/pr.jsonl" <<'PY'
 import re, sys
 erase = b"\r\x1b[K"
-for path in sys.argv[1:3]:
+def body(path):
     log = open(path, "rb").read()
-    log = log[log.index(b"\n") + 1:log.rindex(b"Script done")]
+    return log[log.index(b"\n") + 1:log.rindex(b"Script done")]
+for path in sys.argv[1:3]:
+    log = body(path)
     draws = [m.end() for m in re.finditer(rb"files/s(  ETA \d+s)?", log)]
     assert draws, (path, "no progress line drawn")
     for end in draws:  # whatever follows a drawn line starts by erasing it
         assert log.startswith(erase, end), (path, log[end - 40:end + 40])
-    if path.endswith("pr-file.log"):
-        assert log.count(erase) <= len(draws) + 1, (path, log.count(erase), len(draws))
-    else:
-        assert log.count(b"examples/mid-1.txt: mid") == 1, path
+    # a message starts its own line, never glued to the progress line
+    for m in re.finditer(rb"kpiscan: ", log):
+        assert m.start() == 0 or log[:m.start()].endswith((b"\n", erase)), \
+            (path, log[m.start() - 60:m.start() + 40])
+log = body(sys.argv[1])
+assert b"kpiscan: /nonexistent/cv.txt" in log, log[-300:]
+assert log.count(erase) <= len(re.findall(rb"files/s", log)) + 2, log.count(erase)
+log = body(sys.argv[2])
+starts = [m.start() for m in re.finditer(
+    rb"(?m)(?:^|\r\x1b\[K)examples/\S+: (?:none|junior|mid|senior) \(", log)]
+assert len(starts) >= 50, len(starts)
+for a, b in zip(starts, starts[1:]):  # drawn again below every record
+    assert b"files/s" in log[a:b], log[a:b][-200:]
 records = open(sys.argv[3], "rb").read()
 assert b"\x1b" not in records and records.count(b"\n") >= 50
 PY
