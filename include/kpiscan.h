@@ -349,10 +349,10 @@ KPISCAN_API void kpiscan_options_free(kpiscan_options *opts);
  * date would leave every range in the future).  A document's last-saved
  * date goes through the same check.  Without this setter a DOCX, ODT,
  * PDF, RTF or .doc resolves "Present" to the earlier of today and its last
- * save (unless
- * the save is older than a job the document lists: then today); a date
- * set here applies to every document alike, and saved dates are then not
- * used (the record's as_of_source says "option").  Exclusive: opts. */
+ * save (unless the save is older than a job the document lists: then
+ * today); a date set here applies to every document alike, and saved
+ * dates are then not used (the record's as_of_source says "option").
+ * Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_as_of(kpiscan_options *opts, int year,
                                           int month, int day);
 

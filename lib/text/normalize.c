@@ -129,7 +129,8 @@ static const char *replacement_for(uint32_t cp)
 /* Lead bytes of the UTF-8 sequences replacement_for() may change: C2
  * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
  * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2 and
- * U+00EF, the first of a mis-decoded character, below).  Text without them
+ * U+00EF, the first of a mis-decoded character, and a stray U+00C2,
+ * below).  Text without them
  * or '&' (which may open a character reference, next_candidate()), most
  * English resumes, is copied in one go. */
 static const unsigned char candidate_lead[256] = {
@@ -260,10 +261,14 @@ static size_t mis_decoded_mark(const unsigned char *s, size_t len, uint32_t *cp)
  * no-break space often lost its second byte to a plain space or a line
  * end.  Real resumes carry thousands ("engagement\u00C2 for", "\u00C2
  * Enriched with", "Viagra\u00C2\u00AE"), and a letter glued to a word hides
- * the word from every rule.  A letter U+00C2 of a real word never stands
- * before a space, a line end, such a character, another such "\u00C2", or
- * a zero-width space (what C2 8D, which Windows-1252 does not have, came
- * out as).  Returns 1 for a stray one. */
+ * the word from every rule.  In the languages resumes are written in, a
+ * letter U+00C2 stands inside a word, not before a space, a line end,
+ * such a character, another such "\u00C2", or a zero-width space (what C2
+ * 8D, which Windows-1252 does not have, came out as).  The exceptions are
+ * capitals of Welsh and Turkish words that end in it ("GWEITHIO \u00C2
+ * PHOBL", "H\u00C2L\u00C2"): they lose it in the text the rules read, which
+ * holds no English KPI word, and keep it in every quote, which is taken
+ * from the document.  Returns 1 for a stray one. */
 static int stray_c2(const unsigned char *s, size_t len)
 {
     if (len < 2 || s[0] != 0xC3 || s[1] != 0x82)
@@ -371,11 +376,12 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
             rep = replacement_for(cp);
         }
         uint32_t fixed;
-        size_t km = s[i] == 0xC3 ? mis_decoded_mark(s + i, len - i, &fixed) : 0;
-        if (!km && s[i] == 0xC3 && stray_c2(s + i, len - i)) {
+        size_t km = 0;
+        if (s[i] == 0xC3 && stray_c2(s + i, len - i)) {
             k = 2;
             rep = ""; /* the character after it is read on its own */
-        } else if (km) {
+        } else if (s[i] == 0xC3 &&
+                   (km = mis_decoded_mark(s + i, len - i, &fixed)) != 0) {
             /* the mark as the writer meant it: folded like any other, or
              * its own three UTF-8 bytes (shorter than the seven or eight
              * of the mis-decoding, so the output still never grows) */
@@ -395,7 +401,8 @@ int kps_normalize(const char *src, size_t len, const char *name, kps_norm *out,
         o += i - done;
         if (add_point(&m, o, i) != 0)
             goto nomem;
-        size_t r = rep[0] ? strlen(rep) : 0; /* "" for every stray mark */
+        /* removals (a stray mark, a soft hyphen) are common: no call */
+        size_t r = rep[0] ? strlen(rep) : 0;
         for (size_t j = 0; j < r; j++) {
             if (add_point(&m, o + j, i) != 0)
                 goto nomem;

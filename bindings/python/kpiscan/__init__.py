@@ -388,8 +388,8 @@ class Options:
 
     as_of: datetime.date (or "YYYY-MM-DD") that "Present" means, from
         1950-01-01 to 2200-12-31; default today, or for a DOCX, ODT, PDF,
-        RTF or .doc the earlier of today and its last save (Result.as_of_source says
-        which).  Pin it for reproducible results.
+        RTF or .doc the earlier of today and its last save
+        (Result.as_of_source says which).  Pin it for reproducible results.
     format_hint: "text" or the extension of any document the library
         reads ("txt", "md", "docx", "docm", "odt", ...), in any case, with
         or without a leading dot, so a file's extension can be passed;
