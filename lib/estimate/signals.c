@@ -430,12 +430,15 @@ static size_t date_label_start(const char *t, size_t s, size_t at)
         while (b > s && (t[b - 1] == ' ' || t[b - 1] == '\t'))
             b--;
     }
-    /* Most dates follow a comma, a bar or nothing: no label ends there. */
-    if (b == s || !strchr("tsednm", t[b - 1] | 0x20))
+    /* Most dates follow a comma, a bar or nothing: no label ends there;
+     * a word's last letter rules out most labels before a compare. */
+    if (b == s)
         return at;
+    char last = (char)(t[b - 1] | 0x20);
     for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++) {
         size_t k = LABELS[i].len;
-        if (k > b - s || !kps_ascii_ieq(t + b - k, LABELS[i].word, k))
+        if (LABELS[i].word[k - 1] != last || k > b - s ||
+            !kps_ascii_ieq(t + b - k, LABELS[i].word, k))
             continue;
         char before = b - k > s ? (char)(t[b - k - 1] | 0x20) : ' ';
         if (!(before >= 'a' && before <= 'z')) /* "Fromm", "Update" */

@@ -1646,6 +1646,10 @@ static int merged_years(const kps_span *v, size_t n, double *out)
  * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
  * marks "(Education, ...)" is study too). */
 
+/* The longest line above bracketed years that may name their degree
+ * ("Bachelors degree - Applied Mathematics" is 38 bytes). */
+#define DEGREE_LINE_MAX 80
+
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
     static const kw WORDS[] = {
@@ -1709,7 +1713,10 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         open--;
     if (open == ls || t[open - 1] != '(' || ls == 0)
         return 0;
+    /* a degree's line is short; a sentence above a job is not read */
     size_t above = line_begin(t, ls - 1, ls);
+    if (ls - 1 - above > DEGREE_LINE_MAX)
+        return 0;
     for (size_t i = above; i + 1 < ls; i++) {
         unsigned char c = lower(t[i]);
         if (c < 'a' || c > 'z' || (i > above && is_alpha(t[i - 1])) ||
