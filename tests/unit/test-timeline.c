@@ -660,6 +660,16 @@ START_TEST(test_largest_statement)
 }
 END_TEST
 
+/* The years text states, and whether jobs' lengths added up gave them. */
+static void expect_stated(const char *text, double years, int from_lengths)
+{
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_years(tl.stated_years, years);
+    ck_assert_int_eq(tl.stated_from_job_lengths, from_lengths);
+    kps_timeline_free(&tl);
+}
+
 /* A CV without dates that gives each job's length in brackets on the
  * job's line: statements of one job each, added up. */
 START_TEST(test_job_lengths)
@@ -700,21 +710,15 @@ START_TEST(test_job_lengths)
     ck_assert_years(tl.stated_years, 10.0);
     ck_assert_int_eq(tl.stated_from_job_lengths, 0);
     kps_timeline_free(&tl);
-    extract("Summary\n3 years of experience\nExperience\n"
-            "Analyst (2 years)\nManager (3 years)\n",
-            AS_OF, &tl);
-    ck_assert_years(tl.stated_years, 5.0);
-    ck_assert_int_eq(tl.stated_from_job_lengths, 1);
-    kps_timeline_free(&tl);
+    expect_stated("Summary\n3 years of experience\nExperience\n"
+                  "Analyst (2 years)\nManager (3 years)\n",
+                  5.0, 1);
 
     /* "project" names a student's work, but a Project Manager has a job;
      * a project alone has none */
-    extract("Experience\nProject Manager (3 years)\nStudent project (2 "
-            "years)\n",
-            AS_OF, &tl);
-    ck_assert_years(tl.stated_years, 3.0);
-    ck_assert_int_eq(tl.stated_from_job_lengths, 1);
-    kps_timeline_free(&tl);
+    expect_stated("Experience\nProject Manager (3 years)\nStudent project (2 "
+                  "years)\n",
+                  3.0, 1);
 
     /* added up exactly, not each to a tenth first (0.8 + 0.8 + 0.4 would
      * be 2.0, the mid band), and never past what one statement may say */
