@@ -130,9 +130,9 @@ static const char *replacement_for(uint32_t cp)
  * (U+00A0..U+00BF), CA (U+02BC), E2 (U+20xx, U+22xx, U+25xx), E3
  * (U+3000) and EF (U+F0B7, U+FBxx, U+FExx, U+FFxx), and C3 (U+00E2 and
  * U+00EF, the first of a mis-decoded character, and a stray U+00C2,
- * below).  Text without them
- * or '&' (which may open a character reference, next_candidate()), most
- * English resumes, is copied in one go. */
+ * below).  Text without them or '&' (which may open a character
+ * reference, next_candidate()), most English resumes, is copied in one
+ * go. */
 static const unsigned char candidate_lead[256] = {
     [0xC2] = 1, [0xC3] = 1, [0xCA] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
 };

@@ -957,12 +957,6 @@ static int make_dated_range(endpoint *a, endpoint *b, kps_ym as_of,
     return 1;
 }
 
-/*
- * Try a range whose first endpoint starts at pos.  On success fills span
- * (offset/length set) and returns 1.  When a date stands at pos (range or
- * not), *date_end receives its end, so that the caller does not read the
- * year of "Aug 2020" again as a date of its own.
- */
 /* "1998/2004", "2004/ 2013" ending a job's header line: two bare years a
  * slash apart, as some European CVs date their jobs.  The year at pos
  * ends at p; the slash must stand there, and the other year after it,
@@ -984,6 +978,12 @@ static int slash_years(const unsigned char *t, size_t len, size_t pos, size_t p)
     return e == len || t[e] == '\n';
 }
 
+/*
+ * Try a range whose first endpoint starts at pos.  On success fills span
+ * (offset/length set) and returns 1.  When a date stands at pos (range or
+ * not), *date_end receives its end, so that the caller does not read the
+ * year of "Aug 2020" again as a date of its own.
+ */
 static int try_range(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span, size_t *date_end)
 {
@@ -1857,8 +1857,6 @@ static void block_classes(const unsigned char *b, size_t n, uint64_t *alnum,
 }
 #endif
 
-/* 1: t[from, to) names a job title, -1: it names a school, course or
- * project (whatever else it says), 0: neither. */
 /* "Project Manager", "Project Coordinator": a job's title, where
  * "project" alone is a student's or a course's work.  pos starts a word. */
 static int project_title(const unsigned char *t, size_t to, size_t pos)
@@ -1878,6 +1876,9 @@ static int project_title(const unsigned char *t, size_t to, size_t pos)
     return 0;
 }
 
+/* 1: t[from, to) names a job title, -1: it names a school, course or
+ * project (whatever else it says; a Project Manager is a title), 0:
+ * neither. */
 static int line_has_title(const unsigned char *t, size_t from, size_t to)
 {
     static const kw TITLES[] = {
