@@ -1954,12 +1954,6 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
     return title && !line_names_break(t, len, pos);
 }
 
-/* Try every kind of span at pos, a possible start (see the driver).
- * Records what is found and returns where the scan goes on: past the span,
- * past the date that stands at pos (and the word glued to it), past the
- * word after an apostrophe, or past pos (nothing can start inside a word,
- * and skipping keeps the scan linear).  (size_t)-1
- * when out of memory. */
 /* A job's length stands on a line no longer than a job's header
  * (JOB_LENGTH_LINE_MAX), with no other bracket ("Python (5 years), Java
  * (4 years)" gives the lengths of skills), naming a job title and no
@@ -1979,6 +1973,12 @@ static int job_length_line(const unsigned char *t, size_t len, size_t pos)
     return brackets == 1 && line_has_title(t, ls, le) > 0;
 }
 
+/* Try every kind of span at pos, a possible start (see the driver).
+ * Records what is found and returns where the scan goes on: past the span,
+ * past the date that stands at pos (and the word glued to it), past the
+ * word after an apostrophe, or past pos (nothing can start inside a word,
+ * and skipping keeps the scan linear).  (size_t)-1
+ * when out of memory. */
 static size_t try_at(const unsigned char *t, size_t len, size_t pos,
                      const kps_sections *sections, kps_ym as_of,
                      const word_gate *gate, span_list *list)
