@@ -1639,17 +1639,39 @@ static int merged_years(const kps_span *v, size_t n, double *out)
  * dates. */
 #define DATE_LINE_MAX 40
 
+/* The longest line above bracketed years that may name their degree
+ * ("Bachelors degree - Applied Mathematics" is 38 bytes). */
+#define DEGREE_LINE_MAX 80
+
+/* Whether a word of study stands whole at i (a word's start), before to:
+ * "diploma" is not "diplomatic"; a "Scrum Master", a "Graduate Assistant"
+ * and a "High School Teacher" have jobs, and "BSC" is also a telecom base
+ * station controller. */
+static int study_word_at(const unsigned char *t, size_t to, size_t i)
+{
+    static const kw STUDY[] = {
+        KW("bachelor"),   KW("bachelors"), KW("bachelor's"), KW("master of"),
+        KW("masters"),    KW("master's"),  KW("b.sc"),       KW("m.sc"),
+        KW("degree"),     KW("graduated"), KW("graduation"), KW("diploma"),
+        KW("faculty of"), KW("gpa"),       KW("coursework"),
+    };
+    /* the words' first letters: most words start none of them */
+    unsigned char c = lower(t[i]);
+    if (c != 'b' && c != 'm' && c != 'd' && c != 'g' && c != 'f' && c != 'c')
+        return 0;
+    for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
+        if ((unsigned char)STUDY[w].s[0] == c && word_ci(t, to, i, STUDY[w]))
+            return 1;
+    return 0;
+}
+
 /* The line holding pos names a break from work, unpaid work or study,
  * not a job: "Career break", "Sabbatical", "Parental leave", full-time
  * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
  * (RUBRIC.md: education is not employment; two-column layouts put
  * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
- * marks "(Education, ...)" is study too). */
-
-/* The longest line above bracketed years that may name their degree
- * ("Bachelors degree - Applied Mathematics" is 38 bytes). */
-#define DEGREE_LINE_MAX 80
-
+ * marks "(Education, ...)" is study too; so are years in brackets under
+ * a degree's line). */
 static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 {
     static const kw WORDS[] = {
@@ -1671,18 +1693,6 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
     uint32_t first = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
         first |= (uint32_t)1 << (WORDS[w].s[0] - 'a');
-    /* Study, as whole words: "diploma" is not "diplomatic"; a "Scrum
-     * Master", a "Graduate Assistant" and a "High School Teacher" have
-     * jobs, and "BSC" is also a telecom base station controller. */
-    static const kw STUDY[] = {
-        KW("bachelor"),   KW("bachelors"), KW("bachelor's"), KW("master of"),
-        KW("masters"),    KW("master's"),  KW("b.sc"),       KW("m.sc"),
-        KW("degree"),     KW("graduated"), KW("graduation"), KW("diploma"),
-        KW("faculty of"), KW("gpa"),       KW("coursework"),
-    };
-    uint32_t study_first = 0;
-    for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
-        study_first |= (uint32_t)1 << (STUDY[w].s[0] - 'a');
     /* One pass over the word starts: a break word begins there ("career
      * break", "volunteers"), or a study word stands there whole. */
     for (size_t i = ls; i < le; i++) {
@@ -1694,10 +1704,8 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
             for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
                 if (starts_with_ci(t, le, i, WORDS[w]))
                     return 1;
-        if (study_first & bit)
-            for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
-                if (word_ci(t, le, i, STUDY[w]))
-                    return 1;
+        if (study_word_at(t, le, i))
+            return 1;
         /* the writer's own note on the period: "Python Developer
          * (Education, Sep 2020 - Aug 2021)" was a course */
         if (c == 'e' && i > ls && t[i - 1] == '(' &&
@@ -1717,15 +1725,9 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
     size_t above = line_begin(t, ls - 1, ls);
     if (ls - 1 - above > DEGREE_LINE_MAX)
         return 0;
-    for (size_t i = above; i + 1 < ls; i++) {
-        unsigned char c = lower(t[i]);
-        if (c < 'a' || c > 'z' || (i > above && is_alpha(t[i - 1])) ||
-            !(study_first & (uint32_t)1 << (c - 'a')))
-            continue;
-        for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
-            if (word_ci(t, ls - 1, i, STUDY[w]))
-                return 1;
-    }
+    for (size_t i = above; i + 1 < ls; i++)
+        if ((i == above || !is_alpha(t[i - 1])) && study_word_at(t, ls - 1, i))
+            return 1;
     return 0;
 }
 
