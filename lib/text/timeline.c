@@ -1090,8 +1090,27 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
 static int previous_word_is(const unsigned char *t, size_t pos, const char *w);
 
+/* Does the line before pos say "member of" ("Member of the Society of
+ * Actuaries since 2008")?  "Member Services Manager since 2012" is a job
+ * and does not. */
+static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
+{
+    for (size_t i = line_begin(t, pos, pos); i < pos; i++) {
+        if ((i > 0 && is_alpha(t[i - 1])) || lower(t[i]) != 'm')
+            continue;
+        size_t n = word_ci(t, len, i, LIT("member"));
+        if (n == 0)
+            continue;
+        size_t p = skip_blank(t, len, i + n, 3);
+        if (p > i + n && word_ci(t, len, p, LIT("of")))
+            return 1;
+    }
+    return 0;
+}
+
 /* "Since 2017", "since March 2015": an open range, unless it dates what
- * is no job ("a member since 1996", "resident since 2001"). */
+ * is no job ("a member since 1996", "resident since 2001", "Member of the
+ * Bar Association since 2004"). */
 static int try_since(const unsigned char *t, size_t len, size_t pos,
                      kps_ym as_of, kps_span *span)
 {
@@ -1104,6 +1123,8 @@ static int try_since(const unsigned char *t, size_t len, size_t pos,
     for (size_t i = 0; i < sizeof NOT_JOBS / sizeof NOT_JOBS[0]; i++)
         if (previous_word_is(t, pos, NOT_JOBS[i]))
             return 0;
+    if (line_says_member_of(t, len, pos))
+        return 0;
     size_t p = skip_blank(t, len, pos + n, 3);
     endpoint a;
     if (p == pos + n || !parse_endpoint(t, len, p, as_of, 0, &a))
@@ -1731,6 +1752,32 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
     return 0;
 }
 
+/* The range at pos is the period of a result stated before it on its
+ * line ("Increased sales over 10% from 2013 to 2015", "grew revenue by
+ * $700k from 2017-2018"), not a job: the job that achieved it carries its
+ * own dates.  The range follows "from" and the line names a change or a
+ * percentage first. */
+static int result_period(const unsigned char *t, size_t len, size_t pos)
+{
+    if (!previous_word_is(t, pos, "from"))
+        return 0;
+    static const kw CHANGES[] = {
+        KW("increas"), KW("decreas"), KW("grew"),   KW("grow"),
+        KW("improv"),  KW("reduc"),   KW("rais"),   KW("doubl"),
+        KW("tripl"),   KW("boost"),   KW("expand"),
+    };
+    for (size_t i = line_begin(t, pos, pos); i < pos; i++) {
+        if (t[i] == '%')
+            return 1;
+        if (!is_alpha(t[i]) || (i > 0 && is_alpha(t[i - 1])))
+            continue;
+        for (size_t w = 0; w < sizeof CHANGES / sizeof CHANGES[0]; w++)
+            if (starts_with_ci(t, len, i, CHANGES[w]))
+                return 1;
+    }
+    return 0;
+}
+
 /*
  * Which letter words can start a span: a month or term (a range), "since",
  * a number word (a statement) or "experience"/"exp" ("experience of N
@@ -2000,11 +2047,13 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
          * before any heading, or under projects or the summary).
          * Education, certifications and the "other" sections
          * (activities, volunteering, affiliations) hold dates that are
-         * not jobs; so does a line that names a break. */
+         * not jobs; so do a line that names a break and the period of
+         * a result. */
         span.counted =
             (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
              sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
-            !line_names_break(t, len, span.offset);
+            !line_names_break(t, len, span.offset) &&
+            !result_period(t, len, span.offset);
         if (!span.counted &&
             (sec == KPS_SECTION_SKILLS || sec == KPS_SECTION_EDUCATION))
             span.counted = near_job_title(t, len, span.offset, sections, sec);

@@ -75,6 +75,9 @@ static const range_case RANGES[] = {
     {"Since 2017", "Since 2017", 2017, 1, 2020, 6, 1, 41},
     {"working here since March 2019.", "since March 2019", 2019, 3, 2020, 6, 1,
      15},
+    /* "member" names a job title here, not a membership */
+    {"Member Services Manager since 2012", "since 2012", 2012, 1, 2020, 6, 1,
+     101},
     {"2017 to date", "2017 to date", 2017, 1, 2020, 6, 1, 41},
     {"2015 - Now", "2015 - Now", 2015, 1, 2020, 6, 1, 65},
     {"2016 Till date", "2016 Till date", 2016, 1, 2020, 6, 1, 53},
@@ -243,6 +246,8 @@ static const char *const NOT_RANGES[] = {
     /* "since" dating what is no job */
     "A member since 1996, elected to the board",
     "Resident since March 2010",
+    "Member of the Society of Actuaries since 2008",
+    "- Member of the local bar association (since 2004)",
     "May 2015 Award\n\nJune 2016\n",
     /* a lone day-first date; a day and month without a year; years
      * joined by a slash (product versions: "Visual Studio 2010/2012") */
@@ -411,6 +416,30 @@ START_TEST(test_volunteer_roles)
     ck_assert_int_eq(tl.spans[1].counted, 1);
     ck_assert_int_eq(tl.spans[2].counted, 0);
     ck_assert_years(tl.range_years, 2.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* The period of a result ("Increased sales 10% from 2013 to 2015") is
+ * shown, not counted: the job that achieved it has its own dates.  A job
+ * "from" its dates with no result before them counts. */
+START_TEST(test_result_periods)
+{
+    const char *text = "Experience\n"
+                       "Sales Lead, Jan 2016 - Jan 2018\n"
+                       "- Increased sales over 10% from 2012 to 2015.\n"
+                       "- Grew revenue by $700k from 2011-2012\n"
+                       "- Raised the close rate from 2010 to 2011\n"
+                       "Clerk at the county office from 2014 to 2015\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 5);
+    ck_assert_int_eq(tl.spans[0].counted, 1);
+    ck_assert_int_eq(tl.spans[1].counted, 0);
+    ck_assert_int_eq(tl.spans[2].counted, 0);
+    ck_assert_int_eq(tl.spans[3].counted, 0);
+    ck_assert_int_eq(tl.spans[4].counted, 1);
+    ck_assert_years(tl.range_years, 3.0);
     kps_timeline_free(&tl);
 }
 END_TEST
@@ -946,6 +975,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_other_sections_and_breaks);
     tcase_add_test(tc, test_study_lines_among_jobs);
     tcase_add_test(tc, test_volunteer_roles);
+    tcase_add_test(tc, test_result_periods);
     tcase_add_test(tc, test_jobs_under_sidebar_headings);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
