@@ -20,8 +20,8 @@
  *   or after it ("Aug. 11, 2003"), a month over its year on the next line
  *   ("September" over "2019"), the month after the year ("2019
  *   October", "2012, November").  END may also be Present / Current /
- *   Currently / Now / Today / Date / Ongoing / Onwards ("to date", "till
- *   date").  "Since 2017" is an open range; "May 2019 Present" (no
+ *   Currently / Now / Today / Date / Ongoing / Onwards / Continuing /
+ *   Cont ("to date", "till date", "2015 - Cont").  "Since 2017" is an open range; "May 2019 Present" (no
  *   connector) too, when the word ends the text on that line, and "June
  *   2016 onwards" wherever it stands.  "June - August 2015" takes the
  *   start year from the end.  A lone date ("May 2019") is not a range and
@@ -663,9 +663,11 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
 /* A word meaning "up to now" at pos; returns its length or 0. */
 static size_t present_word(const unsigned char *t, size_t len, size_t pos)
 {
-    static const kw WORDS[] = {KW("present"), KW("current"), KW("now"),
-                               KW("today"),   KW("date"),    KW("ongoing"),
-                               KW("onwards"), KW("onward")};
+    static const kw WORDS[] = {
+        KW("present"), KW("current"), KW("now"),        KW("today"),
+        KW("date"),    KW("ongoing"), KW("onwards"),    KW("onward"),
+        KW("cont"),    KW("contd"),   KW("continuing"),
+    };
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
         size_t n = starts_with_ci(t, len, pos, WORDS[i]);
         if (n == 0)
@@ -1091,8 +1093,8 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 static int previous_word_is(const unsigned char *t, size_t pos, const char *w);
 
 /* Does the line before pos say "member of" ("Member of the Society of
- * Actuaries since 2008")?  "Member Services Manager since 2012" is a job
- * and does not. */
+ * Actuaries since 2008")?  "Member Services Manager since 2012" and a
+ * "Member of Technical Staff", a title, are jobs and do not. */
 static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
 {
     for (size_t i = line_begin(t, pos, pos); i < pos; i++) {
@@ -1101,8 +1103,13 @@ static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
         size_t n = word_ci(t, len, i, LIT("member"));
         if (n == 0)
             continue;
-        size_t p = skip_blank(t, len, i + n, 3);
-        if (p > i + n && word_ci(t, len, p, LIT("of")))
+        size_t p = skip_blank(t, len, i + n, 3), k;
+        if (p == i + n || (k = word_ci(t, len, p, LIT("of"))) == 0)
+            continue;
+        p = skip_blank(t, len, p + k, 3);
+        if ((k = word_ci(t, len, p, LIT("the"))) != 0)
+            p = skip_blank(t, len, p + k, 3);
+        if (!word_ci(t, len, p, LIT("technical")))
             return 1;
     }
     return 0;
@@ -1686,14 +1693,46 @@ static int study_word_at(const unsigned char *t, size_t to, size_t i)
     return 0;
 }
 
-/* The line holding pos names a break from work, unpaid work or study,
- * not a job: "Career break", "Sabbatical", "Parental leave", full-time
- * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
- * (RUBRIC.md: education is not employment; two-column layouts put
- * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
- * marks "(Education, ...)" is study too; so are years in brackets under
- * a degree's line). */
-static int line_names_break(const unsigned char *t, size_t len, size_t pos)
+/* The longest line that may be a role's title line, above or below a
+ * line that starts with its dates ("Volunteer Coordinator/Assistant
+ * Treasurer" over "September 2013 to June 2015 Company Name"). */
+#define TITLE_LINE_MAX 80
+
+/* Past the letters of the word at i, or past i when no letter stands
+ * there. */
+static size_t skip_word(const unsigned char *t, size_t to, size_t i)
+{
+    if (!is_alpha(t[i]))
+        return i + 1;
+    while (i < to && is_alpha(t[i]))
+        i++;
+    return i;
+}
+
+/* Whether a role at a bootcamp, not attendance, stands at i: "Bootcamp
+ * Manager", "Bootcamp Instructor" are paid jobs. */
+static int bootcamp_staff(const unsigned char *t, size_t to, size_t i)
+{
+    size_t n = word_ci(t, to, i, LIT("bootcamp"));
+    if (n == 0)
+        return 0;
+    static const kw ROLES[] = {
+        KW("manager"), KW("teacher"), KW("instructor"), KW("mentor"),
+        KW("coach"),   KW("lead"),    KW("director"),   KW("coordinator"),
+    };
+    size_t p = skip_blank(t, to, i + n, 3);
+    for (size_t r = 0; r < sizeof ROLES / sizeof ROLES[0]; r++)
+        if (starts_with_ci(t, to, p, ROLES[r]))
+            return 1;
+    return 0;
+}
+
+/* Whether t[from, to) names a break from work or unpaid work (a break
+ * word begins at a word start: "career break", "volunteers") or, with
+ * study set, study (a study word stands there whole, or the writer notes
+ * "(Education"). */
+static int names_break_in(const unsigned char *t, size_t from, size_t to,
+                          int study)
 {
     static const kw WORDS[] = {
         KW("career break"),    KW("sabbatical"),      KW("parental leave"),
@@ -1702,36 +1741,91 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
         KW("gap year"),        KW("bootcamp"),        KW("volunteer"),
         KW("unpaid"),
     };
-    size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
-    /* A short line that starts with its dates belongs to the title line
-     * above it ("Volunteer HR Assistant" over "2009 - 2015"). */
-    size_t lead = ls;
-    while (lead < pos && (t[lead] == ' ' || t[lead] == '\t'))
-        lead++;
-    if (lead == pos && le - ls < DATE_LINE_MAX && ls > 0)
-        ls = line_begin(t, ls - 1, ls);
     /* Letters that begin one of the words, to skip the others fast. */
     uint32_t first = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
         first |= (uint32_t)1 << (WORDS[w].s[0] - 'a');
-    /* One pass over the word starts: a break word begins there ("career
-     * break", "volunteers"), or a study word stands there whole. */
-    for (size_t i = ls; i < le; i++) {
-        unsigned char c = lower(t[i]);
-        if (c < 'a' || c > 'z' || (i > ls && is_alpha(t[i - 1])))
+    /* One visit per word: its start is tested, the rest skipped. */
+    for (size_t i = from; i < to; i = skip_word(t, to, i)) {
+        if (!is_alpha(t[i]))
             continue;
+        unsigned char c = lower(t[i]);
         uint32_t bit = (uint32_t)1 << (c - 'a');
         if (first & bit)
             for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
-                if (starts_with_ci(t, le, i, WORDS[w]))
+                if ((unsigned char)WORDS[w].s[0] == c &&
+                    starts_with_ci(t, to, i, WORDS[w]) &&
+                    !bootcamp_staff(t, to, i))
                     return 1;
-        if (study_word_at(t, le, i))
+        if (!study)
+            continue;
+        if (study_word_at(t, to, i))
             return 1;
         /* the writer's own note on the period: "Python Developer
          * (Education, Sep 2020 - Aug 2021)" was a course */
-        if (c == 'e' && i > ls && t[i - 1] == '(' &&
-            word_ci(t, le, i, LIT("education")))
+        if (c == 'e' && i > from && t[i - 1] == '(' &&
+            word_ci(t, to, i, LIT("education")))
             return 1;
+    }
+    return 0;
+}
+
+/* How t[from, to), a whole line, stands to a line of dates next to it:
+ * 2 when the dates continue it (it ends with a comma: "..., Assistant
+ * Coach," over "2014-2015"), 1 when it reads as a role's title line (no
+ * longer than TITLE_LINE_MAX, not blank, not a sentence's end), else 0:
+ * the last duty of the job before ("... and volunteers." over "08/2008 -
+ * 04/2013") names nothing about the dates. */
+static int role_line(const unsigned char *t, size_t from, size_t to)
+{
+    while (to > from && is_space(t[to - 1]))
+        to--;
+    if (to == from)
+        return 0;
+    if (t[to - 1] == ',')
+        return 2;
+    return to - from <= TITLE_LINE_MAX && t[to - 1] != '.';
+}
+
+/* The line holding pos names a break from work, unpaid work or study,
+ * not a job: "Career break", "Sabbatical", "Parental leave", full-time
+ * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
+ * (RUBRIC.md: education is not employment; two-column layouts put
+ * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
+ * marks "(Education, ...)" is study too; so are years in brackets under
+ * a degree's line).  A line that starts with its dates takes its role
+ * from the title line above it, or, when it holds little more than the
+ * dates and no title line stands above, from the next line with text
+ * below it ("10/2008 to Current" over "Volunteer Company Name").  Only a
+ * line of dates alone is a degree's: the dates and employer of a job
+ * ("January 2008 to June 2008 Company Name") under "Internship for
+ * Associate Degree" are the internship's, which counts (RUBRIC.md). */
+static int line_names_break(const unsigned char *t, size_t len, size_t pos)
+{
+    size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
+    if (names_break_in(t, ls, le, 1))
+        return 1;
+    size_t lead = ls;
+    while (lead < pos && (t[lead] == ' ' || t[lead] == '\t'))
+        lead++;
+    if (lead == pos && le - ls <= TITLE_LINE_MAX) {
+        int dates_alone = le - ls < DATE_LINE_MAX;
+        int above_role = 0;
+        if (ls > 0) {
+            size_t above = line_begin(t, ls - 1, ls);
+            above_role = role_line(t, above, ls - 1);
+            if (above_role && names_break_in(t, above, ls - 1, dates_alone))
+                return 1;
+        }
+        if (!above_role && dates_alone && le < len) {
+            size_t below = le + 1;
+            if (below < len && t[below] == '\n') /* one blank line */
+                below++;
+            size_t end = line_end(t, len, below, below);
+            if (role_line(t, below, end) == 1 &&
+                names_break_in(t, below, end, 1))
+                return 1;
+        }
     }
     /* Years in brackets date what the line above names when that is a
      * degree: two columns interleaved leave "Bachelor's degree - Applied

@@ -78,9 +78,13 @@ static const range_case RANGES[] = {
     /* "member" names a job title here, not a membership */
     {"Member Services Manager since 2012", "since 2012", 2012, 1, 2020, 6, 1,
      101},
+    {"Member of Technical Staff since 2012", "since 2012", 2012, 1, 2020, 6, 1,
+     101},
     {"2017 to date", "2017 to date", 2017, 1, 2020, 6, 1, 41},
     {"2015 - Now", "2015 - Now", 2015, 1, 2020, 6, 1, 65},
     {"2016 Till date", "2016 Till date", 2016, 1, 2020, 6, 1, 53},
+    {"May 2015- Cont Role", "May 2015- Cont", 2015, 5, 2020, 6, 1, 61},
+    {"2008 - continuing", "2008 - continuing", 2008, 1, 2020, 6, 1, 149},
     {"2016 until present", "2016 until present", 2016, 1, 2020, 6, 1, 53},
     {"12/2015 to Current", "12/2015 to Current", 2015, 12, 2020, 6, 1, 54},
     {"12/2015 to CurrentBrookdale", "12/2015 to Current", 2015, 12, 2020, 6, 1,
@@ -247,6 +251,7 @@ static const char *const NOT_RANGES[] = {
     "A member since 1996, elected to the board",
     "Resident since March 2010",
     "Member of the Society of Actuaries since 2008",
+    "2007 - Contest Winner",
     "- Member of the local bar association (since 2004)",
     "May 2015 Award\n\nJune 2016\n",
     /* a lone day-first date; a day and month without a year; years
@@ -416,6 +421,45 @@ START_TEST(test_volunteer_roles)
     ck_assert_int_eq(tl.spans[1].counted, 1);
     ck_assert_int_eq(tl.spans[2].counted, 0);
     ck_assert_years(tl.range_years, 2.0);
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* A line that starts with its dates takes its role from a title line
+ * above it (short, no full stop), even when the company follows the
+ * dates; a duty's sentence above names nothing, and a line of dates alone
+ * under one takes the next line with text below.  Study words on the
+ * title line speak for a line of dates alone, not for a job's dates and
+ * employer; staff of a bootcamp have jobs. */
+START_TEST(test_title_lines_around_dates)
+{
+    const char *text =
+        "Experience\n"
+        "Volunteer Coordinator/Assistant Treasurer\n"
+        "September 2013 to June 2015 Acme Shelter - Springfield, IL\n"
+        "Trained new employees, interns and volunteers.\n"
+        "08/2008 - 04/2013\n"
+        "Acme Shelter - Springfield, IL Counselor Advocate\n"
+        "Sorted donations for the thrift store.\n"
+        "01/2005 to 01/2006\n"
+        "\n"
+        "Volunteer Acme Thrift - Springfield, IL\n"
+        "Internship for Associate Degree in Culinary Arts\n"
+        "January 2004 to June 2004 Acme Bistro - Springfield, IL\n"
+        "Bachelor of Science in Biology\n"
+        "2000 - 2004\n"
+        "Led two projects and talked to stakeholders.\n"
+        "10/2019 - 03/2020\n"
+        "Bootcamp Manager/.NET Teacher, Tbilisi\n";
+    kps_timeline tl;
+    extract(text, AS_OF, &tl);
+    ck_assert_uint_eq(tl.n, 6);
+    ck_assert_int_eq(tl.spans[0].counted, 0); /* Volunteer Coordinator */
+    ck_assert_int_eq(tl.spans[1].counted, 1); /* Counselor */
+    ck_assert_int_eq(tl.spans[2].counted, 0); /* Volunteer below */
+    ck_assert_int_eq(tl.spans[3].counted, 1); /* the internship */
+    ck_assert_int_eq(tl.spans[4].counted, 0); /* the degree */
+    ck_assert_int_eq(tl.spans[5].counted, 1); /* bootcamp staff */
     kps_timeline_free(&tl);
 }
 END_TEST
@@ -976,6 +1020,7 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_study_lines_among_jobs);
     tcase_add_test(tc, test_volunteer_roles);
     tcase_add_test(tc, test_result_periods);
+    tcase_add_test(tc, test_title_lines_around_dates);
     tcase_add_test(tc, test_jobs_under_sidebar_headings);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
