@@ -9,26 +9,27 @@
  *
  * Rules:
  *
- *   Ranges.  "START <connector> END" where the connector is one or more
- *   '-', "to", "till", "until", "through", "thru", "~", with any spaces or
- *   line breaks around it (pdftotext often puts "to" on its own line); a
- *   word may keep a form's colon ("From: 2009 To: 2010").
- *   START / END is one of: "January 2014", "Jan 2015", "Jan. 2015",
- *   "Sept 2015", "Aug'07", "Jun-16", "03/2018", "3/2018", "03/18" ('/'
- *   only), "03.2018", "2018-03", "2018/03", "2018-03-15", "12/03/2018",
- *   "2012", "'19", a day before the month ("1st May 2016", "15-May-2016")
- *   or after it ("Aug. 11, 2003"), a month over its year on the next line
- *   ("September" over "2019"), the month after the year ("2019
- *   October", "2012, November").  END may also be Present / Current /
- *   Currently / Now / Today / Date / Ongoing / Onwards / Continuing /
- *   Cont ("to date", "till date", "2015 - Cont").  "Since 2017" is an open range; "May 2019 Present" (no
- *   connector) too, when the word ends the text on that line, and "June
- *   2016 onwards" wherever it stands.  "June - August 2015" takes the
- *   start year from the end.  A lone date ("May 2019") is not a range and
- *   records nothing.  Forms that lost their dash in conversion:
- *   "2008  2022" (two or more spaces), "20162018" and "Apr 2020Jun 2020"
- *   (glued).  Two bare years a slash apart ("1998/2004") only when they
- *   end their line, as a job's header: versions are written so too.
+ *   Ranges.  "START <connector> END" where the connector is one or more '-',
+ *   "to", "till", "until", "through", "thru", "~", with any spaces or line
+ *   breaks around it (pdftotext often puts "to" on its own line); a word may
+ *   keep a form's colon ("From: 2009 To: 2010").  START / END is one of:
+ *   "January 2014", "Jan 2015", "Jan. 2015", "Sept 2015", "Aug'07", "Jun-16",
+ *   "03/2018", "3/2018", "03/18" ('/' only), "03.2018", "2018-03", "2018/03",
+ *   "2018-03-15", "12/03/2018", "2012", "'19", a day before the month ("1st
+ *   May 2016", "15-May-2016") or after it ("Aug. 11, 2003"), a month over its
+ *   year on the next line ("September" over "2019"), the month after the year
+ *   ("2019 October", "2012, November").  END may also be Present / Current /
+ *   Currently / Now / Today / Date / Ongoing / Onwards ("to date", "till
+ *   date"), or Continuing / Continued / Cont at the end of a line or before
+ *   punctuation ("2015 - Cont.", not "2015 - Continuing Education").
+ *   "Since 2017" is an open range; "May 2019 Present" (no connector) too,
+ *   when the word ends the text on that line, and "June 2016 onwards"
+ *   wherever it stands.  "June - August 2015" takes the start year from
+ *   the end.  A lone date ("May 2019") is not a range and records
+ *   nothing.  Forms that lost their dash in conversion: "2008  2022" (two
+ *   or more spaces), "20162018" and "Apr 2020Jun 2020" (glued).  Two bare
+ *   years a slash apart ("1998/2004") only when they end their line, as a
+ *   job's header: versions are written so too.
  *
  *   Months.  A range counts end month minus start month, as careful
  *   readers do (../shared/corpus/labels/RUBRIC.md): Jan 2015 - Dec 2015
@@ -194,6 +195,17 @@ static size_t skip_blank(const unsigned char *t, size_t len, size_t pos,
     while (pos < end && (t[pos] == ' ' || t[pos] == '\t'))
         pos++;
     return pos;
+}
+
+/* Past the letters of the word at i, or past i when no letter stands
+ * there. */
+static size_t skip_word(const unsigned char *t, size_t to, size_t i)
+{
+    if (!is_alpha(t[i]))
+        return i + 1;
+    while (i < to && is_alpha(t[i]))
+        i++;
+    return i;
 }
 
 /* Length of the ASCII letter run at pos, counting at most max + 1. */
@@ -660,16 +672,36 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
+/* Whether nothing but blanks stands between e and the end of its line or
+ * a punctuation mark: "2015 - Cont." ends there, "2015 - Continuing
+ * Education" does not. */
+static int ends_phrase(const unsigned char *t, size_t len, size_t e)
+{
+    e = skip_blank(t, len, e, 8);
+    return e == len || t[e] == '\n' || t[e] == '\r' || t[e] == '.' ||
+           t[e] == ',' || t[e] == ';' || t[e] == ')' || t[e] == '|' ||
+           t[e] == ']';
+}
+
 /* A word meaning "up to now" at pos; returns its length or 0. */
 static size_t present_word(const unsigned char *t, size_t len, size_t pos)
 {
     static const kw WORDS[] = {
         KW("present"), KW("current"), KW("now"),        KW("today"),
         KW("date"),    KW("ongoing"), KW("onwards"),    KW("onward"),
-        KW("cont"),    KW("contd"),   KW("continuing"),
+        KW("cont"),    KW("contd"),   KW("continuing"), KW("continued"),
     };
+    /* From here on the words also open phrases ("Continuing Education
+     * Credits"): they end a range only at the end of their line or
+     * before punctuation. */
+    const size_t first_phrase_word = 8;
+    if (pos >= len)
+        return 0;
+    unsigned char c = lower(t[pos]);
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
-        size_t n = starts_with_ci(t, len, pos, WORDS[i]);
+        size_t n = (unsigned char)WORDS[i].s[0] == c
+                       ? starts_with_ci(t, len, pos, WORDS[i])
+                       : 0;
         if (n == 0)
             continue;
         size_t e = pos + n;
@@ -682,6 +714,8 @@ static size_t present_word(const unsigned char *t, size_t len, size_t pos)
         if (e < len && is_alpha(t[e]) && is_alpha(t[e - 1]) &&
             !is_lower(t[e - 1]))
             continue; /* "NOWHERE" */
+        if (i >= first_phrase_word && !ends_phrase(t, len, e))
+            continue;
         return e - pos;
     }
     return 0;
@@ -1092,27 +1126,34 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
 static int previous_word_is(const unsigned char *t, size_t pos, const char *w);
 
-/* Does the line before pos say "member of" ("Member of the Society of
- * Actuaries since 2008")?  "Member Services Manager since 2012" and a
- * "Member of Technical Staff", a title, are jobs and do not. */
+/* Does the line that holds pos open with "Member of" ("Member of the
+ * Society of Actuaries since 2008", "- Member of the bar association
+ * (since 2004)")?  A seat that is a job ("Member of Parliament") and a
+ * place in a team or a staff ("Member of Technical Staff", "member of
+ * the Ads team since 2016") are no membership. */
 static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
 {
-    for (size_t i = line_begin(t, pos, pos); i < pos; i++) {
-        if ((i > 0 && is_alpha(t[i - 1])) || lower(t[i]) != 'm')
+    size_t i = line_begin(t, pos, pos);
+    while (i < pos && !is_alpha(t[i]))
+        i++; /* blanks and a bullet */
+    size_t n = word_ci(t, len, i, LIT("member")), k;
+    if (n == 0)
+        return 0;
+    size_t p = skip_blank(t, len, i + n, 3);
+    if (p == i + n || (k = word_ci(t, len, p, LIT("of"))) == 0)
+        return 0;
+    static const kw SEATS[] = {
+        KW("staff"),      KW("team"),     KW("teams"),
+        KW("parliament"), KW("congress"), KW("senate"),
+    };
+    for (p += k; p < pos; p = skip_word(t, pos, p)) {
+        if (!is_alpha(t[p]))
             continue;
-        size_t n = word_ci(t, len, i, LIT("member"));
-        if (n == 0)
-            continue;
-        size_t p = skip_blank(t, len, i + n, 3), k;
-        if (p == i + n || (k = word_ci(t, len, p, LIT("of"))) == 0)
-            continue;
-        p = skip_blank(t, len, p + k, 3);
-        if ((k = word_ci(t, len, p, LIT("the"))) != 0)
-            p = skip_blank(t, len, p + k, 3);
-        if (!word_ci(t, len, p, LIT("technical")))
-            return 1;
+        for (size_t s = 0; s < sizeof SEATS / sizeof SEATS[0]; s++)
+            if (word_ci(t, pos, p, SEATS[s]))
+                return 0;
     }
-    return 0;
+    return 1;
 }
 
 /* "Since 2017", "since March 2015": an open range, unless it dates what
@@ -1663,13 +1704,17 @@ static int merged_years(const kps_span *v, size_t n, double *out)
     return 0;
 }
 
-/* A line no longer than this that starts with a range is a line of
- * dates. */
-#define DATE_LINE_MAX 40
-
 /* The longest line above bracketed years that may name their degree
  * ("Bachelors degree - Applied Mathematics" is 38 bytes). */
 #define DEGREE_LINE_MAX 80
+
+/* A letter's bit in a set of letters a..z. */
+#define LETTER_BIT(c) ((uint32_t)1 << ((c) - 'a'))
+/* The first letters of the words of study_word_at(), so that a caller
+ * may skip a word without the call. */
+#define STUDY_FIRST_LETTERS                                                    \
+    (LETTER_BIT('b') | LETTER_BIT('m') | LETTER_BIT('d') | LETTER_BIT('g') |   \
+     LETTER_BIT('f') | LETTER_BIT('c'))
 
 /* Whether a word of study stands whole at i (a word's start), before to:
  * "diploma" is not "diplomatic"; a "Scrum Master", a "Graduate Assistant"
@@ -1685,7 +1730,7 @@ static int study_word_at(const unsigned char *t, size_t to, size_t i)
     };
     /* the words' first letters: most words start none of them */
     unsigned char c = lower(t[i]);
-    if (c != 'b' && c != 'm' && c != 'd' && c != 'g' && c != 'f' && c != 'c')
+    if (c < 'a' || c > 'z' || !(STUDY_FIRST_LETTERS & LETTER_BIT(c)))
         return 0;
     for (size_t w = 0; w < sizeof STUDY / sizeof STUDY[0]; w++)
         if ((unsigned char)STUDY[w].s[0] == c && word_ci(t, to, i, STUDY[w]))
@@ -1698,19 +1743,9 @@ static int study_word_at(const unsigned char *t, size_t to, size_t i)
  * Treasurer" over "September 2013 to June 2015 Company Name"). */
 #define TITLE_LINE_MAX 80
 
-/* Past the letters of the word at i, or past i when no letter stands
- * there. */
-static size_t skip_word(const unsigned char *t, size_t to, size_t i)
-{
-    if (!is_alpha(t[i]))
-        return i + 1;
-    while (i < to && is_alpha(t[i]))
-        i++;
-    return i;
-}
-
 /* Whether a role at a bootcamp, not attendance, stands at i: "Bootcamp
- * Manager", "Bootcamp Instructor" are paid jobs. */
+ * Manager", "Bootcamp Instructors" are paid jobs; a "Bootcamp Leadership
+ * Program" is not one. */
 static int bootcamp_staff(const unsigned char *t, size_t to, size_t i)
 {
     size_t n = word_ci(t, to, i, LIT("bootcamp"));
@@ -1721,18 +1756,25 @@ static int bootcamp_staff(const unsigned char *t, size_t to, size_t i)
         KW("coach"),   KW("lead"),    KW("director"),   KW("coordinator"),
     };
     size_t p = skip_blank(t, to, i + n, 3);
-    for (size_t r = 0; r < sizeof ROLES / sizeof ROLES[0]; r++)
-        if (starts_with_ci(t, to, p, ROLES[r]))
+    for (size_t r = 0; r < sizeof ROLES / sizeof ROLES[0]; r++) {
+        size_t k = starts_with_ci(t, to, p, ROLES[r]);
+        if (k && p + k < to && lower(t[p + k]) == 's')
+            k++; /* the plural */
+        if (k && !(p + k < to && is_alpha(t[p + k])))
             return 1;
+    }
     return 0;
 }
 
-/* Whether t[from, to) names a break from work or unpaid work (a break
- * word begins at a word start: "career break", "volunteers") or, with
- * study set, study (a study word stands there whole, or the writer notes
- * "(Education"). */
+/* What names_break_in() looks for. */
+enum { BREAK_WORDS = 1, STUDY_WORDS = 2 };
+
+/* Whether t[from, to) names a break from work or unpaid work (with
+ * BREAK_WORDS in what: a break word begins at a word start, "career
+ * break", "volunteers") or study (with STUDY_WORDS: a study word stands
+ * there whole, or the writer notes "(Education"). */
 static int names_break_in(const unsigned char *t, size_t from, size_t to,
-                          int study)
+                          int what)
 {
     static const kw WORDS[] = {
         KW("career break"),    KW("sabbatical"),      KW("parental leave"),
@@ -1741,25 +1783,29 @@ static int names_break_in(const unsigned char *t, size_t from, size_t to,
         KW("gap year"),        KW("bootcamp"),        KW("volunteer"),
         KW("unpaid"),
     };
-    /* Letters that begin one of the words, to skip the others fast. */
-    uint32_t first = 0;
-    for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
-        first |= (uint32_t)1 << (WORDS[w].s[0] - 'a');
+    /* The words' first and second letters, to skip the others fast (the
+     * compiler folds both sets). */
+    uint32_t first = 0, second = 0;
+    for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++) {
+        first |= LETTER_BIT(WORDS[w].s[0]);
+        second |= LETTER_BIT(WORDS[w].s[1]);
+    }
     /* One visit per word: its start is tested, the rest skipped. */
     for (size_t i = from; i < to; i = skip_word(t, to, i)) {
         if (!is_alpha(t[i]))
             continue;
         unsigned char c = lower(t[i]);
-        uint32_t bit = (uint32_t)1 << (c - 'a');
-        if (first & bit)
+        uint32_t bit = LETTER_BIT(c);
+        if ((what & BREAK_WORDS) && (first & bit) && i + 1 < to &&
+            is_alpha(t[i + 1]) && (second & LETTER_BIT(lower(t[i + 1]))))
             for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
                 if ((unsigned char)WORDS[w].s[0] == c &&
                     starts_with_ci(t, to, i, WORDS[w]) &&
                     !bootcamp_staff(t, to, i))
                     return 1;
-        if (!study)
+        if (!(what & STUDY_WORDS))
             continue;
-        if (study_word_at(t, to, i))
+        if ((STUDY_FIRST_LETTERS & bit) && study_word_at(t, to, i))
             return 1;
         /* the writer's own note on the period: "Python Developer
          * (Education, Sep 2020 - Aug 2021)" was a course */
@@ -1770,60 +1816,148 @@ static int names_break_in(const unsigned char *t, size_t from, size_t to,
     return 0;
 }
 
-/* How t[from, to), a whole line, stands to a line of dates next to it:
- * 2 when the dates continue it (it ends with a comma: "..., Assistant
- * Coach," over "2014-2015"), 1 when it reads as a role's title line (no
- * longer than TITLE_LINE_MAX, not blank, not a sentence's end), else 0:
- * the last duty of the job before ("... and volunteers." over "08/2008 -
- * 04/2013") names nothing about the dates. */
-static int role_line(const unsigned char *t, size_t from, size_t to)
+/* Whether a section heading starts in t[from, to). */
+static int heading_in(const kps_sections *sections, size_t from, size_t to)
 {
-    while (to > from && is_space(t[to - 1]))
+    if (!sections)
+        return 0;
+    for (size_t h = 0; h < sections->n; h++)
+        if (sections->headings[h].offset >= from &&
+            sections->headings[h].offset < to)
+            return 1;
+    return 0;
+}
+
+/* Whether the line t[b, to) (no blanks at either end) ends with a full
+ * stop that closes a company's abbreviation ("Reading Partners Inc.")
+ * rather than a sentence. */
+static int ends_with_abbreviation(const unsigned char *t, size_t b, size_t to)
+{
+    static const kw ABBREVIATIONS[] = {
+        KW("inc"), KW("co"), KW("corp"), KW("ltd"),  KW("llc"),
+        KW("plc"), KW("jr"), KW("sr"),   KW("bros"), KW("dept"),
+    };
+    size_t w = to - 1; /* the full stop */
+    while (w > b && is_alpha(t[w - 1]))
+        w--;
+    for (size_t a = 0; a < sizeof ABBREVIATIONS / sizeof ABBREVIATIONS[0]; a++)
+        if (to - 1 - w == ABBREVIATIONS[a].n &&
+            starts_with_ci(t, to, w, ABBREVIATIONS[a]))
+            return 1;
+    return 0;
+}
+
+/*
+ * How the whole line t[from, to) stands to a line that starts with dates
+ * next to it in section sec: 2 when the dates continue it (it ends with a
+ * comma: "..., Assistant Coach," over "2014-2015"), 1 when it reads as a
+ * role's title line, else 0.  A title line opens with a letter or digit
+ * (not a bullet), is no heading and lies in the same section, does not
+ * open with a verb's past tense ("Recruited and trained 40 volunteers",
+ * a duty of the job before), and, unless the dates continue it, is no
+ * longer than TITLE_LINE_MAX and does not end a sentence ("... interns
+ * and volunteers." over "08/2008 - 04/2013"; "Inc." ends no sentence).
+ */
+static int role_line(const unsigned char *t, size_t from, size_t to,
+                     const kps_sections *sections, kps_section sec)
+{
+    size_t b = from;
+    while (b < to && (t[b] == ' ' || t[b] == '\t'))
+        b++;
+    while (to > b && is_space(t[to - 1]))
         to--;
-    if (to == from)
+    if (to == b || !is_alnum(t[b]))
+        return 0;
+    if (sections && (kps_section_at(sections, from) != sec ||
+                     heading_in(sections, from, to)))
+        return 0;
+    size_t w = b;
+    while (w < to && is_alpha(t[w]))
+        w++;
+    if (w - b > 3 && lower(t[w - 2]) == 'e' && lower(t[w - 1]) == 'd')
         return 0;
     if (t[to - 1] == ',')
         return 2;
-    return to - from <= TITLE_LINE_MAX && t[to - 1] != '.';
+    if (to - b > TITLE_LINE_MAX)
+        return 0;
+    return t[to - 1] != '.' || ends_with_abbreviation(t, b, to);
 }
 
-/* The line holding pos names a break from work, unpaid work or study,
+/* The start of the next line after the line that holds t[from] (at most
+ * two blank lines skipped) that holds text, or len. */
+static size_t next_text_line(const unsigned char *t, size_t len, size_t from)
+{
+    size_t p = line_end(t, len, from, from);
+    for (int blank = 0; p < len && blank < 3; blank++) {
+        p++; /* the '\n' */
+        size_t e = line_end(t, len, p, p), q = p;
+        while (q < e && is_space(t[q]))
+            q++;
+        if (q < e)
+            return p;
+        p = e;
+    }
+    return len;
+}
+
+static int line_has_title(const unsigned char *t, size_t from, size_t to);
+
+/*
+ * The range t[pos, end) names a break from work, unpaid work or study,
  * not a job: "Career break", "Sabbatical", "Parental leave", full-time
  * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
  * (RUBRIC.md: education is not employment; two-column layouts put
  * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
  * marks "(Education, ...)" is study too; so are years in brackets under
- * a degree's line).  A line that starts with its dates takes its role
- * from the title line above it, or, when it holds little more than the
- * dates and no title line stands above, from the next line with text
- * below it ("10/2008 to Current" over "Volunteer Company Name").  Only a
- * line of dates alone is a degree's: the dates and employer of a job
- * ("January 2008 to June 2008 Company Name") under "Internship for
- * Associate Degree" are the internship's, which counts (RUBRIC.md). */
-static int line_names_break(const unsigned char *t, size_t len, size_t pos)
+ * a degree's line).
+ *
+ * The words are read on the range's own line, and where that line starts
+ * with the dates, on its title line (role_line()): the line above, when
+ * the dates stand alone or are followed by no job title ("Volunteer
+ * Coordinator" over "September 2013 to June 2015 Company Name", not
+ * over "2016 - 2019 Marketing Manager"); else, when the dates stand
+ * alone, the next line with text below them ("10/2008 to Current" over
+ * "Volunteer Company Name").  Study words count there only for dates
+ * alone: the dates and employer of a job under "Internship for Associate
+ * Degree" are the internship's, which counts (RUBRIC.md).  Over dates
+ * alone, any line above that names a degree dates it, as in a list of
+ * degrees without a heading.
+ */
+static int line_names_break(const unsigned char *t, size_t len, size_t pos,
+                            size_t end, const kps_sections *sections,
+                            kps_section sec)
 {
     size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
-    if (names_break_in(t, ls, le, 1))
+    if (names_break_in(t, ls, le, BREAK_WORDS | STUDY_WORDS))
         return 1;
     size_t lead = ls;
     while (lead < pos && (t[lead] == ' ' || t[lead] == '\t'))
         lead++;
-    if (lead == pos && le - ls <= TITLE_LINE_MAX) {
-        int dates_alone = le - ls < DATE_LINE_MAX;
+    if (lead == pos) {
+        /* what follows the dates on the line where they end */
+        size_t rest = end, rest_end = line_end(t, len, end, end);
+        while (rest < rest_end && is_space(t[rest]))
+            rest++;
+        int alone = rest == rest_end;
         int above_role = 0;
-        if (ls > 0) {
+        if (ls > 0 && (alone || (end <= le && le - ls <= TITLE_LINE_MAX))) {
             size_t above = line_begin(t, ls - 1, ls);
-            above_role = role_line(t, above, ls - 1);
-            if (above_role && names_break_in(t, above, ls - 1, dates_alone))
+            above_role = role_line(t, above, ls - 1, sections, sec);
+            int what = above_role ? BREAK_WORDS : 0;
+            if (alone)
+                what |= STUDY_WORDS;
+            /* the dates' own title, if any, is the job's: asked last, as
+             * a break word above is rare */
+            if (what && names_break_in(t, above, ls - 1, what) &&
+                (alone || line_has_title(t, rest, rest_end) == 0))
                 return 1;
         }
-        if (!above_role && dates_alone && le < len) {
-            size_t below = le + 1;
-            if (below < len && t[below] == '\n') /* one blank line */
-                below++;
-            size_t end = line_end(t, len, below, below);
-            if (role_line(t, below, end) == 1 &&
-                names_break_in(t, below, end, 1))
+        if (alone && !above_role) {
+            size_t below = next_text_line(t, len, end);
+            size_t below_end = line_end(t, len, below, below);
+            if (below < len &&
+                role_line(t, below, below_end, sections, sec) == 1 &&
+                names_break_in(t, below, below_end, BREAK_WORDS | STUDY_WORDS))
                 return 1;
         }
     }
@@ -1847,26 +1981,40 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos)
 }
 
 /* The range at pos is the period of a result stated before it on its
- * line ("Increased sales over 10% from 2013 to 2015", "grew revenue by
- * $700k from 2017-2018"), not a job: the job that achieved it carries its
- * own dates.  The range follows "from" and the line names a change or a
- * percentage first. */
+ * line ("Increased sales over 10% from 2013 to 2015", "Expanded YOY
+ * revenue by $734k from 2017-2018", "a 50% increase in sales from 2014 to
+ * 2015"), not a job: the job that achieved it carries its own dates.  The
+ * range follows "from", and a verb of change in the past tense, or a
+ * percentage and a noun of change, stands before it ("Growth Marketing
+ * Manager at Acme from 2015 to 2018" names neither, nor does "Sales Rep
+ * (100% commission) from 2010 to 2012"). */
 static int result_period(const unsigned char *t, size_t len, size_t pos)
 {
     if (!previous_word_is(t, pos, "from"))
         return 0;
     static const kw CHANGES[] = {
-        KW("increas"), KW("decreas"), KW("grew"),   KW("grow"),
-        KW("improv"),  KW("reduc"),   KW("rais"),   KW("doubl"),
-        KW("tripl"),   KW("boost"),   KW("expand"),
+        KW("increased"), KW("decreased"), KW("grew"),    KW("improved"),
+        KW("reduced"),   KW("raised"),    KW("doubled"), KW("tripled"),
+        KW("boosted"),   KW("expanded"),  KW("cut"),
     };
-    for (size_t i = line_begin(t, pos, pos); i < pos; i++) {
-        if (t[i] == '%')
-            return 1;
-        if (!is_alpha(t[i]) || (i > 0 && is_alpha(t[i - 1])))
+    /* nouns of change, after a percentage: "a 50% increase in sales" */
+    static const kw AFTER_PERCENT[] = {
+        KW("increase"),  KW("decrease"),    KW("growth"),
+        KW("reduction"), KW("improvement"), KW("rise"),
+    };
+    for (size_t i = line_begin(t, pos, pos); i < pos;
+         i = skip_word(t, pos, i)) {
+        if (t[i] == '%' && i > 0 && is_digit(t[i - 1])) {
+            size_t p = skip_blank(t, pos, i + 1, 2);
+            for (size_t w = 0;
+                 w < sizeof AFTER_PERCENT / sizeof AFTER_PERCENT[0]; w++)
+                if (word_ci(t, pos, p, AFTER_PERCENT[w]))
+                    return 1;
+        }
+        if (!is_alpha(t[i]))
             continue;
         for (size_t w = 0; w < sizeof CHANGES / sizeof CHANGES[0]; w++)
-            if (starts_with_ci(t, len, i, CHANGES[w]))
+            if (word_ci(t, len, i, CHANGES[w]))
                 return 1;
     }
     return 0;
@@ -2070,7 +2218,8 @@ static int line_has_title(const unsigned char *t, size_t from, size_t to)
  * title is what a job has and a degree or a skill has not.
  */
 static int near_job_title(const unsigned char *t, size_t len, size_t pos,
-                          const kps_sections *sections, kps_section sec)
+                          size_t end, const kps_sections *sections,
+                          kps_section sec)
 {
     size_t from = line_begin(t, pos, pos), to = line_end(t, len, pos, pos);
     int title = line_has_title(t, from, to);
@@ -2094,7 +2243,8 @@ static int near_job_title(const unsigned char *t, size_t len, size_t pos,
         size_t below = line_end(t, len, to + 1, to);
         title = line_has_title(t, to + 1, below) > 0;
     }
-    return title && !line_names_break(t, len, pos);
+    return title && !line_names_break(t, len, pos, end, sections, sec) &&
+           !result_period(t, len, pos);
 }
 
 /* A job's length stands on a line no longer than a job's header
@@ -2146,11 +2296,13 @@ static size_t try_at(const unsigned char *t, size_t len, size_t pos,
         span.counted =
             (sec == KPS_SECTION_NONE || sec == KPS_SECTION_EXPERIENCE ||
              sec == KPS_SECTION_PROJECTS || sec == KPS_SECTION_SUMMARY) &&
-            !line_names_break(t, len, span.offset) &&
+            !line_names_break(t, len, span.offset, span.offset + span.length,
+                              sections, sec) &&
             !result_period(t, len, span.offset);
         if (!span.counted &&
             (sec == KPS_SECTION_SKILLS || sec == KPS_SECTION_EDUCATION))
-            span.counted = near_job_title(t, len, span.offset, sections, sec);
+            span.counted = near_job_title(
+                t, len, span.offset, span.offset + span.length, sections, sec);
     } else if (try_statement(t, len, pos, &span) ||
                try_experience_of(t, len, pos, &span)) {
         kps_section sec = kps_section_at(sections, span.offset);

@@ -78,12 +78,17 @@ static const range_case RANGES[] = {
     /* "member" names a job title here, not a membership */
     {"Member Services Manager since 2012", "since 2012", 2012, 1, 2020, 6, 1,
      101},
+    /* a team, a staff or a seat is no membership */
+    {"Engineer, Acme; member of the Ads team since 2016", "since 2016", 2016, 1,
+     2020, 6, 1, 53},
+    {"Member of Parliament since 2015", "since 2015", 2015, 1, 2020, 6, 1, 65},
     {"Member of Technical Staff since 2012", "since 2012", 2012, 1, 2020, 6, 1,
      101},
     {"2017 to date", "2017 to date", 2017, 1, 2020, 6, 1, 41},
     {"2015 - Now", "2015 - Now", 2015, 1, 2020, 6, 1, 65},
     {"2016 Till date", "2016 Till date", 2016, 1, 2020, 6, 1, 53},
-    {"May 2015- Cont Role", "May 2015- Cont", 2015, 5, 2020, 6, 1, 61},
+    {"May 2015- Cont.", "May 2015- Cont", 2015, 5, 2020, 6, 1, 61},
+    {"May 2015 - Continued\n", "May 2015 - Continued", 2015, 5, 2020, 6, 1, 61},
     {"2008 - continuing", "2008 - continuing", 2008, 1, 2020, 6, 1, 149},
     {"2016 until present", "2016 until present", 2016, 1, 2020, 6, 1, 53},
     {"12/2015 to Current", "12/2015 to Current", 2015, 12, 2020, 6, 1, 54},
@@ -252,6 +257,9 @@ static const char *const NOT_RANGES[] = {
     "Resident since March 2010",
     "Member of the Society of Actuaries since 2008",
     "2007 - Contest Winner",
+    /* "continuing" opens a phrase there, not the end of a range */
+    "2015  Continuing Professional Development in wound care",
+    "2016 - Continuing Medical Education Coordinator",
     "- Member of the local bar association (since 2004)",
     "May 2015 Award\n\nJune 2016\n",
     /* a lone day-first date; a day and month without a year; years
@@ -460,6 +468,65 @@ START_TEST(test_title_lines_around_dates)
     ck_assert_int_eq(tl.spans[3].counted, 1); /* the internship */
     ck_assert_int_eq(tl.spans[4].counted, 0); /* the degree */
     ck_assert_int_eq(tl.spans[5].counted, 1); /* bootcamp staff */
+    kps_timeline_free(&tl);
+}
+END_TEST
+
+/* Lines around a job's dates that look like a title line, a result's
+ * period or a membership but are not (each text's last range is read;
+ * counted says whether it is a job). */
+static const struct {
+    const char *text;
+    int counted;
+} AROUND_DATES[] = {
+    /* a duty of the job before: a bullet, a verb's past tense */
+    {"Experience\n- Recruited and trained 40 volunteers for events\n"
+     "2016 - 2019 Marketing Manager, Beta Corp\n",
+     1},
+    {"Experience\nAdministered parental leave and FMLA programs\n"
+     "2019 - 2020 Acme Inc - Springfield\n",
+     1},
+    {"Experience\nManaged 40 unpaid interns across the region,\n"
+     "2016 - 2019 Marketing Manager, Beta Corp\n",
+     1},
+    /* the title is on the dates' line: the bullet below is a duty */
+    {"Experience\n\n2016 - Present Manager, Acme\n"
+     "- Coordinated 30 volunteers for the food drive\n",
+     1},
+    /* a range over two lines reads the line after its end */
+    {"Experience\nJanuary 2012 -\nMay 2013\nVolunteer Tutor, Acme\n", 0},
+    /* a heading is no title line, above or below */
+    {"Experience\nSales Manager\nAcme Co.\n2018 - 2020\n\nVolunteer Work\n"
+     "Tutor at the library\n",
+     1},
+    {"Experience\n2015 - 2018\nVolunteer Firefighter\n", 0},
+    /* a company's abbreviation ends no sentence */
+    {"Experience\nVolunteer Tutor, Reading Partners Inc.\n2015 - 2017\n", 0},
+    /* attending a bootcamp's program is no job; staffing it is */
+    {"Experience\nBootcamp Leadership Program 2016 - 2017\n", 0},
+    {"Experience\nBootcamp Instructors lead, 2016 - 2017\n", 1},
+    /* a percentage and a noun of change: a result's period */
+    {"Experience\nDrove a 50% increase in sales from 2014 to 2015\n", 0},
+    /* no verb of change before "from": a job */
+    {"Experience\nGrowth Marketing Manager at Acme from 2015 to 2018\n", 1},
+    {"Experience\nSales Rep (100% commission) from 2010 to 2012\n", 1},
+    {"Experience\nContinuous Improvement Engineer at Ford from 2012 to "
+     "2015\n",
+     1},
+    /* a result's period is none under a sidebar heading either */
+    {"Skills\nSales Manager at Acme: increased revenue 10% from 2013 to "
+     "2015\n",
+     0},
+};
+
+START_TEST(test_around_dates)
+{
+    kps_timeline tl;
+    extract(AROUND_DATES[_i].text, AS_OF, &tl);
+    ck_assert_msg(tl.n > 0, "'%s': no range", AROUND_DATES[_i].text);
+    ck_assert_msg(tl.spans[tl.n - 1].counted == AROUND_DATES[_i].counted,
+                  "'%s': counted %d", AROUND_DATES[_i].text,
+                  tl.spans[tl.n - 1].counted);
     kps_timeline_free(&tl);
 }
 END_TEST
@@ -1021,6 +1088,8 @@ static Suite *timeline_suite(void)
     tcase_add_test(tc, test_volunteer_roles);
     tcase_add_test(tc, test_result_periods);
     tcase_add_test(tc, test_title_lines_around_dates);
+    tcase_add_loop_test(tc, test_around_dates, 0,
+                        sizeof AROUND_DATES / sizeof AROUND_DATES[0]);
     tcase_add_test(tc, test_jobs_under_sidebar_headings);
     tcase_add_test(tc, test_statement_under_certifications_counts);
     tcase_add_test(tc, test_no_sections_given);
