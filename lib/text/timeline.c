@@ -672,15 +672,18 @@ static int parse_endpoint(const unsigned char *t, size_t len, size_t pos,
     return 1;
 }
 
-/* Whether nothing but blanks stands between e and the end of its line or
- * a punctuation mark: "2015 - Cont." ends there, "2015 - Continuing
- * Education" does not. */
+/* Whether a phrase ends at e: the line ends there (after blanks), a
+ * column's gap of two blanks or more follows, or a punctuation mark:
+ * "2015 - Continuing.", "2015 - Continuing   Acme Corp", "May 2015 -
+ * Continued (part-time)", but not "2015 - Continuing Education". */
 static int ends_phrase(const unsigned char *t, size_t len, size_t e)
 {
-    e = skip_blank(t, len, e, 8);
-    return e == len || t[e] == '\n' || t[e] == '\r' || t[e] == '.' ||
-           t[e] == ',' || t[e] == ';' || t[e] == ')' || t[e] == '|' ||
-           t[e] == ']';
+    size_t p = skip_blank(t, len, e, 8);
+    if (p - e >= 2 || p == len)
+        return 1;
+    return t[p] == '\n' || t[p] == '\r' || t[p] == '.' || t[p] == ',' ||
+           t[p] == ';' || t[p] == ':' || t[p] == '(' || t[p] == ')' ||
+           t[p] == '[' || t[p] == ']' || t[p] == '|' || t[p] == '-';
 }
 
 /* A word meaning "up to now" at pos; returns its length or 0. */
@@ -692,9 +695,9 @@ static size_t present_word(const unsigned char *t, size_t len, size_t pos)
         KW("cont"),    KW("contd"),   KW("continuing"), KW("continued"),
     };
     /* From here on the words also open phrases ("Continuing Education
-     * Credits"): they end a range only at the end of their line or
-     * before punctuation. */
-    const size_t first_phrase_word = 8;
+     * Credits"): they end a range only where their phrase ends
+     * (ends_phrase()). */
+    const size_t first_phrase_word = 10;
     if (pos >= len)
         return 0;
     unsigned char c = lower(t[pos]);
@@ -1126,34 +1129,45 @@ static int try_range(const unsigned char *t, size_t len, size_t pos,
 
 static int previous_word_is(const unsigned char *t, size_t pos, const char *w);
 
-/* Does the line that holds pos open with "Member of" ("Member of the
- * Society of Actuaries since 2008", "- Member of the bar association
- * (since 2004)")?  A seat that is a job ("Member of Parliament") and a
- * place in a team or a staff ("Member of Technical Staff", "member of
- * the Ads team since 2016") are no membership. */
-static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
+/* Whether "member of" stands at i, a word's start, and names a
+ * membership: no seat that is a job ("Member of Parliament") and no place
+ * in a team or a staff ("Member of Technical Staff", "member of the Ads
+ * team") among the words that follow before to. */
+static int membership_at(const unsigned char *t, size_t to, size_t i)
 {
-    size_t i = line_begin(t, pos, pos);
-    while (i < pos && !is_alpha(t[i]))
-        i++; /* blanks and a bullet */
-    size_t n = word_ci(t, len, i, LIT("member")), k;
+    size_t n = word_ci(t, to, i, LIT("member")), k;
     if (n == 0)
         return 0;
-    size_t p = skip_blank(t, len, i + n, 3);
-    if (p == i + n || (k = word_ci(t, len, p, LIT("of"))) == 0)
+    size_t p = skip_blank(t, to, i + n, 3);
+    if (p == i + n || (k = word_ci(t, to, p, LIT("of"))) == 0)
         return 0;
     static const kw SEATS[] = {
         KW("staff"),      KW("team"),     KW("teams"),
         KW("parliament"), KW("congress"), KW("senate"),
     };
-    for (p += k; p < pos; p = skip_word(t, pos, p)) {
+    for (p += k; p < to; p = skip_word(t, to, p)) {
         if (!is_alpha(t[p]))
             continue;
         for (size_t s = 0; s < sizeof SEATS / sizeof SEATS[0]; s++)
-            if (word_ci(t, pos, p, SEATS[s]))
+            if (word_ci(t, to, p, SEATS[s]))
                 return 0;
     }
     return 1;
+}
+
+static int line_has_title(const unsigned char *t, size_t from, size_t to);
+
+/* Does the line that holds pos name a membership ("Member of the Society
+ * of Actuaries since 2008", "Active member of Toastmasters since 2015")
+ * and no job title ("Software Engineer, Acme; member of the strategy
+ * group since 2016" dates the job)? */
+static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
+{
+    size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
+    for (size_t i = ls; i < le; i = skip_word(t, le, i))
+        if (lower(t[i]) == 'm' && membership_at(t, le, i))
+            return line_has_title(t, ls, le) <= 0;
+    return 0;
 }
 
 /* "Since 2017", "since March 2015": an open range, unless it dates what
@@ -1771,18 +1785,31 @@ enum { BREAK_WORDS = 1, STUDY_WORDS = 2 };
 
 /* Whether t[from, to) names a break from work or unpaid work (with
  * BREAK_WORDS in what: a break word begins at a word start, "career
- * break", "volunteers") or study (with STUDY_WORDS: a study word stands
- * there whole, or the writer notes "(Education"). */
+ * break", "volunteers", or a membership, "Member of the American
+ * Marketing Association (2010 - present)"; travelling and a membership
+ * only on a line that names no job title, as a "Traveling Nurse" has a
+ * job) or study (with STUDY_WORDS: a study word stands there whole, or
+ * the writer notes "(Education"). */
 static int names_break_in(const unsigned char *t, size_t from, size_t to,
                           int what)
 {
     static const kw WORDS[] = {
-        KW("career break"),    KW("sabbatical"),      KW("parental leave"),
-        KW("maternity leave"), KW("paternity leave"), KW("full-time study"),
-        KW("full time study"), KW("travelling"),      KW("traveling"),
-        KW("gap year"),        KW("bootcamp"),        KW("volunteer"),
+        KW("career break"),
+        KW("sabbatical"),
+        KW("parental leave"),
+        KW("maternity leave"),
+        KW("paternity leave"),
+        KW("full-time study"),
+        KW("full time study"),
+        KW("gap year"),
+        KW("bootcamp"),
+        KW("volunteer"),
         KW("unpaid"),
+        /* the words from here on only where no job title stands */
+        KW("travelling"),
+        KW("traveling"),
     };
+    const size_t first_untitled = 11;
     /* The words' first and second letters, to skip the others fast (the
      * compiler folds both sets). */
     uint32_t first = 0, second = 0;
@@ -1801,8 +1828,12 @@ static int names_break_in(const unsigned char *t, size_t from, size_t to,
             for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
                 if ((unsigned char)WORDS[w].s[0] == c &&
                     starts_with_ci(t, to, i, WORDS[w]) &&
-                    !bootcamp_staff(t, to, i))
+                    !bootcamp_staff(t, to, i) &&
+                    (w < first_untitled || line_has_title(t, from, to) <= 0))
                     return 1;
+        if ((what & BREAK_WORDS) && c == 'm' && membership_at(t, to, i) &&
+            line_has_title(t, from, to) <= 0)
+            return 1;
         if (!(what & STUDY_WORDS))
             continue;
         if ((STUDY_FIRST_LETTERS & bit) && study_word_at(t, to, i))
@@ -1829,8 +1860,8 @@ static int heading_in(const kps_sections *sections, size_t from, size_t to)
 }
 
 /* Whether the line t[b, to) (no blanks at either end) ends with a full
- * stop that closes a company's abbreviation ("Reading Partners Inc.")
- * rather than a sentence. */
+ * stop that closes a company's abbreviation or an initial ("Reading
+ * Partners Inc.", "Meals on Wheels L.L.C.") rather than a sentence. */
 static int ends_with_abbreviation(const unsigned char *t, size_t b, size_t to)
 {
     static const kw ABBREVIATIONS[] = {
@@ -1840,6 +1871,8 @@ static int ends_with_abbreviation(const unsigned char *t, size_t b, size_t to)
     size_t w = to - 1; /* the full stop */
     while (w > b && is_alpha(t[w - 1]))
         w--;
+    if (to - 1 - w == 1)
+        return 1; /* an initial */
     for (size_t a = 0; a < sizeof ABBREVIATIONS / sizeof ABBREVIATIONS[0]; a++)
         if (to - 1 - w == ABBREVIATIONS[a].n &&
             starts_with_ci(t, to, w, ABBREVIATIONS[a]))
@@ -1850,13 +1883,12 @@ static int ends_with_abbreviation(const unsigned char *t, size_t b, size_t to)
 /*
  * How the whole line t[from, to) stands to a line that starts with dates
  * next to it in section sec: 2 when the dates continue it (it ends with a
- * comma: "..., Assistant Coach," over "2014-2015"), 1 when it reads as a
- * role's title line, else 0.  A title line opens with a letter or digit
- * (not a bullet), is no heading and lies in the same section, does not
- * open with a verb's past tense ("Recruited and trained 40 volunteers",
- * a duty of the job before), and, unless the dates continue it, is no
- * longer than TITLE_LINE_MAX and does not end a sentence ("... interns
- * and volunteers." over "08/2008 - 04/2013"; "Inc." ends no sentence).
+ * comma: "..., Assistant Coach," over "2014-2015"), 1 when it has a title
+ * line's shape, else 0.  A title line opens with a letter or digit (not a
+ * bullet), is no heading and lies in the same section, and, unless the
+ * dates continue it, is no longer than TITLE_LINE_MAX and does not end a
+ * sentence ("... interns and volunteers." over "08/2008 - 04/2013";
+ * "Inc." ends no sentence).
  */
 static int role_line(const unsigned char *t, size_t from, size_t to,
                      const kps_sections *sections, kps_section sec)
@@ -1871,16 +1903,28 @@ static int role_line(const unsigned char *t, size_t from, size_t to,
     if (sections && (kps_section_at(sections, from) != sec ||
                      heading_in(sections, from, to)))
         return 0;
-    size_t w = b;
-    while (w < to && is_alpha(t[w]))
-        w++;
-    if (w - b > 3 && lower(t[w - 2]) == 'e' && lower(t[w - 1]) == 'd')
-        return 0;
     if (t[to - 1] == ',')
         return 2;
     if (to - b > TITLE_LINE_MAX)
         return 0;
     return t[to - 1] != '.' || ends_with_abbreviation(t, b, to);
+}
+
+/* Whether the line t[from, to) reads as a duty of the job before rather
+ * than a title: its first word ends in "-ed", as a verb's past tense
+ * does ("Recruited and trained 40 volunteers"), and it names no job title
+ * ("Certified Nursing Assistant", "Registered Nurse (Volunteer)" are
+ * titles).  A heuristic: "Led a team" passes for a title. */
+static int opens_with_duty(const unsigned char *t, size_t from, size_t to)
+{
+    size_t b = from;
+    while (b < to && !is_alpha(t[b]))
+        b++;
+    size_t w = b;
+    while (w < to && is_alpha(t[w]))
+        w++;
+    return w - b > 3 && lower(t[w - 2]) == 'e' && lower(t[w - 1]) == 'd' &&
+           line_has_title(t, from, to) <= 0;
 }
 
 /* The start of the next line after the line that holds t[from] (at most
@@ -1900,28 +1944,28 @@ static size_t next_text_line(const unsigned char *t, size_t len, size_t from)
     return len;
 }
 
-static int line_has_title(const unsigned char *t, size_t from, size_t to);
-
 /*
  * The range t[pos, end) names a break from work, unpaid work or study,
  * not a job: "Career break", "Sabbatical", "Parental leave", full-time
- * study, a role titled Volunteer (RUBRIC.md: unpaid), a degree or school
- * (RUBRIC.md: education is not employment; two-column layouts put
- * "Bachelor of Science 2011 - 2015" among the jobs; a period the writer
- * marks "(Education, ...)" is study too; so are years in brackets under
- * a degree's line).
+ * study, a role titled Volunteer (RUBRIC.md: unpaid), a membership, a
+ * degree or school (RUBRIC.md: education is not employment; two-column
+ * layouts put "Bachelor of Science 2011 - 2015" among the jobs; a period
+ * the writer marks "(Education, ...)" is study too; so are years in
+ * brackets under a degree's line).
  *
  * The words are read on the range's own line, and where that line starts
- * with the dates, on its title line (role_line()): the line above, when
- * the dates stand alone or are followed by no job title ("Volunteer
- * Coordinator" over "September 2013 to June 2015 Company Name", not
- * over "2016 - 2019 Marketing Manager"); else, when the dates stand
- * alone, the next line with text below them ("10/2008 to Current" over
- * "Volunteer Company Name").  Study words count there only for dates
- * alone: the dates and employer of a job under "Internship for Associate
- * Degree" are the internship's, which counts (RUBRIC.md).  Over dates
- * alone, any line above that names a degree dates it, as in a list of
- * degrees without a heading.
+ * with the dates, on its title line: the line above, when it has a title
+ * line's shape (role_line()) and is no duty (opens_with_duty()), and the
+ * dates stand alone or are followed by no job title ("Volunteer
+ * Coordinator" over "September 2013 to June 2015 Company Name", not over
+ * "2016 - 2019 Marketing Manager" or "2015 - 2017 Lincoln Elementary
+ * School" either); else, when the dates stand alone, the next line with
+ * text below them ("10/2008 to Current" over "Volunteer Company Name").
+ * Study words count there only over dates alone: the dates and employer
+ * of a job under "Internship for Associate Degree" are the internship's,
+ * which counts (RUBRIC.md).  A degree's line above dates alone may open
+ * with a past tense ("Graduated with a B.Sc."), but not be a sentence or
+ * a bullet ("- Showed a high degree of energy.").
  */
 static int line_names_break(const unsigned char *t, size_t len, size_t pos,
                             size_t end, const kps_sections *sections,
@@ -1939,24 +1983,26 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos,
         while (rest < rest_end && is_space(t[rest]))
             rest++;
         int alone = rest == rest_end;
-        int above_role = 0;
+        int title_above = 0;
         if (ls > 0 && (alone || (end <= le && le - ls <= TITLE_LINE_MAX))) {
             size_t above = line_begin(t, ls - 1, ls);
-            above_role = role_line(t, above, ls - 1, sections, sec);
-            int what = above_role ? BREAK_WORDS : 0;
-            if (alone)
+            int shape = role_line(t, above, ls - 1, sections, sec);
+            title_above = shape && !opens_with_duty(t, above, ls - 1);
+            int what = title_above ? BREAK_WORDS : 0;
+            if (alone && shape)
                 what |= STUDY_WORDS;
             /* the dates' own title, if any, is the job's: asked last, as
              * a break word above is rare */
             if (what && names_break_in(t, above, ls - 1, what) &&
-                (alone || line_has_title(t, rest, rest_end) == 0))
+                (alone || line_has_title(t, rest, rest_end) <= 0))
                 return 1;
         }
-        if (alone && !above_role) {
+        if (alone && !title_above) {
             size_t below = next_text_line(t, len, end);
             size_t below_end = line_end(t, len, below, below);
             if (below < len &&
                 role_line(t, below, below_end, sections, sec) == 1 &&
+                !opens_with_duty(t, below, below_end) &&
                 names_break_in(t, below, below_end, BREAK_WORDS | STUDY_WORDS))
                 return 1;
         }
@@ -1981,43 +2027,41 @@ static int line_names_break(const unsigned char *t, size_t len, size_t pos,
 }
 
 /* The range at pos is the period of a result stated before it on its
- * line ("Increased sales over 10% from 2013 to 2015", "Expanded YOY
- * revenue by $734k from 2017-2018", "a 50% increase in sales from 2014 to
- * 2015"), not a job: the job that achieved it carries its own dates.  The
- * range follows "from", and a verb of change in the past tense, or a
- * percentage and a noun of change, stands before it ("Growth Marketing
- * Manager at Acme from 2015 to 2018" names neither, nor does "Sales Rep
- * (100% commission) from 2010 to 2012"). */
+ * line ("Increased sales over 10% from 2013 to 2015", "Helped increase
+ * sales by 20% from 2015 to 2017", "a 4% cost savings from 2013-2014"),
+ * not a job: the job that achieved it carries its own dates.  The range
+ * follows "from", and before it stands a verb of change, or a percentage
+ * and a noun of change anywhere on the line ("Achieved 15% revenue
+ * growth from ...").  "Growth Marketing Manager at Acme from 2015 to
+ * 2018" names neither, nor does "Sales Rep (100% commission) from 2010". */
 static int result_period(const unsigned char *t, size_t len, size_t pos)
 {
     if (!previous_word_is(t, pos, "from"))
         return 0;
-    static const kw CHANGES[] = {
-        KW("increased"), KW("decreased"), KW("grew"),    KW("improved"),
-        KW("reduced"),   KW("raised"),    KW("doubled"), KW("tripled"),
-        KW("boosted"),   KW("expanded"),  KW("cut"),
+    static const kw VERBS[] = {
+        KW("increase"), KW("increased"), KW("increasing"), KW("decreased"),
+        KW("grew"),     KW("grow"),      KW("improved"),   KW("reduced"),
+        KW("reducing"), KW("raised"),    KW("doubled"),    KW("tripled"),
+        KW("boosted"),  KW("expanded"),
     };
-    /* nouns of change, after a percentage: "a 50% increase in sales" */
-    static const kw AFTER_PERCENT[] = {
-        KW("increase"),  KW("decrease"),    KW("growth"),
-        KW("reduction"), KW("improvement"), KW("rise"),
+    static const kw NOUNS[] = {
+        KW("increase"),    KW("decrease"), KW("growth"),  KW("reduction"),
+        KW("improvement"), KW("rise"),     KW("savings"), KW("gain"),
     };
+    int percent = 0, noun = 0;
     for (size_t i = line_begin(t, pos, pos); i < pos;
          i = skip_word(t, pos, i)) {
-        if (t[i] == '%' && i > 0 && is_digit(t[i - 1])) {
-            size_t p = skip_blank(t, pos, i + 1, 2);
-            for (size_t w = 0;
-                 w < sizeof AFTER_PERCENT / sizeof AFTER_PERCENT[0]; w++)
-                if (word_ci(t, pos, p, AFTER_PERCENT[w]))
-                    return 1;
-        }
+        if (t[i] == '%' && i > 0 && is_digit(t[i - 1]))
+            percent = 1;
         if (!is_alpha(t[i]))
             continue;
-        for (size_t w = 0; w < sizeof CHANGES / sizeof CHANGES[0]; w++)
-            if (word_ci(t, len, i, CHANGES[w]))
+        for (size_t w = 0; w < sizeof VERBS / sizeof VERBS[0]; w++)
+            if (word_ci(t, len, i, VERBS[w]))
                 return 1;
+        for (size_t w = 0; w < sizeof NOUNS / sizeof NOUNS[0] && !noun; w++)
+            noun = word_ci(t, len, i, NOUNS[w]) != 0;
     }
-    return 0;
+    return percent && noun;
 }
 
 /*

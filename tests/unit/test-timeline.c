@@ -88,6 +88,11 @@ static const range_case RANGES[] = {
     {"2015 - Now", "2015 - Now", 2015, 1, 2020, 6, 1, 65},
     {"2016 Till date", "2016 Till date", 2016, 1, 2020, 6, 1, 53},
     {"May 2015- Cont.", "May 2015- Cont", 2015, 5, 2020, 6, 1, 61},
+    {"May 2015- Cont Role", "May 2015- Cont", 2015, 5, 2020, 6, 1, 61},
+    {"2015 - Continuing   Acme Corp", "2015 - Continuing", 2015, 1, 2020, 6, 1,
+     65},
+    {"May 2015 - Continued (part-time)", "May 2015 - Continued", 2015, 5, 2020,
+     6, 1, 61},
     {"May 2015 - Continued\n", "May 2015 - Continued", 2015, 5, 2020, 6, 1, 61},
     {"2008 - continuing", "2008 - continuing", 2008, 1, 2020, 6, 1, 149},
     {"2016 until present", "2016 until present", 2016, 1, 2020, 6, 1, 53},
@@ -260,6 +265,8 @@ static const char *const NOT_RANGES[] = {
     /* "continuing" opens a phrase there, not the end of a range */
     "2015  Continuing Professional Development in wound care",
     "2016 - Continuing Medical Education Coordinator",
+    /* a membership */
+    "Active member of Toastmasters International since 2015",
     "- Member of the local bar association (since 2004)",
     "May 2015 Award\n\nJune 2016\n",
     /* a lone day-first date; a day and month without a year; years
@@ -496,17 +503,45 @@ static const struct {
     /* a range over two lines reads the line after its end */
     {"Experience\nJanuary 2012 -\nMay 2013\nVolunteer Tutor, Acme\n", 0},
     /* a heading is no title line, above or below */
-    {"Experience\nSales Manager\nAcme Co.\n2018 - 2020\n\nVolunteer Work\n"
+    {"Experience\n- Grew sales 10%\n2018 - 2020\n\nVolunteer Work\n"
      "Tutor at the library\n",
      1},
     {"Experience\n2015 - 2018\nVolunteer Firefighter\n", 0},
-    /* a company's abbreviation ends no sentence */
+    /* a company's abbreviation or an initial ends no sentence */
     {"Experience\nVolunteer Tutor, Reading Partners Inc.\n2015 - 2017\n", 0},
+    {"Experience\nVolunteer Tutor, Meals on Wheels L.L.C.\n2015 - 2017\n", 0},
+    /* a school after the dates names no title of the job */
+    {"Experience\nVolunteer Tutor\n2015 - 2017 Lincoln Elementary School\n", 0},
+    /* titles that open with "-ed" words are titles, not duties */
+    {"Experience\nCertified Nursing Assistant\nJan 2015 - Dec 2018\n"
+     "Volunteers of America, Denver CO\n",
+     1},
+    {"Experience\nRegistered Nurse (Volunteer)\n2015 - 2018 Free Clinic\n", 0},
+    {"Experience\nUnited Way Volunteer Coordinator\n2015 - 2018\n", 0},
+    /* a sentence or a bullet above dates alone names no degree */
+    {"Experience\n- Represented a high degree of professionalism.\n"
+     "September 2011 to June 2016\nSales Manager, Beta Corp\n",
+     1},
+    /* a membership written as a range; a job's team is none */
+    {"Experience\nMember of the American Marketing Association (2010 - "
+     "present)\n",
+     0},
+    {"Experience\nSenior Consultant, member of the strategy group, 2010 - "
+     "2015\n",
+     1},
+    /* travelling is no job, a Traveling Nurse has one */
+    {"Experience\nTravelling in South America 2016 - 2017\n", 0},
+    {"Experience\nTraveling Nurse 2016 - 2019\n", 1},
     /* attending a bootcamp's program is no job; staffing it is */
     {"Experience\nBootcamp Leadership Program 2016 - 2017\n", 0},
     {"Experience\nBootcamp Instructors lead, 2016 - 2017\n", 1},
-    /* a percentage and a noun of change: a result's period */
+    /* a percentage and a noun of change, or a verb of change: a result's
+     * period */
     {"Experience\nDrove a 50% increase in sales from 2014 to 2015\n", 0},
+    {"Experience\nAchieved 15% revenue growth from 2014 to 2015\n", 0},
+    {"Experience\nHelped increase sales by 20% from 2015 to 2017\n", 0},
+    {"Experience\nCut and Sew Production Manager at Acme from 2012 to 2016\n",
+     1},
     /* no verb of change before "from": a job */
     {"Experience\nGrowth Marketing Manager at Acme from 2015 to 2018\n", 1},
     {"Experience\nSales Rep (100% commission) from 2010 to 2012\n", 1},
