@@ -1847,16 +1847,22 @@ static int names_break_in(const unsigned char *t, size_t from, size_t to,
     return 0;
 }
 
-/* Whether a section heading starts in t[from, to). */
+/* Whether a section heading starts in t[from, to).  The headings are
+ * sorted by offset; a binary search keeps a hostile text with many
+ * headings and many ranges linear in both. */
 static int heading_in(const kps_sections *sections, size_t from, size_t to)
 {
     if (!sections)
         return 0;
-    for (size_t h = 0; h < sections->n; h++)
-        if (sections->headings[h].offset >= from &&
-            sections->headings[h].offset < to)
-            return 1;
-    return 0;
+    size_t lo = 0, hi = sections->n; /* the first heading at or after from */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sections->headings[mid].offset < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sections->n && sections->headings[lo].offset < to;
 }
 
 /* Whether the line t[b, to) (no blanks at either end) ends with a full
