@@ -689,27 +689,38 @@ static int ends_phrase(const unsigned char *t, size_t len, size_t e)
 /* A word meaning "up to now" at pos; returns its length or 0. */
 static size_t present_word(const unsigned char *t, size_t len, size_t pos)
 {
-    static const kw WORDS[] = {
-        KW("present"), KW("current"), KW("now"),        KW("today"),
-        KW("date"),    KW("ongoing"), KW("onwards"),    KW("onward"),
-        KW("cont"),    KW("contd"),   KW("continuing"), KW("continued"),
+    /* TAKES_LY: "Currently", "Presently".  OPENS_PHRASE: the word also
+     * opens phrases ("Continuing Education Credits") and ends a range only
+     * where its phrase ends (ends_phrase()). */
+    enum { TAKES_LY = 1, OPENS_PHRASE = 2 };
+    static const struct {
+        kw word;
+        int flags;
+    } WORDS[] = {
+        {KW("present"), TAKES_LY},
+        {KW("current"), TAKES_LY},
+        {KW("now"), 0},
+        {KW("today"), 0},
+        {KW("date"), 0},
+        {KW("ongoing"), 0},
+        {KW("onwards"), 0},
+        {KW("onward"), 0},
+        {KW("cont"), 0},
+        {KW("contd"), 0},
+        {KW("continuing"), OPENS_PHRASE},
+        {KW("continued"), OPENS_PHRASE},
     };
-    /* From here on the words also open phrases ("Continuing Education
-     * Credits"): they end a range only where their phrase ends
-     * (ends_phrase()). */
-    const size_t first_phrase_word = 10;
     if (pos >= len)
         return 0;
     unsigned char c = lower(t[pos]);
     for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
-        size_t n = (unsigned char)WORDS[i].s[0] == c
-                       ? starts_with_ci(t, len, pos, WORDS[i])
+        size_t n = (unsigned char)WORDS[i].word.s[0] == c
+                       ? starts_with_ci(t, len, pos, WORDS[i].word)
                        : 0;
         if (n == 0)
             continue;
         size_t e = pos + n;
-        /* "Currently", "Presently" */
-        if (i < 2 && starts_with_ci(t, len, e, LIT("ly")))
+        if ((WORDS[i].flags & TAKES_LY) && starts_with_ci(t, len, e, LIT("ly")))
             e += 2;
         /* "CurrentBrookdale" (pdftotext glue) is fine, "nowhere" is not. */
         if (e < len && is_lower(t[e]))
@@ -717,7 +728,7 @@ static size_t present_word(const unsigned char *t, size_t len, size_t pos)
         if (e < len && is_alpha(t[e]) && is_alpha(t[e - 1]) &&
             !is_lower(t[e - 1]))
             continue; /* "NOWHERE" */
-        if (i >= first_phrase_word && !ends_phrase(t, len, e))
+        if ((WORDS[i].flags & OPENS_PHRASE) && !ends_phrase(t, len, e))
             continue;
         return e - pos;
     }
@@ -1157,16 +1168,23 @@ static int membership_at(const unsigned char *t, size_t to, size_t i)
 
 static int line_has_title(const unsigned char *t, size_t from, size_t to);
 
+/* Whether a membership stands at i in the line t[from, to) and the line
+ * names no job title ("Software Engineer, Acme; member of the strategy
+ * group since 2016" dates the job). */
+static int membership_on_line(const unsigned char *t, size_t from, size_t to,
+                              size_t i)
+{
+    return membership_at(t, to, i) && line_has_title(t, from, to) <= 0;
+}
+
 /* Does the line that holds pos name a membership ("Member of the Society
- * of Actuaries since 2008", "Active member of Toastmasters since 2015")
- * and no job title ("Software Engineer, Acme; member of the strategy
- * group since 2016" dates the job)? */
+ * of Actuaries since 2008", "Active member of Toastmasters since 2015")? */
 static int line_says_member_of(const unsigned char *t, size_t len, size_t pos)
 {
     size_t ls = line_begin(t, pos, pos), le = line_end(t, len, pos, pos);
     for (size_t i = ls; i < le; i = skip_word(t, le, i))
-        if (lower(t[i]) == 'm' && membership_at(t, le, i))
-            return line_has_title(t, ls, le) <= 0;
+        if (lower(t[i]) == 'm' && membership_on_line(t, ls, le, i))
+            return 1;
     return 0;
 }
 
@@ -1793,29 +1811,25 @@ enum { BREAK_WORDS = 1, STUDY_WORDS = 2 };
 static int names_break_in(const unsigned char *t, size_t from, size_t to,
                           int what)
 {
-    static const kw WORDS[] = {
-        KW("career break"),
-        KW("sabbatical"),
-        KW("parental leave"),
-        KW("maternity leave"),
-        KW("paternity leave"),
-        KW("full-time study"),
-        KW("full time study"),
-        KW("gap year"),
-        KW("bootcamp"),
-        KW("volunteer"),
-        KW("unpaid"),
-        /* the words from here on only where no job title stands */
-        KW("travelling"),
-        KW("traveling"),
+    /* untitled: the word names a break only where no job title stands */
+    static const struct {
+        kw word;
+        int untitled;
+    } WORDS[] = {
+        {KW("career break"), 0},    {KW("sabbatical"), 0},
+        {KW("parental leave"), 0},  {KW("maternity leave"), 0},
+        {KW("paternity leave"), 0}, {KW("full-time study"), 0},
+        {KW("full time study"), 0}, {KW("gap year"), 0},
+        {KW("bootcamp"), 0},        {KW("volunteer"), 0},
+        {KW("unpaid"), 0},          {KW("travelling"), 1},
+        {KW("traveling"), 1},
     };
-    const size_t first_untitled = 11;
     /* The words' first and second letters, to skip the others fast (the
      * compiler folds both sets). */
     uint32_t first = 0, second = 0;
     for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++) {
-        first |= LETTER_BIT(WORDS[w].s[0]);
-        second |= LETTER_BIT(WORDS[w].s[1]);
+        first |= LETTER_BIT(WORDS[w].word.s[0]);
+        second |= LETTER_BIT(WORDS[w].word.s[1]);
     }
     /* One visit per word: its start is tested, the rest skipped. */
     for (size_t i = from; i < to; i = skip_word(t, to, i)) {
@@ -1826,13 +1840,13 @@ static int names_break_in(const unsigned char *t, size_t from, size_t to,
         if ((what & BREAK_WORDS) && (first & bit) && i + 1 < to &&
             is_alpha(t[i + 1]) && (second & LETTER_BIT(lower(t[i + 1]))))
             for (size_t w = 0; w < sizeof WORDS / sizeof WORDS[0]; w++)
-                if ((unsigned char)WORDS[w].s[0] == c &&
-                    starts_with_ci(t, to, i, WORDS[w]) &&
+                if ((unsigned char)WORDS[w].word.s[0] == c &&
+                    starts_with_ci(t, to, i, WORDS[w].word) &&
                     !bootcamp_staff(t, to, i) &&
-                    (w < first_untitled || line_has_title(t, from, to) <= 0))
+                    (!WORDS[w].untitled || line_has_title(t, from, to) <= 0))
                     return 1;
-        if ((what & BREAK_WORDS) && c == 'm' && membership_at(t, to, i) &&
-            line_has_title(t, from, to) <= 0)
+        if ((what & BREAK_WORDS) && c == 'm' &&
+            membership_on_line(t, from, to, i))
             return 1;
         if (!(what & STUDY_WORDS))
             continue;
