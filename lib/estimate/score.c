@@ -438,9 +438,9 @@ int kps_score(kpiscan_result *res)
      * (a KPI term or achievement, a mid or senior indicator, enough
      * quantified results); weak is the incidental kind (met targets,
      * generic reporting, tracking, basic data work in a job, KPI words
-     * only in a skills list or summary).  Junior
-     * indicators only claimed in a skills list or summary ("Excel") are
-     * not KPI work: many trades list spreadsheets. */
+     * only in a skills list or summary).  Tools and basic skills only
+     * claimed in a skills list, a summary or a list of names in a job
+     * ("Excel") are not KPI work: many trades list spreadsheets. */
     int strong = 0, weak = 0;
     double quantified = 0.0;
     int top = -1; /* highest level shown in work by a level-setting phrase */
@@ -470,12 +470,13 @@ int kps_score(kpiscan_result *res)
              * (a BI product) named there is no KPI work at all */
             if (shown_in_work(ev))
                 strong = 1;
-            else if (in_work_section(ev) || !ev->work_only)
+            else if (shown_in_work(ev) || !ev->work_only)
                 weak = 1;
-        } else if (in_work_section(ev) || !ev->work_only)
+        } else if (shown_in_work(ev) || !ev->work_only)
             /* met targets or performance management claimed in a summary
              * or skills list is still the weak band; a tool or basic skill
-             * (spreadsheets) only when used in a job */
+             * (spreadsheets) only when shown in a job, not named in a list
+             * of names there */
             weak = 1;
     }
     /* Numbers alone are KPI work only in some quantity: one "reduced the

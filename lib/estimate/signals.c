@@ -190,6 +190,39 @@ static int goes_on_lower(const char *t, size_t len, size_t nl)
     return j < len && t[j] >= 'a' && t[j] <= 'z';
 }
 
+/* The first byte at or after p that is not a space or tab. */
+static size_t skip_blanks(const char *t, size_t len, size_t p)
+{
+    while (p < len && (t[p] == ' ' || t[p] == '\t'))
+        p++;
+    return p;
+}
+
+/* A tool's name written as one item of a list of names ("SPSS, Microsoft
+ * Excel, Access and Word", "(Excel, Outlook)"): the list says what the
+ * candidate knows, as a skills list does, not how a job used it.  The
+ * match [s, e) is a name (capitalised) with a comma before it, or with the
+ * line's start, a bracket, a slash or a colon before it and a comma and
+ * another name after it ("Excel, then shared it" is a sentence). */
+static int named_in_tool_list(const char *t, size_t len, size_t s, size_t e)
+{
+    if (!(t[s] >= 'A' && t[s] <= 'Z'))
+        return 0;
+    size_t b = s;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+        b--;
+    char before = b > 0 ? t[b - 1] : '\n';
+    if (before == ',')
+        return 1;
+    if (before != '\n' && before != '(' && before != '/' && before != ':')
+        return 0;
+    size_t a = skip_blanks(t, len, e);
+    if (a >= len || t[a] != ',')
+        return 0;
+    a = skip_blanks(t, len, a + 1);
+    return a < len && t[a] >= 'A' && t[a] <= 'Z';
+}
+
 /* Lines that are mostly rule words ("KPIs, key performance indicators,
  * strategic KPI alignment, balanced scorecard") are keyword lists, not
  * accounts of work: mark their evidence.  Only short rule words count
@@ -198,7 +231,8 @@ static int goes_on_lower(const char *t, size_t len, size_t nl)
  * line that goes on in lower case on the next is judged with it, as one
  * sentence wrapped by PDF conversion: its last line may be a few words
  * that are all rule words ("managers on the performance management
- * system"). */
+ * system").  A tool (a work_only rule) named in a list of names counts as
+ * a keyword list too, on any line. */
 void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                             const kps_hits *hits, const kpiscan_pack *pack)
 {
@@ -244,8 +278,11 @@ void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
             letters += t[k] != ' ' && t[k] != ',' && t[k] != '\t' &&
                        t[k] != '.' && t[k] != ';' && t[k] != '|' &&
                        t[k] != '\n';
-        if (words >= 2 && covered * 10 >= letters * 6)
-            for (size_t k = i; k < j; k++)
+        int list_line = words >= 2 && covered * 10 >= letters * 6;
+        for (size_t k = i; k < j; k++)
+            if (list_line || (pack->rules[hits->v[k].rule].work_only &&
+                              named_in_tool_list(t, norm->len, hits->v[k].start,
+                                                 hits->v[k].end)))
                 res->ev[k].keyword_list = 1;
         i = j;
     }

@@ -185,8 +185,9 @@ START_TEST(test_confidence_of_a_level_from_years)
 }
 END_TEST
 
-/* Tools and basic skills only claimed in a skills list ("Excel", rules
- * marked work_only) are no KPI work; shown in a job they are the weak band,
+/* Tools and basic skills only claimed in a skills list or a list of names
+ * ("Excel", rules marked work_only) are no KPI work; shown in a job they
+ * are the weak band,
  * and so is any other junior phrase, claimed or shown. */
 START_TEST(test_presence)
 {
@@ -200,6 +201,24 @@ START_TEST(test_presence)
     score(&r);
     ck_assert_int_eq(r.presence, 0);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_NONE);
+
+    /* The same tools named in a list inside a job ("used SPSS, Excel and
+     * Access") are still a claim, not work shown. */
+    r = make(8, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    r.ev[0].work_only = 1;
+    r.ev[0].keyword_list = 1;
+    add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1,
+        KPS_SECTION_EXPERIENCE, 0);
+    r.ev[1].work_only = 1;
+    r.ev[1].keyword_list = 1;
+    r.ev[1].line = 9;
+    score(&r);
+    ck_assert_int_eq(r.presence, 0);
+    r.ev[0].keyword_list = 0;
+    score(&r);
+    ck_assert_int_eq(r.presence, 1);
 
     r = make(8, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,

@@ -134,6 +134,48 @@ START_TEST(test_keyword_lists)
 }
 END_TEST
 
+/* A tool (a work_only rule) named as one item of a list of names inside a
+ * job is a claim, as in a skills list; the same name used in a sentence,
+ * a lower-case word, or another rule's match in a list is not. */
+START_TEST(test_tool_lists)
+{
+    static const struct {
+        const char *text, *match;
+        int work_only, listed;
+    } cases[] = {
+        {"Gained fluency in SPSS, Microsoft Excel and other software.",
+         "Microsoft Excel", 1, 1},
+        {"Handled mail with Outlook, Excel and Word every day.", "Excel", 1, 1},
+        {"Kept control systems such as (Excel, Access and Oracle)", "Excel", 1,
+         1},
+        {"Kept control systems such as: Excel, Access and Oracle", "Excel", 1,
+         1},
+        {"Kept the staff rota in Excel, then shared it weekly", "Excel", 1, 0},
+        {"Tracked late orders in Excel and reported them", "Excel", 1, 0},
+        {"Excel, Access and Word", "Excel", 1, 1},
+        {"Excel reports, weekly, for the depot", "Excel", 1, 0},
+        {"Built rotas, spreadsheets and logs for the depot", "spreadsheets", 1,
+         0},
+        {"Wrote reports, Dashboards and alerts for the depot", "Dashboards", 0,
+         0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *t = cases[k].text;
+        size_t s = (size_t)(strstr(t, cases[k].match) - t);
+        kps_rule rule = {.category = KPISCAN_CATEGORY_INDICATOR,
+                         .work_only = cases[k].work_only};
+        kpiscan_pack pack = {.rules = &rule, .nrules = 1};
+        kps_hit hv[1] = {{0, s, s + strlen(cases[k].match)}};
+        kps_hits hits = {.v = hv, .n = 1};
+        kps_norm norm = {.text = (char *)t, .len = strlen(t)};
+        kpiscan_evidence ev[1] = {{0}};
+        kpiscan_result res = {.ev = ev, .nev = 1};
+        kps_mark_keyword_lists(&res, &norm, &hits, &pack);
+        ck_assert_msg(ev[0].keyword_list == cases[k].listed, "%s", t);
+    }
+}
+END_TEST
+
 START_TEST(test_shows_kpi_work)
 {
     kpiscan_evidence e = {.category = KPISCAN_CATEGORY_TERM,
@@ -485,6 +527,7 @@ int main(void)
     tcase_add_test(tc, test_title_position);
     tcase_add_test(tc, test_title_line_with_range);
     tcase_add_test(tc, test_keyword_lists);
+    tcase_add_test(tc, test_tool_lists);
     tcase_add_test(tc, test_shows_kpi_work);
     tcase_add_test(tc, test_heads_job);
     tcase_add_test(tc, test_job_title);
