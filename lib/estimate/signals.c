@@ -201,13 +201,17 @@ static size_t skip_blanks(const char *t, size_t len, size_t p)
 /* A tool's name written as one item of a list of names ("SPSS, Microsoft
  * Excel, Access and Word", "(Excel, Outlook)"): the list says what the
  * candidate knows, as a skills list does, not how a job used it.  The
- * match [s, e) is a name (capitalised) with a comma before it, or with the
+ * match [s, e) is a name (capitalised, at most three words, no digits: a
+ * rank or an amount is a result) with a comma before it, or with the
  * line's start, a bracket, a slash or a colon before it and a comma and
  * another name after it ("Excel, then shared it" is a sentence). */
 static int named_in_tool_list(const char *t, size_t len, size_t s, size_t e)
 {
-    if (!(t[s] >= 'A' && t[s] <= 'Z'))
+    if (!(t[s] >= 'A' && t[s] <= 'Z') || !is_keyword_sized(t, s, e))
         return 0;
+    for (size_t k = s; k < e; k++)
+        if (t[k] >= '0' && t[k] <= '9') /* "Ranked 1st, Top 5%" */
+            return 0;
     size_t b = s;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
         b--;
