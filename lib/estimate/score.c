@@ -466,11 +466,12 @@ int kps_score(kpiscan_result *res)
                  ev->category == KPISCAN_CATEGORY_ACHIEVEMENT ||
                  (ev->category == KPISCAN_CATEGORY_INDICATOR &&
                   ev->level >= KPISCAN_LEVEL_MID)) {
-            /* KPI words only in a skills list are the weak kind; a tool
-             * (a BI product) named there is no KPI work at all */
+            /* KPI words only in a skills list or on a line of keywords
+             * are the weak kind; a tool (a BI product) named there, or in
+             * a list of names in a job, is no KPI work at all */
             if (shown_in_work(ev))
                 strong = 1;
-            else if (shown_in_work(ev) || !ev->work_only)
+            else if (!ev->work_only)
                 weak = 1;
         } else if (shown_in_work(ev) || !ev->work_only)
             /* met targets or performance management claimed in a summary

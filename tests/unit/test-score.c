@@ -187,8 +187,8 @@ END_TEST
 
 /* Tools and basic skills only claimed in a skills list or a list of names
  * ("Excel", rules marked work_only) are no KPI work; shown in a job they
- * are the weak band,
- * and so is any other junior phrase, claimed or shown. */
+ * are the weak band, and so is any other junior phrase, claimed or
+ * shown. */
 START_TEST(test_presence)
 {
     kpiscan_result r = make(8, -1);
