@@ -11,6 +11,13 @@
 #include "text/sections.h"
 #include "text/timeline.h"
 
+/* Why evidence stands in a list rather than in an account of work
+ * (kpiscan_evidence.keyword_list; 0 when it does not). */
+enum {
+    KPS_KEYWORD_LINE = 1, /* a line that is mostly rule words */
+    KPS_NAME_IN_LIST = 2  /* a tool's name, one item of a list of names */
+};
+
 struct kpiscan_evidence {
     const char *rule_id; /* owned by the result (rule_ids arena) */
     size_t rule;         /* index into the pack's rules at scan time */
@@ -29,7 +36,7 @@ struct kpiscan_evidence {
     const char *part;    /* owned by the result (parts) */
     size_t paragraph;    /* 1-based, 0 for plain text */
     int title_position;  /* titles: the hit stands where a job title does */
-    int keyword_list;    /* on a line that is mostly rule words: a list */
+    int keyword_list;    /* KPS_KEYWORD_LINE or KPS_NAME_IN_LIST: a list */
     int distinct_phrase; /* one of the indicator level's distinct phrases */
     int work_only;       /* the rule's work_only: no presence as a claim */
     const char *note;    /* static: why the contribution is what it is */

@@ -157,7 +157,12 @@ contributions(kpiscan_result *res)
         if (ev->repeat_factor > 0)
             scored[ev->rule]++;
         ev->contribution = ev->weight * ev->section_factor * ev->repeat_factor;
-        if (ev->keyword_list)
+        if (ev->keyword_list == KPS_NAME_IN_LIST)
+            ev->note = ev->repeat > 1 ? "a name in a list of names, not work "
+                                        "shown, and a repeat: discounted"
+                                      : "a name in a list of names, not work "
+                                        "shown: quarter weight";
+        else if (ev->keyword_list)
             ev->note = ev->repeat > 1 ? "a line of keywords, not of work, and "
                                         "a repeat: discounted"
                                       : "a line of keywords, not of work: "

@@ -284,10 +284,12 @@ void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                        t[k] != '\n';
         int list_line = words >= 2 && covered * 10 >= letters * 6;
         for (size_t k = i; k < j; k++)
-            if (list_line || (pack->rules[hits->v[k].rule].work_only &&
-                              named_in_tool_list(t, norm->len, hits->v[k].start,
-                                                 hits->v[k].end)))
-                res->ev[k].keyword_list = 1;
+            if (list_line)
+                res->ev[k].keyword_list = KPS_KEYWORD_LINE;
+            else if (pack->rules[hits->v[k].rule].work_only &&
+                     named_in_tool_list(t, norm->len, hits->v[k].start,
+                                        hits->v[k].end))
+                res->ev[k].keyword_list = KPS_NAME_IN_LIST;
         i = j;
     }
 }

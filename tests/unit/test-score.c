@@ -208,14 +208,20 @@ START_TEST(test_presence)
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
         KPS_SECTION_EXPERIENCE, 0);
     r.ev[0].work_only = 1;
-    r.ev[0].keyword_list = 1;
+    r.ev[0].keyword_list = KPS_NAME_IN_LIST;
     add(&r, 1, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1,
         KPS_SECTION_EXPERIENCE, 0);
     r.ev[1].work_only = 1;
-    r.ev[1].keyword_list = 1;
+    r.ev[1].keyword_list = KPS_KEYWORD_LINE;
     r.ev[1].line = 9;
     score(&r);
     ck_assert_int_eq(r.presence, 0);
+    ck_assert_double_eq_tol(r.ev[0].contribution, 0.25, 1e-9);
+    ck_assert_str_eq(r.ev[0].note,
+                     "a name in a list of names, not work shown: quarter "
+                     "weight");
+    ck_assert_str_eq(r.ev[1].note,
+                     "a line of keywords, not of work: quarter weight");
     r.ev[0].keyword_list = 0;
     score(&r);
     ck_assert_int_eq(r.presence, 1);

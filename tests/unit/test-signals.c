@@ -105,9 +105,9 @@ START_TEST(test_keyword_lists)
     kpiscan_evidence ev[4] = {{0}};
     kpiscan_result res = {.ev = ev, .nev = 4};
     kps_mark_keyword_lists(&res, &norm, &hits, &pack);
-    ck_assert_int_eq(ev[0].keyword_list, 1);
-    ck_assert_int_eq(ev[1].keyword_list, 1);
-    ck_assert_int_eq(ev[2].keyword_list, 1);
+    ck_assert_int_eq(ev[0].keyword_list, KPS_KEYWORD_LINE);
+    ck_assert_int_eq(ev[1].keyword_list, KPS_KEYWORD_LINE);
+    ck_assert_int_eq(ev[2].keyword_list, KPS_KEYWORD_LINE);
     ck_assert_int_eq(ev[3].keyword_list, 0);
 
     /* The last line of a sentence wrapped by PDF conversion, all rule
@@ -129,7 +129,8 @@ START_TEST(test_keyword_lists)
         kpiscan_evidence wev[2] = {{0}};
         kpiscan_result wres = {.ev = wev, .nev = 2};
         kps_mark_keyword_lists(&wres, &wnorm, &whits, &pack);
-        ck_assert_msg(wev[1].keyword_list == listed[k], "%s", w);
+        ck_assert_msg(wev[1].keyword_list == (listed[k] ? KPS_KEYWORD_LINE : 0),
+                      "%s", w);
     }
 }
 END_TEST
@@ -174,7 +175,9 @@ START_TEST(test_tool_lists)
         kpiscan_evidence ev[1] = {{0}};
         kpiscan_result res = {.ev = ev, .nev = 1};
         kps_mark_keyword_lists(&res, &norm, &hits, &pack);
-        ck_assert_msg(ev[0].keyword_list == cases[k].listed, "%s", t);
+        ck_assert_msg(ev[0].keyword_list ==
+                          (cases[k].listed ? KPS_NAME_IN_LIST : 0),
+                      "%s", t);
     }
 }
 END_TEST
