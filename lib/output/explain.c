@@ -76,7 +76,7 @@ char *kps_result_explain(const kpiscan_result *res, const kpiscan_options *opts,
         put(&o, "  (no rule matched)\n");
     for (size_t i = 0; full && i < res->nev; i++) {
         const kpiscan_evidence *e = &res->ev[i];
-        put(&o, "  %4zu:%-3zu %-6s %-38s %5.2f x %.1f x %.3f = %5.2f", e->line,
+        put(&o, "  %4zu:%-3zu %-6s %-38s %5.2f x %.3f x %.3f = %5.2f", e->line,
             e->column, kpiscan_level_name(e->level), e->rule_id, e->weight,
             e->section_factor, e->repeat_factor, e->contribution);
         if (e->section)

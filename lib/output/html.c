@@ -298,7 +298,7 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
             else
                 bad |=
                     kps_buf_printf(b,
-                                   " <span class=\"calc\">%.2f \xC3\x97 %.2f "
+                                   " <span class=\"calc\">%.2f \xC3\x97 %.3f "
                                    "\xC3\x97 %.3f = %.2f</span>",
                                    x->weight, x->section_factor,
                                    x->repeat_factor, x->contribution);

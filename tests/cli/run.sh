@@ -933,7 +933,7 @@ PY
 # discounted skills mention, and the decision.
 "$bin" --as-of 2026-06-01 --explain examples/overlap-to-date.txt > "$tmp/explain"
 if grep -q 'merged employment (overlaps counted once): 2022-07..2022-12 (5 months), 2023-01..2026-06 (41 months)' "$tmp/explain" &&
-   grep -q 'term.kpi .* 1.00 x 0.5 x 1.000 =  0.50  \[skills\]' "$tmp/explain" &&
+   grep -q 'term.kpi .* 1.00 x 0.500 x 1.000 =  0.50  \[skills\]' "$tmp/explain" &&
    grep -q 'skills list: half weight' "$tmp/explain" &&
    grep -q '^           job: Reporting Consultant part-time freelance Pennine Community Transport$' "$tmp/explain" &&
    grep -q '^  1. KPI presence: strong' "$tmp/explain" &&

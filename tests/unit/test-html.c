@@ -173,6 +173,8 @@ START_TEST(test_ranking_and_summary)
     ck_assert_ptr_nonnull(strstr(doc, "<svg class=\"chart\""));
     ck_assert_ptr_nonnull(strstr(doc, "<mark>"));
     ck_assert_ptr_nonnull(strstr(doc, "Interview questions"));
+    /* section factors to three places (keywords in a skills list: 0.125) */
+    ck_assert_ptr_nonnull(strstr(doc, " \xC3\x97 1.000 \xC3\x97 "));
     /* the steps block: one member per result, keyed by its section */
     const char *steps = strstr(doc, "id=\"kpiscan-steps\">");
     ck_assert_ptr_nonnull(steps);
