@@ -14,6 +14,7 @@
 #include "estimate/result.h"
 #include "estimate/score.h"
 #include "estimate/evidence.h"
+#include "estimate/signals.h"
 
 /* A KPI word in a skills list is the weakest kind of evidence ... */
 #define SKILLS_FACTOR 0.5
@@ -295,24 +296,13 @@ static __attribute__((warn_unused_result)) int red_flags(kpiscan_result *res)
     return 0;
 }
 
-/* A section where the resume tells of work (a dense line of keywords
- * there still shows the kind of work, though no level). */
-static int in_work_section(const kpiscan_evidence *ev)
-{
-    return ev->section != KPS_SECTION_SKILLS &&
-           ev->section != KPS_SECTION_SUMMARY &&
-           ev->section != KPS_SECTION_EDUCATION &&
-           ev->section != KPS_SECTION_CERTIFICATIONS &&
-           ev->section != KPS_SECTION_OTHER;
-}
-
 /* Evidence a reader would count as work the candidate did: not hidden,
  * scored, outside summaries, skills, education, certificates and the
  * other non-work headings, and not on a line of keywords. */
 static int shown_in_work(const kpiscan_evidence *ev)
 {
     return !ev->hidden && ev->contribution > 0 && !ev->keyword_list &&
-           in_work_section(ev);
+           kps_in_work_section(ev);
 }
 
 /* Only the card's indicator phrases (and KPI achievements, which carry a

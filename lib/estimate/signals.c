@@ -198,33 +198,112 @@ static size_t skip_blanks(const char *t, size_t len, size_t p)
     return p;
 }
 
-/* A tool's name written as one item of a list of names ("SPSS, Microsoft
- * Excel, Access and Word", "(Excel, Outlook)"): the list says what the
- * candidate knows, as a skills list does, not how a job used it.  The
- * match [s, e) is a name (capitalised, at most three words, no digits: a
- * rank or an amount is a result) with a comma before it, or with the
- * line's start, a bracket, a slash or a colon before it and a comma and
- * another name after it ("Excel, then shared it" is a sentence). */
+/* The position just after the last byte before p that is not a space or
+ * tab (p itself when none precedes it on the line). */
+static size_t back_blanks(const char *t, size_t p)
+{
+    while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t'))
+        p--;
+    return p;
+}
+
+static int is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* t[s, e) is "and", "or" or "&", the words that join a list's last item. */
+static int is_list_joint(const char *t, size_t s, size_t e)
+{
+    return (e - s == 1 && t[s] == '&') ||
+           (e - s == 2 && (t[s] | 0x20) == 'o' && (t[s + 1] | 0x20) == 'r') ||
+           (e - s == 3 && (t[s] | 0x20) == 'a' && (t[s + 1] | 0x20) == 'n' &&
+            (t[s + 2] | 0x20) == 'd');
+}
+
+/* Whether what stands before t[p] opens a list item: a comma (*comma is
+ * set), the line's start after any bullet ('-', '*', a bullet sign), an
+ * opening bracket, a colon or a bar, or "and", "or" or "&" after a
+ * capitalised word. */
+static int item_opens(const char *t, size_t p, int *comma)
+{
+    size_t b = back_blanks(t, p);
+    while (b > 0 && (t[b - 1] == '-' || t[b - 1] == '*'))
+        b = back_blanks(t, b - 1);
+    if (b >= 3 && (unsigned char)t[b - 3] == 0xE2 &&
+        (unsigned char)t[b - 2] == 0x80 && (unsigned char)t[b - 1] == 0xA2)
+        b = back_blanks(t, b - 3); /* U+2022 BULLET */
+    if (b == 0 || t[b - 1] == '\n')
+        return 1;
+    char c = t[b - 1];
+    if (c == ',') {
+        *comma = 1;
+        return 1;
+    }
+    if (c == '(' || c == '[' || c == ':' || c == '|')
+        return 1;
+    size_t w = b; /* "Word and Excel": the joint, then the name before it */
+    while (w > 0 && t[w - 1] != ' ' && t[w - 1] != '\t' && t[w - 1] != '\n')
+        w--;
+    if (!is_list_joint(t, w, b))
+        return 0;
+    size_t n = back_blanks(t, w);
+    while (n > 0 && t[n - 1] != ' ' && t[n - 1] != '\t' && t[n - 1] != '\n' &&
+           t[n - 1] != ',')
+        n--;
+    return n < w && is_upper(t[n]);
+}
+
+/* Whether what follows t[e - 1] closes a list item: a comma (*comma is
+ * set) or "and", "or" or "&" before a capitalised word or "other", or the
+ * list's end (the line's end, a closing bracket, a bar, or a full stop or
+ * semicolon that ends the line). */
+static int item_closes(const char *t, size_t len, size_t e, int *comma)
+{
+    size_t p = skip_blanks(t, len, e);
+    if (p >= len || t[p] == '\n' || t[p] == ')' || t[p] == ']' || t[p] == '|')
+        return 1;
+    if (t[p] == '.' || t[p] == ';') {
+        p = skip_blanks(t, len, p + 1);
+        return p >= len || t[p] == '\n';
+    }
+    int after_comma = t[p] == ',';
+    if (after_comma)
+        p = skip_blanks(t, len, p + 1);
+    size_t w = p;
+    while (w < len && t[w] != ' ' && t[w] != '\t' && t[w] != '\n')
+        w++;
+    int joint = is_list_joint(t, p, w);
+    if (joint)
+        p = skip_blanks(t, len, w);
+    else if (!after_comma)
+        return 0;
+    int closes = (p < len && is_upper(t[p])) ||
+                 (joint && p + 5 <= len && memcmp(t + p, "other", 5) == 0);
+    if (closes && after_comma)
+        *comma = 1;
+    return closes;
+}
+
+/* A tool's name (a match of a rule marked `tool`) written as one item of
+ * a list of names in a job ("Gained fluency in SPSS, Microsoft Excel and
+ * Access", "(Excel, Outlook)"): the list says what the candidate knows,
+ * as a skills list does, not how the job used it.  The match [s, e) is a
+ * name: capitalised, of at most three words and no digits (a rank or an
+ * amount is a result).  It is an item: something opens it (a comma, the
+ * line's start, a bracket, a colon, "and" after another name) and
+ * something closes it (a comma or "and" before another name, the line's
+ * end), and a comma stands on one side ("Every Monday, Excel reports
+ * went" is a sentence, and so is "in Excel and Access"). */
 static int named_in_tool_list(const char *t, size_t len, size_t s, size_t e)
 {
-    if (!(t[s] >= 'A' && t[s] <= 'Z') || !is_keyword_sized(t, s, e))
+    if (s >= e || e > len || !is_upper(t[s]) || !is_keyword_sized(t, s, e))
         return 0;
     for (size_t k = s; k < e; k++)
         if (t[k] >= '0' && t[k] <= '9') /* "Ranked 1st, Top 5%" */
             return 0;
-    size_t b = s;
-    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t'))
-        b--;
-    char before = b > 0 ? t[b - 1] : '\n';
-    if (before == ',')
-        return 1;
-    if (before != '\n' && before != '(' && before != '/' && before != ':')
-        return 0;
-    size_t a = skip_blanks(t, len, e);
-    if (a >= len || t[a] != ',')
-        return 0;
-    a = skip_blanks(t, len, a + 1);
-    return a < len && t[a] >= 'A' && t[a] <= 'Z';
+    int comma = 0;
+    return item_opens(t, s, &comma) && item_closes(t, len, e, &comma) && comma;
 }
 
 /* Lines that are mostly rule words ("KPIs, key performance indicators,
@@ -235,8 +314,8 @@ static int named_in_tool_list(const char *t, size_t len, size_t s, size_t e)
  * line that goes on in lower case on the next is judged with it, as one
  * sentence wrapped by PDF conversion: its last line may be a few words
  * that are all rule words ("managers on the performance management
- * system").  A tool (a work_only rule) named in a list of names counts as
- * a keyword list too, on any line. */
+ * system").  A tool's name given as one item of a list of names in a job
+ * is marked too (KPS_NAME_IN_LIST). */
 void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                             const kps_hits *hits, const kpiscan_pack *pack)
 {
@@ -286,12 +365,22 @@ void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
         for (size_t k = i; k < j; k++)
             if (list_line)
                 res->ev[k].keyword_list = KPS_KEYWORD_LINE;
-            else if (pack->rules[hits->v[k].rule].work_only &&
+            else if (pack->rules[hits->v[k].rule].tool &&
+                     kps_in_work_section(&res->ev[k]) &&
                      named_in_tool_list(t, norm->len, hits->v[k].start,
                                         hits->v[k].end))
                 res->ev[k].keyword_list = KPS_NAME_IN_LIST;
         i = j;
     }
+}
+
+int kps_in_work_section(const kpiscan_evidence *e)
+{
+    return e->section != KPS_SECTION_SKILLS &&
+           e->section != KPS_SECTION_SUMMARY &&
+           e->section != KPS_SECTION_EDUCATION &&
+           e->section != KPS_SECTION_CERTIFICATIONS &&
+           e->section != KPS_SECTION_OTHER;
 }
 
 /* Evidence that a job involved KPI work: the KPI words themselves, a KPI

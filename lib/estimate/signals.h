@@ -38,6 +38,10 @@ int kps_in_title_position(const char *t, size_t len, size_t start, size_t end,
 void kps_mark_keyword_lists(kpiscan_result *res, const kps_norm *norm,
                             const kps_hits *hits, const kpiscan_pack *pack);
 
+/* Evidence in a section where the resume tells of work (a job, an
+ * accomplishments list, text before any heading), not in a summary,
+ * skills list, education, certificates or another non-work heading. */
+int kps_in_work_section(const kpiscan_evidence *e);
 /* Evidence that shows KPI work in a job. */
 int kps_shows_kpi_work(const kpiscan_evidence *e);
 /* 1 when the range starting at range_offset heads a job on its 1-based

@@ -130,6 +130,7 @@ static int rule_copy(kps_rule *dst, const kps_rule *src)
     dst->level = src->level;
     dst->weight = src->weight;
     dst->work_only = src->work_only;
+    dst->tool = src->tool;
     dst->id = kps_strdup(src->id);
     dst->regex = kps_strdup(src->regex);
     dst->description = kps_strdup(src->description);
@@ -407,7 +408,8 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, NULL,
                          "a rule must be a mapping");
     yaml_node_t *regex_node = NULL;
-    int have_category = 0, have_level = 0, have_weight = 0, have_work_only = 0;
+    int have_category = 0, have_level = 0, have_weight = 0, have_work_only = 0,
+        have_tool = 0;
 
     /* The id first, so every later message can name the rule. */
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
@@ -482,6 +484,14 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
                 rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
                                "work_only '%s' must be true or false", val);
             have_work_only = 1;
+        } else if (strcmp(key, "tool") == 0 && !have_tool) {
+            rc = want_scalar(L, v, key, r->id, &val);
+            if (!rc && strcmp(val, "true") == 0)
+                r->tool = 1;
+            else if (!rc && strcmp(val, "false") != 0)
+                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
+                               "tool '%s' must be true or false", val);
+            have_tool = 1;
         } else if (strcmp(key, "regex") == 0 && !r->regex) {
             rc = want_string(L, v, key, r->id, &r->regex);
             regex_node = v;
@@ -508,6 +518,11 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
     if (missing)
         return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, r->id,
                          "missing required field '%s'", missing);
+    /* a name in a list is read as a claim, which only a rule whose claims
+     * prove nothing can afford */
+    if (r->tool && !r->work_only)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, r->id,
+                         "tool: true needs work_only: true");
 
     char src[600];
     snprintf(src, sizeof src, "%s:%lu", L->file,
@@ -1103,6 +1118,8 @@ static int pack_hash(kpiscan_pack *p)
         /* only when set, so the hashes of packs without it do not move */
         if (r->work_only)
             hash_field(&h, "work_only");
+        if (r->tool)
+            hash_field(&h, "tool");
     }
     for (size_t i = 0; i < p->nquestions; i++) {
         hash_field(&h, level_names[p->questions[i].level]);

@@ -15,6 +15,7 @@ typedef struct kps_rule {
     int level;    /* kpiscan_level */
     double weight;
     int work_only; /* a tool or basic skill: KPI evidence only shown in work */
+    int tool;      /* matches a tool's name: one name in a list is a claim */
     char *regex;
     char *description;
     char *source; /* "file:line" */

@@ -111,6 +111,18 @@ START_TEST(test_errors)
                      "    description: d\n",
                 KPISCAN_ERR_PACK_INVALID, 9, "work_only 'yes' must be true");
     expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
+                     "    weight: 1\n    tool: 1\n    regex: x\n"
+                     "    description: d\n",
+                KPISCAN_ERR_PACK_INVALID, 9, "tool '1' must be true or false");
+    expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
+                     "    weight: 1\n    tool: true\n    tool: true\n"
+                     "    regex: x\n    description: d\n",
+                KPISCAN_ERR_PACK_INVALID, 10, "repeated key 'tool'");
+    expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
+                     "    weight: 1\n    tool: true\n    regex: x\n"
+                     "    description: d\n",
+                KPISCAN_ERR_PACK_INVALID, 5, "tool: true needs work_only");
+    expect_fail(HEAD "rules:\n  - id: a\n    category: term\n    level: none\n"
                      "    weight: 1\n    regex: x\n    description: d\n"
                      "    colour: red\n",
                 KPISCAN_ERR_PACK_INVALID, 11,
@@ -318,6 +330,29 @@ START_TEST(test_hash_stable)
     kpiscan_pack_free(a);
     kpiscan_pack_free(b);
     kpiscan_pack_free(c);
+
+    /* so does tool, which changes how a name in a list of names is
+     * read */
+    static const char *TOOL = HEAD "rules:\n"
+                                   "  - id: a.b\n"
+                                   "    category: term\n"
+                                   "    level: none\n"
+                                   "    weight: 1\n"
+                                   "    work_only: true\n"
+                                   "    tool: true\n"
+                                   "    regex: '\\bKPIs?\\b'\n"
+                                   "    description: d\n";
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(WORK_ONLY, strlen(WORK_ONLY), "x", &a, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(TOOL, strlen(TOOL), "y", &b, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(b->rules[0].tool, 1);
+    ck_assert_int_eq(a->rules[0].tool, 0);
+    ck_assert_str_ne(kpiscan_pack_hash(a), kpiscan_pack_hash(b));
+    kpiscan_pack_free(a);
+    kpiscan_pack_free(b);
 }
 END_TEST
 

@@ -135,50 +135,92 @@ START_TEST(test_keyword_lists)
 }
 END_TEST
 
-/* A tool (a work_only rule) named as one item of a list of names inside a
- * job is a claim, as in a skills list; the same name used in a sentence,
- * a lower-case word, or another rule's match in a list is not. */
+/* A tool's name (a rule marked tool) given as one item of a list of names
+ * in a job is a claim, as in a skills list: something opens the item and
+ * something closes it, with a comma on one side.  The same name used in a
+ * sentence, a lower-case word, a rank, a long phrase, another rule's match
+ * or a name under a skills heading is not marked. */
 START_TEST(test_tool_lists)
 {
     static const struct {
         const char *text, *match;
-        int work_only, listed;
+        int tool;
+        kps_section section;
+        int listed;
     } cases[] = {
         {"Gained fluency in SPSS, Microsoft Excel and other software.",
-         "Microsoft Excel", 1, 1},
-        {"Handled mail with Outlook, Excel and Word every day.", "Excel", 1, 1},
+         "Microsoft Excel", 1, KPS_SECTION_EXPERIENCE, 1},
+        {"Handled mail with Outlook, Excel and Word every day.", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 1},
         {"Kept control systems such as (Excel, Access and Oracle)", "Excel", 1,
-         1},
+         KPS_SECTION_EXPERIENCE, 1},
         {"Kept control systems such as: Excel, Access and Oracle", "Excel", 1,
-         1},
-        {"Kept the staff rota in Excel, then shared it weekly", "Excel", 1, 0},
-        {"Tracked late orders in Excel and reported them", "Excel", 1, 0},
-        {"Excel, Access and Word", "Excel", 1, 1},
-        {"Excel reports, weekly, for the depot", "Excel", 1, 0},
-        {"Ranked 1st, Top Seller of the region", "Ranked 1st", 1, 0},
+         KPS_SECTION_EXPERIENCE, 1},
+        {"Excel, Access and Word", "Excel", 1, KPS_SECTION_NONE, 1},
+        {"- Excel, Word and Outlook", "Excel", 1, KPS_SECTION_EXPERIENCE, 1},
+        {"\xE2\x80\xA2 Excel, Word", "Excel", 1, KPS_SECTION_EXPERIENCE, 1},
+        {"Kept the rota in Sage\nExcel, Access and Word", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 1},
+        {"Trained staff in Word, Outlook and Excel", "Outlook", 1,
+         KPS_SECTION_EXPERIENCE, 1},
+        {"Trained staff in Word, Outlook and Excel", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Kept the staff rota in Excel, then shared it weekly", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Excel, then shared it weekly", "Excel", 1, KPS_SECTION_EXPERIENCE, 0},
+        {"Every Monday, Excel reports went to the area manager", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Excel and Word for the depot", "Excel", 1, KPS_SECTION_EXPERIENCE, 0},
+        {"Tracked late orders in Excel and reported them", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Excel reports, weekly, for the depot", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Maintained the sales tracker/Excel, Word", "Excel", 1,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Ranked 1st, Top Seller of the region", "Ranked 1st", 1,
+         KPS_SECTION_EXPERIENCE, 0},
         {"Reports, Sales Forecasting Across All Regions, Payroll",
-         "Sales Forecasting Across All Regions", 1, 0},
+         "Sales Forecasting Across All Regions", 1, KPS_SECTION_EXPERIENCE, 0},
         {"Built rotas, spreadsheets and logs for the depot", "spreadsheets", 1,
-         0},
-        {"Wrote reports, Dashboards and alerts for the depot", "Dashboards", 0,
-         0},
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Handled mail with Outlook, Excel and Word every day.", "Excel", 0,
+         KPS_SECTION_EXPERIENCE, 0},
+        {"Customer service, Microsoft Excel, Word and Outlook",
+         "Microsoft Excel", 1, KPS_SECTION_SKILLS, 0},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const char *t = cases[k].text;
         size_t s = (size_t)(strstr(t, cases[k].match) - t);
         kps_rule rule = {.category = KPISCAN_CATEGORY_INDICATOR,
-                         .work_only = cases[k].work_only};
+                         .work_only = 1,
+                         .tool = cases[k].tool};
         kpiscan_pack pack = {.rules = &rule, .nrules = 1};
         kps_hit hv[1] = {{0, s, s + strlen(cases[k].match)}};
         kps_hits hits = {.v = hv, .n = 1};
         kps_norm norm = {.text = (char *)t, .len = strlen(t)};
-        kpiscan_evidence ev[1] = {{0}};
+        kpiscan_evidence ev[1] = {{.section = cases[k].section}};
         kpiscan_result res = {.ev = ev, .nev = 1};
         kps_mark_keyword_lists(&res, &norm, &hits, &pack);
         ck_assert_msg(ev[0].keyword_list ==
                           (cases[k].listed ? KPS_NAME_IN_LIST : 0),
-                      "%s", t);
+                      "%s [%s]", t, cases[k].match);
     }
+
+    /* Tools that make up most of their line are a line of keywords, the
+     * stronger reading. */
+    const char *t = "Excel, Tableau";
+    kps_rule rule = {
+        .category = KPISCAN_CATEGORY_INDICATOR, .work_only = 1, .tool = 1};
+    kpiscan_pack pack = {.rules = &rule, .nrules = 1};
+    kps_hit hv[2] = {{0, 0, 5}, {0, 7, 14}};
+    kps_hits hits = {.v = hv, .n = 2};
+    kps_norm norm = {.text = (char *)t, .len = strlen(t)};
+    kpiscan_evidence ev[2] = {{.section = KPS_SECTION_EXPERIENCE},
+                              {.section = KPS_SECTION_EXPERIENCE}};
+    kpiscan_result res = {.ev = ev, .nev = 2};
+    kps_mark_keyword_lists(&res, &norm, &hits, &pack);
+    ck_assert_int_eq(ev[0].keyword_list, KPS_KEYWORD_LINE);
+    ck_assert_int_eq(ev[1].keyword_list, KPS_KEYWORD_LINE);
 }
 END_TEST
 
