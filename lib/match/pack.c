@@ -255,6 +255,21 @@ static int want_scalar(loader *L, yaml_node_t *n, const char *key,
     return KPISCAN_OK;
 }
 
+/* A rule's flag: "true" or "false", nothing else. */
+static int want_flag(loader *L, yaml_node_t *n, const char *key,
+                     const char *rule, int *out)
+{
+    const char *s;
+    int rc = want_scalar(L, n, key, rule, &s);
+    if (rc)
+        return rc;
+    if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+        return fail_node(L, n, KPISCAN_ERR_PACK_INVALID, rule,
+                         "%s '%s' must be true or false", key, s);
+    *out = strcmp(s, "true") == 0;
+    return KPISCAN_OK;
+}
+
 static int want_string(loader *L, yaml_node_t *n, const char *key,
                        const char *rule, char **out)
 {
@@ -477,20 +492,10 @@ static int parse_rule(loader *L, yaml_node_t *n, kps_rule *r)
             }
             have_weight = 1;
         } else if (strcmp(key, "work_only") == 0 && !have_work_only) {
-            rc = want_scalar(L, v, key, r->id, &val);
-            if (!rc && strcmp(val, "true") == 0)
-                r->work_only = 1;
-            else if (!rc && strcmp(val, "false") != 0)
-                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
-                               "work_only '%s' must be true or false", val);
+            rc = want_flag(L, v, key, r->id, &r->work_only);
             have_work_only = 1;
         } else if (strcmp(key, "tool") == 0 && !have_tool) {
-            rc = want_scalar(L, v, key, r->id, &val);
-            if (!rc && strcmp(val, "true") == 0)
-                r->tool = 1;
-            else if (!rc && strcmp(val, "false") != 0)
-                rc = fail_node(L, v, KPISCAN_ERR_PACK_INVALID, r->id,
-                               "tool '%s' must be true or false", val);
+            rc = want_flag(L, v, key, r->id, &r->tool);
             have_tool = 1;
         } else if (strcmp(key, "regex") == 0 && !r->regex) {
             rc = want_string(L, v, key, r->id, &r->regex);
