@@ -190,6 +190,22 @@ static int goes_on_lower(const char *t, size_t len, size_t nl)
     return j < len && t[j] >= 'a' && t[j] <= 'z';
 }
 
+/* Whether the line's text at s starts with a list bullet: an ASCII one,
+ * a Unicode bullet, arrow or shape (lead byte 0xE2), the middle dot Word's
+ * "Save as Web Page" writes for its Symbol-font bullets, or a Symbol or
+ * Wingdings character left in private use (U+F000-U+F0FF). */
+static int starts_with_bullet(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] == '-' || s[0] == '*' || s[0] == 0xE2)
+        return 1;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xB7)
+        return 1;
+    return n >= 2 && s[0] == 0xEF &&
+           (s[1] == 0x80 || s[1] == 0x81 || s[1] == 0x82 || s[1] == 0x83);
+}
+
 /* The first byte at or after p that is not a space or tab. */
 static size_t skip_blanks(const char *t, size_t len, size_t p)
 {
@@ -212,27 +228,61 @@ static int is_upper(char c)
     return c >= 'A' && c <= 'Z';
 }
 
-/* t[s, e) is "and", "or" or "&", the words that join a list's last item. */
-static int is_list_joint(const char *t, size_t s, size_t e)
+static int is_blank(char c)
 {
-    return (e - s == 1 && t[s] == '&') ||
-           (e - s == 2 && (t[s] | 0x20) == 'o' && (t[s + 1] | 0x20) == 'r') ||
-           (e - s == 3 && (t[s] | 0x20) == 'a' && (t[s + 1] | 0x20) == 'n' &&
-            (t[s + 2] | 0x20) == 'd');
+    return c == ' ' || c == '\t' || c == '\n';
 }
 
+/* Whether w[0, n) is "and", "or" or "&": the words that join a list's
+ * last item. */
+static int is_joint(const char *w, size_t n)
+{
+    return (n == 1 && w[0] == '&') ||
+           (n == 2 && (w[0] | 0x20) == 'o' && (w[1] | 0x20) == 'r') ||
+           (n == 3 && (w[0] | 0x20) == 'a' && (w[1] | 0x20) == 'n' &&
+            (w[2] | 0x20) == 'd');
+}
+
+/* The length of a joint ending at e as a word of its own, or 0.  It looks
+ * at four bytes at most, so that a hostile line of many matches stays
+ * linear. */
+static size_t joint_before(const char *t, size_t e)
+{
+    for (size_t n = 1; n <= 3 && n <= e; n++)
+        if (is_joint(t + e - n, n) && (n == e || is_blank(t[e - n - 1])))
+            return n;
+    return 0;
+}
+
+/* The length of a joint starting at p and ending its word, or 0. */
+static size_t joint_at(const char *t, size_t len, size_t p)
+{
+    for (size_t n = 1; n <= 3 && p + n <= len; n++)
+        if (is_joint(t + p, n) && (p + n == len || is_blank(t[p + n])))
+            return n;
+    return 0;
+}
+
+/* How far back from a list's "and" the word before it is read for its
+ * capital: a bound, so that each match looks at a few bytes only. */
+#define NAME_WORD_MAX 32
+
 /* Whether what stands before t[p] opens a list item: a comma (*comma is
- * set), the line's start after any bullet ('-', '*', a bullet sign), an
- * opening bracket, a colon or a bar, or "and", "or" or "&" after a
+ * set), the line's start after blanks and one bullet (starts_with_bullet()),
+ * an opening bracket, a colon or a bar, or "and", "or" or "&" after a
  * capitalised word. */
 static int item_opens(const char *t, size_t p, int *comma)
 {
     size_t b = back_blanks(t, p);
-    while (b > 0 && (t[b - 1] == '-' || t[b - 1] == '*'))
-        b = back_blanks(t, b - 1);
-    if (b >= 3 && (unsigned char)t[b - 3] == 0xE2 &&
-        (unsigned char)t[b - 2] == 0x80 && (unsigned char)t[b - 1] == 0xA2)
-        b = back_blanks(t, b - 3); /* U+2022 BULLET */
+    for (size_t k = 1; k <= 3 && k <= b; k++) {
+        const unsigned char *u = (const unsigned char *)t + b - k;
+        if (starts_with_bullet(u, k) && kps_utf8_seq_len(u, k) == k) {
+            size_t q = back_blanks(t, b - k);
+            if (q == 0 || t[q - 1] == '\n')
+                return 1;
+            break;
+        }
+    }
     if (b == 0 || t[b - 1] == '\n')
         return 1;
     char c = t[b - 1];
@@ -242,16 +292,14 @@ static int item_opens(const char *t, size_t p, int *comma)
     }
     if (c == '(' || c == '[' || c == ':' || c == '|')
         return 1;
-    size_t w = b; /* "Word and Excel": the joint, then the name before it */
-    while (w > 0 && t[w - 1] != ' ' && t[w - 1] != '\t' && t[w - 1] != '\n')
-        w--;
-    if (!is_list_joint(t, w, b))
+    size_t j = joint_before(t, b); /* "Word and Excel" */
+    if (j == 0)
         return 0;
-    size_t n = back_blanks(t, w);
-    while (n > 0 && t[n - 1] != ' ' && t[n - 1] != '\t' && t[n - 1] != '\n' &&
-           t[n - 1] != ',')
-        n--;
-    return n < w && is_upper(t[n]);
+    size_t n = back_blanks(t, b - j), w = n;
+    while (w > 0 && n - w < NAME_WORD_MAX && !is_blank(t[w - 1]) &&
+           t[w - 1] != ',')
+        w--;
+    return w < n && is_upper(t[w]);
 }
 
 /* Whether what follows t[e - 1] closes a list item: a comma (*comma is
@@ -270,16 +318,13 @@ static int item_closes(const char *t, size_t len, size_t e, int *comma)
     int after_comma = t[p] == ',';
     if (after_comma)
         p = skip_blanks(t, len, p + 1);
-    size_t w = p;
-    while (w < len && t[w] != ' ' && t[w] != '\t' && t[w] != '\n')
-        w++;
-    int joint = is_list_joint(t, p, w);
-    if (joint)
-        p = skip_blanks(t, len, w);
+    size_t j = joint_at(t, len, p);
+    if (j)
+        p = skip_blanks(t, len, p + j);
     else if (!after_comma)
         return 0;
     int closes = (p < len && is_upper(t[p])) ||
-                 (joint && p + 5 <= len && memcmp(t + p, "other", 5) == 0);
+                 (j && p + 5 <= len && memcmp(t + p, "other", 5) == 0);
     if (closes && after_comma)
         *comma = 1;
     return closes;
@@ -437,22 +482,6 @@ static int title_before_range(const char *t, size_t b, size_t r)
         last_capital = !lower;
     }
     return words >= 2 && last_capital;
-}
-
-/* Whether the line's text at s starts with a list bullet: an ASCII one,
- * a Unicode bullet, arrow or shape (lead byte 0xE2), the middle dot Word's
- * "Save as Web Page" writes for its Symbol-font bullets, or a Symbol or
- * Wingdings character left in private use (U+F000-U+F0FF). */
-static int starts_with_bullet(const unsigned char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    if (s[0] == '-' || s[0] == '*' || s[0] == 0xE2)
-        return 1;
-    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xB7)
-        return 1;
-    return n >= 2 && s[0] == 0xEF &&
-           (s[1] == 0x80 || s[1] == 0x81 || s[1] == 0x82 || s[1] == 0x83);
 }
 
 /* A range heads a job when its line is a header, not a sentence: it does

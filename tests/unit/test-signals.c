@@ -159,6 +159,7 @@ START_TEST(test_tool_lists)
         {"Excel, Access and Word", "Excel", 1, KPS_SECTION_NONE, 1},
         {"- Excel, Word and Outlook", "Excel", 1, KPS_SECTION_EXPERIENCE, 1},
         {"\xE2\x80\xA2 Excel, Word", "Excel", 1, KPS_SECTION_EXPERIENCE, 1},
+        {"\xC2\xB7 Excel, Word", "Excel", 1, KPS_SECTION_EXPERIENCE, 1},
         {"Kept the rota in Sage\nExcel, Access and Word", "Excel", 1,
          KPS_SECTION_EXPERIENCE, 1},
         {"Trained staff in Word, Outlook and Excel", "Outlook", 1,
