@@ -173,6 +173,10 @@ static int match_error(matcher *M, const kps_rule *rule, int m)
  * half of a sentence wrapped by a PDF converter (those run to the margin). */
 #define WRAPPED_LINE_MIN 60
 
+/* The longest word opens_with_action_word() reads ("Conceptualizing" is
+ * 15 letters); a longer run of letters is no action word. */
+#define ACTION_WORD_MAX 20
+
 static int is_lower_ascii(unsigned char c)
 {
     return c >= 'a' && c <= 'z';
@@ -183,10 +187,33 @@ static int is_alnum_ascii(unsigned char c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Whether a line starting at t[j] opens a new item with an action word:
+ * a capitalised word of five or more letters ending in "ed" or "ing",
+ * then a blank and a lower-case letter ("Managed a team", "Creating
+ * senior briefings").  Resumes start their bullets so, and a sentence
+ * wrapped by a PDF converter almost never goes on with such a word; a
+ * capitalised list goes on with a comma or another capital ("Relationship
+ * / Building, Project Management"), which this leaves joined. */
+static int opens_with_action_word(const unsigned char *t, size_t len, size_t j)
+{
+    if (j >= len || t[j] < 'A' || t[j] > 'Z')
+        return 0;
+    size_t k = j + 1;
+    while (k < len && k - j <= ACTION_WORD_MAX && is_lower_ascii(t[k]))
+        k++;
+    size_t n = k - j;
+    if (n < 5 || n > ACTION_WORD_MAX || k + 1 >= len || t[k] != ' ' ||
+        !is_lower_ascii(t[k + 1]))
+        return 0;
+    return (t[k - 2] == 'e' && t[k - 1] == 'd') ||
+           (t[k - 3] == 'i' && t[k - 2] == 'n' && t[k - 1] == 'g');
+}
+
 /* Whether the line break at t[nl] ends a sentence, the line before it
  * starting at line_start: a blank line or the end of the text comes next,
- * or the next line starts with other than a lower-case letter after a
- * short line or one that ends in punctuation.  j: where the next line's
+ * the next line opens with an action word, or it starts with other than
+ * a lower-case letter after a short line or one that ends in
+ * punctuation.  j: where the next line's
  * text starts (after blanks).  within_one_sentence() may pass a
  * line_start later than the line's (at most WRAPPED_LINE_MIN bytes before
  * a match): that view sees every break the whole line's view sees, so
@@ -198,6 +225,8 @@ static int line_break_ends_sentence(const unsigned char *t, size_t len,
         return 1;
     if (is_lower_ascii(t[j]))
         return 0;
+    if (opens_with_action_word(t, len, j))
+        return 1;
     size_t k = nl;
     while (k > line_start && (t[k - 1] == ' ' || t[k - 1] == '\t'))
         k--;
@@ -209,7 +238,8 @@ static int line_break_ends_sentence(const unsigned char *t, size_t len,
  * It may cross a line break only where the text goes on as one sentence:
  * the next line starts with a lower-case letter, or the line before runs
  * long and ends without punctuation (a line wrapped by PDF conversion).  A
- * blank line, a bullet, or a short line ending an item are boundaries,
+ * blank line, a bullet, a short line ending an item, or a line opening
+ * with an action word are boundaries,
  * and a match does not end in the blanks after a line break. */
 static int within_one_sentence(const char *text, size_t len, size_t s, size_t e)
 {

@@ -170,6 +170,40 @@ START_TEST(test_sentence_bounds)
 }
 END_TEST
 
+/* A long line ending without punctuation still ends its item when the
+ * next line opens with an action word ("Creating senior ..."), as
+ * resume bullets do; a capitalised list going on with a comma or a
+ * capital ("Relationship / Building, ...", "Founding Member") stays
+ * joined, and so does a lower-case continuation. */
+START_TEST(test_action_word_bounds)
+{
+    kpiscan_pack *p = pack_of(
+        RULE("lr", "\\bmanagement\\s+creating\\s+senior\\s+leadership\\b")
+            RULE("rb", "\\brelationship\\s+building\\b")
+                RULE("fm", "\\bboard\\s+founding\\s+member\\b")
+                    RULE("cs", "\\bmanagement\\s+creating\\s+summaries\\b"));
+    const char *text =
+        "Presenting clear and concise weekly project status reports to "
+        "management\nCreating senior leadership briefings for new work\n"
+        "Skills: Public Relations, Crisis Management, Strategic Relationship\n"
+        "Building, Project Management, Customer Service, Quality\n"
+        "Served six years as the secretary of the regional theatre board\n"
+        "Founding Member of the youth theatre programme\n"
+        "Wrote the weekly status reports for the regional operations "
+        "management\ncreating summaries for the owners\n";
+    kps_hits hits = {0};
+    ck_assert_int_eq(
+        kps_match_all(p, text, strlen(text), 100000, "t", &hits, NULL),
+        KPISCAN_OK);
+    ck_assert_uint_eq(hits.n, 3);
+    ck_assert_uint_eq(hits.v[0].rule, 1); /* "Relationship\nBuilding" */
+    ck_assert_uint_eq(hits.v[1].rule, 2); /* "board\nFounding Member" */
+    ck_assert_uint_eq(hits.v[2].rule, 3); /* lower case goes on */
+    kps_hits_free(&hits);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_empty_text)
 {
     kpiscan_pack *p = pack_of(RULE("a", "x"));
@@ -268,6 +302,7 @@ int main(void)
     tcase_add_test(tc, test_match_limit);
     tcase_add_test(tc, test_lookahead_advances);
     tcase_add_test(tc, test_sentence_bounds);
+    tcase_add_test(tc, test_action_word_bounds);
     tcase_add_test(tc, test_empty_text);
     tcase_add_test(tc, test_match_budget);
     tcase_add_test(tc, test_hits_keep);
