@@ -451,13 +451,18 @@ static int parse_day_first(const unsigned char *t, size_t len, size_t pos,
 static size_t month_after_year(const unsigned char *t, size_t len, size_t pos,
                                int *month)
 {
-    size_t q = pos;
-    if (q < len && t[q] == ' ')
+    /* "2019 October", "2019, October", and "2012  , November" from a
+     * table whose cell padding was kept before the comma. */
+    size_t q = skip_blank(t, len, pos, 3);
+    if (q < len && t[q] == ',') {
         q++;
-    if (q < len && t[q] == ',')
-        q++;
-    if (q < len && t[q] == ' ')
-        q++;
+        if (q < len && t[q] == ' ')
+            q++;
+    } else {
+        q = pos;
+        if (q < len && t[q] == ' ')
+            q++;
+    }
     if (q == pos || q >= len || !is_alpha(t[q]))
         return 0;
     size_t n = alpha_run(t, len, q, 9);
