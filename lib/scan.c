@@ -81,7 +81,7 @@ static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     if (len > o.limits.max_input_bytes)
         return kps_fail(err, KPISCAN_ERR_LIMIT, name,
                         "input of %zu bytes exceeds the limit of %zu bytes "
-                        "(max input bytes)",
+                        "(max_input_bytes)",
                         len, o.limits.max_input_bytes);
 
     kps_doc doc = {0};
@@ -261,7 +261,7 @@ int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
         close(fd);
         return kps_fail(err, KPISCAN_ERR_LIMIT, path,
                         "file of %lld bytes exceeds the limit of %zu bytes "
-                        "(max input bytes)",
+                        "(max_input_bytes)",
                         (long long)st.st_size, o.limits.max_input_bytes);
     }
     /* Read to EOF rather than trusting st_size: the file may change under

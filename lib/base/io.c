@@ -33,8 +33,8 @@ int kps_read_fd(int fd, const char *path, size_t first, size_t limit,
         buf->data[buf->len] = '\0';
         if (buf->len > limit)
             rc = kps_fail(err, KPISCAN_ERR_LIMIT, path,
-                          "%s exceeds the limit of %zu bytes (max input "
-                          "bytes)",
+                          "%s exceeds the limit of %zu bytes "
+                          "(max_input_bytes)",
                           what, limit);
     }
     if (rc)

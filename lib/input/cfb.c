@@ -98,7 +98,7 @@ static int too_large(const kps_cfb *c, kpiscan_error *err, const char *what,
 {
     return kps_fail(err, KPISCAN_ERR_LIMIT, c->name,
                     "OLE compound file: %s of %" PRIu64
-                    " bytes exceeds the limit of %zu bytes",
+                    " bytes exceeds the limit of %zu bytes (max_part_bytes)",
                     what, bytes, max_bytes);
 }
 

@@ -245,8 +245,8 @@ static int on_line(kps_pdf_reader *r, const unsigned char *p, size_t n,
     r->page_lines++;
     if (b->len > r->lim->max_text_bytes)
         return kps_fail(err, KPISCAN_ERR_LIMIT, r->name,
-                        "PDF text exceeds the limit of %zu bytes (max text "
-                        "bytes)",
+                        "PDF text exceeds the limit of %zu bytes "
+                        "(max_text_bytes)",
                         r->lim->max_text_bytes);
     return 0;
 }
@@ -357,15 +357,16 @@ static int on_error(kps_pdf_reader *r, const unsigned char *p, size_t n,
                         "corrupt or truncated PDF (%s)", msg);
     case KPS_PDF_E_PAGES:
         return kps_fail(err, KPISCAN_ERR_LIMIT, r->name,
-                        "PDF has too many pages: %s (max PDF pages)", msg);
+                        "PDF has too many pages: %s (max_pdf_pages)", msg);
     case KPS_PDF_E_TEXT_LIMIT:
         return kps_fail(err, KPISCAN_ERR_LIMIT, r->name,
-                        "PDF text exceeds the limit of %zu bytes (max text "
-                        "bytes)",
+                        "PDF text exceeds the limit of %zu bytes "
+                        "(max_text_bytes)",
                         r->lim->max_text_bytes);
     case KPS_PDF_E_NOMEM:
         return kps_fail(err, KPISCAN_ERR_LIMIT, r->name,
-                        "PDF needs more memory than the helper's limit: %s",
+                        "PDF needs more memory than the helper's limit: %s "
+                        "(pdf_memory_limit)",
                         msg);
     default:
         return kps_fail(err, KPISCAN_ERR_HELPER, r->name, "PDF helper: %s",

@@ -871,7 +871,7 @@ START_TEST(limits)
     ck_assert_int_eq(
         try_read_max(&b, b.len, "WordDocument", SIZE_MAX, 4999,
                      "stream 'WordDocument' of 5000 bytes exceeds the limit of "
-                     "4999 bytes"),
+                     "4999 bytes (max_part_bytes)"),
         KPISCAN_ERR_LIMIT);
     ck_assert_int_eq(
         try_read_max(&b, b.len, "WordDocument", SIZE_MAX, 5000, NULL), 1);

@@ -302,9 +302,9 @@ START_TEST(test_reader_named_errors)
         {KPS_PDF_E_ENCRYPTED, KPISCAN_ERR_ENCRYPTED,
          "encrypted PDF: a password is needed"},
         {KPS_PDF_E_CORRUPT, KPISCAN_ERR_CORRUPT, "corrupt or truncated PDF"},
-        {KPS_PDF_E_PAGES, KPISCAN_ERR_LIMIT, "too many pages"},
-        {KPS_PDF_E_TEXT_LIMIT, KPISCAN_ERR_LIMIT, "max text bytes"},
-        {KPS_PDF_E_NOMEM, KPISCAN_ERR_LIMIT, "more memory"},
+        {KPS_PDF_E_PAGES, KPISCAN_ERR_LIMIT, "(max_pdf_pages)"},
+        {KPS_PDF_E_TEXT_LIMIT, KPISCAN_ERR_LIMIT, "max_text_bytes"},
+        {KPS_PDF_E_NOMEM, KPISCAN_ERR_LIMIT, "(pdf_memory_limit)"},
         {KPS_PDF_E_INTERNAL, KPISCAN_ERR_HELPER, "PDF helper"},
         {99, KPISCAN_ERR_HELPER, "PDF helper"},
     };
@@ -650,7 +650,8 @@ START_TEST(test_named_errors)
     expect_scan_error("truncated.pdf", NULL, KPISCAN_ERR_CORRUPT,
                       "corrupt or truncated PDF");
     expect_scan_error("many-pages.pdf", NULL, KPISCAN_ERR_LIMIT,
-                      "too many pages: 52 pages, over the limit of 50");
+                      "too many pages: 52 pages, over the limit of 50 "
+                      "(max_pdf_pages)");
     kpiscan_options *o = kpiscan_options_new();
     ck_assert_int_eq(kpiscan_options_set_max_pdf_pages(o, 60), KPISCAN_OK);
     kpiscan_pack *p = pack();
@@ -661,7 +662,7 @@ START_TEST(test_named_errors)
     kpiscan_result_free(r);
     kpiscan_pack_free(p);
     kpiscan_options_set_max_text_bytes(o, 64);
-    expect_scan_error("plain.pdf", o, KPISCAN_ERR_LIMIT, "max text bytes");
+    expect_scan_error("plain.pdf", o, KPISCAN_ERR_LIMIT, "max_text_bytes");
     kpiscan_options_free(o);
 }
 END_TEST

@@ -60,7 +60,7 @@ START_TEST(test_read_fd)
     close(fd);
     ck_assert_ptr_null(b.data);
     ck_assert_str_eq(kpiscan_error_message(err),
-                     "p: file exceeds the limit of 5 bytes (max input bytes)");
+                     "p: file exceeds the limit of 5 bytes (max_input_bytes)");
 
     /* an empty stream is no error */
     fd = pipe_with("", 0);
