@@ -687,7 +687,12 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                                 err);
             break;
         case FTS_SLNONE:
-            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO, 1,
+            /* A link named as a resume was meant to be read (a sample
+             * moved away in a repository leaves one behind): an error,
+             * as a damaged resume is; any other broken link is passed
+             * over. */
+            rc = enqueue_preset(b, e->fts_path, KPISCAN_ERR_IO,
+                                !kps_named_as_document(e->fts_name),
                                 broken_link_reason(e->fts_accpath), err);
             break;
         case FTS_DNR:

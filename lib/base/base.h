@@ -39,8 +39,9 @@ struct kpiscan_error {
     char reason[1024];
     char message[2048]; /* file:line:column: [rule 'id': ]reason */
     /* Set with KPISCAN_ERR_UNSUPPORTED_FORMAT when the input is a ZIP
-     * archive with nothing of a document in it (a .zip, .jar, .xlsx): a
-     * directory walk skips it as it skips images. */
+     * archive with nothing of a document in it (a .zip, .jar, .xlsx) or
+     * an OLE file without a Word document (an .xls, a .ppt, Thumbs.db):
+     * a directory walk skips it as it skips images. */
     int not_document;
 };
 

@@ -1194,10 +1194,17 @@ static int refuse_other(kps_cfb *cfb, const char *name, kpiscan_error *err)
         return kps_fail(err, KPISCAN_ERR_ENCRYPTED, name,
                         "password-protected Office document, not supported: "
                         "save it again without a password, as .docx or PDF");
-    return kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
-                    "OLE compound file without a Word document (a "
-                    "spreadsheet, a presentation or another Office file), "
-                    "not supported: save the resume as .docx or PDF");
+    int rc = kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, name,
+                      "OLE compound file without a Word document (a "
+                      "spreadsheet, a presentation or another Office "
+                      "file), not supported: save the resume as .docx or "
+                      "PDF");
+    /* An .xls, a .ppt or Windows' Thumbs.db beside the resumes is no
+     * document, as an .xlsx is not: a walk skips it unless its name says
+     * resume (.doc), which stays an error (batch.c). */
+    if (err)
+        err->not_document = 1;
+    return rc;
 }
 
 int kps_worddoc_extract(const unsigned char *data, size_t len, const char *name,

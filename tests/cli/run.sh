@@ -170,7 +170,8 @@ printf '%s\0' "$batch/junior-1.txt" "$batch/senior-2.txt" | "$bin" --as-of 2026-
 if [ $? = 0 ] && [ "$(wc -l < "$tmp/n.jsonl")" = 2 ]; then report "batch -0 list" 1 ""
 else report "batch -0 list" 0 "$(cat "$tmp/n.jsonl" | head -c 200)"; fi
 # A walk skips ZIP archives that hold no document (a .zip, a .jar, an .xlsx)
-# as it skips images; a damaged CV named .docx and a .zip of resumes stay
+# and OLE files without a Word document (an .xls, Windows' Thumbs.db) as it
+# skips images; a damaged CV named .docx or .doc and a .zip of resumes stay
 # error records (the bundle says to extract it), and an
 # archive named on the command line is one too.
 mkdir -p "$tmp/zipwalk"
@@ -186,6 +187,14 @@ with zipfile.ZipFile(d + "/app.jar", "w") as z:
     z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
 with zipfile.ZipFile(d + "/broken.docx", "w") as z:
     z.writestr("notes.txt", "hello")
+# a Word file whose WordDocument stream is renamed: an OLE file of
+# another kind, as a spreadsheet or a thumbnail cache is
+ole = open("tests/data/doc/plain.doc", "rb").read()
+name = "WordDocument".encode("utf-16-le")
+assert ole.count(name) == 1
+other = ole.replace(name, "WordDocumenX".encode("utf-16-le"))
+for n in ("sheet.xls", "Thumbs.db", "broken.doc"):
+    open(d + "/" + n, "wb").write(other)
 PY
 "$bin" --as-of 2026-06-01 -q --format jsonl --summary "$tmp/zipwalk" > "$tmp/zw.jsonl" 2>/dev/null
 got=$?
@@ -196,13 +205,14 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 summary = recs.pop()["summary"]
 by = {r["file"].rsplit("/", 1)[1]: r for r in recs}
-assert sorted(by) == ["broken.docx", "cvs.zip", "junior-1.txt"], sorted(by)
+assert sorted(by) == ["broken.doc", "broken.docx", "cvs.zip", "junior-1.txt"], sorted(by)
 assert by["broken.docx"]["error"]["code"] == "unsupported_format", by["broken.docx"]
+assert "without a Word document" in by["broken.doc"]["error"]["message"], by["broken.doc"]
 # a bundle of resumes is reported, never skipped
 assert by["cvs.zip"]["error"]["code"] == "unsupported_format", by["cvs.zip"]
 assert "extract it" in by["cvs.zip"]["error"]["message"], by["cvs.zip"]
 assert by["junior-1.txt"]["status"] == "ok"
-assert summary["skipped"] == 2 and summary["records"] == 3, summary
+assert summary["skipped"] == 4 and summary["records"] == 4, summary
 named = [json.loads(l) for l in open(sys.argv[2])]
 assert len(named) == 1 and "not a document" in named[0]["error"]["message"], named
 PY

@@ -414,7 +414,8 @@ END_TEST
  * link to a folder is walked, a link to a file scanned, and a link that
  * leads nowhere (missing target, loop) is an error record that says so,
  * never silence.  Links met inside a walk are followed only on request;
- * a loop met there is called a loop, not a dangling link. */
+ * a loop met there is called a loop, not a dangling link, and a broken
+ * link named as a resume is an error when links are followed. */
 START_TEST(test_operand_links)
 {
     char dir[] = "/tmp/kpiscan-links-XXXXXX";
@@ -427,6 +428,8 @@ START_TEST(test_operand_links)
     ck_assert_int_eq(symlink("self-loop", inner), 0);
     snprintf(inner, sizeof inner, "%s/gone", real);
     ck_assert_int_eq(symlink("nowhere", inner), 0);
+    snprintf(inner, sizeof inner, "%s/moved.txt", real);
+    ck_assert_int_eq(symlink("samples/moved.txt", inner), 0);
     const char *links[][2] = {{"to-dir", "real"},
                               {"to-file", "real/cv.txt"},
                               {"dangling", "nowhere"},
@@ -478,7 +481,14 @@ START_TEST(test_operand_links)
         ck_assert_ptr_nonnull(
             strstr(reason_of(&s, "/to-dir/gone"),
                    follow ? "dangling symbolic link" : "not followed"));
-        ck_assert_uint_eq(s.n, 6);
+        /* followed, a broken link named as a resume is an error: it was
+         * meant to be read */
+        ck_assert_ptr_nonnull(find(&s, "/to-dir/moved.txt", &st, &sk));
+        ck_assert_int_eq(sk, !follow);
+        ck_assert_ptr_nonnull(
+            strstr(reason_of(&s, "/to-dir/moved.txt"),
+                   follow ? "dangling symbolic link" : "not followed"));
+        ck_assert_uint_eq(s.n, 7);
     }
     kpiscan_pack_free(p);
 

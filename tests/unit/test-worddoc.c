@@ -380,10 +380,13 @@ START_TEST(refusals)
                      KPISCAN_ERR_ENCRYPTED);
     ck_assert(strstr(kpiscan_error_message(err),
                      "password-protected Office document"));
+    ck_assert_int_eq(err->not_document, 0); /* a resume, locked */
     ck_assert_int_eq(renamed(d, len, "Workbook", err),
                      KPISCAN_ERR_UNSUPPORTED_FORMAT);
     ck_assert(strstr(kpiscan_error_message(err),
                      "OLE compound file without a Word document"));
+    /* a spreadsheet is no document: a walk skips it (batch.c) */
+    ck_assert_int_eq(err->not_document, 1);
     kpiscan_error_free(err);
     free(d);
 }
