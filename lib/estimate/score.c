@@ -623,6 +623,10 @@ int kps_score(kpiscan_result *res)
              * middle of two that disagree). */
             if (!(shown_levels & (1u << res->level)))
                 y *= 0.5;
+            /* Years back a level of KPI work only as far as there is KPI
+             * work: one word ("Dashboard" in a list of projects) with
+             * agreeing dates is no sure mid. */
+            y *= 1.0 - exp(-res->kpi_score / 2.0);
             res->conf_years = y * 0.9;
         }
         double c = 1.0 - (1.0 - res->conf_indicators) * (1.0 - res->conf_years);

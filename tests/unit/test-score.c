@@ -1,4 +1,6 @@
 /* test-score.c - the estimate's arithmetic on hand-made evidence. */
+#include <math.h>
+
 #include "internal.h"
 #include "testutil.h"
 
@@ -163,25 +165,38 @@ END_TEST
 /* The years back the level fully only when a phrase of that level is shown
  * in work: one junior phrase with mid years gives mid (the years win), and
  * that mid rests on the years alone, so its confidence is low; a mid phrase
- * with the same years backs it in full. */
+ * with the same years backs it in full.  Either way the years back it only
+ * as far as there is KPI work: one word of weight 1 gives them
+ * 1 - e^(-1/2) of their part, much KPI work nearly all of it. */
 START_TEST(test_confidence_of_a_level_from_years)
 {
+    const double one_word = 1.0 - exp(-0.5);
     kpiscan_result r = make(3.5, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_JUNIOR, 1,
         KPS_SECTION_EXPERIENCE, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
     ck_assert_double_eq_tol(r.conf_indicators, 0.0, 1e-9);
-    ck_assert_double_eq_tol(r.conf_years, 0.45, 1e-9);
-    ck_assert_double_lt(r.confidence, 0.5);
+    ck_assert_double_eq_tol(r.conf_years, 0.45 * one_word, 1e-9);
+    ck_assert_double_lt(r.confidence, 0.3);
 
     r = make(3.5, -1);
     add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 1,
         KPS_SECTION_EXPERIENCE, 0);
     score(&r);
     ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
-    ck_assert_double_eq_tol(r.conf_years, 0.9, 1e-9);
+    ck_assert_double_eq_tol(r.conf_years, 0.9 * one_word, 1e-9);
+    double from_one_word = r.confidence;
+    ck_assert_double_lt(from_one_word, 0.8);
+
+    r = make(3.5, -1);
+    add(&r, 0, KPISCAN_CATEGORY_INDICATOR, KPISCAN_LEVEL_MID, 8,
+        KPS_SECTION_EXPERIENCE, 0);
+    score(&r);
+    ck_assert_int_eq(r.level, KPISCAN_LEVEL_MID);
+    ck_assert_double_eq_tol(r.conf_years, 0.9 * (1.0 - exp(-4.0)), 1e-9);
     ck_assert_double_gt(r.confidence, 0.9);
+    ck_assert_double_gt(r.confidence, from_one_word);
 }
 END_TEST
 
