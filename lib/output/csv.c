@@ -14,10 +14,10 @@
 /* The decision first (level, confidence, both years), then why (evidence,
  * red flags, the reason), so a spreadsheet sorted by level reads left to
  * right.  Columns are found by name: docs/output.md lists them all. */
-static const char HEADER[] = "file,status,level,confidence,years,kpi_years,"
-                             "evidence_count,top_evidence,red_flags,reason,"
-                             "hidden_text,error,pack\r\n";
-#define CSV_RESULT_ONLY_COLUMNS 9 /* level .. hidden_text */
+static const char HEADER[] = "file,status,level,presence,confidence,years,"
+                             "kpi_years,evidence_count,top_evidence,red_flags,"
+                             "reason,hidden_text,error,pack\r\n";
+#define CSV_RESULT_ONLY_COLUMNS 10 /* level .. hidden_text */
 
 const char *kpiscan_csv_header(void)
 {
@@ -147,6 +147,8 @@ static char *record_to_csv(const kpiscan_record *rec,
     if (r) {
         bad |= field(&b, "ok", 0);
         bad |= field(&b, kpiscan_level_name(r->level), 0);
+        /* strong or weak KPI work apart in a spreadsheet's filter */
+        bad |= field(&b, kpiscan_presence_name(kpiscan_result_presence(r)), 0);
         snprintf(num, sizeof num, "%.2f", r->confidence);
         bad |= field(&b, num, 0);
         if (r->years >= 0)

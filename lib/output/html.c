@@ -937,7 +937,9 @@ static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack)
     if (!ix)
         return NULL;
     kps_buf b = {0};
-    size_t total = h->n;
+    /* The candidates are the resumes read; the files that could not be
+     * scanned are counted on their own line below. */
+    size_t candidates = h->n - h->errors;
     int bad = put(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                       "<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, "
@@ -971,7 +973,7 @@ static char *html_document(const kpiscan_html *h, const kpiscan_pack *pack)
                 as_of_last = h->e[i].as_of;
         }
     bad |= put(&b, "<section class=\"summary\" aria-label=\"Summary\">\n<dl>");
-    bad |= kps_buf_printf(&b, "<dt>Candidates</dt><dd>%zu</dd>", total);
+    bad |= kps_buf_printf(&b, "<dt>Candidates</dt><dd>%zu</dd>", candidates);
     bad |=
         kps_buf_printf(&b,
                        "<dt>senior</dt><dd>%zu</dd><dt>mid</dt><dd>%zu</dd>"

@@ -28,7 +28,7 @@ static const char *CV = "Experience\nDirector of Operations, Jan 2012 - "
 START_TEST(test_header_and_row)
 {
     const char *h = kpiscan_csv_header();
-    ck_assert_ptr_nonnull(strstr(h, "file,status,level,confidence"));
+    ck_assert_ptr_nonnull(strstr(h, "file,status,level,presence,confidence"));
     ck_assert_str_eq(h + strlen(h) - 2, "\r\n");
     kpiscan_record rec = scan("cv, \"quoted\".txt", CV);
     ck_assert_int_eq(rec.status, KPISCAN_OK);
@@ -40,6 +40,12 @@ START_TEST(test_header_and_row)
     /* one line: the only LF ends it */
     ck_assert_ptr_eq(strchr(row, '\n'), row + strlen(row) - 1);
     ck_assert_ptr_nonnull(strstr(row, "Director of Operations"));
+    /* the level, then its presence, as the result gives them */
+    char cells[64];
+    snprintf(cells, sizeof cells, ",ok,%s,%s,",
+             kpiscan_level_name(kpiscan_result_level(rec.result)),
+             kpiscan_presence_name(kpiscan_result_presence(rec.result)));
+    ck_assert_ptr_nonnull(strstr(row, cells));
     kpiscan_free(row);
 
     kpiscan_options *o = kpiscan_options_new();
