@@ -528,8 +528,8 @@ KPISCAN_API int kpiscan_scan_buffer(const kpiscan_pack *pack,
  * regular file") is refused at once: the open never waits for a FIFO's
  * writer and nothing endless is read.  To scan a stream, read it yourself and
  * use kpiscan_scan_buffer(), or queue it with kpiscan_batch_add_fd() (a batch
- * also reads a FIFO whose path is added).  Thread-safe, as
- * kpiscan_scan_buffer(). */
+ * also reads a FIFO whose path is added, waiting at most 30 s for its
+ * writer).  Thread-safe, as kpiscan_scan_buffer(). */
 KPISCAN_API int kpiscan_scan_file(const kpiscan_pack *pack,
                                   const kpiscan_options *opts, const char *path,
                                   kpiscan_result **out, kpiscan_error *err);
@@ -854,7 +854,12 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * one skipped record and is not walked); symbolic links met in a walk are
  * skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
  * skipped.  A path given directly is never skipped: a FIFO is read to its end
- * like standard input, and a symbolic link is followed whatever the flags
+ * like standard input, except that when nothing is written to it for 30 s
+ * (no writer opened it, or one holds it open without writing) its record
+ * fails with KPISCAN_ERR_IO ("FIFO: nothing was written to it within 30 s
+ * (no writer?)") instead of holding back the records after it for ever; a
+ * writer that closes it without writing gives KPISCAN_ERR_EMPTY, as an
+ * empty file does.  A symbolic link is followed whatever the flags
  * ("find -H"): to a folder, which is walked, or to a file; one that leads
  * nowhere (a missing target, a loop) gives an error record saying which. */
 typedef struct kpiscan_batch kpiscan_batch;

@@ -213,17 +213,43 @@ static int read_fd(int fd, const char *path, size_t limit, unsigned char **data,
     return KPISCAN_OK;
 }
 
-/* A FIFO (or other stream) named explicitly, read like standard input. */
+/* How long a FIFO named as an input may stay silent: no writer yet, or
+ * one that holds it open without writing.  Records are delivered in input
+ * order, so a FIFO nobody writes to would hold back every record after it
+ * for good.  A program feeding a FIFO it named on the command line starts
+ * writing within seconds; 30 s leaves room for a slow one (a converter
+ * starting up on a loaded machine) and still ends a forgotten one. */
+#define FIFO_IDLE_TIMEOUT_MS 30000u
+
+/* The tests' hook (kps_batch_set_fifo_idle_ms()); atomic because workers
+ * read it while a test sets it. */
+static atomic_uint fifo_idle_ms = FIFO_IDLE_TIMEOUT_MS;
+
+void kps_batch_set_fifo_idle_ms(unsigned ms)
+{
+    atomic_store(&fifo_idle_ms, ms ? ms : FIFO_IDLE_TIMEOUT_MS);
+}
+
+/* A FIFO named explicitly, read to its end like standard input, except
+ * that it may never get a writer: O_NONBLOCK so the open returns at once
+ * (a blocking open waits for a writer, for ever if none comes), and a
+ * bounded wait for each read. */
 static int read_stream(const char *path, size_t limit, unsigned char **data,
                        size_t *len, kpiscan_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
                         strerror(errno));
-    int rc = read_fd(fd, path, limit, data, len, err);
+    kps_buf buf = {0};
+    int rc =
+        kps_read_fifo(fd, path, limit, atomic_load(&fifo_idle_ms), &buf, err);
     close(fd);
-    return rc;
+    if (rc)
+        return rc;
+    *data = (unsigned char *)buf.data;
+    *len = buf.len;
+    return KPISCAN_OK;
 }
 
 static void hash_bytes(const void *data, size_t len, char out[65])

@@ -52,4 +52,9 @@ int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
                          const char *path, kpiscan_result **out,
                          kpiscan_error *err, char sha256[65]);
 
+/* For unit tests only: how long a FIFO named as an input may stay silent
+ * before its record fails (ms; 0 restores the 30 s default), so a test of
+ * a FIFO with no writer need not wait 30 s.  Affects every batch. */
+void kps_batch_set_fifo_idle_ms(unsigned ms);
+
 #endif /* KPISCAN_BATCH_H */

@@ -1,4 +1,4 @@
-/* io.h - the one read-to-end loop (io.c).
+/* io.h - the read-to-end loops (io.c).
  * Private to libkpiscan (docs/internals.md); never installed. */
 #ifndef KPISCAN_BASE_IO_H
 #define KPISCAN_BASE_IO_H
@@ -17,6 +17,18 @@
  * freed.  Returns KPISCAN_OK, KPISCAN_ERR_NOMEM, _IO or _LIMIT. */
 int kps_read_fd(int fd, const char *path, size_t first, size_t limit,
                 const char *what, kps_buf *buf, kpiscan_error *err);
+
+/* Read a FIFO to its end as kps_read_fd() does ("input" in the limit's
+ * message), from fd opened with O_NONBLOCK (so that the open itself did
+ * not wait for a writer), waiting with poll() for each read.  Fails with
+ * KPISCAN_ERR_IO, "FIFO: nothing was written to it within 30 s (no
+ * writer?)", when idle_ms pass with nothing to read and the FIFO not
+ * closed by a writer: before any writer opened it, or while one holds it
+ * open without writing.  A writer that opens and closes it without
+ * writing gives an empty buffer.  On failure buf is freed.  Returns
+ * KPISCAN_OK, _NOMEM, _IO or _LIMIT. */
+int kps_read_fifo(int fd, const char *path, size_t limit, unsigned idle_ms,
+                  kps_buf *buf, kpiscan_error *err);
 
 /* Read a small file the library reads for itself (a pack, a manifest; a
  * FIFO such as a shell's <(...) works too) to its end, stopping with

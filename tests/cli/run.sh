@@ -1032,6 +1032,53 @@ elif [ -n "$few" ] && [ -n "$many" ] && [ "$many" -le $((few + 16384)) ]; then
     report "memory flat over 2,000 files ($few -> $many KiB)" 1 ""
 else report "memory flat over 2,000 files" 0 "$few KiB for 200 files, $many KiB for 2,000"; fi
 
+# FIFOs named as inputs are read to their end, each wait for a writer
+# bounded (30 s; the unit tests in test-batch.c shorten it to cover a FIFO
+# nobody writes to).  Here the writers come: one that opens and closes
+# without writing is an empty document at once, one that writes late is
+# waited for, whether the FIFO is named, listed by --files-from or by a
+# manifest.  Every writer gives up after 10 s, so a reader that never opens
+# fails the test instead of hanging it.
+mkdir "$tmp/fifo"
+mkfifo "$tmp/fifo/cv.txt"
+timeout 10 sh -c ': > "$1"' sh "$tmp/fifo/cv.txt" &
+writer=$!
+"$bin" --as-of 2026-06-01 -q -f jsonl "$tmp/fifo/cv.txt" examples/mid-1.txt \
+    > "$tmp/fifo/empty.jsonl" 2> "$tmp/fifo/empty.err"; rc=$?
+wait "$writer"
+if [ $rc = 2 ] && [ "$(grep -c '"status":"error"' "$tmp/fifo/empty.jsonl")" = 1 ] &&
+    grep -qF "\"message\":\"$tmp/fifo/cv.txt: empty document\"" "$tmp/fifo/empty.jsonl" &&
+    sed -n 2p "$tmp/fifo/empty.jsonl" | grep -q '"file":"examples/mid-1.txt","status":"ok"'; then
+    report "fifo: a writer that writes nothing, an empty document" 1 ""
+else report "fifo: a writer that writes nothing, an empty document" 0 "exit $rc: $(head -c 400 "$tmp/fifo/empty.jsonl")"; fi
+late_writer() { # fifo: writes a junior resume into it after 0.2 s
+    timeout 10 sh -c 'sleep 0.2; cat examples/junior-1.txt > "$1"' sh "$1" &
+}
+late_writer "$tmp/fifo/cv.txt"; writer=$!
+"$bin" --as-of 2026-06-01 "$tmp/fifo/cv.txt" examples/mid-1.txt \
+    > "$tmp/fifo/late.out" 2> "$tmp/fifo/late.err"; rc=$?
+wait "$writer"
+if [ $rc = 0 ] && grep -q "^$tmp/fifo/cv.txt: junior " "$tmp/fifo/late.out" &&
+    grep -q '^examples/mid-1.txt: mid ' "$tmp/fifo/late.out"; then
+    report "fifo: named, a late writer is waited for" 1 ""
+else report "fifo: named, a late writer is waited for" 0 "exit $rc: $(head -c 400 "$tmp/fifo/late.err")"; fi
+late_writer "$tmp/fifo/cv.txt"; writer=$!
+printf '%s\nexamples/mid-1.txt\n' "$tmp/fifo/cv.txt" | "$bin" --as-of 2026-06-01 \
+    -f csv --files-from - > "$tmp/fifo/list.csv" 2> "$tmp/fifo/list.err"; rc=$?
+wait "$writer"
+if [ $rc = 0 ] && [ "$(grep -c ',junior,' "$tmp/fifo/list.csv")" = 1 ] &&
+    [ "$(grep -c ',mid,' "$tmp/fifo/list.csv")" = 1 ]; then
+    report "fifo: listed by --files-from, a late writer is waited for" 1 ""
+else report "fifo: listed by --files-from, a late writer is waited for" 0 "exit $rc: $(head -c 400 "$tmp/fifo/list.err")"; fi
+printf 'cv.txt\tjunior\n' > "$tmp/fifo/manifest.tsv"
+late_writer "$tmp/fifo/cv.txt"; writer=$!
+"$bin" --as-of 2026-06-01 -q --expect-file "$tmp/fifo/manifest.tsv" \
+    > "$tmp/fifo/manifest.out" 2> "$tmp/fifo/manifest.err"; rc=$?
+wait "$writer"
+if [ $rc = 0 ]; then
+    report "fifo: listed in a manifest, a late writer is waited for" 1 ""
+else report "fifo: listed in a manifest, a late writer is waited for" 0 "exit $rc: $(head -c 400 "$tmp/fifo/manifest.err")"; fi
+
 # Lists and streams (issue 18, class 5).  An empty entry in a -0 list is
 # skipped like an empty line in a newline list: the same records either way.
 printf 'examples/junior-1.txt\n\nexamples/mid-1.txt\n' | "$bin" --as-of 2026-06-01 \

@@ -1,8 +1,11 @@
 /* test-batch.c - the worker pool: one record per input, order, walks,
  * skips, errors, counters, CSV rows. */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -1223,6 +1226,199 @@ START_TEST(test_callback_reentry_after_nested_batch)
 }
 END_TEST
 
+/* FIFOs named as inputs.  Each test makes one in a fresh folder; a
+ * writer, when there is one, is a thread that opens it after a delay. */
+
+static const char fifo_resume[] =
+    "Data Analyst\nTracked KPIs and cut churn by 8%.\n";
+
+static long long elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)(now.tv_sec - since->tv_sec) * 1000 +
+           (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+typedef struct fifo_writer {
+    char path[512];
+    long delay_ms;    /* before opening */
+    const char *data; /* written at once; NULL writes nothing */
+    long hold_ms;     /* kept open after writing */
+    int opened;       /* 1 once a reader was there to open it for */
+} fifo_writer;
+
+static void *write_fifo(void *arg)
+{
+    fifo_writer *w = arg;
+    sleep_ms(w->delay_ms);
+    /* O_NONBLOCK fails (ENXIO) until a reader has it open: retried for a
+     * while, so a reader that never comes fails the test instead of
+     * leaving this thread blocked in open() for ever. */
+    int fd = -1;
+    for (int i = 0; i < 1000 && fd < 0; i++) {
+        fd = open(w->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            sleep_ms(10);
+    }
+    if (fd < 0)
+        return NULL;
+    w->opened = 1;
+    if (w->data) {
+        size_t n = strlen(w->data);
+        if (write(fd, w->data, n) != (ssize_t)n)
+            w->opened = -1;
+    }
+    sleep_ms(w->hold_ms);
+    close(fd);
+    return NULL;
+}
+
+/* A folder holding the FIFO "cv.txt" and a resume "after.txt". */
+static void make_fifo_dir(char dir[64], char fifo[512], char after[512])
+{
+    snprintf(dir, 64, "/tmp/kpiscan-fifo-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(fifo, 512, "%s/cv.txt", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    write_file(dir, "after.txt", fifo_resume, strlen(fifo_resume));
+    snprintf(after, 512, "%s/after.txt", dir);
+}
+
+static void remove_fifo_dir(const char *dir, const char *fifo,
+                            const char *after)
+{
+    unlink(fifo);
+    unlink(after);
+    rmdir(dir);
+}
+
+/* The FIFO, then a resume after it, through a batch of two workers. */
+static void scan_fifo_then_file(const char *fifo, const char *after, seen *s)
+{
+    kpiscan_pack *p = pack_default();
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, fifo, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, after, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    kpiscan_pack_free(p);
+    ck_assert_uint_eq(s->n, 2);
+}
+
+/* A FIFO nobody opens for writing: its record fails, naming it, once the
+ * idle time is up, and the record after it is delivered.  It used to
+ * block the open, and every later record, for ever. */
+START_TEST(test_fifo_no_writer)
+{
+    char dir[64], fifo[512], after[512];
+    make_fifo_dir(dir, fifo, after);
+    kps_batch_set_fifo_idle_ms(300);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    seen s = {0};
+    scan_fifo_then_file(fifo, after, &s);
+    long long took = elapsed_ms(&start);
+    kps_batch_set_fifo_idle_ms(0);
+    ck_assert_msg(took >= 250 && took < 10000, "took %lld ms", took);
+    ck_assert_str_eq(s.names[0], fifo);
+    ck_assert_int_eq(s.status[0], KPISCAN_ERR_IO);
+    ck_assert_int_eq(s.skipped[0], 0);
+    ck_assert_str_eq(s.reason[0], "FIFO: nothing was written to it within "
+                                  "300 ms (no writer?)");
+    ck_assert_str_eq(s.names[1], after);
+    ck_assert_int_eq(s.status[1], KPISCAN_OK);
+    remove_fifo_dir(dir, fifo, after);
+}
+END_TEST
+
+/* A writer that comes after a while (a read() of 0 before it came is not
+ * the end) is read to its end, within the idle time of each wait. */
+START_TEST(test_fifo_late_writer)
+{
+    char dir[64], fifo[512], after[512];
+    make_fifo_dir(dir, fifo, after);
+    kps_batch_set_fifo_idle_ms(5000);
+    fifo_writer w = {.delay_ms = 200, .data = fifo_resume, .hold_ms = 0};
+    snprintf(w.path, sizeof w.path, "%s", fifo);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
+    seen s = {0};
+    scan_fifo_then_file(fifo, after, &s);
+    pthread_join(t, NULL);
+    kps_batch_set_fifo_idle_ms(0);
+    ck_assert_int_eq(w.opened, 1);
+    ck_assert_msg(s.status[0] == KPISCAN_OK, "%s", s.reason[0]);
+    ck_assert_uint_eq(s.bytes[0], strlen(fifo_resume));
+    ck_assert_int_eq(s.status[1], KPISCAN_OK);
+    remove_fifo_dir(dir, fifo, after);
+}
+END_TEST
+
+/* A writer that opens and closes without writing: an empty document, as
+ * an empty file is, at once rather than after the idle time. */
+START_TEST(test_fifo_writer_writes_nothing)
+{
+    char dir[64], fifo[512], after[512];
+    make_fifo_dir(dir, fifo, after);
+    kps_batch_set_fifo_idle_ms(20000);
+    fifo_writer w = {.delay_ms = 100, .data = NULL, .hold_ms = 0};
+    snprintf(w.path, sizeof w.path, "%s", fifo);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    seen s = {0};
+    scan_fifo_then_file(fifo, after, &s);
+    long long took = elapsed_ms(&start);
+    pthread_join(t, NULL);
+    kps_batch_set_fifo_idle_ms(0);
+    ck_assert_int_eq(w.opened, 1);
+    ck_assert_msg(took < 10000, "took %lld ms", took);
+    ck_assert_int_eq(s.status[0], KPISCAN_ERR_EMPTY);
+    ck_assert_str_eq(s.reason[0], "empty document");
+    ck_assert_int_eq(s.status[1], KPISCAN_OK);
+    remove_fifo_dir(dir, fifo, after);
+}
+END_TEST
+
+/* A writer that writes a little and then holds the FIFO open, silent:
+ * the same idle time ends the wait, and the reason says how far it got. */
+START_TEST(test_fifo_writer_stalls)
+{
+    char dir[64], fifo[512], after[512];
+    make_fifo_dir(dir, fifo, after);
+    kps_batch_set_fifo_idle_ms(300);
+    fifo_writer w = {.delay_ms = 0, .data = fifo_resume, .hold_ms = 2000};
+    snprintf(w.path, sizeof w.path, "%s", fifo);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
+    seen s = {0};
+    scan_fifo_then_file(fifo, after, &s);
+    pthread_join(t, NULL);
+    kps_batch_set_fifo_idle_ms(0);
+    ck_assert_int_eq(w.opened, 1);
+    ck_assert_int_eq(s.status[0], KPISCAN_ERR_IO);
+    char want[256];
+    snprintf(want, sizeof want,
+             "FIFO: nothing more was written to it for 300 ms after %zu "
+             "bytes, and its writer did not close it",
+             strlen(fifo_resume));
+    ck_assert_str_eq(s.reason[0], want);
+    ck_assert_int_eq(s.status[1], KPISCAN_OK);
+    remove_fifo_dir(dir, fifo, after);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("batch");
@@ -1248,5 +1444,14 @@ int main(void)
     tcase_add_test(tc, test_callback_reentry_refused);
     tcase_add_test(tc, test_callback_reentry_after_nested_batch);
     suite_add_tcase(s, tc);
+    /* Without a bounded wait the FIFO tests hang: a short time-out makes
+     * that a failure rather than a wait for the suite's. */
+    TCase *fifo = tcase_create("fifo");
+    tcase_set_timeout(fifo, 20);
+    tcase_add_test(fifo, test_fifo_no_writer);
+    tcase_add_test(fifo, test_fifo_late_writer);
+    tcase_add_test(fifo, test_fifo_writer_writes_nothing);
+    tcase_add_test(fifo, test_fifo_writer_stalls);
+    suite_add_tcase(s, fifo);
     return run_suite(s);
 }
