@@ -182,6 +182,13 @@ static void usage(FILE *out)
         out);
 }
 
+/* Standard error: every message goes out through say() or between
+ * begin_message() and end_message() (defined with the progress line). */
+static void begin_message(void);
+static void end_message(void);
+static void vsay(const char *fmt, va_list ap);
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -189,10 +196,11 @@ static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("kpiscan: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    begin_message();
+    vsay(fmt, ap);
+    fputs("Try 'kpiscan --help' for more information.\n", stderr);
+    end_message();
     va_end(ap);
-    fputs("\nTry 'kpiscan --help' for more information.\n", stderr);
     return EXIT_INPUT_ERROR;
 }
 
@@ -363,26 +371,23 @@ static int check_pack(const char *path)
     if (!rc)
         rc = kpiscan_pack_check_examples(pack, err);
     if (rc)
-        fprintf(
-            stderr, "kpiscan: %s\n",
+        say("%s",
             clean1(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
     /* A rule that matches nearly everywhere is valid but useless: every
      * document fills the evidence limit or spends the match budget. */
     for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
         int d = kpiscan_pack_rule_match_density(pack, i);
         if (d >= 50)
-            fprintf(stderr,
-                    "kpiscan: %s: rule '%s': warning: matches at %d%% of the "
-                    "positions of ordinary text; every resume will reach the "
-                    "evidence limit\n",
-                    clean1(kpiscan_pack_rule_source(pack, i)),
-                    kpiscan_pack_rule_id(pack, i), d);
+            say("%s: rule '%s': warning: matches at %d%% of the positions "
+                "of ordinary text; every resume will reach the evidence "
+                "limit",
+                clean1(kpiscan_pack_rule_source(pack, i)),
+                kpiscan_pack_rule_id(pack, i), d);
         else if (d < 0)
-            fprintf(stderr,
-                    "kpiscan: %s: rule '%s': warning: cannot test how often "
-                    "it matches: %s\n",
-                    clean1(kpiscan_pack_rule_source(pack, i)),
-                    kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
+            say("%s: rule '%s': warning: cannot test how often it matches: "
+                "%s",
+                clean1(kpiscan_pack_rule_source(pack, i)),
+                kpiscan_pack_rule_id(pack, i), kpiscan_strerror(d));
     }
     if (!rc)
         printf("%s: OK (pack %s %s, %zu rules, examples pass)\n", clean1(path),
@@ -496,9 +501,10 @@ static void print_text(const kpiscan_result *res, int excerpts)
 typedef struct sink {
     const cli *c;
     kpiscan_batch *batch;
-    int json_array; /* --format json with several inputs */
-    int several;    /* more than one input, or a folder */
-    size_t written; /* records written to stdout */
+    int json_array;  /* --format json with several inputs */
+    char *json_tail; /* the last element's last line, not written yet */
+    int several;     /* more than one input, or a folder */
+    size_t written;  /* records written to stdout */
     int verbose;
     int progress;          /* draw a progress line on stderr */
     int drawn;             /* the progress line is on the screen now */
@@ -554,9 +560,24 @@ static void erase_progress(sink *k)
 static sink *running;
 
 /* Bracket a message to stderr: the progress line, if any, is erased
- * first, and no worker redraws it before the message is out. */
+ * first, and no worker redraws it before the message is out.
+ *
+ * Standard output is flushed first.  When both streams go to one file (a
+ * CI log, "> log 2>&1", "2>&1 | tee"), stdout's block buffer would
+ * otherwise reach the file after the message, or cut it out of the middle
+ * of a record's line.  Records keep stdout's lock while they are written
+ * (on_record()), and JSON arrays hold back each element's last line
+ * (json_array_next()), so the flush always ends at a line end; and a
+ * flush only here costs one write per message, not one per record.
+ * Lock order: stdout, then stderr. */
 static void begin_message(void)
 {
+    flockfile(stdout);
+    int saved = errno; /* a caller may still need its own */
+    errno = 0;
+    fflush(stdout);
+    keep_write_errno();
+    errno = saved;
     flockfile(stderr);
     if (running)
         erase_progress(running);
@@ -565,6 +586,70 @@ static void begin_message(void)
 static void end_message(void)
 {
     funlockfile(stderr);
+    funlockfile(stdout);
+}
+
+/* "kpiscan: TEXT" and a newline, formatted first and written whole:
+ * standard error is unbuffered, and a line written in pieces could be cut
+ * by another writer to the same file. */
+static void vsay(const char *fmt, va_list ap)
+{
+    char line[1024];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    if (n < 0)
+        line[0] = '\0';
+    char *whole = n >= (int)sizeof line ? malloc((size_t)n + 1) : NULL;
+    if (whole)
+        vsnprintf(whole, (size_t)n + 1, fmt, again);
+    va_end(again);
+    begin_message();
+    fprintf(stderr, "kpiscan: %s\n", whole ? whole : line);
+    end_message();
+    free(whole);
+}
+
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
+/* --format json over several inputs is one array: "[\n" E1 ",\n" E2
+ * "\n]\n".  Each element's last line ("}") waits for what follows it,
+ * "," or the end, so standard output ends at a line end after every
+ * record: the place where a message may go (begin_message()).  Called
+ * before a record's messages and element, so those come between
+ * elements. */
+static void json_array_next(sink *k)
+{
+    if (k->json_tail)
+        fputs(k->json_tail, stdout);
+    fputs(k->written ? ",\n" : "[\n", stdout);
+    free(k->json_tail);
+    k->json_tail = NULL;
+}
+
+static void json_array_element(sink *k, const char *json)
+{
+    const char *nl = strrchr(json, '\n');
+    k->json_tail = nl ? strdup(nl + 1) : NULL;
+    if (k->json_tail)
+        fwrite(json, 1, (size_t)(nl + 1 - json), stdout);
+    else /* one line, or out of memory: whole */
+        fputs(json, stdout);
+}
+
+static void json_array_end(sink *k)
+{
+    if (k->json_tail)
+        fputs(k->json_tail, stdout);
+    free(k->json_tail);
+    k->json_tail = NULL;
+    fputs(k->written || k->c->summary ? "\n]\n" : "[]\n", stdout);
 }
 
 /* Redrawn at most ten times a second, but at once after an erase: a line
@@ -600,12 +685,8 @@ static void on_record(const kpiscan_record *rec, void *user)
     const kpiscan_error *err = kpiscan_record_error(rec);
 
     if (kpiscan_record_skipped(rec)) {
-        if (k->verbose) {
-            begin_message();
-            fprintf(stderr, "kpiscan: skipped %s\n",
-                    clean1(kpiscan_error_message(err)));
-            end_message();
-        }
+        if (k->verbose)
+            say("skipped %s", clean1(kpiscan_error_message(err)));
         /* The report and the CI view count it, so a file passed over in
          * a walk does not vanish from what their readers see. */
         if (k->junit)
@@ -616,15 +697,18 @@ static void on_record(const kpiscan_record *rec, void *user)
         draw_progress(k, 0);
         return;
     }
+    /* The record and the messages about it, together: a message from
+     * the main thread (a file list's error) waits for the record's last
+     * line (begin_message()). */
+    flockfile(stdout);
     /* Records written to a file, a pipe or another terminal, or kept for
      * the end (JUnit, HTML), leave the line alone. */
     if (k->erase_for_records)
         erase_progress(k);
-    if (status != KPISCAN_OK && !k->same_terminal) {
-        begin_message();
-        fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
-        end_message();
-    }
+    if (k->json_array)
+        json_array_next(k);
+    if (status != KPISCAN_OK && !k->same_terminal)
+        say("%s", clean1(kpiscan_error_message(err)));
     char *failure = NULL;
     if (kpiscan_gate_check(c->gate, rec, c->opts, &failure)) {
         k->gate_failures++;
@@ -637,11 +721,8 @@ static void on_record(const kpiscan_record *rec, void *user)
             memcpy(verdict, failure, n);
             verdict[n] = '\0';
         }
-        begin_message();
-        fprintf(stderr, "kpiscan: gate failed: %s: %s\n",
-                clean1(kpiscan_record_name(rec)),
-                verdict ? clean1(verdict) : "(out of memory)");
-        end_message();
+        say("gate failed: %s: %s", clean1(kpiscan_record_name(rec)),
+            verdict ? clean1(verdict) : "(out of memory)");
         free(verdict);
     }
     if (k->junit)
@@ -694,11 +775,12 @@ static void on_record(const kpiscan_record *rec, void *user)
         if (!json)
             json = out =
                 kpiscan_record_to_json(rec, c->opts, KPISCAN_JSON_PRETTY);
-        if (k->json_array)
-            fputs(k->written ? ",\n" : "[\n", stdout);
-        fputs(json ? json : "null", stdout);
-        if (!k->json_array)
+        if (k->json_array) {
+            json_array_element(k, json ? json : "null");
+        } else {
+            fputs(json ? json : "null", stdout);
             fputc('\n', stdout);
+        }
         break;
     }
     case OUT_JSONL: {
@@ -719,6 +801,7 @@ static void on_record(const kpiscan_record *rec, void *user)
     kpiscan_free(out);
     kpiscan_free(failure);
     k->written++;
+    funlockfile(stdout);
     draw_progress(k, 0);
 }
 
@@ -735,7 +818,7 @@ static void print_summary_json(const sink *k, const kpiscan_pack *pack,
     if (line)
         fputs(line, stdout);
     else
-        fputs("kpiscan: out of memory writing the summary\n", stderr);
+        say("out of memory writing the summary");
     kpiscan_free(line);
 }
 
@@ -781,8 +864,7 @@ static void print_summary_text(FILE *out, const sink *k,
  * output's own form: the text block (text), a last record (jsonl), a last
  * array element (json), a notice annotation (github).  Without it text
  * and CSV runs over several files give the block on stderr. */
-static void print_summary(const sink *k, const kpiscan_pack *pack,
-                          double seconds)
+static void print_summary(sink *k, const kpiscan_pack *pack, double seconds)
 {
     const cli *c = k->c;
     kpiscan_batch *b = k->batch;
@@ -797,7 +879,7 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
             putchar('\n');
             break;
         case OUT_JSON:
-            fputs(k->written ? ",\n" : "[\n", stdout);
+            json_array_next(k);
             print_summary_json(k, pack, seconds);
             break;
         case OUT_GITHUB:
@@ -831,10 +913,12 @@ static void print_summary(const sink *k, const kpiscan_pack *pack,
             2 &&
         !c->timing)
         return;
-    fputc('\n', stderr);
     sink quiet_k = *k;
     quiet_k.written = 0;
+    begin_message();
+    fputc('\n', stderr);
     print_summary_text(stderr, &quiet_k, pack, n, seconds);
+    end_message();
 }
 
 /* "kpiscan: LIST: WHAT: REASON" on standard error, from the main thread
@@ -844,9 +928,7 @@ static void list_error(const char *list, const char *what, const char *reason)
 {
     int rebuilt;
     char *shown = cleaned(list, 1, &rebuilt);
-    begin_message();
-    fprintf(stderr, "kpiscan: %s: %s: %s\n", shown ? shown : "?", what, reason);
-    end_message();
+    say("%s: %s: %s", shown ? shown : "?", what, reason);
     free_cleaned(shown, rebuilt);
 }
 
@@ -983,7 +1065,7 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
 {
     char *xml = kpiscan_junit_xml(j, pack);
     if (!xml) {
-        fputs("kpiscan: out of memory writing JUnit XML\n", stderr);
+        say("out of memory writing JUnit XML");
         return -1;
     }
     int rc = 0;
@@ -1002,8 +1084,7 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
                 e = errno;
         }
         if (e) {
-            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
-                    clean1(path), strerror(e));
+            say("%s: cannot write JUnit XML: %s", clean1(path), strerror(e));
             rc = -1;
         }
     }
@@ -1018,6 +1099,7 @@ static int write_junit(const kpiscan_junit *j, const kpiscan_pack *pack,
 static void no_resumes(const cli *c, char **inputs, int ninputs, size_t skipped,
                        const char *why)
 {
+    begin_message();
     fputs("kpiscan: no resumes found in ", stderr);
     int shown = 0;
     for (int i = 0; i < ninputs && shown < 3; i++)
@@ -1041,6 +1123,7 @@ static void no_resumes(const cli *c, char **inputs, int ninputs, size_t skipped,
     else if (!c->shard_n) /* else the other shards may hold them */
         fputs(" (no files)", stderr);
     fprintf(stderr, "%s\n", why);
+    end_message();
 }
 
 /* Queue the i-th file the manifests list.  A missing one is an error
@@ -1091,7 +1174,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     if (c->format == OUT_JUNIT || c->junit_file) {
         k.junit = kpiscan_junit_new("kpiscan");
         if (!k.junit) {
-            fputs("kpiscan: out of memory\n", stderr);
+            say("out of memory");
             return EXIT_INPUT_ERROR;
         }
     }
@@ -1102,7 +1185,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         k.html = kpiscan_html_new(c->opts);
         if (!k.html || (c->sort >= 0 &&
                         kpiscan_html_set_sort(k.html, c->sort) != KPISCAN_OK)) {
-            fputs("kpiscan: out of memory\n", stderr);
+            say("out of memory");
             kpiscan_junit_free(k.junit);
             kpiscan_html_free(k.html);
             return EXIT_INPUT_ERROR;
@@ -1127,7 +1210,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             KPISCAN_OK ||
         (c->shard_n && kpiscan_batch_set_shard(b, c->shard_k, c->shard_n,
                                                err) != KPISCAN_OK)) {
-        fprintf(stderr, "kpiscan: %s\n", clean1(kpiscan_error_message(err)));
+        say("%s", clean1(kpiscan_error_message(err)));
         kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
         kpiscan_html_free(k.html);
@@ -1145,8 +1228,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         if (kpiscan_batch_skip_file(b, c->manifests[i], KPISCAN_ERR_MANIFEST,
                                     "the --expect-file manifest, not a resume",
                                     err) != KPISCAN_OK) {
-            fprintf(stderr, "kpiscan: %s\n",
-                    clean1(kpiscan_error_message(err)));
+            say("%s", clean1(kpiscan_error_message(err)));
             failed = 1;
         }
     /* Files a manifest lists are inputs: a missing one is an input error
@@ -1165,9 +1247,8 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     c->inputs_complete = 1;
     if (kpiscan_batch_finish(b) == KPISCAN_ERR_NOMEM) {
         erase_progress(&k);
-        fputs("kpiscan: out of memory holding records for --sort; some were "
-              "written out of rank\n",
-              stderr);
+        say("out of memory holding records for --sort; some were written "
+            "out of rank");
         failed = 1;
     }
     erase_progress(&k);
@@ -1175,13 +1256,13 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     errno = 0;
     print_summary(&k, pack, now_seconds() - k.started);
     if (k.json_array)
-        fputs(k.written || c->summary ? "\n]\n" : "[]\n", stdout);
+        json_array_end(&k);
     if (c->format == OUT_JUNIT && write_junit(k.junit, pack, "-"))
         failed = 1;
     if (k.html) {
         char *doc = k.html_failed ? NULL : kpiscan_html_document(k.html, pack);
         if (!doc) {
-            fputs("kpiscan: out of memory writing the HTML report\n", stderr);
+            say("out of memory writing the HTML report");
             failed = 1;
         } else
             fputs(doc, stdout);
@@ -1555,8 +1636,8 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     if (c->junit_file && strcmp(c->junit_file, "-") != 0) {
         const char *why = junit_unwritable(c->junit_file);
         if (why) {
-            fprintf(stderr, "kpiscan: %s: cannot write JUnit XML: %s\n",
-                    *c->junit_file ? clean1(c->junit_file) : "''", why);
+            say("%s: cannot write JUnit XML: %s",
+                *c->junit_file ? clean1(c->junit_file) : "''", why);
             return EXIT_INPUT_ERROR;
         }
     }
@@ -1566,8 +1647,7 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     for (size_t i = 0; i < c->nmanifests; i++)
         if (kpiscan_gate_load_manifest(c->gate, c->manifests[i], err) !=
             KPISCAN_OK) {
-            fprintf(stderr, "kpiscan: %s\n",
-                    clean1(kpiscan_error_message(err)));
+            say("%s", clean1(kpiscan_error_message(err)));
             return EXIT_INPUT_ERROR;
         }
 
@@ -1589,10 +1669,9 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     kpiscan_pack *pack = NULL;
     int rc = build_pack(c, &pack, err);
     if (rc) {
-        fprintf(stderr, "kpiscan: %s\n",
-                clean1(kpiscan_error_message(err)[0]
-                           ? kpiscan_error_message(err)
-                           : kpiscan_strerror(rc)));
+        say("%s",
+            clean1(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
+                                                 : kpiscan_strerror(rc)));
         return EXIT_INPUT_ERROR;
     }
     /* A scan with no rules calls every resume "none": say so instead. */
@@ -1620,7 +1699,7 @@ int main(int argc, char **argv)
     c.gate = kpiscan_gate_new();
     kpiscan_error *err = kpiscan_error_new();
     if (!c.opts || !c.gate || !err) {
-        fputs("kpiscan: out of memory\n", stderr);
+        say("out of memory");
         return EXIT_INPUT_ERROR;
     }
     use_build_tree_pdf_helper(c.opts);
@@ -1633,8 +1712,8 @@ int main(int argc, char **argv)
     int flush_failed = fflush(stdout) != 0;
     int e = flush_failed && errno ? errno : stdout_errno;
     if (flush_failed || ferror(stdout)) {
-        fprintf(stderr, "kpiscan: error writing output: %s\n",
-                e ? strerror(e) : "a write failed (reason not kept)");
+        say("error writing output: %s",
+            e ? strerror(e) : "a write failed (reason not kept)");
         status = EXIT_INPUT_ERROR;
     }
     clean(NULL);

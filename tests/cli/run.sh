@@ -662,6 +662,52 @@ for fmt in text jsonl junit; do
     else report "gate named on stderr ($fmt, --quiet)" 0 "exit $got: $(cat "$tmp/gate.err")"; fi
 done
 
+# Both streams in one file, as a CI log keeps them ("> log 2>&1", "2>&1 |
+# tee"): every message starts a line of its own and no record line is cut,
+# though stdout is block-buffered and the records of 40 failing resumes
+# (and an empty file's error) fill its buffer many times over.  The log
+# less the messages is stdout byte for byte, and the messages are stderr's
+# lines in stderr's order.
+mkdir -p "$tmp/splice/many"
+for i in $(seq 40); do cp examples/junior-1.txt "$tmp/splice/many/cv$i.txt"; done
+: > "$tmp/splice/many/empty.txt"
+for fmt in github jsonl json text csv; do
+    "$bin" --as-of 2026-06-01 -j 2 --format "$fmt" --expect senior "$tmp/splice/many" \
+        > "$tmp/splice/out" 2> "$tmp/splice/err"
+    got=$?
+    "$bin" --as-of 2026-06-01 -j 2 --format "$fmt" --expect senior "$tmp/splice/many" \
+        > "$tmp/splice/log" 2>&1
+    got2=$?
+    if [ "$got" = 2 ] && [ "$got2" = 2 ] &&
+        python3 - "$tmp/splice" "$fmt" <<'PY'
+import json, sys
+d, fmt = sys.argv[1], sys.argv[2]
+out = open(f"{d}/out", "rb").read()
+err = open(f"{d}/err", "rb").read().splitlines(keepends=True)
+log = open(f"{d}/log", "rb").read().splitlines(keepends=True)
+msgs = [l for l in err if l.startswith(b"kpiscan: ")]
+assert sum(l.startswith(b"kpiscan: gate failed: ") for l in msgs) == 40, msgs
+assert not any(b"kpiscan:" in l[1:] for l in log), \
+    [l for l in log if b"kpiscan:" in l[1:]][:2]
+# the summary block (text, csv) is on stderr too, after a blank line
+summary = err[err.index(b"\n"):] if b"\n" in err else []
+n = len(log) - len(summary)
+assert log[n:] == summary, log[n:]
+got_msgs = [l for l in log[:n] if l.startswith(b"kpiscan: ")]
+assert got_msgs == msgs, (got_msgs[:3], msgs[:3])
+records = b"".join(l for l in log[:n] if not l.startswith(b"kpiscan: "))
+assert records == out, "stdout differs once messages are taken out"
+if fmt == "jsonl":
+    assert len([json.loads(l) for l in records.splitlines()]) == 41
+elif fmt == "json":
+    assert len(json.loads(records)) == 41
+elif fmt == "github":
+    assert all(l.startswith(b"::error ") for l in records.splitlines())
+PY
+    then report "messages on lines of their own, streams in one file ($fmt)" 1 ""
+    else report "messages on lines of their own, streams in one file ($fmt)" 0 "exit $got/$got2: $(head -c 300 "$tmp/splice/log")"; fi
+done
+
 # An unreadable input is reported once on a terminal (its record), and on
 # stderr as well when standard output goes elsewhere.
 python3 - "$bin" <<'PY' && report "error once on a terminal" 1 "" || report "error once on a terminal" 0 "see above"
