@@ -55,6 +55,7 @@ typedef struct cli {
     size_t nmanifests;
     int strict;                /* --strict: checked against nmanifests */
     const char *junit_file;    /* --junit FILE */
+    int junit_written;         /* run() wrote it (or failed to, and said so) */
     unsigned shard_k, shard_n; /* --shard K/N; shard_n 0: every input */
 } cli;
 
@@ -164,7 +165,9 @@ static void usage(FILE *out)
         "      --fail-on-hidden   fail when a resume hides KPI text from "
         "readers\n"
         "      --junit FILE       also write JUnit XML to FILE (not '-': use\n"
-        "                         --format junit)\n"
+        "                         --format junit); never left with an older\n"
+        "                         run's report: a run stopped by an error\n"
+        "                         writes its reason there\n"
         "\n"
         "  -h, --help             show this help and exit\n"
         "  -V, --version          show the version and exit\n"
@@ -186,8 +189,9 @@ static void usage(FILE *out)
  * begin_message() and end_message() (defined with the progress line). */
 static void begin_message(void);
 static void end_message(void);
-static void vsay(const char *fmt, va_list ap);
+static void vsay(int stops, const char *fmt, va_list ap);
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int stop(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -197,7 +201,7 @@ static int usage_error(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     begin_message();
-    vsay(fmt, ap);
+    vsay(1, fmt, ap);
     fputs("Try 'kpiscan --help' for more information.\n", stderr);
     end_message();
     va_end(ap);
@@ -371,8 +375,8 @@ static int check_pack(const char *path)
     if (!rc)
         rc = kpiscan_pack_check_examples(pack, err);
     if (rc)
-        say("%s",
-            clean1(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
+        stop("%s",
+             clean1(err ? kpiscan_error_message(err) : kpiscan_strerror(rc)));
     /* A rule that matches nearly everywhere is valid but useless: every
      * document fills the evidence limit or spends the match budget. */
     for (size_t i = 0; !rc && i < kpiscan_pack_rule_count(pack); i++) {
@@ -589,10 +593,16 @@ static void end_message(void)
     funlockfile(stdout);
 }
 
+/* Why the run stopped before its scan could write the --junit report:
+ * the first message of stop() or usage_error(), for the report written in
+ * the scan's place (junit_stopped()). */
+static char *stop_reason;
+
 /* "kpiscan: TEXT" and a newline, formatted first and written whole:
  * standard error is unbuffered, and a line written in pieces could be cut
- * by another writer to the same file. */
-static void vsay(const char *fmt, va_list ap)
+ * by another writer to the same file.  stops: TEXT may be the reason the
+ * run stops (stop_reason). */
+static void vsay(int stops, const char *fmt, va_list ap)
 {
     char line[1024];
     va_list again;
@@ -607,15 +617,28 @@ static void vsay(const char *fmt, va_list ap)
     begin_message();
     fprintf(stderr, "kpiscan: %s\n", whole ? whole : line);
     end_message();
-    free(whole);
+    if (stops && !stop_reason)
+        stop_reason = whole ? whole : strdup(line);
+    else
+        free(whole);
 }
 
 static void say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsay(fmt, ap);
+    vsay(0, fmt, ap);
     va_end(ap);
+}
+
+/* say() a failure that ends the run with status 2 before its scan. */
+static int stop(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(1, fmt, ap);
+    va_end(ap);
+    return EXIT_INPUT_ERROR;
 }
 
 /* --format json over several inputs is one array: "[\n" E1 ",\n" E2
@@ -1173,10 +1196,8 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     k.started = now_seconds();
     if (c->format == OUT_JUNIT || c->junit_file) {
         k.junit = kpiscan_junit_new("kpiscan");
-        if (!k.junit) {
-            say("out of memory");
-            return EXIT_INPUT_ERROR;
-        }
+        if (!k.junit)
+            return stop("out of memory");
     }
 
     if (c->format == OUT_HTML) {
@@ -1185,10 +1206,9 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
         k.html = kpiscan_html_new(c->opts);
         if (!k.html || (c->sort >= 0 &&
                         kpiscan_html_set_sort(k.html, c->sort) != KPISCAN_OK)) {
-            say("out of memory");
             kpiscan_junit_free(k.junit);
             kpiscan_html_free(k.html);
-            return EXIT_INPUT_ERROR;
+            return stop("out of memory");
         }
     }
 
@@ -1210,11 +1230,10 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             KPISCAN_OK ||
         (c->shard_n && kpiscan_batch_set_shard(b, c->shard_k, c->shard_n,
                                                err) != KPISCAN_OK)) {
-        say("%s", clean1(kpiscan_error_message(err)));
         kpiscan_batch_free(b);
         kpiscan_junit_free(k.junit);
         kpiscan_html_free(k.html);
-        return EXIT_INPUT_ERROR;
+        return stop("%s", clean1(kpiscan_error_message(err)));
     }
     k.batch = b;
     running = k.progress ? &k : NULL;
@@ -1271,6 +1290,7 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
     keep_write_errno();
     if (c->junit_file && write_junit(k.junit, pack, c->junit_file))
         failed = 1;
+    c->junit_written = 1;
 
     /* As diff and grep: 2 (trouble) takes precedence over 1 (a gate). */
     int status = EXIT_SUCCESS;
@@ -1560,6 +1580,14 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
     *status_out = status;
     return 0;
 out:
+    /* A usage error came before --junit: the file is still found, so that
+     * it does not keep the previous run's report (main()).  The options
+     * after the error are not checked: one message is enough. */
+    while (status && !c.junit_file &&
+           (opt = getopt_long(argc, argv, ":f:p:j:0qvhV", longopts, NULL)) !=
+               -1)
+        if (opt == OPT_JUNIT)
+            c.junit_file = optarg;
     *cp = c;
     *status_out = status;
     return 1;
@@ -1623,6 +1651,74 @@ static const char *junit_unwritable(const char *path)
     return NULL;
 }
 
+/* --junit FILE never keeps a previous run's report: on a CI workspace
+ * kept between jobs, the test view would show the old results for a run
+ * that failed.  So once the arguments are read the file is checked (a
+ * file that cannot be written is found out before a long scan, not after
+ * it) and emptied: a run that stops early, or is killed, leaves no old
+ * report, and main() writes junit_stopped() in the scan's place.  Only a
+ * regular file (or a new one) is emptied: opening a FIFO would wait for
+ * its reader, and a device holds no old report.  0, or -1 when the file
+ * cannot be written (said on stderr). */
+static int claim_junit(const char *path)
+{
+    const char *why = junit_unwritable(path);
+    struct stat st;
+    FILE *f = NULL;
+    if (!why && (stat(path, &st) != 0 || S_ISREG(st.st_mode)) &&
+        (!(f = fopen(path, "w")) || fclose(f) != 0))
+        why = strerror(errno);
+    if (why) {
+        say("%s: cannot write JUnit XML: %s", *path ? clean1(path) : "''", why);
+        return -1;
+    }
+    return 0;
+}
+
+static void add_to_junit(const kpiscan_record *rec, void *junit)
+{
+    kpiscan_junit_add(junit, rec, NULL);
+}
+
+/* The --junit report of a run whose scan wrote none: after a usage error,
+ * a bad manifest or pack (status 2), one testcase "kpiscan" with the
+ * reason as its <error>; after --list-rules or --check-pack, a suite with
+ * no testcase.  The case comes from a batch of that one failure over an
+ * empty pack (the reason may be a bad pack): the library's JUnit writer
+ * then escapes and shapes it as it does any input error. */
+static void junit_stopped(const char *path, int status, kpiscan_error *err)
+{
+    kpiscan_junit *j = kpiscan_junit_new("kpiscan");
+    kpiscan_pack_builder *pb = NULL;
+    kpiscan_pack *pack = NULL;
+    kpiscan_batch *b = NULL;
+    int rc = j ? KPISCAN_OK : KPISCAN_ERR_NOMEM;
+    if (!rc && status != EXIT_SUCCESS) {
+        char reason[64];
+        snprintf(reason, sizeof reason, "stopped with exit status %d", status);
+        pb = kpiscan_pack_builder_new();
+        rc =
+            pb ? kpiscan_pack_builder_build(pb, &pack, err) : KPISCAN_ERR_NOMEM;
+        if (!rc)
+            rc = kpiscan_batch_new(pack, NULL, 1, 0, add_to_junit, j, &b, err);
+        if (!rc)
+            rc = kpiscan_batch_add_failure(b, "kpiscan", KPISCAN_ERR_ARGUMENT,
+                                           stop_reason ? stop_reason : reason,
+                                           err);
+        if (!rc)
+            rc = kpiscan_batch_finish(b);
+    }
+    if (rc)
+        say("cannot write JUnit XML to %s: %s", clean1(path),
+            kpiscan_strerror(rc));
+    else
+        write_junit(j, NULL, path);
+    kpiscan_batch_free(b);
+    kpiscan_pack_free(pack);
+    kpiscan_pack_builder_free(pb);
+    kpiscan_junit_free(j);
+}
+
 /* Do what the parsed options ask: check a pack, list rules, or scan the
  * inputs (files, or the manifests' files) and apply the gates.  Returns the
  * exit status. */
@@ -1631,24 +1727,12 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
     if (c->check_pack)
         return check_pack(c->check_pack);
 
-    /* A JUnit file that cannot be written is found out before a long scan,
-     * not after it. */
-    if (c->junit_file && strcmp(c->junit_file, "-") != 0) {
-        const char *why = junit_unwritable(c->junit_file);
-        if (why) {
-            say("%s: cannot write JUnit XML: %s",
-                *c->junit_file ? clean1(c->junit_file) : "''", why);
-            return EXIT_INPUT_ERROR;
-        }
-    }
-
     /* a manifest's own mistake is no misuse of the command line: no
      * pointer to --help */
     for (size_t i = 0; i < c->nmanifests; i++)
         if (kpiscan_gate_load_manifest(c->gate, c->manifests[i], err) !=
             KPISCAN_OK) {
-            say("%s", clean1(kpiscan_error_message(err)));
-            return EXIT_INPUT_ERROR;
+            return stop("%s", clean1(kpiscan_error_message(err)));
         }
 
     if (!c->list_rules && nfiles == 0 && !c->files_from &&
@@ -1668,12 +1752,10 @@ static int execute(cli *c, char **files, int nfiles, kpiscan_error *err)
 
     kpiscan_pack *pack = NULL;
     int rc = build_pack(c, &pack, err);
-    if (rc) {
-        say("%s",
-            clean1(kpiscan_error_message(err)[0] ? kpiscan_error_message(err)
-                                                 : kpiscan_strerror(rc)));
-        return EXIT_INPUT_ERROR;
-    }
+    if (rc)
+        return stop("%s", clean1(kpiscan_error_message(err)[0]
+                                     ? kpiscan_error_message(err)
+                                     : kpiscan_strerror(rc)));
     /* A scan with no rules calls every resume "none": say so instead. */
     if (!c->list_rules && kpiscan_pack_rule_count(pack) == 0) {
         kpiscan_pack_free(pack);
@@ -1704,8 +1786,19 @@ int main(int argc, char **argv)
     }
     use_build_tree_pdf_helper(c.opts);
     int status;
-    if (!parse_args(argc, argv, &c, &status))
+    int stopped = parse_args(argc, argv, &c, &status);
+    /* --help and --version are no run: the file is left alone */
+    int claimed = c.junit_file && strcmp(c.junit_file, "-") != 0 &&
+                  !(stopped && status == EXIT_SUCCESS);
+    if (claimed && claim_junit(c.junit_file) != 0) {
+        claimed = 0;
+        status = EXIT_INPUT_ERROR;
+        stopped = 1;
+    }
+    if (!stopped)
         status = execute(&c, argv + optind, argc - optind, err);
+    if (claimed && !c.junit_written)
+        junit_stopped(c.junit_file, status, err);
     /* errno is only the reason when fflush() itself failed; a write that
      * failed earlier left the error flag, and errno has moved on since. */
     errno = 0;
@@ -1717,6 +1810,7 @@ int main(int argc, char **argv)
         status = EXIT_INPUT_ERROR;
     }
     clean(NULL);
+    free(stop_reason);
     free(c.packs);
     free(c.disabled);
     free(c.manifests);

@@ -526,6 +526,47 @@ for j in "$tmp/jdir" "$tmp/jdir/" ""; do
     else report "JUnit path '$j' fails first" 0 "exit $got: $(head -c 200 "$tmp/nj.err")"; fi
 done
 
+# The JUnit file never keeps a previous run's report: on a CI workspace kept
+# between jobs the test view would show the old, passing results of a failed
+# job.  After a passing run, a run that stops with status 2 before its scan
+# (a manifest line with an unknown level, a usage error after or before
+# --junit) leaves a well-formed report of one <error> testcase whose
+# message is the line on stderr; --help leaves the file alone.
+mkdir -p "$tmp/stale"
+printf 'cv.txt\tjunor\n' > "$tmp/stale/bad&<\"m\">.tsv"
+stale_case() { # name args...
+    local name=$1
+    shift
+    "$bin" --as-of 2026-06-01 -q --expect-file examples/ci/manifest.tsv \
+        --junit "$tmp/stale/j.xml" > /dev/null 2>&1
+    local before=$?
+    "$bin" "$@" > "$tmp/stale/out" 2> "$tmp/stale/err"
+    local got=$?
+    if [ "$before" = 0 ] && [ "$got" = 2 ] && [ ! -s "$tmp/stale/out" ] &&
+        { ! command -v xmllint > /dev/null || xmllint --noout "$tmp/stale/j.xml"; } &&
+        python3 - "$tmp/stale/j.xml" "$tmp/stale/err" <<'PY'
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "0", "1"), suite.attrib
+[case] = suite.findall("testcase")
+error = case.find("error")
+first = open(sys.argv[2], encoding="utf-8").readline().rstrip("\n")
+assert error is not None and error.get("message") == first, (error, first)
+PY
+    then report "stale JUnit replaced: $name" 1 ""
+    else report "stale JUnit replaced: $name" 0 "exit $before/$got: $(head -c 300 "$tmp/stale/err"); $(head -c 400 "$tmp/stale/j.xml")"; fi
+}
+stale_case "bad manifest" --as-of 2026-06-01 -q --expect-file "$tmp/stale/bad&<\"m\">.tsv" \
+    --junit "$tmp/stale/j.xml"
+grep -qF "unknown level 'junor'" "$tmp/stale/j.xml" ||
+    report "stale JUnit replaced: the reason" 0 "$(cat "$tmp/stale/j.xml")"
+stale_case "usage error after --junit" --junit "$tmp/stale/j.xml" --format bogus examples/junior-1.txt
+stale_case "usage error before --junit" --format bogus --junit "$tmp/stale/j.xml" examples/junior-1.txt
+cp "$tmp/stale/j.xml" "$tmp/stale/kept.xml"
+"$bin" --junit "$tmp/stale/j.xml" --help > /dev/null
+if cmp -s "$tmp/stale/j.xml" "$tmp/stale/kept.xml"; then report "JUnit file untouched by --help" 1 ""
+else report "JUnit file untouched by --help" 0 "changed"; fi
+
 mkdir -p "$tmp/ci"
 sed 's/^\(..\/mid-1.txt\)\tmid/\1\tsenior/; s#^\.\./#'"$root"'/examples/#' examples/ci/manifest.tsv > "$tmp/ci/m.tsv"
 "$bin" --as-of 2026-06-01 -q --expect-file "$tmp/ci/m.tsv" --format junit > "$tmp/fail.xml"
