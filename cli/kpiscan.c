@@ -72,7 +72,9 @@ static void usage(FILE *out)
         "Inputs:\n"
         "  FILE or DIR            a directory is walked recursively; in a "
         "walk,\n"
-        "                         files that are not documents are skipped\n"
+        "                         files that are not documents are skipped,\n"
+        "                         and so are kpiscan's own outputs\n"
+        "                         (standard output as a file, --junit FILE)\n"
         "      --files-from LIST  read input paths from LIST ('-' = stdin), "
         "one\n"
         "                         per line\n"
@@ -1172,6 +1174,40 @@ static int add_listed(const cli *c, kpiscan_batch *b, size_t i,
     return kpiscan_batch_add_path(b, path, c->walk_flags, err);
 }
 
+/* Pass over, in walks, the files this run writes: standard output when it
+ * is a regular file, and the --junit file (created by now: claim_junit()).
+ * The CI templates keep them in the folder they scan (`> kpiscan.txt`,
+ * `--junit kpiscan-junit.xml`): the next run would score the text report
+ * as a resume (the shell has just emptied it: an input error), and with
+ * --strict fail on the JUnit file the manifest does not list.  Named as
+ * an input, such a file is still scanned, as the manifest is. */
+static int pass_over_outputs(const cli *c, kpiscan_batch *b, kpiscan_error *err)
+{
+    /* kpiscan_batch_skip_file() takes a path: one of these names the file
+     * standard output is open on, whatever it is called.  Without any (no
+     * /proc), standard output is not passed over. */
+    static const char *const stdout_names[] = {"/proc/self/fd/1", "/dev/fd/1",
+                                               "/dev/stdout"};
+    struct stat out, st;
+    int rc = KPISCAN_OK;
+    if (fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode))
+        for (size_t i = 0; i < sizeof stdout_names / sizeof *stdout_names; i++)
+            if (stat(stdout_names[i], &st) == 0 && st.st_dev == out.st_dev &&
+                st.st_ino == out.st_ino) {
+                rc = kpiscan_batch_skip_file(
+                    b, stdout_names[i], KPISCAN_ERR_UNSUPPORTED_FORMAT,
+                    "kpiscan's own output (standard output), not a resume",
+                    err);
+                break;
+            }
+    if (!rc && c->junit_file && stat(c->junit_file, &st) == 0 &&
+        S_ISREG(st.st_mode))
+        rc = kpiscan_batch_skip_file(
+            b, c->junit_file, KPISCAN_ERR_UNSUPPORTED_FORMAT,
+            "kpiscan's own output (the --junit file), not a resume", err);
+    return rc;
+}
+
 static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
                kpiscan_error *err)
 {
@@ -1250,6 +1286,10 @@ static int run(cli *c, const kpiscan_pack *pack, char **inputs, int ninputs,
             say("%s", clean1(kpiscan_error_message(err)));
             failed = 1;
         }
+    if (!failed && pass_over_outputs(c, b, err) != KPISCAN_OK) {
+        say("%s", clean1(kpiscan_error_message(err)));
+        failed = 1;
+    }
     /* Files a manifest lists are inputs: a missing one is an input error
      * like any other. */
     for (size_t i = 0; !failed && i < nlisted; i++)

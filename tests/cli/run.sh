@@ -690,6 +690,46 @@ if [ "$got" = 0 ] && [ "$(grep -c '"status"' "$tmp/strict/out3")" = 4 ] &&
     report "strict: the manifest in its folder is skipped" 1 ""
 else report "strict: the manifest in its folder is skipped" 0 "exit $got: $(grep -c '"status"' "$tmp/strict/out3") records; $(tail -1 "$tmp/strict/out3"); $(cat "$tmp/strict/err3")"; fi
 
+# kpiscan's own output files in the folder it walks, where the CI templates
+# keep them (`> kpiscan.txt`, `--junit kpiscan-junit.xml`), are passed over
+# as the manifest is: run twice, the second run meets the first one's files
+# and gives the same exit status, records, messages and JUnit report.  The
+# text report alone: no "empty document" for the file the shell has just
+# emptied.  Named as an input, the file is scanned all the same.
+own=$tmp/own
+mkdir -p "$own"
+cp examples/junior-1.txt examples/mid-1.txt "$own/"
+printf 'junior-1.txt\tjunior\nmid-1.txt\tmid\n' > "$own/levels.tsv"
+for i in 1 2; do
+    (cd "$own" && "$bin" --as-of 2026-06-01 -v --expect-file levels.tsv --strict \
+        --junit kpiscan-junit.xml --format jsonl --summary . > kpiscan.txt 2> "$tmp/own.err$i"
+        echo $? > "$tmp/own.status$i"
+        cp kpiscan.txt "$tmp/own.out$i" && cp kpiscan-junit.xml "$tmp/own.xml$i")
+done
+if [ "$(cat "$tmp/own.status1")" = 0 ] && [ "$(cat "$tmp/own.status2")" = 0 ] &&
+    cmp -s "$tmp/own.out1" "$tmp/own.out2" && cmp -s "$tmp/own.xml1" "$tmp/own.xml2" &&
+    cmp -s "$tmp/own.err1" "$tmp/own.err2" &&
+    grep -q '"records":2,"scanned":2,"errors":0,"skipped":3' "$tmp/own.out2" &&
+    grep -qx "kpiscan: skipped ./kpiscan.txt: kpiscan's own output (standard output), not a resume" "$tmp/own.err2" &&
+    grep -qx "kpiscan: skipped ./kpiscan-junit.xml: kpiscan's own output (the --junit file), not a resume" "$tmp/own.err2" &&
+    grep -q 'tests="5" failures="0" errors="0" skipped="3"' "$tmp/own.xml2" &&
+    grep -q '<skipped message="./kpiscan-junit.xml: kpiscan.s own output (the --junit file), not a resume"/>' "$tmp/own.xml2"; then
+    report "own outputs in the walked folder are passed over" 1 ""
+else report "own outputs in the walked folder are passed over" 0 "exit $(cat "$tmp/own.status1")/$(cat "$tmp/own.status2"): $(tail -1 "$tmp/own.out2"); $(cat "$tmp/own.err2")"; fi
+rm "$own/levels.tsv" "$own/kpiscan-junit.xml"
+for i in 1 2; do
+    (cd "$own" && "$bin" --as-of 2026-06-01 --fail-under none . > kpiscan.txt 2> "$tmp/own.err$i"
+        echo $? > "$tmp/own.status$i"
+        cp kpiscan.txt "$tmp/own.out$i")
+done
+(cd "$own" && "$bin" --as-of 2026-06-01 kpiscan.txt > kpiscan.txt 2> "$tmp/own.err3"
+    echo $? > "$tmp/own.status3")
+if [ "$(cat "$tmp/own.status1")$(cat "$tmp/own.status2")" = 00 ] &&
+    cmp -s "$tmp/own.out1" "$tmp/own.out2" && [ "$(grep -c '^\./[a-z]*-1\.txt: ' "$tmp/own.out2")" = 2 ] &&
+    [ "$(cat "$tmp/own.status3")" = 2 ] && grep -q "kpiscan.txt: .*empty" "$tmp/own.err3"; then
+    report "own text report passed over in a walk, scanned when named" 1 ""
+else report "own text report passed over in a walk, scanned when named" 0 "exit $(cat "$tmp/own.status1")/$(cat "$tmp/own.status2")/$(cat "$tmp/own.status3"): $(cat "$tmp/own.err1" "$tmp/own.err3")"; fi
+
 # A failed gate is named on stderr, one line per failing file, also with
 # --quiet (which silences only the summary and progress) and whatever the
 # format.
