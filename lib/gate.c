@@ -271,16 +271,20 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             line[--n] = '\0';
         if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
             memmove(line, line + 3, strlen(line + 3) + 1);
-        char *t = trim(line);
-        if (!*t || *t == '#')
-            continue;
+        /* The tab is looked for before trimming, which takes tabs too: a
+         * line with an empty path or level has its tab, and says so. */
+        char *t = line + strspn(line, " ");
         char *tab = strchr(t, '\t');
+        if (tab)
+            *tab = '\0';
+        t = trim(t);
+        if (*t == '#' || (!*t && (!tab || !*trim(tab + 1))))
+            continue;
         if (!tab) {
             rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
                              "expected 'path<TAB>level', found no tab");
             break;
         }
-        *tab = '\0';
         listed++;
         /* a comment may follow the level ("mid  # promoted in 2024") */
         for (char *h = tab + 1; *h; h++)
@@ -288,11 +292,22 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
                 *h = '\0';
                 break;
             }
-        char *file = trim(t), *lvl = trim(tab + 1);
+        char *file = t, *lvl = trim(tab + 1);
         int level = kpiscan_level_from_name(lvl);
         if (!*file) {
             rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
-                             "empty path");
+                             "empty path before the tab");
+            break;
+        }
+        if (!*lvl) {
+            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
+                             "no level after the tab (none, junior, mid, "
+                             "senior)");
+            break;
+        }
+        if (strchr(lvl, '\t')) {
+            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
+                             "expected 'path<TAB>level', found a second tab");
             break;
         }
         if (level < 0) {

@@ -232,6 +232,23 @@ START_TEST(test_manifest)
     ck_assert_ptr_nonnull(
         strstr(kpiscan_error_message(err), ":1: unknown level 'expert'"));
     unlink(path);
+    /* the tab is there: an empty side or a third field is named as such */
+    const struct {
+        const char *text, *says;
+    } halves[] = {
+        {"a.txt\t\n", ":1: no level after the tab"},
+        {"\tjunior\n", ":1: empty path before the tab"},
+        {"a.txt\tjunior\textra\n", ":1: expected 'path<TAB>level', found a "
+                                   "second tab"},
+    };
+    for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++) {
+        path = write_temp(halves[i].text);
+        ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
+                         KPISCAN_ERR_MANIFEST);
+        ck_assert_msg(strstr(kpiscan_error_message(err), halves[i].says),
+                      "%s", kpiscan_error_message(err));
+        unlink(path);
+    }
     ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/nonexistent/m.tsv", err),
                      KPISCAN_ERR_IO);
     /* a folder says why; a UTF-16 file says what to save it as */
