@@ -1029,6 +1029,22 @@ static int add_list(cli *c, kpiscan_batch *b, const char *list,
             break;
         }
         lineno++;
+        /* Notepad's UTF-16 (its byte order mark, then a NUL after each
+         * ASCII letter) is no -print0 list: say what to save it as. */
+        if (lineno == 1 && n >= 2 &&
+            (((unsigned char)line[0] == 0xFF &&
+              (unsigned char)line[1] == 0xFE) ||
+             ((unsigned char)line[0] == 0xFE &&
+              (unsigned char)line[1] == 0xFF))) {
+            list_error(list, "a UTF-16 file", "save the list as UTF-8");
+            rc = -1;
+            break;
+        }
+        /* A UTF-8 byte order mark is no part of the first path. */
+        if (lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(line, line + 3, (size_t)n - 2);
+            n -= 3;
+        }
         /* A path cannot hold a NUL: this is a find -print0 list read
          * without -0, and all but its first path would be lost. */
         if (!c->null_separated &&

@@ -355,6 +355,19 @@ if [ "$got" = 2 ] && [ ! -s "$tmp/n0.jsonl" ] &&
     report "NUL list without -0 refused" 1 ""
 else report "NUL list without -0 refused" 0 "exit $got: $(cat "$tmp/n0.err")"; fi
 
+# A list saved by Notepad: a UTF-8 byte order mark is no part of the first
+# path; a UTF-16 list is named as such, not as a -print0 list.
+printf '\xef\xbb\xbf%s\n%s\n' "$batch/junior-1.txt" "$batch/senior-2.txt" > "$tmp/bom-list"
+"$bin" --as-of 2026-06-01 -q --files-from "$tmp/bom-list" --format jsonl > "$tmp/bom.jsonl" 2> "$tmp/bom.err"
+bom_rc=$?
+printf '\xff\xfea\0.\0t\0x\0t\0\n\0' > "$tmp/utf16-list"
+"$bin" --as-of 2026-06-01 -q --files-from "$tmp/utf16-list" > /dev/null 2> "$tmp/u16.err"
+u16_rc=$?
+if [ "$bom_rc" = 0 ] && [ "$(grep -c '"status":"ok"' "$tmp/bom.jsonl")" = 2 ] &&
+    [ "$u16_rc" = 2 ] && grep -q 'utf16-list: a UTF-16 file: save the list as UTF-8' "$tmp/u16.err"; then
+    report "file list: UTF-8 BOM dropped, UTF-16 named" 1 ""
+else report "file list: UTF-8 BOM dropped, UTF-16 named" 0 "exit $bom_rc/$u16_rc: $(cat "$tmp/bom.err" "$tmp/u16.err" | head -c 300)"; fi
+
 # Run from the build tree, kpiscan finds the PDF helper built beside it
 # without KPISCAN_PDF_HELPER (the README's "call build/cli/kpiscan
 # directly"); only where this build has PDF support.
