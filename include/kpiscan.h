@@ -146,8 +146,11 @@ KPISCAN_API int kpiscan_version_number(void);
 /* ------------------------------------------------------------------ */
 
 /* An error object receives the detail of the last failure of the calls it
- * is passed to.  Allocate one per thread.  Every function accepts NULL in
- * its place when the caller needs only the status code. */
+ * is passed to.  A call that succeeds leaves it as it was, as errno is
+ * left: tell success by a call's return value, not by the object (or
+ * kpiscan_error_clear() it before each call).  Allocate one per thread.
+ * Every function accepts NULL in its place when the caller needs only the
+ * status code. */
 typedef struct kpiscan_error kpiscan_error;
 
 /* Allocate an empty error object (status KPISCAN_OK).  Returns NULL when
@@ -816,7 +819,9 @@ KPISCAN_API char *kpiscan_result_to_json(const kpiscan_result *res,
 
 /* JSON for a file that could not be scanned: the same schema with status
  * "error", null level and years, and the error's code and message.
- * Thread-safe (err is only read). */
+ * Returns NULL when err holds no failure (NULL, new, cleared, or a
+ * success status): no error record describes a success.  Thread-safe
+ * (err is only read). */
 KPISCAN_API char *kpiscan_error_to_json(const char *name,
                                         const kpiscan_error *err,
                                         unsigned flags);

@@ -225,13 +225,14 @@ static int line_break_ends_sentence(const unsigned char *t, size_t len,
         return 1;
     if (is_lower_ascii(t[j]))
         return 0;
-    if (opens_with_action_word(t, len, j))
-        return 1;
     size_t k = nl;
     while (k > line_start && (t[k - 1] == ' ' || t[k - 1] == '\t'))
         k--;
     unsigned char last = k > line_start ? t[k - 1] : '\n';
-    return !is_alnum_ascii(last) || nl - line_start < WRAPPED_LINE_MIN;
+    if (!is_alnum_ascii(last) || nl - line_start < WRAPPED_LINE_MIN)
+        return 1;
+    /* a long line running on: wrapped, unless the next opens an item */
+    return opens_with_action_word(t, len, j);
 }
 
 /* Whether a match over [s, e) stays inside one sentence of the resume.

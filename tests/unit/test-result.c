@@ -111,6 +111,10 @@ START_TEST(test_error_json)
                      "a.bin: not a text document");
     json_decref(j);
     kpiscan_free(s);
+    /* no failure, no error record */
+    kpiscan_error_clear(err);
+    ck_assert_ptr_null(kpiscan_error_to_json("a.bin", err, 0));
+    ck_assert_ptr_null(kpiscan_error_to_json("a.bin", NULL, 0));
     kpiscan_error_free(err);
 }
 END_TEST
