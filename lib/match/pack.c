@@ -873,14 +873,28 @@ static int check_flow_depth(const char *data, size_t len, const char *file,
     return KPISCAN_OK;
 }
 
-/* The parser's failure as a status and a message at its position. */
-static int yaml_failure(const yaml_parser_t *parser, const char *file,
-                        kpiscan_error *err)
+/* The parser's failure as a status and a message at its position.  The
+ * reader (invalid UTF-8, a control character) gives a byte offset in
+ * data instead of a mark, so the line and column are counted from it. */
+static int yaml_failure(const yaml_parser_t *parser, const char *data,
+                        size_t len, const char *file, kpiscan_error *err)
 {
     int status = parser->error == YAML_MEMORY_ERROR ? KPISCAN_ERR_NOMEM
                                                     : KPISCAN_ERR_PACK_SYNTAX;
     yaml_mark_t m =
         parser->problem ? parser->problem_mark : parser->context_mark;
+    if (parser->error == YAML_READER_ERROR) {
+        size_t at = parser->problem_offset < len ? parser->problem_offset : len;
+        m.line = m.column = 0;
+        for (size_t i = 0; i < at; i++) {
+            if (data[i] == '\n') {
+                m.line++;
+                m.column = 0;
+            } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+                m.column++; /* characters, as the parser's marks count */
+            }
+        }
+    }
     return kps_fail_at(err, status, file, m.line + 1, m.column + 1, NULL,
                        "YAML syntax error: %s%s%s",
                        parser->problem ? parser->problem : "unknown problem",
@@ -901,7 +915,7 @@ static int parse_pack(const char *data, size_t len, const char *file,
         return kps_fail(err, KPISCAN_ERR_NOMEM, file, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        int status = yaml_failure(&parser, file, err);
+        int status = yaml_failure(&parser, data, len, file, err);
         yaml_parser_delete(&parser);
         return status;
     }
@@ -911,7 +925,7 @@ static int parse_pack(const char *data, size_t len, const char *file,
     int status = KPISCAN_OK;
     for (;;) {
         if (!yaml_parser_load(&parser, &extra)) {
-            status = yaml_failure(&parser, file, err);
+            status = yaml_failure(&parser, data, len, file, err);
             break;
         }
         yaml_node_t *more = yaml_document_get_root_node(&extra);

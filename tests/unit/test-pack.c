@@ -78,6 +78,9 @@ START_TEST(test_errors)
     expect_fail("format: 1\nname: [unclosed\n", KPISCAN_ERR_PACK_SYNTAX, 0,
                 "YAML syntax error");
     expect_fail("", KPISCAN_ERR_PACK_INVALID, 1, "empty pack");
+    /* the reader's failure is placed from its byte offset: line 3, not 1 */
+    expect_fail("format: 1\nname: my\nversion: \"1\xff\"\nrules: []\n",
+                KPISCAN_ERR_PACK_SYNTAX, 3, "invalid leading UTF-8 octet");
     /* one document: rules after "---" would be ignored, a broken second
      * document never read */
     expect_fail(HEAD "rules: []\n---\nrules: []\n", KPISCAN_ERR_PACK_SYNTAX, 6,
