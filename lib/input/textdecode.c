@@ -14,6 +14,10 @@
  *    character and never the rest of the document.  The five bytes cp1252
  *    leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become U+FFFD: they are
  *    corruption, and a C1 control would only be replaced again below.
+ *  - A three-byte punctuation mark whose middle byte a converter replaced
+ *    by '?' (E2 3F A2 for the bullet E2 80 A2, in a whole family of
+ *    resumes exported through a lossy code page) is read as the mark it
+ *    most likely was (lost_middle_byte()): one character, not "â?¢".
  *  - CRLF and lone CR become LF.  FF (a page break) at the start of a
  *    line becomes a space: pdftotext writes it there, after the line
  *    break that already ends the page, and editors, grep -n and CI
@@ -165,6 +169,28 @@ static int not_text(decoder *d, const char *what, size_t offset)
                     "not a text document (NUL %s at offset %zu)", what, offset);
 }
 
+/* E2 3F xx: the bytes of a General Punctuation mark (E2 80 xx) with the
+ * middle byte lost to '?'.  The marks resumes use are the bullet, dashes,
+ * quotes and the ellipsis; any other third byte stood for a mark that
+ * cannot be told (a dingbat arrow E2 9E xx loses its byte the same way),
+ * so it is one U+FFFD.  0 when s does not start so. */
+static uint32_t lost_middle_byte(const unsigned char *s, size_t len)
+{
+    if (len < 3 || s[0] != 0xE2 || s[1] != '?' || s[2] < 0x80 || s[2] > 0xBF)
+        return 0;
+    switch (s[2]) {
+    case 0x93: return 0x2013; /* en dash */
+    case 0x94: return 0x2014; /* em dash */
+    case 0x98: return 0x2018;
+    case 0x99: return 0x2019;
+    case 0x9C: return 0x201C;
+    case 0x9D: return 0x201D;
+    case 0xA2: return 0x2022; /* bullet */
+    case 0xA6: return 0x2026; /* ellipsis */
+    default: return REPLACEMENT_CHAR;
+    }
+}
+
 /* UTF-8 with stray bytes.  base is the offset of s in the caller's input
  * (the BOM), so the NUL message names the offset in the file. */
 static int decode_utf8(decoder *d, const unsigned char *s, size_t len,
@@ -195,6 +221,9 @@ static int decode_utf8(decoder *d, const unsigned char *s, size_t len,
                 kps_utf8_decode(s + i, len - i, &cp);
                 rc = put_char(d, cp);
                 i += 2;
+            } else if (n == 0 && lost_middle_byte(s + i, len - i)) {
+                rc = put_char(d, lost_middle_byte(s + i, len - i));
+                i += 3;
             } else {
                 rc = put_char(d, cp1252_to_unicode(c));
                 i++;

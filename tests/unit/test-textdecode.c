@@ -245,6 +245,14 @@ START_TEST(invalid_utf8_read_as_cp1252)
         /* one stray byte in UTF-8 costs one character, not the rest */
         {"na\xC3\xAFve \x92 caf\xC3\xA9",
          "na\xC3\xAFve \xE2\x80\x99 caf\xC3\xA9"},
+        /* punctuation whose middle byte became '?': the bullet, a dash,
+         * a quote; one the third byte cannot name is one U+FFFD */
+        {"\xE2?\xA2 Led the team", "\xE2\x80\xA2 Led the team"},
+        {"2015 \xE2?\x93 2018", "2015 \xE2\x80\x93 2018"},
+        {"team\xE2?\x99s", "team\xE2\x80\x99s"},
+        {"a\xE2?\xAAz", "a\xEF\xBF\xBDz"},
+        /* a real question mark after a stray byte stays */
+        {"a\xE2?z", "a\xC3\xA2?z"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_decoded(cases[i].in, strlen(cases[i].in), cases[i].want);
