@@ -487,17 +487,24 @@ static void print_text(const kpiscan_result *res, int excerpts)
                              : kpiscan_evidence_contribution(ev) <= 0.0
                                  ? "  [not scored]"
                                  : "";
+        /* A PDF's line counts run through the extracted text; its reader
+         * finds the words by the page ("page 2") and the line on it. */
+        const char *part = kpiscan_evidence_part(ev);
+        char page[64] = "";
+        if (strncmp(part, "page ", 5) == 0)
+            snprintf(page, sizeof page, "  (%s, line %zu)", part,
+                     kpiscan_evidence_paragraph(ev));
         if (!excerpts) {
-            printf("  %s%-8s  %-6s  %s%s\n", name, where,
+            printf("  %s%-8s  %-6s  %s%s%s\n", name, where,
                    kpiscan_level_name(kpiscan_evidence_level(ev)),
-                   kpiscan_evidence_rule_id(ev), hidden);
+                   kpiscan_evidence_rule_id(ev), page, hidden);
             continue;
         }
         printf("  %s%-8s  %-6s  %-38s  \"", name, where,
                kpiscan_level_name(kpiscan_evidence_level(ev)),
                kpiscan_evidence_rule_id(ev));
         print_one_line(kpiscan_evidence_text(ev));
-        printf("\"%s\n", hidden);
+        printf("\"%s%s\n", page, hidden);
     }
     free_cleaned(name, rebuilt);
 }

@@ -288,6 +288,11 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
             const kpiscan_evidence *x = &r->ev[k];
             bad |= kps_buf_printf(b, "<li><span class=\"pos\">%zu:%zu</span> ",
                                   x->line, x->column);
+            /* in a PDF, where its reader finds the words */
+            if (x->part && strncmp(x->part, "page ", 5) == 0)
+                bad |= kps_buf_printf(b, "<span class=\"pos\">(%s, line %zu)"
+                                         "</span> ",
+                                      x->part, x->paragraph);
             bad |= put(b, "<code>");
             bad |= esc(b, x->rule_id);
             bad |= put(b, "</code> ");

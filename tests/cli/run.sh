@@ -1133,6 +1133,15 @@ if [ -n "${KPISCAN_PDF_HELPER:-}" ]; then
         grep -qx 'Defined KPIs and built the KPI dashboard for the sales team.' "$tmp/pdf.txt"; then
         report "extract pdf text" 1 ""
     else report "extract pdf text" 0 "$(head -5 "$tmp/pdf.txt")"; fi
+    # Evidence lines of a PDF name the page and the line on it, in the
+    # text output and the HTML report: its reader cannot find line 5 of
+    # the extracted text.
+    "$bin" --as-of 2026-01-01 "$tmp/pdf/two-pages.pdf" > "$tmp/pdfpage.txt"
+    "$bin" --as-of 2026-01-01 -f html "$tmp/pdf/two-pages.pdf" > "$tmp/pdfpage.html"
+    if grep -q ':5:1 .*"Defined KPIs"  (page 2, line 1)$' "$tmp/pdfpage.txt" &&
+        grep -q '(page 2, line 1)' "$tmp/pdfpage.html"; then
+        report "pdf evidence names its page" 1 ""
+    else report "pdf evidence names its page" 0 "$(sed -n 3p "$tmp/pdfpage.txt")"; fi
     mkdir "$tmp/pdfs"
     cp "$tmp/pdf/plain.pdf" "$tmp/pdf/encrypted-user.pdf" "$tmp/pdf/no-text.pdf" \
         "$tmp/pdf/hidden-white.pdf" "$tmp/pdfs/"
