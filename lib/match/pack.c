@@ -1423,6 +1423,21 @@ int kpiscan_pack_rule_match_density(const kpiscan_pack *pack, size_t i)
     return rc ? rc : (int)((hits * 100 + positions / 2) / positions);
 }
 
+/* A rule's source "file:line" split for an error's file and line fields,
+ * as a load error gives them (a caller reads the line as a number, not
+ * from inside the file name).  file holds what fits of the name. */
+static size_t source_line(const char *source, char *file, size_t cap)
+{
+    const char *colon = strrchr(source, ':');
+    size_t line = 0, n = strlen(source);
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        line = (size_t)strtoul(colon + 1, NULL, 10);
+        n = (size_t)(colon - source);
+    }
+    snprintf(file, cap, "%.*s", (int)(n < cap ? n : cap - 1), source);
+    return line;
+}
+
 int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
 {
     if (!pack)
@@ -1431,12 +1446,14 @@ int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
     if (!md)
         return kps_fail(err, KPISCAN_ERR_NOMEM, NULL, "out of memory");
     int rc = KPISCAN_OK;
+    char file[512];
     for (size_t i = 0; i < pack->nrules && !rc; i++) {
         const kps_rule *r = &pack->rules[i];
+        size_t line = source_line(r->source, file, sizeof file);
         for (size_t j = 0; j < r->nmatch && !rc; j++) {
             int m = rule_matches_phrase(r, r->match_examples[j], md);
             if (m != 1)
-                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0, 0,
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, file, line, 0,
                                  r->id,
                                  m < 0 ? "cannot test example \"%s\""
                                        : "example \"%s\" must match but "
@@ -1446,7 +1463,7 @@ int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)
         for (size_t j = 0; j < r->nreject && !rc; j++) {
             int m = rule_matches_phrase(r, r->reject_examples[j], md);
             if (m != 0)
-                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, r->source, 0, 0,
+                rc = kps_fail_at(err, KPISCAN_ERR_PACK_INVALID, file, line, 0,
                                  r->id,
                                  m < 0 ? "cannot test example \"%s\""
                                        : "example \"%s\" must not match but "

@@ -241,6 +241,10 @@ START_TEST(test_check_examples)
                      KPISCAN_ERR_PACK_INVALID);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
                                  "\"a KPI\" must not match but does"));
+    /* the rule's place split as a load error's: file, then its line */
+    ck_assert_str_eq(kpiscan_error_file(err), "t.yaml");
+    ck_assert_uint_eq(kpiscan_error_line(err), 5);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "t.yaml:5: "));
     kpiscan_pack_free(pack);
     kpiscan_error_free(err);
 }
