@@ -9,6 +9,7 @@ import concurrent.futures
 import datetime
 import gc
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -28,6 +29,10 @@ class Refused(kpiscan.KpiscanError):
 
     def __init__(self, why):
         super().__init__(-1, why)
+
+
+def _scan_with(pack, options, path):
+    return pack.scan_path(path, options=options).level
 
 
 def _scan_level(path):
@@ -542,6 +547,56 @@ class ScanTest(unittest.TestCase):
                 with self.assertRaises(TypeError):
                     how(res)
 
+    def test_options_and_packs_travel_to_other_processes(self):
+        """An Options or a Pack pickled (a process pool's argument) or
+        copied is rebuilt from its settings or arguments: carrying the
+        library's address along crashed the process that used it."""
+        import copy
+        import pickle
+        opts = kpiscan.Options(as_of=AS_OF, max_input_bytes=100)
+        for how in (lambda o: pickle.loads(pickle.dumps(o)), copy.copy,
+                    copy.deepcopy):
+            other = how(opts)
+            self.assertIsNot(other, opts)
+            self.assertNotEqual(other._ptr, opts._ptr)
+            self.assertEqual(other.settings, opts.settings)
+        del opts
+        gc.collect()
+        with self.assertRaises(kpiscan.KpiscanError) as cm:  # its own limit
+            self.pack.scan_bytes(b"Tracked KPIs weekly " * 10, options=other)
+        self.assertEqual(cm.exception.code, "limit")
+        pack = kpiscan.Pack(disable=["term.kpi"])
+        back = pickle.loads(pickle.dumps(pack))
+        self.assertEqual((back.hash, len(back.rules)),
+                         (pack.hash, len(pack.rules)))
+        self.assertIs(copy.copy(pack), pack)  # immutable: the same pack
+        with concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            level = pool.submit(_scan_with, back, kpiscan.Options(as_of=AS_OF),
+                                os.path.join(EXAMPLES, "mid-1.txt"))
+            self.assertEqual(level.result(timeout=120), "mid")
+
+    def test_close_waits_for_running_scans(self):
+        """close() while other threads scan waits for them; it crashed the
+        interpreter when it freed the pack under them."""
+        pack = kpiscan.Pack()
+        paths = [os.path.join(EXAMPLES, n) for n in sorted(manifest())] * 10
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            futures = [pool.submit(pack.scan_path, p, options=self.options)
+                       for p in paths]
+            futures[0].result(timeout=60)
+            pack.close()
+            done = 0
+            for f in futures:
+                try:
+                    f.result(timeout=60)
+                    done += 1
+                except ValueError as e:  # started after close()
+                    self.assertIn("pack is closed", str(e))
+        self.assertGreaterEqual(done, 1)
+        with self.assertRaises(ValueError):
+            pack.scan_path(paths[0])
+
     def test_a_refused_file_in_a_process_pool_is_the_error(self):
         with concurrent.futures.ProcessPoolExecutor(1) as pool:
             future = pool.submit(_scan_level,
@@ -602,6 +657,16 @@ class ScanTest(unittest.TestCase):
         self.assertEqual(sorted(seen), sorted(names))
         with self.assertRaises(kpiscan.KpiscanError):
             self.pack.scan_records(inputs, shard=(4, 3))
+        # beyond the C type: refused, not wrapped (2**32 + 2 was 2)
+        with self.assertRaises(ValueError):
+            self.pack.scan_records(inputs, shard=(1, 2 ** 32 + 2))
+        for n in (0, -1, 2 ** 33):
+            with self.assertRaises(ValueError):
+                kpiscan.shard_of("a", n)
+        with self.assertRaises(TypeError):
+            kpiscan.Options(as_of=20260601)
+        with self.assertRaisesRegex(ValueError, "as_of '2026/06/01'"):
+            kpiscan.Options(as_of="2026/06/01")
 
     def test_results_outlive_their_pack(self):
         pack = kpiscan.Pack()

@@ -25,6 +25,7 @@ for many plain-text resumes, Pack.scan_records(jobs=N) is faster).  A
 Result is immutable.
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime
@@ -213,6 +214,7 @@ _PROTOTYPES = {
 _KPISCAN_OK = 0
 _KPISCAN_ERR_NOMEM = -1
 _KPISCAN_ERR_ARGUMENT = -2
+_KPISCAN_ERR_PACK_INVALID = -5
 _JSON_PRETTY = 1
 _BATCH_RENDER_JSON = 2
 # void (*kpiscan_record_fn)(const kpiscan_record *rec, void *user)
@@ -262,6 +264,11 @@ def _str(raw):
 def shard_of(path, n):
     """The shard (1..n) of a path, as --shard and Pack.scan_records(shard=)
     choose it: FNV-1a 64 of the path's bytes, mod n, plus one."""
+    # ctypes would wrap an n beyond the C type (2**32 + 2 became 2).
+    if isinstance(n, bool) or not isinstance(n, int) or \
+            not 1 <= n <= 0xFFFFFFFF:
+        raise ValueError(f"shard_of: n must be an integer from 1 to "
+                         f"{0xFFFFFFFF}, not {n!r}")
     return _library().kpiscan_shard_of(os.fsencode(path), n)
 
 
@@ -439,7 +446,14 @@ class Options:
                                            self._ptr)
         if as_of is not None:
             if isinstance(as_of, str):
-                as_of = datetime.date.fromisoformat(as_of)
+                try:
+                    as_of = datetime.date.fromisoformat(as_of)
+                except ValueError:
+                    raise ValueError(f"as_of {as_of!r}: not a YYYY-MM-DD "
+                                     f"date") from None
+            elif not isinstance(as_of, datetime.date):
+                raise TypeError(f"as_of: a datetime.date or a YYYY-MM-DD "
+                                f"string, not {type(as_of).__name__}")
             self._set("as_of", lib.kpiscan_options_set_as_of(
                 self._ptr, as_of.year, as_of.month, as_of.day), as_of,
                 "a date from 1950-01-01 to 2200-12-31")
@@ -485,10 +499,21 @@ class Options:
                 why += f" (allowed: {allowed})"
             raise KpiscanError(status, f"{name} {value!r}: {why}")
 
+    def __reduce__(self):
+        # A copy or a pickle (a process pool's argument) is a new Options
+        # made from the same settings: the library's object is this
+        # process's memory, and carrying its address along crashed the
+        # process that unpickled it.
+        return (_options_from_settings, (dict(self.settings),))
+
     def __repr__(self):
         shown = ", ".join(f"{k}={v!r}" for k, v in self.settings.items()
                           if v is not None)
         return f"Options({shown})"
+
+
+def _options_from_settings(settings):
+    return Options(**settings)
 
 
 @dataclass(frozen=True)
@@ -784,6 +809,15 @@ class Pack:
     """
 
     def __init__(self, files=(), default=True, disable=(), sources=()):
+        files = [os.fspath(f) if isinstance(f, os.PathLike) else f
+                 for f in _sequence(files, "files")]
+        disable = list(_sequence(disable, "disable"))
+        sources = list(_sequence(sources, "sources"))
+        # What a pickle (a process pool's argument) rebuilds the pack from.
+        self._args = (files, default, disable, sources)
+        # Scans running on the pack: close() waits for them to end.
+        self._state = threading.Condition()
+        self._scans = 0
         lib = _library()
         builder = lib.kpiscan_pack_builder_new()
         if not builder:
@@ -793,17 +827,17 @@ class Pack:
                 if default:
                     err.check(lib.kpiscan_pack_builder_add_default(
                         builder, err.ptr))
-                for path in _sequence(files, "files"):
+                for path in files:
                     err.check(lib.kpiscan_pack_builder_add_file(
                         builder, _path_bytes(path, "pack file"), err.ptr))
-                for text, name in _sequence(sources, "sources"):
+                for text, name in sources:
                     data = text.encode("utf-8") if isinstance(text, str) \
                         else bytes(text)
                     err.check(lib.kpiscan_pack_builder_add_buffer(
                         builder, data, len(data),
                         _path_bytes(name, "pack name") if name else None,
                         err.ptr))
-                for rule_id in _sequence(disable, "disable"):
+                for rule_id in disable:
                     err.check(lib.kpiscan_pack_builder_disable_rule(
                         builder, _text_arg(rule_id, "rule id"), err.ptr))
                 pack = _c_void_p()
@@ -864,6 +898,20 @@ class Pack:
             raise ValueError("kpiscan: pack is closed")
         return self._ptr
 
+    @contextlib.contextmanager
+    def _scanning(self):
+        """The pack's pointer for one scan; close() waits until it ends."""
+        with self._state:
+            ptr = self._live()
+            self._scans += 1
+        try:
+            yield ptr
+        finally:
+            with self._state:
+                self._scans -= 1
+                if not self._scans:
+                    self._state.notify_all()
+
     @staticmethod
     def _options(options, settings):
         if options is not None and settings:
@@ -875,13 +923,14 @@ class Pack:
         """Scan a document held in memory (bytes, bytearray, memoryview).
         name is used in messages and results only.  Keyword settings are
         those of Options.  Raises KpiscanError when the library refuses the
-        document (binary data, PDF, a limit, ...)."""
+        document (binary data, an encrypted or damaged file, a limit,
+        ...)."""
         opts = self._options(options, settings)
         data = bytes(data)
         out = _c_void_p()
-        with _ErrorBox() as err:
+        with _ErrorBox() as err, self._scanning() as pack:
             err.check(_library().kpiscan_scan_buffer(
-                self._live(), opts._ptr if opts else None, data, len(data),
+                pack, opts._ptr if opts else None, data, len(data),
                 _path_bytes(name, "name") if name is not None else None,
                 ctypes.byref(out), err.ptr))
         return Result(out.value, opts)
@@ -890,9 +939,9 @@ class Pack:
         """Read a file and scan it, as scan_bytes() does."""
         opts = self._options(options, settings)
         out = _c_void_p()
-        with _ErrorBox() as err:
+        with _ErrorBox() as err, self._scanning() as pack:
             err.check(_library().kpiscan_scan_file(
-                self._live(), opts._ptr if opts else None, _path_bytes(path),
+                pack, opts._ptr if opts else None, _path_bytes(path),
                 ctypes.byref(out), err.ptr))
         return Result(out.value, opts)
 
@@ -926,15 +975,23 @@ class Pack:
 
         callback = _RECORD_FN(collect)  # kept alive until the batch ends
         batch = _c_void_p()
-        with _ErrorBox() as err:
+        with _ErrorBox() as err, self._scanning() as pack:
             err.check(lib.kpiscan_batch_new(
-                self._live(), opts._ptr if opts else None, max(1, int(jobs)),
+                pack, opts._ptr if opts else None, max(1, int(jobs)),
                 _BATCH_RENDER_JSON, ctypes.cast(callback, _c_void_p), None,
                 ctypes.byref(batch), err.ptr))
             try:
                 if shard is not None:
+                    k, n = shard
+                    for part in (k, n):  # ctypes would wrap a large one
+                        if isinstance(part, bool) or \
+                                not isinstance(part, int) or \
+                                not 0 <= part <= 0xFFFFFFFF:
+                            raise ValueError(f"shard {shard!r}: k and n "
+                                             f"must be integers, 1 <= k <= "
+                                             f"n <= 1000000")
                     err.check(lib.kpiscan_batch_set_shard(
-                        batch, shard[0], shard[1], err.ptr))
+                        batch, k, n, err.ptr))
                 for item in inputs:
                     if isinstance(item, tuple):
                         name, data = item
@@ -955,8 +1012,25 @@ class Pack:
         return out
 
     def close(self):
-        """Free the pack now; no scan may be running on it."""
-        self._finalizer()
+        """Free the pack now.  Scans running on it in other threads end
+        first (close() waits for them); a scan started after close()
+        raises ValueError."""
+        with self._state:
+            while self._scans:
+                self._state.wait()
+            self._finalizer()
+
+    def __reduce__(self):
+        # A pickle (a process pool's argument) is the pack rebuilt from the
+        # same arguments in the other process (pack files are read again
+        # there); its hash must come out the same.
+        return (_pack_from_args, (self._args, self.hash))
+
+    def __copy__(self):
+        return self  # immutable: a copy is the same pack
+
+    def __deepcopy__(self, memo):
+        return self
 
     def __enter__(self):
         return self
@@ -967,3 +1041,17 @@ class Pack:
 
     def __repr__(self):
         return f"<kpiscan.Pack {self.name} {self.version} sha256:{self.hash[:12]}>"
+
+
+def _pack_from_args(args, expected_hash):
+    files, default, disable, sources = args
+    pack = Pack(files=files, default=default, disable=disable,
+                sources=sources)
+    if pack.hash != expected_hash:
+        pack.close()
+        raise KpiscanError(_KPISCAN_ERR_PACK_INVALID,
+                           "kpiscan: the pack rebuilt from a pickle differs "
+                           "from the one pickled (a pack file changed "
+                           f"since): sha256 {pack.hash[:12]}, not "
+                           f"{expected_hash[:12]}")
+    return pack
