@@ -475,6 +475,8 @@ static void print_text(const kpiscan_result *res, int excerpts)
         print_one_line(kpiscan_result_flag_message(res, i));
         putchar('\n');
     }
+    const char *format = kpiscan_result_format(res);
+    int pdf = format && strcmp(format, "pdf") == 0;
     for (size_t i = 0; i < kpiscan_result_evidence_count(res); i++) {
         const kpiscan_evidence *ev = kpiscan_result_evidence(res, i);
         char where[64];
@@ -488,11 +490,12 @@ static void print_text(const kpiscan_result *res, int excerpts)
                                  ? "  [not scored]"
                                  : "";
         /* A PDF's line counts run through the extracted text; its reader
-         * finds the words by the page ("page 2") and the line on it. */
-        const char *part = kpiscan_evidence_part(ev);
+         * finds the words by the page ("page 2") and the line on it.  By
+         * the format, not the part's name: a DOCX names its own parts. */
         char page[64] = "";
-        if (strncmp(part, "page ", 5) == 0)
-            snprintf(page, sizeof page, "  (%s, line %zu)", part,
+        if (pdf)
+            snprintf(page, sizeof page, "  (%s, line %zu)",
+                     clean1(kpiscan_evidence_part(ev)),
                      kpiscan_evidence_paragraph(ev));
         if (!excerpts) {
             printf("  %s%-8s  %-6s  %s%s%s\n", name, where,
@@ -1454,6 +1457,7 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
 
     cli c = *cp;
     int status = EXIT_SUCCESS, opt, y, m, d;
+    int options_read = 0; /* getopt went through every option */
     char *end;
     /* getopt's own messages name the program by its full path and would
      * come on top of ours: one line of our own, then the hint. */
@@ -1592,6 +1596,7 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
         if (status)
             goto out;
     }
+    options_read = 1;
 
     if (c.summary && (c.format == OUT_CSV || c.format == OUT_JUNIT ||
                       c.format == OUT_HTML)) {
@@ -1645,8 +1650,10 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
 out:
     /* A usage error came before --junit: the file is still found, so that
      * it does not keep the previous run's report (main()).  The options
-     * after the error are not checked: one message is enough. */
-    while (status && !c.junit_file &&
+     * after the error are not checked: one message is enough.  Only when
+     * getopt stopped at the error: past its end ("--") the words are
+     * operands, and "-- --junit=notes.txt" names no report. */
+    while (status && !options_read && !c.junit_file &&
            (opt = getopt_long(argc, argv, ":f:p:j:0qvhV", longopts, NULL)) !=
                -1)
         if (opt == OPT_JUNIT)

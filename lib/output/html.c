@@ -288,11 +288,13 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
             const kpiscan_evidence *x = &r->ev[k];
             bad |= kps_buf_printf(b, "<li><span class=\"pos\">%zu:%zu</span> ",
                                   x->line, x->column);
-            /* in a PDF, where its reader finds the words */
-            if (x->part && strncmp(x->part, "page ", 5) == 0)
-                bad |= kps_buf_printf(b, "<span class=\"pos\">(%s, line %zu)"
-                                         "</span> ",
-                                      x->part, x->paragraph);
+            /* in a PDF, where its reader finds the words (by the format:
+             * a DOCX names its own parts) */
+            if (r->format && strcmp(r->format, "pdf") == 0 && x->part) {
+                bad |= put(b, "<span class=\"pos\">(");
+                bad |= esc(b, x->part);
+                bad |= kps_buf_printf(b, ", line %zu)</span> ", x->paragraph);
+            }
             bad |= put(b, "<code>");
             bad |= esc(b, x->rule_id);
             bad |= put(b, "</code> ");

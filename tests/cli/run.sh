@@ -579,6 +579,14 @@ cp "$tmp/stale/j.xml" "$tmp/stale/kept.xml"
 "$bin" --junit "$tmp/stale/j.xml" --help > /dev/null
 if cmp -s "$tmp/stale/j.xml" "$tmp/stale/kept.xml"; then report "JUnit file untouched by --help" 1 ""
 else report "JUnit file untouched by --help" 0 "changed"; fi
+# After "--" the words are operands: a usage error found once the options
+# were read must not take "--junit=FILE" among them for the report and
+# overwrite FILE.
+printf 'my notes\n' > "$tmp/stale/notes.txt"
+(cd "$tmp/stale" && "$bin" --strict -- --junit=notes.txt > /dev/null 2>&1); got=$?
+if [ "$got" = 2 ] && [ "$(cat "$tmp/stale/notes.txt")" = "my notes" ]; then
+    report "operands after -- are no --junit" 1 ""
+else report "operands after -- are no --junit" 0 "exit $got: $(head -c 200 "$tmp/stale/notes.txt")"; fi
 
 mkdir -p "$tmp/ci"
 sed 's/^\(..\/mid-1.txt\)\tmid/\1\tsenior/; s#^\.\./#'"$root"'/examples/#' examples/ci/manifest.tsv > "$tmp/ci/m.tsv"

@@ -285,6 +285,45 @@ START_TEST(test_host_locale)
 }
 END_TEST
 
+/* The page of a PDF's evidence is shown beside its line; a DOCX names its
+ * own parts, so one named like a page ("page <b>2</b>") is no page and
+ * never reaches the report. */
+static char *one_report(kpiscan_pack *p, kpiscan_record *rec)
+{
+    kpiscan_html *h = kpiscan_html_new(NULL);
+    ck_assert_int_eq(kpiscan_html_add(h, rec), KPISCAN_OK);
+    char *doc = kpiscan_html_document(h, p);
+    ck_assert_ptr_nonnull(doc);
+    kpiscan_html_free(h);
+    return doc;
+}
+
+START_TEST(test_pdf_pages_by_format)
+{
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(kpiscan_pack_load_default(&p, NULL), KPISCAN_OK);
+    kpiscan_record rec = scan_record(p, "cv.txt", JUNIOR);
+    ck_assert_int_eq(rec.status, KPISCAN_OK);
+    ck_assert_uint_gt(rec.result->nev, 0);
+    kpiscan_evidence *ev = &rec.result->ev[0];
+    ev->part = "page <b>2</b>"; /* not the result's to free */
+    ev->paragraph = 7;
+    rec.result->format = "docx";
+    char *doc = one_report(p, &rec);
+    ck_assert_ptr_null(strstr(doc, "(page"));
+    ck_assert_ptr_null(strstr(doc, "<b>2</b>"));
+    kpiscan_free(doc);
+    rec.result->format = "pdf";
+    ev->part = "page 2";
+    doc = one_report(p, &rec);
+    ck_assert_ptr_nonnull(strstr(doc, "(page 2, line 7)"));
+    kpiscan_free(doc);
+    ev->part = NULL;
+    kpiscan_result_free(rec.result);
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 START_TEST(test_arguments)
 {
     kpiscan_html_free(NULL);
@@ -315,6 +354,7 @@ int main(void)
     tcase_add_test(tc, test_no_excerpts);
     tcase_add_test(tc, test_arguments);
     tcase_add_test(tc, test_host_locale);
+    tcase_add_test(tc, test_pdf_pages_by_format);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
