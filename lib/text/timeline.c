@@ -459,8 +459,9 @@ static size_t month_after_year(const unsigned char *t, size_t len, size_t pos,
         if (q < len && t[q] == ' ')
             q++;
     } else {
+        /* "2017 June", "2017  June" (two spaces, as ever) */
         q = pos;
-        if (q < len && t[q] == ' ')
+        for (int k = 0; k < 2 && q < len && t[q] == ' '; k++)
             q++;
     }
     if (q == pos || q >= len || !is_alpha(t[q]))
