@@ -864,7 +864,9 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * fails with KPISCAN_ERR_IO ("FIFO: nothing was written to it within 30 s
  * (no writer?)") instead of holding back the records after it for ever; a
  * writer that closes it without writing gives KPISCAN_ERR_EMPTY, as an
- * empty file does.  A symbolic link is followed whatever the flags
+ * empty file does.  An anonymous pipe named by its path ("<(cmd)",
+ * /dev/stdin fed by a pipe) always has its writer and is waited for
+ * however long it is silent, as standard input is.  A symbolic link is followed whatever the flags
  * ("find -H"): to a folder, which is walked, or to a file; one that leads
  * nowhere (a missing target, a loop) gives an error record saying which. */
 typedef struct kpiscan_batch kpiscan_batch;

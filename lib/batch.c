@@ -230,10 +230,23 @@ void kps_batch_set_fifo_idle_ms(unsigned ms)
     atomic_store(&fifo_idle_ms, ms ? ms : FIFO_IDLE_TIMEOUT_MS);
 }
 
+/* Whether fd is an anonymous pipe ("<(cmd)", /dev/stdin fed by a pipe),
+ * as Linux names it in /proc ("pipe:[1234]"); a named FIFO is named by its
+ * path there.  Without /proc, no. */
+static int anonymous_pipe(int fd)
+{
+    char proc[64], link[16];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(proc, link, sizeof link);
+    return n >= 5 && memcmp(link, "pipe:", 5) == 0;
+}
+
 /* A FIFO named explicitly, read to its end like standard input, except
  * that it may never get a writer: O_NONBLOCK so the open returns at once
  * (a blocking open waits for a writer, for ever if none comes), and a
- * bounded wait for each read. */
+ * bounded wait for each read.  An anonymous pipe always has its writer
+ * (it was made with one), so it is read as standard input is, however
+ * slow its writer ("kpiscan <(ocr-tool big.pdf)"). */
 static int read_stream(const char *path, size_t limit, unsigned char **data,
                        size_t *len, kpiscan_error *err)
 {
@@ -242,8 +255,13 @@ static int read_stream(const char *path, size_t limit, unsigned char **data,
         return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s",
                         strerror(errno));
     kps_buf buf = {0};
-    int rc =
-        kps_read_fifo(fd, path, limit, atomic_load(&fifo_idle_ms), &buf, err);
+    int rc;
+    if (anonymous_pipe(fd) &&
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+        rc = kps_read_fd(fd, path, 0, limit, "input", &buf, err);
+    else
+        rc = kps_read_fifo(fd, path, limit, atomic_load(&fifo_idle_ms), &buf,
+                           err);
     close(fd);
     if (rc)
         return rc;

@@ -82,9 +82,12 @@ int kps_read_fifo(int fd, const char *path, size_t limit, unsigned idle_ms,
          * the FIFO, read() on it returns 0 at once, which is not its end.
          * POLLHUP comes only after a writer has opened it and every
          * writer has closed it; then a read of 0 is the end. */
+        /* Polled even when the wait is over (a timeout of 0): a process
+         * stopped past the deadline (Ctrl-Z, a paused machine) may find
+         * the writer's bytes waiting, which are no silence. */
         long long left = deadline - now_ms();
         struct pollfd pfd = {fd, POLLIN, 0};
-        int n = left > 0 ? poll(&pfd, 1, left > 60000 ? 60000 : (int)left) : 0;
+        int n = poll(&pfd, 1, left <= 0 ? 0 : left > 60000 ? 60000 : (int)left);
         if (n < 0) {
             if (errno == EINTR)
                 continue;

@@ -1364,6 +1364,49 @@ START_TEST(test_fifo_late_writer)
 }
 END_TEST
 
+/* An anonymous pipe named by its /proc path ("<(cmd)") always has its
+ * writer: a writer silent for longer than the idle time is waited for,
+ * as standard input is. */
+typedef struct pipe_writer {
+    int fd;
+    unsigned delay_ms;
+} pipe_writer;
+
+static void *write_pipe_late(void *arg)
+{
+    pipe_writer *w = arg;
+    struct timespec d = {w->delay_ms / 1000, (long)(w->delay_ms % 1000) * 1000000L};
+    nanosleep(&d, NULL);
+    ssize_t n = write(w->fd, fifo_resume, strlen(fifo_resume));
+    (void)n;
+    close(w->fd);
+    return NULL;
+}
+
+START_TEST(test_anonymous_pipe_waits)
+{
+    char dir[64], fifo[512], after[512];
+    make_fifo_dir(dir, fifo, after);
+    int ends[2];
+    ck_assert_int_eq(pipe(ends), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", ends[0]);
+    kps_batch_set_fifo_idle_ms(200);
+    pipe_writer w = {ends[1], 700};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_pipe_late, &w), 0);
+    seen s = {0};
+    scan_fifo_then_file(path, after, &s);
+    pthread_join(t, NULL);
+    kps_batch_set_fifo_idle_ms(0);
+    close(ends[0]);
+    ck_assert_msg(s.status[0] == KPISCAN_OK, "%s", s.reason[0]);
+    ck_assert_uint_eq(s.bytes[0], strlen(fifo_resume));
+    ck_assert_int_eq(s.status[1], KPISCAN_OK);
+    remove_fifo_dir(dir, fifo, after);
+}
+END_TEST
+
 /* A writer that opens and closes without writing: an empty document, as
  * an empty file is, at once rather than after the idle time. */
 START_TEST(test_fifo_writer_writes_nothing)
@@ -1452,6 +1495,7 @@ int main(void)
     tcase_add_test(fifo, test_fifo_late_writer);
     tcase_add_test(fifo, test_fifo_writer_writes_nothing);
     tcase_add_test(fifo, test_fifo_writer_stalls);
+    tcase_add_test(fifo, test_anonymous_pipe_waits);
     suite_add_tcase(s, fifo);
     return run_suite(s);
 }
