@@ -271,20 +271,25 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             line[--n] = '\0';
         if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
             memmove(line, line + 3, strlen(line + 3) + 1);
-        /* The tab is looked for before trimming, which takes tabs too: a
-         * line with an empty path or level has its tab, and says so. */
-        char *t = line + strspn(line, " ");
+        /* Blanks around a path are not part of it, tabs included; the
+         * separating tab is the first after the path.  A line whose only
+         * tab is in its indent has an empty path, and says so rather than
+         * "found no tab". */
+        size_t indent = strspn(line, " \t");
+        char *t = line + indent;
+        if (*t == '#' || !t[strspn(t, "\r")])
+            continue; /* blank or a comment (not trimmed: a tab may end it) */
         char *tab = strchr(t, '\t');
-        if (tab)
-            *tab = '\0';
-        t = trim(t);
-        if (*t == '#' || (!*t && (!tab || !*trim(tab + 1))))
-            continue;
         if (!tab) {
+            int tab_in_indent = memchr(line, '\t', indent) != NULL;
             rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
-                             "expected 'path<TAB>level', found no tab");
+                             tab_in_indent
+                                 ? "empty path before the tab"
+                                 : "expected 'path<TAB>level', found no tab");
             break;
         }
+        *tab = '\0';
+        t = trim(t);
         listed++;
         /* a comment may follow the level ("mid  # promoted in 2024") */
         for (char *h = tab + 1; *h; h++)
@@ -294,11 +299,6 @@ int kpiscan_gate_load_manifest(kpiscan_gate *g, const char *path,
             }
         char *file = t, *lvl = trim(tab + 1);
         int level = kpiscan_level_from_name(lvl);
-        if (!*file) {
-            rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
-                             "empty path before the tab");
-            break;
-        }
         if (!*lvl) {
             rc = kps_fail_at(err, KPISCAN_ERR_MANIFEST, path, lineno, 0, NULL,
                              "no level after the tab (none, junior, mid, "

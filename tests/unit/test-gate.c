@@ -240,6 +240,9 @@ START_TEST(test_manifest)
         {"\tjunior\n", ":1: empty path before the tab"},
         {"a.txt\tjunior\textra\n", ":1: expected 'path<TAB>level', found a "
                                    "second tab"},
+        /* an indent of tabs before the path is blank, not a field */
+        {"\t# a comment\n\tindent1.txt\tjunior\n  \tindent2.txt\tmid\nx.txt\n",
+         ":4: expected 'path<TAB>level', found no tab"},
     };
     for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++) {
         path = write_temp(halves[i].text);
