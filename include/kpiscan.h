@@ -848,27 +848,30 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * files are read and sniffed: documents give a record (an error record when
  * they cannot be read, e.g. a password-protected .doc); binary data (images,
  * executables), ZIP archives holding no Word or ODT document (.zip, .jar,
- * .xlsx; not one named .docx or .odt, which is a damaged CV) and, by their
- * names, source code, scripts, build and configuration files and data
- * tables (.c, .py, .sh, .yml, .json, .csv, .tsv, .log, Makefile, ...; not a
- * name with a space or one starting "cv" or "resume", and extensions in
- * lower case only), and the lock files Office writes beside an open
- * document ("~$name"), give a "skipped" record without being read.  FIFOs,
+ * .xlsx; not one named .docx or .odt, which is a damaged CV), OLE files
+ * holding no Word document (.xls, .ppt, Thumbs.db; not one named .doc)
+ * and, by their names, source code, scripts, build and configuration files
+ * and data tables (.c, .py, .sh, .yml, .json, .csv, .tsv, .log, Makefile,
+ * ...; not a name with a space or one starting "cv" or "resume", and
+ * extensions in lower case only), and the lock files Office writes beside an
+ * open document ("~$name"), give a "skipped" record without being read.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
  * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives
  * one skipped record and is not walked); symbolic links met in a walk are
  * skipped unless KPISCAN_WALK_FOLLOW, and directory loops are detected and
- * skipped.  A path given directly is never skipped: a FIFO is read to its end
- * like standard input, except that when nothing is written to it for 30 s
- * (no writer opened it, or one holds it open without writing) its record
- * fails with KPISCAN_ERR_IO ("FIFO: nothing was written to it within 30 s
- * (no writer?)") instead of holding back the records after it for ever; a
- * writer that closes it without writing gives KPISCAN_ERR_EMPTY, as an
- * empty file does.  An anonymous pipe named by its path ("<(cmd)",
- * /dev/stdin fed by a pipe) always has its writer and is waited for
- * however long it is silent, as standard input is.  A symbolic link is followed whatever the flags
- * ("find -H"): to a folder, which is walked, or to a file; one that leads
- * nowhere (a missing target, a loop) gives an error record saying which. */
+ * skipped; followed, a link that leads nowhere is skipped too unless its
+ * name says resume (.txt, .pdf, .docx, ...), when it is an error record.  A
+ * path given directly is never skipped: a FIFO is read to its end like standard
+ * input, except that when nothing is written to it for 30 s (no writer opened
+ * it, or one holds it open without writing) its record fails with
+ * KPISCAN_ERR_IO ("FIFO: nothing was written to it within 30 s (no writer?)")
+ * instead of holding back the records after it for ever; a writer that closes
+ * it without writing gives KPISCAN_ERR_EMPTY, as an empty file does.  An
+ * anonymous pipe named by its path ("<(cmd)", /dev/stdin fed by a pipe) always
+ * has its writer and is waited for however long it is silent, as standard input
+ * is.  A symbolic link is followed whatever the flags ("find -H"): to a folder,
+ * which is walked, or to a file; one that leads nowhere (a missing target, a
+ * loop) gives an error record saying which. */
 typedef struct kpiscan_batch kpiscan_batch;
 typedef struct kpiscan_record kpiscan_record;
 

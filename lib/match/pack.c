@@ -1430,7 +1430,8 @@ static size_t source_line(const char *source, char *file, size_t cap)
 {
     const char *colon = strrchr(source, ':');
     size_t line = 0, n = strlen(source);
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+    if (colon && colon[1] &&
+        strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
         line = (size_t)strtoul(colon + 1, NULL, 10);
         n = (size_t)(colon - source);
     }

@@ -1375,7 +1375,8 @@ typedef struct pipe_writer {
 static void *write_pipe_late(void *arg)
 {
     pipe_writer *w = arg;
-    struct timespec d = {w->delay_ms / 1000, (long)(w->delay_ms % 1000) * 1000000L};
+    struct timespec d = {w->delay_ms / 1000,
+                         (long)(w->delay_ms % 1000) * 1000000L};
     nanosleep(&d, NULL);
     ssize_t n = write(w->fd, fifo_resume, strlen(fifo_resume));
     (void)n;

@@ -248,8 +248,8 @@ START_TEST(test_manifest)
         path = write_temp(halves[i].text);
         ck_assert_int_eq(kpiscan_gate_load_manifest(g, path, err),
                          KPISCAN_ERR_MANIFEST);
-        ck_assert_msg(strstr(kpiscan_error_message(err), halves[i].says),
-                      "%s", kpiscan_error_message(err));
+        ck_assert_msg(strstr(kpiscan_error_message(err), halves[i].says), "%s",
+                      kpiscan_error_message(err));
         unlink(path);
     }
     ck_assert_int_eq(kpiscan_gate_load_manifest(g, "/nonexistent/m.tsv", err),

@@ -216,7 +216,8 @@ START_TEST(test_input_errors)
     ck_assert_int_eq(
         kpiscan_scan_buffer(p, o, "KPIs and more KPIs", 18, "big", &r, err),
         KPISCAN_ERR_LIMIT);
-    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "(max_input_bytes)"));
+    ck_assert_ptr_nonnull(
+        strstr(kpiscan_error_message(err), "(max_input_bytes)"));
     ck_assert_int_eq(kpiscan_scan_buffer(NULL, o, "x", 1, "n", &r, err),
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_scan_buffer(p, o, "x", 1, "n", NULL, err),

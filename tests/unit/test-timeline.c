@@ -64,8 +64,8 @@ static const range_case RANGES[] = {
     {"2017, June  ACME BANK, Riga\n2019, August Senior Analyst\n",
      "2017, June  ACME BANK, Riga\n2019, August", 2017, 6, 2019, 8, 0, 26},
     /* two spaces between year and month, no comma */
-    {"2017  June - 2019  August", "2017  June - 2019  August", 2017, 6, 2019,
-     8, 0, 26},
+    {"2017  June - 2019  August", "2017  June - 2019  August", 2017, 6, 2019, 8,
+     0, 26},
     /* the cell's padding kept before the comma */
     {"2016  , November  ACME BANK, Riga\n2019, August Senior Analyst\n",
      "2016  , November  ACME BANK, Riga\n2019, August", 2016, 11, 2019, 8, 0,
