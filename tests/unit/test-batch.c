@@ -1315,6 +1315,25 @@ static void scan_fifo_then_file(const char *fifo, const char *after, seen *s)
     ck_assert_uint_eq(s->n, 2);
 }
 
+/* scan_fifo_then_file() while a thread plays writer w on the FIFO, the idle
+ * time set to idle_ms; how long the scan took, in milliseconds. */
+static long long scan_with_writer(unsigned idle_ms, fifo_writer *w,
+                                  const char *fifo, const char *after, seen *s)
+{
+    kps_batch_set_fifo_idle_ms(idle_ms);
+    snprintf(w->path, sizeof w->path, "%s", fifo);
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, w), 0);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    scan_fifo_then_file(fifo, after, s);
+    long long took = elapsed_ms(&start);
+    pthread_join(t, NULL);
+    kps_batch_set_fifo_idle_ms(0);
+    ck_assert_int_eq(w->opened, 1);
+    return took;
+}
+
 /* A FIFO nobody opens for writing: its record fails, naming it, once the
  * idle time is up, and the record after it is delivered.  It used to
  * block the open, and every later record, for ever. */
@@ -1347,16 +1366,9 @@ START_TEST(test_fifo_late_writer)
 {
     char dir[64], fifo[512], after[512];
     make_fifo_dir(dir, fifo, after);
-    kps_batch_set_fifo_idle_ms(5000);
     fifo_writer w = {.delay_ms = 200, .data = fifo_resume, .hold_ms = 0};
-    snprintf(w.path, sizeof w.path, "%s", fifo);
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
     seen s = {0};
-    scan_fifo_then_file(fifo, after, &s);
-    pthread_join(t, NULL);
-    kps_batch_set_fifo_idle_ms(0);
-    ck_assert_int_eq(w.opened, 1);
+    scan_with_writer(5000, &w, fifo, after, &s);
     ck_assert_msg(s.status[0] == KPISCAN_OK, "%s", s.reason[0]);
     ck_assert_uint_eq(s.bytes[0], strlen(fifo_resume));
     ck_assert_int_eq(s.status[1], KPISCAN_OK);
@@ -1414,19 +1426,9 @@ START_TEST(test_fifo_writer_writes_nothing)
 {
     char dir[64], fifo[512], after[512];
     make_fifo_dir(dir, fifo, after);
-    kps_batch_set_fifo_idle_ms(20000);
     fifo_writer w = {.delay_ms = 100, .data = NULL, .hold_ms = 0};
-    snprintf(w.path, sizeof w.path, "%s", fifo);
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
     seen s = {0};
-    scan_fifo_then_file(fifo, after, &s);
-    long long took = elapsed_ms(&start);
-    pthread_join(t, NULL);
-    kps_batch_set_fifo_idle_ms(0);
-    ck_assert_int_eq(w.opened, 1);
+    long long took = scan_with_writer(20000, &w, fifo, after, &s);
     ck_assert_msg(took < 10000, "took %lld ms", took);
     ck_assert_int_eq(s.status[0], KPISCAN_ERR_EMPTY);
     ck_assert_str_eq(s.reason[0], "empty document");
@@ -1441,16 +1443,9 @@ START_TEST(test_fifo_writer_stalls)
 {
     char dir[64], fifo[512], after[512];
     make_fifo_dir(dir, fifo, after);
-    kps_batch_set_fifo_idle_ms(300);
     fifo_writer w = {.delay_ms = 0, .data = fifo_resume, .hold_ms = 2000};
-    snprintf(w.path, sizeof w.path, "%s", fifo);
-    pthread_t t;
-    ck_assert_int_eq(pthread_create(&t, NULL, write_fifo, &w), 0);
     seen s = {0};
-    scan_fifo_then_file(fifo, after, &s);
-    pthread_join(t, NULL);
-    kps_batch_set_fifo_idle_ms(0);
-    ck_assert_int_eq(w.opened, 1);
+    scan_with_writer(300, &w, fifo, after, &s);
     ck_assert_int_eq(s.status[0], KPISCAN_ERR_IO);
     char want[256];
     snprintf(want, sizeof want,
