@@ -22,7 +22,9 @@ Threads: a Pack and an Options object may be shared by any number of
 threads; ctypes releases the GIL while the library scans, so scans on
 several threads really run at once (building each Result holds the GIL:
 for many plain-text resumes, Pack.scan_records(jobs=N) is faster).  A
-Result is immutable.
+Result is read-only by contract: its attributes are plain Python values,
+and changing one changes nothing in the library's copy (to_json(),
+explain()).
 """
 
 import contextlib
@@ -802,6 +804,8 @@ class Pack:
     Pack(files=["mine.yaml"])         default pack with a pack file on top
     Pack(default=False, files=[...])  only the given files
     Pack(disable=["term.kpi"])        with rules switched off
+    Pack(sources=[(yaml, "mine")])    default pack with YAML held in memory
+                                      on top (str or bytes, and its name)
     Pack.from_string(yaml, name=...)  default=False and one pack in memory
 
     Raises KpiscanError with the library's message (file:line:column and
