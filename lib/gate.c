@@ -200,12 +200,16 @@ static int check_new_expectation(const kpiscan_gate *g, const expectation *e,
         const char *where = o->manifest + 1 < g->nsources
                                 ? g->sources[o->manifest].name
                                 : "this manifest";
-        return kps_fail_at(err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0,
-                           NULL,
-                           "'%s' is listed as %s here but as %s at line %zu "
-                           "of %s",
-                           e->path, kpiscan_level_name(e->level),
-                           kpiscan_level_name(o->level), o->line, where);
+        /* Under another name (a hard or symbolic link) the clash is not
+         * visible in the lines: say that they are one file. */
+        int other_name = strcmp(o->path, e->path) != 0;
+        return kps_fail_at(
+            err, KPISCAN_ERR_MANIFEST, manifest, e->line, 0, NULL,
+            "'%s' is listed as %s here but as %s at line %zu "
+            "of %s%s%s%s",
+            e->path, kpiscan_level_name(e->level), kpiscan_level_name(o->level),
+            o->line, where, other_name ? " (as '" : "",
+            other_name ? o->path : "", other_name ? "', the same file)" : "");
     }
     return KPISCAN_OK;
 }
