@@ -585,9 +585,9 @@ KPISCAN_API double kpiscan_result_years(const kpiscan_result *res);
 KPISCAN_API long kpiscan_result_as_of(const kpiscan_result *res);
 
 /* Where that date came from, as the JSON "as_of_source": "option" (set
- * with kpiscan_options_set_as_of), "document modified date" (a DOCX, ODT
- * or PDF's last save, used when it is earlier than today and not older
- * than a job the document lists) or "today".  An ATS that stores the
+ * with kpiscan_options_set_as_of), "document modified date" (a DOCX, ODT,
+ * PDF, RTF or .doc's last save, used when it is earlier than today and not
+ * older than a job the document lists) or "today".  An ATS that stores the
  * estimate needs it to tell whether "Present" meant the upload day or
  * the day the candidate last saved the file.  Static; NULL for NULL. */
 KPISCAN_API const char *kpiscan_result_as_of_source(const kpiscan_result *res);
@@ -1081,8 +1081,10 @@ KPISCAN_API int kpiscan_record_skipped(const kpiscan_record *rec);
 KPISCAN_API size_t kpiscan_record_bytes(const kpiscan_record *rec);
 /* The SHA-256 of the input's bytes in lowercase hex (64 digits) when the
  * batch's options asked for it (kpiscan_options_set_sha256); NULL when
- * not asked, or when no byte was read (a missing or unreadable file, a
- * limit exceeded while reading, a skipped record). */
+ * not asked, or when the input could not be read (a missing or unreadable
+ * file, a limit exceeded while reading, a skipped record).  An input read
+ * whole but empty has the SHA-256 of no bytes (e3b0c442...), as any tool
+ * gives for an empty file. */
 KPISCAN_API const char *kpiscan_record_sha256(const kpiscan_record *rec);
 KPISCAN_API const kpiscan_result *
 kpiscan_record_result(const kpiscan_record *rec);

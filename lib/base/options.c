@@ -189,8 +189,11 @@ int kpiscan_options_set_format_hint(kpiscan_options *opts, const char *format)
      * bytes name the format (PDF, HTML) leave it to the content, as it
      * always is.  Any other name is refused, so a typo is seen. */
     kps_format hint = KPS_FORMAT_UNKNOWN;
-    if (format && *format == '.')
+    if (format && *format == '.') {
         format++;
+        if (!*format) /* "." names no extension: a mistake, not "none" */
+            return KPISCAN_ERR_ARGUMENT;
+    }
     if (format && *format &&
         !kps_document_extension(format, strlen(format), &hint))
         return KPISCAN_ERR_ARGUMENT;

@@ -128,6 +128,8 @@ START_TEST(test_format_hint_names)
                      KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, "docxx"),
                      KPISCAN_ERR_ARGUMENT);
+    ck_assert_int_eq(kpiscan_options_set_format_hint(o, "."),
+                     KPISCAN_ERR_ARGUMENT);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_TEXT);
     ck_assert_int_eq(kpiscan_options_set_format_hint(o, ""), KPISCAN_OK);
     ck_assert_int_eq(o->format_hint, KPS_FORMAT_UNKNOWN);
