@@ -221,12 +221,10 @@ static int decode_utf8(decoder *d, const unsigned char *s, size_t len,
                 kps_utf8_decode(s + i, len - i, &cp);
                 rc = put_char(d, cp);
                 i += 2;
-            } else if (n == 0 && lost_middle_byte(s + i, len - i)) {
-                rc = put_char(d, lost_middle_byte(s + i, len - i));
-                i += 3;
             } else {
-                rc = put_char(d, cp1252_to_unicode(c));
-                i++;
+                uint32_t mark = n ? 0 : lost_middle_byte(s + i, len - i);
+                rc = put_char(d, mark ? mark : cp1252_to_unicode(c));
+                i += mark ? 3 : 1;
             }
         }
         if (rc != KPISCAN_OK)

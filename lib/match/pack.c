@@ -1149,6 +1149,22 @@ static int pack_hash(kpiscan_pack *p)
     return 0;
 }
 
+/* A rule's source "file:line" split for an error's file and line fields,
+ * as a load error gives them (a caller reads the line as a number, not
+ * from inside the file name).  file holds what fits of the name. */
+static size_t source_line(const char *source, char *file, size_t cap)
+{
+    const char *colon = strrchr(source, ':');
+    size_t line = 0, n = strlen(source);
+    if (colon && colon[1] &&
+        strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        line = (size_t)strtoul(colon + 1, NULL, 10);
+        n = (size_t)(colon - source);
+    }
+    snprintf(file, cap, "%.*s", (int)(n < cap ? n : cap - 1), source);
+    return line;
+}
+
 int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
                                kpiscan_pack **out, kpiscan_error *err)
 {
@@ -1192,8 +1208,10 @@ int kpiscan_pack_builder_build(const kpiscan_pack_builder *b,
         int errcode;
         PCRE2_SIZE erroffset;
         if (compile_rule(r, &code, &errcode, &erroffset) != 0) {
+            char file[512];
+            size_t line = source_line(src->source, file, sizeof file);
             kpiscan_pack_free(p);
-            return kps_fail_at(err, KPISCAN_ERR_PACK_REGEX, src->source, 0, 0,
+            return kps_fail_at(err, KPISCAN_ERR_PACK_REGEX, file, line, 0,
                                src->id, "regex does not compile");
         }
         r->code = code;
@@ -1421,22 +1439,6 @@ int kpiscan_pack_rule_match_density(const kpiscan_pack *pack, size_t i)
     pcre2_match_context_free(mctx);
     pcre2_match_data_free(md);
     return rc ? rc : (int)((hits * 100 + positions / 2) / positions);
-}
-
-/* A rule's source "file:line" split for an error's file and line fields,
- * as a load error gives them (a caller reads the line as a number, not
- * from inside the file name).  file holds what fits of the name. */
-static size_t source_line(const char *source, char *file, size_t cap)
-{
-    const char *colon = strrchr(source, ':');
-    size_t line = 0, n = strlen(source);
-    if (colon && colon[1] &&
-        strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-        line = (size_t)strtoul(colon + 1, NULL, 10);
-        n = (size_t)(colon - source);
-    }
-    snprintf(file, cap, "%.*s", (int)(n < cap ? n : cap - 1), source);
-    return line;
 }
 
 int kpiscan_pack_check_examples(const kpiscan_pack *pack, kpiscan_error *err)

@@ -233,6 +233,9 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
     if (!r->nev)
         return bad | put(b, "<p>No rule of the pack matched.</p>\n");
     bad |= put(b, "<ol class=\"evidence\">\n");
+    /* in a PDF, each match says where its reader finds the words (by the
+     * format: a DOCX names its own parts) */
+    int pdf = r->format && strcmp(r->format, "pdf") == 0;
     size_t i = 0;
     while (i < r->nev && !bad) {
         const kpiscan_evidence *first = &r->ev[i];
@@ -288,9 +291,7 @@ static int evidence_html(kps_buf *b, const kpiscan_result *r, int excerpts)
             const kpiscan_evidence *x = &r->ev[k];
             bad |= kps_buf_printf(b, "<li><span class=\"pos\">%zu:%zu</span> ",
                                   x->line, x->column);
-            /* in a PDF, where its reader finds the words (by the format:
-             * a DOCX names its own parts) */
-            if (r->format && strcmp(r->format, "pdf") == 0 && x->part) {
+            if (pdf && x->part) {
                 bad |= put(b, "<span class=\"pos\">(");
                 bad |= esc(b, x->part);
                 bad |= kps_buf_printf(b, ", line %zu)</span> ", x->paragraph);
