@@ -54,9 +54,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
         return;
     if (++x->depth > x->lim->max_xml_depth) {
         stop(x,
-             kps_fail_at(x->err, KPISCAN_ERR_LIMIT, x->name, kps_xml_line(x), 0,
-                         NULL, "%s: XML nesting deeper than max_xml_depth (%u)",
-                         x->part, x->lim->max_xml_depth));
+             kps_fail(x->err, KPISCAN_ERR_LIMIT, x->name,
+                      "%s: XML nesting deeper than max_xml_depth (%u)", x->part,
+                      x->lim->max_xml_depth));
         return;
     }
     if (!x->h->start)
@@ -105,8 +105,8 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
     (void)ext_id;
     (void)sys_id;
     kps_xml *x = ctx;
-    stop(x, kps_fail_at(x->err, KPISCAN_ERR_CORRUPT, x->name, kps_xml_line(x),
-                        0, NULL, "DOCTYPE not allowed in %s", x->part));
+    stop(x, kps_fail(x->err, KPISCAN_ERR_CORRUPT, x->name,
+                     "DOCTYPE not allowed in %s", x->part));
 }
 
 /* The parse's own error sink: libxml2 hands every error of this context
@@ -503,14 +503,22 @@ static int parse_utf8(const char *data, size_t len, const char *name,
     if (x.status != KPISCAN_OK)
         return x.status;
     if (parse_rc != 0 || !well_formed) {
+        /* The position is the part's, not the file's: it goes into the
+         * reason, and the error's own line and column stay 0, so that
+         * "cv.docx:4:17:" never points into the zip's bytes (editors and
+         * CI problem matchers read it so). */
+        char where[64] = "";
+        if (x.error_line > 0)
+            snprintf(where, sizeof where, " (line %zu, column %zu)",
+                     x.error_line, x.error_col);
         if (x.have_error && x.error_code == XML_ERR_INTERNAL_ERROR &&
             strstr(x.error_msg, "depth"))
-            return kps_fail_at(
-                err, KPISCAN_ERR_LIMIT, name, x.error_line, x.error_col, NULL,
-                "%s: XML nesting deeper than the parser allows", part);
-        return kps_fail_at(err, KPISCAN_ERR_CORRUPT, name, x.error_line,
-                           x.error_col, NULL, "malformed XML in %s: %s", part,
-                           x.have_error ? x.error_msg : "parse failed");
+            return kps_fail(err, KPISCAN_ERR_LIMIT, name,
+                            "%s%s: XML nesting deeper than the parser allows",
+                            part, where);
+        return kps_fail(err, KPISCAN_ERR_CORRUPT, name,
+                        "malformed XML in %s%s: %s", part, where,
+                        x.have_error ? x.error_msg : "parse failed");
     }
     return KPISCAN_OK;
 }
@@ -530,12 +538,6 @@ const char *kps_xml_ns_lookup(const kps_xml *x, const char *prefix, size_t n)
             return (const char *)c->nsTab[i + 1];
     }
     return NULL;
-}
-
-size_t kps_xml_line(const kps_xml *x)
-{
-    int line = xmlSAX2GetLineNumber(x->ctxt);
-    return line > 0 ? (size_t)line : 0;
 }
 
 unsigned kps_xml_depth(const kps_xml *x)

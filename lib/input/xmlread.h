@@ -11,8 +11,9 @@
  *   - libxml2 errors go to a handler owned by this parse (the SAX2
  *     structured-error slot of its own handler table), never to stderr and
  *     never through libxml2's global or thread-global error handlers;
- *   - malformed XML is KPISCAN_ERR_CORRUPT "malformed XML in <part>: <msg>"
- *     with the line and column in the error detail.
+ *   - malformed XML is KPISCAN_ERR_CORRUPT "malformed XML in <part> (line
+ *     L, column C): <msg>"; the position is the part's, so it is in the
+ *     reason and the error's own line and column are 0.
  * Text reaches the handler as UTF-8 (libxml2 converts UTF-16 parts and
  * skips a byte-order mark).
  */
@@ -67,9 +68,8 @@ int kps_xml_parse(const char *data, size_t len, const char *name,
  * parser stands, or NULL when the prefix is not declared. */
 const char *kps_xml_ns_lookup(const kps_xml *x, const char *prefix, size_t n);
 
-/* Inside a callback: the current line (1-based) and element depth (the
- * root element is depth 1). */
-size_t kps_xml_line(const kps_xml *x);
+/* Inside a callback: the current element depth (the root element is
+ * depth 1). */
 unsigned kps_xml_depth(const kps_xml *x);
 
 /* Attribute helpers.  kps_xml_attr() finds the attribute called local whose

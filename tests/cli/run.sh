@@ -859,6 +859,14 @@ if [ "$got" = 2 ] && grep -q "^$tmp/broken.docx: error: corrupt DOCX: malformed 
     grep -q "corrupt DOCX: malformed XML in word/document.xml" "$tmp/broken.err"; then
     report "corrupt DOCX: reason" 1 ""
 else report "corrupt DOCX: reason" 0 "exit $got: $(cat "$tmp/broken.out")"; fi
+# The XML's line and column are the part's: they are said in the reason,
+# never as "broken.docx:L:C:", which editors and CI problem matchers would
+# read as a place in the .docx file.
+"$bin" --format github "$tmp/broken.docx" > "$tmp/broken.gh" 2> "$tmp/broken.err"
+if grep -q "^::error file=$tmp/broken.docx,title=[^:]*::$tmp/broken.docx: corrupt DOCX: malformed XML in word/document.xml (line [0-9]*, column [0-9]*): " "$tmp/broken.gh" &&
+    ! grep -q "broken.docx:[0-9]" "$tmp/broken.gh" "$tmp/broken.err"; then
+    report "corrupt DOCX: the part's position" 1 ""
+else report "corrupt DOCX: the part's position" 0 "$(cat "$tmp/broken.gh" "$tmp/broken.err")"; fi
 
 # --summary means one thing in every format: the run's summary at the end
 # of standard output, in that format's own form; without it nothing is
