@@ -263,14 +263,23 @@ static char *cleaned(const char *s, int one_line, int *rebuilt)
     char *c = kpiscan_text_clean(s);
     /* LF, and U+2028 and U+2029 (E2 80 A8/A9), which some log viewers
      * also break lines at */
+    /* A line that opens with "::" is a GitHub Actions workflow command
+     * ("::stop-commands::", "::add-mask::") when the output is a job's
+     * log: a name such as "::add-mask::x.txt" is shown as "./::add-mask::
+     * x.txt", the same file (a name that opens with ':' is relative). */
+    int command_like = one_line && c && c[0] == ':' && c[1] == ':';
     if (!c || !one_line ||
-        (!strchr(c, '\n') && !strstr(c, "\xE2\x80\xA8") &&
-         !strstr(c, "\xE2\x80\xA9")))
+        (!command_like && !strchr(c, '\n') &&
+         !strstr(c, "\xE2\x80\xA8") && !strstr(c, "\xE2\x80\xA9")))
         return c;
     size_t n = strlen(c);
-    char *out = malloc(3 * n + 1); /* every LF may become 3 bytes */
+    char *out = malloc(3 * n + 3); /* "./", and every LF may become 3 bytes */
     if (out) {
         char *o = out;
+        if (command_like) {
+            memcpy(o, "./", 2);
+            o += 2;
+        }
         for (const char *p = c; *p; p++) {
             if (*p == '\n') {
                 memcpy(o, "\xEF\xBF\xBD", 3);

@@ -262,6 +262,20 @@ if [ "$got" = 1 ] && ! grep -q '^kpiscan: gate passed' "$tmp/nl.err" &&
 then report "line ends in file names stay on their line" 1 ""
 else report "line ends in file names stay on their line" 0 "exit $got: $(head -c 300 "$tmp/nl.err")"; fi
 
+# Nor can a name that opens with "::" be a GitHub Actions workflow command
+# in the text output ("::add-mask::", "::stop-commands::"): it is shown as
+# "./::...", the same file.
+mkdir -p "$tmp/ghname"
+cp examples/mid-1.txt "$tmp/ghname/::stop-commands::token.txt"
+printf 'not a zip' > "$tmp/ghname/::error::x.docx"
+(cd "$tmp/ghname" && "$bin" --as-of 2026-06-01 '::stop-commands::token.txt' \
+    '::error::x.docx') > "$tmp/gh.out" 2> "$tmp/gh.err"
+if ! grep -q '^::' "$tmp/gh.out" &&
+    grep -q '^\./::stop-commands::token\.txt: mid (confidence' "$tmp/gh.out" &&
+    grep -q '^\./::error::x\.docx: ' "$tmp/gh.out"; then
+    report "names never open a line with ::" 1 ""
+else report "names never open a line with ::" 0 "$(head -c 300 "$tmp/gh.out")"; fi
+
 # An empty file name and a socket named directly get messages that say what
 # they are (open() alone says "No such file" and "No such device").
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$tmp/a-socket"
