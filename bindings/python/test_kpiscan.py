@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -512,6 +513,23 @@ class ScanTest(unittest.TestCase):
         with self.assertRaises(kpiscan.KpiscanError) as cm:
             kpiscan.Options(format_hint="xyz")
         self.assertIn('"docx"', str(cm.exception))
+
+    def test_a_name_that_is_not_utf8_opens_its_file_again(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = os.path.join(os.fsencode(tmp), b"cv-\xe9t\xe9.txt")
+            with open(os.path.join(EXAMPLES, "mid-1.txt"), "rb") as src, \
+                    open(raw, "wb") as dst:
+                dst.write(src.read())
+            res = self.pack.scan_path(raw, options=self.options)
+            self.assertEqual(res.level, "mid")
+            # os.fsdecode, not U+FFFD: the name still names the file
+            self.assertNotIn("\ufffd", res.name)
+            self.assertEqual(os.fsencode(res.name), raw)
+            self.assertTrue(os.path.exists(res.name))
+            missing = os.path.join(os.fsencode(tmp), b"gone-\xff.txt")
+            with self.assertRaises(kpiscan.KpiscanError) as cm:
+                self.pack.scan_path(missing)
+            self.assertEqual(os.fsencode(cm.exception.file), missing)
 
     def test_nul_in_a_path_or_name_is_refused(self):
         path = os.path.join(EXAMPLES, "junior-1.txt")

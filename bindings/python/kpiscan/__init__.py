@@ -263,6 +263,13 @@ def _str(raw):
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
+def _path(raw):
+    """A file name of the library as Python names files (os.fsdecode): a
+    byte that is not UTF-8 survives as a surrogate escape, so the name
+    opens the same file again, where U+FFFD would not."""
+    return None if raw is None else os.fsdecode(raw)
+
+
 def shard_of(path, n):
     """The shard (1..n) of a path, as --shard and Pack.scan_records(shard=)
     choose it: FNV-1a 64 of the path's bytes, mod n, plus one."""
@@ -385,7 +392,7 @@ class _ErrorBox:
         message = _str(lib.kpiscan_error_message(p)) or \
             _str(lib.kpiscan_strerror(status))
         raise KpiscanError(status, message,
-                           file=_str(lib.kpiscan_error_file(p)),
+                           file=_path(lib.kpiscan_error_file(p)),
                            line=lib.kpiscan_error_line(p),
                            column=lib.kpiscan_error_column(p),
                            rule_id=_str(lib.kpiscan_error_rule_id(p)),
@@ -620,7 +627,9 @@ class Result:
     level ("none", "junior", "mid", "senior"), confidence (0..1), years
     (None when the resume gives no dates or statement), dated_years,
     stated_years, kpi_years (years of the jobs that show KPI work), scores ({"junior": ..., "mid": ..., "senior": ...}),
-    reason, format ("text", "docx", "odt", "pdf", "html", "rtf", "doc"), name, as_of (datetime.date),
+    reason, format ("text", "docx", "odt", "pdf", "html", "rtf", "doc"),
+    name (the path or name given, decoded as os.fsdecode does, so a name
+    that is not UTF-8 still opens its file), as_of (datetime.date),
     as_of_source ("option", "document modified date", "today"), years_rule
     (how the years were chosen, in words), pack_name, pack_version and
     pack_hash (the pack that scored it),
@@ -641,7 +650,7 @@ class Result:
         self._ptr = ptr
         self._options = options  # to_json honours its excerpts setting
         self._finalizer = weakref.finalize(self, lib.kpiscan_result_free, ptr)
-        self.name = _str(lib.kpiscan_result_name(ptr))
+        self.name = _path(lib.kpiscan_result_name(ptr))
         self.format = _str(lib.kpiscan_result_format(ptr))
         self.level = _str(lib.kpiscan_level_name(lib.kpiscan_result_level(ptr)))
         self.confidence = lib.kpiscan_result_confidence(ptr)
