@@ -685,11 +685,18 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
     if (r || hello[0] != 'H' || get32(hello + 1) != 4 ||
         get32(hello + 5) != KPS_PDF_PROTOCOL) {
         helper_stop(h);
+        /* A start is only slow when the timeout is tiny: name the setting
+         * and its value, so "did not start" is not read as a broken
+         * install. */
+        if (r == 1)
+            return kps_fail(err, KPISCAN_ERR_HELPER, name,
+                            "PDF helper %s did not answer within pdf_timeout "
+                            "(%lu ms) of its start",
+                            cfg->path, (unsigned long)cfg->timeout_ms);
         return kps_fail(err, KPISCAN_ERR_HELPER, name,
                         "PDF helper %s did not start (%s)", cfg->path,
-                        r == 1   ? "timed out: no answer within the PDF timeout"
-                        : r == 2 ? "it exited at once"
-                                 : "wrong protocol version");
+                        r == 2 ? "it exited at once"
+                               : "wrong protocol version");
     }
     return 0;
 }

@@ -14,7 +14,9 @@
  *   anything else: one page with one line, "Defined KPIs for the team".
  * With FAKE_HELPER_MODE=close-at-start it exits right after its hello,
  * before reading anything: the library's request then meets a closed
- * socket (EPIPE, which must not become SIGPIPE).
+ * socket (EPIPE, which must not become SIGPIPE).  With
+ * FAKE_HELPER_MODE=slow-start it waits a second before its hello (a start
+ * slower than a tiny pdf_timeout).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -90,9 +92,11 @@ static void one_line(const char *text)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    const char *mode = getenv("FAKE_HELPER_MODE");
+    if (mode && strcmp(mode, "slow-start") == 0)
+        sleep(1);
     unsigned char hello[4] = {1, 0, 0, 0};
     frame('H', hello, 4);
-    const char *mode = getenv("FAKE_HELPER_MODE");
     if (mode && strcmp(mode, "close-at-start") == 0)
         return 0;
     for (;;) {

@@ -778,6 +778,21 @@ START_TEST(test_fake_helper_failures)
 }
 END_TEST
 
+START_TEST(test_slow_start_names_the_timeout)
+{
+    /* A helper slower to start than pdf_timeout: the message names the
+     * setting and its value, not a broken install. */
+    setenv("FAKE_HELPER_MODE", "slow-start", 1);
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(FAKE_SCAN("%PDF-1.4 fine", 50, err), KPISCAN_ERR_HELPER);
+    expect_msg(err, "did not answer within pdf_timeout (50 ms) of its start");
+    /* and no helper is left running: the next test starts its own */
+    ck_assert_int_eq(kps_pdf_helper_pid(), 0);
+    unsetenv("FAKE_HELPER_MODE");
+    kpiscan_error_free(err);
+}
+END_TEST
+
 START_TEST(test_no_sigpipe)
 {
     /* The helper exits before reading: a 4 MiB request meets a closed
@@ -951,6 +966,7 @@ int main(void)
     tcase_add_test(th, test_named_errors);
     tcase_add_test(th, test_as_of_from_metadata);
     tcase_add_test(th, test_fake_helper_failures);
+    tcase_add_test(th, test_slow_start_names_the_timeout);
     tcase_add_test(th, test_no_sigpipe);
     tcase_add_test(th, test_batch_goes_on);
     tcase_add_test(th, test_real_helper_killed_and_stopped);
