@@ -53,10 +53,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     if (x->status != KPISCAN_OK)
         return;
     if (++x->depth > x->lim->max_xml_depth) {
-        stop(x,
-             kps_fail(x->err, KPISCAN_ERR_LIMIT, x->name,
-                      "%s: XML nesting deeper than max_xml_depth (%u)", x->part,
-                      x->lim->max_xml_depth));
+        stop(x, kps_fail(x->err, KPISCAN_ERR_LIMIT, x->name,
+                         "%s: XML nesting deeper than max_xml_depth (%u)",
+                         x->part, x->lim->max_xml_depth));
         return;
     }
     if (!x->h->start)
