@@ -269,8 +269,8 @@ static char *cleaned(const char *s, int one_line, int *rebuilt)
      * x.txt", the same file (a name that opens with ':' is relative). */
     int command_like = one_line && c && c[0] == ':' && c[1] == ':';
     if (!c || !one_line ||
-        (!command_like && !strchr(c, '\n') &&
-         !strstr(c, "\xE2\x80\xA8") && !strstr(c, "\xE2\x80\xA9")))
+        (!command_like && !strchr(c, '\n') && !strstr(c, "\xE2\x80\xA8") &&
+         !strstr(c, "\xE2\x80\xA9")))
         return c;
     size_t n = strlen(c);
     char *out = malloc(3 * n + 3); /* "./", and every LF may become 3 bytes */
@@ -1209,32 +1209,48 @@ static int add_listed(const cli *c, kpiscan_batch *b, size_t i,
     return kpiscan_batch_add_path(b, path, c->walk_flags, err);
 }
 
-/* Pass over, in walks, the files this run writes: standard output when it
- * is a regular file, and the --junit file (created by now: claim_junit()).
- * The CI templates keep them in the folder they scan (`> kpiscan.txt`,
+/* Pass over, in walks, the files this run writes: standard output and
+ * standard error when they are regular files, and the --junit file (created by
+ * now: claim_junit()). The CI templates keep them in the folder they scan (`>
+ * kpiscan.txt`,
  * `--junit kpiscan-junit.xml`): the next run would score the text report
  * as a resume (the shell has just emptied it: an input error), and with
  * --strict fail on the JUnit file the manifest does not list.  Named as
  * an input, such a file is still scanned, as the manifest is. */
+static int pass_over_stream(kpiscan_batch *b, int fd,
+                            const char *const names[3], const char *reason,
+                            kpiscan_error *err)
+{
+    struct stat out, st;
+    if (fstat(fd, &out) != 0 || !S_ISREG(out.st_mode))
+        return KPISCAN_OK;
+    for (size_t i = 0; i < 3; i++)
+        if (stat(names[i], &st) == 0 && st.st_dev == out.st_dev &&
+            st.st_ino == out.st_ino)
+            return kpiscan_batch_skip_file(
+                b, names[i], KPISCAN_ERR_UNSUPPORTED_FORMAT, reason, err);
+    return KPISCAN_OK;
+}
+
 static int pass_over_outputs(const cli *c, kpiscan_batch *b, kpiscan_error *err)
 {
     /* kpiscan_batch_skip_file() takes a path: one of these names the file
-     * standard output is open on, whatever it is called.  Without any (no
-     * /proc), standard output is not passed over. */
-    static const char *const stdout_names[] = {"/proc/self/fd/1", "/dev/fd/1",
-                                               "/dev/stdout"};
-    struct stat out, st;
-    int rc = KPISCAN_OK;
-    if (fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode))
-        for (size_t i = 0; i < sizeof stdout_names / sizeof *stdout_names; i++)
-            if (stat(stdout_names[i], &st) == 0 && st.st_dev == out.st_dev &&
-                st.st_ino == out.st_ino) {
-                rc = kpiscan_batch_skip_file(
-                    b, stdout_names[i], KPISCAN_ERR_UNSUPPORTED_FORMAT,
-                    "kpiscan's own output (standard output), not a resume",
-                    err);
-                break;
-            }
+     * standard output (or error) is open on, whatever it is called.
+     * Without any (no /proc), the stream is not passed over.  Standard
+     * error too: "> kpiscan.txt 2> kpiscan.err" in the scanned folder
+     * made the empty log an input error. */
+    static const char *const stdout_names[3] = {"/proc/self/fd/1", "/dev/fd/1",
+                                                "/dev/stdout"};
+    static const char *const stderr_names[3] = {"/proc/self/fd/2", "/dev/fd/2",
+                                                "/dev/stderr"};
+    struct stat st;
+    int rc = pass_over_stream(
+        b, STDOUT_FILENO, stdout_names,
+        "kpiscan's own output (standard output), not a resume", err);
+    if (!rc)
+        rc = pass_over_stream(
+            b, STDERR_FILENO, stderr_names,
+            "kpiscan's own output (standard error), not a resume", err);
     if (!rc && c->junit_file && stat(c->junit_file, &st) == 0 &&
         S_ISREG(st.st_mode))
         rc = kpiscan_batch_skip_file(

@@ -765,6 +765,22 @@ if [ "$(cat "$tmp/own.status1")$(cat "$tmp/own.status2")" = 00 ] &&
     report "own text report passed over in a walk, scanned when named" 1 ""
 else report "own text report passed over in a walk, scanned when named" 0 "exit $(cat "$tmp/own.status1")/$(cat "$tmp/own.status2")/$(cat "$tmp/own.status3"): $(cat "$tmp/own.err1" "$tmp/own.err3")"; fi
 
+# Standard error kept in the folder, and the reports of earlier runs in
+# other formats (a JSONL file, an HTML report): a recruiter's folder after
+# a few runs.  The next run scores the two resumes and nothing else.
+rm -f "$own/kpiscan.txt"
+(cd "$own" && "$bin" --as-of 2026-06-01 --format jsonl . > run1.jsonl &&
+    "$bin" --as-of 2026-06-01 --format html . > report.html &&
+    "$bin" --as-of 2026-06-01 --fail-under none . > kpiscan.txt 2> kpiscan.err
+    echo $? > "$tmp/own.status4"
+    "$bin" --as-of 2026-06-01 -v --format csv . > "$tmp/own.csv" 2> "$tmp/own.err4")
+if [ "$(cat "$tmp/own.status4")" = 0 ] &&
+    [ "$(grep -c ',ok,' "$tmp/own.csv")" = 2 ] && [ "$(wc -l < "$tmp/own.csv")" = 3 ] &&
+    [ "$(grep -c "kpiscan's own output" "$tmp/own.err4")" = 4 ] &&
+    grep -qx "kpiscan: skipped ./report.html: kpiscan's own output (a report of an earlier run), not a resume" "$tmp/own.err4"; then
+    report "earlier reports and the stderr log passed over in a walk" 1 ""
+else report "earlier reports and the stderr log passed over in a walk" 0 "exit $(cat "$tmp/own.status4"): $(cat "$tmp/own.csv" "$tmp/own.err4")"; fi
+
 # A failed gate is named on stderr, one line per failing file, also with
 # --quiet (which silences only the summary and progress) and whatever the
 # format.

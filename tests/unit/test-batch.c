@@ -413,6 +413,95 @@ START_TEST(test_walk_mixed_folder)
 }
 END_TEST
 
+/* A report an earlier run left in the scanned folder is passed over in a
+ * walk (it was scored as a resume: an HTML report ranked senior), and
+ * still scanned when named; text that only resembles one is a resume. */
+START_TEST(test_walk_passes_over_own_outputs)
+{
+    static const struct {
+        const char *name, *body;
+        int own;
+    } files[] = {
+        {"run.txt",
+         "./cv.txt: mid (confidence 0.72, 13.8 years, strong KPI "
+         "evidence)\n  why: KPI presence strong\n",
+         1},
+        {"run-errors.txt", "./cv.docx: error: corrupt DOCX: bad zip\n", 1},
+        {"kpiscan.err", "\nkpiscan summary: 1 file(s): 1 scanned\n", 1},
+        {"stderr.log2", "kpiscan: gate failed: ./cv.txt: expected senior\n", 1},
+        {"run.jsonl", "{\"schema\":2,\"file\":\"cv.txt\",\"status\":\"ok\"}\n",
+         1},
+        {"run.out", "[\n{\n  \"schema\": 2,\n  \"file\": \"cv.txt\"\n", 1},
+        {"gh.txt", "::error file=cv.txt,title=kpiscan gate failed::x\n", 1},
+        {"table.txt", "file,status,level,presence,confidence\n", 1},
+        {"report.htm",
+         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+         "<title>kpiscan report</title>\n",
+         1},
+        {"junit.xml",
+         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<testsuites>\n  <testsuite name=\"kpiscan\" tests=\"1\">\n",
+         1},
+        /* near misses: resumes */
+        {"cv-json.txt",
+         "{\"$schema\": \"https://jsonresume.org\", "
+         "\"basics\": {\"name\": \"Jane\"}}\n",
+         0},
+        {"cv-mid.txt",
+         "Jane Roe\nGoal: a mid (confidence building) role\n"
+         "Tracked KPIs for the sales team\n",
+         0},
+        {"cv-html.html",
+         "<html><head><title>Jane Roe</title></head><body>"
+         "<p>Tracked KPIs</p></body></html>",
+         0},
+    };
+    char dir[] = "/tmp/kpiscan-batch-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    size_t nfiles = sizeof files / sizeof *files;
+    for (size_t i = 0; i < nfiles; i++)
+        write_file(dir, files[i].name, files[i].body, strlen(files[i].body));
+
+    kpiscan_pack *p = pack_default();
+    seen s = {0};
+    kpiscan_batch *b = NULL;
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 2, 0, collect, &s, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    for (size_t i = 0; i < nfiles; i++) {
+        char tail[64];
+        snprintf(tail, sizeof tail, "/%s", files[i].name);
+        int st, sk;
+        ck_assert_msg(find(&s, tail, &st, &sk), "%s: no record", tail);
+        ck_assert_msg(sk == files[i].own, "%s: skipped %d", tail, sk);
+        if (files[i].own)
+            ck_assert_ptr_nonnull(
+                strstr(reason_of(&s, tail), "kpiscan's own output"));
+    }
+
+    /* Named explicitly, a report is scanned as asked. */
+    seen named = {0};
+    char path[1200];
+    snprintf(path, sizeof path, "%s/run.jsonl", dir);
+    ck_assert_int_eq(
+        kpiscan_batch_new(p, NULL, 1, 0, collect, &named, &b, NULL),
+        KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, path, 0, NULL), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    int st, sk;
+    ck_assert_ptr_nonnull(find(&named, "/run.jsonl", &st, &sk));
+    ck_assert_int_eq(sk, 0);
+    ck_assert_int_eq(st, KPISCAN_OK);
+    kpiscan_pack_free(p);
+
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* Symbolic links named by the caller are followed, as "find -H" does: a
  * link to a folder is walked, a link to a file scanned, and a link that
  * leads nowhere (missing target, loop) is an error record that says so,
@@ -1467,6 +1556,7 @@ int main(void)
     tcase_add_test(tc, test_jobs_capped);
     tcase_add_test(tc, test_unordered_all_delivered);
     tcase_add_test(tc, test_walk_mixed_folder);
+    tcase_add_test(tc, test_walk_passes_over_own_outputs);
     tcase_add_test(tc, test_operand_links);
     tcase_add_test(tc, test_failure_and_csv);
     tcase_add_test(tc, test_render_json);
