@@ -475,8 +475,9 @@ KPISCAN_API int kpiscan_options_set_pdf_helper(kpiscan_options *opts,
 /* Wall-clock time one PDF may take in the helper, in milliseconds (default
  * 30,000).  Past it the helper is killed and restarted and the document
  * fails with KPISCAN_ERR_HELPER ("timed out").  The helper's CPU limit
- * (RLIMIT_CPU) is the same time in whole seconds, at least 1.
- * Exclusive: opts. */
+ * (RLIMIT_CPU) is the same time in whole seconds, at least 1 (and at most
+ * 2^32 - 1).  ULONG_MAX is, in effect, no limit.  Errors:
+ * KPISCAN_ERR_ARGUMENT for 0.  Exclusive: opts. */
 KPISCAN_API int kpiscan_options_set_pdf_timeout(kpiscan_options *opts,
                                                 unsigned long ms);
 

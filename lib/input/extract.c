@@ -137,8 +137,11 @@ void kps_input_init(kps_input *in, const kpiscan_options *o, const void *data,
     in->pdf.path = NULL;
 #endif
     in->pdf.timeout_ms = o->pdf_timeout_ms;
-    in->pdf.cpu_seconds =
+    /* whole seconds, at least 1; the protocol carries 32 bits, so a
+     * longer time is the most it can say, not its low bits */
+    unsigned long cpu =
         o->pdf_timeout_ms >= 2000 ? o->pdf_timeout_ms / 1000 : 1;
+    in->pdf.cpu_seconds = cpu > UINT32_MAX ? UINT32_MAX : cpu;
     in->pdf.memory_mb = (unsigned long)(o->pdf_memory_bytes >> 20);
     in->pdf.max_pages = o->pdf_max_pages;
 }

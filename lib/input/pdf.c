@@ -31,6 +31,7 @@
 #define _GNU_SOURCE /* MSG_NOSIGNAL, SOCK_CLOEXEC, pipe2 on older libcs */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -530,6 +531,15 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* now_ms() + ms, saturated: a timeout of ULONG_MAX ms ("no limit") must
+ * not wrap into a deadline already past. */
+static long long deadline_in(unsigned long ms)
+{
+    long long now = now_ms();
+    return ms > (unsigned long long)(LLONG_MAX - now) ? LLONG_MAX
+                                                      : now + (long long)ms;
+}
+
 /* Wait for fd to be ready; 1 ready, 0 timed out, -1 error. */
 static int wait_fd(int fd, short events, long long deadline)
 {
@@ -681,7 +691,8 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
     /* Hello: the protocol version, so a stale helper from another install
      * is named rather than misread. */
     unsigned char hello[9];
-    int r = read_exact(h->fd, hello, sizeof hello, now_ms() + cfg->timeout_ms);
+    int r =
+        read_exact(h->fd, hello, sizeof hello, deadline_in(cfg->timeout_ms));
     if (r || hello[0] != 'H' || get32(hello + 1) != 4 ||
         get32(hello + 5) != KPS_PDF_PROTOCOL) {
         helper_stop(h);
@@ -759,7 +770,7 @@ static int helper_run(helper *h, const kps_pdf_config *cfg,
                       int *retry)
 {
     *retry = 0;
-    long long deadline = now_ms() + cfg->timeout_ms;
+    long long deadline = deadline_in(cfg->timeout_ms);
     unsigned char q[17];
     q[0] = 'Q';
     put32(q + 1, (uint32_t)(len + 12));

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <check.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -778,6 +779,25 @@ START_TEST(test_fake_helper_failures)
 }
 END_TEST
 
+/* ULONG_MAX ms reads as "no limit": the deadline saturates instead of
+ * wrapping into the past (every PDF then "timed out"), and the helper's
+ * CPU seconds are the most the protocol can say, not their low bits. */
+START_TEST(test_largest_timeout_is_no_limit)
+{
+    kpiscan_error *err = kpiscan_error_new();
+    ck_assert_int_eq(FAKE_SCAN("%PDF-1.4 fine", ULONG_MAX, err), KPISCAN_OK);
+    ck_assert_int_eq(
+        FAKE_SCAN("%PDF-1.4 fine", (unsigned long)LLONG_MAX + 1u, err),
+        KPISCAN_OK);
+    /* leave no helper running: the next test starts its own */
+    ck_assert_int_eq(
+        scan_with("/nonexistent/kpiscan-pdf", 5000, "%PDF-1.4 x", 10, err),
+        KPISCAN_ERR_HELPER);
+    ck_assert_int_eq(kps_pdf_helper_pid(), 0);
+    kpiscan_error_free(err);
+}
+END_TEST
+
 START_TEST(test_slow_start_names_the_timeout)
 {
     /* A helper slower to start than pdf_timeout: the message names the
@@ -966,6 +986,7 @@ int main(void)
     tcase_add_test(th, test_named_errors);
     tcase_add_test(th, test_as_of_from_metadata);
     tcase_add_test(th, test_fake_helper_failures);
+    tcase_add_test(th, test_largest_timeout_is_no_limit);
     tcase_add_test(th, test_slow_start_names_the_timeout);
     tcase_add_test(th, test_no_sigpipe);
     tcase_add_test(th, test_batch_goes_on);
