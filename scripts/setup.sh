@@ -22,6 +22,8 @@ test_packages=(
     # tests: xmllint reads the JUnit output back (tests/cli/nasty-outputs.py)
     libxml2-utils
     g++ abigail-tools groff-base
+    # the consumer test builds examples/embed/ with its Makefile
+    make
     # locale sources: the unit tests compile de_DE with localedef to check
     # that a host's comma-decimal locale does not reach the output
     locales
