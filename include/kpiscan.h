@@ -557,7 +557,11 @@ KPISCAN_API void kpiscan_result_free(kpiscan_result *res);
 
 /* Every accessor of a result, its evidence and its spans below only
  * reads: each is thread-safe, so one result may be read by several
- * threads at once. */
+ * threads at once.  Given NULL, an accessor returns what says "nothing":
+ * NULL for a string or an item; 0 for a count, a flag, a score, a
+ * confidence, a date, a position or a span's years; a negative number for
+ * a result's years; and -1 for a level, a presence or a category (never
+ * KPISCAN_LEVEL_NONE, which is an estimate). */
 
 /* The name given to the scan ("<buffer>" when none).  Owned. */
 KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
@@ -565,7 +569,7 @@ KPISCAN_API const char *kpiscan_result_name(const kpiscan_result *res);
 /* Detected format: "text", "docx", "odt", "pdf", "html", "rtf", "doc". */
 KPISCAN_API const char *kpiscan_result_format(const kpiscan_result *res);
 
-/* The estimate: a kpiscan_level. */
+/* The estimate: a kpiscan_level (-1 for NULL). */
 KPISCAN_API int kpiscan_result_level(const kpiscan_result *res);
 
 /* Confidence in [0, 1] that the evidence supports this level rather than a
@@ -656,8 +660,12 @@ KPISCAN_API int kpiscan_evidence_category(const kpiscan_evidence *ev);
 KPISCAN_API int kpiscan_evidence_level(const kpiscan_evidence *ev);
 /* The rule's weight in the pack. */
 KPISCAN_API double kpiscan_evidence_weight(const kpiscan_evidence *ev);
-/* What this item added to its level's score after dampening and section
- * discounts (0 for items that count for no level). */
+/* weight x section factor x repeat factor: the item's weight after its
+ * section and repeat discounts; 0 for words already counted under another
+ * rule's match.  It adds to its level's score (an item of level none, such
+ * as the term "KPI", to none), and a term, achievement, indicator or
+ * quantified item also to the KPI evidence score (the JSON's
+ * basis.kpi_score). */
 KPISCAN_API double kpiscan_evidence_contribution(const kpiscan_evidence *ev);
 /* The matched text, as it stands in kpiscan_result_text(). */
 KPISCAN_API const char *kpiscan_evidence_text(const kpiscan_evidence *ev);

@@ -70,7 +70,9 @@ KPS_GETTER(kpiscan_result, name, const char *, NULL)
 
 KPS_GETTER(kpiscan_result, format, const char *, NULL)
 
-KPS_GETTER(kpiscan_result, level, int, KPISCAN_LEVEL_NONE)
+/* -1 for NULL, as the other level accessors: a NULL passed by mistake
+ * must not read as the estimate "none" */
+KPS_GETTER(kpiscan_result, level, int, -1)
 
 KPS_GETTER(kpiscan_result, confidence, double, 0.0)
 
@@ -103,7 +105,7 @@ KPS_GETTER(kpiscan_result, pack_hash, const char *, NULL)
 
 KPS_GETTER(kpiscan_result, reason, const char *, NULL)
 
-KPS_GETTER(kpiscan_result, presence, int, KPISCAN_PRESENCE_NONE)
+KPS_GETTER(kpiscan_result, presence, int, -1)
 
 KPS_GETTER(kpiscan_result, indicator_level, int, -1)
 

@@ -233,7 +233,9 @@ END_TEST
 
 START_TEST(test_accessors_null_safe)
 {
-    ck_assert_int_eq(kpiscan_result_level(NULL), KPISCAN_LEVEL_NONE);
+    /* a NULL result has no level, not the level "none" */
+    ck_assert_int_eq(kpiscan_result_level(NULL), -1);
+    ck_assert_ptr_null(kpiscan_level_name(kpiscan_result_level(NULL)));
     ck_assert_uint_eq(kpiscan_result_evidence_count(NULL), 0);
     ck_assert_ptr_null(kpiscan_result_evidence(NULL, 0));
     ck_assert_ptr_null(kpiscan_evidence_rule_id(NULL));
@@ -249,7 +251,7 @@ START_TEST(test_accessors_null_safe)
     ck_assert_double_ge(kpiscan_result_stated_years(r), 7.0);
     kpiscan_result_free(r);
     ck_assert_double_lt(kpiscan_result_kpi_years(NULL), 0.0);
-    ck_assert_int_eq(kpiscan_result_presence(NULL), KPISCAN_PRESENCE_NONE);
+    ck_assert_int_eq(kpiscan_result_presence(NULL), -1);
     ck_assert_int_eq(kpiscan_result_indicator_level(NULL), -1);
     ck_assert_uint_eq(kpiscan_result_indicator_phrases(NULL), 0);
     ck_assert_int_eq(kpiscan_result_years_level(NULL), -1);
