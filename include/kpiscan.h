@@ -111,7 +111,8 @@ typedef enum kpiscan_status {
     KPISCAN_ERR_UNSUPPORTED_FORMAT = -8, /* recognised format we cannot read */
     KPISCAN_ERR_EMPTY = -9,              /* document holds no text */
     KPISCAN_ERR_CORRUPT = -10,     /* damaged ZIP, XML, OLE, .doc or PDF */
-    KPISCAN_ERR_LIMIT = -11,       /* a configured size limit exceeded */
+    KPISCAN_ERR_LIMIT = -11,       /* a configured limit exceeded (size,
+                                      pages, nesting, entries) */
     KPISCAN_ERR_MATCH_LIMIT = -12, /* a rule hit the PCRE2 match limit */
     KPISCAN_ERR_INTERNAL = -13,    /* unexpected failure in a dependency */
     KPISCAN_ERR_NOT_FOUND = -14,   /* named rule or item does not exist */

@@ -73,8 +73,11 @@ static int scan_buffer(const kpiscan_pack *pack, const kpiscan_options *opts,
     if (!out)
         return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no result pointer");
     *out = NULL;
-    if (!pack || (!data && len))
-        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no pack or no data");
+    if (!pack)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name, "no pack (NULL)");
+    if (!data && len)
+        return kps_fail(err, KPISCAN_ERR_ARGUMENT, name,
+                        "no data (NULL) for %zu bytes", len);
 
     kpiscan_options o;
     kps_options_resolve(opts, &o);

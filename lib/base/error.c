@@ -20,11 +20,11 @@ const char *kpiscan_strerror(int status)
     case KPISCAN_ERR_UNSUPPORTED_FORMAT: return "unsupported document format";
     case KPISCAN_ERR_EMPTY: return "empty document";
     case KPISCAN_ERR_CORRUPT: return "corrupt document";
-    case KPISCAN_ERR_LIMIT: return "size limit exceeded";
+    case KPISCAN_ERR_LIMIT: return "limit exceeded";
     case KPISCAN_ERR_MATCH_LIMIT: return "pattern match limit exceeded";
     case KPISCAN_ERR_INTERNAL: return "internal error";
     case KPISCAN_ERR_NOT_FOUND: return "not found";
-    case KPISCAN_ERR_ENCRYPTED: return "legacy or encrypted document";
+    case KPISCAN_ERR_ENCRYPTED: return "password-protected document";
     case KPISCAN_ERR_MANIFEST: return "malformed expectation manifest";
     case KPISCAN_ERR_HELPER: return "PDF helper failed";
     default: return "unknown error";

@@ -218,10 +218,20 @@ START_TEST(test_input_errors)
         KPISCAN_ERR_LIMIT);
     ck_assert_ptr_nonnull(
         strstr(kpiscan_error_message(err), "(max_input_bytes)"));
+    /* each bad argument is named, so the caller knows which it was */
     ck_assert_int_eq(kpiscan_scan_buffer(NULL, o, "x", 1, "n", &r, err),
                      KPISCAN_ERR_ARGUMENT);
+    ck_assert_str_eq(kpiscan_error_message(err), "n: no pack (NULL)");
+    ck_assert_int_eq(kpiscan_scan_buffer(p, o, NULL, 10, "n", &r, err),
+                     KPISCAN_ERR_ARGUMENT);
+    ck_assert_str_eq(kpiscan_error_message(err),
+                     "n: no data (NULL) for 10 bytes");
     ck_assert_int_eq(kpiscan_scan_buffer(p, o, "x", 1, "n", NULL, err),
                      KPISCAN_ERR_ARGUMENT);
+    ck_assert_str_eq(kpiscan_error_message(err), "n: no result pointer");
+    ck_assert_str_eq(kpiscan_strerror(KPISCAN_ERR_LIMIT), "limit exceeded");
+    ck_assert_str_eq(kpiscan_strerror(KPISCAN_ERR_ENCRYPTED),
+                     "password-protected document");
     kpiscan_error_free(err);
     kpiscan_options_free(o);
     kpiscan_pack_free(p);
