@@ -37,6 +37,7 @@ venv, version, example = sys.argv[1:]
 where = os.path.realpath(kpiscan.__file__)
 assert where.startswith(os.path.realpath(venv) + os.sep), f"imported from {where}"
 assert importlib.metadata.version("kpiscan") == version, importlib.metadata.version("kpiscan")
+assert kpiscan.__version__ == version, kpiscan.__version__
 assert kpiscan.library_version() == version, kpiscan.library_version()
 if os.environ.get("EXPECT_FIND_LIBRARY"):
     import ctypes.util

@@ -46,6 +46,11 @@ __all__ = [
     "LEVELS", "library_version", "shard_of",
 ]
 
+# The binding's own version, which is the project's (meson.build and
+# pyproject.toml; tests/python-package checks all three agree).  The
+# library it loaded says its own: library_version().
+__version__ = "0.1.0"
+
 LEVELS = ("none", "junior", "mid", "senior")
 _SONAME = "libkpiscan.so.0"
 
