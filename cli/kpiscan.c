@@ -46,6 +46,7 @@ typedef struct cli {
     unsigned walk_flags;
     int summary, timing, quiet, verbose;
     int explain;
+    int gaps; /* --gaps: shown in JSON, JSONL and --explain */
     int extract;
     int no_excerpts;     /* --no-excerpts: the text format quotes nothing */
     int inputs_complete; /* every input queued: the total is final */
@@ -147,9 +148,11 @@ static void usage(FILE *out)
         "each\n"
         "                         estimate (evidence weights, years, the "
         "rule)\n"
-        "      --gaps             report gaps between jobs as facts (they "
-        "never\n"
-        "                         change the estimate)\n"
+        "      --gaps             report gaps between jobs as facts in "
+        "JSON,\n"
+        "                         JSONL or --explain (they never change "
+        "the\n"
+        "                         estimate)\n"
         "\n"
         "Gates (for CI):\n"
         "      --fail-under LEVEL fail when a resume is below LEVEL\n"
@@ -1605,7 +1608,10 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
             break;
         case OPT_JUNIT: c.junit_file = optarg; break;
         case OPT_EXPLAIN: c.explain = 1; break;
-        case OPT_GAPS: kpiscan_options_set_gaps(c.opts, 1); break;
+        case OPT_GAPS:
+            c.gaps = 1;
+            kpiscan_options_set_gaps(c.opts, 1);
+            break;
         case OPT_EXTRACT: c.extract = 1; break;
         case OPT_INCLUDE_COMMENTS:
             kpiscan_options_set_include_comments(c.opts, 1);
@@ -1644,6 +1650,18 @@ static int parse_args(int argc, char **argv, cli *cp, int *status_out)
                         "evidence item's contribution; the HTML report "
                         "folds them under each candidate"
                       : "it prints the document's text");
+        goto out;
+    }
+    if (c.explain && c.extract) {
+        status = usage_error("--explain and --extract exclude each other "
+                             "(--extract prints the document's text, "
+                             "--explain the verdict's arithmetic)");
+        goto out;
+    }
+    if (c.gaps && c.format != OUT_JSON && c.format != OUT_JSONL && !c.explain) {
+        status = usage_error("--gaps shows in JSON, JSONL and --explain only "
+                             "(the gaps are facts beside the estimate, which "
+                             "they never change)");
         goto out;
     }
     if (c.extract && c.no_excerpts) {
