@@ -247,6 +247,13 @@ START_TEST(test_scan_file_errors)
                      KPISCAN_ERR_IO);
     ck_assert_ptr_nonnull(
         strstr(kpiscan_error_message(err), "/nonexistent/cv.txt: cannot open"));
+    ck_assert_ptr_null(strstr(kpiscan_error_message(err), "blank"));
+    /* a blank kept at an end of a listed name is said, not left unseen */
+    ck_assert_int_eq(
+        kpiscan_scan_file(p, NULL, "/nonexistent/cv.txt ", &r, err),
+        KPISCAN_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err),
+                                 "(the name begins or ends with a blank)"));
     ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/", &r, err), KPISCAN_ERR_IO);
     ck_assert_ptr_nonnull(strstr(kpiscan_error_message(err), "directory"));
     ck_assert_int_eq(kpiscan_scan_file(p, NULL, "/dev/null", &r, err),
