@@ -86,6 +86,7 @@ typedef struct zip_clues {
     int word_part;     /* an entry under word/ */
     int word_main_ct; /* a stored [Content_Types].xml naming a Word main part */
     int odt_mimetype; /* a stored "mimetype" entry saying ODF text */
+    int ct_read;      /* a stored [Content_Types].xml's data was searched */
 } zip_clues;
 
 /* A local header at off: look at a stored "mimetype" or
@@ -127,8 +128,11 @@ static void inspect_local(const unsigned char *data, size_t len, size_t off,
         if (!sizes_known && avail > n && data[data_off + n] == '-')
             return;
         clues->odt_mimetype = 1;
-    } else if (name_len == 19 &&
+    } else if (name_len == 19 && !clues->ct_read &&
                kps_ascii_ieq((const char *)name, "[Content_Types].xml", 19)) {
+        /* Once: its size may be unknown (searched to the end of the
+         * file), and a hostile directory can name it 60,000 times. */
+        clues->ct_read = 1;
         size_t n = avail;
         if (sizes_known && csize < n)
             n = (size_t)csize;
@@ -233,7 +237,7 @@ static void scan_local(const unsigned char *data, size_t len, zip_clues *clues)
 
 static kps_format sniff_zip(const unsigned char *data, size_t len)
 {
-    zip_clues clues = {0, 0, 0, 0};
+    zip_clues clues = {0, 0, 0, 0, 0};
     /* ODF requires "mimetype" first and stored; check it before anything
      * else so a well-formed ODT costs one comparison. */
     inspect_local(data, len, 0, &clues);
