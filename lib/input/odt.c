@@ -186,29 +186,87 @@ typedef struct ostyle {
     props text;        /* style:text-properties (+ background of the family) */
 } ostyle;
 
+/* The styles of one set in the order they are defined, found by a hash
+ * index on (family, name).  Styles and lookups interleave (a master page's
+ * header names a style between two definitions): an array sorted before
+ * each lookup was sorted again thousands of times. */
 typedef struct style_set {
     ostyle *v;
     size_t n, cap;
-    int sorted;
+    size_t *index;    /* position in v + 1; 0 an empty slot */
+    size_t index_cap; /* 0 or a power of two, at least twice n */
     props defaults_p; /* style:default-style family paragraph */
 } style_set;
 
 static void style_set_free(style_set *s)
 {
     kps_styles_free(s->v, s->n, sizeof *s->v);
+    free(s->index);
     memset(s, 0, sizeof *s);
 }
 
-static const ostyle *style_get(style_set *s, char family, const char *name,
-                               size_t n)
+/* FNV-1a of the family and the name */
+static size_t style_hash(char family, const char *name, size_t n)
 {
-    if (!name || !s->n)
-        return NULL;
-    if (!s->sorted) {
-        qsort(s->v, s->n, sizeof *s->v, kps_style_cmp);
-        s->sorted = 1;
+    uint64_t h = 1469598103934665603ull ^ (unsigned char)family;
+    h *= 1099511628211ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)name[i];
+        h *= 1099511628211ull;
     }
-    return kps_style_find(s->v, s->n, sizeof *s->v, family, name, n);
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of (family, name) in the index: where it is, or the empty slot
+ * where it would go. */
+static size_t style_slot(const style_set *s, char family, const char *name,
+                         size_t n)
+{
+    size_t mask = s->index_cap - 1, i = style_hash(family, name, n) & mask;
+    for (;; i = (i + 1) & mask) {
+        size_t at = s->index[i];
+        if (!at)
+            return i;
+        const kps_style_key *k = &s->v[at - 1].key;
+        if (k->kind == family && strncmp(k->name, name, n) == 0 &&
+            k->name[n] == '\0')
+            return i;
+    }
+}
+
+/* Index v[n - 1], just defined; the first style of a name wins, as ODF
+ * names are unique.  KPISCAN_OK or KPISCAN_ERR_NOMEM. */
+static int style_set_index_last(style_set *s)
+{
+    if (2 * s->n > s->index_cap) {
+        size_t cap = s->index_cap ? 2 * s->index_cap : 64;
+        size_t *index = calloc(cap, sizeof *index);
+        if (!index)
+            return KPISCAN_ERR_NOMEM;
+        free(s->index);
+        s->index = index;
+        s->index_cap = cap;
+        for (size_t i = 0; i + 1 < s->n; i++) {
+            const kps_style_key *k = &s->v[i].key;
+            size_t at = style_slot(s, k->kind, k->name, strlen(k->name));
+            if (!s->index[at])
+                s->index[at] = i + 1;
+        }
+    }
+    const kps_style_key *k = &s->v[s->n - 1].key;
+    size_t at = style_slot(s, k->kind, k->name, strlen(k->name));
+    if (!s->index[at])
+        s->index[at] = s->n;
+    return KPISCAN_OK;
+}
+
+static const ostyle *style_get(const style_set *s, char family,
+                               const char *name, size_t n)
+{
+    if (!name || !s->n || !s->index_cap)
+        return NULL;
+    size_t at = s->index[style_slot(s, family, name, n)];
+    return at ? &s->v[at - 1] : NULL;
 }
 
 static char family_of(const char *v, size_t n)
@@ -396,7 +454,8 @@ static int style_start(owalk *w, unsigned d, const char *local,
         return nomem(w);
     }
     set->n++;
-    set->sorted = 0;
+    if (style_set_index_last(set) != KPISCAN_OK)
+        return nomem(w);
     w->cur_style = s;
     w->cur_style_depth = d;
     return KPISCAN_OK;

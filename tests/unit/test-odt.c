@@ -285,6 +285,36 @@ START_TEST(test_hidden_display_none)
 }
 END_TEST
 
+/* Styles are found by (family, name) among thousands, whatever the order
+ * of definitions and lookups; of two styles of one name, the first. */
+START_TEST(test_many_styles)
+{
+    enum { N = 2000 };
+    size_t cap = (size_t)N * 120 + 1024;
+    char *styles = malloc(cap);
+    ck_assert_ptr_nonnull(styles);
+    size_t n = 0;
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(
+            styles + n, cap - n,
+            "<style:style style:name=\"S%d\" style:family=\"paragraph\">"
+            "%s</style:style>",
+            i,
+            i == 1234 ? "<style:text-properties text:display=\"none\"/>" : "");
+    /* T1 hidden by its first definition, not by the second */
+    snprintf(styles + n, cap - n,
+             "%s<style:style style:name=\"T1\" style:family=\"text\"/>",
+             TEXT_STYLE("text:display=\"none\""));
+    hidden_case(styles, NULL, "S1234", 1);
+    hidden_case(styles, NULL, "S1233", 1); /* T1 alone hides the span */
+    styles[n] = '\0';
+    hidden_case(styles, NULL, "S1999", 0);
+    hidden_case(styles, NULL, "S0", 0);
+    hidden_case(styles, NULL, "S1234", 1);
+    free(styles);
+}
+END_TEST
+
 START_TEST(test_hidden_white_and_tiny)
 {
     hidden_case(TEXT_STYLE("fo:color=\"#ffffff\""), NULL, NULL, 1);
@@ -767,6 +797,7 @@ int main(void)
     TCase *hidden = tcase_create("hidden");
     tcase_add_test(hidden, test_hidden_display_none);
     tcase_add_test(hidden, test_hidden_white_and_tiny);
+    tcase_add_test(hidden, test_many_styles);
     tcase_add_test(hidden, test_hidden_same_colour);
     tcase_add_test(hidden, test_hidden_scale_opacity_frames);
     tcase_add_test(hidden, test_white_beside_dark_shape);
