@@ -408,11 +408,26 @@ static int raw_tag_is_table_style(const char *p, const char *end)
  * they are not applied here, and Word's built-in dark table styles carry
  * white text.  Conservative: a false "yes" only costs a parse.  Real CV
  * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
+/* The first c at or after p, or NULL.  *memo keeps the last answer (end
+ * for none): p only moves forward, so over a whole scan each byte is
+ * searched once, where a memchr() per tag would read a part of unclosed
+ * tags ("<a <a <a ...") once per tag. */
+static const char *next_byte(const char *p, const char *end, char c,
+                             const char **memo)
+{
+    if (!*memo || (*memo != end && *memo < p)) {
+        const char *q = memchr(p, c, (size_t)(end - p));
+        *memo = q ? q : end;
+    }
+    return *memo == end ? NULL : *memo;
+}
+
 unsigned kps_docx_raw_style_scan(const char *s, size_t n)
 {
     unsigned found = 0;
     int in_table = 0;
     const char *p = s, *end = s + n;
+    const char *gt_memo = NULL, *amp_memo = NULL;
     while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
         p++;
         if (p >= end)
@@ -448,7 +463,7 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
         size_t llen = (size_t)(p - local), vlen;
         size_t at = (size_t)(p - s);
         const char *v;
-        const char *gt = p < end ? memchr(p, '>', (size_t)(end - p)) : NULL;
+        const char *gt = p < end ? next_byte(p, end, '>', &gt_memo) : NULL;
         size_t tag = gt ? (size_t)(gt - p) : (size_t)(end - p);
         if (llen == 5 && memcmp(local, "style", 5) == 0) {
             /* a table style ends with its element; what follows it, the
@@ -460,7 +475,8 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
             continue;
         /* A character reference can spell any value ("&#70;FFFFF"): such a
          * part is parsed rather than guessed at. */
-        if (memchr(p, '&', tag))
+        const char *amp = p < end ? next_byte(p, end, '&', &amp_memo) : NULL;
+        if (amp && amp < p + tag)
             return RAW_HIDING;
         if (in_table)
             continue;
@@ -488,40 +504,158 @@ unsigned kps_docx_raw_style_scan(const char *s, size_t n)
     return found;
 }
 
-int kps_docx_raw_style_shaded(const char *s, size_t n, const char *id,
-                              size_t idn)
+/* Does the w:shd tag holding s[sat] (just after its name) set a background
+ * that is not white: a coloured, themed or patterned fill? */
+static int raw_shd_shades(const char *s, size_t n, size_t sat)
 {
-    if (!s || !idn)
-        return 0;
-    const char *p = s, *end = s + n;
-    while ((p = find_bytes(p, (size_t)(end - p), "styleId", 7)) != NULL) {
+    size_t fl, vl;
+    const char *fill = raw_tag_attr(s, n, sat, "fill", &fl);
+    const char *val = raw_tag_attr(s, n, sat, "val", &vl);
+    return raw_tag_attr(s, n, sat, "themeFill", &fl) ||
+           (val && !(vl == 5 && memcmp(val, "clear", 5) == 0) &&
+            !(vl == 3 && memcmp(val, "nil", 3) == 0)) ||
+           (fill && kps_xml_hex_near_white(fill, fl) == 0);
+}
+
+typedef struct raw_id {
+    const char *v;
+    size_t len, order;
+    int shaded;
+} raw_id;
+
+static int same_id(const raw_id *x, const raw_id *y)
+{
+    return x->len == y->len && memcmp(x->v, y->v, x->len) == 0;
+}
+
+static int raw_id_cmp(const void *a, const void *b)
+{
+    const raw_id *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->v, y->v, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int kps_docx_raw_shaded_ids(const char *s, size_t n, kps_style_ids *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ready = 1;
+    if (!s || !n)
+        return KPISCAN_OK;
+    const char *end = s + n;
+    /* 1. where the shading w:shd tags start, in order */
+    size_t *shd = NULL, nshd = 0, capshd = 0;
+    for (const char *q = s;
+         (q = find_bytes(q, (size_t)(end - q), "shd", 3)) != NULL; q += 3) {
+        if (!raw_shd_shades(s, n, (size_t)(q - s) + 3))
+            continue;
+        if (nshd == capshd) {
+            size_t cap = capshd ? 2 * capshd : 64;
+            size_t *v = realloc(shd, cap * sizeof *v);
+            if (!v) {
+                free(shd);
+                return KPISCAN_ERR_NOMEM;
+            }
+            shd = v;
+            capshd = cap;
+        }
+        shd[nshd++] = (size_t)(q - s);
+    }
+    /* 2. each styleId and whether a shading tag lies between it and the
+     * next "style>": both searches move forward only */
+    raw_id *ids = NULL;
+    size_t nids = 0, capids = 0, j = 0;
+    const char *stop = NULL; /* the next "style>" (end: none) */
+    for (const char *p = s;
+         (p = find_bytes(p, (size_t)(end - p), "styleId", 7)) != NULL;) {
         size_t at = (size_t)(p - s);
         p += 7;
-        /* back to the start of this attribute, then read it as one */
         size_t vlen;
         const char *v =
             raw_tag_attr(s, n, at > 0 ? at - 1 : at, "styleId", &vlen);
-        if (!v || vlen != idn || memcmp(v, id, idn) != 0)
+        if (!v || !vlen)
             continue;
-        /* the style's extent: up to the next style element */
-        const char *stop = find_bytes(p, (size_t)(end - p), "style>", 6);
-        size_t span = stop ? (size_t)(stop - p) : (size_t)(end - p);
-        const char *q = p;
-        while ((q = find_bytes(q, span - (size_t)(q - p), "shd", 3)) != NULL) {
-            size_t sat = (size_t)(q - s) + 3;
-            size_t fl, vl;
-            const char *fill = raw_tag_attr(s, n, sat, "fill", &fl);
-            const char *val = raw_tag_attr(s, n, sat, "val", &vl);
-            if (raw_tag_attr(s, n, sat, "themeFill", &fl) ||
-                (val && !(vl == 5 && memcmp(val, "clear", 5) == 0) &&
-                 !(vl == 3 && memcmp(val, "nil", 3) == 0)) ||
-                (fill && kps_xml_hex_near_white(fill, fl) == 0))
-                return 1;
-            q += 3;
+        if (!stop || (stop != end && stop < p)) {
+            stop = find_bytes(p, (size_t)(end - p), "style>", 6);
+            if (!stop)
+                stop = end;
         }
-        return 0;
+        size_t from = (size_t)(p - s);
+        while (j < nshd && shd[j] < from)
+            j++;
+        if (nids == capids) {
+            size_t cap = capids ? 2 * capids : 64;
+            raw_id *nv = realloc(ids, cap * sizeof *nv);
+            if (!nv) {
+                free(ids);
+                free(shd);
+                return KPISCAN_ERR_NOMEM;
+            }
+            ids = nv;
+            capids = cap;
+        }
+        ids[nids].v = v;
+        ids[nids].len = vlen;
+        ids[nids].order = nids;
+        ids[nids].shaded = j < nshd && shd[j] + 3 <= (size_t)(stop - s);
+        nids++;
+    }
+    free(shd);
+    /* 3. an id's first style decides: sorted by id, then by order, the
+     * first of each run */
+    if (nids)
+        qsort(ids, nids, sizeof *ids, raw_id_cmp);
+    size_t keep = 0;
+    for (size_t i = 0; i < nids; i++) {
+        ids[i].shaded &= i == 0 || !same_id(&ids[i], &ids[i - 1]);
+        keep += ids[i].shaded != 0;
+    }
+    if (keep) {
+        out->id = malloc(keep * sizeof *out->id);
+        out->len = malloc(keep * sizeof *out->len);
+        if (!out->id || !out->len) {
+            free(ids);
+            kps_docx_style_ids_free(out);
+            return KPISCAN_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < nids; i++)
+            if (ids[i].shaded) {
+                out->id[out->n] = ids[i].v;
+                out->len[out->n++] = ids[i].len;
+            }
+    }
+    free(ids);
+    return KPISCAN_OK;
+}
+
+int kps_docx_style_ids_has(const kps_style_ids *ids, const char *id, size_t idn)
+{
+    size_t lo = 0, hi = ids->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t m = ids->len[mid] < idn ? ids->len[mid] : idn;
+        int c = memcmp(ids->id[mid], id, m);
+        if (!c && ids->len[mid] != idn)
+            c = ids->len[mid] < idn ? -1 : 1;
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return 0;
+}
+
+void kps_docx_style_ids_free(kps_style_ids *ids)
+{
+    free(ids->id);
+    free(ids->len);
+    memset(ids, 0, sizeof *ids);
 }
 
 /* ------------------------------------------------------------------ */

@@ -69,10 +69,12 @@ typedef struct sections {
                                * once, after the main part */
     size_t nshown_entries;
     int entries_ready;
-    long long *cited; /* note ids cited: footnote 2n, endnote 2n + 1 */
-    size_t ncited, citedcap;
-    int cited_sorted; /* sorted before the first lookup, so a document of
-                       * 100,000 notes costs n log n */
+    /* note ids cited (footnote 2n, endnote 2n + 1), a hash set with open
+     * addressing (empty slots hold NO_NOTE_KEY): cites keep coming while
+     * the notes are read (a note may cite another), so a sorted array
+     * would be sorted again at every note */
+    long long *cited;
+    size_t ncited, citedcap; /* citedcap: 0 or a power of two */
 } sections;
 
 static void sections_free(sections *s)
@@ -545,16 +547,48 @@ static long long note_key(const kps_xml_attrs *a, int endnote)
     return id * 2 + (endnote ? 1 : 0);
 }
 
+/* The slot of key in the cited set: where it is, or the empty slot where
+ * it would go. */
+static size_t cited_slot(const sections *s, long long key)
+{
+    size_t mask = s->citedcap - 1;
+    size_t i =
+        (size_t)(((unsigned long long)key * 0x9E3779B97F4A7C15ull) >> 32) &
+        mask;
+    while (s->cited[i] != NO_NOTE_KEY && s->cited[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
 static int note_cite(walk *w, const kps_xml_attrs *a, int endnote)
 {
     long long key = note_key(a, endnote);
     sections *s = w->sec;
     if (key == NO_NOTE_KEY || !s)
         return KPISCAN_OK;
-    if (PUSH(w, s->cited, s->ncited, s->citedcap))
-        return walk_nomem(w);
-    s->cited[s->ncited++] = key;
-    s->cited_sorted = 0;
+    /* at most half full, so a probe ends soon */
+    if (2 * (s->ncited + 1) > s->citedcap) {
+        size_t cap = s->citedcap ? 2 * s->citedcap : 64;
+        if (cap > SIZE_MAX / sizeof *s->cited)
+            return walk_nomem(w);
+        long long *v = malloc(cap * sizeof *v);
+        if (!v)
+            return walk_nomem(w);
+        for (size_t i = 0; i < cap; i++)
+            v[i] = NO_NOTE_KEY;
+        sections old = *s;
+        s->cited = v;
+        s->citedcap = cap;
+        for (size_t i = 0; i < old.citedcap; i++)
+            if (old.cited[i] != NO_NOTE_KEY)
+                s->cited[cited_slot(s, old.cited[i])] = old.cited[i];
+        free(old.cited);
+    }
+    size_t i = cited_slot(s, key);
+    if (s->cited[i] == NO_NOTE_KEY) {
+        s->cited[i] = key;
+        s->ncited++;
+    }
     return KPISCAN_OK;
 }
 
@@ -564,15 +598,10 @@ static int cmp_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int note_cited(sections *s, long long key)
+static int note_cited(const sections *s, long long key)
 {
-    if (!s->cited_sorted) {
-        if (s->ncited)
-            qsort(s->cited, s->ncited, sizeof *s->cited, cmp_key);
-        s->cited_sorted = 1;
-    }
-    return s->ncited &&
-           bsearch(&key, s->cited, s->ncited, sizeof *s->cited, cmp_key);
+    return key != NO_NOTE_KEY && s->ncited &&
+           s->cited[cited_slot(s, key)] == key;
 }
 
 /* A child of a main-part w:sectPr: a header or footer reference, or
@@ -979,8 +1008,16 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *uri,
                    cell_kind(w->tables[w->ntables - 1]) == SHADE_CLEAR) {
             size_t n;
             const char *id = w_attr(a, "val", &n);
-            if (id && kps_docx_raw_style_shaded(w->styles->raw,
-                                                w->styles->raw_len, id, n))
+            kps_style_ids *shaded = w->styles->shaded;
+            if (!id || !n || !shaded)
+                return KPISCAN_OK;
+            /* the shaded ids are found once per document, not per table */
+            if (!shaded->ready &&
+                kps_docx_raw_shaded_ids(w->styles->raw, w->styles->raw_len,
+                                        shaded) != KPISCAN_OK)
+                return kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name,
+                                "out of memory");
+            if (kps_docx_style_ids_has(shaded, id, n))
                 w->tables[w->ntables - 1] = cell_value(1, COLOR_OTHER);
         }
         return KPISCAN_OK;
@@ -1820,6 +1857,7 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
     char *styles_xml = NULL;
     rel_list rels;
     style_table styles;
+    kps_style_ids shaded_styles = {0};
     kps_textbuild tb;
     sections sec;
     size_t total = 0;
@@ -1880,6 +1918,7 @@ static int docx_run(docx *dx, int include_comments, kps_doc *doc)
         /* kept for the walk: a table's style is looked up in it */
         styles.raw = styles_xml;
         styles.raw_len = styles_xml ? slen : 0;
+        styles.shaded = &shaded_styles;
     }
 
     doc->parts = calloc(dx->nparts, sizeof *doc->parts);
@@ -1938,6 +1977,7 @@ done:
     sections_free(&sec);
     free(chunks.by_id);
     kps_docx_styles_free(&styles);
+    kps_docx_style_ids_free(&shaded_styles);
     kps_docx_rels_free(&rels);
     free(styles_xml);
     free(main_part);

@@ -81,6 +81,16 @@ typedef struct style {
     int state; /* 0 unresolved, 1 resolving, 2 resolved */
 } style;
 
+/* The ids of the styles in styles.xml that shade what they style, each
+ * id[i] (len[i] bytes, pointing into styles.xml) once, sorted: made in one
+ * pass at a document's first w:tblStyle (kps_docx_raw_shaded_ids()). */
+typedef struct kps_style_ids {
+    const char **id;
+    size_t *len;
+    size_t n;
+    int ready;
+} kps_style_ids;
+
 typedef struct style_table {
     style *v;
     size_t n, cap;
@@ -89,6 +99,9 @@ typedef struct style_table {
     const style *default_char;
     const char *raw; /* styles.xml as read (NULL when absent), not owned */
     size_t raw_len;
+    /* the shaded style ids of raw, made when first needed; not owned
+     * (the table is read-only to a part's walk, this cache is not) */
+    kps_style_ids *shaded;
 } style_table;
 
 typedef struct styles_parse {
@@ -154,14 +167,20 @@ unsigned kps_docx_raw_colors(const char *s, size_t n);
  * ("Ashdod") or in another name? */
 int kps_docx_raw_has_element(const char *s, size_t n, const char *local);
 
-/* Does the style with w:styleId id[0..idn) in styles.xml s[0..n) set a
- * background that is not white (a w:shd with a coloured, themed or
- * patterned fill, anywhere in it: table, cell, row or conditional
- * formatting)?  Table styles are not parsed; white text in their cells
- * gets the benefit of the doubt only when their shading could be behind
- * it.  s may be NULL. */
-int kps_docx_raw_style_shaded(const char *s, size_t n, const char *id,
-                              size_t idn);
+/* The ids of the styles in styles.xml s[0..n) that set a background that
+ * is not white (a w:shd with a coloured, themed or patterned fill,
+ * anywhere between the style's w:styleId and the end of its element:
+ * table, cell, row or conditional formatting); the first style of an id
+ * decides.  Table styles are not parsed; white text in their cells gets
+ * the benefit of the doubt only when their shading could be behind it.
+ * One pass over s, made once per document (a DOCX of thousands of tables
+ * would otherwise read the part once per table).  s may be NULL.
+ * KPISCAN_OK, or KPISCAN_ERR_NOMEM.  Free with kps_docx_style_ids_free(). */
+int kps_docx_raw_shaded_ids(const char *s, size_t n, kps_style_ids *out);
+/* Whether id[0..idn) is one of ids. */
+int kps_docx_style_ids_has(const kps_style_ids *ids, const char *id,
+                           size_t idn);
+void kps_docx_style_ids_free(kps_style_ids *ids);
 
 /* One pass over the tags of styles.xml: does any style other than a
  * table style (or the document defaults) carry a property that can hide

@@ -576,6 +576,53 @@ static void unshown_case(const char *body, const char *settings,
     kps_doc_free(&doc);
 }
 
+/* Cites are a set that grows while the notes are read: hundreds of
+ * them, a note that cites an endnote (read after it), footnote and
+ * endnote ids kept apart. */
+START_TEST(test_many_note_cites)
+{
+    enum { NOTES = 300 };
+    size_t cap = 64 * NOTES + 4096;
+    char *body = malloc(cap), *notes = malloc(cap);
+    ck_assert_ptr_nonnull(body);
+    ck_assert_ptr_nonnull(notes);
+    size_t b = 0, n = 0;
+    b += (size_t)snprintf(body + b, cap - b, "<w:p><w:r><w:t>Body</w:t></w:r>");
+    for (int i = 1; i <= NOTES; i++)
+        b += (size_t)snprintf(body + b, cap - b,
+                              "<w:r><w:footnoteReference w:id=\"%d\"/></w:r>",
+                              i);
+    snprintf(body + b, cap - b, "</w:p>");
+    for (int i = 1; i <= NOTES + 1; i++)
+        n += (size_t)snprintf(
+            notes + n, cap - n,
+            "<w:footnote w:id=\"%d\"><w:p><w:r><w:t>Note%d</w:t></w:r>%s"
+            "</w:p></w:footnote>",
+            i, i, i == 7 ? "<w:r><w:endnoteReference w:id=\"3\"/></w:r>" : "");
+    fixture_docx_spec spec = {0};
+    spec.body = body;
+    spec.footnotes = notes;
+    spec.endnotes = "<w:endnote w:id=\"3\"><w:p><w:r><w:t>Endnote3</w:t>"
+                    "</w:r></w:p></w:endnote><w:endnote w:id=\"7\"><w:p><w:r>"
+                    "<w:t>Endnote7</w:t></w:r></w:p></w:endnote>";
+    size_t len;
+    unsigned char *zip = fixture_docx(&spec, &len);
+    kps_doc doc;
+    extract_ok(zip, len, 0, &doc);
+    ck_assert(!phrase_touches_hidden(&doc, "Note1"));
+    ck_assert(!phrase_touches_hidden(&doc, "Note150"));
+    ck_assert(!phrase_touches_hidden(&doc, "Note300"));
+    ck_assert(phrase_hidden(&doc, "Note301"));
+    /* cited from inside footnote 7 */
+    ck_assert(!phrase_touches_hidden(&doc, "Endnote3"));
+    /* footnote 7 is cited, endnote 7 is not */
+    ck_assert(phrase_hidden(&doc, "Endnote7"));
+    kps_doc_free(&doc);
+    free(body);
+    free(notes);
+}
+END_TEST
+
 START_TEST(test_unshown_parts_are_hidden)
 {
     /* rId1..3 the headers, rId4 the footer */
@@ -1509,6 +1556,49 @@ START_TEST(test_white_in_shaded_table)
         ck_assert(!phrase_touches_hidden(&doc, "After"));
         kps_doc_free(&doc);
     }
+}
+END_TEST
+
+/* The shaded table styles are found in one pass: each id's first style
+ * decides, an id is matched whole ("Dark" is not "Dark2"), a white or
+ * "clear" fill is no shading, and a style without a closing tag runs to
+ * the end of the part. */
+START_TEST(test_shaded_style_ids)
+{
+    static const char styles[] =
+        "<w:style w:type=\"table\" w:styleId=\"Dark2\"><w:tcPr/></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Dark\"><w:tcPr><w:shd "
+        "w:val=\"clear\" w:fill=\"1F3864\"/></w:tcPr></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Dup\"><w:tblPr/></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Dup\"><w:tcPr><w:shd "
+        "w:val=\"solid\"/></w:tcPr></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Pale\"><w:tcPr><w:shd "
+        "w:val=\"clear\" w:fill=\"FFFFFF\"/></w:tcPr></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Themed\"><w:shd "
+        "w:themeFill=\"accent1\"/></w:style>"
+        "<w:style w:type=\"table\" w:styleId=\"Open\"><w:tcPr>"
+        "<w:shd w:val=\"pct20\"/>";
+    static const struct {
+        const char *id;
+        int shaded;
+    } cases[] = {{"Dark", 1}, {"Dark2", 0},  {"Dar", 0},
+                 {"Dup", 0},  {"Pale", 0},   {"Themed", 1},
+                 {"Open", 1}, {"NoSuch", 0}, {"", 0}};
+    kps_style_ids ids;
+    ck_assert_int_eq(kps_docx_raw_shaded_ids(styles, strlen(styles), &ids),
+                     KPISCAN_OK);
+    ck_assert(ids.ready);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        ck_assert_msg(
+            kps_docx_style_ids_has(&ids, cases[i].id, strlen(cases[i].id)) ==
+                cases[i].shaded,
+            "%s", cases[i].id);
+    ck_assert_uint_eq(ids.n, 3);
+    kps_docx_style_ids_free(&ids);
+    ck_assert_int_eq(kps_docx_raw_shaded_ids(NULL, 0, &ids), KPISCAN_OK);
+    ck_assert_uint_eq(ids.n, 0);
+    ck_assert(!kps_docx_style_ids_has(&ids, "Dark", 4));
+    kps_docx_style_ids_free(&ids);
 }
 END_TEST
 
@@ -2470,6 +2560,7 @@ int main(void)
     tcase_add_test(text, test_fields);
     tcase_add_test(text, test_hidden_shapes);
     tcase_add_test(text, test_unshown_parts_are_hidden);
+    tcase_add_test(text, test_many_note_cites);
     tcase_add_test(text, test_header_target_of_another_kind);
     tcase_add_test(text, test_alt_chunk_html_read_in_place);
     tcase_add_test(text, test_alt_chunk_mime_html);
@@ -2497,6 +2588,7 @@ int main(void)
     tcase_add_test(hidden, test_style_scan_not_fooled);
     tcase_add_test(hidden, test_raw_prescan_gates);
     tcase_add_test(hidden, test_white_in_shaded_table);
+    tcase_add_test(hidden, test_shaded_style_ids);
     tcase_add_test(hidden, test_text_fill);
     tcase_add_test(hidden, test_foreign_elements_ignored);
     tcase_add_test(hidden,
