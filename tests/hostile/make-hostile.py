@@ -22,6 +22,7 @@ fixed zip timestamps, seeded randomness.  Standard library only.
 import io
 import os
 import random
+import string
 import struct
 import sys
 import zipfile
@@ -550,6 +551,114 @@ def bom_only_rels_docx():
 
 # ---- the catalogue ------------------------------------------------------
 
+# ---- work that must stay linear ---------------------------------------
+# Each case below took minutes (or ran past two) when one step of the
+# reader was quadratic in it; linear, each takes well under a second.  A
+# regression shows as the suite's timeout.
+
+def _docx_with(body, parts, rels):
+    """A DOCX whose main part has relationships (rels: (type, target))."""
+    rel_xml = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PR}">'
+               + "".join(f'<Relationship Id="rId{i + 1}" Type="{R}/{t}" '
+                         f'Target="{target}"/>' for i, (t, target) in enumerate(rels))
+               + "</Relationships>")
+    return _zip(_docx_entries(_document(_paras(RESUME) + body)) +
+                [("word/_rels/document.xml.rels", rel_xml)] + list(parts))
+
+
+def sniff_entry_flood():
+    """A central directory of 100,000 entries that all name one stored
+    [Content_Types].xml of unknown size (4 MB of data after it): the
+    format sniffer once searched that data for every entry."""
+    name = b"[Content_Types].xml"
+    filler = bytes((i * 7 + 3) % 251 for i in range(4 << 20))
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, 0,
+                        0xFFFFFFFF, 0xFFFFFFFF, len(name), 0) + name + filler
+    entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0,
+                        0, 0, 0, len(name), 0, 0, 0, 0, 0, 0) + name
+    central = entry * 100000
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF,
+                      len(central), len(local), 0)
+    return local + central + end
+
+
+def sniff_local_flood():
+    """150,000 local headers of [Content_Types].xml with a data descriptor
+    (sizes 0) and no central directory: the same search, once per header."""
+    name = b"[Content_Types].xml"
+    return (struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 8, 0, 0, 0, 0, 0, 0,
+                        len(name), 0) + name) * 150000
+
+
+def docx_table_styles():
+    """12,000 tables, each naming a table style styles.xml does not have,
+    beside 8 MB of other styles: each table searched the whole part."""
+    styles = [XML_DECL, f'<w:styles xmlns:w="{W}">']
+    styles += [f'<w:style w:styleId="s{i:07x}"/>' for i in range((8 << 20) // 26)]
+    styles.append("</w:styles>")
+    tables = "".join(f'<w:tbl><w:tblPr><w:tblStyle w:val="Missing{i}"/></w:tblPr>'
+                     "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>" for i in range(12000))
+    return _docx_with(tables, [("word/styles.xml", "".join(styles))],
+                      [("styles", "styles.xml")])
+
+
+def docx_note_cites():
+    """300,000 footnote references and 20,000 footnotes that each cite
+    themselves: every cite inside a note made the next note sort all
+    cites again."""
+    refs = "".join(f'<w:r><w:footnoteReference w:id="{i % 20000 + 2}"/></w:r>'
+                   for i in range(300000))
+    notes = (XML_DECL + f'<w:footnotes xmlns:w="{W}">' +
+             "".join(f'<w:footnote w:id="{k + 2}"><w:p><w:r><w:footnoteReference '
+                     f'w:id="{k + 2}"/><w:t>n</w:t></w:r></w:p></w:footnote>'
+                     for k in range(20000)) + "</w:footnotes>")
+    return _docx_with("<w:p>" + refs + "</w:p>", [("word/footnotes.xml", notes)],
+                      [("footnotes", "footnotes.xml")])
+
+
+def docx_styles_unclosed():
+    """8 MB of tags that never close ("<abcd <efg ...") in styles.xml: the
+    raw pre-scan looked for a '>' from every '<'."""
+    rng = random.Random(5)
+    tags, size = [XML_DECL], 0
+    while size < 8 << 20:
+        t = "<" + "".join(rng.choice(string.ascii_lowercase)
+                          for _ in range(rng.randint(3, 6))) + " "
+        tags.append(t)
+        size += len(t)
+    return _docx_with("", [("word/styles.xml", "".join(tags))],
+                      [("styles", "styles.xml")])
+
+
+def odt_style_lookups():
+    """styles.xml alternating 60,000 style definitions with master pages
+    whose header uses the style just defined: each lookup sorted the
+    styles again."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    master = "".join(f'<style:style style:name="s{i}" style:family="paragraph"/>'
+                     f'<style:master-page style:name="m{i}"><style:header>'
+                     f'<text:p text:style-name="s{i}">h</text:p></style:header>'
+                     "</style:master-page>" for i in range(60000))
+    styles = ('<?xml version="1.0" encoding="UTF-8"?>'
+              f'<office:document-styles {ns} office:version="1.3"><office:styles/>'
+              f"<office:master-styles>{master}</office:master-styles>"
+              "</office:document-styles>")
+    content = _odt_content("".join(f"<text:p>{line}</text:p>"
+                                   for line in RESUME.splitlines()))
+    return _zip([
+        ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
+        ("META-INF/manifest.xml",
+         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+         '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+         '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+         '"application/vnd.oasis.opendocument.text"/></manifest:manifest>'),
+        ("content.xml", content),
+        ("styles.xml", styles),
+    ])
+
+
 def build(out, suite="fast"):
     """Write the cases of one suite (fast, slow or lines) into out; returns
     their names."""
@@ -612,6 +721,12 @@ def build(out, suite="fast"):
             "rtf-hidden-only.rtf": rtf_hidden_only,
             "rtf-fallback-flood.rtf": rtf_fallback_flood,
             "rtf-style-chain.rtf": rtf_style_chain,
+            "sniff-entry-flood.docx": sniff_entry_flood,
+            "sniff-local-flood.docx": sniff_local_flood,
+            "docx-table-styles.docx": docx_table_styles,
+            "docx-note-cites.docx": docx_note_cites,
+            "docx-styles-unclosed.docx": docx_styles_unclosed,
+            "odt-style-lookups.odt": odt_style_lookups,
         }
         for name in UTF8_CLASSES:
             cases[name] = (lambda n: lambda: utf8_case(n))(name)
