@@ -303,9 +303,11 @@ static int looks_like_own_output(const char *head, size_t n)
         n--;
     }
     static const char *const line_starts[] = {
-        "kpiscan: ",          /* standard error */
-        "kpiscan summary: ",  /* text summary */
-        "::",                 /* --format github */
+        "kpiscan: ",         /* standard error */
+        "kpiscan summary: ", /* text summary */
+        /* --format github: the commands it writes (a resume may open
+         * with "::" as decoration) */
+        "::error ", "::error::", "::warning ", "::notice ",
         "file,status,level,", /* CSV header */
     };
     for (size_t i = 0; i < sizeof line_starts / sizeof *line_starts; i++)

@@ -455,6 +455,7 @@ START_TEST(test_walk_passes_over_own_outputs)
          "<html><head><title>Jane Roe</title></head><body>"
          "<p>Tracked KPIs</p></body></html>",
          0},
+        {"cv-colons.txt", ":: Jane Roe ::\nTracked KPIs for the team\n", 0},
     };
     char dir[] = "/tmp/kpiscan-batch-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
