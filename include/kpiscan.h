@@ -863,8 +863,11 @@ KPISCAN_API char *kpiscan_error_to_json(const char *name,
  * and, by their names, source code, scripts, build and configuration files
  * and data tables (.c, .py, .sh, .yml, .json, .csv, .tsv, .log, Makefile,
  * ...; not a name with a space or one starting "cv" or "resume", and
- * extensions in lower case only), and the lock files Office writes beside an
- * open document ("~$name"), give a "skipped" record without being read.  FIFOs,
+ * extensions in lower case only), the lock files Office writes beside an
+ * open document ("~$name"), empty files whose name is not a resume's (an
+ * empty "cv.txt" is an error record) and kpiscan's own earlier reports,
+ * known by their first KiB (text, JSON, CSV, GitHub, HTML or JUnit output,
+ * a standard-error log), give a "skipped" record without being scanned.  FIFOs,
  * sockets and devices met in a walk are skipped without being opened; hidden
  * names (".x") are skipped unless KPISCAN_WALK_HIDDEN (a hidden folder gives
  * one skipped record and is not walked); symbolic links met in a walk are
@@ -1112,9 +1115,10 @@ KPISCAN_API char *kpiscan_record_to_json(const kpiscan_record *rec,
                                          unsigned flags);
 
 /* CSV (RFC 4180, CRLF line ends).  The header row and one row per record,
- * each ending in CRLF; columns: file, status, level, confidence, years,
- * kpi_years, evidence_count, top_evidence, red_flags (ids joined with ';'),
- * reason (one line), hidden_text, error, pack (docs/output.md).  Rows free with
+ * each ending in CRLF; columns: file, status, level, presence, confidence,
+ * years, kpi_years, evidence_count, top_evidence, red_flags (ids joined with
+ * ';'), reason (one line), hidden_text, error, pack, as_of, as_of_source
+ * (docs/output.md); new columns are added at the end.  Rows free with
  * kpiscan_free(); the header is static.  Thread-safe. */
 KPISCAN_API const char *kpiscan_csv_header(void);
 KPISCAN_API char *kpiscan_record_to_csv(const kpiscan_record *rec,

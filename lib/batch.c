@@ -280,83 +280,6 @@ static void hash_bytes(const void *data, size_t len, char out[65])
 
 static void scan_one(kpiscan_batch *b, slot *s);
 
-/* Whether the first bytes of a file are one of kpiscan's own outputs: a
- * report an earlier run left in the folder it scanned ("> kpiscan.txt",
- * "2> kpiscan.err", "--format jsonl > run.jsonl", an HTML report, a JUnit
- * file).  Scored as resumes they became candidates (an HTML report ranked
- * senior) or errors (an empty stderr log).  Each form is one no resume
- * opens with. */
-static int contains(const char *s, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (s[i] == needle[0] && memcmp(s + i, needle, k) == 0)
-            return 1;
-    return 0;
-}
-
-static int looks_like_own_output(const char *head, size_t n)
-{
-    /* the summary on standard error opens with an empty line */
-    while (n > 0 && (*head == '\n' || *head == '\r')) {
-        head++;
-        n--;
-    }
-    static const char *const line_starts[] = {
-        "kpiscan: ",         /* standard error */
-        "kpiscan summary: ", /* text summary */
-        /* --format github: the commands it writes (a resume may open
-         * with "::" as decoration) */
-        "::error ", "::error::", "::warning ", "::notice ",
-        "file,status,level,", /* CSV header */
-    };
-    for (size_t i = 0; i < sizeof line_starts / sizeof *line_starts; i++)
-        if (n >= strlen(line_starts[i]) &&
-            memcmp(head, line_starts[i], strlen(line_starts[i])) == 0)
-            return 1;
-    /* text output: "<file>: <level> (confidence 0.87, ..." or
-     * "<file>: error: ..." on the first line */
-    const char *eol = memchr(head, '\n', n);
-    size_t first = eol ? (size_t)(eol - head) : n;
-    static const char *const verdicts[] = {
-        ": none (confidence ", ": junior (confidence ", ": mid (confidence ",
-        ": senior (confidence ", ": error: "};
-    for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
-        if (contains(head, first, verdicts[i]))
-            return 1;
-    /* JSON and JSONL records open with "schema" (JSON Resume has
-     * "$schema" or "basics") */
-    size_t i = 0;
-    while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
-                     head[i] == '\t' || head[i] == '['))
-        i++;
-    if (i < n && head[i] == '{') {
-        i++;
-        while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
-                         head[i] == '\t'))
-            i++;
-        if (n - i >= 9 && memcmp(head + i, "\"schema\":", 9) == 0)
-            return 1;
-    }
-    return contains(head, n, "<title>kpiscan report") ||
-           contains(head, n, "<testsuite name=\"kpiscan\"");
-}
-
-/* looks_like_own_output() on the first KiB of the file at path. */
-static int own_output_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    char head[1024];
-    struct stat st;
-    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                    ? read(fd, head, sizeof head)
-                    : -1;
-    close(fd);
-    return n > 0 && looks_like_own_output(head, (size_t)n);
-}
-
 /* The scan, then the input's digest (when asked) copied into the result,
  * so its JSON carries it like the error JSON does. */
 static void process(kpiscan_batch *b, slot *s)
@@ -411,14 +334,6 @@ static void scan_one(kpiscan_batch *b, slot *s)
         return;
     }
     case INPUT_PATH_WALKED:
-        if (own_output_file(rec->name)) {
-            rec->status =
-                kps_fail(err, KPISCAN_ERR_UNSUPPORTED_FORMAT, rec->name,
-                         "kpiscan's own output (a report of an "
-                         "earlier run), not a resume");
-            rec->skipped = 1;
-            return;
-        }
         rec->status = kps_scan_file_sha256(b->pack, b->opts, rec->name,
                                            &rec->result, err, sha);
         if ((rec->status == KPISCAN_ERR_NOT_TEXT ||
@@ -733,6 +648,84 @@ static const char *broken_link_reason(const char *path)
     return "dangling symbolic link (its target does not exist)";
 }
 
+static int contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (s[i] == needle[0] && memcmp(s + i, needle, k) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the first bytes of a file are one of kpiscan's own outputs: a
+ * report an earlier run left in the folder it scanned ("> kpiscan.txt",
+ * "2> kpiscan.err", "--format jsonl > run.jsonl", an HTML report, a JUnit
+ * file).  Scored as resumes they became candidates (an HTML report ranked
+ * senior).  Each form is one no resume opens with. */
+static int looks_like_own_output(const char *head, size_t n)
+{
+    /* the summary on standard error opens with an empty line */
+    while (n > 0 && (*head == '\n' || *head == '\r')) {
+        head++;
+        n--;
+    }
+    static const char *const line_starts[] = {
+        "kpiscan: ",         /* standard error */
+        "kpiscan summary: ", /* text summary */
+        /* --format github: the commands it writes (a resume may open
+         * with "::" as decoration) */
+        "::error ", "::error::", "::warning ", "::notice ",
+        "file,status,level,", /* CSV header */
+    };
+    for (size_t i = 0; i < sizeof line_starts / sizeof *line_starts; i++)
+        if (n >= strlen(line_starts[i]) &&
+            memcmp(head, line_starts[i], strlen(line_starts[i])) == 0)
+            return 1;
+    /* text output: "<file>: <level> (confidence 0.87, ..." or
+     * "<file>: error: ..." on the first line */
+    const char *eol = memchr(head, '\n', n);
+    size_t first = eol ? (size_t)(eol - head) : n;
+    static const char *const verdicts[] = {
+        ": none (confidence ", ": junior (confidence ", ": mid (confidence ",
+        ": senior (confidence ", ": error: "};
+    for (size_t i = 0; i < sizeof verdicts / sizeof *verdicts; i++)
+        if (contains(head, first, verdicts[i]))
+            return 1;
+    /* JSON and JSONL records open with "schema" (JSON Resume has
+     * "$schema" or "basics") */
+    size_t i = 0;
+    while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
+                     head[i] == '\t' || head[i] == '['))
+        i++;
+    if (i < n && head[i] == '{') {
+        i++;
+        while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
+                         head[i] == '\t'))
+            i++;
+        if (n - i >= 9 && memcmp(head + i, "\"schema\":", 9) == 0)
+            return 1;
+    }
+    return contains(head, n, "<title>kpiscan report") ||
+           contains(head, n, "<testsuite name=\"kpiscan\"");
+}
+
+/* looks_like_own_output() on the first KiB of the file at path.  Asked in
+ * the walk, before the file counts as seen: a report passed over there
+ * is still scanned when it is named as an input too. */
+static int own_output_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char head[1024];
+    struct stat st;
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                    ? read(fd, head, sizeof head)
+                    : -1;
+    close(fd);
+    return n > 0 && looks_like_own_output(head, (size_t)n);
+}
+
 static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
                 kpiscan_error *err)
 {
@@ -786,6 +779,24 @@ static int walk(kpiscan_batch *b, const char *root, unsigned walk_flags,
             if (by_name) {
                 rc = enqueue_preset(b, e->fts_path,
                                     KPISCAN_ERR_UNSUPPORTED_FORMAT, 1, by_name,
+                                    err);
+                break;
+            }
+            /* an empty file not named as a resume (a log, a lock, a
+             * placeholder) is nothing to read; an empty "cv.docx" still
+             * is an error record */
+            if (e->fts_statp && e->fts_statp->st_size == 0 &&
+                !kps_named_as_document(e->fts_name)) {
+                rc =
+                    enqueue_preset(b, e->fts_path, KPISCAN_ERR_EMPTY, 1,
+                                   "an empty file, not named as a resume", err);
+                break;
+            }
+            if (own_output_file(e->fts_path)) {
+                rc = enqueue_preset(b, e->fts_path,
+                                    KPISCAN_ERR_UNSUPPORTED_FORMAT, 1,
+                                    "kpiscan's own output (a report of an "
+                                    "earlier run), not a resume",
                                     err);
                 break;
             }

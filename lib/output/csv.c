@@ -15,10 +15,10 @@
  * red flags, the reason), so a spreadsheet sorted by level reads left to
  * right.  Columns are found by name: docs/output.md lists them all. */
 static const char HEADER[] = "file,status,level,presence,confidence,years,"
-                             "kpi_years,as_of,as_of_source,evidence_count,"
-                             "top_evidence,red_flags,reason,hidden_text,error,"
-                             "pack\r\n";
-#define CSV_RESULT_ONLY_COLUMNS 12 /* level .. hidden_text */
+                             "kpi_years,evidence_count,top_evidence,red_flags,"
+                             "reason,hidden_text,error,pack,as_of,as_of_source"
+                             "\r\n";
+#define CSV_RESULT_ONLY_COLUMNS 10 /* level .. hidden_text */
 
 const char *kpiscan_csv_header(void)
 {
@@ -158,12 +158,6 @@ static char *record_to_csv(const kpiscan_record *rec,
         if (r->kpi_years >= 0)
             snprintf(num, sizeof num, "%.2f", r->kpi_years);
         bad |= field(&b, r->kpi_years >= 0 ? num : "", 0);
-        /* the day "Present" meant: in one folder a PDF's years run to its
-         * last save and a text file's to today, so a sheet must say which */
-        snprintf(num, sizeof num, "%04ld-%02ld-%02ld", r->as_of / 10000,
-                 r->as_of / 100 % 100, r->as_of % 100);
-        bad |= field(&b, num, 0);
-        bad |= field(&b, kpiscan_result_as_of_source(r), 0);
         snprintf(num, sizeof num, "%zu", r->nev);
         bad |= field(&b, num, 0);
         const kpiscan_evidence *t = top_evidence(r);
@@ -198,6 +192,17 @@ static char *record_to_csv(const kpiscan_record *rec,
         bad |= field(&b, rec->error.message, 0);
     }
     bad |= field(&b, pack, 0);
+    /* the day "Present" meant: in one folder a PDF's years run to its last
+     * save and a text file's to today, so a sheet must say which.  New
+     * columns go at the end, where no reader by position meets them. */
+    if (r) {
+        snprintf(num, sizeof num, "%04ld-%02ld-%02ld", r->as_of / 10000,
+                 r->as_of / 100 % 100, r->as_of % 100);
+        bad |= field(&b, num, 0);
+        bad |= field(&b, kpiscan_result_as_of_source(r), 0);
+    } else {
+        bad |= field(&b, "", 0) || field(&b, "", 0);
+    }
     bad |= kps_buf_append(&b, "\r\n", 2);
     if (bad) {
         kps_buf_free(&b);

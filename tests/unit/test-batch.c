@@ -283,6 +283,8 @@ START_TEST(test_walk_mixed_folder)
     ck_assert_int_eq(mkdir(sub, 0700), 0);
     write_file(dir, "a-good.txt", "Tracked KPIs and metrics\n", 25);
     write_file(dir, "b-empty.txt", "", 0);
+    /* an empty log left by "2> kpiscan.err": nothing to read, no resume */
+    write_file(dir, "b-empty.err", "", 0);
     write_file(dir, "c.pdf", "%PDF-1.4\n", 9);
     write_file(dir, "d.png", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     /* an RTF resume is read; binary bytes named .rtf are a damaged CV */
@@ -324,8 +326,8 @@ START_TEST(test_walk_mixed_folder)
                          KPISCAN_OK);
         ck_assert_int_eq(kpiscan_batch_finish(b), KPISCAN_OK);
         /* d.png, f-fifo, g-loop, .hidden.txt, .git, Makefile, levels.tsv,
-         * ~$na Roe.docx */
-        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 8);
+         * ~$na Roe.docx, b-empty.err */
+        ck_assert_uint_eq(kpiscan_batch_count(b, KPISCAN_COUNT_SKIPPED), 9);
         kpiscan_batch_free(b);
         int st, sk;
         ck_assert_ptr_nonnull(find(&s, "/a-good.txt", &st, &sk));
@@ -333,6 +335,10 @@ START_TEST(test_walk_mixed_folder)
         ck_assert_ptr_nonnull(find(&s, "/b-empty.txt", &st, &sk));
         ck_assert_int_eq(st, KPISCAN_ERR_EMPTY);
         ck_assert_int_eq(sk, 0);
+        ck_assert_ptr_nonnull(find(&s, "/b-empty.err", &st, &sk));
+        ck_assert_int_eq(sk, 1);
+        ck_assert_ptr_nonnull(strstr(reason_of(&s, "/b-empty.err"),
+                                     "an empty file, not named as a resume"));
         ck_assert_ptr_nonnull(find(&s, "/c.pdf", &st, &sk));
 #ifdef KPISCAN_HAVE_PDF
         ck_assert_int_eq(st, KPISCAN_ERR_CORRUPT); /* a header, no body */
@@ -495,6 +501,24 @@ START_TEST(test_walk_passes_over_own_outputs)
     ck_assert_ptr_nonnull(find(&named, "/run.jsonl", &st, &sk));
     ck_assert_int_eq(sk, 0);
     ck_assert_int_eq(st, KPISCAN_OK);
+
+    /* Also in a batch of unique files (a manifest's) after the walk that
+     * passed over it: passing over does not make it "seen". */
+    seen both = {0};
+    ck_assert_int_eq(kpiscan_batch_new(p, NULL, 1, KPISCAN_BATCH_UNIQUE,
+                                       collect, &both, &b, NULL),
+                     KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, dir, 0, NULL), KPISCAN_OK);
+    ck_assert_int_eq(kpiscan_batch_add_path(b, path, 0, NULL), KPISCAN_OK);
+    kpiscan_batch_free(b);
+    size_t scanned = 0, passed = 0;
+    for (size_t i = 0; i < both.n; i++)
+        if (strstr(both.names[i], "/run.jsonl")) {
+            scanned += !both.skipped[i] && both.status[i] == KPISCAN_OK;
+            passed += both.skipped[i];
+        }
+    ck_assert_uint_eq(passed, 1);
+    ck_assert_uint_eq(scanned, 1);
     kpiscan_pack_free(p);
 
     char cmd[1200];
