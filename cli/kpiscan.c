@@ -266,23 +266,14 @@ static char *cleaned(const char *s, int one_line, int *rebuilt)
     char *c = kpiscan_text_clean(s);
     /* LF, and U+2028 and U+2029 (E2 80 A8/A9), which some log viewers
      * also break lines at */
-    /* A line that opens with "::" is a GitHub Actions workflow command
-     * ("::stop-commands::", "::add-mask::") when the output is a job's
-     * log: a name such as "::add-mask::x.txt" is shown as "./::add-mask::
-     * x.txt", the same file (a name that opens with ':' is relative). */
-    int command_like = one_line && c && c[0] == ':' && c[1] == ':';
     if (!c || !one_line ||
-        (!command_like && !strchr(c, '\n') && !strstr(c, "\xE2\x80\xA8") &&
+        (!strchr(c, '\n') && !strstr(c, "\xE2\x80\xA8") &&
          !strstr(c, "\xE2\x80\xA9")))
         return c;
     size_t n = strlen(c);
-    char *out = malloc(3 * n + 3); /* "./", and every LF may become 3 bytes */
+    char *out = malloc(3 * n + 1); /* every LF may become 3 bytes */
     if (out) {
         char *o = out;
-        if (command_like) {
-            memcpy(o, "./", 2);
-            o += 2;
-        }
         for (const char *p = c; *p; p++) {
             if (*p == '\n') {
                 memcpy(o, "\xEF\xBF\xBD", 3);
@@ -303,6 +294,16 @@ static char *cleaned(const char *s, int one_line, int *rebuilt)
     }
     kpiscan_free(c);
     return out;
+}
+
+/* What to print before a name that opens a line of the text output: a
+ * line that opens with "::" is a GitHub Actions workflow command
+ * ("::stop-commands::", "::add-mask::") when the output is a job's log,
+ * so such a name is shown as "./::...", the same file (a name that opens
+ * with ':' is relative). */
+static const char *line_lead(const char *name)
+{
+    return name && name[0] == ':' && name[1] == ':' ? "./" : "";
 }
 
 static void free_cleaned(char *c, int rebuilt)
@@ -445,7 +446,7 @@ static void print_text(const kpiscan_result *res, int excerpts)
     if (!name)
         return;
     double years = kpiscan_result_years(res);
-    printf("%s: %s (confidence %.2f, ", name,
+    printf("%s%s: %s (confidence %.2f, ", line_lead(name), name,
            kpiscan_level_name(kpiscan_result_level(res)),
            kpiscan_result_confidence(res));
     /* "Present" ran to the document's last save rather than today or
@@ -780,7 +781,8 @@ static void on_record(const kpiscan_record *rec, void *user)
     switch (c->format) {
     case OUT_TEXT:
         if (status != KPISCAN_OK)
-            printf("%s: error: %s\n", clean1(kpiscan_record_name(rec)),
+            printf("%s%s: error: %s\n", line_lead(kpiscan_record_name(rec)),
+                   clean1(kpiscan_record_name(rec)),
                    clean1(kpiscan_error_reason(err)));
         else if (c->extract) {
             size_t len = 0;
@@ -793,6 +795,7 @@ static void on_record(const kpiscan_record *rec, void *user)
                 putchar('\n');
         } else if (c->explain) {
             out = kpiscan_result_explain(kpiscan_record_result(rec), c->opts);
+            fputs(line_lead(out), stdout); /* it opens with the name */
             fputs(clean(out ? out : ""), stdout);
             putchar('\n');
         } else
@@ -1212,14 +1215,8 @@ static int add_listed(const cli *c, kpiscan_batch *b, size_t i,
     return kpiscan_batch_add_path(b, path, c->walk_flags, err);
 }
 
-/* Pass over, in walks, the files this run writes: standard output and
- * standard error when they are regular files, and the --junit file (created by
- * now: claim_junit()). The CI templates keep them in the folder they scan (`>
- * kpiscan.txt`,
- * `--junit kpiscan-junit.xml`): the next run would score the text report
- * as a resume (the shell has just emptied it: an input error), and with
- * --strict fail on the JUnit file the manifest does not list.  Named as
- * an input, such a file is still scanned, as the manifest is. */
+/* Pass over the file standard output or error (fd) is open on, when it
+ * is a regular file: names are the paths that may name it. */
 static int pass_over_stream(kpiscan_batch *b, int fd,
                             const char *const names[3], const char *reason,
                             kpiscan_error *err)
@@ -1235,6 +1232,14 @@ static int pass_over_stream(kpiscan_batch *b, int fd,
     return KPISCAN_OK;
 }
 
+/* Pass over, in walks, the files this run writes: standard output and
+ * standard error when they are regular files, and the --junit file
+ * (created by now: claim_junit()).  The CI templates keep them in the
+ * folder they scan ("> kpiscan.txt", "--junit kpiscan-junit.xml"): the
+ * next run would score the text report as a resume (the shell has just
+ * emptied it: an input error), and with --strict fail on the JUnit file
+ * the manifest does not list.  Named as an input, such a file is still
+ * scanned, as the manifest is. */
 static int pass_over_outputs(const cli *c, kpiscan_batch *b, kpiscan_error *err)
 {
     /* kpiscan_batch_skip_file() takes a path: one of these names the file

@@ -400,14 +400,6 @@ static int raw_tag_is_table_style(const char *p, const char *end)
     return table;
 }
 
-/* One pass over the tags of styles.xml: does any style other than a
- * table style (or the document defaults) carry a property that can hide
- * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
- * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
- * could match one (RAW_COLOR)?  Table styles are skipped:
- * they are not applied here, and Word's built-in dark table styles carry
- * white text.  Conservative: a false "yes" only costs a parse.  Real CV
- * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
 /* The first c at or after p, or NULL.  *memo keeps the last answer (end
  * for none): p only moves forward, so over a whole scan each byte is
  * searched once, where a memchr() per tag would read a part of unclosed
@@ -422,6 +414,14 @@ static const char *next_byte(const char *p, const char *end, char c,
     return *memo == end ? NULL : *memo;
 }
 
+/* One pass over the tags of styles.xml: does any style other than a
+ * table style (or the document defaults) carry a property that can hide
+ * text (RAW_HIDING: vanish, near-white colour, size <= 2 pt), a
+ * background (RAW_SHADING: shd, highlight) or a colour given as RGB that
+ * could match one (RAW_COLOR)?  Table styles are skipped:
+ * they are not applied here, and Word's built-in dark table styles carry
+ * white text.  Conservative: a false "yes" only costs a parse.  Real CV
+ * styles.xml parts are ~300 KB and this scan is what keeps them cheap. */
 unsigned kps_docx_raw_style_scan(const char *s, size_t n)
 {
     unsigned found = 0;
@@ -543,9 +543,10 @@ static int raw_id_cmp(const void *a, const void *b)
 int kps_docx_raw_shaded_ids(const char *s, size_t n, kps_style_ids *out)
 {
     memset(out, 0, sizeof *out);
-    out->ready = 1;
-    if (!s || !n)
+    if (!s || !n) {
+        out->ready = 1;
         return KPISCAN_OK;
+    }
     const char *end = s + n;
     /* 1. where the shading w:shd tags start, in order */
     size_t *shd = NULL, nshd = 0, capshd = 0;
@@ -629,6 +630,7 @@ int kps_docx_raw_shaded_ids(const char *s, size_t n, kps_style_ids *out)
             }
     }
     free(ids);
+    out->ready = 1;
     return KPISCAN_OK;
 }
 

@@ -576,13 +576,14 @@ static int note_cite(walk *w, const kps_xml_attrs *a, int endnote)
             return walk_nomem(w);
         for (size_t i = 0; i < cap; i++)
             v[i] = NO_NOTE_KEY;
-        sections old = *s;
+        long long *old = s->cited;
+        size_t old_cap = s->citedcap;
         s->cited = v;
         s->citedcap = cap;
-        for (size_t i = 0; i < old.citedcap; i++)
-            if (old.cited[i] != NO_NOTE_KEY)
-                s->cited[cited_slot(s, old.cited[i])] = old.cited[i];
-        free(old.cited);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i] != NO_NOTE_KEY)
+                s->cited[cited_slot(s, old[i])] = old[i];
+        free(old);
     }
     size_t i = cited_slot(s, key);
     if (s->cited[i] == NO_NOTE_KEY) {
@@ -1015,8 +1016,7 @@ static int start_prop(walk *w, unsigned d, ns_id ns, const char *uri,
             if (!shaded->ready &&
                 kps_docx_raw_shaded_ids(w->styles->raw, w->styles->raw_len,
                                         shaded) != KPISCAN_OK)
-                return kps_fail(w->err, KPISCAN_ERR_NOMEM, w->name,
-                                "out of memory");
+                return walk_nomem(w);
             if (kps_docx_style_ids_has(shaded, id, n))
                 w->tables[w->ntables - 1] = cell_value(1, COLOR_OTHER);
         }

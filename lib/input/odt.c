@@ -263,7 +263,8 @@ static int style_set_index_last(style_set *s)
 static const ostyle *style_get(const style_set *s, char family,
                                const char *name, size_t n)
 {
-    if (!name || !s->n || !s->index_cap)
+    /* a NUL inside would end a stored name early: no style has it */
+    if (!name || !s->n || !s->index_cap || memchr(name, '\0', n))
         return NULL;
     size_t at = s->index[style_slot(s, family, name, n)];
     return at ? &s->v[at - 1] : NULL;

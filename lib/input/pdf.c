@@ -703,7 +703,7 @@ static int helper_start(helper *h, const kps_pdf_config *cfg, const char *name,
             return kps_fail(err, KPISCAN_ERR_HELPER, name,
                             "PDF helper %s did not answer within pdf_timeout "
                             "(%lu ms) of its start",
-                            cfg->path, (unsigned long)cfg->timeout_ms);
+                            cfg->path, cfg->timeout_ms);
         return kps_fail(
             err, KPISCAN_ERR_HELPER, name, "PDF helper %s did not start (%s)",
             cfg->path, r == 2 ? "it exited at once" : "wrong protocol version");

@@ -7,6 +7,7 @@
  * can make the answer wrong, never make us read past the buffer.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -86,8 +87,65 @@ typedef struct zip_clues {
     int word_part;     /* an entry under word/ */
     int word_main_ct; /* a stored [Content_Types].xml naming a Word main part */
     int odt_mimetype; /* a stored "mimetype" entry saying ODF text */
-    int ct_read;      /* a stored [Content_Types].xml's data was searched */
+    /* Where in the file the Word content types are named, sorted: found
+     * once, at the first stored [Content_Types].xml, then looked up for
+     * each (its size may be unknown, so its data runs to the end of the
+     * file, and a directory can name it 100,000 times). */
+    struct ct_mention {
+        size_t at, len;
+    } * ct;
+    size_t nct;
+    int ct_state; /* 0 not searched, 1 ct ready, 2 no memory for it */
 } zip_clues;
+
+static const char *const WORD_MAIN_TYPES[] = {
+    "wordprocessingml.document.main", "wordprocessingml.template.main",
+    "ms-word.document.macroEnabled", "ms-word.template.macroEnabled"};
+
+static int names_word_main(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (find_bytes(p, n, WORD_MAIN_TYPES[i], strlen(WORD_MAIN_TYPES[i])))
+            return 1;
+    return 0;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const struct ct_mention *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Every mention of a Word main content type in data, in file order, into
+ * clues (ct_state 1), or ct_state 2 when memory runs out. */
+static void find_word_main_types(const unsigned char *data, size_t len,
+                                 zip_clues *clues)
+{
+    size_t cap = 0;
+    clues->ct_state = 1;
+    for (size_t i = 0; i < 4; i++) {
+        size_t k = strlen(WORD_MAIN_TYPES[i]);
+        for (const unsigned char *p = data;
+             (p = find_bytes(p, len - (size_t)(p - data), WORD_MAIN_TYPES[i],
+                             k)) != NULL;
+             p++) {
+            if (clues->nct == cap) {
+                size_t ncap = cap ? 2 * cap : 16;
+                struct ct_mention *v = realloc(clues->ct, ncap * sizeof *v);
+                if (!v) {
+                    clues->ct_state = 2;
+                    return;
+                }
+                clues->ct = v;
+                cap = ncap;
+            }
+            clues->ct[clues->nct].at = (size_t)(p - data);
+            clues->ct[clues->nct++].len = k;
+        }
+    }
+    if (clues->nct)
+        qsort(clues->ct, clues->nct, sizeof *clues->ct, by_offset);
+}
 
 /* A local header at off: look at a stored "mimetype" or
  * "[Content_Types].xml" entry's data, which needs no inflating.  OPC
@@ -128,21 +186,31 @@ static void inspect_local(const unsigned char *data, size_t len, size_t off,
         if (!sizes_known && avail > n && data[data_off + n] == '-')
             return;
         clues->odt_mimetype = 1;
-    } else if (name_len == 19 && !clues->ct_read &&
+    } else if (name_len == 19 &&
                kps_ascii_ieq((const char *)name, "[Content_Types].xml", 19)) {
-        /* Once: its size may be unknown (searched to the end of the
-         * file), and a hostile directory can name it 60,000 times. */
-        clues->ct_read = 1;
         size_t n = avail;
         if (sizes_known && csize < n)
             n = (size_t)csize;
-        if (find_bytes(data + data_off, n, "wordprocessingml.document.main",
-                       30) ||
-            find_bytes(data + data_off, n, "wordprocessingml.template.main",
-                       30) ||
-            find_bytes(data + data_off, n, "ms-word.document.macroEnabled",
-                       29) ||
-            find_bytes(data + data_off, n, "ms-word.template.macroEnabled", 29))
+        if (clues->ct_state == 0)
+            find_word_main_types(data, len, clues);
+        if (clues->ct_state == 2) {
+            /* no memory for the index: search this entry alone */
+            if (names_word_main(data + data_off, n))
+                clues->word_main_ct = 1;
+            return;
+        }
+        /* the first mention at or after the entry's data decides: a later
+         * one ends later too (the types differ in length by one byte) */
+        size_t lo = 0, hi = clues->nct;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (clues->ct[mid].at < data_off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < clues->nct &&
+            clues->ct[lo].at + clues->ct[lo].len <= data_off + n)
             clues->word_main_ct = 1;
     }
 }
@@ -237,14 +305,14 @@ static void scan_local(const unsigned char *data, size_t len, zip_clues *clues)
 
 static kps_format sniff_zip(const unsigned char *data, size_t len)
 {
-    zip_clues clues = {0, 0, 0, 0, 0};
+    zip_clues clues;
+    memset(&clues, 0, sizeof clues);
     /* ODF requires "mimetype" first and stored; check it before anything
      * else so a well-formed ODT costs one comparison. */
     inspect_local(data, len, 0, &clues);
-    if (clues.odt_mimetype)
-        return KPS_FORMAT_ODT;
-    if (!scan_central(data, len, &clues))
+    if (!clues.odt_mimetype && !scan_central(data, len, &clues))
         scan_local(data, len, &clues);
+    free(clues.ct);
     if (clues.odt_mimetype)
         return KPS_FORMAT_ODT;
     if ((clues.content_types && clues.word_part) || clues.word_main_ct)

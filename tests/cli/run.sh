@@ -270,9 +270,12 @@ cp examples/mid-1.txt "$tmp/ghname/::stop-commands::token.txt"
 printf 'not a zip' > "$tmp/ghname/::error::x.docx"
 (cd "$tmp/ghname" && "$bin" --as-of 2026-06-01 '::stop-commands::token.txt' \
     '::error::x.docx') > "$tmp/gh.out" 2> "$tmp/gh.err"
-if ! grep -q '^::' "$tmp/gh.out" &&
+(cd "$tmp/ghname" && "$bin" --as-of 2026-06-01 --explain '::stop-commands::token.txt') \
+    > "$tmp/gh-explain.out" 2>&1
+if ! grep -q '^::' "$tmp/gh.out" "$tmp/gh-explain.out" &&
     grep -q '^\./::stop-commands::token\.txt: mid (confidence' "$tmp/gh.out" &&
-    grep -q '^\./::error::x\.docx: ' "$tmp/gh.out"; then
+    grep -q '^\./::error::x\.docx: ' "$tmp/gh.out" &&
+    grep -q '^\./::stop-commands::token\.txt: mid (confidence' "$tmp/gh-explain.out"; then
     report "names never open a line with ::" 1 ""
 else report "names never open a line with ::" 0 "$(head -c 300 "$tmp/gh.out")"; fi
 

@@ -523,6 +523,31 @@ START_TEST(zip_docx_by_stored_content_types)
 }
 END_TEST
 
+/* Of two stored [Content_Types].xml (the first stale, naming no Word
+ * part), the one that names a Word main part still says DOCX: each entry's
+ * own data is asked, only the search through the file is done once. */
+START_TEST(zip_docx_by_second_content_types)
+{
+    static const zip_entry e[] = {
+        {"[Content_Types].xml", "<Types/>", 0, 0},
+        {"[Content_Types].xml", docx_ct, 0, 0},
+        {"main.xml", "\x01\x02", 8, 0},
+    };
+    static const zip_entry stale[] = {
+        {"[Content_Types].xml", "<Types/>", 0, 0},
+        {"main.xml", "\x01\x02", 8, 0},
+        {"notes.txt", docx_ct, 0, 0}, /* the words, but not in the part */
+    };
+    zip_out z;
+    for (int how = 0; how <= WITH_CENTRAL; how += WITH_CENTRAL) {
+        build_zip(&z, e, 3, how);
+        ck_assert_int_eq(sniff_zip(&z), KPS_FORMAT_DOCX);
+        build_zip(&z, stale, 3, how);
+        ck_assert_int_eq(sniff_zip(&z), KPS_FORMAT_ZIP);
+    }
+}
+END_TEST
+
 START_TEST(zip_other_ooxml_is_zip)
 {
     static const zip_entry xlsx[] = {
@@ -761,6 +786,7 @@ static Suite *sniff_suite(void)
     tcase_add_test(tc, zip_docx);
     tcase_add_test(tc, zip_docx_names_case_insensitive);
     tcase_add_test(tc, zip_docx_by_stored_content_types);
+    tcase_add_test(tc, zip_docx_by_second_content_types);
     tcase_add_test(tc, zip_other_ooxml_is_zip);
     tcase_add_test(tc, zip_odt);
     tcase_add_test(tc, zip_odt_mimetype_not_first);
