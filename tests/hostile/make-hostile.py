@@ -84,7 +84,7 @@ def docx(body, extra=(), prolog=""):
     return _zip(_docx_entries(_document(body, prolog)) + list(extra))
 
 
-def odt(content_xml):
+def odt(content_xml, extra=()):
     return _zip([
         ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
         ("META-INF/manifest.xml",
@@ -95,7 +95,7 @@ def odt(content_xml):
          'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
          '</manifest:manifest>'),
         ("content.xml", content_xml),
-    ])
+    ] + list(extra))
 
 
 def _odt_content(body, prolog=""):
@@ -648,16 +648,7 @@ def odt_style_lookups():
               "</office:document-styles>")
     content = _odt_content("".join(f"<text:p>{line}</text:p>"
                                    for line in RESUME.splitlines()))
-    return _zip([
-        ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
-        ("META-INF/manifest.xml",
-         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-         '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
-         '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-         '"application/vnd.oasis.opendocument.text"/></manifest:manifest>'),
-        ("content.xml", content),
-        ("styles.xml", styles),
-    ])
+    return odt(content, extra=[("styles.xml", styles)])
 
 
 def build(out, suite="fast"):
