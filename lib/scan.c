@@ -244,13 +244,12 @@ int kps_scan_file_sha256(const kpiscan_pack *pack, const kpiscan_options *opts,
         /* A name from a list or a spreadsheet may keep a blank at an end,
          * which no one sees in "cv.docx : cannot open". */
         size_t n = strlen(path);
-        int blank_end = e == ENOENT &&
-                        (path[n - 1] == ' ' || path[n - 1] == '\t' ||
-                         path[0] == ' ' || path[0] == '\t');
-        return kps_fail(err, KPISCAN_ERR_IO, path, "cannot open: %s%s",
-                        strerror(e),
-                        blank_end ? " (the name begins or ends with a blank)"
-                                  : "");
+        int blank_end =
+            e == ENOENT && (path[n - 1] == ' ' || path[n - 1] == '\t' ||
+                            path[0] == ' ' || path[0] == '\t');
+        return kps_fail(
+            err, KPISCAN_ERR_IO, path, "cannot open: %s%s", strerror(e),
+            blank_end ? " (the name begins or ends with a blank)" : "");
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {

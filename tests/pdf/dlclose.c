@@ -41,8 +41,8 @@ static void *worker(void *arg)
     if (o && api.set_pdf_helper(o, helper_path) == 0) {
         static const char doc[] = "%PDF-1.4 fine";
         kpiscan_result *r = NULL;
-        scan_status = api.scan_buffer(pack, o, doc, sizeof doc - 1, "cv.pdf",
-                                      &r, NULL);
+        scan_status =
+            api.scan_buffer(pack, o, doc, sizeof doc - 1, "cv.pdf", &r, NULL);
         api.result_free(r);
     }
     api.options_free(o);
@@ -62,7 +62,7 @@ static void *worker(void *arg)
     do {                                                                       \
         void *sym = dlsym(lib, name);                                          \
         if (!sym) {                                                            \
-            fprintf(stderr, "dlsym %s: %s\n", name, dlerror());              \
+            fprintf(stderr, "dlsym %s: %s\n", name, dlerror());                \
             return 1;                                                          \
         }                                                                      \
         memcpy(&api.field, &sym, sizeof sym);                                  \
