@@ -650,11 +650,7 @@ static const char *broken_link_reason(const char *path)
 
 static int contains(const char *s, size_t n, const char *needle)
 {
-    size_t k = strlen(needle);
-    for (size_t i = 0; i + k <= n; i++)
-        if (s[i] == needle[0] && memcmp(s + i, needle, k) == 0)
-            return 1;
-    return 0;
+    return kps_find_bytes(s, n, needle, strlen(needle)) != NULL;
 }
 
 /* Whether the first bytes of a file are one of kpiscan's own outputs: a

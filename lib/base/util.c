@@ -515,3 +515,20 @@ void kps_c_locale_leave(kps_c_locale *l)
     freelocale(l->c);
     l->c = (locale_t)0;
 }
+
+const void *kps_find_bytes(const void *hay, size_t n, const void *needle,
+                           size_t k)
+{
+    if (k == 0 || n < k)
+        return NULL;
+    const unsigned char *p = hay, *last = p + (n - k), *nd = needle;
+    while (p <= last) {
+        p = memchr(p, nd[0], (size_t)(last - p) + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p + 1, nd + 1, k - 1) == 0)
+            return p;
+        p++;
+    }
+    return NULL;
+}

@@ -1,7 +1,6 @@
 /* docx-styles.c - the parts of a DOCX that the body walker (docx.c)
  * consults: namespaces, run property values, cheap checks on raw XML,
  * styles (word/styles.xml) and relationships (.rels). */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,7 +16,6 @@
  * Elements are matched by namespace URI and local name, never by prefix,
  * so ISO Strict documents read like transitional ones.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <limits.h>

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "base/util.h"
 #include "input/doc.h"
 #include "input/xmlread.h"
 #include "input/zipread.h"
@@ -257,28 +258,11 @@ static inline int onoff(const char *v, size_t n)
              kps_xml_value_eq(v, n, "off"));
 }
 
-/* The first needle[0..k) in hay[0..n), or NULL.  memchr() for its first
- * byte, then a compare: memchr() is vectorised as glibc's memmem() is, and
- * these scans run over ~300 KB of styles.xml per document.  Not memmem():
- * the sanitizers' memmem() marks the whole haystack read on every call,
- * which made the walks that call this once per match quadratic under ASan
- * and ThreadSanitizer (the hostile corpus's 8 MB styles.xml ran for
- * minutes). */
+/* kps_find_bytes() for the char * text of XML parts. */
 static inline const char *find_bytes(const char *hay, size_t n,
                                      const char *needle, size_t k)
 {
-    if (k == 0 || n < k)
-        return NULL;
-    const char *p = hay, *last = hay + (n - k);
-    while (p <= last) {
-        p = memchr(p, needle[0], (size_t)(last - p) + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p + 1, needle + 1, k - 1) == 0)
-            return p;
-        p++;
-    }
-    return NULL;
+    return kps_find_bytes(hay, n, needle, k);
 }
 
 #endif /* KPISCAN_INPUT_DOCX_H */

@@ -37,23 +37,10 @@ static int has_at(const unsigned char *data, size_t len, size_t off,
     return off <= len && len - off >= n && memcmp(data + off, magic, n) == 0;
 }
 
-/* memmem() is a GNU extension; this is all we need of it. */
 static const unsigned char *find_bytes(const unsigned char *hay, size_t len,
                                        const char *needle, size_t n)
 {
-    if (n == 0 || len < n)
-        return NULL;
-    const unsigned char *p = hay;
-    const unsigned char *last = hay + (len - n);
-    while (p <= last) {
-        p = memchr(p, (unsigned char)needle[0], (size_t)(last - p) + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, needle, n) == 0)
-            return p;
-        p++;
-    }
-    return NULL;
+    return kps_find_bytes(hay, len, needle, n);
 }
 
 static unsigned read_le16(const unsigned char *p)

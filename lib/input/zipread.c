@@ -1,5 +1,4 @@
 /* zipread.c - zip archives read from memory with limits (see zipread.h). */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,22 +106,6 @@ int kps_zip_has_end(const unsigned char *data, size_t len)
     return raw_central(data, len, &offset, &count);
 }
 
-/* The next local header signature "PK\3\4" in p[0..n), or NULL.  memchr()
- * rather than memmem(): the sanitizers' memmem() marks the whole rest of
- * the file read on every call, quadratic over 150,000 headers. */
-static const unsigned char *next_local_header(const unsigned char *p,
-                                              size_t n)
-{
-    const unsigned char *end = p + n;
-    while (n >= 4 && (p = memchr(p, 'P', n - 3)) != NULL) {
-        if (memcmp(p, "PK\x03\x04", 4) == 0)
-            return p;
-        p++;
-        n = (size_t)(end - p);
-    }
-    return NULL;
-}
-
 size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
                              size_t *entries, const unsigned char **example,
                              size_t *example_len)
@@ -152,7 +135,8 @@ size_t kps_zip_raw_documents(const unsigned char *data, size_t len,
                 (uint64_t)off + n + rd16(data + at + 30) + rd16(data + at + 32);
         } else {
             const unsigned char *p =
-                at < len ? next_local_header(data + at, len - at) : NULL;
+                at < len ? kps_find_bytes(data + at, len - at, "PK\x03\x04", 4)
+                         : NULL;
             if (!p || len - (size_t)(p - data) < 30)
                 break;
             off = (size_t)(p - data) + 30;
