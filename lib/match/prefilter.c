@@ -915,21 +915,42 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
     *ncand = 0;
     if (st->run_all || !pf->window_code[rule])
         return 0;
-    size_t n = 0;
+    size_t n = 0, occurring = 0;
+    uint32_t only = 0;
     for (size_t k = pf->rule_leads[rule]; k < pf->rule_leads[rule + 1]; k++) {
         uint32_t a = pf->lead_ids[k];
-        n += st->atom_first[a + 1] - st->atom_first[a];
+        uint32_t count = st->atom_first[a + 1] - st->atom_first[a];
+        n += count;
+        if (count) {
+            occurring++;
+            only = a;
+        }
     }
     if (kps_array_reserve(&st->cand, &st->cap_cand, n + 1, sizeof *st->cand,
                           64))
         return -1;
+    const unsigned char *text = (const unsigned char *)st->text;
+    int word_start = pf->lead_word_start[rule];
+    size_t m = 0;
+    if (occurring == 1) {
+        /* One lead atom occurs: its starts already ascend, each once, and
+         * a bitmap pass over the whole text would only copy them. */
+        for (uint32_t i = st->atom_first[only]; i < st->atom_first[only + 1];
+             i++) {
+            size_t at = st->atom_pos[i] - pf->ac->atom_len[only];
+            if (word_start && at && is_ascii_word(text[at - 1]))
+                continue; /* inside a word: the \b fails there */
+            st->cand[m++] = at;
+        }
+        *cand = st->cand;
+        *ncand = m;
+        return 1;
+    }
     /* A match starts where one of the lead atoms starts.  Each atom's
      * positions ascend; a bitmap over the text merges and dedups them
      * (left all zero again for the next rule). */
     size_t lo = SIZE_MAX, hi = 0;
     uint64_t *bits = st->bits;
-    const unsigned char *text = (const unsigned char *)st->text;
-    int word_start = pf->lead_word_start[rule];
     for (size_t k = pf->rule_leads[rule]; k < pf->rule_leads[rule + 1]; k++) {
         uint32_t a = pf->lead_ids[k];
         for (uint32_t i = st->atom_first[a]; i < st->atom_first[a + 1]; i++) {
@@ -943,7 +964,6 @@ int kps_prefilter_candidates(const kps_prefilter *pf, kps_pf_scan *st,
                 hi = at >> 6;
         }
     }
-    size_t m = 0;
     for (size_t w = lo; n && w <= hi; w++) {
         uint64_t word = bits[w];
         bits[w] = 0;
@@ -983,9 +1003,42 @@ void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
     size_t n = *ncand;
     for (size_t s = pf->rule_sets[rule]; s < pf->rule_sets[rule + 1] && n;
          s++) {
+        /* No atom holds a line break (confirmable), so one that starts
+         * before a sentence end also ends before it. */
+        size_t occurring = 0;
+        uint32_t only = 0;
+        for (size_t k = pf->set_atoms[s];
+             k < pf->set_atoms[s + 1] && occurring < 2; k++) {
+            uint32_t a = pf->atom_ids[k];
+            if (st->atom_first[a + 1] > st->atom_first[a]) {
+                occurring++;
+                only = a;
+            }
+        }
+        if (occurring < 2) {
+            /* None or one of the set's atoms occurs: walk its ascending
+             * starts beside the candidates, with no bitmap to fill, scan
+             * and clear over the text. */
+            size_t kept = 0, e = 0;
+            uint32_t j = st->atom_first[only], past = st->atom_first[only + 1];
+            size_t alen = pf->ac->atom_len[only];
+            for (size_t i = 0; i < n && occurring; i++) {
+                size_t at = st->cand[i];
+                while (e < nends && ends[e] < at)
+                    e++;
+                size_t limit = e < nends ? ends[e] : st->len;
+                while (j < past && st->atom_pos[j] - alen < at)
+                    j++;
+                if (j == past)
+                    break; /* no atom starts here or later */
+                if (st->atom_pos[j] - alen < limit)
+                    st->cand[kept++] = at;
+            }
+            n = kept;
+            continue;
+        }
         /* Where the set's atoms start, merged in the bitmap (left all zero
-         * again below).  No atom holds a line break (confirmable), so one
-         * that starts before a sentence end also ends before it. */
+         * again below). */
         size_t lo = SIZE_MAX, hi = 0;
         for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1]; k++) {
             uint32_t a = pf->atom_ids[k];

@@ -928,6 +928,75 @@ START_TEST(test_confirm_in_sentence)
 }
 END_TEST
 
+/* The candidate and confirm steps take a shortcut when only one atom of
+ * the lead, or of a set, occurs in the text, and merge in a bitmap when
+ * several do: both ways keep the same candidates. */
+START_TEST(test_one_atom_or_several)
+{
+    const char *yaml =
+        "format: 1\nname: c\nversion: '1'\nrules:\n"
+        "  - id: r\n    category: term\n    level: none\n    weight: 1\n"
+        "    description: d\n"
+        "    regex: '\\b(?:reported|presented)\\b[^.]{0,60}?\\bto\\s+"
+        "(?:management|leadership)\\b'\n";
+    static const struct {
+        const char *text;
+        size_t candidates, confirmed, hits;
+    } cases[] = {
+        /* one lead atom, both set atoms */
+        {"Reported figures to management. Reported sales to leadership.", 2, 2,
+         2},
+        /* one lead atom, also inside a word (no candidate there), one set
+         * atom */
+        {"Unreported figures to management; reported sales to management", 1, 1,
+         1},
+        /* both lead atoms, one set atom, which only the first sentence
+         * holds after its candidate */
+        {"Reported figures to management; presented plans to nobody", 2, 1, 1},
+        /* both lead atoms, both set atoms, one candidate with neither after
+         * it in its sentence */
+        {"Management heard it. Leadership too. Reported figures to "
+         "leadership; presented plans to management.\nPresented it",
+         3, 2, 2},
+        /* a set atom only before the candidate */
+        {"Leadership asked and we reported", 1, 0, 0},
+    };
+    kpiscan_pack *p = NULL;
+    ck_assert_int_eq(
+        kpiscan_pack_load_buffer(yaml, strlen(yaml), "c.yaml", &p, NULL),
+        KPISCAN_OK);
+    ck_assert(kps_prefilter_confirmable(p->prefilter, 0));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *text = cases[i].text;
+        size_t len = strlen(text);
+        kps_pf_scan st = {0};
+        ck_assert_int_eq(kps_prefilter_scan(p->prefilter, text, len, &st),
+                         KPISCAN_OK);
+        ck_assert_msg(st.active[0], "case %zu: rule inactive", i);
+        const size_t *cand = NULL;
+        size_t ncand = 0;
+        ck_assert_int_eq(
+            kps_prefilter_candidates(p->prefilter, &st, 0, &cand, &ncand), 1);
+        ck_assert_msg(ncand == cases[i].candidates,
+                      "case %zu: %zu candidates, want %zu", i, ncand,
+                      cases[i].candidates);
+        for (size_t k = 1; k < ncand; k++)
+            ck_assert_uint_lt(cand[k - 1], cand[k]);
+        uint32_t *ends = NULL;
+        size_t nends = 0, cap = 0;
+        ck_assert_int_eq(kps_sentence_ends(text, len, &ends, &nends, &cap), 0);
+        kps_prefilter_confirm(p->prefilter, &st, 0, ends, nends, &ncand);
+        ck_assert_msg(ncand == cases[i].confirmed,
+                      "case %zu: %zu candidates confirmed, want %zu", i, ncand,
+                      cases[i].confirmed);
+        free(ends);
+        kps_pf_scan_free(&st);
+        ck_assert_uint_eq(compare_paths(p, text, len, text), cases[i].hits);
+    }
+    kpiscan_pack_free(p);
+}
+END_TEST
+
 /* A match that needs more JIT stack than PCRE2's default 32 KiB: the
  * matcher makes the 1 MiB stack on demand and runs that match again, with
  * the result the brute-force path (the same code) gets. */
@@ -1008,6 +1077,7 @@ int main(void)
     tcase_add_test(tc, test_window_code_reuse);
     tcase_add_test(tc, test_word_start_candidates);
     tcase_add_test(tc, test_confirm_in_sentence);
+    tcase_add_test(tc, test_one_atom_or_several);
     tcase_add_test(tc, test_equal_on_examples);
     tcase_add_test(tc, test_equal_adversarial);
     tcase_add_test(tc, test_equal_across_halves);
