@@ -6,13 +6,16 @@
  * match limit 100,000) so that no input is slow for a legal reason.
  * Every evidence item and span must point inside the result's text, and
  * the JSON the library writes (by hand, lib/jsonw.c) must parse with an
- * independent parser (jansson) and agree with the accessors.
+ * independent parser (jansson) and agree with the accessors.  The
+ * prefiltered matcher must find on the result's text exactly what running
+ * every rule over it finds.
  */
 #include <jansson.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "internal.h"
+#include "match/match.h"
 
 static kpiscan_pack *pack;
 static kpiscan_options *opts;
@@ -100,6 +103,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *explain = kpiscan_result_explain(res, opts);
     FUZZ_CHECK(explain != NULL);
     kpiscan_free(explain);
+    /* Prefiltered against brute force.  A match limit hit by one path and
+     * not the other (a windowed search is not a whole-text one) proves
+     * nothing, so only two full results are compared. */
+    kps_hits fast = {0}, all = {0};
+    if (kps_match_all(pack, text, len, FUZZ_MATCH_LIMIT, "fuzz", &fast, NULL) ==
+            KPISCAN_OK &&
+        kps_match_all_bruteforce(pack, text, len, FUZZ_MATCH_LIMIT, "fuzz",
+                                 &all, NULL) == KPISCAN_OK) {
+        FUZZ_CHECK(fast.n == all.n);
+        for (size_t i = 0; i < fast.n; i++)
+            FUZZ_CHECK(fast.v[i].rule == all.v[i].rule &&
+                       fast.v[i].start == all.v[i].start &&
+                       fast.v[i].end == all.v[i].end);
+    }
+    kps_hits_free(&fast);
+    kps_hits_free(&all);
     kpiscan_result_free(res);
     return 0;
 }
