@@ -1015,14 +1015,18 @@ void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
                 only = a;
             }
         }
-        if (occurring < 2) {
-            /* None or one of the set's atoms occurs: walk its ascending
-             * starts beside the candidates, with no bitmap to fill, scan
-             * and clear over the text. */
+        if (occurring == 0) {
+            n = 0; /* no atom of the set: no match anywhere */
+            break;
+        }
+        if (occurring == 1) {
+            /* One of the set's atoms occurs: walk its ascending starts
+             * beside the candidates, with no bitmap to fill, scan and
+             * clear over the text. */
             size_t kept = 0, e = 0;
             uint32_t j = st->atom_first[only], past = st->atom_first[only + 1];
             size_t alen = pf->ac->atom_len[only];
-            for (size_t i = 0; i < n && occurring; i++) {
+            for (size_t i = 0; i < n; i++) {
                 size_t at = st->cand[i];
                 while (e < nends && ends[e] < at)
                     e++;

@@ -950,8 +950,8 @@ START_TEST(test_one_atom_or_several)
          * atom */
         {"Unreported figures to management; reported sales to management", 1, 1,
          1},
-        /* both lead atoms, one set atom, which only the first sentence
-         * holds after its candidate */
+        /* both lead atoms, one set atom, which only the first candidate
+         * has after it */
         {"Reported figures to management; presented plans to nobody", 2, 1, 1},
         /* both lead atoms, both set atoms, one candidate with neither after
          * it in its sentence */
@@ -960,6 +960,9 @@ START_TEST(test_one_atom_or_several)
          3, 2, 2},
         /* a set atom only before the candidate */
         {"Leadership asked and we reported", 1, 0, 0},
+        /* one lead atom, one set atom after it, but past a blank line
+         * that ends the sentence */
+        {"Reported figures to\n\nmanagement", 1, 0, 0},
     };
     kpiscan_pack *p = NULL;
     ck_assert_int_eq(
