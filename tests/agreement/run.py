@@ -34,7 +34,7 @@ more than two points (PDF_TOLERANCE), since a PDF and its pdftotext text
 are the same resume.
 
 --team TEAM_TSV adds the team's own labels (tests/agreement/team-labels.tsv:
-434 more corpus resumes labelled here by the rubric, calibrated against the
+518 more corpus resumes labelled here by the rubric, calibrated against the
 readers' tune rows; docs/accuracy.md says how): slices "team", "team text"
 and "team docx", kept in the ratchet like tune and check, and studied like
 tune rows (--show-rows lists them too).  They are a second opinion, not the
