@@ -632,6 +632,7 @@ void kps_pf_scan_free(kps_pf_scan *st)
     free(st->atom_pos);
     free(st->cand);
     free(st->bits);
+    free(st->end_blocks);
     memset(st, 0, sizeof *st);
 }
 
@@ -868,6 +869,7 @@ int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
     st->nactive = 0;
     st->text = text;
     st->len = len;
+    st->end_blocks_ready = 0; /* a new text: its ends are not indexed */
     /* Positions are kept in 32 bits; a larger text (far beyond any
      * resume) simply runs every rule over the whole text. */
     st->run_all = len > UINT32_MAX - 1 || has_fold_char(text, len);
@@ -995,12 +997,52 @@ static size_t next_bit(const uint64_t *bits, size_t from, size_t hi)
     return word ? (w << 6) + (size_t)__builtin_ctzll(word) : SIZE_MAX;
 }
 
+/* Index the sentence ends by 64-byte block (kps_pf_scan.end_blocks), so
+ * each rule's confirmation finds a candidate's sentence end in a few
+ * steps instead of walking every end before it.  Without memory the
+ * index stays NULL and next_end() walks. */
+static void index_ends(kps_pf_scan *st, const uint32_t *ends, size_t nends)
+{
+    st->end_blocks_ready = 1;
+    size_t nblocks = st->len / 64 + 1;
+    if (kps_array_reserve(&st->end_blocks, &st->cap_end_blocks, nblocks,
+                          sizeof *st->end_blocks, 64)) {
+        free(st->end_blocks);
+        st->end_blocks = NULL;
+        st->cap_end_blocks = 0;
+        return;
+    }
+    size_t i = 0;
+    for (size_t b = 0; b < nblocks; b++) {
+        while (i < nends && ends[i] < b * 64)
+            i++;
+        st->end_blocks[b] = (uint32_t)i;
+    }
+}
+
+/* The index of the first end at or after offset at, looking from index
+ * e on (candidates ascend, so e only grows); nends when there is none. */
+static size_t next_end(const kps_pf_scan *st, const uint32_t *ends,
+                       size_t nends, size_t e, size_t at)
+{
+    if (st->end_blocks) {
+        size_t first = st->end_blocks[at >> 6];
+        if (first > e)
+            e = first;
+    }
+    while (e < nends && ends[e] < at)
+        e++;
+    return e;
+}
+
 void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
                            size_t rule, const uint32_t *ends, size_t nends,
                            size_t *ncand)
 {
     uint64_t *bits = st->bits;
     size_t n = *ncand;
+    if (!st->end_blocks_ready)
+        index_ends(st, ends, nends);
     for (size_t s = pf->rule_sets[rule]; s < pf->rule_sets[rule + 1] && n;
          s++) {
         /* No atom holds a line break (confirmable), so one that starts
@@ -1028,8 +1070,7 @@ void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
             size_t alen = pf->ac->atom_len[only];
             for (size_t i = 0; i < n; i++) {
                 size_t at = st->cand[i];
-                while (e < nends && ends[e] < at)
-                    e++;
+                e = next_end(st, ends, nends, e, at);
                 size_t limit = e < nends ? ends[e] : st->len;
                 while (j < past && st->atom_pos[j] - alen < at)
                     j++;
@@ -1061,8 +1102,7 @@ void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
         size_t kept = 0, e = 0, next = 0;
         for (size_t i = 0; i < n && lo <= hi; i++) {
             size_t at = st->cand[i];
-            while (e < nends && ends[e] < at)
-                e++;
+            e = next_end(st, ends, nends, e, at);
             size_t limit = e < nends ? ends[e] : st->len;
             if (i == 0 || next < at)
                 next = next_bit(bits, at, hi);

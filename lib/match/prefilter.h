@@ -47,9 +47,15 @@ typedef struct kps_pf_scan {
     uint32_t *ev2_pos, *ev2_state, *chunk2_pos, *chunk2_state;
     size_t *cand;
     uint64_t *bits;
+    /* end_blocks[b]: the index of the first sentence end at or after
+     * byte 64 * b, built by the first kps_prefilter_confirm() call of a
+     * scan (ready); NULL after a failed allocation (the ends are then
+     * walked). */
+    uint32_t *end_blocks;
+    int end_blocks_ready;
     size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,
         cap_cand, cap_bits, cap_chunk, cap_chunk_state, cap_ev2, cap_ev2_state,
-        cap_chunk2, cap_chunk2_state;
+        cap_chunk2, cap_chunk2_state, cap_end_blocks;
 } kps_pf_scan;
 void kps_pf_scan_free(kps_pf_scan *st);
 /* One automaton pass over text: which rules may match, where atoms are.
@@ -72,7 +78,8 @@ int kps_prefilter_confirmable(const kps_prefilter *pf, size_t rule);
  * occurrence that starts at or after the candidate and before the first
  * offset of ends (ascending) at or after it, or the text's end.
  * ends must be offsets no accepted match runs across (match.c: the line
- * breaks that end a sentence). */
+ * breaks that end a sentence), and the same array for every call between
+ * two kps_prefilter_scan() calls on st: the first call indexes it. */
 void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
                            size_t rule, const uint32_t *ends, size_t nends,
                            size_t *ncand);

@@ -969,6 +969,11 @@ START_TEST(test_one_atom_or_several)
         /* one lead atom, one set atom after it, but past a blank line
          * that ends the sentence */
         {"Reported figures to\n\nmanagement", 1, 0, 0},
+        /* the same past the first 64 bytes, where the sentence ends are
+         * looked up by block */
+        {"Figures were gathered by the whole team in every week of the "
+         "year, then reported to\n\nmanagement",
+         1, 0, 0},
     };
     check_candidate_cases("\\b(?:reported|presented)\\b[^.]{0,60}?\\bto\\s+"
                           "(?:management|leadership)\\b",
