@@ -864,12 +864,14 @@ static int has_fold_char(const char *text, size_t len)
 int kps_prefilter_scan(const kps_prefilter *pf, const char *text, size_t len,
                        kps_pf_scan *st)
 {
-    if (kps_array_reserve(&st->active, &st->cap_active, pf->nrules + 1, 1, 64))
-        return KPISCAN_ERR_NOMEM;
+    /* A new text, whatever follows: nothing of the last one's state may
+     * be read for it, even after a failure here. */
     st->nactive = 0;
     st->text = text;
     st->len = len;
-    st->end_blocks_ready = 0; /* a new text: its ends are not indexed */
+    st->end_blocks_ready = 0; /* its sentence ends are not indexed yet */
+    if (kps_array_reserve(&st->active, &st->cap_active, pf->nrules + 1, 1, 64))
+        return KPISCAN_ERR_NOMEM;
     /* Positions are kept in 32 bits; a larger text (far beyond any
      * resume) simply runs every rule over the whole text. */
     st->run_all = len > UINT32_MAX - 1 || has_fold_char(text, len);

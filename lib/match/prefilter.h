@@ -48,9 +48,10 @@ typedef struct kps_pf_scan {
     size_t *cand;
     uint64_t *bits;
     /* end_blocks[b]: the index of the first sentence end at or after
-     * byte 64 * b, built by the first kps_prefilter_confirm() call of a
-     * scan (ready); NULL after a failed allocation (the ends are then
-     * walked). */
+     * byte 64 * b of the text scanned (len / 64 + 1 blocks), built by the
+     * first kps_prefilter_confirm() call after a kps_prefilter_scan()
+     * that returned KPISCAN_OK (ready); NULL after a failed allocation
+     * (the ends are then walked). */
     uint32_t *end_blocks;
     int end_blocks_ready;
     size_t cap_active, cap_ev, cap_ev_state, cap_atom_first, cap_atom_pos,

@@ -974,6 +974,15 @@ START_TEST(test_one_atom_or_several)
         {"Figures were gathered by the whole team in every week of the "
          "year, then reported to\n\nmanagement",
          1, 0, 0},
+        /* sentence ends in block 0 and in block 1 before the candidate:
+         * the lookup skips them and must still walk to the one after */
+        {"Filler line number one is here.\n\nFiller line number two is "
+         "here.\n\nFiller three.\n\nReported figures to management",
+         1, 1, 1},
+        /* the same with both set atoms in the text (the bitmap way) */
+        {"Leadership asked for it, twice.\n\nFiller line number two is "
+         "here.\n\nFiller three.\n\nReported figures to management",
+         1, 1, 1},
     };
     check_candidate_cases("\\b(?:reported|presented)\\b[^.]{0,60}?\\bto\\s+"
                           "(?:management|leadership)\\b",
