@@ -1063,51 +1063,43 @@ void kps_prefilter_confirm(const kps_prefilter *pf, kps_pf_scan *st,
             n = 0; /* no atom of the set: no match anywhere */
             break;
         }
+        /* A lone atom's ascending starts are walked beside the
+         * candidates; several atoms' are merged in the bitmap (left all
+         * zero again below). */
+        size_t lo = SIZE_MAX, hi = 0, alen = 0;
+        uint32_t j = 0, past = 0;
         if (occurring == 1) {
-            /* One of the set's atoms occurs: walk its ascending starts
-             * beside the candidates, with no bitmap to fill, scan and
-             * clear over the text. */
-            size_t kept = 0, e = 0;
-            uint32_t j = st->atom_first[only], past = st->atom_first[only + 1];
-            size_t alen = pf->ac->atom_len[only];
-            for (size_t i = 0; i < n; i++) {
-                size_t at = st->cand[i];
-                e = next_end(st, ends, nends, e, at);
-                size_t limit = e < nends ? ends[e] : st->len;
-                while (j < past && st->atom_pos[j] - alen < at)
-                    j++;
-                if (j == past)
-                    break; /* no atom starts here or later */
-                if (st->atom_pos[j] - alen < limit)
-                    st->cand[kept++] = at;
-            }
-            n = kept;
-            continue;
-        }
-        /* Where the set's atoms start, merged in the bitmap (left all zero
-         * again below). */
-        size_t lo = SIZE_MAX, hi = 0;
-        for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1]; k++) {
-            uint32_t a = pf->atom_ids[k];
-            for (uint32_t i = st->atom_first[a]; i < st->atom_first[a + 1];
-                 i++) {
-                size_t at = st->atom_pos[i] - pf->ac->atom_len[a];
-                bits[at >> 6] |= (uint64_t)1 << (at & 63);
-                if ((at >> 6) < lo)
-                    lo = at >> 6;
-                if ((at >> 6) > hi)
-                    hi = at >> 6;
+            j = st->atom_first[only];
+            past = st->atom_first[only + 1];
+            alen = pf->ac->atom_len[only];
+        } else {
+            for (size_t k = pf->set_atoms[s]; k < pf->set_atoms[s + 1]; k++) {
+                uint32_t a = pf->atom_ids[k];
+                for (uint32_t i = st->atom_first[a]; i < st->atom_first[a + 1];
+                     i++) {
+                    size_t at = st->atom_pos[i] - pf->ac->atom_len[a];
+                    bits[at >> 6] |= (uint64_t)1 << (at & 63);
+                    if ((at >> 6) < lo)
+                        lo = at >> 6;
+                    if ((at >> 6) > hi)
+                        hi = at >> 6;
+                }
             }
         }
         /* Candidates ascend: the sentence end and the next atom start are
          * looked up from where the previous candidate left them. */
         size_t kept = 0, e = 0, next = 0;
-        for (size_t i = 0; i < n && lo <= hi; i++) {
+        for (size_t i = 0; i < n; i++) {
             size_t at = st->cand[i];
             e = next_end(st, ends, nends, e, at);
             size_t limit = e < nends ? ends[e] : st->len;
-            if (i == 0 || next < at)
+            if (occurring == 1) {
+                while (j < past && st->atom_pos[j] - alen < at)
+                    j++;
+                next = j < past ? st->atom_pos[j] - alen : SIZE_MAX;
+            } else if (i == 0 || next < at) {
                 next = next_bit(bits, at, hi);
+            }
             if (next == SIZE_MAX)
                 break; /* no atom starts here or later */
             if (next < limit)
