@@ -495,6 +495,44 @@ int kps_match_all_bruteforce(const kpiscan_pack *pack, const char *text,
     return match_rules(pack, NULL, text, len, match_limit, name, out, err);
 }
 
+size_t kps_match_first_uncandidated(const kpiscan_pack *pack, const char *text,
+                                    size_t len, const kps_hits *hits)
+{
+    const kps_prefilter *pf = pack->prefilter;
+    if (!pf)
+        return hits->n; /* every rule runs over the whole text */
+    kps_pf_scan st = {0};
+    uint32_t *ends = NULL;
+    size_t nends = 0, cap_ends = 0, i = SIZE_MAX;
+    if (kps_prefilter_scan(pf, text, len, &st) != KPISCAN_OK ||
+        kps_sentence_ends(text, len, &ends, &nends, &cap_ends))
+        goto done;
+    for (i = 0; i < hits->n; i++) {
+        size_t rule = hits->v[i].rule;
+        if (!st.active[rule])
+            break; /* the rule was not run at all */
+        const size_t *cand;
+        size_t ncand, k = 0;
+        int windowed = kps_prefilter_candidates(pf, &st, rule, &cand, &ncand);
+        if (windowed < 0) {
+            i = SIZE_MAX;
+            break;
+        }
+        if (!windowed)
+            continue; /* searched over the whole text */
+        if (kps_prefilter_confirmable(pf, rule))
+            kps_prefilter_confirm(pf, &st, rule, ends, nends, &ncand);
+        while (k < ncand && cand[k] < hits->v[i].start)
+            k++;
+        if (k == ncand || cand[k] != hits->v[i].start)
+            break;
+    }
+done:
+    free(ends);
+    kps_pf_scan_free(&st);
+    return i;
+}
+
 int kps_match_all(const kpiscan_pack *pack, const char *text, size_t len,
                   unsigned long match_limit, const char *name, kps_hits *out,
                   kpiscan_error *err)

@@ -46,6 +46,14 @@ int kps_match_all_bruteforce(const kpiscan_pack *pack, const char *text,
                              size_t len, unsigned long match_limit,
                              const char *name, kps_hits *out,
                              kpiscan_error *err);
+/* Stronger than equal hit lists, which a rule searched over the whole
+ * text would give whatever its candidates (tests, fuzzing): the index of
+ * the first of hits (kps_match_all_bruteforce()'s on text) whose rule the
+ * prefilter skips, or that does not start at a candidate of its rule kept
+ * by kps_prefilter_confirm(); hits->n when every hit does; SIZE_MAX when
+ * out of memory. */
+size_t kps_match_first_uncandidated(const kpiscan_pack *pack, const char *text,
+                                    size_t len, const kps_hits *hits);
 
 /* The offsets of the line breaks in text that end a sentence, ascending,
  * into the growing array *ends (*cap elements) holding *nends: no match

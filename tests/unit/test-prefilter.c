@@ -317,34 +317,13 @@ static size_t compare_paths(const kpiscan_pack *p, const char *text, size_t len,
             p->rules[b.v[i].rule].id, b.v[i].start, b.v[i].end);
     /* Stronger than equality (a rule searched whole would hide a wrong
      * lead): every brute-force hit starts at one of its rule's
-     * candidates. */
-    kps_pf_scan st = {0};
-    ck_assert_int_eq(kps_prefilter_scan(p->prefilter, text, len, &st),
-                     KPISCAN_OK);
-    uint32_t *ends = NULL;
-    size_t nends = 0, cap_ends = 0;
-    ck_assert_int_eq(kps_sentence_ends(text, len, &ends, &nends, &cap_ends), 0);
-    for (size_t i = 0; i < b.n; i++) {
-        const size_t *cand;
-        size_t ncand, k = 0;
-        ck_assert_msg(st.active[b.v[i].rule], "%s: rule %s skipped", what,
-                      p->rules[b.v[i].rule].id);
-        if (kps_prefilter_candidates(p->prefilter, &st, b.v[i].rule, &cand,
-                                     &ncand) != 1)
-            continue;
-        /* ... and stays one when its sentence is checked for the words
-         * every match needs */
-        if (kps_prefilter_confirmable(p->prefilter, b.v[i].rule))
-            kps_prefilter_confirm(p->prefilter, &st, b.v[i].rule, ends, nends,
-                                  &ncand);
-        while (k < ncand && cand[k] < b.v[i].start)
-            k++;
-        ck_assert_msg(k < ncand && cand[k] == b.v[i].start,
-                      "%s: rule %s matches at %zu, not a candidate", what,
-                      p->rules[b.v[i].rule].id, b.v[i].start);
-    }
-    free(ends);
-    kps_pf_scan_free(&st);
+     * candidates, and stays one when its sentence is checked for the
+     * words every match needs. */
+    size_t bad = kps_match_first_uncandidated(p, text, len, &b);
+    ck_assert_msg(bad != SIZE_MAX, "%s: out of memory", what);
+    ck_assert_msg(bad == b.n,
+                  "%s: rule %s matches at %zu, skipped or not a candidate",
+                  what, p->rules[b.v[bad].rule].id, b.v[bad].start);
     size_t n = a.n;
     kps_hits_free(&a);
     kps_hits_free(&b);
